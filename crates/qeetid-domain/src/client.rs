@@ -1,0 +1,386 @@
+//! OAuth clients: their settings, the rules between them, and their secrets.
+
+use crate::error::ValidationError;
+use crate::grant_type::GrantType;
+use crate::id::{ClientId, TenantId};
+use crate::redirect_uri::RedirectUri;
+use crate::scope::ScopeSet;
+use crate::secret::{Secret, SecretHash};
+use crate::time::UnixTime;
+
+/// Prefix of client secrets, for secret scanners.
+pub const CLIENT_SECRET_PREFIX: &str = "qcs_";
+/// Longest grace period a rotated secret may keep working: 7 days (DESIGN §8).
+pub const MAX_SECRET_GRACE_SECONDS: i64 = 7 * 24 * 3600;
+/// Most redirect URIs (and, separately, post-logout URIs) one client may register.
+pub const MAX_URIS: usize = 50;
+/// Scopes a client gets when registration names none.
+pub const DEFAULT_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
+
+/// Whether a client can keep a secret (RFC 6749 §2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClientType {
+    /// SPAs and native apps: no secret, PKCE always.
+    Public,
+    /// Server-side apps that hold a secret.
+    Confidential,
+}
+
+impl ClientType {
+    /// Parses `public` or `confidential`.
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        match s {
+            "public" => Ok(Self::Public),
+            "confidential" => Ok(Self::Confidential),
+            other => {
+                Err(ValidationError::new("type", format!("`{other}` is not a client type: use public or confidential")))
+            }
+        }
+    }
+
+    /// The wire name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Public => "public",
+            Self::Confidential => "confidential",
+        }
+    }
+}
+
+/// A client's settings as a caller sent them, not yet validated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientDraft {
+    /// Display name shown on the consent page.
+    pub name: String,
+    /// `public` or `confidential`.
+    pub client_type: String,
+    /// Redirect URIs for the authorization response.
+    pub redirect_uris: Vec<String>,
+    /// URIs allowed after RP-initiated logout.
+    pub post_logout_uris: Vec<String>,
+    /// Grant types; `None` means `["authorization_code"]`.
+    pub grant_types: Option<Vec<String>>,
+    /// Allowed scopes; `None` means [`DEFAULT_SCOPES`].
+    pub scopes: Option<Vec<String>>,
+    /// Whether PKCE is required; `None` means yes.
+    pub require_pkce: Option<bool>,
+}
+
+/// A change to some of a client's settings. `None` leaves a setting as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientPatch {
+    /// New display name.
+    pub name: Option<String>,
+    /// The type may be restated but never changed.
+    pub client_type: Option<String>,
+    /// New redirect URIs (replacing the old list).
+    pub redirect_uris: Option<Vec<String>>,
+    /// New post-logout URIs (replacing the old list).
+    pub post_logout_uris: Option<Vec<String>>,
+    /// New grant types.
+    pub grant_types: Option<Vec<String>>,
+    /// New allowed scopes.
+    pub scopes: Option<Vec<String>>,
+    /// New PKCE requirement.
+    pub require_pkce: Option<bool>,
+}
+
+/// A client's validated settings. Built only by [`ClientSettings::validate`]
+/// (or restored from the store), so every rule between fields holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientSettings {
+    name: String,
+    client_type: ClientType,
+    redirect_uris: Vec<RedirectUri>,
+    post_logout_uris: Vec<RedirectUri>,
+    grant_types: Vec<GrantType>,
+    scopes: ScopeSet,
+    require_pkce: bool,
+}
+
+fn invalid(field: impl Into<String>, message: impl std::fmt::Display) -> ValidationError {
+    ValidationError::new(field, message)
+}
+
+fn parse_uris(field: &str, raw: &[String], client_type: ClientType) -> Result<Vec<RedirectUri>, ValidationError> {
+    if raw.len() > MAX_URIS {
+        return Err(invalid(field, format!("at most {MAX_URIS} URIs")));
+    }
+    let mut uris: Vec<RedirectUri> = Vec::with_capacity(raw.len());
+    for (i, s) in raw.iter().enumerate() {
+        let uri = RedirectUri::parse(s, client_type).map_err(|e| invalid(format!("{field}[{i}]"), e))?;
+        if !uris.contains(&uri) {
+            uris.push(uri);
+        }
+    }
+    Ok(uris)
+}
+
+impl ClientSettings {
+    /// Checks every rule of a client's settings:
+    /// - `name`: 1 to 200 characters after trimming;
+    /// - `type`: `public` or `confidential`;
+    /// - URIs: see [`RedirectUri::parse`]; repeats are dropped;
+    /// - `grant_types`: from [`GrantType::ALL`], at least one; `client_credentials`
+    ///   only for confidential clients (RFC 6749 §4.4); `authorization_code` needs a
+    ///   redirect URI; `refresh_token` needs `authorization_code` to have something to refresh;
+    /// - `require_pkce`: always true for public clients (RFC 9700 §2.1.1).
+    pub fn validate(draft: ClientDraft) -> Result<Self, ValidationError> {
+        let name = draft.name.trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(invalid("name", "required, 1 to 200 characters"));
+        }
+        let client_type = ClientType::parse(&draft.client_type)?;
+        let redirect_uris = parse_uris("redirect_uris", &draft.redirect_uris, client_type)?;
+        let post_logout_uris = parse_uris("post_logout_uris", &draft.post_logout_uris, client_type)?;
+
+        let raw_grants = draft.grant_types.unwrap_or_else(|| vec![GrantType::AuthorizationCode.as_str().to_owned()]);
+        let mut grant_types = Vec::with_capacity(raw_grants.len());
+        for (i, g) in raw_grants.iter().enumerate() {
+            let grant = GrantType::parse(g).map_err(|e| invalid(format!("grant_types[{i}]"), e))?;
+            if !grant_types.contains(&grant) {
+                grant_types.push(grant);
+            }
+        }
+        if grant_types.is_empty() {
+            return Err(invalid("grant_types", "at least one grant type is required"));
+        }
+        let has = |g: GrantType| grant_types.contains(&g);
+        if has(GrantType::ClientCredentials) && client_type == ClientType::Public {
+            return Err(invalid(
+                "grant_types",
+                "client_credentials needs a confidential client: a public client cannot authenticate",
+            ));
+        }
+        if has(GrantType::AuthorizationCode) && redirect_uris.is_empty() {
+            return Err(invalid("redirect_uris", "authorization_code needs at least one redirect URI"));
+        }
+        if has(GrantType::RefreshToken) && !has(GrantType::AuthorizationCode) {
+            return Err(invalid("grant_types", "refresh_token needs authorization_code"));
+        }
+
+        let scopes = match &draft.scopes {
+            None => ScopeSet::from_tokens(DEFAULT_SCOPES),
+            Some(list) => ScopeSet::from_tokens(list.iter().map(String::as_str)),
+        }
+        .map_err(|e| invalid("scopes", e))?;
+
+        let require_pkce = match (client_type, draft.require_pkce) {
+            (ClientType::Public, Some(false)) => {
+                return Err(invalid("require_pkce", "public clients must use PKCE"));
+            }
+            (_, requested) => requested.unwrap_or(true),
+        };
+
+        Ok(Self {
+            name: name.to_owned(),
+            client_type,
+            redirect_uris,
+            post_logout_uris,
+            grant_types,
+            scopes,
+            require_pkce,
+        })
+    }
+
+    /// Restores settings that were validated before they were stored. The store
+    /// parses each value; the rules between fields are not checked again, so a
+    /// tightened rule never makes an existing client unreadable.
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_stored(
+        name: String,
+        client_type: ClientType,
+        redirect_uris: Vec<RedirectUri>,
+        post_logout_uris: Vec<RedirectUri>,
+        grant_types: Vec<GrantType>,
+        scopes: ScopeSet,
+        require_pkce: bool,
+    ) -> Self {
+        Self { name, client_type, redirect_uris, post_logout_uris, grant_types, scopes, require_pkce }
+    }
+
+    /// These settings with `patch` applied, validated again as a whole.
+    pub fn patched(&self, patch: ClientPatch) -> Result<Self, ValidationError> {
+        if let Some(t) = &patch.client_type
+            && ClientType::parse(t)? != self.client_type
+        {
+            return Err(invalid("type", "a client's type cannot be changed: register a new client instead"));
+        }
+        let strings = |uris: &[RedirectUri]| uris.iter().map(|u| u.as_str().to_owned()).collect();
+        Self::validate(ClientDraft {
+            name: patch.name.unwrap_or_else(|| self.name.clone()),
+            client_type: self.client_type.as_str().to_owned(),
+            redirect_uris: patch.redirect_uris.unwrap_or_else(|| strings(&self.redirect_uris)),
+            post_logout_uris: patch.post_logout_uris.unwrap_or_else(|| strings(&self.post_logout_uris)),
+            grant_types: Some(
+                patch.grant_types.unwrap_or_else(|| self.grant_types.iter().map(|g| g.as_str().to_owned()).collect()),
+            ),
+            scopes: Some(patch.scopes.unwrap_or_else(|| self.scopes.iter().map(|s| s.as_str().to_owned()).collect())),
+            require_pkce: Some(patch.require_pkce.unwrap_or(self.require_pkce)),
+        })
+    }
+
+    /// Display name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// Public or confidential.
+    pub fn client_type(&self) -> ClientType {
+        self.client_type
+    }
+    /// Registered redirect URIs.
+    pub fn redirect_uris(&self) -> &[RedirectUri] {
+        &self.redirect_uris
+    }
+    /// Registered post-logout redirect URIs.
+    pub fn post_logout_uris(&self) -> &[RedirectUri] {
+        &self.post_logout_uris
+    }
+    /// Allowed grant types.
+    pub fn grant_types(&self) -> &[GrantType] {
+        &self.grant_types
+    }
+    /// Allowed scopes.
+    pub fn scopes(&self) -> &ScopeSet {
+        &self.scopes
+    }
+    /// Whether PKCE is required at `/authorize`.
+    pub fn require_pkce(&self) -> bool {
+        self.require_pkce
+    }
+}
+
+/// The stored hashes of a confidential client's secret, and of the previous one
+/// while its grace period lasts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientSecrets {
+    /// Hash of the current secret.
+    pub current: SecretHash,
+    /// Hash of the previous secret and when it stops working.
+    pub previous: Option<(SecretHash, UnixTime)>,
+}
+
+impl ClientSecrets {
+    /// Whether `presented` is the current secret, or the previous one before its
+    /// grace period ends. Both comparisons run in constant time.
+    pub fn accept(&self, presented: &Secret, now: UnixTime) -> bool {
+        let current = self.current.matches(presented);
+        let previous = self.previous.is_some_and(|(hash, until)| now < until && hash.matches(presented));
+        current | previous
+    }
+}
+
+/// A registered client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    /// `qci_…`
+    pub id: ClientId,
+    /// The tenant that owns it.
+    pub tenant_id: TenantId,
+    /// Its validated settings.
+    pub settings: ClientSettings,
+    /// Secret hashes; `None` for public clients.
+    pub secrets: Option<ClientSecrets>,
+    /// When it was registered.
+    pub created_at: UnixTime,
+    /// When its settings or secret last changed.
+    pub updated_at: UnixTime,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(client_type: &str, grants: &[&str], uris: &[&str]) -> ClientDraft {
+        ClientDraft {
+            name: "Acme Web".into(),
+            client_type: client_type.into(),
+            redirect_uris: uris.iter().map(|s| s.to_string()).collect(),
+            grant_types: Some(grants.iter().map(|s| s.to_string()).collect()),
+            ..ClientDraft::default()
+        }
+    }
+
+    fn field_of(result: Result<ClientSettings, ValidationError>) -> String {
+        result.expect_err("should be refused").field
+    }
+
+    #[test]
+    fn the_seed_client_is_valid_with_secure_defaults() {
+        let settings = ClientSettings::validate(ClientDraft {
+            post_logout_uris: vec!["https://app.acme.com".into()],
+            ..draft(
+                "confidential",
+                &["authorization_code", "refresh_token"],
+                &["https://app.acme.com/api/auth/callback"],
+            )
+        })
+        .unwrap();
+        assert!(settings.require_pkce());
+        assert_eq!(settings.scopes().to_delimited(), "openid profile email offline_access");
+        assert_eq!(settings.grant_types().len(), 2);
+    }
+
+    #[test]
+    fn cross_field_rules_name_the_field() {
+        assert_eq!(field_of(ClientSettings::validate(draft("public", &["client_credentials"], &[]))), "grant_types");
+        assert_eq!(field_of(ClientSettings::validate(draft("public", &["authorization_code"], &[]))), "redirect_uris");
+        assert_eq!(field_of(ClientSettings::validate(draft("confidential", &["refresh_token"], &[]))), "grant_types");
+        assert_eq!(field_of(ClientSettings::validate(draft("confidential", &["password"], &[]))), "grant_types[0]");
+        assert_eq!(
+            field_of(ClientSettings::validate(draft(
+                "public",
+                &["authorization_code"],
+                &["https://a.com/cb", "http://evil.com/cb"]
+            ))),
+            "redirect_uris[1]"
+        );
+        assert_eq!(field_of(ClientSettings::validate(draft("spa", &[], &[]))), "type");
+        assert_eq!(
+            field_of(ClientSettings::validate(ClientDraft { name: "  ".into(), ..draft("public", &[], &[]) })),
+            "name"
+        );
+        assert_eq!(
+            field_of(ClientSettings::validate(ClientDraft {
+                require_pkce: Some(false),
+                ..draft("public", &["authorization_code"], &["https://a.com/cb"])
+            })),
+            "require_pkce"
+        );
+    }
+
+    #[test]
+    fn confidential_clients_may_opt_out_of_pkce_and_use_client_credentials() {
+        let settings = ClientSettings::validate(ClientDraft {
+            require_pkce: Some(false),
+            ..draft("confidential", &["client_credentials"], &[])
+        })
+        .unwrap();
+        assert!(!settings.require_pkce());
+    }
+
+    #[test]
+    fn a_patch_is_validated_as_a_whole_and_cannot_change_the_type() {
+        let settings =
+            ClientSettings::validate(draft("public", &["authorization_code"], &["https://a.com/cb"])).unwrap();
+        let renamed = settings.patched(ClientPatch { name: Some("New".into()), ..ClientPatch::default() }).unwrap();
+        assert_eq!(renamed.name(), "New");
+        assert_eq!(renamed.redirect_uris(), settings.redirect_uris());
+        let emptied = settings.patched(ClientPatch { redirect_uris: Some(vec![]), ..ClientPatch::default() });
+        assert_eq!(field_of(emptied), "redirect_uris");
+        let retyped =
+            settings.patched(ClientPatch { client_type: Some("confidential".into()), ..ClientPatch::default() });
+        assert_eq!(field_of(retyped), "type");
+    }
+
+    #[test]
+    fn previous_secret_works_until_its_grace_period_ends() {
+        let old = Secret::presented("qcs_old");
+        let new = Secret::presented("qcs_new");
+        let secrets = ClientSecrets { current: new.hash(), previous: Some((old.hash(), UnixTime::from_secs(100))) };
+        assert!(secrets.accept(&new, UnixTime::from_secs(200)));
+        assert!(secrets.accept(&old, UnixTime::from_secs(99)));
+        assert!(!secrets.accept(&old, UnixTime::from_secs(100)));
+        assert!(!secrets.accept(&Secret::presented("qcs_other"), UnixTime::from_secs(0)));
+    }
+}

@@ -1,0 +1,64 @@
+//! Errors of the domain's use cases.
+
+/// A rule a caller's input broke, naming the field (as the wire names it).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct ValidationError {
+    /// The field, in wire notation: `name`, `redirect_uris[1]`, `grant_types`.
+    pub field: String,
+    /// What is wrong with it, in words a developer can act on.
+    pub message: String,
+}
+
+impl ValidationError {
+    /// An error about `field`.
+    pub fn new(field: impl Into<String>, message: impl std::fmt::Display) -> Self {
+        Self { field: field.into(), message: message.to_string() }
+    }
+}
+
+/// A repository could not do its work. Ports return it; use cases pass it on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule would be broken (duplicate e-mail in a tenant, id clash, …).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database failed or could not be reached. The source is for the log only.
+    #[error("store unavailable: {0}")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A stored row does not hold a valid value (a migration or manual edit went wrong).
+    #[error("corrupt stored value: {0}")]
+    Corrupt(String),
+}
+
+/// Why an admin use case failed. Each variant maps to one HTTP status in the adapter.
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    /// No API key, or one that is not known (401).
+    #[error("a valid `Authorization: ApiKey <key>` header is required")]
+    Unauthenticated,
+    /// The key is known but may not do this (403), e.g. a tenant key creating tenants.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// No such object the caller may see (404). Another tenant's object is "not found" too.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The input broke a rule (422).
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// The request conflicts with the object's state or another object (409).
+    #[error("{0}")]
+    Conflict(String),
+    /// Infrastructure failed (500, logged, answered opaquely).
+    #[error("internal error: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<StoreError> for AdminError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Conflict(message) => Self::Conflict(message),
+            other => Self::Internal(Box::new(other)),
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! In-memory fakes of every port, for unit tests of the domain and of code built
+//! on it (feature `test-support`). They follow the port contracts; the store
+//! contract suite in `qeetid-store` holds the real adapters to the same rules.
+
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::api_key::{ApiKey, KeyScope};
+use crate::client::Client;
+use crate::error::StoreError;
+use crate::id::{ApiKeyId, ClientId, TenantId, UserId};
+use crate::page::PageRequest;
+use crate::ports::{
+    ApiKeyRepository, BoxFuture, ClientRepository, Clock, PasswordHashError, PasswordHasher, Random, Store,
+    TenantRepository, UserRepository,
+};
+use crate::secret::SecretHash;
+use crate::tenant::Tenant;
+use crate::time::UnixTime;
+use crate::user::{Email, Password, PasswordHash, User};
+
+/// A clock that says what it is told.
+#[derive(Debug, Default)]
+pub struct FixedClock(AtomicI64);
+
+impl FixedClock {
+    /// A clock stopped at `secs`.
+    pub fn at(secs: i64) -> Self {
+        Self(AtomicI64::new(secs))
+    }
+    /// Moves the clock forward.
+    pub fn advance(&self, secs: i64) {
+        self.0.fetch_add(secs, Ordering::SeqCst);
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> UnixTime {
+        UnixTime::from_secs(self.0.load(Ordering::SeqCst))
+    }
+}
+
+/// Deterministic, NOT secure randomness (SplitMix64), for reproducible tests.
+#[derive(Debug)]
+pub struct SeededRandom(AtomicU64);
+
+impl SeededRandom {
+    /// A generator starting from `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self(AtomicU64::new(seed))
+    }
+}
+
+impl Random for SeededRandom {
+    fn fill(&self, dest: &mut [u8]) {
+        for chunk in dest.chunks_mut(8) {
+            let mut z = self.0.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::SeqCst).wrapping_add(0x9E37_79B9_7F4A_7C15);
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^= z >> 31;
+            chunk.copy_from_slice(&z.to_le_bytes()[..chunk.len()]);
+        }
+    }
+}
+
+/// A fast, insecure stand-in for Argon2id: the "hash" is the password behind a marker.
+#[derive(Debug, Default)]
+pub struct PlainPasswordHasher;
+
+impl PasswordHasher for PlainPasswordHasher {
+    fn hash(&self, password: Password) -> BoxFuture<'static, Result<PasswordHash, PasswordHashError>> {
+        let phc = format!("$plain${}", password.expose());
+        Box::pin(async move { Ok(PasswordHash::from_phc(phc)) })
+    }
+    fn verify(&self, password: Password, hash: PasswordHash) -> BoxFuture<'static, Result<bool, PasswordHashError>> {
+        let ok = hash.as_str() == format!("$plain${}", password.expose());
+        Box::pin(async move { Ok(ok) })
+    }
+}
+
+#[derive(Debug, Default)]
+struct Tables {
+    tenants: Vec<Tenant>,
+    api_keys: Vec<ApiKey>,
+    users: Vec<User>,
+    clients: Vec<Client>,
+}
+
+/// Every repository in memory, shared between clones.
+#[derive(Debug, Default, Clone)]
+pub struct InMemoryStore(Arc<Mutex<Tables>>);
+
+impl InMemoryStore {
+    fn tables(&self) -> MutexGuard<'_, Tables> {
+        // A panic while holding the lock only happens in a failing test; keep going.
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+fn page_of<T: Clone>(
+    rows: impl Iterator<Item = T>,
+    page: &PageRequest,
+    key: impl Fn(&T) -> (UnixTime, String),
+) -> Vec<T> {
+    let mut rows: Vec<T> = rows
+        .filter(|row| match &page.after {
+            None => true,
+            Some(c) => key(row) < (c.created_at, c.id.clone()),
+        })
+        .collect();
+    rows.sort_by_key(|row| std::cmp::Reverse(key(row)));
+    rows.truncate(usize::try_from(page.fetch_limit()).unwrap_or(usize::MAX));
+    rows
+}
+
+fn replace<T>(rows: &mut [T], same: impl Fn(&T) -> bool, new: T) -> bool {
+    match rows.iter_mut().find(|row| same(row)) {
+        Some(row) => {
+            *row = new;
+            true
+        }
+        None => false,
+    }
+}
+
+fn remove<T>(rows: &mut Vec<T>, same: impl Fn(&T) -> bool) -> bool {
+    let before = rows.len();
+    rows.retain(|row| !same(row));
+    rows.len() != before
+}
+
+impl TenantRepository for InMemoryStore {
+    async fn insert_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        if t.tenants.iter().any(|x| x.id == tenant.id) {
+            return Err(StoreError::Conflict("tenant id".into()));
+        }
+        t.tenants.push(tenant.clone());
+        Ok(())
+    }
+    async fn get_tenant(&self, id: &TenantId) -> Result<Option<Tenant>, StoreError> {
+        Ok(self.tables().tenants.iter().find(|x| &x.id == id).cloned())
+    }
+    async fn list_tenants(&self, page: &PageRequest) -> Result<Vec<Tenant>, StoreError> {
+        Ok(page_of(self.tables().tenants.iter().cloned(), page, |x| (x.created_at, x.id.to_string())))
+    }
+    async fn update_tenant(&self, tenant: &Tenant) -> Result<bool, StoreError> {
+        Ok(replace(&mut self.tables().tenants, |x| x.id == tenant.id, tenant.clone()))
+    }
+    async fn delete_tenant(&self, id: &TenantId) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        t.api_keys.retain(|k| k.scope != KeyScope::Tenant(id.clone()));
+        t.users.retain(|u| &u.tenant_id != id);
+        t.clients.retain(|c| &c.tenant_id != id);
+        Ok(remove(&mut t.tenants, |x| &x.id == id))
+    }
+}
+
+impl ApiKeyRepository for InMemoryStore {
+    async fn insert_api_key(&self, key: &ApiKey) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        if t.api_keys.iter().any(|x| x.id == key.id || x.key_hash == key.key_hash) {
+            return Err(StoreError::Conflict("api key".into()));
+        }
+        t.api_keys.push(key.clone());
+        Ok(())
+    }
+    async fn find_api_key_by_hash(&self, hash: &SecretHash) -> Result<Option<ApiKey>, StoreError> {
+        Ok(self.tables().api_keys.iter().find(|x| &x.key_hash == hash).cloned())
+    }
+    async fn has_deployment_key(&self) -> Result<bool, StoreError> {
+        Ok(self.tables().api_keys.iter().any(|x| x.scope == KeyScope::Deployment))
+    }
+    async fn list_api_keys(&self, tenant: &TenantId, page: &PageRequest) -> Result<Vec<ApiKey>, StoreError> {
+        let scope = KeyScope::Tenant(tenant.clone());
+        let t = self.tables();
+        Ok(page_of(t.api_keys.iter().filter(|k| k.scope == scope).cloned(), page, |x| (x.created_at, x.id.to_string())))
+    }
+    async fn delete_api_key(&self, tenant: &TenantId, id: &ApiKeyId) -> Result<bool, StoreError> {
+        let scope = KeyScope::Tenant(tenant.clone());
+        Ok(remove(&mut self.tables().api_keys, |x| &x.id == id && x.scope == scope))
+    }
+}
+
+impl UserRepository for InMemoryStore {
+    async fn insert_user(&self, user: &User) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        if t.users.iter().any(|x| x.id == user.id || (x.tenant_id == user.tenant_id && x.email == user.email)) {
+            return Err(StoreError::Conflict("user email".into()));
+        }
+        t.users.push(user.clone());
+        Ok(())
+    }
+    async fn get_user(&self, tenant: &TenantId, id: &UserId) -> Result<Option<User>, StoreError> {
+        Ok(self.tables().users.iter().find(|x| &x.tenant_id == tenant && &x.id == id).cloned())
+    }
+    async fn find_user_by_email(&self, tenant: &TenantId, email: &Email) -> Result<Option<User>, StoreError> {
+        Ok(self.tables().users.iter().find(|x| &x.tenant_id == tenant && &x.email == email).cloned())
+    }
+    async fn list_users(&self, tenant: &TenantId, page: &PageRequest) -> Result<Vec<User>, StoreError> {
+        let t = self.tables();
+        Ok(page_of(t.users.iter().filter(|x| &x.tenant_id == tenant).cloned(), page, |x| {
+            (x.created_at, x.id.to_string())
+        }))
+    }
+    async fn update_user(&self, user: &User) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        if t.users.iter().any(|x| x.id != user.id && x.tenant_id == user.tenant_id && x.email == user.email) {
+            return Err(StoreError::Conflict("user email".into()));
+        }
+        Ok(replace(&mut t.users, |x| x.id == user.id && x.tenant_id == user.tenant_id, user.clone()))
+    }
+    async fn delete_user(&self, tenant: &TenantId, id: &UserId) -> Result<bool, StoreError> {
+        Ok(remove(&mut self.tables().users, |x| &x.tenant_id == tenant && &x.id == id))
+    }
+}
+
+impl ClientRepository for InMemoryStore {
+    async fn insert_client(&self, client: &Client) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        if t.clients.iter().any(|x| x.id == client.id) {
+            return Err(StoreError::Conflict("client id".into()));
+        }
+        t.clients.push(client.clone());
+        Ok(())
+    }
+    async fn get_client(&self, tenant: &TenantId, id: &ClientId) -> Result<Option<Client>, StoreError> {
+        Ok(self.tables().clients.iter().find(|x| &x.tenant_id == tenant && &x.id == id).cloned())
+    }
+    async fn find_client(&self, id: &ClientId) -> Result<Option<Client>, StoreError> {
+        Ok(self.tables().clients.iter().find(|x| &x.id == id).cloned())
+    }
+    async fn list_clients(&self, tenant: &TenantId, page: &PageRequest) -> Result<Vec<Client>, StoreError> {
+        let t = self.tables();
+        Ok(page_of(t.clients.iter().filter(|x| &x.tenant_id == tenant).cloned(), page, |x| {
+            (x.created_at, x.id.to_string())
+        }))
+    }
+    async fn update_client(&self, client: &Client) -> Result<bool, StoreError> {
+        Ok(replace(
+            &mut self.tables().clients,
+            |x| x.id == client.id && x.tenant_id == client.tenant_id,
+            client.clone(),
+        ))
+    }
+    async fn delete_client(&self, tenant: &TenantId, id: &ClientId) -> Result<bool, StoreError> {
+        Ok(remove(&mut self.tables().clients, |x| &x.tenant_id == tenant && &x.id == id))
+    }
+}
+
+impl Store for InMemoryStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+}

@@ -1,0 +1,36 @@
+//! The grant types a client may be registered for.
+
+/// A grant type this deployment supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum GrantType {
+    /// `authorization_code` (RFC 6749 §4.1, with PKCE).
+    AuthorizationCode,
+    /// `refresh_token` (RFC 6749 §6).
+    RefreshToken,
+    /// `client_credentials` (RFC 6749 §4.4), confidential clients only.
+    ClientCredentials,
+}
+
+/// A grant type this deployment does not support.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unsupported grant type `{0}`: use authorization_code, refresh_token or client_credentials")]
+pub struct UnsupportedGrantType(pub String);
+
+impl GrantType {
+    /// Every supported grant type.
+    pub const ALL: [GrantType; 3] = [Self::AuthorizationCode, Self::RefreshToken, Self::ClientCredentials];
+
+    /// Parses the wire name.
+    pub fn parse(s: &str) -> Result<Self, UnsupportedGrantType> {
+        Self::ALL.into_iter().find(|g| g.as_str() == s).ok_or_else(|| UnsupportedGrantType(s.to_owned()))
+    }
+
+    /// The wire name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::AuthorizationCode => "authorization_code",
+            Self::RefreshToken => "refresh_token",
+            Self::ClientCredentials => "client_credentials",
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! Qeet ID's domain: the rules of an OpenID Connect provider and OAuth 2.0
+//! authorization server, with no I/O.
+//!
+//! It holds the value types that are valid by construction ([`RedirectUri`],
+//! [`CodeVerifier`], [`ScopeSet`], prefixed ids), the entities (tenants, users,
+//! API keys, clients), the [`ports`] an adapter implements, and the use cases
+//! ([`Services`]). Time and randomness come in through the [`Clock`](ports::Clock)
+//! and [`Random`](ports::Random) ports.
+//!
+//! A Rust service can embed these rules directly, for example to check a
+//! redirect URI and a PKCE exchange the way Qeet ID does:
+//!
+//! ```
+//! use qeetid_domain::{ClientType, CodeChallenge, CodeVerifier, RedirectUri};
+//!
+//! // Registration: https anywhere, http only on loopback, no fragments.
+//! let uri = RedirectUri::parse("https://app.acme.com/api/auth/callback", ClientType::Confidential)?;
+//! assert!(uri.matches("https://app.acme.com/api/auth/callback"));
+//! assert!(RedirectUri::parse("http://app.acme.com/cb", ClientType::Confidential).is_err());
+//!
+//! // PKCE S256 (RFC 7636 Appendix B).
+//! let verifier = CodeVerifier::parse("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")?;
+//! let challenge = CodeChallenge::parse("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", Some("S256"))?;
+//! assert!(challenge.is_answered_by(&verifier));
+//! assert!(CodeChallenge::parse(verifier.as_str(), Some("plain")).is_err());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod api_key;
+pub mod client;
+pub mod error;
+#[cfg(any(test, feature = "test-support"))]
+pub mod fakes;
+pub mod grant_type;
+pub mod id;
+pub mod page;
+pub mod pkce;
+pub mod ports;
+mod random;
+pub mod redirect_uri;
+pub mod scope;
+pub mod secret;
+pub mod services;
+pub mod tenant;
+pub mod time;
+pub mod user;
+
+pub use api_key::{ApiKey, Caller, KeyScope};
+pub use client::{Client, ClientDraft, ClientPatch, ClientSecrets, ClientSettings, ClientType};
+pub use error::{AdminError, StoreError, ValidationError};
+pub use grant_type::GrantType;
+pub use id::{ApiKeyId, ClientId, TenantId, UserId};
+pub use page::{Cursor, Page, PageRequest};
+pub use pkce::{CodeChallenge, CodeVerifier};
+pub use redirect_uri::RedirectUri;
+pub use scope::{Scope, ScopeSet};
+pub use secret::{Secret, SecretHash};
+pub use services::Services;
+pub use tenant::{DisplayName, Tenant};
+pub use time::UnixTime;
+pub use user::{Email, Password, PasswordHash, User};

@@ -1,0 +1,148 @@
+//! Ports: what the domain needs from the outside world, as traits.
+//!
+//! Adapters implement them (`qeetid-store` the repositories, `qeetid-crypto`
+//! [`Random`] and [`PasswordHasher`], `qeetid-app` [`Clock`]). Every repository
+//! query is scoped by tenant where the object belongs to one; methods that take
+//! no tenant say why.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::api_key::ApiKey;
+use crate::client::Client;
+use crate::error::StoreError;
+use crate::id::{ApiKeyId, ClientId, TenantId, UserId};
+use crate::page::PageRequest;
+use crate::secret::SecretHash;
+use crate::tenant::Tenant;
+use crate::time::UnixTime;
+use crate::user::{Email, Password, PasswordHash, User};
+
+/// A boxed future, for ports that must stay object-safe.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The current time. The domain never reads the system clock itself.
+pub trait Clock: Send + Sync + 'static {
+    /// Now, in whole seconds.
+    fn now(&self) -> UnixTime;
+}
+
+/// Cryptographically secure randomness.
+///
+/// An implementation MUST fill `dest` from a CSPRNG; if none is available it
+/// MUST abort the process rather than return predictable bytes.
+pub trait Random: Send + Sync + 'static {
+    /// Fills `dest` with random bytes.
+    fn fill(&self, dest: &mut [u8]);
+}
+
+/// The password hasher failed (not "wrong password", which is `Ok(false)`).
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct PasswordHashError(pub String);
+
+/// Slow, salted password hashing (Argon2id in production).
+///
+/// An implementation MUST NOT block the caller's async executor: hashing runs on
+/// a bounded pool of blocking threads.
+pub trait PasswordHasher: Send + Sync + 'static {
+    /// Hashes a new password into a PHC string with a fresh salt.
+    fn hash(&self, password: Password) -> BoxFuture<'static, Result<PasswordHash, PasswordHashError>>;
+    /// Whether `password` matches `hash`; `Ok(false)` for a wrong password.
+    fn verify(&self, password: Password, hash: PasswordHash) -> BoxFuture<'static, Result<bool, PasswordHashError>>;
+}
+
+/// Tenants. Lists return up to [`PageRequest::fetch_limit`] rows, newest first
+/// by (`created_at`, `id`) descending, starting after the request's cursor.
+pub trait TenantRepository: Send + Sync {
+    /// Stores a new tenant. MUST return [`StoreError::Conflict`] if the id exists.
+    fn insert_tenant(&self, tenant: &Tenant) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The tenant with this id.
+    fn get_tenant(&self, id: &TenantId) -> impl Future<Output = Result<Option<Tenant>, StoreError>> + Send;
+    /// One page of tenants (deployment-wide: only deployment keys call it).
+    fn list_tenants(&self, page: &PageRequest) -> impl Future<Output = Result<Vec<Tenant>, StoreError>> + Send;
+    /// Replaces the tenant's name and `updated_at`. `Ok(false)` if it does not exist.
+    fn update_tenant(&self, tenant: &Tenant) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Deletes the tenant and everything it owns. `Ok(false)` if it did not exist.
+    fn delete_tenant(&self, id: &TenantId) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// Admin API keys (hashes only).
+pub trait ApiKeyRepository: Send + Sync {
+    /// Stores a key. MUST return [`StoreError::Conflict`] if the id or hash exists.
+    fn insert_api_key(&self, key: &ApiKey) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The key with this hash, in any tenant: authentication comes before any tenant is known.
+    fn find_api_key_by_hash(
+        &self,
+        hash: &SecretHash,
+    ) -> impl Future<Output = Result<Option<ApiKey>, StoreError>> + Send;
+    /// Whether any deployment-wide key exists (decides whether to bootstrap one).
+    fn has_deployment_key(&self) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// One page of the tenant's keys.
+    fn list_api_keys(
+        &self,
+        tenant: &TenantId,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Vec<ApiKey>, StoreError>> + Send;
+    /// Deletes one of the tenant's keys. `Ok(false)` if the tenant has no such key.
+    fn delete_api_key(&self, tenant: &TenantId, id: &ApiKeyId)
+    -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// Users of a tenant.
+pub trait UserRepository: Send + Sync {
+    /// Stores a user. MUST return [`StoreError::Conflict`] if the tenant already has the e-mail.
+    fn insert_user(&self, user: &User) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The tenant's user with this id.
+    fn get_user(&self, tenant: &TenantId, id: &UserId)
+    -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
+    /// The tenant's user with this (lower-cased) e-mail.
+    fn find_user_by_email(
+        &self,
+        tenant: &TenantId,
+        email: &Email,
+    ) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
+    /// One page of the tenant's users.
+    fn list_users(
+        &self,
+        tenant: &TenantId,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Vec<User>, StoreError>> + Send;
+    /// Replaces every mutable field of the user. `Ok(false)` if it does not exist;
+    /// [`StoreError::Conflict`] if the new e-mail is taken.
+    fn update_user(&self, user: &User) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Deletes the tenant's user. `Ok(false)` if it did not exist.
+    fn delete_user(&self, tenant: &TenantId, id: &UserId) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// OAuth clients.
+pub trait ClientRepository: Send + Sync {
+    /// Stores a client. MUST return [`StoreError::Conflict`] if the id exists.
+    fn insert_client(&self, client: &Client) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The tenant's client with this id.
+    fn get_client(
+        &self,
+        tenant: &TenantId,
+        id: &ClientId,
+    ) -> impl Future<Output = Result<Option<Client>, StoreError>> + Send;
+    /// The client with this id in any tenant: OAuth requests and `DELETE
+    /// /v1/oidc/clients/{id}` name a client before its tenant is known. The caller
+    /// MUST check the tenant of what it gets.
+    fn find_client(&self, id: &ClientId) -> impl Future<Output = Result<Option<Client>, StoreError>> + Send;
+    /// One page of the tenant's clients.
+    fn list_clients(
+        &self,
+        tenant: &TenantId,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Vec<Client>, StoreError>> + Send;
+    /// Replaces the client's settings, secrets and `updated_at`. `Ok(false)` if it does not exist.
+    fn update_client(&self, client: &Client) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Deletes the tenant's client. `Ok(false)` if it did not exist.
+    fn delete_client(&self, tenant: &TenantId, id: &ClientId) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// Every repository, as one handle that is cheap to clone.
+pub trait Store: TenantRepository + ApiKeyRepository + UserRepository + ClientRepository + Clone + 'static {
+    /// Ok when the database answers (readiness).
+    fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+}

@@ -1,0 +1,18 @@
+//! Encoding of random values: ids and secrets are random bytes in unpadded base64url.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use crate::ports::Random;
+
+/// `n` random bytes from `random`, encoded as unpadded base64url.
+pub(crate) fn random_token<const N: usize>(random: &dyn Random) -> String {
+    let mut bytes = [0u8; N];
+    random.fill(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Whether `s` is non-empty and only uses the unpadded base64url alphabet.
+pub(crate) fn is_base64url(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}

@@ -1,0 +1,70 @@
+//! Tenants: created, renamed and deleted by deployment keys; read by their own keys.
+
+use super::Services;
+use crate::api_key::{Caller, KeyScope};
+use crate::error::AdminError;
+use crate::id::TenantId;
+use crate::page::{Cursor, Page, PageRequest};
+use crate::ports::Store;
+use crate::tenant::{DisplayName, Tenant};
+
+fn cursor(t: &Tenant) -> Cursor {
+    Cursor { created_at: t.created_at, id: t.id.to_string() }
+}
+
+impl<S: Store> Services<S> {
+    /// Creates a tenant (deployment keys only).
+    pub async fn create_tenant(&self, caller: &Caller, name: &str) -> Result<Tenant, AdminError> {
+        caller.require_deployment("only a deployment admin key can create tenants")?;
+        let now = self.clock.now();
+        let tenant = Tenant {
+            id: TenantId::generate(self.random.as_ref()),
+            name: DisplayName::parse("name", name)?,
+            created_at: now,
+            updated_at: now,
+        };
+        self.store.insert_tenant(&tenant).await?;
+        Ok(tenant)
+    }
+
+    /// Lists tenants: all of them for a deployment key, its own for a tenant key.
+    pub async fn list_tenants(&self, caller: &Caller, page: &PageRequest) -> Result<Page<Tenant>, AdminError> {
+        match &caller.scope {
+            KeyScope::Deployment => {
+                let rows = self.store.list_tenants(page).await?;
+                Ok(Page::from_fetched(rows, page, cursor))
+            }
+            KeyScope::Tenant(own) => {
+                let items = match (&page.after, self.store.get_tenant(own).await?) {
+                    (None, Some(t)) => vec![t],
+                    _ => Vec::new(),
+                };
+                Ok(Page { items, next_cursor: None })
+            }
+        }
+    }
+
+    /// One tenant.
+    pub async fn get_tenant(&self, caller: &Caller, id: &TenantId) -> Result<Tenant, AdminError> {
+        self.reachable_tenant(caller, id).await
+    }
+
+    /// Renames a tenant (deployment keys only).
+    pub async fn rename_tenant(&self, caller: &Caller, id: &TenantId, name: &str) -> Result<Tenant, AdminError> {
+        let mut tenant = self.reachable_tenant(caller, id).await?;
+        caller.require_deployment("only a deployment admin key can rename tenants")?;
+        tenant.name = DisplayName::parse("name", name)?;
+        tenant.updated_at = self.clock.now();
+        if !self.store.update_tenant(&tenant).await? {
+            return Err(AdminError::NotFound("tenant"));
+        }
+        Ok(tenant)
+    }
+
+    /// Deletes a tenant and everything it owns (deployment keys only).
+    pub async fn delete_tenant(&self, caller: &Caller, id: &TenantId) -> Result<(), AdminError> {
+        caller.reach(id, "tenant")?;
+        caller.require_deployment("only a deployment admin key can delete tenants")?;
+        if self.store.delete_tenant(id).await? { Ok(()) } else { Err(AdminError::NotFound("tenant")) }
+    }
+}

@@ -1,0 +1,131 @@
+//! Users of a tenant, managed through the admin API.
+
+use super::Services;
+use crate::api_key::Caller;
+use crate::error::AdminError;
+use crate::id::{TenantId, UserId};
+use crate::page::{Cursor, Page, PageRequest};
+use crate::ports::Store;
+use crate::user::{Email, Password, PasswordHash, User, parse_user_name};
+
+/// A user to create, as the caller sent it.
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    /// Sign-in e-mail.
+    pub email: String,
+    /// Initial password; `None` for users who will sign in another way.
+    pub password: Option<String>,
+    /// Full name.
+    pub name: Option<String>,
+    /// Whether the e-mail is already verified.
+    pub email_verified: Option<bool>,
+}
+
+/// Changes to a user; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserPatch {
+    /// New e-mail.
+    pub email: Option<String>,
+    /// New password.
+    pub password: Option<String>,
+    /// New name; `Some("")` clears it.
+    pub name: Option<String>,
+    /// New verification state.
+    pub email_verified: Option<bool>,
+}
+
+impl<S: Store> Services<S> {
+    async fn hash_password(&self, raw: String) -> Result<PasswordHash, AdminError> {
+        let password = Password::new(raw)?;
+        self.passwords.hash(password).await.map_err(|e| AdminError::Internal(Box::new(e)))
+    }
+
+    async fn reachable_user(&self, caller: &Caller, tenant: &TenantId, id: &UserId) -> Result<User, AdminError> {
+        self.reachable_tenant(caller, tenant).await?;
+        self.store.get_user(tenant, id).await?.ok_or(AdminError::NotFound("user"))
+    }
+
+    /// Creates a user; the password is hashed with the configured hasher.
+    pub async fn create_user(&self, caller: &Caller, tenant: &TenantId, new: NewUser) -> Result<User, AdminError> {
+        self.reachable_tenant(caller, tenant).await?;
+        let email = Email::parse(&new.email)?;
+        let name = parse_user_name(new.name)?;
+        let password_hash = match new.password {
+            Some(raw) => Some(self.hash_password(raw).await?),
+            None => None,
+        };
+        let now = self.clock.now();
+        let user = User {
+            id: UserId::generate(self.random.as_ref()),
+            tenant_id: tenant.clone(),
+            email,
+            email_verified: new.email_verified.unwrap_or(false),
+            name,
+            password_hash,
+            created_at: now,
+            updated_at: now,
+        };
+        self.store.insert_user(&user).await.map_err(email_conflict)?;
+        Ok(user)
+    }
+
+    /// Lists the tenant's users.
+    pub async fn list_users(
+        &self,
+        caller: &Caller,
+        tenant: &TenantId,
+        page: &PageRequest,
+    ) -> Result<Page<User>, AdminError> {
+        self.reachable_tenant(caller, tenant).await?;
+        let rows = self.store.list_users(tenant, page).await?;
+        Ok(Page::from_fetched(rows, page, |u| Cursor { created_at: u.created_at, id: u.id.to_string() }))
+    }
+
+    /// One user.
+    pub async fn get_user(&self, caller: &Caller, tenant: &TenantId, id: &UserId) -> Result<User, AdminError> {
+        self.reachable_user(caller, tenant, id).await
+    }
+
+    /// Changes a user.
+    pub async fn update_user(
+        &self,
+        caller: &Caller,
+        tenant: &TenantId,
+        id: &UserId,
+        patch: UserPatch,
+    ) -> Result<User, AdminError> {
+        let mut user = self.reachable_user(caller, tenant, id).await?;
+        if let Some(email) = patch.email {
+            user.email = Email::parse(&email)?;
+        }
+        if let Some(name) = patch.name {
+            user.name = parse_user_name(Some(name))?;
+        }
+        if let Some(verified) = patch.email_verified {
+            user.email_verified = verified;
+        }
+        if let Some(raw) = patch.password {
+            user.password_hash = Some(self.hash_password(raw).await?);
+        }
+        user.updated_at = self.clock.now();
+        if !self.store.update_user(&user).await.map_err(email_conflict)? {
+            return Err(AdminError::NotFound("user"));
+        }
+        Ok(user)
+    }
+
+    /// Deletes a user.
+    pub async fn delete_user(&self, caller: &Caller, tenant: &TenantId, id: &UserId) -> Result<(), AdminError> {
+        self.reachable_tenant(caller, tenant).await?;
+        if self.store.delete_user(tenant, id).await? { Ok(()) } else { Err(AdminError::NotFound("user")) }
+    }
+}
+
+fn email_conflict(err: crate::error::StoreError) -> AdminError {
+    match err {
+        crate::error::StoreError::Conflict(_) => {
+            AdminError::Conflict("email: the tenant already has a user with this e-mail".to_owned())
+        }
+        other => other.into(),
+    }
+}

@@ -1,0 +1,138 @@
+//! End users of a tenant.
+
+use crate::error::ValidationError;
+use crate::id::{TenantId, UserId};
+use crate::time::UnixTime;
+
+/// A user of one tenant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// `usr_…`
+    pub id: UserId,
+    /// Owning tenant.
+    pub tenant_id: TenantId,
+    /// Sign-in e-mail, unique within the tenant.
+    pub email: Email,
+    /// Whether the address was verified.
+    pub email_verified: bool,
+    /// Full name (the `name` claim).
+    pub name: Option<String>,
+    /// PHC string of the Argon2id hash; `None` for users without a password.
+    pub password_hash: Option<PasswordHash>,
+    /// When the user was created.
+    pub created_at: UnixTime,
+    /// When the user last changed.
+    pub updated_at: UnixTime,
+}
+
+/// An e-mail address, lower-cased so that uniqueness ignores case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Email(String);
+
+impl Email {
+    /// A pragmatic check: one `@`, a non-empty local part, a domain with a dot,
+    /// no spaces, at most 254 characters (RFC 5321 §4.5.3.1.3).
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        let email = raw.trim().to_lowercase();
+        let valid = email.len() <= 254
+            && !email.chars().any(char::is_whitespace)
+            && email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            });
+        if valid {
+            Ok(Self(email))
+        } else {
+            Err(ValidationError::new("email", "must be an e-mail address such as ada@example.com"))
+        }
+    }
+
+    /// Restores an address validated before it was stored.
+    pub fn from_stored(raw: String) -> Self {
+        Self(raw)
+    }
+
+    /// The address as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password as typed, checked against the length policy (NIST SP 800-63B §5.1.1.2:
+/// at least 8 characters, long passphrases allowed). `Debug` hides it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl Password {
+    /// Validates a new password.
+    pub fn new(raw: String) -> Result<Self, ValidationError> {
+        match raw.chars().count() {
+            8..=1024 => Ok(Self(raw)),
+            _ => Err(ValidationError::new("password", "must be 8 to 1024 characters")),
+        }
+    }
+
+    /// Wraps a password presented at sign-in, without the policy check.
+    pub fn presented(raw: String) -> Self {
+        Self(raw)
+    }
+
+    /// The clear text, for the hasher only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+/// A password hash in PHC string format (`$argon2id$v=19$…`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordHash(String);
+
+impl PasswordHash {
+    /// Wraps a PHC string made by a [`PasswordHasher`](crate::ports::PasswordHasher) or read from the store.
+    pub fn from_phc(phc: String) -> Self {
+        Self(phc)
+    }
+
+    /// The PHC string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Validates an optional display name of a user.
+pub(crate) fn parse_user_name(raw: Option<String>) -> Result<Option<String>, ValidationError> {
+    match raw.map(|n| n.trim().to_owned()) {
+        Some(n) if n.chars().count() > 200 => Err(ValidationError::new("name", "at most 200 characters")),
+        Some(n) if n.is_empty() => Ok(None),
+        other => Ok(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_lowercased_and_checked() {
+        assert_eq!(Email::parse(" Ada@Example.COM ").unwrap().as_str(), "ada@example.com");
+        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a b@example.com", "a@b@c.com"] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn password_policy() {
+        assert!(Password::new("short".into()).is_err());
+        assert!(Password::new("long enough".into()).is_ok());
+        assert_eq!(format!("{:?}", Password::presented("x".into())), "Password(***)");
+    }
+}
