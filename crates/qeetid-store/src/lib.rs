@@ -1,1 +1,75 @@
-//! placeholder
+//! Qeet ID's store: the diesel adapter of the domain's repository ports.
+//!
+//! One query code base serves SQLite (the embedded default) and PostgreSQL (the
+//! production store): every query is written once with the diesel DSL over the
+//! portable schema in `schema.rs`, and `pool.rs`'s `with_conn!` runs it on
+//! whichever connection the URL chose. Only this crate knows diesel.
+
+mod error;
+mod migrate;
+mod pool;
+mod repos;
+#[allow(missing_docs, unreachable_pub)]
+mod schema;
+#[cfg(feature = "test-support")]
+pub mod testing;
+
+use qeetid_domain::StoreError;
+use qeetid_domain::ports::Store;
+
+pub use error::SetupError;
+pub use pool::DatabaseUrl;
+
+use pool::{DbPool, with_conn};
+
+/// Connection pool size when the configuration does not say.
+pub const DEFAULT_POOL_SIZE: usize = 16;
+
+/// Every repository port over one database. Cheap to clone (the pool is shared).
+#[derive(Clone)]
+pub struct DieselStore {
+    pool: DbPool,
+    backend: Backend,
+}
+
+/// Which database a store uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// PostgreSQL.
+    Postgres,
+    /// SQLite.
+    Sqlite,
+}
+
+impl DieselStore {
+    /// Opens a pool on `url` (`sqlite://PATH` or `postgres://…`). No connection is
+    /// made until first use; call [`DieselStore::migrate`] to check and prepare the database.
+    pub fn open(url: &str, pool_size: usize) -> Result<Self, SetupError> {
+        let url = DatabaseUrl::parse(url)?;
+        let backend = match url {
+            DatabaseUrl::Postgres(_) => Backend::Postgres,
+            DatabaseUrl::Sqlite(_) => Backend::Sqlite,
+        };
+        Ok(Self { pool: DbPool::build(&url, pool_size.max(1))?, backend })
+    }
+
+    /// Applies pending migrations; returns the versions applied.
+    pub async fn migrate(&self) -> Result<Vec<String>, SetupError> {
+        migrate::run_pending(&self.pool).await
+    }
+
+    /// Which database this store uses.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+}
+
+impl Store for DieselStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        use diesel_async::RunQueryDsl as _;
+        with_conn!(&self.pool, |conn| {
+            diesel::sql_query("SELECT 1").execute(conn).await.map_err(error::from_diesel)?;
+        });
+        Ok(())
+    }
+}

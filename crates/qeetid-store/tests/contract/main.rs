@@ -1,1 +1,61 @@
+//! The store contract suite: every repository port, held to the rules its
+//! documentation states, on SQLite, on PostgreSQL, and on the domain's
+//! in-memory fake (so unit tests built on the fake can be trusted).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod api_keys;
+mod clients;
+mod support;
+mod tenants;
+mod users;
+
+/// Generates one test per backend for each contract function `f(&impl Store)`.
+macro_rules! contract {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let db = qeetid_store::testing::TestDatabase::sqlite();
+                    crate::$module::$name(&db.store().await).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let db = qeetid_store::testing::TestDatabase::postgres().await;
+                    crate::$module::$name(&db.store().await).await;
+                }
+            )*
+        }
+        mod memory {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    crate::$module::$name(&qeetid_domain::fakes::InMemoryStore::default()).await;
+                }
+            )*
+        }
+    };
+}
+
+contract!(
+    tenants::round_trip_update_and_delete,
+    tenants::duplicate_id_is_a_conflict,
+    tenants::pages_are_newest_first_and_follow_the_cursor,
+    tenants::deleting_a_tenant_removes_what_it_owns,
+    api_keys::found_by_hash_and_scoped_to_their_tenant,
+    api_keys::deployment_keys_are_detected,
+    api_keys::duplicate_hash_is_a_conflict,
+    users::round_trip_and_lookup_by_email,
+    users::emails_are_unique_per_tenant,
+    users::update_replaces_every_field_and_respects_uniqueness,
+    users::concurrent_writers_all_succeed,
+    clients::round_trip_keeps_every_field,
+    clients::queries_never_cross_tenants,
+    clients::update_and_delete,
+    clients::pagination_over_many_clients,
+);

@@ -1,0 +1,50 @@
+//! Errors of the store: setting it up, and mapping diesel's errors to the domain's.
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use qeetid_domain::StoreError;
+
+/// Why the store could not be opened or migrated.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    /// The URL is neither `sqlite://…` nor `postgres://…`.
+    #[error("unsupported database_url `{0}`: use sqlite://PATH or postgres://USER@HOST/DB")]
+    UnsupportedUrl(String),
+    /// The pool could not be built.
+    #[error("could not build the connection pool: {0}")]
+    Pool(String),
+    /// No connection could be made.
+    #[error("could not connect to the database: {0}")]
+    Connect(String),
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migration(String),
+}
+
+/// Maps a diesel error to the domain's: unique and foreign-key violations are
+/// conflicts; everything else is the database being unavailable.
+pub(crate) fn from_diesel(err: DieselError) -> StoreError {
+    match err {
+        DieselError::DatabaseError(
+            kind @ (DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ForeignKeyViolation),
+            info,
+        ) => {
+            let what = if matches!(kind, DatabaseErrorKind::UniqueViolation) {
+                "already exists"
+            } else {
+                "refers to a missing object"
+            };
+            StoreError::Conflict(format!("{what}: {}", info.message()))
+        }
+        other => StoreError::Unavailable(Box::new(other)),
+    }
+}
+
+/// Maps a pool checkout failure.
+pub(crate) fn from_pool(err: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+    StoreError::Unavailable(Box::new(err))
+}
+
+/// A stored value that does not parse.
+pub(crate) fn corrupt(what: &str, err: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {err}"))
+}

@@ -1,0 +1,45 @@
+//! Embedded migrations, one set per database, applied at start-up or by `qeetid migrate`.
+
+use diesel_async::AsyncMigrationHarness;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness as _, embed_migrations};
+
+use crate::error::SetupError;
+use crate::pool::DbPool;
+
+const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+
+/// Applies every pending migration and returns the names of those applied.
+///
+/// The harness drives async connections with `block_on`, which panics on a
+/// current-thread runtime; on a blocking thread it works everywhere (DESIGN §3).
+pub(crate) async fn run_pending(pool: &DbPool) -> Result<Vec<String>, SetupError> {
+    let connect = |e: diesel_async::pooled_connection::deadpool::PoolError| SetupError::Connect(e.to_string());
+    let applied = match pool {
+        DbPool::Pg(p) => {
+            let conn = p.get().await.map_err(connect)?;
+            tokio::task::spawn_blocking(move || {
+                let mut harness = AsyncMigrationHarness::new(conn);
+                applied_names(harness.run_pending_migrations(POSTGRES))
+            })
+            .await
+        }
+        DbPool::Sqlite(p) => {
+            let conn = p.get().await.map_err(connect)?;
+            tokio::task::spawn_blocking(move || {
+                let mut harness = AsyncMigrationHarness::new(conn);
+                applied_names(harness.run_pending_migrations(SQLITE))
+            })
+            .await
+        }
+    };
+    applied.map_err(|e| SetupError::Migration(e.to_string()))?
+}
+
+fn applied_names(
+    result: diesel::migration::Result<Vec<diesel::migration::MigrationVersion<'_>>>,
+) -> Result<Vec<String>, SetupError> {
+    result
+        .map(|versions| versions.iter().map(ToString::to_string).collect())
+        .map_err(|e| SetupError::Migration(e.to_string()))
+}

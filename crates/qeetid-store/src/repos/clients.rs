@@ -1,0 +1,188 @@
+//! `ClientRepository` over the `clients` table. URI, grant and scope lists are JSON text.
+
+use diesel::{
+    ExpressionMethods as _, Insertable, OptionalExtension as _, QueryDsl as _, Queryable, Selectable,
+    SelectableHelper as _,
+};
+use diesel_async::RunQueryDsl as _;
+use qeetid_domain::ports::ClientRepository;
+use qeetid_domain::{
+    Client, ClientId, ClientSecrets, ClientSettings, ClientType, GrantType, PageRequest, RedirectUri, ScopeSet,
+    SecretHash, StoreError, TenantId, UnixTime,
+};
+
+use super::{from_json, paginate, to_json};
+use crate::DieselStore;
+use crate::error::{corrupt, from_diesel};
+use crate::pool::with_conn;
+use crate::schema::clients;
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = clients)]
+struct ClientRow {
+    id: String,
+    tenant_id: String,
+    name: String,
+    client_type: String,
+    redirect_uris: String,
+    post_logout_uris: String,
+    grant_types: String,
+    scopes: String,
+    require_pkce: bool,
+    secret_hash: Option<String>,
+    previous_secret_hash: Option<String>,
+    previous_secret_expires_at: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<&Client> for ClientRow {
+    fn from(c: &Client) -> Self {
+        let s = &c.settings;
+        let uris = |list: &[RedirectUri]| to_json(list.iter().map(|u| u.as_str().to_owned()));
+        let previous = c.secrets.as_ref().and_then(|x| x.previous);
+        Self {
+            id: c.id.to_string(),
+            tenant_id: c.tenant_id.to_string(),
+            name: s.name().to_owned(),
+            client_type: s.client_type().as_str().to_owned(),
+            redirect_uris: uris(s.redirect_uris()),
+            post_logout_uris: uris(s.post_logout_uris()),
+            grant_types: to_json(s.grant_types().iter().map(|g| g.as_str().to_owned())),
+            scopes: to_json(s.scopes().iter().map(|x| x.as_str().to_owned())),
+            require_pkce: s.require_pkce(),
+            secret_hash: c.secrets.as_ref().map(|x| x.current.to_hex()),
+            previous_secret_hash: previous.map(|(hash, _)| hash.to_hex()),
+            previous_secret_expires_at: previous.map(|(_, until)| until.as_secs()),
+            created_at: c.created_at.as_secs(),
+            updated_at: c.updated_at.as_secs(),
+        }
+    }
+}
+
+fn hash(column: &str, hex: &str) -> Result<SecretHash, StoreError> {
+    SecretHash::from_hex(hex).map_err(|e| corrupt(column, e))
+}
+
+impl TryFrom<ClientRow> for Client {
+    type Error = StoreError;
+    fn try_from(row: ClientRow) -> Result<Self, StoreError> {
+        let client_type = ClientType::parse(&row.client_type).map_err(|e| corrupt("clients.client_type", e))?;
+        let uris = |column: &str, text: &str| -> Result<Vec<RedirectUri>, StoreError> {
+            Ok(from_json(column, text)?.into_iter().map(RedirectUri::from_stored).collect())
+        };
+        let grant_types = from_json("clients.grant_types", &row.grant_types)?
+            .iter()
+            .map(|g| GrantType::parse(g).map_err(|e| corrupt("clients.grant_types", e)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let scopes = from_json("clients.scopes", &row.scopes)?;
+        let scopes =
+            ScopeSet::from_tokens(scopes.iter().map(String::as_str)).map_err(|e| corrupt("clients.scopes", e))?;
+        let settings = ClientSettings::from_stored(
+            row.name,
+            client_type,
+            uris("clients.redirect_uris", &row.redirect_uris)?,
+            uris("clients.post_logout_uris", &row.post_logout_uris)?,
+            grant_types,
+            scopes,
+            row.require_pkce,
+        );
+        let previous = match (row.previous_secret_hash, row.previous_secret_expires_at) {
+            (Some(h), Some(until)) => Some((hash("clients.previous_secret_hash", &h)?, UnixTime::from_secs(until))),
+            _ => None,
+        };
+        let secrets = row
+            .secret_hash
+            .map(|h| Ok::<_, StoreError>(ClientSecrets { current: hash("clients.secret_hash", &h)?, previous }))
+            .transpose()?;
+        Ok(Client {
+            id: ClientId::parse(&row.id).map_err(|e| corrupt("clients.id", e))?,
+            tenant_id: TenantId::parse(&row.tenant_id).map_err(|e| corrupt("clients.tenant_id", e))?,
+            settings,
+            secrets,
+            created_at: UnixTime::from_secs(row.created_at),
+            updated_at: UnixTime::from_secs(row.updated_at),
+        })
+    }
+}
+
+impl ClientRepository for DieselStore {
+    async fn insert_client(&self, client: &Client) -> Result<(), StoreError> {
+        let row = ClientRow::from(client);
+        with_conn!(&self.pool, |conn| {
+            diesel::insert_into(clients::table).values(&row).execute(conn).await.map_err(from_diesel)?;
+        });
+        Ok(())
+    }
+
+    async fn get_client(&self, tenant: &TenantId, id: &ClientId) -> Result<Option<Client>, StoreError> {
+        let row: Option<ClientRow> = with_conn!(&self.pool, |conn| {
+            clients::table
+                .find(id.as_str())
+                .filter(clients::tenant_id.eq(tenant.as_str()))
+                .select(ClientRow::as_select())
+                .first(conn)
+                .await
+                .optional()
+                .map_err(from_diesel)?
+        });
+        row.map(Client::try_from).transpose()
+    }
+
+    async fn find_client(&self, id: &ClientId) -> Result<Option<Client>, StoreError> {
+        let row: Option<ClientRow> = with_conn!(&self.pool, |conn| {
+            clients::table
+                .find(id.as_str())
+                .select(ClientRow::as_select())
+                .first(conn)
+                .await
+                .optional()
+                .map_err(from_diesel)?
+        });
+        row.map(Client::try_from).transpose()
+    }
+
+    async fn list_clients(&self, tenant: &TenantId, page: &PageRequest) -> Result<Vec<Client>, StoreError> {
+        let rows: Vec<ClientRow> = with_conn!(&self.pool, |conn| {
+            let query = clients::table
+                .filter(clients::tenant_id.eq(tenant.as_str()))
+                .select(ClientRow::as_select())
+                .into_boxed();
+            paginate!(query, clients, page).load(conn).await.map_err(from_diesel)?
+        });
+        rows.into_iter().map(Client::try_from).collect()
+    }
+
+    async fn update_client(&self, client: &Client) -> Result<bool, StoreError> {
+        let row = ClientRow::from(client);
+        let changed = with_conn!(&self.pool, |conn| {
+            diesel::update(clients::table.find(&row.id).filter(clients::tenant_id.eq(&row.tenant_id)))
+                .set((
+                    clients::name.eq(&row.name),
+                    clients::redirect_uris.eq(&row.redirect_uris),
+                    clients::post_logout_uris.eq(&row.post_logout_uris),
+                    clients::grant_types.eq(&row.grant_types),
+                    clients::scopes.eq(&row.scopes),
+                    clients::require_pkce.eq(row.require_pkce),
+                    clients::secret_hash.eq(&row.secret_hash),
+                    clients::previous_secret_hash.eq(&row.previous_secret_hash),
+                    clients::previous_secret_expires_at.eq(row.previous_secret_expires_at),
+                    clients::updated_at.eq(row.updated_at),
+                ))
+                .execute(conn)
+                .await
+                .map_err(from_diesel)?
+        });
+        Ok(changed == 1)
+    }
+
+    async fn delete_client(&self, tenant: &TenantId, id: &ClientId) -> Result<bool, StoreError> {
+        let deleted = with_conn!(&self.pool, |conn| {
+            diesel::delete(clients::table.find(id.as_str()).filter(clients::tenant_id.eq(tenant.as_str())))
+                .execute(conn)
+                .await
+                .map_err(from_diesel)?
+        });
+        Ok(deleted == 1)
+    }
+}

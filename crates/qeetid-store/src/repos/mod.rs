@@ -1,0 +1,40 @@
+//! Repository implementations, one module per aggregate, and the helpers they share.
+
+mod api_keys;
+mod clients;
+mod tenants;
+mod users;
+
+use qeetid_domain::{PageRequest, StoreError};
+
+use crate::error::corrupt;
+
+/// `created_at` and `id` of the page's starting point, if any.
+pub(crate) fn after(page: &PageRequest) -> Option<(i64, String)> {
+    page.after.as_ref().map(|c| (c.created_at.as_secs(), c.id.clone()))
+}
+
+/// Applies keyset pagination (newest first, after the cursor) to a boxed query
+/// over a table with `created_at` and `id` columns.
+macro_rules! paginate {
+    ($query:expr, $table:ident, $page:expr) => {{
+        use diesel::{BoolExpressionMethods as _, ExpressionMethods as _, QueryDsl as _};
+        use $crate::schema::$table::dsl as t;
+        let mut query = $query.order((t::created_at.desc(), t::id.desc())).limit($page.fetch_limit());
+        if let Some((created, id)) = $crate::repos::after($page) {
+            query = query.filter(t::created_at.lt(created).or(t::created_at.eq(created).and(t::id.lt(id))));
+        }
+        query
+    }};
+}
+pub(crate) use paginate;
+
+/// A JSON array of strings, as stored in text columns.
+pub(crate) fn to_json(items: impl Iterator<Item = String>) -> String {
+    serde_json::Value::Array(items.map(serde_json::Value::String).collect()).to_string()
+}
+
+/// Parses a stored JSON array of strings.
+pub(crate) fn from_json(column: &str, text: &str) -> Result<Vec<String>, StoreError> {
+    serde_json::from_str(text).map_err(|e| corrupt(column, e))
+}

@@ -1,0 +1,98 @@
+//! `TenantRepository` over the `tenants` table.
+
+use diesel::{
+    ExpressionMethods as _, Insertable, OptionalExtension as _, QueryDsl as _, Queryable, Selectable,
+    SelectableHelper as _,
+};
+use diesel_async::RunQueryDsl as _;
+use qeetid_domain::ports::TenantRepository;
+use qeetid_domain::{DisplayName, PageRequest, StoreError, Tenant, TenantId, UnixTime};
+
+use super::paginate;
+use crate::DieselStore;
+use crate::error::{corrupt, from_diesel};
+use crate::pool::with_conn;
+use crate::schema::tenants;
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = tenants)]
+struct TenantRow {
+    id: String,
+    name: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<&Tenant> for TenantRow {
+    fn from(t: &Tenant) -> Self {
+        Self {
+            id: t.id.to_string(),
+            name: t.name.as_str().to_owned(),
+            created_at: t.created_at.as_secs(),
+            updated_at: t.updated_at.as_secs(),
+        }
+    }
+}
+
+impl TryFrom<TenantRow> for Tenant {
+    type Error = StoreError;
+    fn try_from(row: TenantRow) -> Result<Self, StoreError> {
+        Ok(Tenant {
+            id: TenantId::parse(&row.id).map_err(|e| corrupt("tenants.id", e))?,
+            name: DisplayName::from_stored(row.name),
+            created_at: UnixTime::from_secs(row.created_at),
+            updated_at: UnixTime::from_secs(row.updated_at),
+        })
+    }
+}
+
+impl TenantRepository for DieselStore {
+    async fn insert_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
+        let row = TenantRow::from(tenant);
+        with_conn!(&self.pool, |conn| {
+            diesel::insert_into(tenants::table).values(&row).execute(conn).await.map_err(from_diesel)?;
+        });
+        Ok(())
+    }
+
+    async fn get_tenant(&self, id: &TenantId) -> Result<Option<Tenant>, StoreError> {
+        let row: Option<TenantRow> = with_conn!(&self.pool, |conn| {
+            tenants::table
+                .find(id.as_str())
+                .select(TenantRow::as_select())
+                .first(conn)
+                .await
+                .optional()
+                .map_err(from_diesel)?
+        });
+        row.map(Tenant::try_from).transpose()
+    }
+
+    async fn list_tenants(&self, page: &PageRequest) -> Result<Vec<Tenant>, StoreError> {
+        let rows: Vec<TenantRow> = with_conn!(&self.pool, |conn| {
+            paginate!(tenants::table.select(TenantRow::as_select()).into_boxed(), tenants, page)
+                .load(conn)
+                .await
+                .map_err(from_diesel)?
+        });
+        rows.into_iter().map(Tenant::try_from).collect()
+    }
+
+    async fn update_tenant(&self, tenant: &Tenant) -> Result<bool, StoreError> {
+        let changed = with_conn!(&self.pool, |conn| {
+            diesel::update(tenants::table.find(tenant.id.as_str()))
+                .set((tenants::name.eq(tenant.name.as_str()), tenants::updated_at.eq(tenant.updated_at.as_secs())))
+                .execute(conn)
+                .await
+                .map_err(from_diesel)?
+        });
+        Ok(changed == 1)
+    }
+
+    async fn delete_tenant(&self, id: &TenantId) -> Result<bool, StoreError> {
+        let deleted = with_conn!(&self.pool, |conn| {
+            diesel::delete(tenants::table.find(id.as_str())).execute(conn).await.map_err(from_diesel)?
+        });
+        Ok(deleted == 1)
+    }
+}

@@ -1,0 +1,134 @@
+//! `UserRepository` over the `users` table.
+
+use diesel::{
+    ExpressionMethods as _, Insertable, OptionalExtension as _, QueryDsl as _, Queryable, Selectable,
+    SelectableHelper as _,
+};
+use diesel_async::RunQueryDsl as _;
+use qeetid_domain::ports::UserRepository;
+use qeetid_domain::{Email, PageRequest, PasswordHash, StoreError, TenantId, UnixTime, User, UserId};
+
+use super::paginate;
+use crate::DieselStore;
+use crate::error::{corrupt, from_diesel};
+use crate::pool::with_conn;
+use crate::schema::users;
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+struct UserRow {
+    id: String,
+    tenant_id: String,
+    email: String,
+    email_verified: bool,
+    name: Option<String>,
+    password_hash: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<&User> for UserRow {
+    fn from(u: &User) -> Self {
+        Self {
+            id: u.id.to_string(),
+            tenant_id: u.tenant_id.to_string(),
+            email: u.email.as_str().to_owned(),
+            email_verified: u.email_verified,
+            name: u.name.clone(),
+            password_hash: u.password_hash.as_ref().map(|h| h.as_str().to_owned()),
+            created_at: u.created_at.as_secs(),
+            updated_at: u.updated_at.as_secs(),
+        }
+    }
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+    fn try_from(row: UserRow) -> Result<Self, StoreError> {
+        Ok(User {
+            id: UserId::parse(&row.id).map_err(|e| corrupt("users.id", e))?,
+            tenant_id: TenantId::parse(&row.tenant_id).map_err(|e| corrupt("users.tenant_id", e))?,
+            email: Email::from_stored(row.email),
+            email_verified: row.email_verified,
+            name: row.name,
+            password_hash: row.password_hash.map(PasswordHash::from_phc),
+            created_at: UnixTime::from_secs(row.created_at),
+            updated_at: UnixTime::from_secs(row.updated_at),
+        })
+    }
+}
+
+impl UserRepository for DieselStore {
+    async fn insert_user(&self, user: &User) -> Result<(), StoreError> {
+        let row = UserRow::from(user);
+        with_conn!(&self.pool, |conn| {
+            diesel::insert_into(users::table).values(&row).execute(conn).await.map_err(from_diesel)?;
+        });
+        Ok(())
+    }
+
+    async fn get_user(&self, tenant: &TenantId, id: &UserId) -> Result<Option<User>, StoreError> {
+        let row: Option<UserRow> = with_conn!(&self.pool, |conn| {
+            users::table
+                .find(id.as_str())
+                .filter(users::tenant_id.eq(tenant.as_str()))
+                .select(UserRow::as_select())
+                .first(conn)
+                .await
+                .optional()
+                .map_err(from_diesel)?
+        });
+        row.map(User::try_from).transpose()
+    }
+
+    async fn find_user_by_email(&self, tenant: &TenantId, email: &Email) -> Result<Option<User>, StoreError> {
+        let row: Option<UserRow> = with_conn!(&self.pool, |conn| {
+            users::table
+                .filter(users::tenant_id.eq(tenant.as_str()))
+                .filter(users::email.eq(email.as_str()))
+                .select(UserRow::as_select())
+                .first(conn)
+                .await
+                .optional()
+                .map_err(from_diesel)?
+        });
+        row.map(User::try_from).transpose()
+    }
+
+    async fn list_users(&self, tenant: &TenantId, page: &PageRequest) -> Result<Vec<User>, StoreError> {
+        let rows: Vec<UserRow> = with_conn!(&self.pool, |conn| {
+            let query =
+                users::table.filter(users::tenant_id.eq(tenant.as_str())).select(UserRow::as_select()).into_boxed();
+            paginate!(query, users, page).load(conn).await.map_err(from_diesel)?
+        });
+        rows.into_iter().map(User::try_from).collect()
+    }
+
+    async fn update_user(&self, user: &User) -> Result<bool, StoreError> {
+        let row = UserRow::from(user);
+        let changed = with_conn!(&self.pool, |conn| {
+            diesel::update(users::table.find(user.id.as_str()).filter(users::tenant_id.eq(user.tenant_id.as_str())))
+                .set((
+                    users::email.eq(&row.email),
+                    users::email_verified.eq(row.email_verified),
+                    users::name.eq(&row.name),
+                    users::password_hash.eq(&row.password_hash),
+                    users::updated_at.eq(row.updated_at),
+                ))
+                .execute(conn)
+                .await
+                .map_err(from_diesel)?
+        });
+        Ok(changed == 1)
+    }
+
+    async fn delete_user(&self, tenant: &TenantId, id: &UserId) -> Result<bool, StoreError> {
+        let deleted = with_conn!(&self.pool, |conn| {
+            diesel::delete(users::table.find(id.as_str()).filter(users::tenant_id.eq(tenant.as_str())))
+                .execute(conn)
+                .await
+                .map_err(from_diesel)?
+        });
+        Ok(deleted == 1)
+    }
+}

@@ -1,0 +1,68 @@
+use qeetid_domain::ports::Store;
+use qeetid_domain::{ClientPatch, ClientSecrets, PageRequest, Secret, UnixTime};
+
+use crate::support::{confidential_client, stored_tenant};
+
+pub(crate) async fn round_trip_keeps_every_field(store: &impl Store) {
+    let tenant = stored_tenant(store).await;
+    let client = confidential_client(&tenant.id, 1_800_000_000);
+    store.insert_client(&client).await.unwrap();
+    assert_eq!(store.get_client(&tenant.id, &client.id).await.unwrap(), Some(client.clone()));
+    assert_eq!(store.find_client(&client.id).await.unwrap(), Some(client));
+}
+
+pub(crate) async fn queries_never_cross_tenants(store: &impl Store) {
+    let a = stored_tenant(store).await;
+    let b = stored_tenant(store).await;
+    let client = confidential_client(&a.id, 1_800_000_000);
+    store.insert_client(&client).await.unwrap();
+    assert_eq!(store.get_client(&b.id, &client.id).await.unwrap(), None);
+    assert!(store.list_clients(&b.id, &PageRequest::parse(None, None).unwrap()).await.unwrap().is_empty());
+    assert!(!store.delete_client(&b.id, &client.id).await.unwrap());
+    let mut moved = client.clone();
+    moved.tenant_id = b.id.clone();
+    assert!(!store.update_client(&moved).await.unwrap(), "an update names the tenant too");
+    assert_eq!(store.get_client(&a.id, &client.id).await.unwrap(), Some(client));
+}
+
+pub(crate) async fn update_and_delete(store: &impl Store) {
+    let tenant = stored_tenant(store).await;
+    let mut client = confidential_client(&tenant.id, 1_800_000_000);
+    store.insert_client(&client).await.unwrap();
+
+    client.settings = client
+        .settings
+        .patched(ClientPatch {
+            name: Some("Renamed".into()),
+            redirect_uris: Some(vec!["https://new.acme.com/cb".into()]),
+            ..ClientPatch::default()
+        })
+        .unwrap();
+    client.secrets = Some(ClientSecrets { current: Secret::presented("qcs_new").hash(), previous: None });
+    client.updated_at = UnixTime::from_secs(1_900_000_000);
+    assert!(store.update_client(&client).await.unwrap());
+    assert_eq!(store.get_client(&tenant.id, &client.id).await.unwrap(), Some(client.clone()));
+
+    assert!(store.delete_client(&tenant.id, &client.id).await.unwrap());
+    assert_eq!(store.find_client(&client.id).await.unwrap(), None);
+    assert!(!store.update_client(&client).await.unwrap());
+}
+
+pub(crate) async fn pagination_over_many_clients(store: &impl Store) {
+    let tenant = stored_tenant(store).await;
+    for i in 0..7 {
+        store.insert_client(&confidential_client(&tenant.id, 1_800_000_000 + i / 2)).await.unwrap();
+    }
+    let first = PageRequest::parse(Some(3), None).unwrap();
+    let rows = store.list_clients(&tenant.id, &first).await.unwrap();
+    assert_eq!(rows.len(), 4, "limit + 1 rows tell that a next page exists");
+    let page = qeetid_domain::Page::from_fetched(rows, &first, |c| qeetid_domain::Cursor {
+        created_at: c.created_at,
+        id: c.id.to_string(),
+    });
+    let second = PageRequest::parse(Some(10), page.next_cursor.as_deref()).unwrap();
+    let rest = store.list_clients(&tenant.id, &second).await.unwrap();
+    assert_eq!(page.items.len() + rest.len(), 7);
+    assert!(rest.iter().all(|c| !page.items.iter().any(|p| p.id == c.id)));
+    assert!(page.items.last().unwrap().created_at >= rest.first().unwrap().created_at);
+}

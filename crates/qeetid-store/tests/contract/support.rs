@@ -1,0 +1,82 @@
+//! Builders of valid domain objects for the contract tests.
+
+use qeetid_domain::fakes::SeededRandom;
+use qeetid_domain::ports::TenantRepository;
+use qeetid_domain::{
+    ApiKey, ApiKeyId, Client, ClientDraft, ClientId, ClientSecrets, ClientSettings, DisplayName, Email, KeyScope,
+    PasswordHash, Secret, Tenant, TenantId, UnixTime, User, UserId,
+};
+use std::sync::OnceLock;
+
+pub(crate) fn random() -> &'static SeededRandom {
+    static RANDOM: OnceLock<SeededRandom> = OnceLock::new();
+    RANDOM.get_or_init(|| {
+        let seed =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64);
+        SeededRandom::new(seed)
+    })
+}
+
+pub(crate) fn tenant_at(created: i64) -> Tenant {
+    Tenant {
+        id: TenantId::generate(random()),
+        name: DisplayName::parse("name", "Acme").unwrap(),
+        created_at: UnixTime::from_secs(created),
+        updated_at: UnixTime::from_secs(created),
+    }
+}
+
+pub(crate) async fn stored_tenant(store: &impl TenantRepository) -> Tenant {
+    let tenant = tenant_at(1_800_000_000);
+    store.insert_tenant(&tenant).await.unwrap();
+    tenant
+}
+
+pub(crate) fn api_key(scope: KeyScope) -> (ApiKey, Secret) {
+    let secret = Secret::generate("qak_", random());
+    let key = ApiKey {
+        id: ApiKeyId::generate(random()),
+        scope,
+        name: DisplayName::parse("name", "ci").unwrap(),
+        key_hash: secret.hash(),
+        created_at: UnixTime::from_secs(1_800_000_000),
+    };
+    (key, secret)
+}
+
+pub(crate) fn user(tenant: &TenantId, email: &str) -> User {
+    User {
+        id: UserId::generate(random()),
+        tenant_id: tenant.clone(),
+        email: Email::parse(email).unwrap(),
+        email_verified: false,
+        name: Some("Ada Lovelace".into()),
+        password_hash: Some(PasswordHash::from_phc("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into())),
+        created_at: UnixTime::from_secs(1_800_000_000),
+        updated_at: UnixTime::from_secs(1_800_000_000),
+    }
+}
+
+pub(crate) fn confidential_client(tenant: &TenantId, created: i64) -> Client {
+    let settings = ClientSettings::validate(ClientDraft {
+        name: "Acme Web".into(),
+        client_type: "confidential".into(),
+        redirect_uris: vec!["https://app.acme.com/api/auth/callback".into(), "http://127.0.0.1:8000/cb".into()],
+        post_logout_uris: vec!["https://app.acme.com".into()],
+        grant_types: Some(vec!["authorization_code".into(), "refresh_token".into(), "client_credentials".into()]),
+        scopes: Some(vec!["openid".into(), "email".into(), "api:read".into()]),
+        require_pkce: Some(false),
+    })
+    .unwrap();
+    Client {
+        id: ClientId::generate(random()),
+        tenant_id: tenant.clone(),
+        settings,
+        secrets: Some(ClientSecrets {
+            current: Secret::generate("qcs_", random()).hash(),
+            previous: Some((Secret::generate("qcs_", random()).hash(), UnixTime::from_secs(created + 60))),
+        }),
+        created_at: UnixTime::from_secs(created),
+        updated_at: UnixTime::from_secs(created),
+    }
+}

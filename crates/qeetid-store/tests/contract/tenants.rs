@@ -1,0 +1,66 @@
+use qeetid_domain::ports::Store;
+use qeetid_domain::{DisplayName, KeyScope, PageRequest, StoreError, UnixTime};
+
+use crate::support::{api_key, confidential_client, stored_tenant, tenant_at, user};
+
+pub(crate) async fn round_trip_update_and_delete(store: &impl Store) {
+    let mut tenant = stored_tenant(store).await;
+    assert_eq!(store.get_tenant(&tenant.id).await.unwrap(), Some(tenant.clone()));
+
+    tenant.name = DisplayName::parse("name", "Acme Corp").unwrap();
+    tenant.updated_at = UnixTime::from_secs(1_900_000_000);
+    assert!(store.update_tenant(&tenant).await.unwrap());
+    assert_eq!(store.get_tenant(&tenant.id).await.unwrap(), Some(tenant.clone()));
+
+    assert!(store.delete_tenant(&tenant.id).await.unwrap());
+    assert_eq!(store.get_tenant(&tenant.id).await.unwrap(), None);
+    assert!(!store.delete_tenant(&tenant.id).await.unwrap());
+    assert!(!store.update_tenant(&tenant).await.unwrap());
+    store.ping().await.unwrap();
+}
+
+pub(crate) async fn duplicate_id_is_a_conflict(store: &impl Store) {
+    let tenant = stored_tenant(store).await;
+    assert!(matches!(store.insert_tenant(&tenant).await, Err(StoreError::Conflict(_))));
+}
+
+pub(crate) async fn pages_are_newest_first_and_follow_the_cursor(store: &impl Store) {
+    // Five tenants, two sharing a creation second: the id breaks the tie.
+    let mut tenants: Vec<_> = [100, 200, 200, 300, 400].into_iter().map(tenant_at).collect();
+    for t in &tenants {
+        store.insert_tenant(t).await.unwrap();
+    }
+    tenants.sort_by(|a, b| (b.created_at, b.id.as_str()).cmp(&(a.created_at, a.id.as_str())));
+
+    let mut seen = Vec::new();
+    let mut request = PageRequest::parse(Some(2), None).unwrap();
+    loop {
+        let rows = store.list_tenants(&request).await.unwrap();
+        assert!(rows.len() <= 3, "fetches at most limit + 1");
+        let page = qeetid_domain::Page::from_fetched(rows, &request, |t| qeetid_domain::Cursor {
+            created_at: t.created_at,
+            id: t.id.to_string(),
+        });
+        seen.extend(page.items);
+        match page.next_cursor {
+            Some(c) => request = PageRequest::parse(Some(2), Some(&c)).unwrap(),
+            None => break,
+        }
+    }
+    assert_eq!(seen, tenants);
+}
+
+pub(crate) async fn deleting_a_tenant_removes_what_it_owns(store: &impl Store) {
+    let tenant = stored_tenant(store).await;
+    let (key, secret) = api_key(KeyScope::Tenant(tenant.id.clone()));
+    store.insert_api_key(&key).await.unwrap();
+    let u = user(&tenant.id, "ada@example.com");
+    store.insert_user(&u).await.unwrap();
+    let c = confidential_client(&tenant.id, 1_800_000_000);
+    store.insert_client(&c).await.unwrap();
+
+    assert!(store.delete_tenant(&tenant.id).await.unwrap());
+    assert_eq!(store.find_api_key_by_hash(&secret.hash()).await.unwrap(), None);
+    assert_eq!(store.get_user(&tenant.id, &u.id).await.unwrap(), None);
+    assert_eq!(store.find_client(&c.id).await.unwrap(), None);
+}

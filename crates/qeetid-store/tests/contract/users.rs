@@ -1,0 +1,62 @@
+use qeetid_domain::ports::Store;
+use qeetid_domain::{Email, PageRequest, StoreError, UnixTime};
+
+use crate::support::{stored_tenant, user};
+
+pub(crate) async fn round_trip_and_lookup_by_email(store: &impl Store) {
+    let tenant = stored_tenant(store).await;
+    let mut u = user(&tenant.id, "ada@example.com");
+    u.password_hash = None;
+    u.name = None;
+    store.insert_user(&u).await.unwrap();
+    assert_eq!(store.get_user(&tenant.id, &u.id).await.unwrap(), Some(u.clone()));
+    let email = Email::parse("ADA@example.com").unwrap();
+    assert_eq!(store.find_user_by_email(&tenant.id, &email).await.unwrap(), Some(u.clone()));
+    let page = store.list_users(&tenant.id, &PageRequest::parse(None, None).unwrap()).await.unwrap();
+    assert_eq!(page, vec![u]);
+}
+
+pub(crate) async fn emails_are_unique_per_tenant(store: &impl Store) {
+    let a = stored_tenant(store).await;
+    let b = stored_tenant(store).await;
+    store.insert_user(&user(&a.id, "ada@example.com")).await.unwrap();
+    assert!(matches!(store.insert_user(&user(&a.id, "ada@example.com")).await, Err(StoreError::Conflict(_))));
+    let in_b = user(&b.id, "ada@example.com");
+    store.insert_user(&in_b).await.unwrap();
+    assert_eq!(store.get_user(&a.id, &in_b.id).await.unwrap(), None, "no cross-tenant reads");
+    assert!(!store.delete_user(&a.id, &in_b.id).await.unwrap(), "no cross-tenant deletes");
+    assert!(store.delete_user(&b.id, &in_b.id).await.unwrap());
+}
+
+pub(crate) async fn update_replaces_every_field_and_respects_uniqueness(store: &impl Store) {
+    let tenant = stored_tenant(store).await;
+    let taken = user(&tenant.id, "taken@example.com");
+    store.insert_user(&taken).await.unwrap();
+    let mut u = user(&tenant.id, "ada@example.com");
+    store.insert_user(&u).await.unwrap();
+
+    u.email = Email::parse("countess@example.com").unwrap();
+    u.email_verified = true;
+    u.name = None;
+    u.password_hash = None;
+    u.updated_at = UnixTime::from_secs(1_900_000_000);
+    assert!(store.update_user(&u).await.unwrap());
+    assert_eq!(store.get_user(&tenant.id, &u.id).await.unwrap(), Some(u.clone()));
+
+    u.email = taken.email.clone();
+    assert!(matches!(store.update_user(&u).await, Err(StoreError::Conflict(_))));
+}
+
+pub(crate) async fn concurrent_writers_all_succeed(store: &impl Store) {
+    // SQLite serialises writers: with busy_timeout none of these may fail with "database is locked".
+    let tenant = stored_tenant(store).await;
+    let writes = (0..64).map(|i| {
+        let u = user(&tenant.id, &format!("user{i}@example.com"));
+        async move { store.insert_user(&u).await }
+    });
+    for result in futures_util::future::join_all(writes).await {
+        result.unwrap();
+    }
+    let all = store.list_users(&tenant.id, &PageRequest::parse(Some(200), None).unwrap()).await.unwrap();
+    assert_eq!(all.len(), 64);
+}

@@ -1,0 +1,4 @@
+DROP TABLE clients;
+DROP TABLE users;
+DROP TABLE api_keys;
+DROP TABLE tenants;
