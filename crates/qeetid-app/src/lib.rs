@@ -1,1 +1,144 @@
-//! placeholder
+//! Qeet ID's composition root: loads [`Settings`], opens the store, wires the
+//! domain's use cases to their adapters and starts the HTTP server.
+
+pub mod config;
+mod seed;
+pub mod telemetry;
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+use qeetid_crypto::{Argon2Hasher, Argon2Params, SystemRandom};
+use qeetid_domain::ports::{Clock, Random};
+use qeetid_domain::{Services, UnixTime};
+use qeetid_http::{HttpState, Metrics, Server, ServerSettings};
+use qeetid_render::Renderer;
+use qeetid_store::DieselStore;
+
+pub use config::Settings;
+pub use seed::{SeedReport, seed_demo};
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Bad configuration.
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    /// The database could not be opened or migrated.
+    #[error(transparent)]
+    Store(#[from] qeetid_store::SetupError),
+    /// A file or socket operation failed.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being done.
+        what: String,
+        /// Why it failed.
+        source: std::io::Error,
+    },
+    /// A use case failed during start-up (bootstrap, seeding).
+    #[error(transparent)]
+    Domain(#[from] qeetid_domain::AdminError),
+    /// Something else failed during start-up.
+    #[error("{0}")]
+    Startup(String),
+}
+
+/// The system clock, in whole seconds.
+#[derive(Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> UnixTime {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        UnixTime::from_secs(secs)
+    }
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+}
+
+/// Opens (creating the SQLite directory if needed) and migrates the configured database.
+pub async fn open_store(settings: &Settings) -> Result<DieselStore, AppError> {
+    let url = settings.database_url();
+    if let Some(path) = url.strip_prefix("sqlite://").map(std::path::Path::new)
+        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|source| AppError::Io { what: format!("create data directory {}", dir.display()), source })?;
+    }
+    let store = DieselStore::open(&url, settings.db_pool_size)?;
+    let applied = store.migrate().await?;
+    if !applied.is_empty() {
+        tracing::info!(migrations = ?applied, "applied database migrations");
+    }
+    Ok(store)
+}
+
+/// The use cases wired to the production adapters.
+pub fn services(settings: &Settings, store: DieselStore) -> Result<Services<DieselStore>, AppError> {
+    let random: Arc<dyn Random> = Arc::new(SystemRandom::new());
+    let p = &settings.password_hashing;
+    let concurrency = if p.max_concurrent == 0 { cores() } else { p.max_concurrent };
+    let params = Argon2Params { memory_kib: p.memory_kib, iterations: p.iterations, parallelism: p.parallelism };
+    let hasher = Argon2Hasher::new(params, concurrency, Arc::clone(&random))
+        .map_err(|e| AppError::Startup(format!("password_hashing: {e}")))?;
+    Ok(Services::new(store, Arc::new(SystemClock), random, Arc::new(hasher)))
+}
+
+/// A configured server, bound to its port, not yet running.
+pub struct Application {
+    address: SocketAddr,
+    issuer: String,
+    bootstrap_key: Option<String>,
+    server: Server,
+}
+
+impl Application {
+    /// Opens and migrates the store, creates the bootstrap key if the deployment
+    /// has none, binds the listener and prepares the server.
+    pub async fn build(settings: Settings) -> Result<Self, AppError> {
+        let store = open_store(&settings).await?;
+        let services = services(&settings, store)?;
+        let bootstrap_key =
+            services.bootstrap_admin_key(settings.bootstrap_admin_key.as_deref()).await?.map(|k| k.expose().to_owned());
+
+        let listener = TcpListener::bind(settings.listen)
+            .map_err(|source| AppError::Io { what: format!("listen on {}", settings.listen), source })?;
+        let address =
+            listener.local_addr().map_err(|source| AppError::Io { what: "read the bound address".into(), source })?;
+        let issuer = settings.issuer_for(address);
+        let renderer = Renderer::new().map_err(|e| AppError::Startup(e.to_string()))?;
+        let metrics = Metrics::new().map_err(|e| AppError::Startup(format!("metrics: {e}")))?;
+        let state = HttpState { services, renderer: Arc::new(renderer), issuer: issuer.clone(), metrics };
+        let server_settings = ServerSettings {
+            workers: if settings.workers == 0 { cores() } else { settings.workers },
+            shutdown_timeout_secs: settings.shutdown_timeout_seconds,
+        };
+        let server = qeetid_http::serve(listener, state, &server_settings)
+            .map_err(|source| AppError::Io { what: "start the HTTP server".into(), source })?;
+        Ok(Self { address, issuer, bootstrap_key, server })
+    }
+
+    /// The address the server listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The issuer URL in effect.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// The bootstrap admin key, when this start created it (to show once).
+    pub fn bootstrap_key(&self) -> Option<&str> {
+        self.bootstrap_key.as_deref()
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish.
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

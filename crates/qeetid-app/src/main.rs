@@ -1,1 +1,121 @@
-fn main() {}
+//! `qeetid`: run the server, apply migrations, or seed a demo tenant.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use qeetid_app::{AppError, Application, Settings, open_store, seed_demo, services, telemetry};
+
+/// Qeet ID: an OpenID Connect provider and OAuth 2.0 authorization server.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// A TOML file overriding config/default.toml (same keys).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default): migrates the database, prints the bootstrap admin key on first start.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080 (overrides `listen`).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<SocketAddr>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create a demo tenant, API key, user and clients, and print how to use them.
+    Seed,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::from_env(cli.config.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("qeetid: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&settings.log_format, &settings.log_level);
+    let result = match cli.command.unwrap_or(Command::Serve { listen: None }) {
+        Command::Serve { listen } => serve(settings, listen).await,
+        Command::Migrate => migrate(&settings).await,
+        Command::Seed => seed(&settings).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "qeetid failed");
+            eprintln!("qeetid: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(mut settings: Settings, listen: Option<SocketAddr>) -> Result<(), AppError> {
+    if let Some(addr) = listen {
+        settings.listen = addr;
+    }
+    let database = settings.database_url();
+    let app = Application::build(settings).await?;
+    if let Some(key) = app.bootstrap_key() {
+        show_bootstrap_key(key);
+    }
+    tracing::info!(address = %app.address(), issuer = app.issuer(), database = %redact(&database), "Qeet ID is listening");
+    app.run().await.map_err(|source| AppError::Io { what: "serve HTTP".into(), source })
+}
+
+/// The database URL without a password, for the log.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{user}@{}", &url[..scheme + 3], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[allow(clippy::print_stdout, reason = "the bootstrap key is shown once, to the operator, on purpose")]
+fn show_bootstrap_key(key: &str) {
+    println!();
+    println!("  Bootstrap admin API key (shown once; store it now):");
+    println!();
+    println!("    {key}");
+    println!();
+    println!("  Use it as:  Authorization: ApiKey {key}");
+    println!();
+}
+
+async fn migrate(settings: &Settings) -> Result<(), AppError> {
+    open_store(settings).await?;
+    tracing::info!(database = %redact(&settings.database_url()), "database is up to date");
+    Ok(())
+}
+
+#[allow(clippy::print_stdout, reason = "seed prints what it made for the operator to use")]
+async fn seed(settings: &Settings) -> Result<(), AppError> {
+    let store = open_store(settings).await?;
+    let services = services(settings, store)?;
+    let r = seed_demo(&services).await?;
+    let base = settings.issuer_for(settings.listen);
+    println!("Demo tenant {} created.", r.tenant_id);
+    println!();
+    println!("  export QEETID_API_KEY={}", r.api_key);
+    println!("  export TENANT={}", r.tenant_id);
+    println!();
+    println!("  user        {} / {}", r.user_email, r.user_password);
+    println!("  web client  {} (confidential) secret {}", r.web_client_id, r.web_client_secret);
+    println!("              redirect_uri http://localhost:3000/api/auth/callback");
+    println!("  SPA client  {} (public, PKCE) redirect_uri http://localhost:5173/callback", r.spa_client_id);
+    println!();
+    println!("Try:  curl -s {base}/v1/tenants/$TENANT/oidc/clients -H \"Authorization: ApiKey $QEETID_API_KEY\"");
+    Ok(())
+}

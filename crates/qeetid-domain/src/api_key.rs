@@ -69,3 +69,12 @@ impl Caller {
         }
     }
 }
+
+impl Caller {
+    /// The operator of the deployment acting through a server-side command
+    /// (`qeetid seed`), which has shell access to the database already and so
+    /// needs no key. Never built from a request.
+    pub fn operator() -> Self {
+        Self { key_id: ApiKeyId::from_trusted("key_operatorcommandline"), scope: KeyScope::Deployment }
+    }
+}

@@ -41,6 +41,12 @@ macro_rules! prefixed_id {
                 }
             }
 
+            /// Wraps a constant id that is known to be valid.
+            #[allow(dead_code)]
+            pub(crate) fn from_trusted(s: &'static str) -> Self {
+                Self(s.to_owned())
+            }
+
             /// The id as text.
             pub fn as_str(&self) -> &str {
                 &self.0

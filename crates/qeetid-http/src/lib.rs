@@ -1,1 +1,190 @@
-//! placeholder
+//! Qeet ID's HTTP adapter (actix-web): routes, extractors, error mapping,
+//! security headers, metrics and the OpenAPI document. Only this crate knows actix-web.
+
+mod error;
+mod json;
+mod metrics;
+mod openapi;
+mod routes;
+pub mod wire;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{DefaultHeaders, Next, from_fn};
+use actix_web::{App, HttpMessage as _, HttpResponse, HttpServer, web};
+use qeetid_domain::Services;
+use qeetid_domain::ports::Store;
+use qeetid_render::Renderer;
+use tracing_actix_web::{RequestId, TracingLogger};
+
+pub use actix_web::dev::Server;
+pub use error::{ApiError, ErrorBody};
+pub use metrics::Metrics;
+pub use openapi::AdminApi;
+pub use wire::SECRET_WARNING;
+
+/// What every handler can reach.
+pub struct HttpState<S> {
+    /// The domain's use cases.
+    pub services: Services<S>,
+    /// The page renderer.
+    pub renderer: Arc<Renderer>,
+    /// This deployment's issuer URL.
+    pub issuer: String,
+    /// HTTP metrics.
+    pub metrics: Metrics,
+}
+
+/// Settings of the HTTP server itself.
+#[derive(Debug, Clone)]
+pub struct ServerSettings {
+    /// Worker threads (default: one per core).
+    pub workers: usize,
+    /// Seconds to let in-flight requests finish on SIGTERM / Ctrl-C.
+    pub shutdown_timeout_secs: u64,
+}
+
+/// Starts serving on `listener`. The returned [`Server`] runs when awaited (or spawned)
+/// and stops gracefully on SIGTERM or Ctrl-C.
+pub fn serve<S: Store>(
+    listener: TcpListener,
+    state: HttpState<S>,
+    settings: &ServerSettings,
+) -> std::io::Result<Server> {
+    let authenticator = web::Data::new(routes::key_authenticator(state.services.clone()));
+    let state = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(authenticator.clone())
+            .app_data(query_config())
+            .app_data(path_config())
+            .configure(routes_for::<S>)
+            .wrap(from_fn(observe::<S>))
+            .wrap(security_headers())
+            .wrap(TracingLogger::default())
+    })
+    .workers(settings.workers.max(1))
+    .shutdown_timeout(settings.shutdown_timeout_secs)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+/// A resource whose unhandled methods get a JSON 405.
+fn resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(|| async { Err::<HttpResponse, _>(ApiError::MethodNotAllowed) }))
+}
+
+fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
+    use routes::{api_keys, clients, pages, probes, tenants, users};
+    cfg.service(web::resource("/").route(web::get().to(pages::home::<S>)))
+        .service(web::resource("/static/qeetid.css").route(web::get().to(pages::stylesheet)))
+        .service(web::resource("/healthz").route(web::get().to(probes::healthz)))
+        .service(web::resource("/readyz").route(web::get().to(probes::readyz::<S>)))
+        .service(web::resource("/metrics").route(web::get().to(probes::metrics::<S>)))
+        .service(resource("/v1/openapi.json").route(web::get().to(openapi::document)))
+        .service(
+            resource("/v1/tenants")
+                .route(web::post().to(tenants::create::<S>))
+                .route(web::get().to(tenants::list::<S>)),
+        )
+        .service(
+            resource("/v1/tenants/{tenantID}")
+                .route(web::get().to(tenants::get::<S>))
+                .route(web::patch().to(tenants::rename::<S>))
+                .route(web::delete().to(tenants::delete::<S>)),
+        )
+        .service(
+            resource("/v1/tenants/{tenantID}/api-keys")
+                .route(web::post().to(api_keys::create::<S>))
+                .route(web::get().to(api_keys::list::<S>)),
+        )
+        .service(resource("/v1/tenants/{tenantID}/api-keys/{id}").route(web::delete().to(api_keys::delete::<S>)))
+        .service(
+            resource("/v1/tenants/{tenantID}/users")
+                .route(web::post().to(users::create::<S>))
+                .route(web::get().to(users::list::<S>)),
+        )
+        .service(
+            resource("/v1/tenants/{tenantID}/users/{id}")
+                .route(web::get().to(users::get::<S>))
+                .route(web::patch().to(users::update::<S>))
+                .route(web::delete().to(users::delete::<S>)),
+        )
+        .service(resource("/v1/oidc/clients").route(web::post().to(clients::register::<S>)))
+        .service(resource("/v1/oidc/clients/{id}").route(web::delete().to(clients::delete::<S>)))
+        .service(resource("/v1/tenants/{tenantID}/oidc/clients").route(web::get().to(clients::list::<S>)))
+        .service(
+            resource("/v1/tenants/{tenantID}/oidc/clients/{id}")
+                .route(web::get().to(clients::get::<S>))
+                .route(web::patch().to(clients::update::<S>)),
+        )
+        .service(
+            resource("/v1/tenants/{tenantID}/oidc/clients/{id}/rotate-secret")
+                .route(web::post().to(clients::rotate_secret::<S>)),
+        )
+        .default_service(web::to(not_found::<S>));
+    cfg.app_data(web::JsonConfig::default());
+}
+
+/// Unknown paths: JSON under `/v1/`, a page elsewhere.
+async fn not_found<S: Store>(req: actix_web::HttpRequest, state: web::Data<HttpState<S>>) -> HttpResponse {
+    if req.path().starts_with("/v1/") {
+        actix_web::ResponseError::error_response(&ApiError::NoRoute)
+    } else {
+        routes::pages::not_found(state).await
+    }
+}
+
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default()
+        .error_handler(|err, _| ApiError::bad_request(format!("query string: {err}"), None).into())
+}
+
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err, _| ApiError::bad_request(format!("path: {err}"), None).into())
+}
+
+/// Headers on every response (RFC 9700 §4.16 on framing; no caching of API answers,
+/// which may carry secrets: RFC 6749 §5.1).
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::REFERRER_POLICY, "no-referrer"))
+        .add((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ))
+}
+
+/// Records metrics, adds `X-Request-Id`, and marks API answers `Cache-Control: no-store`.
+async fn observe<S: Store>(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let method = req.method().to_string();
+    let is_api = req.path().starts_with("/v1/");
+    let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
+    let metrics = req.app_data::<web::Data<HttpState<S>>>().map(|s| s.metrics.clone());
+    let mut response = next.call(req).await?;
+    let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+    if let Some(metrics) = metrics {
+        metrics.observe(&method, &route, response.status().as_u16(), started.elapsed().as_secs_f64());
+    }
+    let headers = response.headers_mut();
+    if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        headers.insert(header::HeaderName::from_static("x-request-id"), id);
+    }
+    if is_api && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(response)
+}

@@ -87,7 +87,8 @@ mod tests {
 
     #[test]
     fn home_page_names_the_issuer() {
-        let html = Renderer::new().unwrap().home_page(&HomeView { issuer: "http://localhost:8080", version: "0.1" }).unwrap();
+        let html =
+            Renderer::new().unwrap().home_page(&HomeView { issuer: "http://localhost:8080", version: "0.1" }).unwrap();
         assert!(html.contains("http:&#x2F;&#x2F;localhost:8080"), "{html}");
     }
 }

@@ -1,1 +1,51 @@
+//! Integration tests: the real server on a loopback port, driven over HTTP.
+//! Every test runs on SQLite and on PostgreSQL (a database of its own, dropped after).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod clients;
+mod errors;
+mod server;
+mod support;
+mod tenants_users_keys;
+
+macro_rules! on_both_databases {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let db = qeetid_store::testing::TestDatabase::sqlite();
+                    crate::$module::$name(&db).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let db = qeetid_store::testing::TestDatabase::postgres().await;
+                    crate::$module::$name(&db).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_databases!(
+    clients::the_seed_request_answers_the_seed_shape,
+    clients::public_clients_get_no_secret_and_always_pkce,
+    clients::list_is_paginated_newest_first,
+    clients::update_changes_and_revalidates,
+    clients::rotation_shows_a_new_secret_once_with_optional_grace,
+    clients::delete_removes_the_client,
+    errors::missing_or_wrong_keys_get_401,
+    errors::another_tenants_objects_are_not_found,
+    errors::malformed_input_gets_a_clear_4xx_naming_the_problem,
+    errors::registration_rules_are_enforced,
+    tenants_users_keys::tenants_are_managed_by_deployment_keys,
+    tenants_users_keys::users_are_created_without_echoing_passwords,
+    tenants_users_keys::api_keys_are_shown_once_and_revocable,
+    server::probes_metrics_and_openapi,
+    server::restarting_keeps_every_object,
+);

@@ -42,9 +42,8 @@ impl<S: Store> Services<S> {
         if self.store.has_deployment_key().await? {
             return Ok(None);
         }
-        let id = ApiKeyId::parse(BOOTSTRAP_KEY_ID).map_err(|e| AdminError::Internal(Box::new(e)))?;
         let record = ApiKey {
-            id,
+            id: ApiKeyId::from_trusted(BOOTSTRAP_KEY_ID),
             scope: KeyScope::Deployment,
             name: DisplayName::from_stored("bootstrap admin key".to_owned()),
             key_hash: key.hash(),

@@ -1,0 +1,241 @@
+//! Settings: `config/default.toml` (compiled in), then a `--config` file, then
+//! `QEETID_…` environment variables, each overriding the one before (DESIGN §7).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The defaults, as shipped in `config/default.toml`.
+const DEFAULTS: &str = include_str!("../../../config/default.toml");
+
+/// Why the configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The `--config` file could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A file is not valid TOML or has an unknown key or a wrong type.
+    #[error("invalid configuration in {origin}: {message}")]
+    Invalid {
+        /// Which layer: the defaults, a file, or an environment variable.
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Argon2id settings.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordHashing {
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    /// Iterations.
+    pub iterations: u32,
+    /// Lanes.
+    pub parallelism: u32,
+    /// Hashes at once; 0 means one per core.
+    pub max_concurrent: usize,
+}
+
+/// Every setting of a deployment.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Address to listen on (port 0: any free port).
+    pub listen: SocketAddr,
+    /// Public base URL; empty means derived from `listen`.
+    pub issuer: String,
+    /// Database URL; empty means SQLite under `data_dir`.
+    pub database_url: String,
+    /// Directory for the SQLite database and generated keys.
+    pub data_dir: PathBuf,
+    /// Database connections.
+    pub db_pool_size: usize,
+    /// HTTP workers; 0 means one per core.
+    pub workers: usize,
+    /// Graceful shutdown window in seconds.
+    pub shutdown_timeout_seconds: u64,
+    /// `pretty` or `json`.
+    pub log_format: String,
+    /// `RUST_LOG`-style filter.
+    pub log_level: String,
+    /// Argon2id settings.
+    pub password_hashing: PasswordHashing,
+    /// The bootstrap key to create on first start instead of a random one
+    /// (`QEETID_BOOTSTRAP_ADMIN_KEY`; never read from a file).
+    #[serde(skip)]
+    pub bootstrap_admin_key: Option<String>,
+}
+
+fn parse_table(origin: &str, text: &str) -> Result<toml::Table, ConfigError> {
+    text.parse::<toml::Table>().map_err(|e| ConfigError::Invalid { origin: origin.to_owned(), message: e.to_string() })
+}
+
+/// Lays `top` over `base`, table by table.
+fn merge(base: &mut toml::Table, top: toml::Table) {
+    for (key, value) in top {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(t)) => merge(b, t),
+            (_, v) => {
+                base.insert(key, v);
+            }
+        }
+    }
+}
+
+/// Environment variables and the keys they set.
+const ENV_KEYS: [(&str, &[&str]); 11] = [
+    ("QEETID_LISTEN", &["listen"]),
+    ("QEETID_ISSUER", &["issuer"]),
+    ("QEETID_DATABASE_URL", &["database_url"]),
+    ("QEETID_DATA_DIR", &["data_dir"]),
+    ("QEETID_DB_POOL_SIZE", &["db_pool_size"]),
+    ("QEETID_WORKERS", &["workers"]),
+    ("QEETID_SHUTDOWN_TIMEOUT_SECONDS", &["shutdown_timeout_seconds"]),
+    ("QEETID_LOG_FORMAT", &["log_format"]),
+    ("QEETID_LOG_LEVEL", &["log_level"]),
+    ("QEETID_PASSWORD_HASHING_MEMORY_KIB", &["password_hashing", "memory_kib"]),
+    ("QEETID_PASSWORD_HASHING_MAX_CONCURRENT", &["password_hashing", "max_concurrent"]),
+];
+
+/// An environment value as the TOML type the default has at that key.
+fn env_value(default: Option<&toml::Value>, raw: &str, var: &str) -> Result<toml::Value, ConfigError> {
+    let invalid =
+        |what: &str| ConfigError::Invalid { origin: var.to_owned(), message: format!("expected {what}, got `{raw}`") };
+    Ok(match default {
+        Some(toml::Value::Integer(_)) => {
+            toml::Value::Integer(raw.trim().parse().map_err(|_| invalid("a whole number"))?)
+        }
+        Some(toml::Value::Boolean(_)) => {
+            toml::Value::Boolean(raw.trim().parse().map_err(|_| invalid("true or false"))?)
+        }
+        _ => toml::Value::String(raw.to_owned()),
+    })
+}
+
+impl Settings {
+    /// Loads the defaults, then `file`, then the environment given by `env`.
+    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut table = parse_table("config/default.toml", DEFAULTS)?;
+        if let Some(path) = file {
+            let text =
+                std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+            merge(&mut table, parse_table(&path.display().to_string(), &text)?);
+        }
+        for (var, keys) in ENV_KEYS {
+            let Some(raw) = env(var) else { continue };
+            let (last, parents) = keys.split_last().unwrap_or((&"", &[]));
+            let mut target = &mut table;
+            for parent in parents {
+                target = match target
+                    .entry((*parent).to_owned())
+                    .or_insert_with(|| toml::Value::Table(Default::default()))
+                {
+                    toml::Value::Table(t) => t,
+                    _ => {
+                        return Err(ConfigError::Invalid {
+                            origin: var.to_owned(),
+                            message: format!("{parent} is not a table"),
+                        });
+                    }
+                };
+            }
+            let value = env_value(target.get(*last), &raw, var)?;
+            target.insert((*last).to_owned(), value);
+        }
+        let mut settings: Settings = toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| {
+            ConfigError::Invalid { origin: "configuration".to_owned(), message: e.to_string() }
+        })?;
+        settings.bootstrap_admin_key = env("QEETID_BOOTSTRAP_ADMIN_KEY").filter(|k| !k.is_empty());
+        Ok(settings)
+    }
+
+    /// Loads from the process environment.
+    pub fn from_env(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load(file, |var| std::env::var(var).ok())
+    }
+
+    /// The database URL: the configured one, or SQLite under `data_dir`.
+    pub fn database_url(&self) -> String {
+        if self.database_url.is_empty() {
+            format!("sqlite://{}", self.data_dir.join("qeetid.db").display())
+        } else {
+            self.database_url.clone()
+        }
+    }
+
+    /// The issuer once the bound address is known: the configured one, or
+    /// `http://localhost:<port>` on loopback, or `http://<addr>`.
+    pub fn issuer_for(&self, bound: SocketAddr) -> String {
+        if !self.issuer.is_empty() {
+            return self.issuer.trim_end_matches('/').to_owned();
+        }
+        if bound.ip().is_loopback() { format!("http://localhost:{}", bound.port()) } else { format!("http://{bound}") }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn defaults_need_nothing() {
+        let s = Settings::load(None, no_env).unwrap();
+        assert_eq!(s.listen, "127.0.0.1:8080".parse().unwrap());
+        assert_eq!(s.database_url(), "sqlite://data/qeetid.db");
+        assert_eq!(s.issuer_for(s.listen), "http://localhost:8080");
+        assert_eq!(s.issuer_for("0.0.0.0:9000".parse().unwrap()), "http://0.0.0.0:9000");
+        assert_eq!(s.password_hashing.memory_kib, 19456);
+    }
+
+    #[test]
+    fn a_file_then_the_environment_override() {
+        let dir = std::env::temp_dir().join(format!("qeetid-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("qeetid.toml");
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9999\"\nissuer = \"https://id.acme.com/\"\n[password_hashing]\nmax_concurrent = 3\n",
+        )
+        .unwrap();
+        let env = |var: &str| match var {
+            "QEETID_LISTEN" => Some("127.0.0.1:7777".to_owned()),
+            "QEETID_DB_POOL_SIZE" => Some("4".to_owned()),
+            "QEETID_BOOTSTRAP_ADMIN_KEY" => Some("qak_x".to_owned()),
+            _ => None,
+        };
+        let s = Settings::load(Some(&file), env).unwrap();
+        assert_eq!(s.listen.port(), 7777);
+        assert_eq!(s.db_pool_size, 4);
+        assert_eq!(s.issuer_for(s.listen), "https://id.acme.com");
+        assert_eq!(s.password_hashing.max_concurrent, 3);
+        assert_eq!(s.password_hashing.iterations, 2, "untouched keys keep their defaults");
+        assert_eq!(s.bootstrap_admin_key.as_deref(), Some("qak_x"));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        let bad_env = |var: &str| (var == "QEETID_WORKERS").then(|| "many".to_owned());
+        let err = Settings::load(None, bad_env).unwrap_err().to_string();
+        assert!(err.contains("QEETID_WORKERS"), "{err}");
+        let dir = std::env::temp_dir().join(format!("qeetid-config-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("bad.toml");
+        std::fs::write(&file, "lisen = \"x\"\n").unwrap();
+        let err = Settings::load(Some(&file), no_env).unwrap_err().to_string();
+        assert!(err.contains("lisen"), "{err}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,92 @@
+//! `qeetid seed`: a demo tenant, key, user and clients to try the API and flows with.
+
+use qeetid_domain::services::NewUser;
+use qeetid_domain::{Caller, ClientDraft, Services};
+use qeetid_store::DieselStore;
+
+use crate::AppError;
+
+/// What the seed created, with the secrets shown once.
+#[derive(Debug)]
+pub struct SeedReport {
+    /// The demo tenant's id.
+    pub tenant_id: String,
+    /// A tenant API key.
+    pub api_key: String,
+    /// The demo user's e-mail.
+    pub user_email: String,
+    /// The demo user's password.
+    pub user_password: String,
+    /// A confidential web client's id.
+    pub web_client_id: String,
+    /// Its secret.
+    pub web_client_secret: String,
+    /// A public SPA client's id.
+    pub spa_client_id: String,
+}
+
+/// Demo password of the seeded user. Printed, so only for trying things out.
+const DEMO_PASSWORD: &str = "demo-password-123";
+
+/// Creates a fresh demo tenant with a key, a user and two clients whose redirect
+/// URIs point at loopback ports, so the flows can be tried with curl and a browser.
+pub async fn seed_demo(services: &Services<DieselStore>) -> Result<SeedReport, AppError> {
+    let operator = Caller::operator();
+    let tenant = services.create_tenant(&operator, "Demo").await?;
+    let key = services.create_api_key(&operator, &tenant.id, "demo key").await?;
+    let user = services
+        .create_user(
+            &operator,
+            &tenant.id,
+            NewUser {
+                email: "demo@example.com".into(),
+                password: Some(DEMO_PASSWORD.into()),
+                name: Some("Demo User".into()),
+                email_verified: Some(true),
+            },
+        )
+        .await?;
+    let web = services
+        .register_client(
+            &operator,
+            &tenant.id,
+            ClientDraft {
+                name: "Demo Web".into(),
+                client_type: "confidential".into(),
+                redirect_uris: vec!["http://localhost:3000/api/auth/callback".into()],
+                post_logout_uris: vec!["http://localhost:3000".into()],
+                grant_types: Some(vec![
+                    "authorization_code".into(),
+                    "refresh_token".into(),
+                    "client_credentials".into(),
+                ]),
+                ..ClientDraft::default()
+            },
+        )
+        .await?;
+    let spa = services
+        .register_client(
+            &operator,
+            &tenant.id,
+            ClientDraft {
+                name: "Demo SPA".into(),
+                client_type: "public".into(),
+                redirect_uris: vec!["http://localhost:5173/callback".into()],
+                post_logout_uris: vec!["http://localhost:5173".into()],
+                grant_types: Some(vec!["authorization_code".into(), "refresh_token".into()]),
+                ..ClientDraft::default()
+            },
+        )
+        .await?;
+    let web_client_secret =
+        web.secret.as_ref().map(|s| s.expose().to_owned()).ok_or_else(|| AppError::Startup("no secret".into()))?;
+    Ok(SeedReport {
+        tenant_id: tenant.id.to_string(),
+        api_key: key.key.expose().to_owned(),
+        user_email: user.email.as_str().to_owned(),
+        user_password: DEMO_PASSWORD.to_owned(),
+        web_client_id: web.client.id.to_string(),
+        web_client_secret,
+        spa_client_id: spa.client.id.to_string(),
+    })
+}

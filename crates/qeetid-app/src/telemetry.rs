@@ -1,0 +1,13 @@
+//! Structured logs (tracing): human-readable or JSON, filtered by `log_level` or `RUST_LOG`.
+
+use tracing_subscriber::EnvFilter;
+
+/// Installs the global subscriber. Call once, from the binary.
+pub fn init(format: &str, level: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let result = if format == "json" { builder.json().flatten_event(true).try_init() } else { builder.try_init() };
+    if let Err(e) = result {
+        eprintln!("logging was already initialised: {e}");
+    }
+}

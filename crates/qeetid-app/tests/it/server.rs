@@ -1,0 +1,66 @@
+use qeetid_app::Application;
+use qeetid_store::testing::TestDatabase;
+use reqwest::{Method, StatusCode};
+
+use crate::support::{Body, settings, spawn_app};
+
+pub(crate) async fn probes_metrics_and_openapi(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    assert_eq!(app.call(Method::GET, "/healthz", None, Body::None).await.status, StatusCode::OK);
+    let ready = app.call(Method::GET, "/readyz", None, Body::None).await;
+    assert_eq!(ready.status, StatusCode::OK);
+    assert_eq!(ready.body["status"], "ready");
+
+    app.call(Method::GET, "/v1/tenants", None, Body::None).await;
+    let metrics = app.http.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(
+        metrics.contains(r#"qeetid_http_requests_total{method="GET",route="/v1/tenants",status="401"}"#),
+        "{metrics}"
+    );
+
+    let doc = app.call(Method::GET, "/v1/openapi.json", None, Body::None).await;
+    assert_eq!(doc.status, StatusCode::OK);
+    assert!(doc.body["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in [
+        "/v1/oidc/clients",
+        "/v1/tenants/{tenantID}/oidc/clients",
+        "/v1/tenants/{tenantID}/oidc/clients/{id}",
+        "/v1/tenants/{tenantID}/oidc/clients/{id}/rotate-secret",
+        "/v1/oidc/clients/{id}",
+        "/v1/tenants",
+        "/v1/tenants/{tenantID}/users",
+        "/v1/tenants/{tenantID}/api-keys",
+    ] {
+        assert!(doc.body["paths"].get(path).is_some(), "{path} is documented");
+    }
+    assert!(doc.body["components"]["securitySchemes"].get("ApiKey").is_some());
+
+    let home = app.http.get(&app.base).send().await.unwrap();
+    assert_eq!(home.status(), StatusCode::OK);
+    assert_eq!(home.headers()["x-frame-options"], "DENY");
+    let missing = app.http.get(format!("{}/no-such-page", app.base)).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(missing.text().await.unwrap().contains("Page not found"));
+}
+
+pub(crate) async fn restarting_keeps_every_object(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let tenant = app.tenant("Acme").await;
+    let key = app.tenant_key(&tenant).await;
+    let client = app.seed_client(&tenant).await["client"]["id"].as_str().unwrap().to_owned();
+
+    // A second instance on the same database: what the first made is there, and
+    // the bootstrap key is not created (or printed) again.
+    let second = Application::build(settings(db)).await.unwrap();
+    assert_eq!(second.bootstrap_key(), None);
+    let base = format!("http://{}", second.address());
+    tokio::spawn(second.run());
+    let reply = app
+        .http
+        .get(format!("{base}/v1/tenants/{tenant}/oidc/clients/{client}"))
+        .header("Authorization", format!("ApiKey {key}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::OK);
+}

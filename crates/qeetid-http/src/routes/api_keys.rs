@@ -1,0 +1,53 @@
+//! `/v1/tenants/{tenantID}/api-keys…`
+
+use actix_web::{HttpResponse, web};
+use qeetid_domain::ports::Store;
+
+use super::{Admin, api_key_id, tenant_id};
+use crate::HttpState;
+use crate::error::{ApiError, ErrorBody};
+use crate::json::Json;
+use crate::wire::{ApiKeyList, ApiKeyRequest, CreatedApiKeyBody, ListQuery, items};
+
+/// Create a tenant API key; the key is in the answer, once.
+#[utoipa::path(post, path = "/v1/tenants/{tenantID}/api-keys", tag = "api-keys", request_body = ApiKeyRequest,
+    params(("tenantID" = String, Path, description = "tnt_…")),
+    responses((status = 201, body = CreatedApiKeyBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn create<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<String>,
+    Json(body): Json<ApiKeyRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let created = state.services.create_api_key(&caller, &tenant_id(&path)?, &body.name).await?;
+    Ok(HttpResponse::Created().json(CreatedApiKeyBody::from(&created)))
+}
+
+/// List a tenant's API keys (never the keys).
+#[utoipa::path(get, path = "/v1/tenants/{tenantID}/api-keys", tag = "api-keys",
+    params(("tenantID" = String, Path, description = "tnt_…"), ListQuery),
+    responses((status = 200, body = ApiKeyList), (status = 404, body = ErrorBody)))]
+pub(crate) async fn list<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<String>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = state.services.list_api_keys(&caller, &tenant_id(&path)?, &query.page()?).await?;
+    let (api_keys, next_cursor) = items(&page);
+    Ok(HttpResponse::Ok().json(ApiKeyList { api_keys, next_cursor }))
+}
+
+/// Revoke a tenant API key.
+#[utoipa::path(delete, path = "/v1/tenants/{tenantID}/api-keys/{id}", tag = "api-keys",
+    params(("tenantID" = String, Path, description = "tnt_…"), ("id" = String, Path, description = "key_…")),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn delete<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (tenant, id) = path.into_inner();
+    state.services.delete_api_key(&caller, &tenant_id(&tenant)?, &api_key_id(&id)?).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,40 @@
+//! Server-rendered pages that are not part of a flow: home, stylesheet, errors.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use qeetid_domain::ports::Store;
+use qeetid_render::{ErrorView, HomeView, STYLESHEET};
+
+use crate::HttpState;
+
+/// `GET /`
+pub(crate) async fn home<S: Store>(state: web::Data<HttpState<S>>) -> HttpResponse {
+    let view = HomeView { issuer: &state.issuer, version: env!("CARGO_PKG_VERSION") };
+    html(StatusCode::OK, state.renderer.home_page(&view))
+}
+
+/// `GET /static/qeetid.css`
+pub(crate) async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(STYLESHEET)
+}
+
+/// The HTML "not found" page, for paths outside the JSON API.
+pub(crate) async fn not_found<S: Store>(state: web::Data<HttpState<S>>) -> HttpResponse {
+    let view =
+        ErrorView { title: "Page not found", message: "There is nothing at this address.", code: Some("not_found") };
+    html(StatusCode::NOT_FOUND, state.renderer.error_page(&view))
+}
+
+/// A rendered page, or a plain-text apology when a template fails (logged).
+pub(crate) fn html(status: StatusCode, rendered: Result<String, qeetid_render::RenderError>) -> HttpResponse {
+    match rendered {
+        Ok(body) => HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body),
+        Err(e) => {
+            tracing::error!(error = %e, "page rendering failed");
+            HttpResponse::InternalServerError().content_type("text/plain; charset=utf-8").body("Something went wrong.")
+        }
+    }
+}

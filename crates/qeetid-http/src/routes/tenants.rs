@@ -1,0 +1,75 @@
+//! `/v1/tenants…`
+
+use actix_web::{HttpResponse, web};
+use qeetid_domain::ports::Store;
+
+use super::{Admin, tenant_id};
+use crate::HttpState;
+use crate::error::{ApiError, ErrorBody};
+use crate::json::Json;
+use crate::wire::{ListQuery, TenantEnvelope, TenantList, TenantRequest, items};
+
+/// Create a tenant (deployment keys only).
+#[utoipa::path(post, path = "/v1/tenants", tag = "tenants", request_body = TenantRequest,
+    responses((status = 201, body = TenantEnvelope), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn create<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    Json(body): Json<TenantRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let tenant = state.services.create_tenant(&caller, &body.name).await?;
+    Ok(HttpResponse::Created().json(TenantEnvelope { tenant: (&tenant).into() }))
+}
+
+/// List tenants: all of them for a deployment key, its own for a tenant key.
+#[utoipa::path(get, path = "/v1/tenants", tag = "tenants", params(ListQuery),
+    responses((status = 200, body = TenantList)))]
+pub(crate) async fn list<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = state.services.list_tenants(&caller, &query.page()?).await?;
+    let (tenants, next_cursor) = items(&page);
+    Ok(HttpResponse::Ok().json(TenantList { tenants, next_cursor }))
+}
+
+/// Get a tenant.
+#[utoipa::path(get, path = "/v1/tenants/{tenantID}", tag = "tenants",
+    params(("tenantID" = String, Path, description = "tnt_…")),
+    responses((status = 200, body = TenantEnvelope), (status = 404, body = ErrorBody)))]
+pub(crate) async fn get<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let tenant = state.services.get_tenant(&caller, &tenant_id(&path)?).await?;
+    Ok(HttpResponse::Ok().json(TenantEnvelope { tenant: (&tenant).into() }))
+}
+
+/// Rename a tenant (deployment keys only).
+#[utoipa::path(patch, path = "/v1/tenants/{tenantID}", tag = "tenants", request_body = TenantRequest,
+    params(("tenantID" = String, Path, description = "tnt_…")),
+    responses((status = 200, body = TenantEnvelope), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn rename<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<String>,
+    Json(body): Json<TenantRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let tenant = state.services.rename_tenant(&caller, &tenant_id(&path)?, &body.name).await?;
+    Ok(HttpResponse::Ok().json(TenantEnvelope { tenant: (&tenant).into() }))
+}
+
+/// Delete a tenant and everything it owns (deployment keys only).
+#[utoipa::path(delete, path = "/v1/tenants/{tenantID}", tag = "tenants",
+    params(("tenantID" = String, Path, description = "tnt_…")),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub(crate) async fn delete<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    state.services.delete_tenant(&caller, &tenant_id(&path)?).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

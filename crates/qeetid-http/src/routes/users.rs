@@ -1,0 +1,82 @@
+//! `/v1/tenants/{tenantID}/users…`
+
+use actix_web::{HttpResponse, web};
+use qeetid_domain::ports::Store;
+
+use super::{Admin, tenant_id, user_id};
+use crate::HttpState;
+use crate::error::{ApiError, ErrorBody};
+use crate::json::Json;
+use crate::wire::{CreateUserRequest, ListQuery, UpdateUserRequest, UserEnvelope, UserList, items};
+
+/// Create a user; the password is stored as an Argon2id hash.
+#[utoipa::path(post, path = "/v1/tenants/{tenantID}/users", tag = "users", request_body = CreateUserRequest,
+    params(("tenantID" = String, Path, description = "tnt_…")),
+    responses((status = 201, body = UserEnvelope), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn create<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<String>,
+    Json(body): Json<CreateUserRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let user = state.services.create_user(&caller, &tenant_id(&path)?, body.into()).await?;
+    Ok(HttpResponse::Created().json(UserEnvelope { user: (&user).into() }))
+}
+
+/// List a tenant's users.
+#[utoipa::path(get, path = "/v1/tenants/{tenantID}/users", tag = "users",
+    params(("tenantID" = String, Path, description = "tnt_…"), ListQuery),
+    responses((status = 200, body = UserList), (status = 404, body = ErrorBody)))]
+pub(crate) async fn list<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<String>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = state.services.list_users(&caller, &tenant_id(&path)?, &query.page()?).await?;
+    let (users, next_cursor) = items(&page);
+    Ok(HttpResponse::Ok().json(UserList { users, next_cursor }))
+}
+
+/// Get a user.
+#[utoipa::path(get, path = "/v1/tenants/{tenantID}/users/{id}", tag = "users",
+    params(("tenantID" = String, Path, description = "tnt_…"), ("id" = String, Path, description = "usr_…")),
+    responses((status = 200, body = UserEnvelope), (status = 404, body = ErrorBody)))]
+pub(crate) async fn get<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (tenant, id) = path.into_inner();
+    let user = state.services.get_user(&caller, &tenant_id(&tenant)?, &user_id(&id)?).await?;
+    Ok(HttpResponse::Ok().json(UserEnvelope { user: (&user).into() }))
+}
+
+/// Update a user.
+#[utoipa::path(patch, path = "/v1/tenants/{tenantID}/users/{id}", tag = "users", request_body = UpdateUserRequest,
+    params(("tenantID" = String, Path, description = "tnt_…"), ("id" = String, Path, description = "usr_…")),
+    responses((status = 200, body = UserEnvelope), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn update<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<(String, String)>,
+    Json(body): Json<UpdateUserRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (tenant, id) = path.into_inner();
+    let user = state.services.update_user(&caller, &tenant_id(&tenant)?, &user_id(&id)?, body.into()).await?;
+    Ok(HttpResponse::Ok().json(UserEnvelope { user: (&user).into() }))
+}
+
+/// Delete a user.
+#[utoipa::path(delete, path = "/v1/tenants/{tenantID}/users/{id}", tag = "users",
+    params(("tenantID" = String, Path, description = "tnt_…"), ("id" = String, Path, description = "usr_…")),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub(crate) async fn delete<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (tenant, id) = path.into_inner();
+    state.services.delete_user(&caller, &tenant_id(&tenant)?, &user_id(&id)?).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
