@@ -1,2 +1,160 @@
-//! placeholder
-fn main() {}
+//! `cargo xtask`: Qeet ID's automation, in Rust (no Makefile, no shell scripts).
+//!
+//! - `cargo xtask test [--no-postgres]`: formatting, clippy, the architecture
+//!   invariants (`tidy`), unit, contract and integration tests on SQLite and
+//!   PostgreSQL, and doctests.
+//! - `cargo xtask setup`: makes this machine able to run everything (starts the
+//!   local PostgreSQL cluster if it is down).
+//! - `cargo xtask migrate` / `cargo xtask seed`: run `qeetid migrate` / `qeetid seed`.
+
+mod tidy;
+
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::process::{Command, ExitCode};
+use std::time::Duration;
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (task, rest) = args.split_first().map_or(("help", &[][..]), |(t, r)| (t.as_str(), r));
+    let result = match task {
+        "test" => test(rest),
+        "tidy" => tidy::check(),
+        "setup" => setup(),
+        "migrate" => qeetid("migrate", rest),
+        "seed" => qeetid("seed", rest),
+        _ => {
+            eprintln!("usage: cargo xtask <test [--no-postgres] | tidy | setup | migrate | seed>");
+            return ExitCode::from(if task == "help" { 0 } else { 2 });
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask {task}: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs a command, echoing it, and fails if it fails.
+fn run(program: &str, args: &[&str]) -> Result {
+    eprintln!("$ {program} {}", args.join(" "));
+    let status = Command::new(program).args(args).status().map_err(|e| format!("cannot run {program}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("`{program} {}` failed ({status})", args.join(" "))) }
+}
+
+fn cargo(args: &[&str]) -> Result {
+    run(&std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()), args)
+}
+
+fn has_nextest() -> bool {
+    Command::new("cargo").args(["nextest", "--version"]).output().is_ok_and(|o| o.status.success())
+}
+
+/// The PostgreSQL server the tests use (DESIGN §9).
+fn test_database_url() -> String {
+    std::env::var("QEETID_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// `host:port` of a postgres URL.
+fn postgres_address(url: &str) -> Option<SocketAddr> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?']).next()?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let with_port = if host_port.contains(':') { host_port.to_owned() } else { format!("{host_port}:5432") };
+    with_port.to_socket_addrs().ok()?.next()
+}
+
+fn postgres_answers() -> bool {
+    postgres_address(&test_database_url())
+        .is_some_and(|addr| TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_ok())
+}
+
+fn test(args: &[String]) -> Result {
+    let skip_postgres = args.iter().any(|a| a == "--no-postgres");
+    cargo(&["fmt", "--all", "--", "--check"])?;
+    cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    tidy::check()?;
+
+    let postgres = !skip_postgres && postgres_answers();
+    if !postgres && !skip_postgres {
+        eprintln!(
+            "PostgreSQL does not answer at {}: its suites cannot run. Start it (`cargo xtask setup`, or \
+             `pg_ctlcluster <version> main start`) or point QEETID_TEST_DATABASE_URL at one; \
+             `cargo xtask test --no-postgres` skips them on purpose.",
+            test_database_url()
+        );
+    }
+    // Test names are `<suite>::postgres::<case>` for the PostgreSQL runs.
+    let filter = if postgres { None } else { Some("not test(/postgres::/)") };
+    if has_nextest() {
+        let mut a = vec!["nextest", "run", "--workspace", "--no-fail-fast"];
+        if let Some(f) = filter {
+            a.extend(["-E", f]);
+        }
+        cargo(&a)?;
+        cargo(&["test", "--workspace", "--doc"])?;
+    } else {
+        let mut a = vec!["test", "--workspace", "--no-fail-fast"];
+        if filter.is_some() {
+            a.extend(["--", "--skip", "postgres::"]);
+        }
+        cargo(&a)?;
+    }
+    if postgres {
+        eprintln!("xtask test: all suites passed, PostgreSQL included ({}).", test_database_url());
+        Ok(())
+    } else if skip_postgres {
+        eprintln!("xtask test: passed WITHOUT the PostgreSQL suites (--no-postgres).");
+        Ok(())
+    } else {
+        Err("the PostgreSQL suites did not run (see above); everything else passed".to_owned())
+    }
+}
+
+/// Starts the machine's PostgreSQL cluster when nothing answers.
+fn setup() -> Result {
+    if postgres_answers() {
+        eprintln!("PostgreSQL answers at {}.", test_database_url());
+        return Ok(());
+    }
+    let versions = std::fs::read_dir("/etc/postgresql").map_err(|_| {
+        "PostgreSQL is not installed here: `apt-get install -y postgresql`, then run this again".to_owned()
+    })?;
+    for version in versions.flatten() {
+        let version = version.file_name().to_string_lossy().into_owned();
+        let _ = run("pg_ctlcluster", &["--skip-systemctl-redirect", &version, "main", "start"]);
+    }
+    for _ in 0..30 {
+        if postgres_answers() {
+            eprintln!("PostgreSQL started.");
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    Err(format!("PostgreSQL still does not answer at {}", test_database_url()))
+}
+
+fn qeetid(command: &str, rest: &[String]) -> Result {
+    let mut args = vec!["run", "--quiet", "--bin", "qeetid", "--", command];
+    args.extend(rest.iter().map(String::as_str));
+    cargo(&args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::postgres_address;
+
+    #[test]
+    fn finds_the_server_of_a_postgres_url() {
+        assert_eq!(
+            postgres_address("postgres://postgres@127.0.0.1:5432/postgres"),
+            Some("127.0.0.1:5432".parse().unwrap())
+        );
+        assert_eq!(postgres_address("postgres://u:p@127.0.0.1/db?x=y"), Some("127.0.0.1:5432".parse().unwrap()));
+        assert_eq!(postgres_address("nonsense"), None);
+    }
+}

@@ -1,0 +1,193 @@
+//! Architecture invariants, checked from `cargo metadata` so the picture in
+//! docs/ARCHITECTURE.md cannot rot.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Command;
+
+use serde_json::Value;
+
+/// Crates that do I/O or belong to one adapter: the domain must reach none of them,
+/// even transitively.
+const IO_CRATES: &[&str] = &[
+    "actix-web",
+    "actix-rt",
+    "actix-server",
+    "tokio",
+    "mio",
+    "diesel",
+    "diesel-async",
+    "libsqlite3-sys",
+    "tokio-postgres",
+    "josekit",
+    "openssl",
+    "ring",
+    "tera",
+    "reqwest",
+    "hyper",
+];
+
+/// Which workspace crate alone may depend directly on a given external crate.
+const OWNERS: &[(&str, &str)] = &[
+    ("actix-web", "qeetid-http"),
+    ("utoipa", "qeetid-http"),
+    ("diesel", "qeetid-store"),
+    ("diesel-async", "qeetid-store"),
+    ("diesel_migrations", "qeetid-store"),
+    ("tera", "qeetid-render"),
+    ("ring", "qeetid-crypto"),
+    ("argon2", "qeetid-crypto"),
+];
+
+/// Which workspace crates each of ours may depend on (normal dependencies).
+const ALLOWED_INTERNAL: &[(&str, &[&str])] = &[
+    ("qeetid-domain", &[]),
+    ("qeetid-store", &["qeetid-domain"]),
+    ("qeetid-crypto", &["qeetid-domain"]),
+    ("qeetid-render", &[]),
+    ("qeetid-http", &["qeetid-domain", "qeetid-render"]),
+    ("qeetid-app", &["qeetid-domain", "qeetid-store", "qeetid-crypto", "qeetid-http", "qeetid-render"]),
+    ("xtask", &[]),
+];
+
+pub(crate) fn check() -> crate::Result {
+    let output = Command::new("cargo")
+        .args(["metadata", "--format-version", "1", "--locked"])
+        .output()
+        .map_err(|e| format!("cargo metadata: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("cargo metadata failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    let meta: Value = serde_json::from_slice(&output.stdout).map_err(|e| format!("cargo metadata output: {e}"))?;
+    let problems = violations(&meta);
+    if problems.is_empty() {
+        eprintln!("tidy: architecture invariants hold");
+        Ok(())
+    } else {
+        Err(format!("architecture invariants broken:\n  {}", problems.join("\n  ")))
+    }
+}
+
+/// Package id → name, and id → normal (non-dev, non-build) dependency ids.
+fn graph(meta: &Value) -> (BTreeMap<String, String>, BTreeMap<String, Vec<String>>) {
+    let names = meta["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| Some((p["id"].as_str()?.to_owned(), p["name"].as_str()?.to_owned())))
+        .collect();
+    let deps = meta["resolve"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|node| {
+            let normal = node["deps"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|d| d["dep_kinds"].as_array().into_iter().flatten().any(|k| k["kind"].is_null()))
+                .filter_map(|d| d["pkg"].as_str().map(str::to_owned))
+                .collect();
+            Some((node["id"].as_str()?.to_owned(), normal))
+        })
+        .collect();
+    (names, deps)
+}
+
+fn violations(meta: &Value) -> Vec<String> {
+    let (names, deps) = graph(meta);
+    let id_of = |name: &str| names.iter().find(|(_, n)| n.as_str() == name).map(|(id, _)| id.clone());
+    let direct = |name: &str| -> BTreeSet<String> {
+        id_of(name).and_then(|id| deps.get(&id)).into_iter().flatten().filter_map(|d| names.get(d).cloned()).collect()
+    };
+    let mut problems = Vec::new();
+
+    // 1. The domain does no I/O: nothing that does is reachable from it.
+    if let Some(domain) = id_of("qeetid-domain") {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![domain];
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            if let Some(name) = names.get(&id)
+                && IO_CRATES.contains(&name.as_str())
+            {
+                problems.push(format!("qeetid-domain reaches `{name}`: the domain must not do I/O"));
+            }
+            stack.extend(deps.get(&id).into_iter().flatten().cloned());
+        }
+    } else {
+        problems.push("qeetid-domain is missing from the workspace".to_owned());
+    }
+
+    // 2. Each adapter library belongs to one crate.
+    for (package, _) in ALLOWED_INTERNAL {
+        for dep in direct(package) {
+            if let Some((_, owner)) = OWNERS.iter().find(|(lib, _)| *lib == dep)
+                && owner != package
+            {
+                problems.push(format!("{package} depends on `{dep}`: only {owner} may"));
+            }
+        }
+    }
+
+    // 3. Layering between our crates.
+    for (package, allowed) in ALLOWED_INTERNAL {
+        for dep in direct(package).iter().filter(|d| d.starts_with("qeetid-")) {
+            if !allowed.contains(&dep.as_str()) {
+                problems.push(format!("{package} depends on {dep}, which docs/ARCHITECTURE.md does not allow"));
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::violations;
+
+    fn package(name: &str) -> serde_json::Value {
+        json!({ "id": format!("{name} 0.0.0"), "name": name })
+    }
+
+    fn node(name: &str, normal: &[&str], dev: &[&str]) -> serde_json::Value {
+        let deps: Vec<_> = normal
+            .iter()
+            .map(|d| json!({ "pkg": format!("{d} 0.0.0"), "dep_kinds": [{ "kind": null }] }))
+            .chain(dev.iter().map(|d| json!({ "pkg": format!("{d} 0.0.0"), "dep_kinds": [{ "kind": "dev" }] })))
+            .collect();
+        json!({ "id": format!("{name} 0.0.0"), "deps": deps })
+    }
+
+    #[test]
+    fn a_domain_reaching_io_and_a_misplaced_adapter_are_caught() {
+        let names = ["qeetid-domain", "sha2", "tokio", "qeetid-http", "diesel", "qeetid-store"];
+        let meta = json!({
+            "packages": names.iter().map(|n| package(n)).collect::<Vec<_>>(),
+            "resolve": { "nodes": [
+                node("qeetid-domain", &["sha2"], &["tokio"]),
+                node("sha2", &["tokio"], &[]),
+                node("qeetid-http", &["qeetid-domain", "diesel", "qeetid-store"], &[]),
+                node("qeetid-store", &["qeetid-domain", "diesel"], &[]),
+                node("tokio", &[], &[]),
+                node("diesel", &[], &[]),
+            ]},
+        });
+        let problems = violations(&meta);
+        assert!(problems.iter().any(|p| p.contains("qeetid-domain reaches `tokio`")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("qeetid-http depends on `diesel`")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("qeetid-http depends on qeetid-store")), "{problems:?}");
+        assert_eq!(problems.len(), 3, "{problems:?}");
+    }
+
+    #[test]
+    fn dev_dependencies_do_not_count() {
+        let meta = json!({
+            "packages": [package("qeetid-domain"), package("tokio")],
+            "resolve": { "nodes": [node("qeetid-domain", &[], &["tokio"]), node("tokio", &[], &[])] },
+        });
+        assert!(violations(&meta).is_empty());
+    }
+}
