@@ -112,7 +112,8 @@ impl Application {
         let issuer = settings.issuer_for(address);
         let renderer = Renderer::new().map_err(|e| AppError::Startup(e.to_string()))?;
         let metrics = Metrics::new().map_err(|e| AppError::Startup(format!("metrics: {e}")))?;
-        let state = HttpState { services, renderer: Arc::new(renderer), issuer: issuer.clone(), metrics };
+        let runtime = tokio::runtime::Handle::current();
+        let state = HttpState { services, renderer: Arc::new(renderer), issuer: issuer.clone(), metrics, runtime };
         let server_settings = ServerSettings {
             workers: if settings.workers == 0 { cores() } else { settings.workers },
             shutdown_timeout_secs: settings.shutdown_timeout_seconds,

@@ -38,6 +38,8 @@ pub struct HttpState<S> {
     pub issuer: String,
     /// HTTP metrics.
     pub metrics: Metrics,
+    /// The application's multi-threaded runtime, where use cases run (see `routes::run`).
+    pub runtime: tokio::runtime::Handle,
 }
 
 /// Settings of the HTTP server itself.
@@ -56,7 +58,7 @@ pub fn serve<S: Store>(
     state: HttpState<S>,
     settings: &ServerSettings,
 ) -> std::io::Result<Server> {
-    let authenticator = web::Data::new(routes::key_authenticator(state.services.clone()));
+    let authenticator = web::Data::new(routes::key_authenticator(state.services.clone(), state.runtime.clone()));
     let state = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()

@@ -45,17 +45,15 @@ impl DieselStore {
     /// Opens a pool on `url` (`sqlite://PATH` or `postgres://…`). No connection is
     /// made until first use; call [`DieselStore::migrate`] to check and prepare the database.
     ///
-    /// Must be called from within a multi-threaded tokio runtime: SQLite calls run
-    /// on its blocking threads, whichever runtime later awaits them.
+    /// Await its futures to completion on a multi-threaded tokio runtime: an SQLite
+    /// call dropped half-way on a current-thread runtime panics (diesel-async).
     pub fn open(url: &str, pool_size: usize) -> Result<Self, SetupError> {
-        let runtime = tokio::runtime::Handle::try_current()
-            .map_err(|e| SetupError::Pool(format!("the store needs a tokio runtime: {e}")))?;
         let url = DatabaseUrl::parse(url)?;
         let backend = match url {
             DatabaseUrl::Postgres(_) => Backend::Postgres,
             DatabaseUrl::Sqlite(_) => Backend::Sqlite,
         };
-        Ok(Self { pool: DbPool::build(&url, pool_size.max(1), runtime)?, backend })
+        Ok(Self { pool: DbPool::build(&url, pool_size.max(1))?, backend })
     }
 
     /// Applies pending migrations; returns the versions applied.

@@ -4,47 +4,21 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use diesel::connection::SimpleConnection as _;
-use diesel::{Connection as _, SqliteConnection};
-use diesel_async::AsyncPgConnection;
+use diesel::SqliteConnection;
 use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
-use diesel_async::sync_connection_wrapper::{SpawnBlocking, SyncConnectionWrapper};
+use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+use diesel_async::{AsyncConnection as _, AsyncPgConnection, SimpleAsyncConnection as _};
 
 use crate::error::SetupError;
 
-/// An SQLite connection driven from async code: each call runs on a blocking
-/// thread of the runtime that opened the store.
-pub(crate) type SqliteConn = SyncConnectionWrapper<SqliteConnection, DetachedBlocking>;
-
-/// Runs SQLite calls on a blocking thread of a fixed multi-threaded runtime, and
-/// lets a call finish in the background when its caller goes away.
+/// An SQLite connection driven from async code (each call runs on a blocking thread).
 ///
-/// diesel-async's default waits for a cancelled call with `block_in_place`, which
-/// panics on a current-thread runtime, such as each actix-web worker's: a client
-/// that disconnected during a query would take the worker's connection down with
-/// it. Letting the call finish is safe: the connection sits behind a mutex that the
-/// next call takes on its own blocking thread.
-pub(crate) struct DetachedBlocking(tokio::runtime::Handle);
-
-impl SpawnBlocking for DetachedBlocking {
-    fn spawn_blocking<'a, R>(
-        &mut self,
-        task: impl FnOnce() -> R + Send + 'static,
-    ) -> Pin<Box<dyn Future<Output = Result<R, Box<dyn std::error::Error + Send + Sync + 'static>>> + Send + 'a>>
-    where
-        R: Send + 'static,
-    {
-        let joined = self.0.spawn_blocking(task);
-        Box::pin(async move { joined.await.map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>) })
-    }
-
-    /// Only used by `AsyncConnection::establish`, which this crate does not call:
-    /// connections are made by `sqlite_setup` with the store's runtime.
-    fn get_runtime() -> Self {
-        Self(tokio::runtime::Handle::current())
-    }
-}
+/// Its futures must not be dropped half-way on a current-thread runtime: diesel-async
+/// then waits for the call with `block_in_place`, which panics there. Callers on
+/// actix-web workers therefore run store calls as tasks of the multi-threaded
+/// application runtime (see `qeetid-http`'s `run`).
+pub(crate) type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
 
 /// A pool of connections to one of the two supported databases.
 #[derive(Clone)]
@@ -91,34 +65,21 @@ const SQLITE_PRAGMAS: [&str; 4] = [
 
 type SetupFuture<'a> = Pin<Box<dyn Future<Output = diesel::ConnectionResult<SqliteConn>> + Send + 'a>>;
 
-/// Opens a connection on a blocking thread of `runtime`, applies the PRAGMAs, and
-/// wraps it so that its calls run on that runtime.
-fn sqlite_setup(runtime: tokio::runtime::Handle) -> impl Fn(&str) -> SetupFuture<'_> + Send + Sync {
-    move |path: &str| {
-        let path = path.to_owned();
-        let runtime = runtime.clone();
-        Box::pin(async move {
-            let opened = runtime.spawn_blocking(move || {
-                let mut conn = SqliteConnection::establish(&path)?;
-                for pragma in SQLITE_PRAGMAS {
-                    conn.batch_execute(pragma).map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
-                }
-                Ok::<_, diesel::ConnectionError>(conn)
-            });
-            let conn = opened.await.map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))??;
-            Ok(SqliteConn::with_runtime(conn, DetachedBlocking(runtime)))
-        })
-    }
+/// Opens a connection and applies the PRAGMAs.
+fn sqlite_setup(path: &str) -> SetupFuture<'_> {
+    Box::pin(async move {
+        let mut conn = SqliteConn::establish(path).await?;
+        for pragma in SQLITE_PRAGMAS {
+            conn.batch_execute(pragma).await.map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+        }
+        Ok(conn)
+    })
 }
 
 impl DbPool {
     /// Builds a pool of at most `max_size` connections. The cheap recycling check
     /// is used: the default `SELECT 1` per checkout halves throughput (DESIGN §3).
-    pub(crate) fn build(
-        url: &DatabaseUrl,
-        max_size: usize,
-        runtime: tokio::runtime::Handle,
-    ) -> Result<Self, SetupError> {
+    pub(crate) fn build(url: &DatabaseUrl, max_size: usize) -> Result<Self, SetupError> {
         let pool_err = |e: diesel_async::pooled_connection::deadpool::BuildError| SetupError::Pool(e.to_string());
         match url {
             DatabaseUrl::Postgres(url) => {
@@ -130,7 +91,7 @@ impl DbPool {
             DatabaseUrl::Sqlite(path) => {
                 let mut config = ManagerConfig::<SqliteConn>::default();
                 config.recycling_method = RecyclingMethod::Fast;
-                config.custom_setup = Box::new(sqlite_setup(runtime));
+                config.custom_setup = Box::new(sqlite_setup);
                 let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(path, config);
                 Ok(Self::Sqlite(Pool::builder(manager).max_size(max_size).build().map_err(pool_err)?))
             }

@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, web};
 use qeetid_domain::ports::Store;
 
-use super::{Admin, api_key_id, tenant_id};
+use super::{Admin, api_key_id, run, tenant_id};
 use crate::HttpState;
 use crate::error::{ApiError, ErrorBody};
 use crate::json::Json;
@@ -19,7 +19,8 @@ pub(crate) async fn create<S: Store>(
     path: web::Path<String>,
     Json(body): Json<ApiKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let created = state.services.create_api_key(&caller, &tenant_id(&path)?, &body.name).await?;
+    let tenant = tenant_id(&path)?;
+    let created = run(&state, move |s| async move { s.create_api_key(&caller, &tenant, &body.name).await }).await?;
     Ok(HttpResponse::Created().json(CreatedApiKeyBody::from(&created)))
 }
 
@@ -33,7 +34,9 @@ pub(crate) async fn list<S: Store>(
     path: web::Path<String>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = state.services.list_api_keys(&caller, &tenant_id(&path)?, &query.page()?).await?;
+    let tenant = tenant_id(&path)?;
+    let page = query.page()?;
+    let page = run(&state, move |s| async move { s.list_api_keys(&caller, &tenant, &page).await }).await?;
     let (api_keys, next_cursor) = items(&page);
     Ok(HttpResponse::Ok().json(ApiKeyList { api_keys, next_cursor }))
 }
@@ -48,6 +51,8 @@ pub(crate) async fn delete<S: Store>(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (tenant, id) = path.into_inner();
-    state.services.delete_api_key(&caller, &tenant_id(&tenant)?, &api_key_id(&id)?).await?;
+    let tenant = tenant_id(&tenant)?;
+    let key = api_key_id(&id)?;
+    run(&state, move |s| async move { s.delete_api_key(&caller, &tenant, &key).await }).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use qeetid_domain::ports::Store;
 use qeetid_domain::{AdminError, TenantId, ValidationError};
 
-use super::{Admin, client_id, tenant_id};
+use super::{Admin, client_id, run, tenant_id};
 use crate::HttpState;
 use crate::error::{ApiError, ErrorBody};
 use crate::json::{Json, OptionalJson};
@@ -33,7 +33,7 @@ pub(crate) async fn register<S: Store>(
             );
         }
     };
-    let registered = state.services.register_client(&caller, &tenant, draft).await?;
+    let registered = run(&state, move |s| async move { s.register_client(&caller, &tenant, draft).await }).await?;
     Ok(HttpResponse::Created().json(RegisteredClientBody::from(&registered)))
 }
 
@@ -47,7 +47,9 @@ pub(crate) async fn list<S: Store>(
     path: web::Path<String>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = state.services.list_clients(&caller, &tenant_id(&path)?, &query.page()?).await?;
+    let tenant = tenant_id(&path)?;
+    let page = query.page()?;
+    let page = run(&state, move |s| async move { s.list_clients(&caller, &tenant, &page).await }).await?;
     let (clients, next_cursor) = items(&page);
     Ok(HttpResponse::Ok().json(ClientList { clients, next_cursor }))
 }
@@ -62,7 +64,9 @@ pub(crate) async fn get<S: Store>(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (tenant, id) = path.into_inner();
-    let client = state.services.get_client(&caller, &tenant_id(&tenant)?, &client_id(&id)?).await?;
+    let tenant = tenant_id(&tenant)?;
+    let client = client_id(&id)?;
+    let client = run(&state, move |s| async move { s.get_client(&caller, &tenant, &client).await }).await?;
     Ok(HttpResponse::Ok().json(ClientEnvelope { client: (&client).into() }))
 }
 
@@ -77,7 +81,10 @@ pub(crate) async fn update<S: Store>(
     Json(body): Json<UpdateClientRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (tenant, id) = path.into_inner();
-    let client = state.services.update_client(&caller, &tenant_id(&tenant)?, &client_id(&id)?, body.into()).await?;
+    let tenant = tenant_id(&tenant)?;
+    let client = client_id(&id)?;
+    let client =
+        run(&state, move |s| async move { s.update_client(&caller, &tenant, &client, body.into()).await }).await?;
     Ok(HttpResponse::Ok().json(ClientEnvelope { client: (&client).into() }))
 }
 
@@ -110,6 +117,7 @@ pub(crate) async fn delete<S: Store>(
     state: web::Data<HttpState<S>>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    state.services.delete_client(&caller, &client_id(&path)?).await?;
+    let client = client_id(&path)?;
+    run(&state, move |s| async move { s.delete_client(&caller, &client).await }).await?;
     Ok(HttpResponse::NoContent().finish())
 }

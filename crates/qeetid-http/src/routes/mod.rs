@@ -7,25 +7,47 @@ pub(crate) mod probes;
 pub(crate) mod tenants;
 pub(crate) mod users;
 
+use std::future::Future;
 use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use qeetid_domain::ports::{BoxFuture, Store};
-use qeetid_domain::{AdminError, ApiKeyId, Caller, ClientId, TenantId, UserId};
+use qeetid_domain::{AdminError, ApiKeyId, Caller, ClientId, Services, TenantId, UserId};
+use tokio::runtime::Handle;
 
+use crate::HttpState;
 use crate::error::ApiError;
 
 /// Resolves a presented API key to its caller; stored in the app data so that the
 /// [`Admin`] extractor need not know the store's type.
 pub(crate) type KeyAuthenticator = Arc<dyn Fn(String) -> BoxFuture<'static, Result<Caller, AdminError>> + Send + Sync>;
 
-/// Builds the authenticator for `services`.
-pub(crate) fn key_authenticator<S: Store>(services: qeetid_domain::Services<S>) -> KeyAuthenticator {
+/// Builds the authenticator for `services`; lookups run as tasks of `runtime` (see [`run`]).
+pub(crate) fn key_authenticator<S: Store>(services: Services<S>, runtime: Handle) -> KeyAuthenticator {
     Arc::new(move |key: String| {
         let services = services.clone();
-        Box::pin(async move { services.authenticate(&key).await })
+        let task = runtime.spawn(async move { services.authenticate(&key).await });
+        Box::pin(async move { task.await.map_err(|e| AdminError::Internal(Box::new(e)))? })
     })
+}
+
+/// Runs a use case as a task of the application's multi-threaded runtime and waits
+/// for it.
+///
+/// actix-web drops a handler's future when its client goes away, or when another
+/// extractor of the same request fails. A use case dropped half-way could leave a
+/// write half done, and an SQLite call dropped on an actix worker's current-thread
+/// runtime panics (diesel-async waits for it with `block_in_place`). A spawned task
+/// always runs to the end; only the wait for it is dropped.
+pub(crate) async fn run<S, T, Fut>(state: &HttpState<S>, job: impl FnOnce(Services<S>) -> Fut) -> Result<T, ApiError>
+where
+    S: Store,
+    T: Send + 'static,
+    Fut: Future<Output = Result<T, AdminError>> + Send + 'static,
+{
+    let task = state.runtime.spawn(job(state.services.clone()));
+    task.await.map_err(|e| AdminError::Internal(Box::new(e)))?.map_err(ApiError::from)
 }
 
 /// The authenticated caller of an admin endpoint, from `Authorization: ApiKey <key>`

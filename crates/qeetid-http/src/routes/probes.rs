@@ -5,6 +5,8 @@ use qeetid_domain::ports::Store;
 use serde_json::json;
 
 use crate::HttpState;
+use crate::routes::run;
+use qeetid_domain::AdminError;
 
 /// `GET /healthz`: the process answers.
 pub(crate) async fn healthz() -> HttpResponse {
@@ -13,7 +15,8 @@ pub(crate) async fn healthz() -> HttpResponse {
 
 /// `GET /readyz`: the database answers too.
 pub(crate) async fn readyz<S: Store>(state: web::Data<HttpState<S>>) -> HttpResponse {
-    match state.services.store().ping().await {
+    let ping = run(&state, |s| async move { Ok(s.store().ping().await) }).await;
+    match ping.and_then(|r| r.map_err(|e| AdminError::from(e).into())) {
         Ok(()) => HttpResponse::Ok().json(json!({ "status": "ready" })),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");

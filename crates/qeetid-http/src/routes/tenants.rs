@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, web};
 use qeetid_domain::ports::Store;
 
-use super::{Admin, tenant_id};
+use super::{Admin, run, tenant_id};
 use crate::HttpState;
 use crate::error::{ApiError, ErrorBody};
 use crate::json::Json;
@@ -17,7 +17,7 @@ pub(crate) async fn create<S: Store>(
     state: web::Data<HttpState<S>>,
     Json(body): Json<TenantRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let tenant = state.services.create_tenant(&caller, &body.name).await?;
+    let tenant = run(&state, move |s| async move { s.create_tenant(&caller, &body.name).await }).await?;
     Ok(HttpResponse::Created().json(TenantEnvelope { tenant: (&tenant).into() }))
 }
 
@@ -29,7 +29,8 @@ pub(crate) async fn list<S: Store>(
     state: web::Data<HttpState<S>>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = state.services.list_tenants(&caller, &query.page()?).await?;
+    let page = query.page()?;
+    let page = run(&state, move |s| async move { s.list_tenants(&caller, &page).await }).await?;
     let (tenants, next_cursor) = items(&page);
     Ok(HttpResponse::Ok().json(TenantList { tenants, next_cursor }))
 }
@@ -43,7 +44,8 @@ pub(crate) async fn get<S: Store>(
     state: web::Data<HttpState<S>>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let tenant = state.services.get_tenant(&caller, &tenant_id(&path)?).await?;
+    let tenant = tenant_id(&path)?;
+    let tenant = run(&state, move |s| async move { s.get_tenant(&caller, &tenant).await }).await?;
     Ok(HttpResponse::Ok().json(TenantEnvelope { tenant: (&tenant).into() }))
 }
 
@@ -57,7 +59,8 @@ pub(crate) async fn rename<S: Store>(
     path: web::Path<String>,
     Json(body): Json<TenantRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let tenant = state.services.rename_tenant(&caller, &tenant_id(&path)?, &body.name).await?;
+    let tenant = tenant_id(&path)?;
+    let tenant = run(&state, move |s| async move { s.rename_tenant(&caller, &tenant, &body.name).await }).await?;
     Ok(HttpResponse::Ok().json(TenantEnvelope { tenant: (&tenant).into() }))
 }
 
@@ -70,6 +73,7 @@ pub(crate) async fn delete<S: Store>(
     state: web::Data<HttpState<S>>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    state.services.delete_tenant(&caller, &tenant_id(&path)?).await?;
+    let tenant = tenant_id(&path)?;
+    run(&state, move |s| async move { s.delete_tenant(&caller, &tenant).await }).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, web};
 use qeetid_domain::ports::Store;
 
-use super::{Admin, tenant_id, user_id};
+use super::{Admin, run, tenant_id, user_id};
 use crate::HttpState;
 use crate::error::{ApiError, ErrorBody};
 use crate::json::Json;
@@ -19,7 +19,8 @@ pub(crate) async fn create<S: Store>(
     path: web::Path<String>,
     Json(body): Json<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = state.services.create_user(&caller, &tenant_id(&path)?, body.into()).await?;
+    let tenant = tenant_id(&path)?;
+    let user = run(&state, move |s| async move { s.create_user(&caller, &tenant, body.into()).await }).await?;
     Ok(HttpResponse::Created().json(UserEnvelope { user: (&user).into() }))
 }
 
@@ -33,7 +34,9 @@ pub(crate) async fn list<S: Store>(
     path: web::Path<String>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = state.services.list_users(&caller, &tenant_id(&path)?, &query.page()?).await?;
+    let tenant = tenant_id(&path)?;
+    let page = query.page()?;
+    let page = run(&state, move |s| async move { s.list_users(&caller, &tenant, &page).await }).await?;
     let (users, next_cursor) = items(&page);
     Ok(HttpResponse::Ok().json(UserList { users, next_cursor }))
 }
@@ -48,7 +51,9 @@ pub(crate) async fn get<S: Store>(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (tenant, id) = path.into_inner();
-    let user = state.services.get_user(&caller, &tenant_id(&tenant)?, &user_id(&id)?).await?;
+    let tenant = tenant_id(&tenant)?;
+    let user = user_id(&id)?;
+    let user = run(&state, move |s| async move { s.get_user(&caller, &tenant, &user).await }).await?;
     Ok(HttpResponse::Ok().json(UserEnvelope { user: (&user).into() }))
 }
 
@@ -63,7 +68,9 @@ pub(crate) async fn update<S: Store>(
     Json(body): Json<UpdateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (tenant, id) = path.into_inner();
-    let user = state.services.update_user(&caller, &tenant_id(&tenant)?, &user_id(&id)?, body.into()).await?;
+    let tenant = tenant_id(&tenant)?;
+    let user = user_id(&id)?;
+    let user = run(&state, move |s| async move { s.update_user(&caller, &tenant, &user, body.into()).await }).await?;
     Ok(HttpResponse::Ok().json(UserEnvelope { user: (&user).into() }))
 }
 
@@ -77,6 +84,8 @@ pub(crate) async fn delete<S: Store>(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (tenant, id) = path.into_inner();
-    state.services.delete_user(&caller, &tenant_id(&tenant)?, &user_id(&id)?).await?;
+    let tenant = tenant_id(&tenant)?;
+    let user = user_id(&id)?;
+    run(&state, move |s| async move { s.delete_user(&caller, &tenant, &user).await }).await?;
     Ok(HttpResponse::NoContent().finish())
 }
