@@ -44,6 +44,24 @@ pub struct PasswordHashing {
     pub max_concurrent: usize,
 }
 
+/// Lifetimes, in seconds.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Tokens {
+    /// Authorization codes.
+    pub code_seconds: i64,
+    /// Access tokens.
+    pub access_token_seconds: i64,
+    /// ID tokens.
+    pub id_token_seconds: i64,
+    /// Refresh tokens.
+    pub refresh_token_seconds: i64,
+    /// SSO sessions.
+    pub session_seconds: i64,
+    /// Pending authorization requests.
+    pub request_seconds: i64,
+}
+
 /// Every setting of a deployment.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -68,6 +86,12 @@ pub struct Settings {
     pub log_level: String,
     /// Argon2id settings.
     pub password_hashing: PasswordHashing,
+    /// Key-encryption key; empty means the file under `data_dir`.
+    pub key_encryption_key: String,
+    /// Days a signing key signs before the next takes over.
+    pub signing_key_rotation_days: i64,
+    /// Lifetimes.
+    pub tokens: Tokens,
     /// The bootstrap key to create on first start instead of a random one
     /// (`QEETID_BOOTSTRAP_ADMIN_KEY`; never read from a file).
     #[serde(skip)]
@@ -91,7 +115,9 @@ fn merge(base: &mut toml::Table, top: toml::Table) {
 }
 
 /// Environment variables and the keys they set.
-const ENV_KEYS: [(&str, &[&str]); 11] = [
+const ENV_KEYS: [(&str, &[&str]); 13] = [
+    ("QEETID_KEY_ENCRYPTION_KEY", &["key_encryption_key"]),
+    ("QEETID_SIGNING_KEY_ROTATION_DAYS", &["signing_key_rotation_days"]),
     ("QEETID_LISTEN", &["listen"]),
     ("QEETID_ISSUER", &["issuer"]),
     ("QEETID_DATABASE_URL", &["database_url"]),

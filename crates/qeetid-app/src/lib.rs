@@ -2,14 +2,17 @@
 //! domain's use cases to their adapters and starts the HTTP server.
 
 pub mod config;
+pub mod keys;
 mod seed;
 pub mod telemetry;
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
-use qeetid_crypto::{Argon2Hasher, Argon2Params, SystemRandom};
+use qeetid_crypto::{Argon2Hasher, Argon2Params, SigningKeys, SystemRandom};
+use qeetid_domain::oauth::TokenLifetimes;
 use qeetid_domain::ports::{Clock, Random};
+use qeetid_domain::services::{Ports, ProviderSettings};
 use qeetid_domain::{Services, UnixTime};
 use qeetid_http::{HttpState, Metrics, Server, ServerSettings};
 use qeetid_render::Renderer;
@@ -77,15 +80,33 @@ pub async fn open_store(settings: &Settings) -> Result<DieselStore, AppError> {
     Ok(store)
 }
 
-/// The use cases wired to the production adapters.
-pub fn services(settings: &Settings, store: DieselStore) -> Result<Services<DieselStore>, AppError> {
+/// The use cases wired to the production adapters, for a deployment whose issuer
+/// is `issuer`; signing keys are loaded (and the first one made) before this returns.
+pub async fn services(
+    settings: &Settings,
+    store: DieselStore,
+    issuer: String,
+) -> Result<(Services<DieselStore>, Arc<SigningKeys>), AppError> {
     let random: Arc<dyn Random> = Arc::new(SystemRandom::new());
     let p = &settings.password_hashing;
     let concurrency = if p.max_concurrent == 0 { cores() } else { p.max_concurrent };
     let params = Argon2Params { memory_kib: p.memory_kib, iterations: p.iterations, parallelism: p.parallelism };
     let hasher = Argon2Hasher::new(params, concurrency, Arc::clone(&random))
         .map_err(|e| AppError::Startup(format!("password_hashing: {e}")))?;
-    Ok(Services::new(store, Arc::new(SystemClock), random, Arc::new(hasher)))
+    let kek = keys::key_encryption_key(settings, random.as_ref())?;
+    let signing = Arc::new(SigningKeys::new(kek, Arc::clone(&random), keys::policy(settings)));
+    keys::refresh(&store, &signing, keys::policy(settings), false).await?;
+    let t = &settings.tokens;
+    let lifetimes = TokenLifetimes {
+        code: t.code_seconds,
+        access_token: t.access_token_seconds,
+        id_token: t.id_token_seconds,
+        refresh_token: t.refresh_token_seconds,
+        session: t.session_seconds,
+        request: t.request_seconds,
+    };
+    let ports = Ports { clock: Arc::new(SystemClock), random, passwords: Arc::new(hasher), signer: signing.clone() };
+    Ok((Services::new(store, ports, ProviderSettings { issuer, lifetimes }), signing))
 }
 
 /// A configured server, bound to its port, not yet running.
@@ -99,17 +120,19 @@ pub struct Application {
 impl Application {
     /// Opens and migrates the store, creates the bootstrap key if the deployment
     /// has none, binds the listener and prepares the server.
+    ///
+    /// Must run on a multi-threaded tokio runtime: use cases run as its tasks.
     pub async fn build(settings: Settings) -> Result<Self, AppError> {
         let store = open_store(&settings).await?;
-        let services = services(&settings, store)?;
-        let bootstrap_key =
-            services.bootstrap_admin_key(settings.bootstrap_admin_key.as_deref()).await?.map(|k| k.expose().to_owned());
-
         let listener = TcpListener::bind(settings.listen)
             .map_err(|source| AppError::Io { what: format!("listen on {}", settings.listen), source })?;
         let address =
             listener.local_addr().map_err(|source| AppError::Io { what: "read the bound address".into(), source })?;
         let issuer = settings.issuer_for(address);
+        let (services, signing) = services(&settings, store.clone(), issuer.clone()).await?;
+        keys::spawn_refresher(store, signing, keys::policy(&settings));
+        let bootstrap_key =
+            services.bootstrap_admin_key(settings.bootstrap_admin_key.as_deref()).await?.map(|k| k.expose().to_owned());
         let renderer = Renderer::new().map_err(|e| AppError::Startup(e.to_string()))?;
         let metrics = Metrics::new().map_err(|e| AppError::Startup(format!("metrics: {e}")))?;
         let runtime = tokio::runtime::Handle::current();

@@ -30,6 +30,18 @@ enum Command {
     Migrate,
     /// Create a demo tenant, API key, user and clients, and print how to use them.
     Seed,
+    /// Manage signing keys.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysAction {
+    /// Make a new signing key now and retire the current one (it stays in the JWKS
+    /// until the tokens it signed have expired). Running instances pick it up within a minute.
+    Rotate,
 }
 
 #[tokio::main]
@@ -47,6 +59,7 @@ async fn main() -> ExitCode {
         Command::Serve { listen } => serve(settings, listen).await,
         Command::Migrate => migrate(&settings).await,
         Command::Seed => seed(&settings).await,
+        Command::Keys { action: KeysAction::Rotate } => rotate_keys(&settings).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -100,10 +113,18 @@ async fn migrate(settings: &Settings) -> Result<(), AppError> {
     Ok(())
 }
 
+async fn rotate_keys(settings: &Settings) -> Result<(), AppError> {
+    let store = open_store(settings).await?;
+    let (_, signing) = services(settings, store.clone(), settings.issuer_for(settings.listen)).await?;
+    qeetid_app::keys::refresh(&store, &signing, qeetid_app::keys::policy(settings), true).await?;
+    tracing::info!(kid = signing.active_kid().unwrap_or_default(), "a new signing key is active");
+    Ok(())
+}
+
 #[allow(clippy::print_stdout, reason = "seed prints what it made for the operator to use")]
 async fn seed(settings: &Settings) -> Result<(), AppError> {
     let store = open_store(settings).await?;
-    let services = services(settings, store)?;
+    let (services, _) = services(settings, store, settings.issuer_for(settings.listen)).await?;
     let r = seed_demo(&services).await?;
     let base = settings.issuer_for(settings.listen);
     println!("Demo tenant {} created.", r.tenant_id);

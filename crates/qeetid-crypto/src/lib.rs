@@ -1,10 +1,14 @@
-//! Qeet ID's crypto adapter: operating-system randomness through `ring`, and
-//! Argon2id password hashing on a bounded pool of blocking threads.
-//!
-//! Signing keys (ES256, JWKS) join this crate with the Authorization Code flow.
+//! Qeet ID's crypto adapter: ES256 token signing and the JWKS, private keys
+//! sealed with AES-256-GCM under a key-encryption key, operating-system
+//! randomness, and Argon2id password hashing on a bounded pool of blocking threads.
+//! Everything goes through `ring` (and `argon2`): one audited library for the hot path.
 
+mod kek;
 mod password;
 mod random;
+mod signing;
 
+pub use kek::{KekError, KeyEncryptionKey};
 pub use password::{Argon2Hasher, Argon2Params};
 pub use random::SystemRandom;
+pub use signing::{CryptoError, SigningKeys};

@@ -8,11 +8,16 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::api_key::{ApiKey, KeyScope};
 use crate::client::Client;
 use crate::error::StoreError;
-use crate::id::{ApiKeyId, ClientId, TenantId, UserId};
+use crate::id::{ApiKeyId, ClientId, GrantId, RequestId, SessionId, TenantId, UserId};
+use crate::oauth::{
+    AuthorizationCode, Claims, CodeUse, ConsentGrant, GrantFilter, PendingRequest, RefreshToken, Session,
+    SigningKeyRecord,
+};
 use crate::page::PageRequest;
 use crate::ports::{
-    ApiKeyRepository, BoxFuture, ClientRepository, Clock, PasswordHashError, PasswordHasher, Random, Store,
-    TenantRepository, UserRepository,
+    ApiKeyRepository, BoxFuture, ClientRepository, Clock, CodeRepository, GrantRepository, LoginThrottleRepository,
+    PasswordHashError, PasswordHasher, PendingRequestRepository, Random, RefreshTokenRepository, SessionRepository,
+    SigningError, SigningKeyRepository, Store, TenantRepository, TokenSigner, UserRepository,
 };
 use crate::secret::SecretHash;
 use crate::tenant::Tenant;
@@ -78,12 +83,33 @@ impl PasswordHasher for PlainPasswordHasher {
     }
 }
 
+/// Signs nothing: the "token" is the typ and the claims' debug form, for tests that
+/// only need a token to exist.
+#[derive(Debug, Default)]
+pub struct UnsignedSigner;
+
+impl TokenSigner for UnsignedSigner {
+    fn sign(&self, typ: &str, claims: &Claims) -> Result<String, SigningError> {
+        Ok(format!("{typ}.{:?}.unsigned", claims.iter().collect::<Vec<_>>()))
+    }
+    fn published_keys(&self) -> String {
+        r#"{"keys":[]}"#.to_owned()
+    }
+}
+
 #[derive(Debug, Default)]
 struct Tables {
     tenants: Vec<Tenant>,
     api_keys: Vec<ApiKey>,
     users: Vec<User>,
     clients: Vec<Client>,
+    requests: Vec<PendingRequest>,
+    sessions: Vec<Session>,
+    codes: Vec<(AuthorizationCode, Option<UnixTime>)>,
+    grants: Vec<ConsentGrant>,
+    refresh_tokens: Vec<RefreshToken>,
+    signing_keys: Vec<SigningKeyRecord>,
+    login_failures: Vec<(TenantId, String, u32, UnixTime)>,
 }
 
 /// Every repository in memory, shared between clones.
@@ -152,6 +178,8 @@ impl TenantRepository for InMemoryStore {
         t.api_keys.retain(|k| k.scope != KeyScope::Tenant(id.clone()));
         t.users.retain(|u| &u.tenant_id != id);
         t.clients.retain(|c| &c.tenant_id != id);
+        t.grants.retain(|g| &g.tenant_id != id);
+        t.sessions.retain(|x| &x.tenant_id != id);
         Ok(remove(&mut t.tenants, |x| &x.id == id))
     }
 }
@@ -211,7 +239,10 @@ impl UserRepository for InMemoryStore {
         Ok(replace(&mut t.users, |x| x.id == user.id && x.tenant_id == user.tenant_id, user.clone()))
     }
     async fn delete_user(&self, tenant: &TenantId, id: &UserId) -> Result<bool, StoreError> {
-        Ok(remove(&mut self.tables().users, |x| &x.tenant_id == tenant && &x.id == id))
+        let mut t = self.tables();
+        t.grants.retain(|g| !(&g.tenant_id == tenant && &g.user_id == id));
+        t.sessions.retain(|x| !(&x.tenant_id == tenant && &x.user_id == id));
+        Ok(remove(&mut t.users, |x| &x.tenant_id == tenant && &x.id == id))
     }
 }
 
@@ -244,7 +275,173 @@ impl ClientRepository for InMemoryStore {
         ))
     }
     async fn delete_client(&self, tenant: &TenantId, id: &ClientId) -> Result<bool, StoreError> {
-        Ok(remove(&mut self.tables().clients, |x| &x.tenant_id == tenant && &x.id == id))
+        let mut t = self.tables();
+        t.grants.retain(|g| !(&g.tenant_id == tenant && &g.client_id == id));
+        t.refresh_tokens.retain(|r| !(&r.tenant_id == tenant && &r.client_id == id));
+        Ok(remove(&mut t.clients, |x| &x.tenant_id == tenant && &x.id == id))
+    }
+}
+
+impl PendingRequestRepository for InMemoryStore {
+    async fn insert_request(&self, request: &PendingRequest) -> Result<(), StoreError> {
+        self.tables().requests.push(request.clone());
+        Ok(())
+    }
+    async fn get_request(&self, id: &RequestId) -> Result<Option<PendingRequest>, StoreError> {
+        Ok(self.tables().requests.iter().find(|r| &r.id == id).cloned())
+    }
+    async fn update_request(&self, request: &PendingRequest) -> Result<bool, StoreError> {
+        Ok(replace(&mut self.tables().requests, |r| r.id == request.id, request.clone()))
+    }
+    async fn delete_request(&self, id: &RequestId) -> Result<bool, StoreError> {
+        Ok(remove(&mut self.tables().requests, |r| &r.id == id))
+    }
+}
+
+impl SessionRepository for InMemoryStore {
+    async fn insert_session(&self, session: &Session) -> Result<(), StoreError> {
+        self.tables().sessions.push(session.clone());
+        Ok(())
+    }
+    async fn find_session(&self, hash: &SecretHash) -> Result<Option<Session>, StoreError> {
+        Ok(self.tables().sessions.iter().find(|s| &s.token_hash == hash).cloned())
+    }
+    async fn delete_session(&self, id: &SessionId) -> Result<bool, StoreError> {
+        Ok(remove(&mut self.tables().sessions, |s| &s.id == id))
+    }
+}
+
+impl CodeRepository for InMemoryStore {
+    async fn insert_code(&self, code: &AuthorizationCode) -> Result<(), StoreError> {
+        self.tables().codes.push((code.clone(), None));
+        Ok(())
+    }
+    async fn use_code(&self, hash: &SecretHash, now: UnixTime) -> Result<CodeUse, StoreError> {
+        let mut t = self.tables();
+        Ok(match t.codes.iter_mut().find(|(c, _)| &c.code_hash == hash) {
+            None => CodeUse::Unknown,
+            Some((code, used @ None)) => {
+                *used = Some(now);
+                CodeUse::First(code.clone())
+            }
+            Some((code, Some(_))) => CodeUse::Replayed(code.clone()),
+        })
+    }
+}
+
+impl GrantRepository for InMemoryStore {
+    async fn upsert_grant(&self, grant: &ConsentGrant) -> Result<ConsentGrant, StoreError> {
+        let mut t = self.tables();
+        let same = |g: &ConsentGrant| {
+            g.tenant_id == grant.tenant_id && g.user_id == grant.user_id && g.client_id == grant.client_id
+        };
+        match t.grants.iter_mut().find(|g| same(g)) {
+            Some(existing) => {
+                existing.scopes = grant.scopes.clone();
+                existing.remembered = grant.remembered;
+                existing.updated_at = grant.updated_at;
+                Ok(existing.clone())
+            }
+            None => {
+                t.grants.push(grant.clone());
+                Ok(grant.clone())
+            }
+        }
+    }
+    async fn find_grant(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        client: &ClientId,
+    ) -> Result<Option<ConsentGrant>, StoreError> {
+        let t = self.tables();
+        Ok(t.grants.iter().find(|g| &g.tenant_id == tenant && &g.user_id == user && &g.client_id == client).cloned())
+    }
+    async fn get_grant(&self, tenant: &TenantId, id: &GrantId) -> Result<Option<ConsentGrant>, StoreError> {
+        Ok(self.tables().grants.iter().find(|g| &g.tenant_id == tenant && &g.id == id).cloned())
+    }
+    async fn list_grants(
+        &self,
+        tenant: &TenantId,
+        filter: &GrantFilter,
+        page: &PageRequest,
+    ) -> Result<Vec<ConsentGrant>, StoreError> {
+        let t = self.tables();
+        let rows = t.grants.iter().filter(|g| {
+            &g.tenant_id == tenant
+                && filter.user_id.as_ref().is_none_or(|u| u == &g.user_id)
+                && filter.client_id.as_ref().is_none_or(|c| c == &g.client_id)
+        });
+        Ok(page_of(rows.cloned(), page, |x| (x.created_at, x.id.to_string())))
+    }
+    async fn delete_grant(&self, tenant: &TenantId, id: &GrantId) -> Result<bool, StoreError> {
+        Ok(remove(&mut self.tables().grants, |g| &g.tenant_id == tenant && &g.id == id))
+    }
+}
+
+impl RefreshTokenRepository for InMemoryStore {
+    async fn insert_refresh_token(&self, token: &RefreshToken) -> Result<(), StoreError> {
+        self.tables().refresh_tokens.push(token.clone());
+        Ok(())
+    }
+    async fn find_refresh_token(&self, hash: &SecretHash) -> Result<Option<RefreshToken>, StoreError> {
+        Ok(self.tables().refresh_tokens.iter().find(|r| &r.token_hash == hash).cloned())
+    }
+    async fn revoke_grant_tokens(&self, tenant: &TenantId, grant: &GrantId, now: UnixTime) -> Result<u64, StoreError> {
+        Ok(revoke_where(&mut self.tables().refresh_tokens, now, |r| &r.tenant_id == tenant && &r.grant_id == grant))
+    }
+    async fn revoke_code_tokens(&self, code: &SecretHash, now: UnixTime) -> Result<u64, StoreError> {
+        Ok(revoke_where(&mut self.tables().refresh_tokens, now, |r| r.origin_code.as_ref() == Some(code)))
+    }
+}
+
+fn revoke_where(tokens: &mut [RefreshToken], now: UnixTime, matches: impl Fn(&RefreshToken) -> bool) -> u64 {
+    let mut count = 0;
+    for token in tokens.iter_mut().filter(|r| r.revoked_at.is_none() && matches(r)) {
+        token.revoked_at = Some(now);
+        count += 1;
+    }
+    count
+}
+
+impl SigningKeyRepository for InMemoryStore {
+    async fn insert_signing_key(&self, key: &SigningKeyRecord) -> Result<(), StoreError> {
+        self.tables().signing_keys.push(key.clone());
+        Ok(())
+    }
+    async fn list_signing_keys(&self) -> Result<Vec<SigningKeyRecord>, StoreError> {
+        Ok(self.tables().signing_keys.clone())
+    }
+    async fn retire_signing_keys(&self, except: &str, at: UnixTime) -> Result<u64, StoreError> {
+        let mut t = self.tables();
+        let mut count = 0;
+        for key in t.signing_keys.iter_mut().filter(|k| k.kid != except && k.retired_at.is_none()) {
+            key.retired_at = Some(at);
+            count += 1;
+        }
+        Ok(count)
+    }
+}
+
+impl LoginThrottleRepository for InMemoryStore {
+    async fn login_failures(&self, tenant: &TenantId, email: &str) -> Result<Option<(u32, UnixTime)>, StoreError> {
+        let t = self.tables();
+        Ok(t.login_failures.iter().find(|(tn, e, _, _)| tn == tenant && e == email).map(|(_, _, n, at)| (*n, *at)))
+    }
+    async fn record_login_failure(&self, tenant: &TenantId, email: &str, now: UnixTime) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        match t.login_failures.iter_mut().find(|(tn, e, _, _)| tn == tenant && e == email) {
+            Some(row) => {
+                row.2 += 1;
+                row.3 = now;
+            }
+            None => t.login_failures.push((tenant.clone(), email.to_owned(), 1, now)),
+        }
+        Ok(())
+    }
+    async fn clear_login_failures(&self, tenant: &TenantId, email: &str) -> Result<(), StoreError> {
+        self.tables().login_failures.retain(|(tn, e, _, _)| !(tn == tenant && e == email));
+        Ok(())
     }
 }
 

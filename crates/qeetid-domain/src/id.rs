@@ -78,6 +78,23 @@ prefixed_id!(
     ApiKeyId, "key_", "API key"
 );
 
+prefixed_id!(
+    /// A pending authorization request's id, `arq_…`: the `request` parameter of the hosted pages.
+    RequestId, "arq_", "authorization request"
+);
+prefixed_id!(
+    /// A sign-in session's public id, `ses_…` (the `sid` claim). The cookie holds a separate secret.
+    SessionId, "ses_", "session"
+);
+prefixed_id!(
+    /// A consent grant's id, `grt_…`.
+    GrantId, "grt_", "grant"
+);
+prefixed_id!(
+    /// A refresh token's id, `rtk_…` (not the token).
+    RefreshTokenId, "rtk_", "refresh token"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

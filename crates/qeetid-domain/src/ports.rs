@@ -11,7 +11,11 @@ use std::pin::Pin;
 use crate::api_key::ApiKey;
 use crate::client::Client;
 use crate::error::StoreError;
-use crate::id::{ApiKeyId, ClientId, TenantId, UserId};
+use crate::id::{ApiKeyId, ClientId, GrantId, RequestId, SessionId, TenantId, UserId};
+use crate::oauth::{
+    AuthorizationCode, Claims, CodeUse, ConsentGrant, GrantFilter, PendingRequest, RefreshToken, Session,
+    SigningKeyRecord,
+};
 use crate::page::PageRequest;
 use crate::secret::SecretHash;
 use crate::tenant::Tenant;
@@ -141,8 +145,153 @@ pub trait ClientRepository: Send + Sync {
     fn delete_client(&self, tenant: &TenantId, id: &ClientId) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
+/// Pending authorization requests.
+pub trait PendingRequestRepository: Send + Sync {
+    /// Stores a new request.
+    fn insert_request(&self, request: &PendingRequest) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The request with this id (expired ones included: the caller checks).
+    fn get_request(&self, id: &RequestId) -> impl Future<Output = Result<Option<PendingRequest>, StoreError>> + Send;
+    /// Records who signed in for it (`user_id`, `session_id`, `auth_time`). `Ok(false)` if gone.
+    fn update_request(&self, request: &PendingRequest) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Deletes it. `Ok(false)` if it was already gone, so of two racing decisions only one wins.
+    fn delete_request(&self, id: &RequestId) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// Sign-in sessions.
+pub trait SessionRepository: Send + Sync {
+    /// Stores a session.
+    fn insert_session(&self, session: &Session) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The session whose cookie hashes to `hash` (expired ones included: the caller checks).
+    fn find_session(&self, hash: &SecretHash) -> impl Future<Output = Result<Option<Session>, StoreError>> + Send;
+    /// Ends a session. `Ok(false)` if it did not exist.
+    fn delete_session(&self, id: &SessionId) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// Authorization codes.
+pub trait CodeRepository: Send + Sync {
+    /// Stores a code (its hash).
+    fn insert_code(&self, code: &AuthorizationCode) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Spends the code with this hash, atomically: of two concurrent uses exactly one
+    /// MUST see [`CodeUse::First`]; every later use sees [`CodeUse::Replayed`].
+    fn use_code(&self, hash: &SecretHash, now: UnixTime) -> impl Future<Output = Result<CodeUse, StoreError>> + Send;
+}
+
+/// Consent grants, one per (tenant, user, client).
+pub trait GrantRepository: Send + Sync {
+    /// Stores the grant, or replaces the scopes, `remembered` and `updated_at` of the
+    /// existing grant for the same user and client (keeping its id and `created_at`).
+    /// Returns the stored grant.
+    fn upsert_grant(&self, grant: &ConsentGrant) -> impl Future<Output = Result<ConsentGrant, StoreError>> + Send;
+    /// The grant of `user` to `client`.
+    fn find_grant(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        client: &ClientId,
+    ) -> impl Future<Output = Result<Option<ConsentGrant>, StoreError>> + Send;
+    /// The tenant's grant with this id.
+    fn get_grant(
+        &self,
+        tenant: &TenantId,
+        id: &GrantId,
+    ) -> impl Future<Output = Result<Option<ConsentGrant>, StoreError>> + Send;
+    /// One page of the tenant's grants matching `filter`.
+    fn list_grants(
+        &self,
+        tenant: &TenantId,
+        filter: &GrantFilter,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Vec<ConsentGrant>, StoreError>> + Send;
+    /// Deletes the grant. `Ok(false)` if it did not exist.
+    fn delete_grant(&self, tenant: &TenantId, id: &GrantId) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// Refresh tokens (hashes only).
+pub trait RefreshTokenRepository: Send + Sync {
+    /// Stores a token.
+    fn insert_refresh_token(&self, token: &RefreshToken) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The token with this hash.
+    fn find_refresh_token(
+        &self,
+        hash: &SecretHash,
+    ) -> impl Future<Output = Result<Option<RefreshToken>, StoreError>> + Send;
+    /// Revokes every live token of the grant; returns how many.
+    fn revoke_grant_tokens(
+        &self,
+        tenant: &TenantId,
+        grant: &GrantId,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    /// Revokes every live token a code started; returns how many.
+    fn revoke_code_tokens(
+        &self,
+        code: &SecretHash,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+}
+
+/// Signing keys (public JWK and sealed private key).
+pub trait SigningKeyRepository: Send + Sync {
+    /// Stores a new key.
+    fn insert_signing_key(&self, key: &SigningKeyRecord) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Every stored key.
+    fn list_signing_keys(&self) -> impl Future<Output = Result<Vec<SigningKeyRecord>, StoreError>> + Send;
+    /// Marks every unretired key other than `except` retired at `at`.
+    fn retire_signing_keys(&self, except: &str, at: UnixTime) -> impl Future<Output = Result<u64, StoreError>> + Send;
+}
+
+/// Failed sign-in attempts per tenant and e-mail (known or not), for throttling.
+pub trait LoginThrottleRepository: Send + Sync {
+    /// How many failures in a row, and when the last was.
+    fn login_failures(
+        &self,
+        tenant: &TenantId,
+        email: &str,
+    ) -> impl Future<Output = Result<Option<(u32, UnixTime)>, StoreError>> + Send;
+    /// Counts one more failure at `now`.
+    fn record_login_failure(
+        &self,
+        tenant: &TenantId,
+        email: &str,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Forgets the failures after a success.
+    fn clear_login_failures(
+        &self,
+        tenant: &TenantId,
+        email: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// Signs tokens: a compact JWS (RFC 7515) with ES256 and the active key's `kid`.
+pub trait TokenSigner: Send + Sync + 'static {
+    /// Signs `claims` with header `typ` (`JWT` for ID tokens, `at+jwt` for access tokens, RFC 9068 §2.1).
+    fn sign(&self, typ: &str, claims: &Claims) -> Result<String, SigningError>;
+    /// The JWK Set (RFC 7517 §5) of every key whose signatures are still valid, as JSON.
+    fn published_keys(&self) -> String;
+}
+
+/// The signer could not sign (no key loaded, or the crypto library failed).
+#[derive(Debug, thiserror::Error)]
+#[error("token signing failed: {0}")]
+pub struct SigningError(pub String);
+
 /// Every repository, as one handle that is cheap to clone.
-pub trait Store: TenantRepository + ApiKeyRepository + UserRepository + ClientRepository + Clone + 'static {
+pub trait Store:
+    TenantRepository
+    + ApiKeyRepository
+    + UserRepository
+    + ClientRepository
+    + PendingRequestRepository
+    + SessionRepository
+    + CodeRepository
+    + GrantRepository
+    + RefreshTokenRepository
+    + SigningKeyRepository
+    + LoginThrottleRepository
+    + Clone
+    + 'static
+{
     /// Ok when the database answers (readiness).
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

@@ -51,6 +51,15 @@ impl ScopeSet {
         Ok(Self(scopes))
     }
 
+    /// Adds every scope of `other` not yet in the set.
+    pub fn extend(&mut self, other: &ScopeSet) {
+        for scope in &other.0 {
+            if !self.contains(scope.as_str()) {
+                self.0.push(scope.clone());
+            }
+        }
+    }
+
     /// Whether `scope` is in the set.
     pub fn contains(&self, scope: &str) -> bool {
         self.0.iter().any(|s| s.as_str() == scope)

@@ -4,6 +4,7 @@
 mod error;
 mod json;
 mod metrics;
+mod oauth_error;
 mod openapi;
 mod routes;
 pub mod wire;
@@ -84,8 +85,23 @@ fn resource(path: &str) -> actix_web::Resource {
 }
 
 fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
-    use routes::{api_keys, clients, pages, probes, tenants, users};
+    use routes::{api_keys, clients, grants, hosted, oauth, pages, probes, tenants, users};
     cfg.service(web::resource("/").route(web::get().to(pages::home::<S>)))
+        .service(web::resource("/.well-known/openid-configuration").route(web::get().to(oauth::discovery::<S>)))
+        .service(web::resource("/.well-known/jwks.json").route(web::get().to(oauth::jwks::<S>)))
+        .service(web::resource("/v1/oauth/authorize").route(web::get().to(oauth::authorize::<S>)))
+        .service(web::resource("/v1/oauth/token").route(web::post().to(oauth::token::<S>)))
+        .service(web::resource("/v1/oauth/token-code").route(web::post().to(oauth::token::<S>)))
+        .service(web::resource("/v1/oauth/login-context").route(web::get().to(hosted::login_context::<S>)))
+        .service(web::resource("/v1/oauth/authorize/decision").route(web::post().to(hosted::decision::<S>)))
+        .service(
+            web::resource("/login")
+                .route(web::get().to(hosted::login_page::<S>))
+                .route(web::post().to(hosted::login_submit::<S>)),
+        )
+        .service(web::resource("/consent").route(web::get().to(hosted::consent_page::<S>)))
+        .service(resource("/v1/tenants/{tenantID}/oauth/grants").route(web::get().to(grants::list::<S>)))
+        .service(resource("/v1/tenants/{tenantID}/oauth/grants/{id}").route(web::delete().to(grants::revoke::<S>)))
         .service(web::resource("/static/qeetid.css").route(web::get().to(pages::stylesheet)))
         .service(web::resource("/healthz").route(web::get().to(probes::healthz)))
         .service(web::resource("/readyz").route(web::get().to(probes::readyz::<S>)))

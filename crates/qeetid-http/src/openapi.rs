@@ -4,7 +4,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::ErrorBody;
-use crate::routes::{api_keys, clients, tenants, users};
+use crate::routes::{api_keys, clients, grants, tenants, users};
 use crate::wire;
 
 /// Declares `Authorization: ApiKey <key>` and requires it everywhere.
@@ -35,6 +35,7 @@ impl Modify for ApiKeyAuth {
         api_keys::create, api_keys::list, api_keys::delete,
         users::create, users::list, users::get, users::update, users::delete,
         clients::register, clients::list, clients::get, clients::update, clients::rotate_secret, clients::delete,
+        grants::list, grants::revoke,
     ),
     components(schemas(
         ErrorBody,
@@ -43,12 +44,14 @@ impl Modify for ApiKeyAuth {
         wire::UserBody, wire::UserEnvelope, wire::UserList, wire::CreateUserRequest, wire::UpdateUserRequest,
         wire::ClientBody, wire::ClientEnvelope, wire::RegisteredClientBody, wire::RotatedSecretBody, wire::ClientList,
         wire::RegisterClientRequest, wire::UpdateClientRequest, wire::RotateSecretRequest,
+        wire::GrantBody, wire::GrantList,
     )),
     tags(
         (name = "tenants", description = "Tenants own everything else."),
         (name = "api-keys", description = "Tenant admin API keys."),
         (name = "users", description = "End users of a tenant."),
         (name = "clients", description = "OAuth 2.0 / OpenID Connect clients."),
+        (name = "grants", description = "Consent grants: what each user allowed each client."),
     )
 )]
 pub struct AdminApi;

@@ -1,6 +1,7 @@
 //! The admin API's JSON shapes (DESIGN §8, the Clients product page) and their
 //! conversions from and to domain types. Domain types are not `Serialize`.
 
+use qeetid_domain::oauth::ConsentGrant;
 use qeetid_domain::services::{CreatedApiKey, NewUser, RegisteredClient, RotatedSecret, UserPatch};
 use qeetid_domain::{
     AdminError, ApiKey, Client, ClientDraft, ClientPatch, KeyScope, Page, PageRequest, Tenant, UnixTime, User,
@@ -428,6 +429,67 @@ impl From<UpdateClientRequest> for ClientPatch {
 pub struct RotateSecretRequest {
     /// How long the previous secret keeps working, 0 to 604800 seconds (default 0).
     pub grace_period_seconds: Option<i64>,
+}
+
+// ---------- consent grants ----------
+
+/// A consent grant.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GrantBody {
+    /// `grt_…`
+    pub id: String,
+    /// Tenant.
+    pub tenant_id: String,
+    /// Who consented.
+    pub user_id: String,
+    /// To which client.
+    pub client_id: String,
+    /// Scopes consented to.
+    pub scopes: Vec<String>,
+    /// Whether the consent page is skipped next time.
+    pub remembered: bool,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+impl From<&ConsentGrant> for GrantBody {
+    fn from(g: &ConsentGrant) -> Self {
+        Self {
+            id: g.id.to_string(),
+            tenant_id: g.tenant_id.to_string(),
+            user_id: g.user_id.to_string(),
+            client_id: g.client_id.to_string(),
+            scopes: g.scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+            remembered: g.remembered,
+            created_at: rfc3339(g.created_at),
+            updated_at: rfc3339(g.updated_at),
+        }
+    }
+}
+
+/// A page of grants.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GrantList {
+    /// Newest first.
+    pub grants: Vec<GrantBody>,
+    /// Next page's cursor, or `null`.
+    pub next_cursor: Option<String>,
+}
+
+/// `?user_id=&client_id=&limit=&cursor=`
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct GrantQuery {
+    /// Only this user's grants.
+    pub user_id: Option<String>,
+    /// Only this client's grants.
+    pub client_id: Option<String>,
+    /// Items per page, 1 to 200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 /// A domain page as wire items and the next cursor.

@@ -7,10 +7,12 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 /// The templates, embedded at compile time.
-const TEMPLATES: [(&str, &str); 3] = [
+const TEMPLATES: [(&str, &str); 5] = [
     ("base.html", include_str!("../../../web-templates/base.html")),
     ("error.html", include_str!("../../../web-templates/error.html")),
     ("home.html", include_str!("../../../web-templates/home.html")),
+    ("login.html", include_str!("../../../web-templates/login.html")),
+    ("consent.html", include_str!("../../../web-templates/consent.html")),
 ];
 
 /// The stylesheet every page links to (`/static/qeetid.css`).
@@ -41,6 +43,45 @@ pub struct HomeView<'a> {
     pub version: &'a str,
 }
 
+/// What the login page shows.
+#[derive(Debug, Serialize)]
+pub struct LoginView<'a> {
+    /// The pending request's id.
+    pub request_id: &'a str,
+    /// The form's CSRF token.
+    pub csrf_token: &'a str,
+    /// The client's display name.
+    pub client_name: &'a str,
+    /// E-mail to pre-fill (the `login_hint`, or what was typed).
+    pub email: &'a str,
+    /// Why the last attempt failed.
+    pub error: Option<&'a str>,
+}
+
+/// One requested scope on the consent page.
+#[derive(Debug, Serialize)]
+pub struct ScopeView {
+    /// The scope token.
+    pub name: String,
+    /// What it lets the client do.
+    pub description: String,
+}
+
+/// What the consent page shows.
+#[derive(Debug, Serialize)]
+pub struct ConsentView<'a> {
+    /// The pending request's id.
+    pub request_id: &'a str,
+    /// The form's CSRF token.
+    pub csrf_token: &'a str,
+    /// The client's display name.
+    pub client_name: &'a str,
+    /// Who is signed in.
+    pub user_email: &'a str,
+    /// The requested scopes.
+    pub scopes: Vec<ScopeView>,
+}
+
 /// Renders hosted pages. Build once at start-up; rendering is thread-safe.
 pub struct Renderer {
     tera: Tera,
@@ -64,6 +105,16 @@ impl Renderer {
         self.render("error.html", view)
     }
 
+    /// The login page.
+    pub fn login_page(&self, view: &LoginView<'_>) -> Result<String, RenderError> {
+        self.render("login.html", view)
+    }
+
+    /// The consent page.
+    pub fn consent_page(&self, view: &ConsentView<'_>) -> Result<String, RenderError> {
+        self.render("consent.html", view)
+    }
+
     /// The home page.
     pub fn home_page(&self, view: &HomeView<'_>) -> Result<String, RenderError> {
         self.render("home.html", view)
@@ -83,6 +134,35 @@ mod tests {
         assert!(html.contains("&lt;script&gt;x&lt;&#x2F;script&gt;"), "{html}");
         assert!(!html.contains("<script>x"));
         assert!(html.contains("not_found"));
+    }
+
+    #[test]
+    fn login_and_consent_pages_carry_the_request_and_csrf_token() {
+        let renderer = Renderer::new().unwrap();
+        let login = renderer
+            .login_page(&LoginView {
+                request_id: "arq_1",
+                csrf_token: "qbr_2",
+                client_name: "Acme <Web>",
+                email: "",
+                error: Some("wrong e-mail or password"),
+            })
+            .unwrap();
+        assert!(login.contains(r#"name="request" value="arq_1""#));
+        assert!(login.contains(r#"name="csrf_token" value="qbr_2""#));
+        assert!(login.contains("Acme &lt;Web&gt;"));
+        assert!(login.contains(r#"role="alert""#));
+        let consent = renderer
+            .consent_page(&ConsentView {
+                request_id: "arq_1",
+                csrf_token: "qbr_2",
+                client_name: "Acme",
+                user_email: "ada@example.com",
+                scopes: vec![ScopeView { name: "email".into(), description: "See your e-mail address".into() }],
+            })
+            .unwrap();
+        assert!(consent.contains("See your e-mail address"));
+        assert!(consent.contains(r#"value="allow""#) && consent.contains(r#"value="deny""#));
     }
 
     #[test]

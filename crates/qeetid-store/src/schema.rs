@@ -54,4 +54,109 @@ diesel::table! {
 diesel::joinable!(api_keys -> tenants (tenant_id));
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::joinable!(clients -> tenants (tenant_id));
-diesel::allow_tables_to_appear_in_same_query!(tenants, api_keys, users, clients);
+diesel::allow_tables_to_appear_in_same_query!(tenants, api_keys, users, clients, consent_grants);
+
+diesel::table! {
+    authorization_requests (id) {
+        id -> Text,
+        tenant_id -> Text,
+        client_id -> Text,
+        redirect_uri -> Text,
+        scope -> Text,
+        state -> Nullable<Text>,
+        nonce -> Nullable<Text>,
+        code_challenge -> Nullable<Text>,
+        prompt -> Text,
+        max_age -> Nullable<BigInt>,
+        login_hint -> Nullable<Text>,
+        browser_hash -> Text,
+        user_id -> Nullable<Text>,
+        session_id -> Nullable<Text>,
+        auth_time -> Nullable<BigInt>,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        token_hash -> Text,
+        tenant_id -> Text,
+        user_id -> Text,
+        auth_time -> BigInt,
+        amr -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    authorization_codes (code_hash) {
+        code_hash -> Text,
+        tenant_id -> Text,
+        client_id -> Text,
+        user_id -> Text,
+        session_id -> Text,
+        grant_id -> Text,
+        redirect_uri -> Text,
+        scope -> Text,
+        nonce -> Nullable<Text>,
+        code_challenge -> Nullable<Text>,
+        auth_time -> BigInt,
+        amr -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    consent_grants (id) {
+        id -> Text,
+        tenant_id -> Text,
+        user_id -> Text,
+        client_id -> Text,
+        scopes -> Text,
+        remembered -> Bool,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> Text,
+        token_hash -> Text,
+        tenant_id -> Text,
+        client_id -> Text,
+        user_id -> Text,
+        grant_id -> Text,
+        family_id -> Text,
+        origin_code -> Nullable<Text>,
+        scope -> Text,
+        auth_time -> BigInt,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        revoked_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    signing_keys (kid) {
+        kid -> Text,
+        public_jwk -> Text,
+        sealed_private_key -> Text,
+        created_at -> BigInt,
+        retired_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    login_failures (tenant_id, email) {
+        tenant_id -> Text,
+        email -> Text,
+        failures -> BigInt,
+        last_failure_at -> BigInt,
+    }
+}

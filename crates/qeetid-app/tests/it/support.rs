@@ -28,6 +28,8 @@ pub(crate) fn settings(db: &TestDatabase) -> Settings {
     settings.workers = 2;
     settings.db_pool_size = 4;
     settings.bootstrap_admin_key = Some(ADMIN_KEY.to_owned());
+    // Pinned, so that nothing is written under the working directory.
+    settings.key_encryption_key = "A".repeat(43);
     settings
 }
 

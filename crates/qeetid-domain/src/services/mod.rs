@@ -3,20 +3,50 @@
 mod api_keys;
 mod bootstrap;
 mod clients;
+mod flow;
+mod grants;
+mod keys;
 mod tenants;
+mod token;
 mod users;
 
 use std::sync::Arc;
 
 pub use api_keys::CreatedApiKey;
 pub use clients::{RegisteredClient, RotatedSecret};
+pub use flow::{AuthorizeOutcome, FlowError, LoginContext, LoginOutcome, NextStep};
+pub use keys::rotate_signing_keys;
+pub use token::{AuthMethod, ClientAuthentication, TokenResponse};
 pub use users::{NewUser, UserPatch};
 
 use crate::api_key::Caller;
 use crate::error::AdminError;
 use crate::id::TenantId;
-use crate::ports::{Clock, PasswordHasher, Random, Store};
+use crate::oauth::TokenLifetimes;
+use crate::ports::{Clock, PasswordHasher, Random, Store, TokenSigner};
 use crate::tenant::Tenant;
+
+/// The ports other than the store.
+#[derive(Clone)]
+pub struct Ports {
+    /// Current time.
+    pub clock: Arc<dyn Clock>,
+    /// Randomness for ids and secrets.
+    pub random: Arc<dyn Random>,
+    /// Password hashing.
+    pub passwords: Arc<dyn PasswordHasher>,
+    /// Token signing.
+    pub signer: Arc<dyn TokenSigner>,
+}
+
+/// Deployment settings the use cases need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderSettings {
+    /// The issuer (`iss`): this deployment's base URL, without a trailing slash.
+    pub issuer: String,
+    /// Lifetimes of codes, tokens, sessions and pending requests.
+    pub lifetimes: TokenLifetimes,
+}
 
 /// The domain's use cases, generic over the store and holding the other ports.
 pub struct Services<S> {
@@ -24,6 +54,8 @@ pub struct Services<S> {
     clock: Arc<dyn Clock>,
     random: Arc<dyn Random>,
     passwords: Arc<dyn PasswordHasher>,
+    signer: Arc<dyn TokenSigner>,
+    settings: Arc<ProviderSettings>,
 }
 
 impl<S: Clone> Clone for Services<S> {
@@ -33,14 +65,33 @@ impl<S: Clone> Clone for Services<S> {
             clock: Arc::clone(&self.clock),
             random: Arc::clone(&self.random),
             passwords: Arc::clone(&self.passwords),
+            signer: Arc::clone(&self.signer),
+            settings: Arc::clone(&self.settings),
         }
     }
 }
 
 impl<S: Store> Services<S> {
     /// Wires the use cases to their ports.
-    pub fn new(store: S, clock: Arc<dyn Clock>, random: Arc<dyn Random>, passwords: Arc<dyn PasswordHasher>) -> Self {
-        Self { store, clock, random, passwords }
+    pub fn new(store: S, ports: Ports, settings: ProviderSettings) -> Self {
+        Self {
+            store,
+            clock: ports.clock,
+            random: ports.random,
+            passwords: ports.passwords,
+            signer: ports.signer,
+            settings: Arc::new(settings),
+        }
+    }
+
+    /// The deployment settings.
+    pub fn settings(&self) -> &ProviderSettings {
+        &self.settings
+    }
+
+    /// The JWK Set to publish at `/.well-known/jwks.json`.
+    pub fn jwks(&self) -> String {
+        self.signer.published_keys()
     }
 
     /// The store, for adapters that need it directly (readiness checks).
@@ -57,3 +108,6 @@ impl<S: Store> Services<S> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod flow_tests;

@@ -5,7 +5,7 @@ use futures_executor::block_on;
 use super::*;
 use crate::api_key::KeyScope;
 use crate::client::{ClientDraft, ClientPatch};
-use crate::fakes::{FixedClock, InMemoryStore, PlainPasswordHasher, SeededRandom};
+use crate::fakes::{FixedClock, InMemoryStore, PlainPasswordHasher, SeededRandom, UnsignedSigner};
 use crate::page::PageRequest;
 use crate::secret::Secret;
 
@@ -19,12 +19,14 @@ struct World {
 
 fn world() -> World {
     let clock = Arc::new(FixedClock::at(1_800_000_000));
-    let services = Services::new(
-        InMemoryStore::default(),
-        clock.clone(),
-        Arc::new(SeededRandom::new(42)),
-        Arc::new(PlainPasswordHasher),
-    );
+    let ports = Ports {
+        clock: clock.clone(),
+        random: Arc::new(SeededRandom::new(42)),
+        passwords: Arc::new(PlainPasswordHasher),
+        signer: Arc::new(UnsignedSigner),
+    };
+    let settings = ProviderSettings { issuer: "https://id.example".into(), lifetimes: Default::default() };
+    let services = Services::new(InMemoryStore::default(), ports, settings);
     let key = block_on(services.bootstrap_admin_key(Some(PINNED))).unwrap().unwrap();
     let admin = block_on(services.authenticate(key.expose())).unwrap();
     World { services, clock, admin }

@@ -2,7 +2,11 @@
 
 pub(crate) mod api_keys;
 pub(crate) mod clients;
+pub(crate) mod grants;
+pub(crate) mod hosted;
+pub(crate) mod oauth;
 pub(crate) mod pages;
+mod params;
 pub(crate) mod probes;
 pub(crate) mod tenants;
 pub(crate) mod users;
@@ -46,8 +50,20 @@ where
     T: Send + 'static,
     Fut: Future<Output = Result<T, AdminError>> + Send + 'static,
 {
-    let task = state.runtime.spawn(job(state.services.clone()));
-    task.await.map_err(|e| AdminError::Internal(Box::new(e)))?.map_err(ApiError::from)
+    spawn(state, job).await.map_err(|e| AdminError::Internal(Box::new(e)))?.map_err(ApiError::from)
+}
+
+/// [`run`] for any result type: the join error is the caller's to map.
+pub(crate) async fn spawn<S, T, Fut>(
+    state: &HttpState<S>,
+    job: impl FnOnce(Services<S>) -> Fut,
+) -> Result<T, tokio::task::JoinError>
+where
+    S: Store,
+    T: Send + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+{
+    state.runtime.spawn(job(state.services.clone())).await
 }
 
 /// The authenticated caller of an admin endpoint, from `Authorization: ApiKey <key>`

@@ -28,6 +28,31 @@ pub(crate) async fn not_found<S: Store>(state: web::Data<HttpState<S>>) -> HttpR
     html(StatusCode::NOT_FOUND, state.renderer.error_page(&view))
 }
 
+/// The authorization endpoint's error page, for errors that must not be redirected
+/// (unknown client, unregistered redirect URI: RFC 6749 §4.1.2.1).
+pub(crate) fn oauth_error_page<S>(state: &HttpState<S>, err: &qeetid_domain::OAuthError) -> HttpResponse {
+    let status = if let qeetid_domain::OAuthError::ServerError(source) = err {
+        tracing::error!(error = %source, "authorization request failed");
+        StatusCode::INTERNAL_SERVER_ERROR
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let message = format!(
+        "{} The application that sent you here is misconfigured; nothing was shared with it.",
+        capitalise(err.description())
+    );
+    let view = ErrorView { title: "This sign-in link is not valid", message: &message, code: Some(err.as_str()) };
+    html(status, state.renderer.error_page(&view))
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str().trim_end_matches('.')),
+        None => String::new(),
+    }
+}
+
 /// A rendered page, or a plain-text apology when a template fails (logged).
 pub(crate) fn html(status: StatusCode, rendered: Result<String, qeetid_render::RenderError>) -> HttpResponse {
     match rendered {

@@ -2,10 +2,17 @@
 
 mod api_keys;
 mod clients;
+mod codes;
+mod grants;
+mod login_failures;
+mod refresh_tokens;
+mod requests;
+mod sessions;
+mod signing_keys;
 mod tenants;
 mod users;
 
-use qeetid_domain::{PageRequest, StoreError};
+use qeetid_domain::{PageRequest, ScopeSet, SecretHash, StoreError};
 
 use crate::error::corrupt;
 
@@ -37,4 +44,24 @@ pub(crate) fn to_json(items: impl Iterator<Item = String>) -> String {
 /// Parses a stored JSON array of strings.
 pub(crate) fn from_json(column: &str, text: &str) -> Result<Vec<String>, StoreError> {
     serde_json::from_str(text).map_err(|e| corrupt(column, e))
+}
+
+/// A parsed stored value, or [`StoreError::Corrupt`] naming the column.
+pub(crate) fn parsed<T, E: std::fmt::Display>(column: &str, value: Result<T, E>) -> Result<T, StoreError> {
+    value.map_err(|e| corrupt(column, e))
+}
+
+/// A stored space-delimited scope list.
+pub(crate) fn scopes(column: &str, text: &str) -> Result<ScopeSet, StoreError> {
+    parsed(column, ScopeSet::parse_delimited(text))
+}
+
+/// A stored SHA-256 hex hash.
+pub(crate) fn hash(column: &str, hex: &str) -> Result<SecretHash, StoreError> {
+    parsed(column, SecretHash::from_hex(hex))
+}
+
+/// A stored space-delimited word list (`amr`).
+pub(crate) fn words(text: &str) -> Vec<String> {
+    text.split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect()
 }

@@ -6,6 +6,7 @@
 
 mod api_keys;
 mod clients;
+mod oauth;
 mod support;
 mod tenants;
 mod users;
@@ -58,4 +59,11 @@ contract!(
     clients::queries_never_cross_tenants,
     clients::update_and_delete,
     clients::pagination_over_many_clients,
+    oauth::pending_requests_round_trip,
+    oauth::sessions_are_found_by_cookie_hash,
+    oauth::a_code_is_spent_exactly_once,
+    oauth::grants_are_one_per_user_and_client,
+    oauth::refresh_tokens_are_revoked_by_grant_and_by_code,
+    oauth::signing_keys_retire,
+    oauth::login_failures_count_up_and_clear,
 );

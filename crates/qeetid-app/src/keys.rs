@@ -1,0 +1,82 @@
+//! Signing keys at start-up and while running: the key-encryption key, the first
+//! key, rotation on schedule, and reloading what other instances rotated.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use qeetid_crypto::{KeyEncryptionKey, SigningKeys};
+use qeetid_domain::oauth::KeyPolicy;
+use qeetid_domain::ports::{Clock, Random};
+use qeetid_domain::services::rotate_signing_keys;
+use qeetid_store::DieselStore;
+
+use crate::{AppError, Settings, SystemClock};
+
+/// How often an instance checks for a due rotation and reloads keys.
+const REFRESH_EVERY: Duration = Duration::from_secs(60);
+
+/// The key-encryption key from configuration, or from `<data_dir>/key-encryption-key`
+/// (created, readable by the owner only, when absent).
+pub fn key_encryption_key(settings: &Settings, random: &dyn Random) -> Result<KeyEncryptionKey, AppError> {
+    if !settings.key_encryption_key.is_empty() {
+        return KeyEncryptionKey::parse(&settings.key_encryption_key)
+            .map_err(|e| AppError::Startup(format!("key_encryption_key: {e}")));
+    }
+    let path = settings.data_dir.join("key-encryption-key");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => KeyEncryptionKey::parse(&text).map_err(|e| AppError::Startup(format!("{}: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let (key, text) = KeyEncryptionKey::generate(random);
+            write_private(&path, &text)?;
+            tracing::info!(path = %path.display(), "generated a key-encryption key");
+            Ok(key)
+        }
+        Err(source) => Err(AppError::Io { what: format!("read {}", path.display()), source }),
+    }
+}
+
+fn write_private(path: &Path, text: &str) -> Result<(), AppError> {
+    let io = |source| AppError::Io { what: format!("write {}", path.display()), source };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(io)?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(io)
+}
+
+/// The rotation policy from the settings.
+pub fn policy(settings: &Settings) -> KeyPolicy {
+    let t = &settings.tokens;
+    KeyPolicy {
+        rotation_period: settings.signing_key_rotation_days.max(1) * 24 * 3600,
+        max_token_lifetime: t.access_token_seconds.max(t.id_token_seconds),
+    }
+}
+
+/// Rotates if due (or if `force`) and loads the keys into `keys`.
+pub async fn refresh(store: &DieselStore, keys: &SigningKeys, policy: KeyPolicy, force: bool) -> Result<(), AppError> {
+    let now = SystemClock.now();
+    let records = rotate_signing_keys(store, policy, now, force, || keys.generate(now))
+        .await
+        .map_err(|e| AppError::Startup(format!("signing keys: {e}")))?;
+    keys.load(&records, now).map_err(|e| AppError::Startup(format!("signing keys: {e}")))
+}
+
+/// Every minute: rotate when due, and pick up keys other instances made.
+pub fn spawn_refresher(store: DieselStore, keys: Arc<SigningKeys>, policy: KeyPolicy) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(REFRESH_EVERY);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            if let Err(e) = refresh(&store, &keys, policy, false).await {
+                tracing::error!(error = %e, "signing key refresh failed");
+            }
+        }
+    });
+}

@@ -1,0 +1,95 @@
+//! The key-encryption key that seals signing keys at rest.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use qeetid_domain::ports::Random;
+use ring::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
+
+/// 256 bits that seal and open private signing keys (AES-256-GCM).
+pub struct KeyEncryptionKey(LessSafeKey);
+
+/// A key-encryption key or a sealed value that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum KekError {
+    /// Not 32 bytes of unpadded base64url.
+    #[error("the key-encryption key must be 32 bytes in unpadded base64url (43 characters)")]
+    Malformed,
+    /// Sealing or opening failed: wrong key, or tampered data.
+    #[error("a sealed key could not be opened: wrong key-encryption key, or the data was altered")]
+    Open,
+}
+
+impl KeyEncryptionKey {
+    /// Parses the text form (unpadded base64url of 32 bytes).
+    pub fn parse(text: &str) -> Result<Self, KekError> {
+        let bytes = URL_SAFE_NO_PAD.decode(text.trim()).map_err(|_| KekError::Malformed)?;
+        Self::from_bytes(&bytes)
+    }
+
+    fn from_bytes(bytes: &[u8]) -> Result<Self, KekError> {
+        let key = UnboundKey::new(&AES_256_GCM, bytes).map_err(|_| KekError::Malformed)?;
+        Ok(Self(LessSafeKey::new(key)))
+    }
+
+    /// A fresh key, and its text form to keep.
+    pub fn generate(random: &dyn Random) -> (Self, String) {
+        let mut bytes = [0u8; 32];
+        random.fill(&mut bytes);
+        let text = URL_SAFE_NO_PAD.encode(bytes);
+        // 32 bytes are always a valid AES-256 key.
+        match Self::from_bytes(&bytes) {
+            Ok(key) => (key, text),
+            Err(_) => unreachable_key(),
+        }
+    }
+
+    /// Seals `plain`, bound to `context` (the key id): base64url(nonce ‖ ciphertext ‖ tag).
+    pub fn seal(&self, random: &dyn Random, context: &str, plain: &[u8]) -> Result<String, KekError> {
+        let mut nonce = [0u8; NONCE_LEN];
+        random.fill(&mut nonce);
+        let mut buffer = plain.to_vec();
+        self.0
+            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(context.as_bytes()), &mut buffer)
+            .map_err(|_| KekError::Open)?;
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&buffer);
+        Ok(URL_SAFE_NO_PAD.encode(out))
+    }
+
+    /// Opens what [`KeyEncryptionKey::seal`] made with the same `context`.
+    pub fn open(&self, context: &str, sealed: &str) -> Result<Vec<u8>, KekError> {
+        let bytes = URL_SAFE_NO_PAD.decode(sealed).map_err(|_| KekError::Open)?;
+        if bytes.len() < NONCE_LEN {
+            return Err(KekError::Open);
+        }
+        let (nonce, body) = bytes.split_at(NONCE_LEN);
+        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| KekError::Open)?;
+        let mut buffer = body.to_vec();
+        let plain =
+            self.0.open_in_place(nonce, Aad::from(context.as_bytes()), &mut buffer).map_err(|_| KekError::Open)?;
+        Ok(plain.to_vec())
+    }
+}
+
+fn unreachable_key() -> ! {
+    // AES-256 accepts every 32-byte key; ring refusing one means the library is broken.
+    std::process::abort()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SystemRandom;
+
+    #[test]
+    fn seals_and_opens_only_with_the_same_key_and_context() {
+        let random = SystemRandom::new();
+        let (kek, text) = KeyEncryptionKey::generate(&random);
+        let sealed = kek.seal(&random, "kid-1", b"secret").unwrap();
+        assert_eq!(KeyEncryptionKey::parse(&text).unwrap().open("kid-1", &sealed).unwrap(), b"secret");
+        assert!(kek.open("kid-2", &sealed).is_err(), "bound to its context");
+        let (other, _) = KeyEncryptionKey::generate(&random);
+        assert!(other.open("kid-1", &sealed).is_err());
+        assert!(KeyEncryptionKey::parse("short").is_err());
+    }
+}

@@ -1,0 +1,83 @@
+//! OAuth 2.0 and OpenID Connect error codes, as the wire spells them.
+
+/// An error of an OAuth endpoint. Each variant is one registered error code; the
+/// text is the `error_description` (RFC 6749 §4.1.2.1, §5.2; OIDC Core §3.1.2.6).
+#[derive(Debug, thiserror::Error)]
+pub enum OAuthError {
+    /// `invalid_request`: a parameter is missing, repeated, malformed or unsupported.
+    #[error("invalid_request: {0}")]
+    InvalidRequest(String),
+    /// `invalid_client` (RFC 6749 §5.2): client authentication failed. Answered with 401.
+    #[error("invalid_client: {0}")]
+    InvalidClient(String),
+    /// `invalid_grant` (RFC 6749 §5.2): the code or refresh token is invalid,
+    /// expired, revoked, already used, or issued to another client or redirect URI.
+    #[error("invalid_grant: {0}")]
+    InvalidGrant(String),
+    /// `unauthorized_client`: the client may not use this grant or response type.
+    #[error("unauthorized_client: {0}")]
+    UnauthorizedClient(String),
+    /// `unsupported_grant_type` (RFC 6749 §5.2).
+    #[error("unsupported_grant_type: {0}")]
+    UnsupportedGrantType(String),
+    /// `unsupported_response_type` (RFC 6749 §4.1.2.1).
+    #[error("unsupported_response_type: {0}")]
+    UnsupportedResponseType(String),
+    /// `invalid_scope`: unknown, malformed, or beyond what the client may ask.
+    #[error("invalid_scope: {0}")]
+    InvalidScope(String),
+    /// `access_denied`: the user (or the server) refused.
+    #[error("access_denied: {0}")]
+    AccessDenied(String),
+    /// `login_required` (OIDC Core §3.1.2.6): `prompt=none` without a usable session.
+    #[error("login_required: {0}")]
+    LoginRequired(String),
+    /// `consent_required` (OIDC Core §3.1.2.6): `prompt=none` without remembered consent.
+    #[error("consent_required: {0}")]
+    ConsentRequired(String),
+    /// `server_error`: infrastructure failed; the source is for the log only.
+    #[error("server_error: {0}")]
+    ServerError(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl OAuthError {
+    /// The `error` code on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::InvalidRequest(_) => "invalid_request",
+            Self::InvalidClient(_) => "invalid_client",
+            Self::InvalidGrant(_) => "invalid_grant",
+            Self::UnauthorizedClient(_) => "unauthorized_client",
+            Self::UnsupportedGrantType(_) => "unsupported_grant_type",
+            Self::UnsupportedResponseType(_) => "unsupported_response_type",
+            Self::InvalidScope(_) => "invalid_scope",
+            Self::AccessDenied(_) => "access_denied",
+            Self::LoginRequired(_) => "login_required",
+            Self::ConsentRequired(_) => "consent_required",
+            Self::ServerError(_) => "server_error",
+        }
+    }
+
+    /// The `error_description`; never the source of a server error.
+    pub fn description(&self) -> &str {
+        match self {
+            Self::InvalidRequest(d)
+            | Self::InvalidClient(d)
+            | Self::InvalidGrant(d)
+            | Self::UnauthorizedClient(d)
+            | Self::UnsupportedGrantType(d)
+            | Self::UnsupportedResponseType(d)
+            | Self::InvalidScope(d)
+            | Self::AccessDenied(d)
+            | Self::LoginRequired(d)
+            | Self::ConsentRequired(d) => d,
+            Self::ServerError(_) => "the server failed; try again later",
+        }
+    }
+}
+
+impl From<crate::error::StoreError> for OAuthError {
+    fn from(err: crate::error::StoreError) -> Self {
+        Self::ServerError(Box::new(err))
+    }
+}

@@ -1,0 +1,17 @@
+//! OAuth 2.0 / OpenID Connect: the authorization request, sessions, codes,
+//! consent grants, refresh tokens, signing keys and the token claim sets.
+
+mod claims;
+mod error;
+mod records;
+mod request;
+pub mod scopes;
+mod signing_key;
+mod tokens;
+
+pub use claims::{ClaimValue, Claims};
+pub use error::OAuthError;
+pub use records::{AuthorizationCode, CodeUse, ConsentGrant, GrantFilter, RefreshToken, Session};
+pub use request::{AuthorizeParams, PendingRequest, Prompt, ValidatedRequest, resolve_redirect_uri};
+pub use signing_key::{KeyPolicy, SigningKeyRecord};
+pub use tokens::{TokenLifetimes, at_hash};

@@ -1,0 +1,218 @@
+//! The authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1)
+//! and the pending request it becomes while the user signs in and consents.
+
+use crate::client::Client;
+use crate::grant_type::GrantType;
+use crate::id::{ClientId, RequestId, SessionId, TenantId, UserId};
+use crate::oauth::error::OAuthError;
+use crate::pkce::{CodeChallenge, InvalidPkce};
+use crate::redirect_uri::RedirectUri;
+use crate::scope::ScopeSet;
+use crate::secret::SecretHash;
+use crate::time::UnixTime;
+
+/// The query parameters of `GET /v1/oauth/authorize`, as received.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuthorizeParams {
+    /// Must be `code`.
+    pub response_type: Option<String>,
+    /// `qci_…`
+    pub client_id: Option<String>,
+    /// Must equal a registered redirect URI exactly.
+    pub redirect_uri: Option<String>,
+    /// Space-delimited scopes.
+    pub scope: Option<String>,
+    /// Opaque value returned unchanged.
+    pub state: Option<String>,
+    /// Replay protection for the ID token.
+    pub nonce: Option<String>,
+    /// PKCE challenge.
+    pub code_challenge: Option<String>,
+    /// PKCE method: only `S256`.
+    pub code_challenge_method: Option<String>,
+    /// `none`, `login`, `consent` (space-delimited).
+    pub prompt: Option<String>,
+    /// Maximum authentication age in seconds.
+    pub max_age: Option<String>,
+    /// E-mail to pre-fill on the login page.
+    pub login_hint: Option<String>,
+    /// Only `query` is supported.
+    pub response_mode: Option<String>,
+}
+
+/// What `prompt` asked for (OIDC Core §3.1.2.1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Prompt {
+    /// `none`: no page may be shown.
+    pub none: bool,
+    /// `login`: authenticate again even with a session.
+    pub login: bool,
+    /// `consent`: ask again even with remembered consent.
+    pub consent: bool,
+}
+
+impl Prompt {
+    fn parse(raw: Option<&str>) -> Result<Self, OAuthError> {
+        let mut prompt = Self::default();
+        for value in raw.unwrap_or("").split(' ').filter(|v| !v.is_empty()) {
+            match value {
+                "none" => prompt.none = true,
+                "login" | "select_account" => prompt.login = true,
+                "consent" => prompt.consent = true,
+                other => return Err(OAuthError::InvalidRequest(format!("unsupported prompt value `{other}`"))),
+            }
+        }
+        if prompt.none && (prompt.login || prompt.consent) {
+            return Err(OAuthError::InvalidRequest("prompt=none cannot be combined with other values".into()));
+        }
+        Ok(prompt)
+    }
+
+    /// The space-delimited form.
+    pub fn to_delimited(self) -> String {
+        [(self.none, "none"), (self.login, "login"), (self.consent, "consent")]
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, name)| *name)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Parses the stored form.
+    pub fn from_delimited(s: &str) -> Self {
+        Self::parse(Some(s)).unwrap_or_default()
+    }
+}
+
+/// An authorization request that passed every check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidatedRequest {
+    /// The client, in its tenant.
+    pub client_id: ClientId,
+    /// Its tenant.
+    pub tenant_id: TenantId,
+    /// Where the answer goes.
+    pub redirect_uri: RedirectUri,
+    /// Requested scopes (all allowed for the client).
+    pub scope: ScopeSet,
+    /// Returned unchanged.
+    pub state: Option<String>,
+    /// For the ID token.
+    pub nonce: Option<String>,
+    /// PKCE challenge.
+    pub code_challenge: Option<CodeChallenge>,
+    /// `prompt`.
+    pub prompt: Prompt,
+    /// `max_age` in seconds.
+    pub max_age: Option<i64>,
+    /// `login_hint`.
+    pub login_hint: Option<String>,
+}
+
+/// Longest `state`, `nonce` or `login_hint` accepted.
+const MAX_PARAM_LEN: usize = 2048;
+
+/// The redirect URI the request names, checked against the client's list by exact
+/// string comparison (RFC 9700 §4.1.3). Without `redirect_uri`, a client with exactly
+/// one registered URI uses it (RFC 6749 §3.1.2.3). `None`: nothing may be redirected to.
+pub fn resolve_redirect_uri(client: &Client, requested: Option<&str>) -> Option<RedirectUri> {
+    let registered = client.settings.redirect_uris();
+    match requested {
+        Some(uri) => registered.iter().find(|r| r.matches(uri)).cloned(),
+        None if registered.len() == 1 => registered.first().cloned(),
+        None => None,
+    }
+}
+
+impl ValidatedRequest {
+    /// Checks every parameter once the client and redirect URI are known to be
+    /// good, so that every error here may be sent to the redirect URI.
+    pub fn validate(client: &Client, redirect_uri: RedirectUri, p: &AuthorizeParams) -> Result<Self, OAuthError> {
+        for (name, value) in [("state", &p.state), ("nonce", &p.nonce), ("login_hint", &p.login_hint)] {
+            if value.as_ref().is_some_and(|v| v.len() > MAX_PARAM_LEN) {
+                return Err(OAuthError::InvalidRequest(format!("{name} is longer than {MAX_PARAM_LEN} characters")));
+            }
+        }
+        match p.response_type.as_deref() {
+            None => return Err(OAuthError::InvalidRequest("response_type is required".into())),
+            Some("code") => {}
+            Some(other) => {
+                return Err(OAuthError::UnsupportedResponseType(format!(
+                    "response_type `{other}` is not supported: use code"
+                )));
+            }
+        }
+        if let Some(mode) = p.response_mode.as_deref().filter(|m| *m != "query") {
+            return Err(OAuthError::InvalidRequest(format!("response_mode `{mode}` is not supported: use query")));
+        }
+        if !client.settings.grant_types().contains(&GrantType::AuthorizationCode) {
+            return Err(OAuthError::UnauthorizedClient("this client may not use the authorization code flow".into()));
+        }
+        let scope = ScopeSet::parse_delimited(p.scope.as_deref().unwrap_or(""))
+            .map_err(|e| OAuthError::InvalidScope(e.to_string()))?;
+        if let Some(extra) = scope.iter().find(|s| !client.settings.scopes().contains(s.as_str())) {
+            return Err(OAuthError::InvalidScope(format!("this client may not request `{}`", extra.as_str())));
+        }
+        let code_challenge = match (&p.code_challenge, client.settings.require_pkce()) {
+            (Some(challenge), _) => {
+                Some(CodeChallenge::parse(challenge, p.code_challenge_method.as_deref()).map_err(|e| match e {
+                    InvalidPkce::Method => {
+                        OAuthError::InvalidRequest("code_challenge_method must be S256 (plain is not allowed)".into())
+                    }
+                    other => OAuthError::InvalidRequest(other.to_string()),
+                })?)
+            }
+            (None, true) => {
+                return Err(OAuthError::InvalidRequest(
+                    "code_challenge is required: this client must use PKCE with S256".into(),
+                ));
+            }
+            (None, false) => None,
+        };
+        let prompt = Prompt::parse(p.prompt.as_deref())?;
+        let max_age = match p.max_age.as_deref() {
+            None => None,
+            Some(raw) => Some(
+                raw.parse::<i64>()
+                    .ok()
+                    .filter(|v| *v >= 0)
+                    .ok_or_else(|| OAuthError::InvalidRequest("max_age must be a whole number of seconds".into()))?,
+            ),
+        };
+        Ok(Self {
+            client_id: client.id.clone(),
+            tenant_id: client.tenant_id.clone(),
+            redirect_uri,
+            scope,
+            state: p.state.clone(),
+            nonce: p.nonce.clone(),
+            code_challenge,
+            prompt,
+            max_age,
+            login_hint: p.login_hint.clone(),
+        })
+    }
+}
+
+/// A request waiting for the user to sign in and consent. It lives in the
+/// database, so any instance can continue it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingRequest {
+    /// `arq_…`
+    pub id: RequestId,
+    /// The validated request.
+    pub request: ValidatedRequest,
+    /// Hash of the browser cookie that started it: only that browser may continue it,
+    /// and its forms must repeat the cookie (CSRF protection).
+    pub browser_hash: SecretHash,
+    /// Who signed in for it, once someone has.
+    pub user_id: Option<UserId>,
+    /// The session they signed in with.
+    pub session_id: Option<SessionId>,
+    /// When they authenticated.
+    pub auth_time: Option<UnixTime>,
+    /// Created.
+    pub created_at: UnixTime,
+    /// Expires (10 minutes by default).
+    pub expires_at: UnixTime,
+}

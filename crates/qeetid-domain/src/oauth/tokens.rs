@@ -1,0 +1,48 @@
+//! Token lifetimes and the `at_hash` of OIDC Core §3.1.3.6.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest as _, Sha256};
+
+/// How long each artefact of the flow lives, in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenLifetimes {
+    /// Authorization codes (RFC 6749 §4.1.2 recommends at most 10 minutes; 60 s here).
+    pub code: i64,
+    /// Access tokens.
+    pub access_token: i64,
+    /// ID tokens.
+    pub id_token: i64,
+    /// Refresh tokens (absolute).
+    pub refresh_token: i64,
+    /// SSO sessions.
+    pub session: i64,
+    /// Pending authorization requests (time to sign in and consent).
+    pub request: i64,
+}
+
+impl Default for TokenLifetimes {
+    fn default() -> Self {
+        Self {
+            code: 60,
+            access_token: 3600,
+            id_token: 3600,
+            refresh_token: 30 * 24 * 3600,
+            session: 24 * 3600,
+            request: 600,
+        }
+    }
+}
+
+impl TokenLifetimes {
+    /// The longest lifetime of a signed token: how long a retired key must stay published.
+    pub fn longest_signed(&self) -> i64 {
+        self.access_token.max(self.id_token)
+    }
+}
+
+/// `at_hash`: base64url of the left half of SHA-256 of the access token (ES256 uses SHA-256).
+pub fn at_hash(access_token: &str) -> String {
+    let digest = Sha256::digest(access_token.as_bytes());
+    URL_SAFE_NO_PAD.encode(&digest[..16])
+}

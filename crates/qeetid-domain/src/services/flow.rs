@@ -1,0 +1,471 @@
+//! The browser side of the Authorization Code flow: the authorization request, the
+//! hosted login, the consent decision, and the code that ends it (RFC 6749 §4.1,
+//! OIDC Core §3.1.2).
+
+use url::Url;
+
+use super::Services;
+use crate::client::Client;
+use crate::error::StoreError;
+use crate::id::{ClientId, GrantId, RequestId, SessionId};
+use crate::oauth::resolve_redirect_uri;
+use crate::oauth::{
+    AuthorizationCode, AuthorizeParams, ConsentGrant, OAuthError, PendingRequest, Session, ValidatedRequest,
+};
+use crate::ports::Store;
+use crate::scope::ScopeSet;
+use crate::secret::Secret;
+use crate::time::UnixTime;
+use crate::user::{Email, Password, User};
+
+/// Prefix of the browser-binding cookie's value (also the hosted forms' CSRF token).
+pub(crate) const BROWSER_PREFIX: &str = "qbr_";
+/// Prefix of session cookies.
+pub(crate) const SESSION_PREFIX: &str = "qst_";
+/// Prefix of authorization codes.
+pub(crate) const CODE_PREFIX: &str = "qac_";
+
+/// Failures before sign-in attempts for one e-mail slow down.
+const FREE_FAILURES: u32 = 5;
+/// Longest wait between attempts once throttled, in seconds.
+const MAX_THROTTLE_SECONDS: i64 = 900;
+
+/// Where `GET /v1/oauth/authorize` sends the browser.
+#[derive(Debug)]
+pub enum AuthorizeOutcome {
+    /// The client or redirect URI is not valid: show an error page and never redirect
+    /// (RFC 6749 §4.1.2.1).
+    ErrorPage(OAuthError),
+    /// Back to the client, with a code or an error.
+    Redirect(String),
+    /// To the hosted login.
+    Login(RequestId),
+    /// To the consent page (the user is signed in).
+    Consent(RequestId),
+}
+
+/// What a hosted page needs to know about a pending request.
+#[derive(Debug)]
+pub struct LoginContext {
+    /// The request.
+    pub request: PendingRequest,
+    /// The client's display name.
+    pub client_name: String,
+    /// The signed-in user, if any.
+    pub user: Option<User>,
+    /// What the user has to do next.
+    pub next: NextStep,
+}
+
+/// The next page of the flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextStep {
+    /// Sign in.
+    Login,
+    /// Allow or deny the requested scopes.
+    Consent,
+}
+
+impl NextStep {
+    /// The wire name (`login`, `consent`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Login => "login",
+            Self::Consent => "consent",
+        }
+    }
+}
+
+/// A successful sign-in: the new session's cookie value and where to go next.
+#[derive(Debug)]
+pub struct LoginOutcome {
+    /// The session cookie's value, to set.
+    pub session_cookie: Secret,
+    /// Consent page, or straight back to the client when consent is remembered.
+    pub next: Result<RequestId, String>,
+}
+
+/// Why a hosted-page step failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FlowError {
+    /// The request is unknown, expired, already finished, or belongs to another browser.
+    #[error("this sign-in request has expired or is not valid in this browser; start again from the application")]
+    RequestNotFound,
+    /// The form's CSRF token does not match this browser.
+    #[error("the form could not be verified; reload the page and try again")]
+    CsrfMismatch,
+    /// Wrong e-mail or password (one message for both, so e-mails cannot be probed).
+    #[error("wrong e-mail or password")]
+    InvalidCredentials,
+    /// Too many failed attempts for this e-mail.
+    #[error("too many failed attempts; try again in {retry_after} seconds")]
+    Throttled {
+        /// Seconds to wait.
+        retry_after: i64,
+    },
+    /// The step needs a signed-in user.
+    #[error("sign in first")]
+    LoginRequired,
+    /// Infrastructure failed.
+    #[error("internal error: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<StoreError> for FlowError {
+    fn from(err: StoreError) -> Self {
+        Self::Internal(Box::new(err))
+    }
+}
+
+impl From<OAuthError> for FlowError {
+    fn from(err: OAuthError) -> Self {
+        Self::Internal(Box::new(err))
+    }
+}
+
+/// `redirect_uri` with `params` added to its query, and `iss` (RFC 9207), so the
+/// client can tell which provider answered.
+fn authorization_response(redirect_uri: &str, issuer: &str, params: &[(&str, &str)]) -> Result<String, OAuthError> {
+    let mut url = Url::parse(redirect_uri).map_err(|e| OAuthError::ServerError(Box::new(e)))?;
+    {
+        let mut query = url.query_pairs_mut();
+        for (k, v) in params {
+            query.append_pair(k, v);
+        }
+        query.append_pair("iss", issuer);
+    }
+    Ok(url.into())
+}
+
+/// The error response of RFC 6749 §4.1.2.1, at the client's redirect URI.
+fn error_redirect(request: &ValidatedRequest, issuer: &str, err: &OAuthError) -> Result<String, OAuthError> {
+    let mut params = vec![("error", err.as_str()), ("error_description", err.description())];
+    if let Some(state) = &request.state {
+        params.push(("state", state));
+    }
+    authorization_response(request.redirect_uri.as_str(), issuer, &params)
+}
+
+impl<S: Store> Services<S> {
+    /// A fresh browser-binding secret, for a browser that has none yet.
+    pub fn new_browser_binding(&self) -> Secret {
+        Secret::generate(BROWSER_PREFIX, self.random.as_ref())
+    }
+
+    /// A session that may serve `client`'s tenant now, honouring `max_age`.
+    async fn usable_session(
+        &self,
+        cookie: Option<&Secret>,
+        request: &ValidatedRequest,
+        now: UnixTime,
+    ) -> Result<Option<Session>, StoreError> {
+        let Some(cookie) = cookie else { return Ok(None) };
+        let Some(session) = self.store.find_session(&cookie.hash()).await? else { return Ok(None) };
+        let fresh = request.max_age.is_none_or(|max| now.as_secs() - session.auth_time.as_secs() <= max);
+        let usable = session.expires_at > now && session.tenant_id == request.tenant_id && fresh;
+        Ok(usable.then_some(session))
+    }
+
+    /// Starts (or, with SSO and remembered consent, completes) an authorization request.
+    ///
+    /// `browser` is the browser-binding cookie (see [`Services::new_browser_binding`]);
+    /// `session_cookie` the SSO session cookie, if the browser sent one.
+    pub async fn start_authorization(
+        &self,
+        params: AuthorizeParams,
+        browser: &Secret,
+        session_cookie: Option<&Secret>,
+    ) -> Result<AuthorizeOutcome, OAuthError> {
+        let issuer = &self.settings.issuer;
+        // Until the client and redirect URI are known to be good, nothing is redirected.
+        let Some(client_id) = params.client_id.as_deref() else {
+            return Ok(AuthorizeOutcome::ErrorPage(OAuthError::InvalidRequest("client_id is required".into())));
+        };
+        let client = match ClientId::parse(client_id) {
+            Ok(id) => self.store.find_client(&id).await?,
+            Err(_) => None,
+        };
+        let Some(client) = client else {
+            return Ok(AuthorizeOutcome::ErrorPage(OAuthError::InvalidClient("unknown client_id".into())));
+        };
+        let Some(redirect_uri) = resolve_redirect_uri(&client, params.redirect_uri.as_deref()) else {
+            let why = match params.redirect_uri {
+                Some(_) => "redirect_uri does not match any URI registered for this client",
+                None => "redirect_uri is required: this client has several registered",
+            };
+            return Ok(AuthorizeOutcome::ErrorPage(OAuthError::InvalidRequest(why.into())));
+        };
+        let request = match ValidatedRequest::validate(&client, redirect_uri.clone(), &params) {
+            Ok(r) => r,
+            Err(err) => {
+                // Everything is known but a parameter is wrong: tell the client (§4.1.2.1).
+                let partial = ValidatedRequest {
+                    client_id: client.id.clone(),
+                    tenant_id: client.tenant_id.clone(),
+                    redirect_uri,
+                    scope: ScopeSet::default(),
+                    state: params.state.clone(),
+                    nonce: None,
+                    code_challenge: None,
+                    prompt: Default::default(),
+                    max_age: None,
+                    login_hint: None,
+                };
+                return Ok(AuthorizeOutcome::Redirect(error_redirect(&partial, issuer, &err)?));
+            }
+        };
+
+        let now = self.clock.now();
+        let session =
+            if request.prompt.login { None } else { self.usable_session(session_cookie, &request, now).await? };
+        let grant = match &session {
+            Some(s) => self.store.find_grant(&request.tenant_id, &s.user_id, &request.client_id).await?,
+            None => None,
+        };
+        let consent_remembered = !request.prompt.consent
+            && grant.as_ref().is_some_and(|g| g.remembered && g.scopes.includes_all(&request.scope));
+
+        if request.prompt.none {
+            // OIDC Core §3.1.2.6: no page may be shown.
+            let err = match (&session, consent_remembered) {
+                (None, _) => OAuthError::LoginRequired("no usable session".into()),
+                (Some(_), false) => OAuthError::ConsentRequired("consent has not been given".into()),
+                (Some(s), true) => return Ok(AuthorizeOutcome::Redirect(self.issue_code(&request, s, now).await?)),
+            };
+            return Ok(AuthorizeOutcome::Redirect(error_redirect(&request, issuer, &err)?));
+        }
+        if let (Some(s), true) = (&session, consent_remembered) {
+            return Ok(AuthorizeOutcome::Redirect(self.issue_code(&request, s, now).await?));
+        }
+        let pending = PendingRequest {
+            id: RequestId::generate(self.random.as_ref()),
+            request,
+            browser_hash: browser.hash(),
+            user_id: session.as_ref().map(|s| s.user_id.clone()),
+            session_id: session.as_ref().map(|s| s.id.clone()),
+            auth_time: session.as_ref().map(|s| s.auth_time),
+            created_at: now,
+            expires_at: now.plus_secs(self.settings.lifetimes.request),
+        };
+        self.store.insert_request(&pending).await?;
+        Ok(match session {
+            Some(_) => AuthorizeOutcome::Consent(pending.id),
+            None => AuthorizeOutcome::Login(pending.id),
+        })
+    }
+
+    /// The pending request `id`, if it is live and was started by this browser.
+    async fn pending_request(&self, id: &str, browser: Option<&Secret>) -> Result<PendingRequest, FlowError> {
+        let id = RequestId::parse(id).map_err(|_| FlowError::RequestNotFound)?;
+        let browser = browser.ok_or(FlowError::RequestNotFound)?;
+        let request = self.store.get_request(&id).await?.ok_or(FlowError::RequestNotFound)?;
+        if request.expires_at <= self.clock.now() || !request.browser_hash.matches(browser) {
+            return Err(FlowError::RequestNotFound);
+        }
+        Ok(request)
+    }
+
+    /// The session the request was signed in with, if this browser still holds it.
+    async fn request_session(
+        &self,
+        request: &PendingRequest,
+        session_cookie: Option<&Secret>,
+    ) -> Result<Option<Session>, FlowError> {
+        let (Some(expected), Some(cookie)) = (&request.session_id, session_cookie) else { return Ok(None) };
+        let session = self.store.find_session(&cookie.hash()).await?;
+        Ok(session.filter(|s| &s.id == expected && s.expires_at > self.clock.now()))
+    }
+
+    /// The hosted pages' view of a pending request (`GET /v1/oauth/login-context`).
+    pub async fn login_context(
+        &self,
+        request_id: &str,
+        browser: Option<&Secret>,
+        session_cookie: Option<&Secret>,
+    ) -> Result<LoginContext, FlowError> {
+        let request = self.pending_request(request_id, browser).await?;
+        let client = self
+            .store
+            .get_client(&request.request.tenant_id, &request.request.client_id)
+            .await?
+            .ok_or(FlowError::RequestNotFound)?;
+        let session = self.request_session(&request, session_cookie).await?;
+        let user = match &session {
+            Some(s) => self.store.get_user(&s.tenant_id, &s.user_id).await?,
+            None => None,
+        };
+        let next = if user.is_some() { NextStep::Consent } else { NextStep::Login };
+        Ok(LoginContext { request, client_name: client.settings.name().to_owned(), user, next })
+    }
+
+    /// Signs a user in with e-mail and password for a pending request.
+    ///
+    /// A wrong password and an unknown e-mail get the same error after the same
+    /// work (a hash is computed either way). After five failures in a row for one
+    /// e-mail, each attempt must wait twice as long as the last (at most 15 minutes).
+    pub async fn password_login(
+        &self,
+        request_id: &str,
+        browser: Option<&Secret>,
+        csrf: &str,
+        email: &str,
+        password: &str,
+    ) -> Result<LoginOutcome, FlowError> {
+        let mut request = self.pending_request(request_id, browser).await?;
+        verify_csrf(browser, csrf)?;
+        let tenant = request.request.tenant_id.clone();
+        let email_key = email.trim().to_lowercase();
+        let now = self.clock.now();
+        if let Some((failures, last)) = self.store.login_failures(&tenant, &email_key).await?
+            && failures >= FREE_FAILURES
+        {
+            let wait = 2_i64.saturating_pow(failures - FREE_FAILURES).min(MAX_THROTTLE_SECONDS);
+            let retry_after = last.as_secs() + wait - now.as_secs();
+            if retry_after > 0 {
+                return Err(FlowError::Throttled { retry_after });
+            }
+        }
+        let user = match Email::parse(email) {
+            Ok(e) => self.store.find_user_by_email(&tenant, &e).await?,
+            Err(_) => None,
+        };
+        let presented = Password::presented(password.to_owned());
+        let verified = match user.as_ref().and_then(|u| u.password_hash.clone()) {
+            Some(hash) => self.passwords.verify(presented, hash).await.map_err(|e| FlowError::Internal(Box::new(e)))?,
+            None => {
+                // Same cost as a real check, so timing does not tell which e-mails exist.
+                let _ = self.passwords.hash(presented).await;
+                false
+            }
+        };
+        let Some(user) = user.filter(|_| verified) else {
+            self.store.record_login_failure(&tenant, &email_key, now).await?;
+            return Err(FlowError::InvalidCredentials);
+        };
+        self.store.clear_login_failures(&tenant, &email_key).await?;
+
+        let cookie = Secret::generate(SESSION_PREFIX, self.random.as_ref());
+        let session = Session {
+            id: SessionId::generate(self.random.as_ref()),
+            token_hash: cookie.hash(),
+            tenant_id: tenant.clone(),
+            user_id: user.id.clone(),
+            auth_time: now,
+            amr: vec!["pwd".to_owned()],
+            created_at: now,
+            expires_at: now.plus_secs(self.settings.lifetimes.session),
+        };
+        self.store.insert_session(&session).await?;
+        request.user_id = Some(user.id.clone());
+        request.session_id = Some(session.id.clone());
+        request.auth_time = Some(now);
+        if !self.store.update_request(&request).await? {
+            return Err(FlowError::RequestNotFound);
+        }
+        let grant = self.store.find_grant(&tenant, &user.id, &request.request.client_id).await?;
+        let remembered = !request.request.prompt.consent
+            && grant.is_some_and(|g| g.remembered && g.scopes.includes_all(&request.request.scope));
+        let next = if remembered {
+            if !self.store.delete_request(&request.id).await? {
+                return Err(FlowError::RequestNotFound);
+            }
+            Err(self.issue_code(&request.request, &session, now).await?)
+        } else {
+            Ok(request.id)
+        };
+        Ok(LoginOutcome { session_cookie: cookie, next })
+    }
+
+    /// Records the user's consent decision and returns where to send the browser:
+    /// the client's redirect URI with a code, or with `error=access_denied`.
+    pub async fn decide(
+        &self,
+        request_id: &str,
+        browser: Option<&Secret>,
+        session_cookie: Option<&Secret>,
+        csrf: &str,
+        allow: bool,
+        remember: bool,
+    ) -> Result<String, FlowError> {
+        let request = self.pending_request(request_id, browser).await?;
+        verify_csrf(browser, csrf)?;
+        let session = self.request_session(&request, session_cookie).await?.ok_or(FlowError::LoginRequired)?;
+        // Deleting first makes the decision single-use: of two racing submissions one wins.
+        if !self.store.delete_request(&request.id).await? {
+            return Err(FlowError::RequestNotFound);
+        }
+        let now = self.clock.now();
+        if !allow {
+            let denied = OAuthError::AccessDenied("the user denied the request".into());
+            return Ok(error_redirect(&request.request, &self.settings.issuer, &denied)?);
+        }
+        let previous =
+            self.store.find_grant(&request.request.tenant_id, &session.user_id, &request.request.client_id).await?;
+        let mut scopes = previous.as_ref().map(|g| g.scopes.clone()).unwrap_or_default();
+        scopes.extend(&request.request.scope);
+        let grant = ConsentGrant {
+            id: previous.as_ref().map_or_else(|| GrantId::generate(self.random.as_ref()), |g| g.id.clone()),
+            tenant_id: request.request.tenant_id.clone(),
+            user_id: session.user_id.clone(),
+            client_id: request.request.client_id.clone(),
+            scopes,
+            remembered: remember,
+            created_at: previous.as_ref().map_or(now, |g| g.created_at),
+            updated_at: now,
+        };
+        self.store.upsert_grant(&grant).await?;
+        Ok(self.issue_code(&request.request, &session, now).await?)
+    }
+
+    /// Issues a code for `request` under the user's grant and returns the success
+    /// redirect (RFC 6749 §4.1.2).
+    async fn issue_code(
+        &self,
+        request: &ValidatedRequest,
+        session: &Session,
+        now: UnixTime,
+    ) -> Result<String, OAuthError> {
+        let grant = self
+            .store
+            .find_grant(&request.tenant_id, &session.user_id, &request.client_id)
+            .await?
+            .ok_or_else(|| OAuthError::AccessDenied("no consent was recorded".into()))?;
+        let code = Secret::generate(CODE_PREFIX, self.random.as_ref());
+        let record = AuthorizationCode {
+            code_hash: code.hash(),
+            tenant_id: request.tenant_id.clone(),
+            client_id: request.client_id.clone(),
+            user_id: session.user_id.clone(),
+            session_id: session.id.clone(),
+            grant_id: grant.id,
+            redirect_uri: request.redirect_uri.clone(),
+            scope: request.scope.clone(),
+            nonce: request.nonce.clone(),
+            code_challenge: request.code_challenge.clone(),
+            auth_time: session.auth_time,
+            amr: session.amr.clone(),
+            created_at: now,
+            expires_at: now.plus_secs(self.settings.lifetimes.code),
+        };
+        self.store.insert_code(&record).await?;
+        let mut params = vec![("code", code.expose())];
+        if let Some(state) = &request.state {
+            params.push(("state", state));
+        }
+        authorization_response(request.redirect_uri.as_str(), &self.settings.issuer, &params)
+    }
+
+    /// The client a pending request is for (hosted pages show its name).
+    pub async fn request_client(&self, request: &PendingRequest) -> Result<Option<Client>, StoreError> {
+        self.store.get_client(&request.request.tenant_id, &request.request.client_id).await
+    }
+}
+
+/// The hosted forms carry the browser-binding cookie's value as their CSRF token:
+/// a page on another site can neither read the cookie nor guess it.
+fn verify_csrf(browser: Option<&Secret>, presented: &str) -> Result<(), FlowError> {
+    match browser {
+        Some(b) if b.hash().matches(&Secret::presented(presented)) => Ok(()),
+        _ => Err(FlowError::CsrfMismatch),
+    }
+}

@@ -1,0 +1,230 @@
+use std::sync::Arc;
+
+use futures_executor::block_on;
+
+use super::*;
+use crate::client::ClientDraft;
+use crate::fakes::{FixedClock, InMemoryStore, PlainPasswordHasher, SeededRandom, UnsignedSigner};
+use crate::oauth::{AuthorizeParams, OAuthError};
+use crate::pkce::CodeVerifier;
+use crate::secret::Secret;
+use crate::services::flow::{AuthorizeOutcome, FlowError};
+use crate::services::token::{AuthMethod, ClientAuthentication};
+
+const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const REDIRECT: &str = "https://app.acme.com/cb";
+
+struct Flow {
+    s: Services<InMemoryStore>,
+    clock: Arc<FixedClock>,
+    client: crate::client::Client,
+    secret: Secret,
+    browser: Secret,
+}
+
+fn flow() -> Flow {
+    let clock = Arc::new(FixedClock::at(1_800_000_000));
+    let ports = Ports {
+        clock: clock.clone(),
+        random: Arc::new(SeededRandom::new(9)),
+        passwords: Arc::new(PlainPasswordHasher),
+        signer: Arc::new(UnsignedSigner),
+    };
+    let settings = ProviderSettings { issuer: "https://id.example".into(), lifetimes: Default::default() };
+    let s = Services::new(InMemoryStore::default(), ports, settings);
+    let admin = Caller::operator();
+    let tenant = block_on(s.create_tenant(&admin, "Acme")).unwrap();
+    let new_user =
+        NewUser { email: "ada@example.com".into(), password: Some("correct horse".into()), ..NewUser::default() };
+    block_on(s.create_user(&admin, &tenant.id, new_user)).unwrap();
+    let draft = ClientDraft {
+        name: "Acme Web".into(),
+        client_type: "confidential".into(),
+        redirect_uris: vec![REDIRECT.into()],
+        grant_types: Some(vec!["authorization_code".into(), "refresh_token".into()]),
+        ..ClientDraft::default()
+    };
+    let reg = block_on(s.register_client(&admin, &tenant.id, draft)).unwrap();
+    let browser = s.new_browser_binding();
+    Flow { s, clock, client: reg.client, secret: reg.secret.unwrap(), browser }
+}
+
+fn params(client: &str) -> AuthorizeParams {
+    AuthorizeParams {
+        response_type: Some("code".into()),
+        client_id: Some(client.into()),
+        redirect_uri: Some(REDIRECT.into()),
+        scope: Some("openid email".into()),
+        state: Some("xyz".into()),
+        nonce: Some("n-0S6".into()),
+        code_challenge: Some(CodeVerifier::parse(VERIFIER).unwrap().challenge().as_str().into()),
+        code_challenge_method: Some("S256".into()),
+        ..AuthorizeParams::default()
+    }
+}
+
+fn query(url: &str, name: &str) -> Option<String> {
+    url::Url::parse(url).unwrap().query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+/// authorize → login → allow; returns (redirect with code, session cookie).
+fn sign_in(f: &Flow, remember: bool) -> (String, Secret) {
+    let AuthorizeOutcome::Login(id) =
+        block_on(f.s.start_authorization(params(f.client.id.as_str()), &f.browser, None)).unwrap()
+    else {
+        panic!("expected the login page")
+    };
+    let csrf = f.browser.expose();
+    let login =
+        block_on(f.s.password_login(id.as_str(), Some(&f.browser), csrf, "Ada@Example.com", "correct horse")).unwrap();
+    let id = login.next.expect("consent comes next");
+    let url =
+        block_on(f.s.decide(id.as_str(), Some(&f.browser), Some(&login.session_cookie), csrf, true, remember)).unwrap();
+    (url, login.session_cookie)
+}
+
+fn auth(f: &Flow) -> ClientAuthentication {
+    ClientAuthentication {
+        client_id: f.client.id.to_string(),
+        secret: Some(f.secret.clone()),
+        method: AuthMethod::Basic,
+    }
+}
+
+#[test]
+fn the_whole_flow_issues_tokens_once() {
+    let f = flow();
+    let (url, _) = sign_in(&f, false);
+    assert!(url.starts_with(REDIRECT));
+    assert_eq!(query(&url, "state").as_deref(), Some("xyz"));
+    assert_eq!(query(&url, "iss").as_deref(), Some("https://id.example"));
+    let code = query(&url, "code").unwrap();
+
+    let client = block_on(f.s.authenticate_client(&auth(&f))).unwrap();
+    let tokens = block_on(f.s.exchange_code(&client, Some(&code), Some(REDIRECT), Some(VERIFIER))).unwrap();
+    assert!(tokens.id_token.unwrap().contains("\"n-0S6\""));
+    assert!(tokens.refresh_token.is_some());
+    assert_eq!(tokens.scope.to_delimited(), "openid email");
+
+    let replay = block_on(f.s.exchange_code(&client, Some(&code), Some(REDIRECT), Some(VERIFIER)));
+    assert!(matches!(replay, Err(OAuthError::InvalidGrant(_))));
+}
+
+#[test]
+fn pkce_redirect_and_expiry_are_enforced() {
+    let f = flow();
+    let client = block_on(f.s.authenticate_client(&auth(&f))).unwrap();
+    for (redirect, verifier) in [(REDIRECT, "a".repeat(43)), ("https://app.acme.com/other", VERIFIER.to_owned())] {
+        let (url, _) = sign_in(&f, false);
+        let code = query(&url, "code").unwrap();
+        let result = block_on(f.s.exchange_code(&client, Some(&code), Some(redirect), Some(&verifier)));
+        assert!(matches!(result, Err(OAuthError::InvalidGrant(_))), "{redirect} {verifier}");
+    }
+    let (url, _) = sign_in(&f, false);
+    f.clock.advance(61);
+    let code = query(&url, "code").unwrap();
+    let expired = block_on(f.s.exchange_code(&client, Some(&code), Some(REDIRECT), Some(VERIFIER)));
+    assert!(matches!(expired, Err(OAuthError::InvalidGrant(d)) if d.contains("expired")));
+}
+
+#[test]
+fn remembered_consent_and_sso_skip_both_pages() {
+    let f = flow();
+    let (_, session) = sign_in(&f, true);
+    let again = block_on(f.s.start_authorization(params(f.client.id.as_str()), &f.browser, Some(&session))).unwrap();
+    let AuthorizeOutcome::Redirect(url) = again else { panic!("expected a direct redirect, got {again:?}") };
+    assert!(query(&url, "code").is_some());
+
+    let mut forced = params(f.client.id.as_str());
+    forced.prompt = Some("consent".into());
+    let outcome = block_on(f.s.start_authorization(forced, &f.browser, Some(&session))).unwrap();
+    assert!(matches!(outcome, AuthorizeOutcome::Consent(_)));
+}
+
+#[test]
+fn bad_client_or_redirect_never_redirects_and_other_errors_do() {
+    let f = flow();
+    let mut p = params(f.client.id.as_str());
+    p.redirect_uri = Some("https://evil.example/cb".into());
+    assert!(matches!(block_on(f.s.start_authorization(p, &f.browser, None)).unwrap(), AuthorizeOutcome::ErrorPage(_)));
+    let p = params("qci_AAAAAAAAAAAAAAAAAAAAAA");
+    assert!(matches!(block_on(f.s.start_authorization(p, &f.browser, None)).unwrap(), AuthorizeOutcome::ErrorPage(_)));
+
+    let mut p = params(f.client.id.as_str());
+    p.code_challenge_method = Some("plain".into());
+    let AuthorizeOutcome::Redirect(url) = block_on(f.s.start_authorization(p, &f.browser, None)).unwrap() else {
+        panic!("expected an error redirect")
+    };
+    assert_eq!(query(&url, "error").as_deref(), Some("invalid_request"));
+    assert_eq!(query(&url, "state").as_deref(), Some("xyz"));
+
+    let mut p = params(f.client.id.as_str());
+    p.prompt = Some("none".into());
+    let AuthorizeOutcome::Redirect(url) = block_on(f.s.start_authorization(p, &f.browser, None)).unwrap() else {
+        panic!("expected an error redirect")
+    };
+    assert_eq!(query(&url, "error").as_deref(), Some("login_required"));
+}
+
+#[test]
+fn wrong_passwords_look_like_unknown_users_and_slow_down() {
+    let f = flow();
+    let AuthorizeOutcome::Login(id) =
+        block_on(f.s.start_authorization(params(f.client.id.as_str()), &f.browser, None)).unwrap()
+    else {
+        panic!()
+    };
+    let csrf = f.browser.expose();
+    let attempt = |email: &str, pw: &str| block_on(f.s.password_login(id.as_str(), Some(&f.browser), csrf, email, pw));
+    assert!(matches!(attempt("nobody@example.com", "x"), Err(FlowError::InvalidCredentials)));
+    for _ in 0..5 {
+        assert!(matches!(attempt("ada@example.com", "wrong"), Err(FlowError::InvalidCredentials)));
+    }
+    assert!(matches!(attempt("ada@example.com", "correct horse"), Err(FlowError::Throttled { .. })));
+    f.clock.advance(2);
+    assert!(attempt("ada@example.com", "correct horse").is_ok());
+
+    let other_browser = f.s.new_browser_binding();
+    let stolen = block_on(f.s.password_login(
+        id.as_str(),
+        Some(&other_browser),
+        other_browser.expose(),
+        "ada@example.com",
+        "correct horse",
+    ));
+    assert!(matches!(stolen, Err(FlowError::RequestNotFound)), "another browser cannot continue the request");
+    let forged =
+        block_on(f.s.password_login(id.as_str(), Some(&f.browser), "qbr_forged", "ada@example.com", "correct horse"));
+    assert!(matches!(forged, Err(FlowError::CsrfMismatch)));
+}
+
+#[test]
+fn revoking_the_grant_kills_the_code_and_the_refresh_tokens() {
+    let f = flow();
+    let (url, _) = sign_in(&f, true);
+    let grant = block_on(f.s.list_grants(
+        &Caller::operator(),
+        &f.client.tenant_id,
+        &Default::default(),
+        &crate::page::PageRequest::parse(None, None).unwrap(),
+    ))
+    .unwrap()
+    .items
+    .remove(0);
+    assert_eq!(grant.scopes.to_delimited(), "openid email");
+    block_on(f.s.revoke_grant(&Caller::operator(), &f.client.tenant_id, &grant.id)).unwrap();
+    let client = block_on(f.s.authenticate_client(&auth(&f))).unwrap();
+    let code = query(&url, "code").unwrap();
+    let result = block_on(f.s.exchange_code(&client, Some(&code), Some(REDIRECT), Some(VERIFIER)));
+    assert!(matches!(result, Err(OAuthError::InvalidGrant(_))));
+}
+
+#[test]
+fn client_authentication_rules() {
+    let f = flow();
+    let mut bad = auth(&f);
+    bad.secret = Some(Secret::presented("qcs_wrong"));
+    assert!(matches!(block_on(f.s.authenticate_client(&bad)), Err(OAuthError::InvalidClient(_))));
+    bad.secret = None;
+    assert!(matches!(block_on(f.s.authenticate_client(&bad)), Err(OAuthError::InvalidClient(_))));
+}

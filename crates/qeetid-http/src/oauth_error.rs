@@ -1,0 +1,57 @@
+//! OAuth endpoint errors on the wire (RFC 6749 §5.2, RFC 6750 §3).
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use qeetid_domain::OAuthError;
+use serde::Serialize;
+
+/// `{"error", "error_description"}` with `Cache-Control: no-store`.
+#[derive(Debug)]
+pub(crate) struct OAuthErrorResponse {
+    /// The error.
+    pub(crate) error: OAuthError,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: &'a str,
+    error_description: &'a str,
+}
+
+impl std::fmt::Display for OAuthErrorResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl From<OAuthError> for OAuthErrorResponse {
+    fn from(error: OAuthError) -> Self {
+        Self { error }
+    }
+}
+
+impl ResponseError for OAuthErrorResponse {
+    fn status_code(&self) -> StatusCode {
+        match self.error {
+            // RFC 6749 §5.2: 401 for a failed client authentication.
+            OAuthError::InvalidClient(_) => StatusCode::UNAUTHORIZED,
+            OAuthError::ServerError(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let OAuthError::ServerError(source) = &self.error {
+            tracing::error!(error = %source, "OAuth endpoint failed");
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response
+            .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+            .insert_header((header::PRAGMA, HeaderValue::from_static("no-cache")));
+        if matches!(self.error, OAuthError::InvalidClient(_)) {
+            response.insert_header((header::WWW_AUTHENTICATE, r#"Basic realm="qeetid""#));
+        }
+        response.json(Body { error: self.error.as_str(), error_description: self.error.description() })
+    }
+}

@@ -1,0 +1,50 @@
+//! `/v1/tenants/{tenantID}/oauth/grants…`: consent grants.
+
+use actix_web::{HttpResponse, web};
+use qeetid_domain::oauth::GrantFilter;
+use qeetid_domain::ports::Store;
+use qeetid_domain::{AdminError, ClientId, GrantId, UserId, ValidationError};
+
+use super::{Admin, run, tenant_id};
+use crate::HttpState;
+use crate::error::{ApiError, ErrorBody};
+use crate::wire::{GrantList, GrantQuery, items};
+
+/// List consent grants, optionally for one user or client.
+#[utoipa::path(get, path = "/v1/tenants/{tenantID}/oauth/grants", tag = "grants",
+    params(("tenantID" = String, Path, description = "tnt_…"), GrantQuery),
+    responses((status = 200, body = GrantList), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn list<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<String>,
+    query: web::Query<GrantQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let tenant = tenant_id(&path)?;
+    let query = query.into_inner();
+    let invalid = |field: &str, e: qeetid_domain::id::InvalidId| AdminError::from(ValidationError::new(field, e));
+    let filter = GrantFilter {
+        user_id: query.user_id.as_deref().map(UserId::parse).transpose().map_err(|e| invalid("user_id", e))?,
+        client_id: query.client_id.as_deref().map(ClientId::parse).transpose().map_err(|e| invalid("client_id", e))?,
+    };
+    let page = qeetid_domain::PageRequest::parse(query.limit, query.cursor.as_deref()).map_err(AdminError::from)?;
+    let page = run(&state, move |s| async move { s.list_grants(&caller, &tenant, &filter, &page).await }).await?;
+    let (grants, next_cursor) = items(&page);
+    Ok(HttpResponse::Ok().json(GrantList { grants, next_cursor }))
+}
+
+/// Revoke a consent grant and every refresh token issued under it.
+#[utoipa::path(delete, path = "/v1/tenants/{tenantID}/oauth/grants/{id}", tag = "grants",
+    params(("tenantID" = String, Path, description = "tnt_…"), ("id" = String, Path, description = "grt_…")),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub(crate) async fn revoke<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (tenant, id) = path.into_inner();
+    let tenant = tenant_id(&tenant)?;
+    let grant = GrantId::parse(&id).map_err(|_| AdminError::NotFound("grant"))?;
+    run(&state, move |s| async move { s.revoke_grant(&caller, &tenant, &grant).await }).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,319 @@
+//! The hosted login and consent pages, and their JSON twins for custom UIs:
+//! `GET /v1/oauth/login-context` and `POST /v1/oauth/authorize/decision`.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use qeetid_domain::oauth::scopes;
+use qeetid_domain::ports::Store;
+use qeetid_domain::services::{FlowError, LoginContext, NextStep};
+use qeetid_render::{ConsentView, ErrorView, LoginView, ScopeView};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret, found};
+use super::pages::html;
+use super::spawn;
+use crate::HttpState;
+
+/// `?request=arq_…`
+#[derive(Deserialize)]
+pub(crate) struct RequestQuery {
+    request: Option<String>,
+}
+
+fn flow_status(err: &FlowError) -> StatusCode {
+    match err {
+        FlowError::RequestNotFound => StatusCode::BAD_REQUEST,
+        FlowError::CsrfMismatch => StatusCode::FORBIDDEN,
+        FlowError::InvalidCredentials | FlowError::LoginRequired => StatusCode::UNAUTHORIZED,
+        FlowError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+        FlowError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+fn flow_code(err: &FlowError) -> &'static str {
+    match err {
+        FlowError::RequestNotFound => "request_not_found",
+        FlowError::CsrfMismatch => "csrf_mismatch",
+        FlowError::InvalidCredentials => "invalid_credentials",
+        FlowError::Throttled { .. } => "too_many_attempts",
+        FlowError::LoginRequired => "login_required",
+        FlowError::Internal(_) => "internal_error",
+    }
+}
+
+fn log_internal(err: &FlowError) {
+    if let FlowError::Internal(source) = err {
+        tracing::error!(error = %source, "hosted flow failed");
+    }
+}
+
+/// A hosted-page failure as a page.
+fn flow_error_page<S>(state: &HttpState<S>, err: &FlowError) -> HttpResponse {
+    log_internal(err);
+    let message = match err {
+        FlowError::Internal(_) => "Something went wrong on our side. Please try again.".to_owned(),
+        other => other.to_string(),
+    };
+    let view = ErrorView { title: "Cannot continue", message: &message, code: Some(flow_code(err)) };
+    html(flow_status(err), state.renderer.error_page(&view))
+}
+
+/// A hosted-flow failure as JSON, for custom UIs.
+fn flow_error_json(err: &FlowError) -> HttpResponse {
+    log_internal(err);
+    let mut body = json!({ "error": flow_code(err), "message": err.to_string() });
+    if let FlowError::Throttled { retry_after } = err {
+        body["retry_after"] = json!(retry_after);
+    }
+    HttpResponse::build(flow_status(err)).insert_header((header::CACHE_CONTROL, "no-store")).json(body)
+}
+
+async fn context<S: Store>(
+    state: &web::Data<HttpState<S>>,
+    req: &HttpRequest,
+    request_id: Option<String>,
+) -> Result<LoginContext, FlowError> {
+    let id = request_id.ok_or(FlowError::RequestNotFound)?;
+    let browser = cookie_secret(req, BROWSER_COOKIE);
+    let session = cookie_secret(req, SESSION_COOKIE);
+    spawn(state, move |s| async move { s.login_context(&id, browser.as_ref(), session.as_ref()).await })
+        .await
+        .map_err(|e| FlowError::Internal(Box::new(e)))?
+}
+
+fn render_login<S>(
+    state: &HttpState<S>,
+    ctx: &LoginContext,
+    csrf: &str,
+    email: &str,
+    error: Option<&FlowError>,
+) -> HttpResponse {
+    let message = error.map(ToString::to_string);
+    let view = LoginView {
+        request_id: ctx.request.id.as_str(),
+        csrf_token: csrf,
+        client_name: &ctx.client_name,
+        email,
+        error: message.as_deref(),
+    };
+    let status = error.map_or(StatusCode::OK, flow_status);
+    html(status, state.renderer.login_page(&view))
+}
+
+/// `GET /login?request=…`
+pub(crate) async fn login_page<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    query: web::Query<RequestQuery>,
+) -> HttpResponse {
+    match context(&state, &req, query.into_inner().request).await {
+        Ok(ctx) if ctx.next == NextStep::Consent => found(&format!("/consent?request={}", ctx.request.id)),
+        Ok(ctx) => {
+            let csrf = cookie_secret(&req, BROWSER_COOKIE).map(|c| c.expose().to_owned()).unwrap_or_default();
+            let hint = ctx.request.request.login_hint.clone().unwrap_or_default();
+            render_login(&state, &ctx, &csrf, &hint, None)
+        }
+        Err(err) => flow_error_page(&state, &err),
+    }
+}
+
+/// The login form.
+#[derive(Deserialize)]
+pub(crate) struct LoginForm {
+    request: String,
+    csrf_token: String,
+    email: String,
+    password: String,
+}
+
+/// `POST /login`: e-mail and password.
+pub(crate) async fn login_submit<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    form: web::Form<LoginForm>,
+) -> HttpResponse {
+    let form = form.into_inner();
+    let browser = cookie_secret(&req, BROWSER_COOKIE);
+    let (id, csrf, email, password) =
+        (form.request.clone(), form.csrf_token.clone(), form.email.clone(), form.password);
+    let job_browser = browser.clone();
+    let outcome =
+        spawn(
+            &state,
+            move |s| async move { s.password_login(&id, job_browser.as_ref(), &csrf, &email, &password).await },
+        )
+        .await
+        .map_err(|e| FlowError::Internal(Box::new(e)))
+        .and_then(|r| r);
+    match outcome {
+        Ok(login) => {
+            let location = match &login.next {
+                Ok(id) => format!("/consent?request={id}"),
+                Err(redirect) => redirect.clone(),
+            };
+            let mut response = HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
+            let _ = response.add_cookie(&cookie(&state, SESSION_COOKIE, login.session_cookie.expose()));
+            response
+        }
+        Err(err @ (FlowError::InvalidCredentials | FlowError::Throttled { .. })) => {
+            match context(&state, &req, Some(form.request)).await {
+                Ok(ctx) => {
+                    let csrf = browser.map(|b| b.expose().to_owned()).unwrap_or_default();
+                    render_login(&state, &ctx, &csrf, &form.email, Some(&err))
+                }
+                Err(other) => flow_error_page(&state, &other),
+            }
+        }
+        Err(err) => flow_error_page(&state, &err),
+    }
+}
+
+fn scope_views(ctx: &LoginContext) -> Vec<ScopeView> {
+    ctx.request
+        .request
+        .scope
+        .iter()
+        .map(|s| ScopeView { name: s.as_str().to_owned(), description: scopes::describe(s.as_str()) })
+        .collect()
+}
+
+/// `GET /consent?request=…`
+pub(crate) async fn consent_page<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    query: web::Query<RequestQuery>,
+) -> HttpResponse {
+    match context(&state, &req, query.into_inner().request).await {
+        Ok(ctx) => match &ctx.user {
+            None => found(&format!("/login?request={}", ctx.request.id)),
+            Some(user) => {
+                let csrf = cookie_secret(&req, BROWSER_COOKIE).map(|c| c.expose().to_owned()).unwrap_or_default();
+                let view = ConsentView {
+                    request_id: ctx.request.id.as_str(),
+                    csrf_token: &csrf,
+                    client_name: &ctx.client_name,
+                    user_email: user.email.as_str(),
+                    scopes: scope_views(&ctx),
+                };
+                html(StatusCode::OK, state.renderer.consent_page(&view))
+            }
+        },
+        Err(err) => flow_error_page(&state, &err),
+    }
+}
+
+/// `GET /v1/oauth/login-context?request=…`: the pending request for a custom login UI.
+pub(crate) async fn login_context<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    query: web::Query<RequestQuery>,
+) -> HttpResponse {
+    match context(&state, &req, query.into_inner().request).await {
+        Ok(ctx) => {
+            let r = &ctx.request.request;
+            let scopes: Vec<_> = scope_views(&ctx)
+                .into_iter()
+                .map(|s| json!({ "name": s.name, "description": s.description }))
+                .collect();
+            let csrf = cookie_secret(&req, BROWSER_COOKIE).map(|c| c.expose().to_owned());
+            HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(json!({
+                "request_id": ctx.request.id.as_str(),
+                "tenant_id": r.tenant_id.as_str(),
+                "client": { "id": r.client_id.as_str(), "name": ctx.client_name },
+                "scopes": scopes,
+                "signed_in": ctx.user.is_some(),
+                "user": ctx.user.as_ref().map(|u| json!({ "id": u.id.as_str(), "email": u.email.as_str(), "name": u.name })),
+                "next": ctx.next.as_str(),
+                "login_hint": r.login_hint,
+                "prompt": r.prompt.to_delimited(),
+                "csrf_token": csrf,
+                "expires_at": ctx.request.expires_at.as_secs(),
+            }))
+        }
+        Err(err) => flow_error_json(&err),
+    }
+}
+
+/// The decision, from the hosted form or a custom UI's JSON.
+#[derive(Deserialize)]
+pub(crate) struct Decision {
+    request: String,
+    csrf_token: String,
+    /// `allow` or `deny`.
+    decision: String,
+    /// Skip the consent page next time.
+    #[serde(default, deserialize_with = "checkbox")]
+    remember: bool,
+}
+
+/// A checkbox arrives as `"true"`/`"on"` in a form, or as a boolean in JSON.
+fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Value {
+        Bool(bool),
+        Text(String),
+    }
+    Ok(match Value::deserialize(d)? {
+        Value::Bool(b) => b,
+        Value::Text(t) => matches!(t.as_str(), "true" | "on" | "1" | "yes"),
+    })
+}
+
+/// `POST /v1/oauth/authorize/decision`: records consent. A form gets a 303 to the
+/// client; JSON gets `{"redirect_to": …}`.
+pub(crate) async fn decision<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let parsed: Result<Decision, String> =
+        if is_json { serde_json::from_slice(&body).map_err(|e| e.to_string()) } else { serde_urlencoded_form(&body) };
+    let bad_request = |message: String| {
+        if is_json {
+            HttpResponse::BadRequest().json(json!({ "error": "invalid_request", "message": message }))
+        } else {
+            let view = ErrorView { title: "Cannot continue", message: &message, code: Some("invalid_request") };
+            html(StatusCode::BAD_REQUEST, state.renderer.error_page(&view))
+        }
+    };
+    let form = match parsed {
+        Ok(f) => f,
+        Err(e) => return bad_request(format!("the decision could not be read: {e}")),
+    };
+    let allow = match form.decision.as_str() {
+        "allow" => true,
+        "deny" => false,
+        other => return bad_request(format!("decision must be allow or deny, not `{other}`")),
+    };
+    let browser = cookie_secret(&req, BROWSER_COOKIE);
+    let session = cookie_secret(&req, SESSION_COOKIE);
+    let (id, csrf, remember) = (form.request, form.csrf_token, form.remember);
+    let outcome = spawn(&state, move |s| async move {
+        s.decide(&id, browser.as_ref(), session.as_ref(), &csrf, allow, remember).await
+    })
+    .await
+    .map_err(|e| FlowError::Internal(Box::new(e)))
+    .and_then(|r| r);
+    match (outcome, is_json) {
+        (Ok(url), true) => {
+            HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(json!({ "redirect_to": url }))
+        }
+        (Ok(url), false) => HttpResponse::SeeOther().insert_header((header::LOCATION, url)).finish(),
+        (Err(err), true) => flow_error_json(&err),
+        (Err(err), false) => flow_error_page(&state, &err),
+    }
+}
+
+fn serde_urlencoded_form(body: &[u8]) -> Result<Decision, String> {
+    actix_web::web::Query::<Decision>::from_query(std::str::from_utf8(body).map_err(|e| e.to_string())?)
+        .map(actix_web::web::Query::into_inner)
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,209 @@
+//! The OAuth / OpenID Connect endpoints: discovery, JWKS, authorize, token.
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use qeetid_domain::oauth::{AuthorizeParams, scopes};
+use qeetid_domain::ports::Store;
+use qeetid_domain::services::{AuthMethod, AuthorizeOutcome, ClientAuthentication};
+use qeetid_domain::{OAuthError, Secret};
+use serde::Serialize;
+use serde_json::json;
+
+use super::params::Params;
+use super::{pages, spawn};
+use crate::HttpState;
+use crate::oauth_error::OAuthErrorResponse;
+
+/// Cookie binding a browser to its pending requests; its value is also the hosted forms' CSRF token.
+pub(crate) const BROWSER_COOKIE: &str = "qeetid_browser";
+/// The SSO session cookie.
+pub(crate) const SESSION_COOKIE: &str = "qeetid_session";
+
+/// A cookie of ours: HttpOnly, SameSite=Lax, Secure unless the issuer is plain http.
+pub(crate) fn cookie<S>(state: &HttpState<S>, name: &'static str, value: &str) -> Cookie<'static> {
+    Cookie::build(name, value.to_owned())
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.issuer.starts_with("https://"))
+        .finish()
+}
+
+/// The value of one of our cookies, as a presented secret.
+pub(crate) fn cookie_secret(req: &HttpRequest, name: &str) -> Option<Secret> {
+    req.cookie(name).map(|c| Secret::presented(c.value())).filter(|s| !s.expose().is_empty())
+}
+
+/// `GET /.well-known/openid-configuration` (OpenID Connect Discovery 1.0 §3, RFC 8414 §2).
+pub(crate) async fn discovery<S: Store>(state: web::Data<HttpState<S>>) -> HttpResponse {
+    let issuer = &state.issuer;
+    HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "public, max-age=300")).json(json!({
+        "issuer": issuer,
+        "authorization_endpoint": format!("{issuer}/v1/oauth/authorize"),
+        "token_endpoint": format!("{issuer}/v1/oauth/token"),
+        "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["ES256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "code_challenge_methods_supported": ["S256"],
+        "scopes_supported": scopes::SUPPORTED,
+        "claims_supported": scopes::CLAIMS_SUPPORTED,
+        "prompt_values_supported": ["none", "login", "consent"],
+        "authorization_response_iss_parameter_supported": true,
+        "request_parameter_supported": false,
+        "request_uri_parameter_supported": false,
+        "claims_parameter_supported": false,
+    }))
+}
+
+/// `GET /.well-known/jwks.json`: current and still-valid retired public keys.
+pub(crate) async fn jwks<S: Store>(state: web::Data<HttpState<S>>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .body(state.services.jwks())
+}
+
+fn authorize_params(mut p: Params) -> AuthorizeParams {
+    AuthorizeParams {
+        response_type: p.take("response_type"),
+        client_id: p.take("client_id"),
+        redirect_uri: p.take("redirect_uri"),
+        scope: p.take("scope"),
+        state: p.take("state"),
+        nonce: p.take("nonce"),
+        code_challenge: p.take("code_challenge"),
+        code_challenge_method: p.take("code_challenge_method"),
+        prompt: p.take("prompt"),
+        max_age: p.take("max_age"),
+        login_hint: p.take("login_hint"),
+        response_mode: p.take("response_mode"),
+    }
+}
+
+/// `GET /v1/oauth/authorize` (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1).
+pub(crate) async fn authorize<S: Store>(req: HttpRequest, state: web::Data<HttpState<S>>) -> HttpResponse {
+    let params = match Params::parse(req.query_string().as_bytes()) {
+        Ok(p) => authorize_params(p),
+        // A repeated parameter: the client cannot be trusted yet, so no redirect.
+        Err(err) => return pages::oauth_error_page(&state, &err),
+    };
+    let existing = cookie_secret(&req, BROWSER_COOKIE);
+    let browser = existing.clone().unwrap_or_else(|| state.services.new_browser_binding());
+    let session = cookie_secret(&req, SESSION_COOKIE);
+    let job_browser = browser.clone();
+    let outcome =
+        spawn(&state, move |s| async move { s.start_authorization(params, &job_browser, session.as_ref()).await })
+            .await;
+    let mut response = match outcome {
+        Ok(Ok(AuthorizeOutcome::Redirect(url))) => found(&url),
+        Ok(Ok(AuthorizeOutcome::Login(id))) => found(&format!("/login?request={id}")),
+        Ok(Ok(AuthorizeOutcome::Consent(id))) => found(&format!("/consent?request={id}")),
+        Ok(Ok(AuthorizeOutcome::ErrorPage(err))) | Ok(Err(err)) => pages::oauth_error_page(&state, &err),
+        Err(join) => pages::oauth_error_page(&state, &OAuthError::ServerError(Box::new(join))),
+    };
+    if existing.is_none() {
+        let _ = response.add_cookie(&cookie(&state, BROWSER_COOKIE, browser.expose()));
+    }
+    response
+}
+
+/// A 302 to `location` (RFC 6749 §4.1.2 uses 302 for the authorization response).
+pub(crate) fn found(location: &str) -> HttpResponse {
+    HttpResponse::Found().insert_header((header::LOCATION, location)).finish()
+}
+
+/// The client's credentials from `Authorization: Basic` (RFC 6749 §2.3.1: both parts
+/// form-urlencoded) or from the body; both at once is an error.
+fn client_authentication(req: &HttpRequest, params: &mut Params) -> Result<ClientAuthentication, OAuthError> {
+    let basic = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Basic"))
+        .map(|(_, encoded)| encoded.trim().to_owned());
+    let body_id = params.take("client_id");
+    let body_secret = params.take("client_secret");
+    match basic {
+        Some(encoded) => {
+            if body_secret.is_some() {
+                return Err(OAuthError::InvalidRequest("use one client authentication method, not two".into()));
+            }
+            let bad = || OAuthError::InvalidClient("malformed Basic credentials".into());
+            let decoded = String::from_utf8(STANDARD.decode(encoded).map_err(|_| bad())?).map_err(|_| bad())?;
+            let (id, secret) = decoded.split_once(':').ok_or_else(bad)?;
+            let unescape =
+                |s: &str| url::form_urlencoded::parse(format!("v={s}").as_bytes()).next().map(|(_, v)| v.into_owned());
+            let (id, secret) = (unescape(id).ok_or_else(bad)?, unescape(secret).ok_or_else(bad)?);
+            if body_id.as_ref().is_some_and(|b| b != &id) {
+                return Err(OAuthError::InvalidRequest("client_id differs from the Basic credentials".into()));
+            }
+            Ok(ClientAuthentication {
+                client_id: id,
+                secret: Some(Secret::presented(secret)),
+                method: AuthMethod::Basic,
+            })
+        }
+        None => {
+            let client_id = body_id
+                .ok_or_else(|| OAuthError::InvalidClient("client_id or HTTP Basic credentials required".into()))?;
+            let method = if body_secret.is_some() { AuthMethod::Post } else { AuthMethod::None };
+            Ok(ClientAuthentication { client_id, secret: body_secret.map(Secret::presented), method })
+        }
+    }
+}
+
+/// RFC 6749 §5.1 success body.
+#[derive(Serialize)]
+struct TokenBody {
+    access_token: String,
+    token_type: &'static str,
+    expires_in: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<String>,
+    scope: String,
+}
+
+/// `POST /v1/oauth/token` and `POST /v1/oauth/token-code`: one implementation.
+pub(crate) async fn token<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    body: web::Bytes,
+) -> Result<HttpResponse, OAuthErrorResponse> {
+    let mut params = Params::parse(&body)?;
+    let auth = client_authentication(&req, &mut params)?;
+    let grant_type = params.take("grant_type");
+    let response = spawn(&state, move |s| async move {
+        let client = s.authenticate_client(&auth).await?;
+        match grant_type.as_deref() {
+            Some("authorization_code") => {
+                s.exchange_code(&client, params.get("code"), params.get("redirect_uri"), params.get("code_verifier"))
+                    .await
+            }
+            Some(other) => Err(OAuthError::UnsupportedGrantType(format!("grant_type `{other}` is not supported"))),
+            None => Err(OAuthError::InvalidRequest("grant_type is required".into())),
+        }
+    })
+    .await
+    .map_err(|e| OAuthError::ServerError(Box::new(e)))??;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::PRAGMA, "no-cache"))
+        .json(TokenBody {
+            access_token: response.access_token,
+            token_type: "Bearer",
+            expires_in: response.expires_in,
+            id_token: response.id_token,
+            refresh_token: response.refresh_token.map(|t| t.expose().to_owned()),
+            scope: response.scope.to_delimited(),
+        }))
+}

@@ -1,0 +1,148 @@
+//! `GrantRepository` over `consent_grants` (one row per tenant, user and client).
+
+use diesel::upsert::excluded;
+use diesel::{
+    ExpressionMethods as _, Insertable, OptionalExtension as _, QueryDsl as _, Queryable, Selectable,
+    SelectableHelper as _,
+};
+use diesel_async::RunQueryDsl as _;
+use qeetid_domain::oauth::{ConsentGrant, GrantFilter};
+use qeetid_domain::ports::GrantRepository;
+use qeetid_domain::{ClientId, GrantId, PageRequest, StoreError, TenantId, UnixTime, UserId};
+
+use super::{paginate, parsed, scopes};
+use crate::DieselStore;
+use crate::error::from_diesel;
+use crate::pool::with_conn;
+use crate::schema::consent_grants as t;
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = t)]
+struct GrantRow {
+    id: String,
+    tenant_id: String,
+    user_id: String,
+    client_id: String,
+    scopes: String,
+    remembered: bool,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<GrantRow> for ConsentGrant {
+    type Error = StoreError;
+    fn try_from(row: GrantRow) -> Result<Self, StoreError> {
+        Ok(ConsentGrant {
+            id: parsed("consent_grants.id", GrantId::parse(&row.id))?,
+            tenant_id: parsed("consent_grants.tenant_id", TenantId::parse(&row.tenant_id))?,
+            user_id: parsed("consent_grants.user_id", UserId::parse(&row.user_id))?,
+            client_id: parsed("consent_grants.client_id", ClientId::parse(&row.client_id))?,
+            scopes: scopes("consent_grants.scopes", &row.scopes)?,
+            remembered: row.remembered,
+            created_at: UnixTime::from_secs(row.created_at),
+            updated_at: UnixTime::from_secs(row.updated_at),
+        })
+    }
+}
+
+impl GrantRepository for DieselStore {
+    async fn upsert_grant(&self, g: &ConsentGrant) -> Result<ConsentGrant, StoreError> {
+        let row = GrantRow {
+            id: g.id.to_string(),
+            tenant_id: g.tenant_id.to_string(),
+            user_id: g.user_id.to_string(),
+            client_id: g.client_id.to_string(),
+            scopes: g.scopes.to_delimited(),
+            remembered: g.remembered,
+            created_at: g.created_at.as_secs(),
+            updated_at: g.updated_at.as_secs(),
+        };
+        let stored: GrantRow = with_conn!(&self.pool, |conn| {
+            diesel::insert_into(t::table)
+                .values(&row)
+                .on_conflict((t::tenant_id, t::user_id, t::client_id))
+                .do_update()
+                .set((
+                    t::scopes.eq(excluded(t::scopes)),
+                    t::remembered.eq(excluded(t::remembered)),
+                    t::updated_at.eq(excluded(t::updated_at)),
+                ))
+                .execute(conn)
+                .await
+                .map_err(from_diesel)?;
+            t::table
+                .filter(t::tenant_id.eq(&row.tenant_id))
+                .filter(t::user_id.eq(&row.user_id))
+                .filter(t::client_id.eq(&row.client_id))
+                .select(GrantRow::as_select())
+                .first(conn)
+                .await
+                .map_err(from_diesel)?
+        });
+        stored.try_into()
+    }
+
+    async fn find_grant(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        client: &ClientId,
+    ) -> Result<Option<ConsentGrant>, StoreError> {
+        let row: Option<GrantRow> = with_conn!(&self.pool, |conn| {
+            t::table
+                .filter(t::tenant_id.eq(tenant.as_str()))
+                .filter(t::user_id.eq(user.as_str()))
+                .filter(t::client_id.eq(client.as_str()))
+                .select(GrantRow::as_select())
+                .first(conn)
+                .await
+                .optional()
+                .map_err(from_diesel)?
+        });
+        row.map(ConsentGrant::try_from).transpose()
+    }
+
+    async fn get_grant(&self, tenant: &TenantId, id: &GrantId) -> Result<Option<ConsentGrant>, StoreError> {
+        let row: Option<GrantRow> = with_conn!(&self.pool, |conn| {
+            t::table
+                .find(id.as_str())
+                .filter(t::tenant_id.eq(tenant.as_str()))
+                .select(GrantRow::as_select())
+                .first(conn)
+                .await
+                .optional()
+                .map_err(from_diesel)?
+        });
+        row.map(ConsentGrant::try_from).transpose()
+    }
+
+    async fn list_grants(
+        &self,
+        tenant: &TenantId,
+        filter: &GrantFilter,
+        page: &PageRequest,
+    ) -> Result<Vec<ConsentGrant>, StoreError> {
+        let rows: Vec<GrantRow> = with_conn!(&self.pool, |conn| {
+            let mut query =
+                t::table.filter(t::tenant_id.eq(tenant.as_str())).select(GrantRow::as_select()).into_boxed();
+            if let Some(user) = &filter.user_id {
+                query = query.filter(t::user_id.eq(user.as_str()));
+            }
+            if let Some(client) = &filter.client_id {
+                query = query.filter(t::client_id.eq(client.as_str()));
+            }
+            paginate!(query, consent_grants, page).load(conn).await.map_err(from_diesel)?
+        });
+        rows.into_iter().map(ConsentGrant::try_from).collect()
+    }
+
+    async fn delete_grant(&self, tenant: &TenantId, id: &GrantId) -> Result<bool, StoreError> {
+        let deleted = with_conn!(&self.pool, |conn| {
+            diesel::delete(t::table.find(id.as_str()).filter(t::tenant_id.eq(tenant.as_str())))
+                .execute(conn)
+                .await
+                .map_err(from_diesel)?
+        });
+        Ok(deleted == 1)
+    }
+}

@@ -1,0 +1,53 @@
+//! `LoginThrottleRepository` over `login_failures`.
+
+use diesel::upsert::excluded;
+use diesel::{ExpressionMethods as _, OptionalExtension as _, QueryDsl as _};
+use diesel_async::RunQueryDsl as _;
+use qeetid_domain::ports::LoginThrottleRepository;
+use qeetid_domain::{StoreError, TenantId, UnixTime};
+
+use crate::DieselStore;
+use crate::error::from_diesel;
+use crate::pool::with_conn;
+use crate::schema::login_failures as t;
+
+impl LoginThrottleRepository for DieselStore {
+    async fn login_failures(&self, tenant: &TenantId, email: &str) -> Result<Option<(u32, UnixTime)>, StoreError> {
+        let row: Option<(i64, i64)> = with_conn!(&self.pool, |conn| {
+            t::table
+                .find((tenant.as_str(), email))
+                .select((t::failures, t::last_failure_at))
+                .first(conn)
+                .await
+                .optional()
+                .map_err(from_diesel)?
+        });
+        Ok(row.map(|(n, at)| (u32::try_from(n).unwrap_or(u32::MAX), UnixTime::from_secs(at))))
+    }
+
+    async fn record_login_failure(&self, tenant: &TenantId, email: &str, now: UnixTime) -> Result<(), StoreError> {
+        with_conn!(&self.pool, |conn| {
+            diesel::insert_into(t::table)
+                .values((
+                    t::tenant_id.eq(tenant.as_str()),
+                    t::email.eq(email),
+                    t::failures.eq(1_i64),
+                    t::last_failure_at.eq(now.as_secs()),
+                ))
+                .on_conflict((t::tenant_id, t::email))
+                .do_update()
+                .set((t::failures.eq(t::failures + 1_i64), t::last_failure_at.eq(excluded(t::last_failure_at))))
+                .execute(conn)
+                .await
+                .map_err(from_diesel)?;
+        });
+        Ok(())
+    }
+
+    async fn clear_login_failures(&self, tenant: &TenantId, email: &str) -> Result<(), StoreError> {
+        with_conn!(&self.pool, |conn| {
+            diesel::delete(t::table.find((tenant.as_str(), email))).execute(conn).await.map_err(from_diesel)?;
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,122 @@
+//! `RefreshTokenRepository` over `refresh_tokens`. Revoked tokens stay (with
+//! `revoked_at`) so that reuse of a revoked token can be recognised.
+
+use diesel::{
+    ExpressionMethods as _, Insertable, OptionalExtension as _, QueryDsl as _, Queryable, Selectable,
+    SelectableHelper as _,
+};
+use diesel_async::RunQueryDsl as _;
+use qeetid_domain::oauth::RefreshToken;
+use qeetid_domain::ports::RefreshTokenRepository;
+use qeetid_domain::{ClientId, GrantId, RefreshTokenId, SecretHash, StoreError, TenantId, UnixTime, UserId};
+
+use super::{hash, parsed, scopes};
+use crate::DieselStore;
+use crate::error::from_diesel;
+use crate::pool::with_conn;
+use crate::schema::refresh_tokens as t;
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = t)]
+struct RefreshRow {
+    id: String,
+    token_hash: String,
+    tenant_id: String,
+    client_id: String,
+    user_id: String,
+    grant_id: String,
+    family_id: String,
+    origin_code: Option<String>,
+    scope: String,
+    auth_time: i64,
+    created_at: i64,
+    expires_at: i64,
+    revoked_at: Option<i64>,
+}
+
+impl TryFrom<RefreshRow> for RefreshToken {
+    type Error = StoreError;
+    fn try_from(row: RefreshRow) -> Result<Self, StoreError> {
+        Ok(RefreshToken {
+            id: parsed("refresh_tokens.id", RefreshTokenId::parse(&row.id))?,
+            token_hash: hash("refresh_tokens.token_hash", &row.token_hash)?,
+            tenant_id: parsed("refresh_tokens.tenant_id", TenantId::parse(&row.tenant_id))?,
+            client_id: parsed("refresh_tokens.client_id", ClientId::parse(&row.client_id))?,
+            user_id: parsed("refresh_tokens.user_id", UserId::parse(&row.user_id))?,
+            grant_id: parsed("refresh_tokens.grant_id", GrantId::parse(&row.grant_id))?,
+            family_id: parsed("refresh_tokens.family_id", RefreshTokenId::parse(&row.family_id))?,
+            origin_code: row.origin_code.map(|c| hash("refresh_tokens.origin_code", &c)).transpose()?,
+            scope: scopes("refresh_tokens.scope", &row.scope)?,
+            auth_time: UnixTime::from_secs(row.auth_time),
+            created_at: UnixTime::from_secs(row.created_at),
+            expires_at: UnixTime::from_secs(row.expires_at),
+            revoked_at: row.revoked_at.map(UnixTime::from_secs),
+        })
+    }
+}
+
+impl RefreshTokenRepository for DieselStore {
+    async fn insert_refresh_token(&self, r: &RefreshToken) -> Result<(), StoreError> {
+        let row = RefreshRow {
+            id: r.id.to_string(),
+            token_hash: r.token_hash.to_hex(),
+            tenant_id: r.tenant_id.to_string(),
+            client_id: r.client_id.to_string(),
+            user_id: r.user_id.to_string(),
+            grant_id: r.grant_id.to_string(),
+            family_id: r.family_id.to_string(),
+            origin_code: r.origin_code.map(|c| c.to_hex()),
+            scope: r.scope.to_delimited(),
+            auth_time: r.auth_time.as_secs(),
+            created_at: r.created_at.as_secs(),
+            expires_at: r.expires_at.as_secs(),
+            revoked_at: r.revoked_at.map(UnixTime::as_secs),
+        };
+        with_conn!(&self.pool, |conn| {
+            diesel::insert_into(t::table).values(&row).execute(conn).await.map_err(from_diesel)?;
+        });
+        Ok(())
+    }
+
+    async fn find_refresh_token(&self, token: &SecretHash) -> Result<Option<RefreshToken>, StoreError> {
+        let hex = token.to_hex();
+        let row: Option<RefreshRow> = with_conn!(&self.pool, |conn| {
+            t::table
+                .filter(t::token_hash.eq(&hex))
+                .select(RefreshRow::as_select())
+                .first(conn)
+                .await
+                .optional()
+                .map_err(from_diesel)?
+        });
+        row.map(RefreshToken::try_from).transpose()
+    }
+
+    async fn revoke_grant_tokens(&self, tenant: &TenantId, grant: &GrantId, now: UnixTime) -> Result<u64, StoreError> {
+        let count = with_conn!(&self.pool, |conn| {
+            diesel::update(
+                t::table
+                    .filter(t::tenant_id.eq(tenant.as_str()))
+                    .filter(t::grant_id.eq(grant.as_str()))
+                    .filter(t::revoked_at.is_null()),
+            )
+            .set(t::revoked_at.eq(now.as_secs()))
+            .execute(conn)
+            .await
+            .map_err(from_diesel)?
+        });
+        Ok(count as u64)
+    }
+
+    async fn revoke_code_tokens(&self, code: &SecretHash, now: UnixTime) -> Result<u64, StoreError> {
+        let hex = code.to_hex();
+        let count = with_conn!(&self.pool, |conn| {
+            diesel::update(t::table.filter(t::origin_code.eq(&hex)).filter(t::revoked_at.is_null()))
+                .set(t::revoked_at.eq(now.as_secs()))
+                .execute(conn)
+                .await
+                .map_err(from_diesel)?
+        });
+        Ok(count as u64)
+    }
+}

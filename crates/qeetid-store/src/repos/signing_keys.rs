@@ -1,0 +1,65 @@
+//! `SigningKeyRepository` over `signing_keys`.
+
+use diesel::{ExpressionMethods as _, Insertable, QueryDsl as _, Queryable, Selectable, SelectableHelper as _};
+use diesel_async::RunQueryDsl as _;
+use qeetid_domain::oauth::SigningKeyRecord;
+use qeetid_domain::ports::SigningKeyRepository;
+use qeetid_domain::{StoreError, UnixTime};
+
+use crate::DieselStore;
+use crate::error::from_diesel;
+use crate::pool::with_conn;
+use crate::schema::signing_keys as t;
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = t)]
+struct KeyRow {
+    kid: String,
+    public_jwk: String,
+    sealed_private_key: String,
+    created_at: i64,
+    retired_at: Option<i64>,
+}
+
+impl SigningKeyRepository for DieselStore {
+    async fn insert_signing_key(&self, k: &SigningKeyRecord) -> Result<(), StoreError> {
+        let row = KeyRow {
+            kid: k.kid.clone(),
+            public_jwk: k.public_jwk.clone(),
+            sealed_private_key: k.sealed_private_key.clone(),
+            created_at: k.created_at.as_secs(),
+            retired_at: k.retired_at.map(UnixTime::as_secs),
+        };
+        with_conn!(&self.pool, |conn| {
+            diesel::insert_into(t::table).values(&row).execute(conn).await.map_err(from_diesel)?;
+        });
+        Ok(())
+    }
+
+    async fn list_signing_keys(&self) -> Result<Vec<SigningKeyRecord>, StoreError> {
+        let rows: Vec<KeyRow> = with_conn!(&self.pool, |conn| {
+            t::table.select(KeyRow::as_select()).order(t::created_at.asc()).load(conn).await.map_err(from_diesel)?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|r| SigningKeyRecord {
+                kid: r.kid,
+                public_jwk: r.public_jwk,
+                sealed_private_key: r.sealed_private_key,
+                created_at: UnixTime::from_secs(r.created_at),
+                retired_at: r.retired_at.map(UnixTime::from_secs),
+            })
+            .collect())
+    }
+
+    async fn retire_signing_keys(&self, except: &str, at: UnixTime) -> Result<u64, StoreError> {
+        let count = with_conn!(&self.pool, |conn| {
+            diesel::update(t::table.filter(t::kid.ne(except)).filter(t::retired_at.is_null()))
+                .set(t::retired_at.eq(at.as_secs()))
+                .execute(conn)
+                .await
+                .map_err(from_diesel)?
+        });
+        Ok(count as u64)
+    }
+}

@@ -1,0 +1,241 @@
+//! Contracts of the Authorization Code flow's repositories.
+
+use qeetid_domain::oauth::{
+    AuthorizationCode, CodeUse, ConsentGrant, GrantFilter, PendingRequest, Prompt, RefreshToken, Session,
+    SigningKeyRecord, ValidatedRequest,
+};
+use qeetid_domain::ports::Store;
+use qeetid_domain::{
+    CodeChallenge, CodeVerifier, GrantId, PageRequest, RedirectUri, RefreshTokenId, RequestId, ScopeSet, Secret,
+    SessionId, UnixTime,
+};
+
+use crate::support::{confidential_client, random, stored_tenant, user};
+
+const T0: i64 = 1_800_000_000;
+
+struct World {
+    tenant: qeetid_domain::Tenant,
+    client: qeetid_domain::Client,
+    user: qeetid_domain::User,
+}
+
+async fn world(store: &impl Store) -> World {
+    let tenant = stored_tenant(store).await;
+    let client = confidential_client(&tenant.id, T0);
+    store.insert_client(&client).await.unwrap();
+    let user = user(&tenant.id, "ada@example.com");
+    store.insert_user(&user).await.unwrap();
+    World { tenant, client, user }
+}
+
+fn challenge() -> CodeChallenge {
+    CodeVerifier::parse("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").unwrap().challenge()
+}
+
+fn pending(w: &World) -> PendingRequest {
+    PendingRequest {
+        id: RequestId::generate(random()),
+        request: ValidatedRequest {
+            client_id: w.client.id.clone(),
+            tenant_id: w.tenant.id.clone(),
+            redirect_uri: RedirectUri::from_stored("https://app.acme.com/api/auth/callback".into()),
+            scope: ScopeSet::parse_delimited("openid email").unwrap(),
+            state: Some("st".into()),
+            nonce: Some("no".into()),
+            code_challenge: Some(challenge()),
+            prompt: Prompt { none: false, login: true, consent: true },
+            max_age: Some(300),
+            login_hint: Some("ada@example.com".into()),
+        },
+        browser_hash: Secret::presented("qbr_x").hash(),
+        user_id: None,
+        session_id: None,
+        auth_time: None,
+        created_at: UnixTime::from_secs(T0),
+        expires_at: UnixTime::from_secs(T0 + 600),
+    }
+}
+
+fn grant(w: &World, scopes: &str, remembered: bool, at: i64) -> ConsentGrant {
+    ConsentGrant {
+        id: GrantId::generate(random()),
+        tenant_id: w.tenant.id.clone(),
+        user_id: w.user.id.clone(),
+        client_id: w.client.id.clone(),
+        scopes: ScopeSet::parse_delimited(scopes).unwrap(),
+        remembered,
+        created_at: UnixTime::from_secs(at),
+        updated_at: UnixTime::from_secs(at),
+    }
+}
+
+fn code(w: &World, grant: &GrantId) -> (Secret, AuthorizationCode) {
+    let secret = Secret::generate("qac_", random());
+    let record = AuthorizationCode {
+        code_hash: secret.hash(),
+        tenant_id: w.tenant.id.clone(),
+        client_id: w.client.id.clone(),
+        user_id: w.user.id.clone(),
+        session_id: SessionId::generate(random()),
+        grant_id: grant.clone(),
+        redirect_uri: RedirectUri::from_stored("https://app.acme.com/api/auth/callback".into()),
+        scope: ScopeSet::parse_delimited("openid").unwrap(),
+        nonce: None,
+        code_challenge: Some(challenge()),
+        auth_time: UnixTime::from_secs(T0),
+        amr: vec!["pwd".into()],
+        created_at: UnixTime::from_secs(T0),
+        expires_at: UnixTime::from_secs(T0 + 60),
+    };
+    (secret, record)
+}
+
+fn refresh(w: &World, grant: &GrantId, origin: Option<&Secret>) -> RefreshToken {
+    let id = RefreshTokenId::generate(random());
+    RefreshToken {
+        id: id.clone(),
+        token_hash: Secret::generate("qrt_", random()).hash(),
+        tenant_id: w.tenant.id.clone(),
+        client_id: w.client.id.clone(),
+        user_id: w.user.id.clone(),
+        grant_id: grant.clone(),
+        family_id: id,
+        origin_code: origin.map(Secret::hash),
+        scope: ScopeSet::parse_delimited("openid offline_access").unwrap(),
+        auth_time: UnixTime::from_secs(T0),
+        created_at: UnixTime::from_secs(T0),
+        expires_at: UnixTime::from_secs(T0 + 3600),
+        revoked_at: None,
+    }
+}
+
+pub(crate) async fn pending_requests_round_trip(store: &impl Store) {
+    let w = world(store).await;
+    let mut request = pending(&w);
+    store.insert_request(&request).await.unwrap();
+    assert_eq!(store.get_request(&request.id).await.unwrap(), Some(request.clone()));
+    request.user_id = Some(w.user.id.clone());
+    request.session_id = Some(SessionId::generate(random()));
+    request.auth_time = Some(UnixTime::from_secs(T0 + 5));
+    assert!(store.update_request(&request).await.unwrap());
+    assert_eq!(store.get_request(&request.id).await.unwrap(), Some(request.clone()));
+    assert!(store.delete_request(&request.id).await.unwrap());
+    assert!(!store.delete_request(&request.id).await.unwrap(), "a second delete loses");
+    assert_eq!(store.get_request(&request.id).await.unwrap(), None);
+}
+
+pub(crate) async fn sessions_are_found_by_cookie_hash(store: &impl Store) {
+    let w = world(store).await;
+    let cookie = Secret::generate("qst_", random());
+    let session = Session {
+        id: SessionId::generate(random()),
+        token_hash: cookie.hash(),
+        tenant_id: w.tenant.id.clone(),
+        user_id: w.user.id.clone(),
+        auth_time: UnixTime::from_secs(T0),
+        amr: vec!["pwd".into(), "otp".into()],
+        created_at: UnixTime::from_secs(T0),
+        expires_at: UnixTime::from_secs(T0 + 86400),
+    };
+    store.insert_session(&session).await.unwrap();
+    assert_eq!(store.find_session(&cookie.hash()).await.unwrap(), Some(session.clone()));
+    assert_eq!(store.find_session(&Secret::presented("qst_other").hash()).await.unwrap(), None);
+    assert!(store.delete_session(&session.id).await.unwrap());
+    assert_eq!(store.find_session(&cookie.hash()).await.unwrap(), None);
+}
+
+pub(crate) async fn a_code_is_spent_exactly_once(store: &impl Store) {
+    let w = world(store).await;
+    let g = store.upsert_grant(&grant(&w, "openid", false, T0)).await.unwrap();
+    let (secret, record) = code(&w, &g.id);
+    store.insert_code(&record).await.unwrap();
+    let now = UnixTime::from_secs(T0 + 1);
+    let hash = secret.hash();
+    let (a, b) = futures_util::join!(store.use_code(&hash, now), store.use_code(&hash, now));
+    let outcomes = [a.unwrap(), b.unwrap()];
+    assert_eq!(outcomes.iter().filter(|o| matches!(o, CodeUse::First(_))).count(), 1, "{outcomes:?}");
+    assert!(outcomes.contains(&CodeUse::First(record.clone())));
+    assert!(outcomes.contains(&CodeUse::Replayed(record.clone())));
+    assert_eq!(store.use_code(&secret.hash(), now).await.unwrap(), CodeUse::Replayed(record));
+    assert_eq!(store.use_code(&Secret::presented("qac_unknown").hash(), now).await.unwrap(), CodeUse::Unknown);
+}
+
+pub(crate) async fn grants_are_one_per_user_and_client(store: &impl Store) {
+    let w = world(store).await;
+    let first = store.upsert_grant(&grant(&w, "openid", false, T0)).await.unwrap();
+    let second = store.upsert_grant(&grant(&w, "openid email", true, T0 + 10)).await.unwrap();
+    assert_eq!(second.id, first.id, "the existing grant keeps its id");
+    assert_eq!(second.created_at, first.created_at);
+    assert_eq!(second.scopes.to_delimited(), "openid email");
+    assert!(second.remembered);
+    assert_eq!(second.updated_at, UnixTime::from_secs(T0 + 10));
+    assert_eq!(store.find_grant(&w.tenant.id, &w.user.id, &w.client.id).await.unwrap(), Some(second.clone()));
+    assert_eq!(store.get_grant(&w.tenant.id, &second.id).await.unwrap(), Some(second.clone()));
+
+    let page = PageRequest::parse(None, None).unwrap();
+    let by_user = GrantFilter { user_id: Some(w.user.id.clone()), client_id: None };
+    assert_eq!(store.list_grants(&w.tenant.id, &by_user, &page).await.unwrap(), vec![second.clone()]);
+    let other_user = GrantFilter { user_id: Some(qeetid_domain::UserId::generate(random())), client_id: None };
+    assert!(store.list_grants(&w.tenant.id, &other_user, &page).await.unwrap().is_empty());
+    let other = stored_tenant(store).await;
+    assert!(store.list_grants(&other.id, &GrantFilter::default(), &page).await.unwrap().is_empty());
+    assert_eq!(store.get_grant(&other.id, &second.id).await.unwrap(), None);
+    assert!(!store.delete_grant(&other.id, &second.id).await.unwrap());
+    assert!(store.delete_grant(&w.tenant.id, &second.id).await.unwrap());
+    assert_eq!(store.find_grant(&w.tenant.id, &w.user.id, &w.client.id).await.unwrap(), None);
+}
+
+pub(crate) async fn refresh_tokens_are_revoked_by_grant_and_by_code(store: &impl Store) {
+    let w = world(store).await;
+    let g = store.upsert_grant(&grant(&w, "openid", false, T0)).await.unwrap();
+    let origin = Secret::generate("qac_", random());
+    let from_code = refresh(&w, &g.id, Some(&origin));
+    let other = refresh(&w, &g.id, None);
+    store.insert_refresh_token(&from_code).await.unwrap();
+    store.insert_refresh_token(&other).await.unwrap();
+    assert_eq!(store.find_refresh_token(&from_code.token_hash).await.unwrap(), Some(from_code.clone()));
+
+    let now = UnixTime::from_secs(T0 + 5);
+    assert_eq!(store.revoke_code_tokens(&origin.hash(), now).await.unwrap(), 1);
+    let revoked = store.find_refresh_token(&from_code.token_hash).await.unwrap().unwrap();
+    assert_eq!(revoked.revoked_at, Some(now));
+    assert_eq!(store.revoke_code_tokens(&origin.hash(), now).await.unwrap(), 0, "already revoked");
+
+    let stranger = stored_tenant(store).await;
+    assert_eq!(store.revoke_grant_tokens(&stranger.id, &g.id, now).await.unwrap(), 0);
+    assert_eq!(store.revoke_grant_tokens(&w.tenant.id, &g.id, now).await.unwrap(), 1);
+    assert!(store.find_refresh_token(&other.token_hash).await.unwrap().unwrap().revoked_at.is_some());
+}
+
+pub(crate) async fn signing_keys_retire(store: &impl Store) {
+    let key = |kid: &str, at: i64| SigningKeyRecord {
+        kid: kid.into(),
+        public_jwk: format!("{{\"kid\":\"{kid}\"}}"),
+        sealed_private_key: "sealed".into(),
+        created_at: UnixTime::from_secs(at),
+        retired_at: None,
+    };
+    store.insert_signing_key(&key("a", T0)).await.unwrap();
+    store.insert_signing_key(&key("b", T0 + 10)).await.unwrap();
+    assert_eq!(store.retire_signing_keys("b", UnixTime::from_secs(T0 + 10)).await.unwrap(), 1);
+    let keys = store.list_signing_keys().await.unwrap();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys.iter().find(|k| k.kid == "a").unwrap().retired_at, Some(UnixTime::from_secs(T0 + 10)));
+    assert_eq!(keys.iter().find(|k| k.kid == "b").unwrap().retired_at, None);
+}
+
+pub(crate) async fn login_failures_count_up_and_clear(store: &impl Store) {
+    let w = world(store).await;
+    assert_eq!(store.login_failures(&w.tenant.id, "ada@example.com").await.unwrap(), None);
+    store.record_login_failure(&w.tenant.id, "ada@example.com", UnixTime::from_secs(T0)).await.unwrap();
+    store.record_login_failure(&w.tenant.id, "ada@example.com", UnixTime::from_secs(T0 + 3)).await.unwrap();
+    assert_eq!(
+        store.login_failures(&w.tenant.id, "ada@example.com").await.unwrap(),
+        Some((2, UnixTime::from_secs(T0 + 3)))
+    );
+    let other = stored_tenant(store).await;
+    assert_eq!(store.login_failures(&other.id, "ada@example.com").await.unwrap(), None);
+    store.clear_login_failures(&w.tenant.id, "ada@example.com").await.unwrap();
+    assert_eq!(store.login_failures(&w.tenant.id, "ada@example.com").await.unwrap(), None);
+}
