@@ -5,6 +5,8 @@
 
 mod clients;
 mod errors;
+mod flow_rules;
+mod oidc;
 mod server;
 mod support;
 mod tenants_users_keys;
@@ -47,5 +49,17 @@ on_both_databases!(
     tenants_users_keys::users_are_created_without_echoing_passwords,
     tenants_users_keys::api_keys_are_shown_once_and_revocable,
     server::probes_metrics_and_openapi,
+    oidc::an_unmodified_relying_party_signs_in,
+    flow_rules::codes_need_the_verifier_the_redirect_and_single_use,
+    flow_rules::codes_expire,
+    flow_rules::client_authentication_is_enforced,
+    flow_rules::a_public_client_uses_token_code_as_the_product_page_shows,
+    flow_rules::bad_client_or_redirect_never_redirects,
+    flow_rules::prompt_none_without_a_session_is_login_required,
+    flow_rules::another_tenants_user_cannot_sign_in,
+    flow_rules::hosted_forms_need_their_csrf_token_and_failures_slow_down,
+    flow_rules::login_context_and_json_decision_serve_custom_uis,
+    flow_rules::grants_are_listed_and_revoked,
+    flow_rules::discovery_and_jwks_describe_the_provider,
     server::restarting_keeps_every_object,
 );

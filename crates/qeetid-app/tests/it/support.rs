@@ -10,7 +10,11 @@ pub(crate) const ADMIN_KEY: &str = "qak_integration-test-bootstrap-key-012345678
 
 /// A running server and a client for it.
 pub(crate) struct TestApp {
+    /// `http://127.0.0.1:PORT`
     pub(crate) base: String,
+    /// `http://localhost:PORT`: the issuer, where browsers go.
+    pub(crate) issuer: String,
+    /// A client with a cookie jar and redirects off: a browser driven by hand.
     pub(crate) http: reqwest::Client,
 }
 
@@ -35,12 +39,18 @@ pub(crate) fn settings(db: &TestDatabase) -> Settings {
 
 /// Builds the application on `db` and serves it in the background.
 pub(crate) async fn spawn_app(db: &TestDatabase) -> TestApp {
-    let app = Application::build(settings(db)).await.expect("the application starts");
+    spawn_app_with(settings(db)).await
+}
+
+/// Builds the application with `settings` and serves it in the background.
+pub(crate) async fn spawn_app_with(settings: Settings) -> TestApp {
+    let app = Application::build(settings).await.expect("the application starts");
     let base = format!("http://{}", app.address());
+    let issuer = app.issuer().to_owned();
     tokio::spawn(app.run());
     let http =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
-    TestApp { base, http }
+    TestApp { base, issuer, http }
 }
 
 impl TestApp {
@@ -89,6 +99,107 @@ impl TestApp {
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
         reply.body
     }
+}
+
+/// A tenant with a user who has a password, and a confidential client registered for
+/// the code flow with refresh tokens.
+pub(crate) struct Realm {
+    pub(crate) tenant: String,
+    pub(crate) client_id: String,
+    pub(crate) client_secret: String,
+}
+
+pub(crate) const EMAIL: &str = "ada@example.com";
+pub(crate) const PASSWORD: &str = "correct horse battery";
+pub(crate) const REDIRECT_URI: &str = "http://127.0.0.1:9/callback";
+
+impl TestApp {
+    /// Creates a tenant, its user `EMAIL`/`PASSWORD` and a confidential client.
+    pub(crate) async fn realm(&self) -> Realm {
+        let tenant = self.tenant("Acme").await;
+        let user = json!({ "email": EMAIL, "password": PASSWORD, "name": "Ada Lovelace", "email_verified": true });
+        let reply = self.admin(Method::POST, &format!("/v1/tenants/{tenant}/users"), Body::Json(user)).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        let client = json!({
+            "tenant_id": tenant, "name": "Acme Web", "type": "confidential",
+            "redirect_uris": [REDIRECT_URI], "grant_types": ["authorization_code", "refresh_token"]
+        });
+        let reply = self.admin(Method::POST, "/v1/oidc/clients", Body::Json(client)).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        Realm {
+            tenant,
+            client_id: reply.body["client"]["id"].as_str().unwrap().to_owned(),
+            client_secret: reply.body["client_secret"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// A GET with the browser's cookie jar; returns status, `Location`, body.
+    pub(crate) async fn browse(&self, url: &str) -> (StatusCode, Option<String>, String) {
+        let url = if url.starts_with('/') { format!("{}{url}", self.issuer) } else { url.to_owned() };
+        let response = self.http.get(&url).send().await.unwrap();
+        Self::page(response).await
+    }
+
+    /// A form POST with the browser's cookie jar.
+    pub(crate) async fn submit(&self, path: &str, form: &[(&str, &str)]) -> (StatusCode, Option<String>, String) {
+        let response = self.http.post(format!("{}{path}", self.issuer)).form(form).send().await.unwrap();
+        Self::page(response).await
+    }
+
+    async fn page(response: reqwest::Response) -> (StatusCode, Option<String>, String) {
+        let status = response.status();
+        let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
+        (status, location, response.text().await.unwrap())
+    }
+
+    /// Follows an authorization URL through the hosted login and consent as a user
+    /// would, and returns where the provider finally sends the browser.
+    pub(crate) async fn sign_in_through_pages(&self, authorize_url: &str, email: &str, password: &str) -> String {
+        let (status, location, body) = self.browse(authorize_url).await;
+        assert_eq!(status, StatusCode::FOUND, "{body}");
+        let mut location = location.unwrap();
+        if location.starts_with("/login") {
+            let (status, _, page) = self.browse(&location).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            let (request, csrf) = (hidden(&page, "request"), hidden(&page, "csrf_token"));
+            let form = [
+                ("request", request.as_str()),
+                ("csrf_token", csrf.as_str()),
+                ("email", email),
+                ("password", password),
+            ];
+            let (status, next, page) = self.submit("/login", &form).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+            location = next.unwrap();
+        }
+        if location.starts_with("/consent") {
+            let (status, _, page) = self.browse(&location).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            let (request, csrf) = (hidden(&page, "request"), hidden(&page, "csrf_token"));
+            let form = [
+                ("request", request.as_str()),
+                ("csrf_token", csrf.as_str()),
+                ("decision", "allow"),
+                ("remember", "true"),
+            ];
+            let (status, next, page) = self.submit("/v1/oauth/authorize/decision", &form).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+            location = next.unwrap();
+        }
+        location
+    }
+}
+
+/// The value of the hidden form field `name` in `html`.
+pub(crate) fn hidden(html: &str, name: &str) -> String {
+    let marker = format!(r#"name="{name}" value=""#);
+    let start = html.find(&marker).unwrap_or_else(|| panic!("no field {name} in {html}")) + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+/// The query parameter `name` of `url`.
+pub(crate) fn query_param(url: &str, name: &str) -> Option<String> {
+    url::Url::parse(url).unwrap().query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
 /// What a request carries.
