@@ -3,8 +3,9 @@
 //! - `cargo xtask test [--no-postgres]`: formatting, clippy, the architecture
 //!   invariants (`tidy`), unit, contract and integration tests on SQLite and
 //!   PostgreSQL, and doctests.
-//! - `cargo xtask setup`: makes this machine able to run everything (starts the
-//!   local PostgreSQL cluster if it is down).
+//! - `cargo xtask e2e`: the browser tests (headless Chromium through the hosted pages).
+//! - `cargo xtask setup`: makes this machine able to run everything: starts the
+//!   local PostgreSQL cluster if it is down, installs Debian's Chromium if absent.
 //! - `cargo xtask migrate` / `cargo xtask seed`: run `qeetid migrate` / `qeetid seed`.
 
 mod tidy;
@@ -22,10 +23,11 @@ fn main() -> ExitCode {
         "test" => test(rest),
         "tidy" => tidy::check(),
         "setup" => setup(),
+        "e2e" => e2e(),
         "migrate" => qeetid("migrate", rest),
         "seed" => qeetid("seed", rest),
         _ => {
-            eprintln!("usage: cargo xtask <test [--no-postgres] | tidy | setup | migrate | seed>");
+            eprintln!("usage: cargo xtask <test [--no-postgres] | e2e | tidy | setup | migrate | seed>");
             return ExitCode::from(if task == "help" { 0 } else { 2 });
         }
     };
@@ -90,15 +92,16 @@ fn test(args: &[String]) -> Result {
     }
     // Test names are `<suite>::postgres::<case>` for the PostgreSQL runs.
     let filter = if postgres { None } else { Some("not test(/postgres::/)") };
+    // The browser tests need Chromium and run with `cargo xtask e2e`.
     if has_nextest() {
-        let mut a = vec!["nextest", "run", "--workspace", "--no-fail-fast"];
+        let mut a = vec!["nextest", "run", "--workspace", "--exclude", "qeetid-e2e", "--no-fail-fast"];
         if let Some(f) = filter {
             a.extend(["-E", f]);
         }
         cargo(&a)?;
         cargo(&["test", "--workspace", "--doc"])?;
     } else {
-        let mut a = vec!["test", "--workspace", "--no-fail-fast"];
+        let mut a = vec!["test", "--workspace", "--exclude", "qeetid-e2e", "--no-fail-fast"];
         if filter.is_some() {
             a.extend(["--", "--skip", "postgres::"]);
         }
@@ -115,8 +118,44 @@ fn test(args: &[String]) -> Result {
     }
 }
 
-/// Starts the machine's PostgreSQL cluster when nothing answers.
+/// Where the browser tests find Chromium (`CHROMIUM` overrides it).
+fn chromium_path() -> String {
+    std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned())
+}
+
+/// The browser tests: headless Chromium through the hosted pages.
+fn e2e() -> Result {
+    if !std::path::Path::new(&chromium_path()).exists() {
+        return Err(format!(
+            "no Chromium at {}: run `cargo xtask setup` (installs Debian's chromium)",
+            chromium_path()
+        ));
+    }
+    if has_nextest() {
+        cargo(&["nextest", "run", "-p", "qeetid-e2e", "--no-fail-fast"])
+    } else {
+        cargo(&["test", "-p", "qeetid-e2e", "--no-fail-fast"])
+    }
+}
+
+/// Installs Debian's Chromium for the browser tests when it is missing.
+fn install_chromium() -> Result {
+    if std::path::Path::new(&chromium_path()).exists() {
+        eprintln!("Chromium is installed at {}.", chromium_path());
+        return Ok(());
+    }
+    run("apt-get", &["update", "-q"])?;
+    run("apt-get", &["install", "-y", "-q", "--no-install-recommends", "chromium"])
+}
+
+/// Prepares the machine: PostgreSQL running, Chromium installed.
 fn setup() -> Result {
+    install_chromium()?;
+    start_postgres()
+}
+
+/// Starts the machine's PostgreSQL cluster when nothing answers.
+fn start_postgres() -> Result {
     if postgres_answers() {
         eprintln!("PostgreSQL answers at {}.", test_database_url());
         return Ok(());

@@ -46,6 +46,7 @@ const ALLOWED_INTERNAL: &[(&str, &[&str])] = &[
     ("qeetid-render", &[]),
     ("qeetid-http", &["qeetid-domain", "qeetid-render"]),
     ("qeetid-app", &["qeetid-domain", "qeetid-store", "qeetid-crypto", "qeetid-http", "qeetid-render"]),
+    ("qeetid-e2e", &[]),
     ("xtask", &[]),
 ];
 

@@ -176,10 +176,7 @@ fn security_headers() -> DefaultHeaders {
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((header::X_FRAME_OPTIONS, "DENY"))
         .add((header::REFERRER_POLICY, "no-referrer"))
-        .add((
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-        ))
+        .add((header::CONTENT_SECURITY_POLICY, routes::pages::content_security_policy(None)))
 }
 
 /// Records metrics, adds `X-Request-Id`, and marks API answers `Cache-Control: no-store`.

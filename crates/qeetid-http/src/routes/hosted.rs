@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret, found};
-use super::pages::html;
+use super::pages::{flow_page, html};
 use super::spawn;
 use crate::HttpState;
 
@@ -99,7 +99,7 @@ fn render_login<S>(
         error: message.as_deref(),
     };
     let status = error.map_or(StatusCode::OK, flow_status);
-    html(status, state.renderer.login_page(&view))
+    flow_page(status, state.renderer.login_page(&view), ctx.request.request.redirect_uri.as_str())
 }
 
 /// `GET /login?request=…`
@@ -197,7 +197,7 @@ pub(crate) async fn consent_page<S: Store>(
                     user_email: user.email.as_str(),
                     scopes: scope_views(&ctx),
                 };
-                html(StatusCode::OK, state.renderer.consent_page(&view))
+                flow_page(StatusCode::OK, state.renderer.consent_page(&view), ctx.request.request.redirect_uri.as_str())
             }
         },
         Err(err) => flow_error_page(&state, &err),

@@ -53,6 +53,33 @@ fn capitalise(text: &str) -> String {
     }
 }
 
+/// The Content-Security-Policy of our pages. `form-action` also governs where a
+/// form's response may redirect, so the hosted login and consent forms must allow
+/// the client's redirect URI (its origin, or its private-use scheme).
+pub(crate) fn content_security_policy(form_target: Option<&str>) -> String {
+    let target = form_target
+        .and_then(|uri| url::Url::parse(uri).ok())
+        .map(|u| match u.scheme() {
+            "http" | "https" => format!(" {}", u.origin().ascii_serialization()),
+            scheme => format!(" {scheme}:"),
+        })
+        .unwrap_or_default();
+    format!("default-src 'self'; frame-ancestors 'none'; form-action 'self'{target}; base-uri 'none'")
+}
+
+/// A hosted-flow page whose form may end in a redirect to `redirect_uri`.
+pub(crate) fn flow_page(
+    status: StatusCode,
+    rendered: Result<String, qeetid_render::RenderError>,
+    redirect_uri: &str,
+) -> HttpResponse {
+    let mut response = html(status, rendered);
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&content_security_policy(Some(redirect_uri))) {
+        response.headers_mut().insert(actix_web::http::header::CONTENT_SECURITY_POLICY, value);
+    }
+    response
+}
+
 /// A rendered page, or a plain-text apology when a template fails (logged).
 pub(crate) fn html(status: StatusCode, rendered: Result<String, qeetid_render::RenderError>) -> HttpResponse {
     match rendered {
@@ -61,5 +88,21 @@ pub(crate) fn html(status: StatusCode, rendered: Result<String, qeetid_render::R
             tracing::error!(error = %e, "page rendering failed");
             HttpResponse::InternalServerError().content_type("text/plain; charset=utf-8").body("Something went wrong.")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_security_policy;
+
+    #[test]
+    fn forms_may_redirect_to_the_client() {
+        assert!(content_security_policy(None).contains("form-action 'self';"));
+        assert!(
+            content_security_policy(Some("https://app.acme.com/cb?x=1"))
+                .contains("form-action 'self' https://app.acme.com;")
+        );
+        assert!(content_security_policy(Some("http://localhost:3000/cb")).contains("'self' http://localhost:3000;"));
+        assert!(content_security_policy(Some("com.acme.app:/cb")).contains("'self' com.acme.app:;"));
     }
 }

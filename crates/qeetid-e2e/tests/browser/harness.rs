@@ -1,0 +1,143 @@
+//! The server under test, a relying party's callback, and a headless Chromium.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chromiumoxide::browser::{Browser, BrowserConfig};
+use chromiumoxide::page::{Page, ScreenshotParams};
+use futures_util::StreamExt as _;
+use qeetid_app::{Application, Settings};
+use qeetid_store::testing::TestDatabase;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+pub(crate) const ADMIN_KEY: &str = "qak_browser-test-bootstrap-key-0123456789abcdef";
+pub(crate) const EMAIL: &str = "grace@example.com";
+pub(crate) const PASSWORD: &str = "hopper-compiler-1952";
+
+/// A running server with a tenant, a user and a confidential client whose redirect
+/// URI is a little callback server of the test's own.
+pub(crate) struct World {
+    pub(crate) _db: TestDatabase,
+    pub(crate) issuer: String,
+    pub(crate) client_id: String,
+    pub(crate) client_secret: String,
+    pub(crate) redirect_uri: String,
+    pub(crate) http: reqwest::Client,
+}
+
+/// Answers every request with a small page, as a relying party's callback would.
+async fn spawn_callback_server() -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buffer = [0u8; 8192];
+                let _ = socket.read(&mut buffer).await;
+                let body = "<!doctype html><title>Acme</title><h1>Signed in to Acme</h1>";
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(reply.as_bytes()).await;
+            });
+        }
+    });
+    port
+}
+
+impl World {
+    pub(crate) async fn start() -> Self {
+        let db = TestDatabase::sqlite();
+        let mut settings = Settings::load(None, |_| None).unwrap();
+        settings.listen = "127.0.0.1:0".parse().unwrap();
+        settings.database_url = db.url.clone();
+        settings.bootstrap_admin_key = Some(ADMIN_KEY.to_owned());
+        settings.key_encryption_key = "A".repeat(43);
+        settings.workers = 2;
+        let app = Application::build(settings).await.unwrap();
+        let issuer = app.issuer().to_owned();
+        tokio::spawn(app.run());
+        let http = reqwest::Client::new();
+        let admin = |path: &str, body: Value| {
+            let request =
+                http.post(format!("{issuer}{path}")).header("Authorization", format!("ApiKey {ADMIN_KEY}")).json(&body);
+            async move {
+                let response = request.send().await.unwrap();
+                assert!(response.status().is_success(), "{}", response.status());
+                response.json::<Value>().await.unwrap()
+            }
+        };
+        let tenant = admin("/v1/tenants", json!({ "name": "Acme" })).await["tenant"]["id"].as_str().unwrap().to_owned();
+        admin(
+            &format!("/v1/tenants/{tenant}/users"),
+            json!({ "email": EMAIL, "password": PASSWORD, "name": "Grace Hopper", "email_verified": true }),
+        )
+        .await;
+        let redirect_uri = format!("http://localhost:{}/callback", spawn_callback_server().await);
+        let client = admin(
+            "/v1/oidc/clients",
+            json!({ "tenant_id": tenant, "name": "Acme Web", "type": "confidential",
+                    "redirect_uris": [redirect_uri], "grant_types": ["authorization_code", "refresh_token"] }),
+        )
+        .await;
+        Self {
+            _db: db,
+            issuer,
+            client_id: client["client"]["id"].as_str().unwrap().to_owned(),
+            client_secret: client["client_secret"].as_str().unwrap().to_owned(),
+            redirect_uri,
+            http,
+        }
+    }
+}
+
+/// Headless Chromium, started as the machine's root user can (no sandbox) and kept
+/// off the network (DESIGN §9).
+pub(crate) async fn chromium() -> Browser {
+    let profile = std::env::temp_dir().join(format!("qeetid-chromium-{}", std::process::id()));
+    let config = BrowserConfig::builder()
+        .chrome_executable(std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned()))
+        .no_sandbox()
+        .user_data_dir(profile)
+        .args([
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=420,860",
+        ])
+        .build()
+        .unwrap();
+    let (browser, mut handler) =
+        Browser::launch(config).await.expect("Chromium starts (run `cargo xtask setup` to install Debian's chromium)");
+    tokio::spawn(async move { while handler.next().await.is_some() {} });
+    browser
+}
+
+/// Waits until the page's URL satisfies `done` (navigations finish asynchronously).
+pub(crate) async fn wait_for_url(page: &Page, done: impl Fn(&str) -> bool) -> String {
+    for _ in 0..100 {
+        if let Ok(Some(url)) = page.url().await
+            && done(&url)
+        {
+            // Let the document finish loading before anyone looks at it.
+            let _ = page.wait_for_navigation().await;
+            return url;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the page never reached the expected URL; it is at {:?}", page.url().await)
+}
+
+/// Saves a full-page PNG under `target/screenshots/` for a reviewer to look at.
+pub(crate) async fn screenshot(page: &Page, name: &str) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    page.save_screenshot(ScreenshotParams::builder().full_page(true).build(), dir.join(format!("{name}.png")))
+        .await
+        .unwrap();
+}

@@ -1,0 +1,6 @@
+//! Browser tests: headless Chromium signs in through the hosted pages as a person would.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod harness;
+mod sign_in;
