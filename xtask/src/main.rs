@@ -80,6 +80,7 @@ fn test(args: &[String]) -> Result {
     cargo(&["fmt", "--all", "--", "--check"])?;
     cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
     tidy::check()?;
+    domain_docs()?;
 
     let postgres = !skip_postgres && postgres_answers();
     if !postgres && !skip_postgres {
@@ -116,6 +117,17 @@ fn test(args: &[String]) -> Result {
     } else {
         Err("the PostgreSQL suites did not run (see above); everything else passed".to_owned())
     }
+}
+
+/// The embeddable crate documents on its own, without warnings (broken links included).
+fn domain_docs() -> Result {
+    eprintln!("$ RUSTDOCFLAGS=\"-D warnings\" cargo doc -p qeetid-domain --no-deps");
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["doc", "-p", "qeetid-domain", "--no-deps", "--quiet"])
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .status()
+        .map_err(|e| format!("cannot run cargo doc: {e}"))?;
+    if status.success() { Ok(()) } else { Err("qeetid-domain's documentation has warnings".to_owned()) }
 }
 
 /// Where the browser tests find Chromium (`CHROMIUM` overrides it).
