@@ -54,8 +54,12 @@ pub struct Tokens {
     pub access_token_seconds: i64,
     /// ID tokens.
     pub id_token_seconds: i64,
-    /// Refresh tokens.
+    /// Refresh tokens, absolute.
     pub refresh_token_seconds: i64,
+    /// Refresh tokens, idle.
+    pub refresh_token_idle_seconds: i64,
+    /// Device codes.
+    pub device_code_seconds: i64,
     /// SSO sessions.
     pub session_seconds: i64,
     /// Pending authorization requests.

@@ -2,6 +2,7 @@
 //! domain's use cases to their adapters and starts the HTTP server.
 
 pub mod config;
+mod housekeeping;
 pub mod keys;
 mod seed;
 pub mod telemetry;
@@ -102,6 +103,8 @@ pub async fn services(
         access_token: t.access_token_seconds,
         id_token: t.id_token_seconds,
         refresh_token: t.refresh_token_seconds,
+        refresh_token_idle: t.refresh_token_idle_seconds,
+        device_code: t.device_code_seconds,
         session: t.session_seconds,
         request: t.request_seconds,
     };
@@ -130,7 +133,8 @@ impl Application {
             listener.local_addr().map_err(|source| AppError::Io { what: "read the bound address".into(), source })?;
         let issuer = settings.issuer_for(address);
         let (services, signing) = services(&settings, store.clone(), issuer.clone()).await?;
-        keys::spawn_refresher(store, signing, keys::policy(&settings));
+        keys::spawn_refresher(store.clone(), signing, keys::policy(&settings));
+        housekeeping::spawn(store);
         let bootstrap_key =
             services.bootstrap_admin_key(settings.bootstrap_admin_key.as_deref()).await?.map(|k| k.expose().to_owned());
         let renderer = Renderer::new().map_err(|e| AppError::Startup(e.to_string()))?;

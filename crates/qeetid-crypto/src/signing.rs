@@ -6,7 +6,7 @@ use std::sync::{Arc, RwLock};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use qeetid_domain::UnixTime;
-use qeetid_domain::oauth::{ClaimValue, Claims, KeyPolicy, SigningKeyRecord};
+use qeetid_domain::oauth::{ClaimValue, Claims, KeyPolicy, SigningKeyRecord, VerifiedToken};
 use qeetid_domain::ports::{Random, SigningError, TokenSigner};
 use ring::signature::{
     ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair as _, UnparsedPublicKey,
@@ -197,6 +197,29 @@ impl TokenSigner for SigningKeys {
 
     fn published_keys(&self) -> String {
         self.jwks()
+    }
+
+    fn verify(&self, token: &str) -> Option<VerifiedToken> {
+        let (header, claims) = SigningKeys::verify(self, token)?;
+        let text = |name: &str| claims[name].as_str().map(str::to_owned);
+        let aud = match &claims["aud"] {
+            Value::String(a) => vec![a.clone()],
+            Value::Array(list) => list.iter().filter_map(|a| a.as_str().map(str::to_owned)).collect(),
+            _ => Vec::new(),
+        };
+        Some(VerifiedToken {
+            typ: header["typ"].as_str().unwrap_or_default().to_owned(),
+            iss: text("iss"),
+            sub: text("sub"),
+            aud,
+            exp: claims["exp"].as_i64(),
+            iat: claims["iat"].as_i64(),
+            jti: text("jti"),
+            client_id: text("client_id"),
+            scope: text("scope"),
+            tid: text("tid"),
+            sid: text("sid"),
+        })
     }
 }
 

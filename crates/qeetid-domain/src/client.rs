@@ -64,6 +64,34 @@ pub struct ClientDraft {
     pub scopes: Option<Vec<String>>,
     /// Whether PKCE is required; `None` means yes.
     pub require_pkce: Option<bool>,
+    /// Token lifetimes of this client; `None` (or 0) means the deployment's.
+    pub lifetimes: ClientLifetimes,
+}
+
+/// Token lifetimes one client may override, in seconds; `None` means the deployment's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClientLifetimes {
+    /// Access tokens (60 s to 1 day).
+    pub access_token: Option<i64>,
+    /// Refresh tokens, absolute (60 s to 1 year).
+    pub refresh_token: Option<i64>,
+    /// Refresh tokens, idle: unused this long, a refresh token expires (60 s to 1 year).
+    pub refresh_token_idle: Option<i64>,
+}
+
+impl ClientLifetimes {
+    fn validate(self) -> Result<Self, ValidationError> {
+        let check = |field: &str, value: Option<i64>, max: i64| match value {
+            None | Some(0) => Ok(None),
+            Some(v) if (60..=max).contains(&v) => Ok(Some(v)),
+            Some(_) => Err(invalid(field, format!("must be 60 to {max} seconds, or 0 for the deployment's default"))),
+        };
+        Ok(Self {
+            access_token: check("access_token_ttl_seconds", self.access_token, 86_400)?,
+            refresh_token: check("refresh_token_ttl_seconds", self.refresh_token, 31_536_000)?,
+            refresh_token_idle: check("refresh_token_idle_seconds", self.refresh_token_idle, 31_536_000)?,
+        })
+    }
 }
 
 /// A change to some of a client's settings. `None` leaves a setting as it is.
@@ -83,6 +111,8 @@ pub struct ClientPatch {
     pub scopes: Option<Vec<String>>,
     /// New PKCE requirement.
     pub require_pkce: Option<bool>,
+    /// New lifetimes (each `Some(0)` returns to the deployment's default).
+    pub lifetimes: ClientLifetimes,
 }
 
 /// A client's validated settings. Built only by [`ClientSettings::validate`]
@@ -96,6 +126,7 @@ pub struct ClientSettings {
     grant_types: Vec<GrantType>,
     scopes: ScopeSet,
     require_pkce: bool,
+    lifetimes: ClientLifetimes,
 }
 
 fn invalid(field: impl Into<String>, message: impl std::fmt::Display) -> ValidationError {
@@ -155,8 +186,11 @@ impl ClientSettings {
         if has(GrantType::AuthorizationCode) && redirect_uris.is_empty() {
             return Err(invalid("redirect_uris", "authorization_code needs at least one redirect URI"));
         }
-        if has(GrantType::RefreshToken) && !has(GrantType::AuthorizationCode) {
-            return Err(invalid("grant_types", "refresh_token needs authorization_code"));
+        if has(GrantType::RefreshToken) && !has(GrantType::AuthorizationCode) && !has(GrantType::DeviceCode) {
+            return Err(invalid(
+                "grant_types",
+                "refresh_token needs authorization_code or the device grant: nothing else issues refresh tokens",
+            ));
         }
 
         let scopes = match &draft.scopes {
@@ -172,6 +206,7 @@ impl ClientSettings {
             (_, requested) => requested.unwrap_or(true),
         };
 
+        let lifetimes = draft.lifetimes.validate()?;
         Ok(Self {
             name: name.to_owned(),
             client_type,
@@ -180,6 +215,7 @@ impl ClientSettings {
             grant_types,
             scopes,
             require_pkce,
+            lifetimes,
         })
     }
 
@@ -195,8 +231,9 @@ impl ClientSettings {
         grant_types: Vec<GrantType>,
         scopes: ScopeSet,
         require_pkce: bool,
+        lifetimes: ClientLifetimes,
     ) -> Self {
-        Self { name, client_type, redirect_uris, post_logout_uris, grant_types, scopes, require_pkce }
+        Self { name, client_type, redirect_uris, post_logout_uris, grant_types, scopes, require_pkce, lifetimes }
     }
 
     /// These settings with `patch` applied, validated again as a whole.
@@ -217,6 +254,11 @@ impl ClientSettings {
             ),
             scopes: Some(patch.scopes.unwrap_or_else(|| self.scopes.iter().map(|s| s.as_str().to_owned()).collect())),
             require_pkce: Some(patch.require_pkce.unwrap_or(self.require_pkce)),
+            lifetimes: ClientLifetimes {
+                access_token: patch.lifetimes.access_token.or(self.lifetimes.access_token),
+                refresh_token: patch.lifetimes.refresh_token.or(self.lifetimes.refresh_token),
+                refresh_token_idle: patch.lifetimes.refresh_token_idle.or(self.lifetimes.refresh_token_idle),
+            },
         })
     }
 
@@ -247,6 +289,10 @@ impl ClientSettings {
     /// Whether PKCE is required at `/authorize`.
     pub fn require_pkce(&self) -> bool {
         self.require_pkce
+    }
+    /// This client's token lifetimes (`None`: the deployment's).
+    pub fn lifetimes(&self) -> ClientLifetimes {
+        self.lifetimes
     }
 }
 

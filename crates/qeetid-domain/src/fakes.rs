@@ -8,16 +8,17 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::api_key::{ApiKey, KeyScope};
 use crate::client::Client;
 use crate::error::StoreError;
-use crate::id::{ApiKeyId, ClientId, GrantId, RequestId, SessionId, TenantId, UserId};
+use crate::id::{ApiKeyId, ClientId, GrantId, RefreshTokenId, RequestId, SessionId, TenantId, UserId};
 use crate::oauth::{
-    AuthorizationCode, Claims, CodeUse, ConsentGrant, GrantFilter, PendingRequest, RefreshToken, Session,
-    SigningKeyRecord,
+    AuthorizationCode, Claims, CodeUse, ConsentGrant, DeviceCode, DeviceStatus, GrantFilter, PendingRequest,
+    RefreshToken, Session, SigningKeyRecord, VerifiedToken,
 };
 use crate::page::PageRequest;
 use crate::ports::{
-    ApiKeyRepository, BoxFuture, ClientRepository, Clock, CodeRepository, GrantRepository, LoginThrottleRepository,
-    PasswordHashError, PasswordHasher, PendingRequestRepository, Random, RefreshTokenRepository, SessionRepository,
-    SigningError, SigningKeyRepository, Store, TenantRepository, TokenSigner, UserRepository,
+    AccessTokenDenyList, ApiKeyRepository, BoxFuture, ClientRepository, Clock, CodeRepository, DeviceCodeRepository,
+    GrantRepository, Housekeeping, PasswordHashError, PasswordHasher, PendingRequestRepository, Random,
+    RefreshTokenRepository, SessionRepository, SigningError, SigningKeyRepository, Store, TenantRepository,
+    ThrottleRepository, TokenSigner, UserRepository,
 };
 use crate::secret::SecretHash;
 use crate::tenant::Tenant;
@@ -95,6 +96,9 @@ impl TokenSigner for UnsignedSigner {
     fn published_keys(&self) -> String {
         r#"{"keys":[]}"#.to_owned()
     }
+    fn verify(&self, _token: &str) -> Option<VerifiedToken> {
+        None
+    }
 }
 
 #[derive(Debug, Default)]
@@ -109,7 +113,9 @@ struct Tables {
     grants: Vec<ConsentGrant>,
     refresh_tokens: Vec<RefreshToken>,
     signing_keys: Vec<SigningKeyRecord>,
-    login_failures: Vec<(TenantId, String, u32, UnixTime)>,
+    throttles: Vec<(String, u32, UnixTime)>,
+    denied_jtis: Vec<(String, UnixTime)>,
+    device_codes: Vec<DeviceCode>,
 }
 
 /// Every repository in memory, shared between clones.
@@ -393,6 +399,19 @@ impl RefreshTokenRepository for InMemoryStore {
     async fn revoke_code_tokens(&self, code: &SecretHash, now: UnixTime) -> Result<u64, StoreError> {
         Ok(revoke_where(&mut self.tables().refresh_tokens, now, |r| r.origin_code.as_ref() == Some(code)))
     }
+    async fn rotate_refresh_token(&self, id: &RefreshTokenId, now: UnixTime) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        match t.refresh_tokens.iter_mut().find(|r| &r.id == id && r.rotated_at.is_none() && r.revoked_at.is_none()) {
+            Some(token) => {
+                token.rotated_at = Some(now);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+    async fn revoke_family(&self, family: &RefreshTokenId, now: UnixTime) -> Result<u64, StoreError> {
+        Ok(revoke_where(&mut self.tables().refresh_tokens, now, |r| &r.family_id == family))
+    }
 }
 
 fn revoke_where(tokens: &mut [RefreshToken], now: UnixTime, matches: impl Fn(&RefreshToken) -> bool) -> u64 {
@@ -423,25 +442,81 @@ impl SigningKeyRepository for InMemoryStore {
     }
 }
 
-impl LoginThrottleRepository for InMemoryStore {
-    async fn login_failures(&self, tenant: &TenantId, email: &str) -> Result<Option<(u32, UnixTime)>, StoreError> {
-        let t = self.tables();
-        Ok(t.login_failures.iter().find(|(tn, e, _, _)| tn == tenant && e == email).map(|(_, _, n, at)| (*n, *at)))
+impl ThrottleRepository for InMemoryStore {
+    async fn failures(&self, key: &str) -> Result<Option<(u32, UnixTime)>, StoreError> {
+        Ok(self.tables().throttles.iter().find(|(k, _, _)| k == key).map(|(_, n, at)| (*n, *at)))
     }
-    async fn record_login_failure(&self, tenant: &TenantId, email: &str, now: UnixTime) -> Result<(), StoreError> {
+    async fn record_failure(&self, key: &str, now: UnixTime) -> Result<(), StoreError> {
         let mut t = self.tables();
-        match t.login_failures.iter_mut().find(|(tn, e, _, _)| tn == tenant && e == email) {
+        match t.throttles.iter_mut().find(|(k, _, _)| k == key) {
             Some(row) => {
-                row.2 += 1;
-                row.3 = now;
+                row.1 += 1;
+                row.2 = now;
             }
-            None => t.login_failures.push((tenant.clone(), email.to_owned(), 1, now)),
+            None => t.throttles.push((key.to_owned(), 1, now)),
         }
         Ok(())
     }
-    async fn clear_login_failures(&self, tenant: &TenantId, email: &str) -> Result<(), StoreError> {
-        self.tables().login_failures.retain(|(tn, e, _, _)| !(tn == tenant && e == email));
+    async fn clear_failures(&self, key: &str) -> Result<(), StoreError> {
+        self.tables().throttles.retain(|(k, _, _)| k != key);
         Ok(())
+    }
+}
+
+impl AccessTokenDenyList for InMemoryStore {
+    async fn deny_access_token(&self, jti: &str, expires_at: UnixTime) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        if !t.denied_jtis.iter().any(|(j, _)| j == jti) {
+            t.denied_jtis.push((jti.to_owned(), expires_at));
+        }
+        Ok(())
+    }
+    async fn is_access_token_denied(&self, jti: &str) -> Result<bool, StoreError> {
+        Ok(self.tables().denied_jtis.iter().any(|(j, _)| j == jti))
+    }
+}
+
+impl DeviceCodeRepository for InMemoryStore {
+    async fn insert_device_code(&self, code: &DeviceCode) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        if t.device_codes.iter().any(|c| c.user_code == code.user_code || c.device_code_hash == code.device_code_hash) {
+            return Err(StoreError::Conflict("user code".into()));
+        }
+        t.device_codes.push(code.clone());
+        Ok(())
+    }
+    async fn find_device_code(&self, hash: &SecretHash) -> Result<Option<DeviceCode>, StoreError> {
+        Ok(self.tables().device_codes.iter().find(|c| &c.device_code_hash == hash).cloned())
+    }
+    async fn find_device_code_by_user_code(&self, user_code: &str) -> Result<Option<DeviceCode>, StoreError> {
+        Ok(self.tables().device_codes.iter().find(|c| c.user_code == user_code).cloned())
+    }
+    async fn update_device_code(&self, code: &DeviceCode) -> Result<bool, StoreError> {
+        Ok(replace(&mut self.tables().device_codes, |c| c.device_code_hash == code.device_code_hash, code.clone()))
+    }
+    async fn use_device_code(&self, hash: &SecretHash) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        match t.device_codes.iter_mut().find(|c| &c.device_code_hash == hash && c.status == DeviceStatus::Approved) {
+            Some(code) => {
+                code.status = DeviceStatus::Used;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+}
+
+impl Housekeeping for InMemoryStore {
+    async fn purge_expired(&self, now: UnixTime, _batch: i64) -> Result<u64, StoreError> {
+        let mut t = self.tables();
+        let before = t.requests.len() + t.codes.len() + t.sessions.len() + t.device_codes.len() + t.denied_jtis.len();
+        t.requests.retain(|r| r.expires_at > now);
+        t.codes.retain(|(c, _)| c.expires_at > now);
+        t.sessions.retain(|s| s.expires_at > now);
+        t.device_codes.retain(|d| d.expires_at > now);
+        t.denied_jtis.retain(|(_, exp)| *exp > now);
+        let after = t.requests.len() + t.codes.len() + t.sessions.len() + t.device_codes.len() + t.denied_jtis.len();
+        Ok((before - after) as u64)
     }
 }
 

@@ -9,16 +9,21 @@ pub enum GrantType {
     RefreshToken,
     /// `client_credentials` (RFC 6749 §4.4), confidential clients only.
     ClientCredentials,
+    /// `urn:ietf:params:oauth:grant-type:device_code` (RFC 8628 §3.4).
+    DeviceCode,
 }
 
 /// A grant type this deployment does not support.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unsupported grant type `{0}`: use authorization_code, refresh_token or client_credentials")]
+#[error(
+    "unsupported grant type `{0}`: use authorization_code, refresh_token, client_credentials or urn:ietf:params:oauth:grant-type:device_code"
+)]
 pub struct UnsupportedGrantType(pub String);
 
 impl GrantType {
     /// Every supported grant type.
-    pub const ALL: [GrantType; 3] = [Self::AuthorizationCode, Self::RefreshToken, Self::ClientCredentials];
+    pub const ALL: [GrantType; 4] =
+        [Self::AuthorizationCode, Self::RefreshToken, Self::ClientCredentials, Self::DeviceCode];
 
     /// Parses the wire name.
     pub fn parse(s: &str) -> Result<Self, UnsupportedGrantType> {
@@ -31,6 +36,7 @@ impl GrantType {
             Self::AuthorizationCode => "authorization_code",
             Self::RefreshToken => "refresh_token",
             Self::ClientCredentials => "client_credentials",
+            Self::DeviceCode => "urn:ietf:params:oauth:grant-type:device_code",
         }
     }
 }

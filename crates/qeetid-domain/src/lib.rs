@@ -47,7 +47,7 @@ pub mod time;
 pub mod user;
 
 pub use api_key::{ApiKey, Caller, KeyScope};
-pub use client::{Client, ClientDraft, ClientPatch, ClientSecrets, ClientSettings, ClientType};
+pub use client::{Client, ClientDraft, ClientLifetimes, ClientPatch, ClientSecrets, ClientSettings, ClientType};
 pub use error::{AdminError, StoreError, ValidationError};
 pub use grant_type::GrantType;
 pub use id::{ApiKeyId, ClientId, GrantId, RefreshTokenId, RequestId, SessionId, TenantId, UserId};

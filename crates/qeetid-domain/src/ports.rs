@@ -11,10 +11,10 @@ use std::pin::Pin;
 use crate::api_key::ApiKey;
 use crate::client::Client;
 use crate::error::StoreError;
-use crate::id::{ApiKeyId, ClientId, GrantId, RequestId, SessionId, TenantId, UserId};
+use crate::id::{ApiKeyId, ClientId, GrantId, RefreshTokenId, RequestId, SessionId, TenantId, UserId};
 use crate::oauth::{
-    AuthorizationCode, Claims, CodeUse, ConsentGrant, GrantFilter, PendingRequest, RefreshToken, Session,
-    SigningKeyRecord,
+    AuthorizationCode, Claims, CodeUse, ConsentGrant, DeviceCode, GrantFilter, PendingRequest, RefreshToken, Session,
+    SigningKeyRecord, VerifiedToken,
 };
 use crate::page::PageRequest;
 use crate::secret::SecretHash;
@@ -228,6 +228,56 @@ pub trait RefreshTokenRepository: Send + Sync {
         code: &SecretHash,
         now: UnixTime,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    /// Marks the token rotated, atomically: `Ok(true)` for exactly one of several
+    /// concurrent callers, and only while it is neither rotated nor revoked.
+    fn rotate_refresh_token(
+        &self,
+        id: &RefreshTokenId,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Revokes every live token of the family; returns how many.
+    fn revoke_family(
+        &self,
+        family: &RefreshTokenId,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+}
+
+/// Access tokens revoked before their expiry, by `jti` (RFC 7009 §2).
+pub trait AccessTokenDenyList: Send + Sync {
+    /// Records a revoked `jti`, kept until `expires_at` (the token's own expiry).
+    fn deny_access_token(&self, jti: &str, expires_at: UnixTime)
+    -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Whether the `jti` was revoked.
+    fn is_access_token_denied(&self, jti: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// Device authorizations (RFC 8628).
+pub trait DeviceCodeRepository: Send + Sync {
+    /// Stores a new one. MUST return [`StoreError::Conflict`] if the user code is taken.
+    fn insert_device_code(&self, code: &DeviceCode) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The one with this device-code hash.
+    fn find_device_code(
+        &self,
+        hash: &SecretHash,
+    ) -> impl Future<Output = Result<Option<DeviceCode>, StoreError>> + Send;
+    /// The one with this user code (any tenant: the user types it before a tenant is known).
+    fn find_device_code_by_user_code(
+        &self,
+        user_code: &str,
+    ) -> impl Future<Output = Result<Option<DeviceCode>, StoreError>> + Send;
+    /// Replaces status, approver, interval and last poll. `Ok(false)` if it is gone.
+    fn update_device_code(&self, code: &DeviceCode) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Moves an approved code to used, atomically: `Ok(true)` for exactly one caller.
+    fn use_device_code(&self, hash: &SecretHash) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// Removal of what has expired, in bounded batches.
+pub trait Housekeeping: Send + Sync {
+    /// Deletes up to `batch` expired rows of each kind (pending requests, codes,
+    /// sessions, device codes, denied `jti`s, refresh tokens expired a day ago,
+    /// stale throttle counters); returns how many rows went.
+    fn purge_expired(&self, now: UnixTime, batch: i64) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
 /// Signing keys (public JWK and sealed private key).
@@ -240,27 +290,14 @@ pub trait SigningKeyRepository: Send + Sync {
     fn retire_signing_keys(&self, except: &str, at: UnixTime) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
-/// Failed sign-in attempts per tenant and e-mail (known or not), for throttling.
-pub trait LoginThrottleRepository: Send + Sync {
+/// Failures in a row per key (`login:<tenant>:<email>`, `device:<browser>`), for throttling.
+pub trait ThrottleRepository: Send + Sync {
     /// How many failures in a row, and when the last was.
-    fn login_failures(
-        &self,
-        tenant: &TenantId,
-        email: &str,
-    ) -> impl Future<Output = Result<Option<(u32, UnixTime)>, StoreError>> + Send;
+    fn failures(&self, key: &str) -> impl Future<Output = Result<Option<(u32, UnixTime)>, StoreError>> + Send;
     /// Counts one more failure at `now`.
-    fn record_login_failure(
-        &self,
-        tenant: &TenantId,
-        email: &str,
-        now: UnixTime,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn record_failure(&self, key: &str, now: UnixTime) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Forgets the failures after a success.
-    fn clear_login_failures(
-        &self,
-        tenant: &TenantId,
-        email: &str,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn clear_failures(&self, key: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
 /// Signs tokens: a compact JWS (RFC 7515) with ES256 and the active key's `kid`.
@@ -269,6 +306,8 @@ pub trait TokenSigner: Send + Sync + 'static {
     fn sign(&self, typ: &str, claims: &Claims) -> Result<String, SigningError>;
     /// The JWK Set (RFC 7517 §5) of every key whose signatures are still valid, as JSON.
     fn published_keys(&self) -> String;
+    /// The claims of `token` when it is a compact ES256 JWS signed by a published key.
+    fn verify(&self, token: &str) -> Option<VerifiedToken>;
 }
 
 /// The signer could not sign (no key loaded, or the crypto library failed).
@@ -288,7 +327,10 @@ pub trait Store:
     + GrantRepository
     + RefreshTokenRepository
     + SigningKeyRepository
-    + LoginThrottleRepository
+    + ThrottleRepository
+    + AccessTokenDenyList
+    + DeviceCodeRepository
+    + Housekeeping
     + Clone
     + 'static
 {

@@ -85,13 +85,30 @@ fn resource(path: &str) -> actix_web::Resource {
 }
 
 fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
-    use routes::{api_keys, clients, grants, hosted, oauth, pages, probes, tenants, users};
+    use routes::{api_keys, clients, device, grants, hosted, logout, oauth, pages, probes, resource, tenants, users};
     cfg.service(web::resource("/").route(web::get().to(pages::home::<S>)))
         .service(web::resource("/.well-known/openid-configuration").route(web::get().to(oauth::discovery::<S>)))
         .service(web::resource("/.well-known/jwks.json").route(web::get().to(oauth::jwks::<S>)))
         .service(web::resource("/v1/oauth/authorize").route(web::get().to(oauth::authorize::<S>)))
         .service(web::resource("/v1/oauth/token").route(web::post().to(oauth::token::<S>)))
         .service(web::resource("/v1/oauth/token-code").route(web::post().to(oauth::token::<S>)))
+        .service(
+            web::resource("/v1/oauth/userinfo")
+                .route(web::get().to(resource::userinfo::<S>))
+                .route(web::post().to(resource::userinfo::<S>)),
+        )
+        .service(web::resource("/v1/oauth/introspect").route(web::post().to(resource::introspect::<S>)))
+        .service(web::resource("/v1/oauth/revoke").route(web::post().to(resource::revoke::<S>)))
+        .service(web::resource("/v1/oauth/device/code").route(web::post().to(device::device_code::<S>)))
+        .service(
+            web::resource("/device").route(web::get().to(device::page::<S>)).route(web::post().to(device::submit::<S>)),
+        )
+        .service(
+            web::resource("/v1/oauth/logout")
+                .route(web::get().to(logout::start::<S>))
+                .route(web::post().to(logout::start::<S>)),
+        )
+        .service(web::resource("/logout").route(web::post().to(logout::confirm::<S>)))
         .service(web::resource("/v1/oauth/login-context").route(web::get().to(hosted::login_context::<S>)))
         .service(web::resource("/v1/oauth/authorize/decision").route(web::post().to(hosted::decision::<S>)))
         .service(

@@ -4,7 +4,8 @@
 use qeetid_domain::oauth::ConsentGrant;
 use qeetid_domain::services::{CreatedApiKey, NewUser, RegisteredClient, RotatedSecret, UserPatch};
 use qeetid_domain::{
-    AdminError, ApiKey, Client, ClientDraft, ClientPatch, KeyScope, Page, PageRequest, Tenant, UnixTime, User,
+    AdminError, ApiKey, Client, ClientDraft, ClientLifetimes, ClientPatch, KeyScope, Page, PageRequest, Tenant,
+    UnixTime, User,
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -258,6 +259,12 @@ pub struct ClientBody {
     pub scopes: Vec<String>,
     /// Whether PKCE (S256) is required.
     pub require_pkce: bool,
+    /// Access-token lifetime override in seconds; `null`: the deployment's.
+    pub access_token_ttl_seconds: Option<i64>,
+    /// Refresh-token absolute lifetime override; `null`: the deployment's.
+    pub refresh_token_ttl_seconds: Option<i64>,
+    /// Refresh-token idle lifetime override; `null`: the deployment's.
+    pub refresh_token_idle_seconds: Option<i64>,
     /// RFC 3339.
     pub created_at: String,
     /// RFC 3339.
@@ -277,6 +284,9 @@ impl From<&Client> for ClientBody {
             grant_types: s.grant_types().iter().map(|g| g.as_str()).collect(),
             scopes: s.scopes().iter().map(|x| x.as_str().to_owned()).collect(),
             require_pkce: s.require_pkce(),
+            access_token_ttl_seconds: s.lifetimes().access_token,
+            refresh_token_ttl_seconds: s.lifetimes().refresh_token,
+            refresh_token_idle_seconds: s.lifetimes().refresh_token_idle,
             created_at: rfc3339(c.created_at),
             updated_at: rfc3339(c.updated_at),
         }
@@ -370,6 +380,12 @@ pub struct RegisterClientRequest {
     pub scopes: Option<Vec<String>>,
     /// Default true; always true for public clients.
     pub require_pkce: Option<bool>,
+    /// Access-token lifetime, 60 to 86400 s (default: the deployment's).
+    pub access_token_ttl_seconds: Option<i64>,
+    /// Refresh-token absolute lifetime, 60 s to 1 year (default: the deployment's).
+    pub refresh_token_ttl_seconds: Option<i64>,
+    /// Refresh-token idle lifetime, 60 s to 1 year (default: the deployment's).
+    pub refresh_token_idle_seconds: Option<i64>,
 }
 
 impl RegisterClientRequest {
@@ -382,6 +398,11 @@ impl RegisterClientRequest {
             grant_types: self.grant_types,
             scopes: self.scopes,
             require_pkce: self.require_pkce,
+            lifetimes: ClientLifetimes {
+                access_token: self.access_token_ttl_seconds,
+                refresh_token: self.refresh_token_ttl_seconds,
+                refresh_token_idle: self.refresh_token_idle_seconds,
+            },
         };
         (self.tenant_id, draft)
     }
@@ -407,6 +428,12 @@ pub struct UpdateClientRequest {
     pub scopes: Option<Vec<String>>,
     /// New PKCE requirement.
     pub require_pkce: Option<bool>,
+    /// New access-token lifetime; 0 returns to the deployment's.
+    pub access_token_ttl_seconds: Option<i64>,
+    /// New refresh-token absolute lifetime; 0 returns to the deployment's.
+    pub refresh_token_ttl_seconds: Option<i64>,
+    /// New refresh-token idle lifetime; 0 returns to the deployment's.
+    pub refresh_token_idle_seconds: Option<i64>,
 }
 
 impl From<UpdateClientRequest> for ClientPatch {
@@ -419,6 +446,11 @@ impl From<UpdateClientRequest> for ClientPatch {
             grant_types: r.grant_types,
             scopes: r.scopes,
             require_pkce: r.require_pkce,
+            lifetimes: ClientLifetimes {
+                access_token: r.access_token_ttl_seconds,
+                refresh_token: r.refresh_token_ttl_seconds,
+                refresh_token_idle: r.refresh_token_idle_seconds,
+            },
         }
     }
 }

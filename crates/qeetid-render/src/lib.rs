@@ -7,7 +7,10 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 /// The templates, embedded at compile time.
-const TEMPLATES: [(&str, &str); 5] = [
+const TEMPLATES: [(&str, &str); 8] = [
+    ("device.html", include_str!("../../../web-templates/device.html")),
+    ("logout.html", include_str!("../../../web-templates/logout.html")),
+    ("logged_out.html", include_str!("../../../web-templates/logged_out.html")),
     ("base.html", include_str!("../../../web-templates/base.html")),
     ("error.html", include_str!("../../../web-templates/error.html")),
     ("home.html", include_str!("../../../web-templates/home.html")),
@@ -82,6 +85,39 @@ pub struct ConsentView<'a> {
     pub scopes: Vec<ScopeView>,
 }
 
+/// What the device page shows: the code form, or the result.
+#[derive(Debug, Serialize)]
+pub struct DeviceView<'a> {
+    /// The form's CSRF token.
+    pub csrf_token: &'a str,
+    /// The code to pre-fill (from `verification_uri_complete`) or what was typed.
+    pub user_code: &'a str,
+    /// Why the last attempt failed.
+    pub error: Option<&'a str>,
+    /// `approved` or `denied` once the user answered.
+    pub result: Option<&'a str>,
+}
+
+/// A hidden form field.
+#[derive(Debug, Serialize)]
+pub struct HiddenField {
+    /// Name.
+    pub name: &'static str,
+    /// Value.
+    pub value: String,
+}
+
+/// What the logout confirmation shows.
+#[derive(Debug, Serialize)]
+pub struct LogoutView<'a> {
+    /// The form's CSRF token.
+    pub csrf_token: &'a str,
+    /// The client asking, if known.
+    pub client_name: Option<&'a str>,
+    /// The request's parameters, carried to the confirmation.
+    pub fields: Vec<HiddenField>,
+}
+
 /// Renders hosted pages. Build once at start-up; rendering is thread-safe.
 pub struct Renderer {
     tera: Tera,
@@ -113,6 +149,21 @@ impl Renderer {
     /// The consent page.
     pub fn consent_page(&self, view: &ConsentView<'_>) -> Result<String, RenderError> {
         self.render("consent.html", view)
+    }
+
+    /// The device page.
+    pub fn device_page(&self, view: &DeviceView<'_>) -> Result<String, RenderError> {
+        self.render("device.html", view)
+    }
+
+    /// The logout confirmation.
+    pub fn logout_page(&self, view: &LogoutView<'_>) -> Result<String, RenderError> {
+        self.render("logout.html", view)
+    }
+
+    /// The signed-out page.
+    pub fn logged_out_page(&self) -> Result<String, RenderError> {
+        Ok(self.tera.render("logged_out.html", &Context::new())?)
     }
 
     /// The home page.

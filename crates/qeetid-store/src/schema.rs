@@ -43,6 +43,9 @@ diesel::table! {
         grant_types -> Text,
         scopes -> Text,
         require_pkce -> Bool,
+        access_token_ttl -> Nullable<BigInt>,
+        refresh_token_ttl -> Nullable<BigInt>,
+        refresh_token_idle_ttl -> Nullable<BigInt>,
         secret_hash -> Nullable<Text>,
         previous_secret_hash -> Nullable<Text>,
         previous_secret_expires_at -> Nullable<BigInt>,
@@ -75,6 +78,7 @@ diesel::table! {
         auth_time -> Nullable<BigInt>,
         created_at -> BigInt,
         expires_at -> BigInt,
+        device_code_hash -> Nullable<Text>,
     }
 }
 
@@ -136,8 +140,12 @@ diesel::table! {
         origin_code -> Nullable<Text>,
         scope -> Text,
         auth_time -> BigInt,
+        amr -> Text,
+        session_id -> Nullable<Text>,
         created_at -> BigInt,
         expires_at -> BigInt,
+        absolute_expires_at -> BigInt,
+        rotated_at -> Nullable<BigInt>,
         revoked_at -> Nullable<BigInt>,
     }
 }
@@ -153,10 +161,36 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_failures (tenant_id, email) {
-        tenant_id -> Text,
-        email -> Text,
+    throttles (key) {
+        key -> Text,
         failures -> BigInt,
         last_failure_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    revoked_access_tokens (jti) {
+        jti -> Text,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    device_codes (device_code_hash) {
+        device_code_hash -> Text,
+        user_code -> Text,
+        tenant_id -> Text,
+        client_id -> Text,
+        scope -> Text,
+        interval_seconds -> BigInt,
+        last_polled_at -> Nullable<BigInt>,
+        status -> Text,
+        user_id -> Nullable<Text>,
+        session_id -> Nullable<Text>,
+        auth_time -> Nullable<BigInt>,
+        amr -> Text,
+        grant_id -> Nullable<Text>,
+        created_at -> BigInt,
+        expires_at -> BigInt,
     }
 }

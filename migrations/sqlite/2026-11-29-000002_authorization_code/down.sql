@@ -1,4 +1,4 @@
-DROP TABLE login_failures;
+DROP TABLE throttles;
 DROP TABLE signing_keys;
 DROP TABLE refresh_tokens;
 DROP TABLE consent_grants;

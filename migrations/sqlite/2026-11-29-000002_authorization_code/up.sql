@@ -18,7 +18,8 @@ CREATE TABLE authorization_requests (
     session_id      TEXT,
     auth_time       BIGINT,
     created_at      BIGINT NOT NULL,
-    expires_at      BIGINT NOT NULL
+    expires_at      BIGINT NOT NULL,
+    device_code_hash TEXT
 );
 CREATE INDEX authorization_requests_expiry ON authorization_requests (expires_at);
 
@@ -33,6 +34,7 @@ CREATE TABLE sessions (
     expires_at  BIGINT NOT NULL
 );
 CREATE INDEX sessions_user ON sessions (tenant_id, user_id);
+CREATE INDEX sessions_expiry ON sessions (expires_at);
 
 CREATE TABLE authorization_codes (
     code_hash       TEXT PRIMARY KEY,
@@ -77,10 +79,15 @@ CREATE TABLE refresh_tokens (
     origin_code  TEXT,
     scope        TEXT NOT NULL,
     auth_time    BIGINT NOT NULL,
+    amr          TEXT NOT NULL,
+    session_id   TEXT,
     created_at   BIGINT NOT NULL,
     expires_at   BIGINT NOT NULL,
+    absolute_expires_at BIGINT NOT NULL,
+    rotated_at   BIGINT,
     revoked_at   BIGINT
 );
+CREATE INDEX refresh_tokens_expiry ON refresh_tokens (expires_at);
 CREATE INDEX refresh_tokens_grant ON refresh_tokens (tenant_id, grant_id);
 CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id);
 CREATE INDEX refresh_tokens_origin ON refresh_tokens (origin_code);
@@ -93,10 +100,10 @@ CREATE TABLE signing_keys (
     retired_at          BIGINT
 );
 
-CREATE TABLE login_failures (
-    tenant_id        TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
-    email            TEXT NOT NULL,
+-- Failures in a row per key: login:<tenant>:<email>, device:<browser-cookie hash>.
+CREATE TABLE throttles (
+    key              TEXT PRIMARY KEY,
     failures         BIGINT NOT NULL,
-    last_failure_at  BIGINT NOT NULL,
-    PRIMARY KEY (tenant_id, email)
+    last_failure_at  BIGINT NOT NULL
 );
+CREATE INDEX throttles_age ON throttles (last_failure_at);

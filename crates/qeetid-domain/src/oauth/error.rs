@@ -35,6 +35,24 @@ pub enum OAuthError {
     /// `consent_required` (OIDC Core §3.1.2.6): `prompt=none` without remembered consent.
     #[error("consent_required: {0}")]
     ConsentRequired(String),
+    /// `invalid_token` (RFC 6750 §3.1): the bearer token is expired, revoked, malformed or invalid.
+    #[error("invalid_token: {0}")]
+    InvalidToken(String),
+    /// `insufficient_scope` (RFC 6750 §3.1).
+    #[error("insufficient_scope: {0}")]
+    InsufficientScope(String),
+    /// `invalid_target` (RFC 8707 §2): the `resource` parameter is not acceptable.
+    #[error("invalid_target: {0}")]
+    InvalidTarget(String),
+    /// `authorization_pending` (RFC 8628 §3.5): the user has not answered yet.
+    #[error("authorization_pending: {0}")]
+    AuthorizationPending(String),
+    /// `slow_down` (RFC 8628 §3.5): polling too fast; the interval grew by 5 seconds.
+    #[error("slow_down: {0}")]
+    SlowDown(String),
+    /// `expired_token` (RFC 8628 §3.5): the device code expired.
+    #[error("expired_token: {0}")]
+    ExpiredToken(String),
     /// `server_error`: infrastructure failed; the source is for the log only.
     #[error("server_error: {0}")]
     ServerError(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -54,6 +72,12 @@ impl OAuthError {
             Self::AccessDenied(_) => "access_denied",
             Self::LoginRequired(_) => "login_required",
             Self::ConsentRequired(_) => "consent_required",
+            Self::InvalidToken(_) => "invalid_token",
+            Self::InsufficientScope(_) => "insufficient_scope",
+            Self::InvalidTarget(_) => "invalid_target",
+            Self::AuthorizationPending(_) => "authorization_pending",
+            Self::SlowDown(_) => "slow_down",
+            Self::ExpiredToken(_) => "expired_token",
             Self::ServerError(_) => "server_error",
         }
     }
@@ -70,7 +94,13 @@ impl OAuthError {
             | Self::InvalidScope(d)
             | Self::AccessDenied(d)
             | Self::LoginRequired(d)
-            | Self::ConsentRequired(d) => d,
+            | Self::ConsentRequired(d)
+            | Self::InvalidToken(d)
+            | Self::InsufficientScope(d)
+            | Self::InvalidTarget(d)
+            | Self::AuthorizationPending(d)
+            | Self::SlowDown(d)
+            | Self::ExpiredToken(d) => d,
             Self::ServerError(_) => "the server failed; try again later",
         }
     }

@@ -11,7 +11,9 @@ mod tokens;
 
 pub use claims::{ClaimValue, Claims};
 pub use error::OAuthError;
-pub use records::{AuthorizationCode, CodeUse, ConsentGrant, GrantFilter, RefreshToken, Session};
+pub use records::{
+    AuthorizationCode, CodeUse, ConsentGrant, DeviceCode, DeviceStatus, GrantFilter, RefreshToken, Session,
+};
 pub use request::{AuthorizeParams, PendingRequest, Prompt, ValidatedRequest, resolve_redirect_uri};
 pub use signing_key::{KeyPolicy, SigningKeyRecord};
-pub use tokens::{TokenLifetimes, at_hash};
+pub use tokens::{TokenLifetimes, VerifiedToken, at_hash};

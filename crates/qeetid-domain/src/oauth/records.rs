@@ -127,10 +127,84 @@ pub struct RefreshToken {
     pub scope: ScopeSet,
     /// Original authentication time.
     pub auth_time: UnixTime,
+    /// How the user authenticated (for ID tokens issued on refresh).
+    pub amr: Vec<String>,
+    /// The sign-in session, when the family started in a browser.
+    pub session_id: Option<SessionId>,
     /// Issued.
+    pub created_at: UnixTime,
+    /// Expires: the idle deadline, never later than `absolute_expires_at`.
+    pub expires_at: UnixTime,
+    /// When the whole family expires, however often it is used.
+    pub absolute_expires_at: UnixTime,
+    /// When it was exchanged for its successor; presenting it again is reuse.
+    pub rotated_at: Option<UnixTime>,
+    /// Revoked, if it was.
+    pub revoked_at: Option<UnixTime>,
+}
+
+/// Where a device authorization stands (RFC 8628).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceStatus {
+    /// The user has not answered.
+    Pending,
+    /// The user allowed it; tokens may be collected once.
+    Approved,
+    /// The user denied it.
+    Denied,
+    /// The tokens were collected.
+    Used,
+}
+
+impl DeviceStatus {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Denied => "denied",
+            Self::Used => "used",
+        }
+    }
+
+    /// Parses the stored form.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Pending, Self::Approved, Self::Denied, Self::Used].into_iter().find(|d| d.as_str() == s)
+    }
+}
+
+/// A device authorization (RFC 8628 §3.2): the device polls with `device_code`
+/// (stored as a hash) while the user enters `user_code` on another screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceCode {
+    /// SHA-256 of the device code.
+    pub device_code_hash: SecretHash,
+    /// What the user types, `XXXX-XXXX` without the dash, from an unambiguous alphabet.
+    pub user_code: String,
+    /// Tenant.
+    pub tenant_id: TenantId,
+    /// The client that asked.
+    pub client_id: ClientId,
+    /// Requested scopes.
+    pub scope: ScopeSet,
+    /// Seconds the device must wait between polls; grows by 5 on `slow_down`.
+    pub interval: i64,
+    /// The last poll.
+    pub last_polled_at: Option<UnixTime>,
+    /// Where it stands.
+    pub status: DeviceStatus,
+    /// Who approved, once someone has.
+    pub user_id: Option<UserId>,
+    /// The approving session.
+    pub session_id: Option<SessionId>,
+    /// When the approver authenticated.
+    pub auth_time: Option<UnixTime>,
+    /// How the approver authenticated.
+    pub amr: Vec<String>,
+    /// The grant it was approved under.
+    pub grant_id: Option<GrantId>,
+    /// Created.
     pub created_at: UnixTime,
     /// Expires.
     pub expires_at: UnixTime,
-    /// Revoked, if it was.
-    pub revoked_at: Option<UnixTime>,
 }

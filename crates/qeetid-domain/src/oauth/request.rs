@@ -215,4 +215,7 @@ pub struct PendingRequest {
     pub created_at: UnixTime,
     /// Expires (10 minutes by default).
     pub expires_at: UnixTime,
+    /// For a device authorization: the device code the decision answers. Such a
+    /// request ends on the hosted `/device` page, not at a redirect URI.
+    pub device_code_hash: Option<SecretHash>,
 }

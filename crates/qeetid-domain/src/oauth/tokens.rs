@@ -4,6 +4,34 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest as _, Sha256};
 
+/// The claims of a JWT whose signature checked out against a published key.
+/// Expiry, issuer and type are the use case's to check.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VerifiedToken {
+    /// The header's `typ` (`at+jwt` for access tokens, `JWT` for ID tokens).
+    pub typ: String,
+    /// `iss`.
+    pub iss: Option<String>,
+    /// `sub`.
+    pub sub: Option<String>,
+    /// `aud` (one or several).
+    pub aud: Vec<String>,
+    /// `exp`.
+    pub exp: Option<i64>,
+    /// `iat`.
+    pub iat: Option<i64>,
+    /// `jti`.
+    pub jti: Option<String>,
+    /// `client_id` (access tokens).
+    pub client_id: Option<String>,
+    /// `scope` (access tokens).
+    pub scope: Option<String>,
+    /// `tid`.
+    pub tid: Option<String>,
+    /// `sid`.
+    pub sid: Option<String>,
+}
+
 /// How long each artefact of the flow lives, in seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TokenLifetimes {
@@ -15,6 +43,10 @@ pub struct TokenLifetimes {
     pub id_token: i64,
     /// Refresh tokens (absolute).
     pub refresh_token: i64,
+    /// Refresh tokens (idle: unused this long, one expires).
+    pub refresh_token_idle: i64,
+    /// Device codes (RFC 8628).
+    pub device_code: i64,
     /// SSO sessions.
     pub session: i64,
     /// Pending authorization requests (time to sign in and consent).
@@ -28,6 +60,8 @@ impl Default for TokenLifetimes {
             access_token: 3600,
             id_token: 3600,
             refresh_token: 30 * 24 * 3600,
+            refresh_token_idle: 14 * 24 * 3600,
+            device_code: 600,
             session: 24 * 3600,
             request: 600,
         }

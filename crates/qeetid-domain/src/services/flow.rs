@@ -106,6 +106,9 @@ pub enum FlowError {
     /// The step needs a signed-in user.
     #[error("sign in first")]
     LoginRequired,
+    /// The device's user code is wrong, expired or already answered.
+    #[error("that code is not valid; check the code on your device and try again")]
+    InvalidUserCode,
     /// Infrastructure failed.
     #[error("internal error: {0}")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -153,7 +156,7 @@ impl<S: Store> Services<S> {
     }
 
     /// A session that may serve `client`'s tenant now, honouring `max_age`.
-    async fn usable_session(
+    pub(crate) async fn usable_session(
         &self,
         cookie: Option<&Secret>,
         request: &ValidatedRequest,
@@ -246,6 +249,7 @@ impl<S: Store> Services<S> {
             auth_time: session.as_ref().map(|s| s.auth_time),
             created_at: now,
             expires_at: now.plus_secs(self.settings.lifetimes.request),
+            device_code_hash: None,
         };
         self.store.insert_request(&pending).await?;
         Ok(match session {
@@ -314,17 +318,9 @@ impl<S: Store> Services<S> {
         let mut request = self.pending_request(request_id, browser).await?;
         verify_csrf(browser, csrf)?;
         let tenant = request.request.tenant_id.clone();
-        let email_key = email.trim().to_lowercase();
+        let throttle_key = format!("login:{tenant}:{}", email.trim().to_lowercase());
         let now = self.clock.now();
-        if let Some((failures, last)) = self.store.login_failures(&tenant, &email_key).await?
-            && failures >= FREE_FAILURES
-        {
-            let wait = 2_i64.saturating_pow(failures - FREE_FAILURES).min(MAX_THROTTLE_SECONDS);
-            let retry_after = last.as_secs() + wait - now.as_secs();
-            if retry_after > 0 {
-                return Err(FlowError::Throttled { retry_after });
-            }
-        }
+        self.check_throttle(&throttle_key, now).await?;
         let user = match Email::parse(email) {
             Ok(e) => self.store.find_user_by_email(&tenant, &e).await?,
             Err(_) => None,
@@ -339,10 +335,10 @@ impl<S: Store> Services<S> {
             }
         };
         let Some(user) = user.filter(|_| verified) else {
-            self.store.record_login_failure(&tenant, &email_key, now).await?;
+            self.store.record_failure(&throttle_key, now).await?;
             return Err(FlowError::InvalidCredentials);
         };
-        self.store.clear_login_failures(&tenant, &email_key).await?;
+        self.store.clear_failures(&throttle_key).await?;
 
         let cookie = Secret::generate(SESSION_PREFIX, self.random.as_ref());
         let session = Session {
@@ -363,13 +359,15 @@ impl<S: Store> Services<S> {
             return Err(FlowError::RequestNotFound);
         }
         let grant = self.store.find_grant(&tenant, &user.id, &request.request.client_id).await?;
-        let remembered = !request.request.prompt.consent
+        // A device request always shows consent: the user must see which app they let in.
+        let remembered = request.device_code_hash.is_none()
+            && !request.request.prompt.consent
             && grant.is_some_and(|g| g.remembered && g.scopes.includes_all(&request.request.scope));
         let next = if remembered {
             if !self.store.delete_request(&request.id).await? {
                 return Err(FlowError::RequestNotFound);
             }
-            Err(self.issue_code(&request.request, &session, now).await?)
+            Err(self.complete(&request, &session, now).await?)
         } else {
             Ok(request.id)
         };
@@ -396,6 +394,9 @@ impl<S: Store> Services<S> {
         }
         let now = self.clock.now();
         if !allow {
+            if let Some(hash) = &request.device_code_hash {
+                return self.answer_device(hash, None, now).await;
+            }
             let denied = OAuthError::AccessDenied("the user denied the request".into());
             return Ok(error_redirect(&request.request, &self.settings.issuer, &denied)?);
         }
@@ -414,7 +415,62 @@ impl<S: Store> Services<S> {
             updated_at: now,
         };
         self.store.upsert_grant(&grant).await?;
-        Ok(self.issue_code(&request.request, &session, now).await?)
+        self.complete(&request, &session, now).await
+    }
+
+    /// Ends an allowed request: a code for the client, or an approved device code.
+    async fn complete(&self, request: &PendingRequest, session: &Session, now: UnixTime) -> Result<String, FlowError> {
+        match &request.device_code_hash {
+            Some(hash) => self.answer_device(hash, Some(session), now).await,
+            None => Ok(self.issue_code(&request.request, session, now).await?),
+        }
+    }
+
+    /// Records the user's answer on a device code (`None`: denied) and returns the
+    /// hosted page that says so.
+    async fn answer_device(
+        &self,
+        hash: &crate::secret::SecretHash,
+        approver: Option<&Session>,
+        now: UnixTime,
+    ) -> Result<String, FlowError> {
+        let mut code = self.store.find_device_code(hash).await?.ok_or(FlowError::RequestNotFound)?;
+        if code.status != crate::oauth::DeviceStatus::Pending || code.expires_at <= now {
+            return Err(FlowError::RequestNotFound);
+        }
+        match approver {
+            None => code.status = crate::oauth::DeviceStatus::Denied,
+            Some(session) => {
+                let grant = self
+                    .store
+                    .find_grant(&code.tenant_id, &session.user_id, &code.client_id)
+                    .await?
+                    .ok_or(FlowError::LoginRequired)?;
+                code.status = crate::oauth::DeviceStatus::Approved;
+                code.user_id = Some(session.user_id.clone());
+                code.session_id = Some(session.id.clone());
+                code.auth_time = Some(session.auth_time);
+                code.amr = session.amr.clone();
+                code.grant_id = Some(grant.id);
+            }
+        }
+        self.store.update_device_code(&code).await?;
+        Ok(format!("/device?result={}", if approver.is_some() { "approved" } else { "denied" }))
+    }
+
+    /// Refuses an attempt while `key` has failed too often: five failures are free,
+    /// then each attempt must wait twice as long as the last (at most 15 minutes).
+    pub(crate) async fn check_throttle(&self, key: &str, now: UnixTime) -> Result<(), FlowError> {
+        if let Some((failures, last)) = self.store.failures(key).await?
+            && failures >= FREE_FAILURES
+        {
+            let wait = 2_i64.saturating_pow(failures - FREE_FAILURES).min(MAX_THROTTLE_SECONDS);
+            let retry_after = last.as_secs() + wait - now.as_secs();
+            if retry_after > 0 {
+                return Err(FlowError::Throttled { retry_after });
+            }
+        }
+        Ok(())
     }
 
     /// Issues a code for `request` under the user's grant and returns the success
@@ -462,10 +518,12 @@ impl<S: Store> Services<S> {
 }
 
 /// The hosted forms carry the browser-binding cookie's value as their CSRF token:
-/// a page on another site can neither read the cookie nor guess it.
+/// a page on another site can neither read the cookie nor guess it. Compared in
+/// constant time.
+pub fn form_token_matches(browser: Option<&Secret>, presented: &str) -> bool {
+    browser.is_some_and(|b| b.hash().matches(&Secret::presented(presented)))
+}
+
 fn verify_csrf(browser: Option<&Secret>, presented: &str) -> Result<(), FlowError> {
-    match browser {
-        Some(b) if b.hash().matches(&Secret::presented(presented)) => Ok(()),
-        _ => Err(FlowError::CsrfMismatch),
-    }
+    if form_token_matches(browser, presented) { Ok(()) } else { Err(FlowError::CsrfMismatch) }
 }

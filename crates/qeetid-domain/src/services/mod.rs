@@ -3,9 +3,12 @@
 mod api_keys;
 mod bootstrap;
 mod clients;
+mod device;
 mod flow;
 mod grants;
 mod keys;
+mod logout;
+mod resource;
 mod tenants;
 mod token;
 mod users;
@@ -14,8 +17,10 @@ use std::sync::Arc;
 
 pub use api_keys::CreatedApiKey;
 pub use clients::{RegisteredClient, RotatedSecret};
-pub use flow::{AuthorizeOutcome, FlowError, LoginContext, LoginOutcome, NextStep};
+pub use device::{DeviceAuthorization, format_user_code};
+pub use flow::{AuthorizeOutcome, FlowError, LoginContext, LoginOutcome, NextStep, form_token_matches};
 pub use keys::rotate_signing_keys;
+pub use logout::{LogoutParams, LogoutPlan};
 pub use token::{AuthMethod, ClientAuthentication, TokenResponse};
 pub use users::{NewUser, UserPatch};
 

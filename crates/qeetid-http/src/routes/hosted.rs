@@ -22,9 +22,9 @@ pub(crate) struct RequestQuery {
     request: Option<String>,
 }
 
-fn flow_status(err: &FlowError) -> StatusCode {
+pub(crate) fn flow_status(err: &FlowError) -> StatusCode {
     match err {
-        FlowError::RequestNotFound => StatusCode::BAD_REQUEST,
+        FlowError::RequestNotFound | FlowError::InvalidUserCode => StatusCode::BAD_REQUEST,
         FlowError::CsrfMismatch => StatusCode::FORBIDDEN,
         FlowError::InvalidCredentials | FlowError::LoginRequired => StatusCode::UNAUTHORIZED,
         FlowError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -39,6 +39,7 @@ fn flow_code(err: &FlowError) -> &'static str {
         FlowError::InvalidCredentials => "invalid_credentials",
         FlowError::Throttled { .. } => "too_many_attempts",
         FlowError::LoginRequired => "login_required",
+        FlowError::InvalidUserCode => "invalid_user_code",
         FlowError::Internal(_) => "internal_error",
     }
 }
@@ -50,7 +51,7 @@ fn log_internal(err: &FlowError) {
 }
 
 /// A hosted-page failure as a page.
-fn flow_error_page<S>(state: &HttpState<S>, err: &FlowError) -> HttpResponse {
+pub(crate) fn flow_error_page<S>(state: &HttpState<S>, err: &FlowError) -> HttpResponse {
     log_internal(err);
     let message = match err {
         FlowError::Internal(_) => "Something went wrong on our side. Please try again.".to_owned(),

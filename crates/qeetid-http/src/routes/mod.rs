@@ -2,12 +2,15 @@
 
 pub(crate) mod api_keys;
 pub(crate) mod clients;
+pub(crate) mod device;
 pub(crate) mod grants;
 pub(crate) mod hosted;
+pub(crate) mod logout;
 pub(crate) mod oauth;
 pub(crate) mod pages;
-mod params;
+pub(crate) mod params;
 pub(crate) mod probes;
+pub(crate) mod resource;
 pub(crate) mod tenants;
 pub(crate) mod users;
 

@@ -44,13 +44,25 @@ pub(crate) async fn discovery<S: Store>(state: web::Data<HttpState<S>>) -> HttpR
         "issuer": issuer,
         "authorization_endpoint": format!("{issuer}/v1/oauth/authorize"),
         "token_endpoint": format!("{issuer}/v1/oauth/token"),
+        "userinfo_endpoint": format!("{issuer}/v1/oauth/userinfo"),
+        "introspection_endpoint": format!("{issuer}/v1/oauth/introspect"),
+        "revocation_endpoint": format!("{issuer}/v1/oauth/revoke"),
+        "device_authorization_endpoint": format!("{issuer}/v1/oauth/device/code"),
+        "end_session_endpoint": format!("{issuer}/v1/oauth/logout"),
         "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
-        "grant_types_supported": ["authorization_code"],
+        "grant_types_supported": [
+            "authorization_code",
+            "refresh_token",
+            "client_credentials",
+            "urn:ietf:params:oauth:grant-type:device_code"
+        ],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["ES256"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "code_challenge_methods_supported": ["S256"],
         "scopes_supported": scopes::SUPPORTED,
         "claims_supported": scopes::CLAIMS_SUPPORTED,
@@ -121,7 +133,10 @@ pub(crate) fn found(location: &str) -> HttpResponse {
 
 /// The client's credentials from `Authorization: Basic` (RFC 6749 §2.3.1: both parts
 /// form-urlencoded) or from the body; both at once is an error.
-fn client_authentication(req: &HttpRequest, params: &mut Params) -> Result<ClientAuthentication, OAuthError> {
+pub(crate) fn client_authentication(
+    req: &HttpRequest,
+    params: &mut Params,
+) -> Result<ClientAuthentication, OAuthError> {
     let basic = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -188,6 +203,13 @@ pub(crate) async fn token<S: Store>(
             Some("authorization_code") => {
                 s.exchange_code(&client, params.get("code"), params.get("redirect_uri"), params.get("code_verifier"))
                     .await
+            }
+            Some("refresh_token") => s.refresh(&client, params.get("refresh_token"), params.get("scope")).await,
+            Some("client_credentials") => {
+                s.client_credentials(&client, params.get("scope"), params.get("resource")).await
+            }
+            Some("urn:ietf:params:oauth:grant-type:device_code") => {
+                s.poll_device(&client, params.get("device_code")).await
             }
             Some(other) => Err(OAuthError::UnsupportedGrantType(format!("grant_type `{other}` is not supported"))),
             None => Err(OAuthError::InvalidRequest("grant_type is required".into())),

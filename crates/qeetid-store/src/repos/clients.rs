@@ -7,8 +7,8 @@ use diesel::{
 use diesel_async::RunQueryDsl as _;
 use qeetid_domain::ports::ClientRepository;
 use qeetid_domain::{
-    Client, ClientId, ClientSecrets, ClientSettings, ClientType, GrantType, PageRequest, RedirectUri, ScopeSet,
-    SecretHash, StoreError, TenantId, UnixTime,
+    Client, ClientId, ClientLifetimes, ClientSecrets, ClientSettings, ClientType, GrantType, PageRequest, RedirectUri,
+    ScopeSet, SecretHash, StoreError, TenantId, UnixTime,
 };
 
 use super::{from_json, paginate, to_json};
@@ -29,6 +29,9 @@ struct ClientRow {
     grant_types: String,
     scopes: String,
     require_pkce: bool,
+    access_token_ttl: Option<i64>,
+    refresh_token_ttl: Option<i64>,
+    refresh_token_idle_ttl: Option<i64>,
     secret_hash: Option<String>,
     previous_secret_hash: Option<String>,
     previous_secret_expires_at: Option<i64>,
@@ -51,6 +54,9 @@ impl From<&Client> for ClientRow {
             grant_types: to_json(s.grant_types().iter().map(|g| g.as_str().to_owned())),
             scopes: to_json(s.scopes().iter().map(|x| x.as_str().to_owned())),
             require_pkce: s.require_pkce(),
+            access_token_ttl: s.lifetimes().access_token,
+            refresh_token_ttl: s.lifetimes().refresh_token,
+            refresh_token_idle_ttl: s.lifetimes().refresh_token_idle,
             secret_hash: c.secrets.as_ref().map(|x| x.current.to_hex()),
             previous_secret_hash: previous.map(|(hash, _)| hash.to_hex()),
             previous_secret_expires_at: previous.map(|(_, until)| until.as_secs()),
@@ -86,6 +92,11 @@ impl TryFrom<ClientRow> for Client {
             grant_types,
             scopes,
             row.require_pkce,
+            ClientLifetimes {
+                access_token: row.access_token_ttl,
+                refresh_token: row.refresh_token_ttl,
+                refresh_token_idle: row.refresh_token_idle_ttl,
+            },
         );
         let previous = match (row.previous_secret_hash, row.previous_secret_expires_at) {
             (Some(h), Some(until)) => Some((hash("clients.previous_secret_hash", &h)?, UnixTime::from_secs(until))),
@@ -164,6 +175,9 @@ impl ClientRepository for DieselStore {
                     clients::grant_types.eq(&row.grant_types),
                     clients::scopes.eq(&row.scopes),
                     clients::require_pkce.eq(row.require_pkce),
+                    clients::access_token_ttl.eq(row.access_token_ttl),
+                    clients::refresh_token_ttl.eq(row.refresh_token_ttl),
+                    clients::refresh_token_idle_ttl.eq(row.refresh_token_idle_ttl),
                     clients::secret_hash.eq(&row.secret_hash),
                     clients::previous_secret_hash.eq(&row.previous_secret_hash),
                     clients::previous_secret_expires_at.eq(row.previous_secret_expires_at),

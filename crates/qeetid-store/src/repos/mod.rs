@@ -3,13 +3,16 @@
 mod api_keys;
 mod clients;
 mod codes;
+mod denied_tokens;
+mod device_codes;
 mod grants;
-mod login_failures;
+mod housekeeping;
 mod refresh_tokens;
 mod requests;
 mod sessions;
 mod signing_keys;
 mod tenants;
+mod throttles;
 mod users;
 
 use qeetid_domain::{PageRequest, ScopeSet, SecretHash, StoreError};

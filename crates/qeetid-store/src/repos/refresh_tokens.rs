@@ -8,9 +8,9 @@ use diesel::{
 use diesel_async::RunQueryDsl as _;
 use qeetid_domain::oauth::RefreshToken;
 use qeetid_domain::ports::RefreshTokenRepository;
-use qeetid_domain::{ClientId, GrantId, RefreshTokenId, SecretHash, StoreError, TenantId, UnixTime, UserId};
+use qeetid_domain::{ClientId, GrantId, RefreshTokenId, SecretHash, SessionId, StoreError, TenantId, UnixTime, UserId};
 
-use super::{hash, parsed, scopes};
+use super::{hash, parsed, scopes, words};
 use crate::DieselStore;
 use crate::error::from_diesel;
 use crate::pool::with_conn;
@@ -29,8 +29,12 @@ struct RefreshRow {
     origin_code: Option<String>,
     scope: String,
     auth_time: i64,
+    amr: String,
+    session_id: Option<String>,
     created_at: i64,
     expires_at: i64,
+    absolute_expires_at: i64,
+    rotated_at: Option<i64>,
     revoked_at: Option<i64>,
 }
 
@@ -48,8 +52,15 @@ impl TryFrom<RefreshRow> for RefreshToken {
             origin_code: row.origin_code.map(|c| hash("refresh_tokens.origin_code", &c)).transpose()?,
             scope: scopes("refresh_tokens.scope", &row.scope)?,
             auth_time: UnixTime::from_secs(row.auth_time),
+            amr: words(&row.amr),
+            session_id: row
+                .session_id
+                .map(|s| parsed("refresh_tokens.session_id", SessionId::parse(&s)))
+                .transpose()?,
             created_at: UnixTime::from_secs(row.created_at),
             expires_at: UnixTime::from_secs(row.expires_at),
+            absolute_expires_at: UnixTime::from_secs(row.absolute_expires_at),
+            rotated_at: row.rotated_at.map(UnixTime::from_secs),
             revoked_at: row.revoked_at.map(UnixTime::from_secs),
         })
     }
@@ -68,8 +79,12 @@ impl RefreshTokenRepository for DieselStore {
             origin_code: r.origin_code.map(|c| c.to_hex()),
             scope: r.scope.to_delimited(),
             auth_time: r.auth_time.as_secs(),
+            amr: r.amr.join(" "),
+            session_id: r.session_id.as_ref().map(ToString::to_string),
             created_at: r.created_at.as_secs(),
             expires_at: r.expires_at.as_secs(),
+            absolute_expires_at: r.absolute_expires_at.as_secs(),
+            rotated_at: r.rotated_at.map(UnixTime::as_secs),
             revoked_at: r.revoked_at.map(UnixTime::as_secs),
         };
         with_conn!(&self.pool, |conn| {
@@ -112,6 +127,28 @@ impl RefreshTokenRepository for DieselStore {
         let hex = code.to_hex();
         let count = with_conn!(&self.pool, |conn| {
             diesel::update(t::table.filter(t::origin_code.eq(&hex)).filter(t::revoked_at.is_null()))
+                .set(t::revoked_at.eq(now.as_secs()))
+                .execute(conn)
+                .await
+                .map_err(from_diesel)?
+        });
+        Ok(count as u64)
+    }
+
+    async fn rotate_refresh_token(&self, id: &RefreshTokenId, now: UnixTime) -> Result<bool, StoreError> {
+        let changed = with_conn!(&self.pool, |conn| {
+            diesel::update(t::table.find(id.as_str()).filter(t::rotated_at.is_null()).filter(t::revoked_at.is_null()))
+                .set(t::rotated_at.eq(now.as_secs()))
+                .execute(conn)
+                .await
+                .map_err(from_diesel)?
+        });
+        Ok(changed == 1)
+    }
+
+    async fn revoke_family(&self, family: &RefreshTokenId, now: UnixTime) -> Result<u64, StoreError> {
+        let count = with_conn!(&self.pool, |conn| {
+            diesel::update(t::table.filter(t::family_id.eq(family.as_str())).filter(t::revoked_at.is_null()))
                 .set(t::revoked_at.eq(now.as_secs()))
                 .execute(conn)
                 .await

@@ -37,6 +37,7 @@ struct RequestRow {
     auth_time: Option<i64>,
     created_at: i64,
     expires_at: i64,
+    device_code_hash: Option<String>,
 }
 
 impl From<&PendingRequest> for RequestRow {
@@ -60,6 +61,7 @@ impl From<&PendingRequest> for RequestRow {
             auth_time: p.auth_time.map(UnixTime::as_secs),
             created_at: p.created_at.as_secs(),
             expires_at: p.expires_at.as_secs(),
+            device_code_hash: p.device_code_hash.map(|h| h.to_hex()),
         }
     }
 }
@@ -94,6 +96,10 @@ impl TryFrom<RequestRow> for PendingRequest {
             auth_time: row.auth_time.map(UnixTime::from_secs),
             created_at: UnixTime::from_secs(row.created_at),
             expires_at: UnixTime::from_secs(row.expires_at),
+            device_code_hash: row
+                .device_code_hash
+                .map(|h| hash("authorization_requests.device_code_hash", &h))
+                .transpose()?,
         })
     }
 }

@@ -1,13 +1,13 @@
 //! Contracts of the Authorization Code flow's repositories.
 
 use qeetid_domain::oauth::{
-    AuthorizationCode, CodeUse, ConsentGrant, GrantFilter, PendingRequest, Prompt, RefreshToken, Session,
-    SigningKeyRecord, ValidatedRequest,
+    AuthorizationCode, CodeUse, ConsentGrant, DeviceCode, DeviceStatus, GrantFilter, PendingRequest, Prompt,
+    RefreshToken, Session, SigningKeyRecord, ValidatedRequest,
 };
 use qeetid_domain::ports::Store;
 use qeetid_domain::{
     CodeChallenge, CodeVerifier, GrantId, PageRequest, RedirectUri, RefreshTokenId, RequestId, ScopeSet, Secret,
-    SessionId, UnixTime,
+    SessionId, StoreError, UnixTime,
 };
 
 use crate::support::{confidential_client, random, stored_tenant, user};
@@ -54,6 +54,7 @@ fn pending(w: &World) -> PendingRequest {
         auth_time: None,
         created_at: UnixTime::from_secs(T0),
         expires_at: UnixTime::from_secs(T0 + 600),
+        device_code_hash: Some(Secret::presented("qdc_x").hash()),
     }
 }
 
@@ -104,8 +105,12 @@ fn refresh(w: &World, grant: &GrantId, origin: Option<&Secret>) -> RefreshToken 
         origin_code: origin.map(Secret::hash),
         scope: ScopeSet::parse_delimited("openid offline_access").unwrap(),
         auth_time: UnixTime::from_secs(T0),
+        amr: vec!["pwd".into()],
+        session_id: Some(SessionId::generate(random())),
         created_at: UnixTime::from_secs(T0),
         expires_at: UnixTime::from_secs(T0 + 3600),
+        absolute_expires_at: UnixTime::from_secs(T0 + 7200),
+        rotated_at: None,
         revoked_at: None,
     }
 }
@@ -225,17 +230,120 @@ pub(crate) async fn signing_keys_retire(store: &impl Store) {
     assert_eq!(keys.iter().find(|k| k.kid == "b").unwrap().retired_at, None);
 }
 
-pub(crate) async fn login_failures_count_up_and_clear(store: &impl Store) {
+pub(crate) async fn throttles_count_up_and_clear(store: &impl Store) {
+    let key = "login:tnt_x:ada@example.com";
+    assert_eq!(store.failures(key).await.unwrap(), None);
+    store.record_failure(key, UnixTime::from_secs(T0)).await.unwrap();
+    store.record_failure(key, UnixTime::from_secs(T0 + 3)).await.unwrap();
+    assert_eq!(store.failures(key).await.unwrap(), Some((2, UnixTime::from_secs(T0 + 3))));
+    assert_eq!(store.failures("login:tnt_y:ada@example.com").await.unwrap(), None);
+    store.clear_failures(key).await.unwrap();
+    assert_eq!(store.failures(key).await.unwrap(), None);
+}
+
+pub(crate) async fn refresh_tokens_rotate_once_and_families_revoke_together(store: &impl Store) {
     let w = world(store).await;
-    assert_eq!(store.login_failures(&w.tenant.id, "ada@example.com").await.unwrap(), None);
-    store.record_login_failure(&w.tenant.id, "ada@example.com", UnixTime::from_secs(T0)).await.unwrap();
-    store.record_login_failure(&w.tenant.id, "ada@example.com", UnixTime::from_secs(T0 + 3)).await.unwrap();
-    assert_eq!(
-        store.login_failures(&w.tenant.id, "ada@example.com").await.unwrap(),
-        Some((2, UnixTime::from_secs(T0 + 3)))
-    );
-    let other = stored_tenant(store).await;
-    assert_eq!(store.login_failures(&other.id, "ada@example.com").await.unwrap(), None);
-    store.clear_login_failures(&w.tenant.id, "ada@example.com").await.unwrap();
-    assert_eq!(store.login_failures(&w.tenant.id, "ada@example.com").await.unwrap(), None);
+    let g = store.upsert_grant(&grant(&w, "openid", false, T0)).await.unwrap();
+    let first = refresh(&w, &g.id, None);
+    let mut second = refresh(&w, &g.id, None);
+    second.family_id = first.family_id.clone();
+    let stranger = refresh(&w, &g.id, None);
+    for t in [&first, &second, &stranger] {
+        store.insert_refresh_token(t).await.unwrap();
+    }
+    let now = UnixTime::from_secs(T0 + 1);
+    let (a, b) =
+        futures_util::join!(store.rotate_refresh_token(&first.id, now), store.rotate_refresh_token(&first.id, now));
+    assert_eq!([a.unwrap(), b.unwrap()].iter().filter(|x| **x).count(), 1, "exactly one rotation wins");
+    assert_eq!(store.find_refresh_token(&first.token_hash).await.unwrap().unwrap().rotated_at, Some(now));
+    assert_eq!(store.revoke_family(&first.family_id, now).await.unwrap(), 2);
+    assert!(!store.rotate_refresh_token(&second.id, now).await.unwrap(), "a revoked token cannot rotate");
+    assert!(store.find_refresh_token(&stranger.token_hash).await.unwrap().unwrap().revoked_at.is_none());
+}
+
+pub(crate) async fn denied_access_tokens_are_remembered(store: &impl Store) {
+    assert!(!store.is_access_token_denied("jti-1").await.unwrap());
+    store.deny_access_token("jti-1", UnixTime::from_secs(T0 + 60)).await.unwrap();
+    store.deny_access_token("jti-1", UnixTime::from_secs(T0 + 60)).await.unwrap();
+    assert!(store.is_access_token_denied("jti-1").await.unwrap());
+    assert!(!store.is_access_token_denied("jti-2").await.unwrap());
+}
+
+fn device(w: &World, user_code: &str) -> (Secret, DeviceCode) {
+    let secret = Secret::generate("qdc_", random());
+    let record = DeviceCode {
+        device_code_hash: secret.hash(),
+        user_code: user_code.into(),
+        tenant_id: w.tenant.id.clone(),
+        client_id: w.client.id.clone(),
+        scope: ScopeSet::parse_delimited("openid").unwrap(),
+        interval: 5,
+        last_polled_at: None,
+        status: DeviceStatus::Pending,
+        user_id: None,
+        session_id: None,
+        auth_time: None,
+        amr: Vec::new(),
+        grant_id: None,
+        created_at: UnixTime::from_secs(T0),
+        expires_at: UnixTime::from_secs(T0 + 600),
+    };
+    (secret, record)
+}
+
+pub(crate) async fn device_codes_are_found_by_either_code_and_used_once(store: &impl Store) {
+    let w = world(store).await;
+    let user_code = format!("BCDF{}", &random_suffix()[..4]);
+    let (secret, mut record) = device(&w, &user_code);
+    store.insert_device_code(&record).await.unwrap();
+    let (_, twin) = device(&w, &user_code);
+    assert!(matches!(store.insert_device_code(&twin).await, Err(StoreError::Conflict(_))), "user codes are unique");
+    assert_eq!(store.find_device_code(&secret.hash()).await.unwrap(), Some(record.clone()));
+    assert_eq!(store.find_device_code_by_user_code(&user_code).await.unwrap(), Some(record.clone()));
+
+    assert!(!store.use_device_code(&secret.hash()).await.unwrap(), "a pending code cannot be used");
+    let g = store.upsert_grant(&grant(&w, "openid", false, T0)).await.unwrap();
+    record.status = DeviceStatus::Approved;
+    record.user_id = Some(w.user.id.clone());
+    record.session_id = Some(SessionId::generate(random()));
+    record.auth_time = Some(UnixTime::from_secs(T0 + 9));
+    record.amr = vec!["pwd".into()];
+    record.grant_id = Some(g.id.clone());
+    record.interval = 10;
+    record.last_polled_at = Some(UnixTime::from_secs(T0 + 8));
+    assert!(store.update_device_code(&record).await.unwrap());
+    assert_eq!(store.find_device_code(&secret.hash()).await.unwrap(), Some(record.clone()));
+    let hash = secret.hash();
+    let (a, b) = futures_util::join!(store.use_device_code(&hash), store.use_device_code(&hash));
+    assert_eq!([a.unwrap(), b.unwrap()].iter().filter(|x| **x).count(), 1);
+    assert_eq!(store.find_device_code(&secret.hash()).await.unwrap().unwrap().status, DeviceStatus::Used);
+}
+
+fn random_suffix() -> String {
+    Secret::generate("", random()).expose().chars().filter(char::is_ascii_uppercase).chain("ZZZZ".chars()).collect()
+}
+
+pub(crate) async fn housekeeping_purges_only_what_expired(store: &impl Store) {
+    let w = world(store).await;
+    let live = pending(&w);
+    let mut dead = pending(&w);
+    dead.expires_at = UnixTime::from_secs(T0 + 10);
+    store.insert_request(&live).await.unwrap();
+    store.insert_request(&dead).await.unwrap();
+    store.deny_access_token("old-jti", UnixTime::from_secs(T0 + 10)).await.unwrap();
+    store.deny_access_token("live-jti", UnixTime::from_secs(T0 + 10_000)).await.unwrap();
+    let now = UnixTime::from_secs(T0 + 100);
+    let mut purged = 0;
+    loop {
+        let n = store.purge_expired(now, 1).await.unwrap();
+        if n == 0 {
+            break;
+        }
+        purged += n;
+    }
+    assert!(purged >= 2, "{purged}");
+    assert_eq!(store.get_request(&dead.id).await.unwrap(), None);
+    assert_eq!(store.get_request(&live.id).await.unwrap(), Some(live));
+    assert!(!store.is_access_token_denied("old-jti").await.unwrap());
+    assert!(store.is_access_token_denied("live-jti").await.unwrap());
 }

@@ -3,8 +3,8 @@
 use qeetid_domain::fakes::SeededRandom;
 use qeetid_domain::ports::TenantRepository;
 use qeetid_domain::{
-    ApiKey, ApiKeyId, Client, ClientDraft, ClientId, ClientSecrets, ClientSettings, DisplayName, Email, KeyScope,
-    PasswordHash, Secret, Tenant, TenantId, UnixTime, User, UserId,
+    ApiKey, ApiKeyId, Client, ClientDraft, ClientId, ClientLifetimes, ClientSecrets, ClientSettings, DisplayName,
+    Email, KeyScope, PasswordHash, Secret, Tenant, TenantId, UnixTime, User, UserId,
 };
 use std::sync::OnceLock;
 
@@ -66,6 +66,7 @@ pub(crate) fn confidential_client(tenant: &TenantId, created: i64) -> Client {
         grant_types: Some(vec!["authorization_code".into(), "refresh_token".into(), "client_credentials".into()]),
         scopes: Some(vec!["openid".into(), "email".into(), "api:read".into()]),
         require_pkce: Some(false),
+        lifetimes: ClientLifetimes { access_token: Some(600), refresh_token: None, refresh_token_idle: Some(3600) },
     })
     .unwrap();
     Client {

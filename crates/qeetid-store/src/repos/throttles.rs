@@ -1,21 +1,21 @@
-//! `LoginThrottleRepository` over `login_failures`.
+//! `ThrottleRepository` over `throttles`.
 
 use diesel::upsert::excluded;
 use diesel::{ExpressionMethods as _, OptionalExtension as _, QueryDsl as _};
 use diesel_async::RunQueryDsl as _;
-use qeetid_domain::ports::LoginThrottleRepository;
-use qeetid_domain::{StoreError, TenantId, UnixTime};
+use qeetid_domain::ports::ThrottleRepository;
+use qeetid_domain::{StoreError, UnixTime};
 
 use crate::DieselStore;
 use crate::error::from_diesel;
 use crate::pool::with_conn;
-use crate::schema::login_failures as t;
+use crate::schema::throttles as t;
 
-impl LoginThrottleRepository for DieselStore {
-    async fn login_failures(&self, tenant: &TenantId, email: &str) -> Result<Option<(u32, UnixTime)>, StoreError> {
+impl ThrottleRepository for DieselStore {
+    async fn failures(&self, key: &str) -> Result<Option<(u32, UnixTime)>, StoreError> {
         let row: Option<(i64, i64)> = with_conn!(&self.pool, |conn| {
             t::table
-                .find((tenant.as_str(), email))
+                .find(key)
                 .select((t::failures, t::last_failure_at))
                 .first(conn)
                 .await
@@ -25,16 +25,11 @@ impl LoginThrottleRepository for DieselStore {
         Ok(row.map(|(n, at)| (u32::try_from(n).unwrap_or(u32::MAX), UnixTime::from_secs(at))))
     }
 
-    async fn record_login_failure(&self, tenant: &TenantId, email: &str, now: UnixTime) -> Result<(), StoreError> {
+    async fn record_failure(&self, key: &str, now: UnixTime) -> Result<(), StoreError> {
         with_conn!(&self.pool, |conn| {
             diesel::insert_into(t::table)
-                .values((
-                    t::tenant_id.eq(tenant.as_str()),
-                    t::email.eq(email),
-                    t::failures.eq(1_i64),
-                    t::last_failure_at.eq(now.as_secs()),
-                ))
-                .on_conflict((t::tenant_id, t::email))
+                .values((t::key.eq(key), t::failures.eq(1_i64), t::last_failure_at.eq(now.as_secs())))
+                .on_conflict(t::key)
                 .do_update()
                 .set((t::failures.eq(t::failures + 1_i64), t::last_failure_at.eq(excluded(t::last_failure_at))))
                 .execute(conn)
@@ -44,9 +39,9 @@ impl LoginThrottleRepository for DieselStore {
         Ok(())
     }
 
-    async fn clear_login_failures(&self, tenant: &TenantId, email: &str) -> Result<(), StoreError> {
+    async fn clear_failures(&self, key: &str) -> Result<(), StoreError> {
         with_conn!(&self.pool, |conn| {
-            diesel::delete(t::table.find((tenant.as_str(), email))).execute(conn).await.map_err(from_diesel)?;
+            diesel::delete(t::table.find(key)).execute(conn).await.map_err(from_diesel)?;
         });
         Ok(())
     }

@@ -1,0 +1,254 @@
+//! The token endpoint: client authentication (RFC 6749 §2.3.1), the tokens every
+//! grant issues, and one module per grant type.
+
+mod authorization_code;
+mod client_credentials;
+mod device_code;
+mod refresh_token;
+
+use super::Services;
+use crate::client::{Client, ClientType};
+use crate::grant_type::GrantType;
+use crate::id::{ClientId, GrantId, RefreshTokenId, SessionId, TenantId};
+use crate::oauth::{Claims, OAuthError, RefreshToken, at_hash, scopes};
+use crate::ports::Store;
+use crate::random::random_token;
+use crate::scope::ScopeSet;
+use crate::secret::{Secret, SecretHash};
+use crate::time::UnixTime;
+use crate::user::User;
+
+/// Prefix of refresh tokens.
+pub(crate) const REFRESH_TOKEN_PREFIX: &str = "qrt_";
+
+/// How the client presented its credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMethod {
+    /// HTTP Basic (`client_secret_basic`).
+    Basic,
+    /// In the form body (`client_secret_post`).
+    Post,
+    /// `client_id` alone (`none`, public clients).
+    None,
+}
+
+/// The client's credentials as presented at the token endpoint.
+#[derive(Debug, Clone)]
+pub struct ClientAuthentication {
+    /// `client_id`.
+    pub client_id: String,
+    /// `client_secret`, if any.
+    pub secret: Option<Secret>,
+    /// How they came.
+    pub method: AuthMethod,
+}
+
+/// A successful token response (RFC 6749 §5.1, OIDC Core §3.1.3.3).
+#[derive(Debug)]
+pub struct TokenResponse {
+    /// A JWT access token (RFC 9068).
+    pub access_token: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    /// The ID token, when `openid` was granted.
+    pub id_token: Option<String>,
+    /// A refresh token, when the client may refresh.
+    pub refresh_token: Option<Secret>,
+    /// The granted scopes.
+    pub scope: ScopeSet,
+}
+
+impl<S: Store> Services<S> {
+    /// Authenticates the client at the token endpoint: a confidential client by its
+    /// secret (compared in constant time, previous secret honoured during its grace
+    /// period), a public client by `client_id` alone.
+    pub async fn authenticate_client(&self, auth: &ClientAuthentication) -> Result<Client, OAuthError> {
+        let unknown = || OAuthError::InvalidClient("client authentication failed".into());
+        let id = ClientId::parse(&auth.client_id).map_err(|_| unknown())?;
+        let client = self.store.find_client(&id).await?.ok_or_else(unknown)?;
+        match (&client.secrets, &auth.secret) {
+            (Some(secrets), Some(secret)) if secrets.accept(secret, self.clock.now()) => Ok(client),
+            (None, None) if client.settings.client_type() == ClientType::Public => Ok(client),
+            (None, Some(_)) => {
+                Err(OAuthError::InvalidClient("a public client has no secret; send client_id alone".into()))
+            }
+            _ => Err(unknown()),
+        }
+    }
+}
+
+/// Who the tokens are for and how they authenticated: what every user grant hands
+/// to [`Services::mint_user_tokens`].
+pub(crate) struct Subject<'a> {
+    pub(crate) tenant_id: &'a TenantId,
+    pub(crate) user: &'a User,
+    pub(crate) grant_id: &'a GrantId,
+    pub(crate) session_id: Option<&'a SessionId>,
+    pub(crate) auth_time: UnixTime,
+    pub(crate) amr: &'a [String],
+}
+
+/// Whether and how a refresh token comes with the tokens.
+pub(crate) enum RefreshPlan {
+    /// None (the client may not refresh).
+    None,
+    /// A new family, started by this code (if any).
+    NewFamily { origin_code: Option<SecretHash> },
+    /// The successor in a rotation: same family, same absolute expiry, and the scope of
+    /// the token it replaces even when the access token's was narrowed (RFC 6749 §6).
+    Successor {
+        family_id: RefreshTokenId,
+        absolute_expires_at: UnixTime,
+        origin_code: Option<SecretHash>,
+        scope: ScopeSet,
+    },
+}
+
+impl<S: Store> Services<S> {
+    /// The access-token lifetime for `client`.
+    pub(crate) fn access_token_lifetime(&self, client: &Client) -> i64 {
+        client.settings.lifetimes().access_token.unwrap_or(self.settings.lifetimes.access_token)
+    }
+
+    /// An RFC 9068 access token (§2.2): `sub` is the user, or the client itself for
+    /// client credentials.
+    pub(crate) fn sign_access_token(
+        &self,
+        client: &Client,
+        sub: &str,
+        aud: &str,
+        scope: &ScopeSet,
+        extra: impl FnOnce(Claims) -> Claims,
+        now: UnixTime,
+    ) -> Result<String, OAuthError> {
+        let claims = Claims::new()
+            .str("iss", self.settings.issuer.as_str())
+            .str("sub", sub)
+            .str("aud", aud)
+            .int("exp", now.plus_secs(self.access_token_lifetime(client)).as_secs())
+            .int("iat", now.as_secs())
+            .str("jti", random_token::<16>(self.random.as_ref()))
+            .str("client_id", client.id.as_str())
+            .str("scope", scope.to_delimited())
+            .str("tid", client.tenant_id.as_str());
+        self.signer.sign("at+jwt", &extra(claims)).map_err(|e| OAuthError::ServerError(Box::new(e)))
+    }
+
+    /// The tokens of a user grant: an access token, an ID token when `openid` was
+    /// granted (OIDC Core §2, §3.1.3.6, §5.4), and a refresh token per `refresh`.
+    pub(crate) async fn mint_user_tokens(
+        &self,
+        client: &Client,
+        subject: &Subject<'_>,
+        scope: &ScopeSet,
+        nonce: Option<String>,
+        refresh: RefreshPlan,
+        now: UnixTime,
+    ) -> Result<TokenResponse, OAuthError> {
+        let user = subject.user;
+        let issuer = self.settings.issuer.as_str();
+        let access_token = self.sign_access_token(
+            client,
+            user.id.as_str(),
+            issuer,
+            scope,
+            |c| {
+                let c = c.int("auth_time", subject.auth_time.as_secs());
+                match subject.session_id {
+                    Some(sid) => c.str("sid", sid.as_str()),
+                    None => c,
+                }
+            },
+            now,
+        )?;
+        let id_token = if scope.contains(scopes::OPENID) {
+            let mut claims = Claims::new()
+                .str("iss", issuer)
+                .str("sub", user.id.as_str())
+                .str("aud", client.id.as_str())
+                .int("exp", now.plus_secs(self.settings.lifetimes.id_token).as_secs())
+                .int("iat", now.as_secs())
+                .int("auth_time", subject.auth_time.as_secs())
+                .maybe_str("nonce", nonce)
+                .str("at_hash", at_hash(&access_token))
+                .maybe_str("sid", subject.session_id.map(|s| s.as_str().to_owned()))
+                .str("tid", subject.tenant_id.as_str())
+                .list("amr", subject.amr.to_vec());
+            if scope.contains(scopes::PROFILE) {
+                claims = claims.maybe_str("name", user.name.clone());
+            }
+            if scope.contains(scopes::EMAIL) {
+                claims = claims.str("email", user.email.as_str()).bool("email_verified", user.email_verified);
+            }
+            Some(self.signer.sign("JWT", &claims).map_err(|e| OAuthError::ServerError(Box::new(e)))?)
+        } else {
+            None
+        };
+        let refresh_token = match refresh {
+            RefreshPlan::None => None,
+            RefreshPlan::NewFamily { origin_code } => {
+                let family = RefreshTokenId::generate(self.random.as_ref());
+                let absolute = now.plus_secs(
+                    client.settings.lifetimes().refresh_token.unwrap_or(self.settings.lifetimes.refresh_token),
+                );
+                Some(self.store_refresh_token(client, subject, scope, family, absolute, origin_code, now).await?)
+            }
+            RefreshPlan::Successor { family_id, absolute_expires_at, origin_code, scope: kept } => Some(
+                self.store_refresh_token(client, subject, &kept, family_id, absolute_expires_at, origin_code, now)
+                    .await?,
+            ),
+        };
+        Ok(TokenResponse {
+            access_token,
+            expires_in: self.access_token_lifetime(client),
+            id_token,
+            refresh_token,
+            scope: scope.clone(),
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn store_refresh_token(
+        &self,
+        client: &Client,
+        subject: &Subject<'_>,
+        scope: &ScopeSet,
+        family_id: RefreshTokenId,
+        absolute_expires_at: UnixTime,
+        origin_code: Option<SecretHash>,
+        now: UnixTime,
+    ) -> Result<Secret, OAuthError> {
+        let idle = client.settings.lifetimes().refresh_token_idle.unwrap_or(self.settings.lifetimes.refresh_token_idle);
+        let token = Secret::generate(REFRESH_TOKEN_PREFIX, self.random.as_ref());
+        let record = RefreshToken {
+            id: RefreshTokenId::generate(self.random.as_ref()),
+            token_hash: token.hash(),
+            tenant_id: subject.tenant_id.clone(),
+            client_id: client.id.clone(),
+            user_id: subject.user.id.clone(),
+            grant_id: subject.grant_id.clone(),
+            family_id,
+            origin_code,
+            scope: scope.clone(),
+            auth_time: subject.auth_time,
+            amr: subject.amr.to_vec(),
+            session_id: subject.session_id.cloned(),
+            created_at: now,
+            expires_at: now.plus_secs(idle).min(absolute_expires_at),
+            absolute_expires_at,
+            rotated_at: None,
+            revoked_at: None,
+        };
+        self.store.insert_refresh_token(&record).await?;
+        Ok(token)
+    }
+
+    /// The refresh plan for a new family: a refresh token only for clients that may refresh.
+    pub(crate) fn new_family(client: &Client, origin_code: Option<SecretHash>) -> RefreshPlan {
+        if client.settings.grant_types().contains(&GrantType::RefreshToken) {
+            RefreshPlan::NewFamily { origin_code }
+        } else {
+            RefreshPlan::None
+        }
+    }
+}

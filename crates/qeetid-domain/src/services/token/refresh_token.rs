@@ -1,0 +1,90 @@
+//! `grant_type=refresh_token` (RFC 6749 §6) with rotation and reuse detection
+//! (RFC 9700 §4.14.2).
+
+use super::{RefreshPlan, Subject, TokenResponse};
+use crate::client::Client;
+use crate::grant_type::GrantType;
+use crate::oauth::OAuthError;
+use crate::ports::Store;
+use crate::scope::ScopeSet;
+use crate::secret::Secret;
+use crate::services::Services;
+
+impl<S: Store> Services<S> {
+    /// Exchanges a refresh token for new tokens and a successor refresh token; the
+    /// presented one stops working. Presenting a token that was already rotated is
+    /// taken as theft: its whole family and the grant's other tokens are revoked.
+    /// `scope` may narrow the access token's scope, never widen it.
+    pub async fn refresh(
+        &self,
+        client: &Client,
+        token: Option<&str>,
+        scope: Option<&str>,
+    ) -> Result<TokenResponse, OAuthError> {
+        if !client.settings.grant_types().contains(&GrantType::RefreshToken) {
+            return Err(OAuthError::UnauthorizedClient("this client may not use refresh_token".into()));
+        }
+        let token = token.ok_or_else(|| OAuthError::InvalidRequest("refresh_token is required".into()))?;
+        let now = self.clock.now();
+        let record = self
+            .store
+            .find_refresh_token(&Secret::presented(token).hash())
+            .await?
+            .ok_or_else(|| OAuthError::InvalidGrant("unknown refresh token".into()))?;
+        if record.client_id != client.id {
+            return Err(OAuthError::InvalidGrant("the refresh token was issued to another client".into()));
+        }
+        if record.revoked_at.is_some() {
+            return Err(OAuthError::InvalidGrant("the refresh token was revoked".into()));
+        }
+        let reuse = || async {
+            self.store.revoke_family(&record.family_id, now).await?;
+            self.store.revoke_grant_tokens(&record.tenant_id, &record.grant_id, now).await?;
+            Err(OAuthError::InvalidGrant("the refresh token was already used; its family is revoked".into()))
+        };
+        if record.rotated_at.is_some() {
+            return reuse().await;
+        }
+        if record.expires_at <= now {
+            return Err(OAuthError::InvalidGrant("the refresh token has expired".into()));
+        }
+        let narrowed = match scope {
+            None => record.scope.clone(),
+            Some(raw) => {
+                let asked = ScopeSet::parse_delimited(raw).map_err(|e| OAuthError::InvalidScope(e.to_string()))?;
+                if !record.scope.includes_all(&asked) {
+                    return Err(OAuthError::InvalidScope("a refresh may narrow the scope, never widen it".into()));
+                }
+                asked
+            }
+        };
+        if self.store.get_grant(&record.tenant_id, &record.grant_id).await?.is_none() {
+            return Err(OAuthError::InvalidGrant("the consent grant was revoked".into()));
+        }
+        let user = self
+            .store
+            .get_user(&record.tenant_id, &record.user_id)
+            .await?
+            .ok_or_else(|| OAuthError::InvalidGrant("the user no longer exists".into()))?;
+        // Of two concurrent uses of one token, only one rotates it; the other is reuse.
+        if !self.store.rotate_refresh_token(&record.id, now).await? {
+            return reuse().await;
+        }
+        let subject = Subject {
+            tenant_id: &record.tenant_id,
+            user: &user,
+            grant_id: &record.grant_id,
+            session_id: record.session_id.as_ref(),
+            auth_time: record.auth_time,
+            amr: &record.amr,
+        };
+        let plan = RefreshPlan::Successor {
+            family_id: record.family_id.clone(),
+            absolute_expires_at: record.absolute_expires_at,
+            origin_code: record.origin_code,
+            scope: record.scope.clone(),
+        };
+        // OIDC Core §12.2: an ID token on refresh carries no nonce.
+        self.mint_user_tokens(client, &subject, &narrowed, None, plan, now).await
+    }
+}

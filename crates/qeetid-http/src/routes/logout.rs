@@ -1,0 +1,125 @@
+//! RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): a confirmation
+//! page, then the session ends and the browser goes to a registered
+//! post-logout URI, or to the signed-out page.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use qeetid_domain::OAuthError;
+use qeetid_domain::ports::Store;
+use qeetid_domain::services::{FlowError, LogoutParams, LogoutPlan};
+use qeetid_render::{HiddenField, LogoutView};
+
+use super::hosted::flow_error_page;
+use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret};
+use super::pages::{flow_page, html, oauth_error_page};
+use super::params::Params;
+use super::spawn;
+use crate::HttpState;
+
+fn logout_params(mut p: Params) -> LogoutParams {
+    LogoutParams {
+        id_token_hint: p.take("id_token_hint"),
+        client_id: p.take("client_id"),
+        post_logout_redirect_uri: p.take("post_logout_redirect_uri"),
+        state: p.take("state"),
+    }
+}
+
+fn hidden_fields(params: &LogoutParams) -> Vec<HiddenField> {
+    [
+        ("id_token_hint", &params.id_token_hint),
+        ("client_id", &params.client_id),
+        ("post_logout_redirect_uri", &params.post_logout_redirect_uri),
+        ("state", &params.state),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| value.clone().map(|value| HiddenField { name, value }))
+    .collect()
+}
+
+async fn plan<S: Store>(
+    state: &web::Data<HttpState<S>>,
+    params: LogoutParams,
+) -> Result<(LogoutParams, LogoutPlan), OAuthError> {
+    spawn(state, move |s| async move {
+        let plan = s.plan_logout(&params).await?;
+        Ok((params, plan))
+    })
+    .await
+    .map_err(|e| OAuthError::ServerError(Box::new(e)))?
+}
+
+/// `GET|POST /v1/oauth/logout`: checks the request and asks the user to confirm.
+pub(crate) async fn start<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let raw = if req.method() == actix_web::http::Method::POST {
+        body.to_vec()
+    } else {
+        req.query_string().as_bytes().to_vec()
+    };
+    let params = match Params::parse(&raw) {
+        Ok(p) => logout_params(p),
+        Err(err) => return oauth_error_page(&state, &err),
+    };
+    let (params, plan) = match plan(&state, params).await {
+        Ok(p) => p,
+        Err(err) => return oauth_error_page(&state, &err),
+    };
+    let existing = cookie_secret(&req, BROWSER_COOKIE);
+    let browser = existing.clone().unwrap_or_else(|| state.services.new_browser_binding());
+    let view = LogoutView {
+        csrf_token: browser.expose(),
+        client_name: plan.client.as_ref().map(|c| c.settings.name()),
+        fields: hidden_fields(&params),
+    };
+    let rendered = state.renderer.logout_page(&view);
+    let mut response = match &plan.redirect {
+        Some(target) => flow_page(StatusCode::OK, rendered, target),
+        None => html(StatusCode::OK, rendered),
+    };
+    if existing.is_none() {
+        let _ = response.add_cookie(&cookie(&state, BROWSER_COOKIE, browser.expose()));
+    }
+    response
+}
+
+/// `POST /logout`: the confirmation. Ends the session, clears its cookie, and goes
+/// to the registered post-logout URI (with `state`) or shows the signed-out page.
+pub(crate) async fn confirm<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let mut raw = match Params::parse(&body) {
+        Ok(p) => p,
+        Err(err) => return oauth_error_page(&state, &err),
+    };
+    let csrf = raw.take("csrf_token").unwrap_or_default();
+    let browser = cookie_secret(&req, BROWSER_COOKIE);
+    if !qeetid_domain::services::form_token_matches(browser.as_ref(), &csrf) {
+        return flow_error_page(&state, &FlowError::CsrfMismatch);
+    }
+    let (_, plan) = match plan(&state, logout_params(raw)).await {
+        Ok(p) => p,
+        Err(err) => return oauth_error_page(&state, &err),
+    };
+    let session = cookie_secret(&req, SESSION_COOKIE);
+    if let Ok(Err(err)) | Err(err) = spawn(&state, move |s| async move { s.end_session(session.as_ref()).await })
+        .await
+        .map_err(|e| OAuthError::ServerError(Box::new(e)))
+    {
+        return oauth_error_page(&state, &err);
+    }
+    let mut response = match plan.redirect {
+        Some(target) => HttpResponse::SeeOther().insert_header((header::LOCATION, target)).finish(),
+        None => html(StatusCode::OK, state.renderer.logged_out_page()),
+    };
+    let mut gone = cookie(&state, SESSION_COOKIE, "");
+    gone.make_removal();
+    let _ = response.add_cookie(&gone);
+    response
+}

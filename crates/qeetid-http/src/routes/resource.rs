@@ -1,0 +1,143 @@
+//! UserInfo (OIDC Core §5.3, RFC 6750), introspection (RFC 7662) and revocation (RFC 7009).
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use qeetid_domain::OAuthError;
+use qeetid_domain::client::ClientType;
+use qeetid_domain::oauth::{ClaimValue, Claims};
+use qeetid_domain::ports::Store;
+use serde_json::{Map, Value, json};
+
+use super::oauth::client_authentication;
+use super::params::Params;
+use super::spawn;
+use crate::HttpState;
+use crate::oauth_error::OAuthErrorResponse;
+
+/// A claim set as a JSON object.
+pub(crate) fn claims_json(claims: &Claims) -> Value {
+    let mut map = Map::new();
+    for (name, value) in claims.iter() {
+        let v = match value {
+            ClaimValue::Str(s) => json!(s),
+            ClaimValue::Int(i) => json!(i),
+            ClaimValue::Bool(b) => json!(b),
+            ClaimValue::List(l) => json!(l),
+        };
+        map.insert(name.to_owned(), v);
+    }
+    Value::Object(map)
+}
+
+fn no_store(mut response: HttpResponse) -> HttpResponse {
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A bearer-token failure (RFC 6750 §3): 401 with `WWW-Authenticate: Bearer …`,
+/// or 403 for `insufficient_scope`; no error code when no token came at all.
+fn bearer_error(err: Option<&OAuthError>) -> HttpResponse {
+    let Some(err) = err else {
+        return HttpResponse::Unauthorized()
+            .insert_header((header::WWW_AUTHENTICATE, r#"Bearer realm="qeetid""#))
+            .finish();
+    };
+    if let OAuthError::ServerError(source) = err {
+        tracing::error!(error = %source, "userinfo failed");
+        return HttpResponse::InternalServerError().json(json!({ "error": "server_error" }));
+    }
+    let challenge = format!(
+        r#"Bearer realm="qeetid", error="{}", error_description="{}""#,
+        err.as_str(),
+        err.description().replace('"', "'")
+    );
+    let mut response = match err {
+        OAuthError::InsufficientScope(_) => HttpResponse::Forbidden(),
+        OAuthError::InvalidRequest(_) => HttpResponse::BadRequest(),
+        _ => HttpResponse::Unauthorized(),
+    };
+    response
+        .insert_header((header::WWW_AUTHENTICATE, challenge))
+        .json(json!({ "error": err.as_str(), "error_description": err.description() }))
+}
+
+/// `GET|POST /v1/oauth/userinfo`: the token in `Authorization: Bearer` or, for POST,
+/// in the form body (RFC 6750 §2.1, §2.2), never both.
+pub(crate) async fn userinfo<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let header_token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
+        .map(|(_, t)| t.trim().to_owned());
+    let body_token = if req.method() == actix_web::http::Method::POST {
+        match Params::parse(&body) {
+            Ok(mut p) => p.take("access_token"),
+            Err(e) => return bearer_error(Some(&e)),
+        }
+    } else {
+        None
+    };
+    let token = match (header_token, body_token) {
+        (Some(_), Some(_)) => {
+            return bearer_error(Some(&OAuthError::InvalidRequest("send the token one way, not two".into())));
+        }
+        (Some(t), None) | (None, Some(t)) => t,
+        (None, None) => return bearer_error(None),
+    };
+    match spawn(&state, move |s| async move { s.userinfo(&token).await }).await {
+        Ok(Ok(claims)) => no_store(HttpResponse::Ok().json(claims_json(&claims))),
+        Ok(Err(err)) => bearer_error(Some(&err)),
+        Err(join) => bearer_error(Some(&OAuthError::ServerError(Box::new(join)))),
+    }
+}
+
+/// `POST /v1/oauth/introspect` (RFC 7662): confidential clients only.
+pub(crate) async fn introspect<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    body: web::Bytes,
+) -> Result<HttpResponse, OAuthErrorResponse> {
+    let mut params = Params::parse(&body)?;
+    let auth = client_authentication(&req, &mut params)?;
+    let description = spawn(&state, move |s| async move {
+        let client = s.authenticate_client(&auth).await?;
+        if client.settings.client_type() != ClientType::Confidential {
+            return Err(OAuthError::InvalidClient("introspection needs a confidential client".into()));
+        }
+        s.introspect(&client, params.get("token")).await
+    })
+    .await
+    .map_err(|e| OAuthError::ServerError(Box::new(e)))??;
+    let body = match description {
+        Some(claims) => {
+            let mut v = claims_json(&claims);
+            v["active"] = json!(true);
+            v
+        }
+        None => json!({ "active": false }),
+    };
+    Ok(no_store(HttpResponse::Ok().json(body)))
+}
+
+/// `POST /v1/oauth/revoke` (RFC 7009): 200 whether or not the token was known.
+pub(crate) async fn revoke<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    body: web::Bytes,
+) -> Result<HttpResponse, OAuthErrorResponse> {
+    let mut params = Params::parse(&body)?;
+    let auth = client_authentication(&req, &mut params)?;
+    spawn(&state, move |s| async move {
+        let client = s.authenticate_client(&auth).await?;
+        s.revoke(&client, params.get("token")).await
+    })
+    .await
+    .map_err(|e| OAuthError::ServerError(Box::new(e)))??;
+    Ok(no_store(HttpResponse::Ok().finish()))
+}

@@ -1,0 +1,33 @@
+//! `AccessTokenDenyList` over `revoked_access_tokens`.
+
+use diesel::{ExpressionMethods as _, OptionalExtension as _, QueryDsl as _};
+use diesel_async::RunQueryDsl as _;
+use qeetid_domain::ports::AccessTokenDenyList;
+use qeetid_domain::{StoreError, UnixTime};
+
+use crate::DieselStore;
+use crate::error::from_diesel;
+use crate::pool::with_conn;
+use crate::schema::revoked_access_tokens as t;
+
+impl AccessTokenDenyList for DieselStore {
+    async fn deny_access_token(&self, jti: &str, expires_at: UnixTime) -> Result<(), StoreError> {
+        with_conn!(&self.pool, |conn| {
+            diesel::insert_into(t::table)
+                .values((t::jti.eq(jti), t::expires_at.eq(expires_at.as_secs())))
+                .on_conflict(t::jti)
+                .do_nothing()
+                .execute(conn)
+                .await
+                .map_err(from_diesel)?;
+        });
+        Ok(())
+    }
+
+    async fn is_access_token_denied(&self, jti: &str) -> Result<bool, StoreError> {
+        let found: Option<String> = with_conn!(&self.pool, |conn| {
+            t::table.find(jti).select(t::jti).first(conn).await.optional().map_err(from_diesel)?
+        });
+        Ok(found.is_some())
+    }
+}
