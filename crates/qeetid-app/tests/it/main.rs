@@ -10,6 +10,7 @@ mod oidc;
 mod server;
 mod support;
 mod tenants_users_keys;
+mod token_services;
 
 macro_rules! on_both_databases {
     ($($module:ident :: $name:ident),* $(,)?) => {
@@ -61,5 +62,15 @@ on_both_databases!(
     flow_rules::login_context_and_json_decision_serve_custom_uis,
     flow_rules::grants_are_listed_and_revoked,
     flow_rules::discovery_and_jwks_describe_the_provider,
+    token_services::the_relying_party_library_refreshes_reads_userinfo_introspects_and_revokes,
+    token_services::refresh_rotation_detects_reuse_and_follows_the_grant,
+    token_services::a_deleted_client_can_no_longer_refresh,
+    token_services::userinfo_follows_rfc_6750,
+    token_services::introspection_is_tenant_scoped_and_honest,
+    token_services::revocation_follows_rfc_7009,
+    token_services::client_credentials_issue_service_tokens,
+    token_services::the_device_grant_follows_rfc_8628,
+    token_services::logout_ends_the_session_and_redirects_only_where_registered,
+    token_services::discovery_advertises_every_token_service,
     server::restarting_keeps_every_object,
 );

@@ -112,6 +112,7 @@ pub(crate) struct Realm {
 pub(crate) const EMAIL: &str = "ada@example.com";
 pub(crate) const PASSWORD: &str = "correct horse battery";
 pub(crate) const REDIRECT_URI: &str = "http://127.0.0.1:9/callback";
+pub(crate) const POST_LOGOUT_URI: &str = "http://127.0.0.1:9/goodbye";
 
 impl TestApp {
     /// Creates a tenant, its user `EMAIL`/`PASSWORD` and a confidential client.
@@ -122,7 +123,10 @@ impl TestApp {
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
         let client = json!({
             "tenant_id": tenant, "name": "Acme Web", "type": "confidential",
-            "redirect_uris": [REDIRECT_URI], "grant_types": ["authorization_code", "refresh_token"]
+            "redirect_uris": [REDIRECT_URI], "post_logout_uris": [POST_LOGOUT_URI],
+            "grant_types": ["authorization_code", "refresh_token", "client_credentials",
+                            "urn:ietf:params:oauth:grant-type:device_code"],
+            "scopes": ["openid", "profile", "email", "offline_access", "api:read", "api:write"]
         });
         let reply = self.admin(Method::POST, "/v1/oidc/clients", Body::Json(client)).await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);

@@ -79,7 +79,8 @@ impl World {
         let client = admin(
             "/v1/oidc/clients",
             json!({ "tenant_id": tenant, "name": "Acme Web", "type": "confidential",
-                    "redirect_uris": [redirect_uri], "grant_types": ["authorization_code", "refresh_token"] }),
+                    "redirect_uris": [redirect_uri],
+                    "grant_types": ["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"] }),
         )
         .await;
         Self {

@@ -49,7 +49,9 @@ impl<S: Store> Services<S> {
             Some(r) => match url::Url::parse(r) {
                 Ok(u) if u.fragment().is_none() => r.to_owned(),
                 _ => {
-                    return Err(OAuthError::InvalidTarget("resource must be an absolute URI without a fragment".into()));
+                    return Err(OAuthError::InvalidTarget(
+                        "resource must be an absolute URI without a fragment".into(),
+                    ));
                 }
             },
         };

@@ -1,0 +1,531 @@
+//! Refresh, userinfo, introspection, revocation, client credentials, the device
+//! grant and logout, through the public HTTP interface.
+
+use openidconnect::core::{CoreClient, CoreProviderMetadata, CoreUserInfoClaims};
+use openidconnect::{
+    ClientId, ClientSecret, IntrospectionUrl, IssuerUrl, OAuth2TokenResponse, RedirectUrl, RefreshToken,
+    TokenIntrospectionResponse,
+};
+use qeetid_store::testing::TestDatabase;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::support::{
+    Body, EMAIL, PASSWORD, POST_LOGOUT_URI, REDIRECT_URI, Realm, TestApp, hidden, query_param, spawn_app,
+};
+
+const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+fn authorize_url(app: &TestApp, client_id: &str) -> String {
+    let redirect: String = url::form_urlencoded::byte_serialize(REDIRECT_URI.as_bytes()).collect();
+    format!(
+        "{}/v1/oauth/authorize?response_type=code&client_id={client_id}&redirect_uri={redirect}\
+         &scope=openid%20email%20profile%20offline_access&state=s&nonce=n&code_challenge={CHALLENGE}&code_challenge_method=S256",
+        app.issuer
+    )
+}
+
+/// Signs in through the pages and exchanges the code; returns the token response.
+async fn tokens(app: &TestApp, realm: &Realm) -> Value {
+    let landing = app.sign_in_through_pages(&authorize_url(app, &realm.client_id), EMAIL, PASSWORD).await;
+    let code = query_param(&landing, "code").unwrap();
+    let (status, body) = token(
+        app,
+        realm,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", REDIRECT_URI),
+            ("code_verifier", VERIFIER),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+async fn post(app: &TestApp, path: &str, auth: Option<(&str, &str)>, form: &[(&str, &str)]) -> (StatusCode, Value) {
+    let mut request = app.http.post(format!("{}{path}", app.base)).form(form);
+    if let Some((id, secret)) = auth {
+        request = request.basic_auth(id, Some(secret));
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+async fn token(app: &TestApp, realm: &Realm, form: &[(&str, &str)]) -> (StatusCode, Value) {
+    post(app, "/v1/oauth/token", Some((&realm.client_id, &realm.client_secret)), form).await
+}
+
+async fn refresh(app: &TestApp, realm: &Realm, rt: &str) -> (StatusCode, Value) {
+    token(app, realm, &[("grant_type", "refresh_token"), ("refresh_token", rt)]).await
+}
+
+async fn userinfo(app: &TestApp, access_token: &str) -> (StatusCode, Option<String>, Value) {
+    let response =
+        app.http.get(format!("{}/v1/oauth/userinfo", app.base)).bearer_auth(access_token).send().await.unwrap();
+    let status = response.status();
+    let challenge = response.headers().get("www-authenticate").map(|v| v.to_str().unwrap().to_owned());
+    (status, challenge, response.json().await.unwrap_or(Value::Null))
+}
+
+fn s(v: &Value) -> String {
+    v.as_str().unwrap_or_else(|| panic!("not a string: {v}")).to_owned()
+}
+
+pub(crate) async fn the_relying_party_library_refreshes_reads_userinfo_introspects_and_revokes(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let first = tokens(&app, &realm).await;
+    let http = openidconnect::reqwest::ClientBuilder::new()
+        .redirect(openidconnect::reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let metadata =
+        CoreProviderMetadata::discover_async(IssuerUrl::new(app.issuer.clone()).unwrap(), &http).await.unwrap();
+    let client = CoreClient::from_provider_metadata(
+        metadata,
+        ClientId::new(realm.client_id.clone()),
+        Some(ClientSecret::new(realm.client_secret.clone())),
+    )
+    .set_redirect_uri(RedirectUrl::new(REDIRECT_URI.into()).unwrap())
+    .set_introspection_url(IntrospectionUrl::new(format!("{}/v1/oauth/introspect", app.issuer)).unwrap());
+
+    let refreshed = client
+        .exchange_refresh_token(&RefreshToken::new(s(&first["refresh_token"])))
+        .unwrap()
+        .request_async(&http)
+        .await
+        .expect("refresh");
+    let new_refresh = refreshed.refresh_token().expect("rotated").clone();
+    assert_ne!(new_refresh.secret(), &s(&first["refresh_token"]));
+
+    let info: CoreUserInfoClaims =
+        client.user_info(refreshed.access_token().clone(), None).unwrap().request_async(&http).await.expect("userinfo");
+    assert_eq!(info.email().map(|e| e.as_str()), Some(EMAIL));
+    assert_eq!(info.name().and_then(|n| n.get(None)).map(|n| n.as_str()), Some("Ada Lovelace"));
+
+    let introspection = client.introspect(refreshed.access_token()).request_async(&http).await.expect("introspect");
+    assert!(introspection.active());
+    assert_eq!(introspection.client_id().map(|c| c.as_str()), Some(realm.client_id.as_str()));
+    assert!(introspection.scopes().is_some());
+
+    // The library refuses a revocation URL without TLS (RFC 7009 §2 says MUST), which a
+    // loopback test server cannot offer: revoke with the same form request it would send.
+    let auth = Some((realm.client_id.as_str(), realm.client_secret.as_str()));
+    let form = [("token", refreshed.access_token().secret().as_str()), ("token_type_hint", "access_token")];
+    assert_eq!(post(&app, "/v1/oauth/revoke", auth, &form).await.0, StatusCode::OK);
+    let after = client.introspect(refreshed.access_token()).request_async(&http).await.unwrap();
+    assert!(!after.active(), "a revoked access token is inactive");
+    let (status, _, _) = userinfo(&app, refreshed.access_token().secret()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "and refused by userinfo");
+
+    let form = [("token", new_refresh.secret().as_str()), ("token_type_hint", "refresh_token")];
+    assert_eq!(post(&app, "/v1/oauth/revoke", auth, &form).await.0, StatusCode::OK);
+    let (_, body) = refresh(&app, &realm, new_refresh.secret()).await;
+    assert_eq!(body["error"], "invalid_grant");
+}
+
+pub(crate) async fn refresh_rotation_detects_reuse_and_follows_the_grant(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let first = tokens(&app, &realm).await;
+    let r1 = s(&first["refresh_token"]);
+    let (status, second) = refresh(&app, &realm, &r1).await;
+    assert_eq!(status, StatusCode::OK, "{second}");
+    assert!(second["id_token"].is_string() && second["access_token"].is_string());
+    let r2 = s(&second["refresh_token"]);
+
+    let (_, narrowed) =
+        token(&app, &realm, &[("grant_type", "refresh_token"), ("refresh_token", &r2), ("scope", "openid")]).await;
+    assert_eq!(narrowed["scope"], "openid", "{narrowed}");
+    let r3 = s(&narrowed["refresh_token"]);
+    let (_, wider) =
+        token(&app, &realm, &[("grant_type", "refresh_token"), ("refresh_token", &r3), ("scope", "openid api:write")])
+            .await;
+    assert_eq!(wider["error"], "invalid_scope");
+
+    // r1 was rotated: its reuse revokes the family, r3 with it.
+    let (status, reuse) = refresh(&app, &realm, &r1).await;
+    assert_eq!((status, reuse["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_grant")));
+    let (_, dead) = refresh(&app, &realm, &r3).await;
+    assert_eq!(dead["error"], "invalid_grant", "the family died with the reuse");
+
+    // Revoking the grant kills refresh tokens issued under it.
+    let fresh = tokens(&app, &realm).await;
+    let grants = app.admin(Method::GET, &format!("/v1/tenants/{}/oauth/grants", realm.tenant), Body::None).await;
+    let grant = s(&grants.body["grants"][0]["id"]);
+    app.admin(Method::DELETE, &format!("/v1/tenants/{}/oauth/grants/{grant}", realm.tenant), Body::None).await;
+    let (_, body) = refresh(&app, &realm, &s(&fresh["refresh_token"])).await;
+    assert_eq!(body["error"], "invalid_grant");
+
+    // Deleting the user kills them too.
+    let fresh = tokens(&app, &realm).await;
+    let users = app.admin(Method::GET, &format!("/v1/tenants/{}/users", realm.tenant), Body::None).await;
+    let user = s(&users.body["users"][0]["id"]);
+    app.admin(Method::DELETE, &format!("/v1/tenants/{}/users/{user}", realm.tenant), Body::None).await;
+    let (_, body) = refresh(&app, &realm, &s(&fresh["refresh_token"])).await;
+    assert_eq!(body["error"], "invalid_grant");
+}
+
+pub(crate) async fn a_deleted_client_can_no_longer_refresh(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let t = tokens(&app, &realm).await;
+    app.admin(Method::DELETE, &format!("/v1/oidc/clients/{}", realm.client_id), Body::None).await;
+    let (status, body) = refresh(&app, &realm, &s(&t["refresh_token"])).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("invalid_client")));
+}
+
+pub(crate) async fn userinfo_follows_rfc_6750(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let t = tokens(&app, &realm).await;
+    let access = s(&t["access_token"]);
+    let (status, _, claims) = userinfo(&app, &access).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(claims["email"], EMAIL);
+    assert_eq!(claims["email_verified"], true);
+    assert!(s(&claims["sub"]).starts_with("usr_"));
+
+    let posted = app
+        .http
+        .post(format!("{}/v1/oauth/userinfo", app.base))
+        .form(&[("access_token", access.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), StatusCode::OK, "the token may come in a POST body");
+
+    let missing = app.http.get(format!("{}/v1/oauth/userinfo", app.base)).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(missing.headers()["www-authenticate"], r#"Bearer realm="qeetid""#);
+    let (status, challenge, body) = userinfo(&app, "not-a-token").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(challenge.unwrap().contains(r#"error="invalid_token""#));
+    assert_eq!(body["error"], "invalid_token");
+    let mut tampered = access.clone();
+    tampered.pop();
+    assert_eq!(userinfo(&app, &tampered).await.0, StatusCode::UNAUTHORIZED);
+
+    // A service token has no openid scope (and no user behind it): 403 insufficient_scope.
+    let (_, m2m) = token(&app, &realm, &[("grant_type", "client_credentials"), ("scope", "api:read")]).await;
+    let (status, challenge, _) = userinfo(&app, &s(&m2m["access_token"])).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(challenge.unwrap().contains(r#"error="insufficient_scope""#));
+}
+
+pub(crate) async fn introspection_is_tenant_scoped_and_honest(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let t = tokens(&app, &realm).await;
+    let introspect = |realm: &Realm, token: String| {
+        let (id, secret) = (realm.client_id.clone(), realm.client_secret.clone());
+        let app = &app;
+        async move { post(app, "/v1/oauth/introspect", Some((&id, &secret)), &[("token", &token)]).await }
+    };
+    let (status, access) = introspect(&realm, s(&t["access_token"])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(access["active"], true);
+    assert_eq!(access["client_id"], realm.client_id.as_str());
+    assert_eq!(access["tid"], realm.tenant.as_str());
+    assert_eq!(access["token_type"], "Bearer");
+    assert!(s(&access["scope"]).contains("openid"));
+    assert!(access["exp"].is_i64() && access["iat"].is_i64() && access["sub"].is_string());
+
+    let (_, refresh_desc) = introspect(&realm, s(&t["refresh_token"])).await;
+    assert_eq!(
+        (refresh_desc["active"].as_bool(), refresh_desc["token_type"].as_str()),
+        (Some(true), Some("refresh_token"))
+    );
+
+    // Another tenant's client sees nothing, for both kinds.
+    let other_tenant = app.tenant("Elsewhere").await;
+    let foreign = json!({ "tenant_id": other_tenant, "name": "RS", "type": "confidential", "grant_types": ["client_credentials"] });
+    let reply = app.admin(Method::POST, "/v1/oidc/clients", Body::Json(foreign)).await;
+    let foreign = Realm {
+        tenant: other_tenant,
+        client_id: s(&reply.body["client"]["id"]),
+        client_secret: s(&reply.body["client_secret"]),
+    };
+    assert_eq!(introspect(&foreign, s(&t["access_token"])).await.1, json!({ "active": false }));
+    assert_eq!(introspect(&foreign, s(&t["refresh_token"])).await.1, json!({ "active": false }));
+    // A confidential client of the same tenant (a resource server) may introspect.
+    let rs = json!({ "tenant_id": realm.tenant, "name": "Orders API", "type": "confidential", "grant_types": ["client_credentials"] });
+    let reply = app.admin(Method::POST, "/v1/oidc/clients", Body::Json(rs)).await;
+    let rs = Realm {
+        tenant: realm.tenant.clone(),
+        client_id: s(&reply.body["client"]["id"]),
+        client_secret: s(&reply.body["client_secret"]),
+    };
+    assert_eq!(introspect(&rs, s(&t["access_token"])).await.1["active"], true);
+    assert_eq!(introspect(&realm, "garbage".into()).await.1, json!({ "active": false }));
+
+    // A public client cannot introspect.
+    let spa = json!({ "tenant_id": realm.tenant, "name": "SPA", "type": "public", "redirect_uris": [REDIRECT_URI] });
+    let spa = app.admin(Method::POST, "/v1/oidc/clients", Body::Json(spa)).await;
+    let (status, body) = post(
+        &app,
+        "/v1/oauth/introspect",
+        None,
+        &[("client_id", &s(&spa.body["client"]["id"])), ("token", &s(&t["access_token"]))],
+    )
+    .await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("invalid_client")));
+}
+
+pub(crate) async fn revocation_follows_rfc_7009(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let other = app.realm().await;
+    let t = tokens(&app, &realm).await;
+    let auth = Some((realm.client_id.as_str(), realm.client_secret.as_str()));
+    assert_eq!(post(&app, "/v1/oauth/revoke", auth, &[("token", "qrt_unknown")]).await.0, StatusCode::OK);
+    assert_eq!(post(&app, "/v1/oauth/revoke", auth, &[("token", "garbage")]).await.0, StatusCode::OK);
+    let (status, body) = post(
+        &app,
+        "/v1/oauth/revoke",
+        Some((&other.client_id, &other.client_secret)),
+        &[("token", &s(&t["refresh_token"]))],
+    )
+    .await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("unauthorized_client")), "not yours");
+    assert_eq!(
+        post(
+            &app,
+            "/v1/oauth/revoke",
+            auth,
+            &[("token", &s(&t["refresh_token"])), ("token_type_hint", "refresh_token")]
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+    assert_eq!(refresh(&app, &realm, &s(&t["refresh_token"])).await.1["error"], "invalid_grant");
+}
+
+pub(crate) async fn client_credentials_issue_service_tokens(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let (status, body) = token(
+        &app,
+        &realm,
+        &[("grant_type", "client_credentials"), ("scope", "api:read"), ("resource", "https://api.acme.com")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.get("refresh_token").is_none() && body.get("id_token").is_none());
+    assert_eq!(body["scope"], "api:read");
+    let auth = Some((realm.client_id.as_str(), realm.client_secret.as_str()));
+    let (_, desc) = post(&app, "/v1/oauth/introspect", auth, &[("token", &s(&body["access_token"]))]).await;
+    assert_eq!(desc["sub"], realm.client_id.as_str());
+    assert_eq!(desc["client_id"], realm.client_id.as_str());
+    assert_eq!(desc["aud"], json!(["https://api.acme.com"]));
+
+    let (_, default_scope) = token(&app, &realm, &[("grant_type", "client_credentials")]).await;
+    assert_eq!(default_scope["scope"], "api:read api:write", "the client's non-user scopes");
+    for (scope, error) in [("openid", "invalid_scope"), ("admin", "invalid_scope")] {
+        let (_, body) = token(&app, &realm, &[("grant_type", "client_credentials"), ("scope", scope)]).await;
+        assert_eq!(body["error"], error, "{scope}");
+    }
+    let (_, body) = token(&app, &realm, &[("grant_type", "client_credentials"), ("resource", "not a uri")]).await;
+    assert_eq!(body["error"], "invalid_target");
+
+    let spa = json!({ "tenant_id": realm.tenant, "name": "SPA", "type": "public", "redirect_uris": [REDIRECT_URI] });
+    let spa = app.admin(Method::POST, "/v1/oidc/clients", Body::Json(spa)).await;
+    let (_, body) = post(
+        &app,
+        "/v1/oauth/token",
+        None,
+        &[("grant_type", "client_credentials"), ("client_id", &s(&spa.body["client"]["id"]))],
+    )
+    .await;
+    assert_eq!(body["error"], "unauthorized_client", "a public client cannot use client credentials");
+}
+
+async fn device_start(app: &TestApp, realm: &Realm) -> Value {
+    let (status, body) = post(
+        app,
+        "/v1/oauth/device/code",
+        Some((&realm.client_id, &realm.client_secret)),
+        &[("scope", "openid email")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+async fn poll(app: &TestApp, realm: &Realm, device_code: &str) -> (StatusCode, Value) {
+    token(app, realm, &[("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", device_code)])
+        .await
+}
+
+/// Enters the user code on /device, signs in and answers consent; returns the final page's URL.
+async fn approve_on_the_device_page(app: &TestApp, complete_uri: &str, decision: &str) -> String {
+    let (status, _, page) = app.browse(complete_uri).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let (csrf, code) = (
+        hidden(&page, "csrf_token"),
+        page.split(r#"name="user_code""#)
+            .nth(1)
+            .unwrap()
+            .split("value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned(),
+    );
+    let (status, location, page) = app.submit("/device", &[("csrf_token", &csrf), ("user_code", &code)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let (_, _, login) = app.browse(&location.unwrap()).await;
+    let request = hidden(&login, "request");
+    let (_, location, _) = app
+        .submit("/login", &[("request", &request), ("csrf_token", &csrf), ("email", EMAIL), ("password", PASSWORD)])
+        .await;
+    let (_, _, consent) = app.browse(&location.unwrap()).await;
+    assert!(consent.contains("Acme Web"));
+    let (status, location, _) = app
+        .submit("/v1/oauth/authorize/decision", &[("request", &request), ("csrf_token", &csrf), ("decision", decision)])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    location.unwrap()
+}
+
+pub(crate) async fn the_device_grant_follows_rfc_8628(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let started = device_start(&app, &realm).await;
+    let user_code = s(&started["user_code"]);
+    assert_eq!(user_code.len(), 9);
+    assert!(user_code.chars().all(|c| c == '-' || "BCDFGHJKLMNPQRSTVWXZ".contains(c)), "{user_code}");
+    assert_eq!(started["verification_uri"], format!("{}/device", app.issuer));
+    assert_eq!(started["verification_uri_complete"], format!("{}/device?user_code={user_code}", app.issuer));
+    assert_eq!((started["interval"].as_i64(), started["expires_in"].as_i64()), (Some(5), Some(600)));
+    let device_code = s(&started["device_code"]);
+
+    let (status, body) = poll(&app, &realm, &device_code).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("authorization_pending")));
+    let (_, body) = poll(&app, &realm, &device_code).await;
+    assert_eq!(body["error"], "slow_down", "polled faster than the interval");
+    assert!(s(&body["error_description"]).contains("10 seconds"), "the interval grew by 5 s: {body}");
+
+    let done = approve_on_the_device_page(&app, &s(&started["verification_uri_complete"]), "allow").await;
+    assert_eq!(done, "/device?result=approved");
+    let (_, _, page) = app.browse(&done).await;
+    assert!(page.contains("Device connected"));
+
+    tokio::time::sleep(std::time::Duration::from_millis(10_100)).await;
+    let (status, body) = poll(&app, &realm, &device_code).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["id_token"].is_string() && body["refresh_token"].is_string());
+    tokio::time::sleep(std::time::Duration::from_millis(10_100)).await;
+    assert_eq!(poll(&app, &realm, &device_code).await.1["error"], "invalid_grant", "collected once");
+
+    let denied = device_start(&app, &realm).await;
+    let done = approve_on_the_device_page(&app, &s(&denied["verification_uri_complete"]), "deny").await;
+    assert_eq!(done, "/device?result=denied");
+    assert_eq!(poll(&app, &realm, &s(&denied["device_code"])).await.1["error"], "access_denied");
+
+    // Wrong codes are refused, then throttled.
+    let (_, _, page) = app.browse("/device").await;
+    let csrf = hidden(&page, "csrf_token");
+    for _ in 0..5 {
+        let (status, _, page) = app.submit("/device", &[("csrf_token", &csrf), ("user_code", "BBBB-BBBB")]).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(page.contains("not valid"));
+    }
+    let (status, _, _) = app.submit("/device", &[("csrf_token", &csrf), ("user_code", "BBBB-BBBB")]).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+pub(crate) async fn logout_ends_the_session_and_redirects_only_where_registered(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let t = tokens(&app, &realm).await;
+    let hint = s(&t["id_token"]);
+    let post_logout: String = url::form_urlencoded::byte_serialize(POST_LOGOUT_URI.as_bytes()).collect();
+
+    let (status, _, page) = app
+        .browse(&format!("/v1/oauth/logout?id_token_hint={hint}&post_logout_redirect_uri={post_logout}&state=bye"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Sign out?") && page.contains("Acme Web"));
+    let csrf = hidden(&page, "csrf_token");
+    let (status, location, _) = app
+        .submit(
+            "/logout",
+            &[
+                ("csrf_token", &csrf),
+                ("id_token_hint", &hint),
+                ("post_logout_redirect_uri", POST_LOGOUT_URI),
+                ("state", "bye"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some(format!("{POST_LOGOUT_URI}?state=bye").as_str()));
+    let (_, location, _) = app.browse(&authorize_url(&app, &realm.client_id)).await;
+    assert!(location.unwrap().starts_with("/login"), "the SSO session ended");
+
+    // An unregistered redirect gets the signed-out page, never a redirect.
+    tokens(&app, &realm).await;
+    let (_, _, page) = app
+        .browse(&format!(
+            "/v1/oauth/logout?client_id={}&post_logout_redirect_uri=https%3A%2F%2Fevil.example",
+            realm.client_id
+        ))
+        .await;
+    let csrf = hidden(&page, "csrf_token");
+    let (status, location, page) = app
+        .submit(
+            "/logout",
+            &[
+                ("csrf_token", &csrf),
+                ("client_id", &realm.client_id),
+                ("post_logout_redirect_uri", "https://evil.example"),
+            ],
+        )
+        .await;
+    assert_eq!((status, location), (StatusCode::OK, None));
+    assert!(page.contains("You are signed out"));
+    let (status, _, _) = app.submit("/logout", &[("csrf_token", "qbr_forged")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = app.browse("/v1/oauth/logout?id_token_hint=not.a.token").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+pub(crate) async fn discovery_advertises_every_token_service(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let doc: Value = app
+        .http
+        .get(format!("{}/.well-known/openid-configuration", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for (key, path) in [
+        ("userinfo_endpoint", "/v1/oauth/userinfo"),
+        ("introspection_endpoint", "/v1/oauth/introspect"),
+        ("revocation_endpoint", "/v1/oauth/revoke"),
+        ("device_authorization_endpoint", "/v1/oauth/device/code"),
+        ("end_session_endpoint", "/v1/oauth/logout"),
+    ] {
+        assert_eq!(doc[key], format!("{}{path}", app.issuer), "{key}");
+    }
+    assert_eq!(
+        doc["grant_types_supported"],
+        json!([
+            "authorization_code",
+            "refresh_token",
+            "client_credentials",
+            "urn:ietf:params:oauth:grant-type:device_code"
+        ])
+    );
+}
