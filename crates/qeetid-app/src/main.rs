@@ -132,11 +132,12 @@ async fn seed(settings: &Settings) -> Result<(), AppError> {
     println!("  export QEETID_API_KEY={}", r.api_key);
     println!("  export TENANT={}", r.tenant_id);
     println!("  export WEB_CLIENT_ID={} WEB_CLIENT_SECRET={}", r.web_client_id, r.web_client_secret);
-    println!("  export SPA_CLIENT_ID={}", r.spa_client_id);
+    println!("  export SPA_CLIENT_ID={} TV_CLIENT_ID={}", r.spa_client_id, r.tv_client_id);
     println!();
     println!("  user        {} / {}", r.user_email, r.user_password);
     println!("  web client  confidential, redirect_uri http://localhost:3000/api/auth/callback");
     println!("  SPA client  public (PKCE), redirect_uri http://localhost:5173/callback");
+    println!("  TV client   public, device grant");
     println!();
     println!("Try:  curl -s {base}/v1/tenants/$TENANT/oidc/clients -H \"Authorization: ApiKey $QEETID_API_KEY\"");
     Ok(())

@@ -23,6 +23,8 @@ pub struct SeedReport {
     pub web_client_secret: String,
     /// A public SPA client's id.
     pub spa_client_id: String,
+    /// A public device (TV/CLI) client's id.
+    pub tv_client_id: String,
 }
 
 /// Demo password of the seeded user. Printed, so only for trying things out.
@@ -78,6 +80,18 @@ pub async fn seed_demo(services: &Services<DieselStore>) -> Result<SeedReport, A
             },
         )
         .await?;
+    let tv = services
+        .register_client(
+            &operator,
+            &tenant.id,
+            ClientDraft {
+                name: "Demo TV".into(),
+                client_type: "public".into(),
+                grant_types: Some(vec!["urn:ietf:params:oauth:grant-type:device_code".into(), "refresh_token".into()]),
+                ..ClientDraft::default()
+            },
+        )
+        .await?;
     let web_client_secret =
         web.secret.as_ref().map(|s| s.expose().to_owned()).ok_or_else(|| AppError::Startup("no secret".into()))?;
     Ok(SeedReport {
@@ -88,5 +102,6 @@ pub async fn seed_demo(services: &Services<DieselStore>) -> Result<SeedReport, A
         web_client_id: web.client.id.to_string(),
         web_client_secret,
         spa_client_id: spa.client.id.to_string(),
+        tv_client_id: tv.client.id.to_string(),
     })
 }
