@@ -62,6 +62,7 @@ pub async fn seed_demo(services: &Services<DieselStore>) -> Result<SeedReport, A
                     "refresh_token".into(),
                     "client_credentials".into(),
                 ]),
+                scopes: Some(["openid", "profile", "email", "offline_access", "api:read"].map(String::from).to_vec()),
                 ..ClientDraft::default()
             },
         )
