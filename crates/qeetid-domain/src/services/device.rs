@@ -7,8 +7,7 @@ use super::flow::{AuthorizeOutcome, FlowError};
 use crate::client::Client;
 use crate::error::StoreError;
 use crate::grant_type::GrantType;
-use crate::id::RequestId;
-use crate::oauth::{DeviceCode, DeviceStatus, OAuthError, PendingRequest, ValidatedRequest};
+use crate::oauth::{DeviceCode, DeviceStatus, OAuthError, ValidatedRequest};
 use crate::ports::Store;
 use crate::redirect_uri::RedirectUri;
 use crate::scope::ScopeSet;
@@ -144,23 +143,9 @@ impl<S: Store> Services<S> {
             login_hint: None,
         };
         let session = self.usable_session(session_cookie, &request, now).await?;
-        let pending = PendingRequest {
-            id: RequestId::generate(self.random.as_ref()),
-            request,
-            browser_hash: browser.hash(),
-            user_id: session.as_ref().map(|s| s.user_id.clone()),
-            session_id: session.as_ref().map(|s| s.id.clone()),
-            auth_time: session.as_ref().map(|s| s.auth_time),
-            created_at: now,
-            expires_at: now.plus_secs(self.settings.lifetimes.request).min(code.expires_at),
-            device_code_hash: Some(code.device_code_hash),
-        };
-        self.store.insert_request(&pending).await?;
-        // Consent is always asked for a device: the user must see which app they let in.
-        Ok(match session {
-            Some(_) => AuthorizeOutcome::Consent(pending.id),
-            None => AuthorizeOutcome::Login(pending.id),
-        })
+        // Consent is always asked for a device (see `password_login`): the user must see
+        // which app they let in.
+        Ok(self.park(request, browser, session.as_ref(), now, Some(&code)).await?)
     }
 }
 

@@ -240,16 +240,31 @@ impl<S: Store> Services<S> {
         if let (Some(s), true) = (&session, consent_remembered) {
             return Ok(AuthorizeOutcome::Redirect(self.issue_code(&request, s, now).await?));
         }
+        Ok(self.park(request, browser, session.as_ref(), now, None).await?)
+    }
+
+    /// Stores a request that waits for the user, bound to `browser`, and says which
+    /// page comes next: consent when `session` already signs the user in, else login.
+    /// A device request also ends when its device code does.
+    pub(crate) async fn park(
+        &self,
+        request: ValidatedRequest,
+        browser: &Secret,
+        session: Option<&Session>,
+        now: UnixTime,
+        device: Option<&crate::oauth::DeviceCode>,
+    ) -> Result<AuthorizeOutcome, StoreError> {
+        let expires_at = now.plus_secs(self.settings.lifetimes.request);
         let pending = PendingRequest {
             id: RequestId::generate(self.random.as_ref()),
             request,
             browser_hash: browser.hash(),
-            user_id: session.as_ref().map(|s| s.user_id.clone()),
-            session_id: session.as_ref().map(|s| s.id.clone()),
-            auth_time: session.as_ref().map(|s| s.auth_time),
+            user_id: session.map(|s| s.user_id.clone()),
+            session_id: session.map(|s| s.id.clone()),
+            auth_time: session.map(|s| s.auth_time),
             created_at: now,
-            expires_at: now.plus_secs(self.settings.lifetimes.request),
-            device_code_hash: None,
+            expires_at: device.map_or(expires_at, |d| expires_at.min(d.expires_at)),
+            device_code_hash: device.map(|d| d.device_code_hash),
         };
         self.store.insert_request(&pending).await?;
         Ok(match session {

@@ -4,7 +4,6 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use qeetid_domain::OAuthError;
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::{AuthorizeOutcome, FlowError};
 use qeetid_render::DeviceView;
@@ -12,9 +11,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::hosted::{flow_error_page, flow_status};
-use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, client_authentication, cookie, cookie_secret};
+use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, as_client, cookie, cookie_secret};
 use super::pages::html;
-use super::params::Params;
 use super::spawn;
 use crate::HttpState;
 use crate::oauth_error::OAuthErrorResponse;
@@ -25,14 +23,10 @@ pub(crate) async fn device_code<S: Store>(
     state: web::Data<HttpState<S>>,
     body: web::Bytes,
 ) -> Result<HttpResponse, OAuthErrorResponse> {
-    let mut params = Params::parse(&body)?;
-    let auth = client_authentication(&req, &mut params)?;
-    let started = spawn(&state, move |s| async move {
-        let client = s.authenticate_client(&auth).await?;
+    let started = as_client(&req, &state, &body, |s, client, params| async move {
         s.authorize_device(&client, params.get("scope")).await
     })
-    .await
-    .map_err(|e| OAuthError::ServerError(Box::new(e)))??;
+    .await?;
     let verification_uri = format!("{}/device", state.issuer);
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(json!({
         "device_code": started.device_code.expose(),

@@ -74,11 +74,13 @@ where
 /// arguments, so that a caller without a key learns nothing about the body's rules.
 pub(crate) struct Admin(pub(crate) Caller);
 
-fn presented_key(req: &HttpRequest) -> Option<String> {
+/// The credentials of `Authorization: <scheme> <credentials>` when the scheme is
+/// `scheme` (compared case-insensitively, RFC 9110 §11.1) and they are not empty.
+pub(crate) fn authorization(req: &HttpRequest, scheme: &str) -> Option<String> {
     let value = req.headers().get(actix_web::http::header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, key) = value.split_once(' ')?;
-    let key = key.trim();
-    (scheme.eq_ignore_ascii_case("ApiKey") && !key.is_empty()).then(|| key.to_owned())
+    let (given, credentials) = value.split_once(' ')?;
+    let credentials = credentials.trim();
+    (given.eq_ignore_ascii_case(scheme) && !credentials.is_empty()).then(|| credentials.to_owned())
 }
 
 impl FromRequest for Admin {
@@ -86,7 +88,7 @@ impl FromRequest for Admin {
     type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let key = presented_key(req);
+        let key = authorization(req, "ApiKey");
         let authenticator = req.app_data::<web::Data<KeyAuthenticator>>().cloned();
         Box::pin(async move {
             let (Some(key), Some(authenticate)) = (key, authenticator) else {

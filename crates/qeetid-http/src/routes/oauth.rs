@@ -8,7 +8,9 @@ use base64::engine::general_purpose::STANDARD;
 use qeetid_domain::oauth::{AuthorizeParams, scopes};
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::{AuthMethod, AuthorizeOutcome, ClientAuthentication};
-use qeetid_domain::{OAuthError, Secret};
+use std::future::Future;
+
+use qeetid_domain::{Client, OAuthError, Secret, Services};
 use serde::Serialize;
 use serde_json::json;
 
@@ -137,13 +139,7 @@ pub(crate) fn client_authentication(
     req: &HttpRequest,
     params: &mut Params,
 ) -> Result<ClientAuthentication, OAuthError> {
-    let basic = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Basic"))
-        .map(|(_, encoded)| encoded.trim().to_owned());
+    let basic = super::authorization(req, "Basic");
     let body_id = params.take("client_id");
     let body_secret = params.take("client_secret");
     match basic {
@@ -175,6 +171,31 @@ pub(crate) fn client_authentication(
     }
 }
 
+/// Reads the form of a client-authenticated endpoint, authenticates the client, and
+/// runs `job` with the services, the client and the remaining parameters as a task
+/// of the application runtime (see `routes::run`).
+pub(crate) async fn as_client<S, T, Fut>(
+    req: &HttpRequest,
+    state: &HttpState<S>,
+    body: &[u8],
+    job: impl FnOnce(Services<S>, Client, Params) -> Fut + Send + 'static,
+) -> Result<T, OAuthErrorResponse>
+where
+    S: Store,
+    T: Send + 'static,
+    Fut: Future<Output = Result<T, OAuthError>> + Send + 'static,
+{
+    let mut params = Params::parse(body)?;
+    let auth = client_authentication(req, &mut params)?;
+    let outcome = spawn(state, move |s| async move {
+        let client = s.authenticate_client(&auth).await?;
+        job(s, client, params).await
+    })
+    .await
+    .map_err(|e| OAuthError::ServerError(Box::new(e)))?;
+    Ok(outcome?)
+}
+
 /// RFC 6749 §5.1 success body.
 #[derive(Serialize)]
 struct TokenBody {
@@ -194,12 +215,8 @@ pub(crate) async fn token<S: Store>(
     state: web::Data<HttpState<S>>,
     body: web::Bytes,
 ) -> Result<HttpResponse, OAuthErrorResponse> {
-    let mut params = Params::parse(&body)?;
-    let auth = client_authentication(&req, &mut params)?;
-    let grant_type = params.take("grant_type");
-    let response = spawn(&state, move |s| async move {
-        let client = s.authenticate_client(&auth).await?;
-        match grant_type.as_deref() {
+    let response = as_client(&req, &state, &body, |s, client, mut params| async move {
+        match params.take("grant_type").as_deref() {
             Some("authorization_code") => {
                 s.exchange_code(&client, params.get("code"), params.get("redirect_uri"), params.get("code_verifier"))
                     .await
@@ -215,8 +232,7 @@ pub(crate) async fn token<S: Store>(
             None => Err(OAuthError::InvalidRequest("grant_type is required".into())),
         }
     })
-    .await
-    .map_err(|e| OAuthError::ServerError(Box::new(e)))??;
+    .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::PRAGMA, "no-cache"))

@@ -8,7 +8,7 @@ use qeetid_domain::oauth::{ClaimValue, Claims};
 use qeetid_domain::ports::Store;
 use serde_json::{Map, Value, json};
 
-use super::oauth::client_authentication;
+use super::oauth::as_client;
 use super::params::Params;
 use super::spawn;
 use crate::HttpState;
@@ -68,13 +68,7 @@ pub(crate) async fn userinfo<S: Store>(
     state: web::Data<HttpState<S>>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let header_token = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
-        .map(|(_, t)| t.trim().to_owned());
+    let header_token = super::authorization(&req, "Bearer");
     let body_token = if req.method() == actix_web::http::Method::POST {
         match Params::parse(&body) {
             Ok(mut p) => p.take("access_token"),
@@ -103,17 +97,13 @@ pub(crate) async fn introspect<S: Store>(
     state: web::Data<HttpState<S>>,
     body: web::Bytes,
 ) -> Result<HttpResponse, OAuthErrorResponse> {
-    let mut params = Params::parse(&body)?;
-    let auth = client_authentication(&req, &mut params)?;
-    let description = spawn(&state, move |s| async move {
-        let client = s.authenticate_client(&auth).await?;
+    let description = as_client(&req, &state, &body, |s, client, params| async move {
         if client.settings.client_type() != ClientType::Confidential {
             return Err(OAuthError::InvalidClient("introspection needs a confidential client".into()));
         }
         s.introspect(&client, params.get("token")).await
     })
-    .await
-    .map_err(|e| OAuthError::ServerError(Box::new(e)))??;
+    .await?;
     let body = match description {
         Some(claims) => {
             let mut v = claims_json(&claims);
@@ -131,13 +121,7 @@ pub(crate) async fn revoke<S: Store>(
     state: web::Data<HttpState<S>>,
     body: web::Bytes,
 ) -> Result<HttpResponse, OAuthErrorResponse> {
-    let mut params = Params::parse(&body)?;
-    let auth = client_authentication(&req, &mut params)?;
-    spawn(&state, move |s| async move {
-        let client = s.authenticate_client(&auth).await?;
-        s.revoke(&client, params.get("token")).await
-    })
-    .await
-    .map_err(|e| OAuthError::ServerError(Box::new(e)))??;
+    as_client(&req, &state, &body, |s, client, params| async move { s.revoke(&client, params.get("token")).await })
+        .await?;
     Ok(no_store(HttpResponse::Ok().finish()))
 }
