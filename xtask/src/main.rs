@@ -6,6 +6,9 @@
 //! - `cargo xtask e2e`: the browser tests (headless Chromium through the hosted pages).
 //! - `cargo xtask setup`: makes this machine able to run everything: starts the
 //!   local PostgreSQL cluster if it is down, installs Debian's Chromium if absent.
+//! - `cargo xtask bench [--quick]`: release build, then the benchmark (server pinned
+//!   to core 0, load generator on core 1); the full run rewrites the results in
+//!   docs/benchmarks.md and docs/benchmarks.json.
 //! - `cargo xtask migrate` / `cargo xtask seed`: run `qeetid migrate` / `qeetid seed`.
 
 mod tidy;
@@ -24,10 +27,13 @@ fn main() -> ExitCode {
         "tidy" => tidy::check(),
         "setup" => setup(),
         "e2e" => e2e(),
+        "bench" => bench(rest),
         "migrate" => qeetid("migrate", rest),
         "seed" => qeetid("seed", rest),
         _ => {
-            eprintln!("usage: cargo xtask <test [--no-postgres] | e2e | tidy | setup | migrate | seed>");
+            eprintln!(
+                "usage: cargo xtask <test [--no-postgres] | e2e | bench [--quick] | tidy | setup | migrate | seed>"
+            );
             return ExitCode::from(if task == "help" { 0 } else { 2 });
         }
     };
@@ -128,6 +134,86 @@ fn domain_docs() -> Result {
         .status()
         .map_err(|e| format!("cannot run cargo doc: {e}"))?;
     if status.success() { Ok(()) } else { Err("qeetid-domain's documentation has warnings".to_owned()) }
+}
+
+/// The benchmark: a release build, the server on core 0 and the load on core 1.
+fn bench(args: &[String]) -> Result {
+    let quick = args.iter().any(|a| a == "--quick");
+    cargo(&["build", "--release", "--quiet", "-p", "qeetid-app", "-p", "qeetid-bench"])?;
+    let mut command: Vec<String> = Vec::new();
+    let pinned = Command::new("taskset").arg("--version").output().is_ok_and(|o| o.status.success())
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
+    if pinned {
+        command.extend(["taskset", "-c", "1"].map(String::from));
+    }
+    command.push("target/release/qeetid-bench".into());
+    if pinned {
+        command.extend(["--pin-server", "0"].map(String::from));
+    } else {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        command.extend(["--server-cores".to_owned(), cores.to_string()]);
+    }
+    command.extend(["--server", "target/release/qeetid", "--markdown", "target/bench/results.md"].map(String::from));
+    if quick {
+        command.extend(["--quick", "--json", "target/bench/results.json"].map(String::from));
+    } else {
+        command.extend(["--json", "docs/benchmarks.json"].map(String::from));
+    }
+    if !postgres_answers() {
+        eprintln!("PostgreSQL does not answer at {}: benchmarking SQLite only.", test_database_url());
+        command.push("--no-postgres".into());
+    }
+    let (program, rest) = command.split_first().ok_or("empty command")?;
+    run(program, &rest.iter().map(String::as_str).collect::<Vec<_>>())?;
+    if !quick {
+        record_benchmarks()?;
+    }
+    Ok(())
+}
+
+/// Replaces the results section of docs/benchmarks.md with this run's table,
+/// under a header naming the machine, date, commit and command.
+fn record_benchmarks() -> Result {
+    let table =
+        std::fs::read_to_string("target/bench/results.md").map_err(|e| format!("target/bench/results.md: {e}"))?;
+    let output = |program: &str, args: &[&str]| {
+        Command::new(program)
+            .args(args)
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_default()
+    };
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    let header = format!(
+        "Machine: {cores} cores, {cpu}. Date: {date}. Commit: `{commit}`. Command: `cargo xtask bench`.
+
+",
+        cores = std::thread::available_parallelism().map_or(1, |n| n.get()),
+        date = output("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
+        commit = output("git", &["rev-parse", "--short", "HEAD"]),
+    );
+    let path = "docs/benchmarks.md";
+    let doc = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let (start, end) = ("<!-- results:start -->", "<!-- results:end -->");
+    let (Some(a), Some(b)) = (doc.find(start), doc.find(end)) else {
+        return Err(format!("{path} has no {start} … {end} section"));
+    };
+    let updated = format!(
+        "{}{start}
+{header}{table}
+{}",
+        &doc[..a],
+        &doc[b..]
+    );
+    std::fs::write(path, updated).map_err(|e| format!("{path}: {e}"))?;
+    eprintln!("xtask bench: results written to {path} and docs/benchmarks.json");
+    Ok(())
 }
 
 /// Where the browser tests find Chromium (`CHROMIUM` overrides it).

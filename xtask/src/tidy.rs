@@ -47,6 +47,7 @@ const ALLOWED_INTERNAL: &[(&str, &[&str])] = &[
     ("qeetid-http", &["qeetid-domain", "qeetid-render"]),
     ("qeetid-app", &["qeetid-domain", "qeetid-store", "qeetid-crypto", "qeetid-http", "qeetid-render"]),
     ("qeetid-e2e", &[]),
+    ("qeetid-bench", &["qeetid-domain", "qeetid-crypto", "qeetid-store"]),
     ("xtask", &[]),
 ];
 

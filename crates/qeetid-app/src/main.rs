@@ -44,8 +44,22 @@ enum KeysAction {
     Rotate,
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// Blocking threads: SQLite calls (one per pooled connection at most) and the key
+/// file; Argon2 has threads of its own. Tokio's default of 512 would let a burst
+/// grow hundreds of threads, each keeping allocator arenas.
+const MAX_BLOCKING_THREADS: usize = 64;
+
+fn main() -> ExitCode {
+    match tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(MAX_BLOCKING_THREADS).build() {
+        Ok(runtime) => runtime.block_on(run()),
+        Err(e) => {
+            eprintln!("qeetid: cannot start the async runtime: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> ExitCode {
     let cli = Cli::parse();
     let settings = match Settings::from_env(cli.config.as_deref()) {
         Ok(s) => s,

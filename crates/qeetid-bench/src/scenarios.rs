@@ -1,0 +1,313 @@
+//! The scenarios, and what each one's crypto limit is.
+
+use std::time::Duration;
+
+use reqwest::Client;
+use serde_json::{Value, json};
+
+use crate::crypto::Limits;
+use crate::load::{Measured, drive};
+use crate::server::{ADMIN_KEY, Scratch, Server, Target};
+use crate::{Plan, report};
+
+const EMAIL: &str = "bench@example.com";
+const PASSWORD: &str = "benchmark-password-123";
+const REDIRECT_URI: &str = "http://127.0.0.1:9/cb";
+const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+/// What the scenarios need from the seeded deployment.
+#[derive(Clone)]
+struct Fixture {
+    base: String,
+    tenant: String,
+    client_id: String,
+    client_secret: String,
+}
+
+fn keep_alive_client() -> Client {
+    Client::builder()
+        .pool_max_idle_per_host(1)
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap_or_default()
+}
+
+async fn admin(http: &Client, base: &str, path: &str, body: Value) -> Result<Value, String> {
+    let response = http
+        .post(format!("{base}{path}"))
+        .header("Authorization", format!("ApiKey {ADMIN_KEY}"))
+        .json(&body)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !response.status().is_success() {
+        return Err(format!("{path}: {}", response.status()));
+    }
+    response.json().await.map_err(|e| e.to_string())
+}
+
+async fn seed(base: &str) -> Result<Fixture, String> {
+    let http = Client::new();
+    let tenant = admin(&http, base, "/v1/tenants", json!({ "name": "Bench" })).await?["tenant"]["id"]
+        .as_str()
+        .ok_or("no tenant id")?
+        .to_owned();
+    admin(&http, base, &format!("/v1/tenants/{tenant}/users"), json!({ "email": EMAIL, "password": PASSWORD })).await?;
+    let client = admin(
+        &http,
+        base,
+        "/v1/oidc/clients",
+        json!({ "tenant_id": tenant, "name": "Bench", "type": "confidential", "redirect_uris": [REDIRECT_URI],
+                "grant_types": ["authorization_code", "refresh_token", "client_credentials"],
+                "scopes": ["openid", "profile", "email", "offline_access", "api:read"] }),
+    )
+    .await?;
+    Ok(Fixture {
+        base: base.to_owned(),
+        tenant,
+        client_id: client["client"]["id"].as_str().ok_or("no client id")?.to_owned(),
+        client_secret: client["client_secret"].as_str().ok_or("no secret")?.to_owned(),
+    })
+}
+
+fn field<'a>(html: &'a str, name: &str) -> Result<&'a str, String> {
+    let marker = format!(r#"name="{name}" value=""#);
+    let start = html.find(&marker).ok_or_else(|| format!("no {name} field"))? + marker.len();
+    html[start..].split('"').next().ok_or_else(|| format!("bad {name} field"))
+}
+
+fn location(response: &reqwest::Response) -> Result<String, String> {
+    response
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .map(str::to_owned)
+        .ok_or_else(|| format!("expected a redirect, got {}", response.status()))
+}
+
+/// A whole browser-shaped sign-in: authorize → login page → password → consent
+/// page → decision → code exchange. Returns the token response.
+async fn sign_in(http: &Client, f: &Fixture) -> Result<Value, String> {
+    let url = format!(
+        "{}/v1/oauth/authorize?response_type=code&client_id={}&redirect_uri={}&scope=openid%20email%20offline_access\
+         &state=s&code_challenge={CHALLENGE}&code_challenge_method=S256&prompt=login%20consent",
+        f.base, f.client_id, "http%3A%2F%2F127.0.0.1%3A9%2Fcb"
+    );
+    let err = |e: reqwest::Error| e.to_string();
+    let login = location(&http.get(url).send().await.map_err(err)?)?;
+    let page = http.get(format!("{}{login}", f.base)).send().await.map_err(err)?.text().await.map_err(err)?;
+    let (request, csrf) = (field(&page, "request")?.to_owned(), field(&page, "csrf_token")?.to_owned());
+    let form = [("request", request.as_str()), ("csrf_token", &csrf), ("email", EMAIL), ("password", PASSWORD)];
+    let consent = location(&http.post(format!("{}/login", f.base)).form(&form).send().await.map_err(err)?)?;
+    http.get(format!("{}{consent}", f.base)).send().await.map_err(err)?.text().await.map_err(err)?;
+    let form = [("request", request.as_str()), ("csrf_token", &csrf), ("decision", "allow"), ("remember", "true")];
+    let back =
+        location(&http.post(format!("{}/v1/oauth/authorize/decision", f.base)).form(&form).send().await.map_err(err)?)?;
+    let code = url::Url::parse(&back)
+        .map_err(|e| e.to_string())?
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .map(|(_, v)| v.into_owned())
+        .ok_or_else(|| format!("no code in {back}"))?;
+    let response = http
+        .post(format!("{}/v1/oauth/token", f.base))
+        .basic_auth(&f.client_id, Some(&f.client_secret))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", REDIRECT_URI),
+            ("code_verifier", VERIFIER),
+        ])
+        .send()
+        .await
+        .map_err(err)?;
+    if !response.status().is_success() {
+        return Err(format!("token: {}", response.status()));
+    }
+    response.json().await.map_err(err)
+}
+
+async fn expect_ok(response: Result<reqwest::Response, reqwest::Error>) -> Result<reqwest::Response, String> {
+    let response = response.map_err(|e| e.to_string())?;
+    if response.status().is_success() { Ok(response) } else { Err(format!("status {}", response.status())) }
+}
+
+/// Every scenario against one database.
+pub(crate) async fn run_all(
+    backend: &str,
+    database_url: &str,
+    target: &Target,
+    server_cores: usize,
+    plan: Plan,
+    limits: &Limits,
+) -> Result<report::Run, String> {
+    let scratch = Scratch::new(backend);
+    let server = Server::start(target, database_url, &scratch.0).await?;
+    let f = seed(&server.base).await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let idle_rss = server.rss_mib();
+    println!(
+        "{backend}: server ready in {:.2} s, {:.1} MiB idle, on {server_cores} core(s)",
+        server.startup,
+        idle_rss.unwrap_or(0.0)
+    );
+
+    let setup = keep_alive_client();
+    let cc_token = setup
+        .post(format!("{}/v1/oauth/token", f.base))
+        .basic_auth(&f.client_id, Some(&f.client_secret))
+        .form(&[("grant_type", "client_credentials"), ("scope", "api:read")])
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json::<Value>()
+        .await
+        .map_err(|e| e.to_string())?["access_token"]
+        .as_str()
+        .ok_or("no client-credentials token")?
+        .to_owned();
+    let user_tokens = sign_in(&setup, &f).await?;
+    let user_access = user_tokens["access_token"].as_str().ok_or("no access token")?.to_owned();
+    let mut refresh_chains = Vec::with_capacity(plan.concurrency);
+    for _ in 0..plan.concurrency {
+        let t = sign_in(&setup, &f).await?;
+        refresh_chains.push(t["refresh_token"].as_str().ok_or("no refresh token")?.to_owned());
+    }
+
+    let mut scenarios = Vec::new();
+    let mut peak_rss = idle_rss.unwrap_or(0.0);
+    let (sign, verify) = (limits.es256_sign_per_s, limits.es256_verify_per_s);
+    macro_rules! scenario {
+        ($name:expr, $limit:expr, $concurrency:expr, $init:expr, $step:expr) => {{
+            let measured: Measured =
+                drive($concurrency, plan.warmup, plan.window, plan.max_requests, $init, $step).await;
+            peak_rss = peak_rss.max(server.rss_mib().unwrap_or(0.0));
+            let s = report::Scenario::new($name, &measured, $limit, server_cores);
+            println!(
+                "  {:<34} {:>9.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  errors {}",
+                s.name, s.requests_per_s, s.p50_ms, s.p99_ms, s.errors
+            );
+            if let Some(e) = &measured.first_error {
+                println!("    first error: {e}");
+            }
+            scenarios.push(s);
+        }};
+    }
+
+    let fx = f.clone();
+    scenario!("client credentials", Some(sign), plan.concurrency, |_| keep_alive_client(), move |http: Client| {
+        let f = fx.clone();
+        async move {
+            let r = http
+                .post(format!("{}/v1/oauth/token", f.base))
+                .basic_auth(&f.client_id, Some(&f.client_secret))
+                .form(&[("grant_type", "client_credentials"), ("scope", "api:read")])
+                .send()
+                .await;
+            let outcome = async { expect_ok(r).await?.bytes().await.map_err(|e| e.to_string()).map(|_| ()) }.await;
+            (http, outcome)
+        }
+    });
+
+    let (fx, token) = (f.clone(), cc_token.clone());
+    scenario!("introspection", Some(verify), plan.concurrency, |_| keep_alive_client(), move |http: Client| {
+        let (f, token) = (fx.clone(), token.clone());
+        async move {
+            let r = http
+                .post(format!("{}/v1/oauth/introspect", f.base))
+                .basic_auth(&f.client_id, Some(&f.client_secret))
+                .form(&[("token", token.as_str())])
+                .send()
+                .await;
+            let outcome = async {
+                let body: Value = expect_ok(r).await?.json().await.map_err(|e| e.to_string())?;
+                if body["active"] == true { Ok(()) } else { Err(format!("inactive: {body}")) }
+            }
+            .await;
+            (http, outcome)
+        }
+    });
+
+    let (fx, token) = (f.clone(), user_access.clone());
+    scenario!("userinfo", Some(verify), plan.concurrency, |_| keep_alive_client(), move |http: Client| {
+        let (f, token) = (fx.clone(), token.clone());
+        async move {
+            let r = http.get(format!("{}/v1/oauth/userinfo", f.base)).bearer_auth(&token).send().await;
+            let outcome = async { expect_ok(r).await?.bytes().await.map_err(|e| e.to_string()).map(|_| ()) }.await;
+            (http, outcome)
+        }
+    });
+
+    // Each worker follows its own rotation chain: every response carries the next token.
+    let fx = f.clone();
+    let chains = refresh_chains.clone();
+    scenario!(
+        "refresh rotation",
+        Some(sign / 2.0),
+        plan.concurrency,
+        move |i| (keep_alive_client(), chains[i].clone()),
+        move |(http, token): (Client, String)| {
+            let f = fx.clone();
+            async move {
+                let r = http
+                    .post(format!("{}/v1/oauth/token", f.base))
+                    .basic_auth(&f.client_id, Some(&f.client_secret))
+                    .form(&[("grant_type", "refresh_token"), ("refresh_token", token.as_str())])
+                    .send()
+                    .await;
+                match async { expect_ok(r).await?.json::<Value>().await.map_err(|e| e.to_string()) }.await {
+                    Ok(body) => match body["refresh_token"].as_str() {
+                        Some(next) => ((http, next.to_owned()), Ok(())),
+                        None => ((http, token), Err("no refresh token".into())),
+                    },
+                    Err(e) => ((http, token), Err(e)),
+                }
+            }
+        }
+    );
+
+    let fx = f.clone();
+    scenario!("admin: list clients", None, plan.concurrency, |_| keep_alive_client(), move |http: Client| {
+        let f = fx.clone();
+        async move {
+            let r = http
+                .get(format!("{}/v1/tenants/{}/oidc/clients", f.base, f.tenant))
+                .header("Authorization", format!("ApiKey {ADMIN_KEY}"))
+                .send()
+                .await;
+            let outcome = async { expect_ok(r).await?.bytes().await.map_err(|e| e.to_string()).map(|_| ()) }.await;
+            (http, outcome)
+        }
+    });
+
+    let fx = f.clone();
+    let login_limit = 1.0 / (1.0 / limits.argon2_per_s + 2.0 / sign);
+    scenario!(
+        "full browser login",
+        Some(login_limit),
+        plan.login_concurrency,
+        |_| keep_alive_client(),
+        move |http: Client| {
+            let f = fx.clone();
+            async move {
+                let outcome = sign_in(&http, &f).await.map(|_| ());
+                (http, outcome)
+            }
+        }
+    );
+
+    drop(server);
+    // Start-up on the existing database, as after a deploy.
+    let again = Server::start(target, database_url, &scratch.0).await?;
+    let restart = again.startup;
+    drop(again);
+    Ok(report::Run {
+        backend: backend.to_owned(),
+        startup_s: restart,
+        idle_rss_mib: idle_rss,
+        peak_rss_mib: Some(peak_rss),
+        scenarios,
+    })
+}
