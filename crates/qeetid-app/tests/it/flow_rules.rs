@@ -5,19 +5,12 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::support::{
-    Body, EMAIL, PASSWORD, REDIRECT_URI, Realm, TestApp, hidden, query_param, settings, spawn_app, spawn_app_with,
+    self, Body, EMAIL, PASSWORD, REDIRECT_URI, Realm, TestApp, VERIFIER, get_json, hidden, query_param, settings,
+    spawn_app, spawn_app_with,
 };
 
-const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
-
 fn authorize_url(app: &TestApp, client_id: &str, extra: &str) -> String {
-    format!(
-        "{}/v1/oauth/authorize?response_type=code&client_id={client_id}&redirect_uri={}&scope=openid%20email\
-         &state=st-1&nonce=n-1&code_challenge={CHALLENGE}&code_challenge_method=S256{extra}",
-        app.issuer,
-        urlencode(REDIRECT_URI)
-    )
+    support::authorize_url(app, client_id, "openid%20email", "st-1", extra)
 }
 
 fn urlencode(s: &str) -> String {
@@ -29,7 +22,7 @@ async fn code_for(app: &TestApp, realm: &Realm) -> String {
     query_param(&landing, "code").unwrap_or_else(|| panic!("no code in {landing}"))
 }
 
-/// POSTs a token request; returns status and JSON.
+/// POSTs a token request, checking that the answer, success or error, may not be cached.
 async fn token(app: &TestApp, path: &str, basic: Option<(&str, &str)>, form: &[(&str, &str)]) -> (StatusCode, Value) {
     let mut request = app.http.post(format!("{}{path}", app.base)).form(form);
     if let Some((id, secret)) = basic {
@@ -337,15 +330,7 @@ pub(crate) async fn grants_are_listed_and_revoked(db: &TestDatabase) {
 
 pub(crate) async fn discovery_and_jwks_describe_the_provider(db: &TestDatabase) {
     let app = spawn_app(db).await;
-    let doc: Value = app
-        .http
-        .get(format!("{}/.well-known/openid-configuration", app.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = get_json(&app, "/.well-known/openid-configuration").await;
     assert_eq!(doc["issuer"], app.issuer.as_str());
     assert_eq!(doc["authorization_endpoint"], format!("{}/v1/oauth/authorize", app.issuer));
     assert_eq!(doc["token_endpoint"], format!("{}/v1/oauth/token", app.issuer));

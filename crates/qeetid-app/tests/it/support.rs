@@ -194,6 +194,44 @@ impl TestApp {
     }
 }
 
+/// The PKCE pair of RFC 7636 Appendix B.
+pub(crate) const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+pub(crate) const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+/// An authorization URL for `client_id` with PKCE, `REDIRECT_URI`, `scope` (URL-encoded),
+/// `state` and anything in `extra` (`&prompt=none`, …).
+pub(crate) fn authorize_url(app: &TestApp, client_id: &str, scope: &str, state: &str, extra: &str) -> String {
+    let redirect: String = url::form_urlencoded::byte_serialize(REDIRECT_URI.as_bytes()).collect();
+    format!(
+        "{}/v1/oauth/authorize?response_type=code&client_id={client_id}&redirect_uri={redirect}&scope={scope}\
+         &state={state}&nonce=n-{state}&code_challenge={CHALLENGE}&code_challenge_method=S256{extra}",
+        app.issuer
+    )
+}
+
+/// A form POST to an OAuth endpoint, with HTTP Basic when `basic` is given; status and JSON
+/// (`Value::Null` for an empty body).
+pub(crate) async fn post_form(
+    app: &TestApp,
+    path: &str,
+    basic: Option<(&str, &str)>,
+    form: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    let mut request = app.http.post(format!("{}{path}", app.base)).form(form);
+    if let Some((id, secret)) = basic {
+        request = request.basic_auth(id, Some(secret));
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// A GET answered with JSON.
+pub(crate) async fn get_json(app: &TestApp, path: &str) -> Value {
+    app.http.get(format!("{}{path}", app.base)).send().await.unwrap().json().await.unwrap()
+}
+
 /// The value of the hidden form field `name` in `html`.
 pub(crate) fn hidden(html: &str, name: &str) -> String {
     let marker = format!(r#"name="{name}" value=""#);

@@ -11,19 +11,12 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::support::{
-    Body, EMAIL, PASSWORD, POST_LOGOUT_URI, REDIRECT_URI, Realm, TestApp, hidden, query_param, spawn_app,
+    self, Body, EMAIL, PASSWORD, POST_LOGOUT_URI, REDIRECT_URI, Realm, TestApp, VERIFIER, get_json, hidden, post_form,
+    query_param, spawn_app,
 };
 
-const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
-
 fn authorize_url(app: &TestApp, client_id: &str) -> String {
-    let redirect: String = url::form_urlencoded::byte_serialize(REDIRECT_URI.as_bytes()).collect();
-    format!(
-        "{}/v1/oauth/authorize?response_type=code&client_id={client_id}&redirect_uri={redirect}\
-         &scope=openid%20email%20profile%20offline_access&state=s&nonce=n&code_challenge={CHALLENGE}&code_challenge_method=S256",
-        app.issuer
-    )
+    support::authorize_url(app, client_id, "openid%20email%20profile%20offline_access", "s", "")
 }
 
 /// Signs in through the pages and exchanges the code; returns the token response.
@@ -45,19 +38,8 @@ async fn tokens(app: &TestApp, realm: &Realm) -> Value {
     body
 }
 
-async fn post(app: &TestApp, path: &str, auth: Option<(&str, &str)>, form: &[(&str, &str)]) -> (StatusCode, Value) {
-    let mut request = app.http.post(format!("{}{path}", app.base)).form(form);
-    if let Some((id, secret)) = auth {
-        request = request.basic_auth(id, Some(secret));
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
 async fn token(app: &TestApp, realm: &Realm, form: &[(&str, &str)]) -> (StatusCode, Value) {
-    post(app, "/v1/oauth/token", Some((&realm.client_id, &realm.client_secret)), form).await
+    post_form(app, "/v1/oauth/token", Some((&realm.client_id, &realm.client_secret)), form).await
 }
 
 async fn refresh(app: &TestApp, realm: &Realm, rt: &str) -> (StatusCode, Value) {
@@ -117,14 +99,14 @@ pub(crate) async fn the_relying_party_library_refreshes_reads_userinfo_introspec
     // loopback test server cannot offer: revoke with the same form request it would send.
     let auth = Some((realm.client_id.as_str(), realm.client_secret.as_str()));
     let form = [("token", refreshed.access_token().secret().as_str()), ("token_type_hint", "access_token")];
-    assert_eq!(post(&app, "/v1/oauth/revoke", auth, &form).await.0, StatusCode::OK);
+    assert_eq!(post_form(&app, "/v1/oauth/revoke", auth, &form).await.0, StatusCode::OK);
     let after = client.introspect(refreshed.access_token()).request_async(&http).await.unwrap();
     assert!(!after.active(), "a revoked access token is inactive");
     let (status, _, _) = userinfo(&app, refreshed.access_token().secret()).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "and refused by userinfo");
 
     let form = [("token", new_refresh.secret().as_str()), ("token_type_hint", "refresh_token")];
-    assert_eq!(post(&app, "/v1/oauth/revoke", auth, &form).await.0, StatusCode::OK);
+    assert_eq!(post_form(&app, "/v1/oauth/revoke", auth, &form).await.0, StatusCode::OK);
     let (_, body) = refresh(&app, &realm, new_refresh.secret()).await;
     assert_eq!(body["error"], "invalid_grant");
 }
@@ -225,7 +207,7 @@ pub(crate) async fn introspection_is_tenant_scoped_and_honest(db: &TestDatabase)
     let introspect = |realm: &Realm, token: String| {
         let (id, secret) = (realm.client_id.clone(), realm.client_secret.clone());
         let app = &app;
-        async move { post(app, "/v1/oauth/introspect", Some((&id, &secret)), &[("token", &token)]).await }
+        async move { post_form(app, "/v1/oauth/introspect", Some((&id, &secret)), &[("token", &token)]).await }
     };
     let (status, access) = introspect(&realm, s(&t["access_token"])).await;
     assert_eq!(status, StatusCode::OK);
@@ -267,7 +249,7 @@ pub(crate) async fn introspection_is_tenant_scoped_and_honest(db: &TestDatabase)
     // A public client cannot introspect.
     let spa = json!({ "tenant_id": realm.tenant, "name": "SPA", "type": "public", "redirect_uris": [REDIRECT_URI] });
     let spa = app.admin(Method::POST, "/v1/oidc/clients", Body::Json(spa)).await;
-    let (status, body) = post(
+    let (status, body) = post_form(
         &app,
         "/v1/oauth/introspect",
         None,
@@ -283,9 +265,9 @@ pub(crate) async fn revocation_follows_rfc_7009(db: &TestDatabase) {
     let other = app.realm().await;
     let t = tokens(&app, &realm).await;
     let auth = Some((realm.client_id.as_str(), realm.client_secret.as_str()));
-    assert_eq!(post(&app, "/v1/oauth/revoke", auth, &[("token", "qrt_unknown")]).await.0, StatusCode::OK);
-    assert_eq!(post(&app, "/v1/oauth/revoke", auth, &[("token", "garbage")]).await.0, StatusCode::OK);
-    let (status, body) = post(
+    assert_eq!(post_form(&app, "/v1/oauth/revoke", auth, &[("token", "qrt_unknown")]).await.0, StatusCode::OK);
+    assert_eq!(post_form(&app, "/v1/oauth/revoke", auth, &[("token", "garbage")]).await.0, StatusCode::OK);
+    let (status, body) = post_form(
         &app,
         "/v1/oauth/revoke",
         Some((&other.client_id, &other.client_secret)),
@@ -294,7 +276,7 @@ pub(crate) async fn revocation_follows_rfc_7009(db: &TestDatabase) {
     .await;
     assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("unauthorized_client")), "not yours");
     assert_eq!(
-        post(
+        post_form(
             &app,
             "/v1/oauth/revoke",
             auth,
@@ -320,7 +302,7 @@ pub(crate) async fn client_credentials_issue_service_tokens(db: &TestDatabase) {
     assert!(body.get("refresh_token").is_none() && body.get("id_token").is_none());
     assert_eq!(body["scope"], "api:read");
     let auth = Some((realm.client_id.as_str(), realm.client_secret.as_str()));
-    let (_, desc) = post(&app, "/v1/oauth/introspect", auth, &[("token", &s(&body["access_token"]))]).await;
+    let (_, desc) = post_form(&app, "/v1/oauth/introspect", auth, &[("token", &s(&body["access_token"]))]).await;
     assert_eq!(desc["sub"], realm.client_id.as_str());
     assert_eq!(desc["client_id"], realm.client_id.as_str());
     assert_eq!(desc["aud"], json!(["https://api.acme.com"]));
@@ -336,7 +318,7 @@ pub(crate) async fn client_credentials_issue_service_tokens(db: &TestDatabase) {
 
     let spa = json!({ "tenant_id": realm.tenant, "name": "SPA", "type": "public", "redirect_uris": [REDIRECT_URI] });
     let spa = app.admin(Method::POST, "/v1/oidc/clients", Body::Json(spa)).await;
-    let (_, body) = post(
+    let (_, body) = post_form(
         &app,
         "/v1/oauth/token",
         None,
@@ -347,7 +329,7 @@ pub(crate) async fn client_credentials_issue_service_tokens(db: &TestDatabase) {
 }
 
 async fn device_start(app: &TestApp, realm: &Realm) -> Value {
-    let (status, body) = post(
+    let (status, body) = post_form(
         app,
         "/v1/oauth/device/code",
         Some((&realm.client_id, &realm.client_secret)),
@@ -501,15 +483,7 @@ pub(crate) async fn logout_ends_the_session_and_redirects_only_where_registered(
 
 pub(crate) async fn discovery_advertises_every_token_service(db: &TestDatabase) {
     let app = spawn_app(db).await;
-    let doc: Value = app
-        .http
-        .get(format!("{}/.well-known/openid-configuration", app.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = get_json(&app, "/.well-known/openid-configuration").await;
     for (key, path) in [
         ("userinfo_endpoint", "/v1/oauth/userinfo"),
         ("introspection_endpoint", "/v1/oauth/introspect"),
