@@ -399,11 +399,17 @@ impl RefreshTokenRepository for InMemoryStore {
     async fn revoke_code_tokens(&self, code: &SecretHash, now: UnixTime) -> Result<u64, StoreError> {
         Ok(revoke_where(&mut self.tables().refresh_tokens, now, |r| r.origin_code.as_ref() == Some(code)))
     }
-    async fn rotate_refresh_token(&self, id: &RefreshTokenId, now: UnixTime) -> Result<bool, StoreError> {
+    async fn replace_refresh_token(
+        &self,
+        old: &RefreshTokenId,
+        successor: &RefreshToken,
+        now: UnixTime,
+    ) -> Result<bool, StoreError> {
         let mut t = self.tables();
-        match t.refresh_tokens.iter_mut().find(|r| &r.id == id && r.rotated_at.is_none() && r.revoked_at.is_none()) {
+        match t.refresh_tokens.iter_mut().find(|r| &r.id == old && r.rotated_at.is_none() && r.revoked_at.is_none()) {
             Some(token) => {
                 token.rotated_at = Some(now);
+                t.refresh_tokens.push(successor.clone());
                 Ok(true)
             }
             None => Ok(false),

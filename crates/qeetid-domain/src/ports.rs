@@ -228,11 +228,13 @@ pub trait RefreshTokenRepository: Send + Sync {
         code: &SecretHash,
         now: UnixTime,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
-    /// Marks the token rotated, atomically: `Ok(true)` for exactly one of several
-    /// concurrent callers, and only while it is neither rotated nor revoked.
-    fn rotate_refresh_token(
+    /// Marks `old` rotated and stores `successor`, in one transaction: `Ok(true)` for
+    /// exactly one of several concurrent callers, and only while `old` is neither
+    /// rotated nor revoked; otherwise nothing changes and `Ok(false)`.
+    fn replace_refresh_token(
         &self,
-        id: &RefreshTokenId,
+        old: &RefreshTokenId,
+        successor: &RefreshToken,
         now: UnixTime,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Revokes every live token of the family; returns how many.

@@ -5,7 +5,7 @@ use diesel::{
     ExpressionMethods as _, Insertable, OptionalExtension as _, QueryDsl as _, Queryable, Selectable,
     SelectableHelper as _,
 };
-use diesel_async::RunQueryDsl as _;
+use diesel_async::{AsyncConnection as _, RunQueryDsl as _};
 use qeetid_domain::oauth::RefreshToken;
 use qeetid_domain::ports::RefreshTokenRepository;
 use qeetid_domain::{ClientId, GrantId, RefreshTokenId, SecretHash, SessionId, StoreError, TenantId, UnixTime, UserId};
@@ -66,9 +66,9 @@ impl TryFrom<RefreshRow> for RefreshToken {
     }
 }
 
-impl RefreshTokenRepository for DieselStore {
-    async fn insert_refresh_token(&self, r: &RefreshToken) -> Result<(), StoreError> {
-        let row = RefreshRow {
+impl From<&RefreshToken> for RefreshRow {
+    fn from(r: &RefreshToken) -> Self {
+        Self {
             id: r.id.to_string(),
             token_hash: r.token_hash.to_hex(),
             tenant_id: r.tenant_id.to_string(),
@@ -86,7 +86,13 @@ impl RefreshTokenRepository for DieselStore {
             absolute_expires_at: r.absolute_expires_at.as_secs(),
             rotated_at: r.rotated_at.map(UnixTime::as_secs),
             revoked_at: r.revoked_at.map(UnixTime::as_secs),
-        };
+        }
+    }
+}
+
+impl RefreshTokenRepository for DieselStore {
+    async fn insert_refresh_token(&self, r: &RefreshToken) -> Result<(), StoreError> {
+        let row = RefreshRow::from(r);
         with_conn!(&self.pool, |conn| {
             diesel::insert_into(t::table).values(&row).execute(conn).await.map_err(from_diesel)?;
         });
@@ -135,15 +141,32 @@ impl RefreshTokenRepository for DieselStore {
         Ok(count as u64)
     }
 
-    async fn rotate_refresh_token(&self, id: &RefreshTokenId, now: UnixTime) -> Result<bool, StoreError> {
-        let changed = with_conn!(&self.pool, |conn| {
-            diesel::update(t::table.find(id.as_str()).filter(t::rotated_at.is_null()).filter(t::revoked_at.is_null()))
-                .set(t::rotated_at.eq(now.as_secs()))
-                .execute(conn)
-                .await
-                .map_err(from_diesel)?
+    async fn replace_refresh_token(
+        &self,
+        old: &RefreshTokenId,
+        successor: &RefreshToken,
+        now: UnixTime,
+    ) -> Result<bool, StoreError> {
+        let row = RefreshRow::from(successor);
+        let (old, now) = (old.as_str(), now.as_secs());
+        // One transaction: the rotation and the successor land together or not at all,
+        // with one commit.
+        let replaced = with_conn!(&self.pool, |conn| {
+            conn.transaction(async |conn| {
+                let rotated =
+                    diesel::update(t::table.find(old).filter(t::rotated_at.is_null()).filter(t::revoked_at.is_null()))
+                        .set(t::rotated_at.eq(now))
+                        .execute(conn)
+                        .await?;
+                if rotated == 1 {
+                    diesel::insert_into(t::table).values(&row).execute(conn).await?;
+                }
+                Ok::<_, diesel::result::Error>(rotated == 1)
+            })
+            .await
+            .map_err(from_diesel)?
         });
-        Ok(changed == 1)
+        Ok(replaced)
     }
 
     async fn revoke_family(&self, family: &RefreshTokenId, now: UnixTime) -> Result<u64, StoreError> {

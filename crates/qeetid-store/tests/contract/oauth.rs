@@ -245,19 +245,29 @@ pub(crate) async fn refresh_tokens_rotate_once_and_families_revoke_together(stor
     let w = world(store).await;
     let g = store.upsert_grant(&grant(&w, "openid", false, T0)).await.unwrap();
     let first = refresh(&w, &g.id, None);
-    let mut second = refresh(&w, &g.id, None);
-    second.family_id = first.family_id.clone();
     let stranger = refresh(&w, &g.id, None);
-    for t in [&first, &second, &stranger] {
-        store.insert_refresh_token(t).await.unwrap();
-    }
+    store.insert_refresh_token(&first).await.unwrap();
+    store.insert_refresh_token(&stranger).await.unwrap();
+    let successor = |first: &qeetid_domain::oauth::RefreshToken| {
+        let mut next = refresh(&w, &g.id, None);
+        next.family_id = first.family_id.clone();
+        next
+    };
+    let (a, b) = (successor(&first), successor(&first));
     let now = UnixTime::from_secs(T0 + 1);
-    let (a, b) =
-        futures_util::join!(store.rotate_refresh_token(&first.id, now), store.rotate_refresh_token(&first.id, now));
-    assert_eq!([a.unwrap(), b.unwrap()].iter().filter(|x| **x).count(), 1, "exactly one rotation wins");
+    let (ra, rb) = futures_util::join!(
+        store.replace_refresh_token(&first.id, &a, now),
+        store.replace_refresh_token(&first.id, &b, now)
+    );
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
+    assert!(ra ^ rb, "exactly one replacement wins");
+    let (winner, loser) = if ra { (&a, &b) } else { (&b, &a) };
     assert_eq!(store.find_refresh_token(&first.token_hash).await.unwrap().unwrap().rotated_at, Some(now));
+    assert_eq!(store.find_refresh_token(&winner.token_hash).await.unwrap(), Some(winner.clone()));
+    assert_eq!(store.find_refresh_token(&loser.token_hash).await.unwrap(), None, "the loser stored nothing");
+
     assert_eq!(store.revoke_family(&first.family_id, now).await.unwrap(), 2);
-    assert!(!store.rotate_refresh_token(&second.id, now).await.unwrap(), "a revoked token cannot rotate");
+    assert!(!store.replace_refresh_token(&winner.id, &successor(&first), now).await.unwrap(), "revoked: no successor");
     assert!(store.find_refresh_token(&stranger.token_hash).await.unwrap().unwrap().revoked_at.is_none());
 }
 

@@ -77,6 +77,8 @@ impl<S: Store> Services<S> {
             amr: &record.amr,
         };
         let refresh = Self::new_family(client, Some(record.code_hash));
-        self.mint_user_tokens(client, &subject, &record.scope, record.nonce.clone(), refresh, now).await
+        self.mint_user_tokens(client, &subject, &record.scope, record.nonce.clone(), refresh, now)
+            .await?
+            .map_err(|_| OAuthError::ServerError("a new refresh family cannot lose a rotation".into()))
     }
 }

@@ -65,7 +65,9 @@ impl<S: Store> Services<S> {
                     amr: &record.amr,
                 };
                 let refresh = Self::new_family(client, None);
-                self.mint_user_tokens(client, &subject, &record.scope, None, refresh, now).await
+                self.mint_user_tokens(client, &subject, &record.scope, None, refresh, now)
+                    .await?
+                    .map_err(|_| OAuthError::ServerError("a new refresh family cannot lose a rotation".into()))
             }
         }
     }

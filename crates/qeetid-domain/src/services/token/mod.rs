@@ -88,15 +88,22 @@ pub(crate) struct Subject<'a> {
     pub(crate) amr: &'a [String],
 }
 
+/// A rotation lost its race: the refresh token was rotated (or revoked) by someone
+/// else between the checks and the swap.
+#[derive(Debug)]
+pub(crate) struct RotationLost;
+
 /// Whether and how a refresh token comes with the tokens.
 pub(crate) enum RefreshPlan {
     /// None (the client may not refresh).
     None,
     /// A new family, started by this code (if any).
     NewFamily { origin_code: Option<SecretHash> },
-    /// The successor in a rotation: same family, same absolute expiry, and the scope of
-    /// the token it replaces even when the access token's was narrowed (RFC 6749 §6).
+    /// The successor of `replaces` in a rotation: same family, same absolute expiry,
+    /// and the scope of the token it replaces even when the access token's was
+    /// narrowed (RFC 6749 §6). Stored together with the rotation, or not at all.
     Successor {
+        replaces: RefreshTokenId,
         family_id: RefreshTokenId,
         absolute_expires_at: UnixTime,
         origin_code: Option<SecretHash>,
@@ -136,6 +143,8 @@ impl<S: Store> Services<S> {
 
     /// The tokens of a user grant: an access token, an ID token when `openid` was
     /// granted (OIDC Core §2, §3.1.3.6, §5.4), and a refresh token per `refresh`.
+    /// For a [`RefreshPlan::Successor`] whose predecessor was rotated meanwhile, the
+    /// answer is [`RotationLost`] inside `Ok(Err(…))`: the caller decides what reuse means.
     pub(crate) async fn mint_user_tokens(
         &self,
         client: &Client,
@@ -144,7 +153,7 @@ impl<S: Store> Services<S> {
         nonce: Option<String>,
         refresh: RefreshPlan,
         now: UnixTime,
-    ) -> Result<TokenResponse, OAuthError> {
+    ) -> Result<Result<TokenResponse, RotationLost>, OAuthError> {
         let user = subject.user;
         let issuer = self.settings.issuer.as_str();
         let access_token = self.sign_access_token(
@@ -191,24 +200,32 @@ impl<S: Store> Services<S> {
                 let absolute = now.plus_secs(
                     client.settings.lifetimes().refresh_token.unwrap_or(self.settings.lifetimes.refresh_token),
                 );
-                Some(self.store_refresh_token(client, subject, scope, family, absolute, origin_code, now).await?)
+                let (token, record) =
+                    self.new_refresh_token(client, subject, scope, family, absolute, origin_code, now);
+                self.store.insert_refresh_token(&record).await?;
+                Some(token)
             }
-            RefreshPlan::Successor { family_id, absolute_expires_at, origin_code, scope: kept } => Some(
-                self.store_refresh_token(client, subject, &kept, family_id, absolute_expires_at, origin_code, now)
-                    .await?,
-            ),
+            RefreshPlan::Successor { replaces, family_id, absolute_expires_at, origin_code, scope: kept } => {
+                let (token, record) =
+                    self.new_refresh_token(client, subject, &kept, family_id, absolute_expires_at, origin_code, now);
+                if !self.store.replace_refresh_token(&replaces, &record, now).await? {
+                    return Ok(Err(RotationLost));
+                }
+                Some(token)
+            }
         };
-        Ok(TokenResponse {
+        Ok(Ok(TokenResponse {
             access_token,
             expires_in: self.access_token_lifetime(client),
             id_token,
             refresh_token,
             scope: scope.clone(),
-        })
+        }))
     }
 
+    /// A new refresh token and the record to store for it.
     #[allow(clippy::too_many_arguments)]
-    async fn store_refresh_token(
+    fn new_refresh_token(
         &self,
         client: &Client,
         subject: &Subject<'_>,
@@ -217,7 +234,7 @@ impl<S: Store> Services<S> {
         absolute_expires_at: UnixTime,
         origin_code: Option<SecretHash>,
         now: UnixTime,
-    ) -> Result<Secret, OAuthError> {
+    ) -> (Secret, RefreshToken) {
         let idle = client.settings.lifetimes().refresh_token_idle.unwrap_or(self.settings.lifetimes.refresh_token_idle);
         let token = Secret::generate(REFRESH_TOKEN_PREFIX, self.random.as_ref());
         let record = RefreshToken {
@@ -239,8 +256,7 @@ impl<S: Store> Services<S> {
             rotated_at: None,
             revoked_at: None,
         };
-        self.store.insert_refresh_token(&record).await?;
-        Ok(token)
+        (token, record)
     }
 
     /// The refresh plan for a new family: a refresh token only for clients that may refresh.

@@ -66,10 +66,6 @@ impl<S: Store> Services<S> {
             .get_user(&record.tenant_id, &record.user_id)
             .await?
             .ok_or_else(|| OAuthError::InvalidGrant("the user no longer exists".into()))?;
-        // Of two concurrent uses of one token, only one rotates it; the other is reuse.
-        if !self.store.rotate_refresh_token(&record.id, now).await? {
-            return reuse().await;
-        }
         let subject = Subject {
             tenant_id: &record.tenant_id,
             user: &user,
@@ -79,12 +75,17 @@ impl<S: Store> Services<S> {
             amr: &record.amr,
         };
         let plan = RefreshPlan::Successor {
+            replaces: record.id.clone(),
             family_id: record.family_id.clone(),
             absolute_expires_at: record.absolute_expires_at,
             origin_code: record.origin_code,
             scope: record.scope.clone(),
         };
-        // OIDC Core §12.2: an ID token on refresh carries no nonce.
-        self.mint_user_tokens(client, &subject, &narrowed, None, plan, now).await
+        // OIDC Core §12.2: an ID token on refresh carries no nonce. Of two concurrent
+        // uses of one token only one swaps it for a successor; the other is reuse.
+        match self.mint_user_tokens(client, &subject, &narrowed, None, plan, now).await? {
+            Ok(tokens) => Ok(tokens),
+            Err(_lost) => reuse().await,
+        }
     }
 }
