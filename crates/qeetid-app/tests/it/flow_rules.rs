@@ -5,8 +5,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::support::{
-    self, Body, EMAIL, PASSWORD, REDIRECT_URI, Realm, TestApp, VERIFIER, get_json, hidden, query_param, settings,
-    spawn_app, spawn_app_with,
+    self, Body, EMAIL, PASSWORD, REDIRECT_URI, Realm, TestApp, VERIFIER, fail_until_throttled, get_json, hidden,
+    query_param, settings, spawn_app, spawn_app_with,
 };
 
 fn authorize_url(app: &TestApp, client_id: &str, extra: &str) -> String {
@@ -248,15 +248,11 @@ pub(crate) async fn hosted_forms_need_their_csrf_token_and_failures_slow_down(db
     let csrf = hidden(&page, "csrf_token");
     let wrong =
         [("request", request.as_str()), ("csrf_token", csrf.as_str()), ("email", EMAIL), ("password", "nope nope")];
-    for _ in 0..5 {
-        let (status, _, page) = app.submit("/login", &wrong).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert!(page.contains("wrong e-mail or password"));
-    }
+    fail_until_throttled(&app, "/login", &wrong, StatusCode::UNAUTHORIZED).await;
     let right =
         [("request", request.as_str()), ("csrf_token", csrf.as_str()), ("email", EMAIL), ("password", PASSWORD)];
     let (status, _, page) = app.submit("/login", &right).await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{page}");
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits: {page}");
     assert!(page.contains("try again in"));
 }
 

@@ -232,6 +232,30 @@ pub(crate) async fn get_json(app: &TestApp, path: &str) -> Value {
     app.http.get(format!("{}{path}", app.base)).send().await.unwrap().json().await.unwrap()
 }
 
+/// Fails `form` at `path` until the wait between attempts is 2 s: five failures are
+/// free, then each attempt must wait 1 s, 2 s, 4 s … after the last failure (in whole
+/// seconds, and throttled attempts do not count). Waiting out the 1 s step and failing
+/// once more sets a 2 s wait, so the caller's next attempt falls inside it however
+/// slow the machine is.
+pub(crate) async fn fail_until_throttled(app: &TestApp, path: &str, form: &[(&str, &str)], failure: StatusCode) {
+    for attempt in 0..5 {
+        let (status, _, page) = app.submit(path, form).await;
+        assert_eq!(status, failure, "attempt {attempt} is free: {page}");
+    }
+    for _ in 0..3 {
+        let (status, _, page) = app.submit(path, form).await;
+        match status {
+            StatusCode::TOO_MANY_REQUESTS => {
+                assert!(page.contains("try again in"), "{page}");
+                tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+            }
+            s if s == failure => return,
+            other => panic!("unexpected {other}: {page}"),
+        }
+    }
+    panic!("{path}: the 1 s wait never ended");
+}
+
 /// The value of the hidden form field `name` in `html`.
 pub(crate) fn hidden(html: &str, name: &str) -> String {
     let marker = format!(r#"name="{name}" value=""#);
