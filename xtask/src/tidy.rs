@@ -60,13 +60,35 @@ pub(crate) fn check() -> crate::Result {
         return Err(format!("cargo metadata failed: {}", String::from_utf8_lossy(&output.stderr)));
     }
     let meta: Value = serde_json::from_slice(&output.stdout).map_err(|e| format!("cargo metadata output: {e}"))?;
-    let problems = violations(&meta);
+    let mut problems = violations(&meta);
+    problems.extend(migration_drift(std::path::Path::new("migrations")));
     if problems.is_empty() {
         eprintln!("tidy: architecture invariants hold");
         Ok(())
     } else {
         Err(format!("architecture invariants broken:\n  {}", problems.join("\n  ")))
     }
+}
+
+/// The two migration sets must have the same migrations, in the same order: a schema
+/// change made for one database only would make the contract suite the first to notice.
+fn migration_drift(root: &std::path::Path) -> Vec<String> {
+    let names = |db: &str| -> BTreeSet<String> {
+        std::fs::read_dir(root.join(db))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let (pg, sqlite) = (names("postgres"), names("sqlite"));
+    let mut problems: Vec<String> =
+        pg.symmetric_difference(&sqlite).map(|m| format!("migration {m} exists for one database only")).collect();
+    if pg.is_empty() {
+        problems.push("no migrations found under migrations/postgres".to_owned());
+    }
+    problems
 }
 
 /// Package id → name, and id → normal (non-dev, non-build) dependency ids.
@@ -182,6 +204,19 @@ mod tests {
         assert!(problems.iter().any(|p| p.contains("qeetid-http depends on `diesel`")), "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("qeetid-http depends on qeetid-store")), "{problems:?}");
         assert_eq!(problems.len(), 3, "{problems:?}");
+    }
+
+    #[test]
+    fn migrations_must_exist_for_both_databases() {
+        let root = std::env::temp_dir().join(format!("qeetid-tidy-{}", std::process::id()));
+        for dir in ["postgres/001_a", "postgres/002_b", "sqlite/001_a"] {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        let problems = super::migration_drift(&root);
+        assert_eq!(problems, vec!["migration 002_b exists for one database only".to_owned()]);
+        std::fs::create_dir_all(root.join("sqlite/002_b")).unwrap();
+        assert!(super::migration_drift(&root).is_empty());
+        std::fs::remove_dir_all(root).unwrap();
     }
 
     #[test]
