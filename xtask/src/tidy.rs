@@ -61,7 +61,8 @@ pub(crate) fn check() -> crate::Result {
     }
     let meta: Value = serde_json::from_slice(&output.stdout).map_err(|e| format!("cargo metadata output: {e}"))?;
     let mut problems = violations(&meta);
-    problems.extend(migration_drift(std::path::Path::new("migrations")));
+    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
+    problems.extend(migration_drift(&migrations));
     if problems.is_empty() {
         eprintln!("tidy: architecture invariants hold");
         Ok(())
