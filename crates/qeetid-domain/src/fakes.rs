@@ -333,6 +333,17 @@ impl CodeRepository for InMemoryStore {
             Some((code, Some(_))) => CodeUse::Replayed(code.clone()),
         })
     }
+    async fn record_issued_access_token(
+        &self,
+        hash: &SecretHash,
+        jti: &str,
+        expires_at: UnixTime,
+    ) -> Result<(), StoreError> {
+        if let Some((code, _)) = self.tables().codes.iter_mut().find(|(c, _)| &c.code_hash == hash) {
+            code.issued_access_token = Some((jti.to_owned(), expires_at));
+        }
+        Ok(())
+    }
 }
 
 impl GrantRepository for InMemoryStore {

@@ -174,6 +174,13 @@ pub trait CodeRepository: Send + Sync {
     /// Spends the code with this hash, atomically: of two concurrent uses exactly one
     /// MUST see [`CodeUse::First`]; every later use sees [`CodeUse::Replayed`].
     fn use_code(&self, hash: &SecretHash, now: UnixTime) -> impl Future<Output = Result<CodeUse, StoreError>> + Send;
+    /// Records the access token a spent code was exchanged for (its `jti` and expiry).
+    fn record_issued_access_token(
+        &self,
+        hash: &SecretHash,
+        jti: &str,
+        expires_at: UnixTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
 /// Consent grants, one per (tenant, user, client).

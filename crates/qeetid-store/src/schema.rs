@@ -112,6 +112,8 @@ diesel::table! {
         created_at -> BigInt,
         expires_at -> BigInt,
         used_at -> Nullable<BigInt>,
+        access_jti -> Nullable<Text>,
+        access_expires_at -> Nullable<BigInt>,
     }
 }
 

@@ -51,7 +51,10 @@ CREATE TABLE authorization_codes (
     amr             TEXT NOT NULL,
     created_at      BIGINT NOT NULL,
     expires_at      BIGINT NOT NULL,
-    used_at         BIGINT
+    used_at         BIGINT,
+    -- The access token the code was exchanged for, denied if the code is replayed.
+    access_jti      TEXT,
+    access_expires_at BIGINT
 );
 CREATE INDEX authorization_codes_expiry ON authorization_codes (expires_at);
 

@@ -69,8 +69,20 @@ pub(crate) async fn codes_need_the_verifier_the_redirect_and_single_use(db: &Tes
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["token_type"], "Bearer");
     assert!(body["id_token"].is_string() && body["refresh_token"].is_string() && body["expires_in"].is_number());
+    let access = body["access_token"].as_str().unwrap().to_owned();
+    let refresh = body["refresh_token"].as_str().unwrap().to_owned();
+    let userinfo = |token: String| {
+        let request = app.http.get(format!("{}/v1/oauth/userinfo", app.base)).bearer_auth(token);
+        async move { request.send().await.unwrap().status() }
+    };
+    assert_eq!(userinfo(access.clone()).await, StatusCode::OK);
     let (status, body) = exchange(&app, &realm, &code, Some(VERIFIER), REDIRECT_URI).await;
     assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_grant")), "replay");
+    // RFC 6749 §4.1.2: the replay revokes what the code issued, access and refresh token.
+    assert_eq!(userinfo(access).await, StatusCode::UNAUTHORIZED);
+    let form = [("grant_type", "refresh_token"), ("refresh_token", refresh.as_str())];
+    let (_, body) = token(&app, "/v1/oauth/token", Some((&realm.client_id, &realm.client_secret)), &form).await;
+    assert_eq!(body["error"], "invalid_grant");
 }
 
 pub(crate) async fn codes_expire(db: &TestDatabase) {

@@ -60,6 +60,9 @@ pub struct AuthorizationCode {
     pub created_at: UnixTime,
     /// When it expires (60 s after issue by default).
     pub expires_at: UnixTime,
+    /// The `jti` and expiry of the access token it was exchanged for, once it was:
+    /// a replay denies that token (RFC 6749 §4.1.2).
+    pub issued_access_token: Option<(String, UnixTime)>,
 }
 
 /// What happened when a code was presented.

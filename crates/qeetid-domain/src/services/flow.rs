@@ -517,6 +517,7 @@ impl<S: Store> Services<S> {
             amr: session.amr.clone(),
             created_at: now,
             expires_at: now.plus_secs(self.settings.lifetimes.code),
+            issued_access_token: None,
         };
         self.store.insert_code(&record).await?;
         let mut params = vec![("code", code.expose())];

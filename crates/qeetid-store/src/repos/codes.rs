@@ -36,6 +36,8 @@ struct CodeRow {
     created_at: i64,
     expires_at: i64,
     used_at: Option<i64>,
+    access_jti: Option<String>,
+    access_expires_at: Option<i64>,
 }
 
 impl TryFrom<CodeRow> for AuthorizationCode {
@@ -59,6 +61,10 @@ impl TryFrom<CodeRow> for AuthorizationCode {
             amr: words(&row.amr),
             created_at: UnixTime::from_secs(row.created_at),
             expires_at: UnixTime::from_secs(row.expires_at),
+            issued_access_token: match (row.access_jti, row.access_expires_at) {
+                (Some(jti), Some(exp)) => Some((jti, UnixTime::from_secs(exp))),
+                _ => None,
+            },
         })
     }
 }
@@ -81,6 +87,8 @@ impl CodeRepository for DieselStore {
             created_at: c.created_at.as_secs(),
             expires_at: c.expires_at.as_secs(),
             used_at: None,
+            access_jti: c.issued_access_token.as_ref().map(|(jti, _)| jti.clone()),
+            access_expires_at: c.issued_access_token.as_ref().map(|(_, exp)| exp.as_secs()),
         };
         with_conn!(&self.pool, |conn| {
             diesel::insert_into(t::table).values(&row).execute(conn).await.map_err(from_diesel)?;
@@ -110,5 +118,22 @@ impl CodeRepository for DieselStore {
             (None, Some(row)) => CodeUse::Replayed(row.try_into()?),
             (None, None) => CodeUse::Unknown,
         })
+    }
+
+    async fn record_issued_access_token(
+        &self,
+        code: &SecretHash,
+        jti: &str,
+        expires_at: UnixTime,
+    ) -> Result<(), StoreError> {
+        let hex = code.to_hex();
+        with_conn!(&self.pool, |conn| {
+            diesel::update(t::table.find(&hex))
+                .set((t::access_jti.eq(jti), t::access_expires_at.eq(expires_at.as_secs())))
+                .execute(conn)
+                .await
+                .map_err(from_diesel)?;
+        });
+        Ok(())
     }
 }

@@ -88,6 +88,7 @@ fn code(w: &World, grant: &GrantId) -> (Secret, AuthorizationCode) {
         amr: vec!["pwd".into()],
         created_at: UnixTime::from_secs(T0),
         expires_at: UnixTime::from_secs(T0 + 60),
+        issued_access_token: None,
     };
     (secret, record)
 }
@@ -162,7 +163,11 @@ pub(crate) async fn a_code_is_spent_exactly_once(store: &impl Store) {
     assert_eq!(outcomes.iter().filter(|o| matches!(o, CodeUse::First(_))).count(), 1, "{outcomes:?}");
     assert!(outcomes.contains(&CodeUse::First(record.clone())));
     assert!(outcomes.contains(&CodeUse::Replayed(record.clone())));
-    assert_eq!(store.use_code(&secret.hash(), now).await.unwrap(), CodeUse::Replayed(record));
+    assert_eq!(store.use_code(&secret.hash(), now).await.unwrap(), CodeUse::Replayed(record.clone()));
+    store.record_issued_access_token(&hash, "jti-1", UnixTime::from_secs(T0 + 3600)).await.unwrap();
+    let mut issued = record;
+    issued.issued_access_token = Some(("jti-1".into(), UnixTime::from_secs(T0 + 3600)));
+    assert_eq!(store.use_code(&hash, now).await.unwrap(), CodeUse::Replayed(issued), "the issued token is remembered");
     assert_eq!(store.use_code(&Secret::presented("qac_unknown").hash(), now).await.unwrap(), CodeUse::Unknown);
 }
 

@@ -35,8 +35,12 @@ impl<S: Store> Services<S> {
         let code_hash = Secret::presented(code).hash();
         let record = match self.store.use_code(&code_hash, now).await? {
             CodeUse::First(record) => record,
-            CodeUse::Replayed(_) => {
+            CodeUse::Replayed(spent) => {
+                // RFC 6749 §4.1.2: revoke what the first exchange issued.
                 self.store.revoke_code_tokens(&code_hash, now).await?;
+                if let Some((jti, expires_at)) = &spent.issued_access_token {
+                    self.store.deny_access_token(jti, *expires_at).await?;
+                }
                 return Err(OAuthError::InvalidGrant("the code was already used; tokens it issued are revoked".into()));
             }
             CodeUse::Unknown => return Err(OAuthError::InvalidGrant("unknown code".into())),
@@ -77,8 +81,12 @@ impl<S: Store> Services<S> {
             amr: &record.amr,
         };
         let refresh = Self::new_family(client, Some(record.code_hash));
-        self.mint_user_tokens(client, &subject, &record.scope, record.nonce.clone(), refresh, now)
+        let tokens = self
+            .mint_user_tokens(client, &subject, &record.scope, record.nonce.clone(), refresh, now)
             .await?
-            .map_err(|_| OAuthError::ServerError("a new refresh family cannot lose a rotation".into()))
+            .map_err(|_| OAuthError::ServerError("a new refresh family cannot lose a rotation".into()))?;
+        let (jti, expires_at) = &tokens.access_token_id;
+        self.store.record_issued_access_token(&record.code_hash, jti, *expires_at).await?;
+        Ok(tokens)
     }
 }

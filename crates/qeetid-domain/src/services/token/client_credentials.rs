@@ -56,13 +56,15 @@ impl<S: Store> Services<S> {
             },
         };
         let now = self.clock.now();
-        let access_token = self.sign_access_token(client, client.id.as_str(), &audience, &granted, |c| c, now)?;
+        let (access_token, access_token_id) =
+            self.sign_access_token(client, client.id.as_str(), &audience, &granted, |c| c, now)?;
         Ok(TokenResponse {
             access_token,
             expires_in: self.access_token_lifetime(client),
             id_token: None,
             refresh_token: None,
             scope: granted,
+            access_token_id,
         })
     }
 }

@@ -56,6 +56,8 @@ pub struct TokenResponse {
     pub refresh_token: Option<Secret>,
     /// The granted scopes.
     pub scope: ScopeSet,
+    /// The access token's `jti` and expiry, so that it can be denied later.
+    pub(crate) access_token_id: (String, UnixTime),
 }
 
 impl<S: Store> Services<S> {
@@ -127,18 +129,21 @@ impl<S: Store> Services<S> {
         scope: &ScopeSet,
         extra: impl FnOnce(Claims) -> Claims,
         now: UnixTime,
-    ) -> Result<String, OAuthError> {
+    ) -> Result<(String, (String, UnixTime)), OAuthError> {
+        let jti = random_token::<16>(self.random.as_ref());
+        let expires_at = now.plus_secs(self.access_token_lifetime(client));
         let claims = Claims::new()
             .str("iss", self.settings.issuer.as_str())
             .str("sub", sub)
             .str("aud", aud)
-            .int("exp", now.plus_secs(self.access_token_lifetime(client)).as_secs())
+            .int("exp", expires_at.as_secs())
             .int("iat", now.as_secs())
-            .str("jti", random_token::<16>(self.random.as_ref()))
+            .str("jti", jti.clone())
             .str("client_id", client.id.as_str())
             .str("scope", scope.to_delimited())
             .str("tid", client.tenant_id.as_str());
-        self.signer.sign("at+jwt", &extra(claims)).map_err(|e| OAuthError::ServerError(Box::new(e)))
+        let token = self.signer.sign("at+jwt", &extra(claims)).map_err(|e| OAuthError::ServerError(Box::new(e)))?;
+        Ok((token, (jti, expires_at)))
     }
 
     /// The tokens of a user grant: an access token, an ID token when `openid` was
@@ -156,7 +161,7 @@ impl<S: Store> Services<S> {
     ) -> Result<Result<TokenResponse, RotationLost>, OAuthError> {
         let user = subject.user;
         let issuer = self.settings.issuer.as_str();
-        let access_token = self.sign_access_token(
+        let (access_token, access_token_id) = self.sign_access_token(
             client,
             user.id.as_str(),
             issuer,
@@ -220,6 +225,7 @@ impl<S: Store> Services<S> {
             id_token,
             refresh_token,
             scope: scope.clone(),
+            access_token_id,
         }))
     }
 
