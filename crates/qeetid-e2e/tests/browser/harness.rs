@@ -119,9 +119,10 @@ pub(crate) async fn chromium() -> Browser {
     browser
 }
 
-/// Waits until the page's URL satisfies `done` (navigations finish asynchronously).
+/// Waits until the page's URL satisfies `done` (navigations finish asynchronously),
+/// for up to 15 s: a sign-in includes an Argon2id hash, and CI machines are busy.
 pub(crate) async fn wait_for_url(page: &Page, done: impl Fn(&str) -> bool) -> String {
-    for _ in 0..100 {
+    for _ in 0..300 {
         if let Ok(Some(url)) = page.url().await
             && done(&url)
         {
