@@ -6,6 +6,7 @@ use crate::id::{ClientId, TenantId};
 use crate::redirect_uri::RedirectUri;
 use crate::scope::ScopeSet;
 use crate::secret::{Secret, SecretHash};
+use crate::tenant::DisplayName;
 use crate::time::UnixTime;
 
 /// Prefix of client secrets, for secret scanners.
@@ -157,10 +158,7 @@ impl ClientSettings {
     ///   redirect URI; `refresh_token` needs `authorization_code` to have something to refresh;
     /// - `require_pkce`: always true for public clients (RFC 9700 §2.1.1).
     pub fn validate(draft: ClientDraft) -> Result<Self, ValidationError> {
-        let name = draft.name.trim();
-        if name.is_empty() || name.chars().count() > 200 {
-            return Err(invalid("name", "required, 1 to 200 characters"));
-        }
+        let name = DisplayName::parse("name", &draft.name)?;
         let client_type = ClientType::parse(&draft.client_type)?;
         let redirect_uris = parse_uris("redirect_uris", &draft.redirect_uris, client_type)?;
         let post_logout_uris = parse_uris("post_logout_uris", &draft.post_logout_uris, client_type)?;
@@ -208,7 +206,7 @@ impl ClientSettings {
 
         let lifetimes = draft.lifetimes.validate()?;
         Ok(Self {
-            name: name.to_owned(),
+            name: name.as_str().to_owned(),
             client_type,
             redirect_uris,
             post_logout_uris,

@@ -5,7 +5,6 @@
 use url::Url;
 
 use super::Services;
-use crate::client::Client;
 use crate::error::StoreError;
 use crate::id::{ClientId, GrantId, RequestId, SessionId};
 use crate::oauth::resolve_redirect_uri;
@@ -13,7 +12,7 @@ use crate::oauth::{
     AuthorizationCode, AuthorizeParams, ConsentGrant, OAuthError, PendingRequest, Session, ValidatedRequest,
 };
 use crate::ports::Store;
-use crate::scope::ScopeSet;
+use crate::redirect_uri::RedirectUri;
 use crate::secret::Secret;
 use crate::time::UnixTime;
 use crate::user::{Email, Password, User};
@@ -141,12 +140,17 @@ fn authorization_response(redirect_uri: &str, issuer: &str, params: &[(&str, &st
 }
 
 /// The error response of RFC 6749 §4.1.2.1, at the client's redirect URI.
-fn error_redirect(request: &ValidatedRequest, issuer: &str, err: &OAuthError) -> Result<String, OAuthError> {
+fn error_redirect(
+    redirect_uri: &RedirectUri,
+    state: Option<&str>,
+    issuer: &str,
+    err: &OAuthError,
+) -> Result<String, OAuthError> {
     let mut params = vec![("error", err.as_str()), ("error_description", err.description())];
-    if let Some(state) = &request.state {
+    if let Some(state) = state {
         params.push(("state", state));
     }
-    authorization_response(request.redirect_uri.as_str(), issuer, &params)
+    authorization_response(redirect_uri.as_str(), issuer, &params)
 }
 
 impl<S: Store> Services<S> {
@@ -202,19 +206,8 @@ impl<S: Store> Services<S> {
             Ok(r) => r,
             Err(err) => {
                 // Everything is known but a parameter is wrong: tell the client (§4.1.2.1).
-                let partial = ValidatedRequest {
-                    client_id: client.id.clone(),
-                    tenant_id: client.tenant_id.clone(),
-                    redirect_uri,
-                    scope: ScopeSet::default(),
-                    state: params.state.clone(),
-                    nonce: None,
-                    code_challenge: None,
-                    prompt: Default::default(),
-                    max_age: None,
-                    login_hint: None,
-                };
-                return Ok(AuthorizeOutcome::Redirect(error_redirect(&partial, issuer, &err)?));
+                let url = error_redirect(&redirect_uri, params.state.as_deref(), issuer, &err)?;
+                return Ok(AuthorizeOutcome::Redirect(url));
             }
         };
 
@@ -235,7 +228,8 @@ impl<S: Store> Services<S> {
                 (Some(_), false) => OAuthError::ConsentRequired("consent has not been given".into()),
                 (Some(s), true) => return Ok(AuthorizeOutcome::Redirect(self.issue_code(&request, s, now).await?)),
             };
-            return Ok(AuthorizeOutcome::Redirect(error_redirect(&request, issuer, &err)?));
+            let url = error_redirect(&request.redirect_uri, request.state.as_deref(), issuer, &err)?;
+            return Ok(AuthorizeOutcome::Redirect(url));
         }
         if let (Some(s), true) = (&session, consent_remembered) {
             return Ok(AuthorizeOutcome::Redirect(self.issue_code(&request, s, now).await?));
@@ -413,7 +407,8 @@ impl<S: Store> Services<S> {
                 return self.answer_device(hash, None, now).await;
             }
             let denied = OAuthError::AccessDenied("the user denied the request".into());
-            return Ok(error_redirect(&request.request, &self.settings.issuer, &denied)?);
+            let r = &request.request;
+            return Ok(error_redirect(&r.redirect_uri, r.state.as_deref(), &self.settings.issuer, &denied)?);
         }
         let previous =
             self.store.find_grant(&request.request.tenant_id, &session.user_id, &request.request.client_id).await?;
@@ -525,11 +520,6 @@ impl<S: Store> Services<S> {
             params.push(("state", state));
         }
         authorization_response(request.redirect_uri.as_str(), &self.settings.issuer, &params)
-    }
-
-    /// The client a pending request is for (hosted pages show its name).
-    pub async fn request_client(&self, request: &PendingRequest) -> Result<Option<Client>, StoreError> {
-        self.store.get_client(&request.request.tenant_id, &request.request.client_id).await
     }
 }
 
