@@ -94,6 +94,8 @@ pub struct Settings {
     pub key_encryption_key: String,
     /// Days a signing key signs before the next takes over.
     pub signing_key_rotation_days: i64,
+    /// Seconds a client read for client authentication is reused (0: never).
+    pub client_cache_seconds: i64,
     /// Lifetimes.
     pub tokens: Tokens,
     /// The bootstrap key to create on first start instead of a random one
@@ -119,7 +121,8 @@ fn merge(base: &mut toml::Table, top: toml::Table) {
 }
 
 /// Environment variables and the keys they set.
-const ENV_KEYS: [(&str, &[&str]); 13] = [
+const ENV_KEYS: [(&str, &[&str]); 14] = [
+    ("QEETID_CLIENT_CACHE_SECONDS", &["client_cache_seconds"]),
     ("QEETID_KEY_ENCRYPTION_KEY", &["key_encryption_key"]),
     ("QEETID_SIGNING_KEY_ROTATION_DAYS", &["signing_key_rotation_days"]),
     ("QEETID_LISTEN", &["listen"]),

@@ -109,7 +109,14 @@ pub async fn services(
         request: t.request_seconds,
     };
     let ports = Ports { clock: Arc::new(SystemClock), random, passwords: Arc::new(hasher), signer: signing.clone() };
-    Ok((Services::new(store, ports, ProviderSettings { issuer, lifetimes }), signing))
+    Ok((
+        Services::new(
+            store,
+            ports,
+            ProviderSettings { issuer, lifetimes, client_cache_seconds: settings.client_cache_seconds },
+        ),
+        signing,
+    ))
 }
 
 /// A configured server, bound to its port, not yet running.

@@ -38,6 +38,8 @@ struct Args {
     json: PathBuf,
     markdown: Option<PathBuf>,
     postgres: bool,
+    /// Run only the scenarios whose name contains this (for profiling one of them).
+    only: Option<String>,
 }
 
 fn args() -> Result<Args, String> {
@@ -48,6 +50,7 @@ fn args() -> Result<Args, String> {
         server: PathBuf::from("target/release/qeetid"),
         json: PathBuf::from("target/bench/results.json"),
         markdown: None,
+        only: None,
         postgres: true,
     };
     let mut it = std::env::args().skip(1);
@@ -55,6 +58,7 @@ fn args() -> Result<Args, String> {
         match arg.as_str() {
             "--quick" => args.quick = true,
             "--no-postgres" => args.postgres = false,
+            "--only" => args.only = Some(it.next().ok_or("--only needs part of a scenario's name")?),
             "--pin-server" => args.pin_server = Some(it.next().ok_or("--pin-server needs a core")?),
             "--server-cores" => {
                 args.server_cores = it
@@ -113,10 +117,10 @@ async fn run() -> Result<(), String> {
     let sqlite = qeetid_store::testing::TestDatabase::sqlite();
     let target = server::Target { binary: args.server.clone(), pin: args.pin_server.clone() };
     let cores = if args.pin_server.is_some() { 1 } else { args.server_cores };
-    runs.push(scenarios::run_all("sqlite", &sqlite.url, &target, cores, plan, &limits).await?);
+    runs.push(scenarios::run_all("sqlite", &sqlite.url, &target, cores, plan, &limits, args.only.as_deref()).await?);
     if args.postgres {
         let pg = qeetid_store::testing::TestDatabase::postgres().await;
-        runs.push(scenarios::run_all("postgres", &pg.url, &target, cores, plan, &limits).await?);
+        runs.push(scenarios::run_all("postgres", &pg.url, &target, cores, plan, &limits, args.only.as_deref()).await?);
     }
     let results = report::Results::new(args.quick, plan, limits, runs);
     report::write_json(&results, &args.json)?;

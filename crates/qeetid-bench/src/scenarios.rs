@@ -142,6 +142,7 @@ pub(crate) async fn run_all(
     server_cores: usize,
     plan: Plan,
     limits: &Limits,
+    only: Option<&str>,
 ) -> Result<report::Run, String> {
     let scratch = Scratch::new(backend);
     let server = Server::start(target, database_url, &scratch.0).await?;
@@ -181,20 +182,33 @@ pub(crate) async fn run_all(
     let (sign, verify) = (limits.es256_sign_per_s, limits.es256_verify_per_s);
     macro_rules! scenario {
         ($name:expr, $limit:expr, $concurrency:expr, $init:expr, $step:expr) => {{
-            let measured: Measured =
-                drive($concurrency, plan.warmup, plan.window, plan.max_requests, $init, $step).await;
-            peak_rss = peak_rss.max(server.rss_mib().unwrap_or(0.0));
-            let s = report::Scenario::new($name, &measured, $limit, server_cores);
-            println!(
-                "  {:<34} {:>9.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  errors {}",
-                s.name, s.requests_per_s, s.p50_ms, s.p99_ms, s.errors
-            );
-            if let Some(e) = &measured.first_error {
-                println!("    first error: {e}");
+            if only.is_none_or(|o| $name.contains(o)) {
+                let measured: Measured =
+                    drive($concurrency, plan.warmup, plan.window, plan.max_requests, $init, $step).await;
+                peak_rss = peak_rss.max(server.rss_mib().unwrap_or(0.0));
+                let s = report::Scenario::new($name, &measured, $limit, server_cores);
+                println!(
+                    "  {:<34} {:>9.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  errors {}",
+                    s.name, s.requests_per_s, s.p50_ms, s.p99_ms, s.errors
+                );
+                if let Some(e) = &measured.first_error {
+                    println!("    first error: {e}");
+                }
+                scenarios.push(s);
             }
-            scenarios.push(s);
         }};
     }
+
+    // The floor: what the HTTP stack alone costs per request, with no use case behind it.
+    let fx = f.clone();
+    scenario!("http floor (GET /healthz)", None, plan.concurrency, |_| keep_alive_client(), move |http: Client| {
+        let f = fx.clone();
+        async move {
+            let r = http.get(format!("{}/healthz", f.base)).send().await;
+            let outcome = async { expect_ok(r).await?.bytes().await.map_err(|e| e.to_string()).map(|_| ()) }.await;
+            (http, outcome)
+        }
+    });
 
     let fx = f.clone();
     scenario!("client credentials", Some(sign), plan.concurrency, |_| keep_alive_client(), move |http: Client| {

@@ -11,7 +11,7 @@ use qeetid_domain::ports::{Random, SigningError, TokenSigner};
 use ring::signature::{
     ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair as _, UnparsedPublicKey,
 };
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::kek::{KekError, KeyEncryptionKey};
 
@@ -62,18 +62,32 @@ fn thumbprint(x: &str, y: &str) -> String {
     b64(ring::digest::digest(&ring::digest::SHA256, canonical.as_bytes()).as_ref())
 }
 
-fn claims_json(claims: &Claims) -> Value {
-    let mut map = Map::new();
-    for (name, value) in claims.iter() {
-        let v = match value {
-            ClaimValue::Str(s) => Value::String(s.clone()),
-            ClaimValue::Int(i) => json!(i),
-            ClaimValue::Bool(b) => Value::Bool(*b),
-            ClaimValue::List(l) => json!(l),
-        };
-        map.insert(name.to_owned(), v);
+/// The claims as a JSON object, written straight out in their order (each name
+/// appears once: [`Claims`] guarantees it).
+struct ClaimsJson<'a>(&'a Claims);
+
+impl serde::Serialize for ClaimsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        for (name, value) in self.0.iter() {
+            match value {
+                ClaimValue::Str(s) => map.serialize_entry(name, s)?,
+                ClaimValue::Int(i) => map.serialize_entry(name, i)?,
+                ClaimValue::Bool(b) => map.serialize_entry(name, b)?,
+                ClaimValue::List(l) => map.serialize_entry(name, l)?,
+            }
+        }
+        map.end()
     }
-    Value::Object(map)
+}
+
+/// The protected header of our JWSs (RFC 7515 §4.1).
+#[derive(serde::Serialize)]
+struct Header<'a> {
+    alg: &'static str,
+    typ: &'a str,
+    kid: &'a str,
 }
 
 impl SigningKeys {
@@ -186,12 +200,17 @@ impl TokenSigner for SigningKeys {
     fn sign(&self, typ: &str, claims: &Claims) -> Result<String, SigningError> {
         let keys = self.current();
         let (kid, pair) = keys.signing.as_ref().ok_or_else(|| SigningError("no signing key is loaded".into()))?;
-        let header = json!({ "alg": "ES256", "typ": typ, "kid": kid });
-        let mut jws =
-            format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims_json(claims).to_string().as_bytes()));
+        let header =
+            serde_json::to_vec(&Header { alg: "ES256", typ, kid }).map_err(|e| SigningError(format!("header: {e}")))?;
+        let payload = serde_json::to_vec(&ClaimsJson(claims)).map_err(|e| SigningError(format!("claims: {e}")))?;
+        // header.payload.signature: base64url lengths are 4/3 of the bytes; 86 for the signature.
+        let mut jws = String::with_capacity((header.len() + payload.len()) * 4 / 3 + 96);
+        URL_SAFE_NO_PAD.encode_string(&header, &mut jws);
+        jws.push('.');
+        URL_SAFE_NO_PAD.encode_string(&payload, &mut jws);
         let signature = pair.sign(&self.rng, jws.as_bytes()).map_err(|e| SigningError(e.to_string()))?;
         jws.push('.');
-        jws.push_str(&b64(signature.as_ref()));
+        URL_SAFE_NO_PAD.encode_string(signature.as_ref(), &mut jws);
         Ok(jws)
     }
 

@@ -69,6 +69,7 @@ on_both_databases!(
     token_services::introspection_is_tenant_scoped_and_honest,
     token_services::revocation_follows_rfc_7009,
     token_services::client_credentials_issue_service_tokens,
+    token_services::client_changes_take_effect_at_once_despite_the_client_cache,
     token_services::the_device_grant_follows_rfc_8628,
     token_services::logout_ends_the_session_and_redirects_only_where_registered,
     token_services::discovery_advertises_every_token_service,

@@ -501,3 +501,39 @@ pub(crate) async fn discovery_advertises_every_token_service(db: &TestDatabase) 
         ])
     );
 }
+
+/// Clients are cached for client authentication (`client_cache_seconds`); a change
+/// made through the admin API must still take effect on the very next request.
+pub(crate) async fn client_changes_take_effect_at_once_despite_the_client_cache(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let cc = [("grant_type", "client_credentials"), ("scope", "api:read")];
+    let auth = |secret: &str| (realm.client_id.clone(), secret.to_owned());
+    let issue = |(id, secret): (String, String)| {
+        let app = &app;
+        async move { post_form(app, "/v1/oauth/token", Some((&id, &secret)), &cc).await }
+    };
+    // Twice: the second answer comes from the cached client.
+    assert_eq!(issue(auth(&realm.client_secret)).await.0, StatusCode::OK);
+    assert_eq!(issue(auth(&realm.client_secret)).await.0, StatusCode::OK);
+
+    let path = format!("/v1/tenants/{}/oidc/clients/{}", realm.tenant, realm.client_id);
+    let patch = json!({ "grant_types": ["authorization_code", "refresh_token"] });
+    assert_eq!(app.admin(Method::PATCH, &path, Body::Json(patch)).await.status, StatusCode::OK);
+    let (status, body) = issue(auth(&realm.client_secret)).await;
+    assert_eq!((status, s(&body["error"])), (StatusCode::BAD_REQUEST, "unauthorized_client".to_owned()), "{body}");
+    let patch = json!({ "grant_types": ["authorization_code", "refresh_token", "client_credentials"] });
+    assert_eq!(app.admin(Method::PATCH, &path, Body::Json(patch)).await.status, StatusCode::OK);
+    assert_eq!(issue(auth(&realm.client_secret)).await.0, StatusCode::OK);
+
+    let rotated = app.admin(Method::POST, &format!("{path}/rotate-secret"), Body::None).await;
+    let new_secret = s(&rotated.body["client_secret"]);
+    let (status, body) = issue(auth(&realm.client_secret)).await;
+    assert_eq!((status, s(&body["error"])), (StatusCode::UNAUTHORIZED, "invalid_client".to_owned()), "old secret");
+    assert_eq!(issue(auth(&new_secret)).await.0, StatusCode::OK);
+
+    let deleted = app.admin(Method::DELETE, &format!("/v1/oidc/clients/{}", realm.client_id), Body::None).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let (status, body) = issue(auth(&new_secret)).await;
+    assert_eq!((status, s(&body["error"])), (StatusCode::UNAUTHORIZED, "invalid_client".to_owned()), "deleted");
+}

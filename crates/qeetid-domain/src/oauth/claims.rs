@@ -13,8 +13,9 @@ pub enum ClaimValue {
     List(Vec<String>),
 }
 
-/// An ordered set of claims. Domain types are not `Serialize`: the signer adapter
-/// turns this into JSON.
+/// An ordered set of claims, each name at most once (setting a name again replaces
+/// its value in place). Domain types are not `Serialize`: the signer adapter turns
+/// this into JSON.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Claims(Vec<(&'static str, ClaimValue)>);
 
@@ -24,28 +25,32 @@ impl Claims {
         Self::default()
     }
 
-    /// Adds a string claim.
-    pub fn str(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.0.push((name, ClaimValue::Str(value.into())));
+    fn set(mut self, name: &'static str, value: ClaimValue) -> Self {
+        match self.0.iter_mut().find(|(k, _)| *k == name) {
+            Some((_, existing)) => *existing = value,
+            None => self.0.push((name, value)),
+        }
         self
+    }
+
+    /// Adds a string claim.
+    pub fn str(self, name: &'static str, value: impl Into<String>) -> Self {
+        self.set(name, ClaimValue::Str(value.into()))
     }
 
     /// Adds an integer claim.
-    pub fn int(mut self, name: &'static str, value: i64) -> Self {
-        self.0.push((name, ClaimValue::Int(value)));
-        self
+    pub fn int(self, name: &'static str, value: i64) -> Self {
+        self.set(name, ClaimValue::Int(value))
     }
 
     /// Adds a boolean claim.
-    pub fn bool(mut self, name: &'static str, value: bool) -> Self {
-        self.0.push((name, ClaimValue::Bool(value)));
-        self
+    pub fn bool(self, name: &'static str, value: bool) -> Self {
+        self.set(name, ClaimValue::Bool(value))
     }
 
     /// Adds a list claim.
-    pub fn list(mut self, name: &'static str, value: Vec<String>) -> Self {
-        self.0.push((name, ClaimValue::List(value)));
-        self
+    pub fn list(self, name: &'static str, value: Vec<String>) -> Self {
+        self.set(name, ClaimValue::List(value))
     }
 
     /// Adds a string claim when `value` is present.
@@ -64,5 +69,18 @@ impl Claims {
     /// The value of `name`, if present.
     pub fn get(&self, name: &str) -> Option<&ClaimValue> {
         self.0.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn setting_a_name_again_replaces_its_value_in_place() {
+        let claims = Claims::new().str("sub", "a").int("exp", 1).str("sub", "b");
+        let names: Vec<_> = claims.iter().map(|(k, _)| k).collect();
+        assert_eq!(names, ["sub", "exp"]);
+        assert_eq!(claims.get("sub"), Some(&ClaimValue::Str("b".into())));
     }
 }

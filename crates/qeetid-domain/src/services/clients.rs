@@ -94,7 +94,9 @@ impl<S: Store> Services<S> {
         let mut client = self.reachable_client(caller, tenant, id).await?;
         client.settings = client.settings.patched(patch)?;
         client.updated_at = self.clock.now();
-        if !self.store.update_client(&client).await? {
+        let updated = self.store.update_client(&client).await?;
+        self.client_cache.forget(id);
+        if !updated {
             return Err(AdminError::NotFound("client"));
         }
         Ok(client)
@@ -130,7 +132,9 @@ impl<S: Store> Services<S> {
             previous: previous_secret_expires_at.map(|until| (old.current, until)),
         });
         client.updated_at = now;
-        if !self.store.update_client(&client).await? {
+        let updated = self.store.update_client(&client).await?;
+        self.client_cache.forget(id);
+        if !updated {
             return Err(AdminError::NotFound("client"));
         }
         Ok(RotatedSecret { client, secret, previous_secret_expires_at })
@@ -141,10 +145,8 @@ impl<S: Store> Services<S> {
     pub async fn delete_client(&self, caller: &Caller, id: &ClientId) -> Result<(), AdminError> {
         let client = self.store.find_client(id).await?.ok_or(AdminError::NotFound("client"))?;
         caller.reach(&client.tenant_id, "client")?;
-        if self.store.delete_client(&client.tenant_id, id).await? {
-            Ok(())
-        } else {
-            Err(AdminError::NotFound("client"))
-        }
+        let deleted = self.store.delete_client(&client.tenant_id, id).await?;
+        self.client_cache.forget(id);
+        if deleted { Ok(()) } else { Err(AdminError::NotFound("client")) }
     }
 }

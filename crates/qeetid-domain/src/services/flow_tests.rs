@@ -30,7 +30,7 @@ fn flow() -> Flow {
         passwords: Arc::new(PlainPasswordHasher),
         signer: Arc::new(UnsignedSigner),
     };
-    let settings = ProviderSettings { issuer: "https://id.example".into(), lifetimes: Default::default() };
+    let settings = ProviderSettings::new("https://id.example");
     let s = Services::new(InMemoryStore::default(), ports, settings);
     let admin = Caller::operator();
     let tenant = block_on(s.create_tenant(&admin, "Acme")).unwrap();

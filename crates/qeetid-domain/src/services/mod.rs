@@ -2,6 +2,7 @@
 
 mod api_keys;
 mod bootstrap;
+mod client_cache;
 mod clients;
 mod device;
 mod flow;
@@ -30,6 +31,7 @@ use crate::id::TenantId;
 use crate::oauth::TokenLifetimes;
 use crate::ports::{Clock, PasswordHasher, Random, Store, TokenSigner};
 use crate::tenant::Tenant;
+use client_cache::ClientCache;
 
 /// The ports other than the store.
 #[derive(Clone)]
@@ -51,6 +53,16 @@ pub struct ProviderSettings {
     pub issuer: String,
     /// Lifetimes of codes, tokens, sessions and pending requests.
     pub lifetimes: TokenLifetimes,
+    /// Seconds a client read for client authentication is reused before it is read
+    /// again (see `client_cache`); zero reads it on every request.
+    pub client_cache_seconds: i64,
+}
+
+impl ProviderSettings {
+    /// Settings for `issuer` with the default lifetimes and a two-second client cache.
+    pub fn new(issuer: impl Into<String>) -> Self {
+        Self { issuer: issuer.into(), lifetimes: TokenLifetimes::default(), client_cache_seconds: 2 }
+    }
 }
 
 /// The domain's use cases, generic over the store and holding the other ports.
@@ -61,6 +73,7 @@ pub struct Services<S> {
     passwords: Arc<dyn PasswordHasher>,
     signer: Arc<dyn TokenSigner>,
     settings: Arc<ProviderSettings>,
+    client_cache: Arc<ClientCache>,
 }
 
 impl<S: Clone> Clone for Services<S> {
@@ -72,6 +85,7 @@ impl<S: Clone> Clone for Services<S> {
             passwords: Arc::clone(&self.passwords),
             signer: Arc::clone(&self.signer),
             settings: Arc::clone(&self.settings),
+            client_cache: Arc::clone(&self.client_cache),
         }
     }
 }
@@ -85,6 +99,7 @@ impl<S: Store> Services<S> {
             random: ports.random,
             passwords: ports.passwords,
             signer: ports.signer,
+            client_cache: Arc::new(ClientCache::new(settings.client_cache_seconds)),
             settings: Arc::new(settings),
         }
     }

@@ -65,6 +65,8 @@ impl<S: Store> Services<S> {
     pub async fn delete_tenant(&self, caller: &Caller, id: &TenantId) -> Result<(), AdminError> {
         caller.reach(id, "tenant")?;
         caller.require_deployment("only a deployment admin key can delete tenants")?;
-        if self.store.delete_tenant(id).await? { Ok(()) } else { Err(AdminError::NotFound("tenant")) }
+        let deleted = self.store.delete_tenant(id).await?;
+        self.client_cache.clear();
+        if deleted { Ok(()) } else { Err(AdminError::NotFound("tenant")) }
     }
 }

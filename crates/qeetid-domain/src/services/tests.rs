@@ -25,7 +25,7 @@ fn world() -> World {
         passwords: Arc::new(PlainPasswordHasher),
         signer: Arc::new(UnsignedSigner),
     };
-    let settings = ProviderSettings { issuer: "https://id.example".into(), lifetimes: Default::default() };
+    let settings = ProviderSettings::new("https://id.example");
     let services = Services::new(InMemoryStore::default(), ports, settings);
     let key = block_on(services.bootstrap_admin_key(Some(PINNED))).unwrap().unwrap();
     let admin = block_on(services.authenticate(key.expose())).unwrap();

@@ -7,7 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use qeetid_domain::oauth::{AuthorizeParams, scopes};
 use qeetid_domain::ports::Store;
-use qeetid_domain::services::{AuthMethod, AuthorizeOutcome, ClientAuthentication};
+use qeetid_domain::services::{AuthMethod, AuthorizeOutcome, ClientAuthentication, TokenResponse};
 use std::future::Future;
 
 use qeetid_domain::{Client, OAuthError, Secret, Services};
@@ -187,6 +187,21 @@ where
 {
     let mut params = Params::parse(body)?;
     let auth = client_authentication(req, &mut params)?;
+    authenticated(state, auth, params, job).await
+}
+
+/// [`as_client`] once the form is read.
+async fn authenticated<S, T, Fut>(
+    state: &HttpState<S>,
+    auth: ClientAuthentication,
+    params: Params,
+    job: impl FnOnce(Services<S>, Client, Params) -> Fut + Send + 'static,
+) -> Result<T, OAuthErrorResponse>
+where
+    S: Store,
+    T: Send + 'static,
+    Fut: Future<Output = Result<T, OAuthError>> + Send + 'static,
+{
     let outcome = spawn(state, move |s| async move {
         let client = s.authenticate_client(&auth).await?;
         job(s, client, params).await
@@ -215,16 +230,24 @@ pub(crate) async fn token<S: Store>(
     state: web::Data<HttpState<S>>,
     body: web::Bytes,
 ) -> Result<HttpResponse, OAuthErrorResponse> {
-    let response = as_client(&req, &state, &body, |s, client, mut params| async move {
+    let mut params = Params::parse(&body)?;
+    let auth = client_authentication(&req, &mut params)?;
+    // Client credentials for a client in the cache read and write nothing: they are
+    // answered here, without the hand-off to the application runtime.
+    if params.get("grant_type") == Some("client_credentials")
+        && let Some(client) = state.services.authenticate_cached_client(&auth)
+    {
+        let response = state.services.client_credentials(&client?, params.get("scope"), params.get("resource"))?;
+        return Ok(token_response(response));
+    }
+    let response = authenticated(&state, auth, params, |s, client, mut params| async move {
         match params.take("grant_type").as_deref() {
             Some("authorization_code") => {
                 s.exchange_code(&client, params.get("code"), params.get("redirect_uri"), params.get("code_verifier"))
                     .await
             }
             Some("refresh_token") => s.refresh(&client, params.get("refresh_token"), params.get("scope")).await,
-            Some("client_credentials") => {
-                s.client_credentials(&client, params.get("scope"), params.get("resource")).await
-            }
+            Some("client_credentials") => s.client_credentials(&client, params.get("scope"), params.get("resource")),
             Some("urn:ietf:params:oauth:grant-type:device_code") => {
                 s.poll_device(&client, params.get("device_code")).await
             }
@@ -233,7 +256,12 @@ pub(crate) async fn token<S: Store>(
         }
     })
     .await?;
-    Ok(HttpResponse::Ok()
+    Ok(token_response(response))
+}
+
+/// The RFC 6749 §5.1 answer, never cached.
+fn token_response(response: TokenResponse) -> HttpResponse {
+    HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::PRAGMA, "no-cache"))
         .json(TokenBody {
@@ -243,5 +271,5 @@ pub(crate) async fn token<S: Store>(
             id_token: response.id_token,
             refresh_token: response.refresh_token.map(|t| t.expose().to_owned()),
             scope: response.scope.to_delimited(),
-        }))
+        })
 }

@@ -70,7 +70,7 @@ impl ApiKeyRepository for DieselStore {
             api_keys::table
                 .filter(api_keys::key_hash.eq(&hex))
                 .select(ApiKeyRow::as_select())
-                .first(conn)
+                .get_result(conn)
                 .await
                 .optional()
                 .map_err(from_diesel)?

@@ -132,7 +132,7 @@ impl ClientRepository for DieselStore {
                 .find(id.as_str())
                 .filter(clients::tenant_id.eq(tenant.as_str()))
                 .select(ClientRow::as_select())
-                .first(conn)
+                .get_result(conn)
                 .await
                 .optional()
                 .map_err(from_diesel)?
@@ -145,7 +145,7 @@ impl ClientRepository for DieselStore {
             clients::table
                 .find(id.as_str())
                 .select(ClientRow::as_select())
-                .first(conn)
+                .get_result(conn)
                 .await
                 .optional()
                 .map_err(from_diesel)?

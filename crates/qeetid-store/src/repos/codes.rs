@@ -107,7 +107,13 @@ impl CodeRepository for DieselStore {
                 .optional()
                 .map_err(from_diesel)?;
             let existing = if spent.is_none() {
-                t::table.find(&hex).select(CodeRow::as_select()).first(conn).await.optional().map_err(from_diesel)?
+                t::table
+                    .find(&hex)
+                    .select(CodeRow::as_select())
+                    .get_result(conn)
+                    .await
+                    .optional()
+                    .map_err(from_diesel)?
             } else {
                 None
             };

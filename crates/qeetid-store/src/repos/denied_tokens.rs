@@ -26,7 +26,7 @@ impl AccessTokenDenyList for DieselStore {
 
     async fn is_access_token_denied(&self, jti: &str) -> Result<bool, StoreError> {
         let found: Option<String> = with_conn!(&self.pool, |conn| {
-            t::table.find(jti).select(t::jti).first(conn).await.optional().map_err(from_diesel)?
+            t::table.find(jti).select(t::jti).get_result(conn).await.optional().map_err(from_diesel)?
         });
         Ok(found.is_some())
     }

@@ -92,7 +92,7 @@ impl DeviceCodeRepository for DieselStore {
     async fn find_device_code(&self, code: &SecretHash) -> Result<Option<DeviceCode>, StoreError> {
         let hex = code.to_hex();
         let row: Option<DeviceRow> = with_conn!(&self.pool, |conn| {
-            t::table.find(&hex).select(DeviceRow::as_select()).first(conn).await.optional().map_err(from_diesel)?
+            t::table.find(&hex).select(DeviceRow::as_select()).get_result(conn).await.optional().map_err(from_diesel)?
         });
         row.map(DeviceCode::try_from).transpose()
     }
@@ -102,7 +102,7 @@ impl DeviceCodeRepository for DieselStore {
             t::table
                 .filter(t::user_code.eq(user_code))
                 .select(DeviceRow::as_select())
-                .first(conn)
+                .get_result(conn)
                 .await
                 .optional()
                 .map_err(from_diesel)?

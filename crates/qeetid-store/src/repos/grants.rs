@@ -75,7 +75,7 @@ impl GrantRepository for DieselStore {
                 .filter(t::user_id.eq(&row.user_id))
                 .filter(t::client_id.eq(&row.client_id))
                 .select(GrantRow::as_select())
-                .first(conn)
+                .get_result(conn)
                 .await
                 .map_err(from_diesel)?
         });
@@ -94,7 +94,7 @@ impl GrantRepository for DieselStore {
                 .filter(t::user_id.eq(user.as_str()))
                 .filter(t::client_id.eq(client.as_str()))
                 .select(GrantRow::as_select())
-                .first(conn)
+                .get_result(conn)
                 .await
                 .optional()
                 .map_err(from_diesel)?
@@ -108,7 +108,7 @@ impl GrantRepository for DieselStore {
                 .find(id.as_str())
                 .filter(t::tenant_id.eq(tenant.as_str()))
                 .select(GrantRow::as_select())
-                .first(conn)
+                .get_result(conn)
                 .await
                 .optional()
                 .map_err(from_diesel)?

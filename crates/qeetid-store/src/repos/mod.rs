@@ -1,4 +1,10 @@
 //! Repository implementations, one module per aggregate, and the helpers they share.
+//!
+//! Lookups by a unique key use `get_result`, not `first`: `first` adds `LIMIT ?`
+//! with a bound value, and SQLite (3.50, bundled) marks a statement whose LIMIT is a
+//! bound parameter for re-preparation whenever that parameter is bound again, so a
+//! cached statement would be parsed afresh on every call (a tenth of the
+//! client-credentials request's time before this was changed).
 
 mod api_keys;
 mod clients;

@@ -105,7 +105,7 @@ impl RefreshTokenRepository for DieselStore {
             t::table
                 .filter(t::token_hash.eq(&hex))
                 .select(RefreshRow::as_select())
-                .first(conn)
+                .get_result(conn)
                 .await
                 .optional()
                 .map_err(from_diesel)?

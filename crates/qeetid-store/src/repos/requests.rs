@@ -118,7 +118,7 @@ impl PendingRequestRepository for DieselStore {
             t::table
                 .find(id.as_str())
                 .select(RequestRow::as_select())
-                .first(conn)
+                .get_result(conn)
                 .await
                 .optional()
                 .map_err(from_diesel)?

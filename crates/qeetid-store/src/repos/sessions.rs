@@ -68,7 +68,7 @@ impl SessionRepository for DieselStore {
             t::table
                 .filter(t::token_hash.eq(&hex))
                 .select(SessionRow::as_select())
-                .first(conn)
+                .get_result(conn)
                 .await
                 .optional()
                 .map_err(from_diesel)?

@@ -60,7 +60,7 @@ impl TenantRepository for DieselStore {
             tenants::table
                 .find(id.as_str())
                 .select(TenantRow::as_select())
-                .first(conn)
+                .get_result(conn)
                 .await
                 .optional()
                 .map_err(from_diesel)?

@@ -17,7 +17,7 @@ impl ThrottleRepository for DieselStore {
             t::table
                 .find(key)
                 .select((t::failures, t::last_failure_at))
-                .first(conn)
+                .get_result(conn)
                 .await
                 .optional()
                 .map_err(from_diesel)?

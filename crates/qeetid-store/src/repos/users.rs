@@ -73,7 +73,7 @@ impl UserRepository for DieselStore {
                 .find(id.as_str())
                 .filter(users::tenant_id.eq(tenant.as_str()))
                 .select(UserRow::as_select())
-                .first(conn)
+                .get_result(conn)
                 .await
                 .optional()
                 .map_err(from_diesel)?
@@ -87,7 +87,7 @@ impl UserRepository for DieselStore {
                 .filter(users::tenant_id.eq(tenant.as_str()))
                 .filter(users::email.eq(email.as_str()))
                 .select(UserRow::as_select())
-                .first(conn)
+                .get_result(conn)
                 .await
                 .optional()
                 .map_err(from_diesel)?

@@ -14,8 +14,9 @@ const USER_SCOPES: [&str; 4] = [scopes::OPENID, scopes::PROFILE, scopes::EMAIL, 
 impl<S: Store> Services<S> {
     /// A token for the client itself: `sub` and `client_id` are the client, `scope`
     /// is limited to its allowed (non-user) scopes, `aud` is the `resource` asked for
-    /// or this deployment. No refresh token (RFC 6749 §4.4.3).
-    pub async fn client_credentials(
+    /// or this deployment. No refresh token (RFC 6749 §4.4.3). It reads and writes
+    /// nothing, so it need not run as a task of its own.
+    pub fn client_credentials(
         &self,
         client: &Client,
         scope: Option<&str>,

@@ -63,20 +63,46 @@ pub struct TokenResponse {
 impl<S: Store> Services<S> {
     /// Authenticates the client at the token endpoint: a confidential client by its
     /// secret (compared in constant time, previous secret honoured during its grace
-    /// period), a public client by `client_id` alone.
+    /// period), a public client by `client_id` alone. The client is read through the
+    /// short-lived client cache (see `client_cache`).
     pub async fn authenticate_client(&self, auth: &ClientAuthentication) -> Result<Client, OAuthError> {
-        let unknown = || OAuthError::InvalidClient("client authentication failed".into());
-        let id = ClientId::parse(&auth.client_id).map_err(|_| unknown())?;
-        let client = self.store.find_client(&id).await?.ok_or_else(unknown)?;
+        if let Some(outcome) = self.authenticate_cached_client(auth) {
+            return outcome;
+        }
+        let id = ClientId::parse(&auth.client_id).map_err(|_| unknown_client())?;
+        let seen = self.client_cache.generation();
+        let client = self.store.find_client(&id).await?.ok_or_else(unknown_client)?;
+        self.client_cache.store(&client, seen, self.clock.now());
+        self.check_client_credentials(client, auth)
+    }
+
+    /// [`Self::authenticate_client`] when the client is in the cache; `None` when it
+    /// must be read from the store. It does no I/O, so a caller may run it (and a
+    /// use case that does no I/O either, such as [`Self::client_credentials`]) where
+    /// it stands.
+    pub fn authenticate_cached_client(&self, auth: &ClientAuthentication) -> Option<Result<Client, OAuthError>> {
+        let Ok(id) = ClientId::parse(&auth.client_id) else {
+            return Some(Err(unknown_client()));
+        };
+        let client = self.client_cache.get(&id, self.clock.now())?;
+        Some(self.check_client_credentials(client, auth))
+    }
+
+    fn check_client_credentials(&self, client: Client, auth: &ClientAuthentication) -> Result<Client, OAuthError> {
         match (&client.secrets, &auth.secret) {
             (Some(secrets), Some(secret)) if secrets.accept(secret, self.clock.now()) => Ok(client),
             (None, None) if client.settings.client_type() == ClientType::Public => Ok(client),
             (None, Some(_)) => {
                 Err(OAuthError::InvalidClient("a public client has no secret; send client_id alone".into()))
             }
-            _ => Err(unknown()),
+            _ => Err(unknown_client()),
         }
     }
+}
+
+/// The one answer for an unknown client and a wrong secret (RFC 6749 §5.2).
+fn unknown_client() -> OAuthError {
+    OAuthError::InvalidClient("client authentication failed".into())
 }
 
 /// Who the tokens are for and how they authenticated: what every user grant hands
