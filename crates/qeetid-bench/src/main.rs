@@ -106,23 +106,21 @@ async fn run() -> Result<(), String> {
             login_concurrency: 4,
         }
     };
-    println!("crypto limits (one core, in-process)…");
-    let limits = crypto::measure(if args.quick { Duration::from_millis(500) } else { Duration::from_secs(3) }).await?;
-    println!(
-        "  ES256 sign {:.0}/s, verify {:.0}/s, Argon2id {:.1}/s",
-        limits.es256_sign_per_s, limits.es256_verify_per_s, limits.argon2_per_s
-    );
-
+    let window = if args.quick { Duration::from_millis(300) } else { Duration::from_secs(2) };
+    let crypto = crypto::Crypto::new().await?;
     let mut runs = Vec::new();
     let sqlite = qeetid_store::testing::TestDatabase::sqlite();
     let target = server::Target { binary: args.server.clone(), pin: args.pin_server.clone() };
     let cores = if args.pin_server.is_some() { 1 } else { args.server_cores };
-    runs.push(scenarios::run_all("sqlite", &sqlite.url, &target, cores, plan, &limits, args.only.as_deref()).await?);
+    let only = args.only.as_deref();
+    let bench =
+        scenarios::Bench { target: &target, server_cores: cores, plan, crypto: &crypto, limit_window: window, only };
+    runs.push(scenarios::run_all("sqlite", &sqlite.url, &bench).await?);
     if args.postgres {
         let pg = qeetid_store::testing::TestDatabase::postgres().await;
-        runs.push(scenarios::run_all("postgres", &pg.url, &target, cores, plan, &limits, args.only.as_deref()).await?);
+        runs.push(scenarios::run_all("postgres", &pg.url, &bench).await?);
     }
-    let results = report::Results::new(args.quick, plan, limits, runs);
+    let results = report::Results::new(args.quick, plan, runs);
     report::write_json(&results, &args.json)?;
     println!("{}", report::markdown(&results));
     if let Some(path) = args.markdown {

@@ -5,7 +5,6 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use crate::Plan;
-use crate::crypto::Limits;
 use crate::load::Measured;
 
 /// One scenario's figures.
@@ -52,13 +51,12 @@ pub(crate) struct Run {
 pub(crate) struct Results {
     quick: bool,
     plan: Plan,
-    limits: Limits,
     pub(crate) runs: Vec<Run>,
 }
 
 impl Results {
-    pub(crate) fn new(quick: bool, plan: Plan, limits: Limits, runs: Vec<Run>) -> Self {
-        Self { quick, plan, limits, runs }
+    pub(crate) fn new(quick: bool, plan: Plan, runs: Vec<Run>) -> Self {
+        Self { quick, plan, runs }
     }
 }
 
@@ -69,11 +67,6 @@ fn to_json(r: &Results) -> Value {
         "window_s": r.plan.window.as_secs_f64(),
         "concurrency": r.plan.concurrency,
         "login_concurrency": r.plan.login_concurrency,
-        "limits": {
-            "es256_sign_per_s": r.limits.es256_sign_per_s,
-            "es256_verify_per_s": r.limits.es256_verify_per_s,
-            "argon2id_per_s": r.limits.argon2_per_s,
-        },
         "runs": r.runs.iter().map(|run| json!({
             "backend": run.backend,
             "startup_s": run.startup_s,
@@ -104,13 +97,18 @@ pub(crate) fn write_json(r: &Results, path: &Path) -> Result<(), String> {
 
 /// The results table (one per database).
 pub(crate) fn markdown(r: &Results) -> String {
-    let mut out = format!(
-        "Crypto limits on one core: ES256 {:.0} signatures/s, {:.0} verifications/s; Argon2id (19 MiB, t=2, p=1) {:.1} hashes/s.\n",
-        r.limits.es256_sign_per_s, r.limits.es256_verify_per_s, r.limits.argon2_per_s
+    let mut out = String::from(
+        "Each crypto limit is measured on one core (the load generator's) right before and right after its scenario; \
+         the table shows the mean.\n",
     );
     for run in &r.runs {
         out.push_str(&format!(
-            "\n### {}\n\nStart-up on an existing database {:.2} s; resident memory {:.1} MiB idle, {:.1} MiB peak under load.\n\n",
+            "
+### {}
+
+Start-up on an existing database {:.2} s; resident memory {:.1} MiB idle, {:.1} MiB peak under load.
+
+",
             run.backend,
             run.startup_s,
             run.idle_rss_mib.unwrap_or(0.0),
@@ -135,5 +133,8 @@ pub(crate) fn markdown(r: &Results) -> String {
 }
 
 pub(crate) fn write_markdown(r: &Results, path: &Path) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    }
     std::fs::write(path, markdown(r)).map_err(|e| format!("{}: {e}", path.display()))
 }

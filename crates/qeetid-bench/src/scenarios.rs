@@ -5,7 +5,7 @@ use std::time::Duration;
 use reqwest::Client;
 use serde_json::{Value, json};
 
-use crate::crypto::Limits;
+use crate::crypto::{Bound, Crypto};
 use crate::load::{Measured, drive};
 use crate::server::{ADMIN_KEY, Scratch, Server, Target};
 use crate::{Plan, report};
@@ -134,16 +134,21 @@ async fn expect_ok(response: Result<reqwest::Response, reqwest::Error>) -> Resul
     if response.status().is_success() { Ok(response) } else { Err(format!("status {}", response.status())) }
 }
 
+/// How to run the scenarios, the same for every database.
+pub(crate) struct Bench<'a> {
+    pub(crate) target: &'a Target,
+    pub(crate) server_cores: usize,
+    pub(crate) plan: Plan,
+    pub(crate) crypto: &'a Crypto,
+    /// How long each crypto-limit measurement lasts.
+    pub(crate) limit_window: Duration,
+    /// Only the scenarios whose name contains this.
+    pub(crate) only: Option<&'a str>,
+}
+
 /// Every scenario against one database.
-pub(crate) async fn run_all(
-    backend: &str,
-    database_url: &str,
-    target: &Target,
-    server_cores: usize,
-    plan: Plan,
-    limits: &Limits,
-    only: Option<&str>,
-) -> Result<report::Run, String> {
+pub(crate) async fn run_all(backend: &str, database_url: &str, bench: &Bench<'_>) -> Result<report::Run, String> {
+    let Bench { target, server_cores, plan, crypto, limit_window, only } = *bench;
     let scratch = Scratch::new(backend);
     let server = Server::start(target, database_url, &scratch.0).await?;
     let f = seed(&server.base).await?;
@@ -179,17 +184,30 @@ pub(crate) async fn run_all(
 
     let mut scenarios = Vec::new();
     let mut peak_rss = idle_rss.unwrap_or(0.0);
-    let (sign, verify) = (limits.es256_sign_per_s, limits.es256_verify_per_s);
     macro_rules! scenario {
-        ($name:expr, $limit:expr, $concurrency:expr, $init:expr, $step:expr) => {{
+        ($name:expr, $bound:expr, $concurrency:expr, $init:expr, $step:expr) => {{
             if only.is_none_or(|o| $name.contains(o)) {
+                let bound: Option<Bound> = $bound;
+                let before = match bound {
+                    Some(b) => Some(crypto.limit(b, limit_window).await?),
+                    None => None,
+                };
                 let measured: Measured =
                     drive($concurrency, plan.warmup, plan.window, plan.max_requests, $init, $step).await;
                 peak_rss = peak_rss.max(server.rss_mib().unwrap_or(0.0));
-                let s = report::Scenario::new($name, &measured, $limit, server_cores);
+                let limit = match (bound, before) {
+                    (Some(b), Some(before)) => Some((before + crypto.limit(b, limit_window).await?) / 2.0),
+                    _ => None,
+                };
+                let s = report::Scenario::new($name, &measured, limit, server_cores);
                 println!(
-                    "  {:<34} {:>9.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  errors {}",
-                    s.name, s.requests_per_s, s.p50_ms, s.p99_ms, s.errors
+                    "  {:<34} {:>9.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  errors {}{}",
+                    s.name,
+                    s.requests_per_s,
+                    s.p50_ms,
+                    s.p99_ms,
+                    s.errors,
+                    s.limit.map(|l| format!("  ({:.0} % of {l:.0}/s)", 100.0 * s.per_core / l)).unwrap_or_default()
                 );
                 if let Some(e) = &measured.first_error {
                     println!("    first error: {e}");
@@ -211,22 +229,28 @@ pub(crate) async fn run_all(
     });
 
     let fx = f.clone();
-    scenario!("client credentials", Some(sign), plan.concurrency, |_| keep_alive_client(), move |http: Client| {
-        let f = fx.clone();
-        async move {
-            let r = http
-                .post(format!("{}/v1/oauth/token", f.base))
-                .basic_auth(&f.client_id, Some(&f.client_secret))
-                .form(&[("grant_type", "client_credentials"), ("scope", "api:read")])
-                .send()
-                .await;
-            let outcome = async { expect_ok(r).await?.bytes().await.map_err(|e| e.to_string()).map(|_| ()) }.await;
-            (http, outcome)
+    scenario!(
+        "client credentials",
+        Some(Bound::Sign),
+        plan.concurrency,
+        |_| keep_alive_client(),
+        move |http: Client| {
+            let f = fx.clone();
+            async move {
+                let r = http
+                    .post(format!("{}/v1/oauth/token", f.base))
+                    .basic_auth(&f.client_id, Some(&f.client_secret))
+                    .form(&[("grant_type", "client_credentials"), ("scope", "api:read")])
+                    .send()
+                    .await;
+                let outcome = async { expect_ok(r).await?.bytes().await.map_err(|e| e.to_string()).map(|_| ()) }.await;
+                (http, outcome)
+            }
         }
-    });
+    );
 
     let (fx, token) = (f.clone(), cc_token.clone());
-    scenario!("introspection", Some(verify), plan.concurrency, |_| keep_alive_client(), move |http: Client| {
+    scenario!("introspection", Some(Bound::Verify), plan.concurrency, |_| keep_alive_client(), move |http: Client| {
         let (f, token) = (fx.clone(), token.clone());
         async move {
             let r = http
@@ -245,7 +269,7 @@ pub(crate) async fn run_all(
     });
 
     let (fx, token) = (f.clone(), user_access.clone());
-    scenario!("userinfo", Some(verify), plan.concurrency, |_| keep_alive_client(), move |http: Client| {
+    scenario!("userinfo", Some(Bound::Verify), plan.concurrency, |_| keep_alive_client(), move |http: Client| {
         let (f, token) = (fx.clone(), token.clone());
         async move {
             let r = http.get(format!("{}/v1/oauth/userinfo", f.base)).bearer_auth(&token).send().await;
@@ -259,7 +283,7 @@ pub(crate) async fn run_all(
     let chains = refresh_chains.clone();
     scenario!(
         "refresh rotation",
-        Some(sign / 2.0),
+        Some(Bound::TwoSignatures),
         plan.concurrency,
         move |i| (keep_alive_client(), chains[i].clone()),
         move |(http, token): (Client, String)| {
@@ -297,10 +321,9 @@ pub(crate) async fn run_all(
     });
 
     let fx = f.clone();
-    let login_limit = 1.0 / (1.0 / limits.argon2_per_s + 2.0 / sign);
     scenario!(
         "full browser login",
-        Some(login_limit),
+        Some(Bound::Login),
         plan.login_concurrency,
         |_| keep_alive_client(),
         move |http: Client| {
