@@ -1,6 +1,7 @@
 //! Qeet ID's composition root: loads [`Settings`], opens the store, wires the
 //! domain's use cases to their adapters and starts the HTTP server.
 
+pub mod admin;
 pub mod config;
 mod housekeeping;
 pub mod keys;

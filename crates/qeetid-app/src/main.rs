@@ -1,4 +1,4 @@
-//! `qeetid`: run the server, apply migrations, or seed a demo tenant.
+//! `qeetid`: run the server, apply migrations, seed a demo tenant, rotate keys, create admins.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use qeetid_app::{AppError, Application, Settings, open_store, seed_demo, services, telemetry};
+use qeetid_domain::AdminRole;
 
 /// Qeet ID: an OpenID Connect provider and OAuth 2.0 authorization server.
 #[derive(Parser)]
@@ -34,6 +35,30 @@ enum Command {
     Keys {
         #[command(subcommand)]
         action: KeysAction,
+    },
+    /// Manage admin dashboard users.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminAction {
+    /// Create a user who may sign in to the admin dashboard (/admin).
+    CreateUser {
+        /// Sign-in e-mail.
+        #[arg(long)]
+        email: String,
+        /// The tenant to create the user in; without it, a new tenant "Administrators".
+        #[arg(long, value_name = "TENANT_ID")]
+        tenant: Option<String>,
+        /// Manage every tenant, not only the user's own.
+        #[arg(long)]
+        deployment: bool,
+        /// The password; without it one is generated and printed.
+        #[arg(long, env = "QEETID_ADMIN_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
     },
 }
 
@@ -74,6 +99,10 @@ async fn run() -> ExitCode {
         Command::Migrate => migrate(&settings).await,
         Command::Seed => seed(&settings).await,
         Command::Keys { action: KeysAction::Rotate } => rotate_keys(&settings).await,
+        Command::Admin { action: AdminAction::CreateUser { email, tenant, deployment, password } } => {
+            let role = if deployment { AdminRole::Deployment } else { AdminRole::Tenant };
+            create_admin_user(&settings, tenant.as_deref(), &email, password, role).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -135,6 +164,27 @@ async fn rotate_keys(settings: &Settings) -> Result<(), AppError> {
     Ok(())
 }
 
+#[allow(clippy::print_stdout, reason = "the operator needs the password and the link")]
+async fn create_admin_user(
+    settings: &Settings,
+    tenant: Option<&str>,
+    email: &str,
+    password: Option<String>,
+    role: AdminRole,
+) -> Result<(), AppError> {
+    let store = open_store(settings).await?;
+    let base = settings.issuer_for(settings.listen);
+    let (services, _) = services(settings, store, base.clone()).await?;
+    let generated = password.is_none();
+    let admin = qeetid_app::admin::create_admin(&services, tenant, email, password, role).await?;
+    println!("Admin {} created in tenant {} (role: {}).", admin.email, admin.tenant_id, admin.role.as_str());
+    if generated {
+        println!("  password (shown once): {}", admin.password);
+    }
+    println!("  sign in at {base}/admin/login?tenant={}", admin.tenant_id);
+    Ok(())
+}
+
 #[allow(clippy::print_stdout, reason = "seed prints what it made for the operator to use")]
 async fn seed(settings: &Settings) -> Result<(), AppError> {
     let store = open_store(settings).await?;
@@ -149,6 +199,10 @@ async fn seed(settings: &Settings) -> Result<(), AppError> {
     println!("  export SPA_CLIENT_ID={} TV_CLIENT_ID={}", r.spa_client_id, r.tv_client_id);
     println!();
     println!("  user        {} / {}", r.user_email, r.user_password);
+    println!(
+        "  admin       {} / {}  (dashboard: {base}/admin/login?tenant={})",
+        r.admin_email, r.user_password, r.tenant_id
+    );
     println!("  web client  confidential, redirect_uri http://localhost:3000/api/auth/callback");
     println!("  SPA client  public (PKCE), redirect_uri http://localhost:5173/callback");
     println!("  TV client   public, device grant");

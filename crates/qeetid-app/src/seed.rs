@@ -1,7 +1,7 @@
 //! `qeetid seed`: a demo tenant, key, user and clients to try the API and flows with.
 
 use qeetid_domain::services::NewUser;
-use qeetid_domain::{Caller, ClientDraft, Services};
+use qeetid_domain::{AdminRole, Caller, ClientDraft, Services};
 use qeetid_store::DieselStore;
 
 use crate::AppError;
@@ -17,6 +17,8 @@ pub struct SeedReport {
     pub user_email: String,
     /// The demo user's password.
     pub user_password: String,
+    /// The demo tenant's dashboard admin.
+    pub admin_email: String,
     /// A confidential web client's id.
     pub web_client_id: String,
     /// Its secret.
@@ -29,6 +31,8 @@ pub struct SeedReport {
 
 /// Demo password of the seeded user. Printed, so only for trying things out.
 const DEMO_PASSWORD: &str = "demo-password-123";
+/// E-mail of the seeded dashboard admin (same password as the demo user).
+const DEMO_ADMIN_EMAIL: &str = "admin@example.com";
 
 /// Creates a fresh demo tenant with a key, a user and two clients whose redirect
 /// URIs point at loopback ports, so the flows can be tried with curl and a browser.
@@ -45,6 +49,20 @@ pub async fn seed_demo(services: &Services<DieselStore>) -> Result<SeedReport, A
                 password: Some(DEMO_PASSWORD.into()),
                 name: Some("Demo User".into()),
                 email_verified: Some(true),
+                admin_role: None,
+            },
+        )
+        .await?;
+    let admin = services
+        .create_user(
+            &operator,
+            &tenant.id,
+            NewUser {
+                email: DEMO_ADMIN_EMAIL.into(),
+                password: Some(DEMO_PASSWORD.into()),
+                name: Some("Demo Admin".into()),
+                email_verified: Some(true),
+                admin_role: Some(AdminRole::Tenant),
             },
         )
         .await?;
@@ -100,6 +118,7 @@ pub async fn seed_demo(services: &Services<DieselStore>) -> Result<SeedReport, A
         api_key: key.key.expose().to_owned(),
         user_email: user.email.as_str().to_owned(),
         user_password: DEMO_PASSWORD.to_owned(),
+        admin_email: admin.email.as_str().to_owned(),
         web_client_id: web.client.id.to_string(),
         web_client_secret,
         spa_client_id: spa.client.id.to_string(),

@@ -77,4 +77,10 @@ impl Caller {
     pub fn operator() -> Self {
         Self { key_id: ApiKeyId::from_trusted("key_operatorcommandline"), scope: KeyScope::Deployment }
     }
+
+    /// A signed-in admin dashboard user, reaching what their role reaches. Never
+    /// built from an API key.
+    pub fn dashboard(scope: KeyScope) -> Self {
+        Self { key_id: ApiKeyId::from_trusted("key_admindashboardsession"), scope }
+    }
 }

@@ -60,4 +60,4 @@ pub use secret::{Secret, SecretHash};
 pub use services::Services;
 pub use tenant::{DisplayName, Tenant};
 pub use time::UnixTime;
-pub use user::{Email, Password, PasswordHash, User};
+pub use user::{AdminRole, Email, Password, PasswordHash, User};

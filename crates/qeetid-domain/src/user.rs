@@ -19,10 +19,45 @@ pub struct User {
     pub name: Option<String>,
     /// PHC string of the Argon2id hash; `None` for users without a password.
     pub password_hash: Option<PasswordHash>,
+    /// The admin dashboard role the user holds, if any.
+    pub admin_role: Option<AdminRole>,
     /// When the user was created.
     pub created_at: UnixTime,
     /// When the user last changed.
     pub updated_at: UnixTime,
+}
+
+/// What a user may do in the admin dashboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminRole {
+    /// Manages the user's own tenant.
+    Tenant,
+    /// Manages every tenant of the deployment.
+    Deployment,
+}
+
+impl AdminRole {
+    /// `tenant` or `deployment`, as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Tenant => "tenant",
+            Self::Deployment => "deployment",
+        }
+    }
+
+    /// The role named `raw`.
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        match raw {
+            "tenant" => Ok(Self::Tenant),
+            "deployment" => Ok(Self::Deployment),
+            _ => Err(ValidationError::new("admin_role", "must be `tenant` or `deployment`")),
+        }
+    }
+
+    /// Whether this role may manage `tenant` when held by a user of `home`.
+    pub fn reaches(self, home: &TenantId, tenant: &TenantId) -> bool {
+        self == Self::Deployment || home == tenant
+    }
 }
 
 /// An e-mail address, lower-cased so that uniqueness ignores case.

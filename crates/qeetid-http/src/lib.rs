@@ -85,7 +85,9 @@ fn resource(path: &str) -> actix_web::Resource {
 }
 
 fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
-    use routes::{api_keys, clients, device, grants, hosted, logout, oauth, pages, probes, resource, tenants, users};
+    use routes::{
+        api_keys, clients, console, device, grants, hosted, logout, oauth, pages, probes, resource, tenants, users,
+    };
     cfg.service(web::resource("/").route(web::get().to(pages::home::<S>)))
         .service(web::resource("/.well-known/openid-configuration").route(web::get().to(oauth::discovery::<S>)))
         .service(web::resource("/.well-known/jwks.json").route(web::get().to(oauth::jwks::<S>)))
@@ -119,6 +121,11 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/consent").route(web::get().to(hosted::consent_page::<S>)))
         .service(resource("/v1/tenants/{tenantID}/oauth/grants").route(web::get().to(grants::list::<S>)))
         .service(resource("/v1/tenants/{tenantID}/oauth/grants/{id}").route(web::delete().to(grants::revoke::<S>)))
+        .service(web::resource("/admin").route(web::get().to(console::home::<S>)))
+        .service(web::resource("/admin/login").route(web::get().to(console::login::<S>)))
+        .service(web::resource("/admin/callback").route(web::get().to(console::callback::<S>)))
+        .service(web::resource("/admin/logout").route(web::post().to(console::logout::<S>)))
+        .service(web::resource("/admin/t/{tenantID}/clients").route(web::get().to(console::clients::<S>)))
         .service(web::resource("/static/qeetid.css").route(web::get().to(pages::stylesheet)))
         .service(web::resource("/healthz").route(web::get().to(probes::healthz)))
         .service(web::resource("/readyz").route(web::get().to(probes::readyz::<S>)))

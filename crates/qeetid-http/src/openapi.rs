@@ -41,7 +41,7 @@ impl Modify for ApiKeyAuth {
         ErrorBody,
         wire::TenantBody, wire::TenantEnvelope, wire::TenantList, wire::TenantRequest,
         wire::ApiKeyBody, wire::CreatedApiKeyBody, wire::ApiKeyList, wire::ApiKeyRequest,
-        wire::UserBody, wire::UserEnvelope, wire::UserList, wire::CreateUserRequest, wire::UpdateUserRequest,
+        wire::UserBody, wire::UserEnvelope, wire::UserList, wire::CreateUserRequest, wire::AdminRoleName, wire::UpdateUserRequest,
         wire::ClientBody, wire::ClientEnvelope, wire::RegisteredClientBody, wire::RotatedSecretBody, wire::ClientList,
         wire::RegisterClientRequest, wire::UpdateClientRequest, wire::RotateSecretRequest,
         wire::GrantBody, wire::GrantList,

@@ -4,8 +4,8 @@
 use qeetid_domain::oauth::ConsentGrant;
 use qeetid_domain::services::{CreatedApiKey, NewUser, RegisteredClient, RotatedSecret, UserPatch};
 use qeetid_domain::{
-    AdminError, ApiKey, Client, ClientDraft, ClientLifetimes, ClientPatch, KeyScope, Page, PageRequest, Tenant,
-    UnixTime, User,
+    AdminError, AdminRole, ApiKey, Client, ClientDraft, ClientLifetimes, ClientPatch, KeyScope, Page, PageRequest,
+    Tenant, UnixTime, User,
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -162,6 +162,8 @@ pub struct UserBody {
     pub email_verified: bool,
     /// Full name.
     pub name: Option<String>,
+    /// Admin dashboard role: `tenant`, `deployment`, or `null`.
+    pub admin_role: Option<&'static str>,
     /// RFC 3339.
     pub created_at: String,
 }
@@ -174,6 +176,7 @@ impl From<&User> for UserBody {
             email: u.email.as_str().to_owned(),
             email_verified: u.email_verified,
             name: u.name.clone(),
+            admin_role: u.admin_role.map(AdminRole::as_str),
             created_at: rfc3339(u.created_at),
         }
     }
@@ -207,11 +210,38 @@ pub struct CreateUserRequest {
     pub name: Option<String>,
     /// Default false.
     pub email_verified: Option<bool>,
+    /// Admin dashboard role; `deployment` only with a deployment key.
+    pub admin_role: Option<AdminRoleName>,
+}
+
+/// An admin dashboard role on the wire.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AdminRoleName {
+    /// Manages the user's own tenant.
+    Tenant,
+    /// Manages every tenant.
+    Deployment,
+}
+
+impl From<AdminRoleName> for AdminRole {
+    fn from(r: AdminRoleName) -> Self {
+        match r {
+            AdminRoleName::Tenant => Self::Tenant,
+            AdminRoleName::Deployment => Self::Deployment,
+        }
+    }
 }
 
 impl From<CreateUserRequest> for NewUser {
     fn from(r: CreateUserRequest) -> Self {
-        Self { email: r.email, password: r.password, name: r.name, email_verified: r.email_verified }
+        Self {
+            email: r.email,
+            password: r.password,
+            name: r.name,
+            email_verified: r.email_verified,
+            admin_role: r.admin_role.map(AdminRole::from),
+        }
     }
 }
 

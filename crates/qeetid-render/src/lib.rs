@@ -7,7 +7,9 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 /// The templates, embedded at compile time.
-const TEMPLATES: [(&str, &str); 8] = [
+const TEMPLATES: [(&str, &str); 10] = [
+    ("console_signin.html", include_str!("../../../web-templates/console_signin.html")),
+    ("console_clients.html", include_str!("../../../web-templates/console_clients.html")),
     ("device.html", include_str!("../../../web-templates/device.html")),
     ("logout.html", include_str!("../../../web-templates/logout.html")),
     ("logged_out.html", include_str!("../../../web-templates/logged_out.html")),
@@ -118,6 +120,47 @@ pub struct LogoutView<'a> {
     pub fields: Vec<HiddenField>,
 }
 
+/// What the dashboard's sign-in page shows.
+#[derive(Debug, Serialize)]
+pub struct ConsoleSignInView<'a> {
+    /// The tenant id to pre-fill.
+    pub tenant: &'a str,
+    /// Why the last attempt failed.
+    pub error: Option<&'a str>,
+}
+
+/// One row of the dashboard's client list.
+#[derive(Debug, Serialize)]
+pub struct ConsoleClientRow {
+    /// `qci_…`
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// `public` or `confidential`.
+    pub client_type: &'static str,
+    /// Grant types, comma-separated.
+    pub grant_types: String,
+    /// When it was registered (RFC 3339).
+    pub created_at: String,
+}
+
+/// What the dashboard's client list shows.
+#[derive(Debug, Serialize)]
+pub struct ConsoleClientsView<'a> {
+    /// The tenant shown.
+    pub tenant_id: &'a str,
+    /// Its display name.
+    pub tenant_name: &'a str,
+    /// Who is signed in.
+    pub admin_email: &'a str,
+    /// The sign-out form's CSRF token.
+    pub csrf_token: &'a str,
+    /// This page of clients.
+    pub clients: Vec<ConsoleClientRow>,
+    /// The cursor of the next page, if any.
+    pub next_page: Option<String>,
+}
+
 /// Renders hosted pages. Build once at start-up; rendering is thread-safe.
 pub struct Renderer {
     tera: Tera,
@@ -164,6 +207,16 @@ impl Renderer {
     /// The signed-out page.
     pub fn logged_out_page(&self) -> Result<String, RenderError> {
         Ok(self.tera.render("logged_out.html", &Context::new())?)
+    }
+
+    /// The dashboard's sign-in page.
+    pub fn console_sign_in_page(&self, view: &ConsoleSignInView<'_>) -> Result<String, RenderError> {
+        self.render("console_signin.html", view)
+    }
+
+    /// The dashboard's client list.
+    pub fn console_clients_page(&self, view: &ConsoleClientsView<'_>) -> Result<String, RenderError> {
+        self.render("console_clients.html", view)
     }
 
     /// The home page.

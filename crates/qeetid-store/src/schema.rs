@@ -29,6 +29,7 @@ diesel::table! {
         password_hash -> Nullable<Text>,
         created_at -> BigInt,
         updated_at -> BigInt,
+        admin_role -> Nullable<Text>,
     }
 }
 

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod clients;
+mod console;
 mod errors;
 mod flow_rules;
 mod oidc;
@@ -42,6 +43,9 @@ on_both_databases!(
     clients::update_changes_and_revalidates,
     clients::rotation_shows_a_new_secret_once_with_optional_grace,
     clients::delete_removes_the_client,
+    console::admins_sign_in_through_the_hosted_login_and_see_their_tenant,
+    console::deployment_admins_reach_every_tenant_and_users_without_a_role_none,
+    console::only_deployment_keys_make_deployment_admins,
     errors::missing_or_wrong_keys_get_401,
     errors::another_tenants_objects_are_not_found,
     errors::malformed_input_gets_a_clear_4xx_naming_the_problem,

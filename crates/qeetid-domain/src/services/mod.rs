@@ -4,6 +4,7 @@ mod api_keys;
 mod bootstrap;
 mod client_cache;
 mod clients;
+mod console;
 mod device;
 mod flow;
 mod grants;
@@ -18,6 +19,9 @@ use std::sync::Arc;
 
 pub use api_keys::CreatedApiKey;
 pub use clients::{RegisteredClient, RotatedSecret};
+pub use console::{
+    CONSOLE_CLIENT_NAME, CONSOLE_SESSION_SECONDS, ConsoleAdmin, ConsoleError, ConsoleFlow, console_client_id,
+};
 pub use device::{DeviceAuthorization, format_user_code};
 pub use flow::{AuthorizeOutcome, FlowError, LoginContext, LoginOutcome, NextStep, form_token_matches};
 pub use keys::rotate_signing_keys;

@@ -6,7 +6,7 @@ use crate::error::AdminError;
 use crate::id::{TenantId, UserId};
 use crate::page::{Cursor, Page, PageRequest};
 use crate::ports::Store;
-use crate::user::{Email, Password, PasswordHash, User, parse_user_name};
+use crate::user::{AdminRole, Email, Password, PasswordHash, User, parse_user_name};
 
 /// A user to create, as the caller sent it.
 #[derive(Debug, Clone, Default)]
@@ -19,6 +19,8 @@ pub struct NewUser {
     pub name: Option<String>,
     /// Whether the e-mail is already verified.
     pub email_verified: Option<bool>,
+    /// The admin dashboard role to give the user, if any.
+    pub admin_role: Option<AdminRole>,
 }
 
 /// Changes to a user; `None` leaves a field as it is.
@@ -45,9 +47,14 @@ impl<S: Store> Services<S> {
         self.store.get_user(tenant, id).await?.ok_or(AdminError::NotFound("user"))
     }
 
-    /// Creates a user; the password is hashed with the configured hasher.
+    /// Creates a user; the password is hashed with the configured hasher. Only a
+    /// deployment caller may make a deployment admin (a tenant's key already holds
+    /// everything a tenant admin may do, and no more).
     pub async fn create_user(&self, caller: &Caller, tenant: &TenantId, new: NewUser) -> Result<User, AdminError> {
         self.reachable_tenant(caller, tenant).await?;
+        if new.admin_role == Some(AdminRole::Deployment) && caller.tenant().is_some() {
+            return Err(AdminError::Forbidden("only a deployment key may create a deployment admin"));
+        }
         let email = Email::parse(&new.email)?;
         let name = parse_user_name(new.name)?;
         let password_hash = match new.password {
@@ -62,6 +69,7 @@ impl<S: Store> Services<S> {
             email_verified: new.email_verified.unwrap_or(false),
             name,
             password_hash,
+            admin_role: new.admin_role,
             created_at: now,
             updated_at: now,
         };

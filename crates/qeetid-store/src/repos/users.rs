@@ -6,7 +6,7 @@ use diesel::{
 };
 use diesel_async::RunQueryDsl as _;
 use qeetid_domain::ports::UserRepository;
-use qeetid_domain::{Email, PageRequest, PasswordHash, StoreError, TenantId, UnixTime, User, UserId};
+use qeetid_domain::{AdminRole, Email, PageRequest, PasswordHash, StoreError, TenantId, UnixTime, User, UserId};
 
 use super::paginate;
 use crate::DieselStore;
@@ -25,6 +25,7 @@ struct UserRow {
     password_hash: Option<String>,
     created_at: i64,
     updated_at: i64,
+    admin_role: Option<String>,
 }
 
 impl From<&User> for UserRow {
@@ -38,6 +39,7 @@ impl From<&User> for UserRow {
             password_hash: u.password_hash.as_ref().map(|h| h.as_str().to_owned()),
             created_at: u.created_at.as_secs(),
             updated_at: u.updated_at.as_secs(),
+            admin_role: u.admin_role.map(|r| r.as_str().to_owned()),
         }
     }
 }
@@ -54,6 +56,10 @@ impl TryFrom<UserRow> for User {
             password_hash: row.password_hash.map(PasswordHash::from_phc),
             created_at: UnixTime::from_secs(row.created_at),
             updated_at: UnixTime::from_secs(row.updated_at),
+            admin_role: row
+                .admin_role
+                .map(|r| AdminRole::parse(&r).map_err(|e| corrupt("users.admin_role", e)))
+                .transpose()?,
         })
     }
 }
@@ -113,6 +119,7 @@ impl UserRepository for DieselStore {
                     users::email_verified.eq(row.email_verified),
                     users::name.eq(&row.name),
                     users::password_hash.eq(&row.password_hash),
+                    users::admin_role.eq(&row.admin_role),
                     users::updated_at.eq(row.updated_at),
                 ))
                 .execute(conn)

@@ -3,8 +3,8 @@
 use qeetid_domain::fakes::SeededRandom;
 use qeetid_domain::ports::TenantRepository;
 use qeetid_domain::{
-    ApiKey, ApiKeyId, Client, ClientDraft, ClientId, ClientLifetimes, ClientSecrets, ClientSettings, DisplayName,
-    Email, KeyScope, PasswordHash, Secret, Tenant, TenantId, UnixTime, User, UserId,
+    AdminRole, ApiKey, ApiKeyId, Client, ClientDraft, ClientId, ClientLifetimes, ClientSecrets, ClientSettings,
+    DisplayName, Email, KeyScope, PasswordHash, Secret, Tenant, TenantId, UnixTime, User, UserId,
 };
 use std::sync::OnceLock;
 
@@ -52,6 +52,7 @@ pub(crate) fn user(tenant: &TenantId, email: &str) -> User {
         email_verified: false,
         name: Some("Ada Lovelace".into()),
         password_hash: Some(PasswordHash::from_phc("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into())),
+        admin_role: Some(AdminRole::Tenant),
         created_at: UnixTime::from_secs(1_800_000_000),
         updated_at: UnixTime::from_secs(1_800_000_000),
     }

@@ -1,5 +1,5 @@
 use qeetid_domain::ports::Store;
-use qeetid_domain::{Email, PageRequest, StoreError, UnixTime};
+use qeetid_domain::{AdminRole, Email, PageRequest, StoreError, UnixTime};
 
 use crate::support::{stored_tenant, user};
 
@@ -8,6 +8,7 @@ pub(crate) async fn round_trip_and_lookup_by_email(store: &impl Store) {
     let mut u = user(&tenant.id, "ada@example.com");
     u.password_hash = None;
     u.name = None;
+    u.admin_role = None;
     store.insert_user(&u).await.unwrap();
     assert_eq!(store.get_user(&tenant.id, &u.id).await.unwrap(), Some(u.clone()));
     let email = Email::parse("ADA@example.com").unwrap();
@@ -39,6 +40,7 @@ pub(crate) async fn update_replaces_every_field_and_respects_uniqueness(store: &
     u.email_verified = true;
     u.name = None;
     u.password_hash = None;
+    u.admin_role = Some(AdminRole::Deployment);
     u.updated_at = UnixTime::from_secs(1_900_000_000);
     assert!(store.update_user(&u).await.unwrap());
     assert_eq!(store.get_user(&tenant.id, &u.id).await.unwrap(), Some(u.clone()));

@@ -1,0 +1,61 @@
+//! `qeetid admin create-user`: the first admin dashboard user (and any later one).
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use qeetid_domain::ports::Random as _;
+use qeetid_domain::services::NewUser;
+use qeetid_domain::{AdminRole, Caller, Services, TenantId};
+use qeetid_store::DieselStore;
+
+use crate::AppError;
+
+/// The admin that was made, with its password shown once.
+#[derive(Debug)]
+pub struct CreatedAdmin {
+    /// The tenant the admin belongs to (and signs in through).
+    pub tenant_id: String,
+    /// Sign-in e-mail.
+    pub email: String,
+    /// The password given, or the one generated.
+    pub password: String,
+    /// The role granted.
+    pub role: AdminRole,
+}
+
+/// Creates a user holding `role` in `tenant`, or in a new tenant "Administrators"
+/// when none is named. Without `password`, a random one is generated.
+pub async fn create_admin(
+    services: &Services<DieselStore>,
+    tenant: Option<&str>,
+    email: &str,
+    password: Option<String>,
+    role: AdminRole,
+) -> Result<CreatedAdmin, AppError> {
+    let operator = Caller::operator();
+    let tenant = match tenant {
+        Some(raw) => TenantId::parse(raw).map_err(|e| AppError::Startup(format!("--tenant: {e}")))?,
+        None => services.create_tenant(&operator, "Administrators").await?.id,
+    };
+    let password = password.unwrap_or_else(generated_password);
+    let user = services
+        .create_user(
+            &operator,
+            &tenant,
+            NewUser {
+                email: email.to_owned(),
+                password: Some(password.clone()),
+                email_verified: Some(true),
+                admin_role: Some(role),
+                ..NewUser::default()
+            },
+        )
+        .await?;
+    Ok(CreatedAdmin { tenant_id: tenant.to_string(), email: user.email.as_str().to_owned(), password, role })
+}
+
+/// 18 random bytes, base64url: 24 characters.
+fn generated_password() -> String {
+    let mut bytes = [0u8; 18];
+    qeetid_crypto::SystemRandom::new().fill(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
