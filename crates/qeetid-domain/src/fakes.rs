@@ -273,6 +273,21 @@ impl ClientRepository for InMemoryStore {
             (x.created_at, x.id.to_string())
         }))
     }
+    async fn search_clients(
+        &self,
+        tenant: &TenantId,
+        name: &str,
+        page: &PageRequest,
+    ) -> Result<Vec<Client>, StoreError> {
+        let t = self.tables();
+        let needle = name.to_ascii_lowercase();
+        let matching = t
+            .clients
+            .iter()
+            .filter(|x| &x.tenant_id == tenant && x.settings.name().to_ascii_lowercase().contains(&needle))
+            .cloned();
+        Ok(page_of(matching, page, |x| (x.created_at, x.id.to_string())))
+    }
     async fn update_client(&self, client: &Client) -> Result<bool, StoreError> {
         Ok(replace(
             &mut self.tables().clients,

@@ -139,6 +139,14 @@ pub trait ClientRepository: Send + Sync {
         tenant: &TenantId,
         page: &PageRequest,
     ) -> impl Future<Output = Result<Vec<Client>, StoreError>> + Send;
+    /// One page of the tenant's clients whose name contains `name`, ignoring ASCII case
+    /// (`%` and `_` are matched literally).
+    fn search_clients(
+        &self,
+        tenant: &TenantId,
+        name: &str,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Vec<Client>, StoreError>> + Send;
     /// Replaces the client's settings, secrets and `updated_at`. `Ok(false)` if it does not exist.
     fn update_client(&self, client: &Client) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Deletes the tenant's client. `Ok(false)` if it did not exist.

@@ -125,7 +125,31 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/admin/login").route(web::get().to(console::login::<S>)))
         .service(web::resource("/admin/callback").route(web::get().to(console::callback::<S>)))
         .service(web::resource("/admin/logout").route(web::post().to(console::logout::<S>)))
-        .service(web::resource("/admin/t/{tenantID}/clients").route(web::get().to(console::clients::<S>)))
+        .service(web::resource("/admin/t/{tenantID}/clients").route(web::get().to(console::clients::list::<S>)))
+        .service(
+            web::resource("/admin/t/{tenantID}/clients/new")
+                .route(web::get().to(console::clients::new_form::<S>))
+                .route(web::post().to(console::clients::create::<S>)),
+        )
+        .service(
+            web::resource("/admin/t/{tenantID}/clients/{id}")
+                .route(web::get().to(console::clients::show::<S>))
+                .route(web::post().to(console::clients::update::<S>)),
+        )
+        .service(
+            web::resource("/admin/t/{tenantID}/clients/{id}/rotate-secret")
+                .route(web::post().to(console::clients::rotate::<S>)),
+        )
+        .service(
+            web::resource("/admin/t/{tenantID}/clients/{id}/delete")
+                .route(web::get().to(console::clients::confirm_delete::<S>))
+                .route(web::post().to(console::clients::delete::<S>)),
+        )
+        .service(web::resource("/admin/t/{tenantID}/grants").route(web::get().to(console::grants::list::<S>)))
+        .service(
+            web::resource("/admin/t/{tenantID}/grants/{id}/revoke").route(web::post().to(console::grants::revoke::<S>)),
+        )
+        .service(web::resource("/static/console.js").route(web::get().to(console::script)))
         .service(web::resource("/static/qeetid.css").route(web::get().to(pages::stylesheet)))
         .service(web::resource("/healthz").route(web::get().to(probes::healthz)))
         .service(web::resource("/readyz").route(web::get().to(probes::readyz::<S>)))

@@ -6,8 +6,15 @@
 use serde::Serialize;
 use tera::{Context, Tera};
 
+mod console;
+
 /// The templates, embedded at compile time.
-const TEMPLATES: [(&str, &str); 10] = [
+const TEMPLATES: [(&str, &str); 15] = [
+    ("console_base.html", include_str!("../../../web-templates/console_base.html")),
+    ("console_client_form.html", include_str!("../../../web-templates/console_client_form.html")),
+    ("console_secret.html", include_str!("../../../web-templates/console_secret.html")),
+    ("console_delete_client.html", include_str!("../../../web-templates/console_delete_client.html")),
+    ("console_grants.html", include_str!("../../../web-templates/console_grants.html")),
     ("console_signin.html", include_str!("../../../web-templates/console_signin.html")),
     ("console_clients.html", include_str!("../../../web-templates/console_clients.html")),
     ("device.html", include_str!("../../../web-templates/device.html")),
@@ -22,6 +29,9 @@ const TEMPLATES: [(&str, &str); 10] = [
 
 /// The stylesheet every page links to (`/static/qeetid.css`).
 pub const STYLESHEET: &str = include_str!("../../../web-templates/static/qeetid.css");
+
+/// The dashboard's one script (`/static/console.js`): copy buttons. The pages work without it.
+pub const CONSOLE_SCRIPT: &str = include_str!("../../../web-templates/static/console.js");
 
 /// A template failed to parse or render.
 #[derive(Debug, thiserror::Error)]
@@ -129,37 +139,10 @@ pub struct ConsoleSignInView<'a> {
     pub error: Option<&'a str>,
 }
 
-/// One row of the dashboard's client list.
-#[derive(Debug, Serialize)]
-pub struct ConsoleClientRow {
-    /// `qci_…`
-    pub id: String,
-    /// Display name.
-    pub name: String,
-    /// `public` or `confidential`.
-    pub client_type: &'static str,
-    /// Grant types, comma-separated.
-    pub grant_types: String,
-    /// When it was registered (RFC 3339).
-    pub created_at: String,
-}
-
-/// What the dashboard's client list shows.
-#[derive(Debug, Serialize)]
-pub struct ConsoleClientsView<'a> {
-    /// The tenant shown.
-    pub tenant_id: &'a str,
-    /// Its display name.
-    pub tenant_name: &'a str,
-    /// Who is signed in.
-    pub admin_email: &'a str,
-    /// The sign-out form's CSRF token.
-    pub csrf_token: &'a str,
-    /// This page of clients.
-    pub clients: Vec<ConsoleClientRow>,
-    /// The cursor of the next page, if any.
-    pub next_page: Option<String>,
-}
+pub use console::{
+    ClientFormView, ConsoleChrome, ConsoleClientRow, ConsoleClientsView, ConsoleGrantRow, ConsoleGrantsView,
+    DeleteClientView, FormOption, SecretView,
+};
 
 /// Renders hosted pages. Build once at start-up; rendering is thread-safe.
 pub struct Renderer {
@@ -217,6 +200,26 @@ impl Renderer {
     /// The dashboard's client list.
     pub fn console_clients_page(&self, view: &ConsoleClientsView<'_>) -> Result<String, RenderError> {
         self.render("console_clients.html", view)
+    }
+
+    /// The dashboard's client form (new or edit).
+    pub fn console_client_form_page(&self, view: &ClientFormView<'_>) -> Result<String, RenderError> {
+        self.render("console_client_form.html", view)
+    }
+
+    /// A client secret, shown once.
+    pub fn console_secret_page(&self, view: &SecretView<'_>) -> Result<String, RenderError> {
+        self.render("console_secret.html", view)
+    }
+
+    /// The confirmation before deleting a client.
+    pub fn console_delete_client_page(&self, view: &DeleteClientView<'_>) -> Result<String, RenderError> {
+        self.render("console_delete_client.html", view)
+    }
+
+    /// The dashboard's consent-grant list.
+    pub fn console_grants_page(&self, view: &ConsoleGrantsView<'_>) -> Result<String, RenderError> {
+        self.render("console_grants.html", view)
     }
 
     /// The home page.

@@ -4,7 +4,9 @@ use qeetid_store::testing::TestDatabase;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::support::{Body, EMAIL, PASSWORD, TestApp, hidden, spawn_app};
+use crate::support::{
+    Body, EMAIL, PASSWORD, REDIRECT_URI, TestApp, VERIFIER, authorize_url, hidden, post_form, query_param, spawn_app,
+};
 
 const ROOT: &str = "root@example.com";
 
@@ -102,4 +104,152 @@ pub(crate) async fn only_deployment_keys_make_deployment_admins(db: &TestDatabas
     let body = json!({ "email": ROOT, "password": PASSWORD, "admin_role": "tenant" });
     let reply = app.call(Method::POST, &path, Some(&key), Body::Json(body)).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+}
+
+/// The text after `marker` in `html`, up to the next `until`.
+fn after<'a>(html: &'a str, marker: &str, until: char) -> &'a str {
+    let start = html.find(marker).unwrap_or_else(|| panic!("no {marker} in {html}")) + marker.len();
+    html[start..].split(until).next().unwrap()
+}
+
+async fn client_credentials(app: &TestApp, id: &str, secret: &str) -> (StatusCode, serde_json::Value) {
+    let form = [("grant_type", "client_credentials"), ("scope", "api:read")];
+    post_form(app, "/v1/oauth/token", Some((id, secret)), &form).await
+}
+
+pub(crate) async fn admins_register_edit_rotate_and_delete_clients(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    admin_user(&app, &realm.tenant, ROOT, "tenant").await;
+    assert_eq!(sign_in(&app, &realm.tenant, ROOT).await.0, StatusCode::FOUND);
+    let clients = format!("/admin/t/{}/clients", realm.tenant);
+
+    let (status, _, page) = app.browse(&format!("{clients}/new")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let csrf = hidden(&page, "csrf_token");
+    let mut form = vec![
+        ("csrf_token", csrf.as_str()),
+        ("name", "Orders"),
+        ("type", "confidential"),
+        ("redirect_uris", "http://orders.example/cb"),
+        ("grant_types", "authorization_code"),
+        ("grant_types", "client_credentials"),
+        ("scopes", "openid api:read"),
+        ("require_pkce", "true"),
+    ];
+    // A rule broken: the error is beside its field and what was typed is kept.
+    let (status, _, page) = app.submit(&format!("{clients}/new"), &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains(r#"id="redirect_uris-error""#) && page.contains("redirect_uris[0]"), "{page}");
+    // (Tera escapes `/` as `&#x2F;`.)
+    assert!(page.contains("http:&#x2F;&#x2F;orders.example&#x2F;cb") && page.contains(r#"value="Orders""#), "{page}");
+    // Fixed: the secret is shown once, with the product page's warning.
+    form[3] = ("redirect_uris", "https://orders.example/cb");
+    let (status, _, page) = app.submit(&format!("{clients}/new"), &form).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Store the secret now — it is not retrievable later."));
+    let secret = after(&page, r#"data-copy="qcs_"#, '"');
+    let secret = format!("qcs_{secret}");
+    let id = format!("qci_{}", after(&page, "<code>qci_", '<'));
+    assert_eq!(client_credentials(&app, &id, &secret).await.0, StatusCode::OK, "the new client works");
+
+    let (_, _, page) = app.browse(&format!("{clients}?q=ORD")).await;
+    assert!(page.contains(&id), "search ignores case");
+    let (_, _, page) = app.browse(&format!("{clients}?q=nothing-like-it")).await;
+    assert!(!page.contains(&id) && page.contains("No client"));
+
+    // Edit: a bad value is refused beside its field; a good one is saved.
+    let path = format!("{clients}/{id}");
+    let (status, _, page) = app.browse(&path).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("https:&#x2F;&#x2F;orders.example&#x2F;cb") && page.contains("checked"), "{page}");
+    let mut edit = form.clone();
+    edit[1] = ("name", "");
+    let (status, _, page) = app.submit(&path, &edit).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains(r#"id="name-error""#));
+    edit[1] = ("name", "Orders API");
+    let (status, location, _) = app.submit(&path, &edit).await;
+    assert_eq!((status, location), (StatusCode::SEE_OTHER, Some(format!("{path}?done=saved"))));
+    let (_, _, page) = app.browse(&format!("{path}?done=saved")).await;
+    assert!(page.contains("Changes saved.") && page.contains(r#"value="Orders API""#));
+
+    // Rotate without grace: the old secret stops at once.
+    let (status, _, page) =
+        app.submit(&format!("{path}/rotate-secret"), &[("csrf_token", &csrf), ("grace_period_seconds", "0")]).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let new_secret = format!("qcs_{}", after(&page, r#"data-copy="qcs_"#, '"'));
+    assert_ne!(new_secret, secret);
+    assert_eq!(client_credentials(&app, &id, &secret).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(client_credentials(&app, &id, &new_secret).await.0, StatusCode::OK);
+
+    // Delete: a confirmation naming the client, a CSRF-checked form, then gone.
+    let (status, _, page) = app.browse(&format!("{path}/delete")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Delete “Orders API”?"), "{page}");
+    let (status, _, _) = app.submit(&format!("{path}/delete"), &[("csrf_token", "forged")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, location, _) = app.submit(&format!("{path}/delete"), &[("csrf_token", &csrf)]).await;
+    assert_eq!((status, location), (StatusCode::SEE_OTHER, Some(format!("{clients}?done=deleted"))));
+    let (_, _, page) = app.browse(&format!("{clients}?done=deleted")).await;
+    assert!(page.contains("The client was deleted.") && !page.contains(&id));
+    assert_eq!(client_credentials(&app, &id, &new_secret).await.0, StatusCode::UNAUTHORIZED);
+
+    // Another tenant's client is not reachable through this tenant's pages.
+    let other = app.tenant("Other").await;
+    let foreign = json!({ "tenant_id": other, "name": "Foreign", "type": "public", "redirect_uris": [REDIRECT_URI] });
+    let foreign = app.admin(Method::POST, "/v1/oidc/clients", Body::Json(foreign)).await;
+    let foreign_id = foreign.body["client"]["id"].as_str().unwrap().to_owned();
+    let (status, _, _) = app.browse(&format!("{clients}/{foreign_id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = app.submit(&format!("{clients}/{foreign_id}/delete"), &[("csrf_token", &csrf)]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+pub(crate) async fn admins_revoke_a_grant_and_its_refresh_token_stops(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    // The user signs in to the realm's app in a browser of their own.
+    let user = TestApp {
+        base: app.base.clone(),
+        issuer: app.issuer.clone(),
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .unwrap(),
+    };
+    let url = authorize_url(&user, &realm.client_id, "openid%20offline_access", "s1", "");
+    let back = user.sign_in_through_pages(&url, EMAIL, PASSWORD).await;
+    let code = query_param(&back, "code").unwrap();
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", &code),
+        ("redirect_uri", REDIRECT_URI),
+        ("code_verifier", VERIFIER),
+    ];
+    let (status, tokens) =
+        post_form(&app, "/v1/oauth/token", Some((&realm.client_id, &realm.client_secret)), &form).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    let refresh_token = tokens["refresh_token"].as_str().unwrap().to_owned();
+
+    admin_user(&app, &realm.tenant, ROOT, "tenant").await;
+    assert_eq!(sign_in(&app, &realm.tenant, ROOT).await.0, StatusCode::FOUND);
+    let grants = format!("/admin/t/{}/grants", realm.tenant);
+    let (status, _, page) = app.browse(&format!("{grants}?user=nonsense")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("No consent grants match this filter."));
+    let (_, _, page) = app.browse(&format!("{grants}?client={}", realm.client_id)).await;
+    let grant = format!("grt_{}", after(&page, "/grants/grt_", '/'));
+    assert!(!page[page.find(&grant).unwrap() + 1..].contains("/grants/grt_"), "one grant for this client");
+    let csrf = hidden(&page, "csrf_token");
+    let (status, location, _) = app.submit(&format!("{grants}/{grant}/revoke"), &[("csrf_token", &csrf)]).await;
+    assert_eq!((status, location), (StatusCode::SEE_OTHER, Some(format!("{grants}?done=revoked"))));
+    let (_, _, page) = app.browse(&format!("{grants}?client={}", realm.client_id)).await;
+    assert!(!page.contains(&grant));
+
+    let form = [("grant_type", "refresh_token"), ("refresh_token", refresh_token.as_str())];
+    let (status, body) =
+        post_form(&app, "/v1/oauth/token", Some((&realm.client_id, &realm.client_secret)), &form).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_grant")), "{body}");
 }

@@ -46,6 +46,8 @@ on_both_databases!(
     console::admins_sign_in_through_the_hosted_login_and_see_their_tenant,
     console::deployment_admins_reach_every_tenant_and_users_without_a_role_none,
     console::only_deployment_keys_make_deployment_admins,
+    console::admins_register_edit_rotate_and_delete_clients,
+    console::admins_revoke_a_grant_and_its_refresh_token_stops,
     errors::missing_or_wrong_keys_get_401,
     errors::another_tenants_objects_are_not_found,
     errors::malformed_input_gets_a_clear_4xx_naming_the_problem,

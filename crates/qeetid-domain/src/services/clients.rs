@@ -78,6 +78,19 @@ impl<S: Store> Services<S> {
         Ok(Page::from_fetched(rows, page, |c| Cursor { created_at: c.created_at, id: c.id.to_string() }))
     }
 
+    /// Lists the tenant's clients whose name contains `name` (ignoring ASCII case).
+    pub async fn search_clients(
+        &self,
+        caller: &Caller,
+        tenant: &TenantId,
+        name: &str,
+        page: &PageRequest,
+    ) -> Result<Page<Client>, AdminError> {
+        self.reachable_tenant(caller, tenant).await?;
+        let rows = self.store.search_clients(tenant, name, page).await?;
+        Ok(Page::from_fetched(rows, page, |c| Cursor { created_at: c.created_at, id: c.id.to_string() }))
+    }
+
     /// One client.
     pub async fn get_client(&self, caller: &Caller, tenant: &TenantId, id: &ClientId) -> Result<Client, AdminError> {
         self.reachable_client(caller, tenant, id).await

@@ -20,6 +20,7 @@ pub(crate) const PASSWORD: &str = "hopper-compiler-1952";
 pub(crate) struct World {
     pub(crate) _db: TestDatabase,
     pub(crate) issuer: String,
+    pub(crate) tenant: String,
     pub(crate) client_id: String,
     pub(crate) client_secret: String,
     pub(crate) redirect_uri: String,
@@ -86,6 +87,7 @@ impl World {
         Self {
             _db: db,
             issuer,
+            tenant,
             client_id: client["client"]["id"].as_str().unwrap().to_owned(),
             client_secret: client["client_secret"].as_str().unwrap().to_owned(),
             redirect_uri,

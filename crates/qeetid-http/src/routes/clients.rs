@@ -101,10 +101,9 @@ pub(crate) async fn rotate_secret<S: Store>(
     OptionalJson(body): OptionalJson<RotateSecretRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (tenant, id) = path.into_inner();
-    let rotated = state
-        .services
-        .rotate_client_secret(&caller, &tenant_id(&tenant)?, &client_id(&id)?, body.grace_period_seconds)
-        .await?;
+    let (tenant, client, grace) = (tenant_id(&tenant)?, client_id(&id)?, body.grace_period_seconds);
+    let rotated =
+        run(&state, move |s| async move { s.rotate_client_secret(&caller, &tenant, &client, grace).await }).await?;
     Ok(HttpResponse::Ok().json(RotatedSecretBody::from(&rotated)))
 }
 

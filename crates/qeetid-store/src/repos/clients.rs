@@ -1,8 +1,9 @@
 //! `ClientRepository` over the `clients` table. URI, grant and scope lists are JSON text.
 
+use diesel::expression_methods::EscapeExpressionMethods as _;
 use diesel::{
     ExpressionMethods as _, Insertable, OptionalExtension as _, QueryDsl as _, Queryable, Selectable,
-    SelectableHelper as _,
+    SelectableHelper as _, TextExpressionMethods as _,
 };
 use diesel_async::RunQueryDsl as _;
 use qeetid_domain::ports::ClientRepository;
@@ -16,6 +17,11 @@ use crate::DieselStore;
 use crate::error::{corrupt, from_diesel};
 use crate::pool::with_conn;
 use crate::schema::clients;
+
+diesel::define_sql_function! {
+    /// SQL `lower(text)`, the same on PostgreSQL and SQLite for ASCII.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = clients)]
@@ -157,6 +163,34 @@ impl ClientRepository for DieselStore {
         let rows: Vec<ClientRow> = with_conn!(&self.pool, |conn| {
             let query = clients::table
                 .filter(clients::tenant_id.eq(tenant.as_str()))
+                .select(ClientRow::as_select())
+                .into_boxed();
+            paginate!(query, clients, page).load(conn).await.map_err(from_diesel)?
+        });
+        rows.into_iter().map(Client::try_from).collect()
+    }
+
+    async fn search_clients(
+        &self,
+        tenant: &TenantId,
+        name: &str,
+        page: &PageRequest,
+    ) -> Result<Vec<Client>, StoreError> {
+        // lower() folds ASCII on both databases (SQLite's folds nothing else), so the
+        // pattern is folded the same way; LIKE's wildcards in the input are escaped.
+        let mut pattern = String::with_capacity(name.len() + 2);
+        pattern.push('%');
+        for c in name.to_ascii_lowercase().chars() {
+            if matches!(c, '%' | '_' | '\\') {
+                pattern.push('\\');
+            }
+            pattern.push(c);
+        }
+        pattern.push('%');
+        let rows: Vec<ClientRow> = with_conn!(&self.pool, |conn| {
+            let query = clients::table
+                .filter(clients::tenant_id.eq(tenant.as_str()))
+                .filter(lower(clients::name).like(pattern.as_str()).escape('\\'))
                 .select(ClientRow::as_select())
                 .into_boxed();
             paginate!(query, clients, page).load(conn).await.map_err(from_diesel)?

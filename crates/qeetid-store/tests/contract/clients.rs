@@ -66,3 +66,24 @@ pub(crate) async fn pagination_over_many_clients(store: &impl Store) {
     assert!(rest.iter().all(|c| !page.items.iter().any(|p| p.id == c.id)));
     assert!(page.items.last().unwrap().created_at >= rest.first().unwrap().created_at);
 }
+
+pub(crate) async fn search_matches_names_ignoring_case_and_wildcards(store: &impl Store) {
+    let tenant = stored_tenant(store).await;
+    let other = stored_tenant(store).await;
+    let named = |tenant: &qeetid_domain::TenantId, name: &str, created: i64| {
+        let mut c = confidential_client(tenant, created);
+        c.settings = c.settings.patched(ClientPatch { name: Some(name.into()), ..ClientPatch::default() }).unwrap();
+        c
+    };
+    for (i, name) in ["Acme Web", "ACME mobile", "Orders 100%", "Orders_api", "Billing"].iter().enumerate() {
+        store.insert_client(&named(&tenant.id, name, 1_800_000_000 + i as i64)).await.unwrap();
+    }
+    store.insert_client(&named(&other.id, "Acme elsewhere", 1_800_000_000)).await.unwrap();
+    let page = PageRequest::parse(None, None).unwrap();
+    let names =
+        |rows: Vec<qeetid_domain::Client>| rows.iter().map(|c| c.settings.name().to_owned()).collect::<Vec<_>>();
+    assert_eq!(names(store.search_clients(&tenant.id, "acme", &page).await.unwrap()), ["ACME mobile", "Acme Web"]);
+    assert_eq!(names(store.search_clients(&tenant.id, "0%", &page).await.unwrap()), ["Orders 100%"]);
+    assert_eq!(names(store.search_clients(&tenant.id, "s_", &page).await.unwrap()), ["Orders_api"]);
+    assert!(store.search_clients(&tenant.id, "nothing", &page).await.unwrap().is_empty());
+}

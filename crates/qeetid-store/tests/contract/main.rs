@@ -59,6 +59,7 @@ contract!(
     clients::queries_never_cross_tenants,
     clients::update_and_delete,
     clients::pagination_over_many_clients,
+    clients::search_matches_names_ignoring_case_and_wildcards,
     oauth::pending_requests_round_trip,
     oauth::sessions_are_found_by_cookie_hash,
     oauth::a_code_is_spent_exactly_once,

@@ -1,13 +1,22 @@
 //! The admin dashboard (`/admin`): its sign-in, as an OpenID Connect client of the
-//! tenant through this deployment's own authorization endpoint, and its pages.
+//! tenant through this deployment's own authorization endpoint (this module), and
+//! its pages (`clients`, `grants`).
+
+#![allow(
+    clippy::result_large_err,
+    reason = "helpers answer Err(the page to send instead), built once on the error path"
+)]
+
+pub(crate) mod clients;
+pub(crate) mod grants;
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::{ConsoleAdmin, ConsoleError, form_token_matches};
-use qeetid_domain::{AdminError, Client, PageRequest, Secret, TenantId};
-use qeetid_render::{ConsoleClientRow, ConsoleClientsView, ConsoleSignInView, ErrorView};
+use qeetid_domain::{AdminError, Client, Secret, Tenant, TenantId};
+use qeetid_render::{ConsoleChrome, ConsoleSignInView, ErrorView};
 use serde::Deserialize;
 
 use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret, found};
@@ -15,7 +24,6 @@ use super::pages::html;
 use super::params::Params;
 use super::spawn;
 use crate::HttpState;
-use crate::wire::rfc3339;
 
 /// The dashboard's session cookie (a short-lived signed token, see the domain's `console`).
 const CONSOLE_COOKIE: &str = "qeetid_console";
@@ -48,11 +56,11 @@ fn sign_in_page<S>(state: &HttpState<S>, status: StatusCode, tenant: &str, error
     html(status, state.renderer.console_sign_in_page(&ConsoleSignInView { tenant, error }))
 }
 
-fn error_page<S>(state: &HttpState<S>, status: StatusCode, title: &str, message: &str) -> HttpResponse {
+pub(super) fn error_page<S>(state: &HttpState<S>, status: StatusCode, title: &str, message: &str) -> HttpResponse {
     html(status, state.renderer.error_page(&ErrorView { title, message, code: None }))
 }
 
-fn internal<S>(state: &HttpState<S>, err: &dyn std::fmt::Display) -> HttpResponse {
+pub(super) fn internal<S>(state: &HttpState<S>, err: &dyn std::fmt::Display) -> HttpResponse {
     tracing::error!(error = %err, "dashboard request failed");
     error_page(state, StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Please try again in a moment.")
 }
@@ -191,77 +199,133 @@ pub(crate) async fn logout<S: Store>(
     response
 }
 
-/// The client list's query.
-#[derive(Deserialize)]
-pub(crate) struct PageQuery {
-    after: Option<String>,
+/// A signed-in admin on a page of a tenant they reach, and the page's CSRF token.
+pub(crate) struct Desk {
+    admin: ConsoleAdmin,
+    tenant: Tenant,
+    browser: Secret,
+    new_browser: bool,
 }
 
-/// `GET /admin/t/{tenant}/clients`: the tenant's clients, newest first.
-pub(crate) async fn clients<S: Store>(
-    req: HttpRequest,
-    state: web::Data<HttpState<S>>,
-    path: web::Path<String>,
-    query: web::Query<PageQuery>,
-) -> HttpResponse {
-    let raw = path.into_inner();
-    let Ok(tenant) = TenantId::parse(&raw) else {
-        return error_page(&state, StatusCode::NOT_FOUND, "Page not found", "There is no such tenant.");
-    };
-    let admin = match signed_in(&req, &state).await {
-        Ok(admin) => admin,
-        Err(ConsoleError::NotSignedIn) => return found(&format!("{CONSOLE_PATH}/login?tenant={tenant}")),
-        Err(ConsoleError::NotAnAdmin) => {
-            return error_page(&state, StatusCode::FORBIDDEN, "Not an admin", "This account holds no admin role.");
+impl Desk {
+    /// What the page shows around its content.
+    fn chrome<'a>(&'a self, section: &'static str, notice: Option<&'a str>) -> ConsoleChrome<'a> {
+        ConsoleChrome {
+            tenant_id: self.tenant.id.as_str(),
+            tenant_name: self.tenant.name.as_str(),
+            admin_email: self.admin.user.email.as_str(),
+            csrf_token: self.browser.expose(),
+            section,
+            notice,
         }
-        Err(e) => return internal(&state, &e),
+    }
+
+    /// Sets the CSRF cookie on `response` if this page made it.
+    fn finish<S>(&self, state: &HttpState<S>, mut response: HttpResponse) -> HttpResponse {
+        if self.new_browser {
+            let _ = response.add_cookie(&cookie(state, BROWSER_COOKIE, self.browser.expose()));
+        }
+        response
+    }
+
+    /// The tenant's id, as in the page's URL.
+    fn tenant_id(&self) -> &TenantId {
+        &self.tenant.id
+    }
+}
+
+/// The desk for a page of tenant `raw`, or the answer to give instead: to the
+/// sign-in when not signed in, 403 when the role does not reach the tenant, 404
+/// when there is no such tenant.
+async fn desk<S: Store>(req: &HttpRequest, state: &HttpState<S>, raw: &str) -> Result<Desk, HttpResponse> {
+    let not_found = || error_page(state, StatusCode::NOT_FOUND, "Page not found", "There is no such tenant.");
+    let Ok(tenant) = TenantId::parse(raw) else {
+        return Err(not_found());
+    };
+    let admin = match signed_in(req, state).await {
+        Ok(admin) => admin,
+        Err(ConsoleError::NotSignedIn) => return Err(found(&format!("{CONSOLE_PATH}/login?tenant={tenant}"))),
+        Err(ConsoleError::NotAnAdmin) => {
+            return Err(error_page(state, StatusCode::FORBIDDEN, "Not an admin", "This account holds no admin role."));
+        }
+        Err(e) => return Err(internal(state, &e)),
     };
     if !admin.reaches(&tenant) {
-        return error_page(&state, StatusCode::FORBIDDEN, "Not your tenant", "Your role does not reach this tenant.");
+        return Err(error_page(
+            state,
+            StatusCode::FORBIDDEN,
+            "Not your tenant",
+            "Your role does not reach this tenant.",
+        ));
     }
-    let page = match PageRequest::parse(None, query.after.as_deref()) {
-        Ok(p) => p,
-        Err(_) => return error_page(&state, StatusCode::BAD_REQUEST, "Bad page", "That page link is not valid."),
-    };
     let caller = admin.caller();
-    let listed = spawn(&state, move |s| async move {
-        let t = s.get_tenant(&caller, &tenant).await?;
-        let clients = s.list_clients(&caller, &tenant, &page).await?;
-        Ok::<_, AdminError>((t, clients))
-    })
-    .await;
-    let (tenant, clients) = match listed {
-        Ok(Ok(found)) => found,
-        Ok(Err(AdminError::NotFound(_))) => {
-            return error_page(&state, StatusCode::NOT_FOUND, "Page not found", "There is no such tenant.");
-        }
-        Ok(Err(e)) => return internal(&state, &e),
-        Err(e) => return internal(&state, &e),
+    let tenant = match spawn(state, move |s| async move { s.get_tenant(&caller, &tenant).await }).await {
+        Ok(Ok(t)) => t,
+        Ok(Err(AdminError::NotFound(_))) => return Err(not_found()),
+        Ok(Err(e)) => return Err(internal(state, &e)),
+        Err(e) => return Err(internal(state, &e)),
     };
-    let existing = cookie_secret(&req, BROWSER_COOKIE);
-    let browser = existing.clone().unwrap_or_else(|| state.services.new_browser_binding());
-    let rows = clients
-        .items
-        .iter()
-        .map(|c| ConsoleClientRow {
-            id: c.id.to_string(),
-            name: c.settings.name().to_owned(),
-            client_type: c.settings.client_type().as_str(),
-            grant_types: c.settings.grant_types().iter().map(|g| g.as_str()).collect::<Vec<_>>().join(", "),
-            created_at: rfc3339(c.created_at),
-        })
-        .collect();
-    let view = ConsoleClientsView {
-        tenant_id: tenant.id.as_str(),
-        tenant_name: tenant.name.as_str(),
-        admin_email: admin.user.email.as_str(),
-        csrf_token: browser.expose(),
-        clients: rows,
-        next_page: clients.next_cursor,
-    };
-    let mut response = html(StatusCode::OK, state.renderer.console_clients_page(&view));
-    if existing.is_none() {
-        let _ = response.add_cookie(&cookie(&state, BROWSER_COOKIE, browser.expose()));
+    let existing = cookie_secret(req, BROWSER_COOKIE);
+    let new_browser = existing.is_none();
+    let browser = existing.unwrap_or_else(|| state.services.new_browser_binding());
+    Ok(Desk { admin, tenant, browser, new_browser })
+}
+
+/// [`desk`] for a form post: the form's `csrf_token` must match the browser's cookie.
+async fn desk_for_form<S: Store>(
+    req: &HttpRequest,
+    state: &HttpState<S>,
+    raw: &str,
+    csrf: &str,
+) -> Result<Desk, HttpResponse> {
+    let desk = desk(req, state, raw).await?;
+    if desk.new_browser || !form_token_matches(Some(&desk.browser), csrf) {
+        return Err(error_page(state, StatusCode::FORBIDDEN, "Form expired", "Reload the page and try again."));
     }
-    response
+    Ok(desk)
+}
+
+/// A form body as ordered pairs (repeated names allowed, as checkboxes send them).
+fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(body).into_owned().collect()
+}
+
+/// The first value of `name` in `pairs`, or "".
+fn form_value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+}
+
+/// A use case's answer, or the page that says what went wrong.
+fn answer<S, T>(
+    state: &HttpState<S>,
+    outcome: Result<Result<T, AdminError>, tokio::task::JoinError>,
+) -> Result<T, HttpResponse> {
+    match outcome {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(AdminError::NotFound(what))) => {
+            Err(error_page(state, StatusCode::NOT_FOUND, "Not found", &format!("There is no such {what}.")))
+        }
+        Ok(Err(AdminError::Forbidden(why))) => Err(error_page(state, StatusCode::FORBIDDEN, "Not allowed", why)),
+        Ok(Err(AdminError::Conflict(why))) => Err(error_page(state, StatusCode::CONFLICT, "Not possible", &why)),
+        Ok(Err(e)) => Err(internal(state, &e)),
+        Err(e) => Err(internal(state, &e)),
+    }
+}
+
+/// The message for a `done=` code after a redirect; fixed texts only, nothing reflected.
+fn notice(done: Option<&str>) -> Option<&'static str> {
+    match done? {
+        "saved" => Some("Changes saved."),
+        "deleted" => Some("The client was deleted."),
+        "revoked" => Some("The grant was revoked; its refresh tokens no longer work."),
+        _ => None,
+    }
+}
+
+/// `GET /static/console.js`
+pub(crate) async fn script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(qeetid_render::CONSOLE_SCRIPT)
 }

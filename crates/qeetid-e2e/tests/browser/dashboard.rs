@@ -1,0 +1,199 @@
+//! An admin runs the dashboard as a person would: signs in through the hosted login,
+//! registers a client and copies its secret, edits its redirect URIs (a mistake
+//! first), rotates and deletes it, revokes a user's grant (whose refresh token then
+//! stops working), and is refused another tenant. Screenshots of each main page go
+//! to `target/screenshots/dashboard-*.png`.
+
+use chromiumoxide::Page;
+use chromiumoxide::cdp::browser_protocol::network::ClearBrowserCookiesParams;
+use serde_json::{Value, json};
+
+use crate::harness::{ADMIN_KEY, EMAIL, PASSWORD, World, chromium, screenshot, wait_for_url};
+
+const ADMIN: &str = "ada-admin@example.com";
+const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+async fn admin_api(world: &World, path: &str, body: Value) -> Value {
+    let response = world
+        .http
+        .post(format!("{}{path}", world.issuer))
+        .header("Authorization", format!("ApiKey {ADMIN_KEY}"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    response.json().await.unwrap()
+}
+
+async fn token(world: &World, form: &[(&str, &str)]) -> (u16, Value) {
+    let response = world
+        .http
+        .post(format!("{}/v1/oauth/token", world.issuer))
+        .basic_auth(&world.client_id, Some(&world.client_secret))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+async fn fill(page: &Page, selector: &str, text: &str) {
+    page.find_element(selector).await.unwrap().click().await.unwrap().type_str(text).await.unwrap();
+}
+
+/// Replaces a field's value (a textarea's, say).
+async fn set_value(page: &Page, selector: &str, value: &str) {
+    let script = format!("document.querySelector({}).value = {}", json!(selector), json!(value));
+    page.evaluate(script).await.unwrap();
+}
+
+async fn click(page: &Page, selector: &str) {
+    page.find_element(selector).await.unwrap().click().await.unwrap();
+}
+
+async fn html(page: &Page) -> String {
+    page.content().await.unwrap()
+}
+
+/// Waits up to 15 s until the page shows `text` (for a form that answers at its own URL).
+async fn wait_for_text(page: &Page, text: &str) -> String {
+    for _ in 0..300 {
+        if let Ok(content) = page.content().await
+            && content.contains(text)
+        {
+            return content;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the page never showed {text:?}: {}", html(page).await)
+}
+
+/// Signs `email` in on the hosted login page and allows the consent, if asked.
+async fn hosted_sign_in(page: &Page, email: &str, done: impl Fn(&str) -> bool) -> String {
+    wait_for_url(page, |u| u.contains("/login?request=")).await;
+    fill(page, "#email", email).await;
+    fill(page, "#password", PASSWORD).await;
+    click(page, "button[type=submit]").await;
+    let url = wait_for_url(page, |u| u.contains("/consent?request=") || done(u)).await;
+    if url.contains("/consent?request=") {
+        click(page, "button[value=allow]").await;
+        return wait_for_url(page, done).await;
+    }
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_manages_clients_and_grants_in_the_browser() {
+    let world = World::start().await;
+    let tenant = world.tenant.clone();
+    admin_api(
+        &world,
+        &format!("/v1/tenants/{tenant}/users"),
+        json!({ "email": ADMIN, "password": PASSWORD, "admin_role": "tenant" }),
+    )
+    .await;
+    let other = admin_api(&world, "/v1/tenants", json!({ "name": "Globex" })).await["tenant"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut browser = chromium().await;
+    let page = browser.new_page("about:blank").await.unwrap();
+
+    // A user signs in to Acme Web and keeps a refresh token.
+    let redirect: String = url::form_urlencoded::byte_serialize(world.redirect_uri.as_bytes()).collect();
+    page.goto(format!(
+        "{}/v1/oauth/authorize?response_type=code&client_id={}&redirect_uri={redirect}&scope=openid%20offline_access\
+         &state=u&code_challenge={CHALLENGE}&code_challenge_method=S256",
+        world.issuer, world.client_id
+    ))
+    .await
+    .unwrap();
+    let landed = hosted_sign_in(&page, EMAIL, |u| u.starts_with(&world.redirect_uri)).await;
+    let code = url::Url::parse(&landed).unwrap().query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned();
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", &code),
+        ("redirect_uri", &world.redirect_uri),
+        ("code_verifier", VERIFIER),
+    ];
+    let (status, tokens) = token(&world, &form).await;
+    assert_eq!(status, 200, "{tokens}");
+    let refresh_token = tokens["refresh_token"].as_str().unwrap().to_owned();
+    page.execute(ClearBrowserCookiesParams::default()).await.unwrap();
+
+    // The admin signs in: the dashboard is one link away from the home page.
+    page.goto(format!("{}/", world.issuer)).await.unwrap();
+    click(&page, "a[href='/admin']").await;
+    wait_for_url(&page, |u| u.ends_with("/admin")).await;
+    screenshot(&page, "dashboard-sign-in").await;
+    fill(&page, "#tenant", &tenant).await;
+    click(&page, "button[type=submit]").await;
+    let clients = format!("{}/admin/t/{tenant}/clients", world.issuer);
+    hosted_sign_in(&page, ADMIN, |u| u.starts_with(&clients)).await;
+    let list = wait_for_text(&page, "Acme Web").await;
+    assert!(list.contains(ADMIN), "{list}");
+    screenshot(&page, "dashboard-clients").await;
+
+    // Register a confidential client; its secret is shown once, with a copy button.
+    click(&page, "a[href$='/clients/new']").await;
+    wait_for_url(&page, |u| u.ends_with("/clients/new")).await;
+    fill(&page, "#name", "Billing").await;
+    set_value(&page, "#redirect_uris", "https://billing.example/cb").await;
+    click(&page, "form.form button[type=submit]").await;
+    wait_for_text(&page, "Store the secret now — it is not retrievable later.").await;
+    let secret = page.find_element("#secret").await.unwrap().property("value").await.unwrap().unwrap();
+    let secret = secret.as_str().unwrap().to_owned();
+    assert!(secret.starts_with("qcs_"));
+    screenshot(&page, "dashboard-secret").await;
+    click(&page, "button[data-copy]").await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let label = page.find_element("button[data-copy]").await.unwrap().inner_text().await.unwrap().unwrap();
+    assert_ne!(label, "Copy", "the copy button answered");
+
+    // Edit its redirect URIs: a mistake is shown beside the field, then fixed.
+    click(&page, "main p:last-of-type a").await;
+    let client_page = wait_for_url(&page, |u| u.contains("/clients/qci_")).await;
+    set_value(&page, "#redirect_uris", "https://billing.example/cb\nhttp://billing.example/cb2").await;
+    click(&page, "form.form button[type=submit]").await;
+    let refused = wait_for_text(&page, r#"id="redirect_uris-error""#).await;
+    assert!(refused.contains("redirect_uris[1]"), "{refused}");
+    screenshot(&page, "dashboard-client-error").await;
+    set_value(&page, "#redirect_uris", "https://billing.example/cb\nhttps://billing.example/cb2").await;
+    click(&page, "form.form button[type=submit]").await;
+    wait_for_url(&page, |u| u.ends_with("?done=saved")).await;
+    wait_for_text(&page, "Changes saved.").await;
+
+    // Rotate, then delete after a confirmation naming the client.
+    click(&page, "form[action$='/rotate-secret'] button[type=submit]").await;
+    wait_for_url(&page, |u| u.ends_with("/rotate-secret")).await;
+    wait_for_text(&page, "Store the secret now").await;
+    let rotated = page.find_element("#secret").await.unwrap().property("value").await.unwrap().unwrap();
+    assert_ne!(rotated.as_str().unwrap(), secret);
+    page.goto(format!("{client_page}/delete")).await.unwrap();
+    wait_for_url(&page, |u| u.ends_with("/delete")).await;
+    wait_for_text(&page, "Delete “Billing”?").await;
+    screenshot(&page, "dashboard-delete").await;
+    click(&page, "button.danger").await;
+    wait_for_url(&page, |u| u.ends_with("?done=deleted")).await;
+    let after = wait_for_text(&page, "The client was deleted.").await;
+    assert!(!after.contains("Billing"), "{after}");
+
+    // Revoke the user's grant to Acme Web: their refresh token stops working.
+    page.goto(format!("{}/admin/t/{tenant}/grants?client={}", world.issuer, world.client_id)).await.unwrap();
+    wait_for_url(&page, |u| u.contains("/grants")).await;
+    screenshot(&page, "dashboard-grants").await;
+    click(&page, "form[action$='/revoke'] button").await;
+    wait_for_url(&page, |u| u.ends_with("?done=revoked")).await;
+    let (status, body) = token(&world, &[("grant_type", "refresh_token"), ("refresh_token", &refresh_token)]).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
+
+    // Another tenant is refused, even by a hand-made URL.
+    page.goto(format!("{}/admin/t/{other}/clients", world.issuer)).await.unwrap();
+    wait_for_url(&page, |u| u.contains(&other)).await;
+    let refused = wait_for_text(&page, "Not your tenant").await;
+    assert!(!refused.contains("Globex"), "{refused}");
+
+    browser.close().await.unwrap();
+}

@@ -1,0 +1,518 @@
+//! The dashboard's client pages: list and search, register (secret shown once),
+//! view and edit, rotate the secret, delete after a confirmation.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use qeetid_domain::ports::Store;
+use qeetid_domain::services::RegisteredClient;
+use qeetid_domain::{
+    AdminError, Client, ClientDraft, ClientId, ClientLifetimes, ClientPatch, ClientType, GrantType, PageRequest,
+    ValidationError,
+};
+use qeetid_render::{ClientFormView, ConsoleClientRow, ConsoleClientsView, DeleteClientView, FormOption, SecretView};
+use serde::Deserialize;
+
+use super::{Desk, answer, desk, desk_for_form, form_pairs, form_value, notice};
+use crate::HttpState;
+use crate::routes::pages::html;
+use crate::routes::spawn;
+use crate::wire::rfc3339;
+
+/// The seed's warning, shown with every new secret.
+const SECRET_WARNING: &str = "Store the secret now — it is not retrievable later.";
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
+}
+
+fn client_path(desk: &Desk, id: &ClientId) -> String {
+    format!("/admin/t/{}/clients/{id}", desk.tenant_id())
+}
+
+/// The list's query.
+#[derive(Deserialize)]
+pub(crate) struct ListQuery {
+    q: Option<String>,
+    after: Option<String>,
+    done: Option<String>,
+}
+
+/// `GET /admin/t/{tenant}/clients?q=&after=`: newest first, optionally by name.
+pub(crate) async fn list<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<String>,
+    query: web::Query<ListQuery>,
+) -> HttpResponse {
+    let desk = match desk(&req, &state, &path).await {
+        Ok(d) => d,
+        Err(response) => return response,
+    };
+    let Ok(page) = PageRequest::parse(None, query.after.as_deref()) else {
+        return super::error_page(&state, StatusCode::BAD_REQUEST, "Bad page", "That page link is not valid.");
+    };
+    let search = query.q.as_deref().map(str::trim).unwrap_or("").to_owned();
+    let (caller, tenant, name) = (desk.admin.caller(), desk.tenant_id().clone(), search.clone());
+    let listed = spawn(&state, move |s| async move {
+        if name.is_empty() {
+            s.list_clients(&caller, &tenant, &page).await
+        } else {
+            s.search_clients(&caller, &tenant, &name, &page).await
+        }
+    })
+    .await;
+    let clients = match answer(&state, listed) {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    let rows = clients
+        .items
+        .iter()
+        .map(|c| ConsoleClientRow {
+            id: c.id.to_string(),
+            name: c.settings.name().to_owned(),
+            client_type: c.settings.client_type().as_str(),
+            grant_types: c.settings.grant_types().iter().map(|g| g.as_str()).collect::<Vec<_>>().join(", "),
+            created_at: rfc3339(c.created_at),
+        })
+        .collect();
+    let view = ConsoleClientsView {
+        chrome: desk.chrome("clients", notice(query.done.as_deref())),
+        query: &search,
+        clients: rows,
+        next_page: clients.next_cursor,
+    };
+    desk.finish(&state, html(StatusCode::OK, state.renderer.console_clients_page(&view)))
+}
+
+/// What the client form holds, as typed.
+#[derive(Debug, Default)]
+struct ClientForm {
+    name: String,
+    client_type: String,
+    redirect_uris: String,
+    post_logout_uris: String,
+    grant_types: Vec<String>,
+    scopes: String,
+    require_pkce: bool,
+    access_token_seconds: String,
+    refresh_token_seconds: String,
+    refresh_token_idle_seconds: String,
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+}
+
+fn seconds(field: &str, raw: &str) -> Result<Option<i64>, ValidationError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse().map(Some).map_err(|_| ValidationError::new(field, "must be a whole number of seconds"))
+}
+
+impl ClientForm {
+    fn parse(pairs: &[(String, String)]) -> Self {
+        let value = |name: &str| form_value(pairs, name).to_owned();
+        Self {
+            name: value("name"),
+            client_type: value("type"),
+            redirect_uris: value("redirect_uris"),
+            post_logout_uris: value("post_logout_uris"),
+            grant_types: pairs.iter().filter(|(k, _)| k == "grant_types").map(|(_, v)| v.clone()).collect(),
+            scopes: value("scopes"),
+            require_pkce: form_value(pairs, "require_pkce") == "true",
+            access_token_seconds: value("access_token_seconds"),
+            refresh_token_seconds: value("refresh_token_seconds"),
+            refresh_token_idle_seconds: value("refresh_token_idle_seconds"),
+        }
+    }
+
+    /// A new client's form: the product page's defaults.
+    fn new_client() -> Self {
+        Self {
+            client_type: "confidential".into(),
+            grant_types: vec!["authorization_code".into(), "refresh_token".into()],
+            scopes: "openid profile email offline_access".into(),
+            require_pkce: true,
+            ..Self::default()
+        }
+    }
+
+    fn of(client: &Client) -> Self {
+        let s = &client.settings;
+        let uris = |list: &[qeetid_domain::RedirectUri]| list.iter().map(|u| u.as_str()).collect::<Vec<_>>().join("\n");
+        let secs = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+        let lifetimes = s.lifetimes();
+        Self {
+            name: s.name().to_owned(),
+            client_type: s.client_type().as_str().to_owned(),
+            redirect_uris: uris(s.redirect_uris()),
+            post_logout_uris: uris(s.post_logout_uris()),
+            grant_types: s.grant_types().iter().map(|g| g.as_str().to_owned()).collect(),
+            scopes: s.scopes().to_delimited(),
+            require_pkce: s.require_pkce(),
+            access_token_seconds: secs(lifetimes.access_token),
+            refresh_token_seconds: secs(lifetimes.refresh_token),
+            refresh_token_idle_seconds: secs(lifetimes.refresh_token_idle),
+        }
+    }
+
+    fn lifetimes(&self) -> Result<ClientLifetimes, ValidationError> {
+        Ok(ClientLifetimes {
+            access_token: seconds("lifetimes", &self.access_token_seconds)?,
+            refresh_token: seconds("lifetimes", &self.refresh_token_seconds)?,
+            refresh_token_idle: seconds("lifetimes", &self.refresh_token_idle_seconds)?,
+        })
+    }
+
+    /// Public clients always use PKCE: an unticked box is not a request to drop it.
+    fn pkce(&self) -> Option<bool> {
+        (self.client_type != ClientType::Public.as_str()).then_some(self.require_pkce)
+    }
+
+    fn draft(&self) -> Result<ClientDraft, ValidationError> {
+        Ok(ClientDraft {
+            name: self.name.trim().to_owned(),
+            client_type: self.client_type.clone(),
+            redirect_uris: lines(&self.redirect_uris),
+            post_logout_uris: lines(&self.post_logout_uris),
+            grant_types: Some(self.grant_types.clone()),
+            scopes: Some(self.scopes.split_whitespace().map(str::to_owned).collect()),
+            require_pkce: self.pkce(),
+            lifetimes: self.lifetimes()?,
+        })
+    }
+
+    /// Every field restated; an emptied lifetime returns to the deployment's (0).
+    fn patch(&self) -> Result<ClientPatch, ValidationError> {
+        let l = self.lifetimes()?;
+        Ok(ClientPatch {
+            name: Some(self.name.trim().to_owned()),
+            client_type: None,
+            redirect_uris: Some(lines(&self.redirect_uris)),
+            post_logout_uris: Some(lines(&self.post_logout_uris)),
+            grant_types: Some(self.grant_types.clone()),
+            scopes: Some(self.scopes.split_whitespace().map(str::to_owned).collect()),
+            require_pkce: self.pkce(),
+            lifetimes: ClientLifetimes {
+                access_token: Some(l.access_token.unwrap_or(0)),
+                refresh_token: Some(l.refresh_token.unwrap_or(0)),
+                refresh_token_idle: Some(l.refresh_token_idle.unwrap_or(0)),
+            },
+        })
+    }
+
+    fn view<'a>(
+        &'a self,
+        desk: &'a Desk,
+        client_id: Option<&'a str>,
+        errors: BTreeMap<String, String>,
+        notice: Option<&'a str>,
+    ) -> ClientFormView<'a> {
+        let types = [
+            (ClientType::Confidential, "Confidential (server-side, has a secret)"),
+            (ClientType::Public, "Public (SPA or native app, PKCE, no secret)"),
+        ];
+        let grant_label = |g: GrantType| match g {
+            GrantType::AuthorizationCode => "Authorization code",
+            GrantType::RefreshToken => "Refresh token",
+            GrantType::ClientCredentials => "Client credentials",
+            GrantType::DeviceCode => "Device code",
+        };
+        ClientFormView {
+            chrome: desk.chrome("clients", notice),
+            client_id,
+            confidential: self.client_type == ClientType::Confidential.as_str(),
+            name: &self.name,
+            client_types: types
+                .into_iter()
+                .map(|(t, label)| FormOption { value: t.as_str(), label, checked: self.client_type == t.as_str() })
+                .collect(),
+            redirect_uris: &self.redirect_uris,
+            post_logout_uris: &self.post_logout_uris,
+            grant_types: GrantType::ALL
+                .into_iter()
+                .map(|g| FormOption {
+                    value: g.as_str(),
+                    label: grant_label(g),
+                    checked: self.grant_types.iter().any(|x| x == g.as_str()),
+                })
+                .collect(),
+            scopes: &self.scopes,
+            require_pkce: self.require_pkce,
+            access_token_seconds: &self.access_token_seconds,
+            refresh_token_seconds: &self.refresh_token_seconds,
+            refresh_token_idle_seconds: &self.refresh_token_idle_seconds,
+            errors,
+        }
+    }
+}
+
+/// The form's field for a validation error's field (`redirect_uris[2]` is shown
+/// beside `redirect_uris`, `lifetimes.access_token` beside the lifetimes).
+fn field_errors(err: &ValidationError) -> BTreeMap<String, String> {
+    let field = err.field.split(['[', '.']).next().unwrap_or("").to_owned();
+    let field = if field == "client_type" { "type".to_owned() } else { field };
+    let field = if ["name", "type", "redirect_uris", "post_logout_uris", "grant_types", "scopes", "require_pkce"]
+        .contains(&field.as_str())
+    {
+        field
+    } else {
+        "lifetimes".to_owned()
+    };
+    let message = if err.field.contains('[') { format!("{}: {}", err.field, err.message) } else { err.message.clone() };
+    BTreeMap::from([(field, message)])
+}
+
+fn form_page(
+    state: &HttpState<impl Sized>,
+    desk: &Desk,
+    form: &ClientForm,
+    client_id: Option<&str>,
+    err: Option<&ValidationError>,
+    notice: Option<&str>,
+) -> HttpResponse {
+    let (status, errors) = match err {
+        Some(e) => (StatusCode::UNPROCESSABLE_ENTITY, field_errors(e)),
+        None => (StatusCode::OK, BTreeMap::new()),
+    };
+    let view = form.view(desk, client_id, errors, notice);
+    desk.finish(state, html(status, state.renderer.console_client_form_page(&view)))
+}
+
+/// `GET /admin/t/{tenant}/clients/new`
+pub(crate) async fn new_form<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    match desk(&req, &state, &path).await {
+        Ok(desk) => form_page(&state, &desk, &ClientForm::new_client(), None, None, None),
+        Err(response) => response,
+    }
+}
+
+fn secret_page(
+    state: &HttpState<impl Sized>,
+    desk: &Desk,
+    client: &Client,
+    secret: &str,
+    previous_expires_at: Option<String>,
+) -> HttpResponse {
+    let view = SecretView {
+        chrome: desk.chrome("clients", None),
+        client_id: client.id.as_str(),
+        client_name: client.settings.name(),
+        secret,
+        warning: SECRET_WARNING,
+        previous_expires_at,
+    };
+    let mut response = html(StatusCode::OK, state.renderer.console_secret_page(&view));
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    desk.finish(state, response)
+}
+
+/// `POST /admin/t/{tenant}/clients/new`: registers; a confidential client's secret
+/// is shown once, a public client's page follows.
+pub(crate) async fn create<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let pairs = form_pairs(&body);
+    let desk = match desk_for_form(&req, &state, &path, form_value(&pairs, "csrf_token")).await {
+        Ok(d) => d,
+        Err(response) => return response,
+    };
+    let form = ClientForm::parse(&pairs);
+    let draft = match form.draft() {
+        Ok(d) => d,
+        Err(e) => return form_page(&state, &desk, &form, None, Some(&e), None),
+    };
+    let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
+    let outcome = spawn(&state, move |s| async move { s.register_client(&caller, &tenant, draft).await }).await;
+    let registered: RegisteredClient = match outcome {
+        Ok(Err(AdminError::Invalid(e))) => return form_page(&state, &desk, &form, None, Some(&e), None),
+        other => match answer(&state, other) {
+            Ok(r) => r,
+            Err(response) => return response,
+        },
+    };
+    match &registered.secret {
+        Some(secret) => secret_page(&state, &desk, &registered.client, secret.expose(), None),
+        None => see_other(&format!("{}?done=saved", client_path(&desk, &registered.client.id))),
+    }
+}
+
+/// The path's tenant and client.
+type ClientPath = web::Path<(String, String)>;
+
+async fn load<S: Store>(state: &HttpState<S>, desk: &Desk, raw_id: &str) -> Result<Client, HttpResponse> {
+    let Ok(id) = ClientId::parse(raw_id) else {
+        return Err(super::error_page(state, StatusCode::NOT_FOUND, "Not found", "There is no such client."));
+    };
+    let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
+    answer(state, spawn(state, move |s| async move { s.get_client(&caller, &tenant, &id).await }).await)
+}
+
+/// The client page's query.
+#[derive(Deserialize)]
+pub(crate) struct DoneQuery {
+    done: Option<String>,
+}
+
+/// `GET /admin/t/{tenant}/clients/{id}`: the client, in its edit form.
+pub(crate) async fn show<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: ClientPath,
+    query: web::Query<DoneQuery>,
+) -> HttpResponse {
+    let (tenant, id) = path.into_inner();
+    let desk = match desk(&req, &state, &tenant).await {
+        Ok(d) => d,
+        Err(response) => return response,
+    };
+    match load(&state, &desk, &id).await {
+        Ok(client) => form_page(
+            &state,
+            &desk,
+            &ClientForm::of(&client),
+            Some(client.id.as_str()),
+            None,
+            notice(query.done.as_deref()),
+        ),
+        Err(response) => response,
+    }
+}
+
+/// `POST /admin/t/{tenant}/clients/{id}`: saves the form; errors come back beside
+/// their fields with what was typed.
+pub(crate) async fn update<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: ClientPath,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (tenant, id) = path.into_inner();
+    let pairs = form_pairs(&body);
+    let desk = match desk_for_form(&req, &state, &tenant, form_value(&pairs, "csrf_token")).await {
+        Ok(d) => d,
+        Err(response) => return response,
+    };
+    let client = match load(&state, &desk, &id).await {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    let mut form = ClientForm::parse(&pairs);
+    form.client_type = client.settings.client_type().as_str().to_owned();
+    let patch = match form.patch() {
+        Ok(p) => p,
+        Err(e) => return form_page(&state, &desk, &form, Some(client.id.as_str()), Some(&e), None),
+    };
+    let (caller, tenant, client_id) = (desk.admin.caller(), desk.tenant_id().clone(), client.id.clone());
+    let outcome =
+        spawn(&state, move |s| async move { s.update_client(&caller, &tenant, &client_id, patch).await }).await;
+    match outcome {
+        Ok(Err(AdminError::Invalid(e))) => form_page(&state, &desk, &form, Some(client.id.as_str()), Some(&e), None),
+        other => match answer(&state, other) {
+            Ok(updated) => see_other(&format!("{}?done=saved", client_path(&desk, &updated.id))),
+            Err(response) => response,
+        },
+    }
+}
+
+/// `POST /admin/t/{tenant}/clients/{id}/rotate-secret`: a new secret, shown once,
+/// with the old one kept for the grace period asked for.
+pub(crate) async fn rotate<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: ClientPath,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (tenant, id) = path.into_inner();
+    let pairs = form_pairs(&body);
+    let desk = match desk_for_form(&req, &state, &tenant, form_value(&pairs, "csrf_token")).await {
+        Ok(d) => d,
+        Err(response) => return response,
+    };
+    let client = match load(&state, &desk, &id).await {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    let grace = match seconds("grace_period_seconds", form_value(&pairs, "grace_period_seconds")) {
+        Ok(g) => g,
+        Err(e) => return form_page(&state, &desk, &ClientForm::of(&client), Some(client.id.as_str()), Some(&e), None),
+    };
+    let (caller, tenant, client_id) = (desk.admin.caller(), desk.tenant_id().clone(), client.id.clone());
+    let outcome =
+        spawn(&state, move |s| async move { s.rotate_client_secret(&caller, &tenant, &client_id, grace).await }).await;
+    match outcome {
+        Ok(Err(AdminError::Invalid(e))) => {
+            form_page(&state, &desk, &ClientForm::of(&client), Some(client.id.as_str()), Some(&e), None)
+        }
+        other => match answer(&state, other) {
+            Ok(rotated) => secret_page(
+                &state,
+                &desk,
+                &rotated.client,
+                rotated.secret.expose(),
+                rotated.previous_secret_expires_at.map(rfc3339),
+            ),
+            Err(response) => response,
+        },
+    }
+}
+
+/// `GET /admin/t/{tenant}/clients/{id}/delete`: the confirmation, naming the client.
+pub(crate) async fn confirm_delete<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: ClientPath,
+) -> HttpResponse {
+    let (tenant, id) = path.into_inner();
+    let desk = match desk(&req, &state, &tenant).await {
+        Ok(d) => d,
+        Err(response) => return response,
+    };
+    let client = match load(&state, &desk, &id).await {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    let view = DeleteClientView {
+        chrome: desk.chrome("clients", None),
+        client_id: client.id.as_str(),
+        client_name: client.settings.name(),
+    };
+    desk.finish(&state, html(StatusCode::OK, state.renderer.console_delete_client_page(&view)))
+}
+
+/// `POST /admin/t/{tenant}/clients/{id}/delete`
+pub(crate) async fn delete<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: ClientPath,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (tenant, id) = path.into_inner();
+    let pairs = form_pairs(&body);
+    let desk = match desk_for_form(&req, &state, &tenant, form_value(&pairs, "csrf_token")).await {
+        Ok(d) => d,
+        Err(response) => return response,
+    };
+    let client = match load(&state, &desk, &id).await {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    let caller = desk.admin.caller();
+    let outcome = spawn(&state, move |s| async move { s.delete_client(&caller, &client.id).await }).await;
+    match answer(&state, outcome) {
+        Ok(()) => see_other(&format!("/admin/t/{}/clients?done=deleted", desk.tenant_id())),
+        Err(response) => response,
+    }
+}

@@ -1,0 +1,102 @@
+//! The dashboard's consent grants: list per tenant, filter by user or client, revoke.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use qeetid_domain::oauth::GrantFilter;
+use qeetid_domain::ports::Store;
+use qeetid_domain::{ClientId, GrantId, PageRequest, UserId};
+use qeetid_render::{ConsoleGrantRow, ConsoleGrantsView};
+use serde::Deserialize;
+
+use super::{answer, desk, desk_for_form, form_pairs, form_value, notice};
+use crate::HttpState;
+use crate::routes::pages::html;
+use crate::routes::spawn;
+use crate::wire::rfc3339;
+
+/// The list's query: filters as typed, the page, and the last action.
+#[derive(Deserialize)]
+pub(crate) struct GrantsQuery {
+    user: Option<String>,
+    client: Option<String>,
+    after: Option<String>,
+    done: Option<String>,
+}
+
+/// `GET /admin/t/{tenant}/grants?user=&client=`: newest first. A filter that is not
+/// an id matches nothing (and says so).
+pub(crate) async fn list<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<String>,
+    query: web::Query<GrantsQuery>,
+) -> HttpResponse {
+    let desk = match desk(&req, &state, &path).await {
+        Ok(d) => d,
+        Err(response) => return response,
+    };
+    let Ok(page) = PageRequest::parse(None, query.after.as_deref()) else {
+        return super::error_page(&state, StatusCode::BAD_REQUEST, "Bad page", "That page link is not valid.");
+    };
+    let user = query.user.as_deref().map(str::trim).unwrap_or("");
+    let client = query.client.as_deref().map(str::trim).unwrap_or("");
+    let user_id = (!user.is_empty()).then(|| UserId::parse(user));
+    let client_id = (!client.is_empty()).then(|| ClientId::parse(client));
+    let grants = match (user_id.transpose(), client_id.transpose()) {
+        (Ok(user_id), Ok(client_id)) => {
+            let filter = GrantFilter { user_id, client_id };
+            let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
+            let listed = spawn(&state, move |s| async move { s.list_grants(&caller, &tenant, &filter, &page).await });
+            match answer(&state, listed.await) {
+                Ok(page) => page,
+                Err(response) => return response,
+            }
+        }
+        _ => qeetid_domain::Page { items: Vec::new(), next_cursor: None },
+    };
+    let rows = grants
+        .items
+        .iter()
+        .map(|g| ConsoleGrantRow {
+            id: g.id.to_string(),
+            user_id: g.user_id.to_string(),
+            client_id: g.client_id.to_string(),
+            scopes: g.scopes.to_delimited(),
+            created_at: rfc3339(g.created_at),
+        })
+        .collect();
+    let view = ConsoleGrantsView {
+        chrome: desk.chrome("grants", notice(query.done.as_deref())),
+        user,
+        client,
+        grants: rows,
+        next_page: grants.next_cursor,
+    };
+    desk.finish(&state, html(StatusCode::OK, state.renderer.console_grants_page(&view)))
+}
+
+/// `POST /admin/t/{tenant}/grants/{id}/revoke`: deletes the grant and revokes its
+/// refresh tokens.
+pub(crate) async fn revoke<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (tenant, id) = path.into_inner();
+    let pairs = form_pairs(&body);
+    let desk = match desk_for_form(&req, &state, &tenant, form_value(&pairs, "csrf_token")).await {
+        Ok(d) => d,
+        Err(response) => return response,
+    };
+    let Ok(id) = GrantId::parse(&id) else {
+        return super::error_page(&state, StatusCode::NOT_FOUND, "Not found", "There is no such grant.");
+    };
+    let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
+    match answer(&state, spawn(&state, move |s| async move { s.revoke_grant(&caller, &tenant, &id).await }).await) {
+        Ok(()) => HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, format!("/admin/t/{}/grants?done=revoked", desk.tenant_id())))
+            .finish(),
+        Err(response) => response,
+    }
+}

@@ -1,0 +1,152 @@
+//! Views of the admin dashboard's pages.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// What every dashboard page shows around its content.
+#[derive(Debug, Serialize)]
+pub struct ConsoleChrome<'a> {
+    /// The tenant shown.
+    pub tenant_id: &'a str,
+    /// Its display name.
+    pub tenant_name: &'a str,
+    /// Who is signed in.
+    pub admin_email: &'a str,
+    /// Every form's CSRF token.
+    pub csrf_token: &'a str,
+    /// The navigation entry to mark current: `clients` or `grants`.
+    pub section: &'static str,
+    /// A success message from the last action, if any.
+    pub notice: Option<&'a str>,
+}
+
+/// One row of the dashboard's client list.
+#[derive(Debug, Serialize)]
+pub struct ConsoleClientRow {
+    /// `qci_…`
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// `public` or `confidential`.
+    pub client_type: &'static str,
+    /// Grant types, comma-separated.
+    pub grant_types: String,
+    /// When it was registered (RFC 3339).
+    pub created_at: String,
+}
+
+/// The dashboard's client list.
+#[derive(Debug, Serialize)]
+pub struct ConsoleClientsView<'a> {
+    /// Header and navigation.
+    pub chrome: ConsoleChrome<'a>,
+    /// The name searched for.
+    pub query: &'a str,
+    /// This page of clients.
+    pub clients: Vec<ConsoleClientRow>,
+    /// The cursor of the next page, if any.
+    pub next_page: Option<String>,
+}
+
+/// A checkbox or radio option.
+#[derive(Debug, Serialize)]
+pub struct FormOption {
+    /// Submitted value.
+    pub value: &'static str,
+    /// Label.
+    pub label: &'static str,
+    /// Whether it is selected.
+    pub checked: bool,
+}
+
+/// The client form, new or edit, with what was typed and the errors beside the fields.
+#[derive(Debug, Serialize)]
+pub struct ClientFormView<'a> {
+    /// Header and navigation.
+    pub chrome: ConsoleChrome<'a>,
+    /// `None` for a new client.
+    pub client_id: Option<&'a str>,
+    /// Whether it has a secret to rotate.
+    pub confidential: bool,
+    /// Display name.
+    pub name: &'a str,
+    /// `public` / `confidential` options (fixed once created).
+    pub client_types: Vec<FormOption>,
+    /// One URI per line.
+    pub redirect_uris: &'a str,
+    /// One URI per line.
+    pub post_logout_uris: &'a str,
+    /// Grant type checkboxes.
+    pub grant_types: Vec<FormOption>,
+    /// Space-separated scopes.
+    pub scopes: &'a str,
+    /// Require PKCE (confidential clients may opt out).
+    pub require_pkce: bool,
+    /// Access-token lifetime in seconds, empty for the deployment's.
+    pub access_token_seconds: &'a str,
+    /// Refresh-token absolute lifetime in seconds, empty for the deployment's.
+    pub refresh_token_seconds: &'a str,
+    /// Refresh-token idle lifetime in seconds, empty for the deployment's.
+    pub refresh_token_idle_seconds: &'a str,
+    /// Field name → what is wrong with it.
+    pub errors: BTreeMap<String, String>,
+}
+
+/// A new secret, shown once.
+#[derive(Debug, Serialize)]
+pub struct SecretView<'a> {
+    /// Header and navigation.
+    pub chrome: ConsoleChrome<'a>,
+    /// `qci_…`
+    pub client_id: &'a str,
+    /// Display name.
+    pub client_name: &'a str,
+    /// The secret.
+    pub secret: &'a str,
+    /// The product page's warning.
+    pub warning: &'a str,
+    /// When the previous secret stops working (RFC 3339), after a rotation with grace.
+    pub previous_expires_at: Option<String>,
+}
+
+/// The confirmation before a client is deleted.
+#[derive(Debug, Serialize)]
+pub struct DeleteClientView<'a> {
+    /// Header and navigation.
+    pub chrome: ConsoleChrome<'a>,
+    /// `qci_…`
+    pub client_id: &'a str,
+    /// Display name.
+    pub client_name: &'a str,
+}
+
+/// One consent grant.
+#[derive(Debug, Serialize)]
+pub struct ConsoleGrantRow {
+    /// `grt_…`
+    pub id: String,
+    /// `usr_…`
+    pub user_id: String,
+    /// `qci_…`
+    pub client_id: String,
+    /// Space-separated scopes.
+    pub scopes: String,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// The dashboard's consent grants, filtered by user or client.
+#[derive(Debug, Serialize)]
+pub struct ConsoleGrantsView<'a> {
+    /// Header and navigation.
+    pub chrome: ConsoleChrome<'a>,
+    /// The user filter as typed.
+    pub user: &'a str,
+    /// The client filter as typed.
+    pub client: &'a str,
+    /// This page of grants.
+    pub grants: Vec<ConsoleGrantRow>,
+    /// The cursor of the next page, if any.
+    pub next_page: Option<String>,
+}
