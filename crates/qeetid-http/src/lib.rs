@@ -149,6 +149,26 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/admin/t/{tenantID}/grants/{id}/revoke").route(web::post().to(console::grants::revoke::<S>)),
         )
+        .service(web::resource("/admin/t/{tenantID}/users").route(web::get().to(console::users::list::<S>)))
+        .service(web::resource("/admin/t/{tenantID}/users/new").route(web::post().to(console::users::create::<S>)))
+        .service(
+            web::resource("/admin/t/{tenantID}/users/{id}/delete")
+                .route(web::get().to(console::users::confirm_delete::<S>))
+                .route(web::post().to(console::users::delete::<S>)),
+        )
+        .service(web::resource("/admin/t/{tenantID}/keys").route(web::get().to(console::keys::list::<S>)))
+        .service(web::resource("/admin/t/{tenantID}/keys/new").route(web::post().to(console::keys::create::<S>)))
+        .service(
+            web::resource("/admin/t/{tenantID}/keys/{id}/delete")
+                .route(web::get().to(console::keys::confirm_delete::<S>))
+                .route(web::post().to(console::keys::delete::<S>)),
+        )
+        .service(web::resource("/admin/t/{tenantID}/tenants").route(web::get().to(console::tenants::list::<S>)))
+        .service(web::resource("/admin/t/{tenantID}/tenants/new").route(web::post().to(console::tenants::create::<S>)))
+        .service(
+            web::resource("/admin/t/{tenantID}/tenants/{id}/rename")
+                .route(web::post().to(console::tenants::rename::<S>)),
+        )
         .service(web::resource("/static/console.js").route(web::get().to(console::script)))
         .service(web::resource("/static/qeetid.css").route(web::get().to(pages::stylesheet)))
         .service(web::resource("/healthz").route(web::get().to(probes::healthz)))

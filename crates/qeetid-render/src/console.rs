@@ -15,8 +15,10 @@ pub struct ConsoleChrome<'a> {
     pub admin_email: &'a str,
     /// Every form's CSRF token.
     pub csrf_token: &'a str,
-    /// The navigation entry to mark current: `clients` or `grants`.
+    /// The navigation entry to mark current: `clients`, `grants`, `users`, `keys` or `tenants`.
     pub section: &'static str,
+    /// Whether the admin manages every tenant (the tenants page is theirs).
+    pub deployment_admin: bool,
     /// A success message from the last action, if any.
     pub notice: Option<&'a str>,
 }
@@ -149,4 +151,122 @@ pub struct ConsoleGrantsView<'a> {
     pub grants: Vec<ConsoleGrantRow>,
     /// The cursor of the next page, if any.
     pub next_page: Option<String>,
+}
+
+/// One user in the dashboard's list.
+#[derive(Debug, Serialize)]
+pub struct ConsoleUserRow {
+    /// `usr_…`
+    pub id: String,
+    /// Sign-in e-mail.
+    pub email: String,
+    /// Full name, or "".
+    pub name: String,
+    /// `tenant admin`, `deployment admin` or "".
+    pub role: &'static str,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// The dashboard's users, with the new-user form.
+#[derive(Debug, Serialize)]
+pub struct ConsoleUsersView<'a> {
+    /// Header and navigation.
+    pub chrome: ConsoleChrome<'a>,
+    /// This page of users.
+    pub users: Vec<ConsoleUserRow>,
+    /// The cursor of the next page, if any.
+    pub next_page: Option<String>,
+    /// The new-user form's e-mail, as typed.
+    pub email: &'a str,
+    /// The new-user form's name, as typed.
+    pub name: &'a str,
+    /// Role options (deployment only for a deployment admin).
+    pub roles: Vec<FormOption>,
+    /// Field name → what is wrong with it.
+    pub errors: BTreeMap<String, String>,
+}
+
+/// One API key (never the key itself).
+#[derive(Debug, Serialize)]
+pub struct ConsoleKeyRow {
+    /// `key_…`
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// The dashboard's API keys, with the new-key form.
+#[derive(Debug, Serialize)]
+pub struct ConsoleKeysView<'a> {
+    /// Header and navigation.
+    pub chrome: ConsoleChrome<'a>,
+    /// This page of keys.
+    pub keys: Vec<ConsoleKeyRow>,
+    /// The cursor of the next page, if any.
+    pub next_page: Option<String>,
+    /// The new key's name, as typed.
+    pub name: &'a str,
+    /// What is wrong with it.
+    pub error: Option<String>,
+}
+
+/// One tenant.
+#[derive(Debug, Serialize)]
+pub struct ConsoleTenantRow {
+    /// `tnt_…`
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// Every tenant, for a deployment admin.
+#[derive(Debug, Serialize)]
+pub struct ConsoleTenantsView<'a> {
+    /// Header and navigation.
+    pub chrome: ConsoleChrome<'a>,
+    /// This page of tenants.
+    pub tenants: Vec<ConsoleTenantRow>,
+    /// The cursor of the next page, if any.
+    pub next_page: Option<String>,
+    /// The new tenant's name, as typed.
+    pub name: &'a str,
+    /// What is wrong with it.
+    pub error: Option<String>,
+}
+
+/// A confirmation before something that cannot be undone.
+#[derive(Debug, Serialize)]
+pub struct ConfirmView<'a> {
+    /// Header and navigation.
+    pub chrome: ConsoleChrome<'a>,
+    /// The question, naming the object.
+    pub title: &'a str,
+    /// What will happen.
+    pub message: &'a str,
+    /// The button's words.
+    pub button: &'a str,
+    /// Where Cancel goes.
+    pub back: &'a str,
+}
+
+/// A secret value shown once (an API key).
+#[derive(Debug, Serialize)]
+pub struct ShownOnceView<'a> {
+    /// Headline.
+    pub title: &'a str,
+    /// Header and navigation.
+    pub chrome: ConsoleChrome<'a>,
+    /// What the value is.
+    pub label: &'a str,
+    /// The value.
+    pub value: &'a str,
+    /// Why to store it now.
+    pub warning: &'a str,
+    /// Where to go next.
+    pub back: &'a str,
 }

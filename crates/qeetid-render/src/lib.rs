@@ -9,7 +9,12 @@ use tera::{Context, Tera};
 mod console;
 
 /// The templates, embedded at compile time.
-const TEMPLATES: [(&str, &str); 15] = [
+const TEMPLATES: [(&str, &str); 20] = [
+    ("console_users.html", include_str!("../../../web-templates/console_users.html")),
+    ("console_keys.html", include_str!("../../../web-templates/console_keys.html")),
+    ("console_tenants.html", include_str!("../../../web-templates/console_tenants.html")),
+    ("console_confirm.html", include_str!("../../../web-templates/console_confirm.html")),
+    ("console_shown_once.html", include_str!("../../../web-templates/console_shown_once.html")),
     ("console_base.html", include_str!("../../../web-templates/console_base.html")),
     ("console_client_form.html", include_str!("../../../web-templates/console_client_form.html")),
     ("console_secret.html", include_str!("../../../web-templates/console_secret.html")),
@@ -140,8 +145,9 @@ pub struct ConsoleSignInView<'a> {
 }
 
 pub use console::{
-    ClientFormView, ConsoleChrome, ConsoleClientRow, ConsoleClientsView, ConsoleGrantRow, ConsoleGrantsView,
-    DeleteClientView, FormOption, SecretView,
+    ClientFormView, ConfirmView, ConsoleChrome, ConsoleClientRow, ConsoleClientsView, ConsoleGrantRow,
+    ConsoleGrantsView, ConsoleKeyRow, ConsoleKeysView, ConsoleTenantRow, ConsoleTenantsView, ConsoleUserRow,
+    ConsoleUsersView, DeleteClientView, FormOption, SecretView, ShownOnceView,
 };
 
 /// Renders hosted pages. Build once at start-up; rendering is thread-safe.
@@ -215,6 +221,31 @@ impl Renderer {
     /// The confirmation before deleting a client.
     pub fn console_delete_client_page(&self, view: &DeleteClientView<'_>) -> Result<String, RenderError> {
         self.render("console_delete_client.html", view)
+    }
+
+    /// The dashboard's users.
+    pub fn console_users_page(&self, view: &ConsoleUsersView<'_>) -> Result<String, RenderError> {
+        self.render("console_users.html", view)
+    }
+
+    /// The dashboard's API keys.
+    pub fn console_keys_page(&self, view: &ConsoleKeysView<'_>) -> Result<String, RenderError> {
+        self.render("console_keys.html", view)
+    }
+
+    /// The dashboard's tenants.
+    pub fn console_tenants_page(&self, view: &ConsoleTenantsView<'_>) -> Result<String, RenderError> {
+        self.render("console_tenants.html", view)
+    }
+
+    /// A confirmation.
+    pub fn console_confirm_page(&self, view: &ConfirmView<'_>) -> Result<String, RenderError> {
+        self.render("console_confirm.html", view)
+    }
+
+    /// A value shown once.
+    pub fn console_shown_once_page(&self, view: &ShownOnceView<'_>) -> Result<String, RenderError> {
+        self.render("console_shown_once.html", view)
     }
 
     /// The dashboard's consent-grant list.

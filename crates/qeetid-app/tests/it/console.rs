@@ -253,3 +253,85 @@ pub(crate) async fn admins_revoke_a_grant_and_its_refresh_token_stops(db: &TestD
         post_form(&app, "/v1/oauth/token", Some((&realm.client_id, &realm.client_secret)), &form).await;
     assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_grant")), "{body}");
 }
+
+pub(crate) async fn admins_manage_users_and_api_keys_but_tenants_only_as_deployment_admins(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    admin_user(&app, &realm.tenant, ROOT, "tenant").await;
+    assert_eq!(sign_in(&app, &realm.tenant, ROOT).await.0, StatusCode::FOUND);
+    let base = format!("/admin/t/{}", realm.tenant);
+
+    let (status, _, page) = app.browse(&format!("{base}/users")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains(EMAIL) && page.contains("tenant admin"));
+    assert!(!page.contains(r#"value="deployment""#), "a tenant admin is not offered the deployment role");
+    assert!(!page.contains(">Tenants</a>"), "nor the tenants page");
+    let csrf = hidden(&page, "csrf_token");
+
+    let bad = [("csrf_token", csrf.as_str()), ("email", "not-an-email"), ("password", PASSWORD), ("admin_role", "")];
+    let (status, _, page) = app.submit(&format!("{base}/users/new"), &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains(r#"id="email-error""#) && page.contains(r#"value="not-an-email""#));
+    assert!(!page.contains(PASSWORD), "a password is never sent back");
+    let escalate = [("csrf_token", csrf.as_str()), ("email", "eve@example.com"), ("admin_role", "deployment")];
+    let (status, _, page) = app.submit(&format!("{base}/users/new"), &escalate).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains("only a deployment key may create a deployment admin"), "{page}");
+    let good =
+        [("csrf_token", csrf.as_str()), ("email", "new@example.com"), ("password", PASSWORD), ("admin_role", "")];
+    let (status, location, _) = app.submit(&format!("{base}/users/new"), &good).await;
+    assert_eq!((status, location), (StatusCode::SEE_OTHER, Some(format!("{base}/users?done=user-created"))));
+    let (_, _, page) = app.browse(&format!("{base}/users")).await;
+    let id = format!("usr_{}", after(&page[page.find("new@example.com").unwrap()..], "usr_", '<'));
+    let (status, _, page) = app.browse(&format!("{base}/users/{id}/delete")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Delete new@example.com?"), "{page}");
+    let (status, _, _) = app.submit(&format!("{base}/users/{id}/delete"), &[("csrf_token", &csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = app.browse(&format!("{base}/users?done=user-deleted")).await;
+    assert!(page.contains("The user was deleted.") && !page.contains("new@example.com"));
+
+    // An API key is shown once, works, and stops working once revoked.
+    let (status, _, page) = app.submit(&format!("{base}/keys/new"), &[("csrf_token", &csrf), ("name", "CI")]).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let key = format!("qak_{}", after(&page, r#"data-copy="qak_"#, '"'));
+    let clients = format!("/v1/tenants/{}/oidc/clients", realm.tenant);
+    assert_eq!(app.call(Method::GET, &clients, Some(&key), Body::None).await.status, StatusCode::OK);
+    let (_, _, page) = app.browse(&format!("{base}/keys")).await;
+    let key_id = format!("key_{}", after(&page, "/keys/key_", '/'));
+    let (status, location, _) = app.submit(&format!("{base}/keys/{key_id}/delete"), &[("csrf_token", &csrf)]).await;
+    assert_eq!((status, location), (StatusCode::SEE_OTHER, Some(format!("{base}/keys?done=key-revoked"))));
+    assert_eq!(app.call(Method::GET, &clients, Some(&key), Body::None).await.status, StatusCode::UNAUTHORIZED);
+
+    // Tenants are a deployment admin's: a tenant admin is refused, page and form alike.
+    let (status, _, _) = app.browse(&format!("{base}/tenants")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = app.submit(&format!("{base}/tenants/new"), &[("csrf_token", &csrf), ("name", "X")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+pub(crate) async fn deployment_admins_create_and_rename_tenants(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let home = app.tenant("Operators").await;
+    admin_user(&app, &home, ROOT, "deployment").await;
+    assert_eq!(sign_in(&app, &home, ROOT).await.0, StatusCode::FOUND);
+    let base = format!("/admin/t/{home}");
+    let (status, _, page) = app.browse(&format!("{base}/tenants")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Operators"));
+    let csrf = hidden(&page, "csrf_token");
+    let (status, _, page) = app.submit(&format!("{base}/tenants/new"), &[("csrf_token", &csrf), ("name", " ")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains(r#"id="name-error""#));
+    let (status, _, _) =
+        app.submit(&format!("{base}/tenants/new"), &[("csrf_token", &csrf), ("name", "Initech")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = app.browse(&format!("{base}/tenants?done=tenant-created")).await;
+    assert!(page.contains("The tenant was created.") && page.contains("Initech"));
+    let id = format!("tnt_{}", after(&page[page.find("Initech").unwrap() - 60..], "/admin/t/tnt_", '/'));
+    let rename = format!("{base}/tenants/{id}/rename");
+    let (status, _, _) = app.submit(&rename, &[("csrf_token", &csrf), ("name", "Initrode")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let reply = app.admin(Method::GET, &format!("/v1/tenants/{id}"), Body::None).await;
+    assert_eq!(reply.body["tenant"]["name"], "Initrode");
+}

@@ -1,7 +1,7 @@
 //! An admin runs the dashboard as a person would: signs in through the hosted login,
 //! registers a client and copies its secret, edits its redirect URIs (a mistake
 //! first), rotates and deletes it, revokes a user's grant (whose refresh token then
-//! stops working), and is refused another tenant. Screenshots of each main page go
+//! stops working), creates a user, and is refused another tenant. Screenshots of each main page go
 //! to `target/screenshots/dashboard-*.png`.
 
 use chromiumoxide::Page;
@@ -188,6 +188,16 @@ async fn an_admin_manages_clients_and_grants_in_the_browser() {
     wait_for_url(&page, |u| u.ends_with("?done=revoked")).await;
     let (status, body) = token(&world, &[("grant_type", "refresh_token"), ("refresh_token", &refresh_token)]).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
+
+    // Users: create one from the form (the role picker offers no deployment role to a tenant admin).
+    page.goto(format!("{}/admin/t/{tenant}/users", world.issuer)).await.unwrap();
+    wait_for_text(&page, EMAIL).await;
+    click(&page, "details summary").await;
+    fill(&page, "#email", "linus@example.com").await;
+    fill(&page, "#password", "a-long-enough-password").await;
+    click(&page, "form[action$='/users/new'] button[type=submit]").await;
+    wait_for_text(&page, "The user was created.").await;
+    screenshot(&page, "dashboard-users").await;
 
     // Another tenant is refused, even by a hand-made URL.
     page.goto(format!("{}/admin/t/{other}/clients", world.issuer)).await.unwrap();

@@ -14,7 +14,7 @@ use qeetid_domain::{
 use qeetid_render::{ClientFormView, ConsoleClientRow, ConsoleClientsView, DeleteClientView, FormOption, SecretView};
 use serde::Deserialize;
 
-use super::{Desk, answer, desk, desk_for_form, form_pairs, form_value, notice};
+use super::{Desk, answer, desk, desk_for_form, form_pairs, form_value, notice, see_other};
 use crate::HttpState;
 use crate::routes::pages::html;
 use crate::routes::spawn;
@@ -22,10 +22,6 @@ use crate::wire::rfc3339;
 
 /// The seed's warning, shown with every new secret.
 const SECRET_WARNING: &str = "Store the secret now — it is not retrievable later.";
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
-}
 
 fn client_path(desk: &Desk, id: &ClientId) -> String {
     format!("/admin/t/{}/clients/{id}", desk.tenant_id())

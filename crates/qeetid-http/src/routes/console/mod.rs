@@ -9,13 +9,16 @@
 
 pub(crate) mod clients;
 pub(crate) mod grants;
+pub(crate) mod keys;
+pub(crate) mod tenants;
+pub(crate) mod users;
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::{ConsoleAdmin, ConsoleError, form_token_matches};
-use qeetid_domain::{AdminError, Client, Secret, Tenant, TenantId};
+use qeetid_domain::{AdminError, AdminRole, Client, Secret, Tenant, TenantId};
 use qeetid_render::{ConsoleChrome, ConsoleSignInView, ErrorView};
 use serde::Deserialize;
 
@@ -216,6 +219,7 @@ impl Desk {
             admin_email: self.admin.user.email.as_str(),
             csrf_token: self.browser.expose(),
             section,
+            deployment_admin: self.admin.role == AdminRole::Deployment,
             notice,
         }
     }
@@ -318,6 +322,11 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
         "saved" => Some("Changes saved."),
         "deleted" => Some("The client was deleted."),
         "revoked" => Some("The grant was revoked; its refresh tokens no longer work."),
+        "user-created" => Some("The user was created."),
+        "user-deleted" => Some("The user was deleted."),
+        "key-revoked" => Some("The API key was revoked."),
+        "tenant-created" => Some("The tenant was created."),
+        "tenant-renamed" => Some("The tenant was renamed."),
         _ => None,
     }
 }
@@ -328,4 +337,45 @@ pub(crate) async fn script() -> HttpResponse {
         .content_type("text/javascript; charset=utf-8")
         .insert_header(("Cache-Control", "public, max-age=3600"))
         .body(qeetid_render::CONSOLE_SCRIPT)
+}
+
+/// A 303 to `location`, after a form.
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
+}
+
+/// A page (`page` with its desk) that renders with the standard failure handling.
+fn render_page<S>(
+    state: &HttpState<S>,
+    desk: &Desk,
+    status: StatusCode,
+    rendered: Result<String, qeetid_render::RenderError>,
+) -> HttpResponse {
+    desk.finish(state, html(status, rendered))
+}
+
+/// The page that asks before something that cannot be undone.
+fn confirm_page<S>(state: &HttpState<S>, desk: &Desk, section: &'static str, view: ConfirmParts<'_>) -> HttpResponse {
+    let view = qeetid_render::ConfirmView {
+        chrome: desk.chrome(section, None),
+        title: view.title,
+        message: view.message,
+        button: view.button,
+        back: view.back,
+    };
+    render_page(state, desk, StatusCode::OK, state.renderer.console_confirm_page(&view))
+}
+
+/// What a confirmation says.
+struct ConfirmParts<'a> {
+    title: &'a str,
+    message: &'a str,
+    button: &'a str,
+    back: &'a str,
+}
+
+/// A page number's cursor, or the "bad page" answer.
+fn page_request<S>(state: &HttpState<S>, after: Option<&str>) -> Result<qeetid_domain::PageRequest, HttpResponse> {
+    qeetid_domain::PageRequest::parse(None, after)
+        .map_err(|_| error_page(state, StatusCode::BAD_REQUEST, "Bad page", "That page link is not valid."))
 }

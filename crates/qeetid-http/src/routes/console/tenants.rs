@@ -1,0 +1,155 @@
+//! The dashboard's tenants page, for deployment admins: every tenant, create one,
+//! rename one. A tenant admin is refused (403) even by a hand-made request.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use qeetid_domain::ports::Store;
+use qeetid_domain::{AdminError, AdminRole, Page, Tenant, TenantId};
+use qeetid_render::{ConsoleTenantRow, ConsoleTenantsView};
+use serde::Deserialize;
+
+use super::{Desk, answer, desk, desk_for_form, form_pairs, form_value, notice, page_request, render_page, see_other};
+use crate::HttpState;
+use crate::routes::spawn;
+use crate::wire::rfc3339;
+
+/// The list's query.
+#[derive(Deserialize)]
+pub(crate) struct TenantsQuery {
+    after: Option<String>,
+    done: Option<String>,
+}
+
+fn only_deployment_admins<S>(state: &HttpState<S>, desk: &Desk) -> Result<(), HttpResponse> {
+    if desk.admin.role == AdminRole::Deployment {
+        Ok(())
+    } else {
+        Err(super::error_page(state, StatusCode::FORBIDDEN, "Not allowed", "Only deployment admins manage tenants."))
+    }
+}
+
+async fn tenants<S: Store>(
+    state: &HttpState<S>,
+    desk: &Desk,
+    after: Option<&str>,
+) -> Result<Page<Tenant>, HttpResponse> {
+    let page = page_request(state, after)?;
+    let caller = desk.admin.caller();
+    answer(state, spawn(state, move |s| async move { s.list_tenants(&caller, &page).await }).await)
+}
+
+fn tenants_page(
+    state: &HttpState<impl Sized>,
+    desk: &Desk,
+    tenants: Page<Tenant>,
+    name: &str,
+    error: Option<String>,
+    notice: Option<&str>,
+) -> HttpResponse {
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let view = ConsoleTenantsView {
+        chrome: desk.chrome("tenants", notice),
+        tenants: tenants
+            .items
+            .iter()
+            .map(|t| ConsoleTenantRow {
+                id: t.id.to_string(),
+                name: t.name.as_str().to_owned(),
+                created_at: rfc3339(t.created_at),
+            })
+            .collect(),
+        next_page: tenants.next_cursor,
+        name,
+        error,
+    };
+    render_page(state, desk, status, state.renderer.console_tenants_page(&view))
+}
+
+/// `GET /admin/t/{tenant}/tenants`
+pub(crate) async fn list<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<String>,
+    query: web::Query<TenantsQuery>,
+) -> HttpResponse {
+    let desk = match desk(&req, &state, &path).await {
+        Ok(d) => d,
+        Err(response) => return response,
+    };
+    if let Err(response) = only_deployment_admins(&state, &desk) {
+        return response;
+    }
+    match tenants(&state, &desk, query.after.as_deref()).await {
+        Ok(page) => tenants_page(&state, &desk, page, "", None, notice(query.done.as_deref())),
+        Err(response) => response,
+    }
+}
+
+/// What a create or rename answered: back to the list, or the list with the error.
+async fn after_change<S: Store>(
+    state: &HttpState<S>,
+    desk: &Desk,
+    outcome: Result<Result<Tenant, AdminError>, tokio::task::JoinError>,
+    name: &str,
+    done: &str,
+) -> HttpResponse {
+    let error = match outcome {
+        Ok(Err(AdminError::Invalid(e))) => e.message,
+        other => {
+            return match answer(state, other) {
+                Ok(_) => see_other(&format!("/admin/t/{}/tenants?done={done}", desk.tenant_id())),
+                Err(response) => response,
+            };
+        }
+    };
+    match tenants(state, desk, None).await {
+        Ok(page) => tenants_page(state, desk, page, name, Some(error), None),
+        Err(response) => response,
+    }
+}
+
+/// `POST /admin/t/{tenant}/tenants/new`
+pub(crate) async fn create<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let pairs = form_pairs(&body);
+    let desk = match desk_for_form(&req, &state, &path, form_value(&pairs, "csrf_token")).await {
+        Ok(d) => d,
+        Err(response) => return response,
+    };
+    if let Err(response) = only_deployment_admins(&state, &desk) {
+        return response;
+    }
+    let name = form_value(&pairs, "name").trim().to_owned();
+    let (caller, new_name) = (desk.admin.caller(), name.clone());
+    let outcome = spawn(&state, move |s| async move { s.create_tenant(&caller, &new_name).await }).await;
+    after_change(&state, &desk, outcome, &name, "tenant-created").await
+}
+
+/// `POST /admin/t/{tenant}/tenants/{id}/rename`
+pub(crate) async fn rename<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (tenant, id) = path.into_inner();
+    let pairs = form_pairs(&body);
+    let desk = match desk_for_form(&req, &state, &tenant, form_value(&pairs, "csrf_token")).await {
+        Ok(d) => d,
+        Err(response) => return response,
+    };
+    if let Err(response) = only_deployment_admins(&state, &desk) {
+        return response;
+    }
+    let Ok(id) = TenantId::parse(&id) else {
+        return super::error_page(&state, StatusCode::NOT_FOUND, "Not found", "There is no such tenant.");
+    };
+    let name = form_value(&pairs, "name").trim().to_owned();
+    let (caller, new_name) = (desk.admin.caller(), name.clone());
+    let outcome = spawn(&state, move |s| async move { s.rename_tenant(&caller, &id, &new_name).await }).await;
+    after_change(&state, &desk, outcome, &name, "tenant-renamed").await
+}

@@ -1,0 +1,236 @@
+//! The dashboard's users: list, create (with a dashboard role), delete after a
+//! confirmation, and a link to each user's consent grants.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use qeetid_domain::ports::Store;
+use qeetid_domain::services::NewUser;
+use qeetid_domain::{AdminError, AdminRole, Page, User, UserId};
+use qeetid_render::{ConsoleUserRow, ConsoleUsersView, FormOption};
+use serde::Deserialize;
+
+use super::{
+    ConfirmParts, Desk, answer, confirm_page, desk, desk_for_form, form_pairs, form_value, notice, page_request,
+    render_page, see_other,
+};
+use crate::HttpState;
+use crate::routes::spawn;
+use crate::wire::rfc3339;
+
+/// The list's query.
+#[derive(Deserialize)]
+pub(crate) struct UsersQuery {
+    after: Option<String>,
+    done: Option<String>,
+}
+
+/// The new-user form, as typed.
+#[derive(Default)]
+struct NewUserForm {
+    email: String,
+    name: String,
+    role: String,
+}
+
+fn role_label(role: Option<AdminRole>) -> &'static str {
+    match role {
+        None => "",
+        Some(AdminRole::Tenant) => "tenant admin",
+        Some(AdminRole::Deployment) => "deployment admin",
+    }
+}
+
+fn users_page(
+    state: &HttpState<impl Sized>,
+    desk: &Desk,
+    users: Page<User>,
+    form: &NewUserForm,
+    errors: BTreeMap<String, String>,
+    notice: Option<&str>,
+) -> HttpResponse {
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let mut roles = vec![
+        FormOption { value: "", label: "None (signs in to applications only)", checked: form.role.is_empty() },
+        FormOption { value: "tenant", label: "Tenant admin", checked: form.role == "tenant" },
+    ];
+    if desk.admin.role == AdminRole::Deployment {
+        roles.push(FormOption { value: "deployment", label: "Deployment admin", checked: form.role == "deployment" });
+    }
+    let view = ConsoleUsersView {
+        chrome: desk.chrome("users", notice),
+        users: users
+            .items
+            .iter()
+            .map(|u| ConsoleUserRow {
+                id: u.id.to_string(),
+                email: u.email.as_str().to_owned(),
+                name: u.name.clone().unwrap_or_default(),
+                role: role_label(u.admin_role),
+                created_at: rfc3339(u.created_at),
+            })
+            .collect(),
+        next_page: users.next_cursor,
+        email: &form.email,
+        name: &form.name,
+        roles,
+        errors,
+    };
+    render_page(state, desk, status, state.renderer.console_users_page(&view))
+}
+
+async fn first_page<S: Store>(state: &HttpState<S>, desk: &Desk) -> Result<Page<User>, HttpResponse> {
+    let page = page_request(state, None)?;
+    let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
+    answer(state, spawn(state, move |s| async move { s.list_users(&caller, &tenant, &page).await }).await)
+}
+
+/// `GET /admin/t/{tenant}/users`
+pub(crate) async fn list<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<String>,
+    query: web::Query<UsersQuery>,
+) -> HttpResponse {
+    let desk = match desk(&req, &state, &path).await {
+        Ok(d) => d,
+        Err(response) => return response,
+    };
+    let page = match page_request(&state, query.after.as_deref()) {
+        Ok(p) => p,
+        Err(response) => return response,
+    };
+    let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
+    match answer(&state, spawn(&state, move |s| async move { s.list_users(&caller, &tenant, &page).await }).await) {
+        Ok(users) => {
+            users_page(&state, &desk, users, &NewUserForm::default(), BTreeMap::new(), notice(query.done.as_deref()))
+        }
+        Err(response) => response,
+    }
+}
+
+/// `POST /admin/t/{tenant}/users/new`: errors come back beside their fields; the
+/// password is never sent back.
+pub(crate) async fn create<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let pairs = form_pairs(&body);
+    let desk = match desk_for_form(&req, &state, &path, form_value(&pairs, "csrf_token")).await {
+        Ok(d) => d,
+        Err(response) => return response,
+    };
+    let form = NewUserForm {
+        email: form_value(&pairs, "email").trim().to_owned(),
+        name: form_value(&pairs, "name").trim().to_owned(),
+        role: form_value(&pairs, "admin_role").to_owned(),
+    };
+    let password = form_value(&pairs, "password");
+    let admin_role = match form.role.as_str() {
+        "" => None,
+        raw => match AdminRole::parse(raw) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                return refused(&state, &desk, &form, BTreeMap::from([("admin_role".to_owned(), e.message)])).await;
+            }
+        },
+    };
+    let new = NewUser {
+        email: form.email.clone(),
+        password: (!password.is_empty()).then(|| password.to_owned()),
+        name: (!form.name.is_empty()).then(|| form.name.clone()),
+        email_verified: Some(false),
+        admin_role,
+    };
+    let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
+    let outcome = spawn(&state, move |s| async move { s.create_user(&caller, &tenant, new).await }).await;
+    let error = match outcome {
+        Ok(Err(AdminError::Invalid(e))) => (e.field.clone(), e.message),
+        Ok(Err(AdminError::Conflict(message))) => ("email".to_owned(), message),
+        Ok(Err(AdminError::Forbidden(why))) => ("admin_role".to_owned(), why.to_owned()),
+        other => {
+            return match answer(&state, other) {
+                Ok(_) => see_other(&format!("/admin/t/{}/users?done=user-created", desk.tenant_id())),
+                Err(response) => response,
+            };
+        }
+    };
+    refused(&state, &desk, &form, BTreeMap::from([error])).await
+}
+
+async fn refused<S: Store>(
+    state: &HttpState<S>,
+    desk: &Desk,
+    form: &NewUserForm,
+    errors: BTreeMap<String, String>,
+) -> HttpResponse {
+    match first_page(state, desk).await {
+        Ok(users) => users_page(state, desk, users, form, errors, None),
+        Err(response) => response,
+    }
+}
+
+/// The path's tenant and user.
+type UserPath = web::Path<(String, String)>;
+
+async fn load<S: Store>(state: &HttpState<S>, desk: &Desk, raw: &str) -> Result<User, HttpResponse> {
+    let Ok(id) = UserId::parse(raw) else {
+        return Err(super::error_page(state, StatusCode::NOT_FOUND, "Not found", "There is no such user."));
+    };
+    let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
+    answer(state, spawn(state, move |s| async move { s.get_user(&caller, &tenant, &id).await }).await)
+}
+
+/// `GET /admin/t/{tenant}/users/{id}/delete`: the confirmation, naming the user.
+pub(crate) async fn confirm_delete<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: UserPath,
+) -> HttpResponse {
+    let (tenant, id) = path.into_inner();
+    let desk = match desk(&req, &state, &tenant).await {
+        Ok(d) => d,
+        Err(response) => return response,
+    };
+    let user = match load(&state, &desk, &id).await {
+        Ok(u) => u,
+        Err(response) => return response,
+    };
+    let title = format!("Delete {}?", user.email.as_str());
+    let back = format!("/admin/t/{}/users", desk.tenant_id());
+    let parts = ConfirmParts {
+        title: &title,
+        message: "The user can no longer sign in; their sessions, consent grants and tokens end.",
+        button: "Delete user",
+        back: &back,
+    };
+    confirm_page(&state, &desk, "users", parts)
+}
+
+/// `POST /admin/t/{tenant}/users/{id}/delete`
+pub(crate) async fn delete<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: UserPath,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (tenant, id) = path.into_inner();
+    let pairs = form_pairs(&body);
+    let desk = match desk_for_form(&req, &state, &tenant, form_value(&pairs, "csrf_token")).await {
+        Ok(d) => d,
+        Err(response) => return response,
+    };
+    let user = match load(&state, &desk, &id).await {
+        Ok(u) => u,
+        Err(response) => return response,
+    };
+    let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
+    let outcome = spawn(&state, move |s| async move { s.delete_user(&caller, &tenant, &user.id).await }).await;
+    match answer(&state, outcome) {
+        Ok(()) => see_other(&format!("/admin/t/{}/users?done=user-deleted", desk.tenant_id())),
+        Err(response) => response,
+    }
+}
