@@ -228,6 +228,18 @@ impl UserRepository for InMemoryStore {
     async fn get_user(&self, tenant: &TenantId, id: &UserId) -> Result<Option<User>, StoreError> {
         Ok(self.tables().users.iter().find(|x| &x.tenant_id == tenant && &x.id == id).cloned())
     }
+    async fn get_user_unless_token_denied(
+        &self,
+        tenant: &TenantId,
+        id: &UserId,
+        jti: &str,
+    ) -> Result<Option<User>, StoreError> {
+        let t = self.tables();
+        if t.denied_jtis.iter().any(|(j, _)| j == jti) {
+            return Ok(None);
+        }
+        Ok(t.users.iter().find(|x| &x.tenant_id == tenant && &x.id == id).cloned())
+    }
     async fn find_user_by_email(&self, tenant: &TenantId, email: &Email) -> Result<Option<User>, StoreError> {
         Ok(self.tables().users.iter().find(|x| &x.tenant_id == tenant && &x.email == email).cloned())
     }

@@ -100,6 +100,14 @@ pub trait UserRepository: Send + Sync {
     /// The tenant's user with this id.
     fn get_user(&self, tenant: &TenantId, id: &UserId)
     -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
+    /// The tenant's user with this id, unless the access token `jti` is on the
+    /// deny-list: UserInfo's check of a bearer token and its user in one round trip.
+    fn get_user_unless_token_denied(
+        &self,
+        tenant: &TenantId,
+        id: &UserId,
+        jti: &str,
+    ) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
     /// The tenant's user with this (lower-cased) e-mail.
     fn find_user_by_email(
         &self,

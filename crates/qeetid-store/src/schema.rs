@@ -197,3 +197,6 @@ diesel::table! {
         expires_at -> BigInt,
     }
 }
+
+// UserInfo reads the user unless the token is on the deny-list, in one query.
+diesel::allow_tables_to_appear_in_same_query!(users, revoked_access_tokens);

@@ -14,9 +14,9 @@ use crate::time::UnixTime;
 const REFRESH_PREFIX: &str = super::token::REFRESH_TOKEN_PREFIX;
 
 impl<S: Store> Services<S> {
-    /// An access token of this deployment that is live: signature, `typ: at+jwt`,
-    /// issuer, expiry and the revocation list all check out.
-    async fn live_access_token(&self, token: &str, now: UnixTime) -> Result<VerifiedToken, OAuthError> {
+    /// An access token of this deployment, unexpired: signature, `typ: at+jwt`,
+    /// issuer and expiry check out (the revocation list is the caller's to consult).
+    fn unexpired_access_token(&self, token: &str, now: UnixTime) -> Result<VerifiedToken, OAuthError> {
         let invalid = |why: &str| OAuthError::InvalidToken(why.to_owned());
         let claims = self.signer.verify(token).ok_or_else(|| invalid("the token is not valid"))?;
         if claims.typ != "at+jwt" || claims.iss.as_deref() != Some(self.settings.issuer.as_str()) {
@@ -25,6 +25,13 @@ impl<S: Store> Services<S> {
         if claims.exp.is_none_or(|exp| exp <= now.as_secs()) {
             return Err(invalid("the token has expired"));
         }
+        Ok(claims)
+    }
+
+    /// An access token of this deployment that is live: unexpired and not revoked.
+    async fn live_access_token(&self, token: &str, now: UnixTime) -> Result<VerifiedToken, OAuthError> {
+        let invalid = |why: &str| OAuthError::InvalidToken(why.to_owned());
+        let claims = self.unexpired_access_token(token, now)?;
         if let Some(jti) = &claims.jti
             && self.store.is_access_token_denied(jti).await?
         {
@@ -35,7 +42,7 @@ impl<S: Store> Services<S> {
 
     /// The claims UserInfo releases for a bearer access token, by granted scope.
     pub async fn userinfo(&self, bearer: &str) -> Result<Claims, OAuthError> {
-        let token = self.live_access_token(bearer, self.clock.now()).await?;
+        let token = self.unexpired_access_token(bearer, self.clock.now())?;
         let scope = ScopeSet::parse_delimited(token.scope.as_deref().unwrap_or(""))
             .map_err(|_| OAuthError::InvalidToken("malformed scope".into()))?;
         if !scope.contains(scopes::OPENID) {
@@ -44,7 +51,12 @@ impl<S: Store> Services<S> {
         let not_a_user = || OAuthError::InvalidToken("the token does not belong to a user".into());
         let user_id = token.sub.as_deref().and_then(|s| UserId::parse(s).ok()).ok_or_else(not_a_user)?;
         let tenant = token.tid.as_deref().and_then(|t| TenantId::parse(t).ok()).ok_or_else(not_a_user)?;
-        let user = self.store.get_user(&tenant, &user_id).await?.ok_or_else(not_a_user)?;
+        // Our access tokens always carry a jti; the deny-list and the user in one query.
+        let jti = token.jti.as_deref().ok_or_else(not_a_user)?;
+        let user =
+            self.store.get_user_unless_token_denied(&tenant, &user_id, jti).await?.ok_or_else(|| {
+                OAuthError::InvalidToken("the token was revoked, or its user no longer exists".into())
+            })?;
         let mut claims = Claims::new().str("sub", user.id.as_str());
         if scope.contains(scopes::PROFILE) {
             claims = claims.maybe_str("name", user.name.clone());

@@ -87,6 +87,27 @@ impl UserRepository for DieselStore {
         row.map(User::try_from).transpose()
     }
 
+    async fn get_user_unless_token_denied(
+        &self,
+        tenant: &TenantId,
+        id: &UserId,
+        jti: &str,
+    ) -> Result<Option<User>, StoreError> {
+        use crate::schema::revoked_access_tokens as denied;
+        let row: Option<UserRow> = with_conn!(&self.pool, |conn| {
+            users::table
+                .find(id.as_str())
+                .filter(users::tenant_id.eq(tenant.as_str()))
+                .filter(diesel::dsl::not(diesel::dsl::exists(denied::table.find(jti))))
+                .select(UserRow::as_select())
+                .get_result(conn)
+                .await
+                .optional()
+                .map_err(from_diesel)?
+        });
+        row.map(User::try_from).transpose()
+    }
+
     async fn find_user_by_email(&self, tenant: &TenantId, email: &Email) -> Result<Option<User>, StoreError> {
         let row: Option<UserRow> = with_conn!(&self.pool, |conn| {
             users::table

@@ -282,6 +282,14 @@ pub(crate) async fn denied_access_tokens_are_remembered(store: &impl Store) {
     store.deny_access_token("jti-1", UnixTime::from_secs(T0 + 60)).await.unwrap();
     assert!(store.is_access_token_denied("jti-1").await.unwrap());
     assert!(!store.is_access_token_denied("jti-2").await.unwrap());
+
+    // UserInfo's one query: the user, unless the token is denied (or another tenant's).
+    let w = world(store).await;
+    let found = store.get_user_unless_token_denied(&w.tenant.id, &w.user.id, "jti-2").await.unwrap();
+    assert_eq!(found, Some(w.user.clone()));
+    assert_eq!(store.get_user_unless_token_denied(&w.tenant.id, &w.user.id, "jti-1").await.unwrap(), None);
+    let other = stored_tenant(store).await;
+    assert_eq!(store.get_user_unless_token_denied(&other.id, &w.user.id, "jti-2").await.unwrap(), None);
 }
 
 fn device(w: &World, user_code: &str) -> (Secret, DeviceCode) {
