@@ -14,7 +14,7 @@ use qeetid_domain::{
 use qeetid_render::{ClientFormView, ConsoleClientRow, ConsoleClientsView, DeleteClientView, FormOption, SecretView};
 use serde::Deserialize;
 
-use super::{Desk, answer, desk, desk_for_form, form_pairs, form_value, notice, see_other};
+use super::{Desk, answer, desk, form_desk, form_value, notice, see_other};
 use crate::HttpState;
 use crate::routes::pages::html;
 use crate::routes::spawn;
@@ -42,10 +42,7 @@ pub(crate) async fn list<S: Store>(
     path: web::Path<String>,
     query: web::Query<ListQuery>,
 ) -> HttpResponse {
-    let desk = match desk(&req, &state, &path).await {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
+    let desk = or_answer!(desk(&req, &state, &path).await);
     let Ok(page) = PageRequest::parse(None, query.after.as_deref()) else {
         return super::error_page(&state, StatusCode::BAD_REQUEST, "Bad page", "That page link is not valid.");
     };
@@ -59,10 +56,7 @@ pub(crate) async fn list<S: Store>(
         }
     })
     .await;
-    let clients = match answer(&state, listed) {
-        Ok(c) => c,
-        Err(response) => return response,
-    };
+    let clients = or_answer!(answer(&state, listed));
     let rows = clients
         .items
         .iter()
@@ -320,11 +314,7 @@ pub(crate) async fn create<S: Store>(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let pairs = form_pairs(&body);
-    let desk = match desk_for_form(&req, &state, &path, form_value(&pairs, "csrf_token")).await {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
+    let (desk, pairs) = or_answer!(form_desk(&req, &state, &path, &body).await);
     let form = ClientForm::parse(&pairs);
     let draft = match form.draft() {
         Ok(d) => d,
@@ -334,10 +324,7 @@ pub(crate) async fn create<S: Store>(
     let outcome = spawn(&state, move |s| async move { s.register_client(&caller, &tenant, draft).await }).await;
     let registered: RegisteredClient = match outcome {
         Ok(Err(AdminError::Invalid(e))) => return form_page(&state, &desk, &form, None, Some(&e), None),
-        other => match answer(&state, other) {
-            Ok(r) => r,
-            Err(response) => return response,
-        },
+        other => or_answer!(answer(&state, other)),
     };
     match &registered.secret {
         Some(secret) => secret_page(&state, &desk, &registered.client, secret.expose(), None),
@@ -370,10 +357,7 @@ pub(crate) async fn show<S: Store>(
     query: web::Query<DoneQuery>,
 ) -> HttpResponse {
     let (tenant, id) = path.into_inner();
-    let desk = match desk(&req, &state, &tenant).await {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
+    let desk = or_answer!(desk(&req, &state, &tenant).await);
     match load(&state, &desk, &id).await {
         Ok(client) => form_page(
             &state,
@@ -396,15 +380,8 @@ pub(crate) async fn update<S: Store>(
     body: web::Bytes,
 ) -> HttpResponse {
     let (tenant, id) = path.into_inner();
-    let pairs = form_pairs(&body);
-    let desk = match desk_for_form(&req, &state, &tenant, form_value(&pairs, "csrf_token")).await {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
-    let client = match load(&state, &desk, &id).await {
-        Ok(c) => c,
-        Err(response) => return response,
-    };
+    let (desk, pairs) = or_answer!(form_desk(&req, &state, &tenant, &body).await);
+    let client = or_answer!(load(&state, &desk, &id).await);
     let mut form = ClientForm::parse(&pairs);
     form.client_type = client.settings.client_type().as_str().to_owned();
     let patch = match form.patch() {
@@ -432,15 +409,8 @@ pub(crate) async fn rotate<S: Store>(
     body: web::Bytes,
 ) -> HttpResponse {
     let (tenant, id) = path.into_inner();
-    let pairs = form_pairs(&body);
-    let desk = match desk_for_form(&req, &state, &tenant, form_value(&pairs, "csrf_token")).await {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
-    let client = match load(&state, &desk, &id).await {
-        Ok(c) => c,
-        Err(response) => return response,
-    };
+    let (desk, pairs) = or_answer!(form_desk(&req, &state, &tenant, &body).await);
+    let client = or_answer!(load(&state, &desk, &id).await);
     let grace = match seconds("grace_period_seconds", form_value(&pairs, "grace_period_seconds")) {
         Ok(g) => g,
         Err(e) => return form_page(&state, &desk, &ClientForm::of(&client), Some(client.id.as_str()), Some(&e), None),
@@ -472,14 +442,8 @@ pub(crate) async fn confirm_delete<S: Store>(
     path: ClientPath,
 ) -> HttpResponse {
     let (tenant, id) = path.into_inner();
-    let desk = match desk(&req, &state, &tenant).await {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
-    let client = match load(&state, &desk, &id).await {
-        Ok(c) => c,
-        Err(response) => return response,
-    };
+    let desk = or_answer!(desk(&req, &state, &tenant).await);
+    let client = or_answer!(load(&state, &desk, &id).await);
     let view = DeleteClientView {
         chrome: desk.chrome("clients", None),
         client_id: client.id.as_str(),
@@ -496,15 +460,8 @@ pub(crate) async fn delete<S: Store>(
     body: web::Bytes,
 ) -> HttpResponse {
     let (tenant, id) = path.into_inner();
-    let pairs = form_pairs(&body);
-    let desk = match desk_for_form(&req, &state, &tenant, form_value(&pairs, "csrf_token")).await {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
-    let client = match load(&state, &desk, &id).await {
-        Ok(c) => c,
-        Err(response) => return response,
-    };
+    let (desk, _) = or_answer!(form_desk(&req, &state, &tenant, &body).await);
+    let client = or_answer!(load(&state, &desk, &id).await);
     let caller = desk.admin.caller();
     let outcome = spawn(&state, move |s| async move { s.delete_client(&caller, &client.id).await }).await;
     match answer(&state, outcome) {

@@ -8,7 +8,7 @@ use qeetid_domain::{ClientId, GrantId, PageRequest, UserId};
 use qeetid_render::{ConsoleGrantRow, ConsoleGrantsView};
 use serde::Deserialize;
 
-use super::{answer, desk, desk_for_form, form_pairs, form_value, notice};
+use super::{answer, desk, form_desk, notice};
 use crate::HttpState;
 use crate::routes::pages::html;
 use crate::routes::spawn;
@@ -31,10 +31,7 @@ pub(crate) async fn list<S: Store>(
     path: web::Path<String>,
     query: web::Query<GrantsQuery>,
 ) -> HttpResponse {
-    let desk = match desk(&req, &state, &path).await {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
+    let desk = or_answer!(desk(&req, &state, &path).await);
     let Ok(page) = PageRequest::parse(None, query.after.as_deref()) else {
         return super::error_page(&state, StatusCode::BAD_REQUEST, "Bad page", "That page link is not valid.");
     };
@@ -47,10 +44,7 @@ pub(crate) async fn list<S: Store>(
             let filter = GrantFilter { user_id, client_id };
             let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
             let listed = spawn(&state, move |s| async move { s.list_grants(&caller, &tenant, &filter, &page).await });
-            match answer(&state, listed.await) {
-                Ok(page) => page,
-                Err(response) => return response,
-            }
+            or_answer!(answer(&state, listed.await))
         }
         _ => qeetid_domain::Page { items: Vec::new(), next_cursor: None },
     };
@@ -84,11 +78,7 @@ pub(crate) async fn revoke<S: Store>(
     body: web::Bytes,
 ) -> HttpResponse {
     let (tenant, id) = path.into_inner();
-    let pairs = form_pairs(&body);
-    let desk = match desk_for_form(&req, &state, &tenant, form_value(&pairs, "csrf_token")).await {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
+    let (desk, _) = or_answer!(form_desk(&req, &state, &tenant, &body).await);
     let Ok(id) = GrantId::parse(&id) else {
         return super::error_page(&state, StatusCode::NOT_FOUND, "Not found", "There is no such grant.");
     };

@@ -9,8 +9,7 @@ use qeetid_render::{ConsoleKeyRow, ConsoleKeysView, ShownOnceView};
 use serde::Deserialize;
 
 use super::{
-    ConfirmParts, Desk, answer, confirm_page, desk, desk_for_form, form_pairs, form_value, notice, page_request,
-    render_page, see_other,
+    ConfirmParts, Desk, answer, confirm_page, desk, form_desk, form_value, notice, page_request, render_page, see_other,
 };
 use crate::HttpState;
 use crate::routes::spawn;
@@ -63,10 +62,7 @@ pub(crate) async fn list<S: Store>(
     path: web::Path<String>,
     query: web::Query<KeysQuery>,
 ) -> HttpResponse {
-    let desk = match desk(&req, &state, &path).await {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
+    let desk = or_answer!(desk(&req, &state, &path).await);
     match keys(&state, &desk, query.after.as_deref()).await {
         Ok(page) => keys_page(&state, &desk, page, "", None, notice(query.done.as_deref())),
         Err(response) => response,
@@ -80,11 +76,7 @@ pub(crate) async fn create<S: Store>(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let pairs = form_pairs(&body);
-    let desk = match desk_for_form(&req, &state, &path, form_value(&pairs, "csrf_token")).await {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
+    let (desk, pairs) = or_answer!(form_desk(&req, &state, &path, &body).await);
     let name = form_value(&pairs, "name").trim().to_owned();
     let (caller, tenant, key_name) = (desk.admin.caller(), desk.tenant_id().clone(), name.clone());
     let outcome = spawn(&state, move |s| async move { s.create_api_key(&caller, &tenant, &key_name).await }).await;
@@ -95,10 +87,7 @@ pub(crate) async fn create<S: Store>(
                 Err(response) => response,
             };
         }
-        other => match answer(&state, other) {
-            Ok(c) => c,
-            Err(response) => return response,
-        },
+        other => or_answer!(answer(&state, other)),
     };
     let back = format!("/admin/t/{}/keys", desk.tenant_id());
     let view = ShownOnceView {
@@ -131,10 +120,7 @@ pub(crate) async fn confirm_delete<S: Store>(
     path: KeyPath,
 ) -> HttpResponse {
     let (tenant, id) = path.into_inner();
-    let desk = match desk(&req, &state, &tenant).await {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
+    let desk = or_answer!(desk(&req, &state, &tenant).await);
     if let Err(response) = key_id(&state, &id) {
         return response;
     }
@@ -157,15 +143,8 @@ pub(crate) async fn delete<S: Store>(
     body: web::Bytes,
 ) -> HttpResponse {
     let (tenant, id) = path.into_inner();
-    let pairs = form_pairs(&body);
-    let desk = match desk_for_form(&req, &state, &tenant, form_value(&pairs, "csrf_token")).await {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
-    let id = match key_id(&state, &id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
+    let (desk, _) = or_answer!(form_desk(&req, &state, &tenant, &body).await);
+    let id = or_answer!(key_id(&state, &id));
     let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
     match answer(&state, spawn(&state, move |s| async move { s.delete_api_key(&caller, &tenant, &id).await }).await) {
         Ok(()) => see_other(&format!("/admin/t/{}/keys?done=key-revoked", desk.tenant_id())),

@@ -7,6 +7,17 @@
     reason = "helpers answer Err(the page to send instead), built once on the error path"
 )]
 
+/// The value of a `Result<T, HttpResponse>`, or return the response: every page
+/// helper answers `Err(the page to send instead)`.
+macro_rules! or_answer {
+    ($result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(response) => return response,
+        }
+    };
+}
+
 pub(crate) mod clients;
 pub(crate) mod grants;
 pub(crate) mod keys;
@@ -287,6 +298,18 @@ async fn desk_for_form<S: Store>(
         return Err(error_page(state, StatusCode::FORBIDDEN, "Form expired", "Reload the page and try again."));
     }
     Ok(desk)
+}
+
+/// [`desk_for_form`] from a form body: the desk and the form's pairs.
+async fn form_desk<S: Store>(
+    req: &HttpRequest,
+    state: &HttpState<S>,
+    raw: &str,
+    body: &[u8],
+) -> Result<(Desk, Vec<(String, String)>), HttpResponse> {
+    let pairs = form_pairs(body);
+    let desk = desk_for_form(req, state, raw, form_value(&pairs, "csrf_token")).await?;
+    Ok((desk, pairs))
 }
 
 /// A form body as ordered pairs (repeated names allowed, as checkboxes send them).

@@ -8,7 +8,7 @@ use qeetid_domain::{AdminError, AdminRole, Page, Tenant, TenantId};
 use qeetid_render::{ConsoleTenantRow, ConsoleTenantsView};
 use serde::Deserialize;
 
-use super::{Desk, answer, desk, desk_for_form, form_pairs, form_value, notice, page_request, render_page, see_other};
+use super::{Desk, answer, desk, form_desk, form_value, notice, page_request, render_page, see_other};
 use crate::HttpState;
 use crate::routes::spawn;
 use crate::wire::rfc3339;
@@ -72,10 +72,7 @@ pub(crate) async fn list<S: Store>(
     path: web::Path<String>,
     query: web::Query<TenantsQuery>,
 ) -> HttpResponse {
-    let desk = match desk(&req, &state, &path).await {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
+    let desk = or_answer!(desk(&req, &state, &path).await);
     if let Err(response) = only_deployment_admins(&state, &desk) {
         return response;
     }
@@ -115,11 +112,7 @@ pub(crate) async fn create<S: Store>(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let pairs = form_pairs(&body);
-    let desk = match desk_for_form(&req, &state, &path, form_value(&pairs, "csrf_token")).await {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
+    let (desk, pairs) = or_answer!(form_desk(&req, &state, &path, &body).await);
     if let Err(response) = only_deployment_admins(&state, &desk) {
         return response;
     }
@@ -137,11 +130,7 @@ pub(crate) async fn rename<S: Store>(
     body: web::Bytes,
 ) -> HttpResponse {
     let (tenant, id) = path.into_inner();
-    let pairs = form_pairs(&body);
-    let desk = match desk_for_form(&req, &state, &tenant, form_value(&pairs, "csrf_token")).await {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
+    let (desk, pairs) = or_answer!(form_desk(&req, &state, &tenant, &body).await);
     if let Err(response) = only_deployment_admins(&state, &desk) {
         return response;
     }

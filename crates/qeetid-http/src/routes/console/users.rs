@@ -12,8 +12,7 @@ use qeetid_render::{ConsoleUserRow, ConsoleUsersView, FormOption};
 use serde::Deserialize;
 
 use super::{
-    ConfirmParts, Desk, answer, confirm_page, desk, desk_for_form, form_pairs, form_value, notice, page_request,
-    render_page, see_other,
+    ConfirmParts, Desk, answer, confirm_page, desk, form_desk, form_value, notice, page_request, render_page, see_other,
 };
 use crate::HttpState;
 use crate::routes::spawn;
@@ -93,14 +92,8 @@ pub(crate) async fn list<S: Store>(
     path: web::Path<String>,
     query: web::Query<UsersQuery>,
 ) -> HttpResponse {
-    let desk = match desk(&req, &state, &path).await {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
-    let page = match page_request(&state, query.after.as_deref()) {
-        Ok(p) => p,
-        Err(response) => return response,
-    };
+    let desk = or_answer!(desk(&req, &state, &path).await);
+    let page = or_answer!(page_request(&state, query.after.as_deref()));
     let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
     match answer(&state, spawn(&state, move |s| async move { s.list_users(&caller, &tenant, &page).await }).await) {
         Ok(users) => {
@@ -118,11 +111,7 @@ pub(crate) async fn create<S: Store>(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let pairs = form_pairs(&body);
-    let desk = match desk_for_form(&req, &state, &path, form_value(&pairs, "csrf_token")).await {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
+    let (desk, pairs) = or_answer!(form_desk(&req, &state, &path, &body).await);
     let form = NewUserForm {
         email: form_value(&pairs, "email").trim().to_owned(),
         name: form_value(&pairs, "name").trim().to_owned(),
@@ -191,14 +180,8 @@ pub(crate) async fn confirm_delete<S: Store>(
     path: UserPath,
 ) -> HttpResponse {
     let (tenant, id) = path.into_inner();
-    let desk = match desk(&req, &state, &tenant).await {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
-    let user = match load(&state, &desk, &id).await {
-        Ok(u) => u,
-        Err(response) => return response,
-    };
+    let desk = or_answer!(desk(&req, &state, &tenant).await);
+    let user = or_answer!(load(&state, &desk, &id).await);
     let title = format!("Delete {}?", user.email.as_str());
     let back = format!("/admin/t/{}/users", desk.tenant_id());
     let parts = ConfirmParts {
@@ -218,15 +201,8 @@ pub(crate) async fn delete<S: Store>(
     body: web::Bytes,
 ) -> HttpResponse {
     let (tenant, id) = path.into_inner();
-    let pairs = form_pairs(&body);
-    let desk = match desk_for_form(&req, &state, &tenant, form_value(&pairs, "csrf_token")).await {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
-    let user = match load(&state, &desk, &id).await {
-        Ok(u) => u,
-        Err(response) => return response,
-    };
+    let (desk, _) = or_answer!(form_desk(&req, &state, &tenant, &body).await);
+    let user = or_answer!(load(&state, &desk, &id).await);
     let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
     let outcome = spawn(&state, move |s| async move { s.delete_user(&caller, &tenant, &user.id).await }).await;
     match answer(&state, outcome) {
