@@ -95,34 +95,6 @@ pub struct ClientFormView<'a> {
     pub errors: BTreeMap<String, String>,
 }
 
-/// A new secret, shown once.
-#[derive(Debug, Serialize)]
-pub struct SecretView<'a> {
-    /// Header and navigation.
-    pub chrome: ConsoleChrome<'a>,
-    /// `qci_…`
-    pub client_id: &'a str,
-    /// Display name.
-    pub client_name: &'a str,
-    /// The secret.
-    pub secret: &'a str,
-    /// The product page's warning.
-    pub warning: &'a str,
-    /// When the previous secret stops working (RFC 3339), after a rotation with grace.
-    pub previous_expires_at: Option<String>,
-}
-
-/// The confirmation before a client is deleted.
-#[derive(Debug, Serialize)]
-pub struct DeleteClientView<'a> {
-    /// Header and navigation.
-    pub chrome: ConsoleChrome<'a>,
-    /// `qci_…`
-    pub client_id: &'a str,
-    /// Display name.
-    pub client_name: &'a str,
-}
-
 /// One consent grant.
 #[derive(Debug, Serialize)]
 pub struct ConsoleGrantRow {
@@ -254,7 +226,16 @@ pub struct ConfirmView<'a> {
     pub back: &'a str,
 }
 
-/// A secret value shown once (an API key).
+/// What a value shown once belongs to (a client's secret: the client).
+#[derive(Debug, Serialize)]
+pub struct ShownOnceOwner<'a> {
+    /// What the id is, e.g. "Client ID".
+    pub label: &'a str,
+    /// The id.
+    pub id: &'a str,
+}
+
+/// A secret value shown once (a client secret, an API key).
 #[derive(Debug, Serialize)]
 pub struct ShownOnceView<'a> {
     /// Headline.
@@ -267,6 +248,10 @@ pub struct ShownOnceView<'a> {
     pub value: &'a str,
     /// Why to store it now.
     pub warning: &'a str,
+    /// What it belongs to, if that is worth naming.
+    pub owner: Option<ShownOnceOwner<'a>>,
+    /// A remark under the value (when the previous secret stops working).
+    pub note: Option<String>,
     /// Where to go next.
     pub back: &'a str,
 }

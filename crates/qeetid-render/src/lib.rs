@@ -9,7 +9,7 @@ use tera::{Context, Tera};
 mod console;
 
 /// The templates, embedded at compile time.
-const TEMPLATES: [(&str, &str); 20] = [
+const TEMPLATES: [(&str, &str); 18] = [
     ("console_users.html", include_str!("../../../web-templates/console_users.html")),
     ("console_keys.html", include_str!("../../../web-templates/console_keys.html")),
     ("console_tenants.html", include_str!("../../../web-templates/console_tenants.html")),
@@ -17,8 +17,6 @@ const TEMPLATES: [(&str, &str); 20] = [
     ("console_shown_once.html", include_str!("../../../web-templates/console_shown_once.html")),
     ("console_base.html", include_str!("../../../web-templates/console_base.html")),
     ("console_client_form.html", include_str!("../../../web-templates/console_client_form.html")),
-    ("console_secret.html", include_str!("../../../web-templates/console_secret.html")),
-    ("console_delete_client.html", include_str!("../../../web-templates/console_delete_client.html")),
     ("console_grants.html", include_str!("../../../web-templates/console_grants.html")),
     ("console_signin.html", include_str!("../../../web-templates/console_signin.html")),
     ("console_clients.html", include_str!("../../../web-templates/console_clients.html")),
@@ -147,7 +145,7 @@ pub struct ConsoleSignInView<'a> {
 pub use console::{
     ClientFormView, ConfirmView, ConsoleChrome, ConsoleClientRow, ConsoleClientsView, ConsoleGrantRow,
     ConsoleGrantsView, ConsoleKeyRow, ConsoleKeysView, ConsoleTenantRow, ConsoleTenantsView, ConsoleUserRow,
-    ConsoleUsersView, DeleteClientView, FormOption, SecretView, ShownOnceView,
+    ConsoleUsersView, FormOption, ShownOnceOwner, ShownOnceView,
 };
 
 /// Renders hosted pages. Build once at start-up; rendering is thread-safe.
@@ -211,16 +209,6 @@ impl Renderer {
     /// The dashboard's client form (new or edit).
     pub fn console_client_form_page(&self, view: &ClientFormView<'_>) -> Result<String, RenderError> {
         self.render("console_client_form.html", view)
-    }
-
-    /// A client secret, shown once.
-    pub fn console_secret_page(&self, view: &SecretView<'_>) -> Result<String, RenderError> {
-        self.render("console_secret.html", view)
-    }
-
-    /// The confirmation before deleting a client.
-    pub fn console_delete_client_page(&self, view: &DeleteClientView<'_>) -> Result<String, RenderError> {
-        self.render("console_delete_client.html", view)
     }
 
     /// The dashboard's users.

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::RegisteredClient;
@@ -11,10 +11,12 @@ use qeetid_domain::{
     AdminError, Client, ClientDraft, ClientId, ClientLifetimes, ClientPatch, ClientType, GrantType, PageRequest,
     ValidationError,
 };
-use qeetid_render::{ClientFormView, ConsoleClientRow, ConsoleClientsView, DeleteClientView, FormOption, SecretView};
+use qeetid_render::{ClientFormView, ConsoleClientRow, ConsoleClientsView, FormOption, ShownOnceOwner, ShownOnceView};
 use serde::Deserialize;
 
-use super::{Desk, answer, desk, form_desk, form_value, notice, see_other};
+use super::{
+    ConfirmParts, Desk, answer, confirm_page, desk, form_desk, form_value, notice, see_other, shown_once_page,
+};
 use crate::HttpState;
 use crate::routes::pages::html;
 use crate::routes::spawn;
@@ -293,17 +295,19 @@ fn secret_page(
     secret: &str,
     previous_expires_at: Option<String>,
 ) -> HttpResponse {
-    let view = SecretView {
+    let title = format!("Client secret for {}", client.settings.name());
+    let back = client_path(desk, &client.id);
+    let view = ShownOnceView {
+        title: &title,
         chrome: desk.chrome("clients", None),
-        client_id: client.id.as_str(),
-        client_name: client.settings.name(),
-        secret,
+        label: "Client secret",
+        value: secret,
         warning: SECRET_WARNING,
-        previous_expires_at,
+        owner: Some(ShownOnceOwner { label: "Client ID", id: client.id.as_str() }),
+        note: previous_expires_at.map(|t| format!("The previous secret keeps working until {t}.")),
+        back: &back,
     };
-    let mut response = html(StatusCode::OK, state.renderer.console_secret_page(&view));
-    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    desk.finish(state, response)
+    shown_once_page(state, desk, &view)
 }
 
 /// `POST /admin/t/{tenant}/clients/new`: registers; a confidential client's secret
@@ -444,12 +448,12 @@ pub(crate) async fn confirm_delete<S: Store>(
     let (tenant, id) = path.into_inner();
     let desk = or_answer!(desk(&req, &state, &tenant).await);
     let client = or_answer!(load(&state, &desk, &id).await);
-    let view = DeleteClientView {
-        chrome: desk.chrome("clients", None),
-        client_id: client.id.as_str(),
-        client_name: client.settings.name(),
-    };
-    desk.finish(&state, html(StatusCode::OK, state.renderer.console_delete_client_page(&view)))
+    let title = format!("Delete “{}”?", client.settings.name());
+    let message = format!("Client {} and its tokens stop working at once. This cannot be undone.", client.id);
+    let button = format!("Delete {}", client.settings.name());
+    let back = client_path(&desk, &client.id);
+    let parts = ConfirmParts { title: &title, message: &message, button: &button, back: &back };
+    confirm_page(&state, &desk, "clients", parts)
 }
 
 /// `POST /admin/t/{tenant}/clients/{id}/delete`

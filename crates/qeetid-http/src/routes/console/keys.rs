@@ -9,7 +9,8 @@ use qeetid_render::{ConsoleKeyRow, ConsoleKeysView, ShownOnceView};
 use serde::Deserialize;
 
 use super::{
-    ConfirmParts, Desk, answer, confirm_page, desk, form_desk, form_value, notice, page_request, render_page, see_other,
+    ConfirmParts, Desk, answer, confirm_page, desk, form_desk, form_value, notice, page_request, render_page,
+    see_other, shown_once_page,
 };
 use crate::HttpState;
 use crate::routes::spawn;
@@ -96,13 +97,11 @@ pub(crate) async fn create<S: Store>(
         label: "API key",
         value: created.key.expose(),
         warning: "Store the key now — it is not retrievable later.",
+        owner: None,
+        note: None,
         back: &back,
     };
-    let mut response = render_page(&state, &desk, StatusCode::OK, state.renderer.console_shown_once_page(&view));
-    response
-        .headers_mut()
-        .insert(actix_web::http::header::CACHE_CONTROL, actix_web::http::header::HeaderValue::from_static("no-store"));
-    response
+    shown_once_page(&state, &desk, &view)
 }
 
 /// The path's tenant and key.

@@ -397,6 +397,13 @@ struct ConfirmParts<'a> {
     back: &'a str,
 }
 
+/// A secret shown once: rendered, never cached (RFC 6749 §5.1's reason applies).
+fn shown_once_page<S>(state: &HttpState<S>, desk: &Desk, view: &qeetid_render::ShownOnceView<'_>) -> HttpResponse {
+    let mut response = render_page(state, desk, StatusCode::OK, state.renderer.console_shown_once_page(view));
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response
+}
+
 /// A page number's cursor, or the "bad page" answer.
 fn page_request<S>(state: &HttpState<S>, after: Option<&str>) -> Result<qeetid_domain::PageRequest, HttpResponse> {
     qeetid_domain::PageRequest::parse(None, after)

@@ -79,8 +79,8 @@ fn users_page(
     render_page(state, desk, status, state.renderer.console_users_page(&view))
 }
 
-async fn first_page<S: Store>(state: &HttpState<S>, desk: &Desk) -> Result<Page<User>, HttpResponse> {
-    let page = page_request(state, None)?;
+async fn users<S: Store>(state: &HttpState<S>, desk: &Desk, after: Option<&str>) -> Result<Page<User>, HttpResponse> {
+    let page = page_request(state, after)?;
     let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
     answer(state, spawn(state, move |s| async move { s.list_users(&caller, &tenant, &page).await }).await)
 }
@@ -93,9 +93,7 @@ pub(crate) async fn list<S: Store>(
     query: web::Query<UsersQuery>,
 ) -> HttpResponse {
     let desk = or_answer!(desk(&req, &state, &path).await);
-    let page = or_answer!(page_request(&state, query.after.as_deref()));
-    let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
-    match answer(&state, spawn(&state, move |s| async move { s.list_users(&caller, &tenant, &page).await }).await) {
+    match users(&state, &desk, query.after.as_deref()).await {
         Ok(users) => {
             users_page(&state, &desk, users, &NewUserForm::default(), BTreeMap::new(), notice(query.done.as_deref()))
         }
@@ -156,7 +154,7 @@ async fn refused<S: Store>(
     form: &NewUserForm,
     errors: BTreeMap<String, String>,
 ) -> HttpResponse {
-    match first_page(state, desk).await {
+    match users(state, desk, None).await {
         Ok(users) => users_page(state, desk, users, form, errors, None),
         Err(response) => response,
     }
