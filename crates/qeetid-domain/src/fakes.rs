@@ -10,8 +10,8 @@ use crate::client::Client;
 use crate::error::StoreError;
 use crate::id::{ApiKeyId, ClientId, GrantId, RefreshTokenId, RequestId, SessionId, TenantId, UserId};
 use crate::oauth::{
-    AuthorizationCode, Claims, CodeUse, ConsentGrant, DeviceCode, DeviceStatus, GrantFilter, PendingRequest,
-    RefreshToken, Session, SigningKeyRecord, VerifiedToken,
+    AuthorizationCode, ClaimValue, Claims, CodeUse, ConsentGrant, DeviceCode, DeviceStatus, GrantFilter,
+    PendingRequest, RefreshToken, Session, SigningKeyRecord, VerifiedToken,
 };
 use crate::page::PageRequest;
 use crate::ports::{
@@ -98,6 +98,49 @@ impl TokenSigner for UnsignedSigner {
     }
     fn verify(&self, _token: &str) -> Option<VerifiedToken> {
         None
+    }
+}
+
+/// Signs nothing, but remembers what it "signed" so that `verify` answers it: for
+/// use cases that read back a token they issued.
+#[derive(Debug, Default)]
+pub struct RecordingSigner(Mutex<Vec<(String, VerifiedToken)>>);
+
+impl TokenSigner for RecordingSigner {
+    fn sign(&self, typ: &str, claims: &Claims) -> Result<String, SigningError> {
+        let text = |name: &str| match claims.get(name) {
+            Some(ClaimValue::Str(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let int = |name: &str| match claims.get(name) {
+            Some(ClaimValue::Int(i)) => Some(*i),
+            _ => None,
+        };
+        let verified = VerifiedToken {
+            typ: typ.to_owned(),
+            iss: text("iss"),
+            sub: text("sub"),
+            aud: text("aud").into_iter().collect(),
+            exp: int("exp"),
+            iat: int("iat"),
+            jti: text("jti"),
+            client_id: text("client_id"),
+            scope: text("scope"),
+            tid: text("tid"),
+            sid: text("sid"),
+        };
+        let mut issued = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // The claims stay readable in the token, as with `UnsignedSigner`.
+        let token = format!("{typ}.{:?}.{}", claims.iter().collect::<Vec<_>>(), issued.len());
+        issued.push((token.clone(), verified));
+        Ok(token)
+    }
+    fn published_keys(&self) -> String {
+        r#"{"keys":[]}"#.to_owned()
+    }
+    fn verify(&self, token: &str) -> Option<VerifiedToken> {
+        let issued = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        issued.iter().find(|(t, _)| t == token).map(|(_, v)| v.clone())
     }
 }
 
@@ -285,6 +328,15 @@ impl ClientRepository for InMemoryStore {
             (x.created_at, x.id.to_string())
         }))
     }
+    async fn client_names(&self, tenant: &TenantId, ids: &[ClientId]) -> Result<Vec<(ClientId, String)>, StoreError> {
+        Ok(self
+            .tables()
+            .clients
+            .iter()
+            .filter(|c| &c.tenant_id == tenant && ids.contains(&c.id))
+            .map(|c| (c.id.clone(), c.settings.name().to_owned()))
+            .collect())
+    }
     async fn search_clients(
         &self,
         tenant: &TenantId,
@@ -341,6 +393,38 @@ impl SessionRepository for InMemoryStore {
     }
     async fn delete_session(&self, id: &SessionId) -> Result<bool, StoreError> {
         Ok(remove(&mut self.tables().sessions, |s| &s.id == id))
+    }
+    async fn list_user_sessions(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        now: UnixTime,
+        limit: i64,
+    ) -> Result<Vec<Session>, StoreError> {
+        let mut found: Vec<Session> = self
+            .tables()
+            .sessions
+            .iter()
+            .filter(|s| &s.tenant_id == tenant && &s.user_id == user && s.expires_at > now)
+            .cloned()
+            .collect();
+        found.sort_by(|a, b| (b.created_at, b.id.as_str()).cmp(&(a.created_at, a.id.as_str())));
+        found.truncate(usize::try_from(limit).unwrap_or(0));
+        Ok(found)
+    }
+    async fn delete_user_session(&self, tenant: &TenantId, user: &UserId, id: &SessionId) -> Result<bool, StoreError> {
+        Ok(remove(&mut self.tables().sessions, |s| &s.tenant_id == tenant && &s.user_id == user && &s.id == id))
+    }
+    async fn delete_user_sessions(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        keep: Option<&SessionId>,
+    ) -> Result<u64, StoreError> {
+        let sessions = &mut self.tables().sessions;
+        let before = sessions.len();
+        sessions.retain(|s| !(&s.tenant_id == tenant && &s.user_id == user && Some(&s.id) != keep));
+        Ok((before - sessions.len()) as u64)
     }
 }
 

@@ -155,6 +155,12 @@ pub trait ClientRepository: Send + Sync {
         name: &str,
         page: &PageRequest,
     ) -> impl Future<Output = Result<Vec<Client>, StoreError>> + Send;
+    /// The display names of those of `ids` that are the tenant's clients, in one query.
+    fn client_names(
+        &self,
+        tenant: &TenantId,
+        ids: &[ClientId],
+    ) -> impl Future<Output = Result<Vec<(ClientId, String)>, StoreError>> + Send;
     /// Replaces the client's settings, secrets and `updated_at`. `Ok(false)` if it does not exist.
     fn update_client(&self, client: &Client) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Deletes the tenant's client. `Ok(false)` if it did not exist.
@@ -181,6 +187,28 @@ pub trait SessionRepository: Send + Sync {
     fn find_session(&self, hash: &SecretHash) -> impl Future<Output = Result<Option<Session>, StoreError>> + Send;
     /// Ends a session. `Ok(false)` if it did not exist.
     fn delete_session(&self, id: &SessionId) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// The user's sessions that have not expired at `now`, newest first, at most `limit`.
+    fn list_user_sessions(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        now: UnixTime,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<Session>, StoreError>> + Send;
+    /// Ends one of the user's sessions. `Ok(false)` if the user has no such session.
+    fn delete_user_session(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        id: &SessionId,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Ends every session of the user but `keep`; answers how many ended.
+    fn delete_user_sessions(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        keep: Option<&SessionId>,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
 /// Authorization codes.

@@ -21,6 +21,8 @@ pub struct User {
     pub password_hash: Option<PasswordHash>,
     /// The admin dashboard role the user holds, if any.
     pub admin_role: Option<AdminRole>,
+    /// When an admin disabled the user; a disabled user cannot sign in or refresh tokens.
+    pub disabled_at: Option<UnixTime>,
     /// When the user was created.
     pub created_at: UnixTime,
     /// When the user last changed.

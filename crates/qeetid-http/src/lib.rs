@@ -86,7 +86,8 @@ fn resource(path: &str) -> actix_web::Resource {
 
 fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
     use routes::{
-        api_keys, clients, console, device, grants, hosted, logout, oauth, pages, probes, resource, tenants, users,
+        account, api_keys, clients, console, device, grants, hosted, logout, oauth, pages, probes, resource, tenants,
+        users,
     };
     cfg.service(web::resource("/").route(web::get().to(pages::home::<S>)))
         .service(web::resource("/.well-known/openid-configuration").route(web::get().to(oauth::discovery::<S>)))
@@ -123,6 +124,14 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
         .service(resource("/v1/tenants/{tenantID}/oauth/grants/{id}").route(web::delete().to(grants::revoke::<S>)))
         .service(web::resource("/admin").route(web::get().to(console::home::<S>)))
         .service(web::resource("/admin/login").route(web::get().to(console::login::<S>)))
+        .service(web::resource("/account").route(web::get().to(account::page::<S>)))
+        .service(web::resource("/account/callback").route(web::get().to(account::callback::<S>)))
+        .service(web::resource("/account/logout").route(web::post().to(account::logout::<S>)))
+        .service(web::resource("/account/profile").route(web::post().to(account::profile::<S>)))
+        .service(web::resource("/account/password").route(web::post().to(account::password::<S>)))
+        .service(web::resource("/account/apps/{grantID}/revoke").route(web::post().to(account::revoke_app::<S>)))
+        .service(web::resource("/account/sessions/end-others").route(web::post().to(account::end_other_sessions::<S>)))
+        .service(web::resource("/account/sessions/{sessionID}/end").route(web::post().to(account::end_session::<S>)))
         .service(web::resource("/admin/callback").route(web::get().to(console::callback::<S>)))
         .service(web::resource("/admin/logout").route(web::post().to(console::logout::<S>)))
         .service(web::resource("/admin/t/{tenantID}/clients").route(web::get().to(console::clients::list::<S>)))
@@ -151,6 +160,17 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/admin/t/{tenantID}/users").route(web::get().to(console::users::list::<S>)))
         .service(web::resource("/admin/t/{tenantID}/users/new").route(web::post().to(console::users::create::<S>)))
+        .service(web::resource("/admin/t/{tenantID}/users/{id}").route(web::get().to(console::users::show::<S>)))
+        .service(
+            web::resource("/admin/t/{tenantID}/users/{id}/disable").route(web::post().to(console::users::disable::<S>)),
+        )
+        .service(
+            web::resource("/admin/t/{tenantID}/users/{id}/enable").route(web::post().to(console::users::enable::<S>)),
+        )
+        .service(
+            web::resource("/admin/t/{tenantID}/users/{id}/sessions/{sessionID}/end")
+                .route(web::post().to(console::users::end_session::<S>)),
+        )
         .service(
             web::resource("/admin/t/{tenantID}/users/{id}/delete")
                 .route(web::get().to(console::users::confirm_delete::<S>))
@@ -202,6 +222,11 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(users::get::<S>))
                 .route(web::patch().to(users::update::<S>))
                 .route(web::delete().to(users::delete::<S>)),
+        )
+        .service(resource("/v1/tenants/{tenantID}/users/{id}/sessions").route(web::get().to(users::sessions::<S>)))
+        .service(
+            resource("/v1/tenants/{tenantID}/users/{id}/sessions/{sessionID}")
+                .route(web::delete().to(users::end_session::<S>)),
         )
         .service(resource("/v1/oidc/clients").route(web::post().to(clients::register::<S>)))
         .service(resource("/v1/oidc/clients/{id}").route(web::delete().to(clients::delete::<S>)))

@@ -1,7 +1,7 @@
 //! The admin API's JSON shapes (DESIGN §8, the Clients product page) and their
 //! conversions from and to domain types. Domain types are not `Serialize`.
 
-use qeetid_domain::oauth::ConsentGrant;
+use qeetid_domain::oauth::{ConsentGrant, Session};
 use qeetid_domain::services::{CreatedApiKey, NewUser, RegisteredClient, RotatedSecret, UserPatch};
 use qeetid_domain::{
     AdminError, AdminRole, ApiKey, Client, ClientDraft, ClientLifetimes, ClientPatch, KeyScope, Page, PageRequest,
@@ -164,6 +164,8 @@ pub struct UserBody {
     pub name: Option<String>,
     /// Admin dashboard role: `tenant`, `deployment`, or `null`.
     pub admin_role: Option<&'static str>,
+    /// Whether an admin disabled the user (no sign-in, no refresh).
+    pub disabled: bool,
     /// RFC 3339.
     pub created_at: String,
 }
@@ -177,6 +179,7 @@ impl From<&User> for UserBody {
             email_verified: u.email_verified,
             name: u.name.clone(),
             admin_role: u.admin_role.map(AdminRole::as_str),
+            disabled: u.disabled_at.is_some(),
             created_at: rfc3339(u.created_at),
         }
     }
@@ -257,12 +260,54 @@ pub struct UpdateUserRequest {
     pub name: Option<String>,
     /// New verification state.
     pub email_verified: Option<bool>,
+    /// `true` disables the user and ends their sessions; `false` enables them.
+    pub disabled: Option<bool>,
 }
 
 impl From<UpdateUserRequest> for UserPatch {
     fn from(r: UpdateUserRequest) -> Self {
-        Self { email: r.email, password: r.password, name: r.name, email_verified: r.email_verified }
+        Self {
+            email: r.email,
+            password: r.password,
+            name: r.name,
+            email_verified: r.email_verified,
+            disabled: r.disabled,
+        }
     }
+}
+
+/// A user's sign-in session (never its cookie).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionBody {
+    /// `ses_…`, the `sid` claim of tokens issued in it.
+    pub id: String,
+    /// When the user authenticated (RFC 3339).
+    pub auth_time: String,
+    /// How (`amr` values, RFC 8176).
+    pub amr: Vec<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub expires_at: String,
+}
+
+impl From<&Session> for SessionBody {
+    fn from(s: &Session) -> Self {
+        Self {
+            id: s.id.to_string(),
+            auth_time: rfc3339(s.auth_time),
+            amr: s.amr.clone(),
+            created_at: rfc3339(s.created_at),
+            expires_at: rfc3339(s.expires_at),
+        }
+    }
+}
+
+/// A user's live sessions, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionList {
+    /// At most 100.
+    pub sessions: Vec<SessionBody>,
 }
 
 // ---------- clients ----------

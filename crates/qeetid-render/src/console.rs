@@ -136,8 +136,25 @@ pub struct ConsoleUserRow {
     pub name: String,
     /// `tenant admin`, `deployment admin` or "".
     pub role: &'static str,
+    /// Whether an admin disabled the user.
+    pub disabled: bool,
     /// RFC 3339.
     pub created_at: String,
+}
+
+/// One user's page: details, sessions, and what may be done to them.
+#[derive(Debug, Serialize)]
+pub struct ConsoleUserView<'a> {
+    /// Header and navigation.
+    pub chrome: ConsoleChrome<'a>,
+    /// The user.
+    pub user: ConsoleUserRow,
+    /// Whether the e-mail is verified.
+    pub email_verified: bool,
+    /// Live sessions, newest first (`current` is always false here).
+    pub sessions: Vec<crate::AccountSessionRow>,
+    /// Whether the user is the admin looking (who may not disable themselves).
+    pub is_self: bool,
 }
 
 /// The dashboard's users, with the new-user form.

@@ -6,10 +6,14 @@
 use serde::Serialize;
 use tera::{Context, Tera};
 
+mod account;
 mod console;
 
 /// The templates, embedded at compile time.
-const TEMPLATES: [(&str, &str); 18] = [
+const TEMPLATES: [(&str, &str); 21] = [
+    ("account.html", include_str!("../../../web-templates/account.html")),
+    ("account_signin.html", include_str!("../../../web-templates/account_signin.html")),
+    ("console_user.html", include_str!("../../../web-templates/console_user.html")),
     ("console_users.html", include_str!("../../../web-templates/console_users.html")),
     ("console_keys.html", include_str!("../../../web-templates/console_keys.html")),
     ("console_tenants.html", include_str!("../../../web-templates/console_tenants.html")),
@@ -142,10 +146,11 @@ pub struct ConsoleSignInView<'a> {
     pub error: Option<&'a str>,
 }
 
+pub use account::{AccountAppRow, AccountSessionRow, AccountSignInView, AccountView, describe_amr};
 pub use console::{
     ClientFormView, ConfirmView, ConsoleChrome, ConsoleClientRow, ConsoleClientsView, ConsoleGrantRow,
     ConsoleGrantsView, ConsoleKeyRow, ConsoleKeysView, ConsoleTenantRow, ConsoleTenantsView, ConsoleUserRow,
-    ConsoleUsersView, FormOption, ShownOnceOwner, ShownOnceView,
+    ConsoleUserView, ConsoleUsersView, FormOption, ShownOnceOwner, ShownOnceView,
 };
 
 /// Renders hosted pages. Build once at start-up; rendering is thread-safe.
@@ -214,6 +219,21 @@ impl Renderer {
     /// The dashboard's users.
     pub fn console_users_page(&self, view: &ConsoleUsersView<'_>) -> Result<String, RenderError> {
         self.render("console_users.html", view)
+    }
+
+    /// The end user's account page.
+    pub fn account_page(&self, view: &AccountView<'_>) -> Result<String, RenderError> {
+        self.render("account.html", view)
+    }
+
+    /// The account page's sign-in prompt.
+    pub fn account_sign_in_page(&self, view: &AccountSignInView<'_>) -> Result<String, RenderError> {
+        self.render("account_signin.html", view)
+    }
+
+    /// One user in the dashboard.
+    pub fn console_user_page(&self, view: &ConsoleUserView<'_>) -> Result<String, RenderError> {
+        self.render("console_user.html", view)
     }
 
     /// The dashboard's API keys.

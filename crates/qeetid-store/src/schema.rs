@@ -30,6 +30,7 @@ diesel::table! {
         created_at -> BigInt,
         updated_at -> BigInt,
         admin_role -> Nullable<Text>,
+        disabled_at -> Nullable<BigInt>,
     }
 }
 

@@ -283,6 +283,24 @@ pub(crate) async fn admins_manage_users_and_api_keys_but_tenants_only_as_deploym
     assert_eq!((status, location), (StatusCode::SEE_OTHER, Some(format!("{base}/users?done=user-created"))));
     let (_, _, page) = app.browse(&format!("{base}/users")).await;
     let id = format!("usr_{}", after(&page[page.find("new@example.com").unwrap()..], "usr_", '<'));
+    // The user's page: no sessions yet; disabled, then enabled again.
+    let (status, _, page) = app.browse(&format!("{base}/users/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Not signed in anywhere.") && page.contains("Disable user"));
+    let (status, location, _) = app.submit(&format!("{base}/users/{id}/disable"), &[("csrf_token", &csrf)]).await;
+    assert_eq!((status, location), (StatusCode::SEE_OTHER, Some(format!("{base}/users/{id}?done=user-disabled"))));
+    let (_, _, page) = app.browse(&format!("{base}/users")).await;
+    assert!(page.contains(r#"<span class="tag">disabled</span>"#), "the list marks the disabled user");
+    let (status, _, page) = app.submit(&format!("{base}/users/{id}/enable"), &[("csrf_token", &csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    // Admins see their own session and may end it, but may not disable themselves.
+    let (_, _, page) = app.browse(&format!("{base}/users")).await;
+    let link = &page[..page.find(&format!("\">{ROOT}</a>")).unwrap()];
+    let me = &link[link.rfind("/users/").unwrap() + "/users/".len()..];
+    let (_, _, page) = app.browse(&format!("{base}/users/{me}")).await;
+    assert!(page.contains("password") && page.contains("This is you"), "{page}");
+    let (status, _, _) = app.submit(&format!("{base}/users/{me}/disable"), &[("csrf_token", &csrf)]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
     let (status, _, page) = app.browse(&format!("{base}/users/{id}/delete")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Delete new@example.com?"), "{page}");

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod account;
 mod clients;
 mod console;
 mod errors;
@@ -37,6 +38,8 @@ macro_rules! on_both_databases {
 }
 
 on_both_databases!(
+    account::users_manage_sessions_apps_profile_and_password,
+    account::a_disabled_user_cannot_sign_in_or_refresh,
     clients::the_seed_request_answers_the_seed_shape,
     clients::public_clients_get_no_secret_and_always_pkce,
     clients::list_is_paginated_newest_first,

@@ -54,6 +54,13 @@ pub(crate) async fn spawn_app_with(settings: Settings) -> TestApp {
 }
 
 impl TestApp {
+    /// The same server seen from another browser (a cookie jar of its own).
+    pub(crate) fn other_browser(&self) -> TestApp {
+        let http =
+            reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
+        TestApp { base: self.base.clone(), issuer: self.issuer.clone(), http }
+    }
+
     /// Sends `body` (JSON, raw text, or nothing) with `key` as `Authorization: ApiKey`.
     pub(crate) async fn call(&self, method: Method, path: &str, key: Option<&str>, body: Body<'_>) -> Reply {
         let mut request = self.http.request(method, format!("{}{path}", self.base));

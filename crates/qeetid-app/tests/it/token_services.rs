@@ -20,7 +20,7 @@ fn authorize_url(app: &TestApp, client_id: &str) -> String {
 }
 
 /// Signs in through the pages and exchanges the code; returns the token response.
-async fn tokens(app: &TestApp, realm: &Realm) -> Value {
+pub(crate) async fn tokens(app: &TestApp, realm: &Realm) -> Value {
     let landing = app.sign_in_through_pages(&authorize_url(app, &realm.client_id), EMAIL, PASSWORD).await;
     let code = query_param(&landing, "code").unwrap();
     let (status, body) = token(
@@ -42,7 +42,7 @@ async fn token(app: &TestApp, realm: &Realm, form: &[(&str, &str)]) -> (StatusCo
     post_form(app, "/v1/oauth/token", Some((&realm.client_id, &realm.client_secret)), form).await
 }
 
-async fn refresh(app: &TestApp, realm: &Realm, rt: &str) -> (StatusCode, Value) {
+pub(crate) async fn refresh(app: &TestApp, realm: &Realm, rt: &str) -> (StatusCode, Value) {
     token(app, realm, &[("grant_type", "refresh_token"), ("refresh_token", rt)]).await
 }
 

@@ -5,8 +5,9 @@
 use url::Url;
 
 use super::Services;
+use super::first_party::FirstPartyApp;
 use crate::error::StoreError;
-use crate::id::{ClientId, GrantId, RequestId, SessionId};
+use crate::id::{ClientId, GrantId, RequestId, SessionId, UserId};
 use crate::oauth::resolve_redirect_uri;
 use crate::oauth::{
     AuthorizationCode, AuthorizeParams, ConsentGrant, OAuthError, PendingRequest, Session, ValidatedRequest,
@@ -96,6 +97,9 @@ pub enum FlowError {
     /// Wrong e-mail or password (one message for both, so e-mails cannot be probed).
     #[error("wrong e-mail or password")]
     InvalidCredentials,
+    /// The password was right, but an admin disabled the account.
+    #[error("this account is disabled; ask an administrator of this service")]
+    AccountDisabled,
     /// Too many failed attempts for this e-mail.
     #[error("too many failed attempts; try again in {retry_after} seconds")]
     Throttled {
@@ -218,8 +222,13 @@ impl<S: Store> Services<S> {
             Some(s) => self.store.find_grant(&request.tenant_id, &s.user_id, &request.client_id).await?,
             None => None,
         };
-        let consent_remembered = !request.prompt.consent
-            && grant.as_ref().is_some_and(|g| g.remembered && g.scopes.includes_all(&request.scope));
+        let consent_remembered = match &session {
+            Some(s) if self.implicit_consent(&request, &s.user_id, now).await? => true,
+            _ => {
+                !request.prompt.consent
+                    && grant.as_ref().is_some_and(|g| g.remembered && g.scopes.includes_all(&request.scope))
+            }
+        };
 
         if request.prompt.none {
             // OIDC Core §3.1.2.6: no page may be shown.
@@ -348,6 +357,10 @@ impl<S: Store> Services<S> {
             return Err(FlowError::InvalidCredentials);
         };
         self.store.clear_failures(&throttle_key).await?;
+        // Told only after the password was right, so it reveals nothing to a guesser.
+        if user.disabled_at.is_some() {
+            return Err(FlowError::AccountDisabled);
+        }
 
         let cookie = Secret::generate(SESSION_PREFIX, self.random.as_ref());
         let session = Session {
@@ -370,8 +383,9 @@ impl<S: Store> Services<S> {
         let grant = self.store.find_grant(&tenant, &user.id, &request.request.client_id).await?;
         // A device request always shows consent: the user must see which app they let in.
         let remembered = request.device_code_hash.is_none()
-            && !request.request.prompt.consent
-            && grant.is_some_and(|g| g.remembered && g.scopes.includes_all(&request.request.scope));
+            && (self.implicit_consent(&request.request, &user.id, now).await?
+                || !request.request.prompt.consent
+                    && grant.is_some_and(|g| g.remembered && g.scopes.includes_all(&request.request.scope)));
         let next = if remembered {
             if !self.store.delete_request(&request.id).await? {
                 return Err(FlowError::RequestNotFound);
@@ -410,22 +424,51 @@ impl<S: Store> Services<S> {
             let r = &request.request;
             return Ok(error_redirect(&r.redirect_uri, r.state.as_deref(), &self.settings.issuer, &denied)?);
         }
-        let previous =
-            self.store.find_grant(&request.request.tenant_id, &session.user_id, &request.request.client_id).await?;
+        self.record_grant(&request.request, &session.user_id, remember, now).await?;
+        self.complete(&request, &session, now).await
+    }
+
+    /// Records (or widens) the user's grant to the request's client.
+    async fn record_grant(
+        &self,
+        request: &ValidatedRequest,
+        user: &UserId,
+        remember: bool,
+        now: UnixTime,
+    ) -> Result<(), StoreError> {
+        let previous = self.store.find_grant(&request.tenant_id, user, &request.client_id).await?;
         let mut scopes = previous.as_ref().map(|g| g.scopes.clone()).unwrap_or_default();
-        scopes.extend(&request.request.scope);
+        scopes.extend(&request.scope);
         let grant = ConsentGrant {
             id: previous.as_ref().map_or_else(|| GrantId::generate(self.random.as_ref()), |g| g.id.clone()),
-            tenant_id: request.request.tenant_id.clone(),
-            user_id: session.user_id.clone(),
-            client_id: request.request.client_id.clone(),
+            tenant_id: request.tenant_id.clone(),
+            user_id: user.clone(),
+            client_id: request.client_id.clone(),
             scopes,
             remembered: remember,
             created_at: previous.as_ref().map_or(now, |g| g.created_at),
             updated_at: now,
         };
         self.store.upsert_grant(&grant).await?;
-        self.complete(&request, &session, now).await
+        Ok(())
+    }
+
+    /// The deployment's own apps (dashboard, account page) ask no consent: the user
+    /// is dealing with the provider itself, whose pages already show them their data
+    /// (OIDC Core §3.1.2.4 leaves how consent is obtained to the provider). Their
+    /// grant is recorded, so the code carries one like any other. Answers whether
+    /// consent was given this way.
+    async fn implicit_consent(
+        &self,
+        request: &ValidatedRequest,
+        user: &UserId,
+        now: UnixTime,
+    ) -> Result<bool, StoreError> {
+        if FirstPartyApp::of(&request.client_id, &request.tenant_id).is_none() {
+            return Ok(false);
+        }
+        self.record_grant(request, user, true, now).await?;
+        Ok(true)
     }
 
     /// Ends an allowed request: a code for the client, or an approved device code.

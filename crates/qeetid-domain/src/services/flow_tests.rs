@@ -4,7 +4,7 @@ use futures_executor::block_on;
 
 use super::*;
 use crate::client::ClientDraft;
-use crate::fakes::{FixedClock, InMemoryStore, PlainPasswordHasher, SeededRandom, UnsignedSigner};
+use crate::fakes::{FixedClock, InMemoryStore, PlainPasswordHasher, RecordingSigner, SeededRandom};
 use crate::oauth::{AuthorizeParams, OAuthError, TokenLifetimes};
 use crate::pkce::CodeVerifier;
 use crate::secret::Secret;
@@ -28,7 +28,7 @@ fn flow() -> Flow {
         clock: clock.clone(),
         random: Arc::new(SeededRandom::new(9)),
         passwords: Arc::new(PlainPasswordHasher),
-        signer: Arc::new(UnsignedSigner),
+        signer: Arc::new(RecordingSigner::default()),
     };
     let settings = ProviderSettings::new("https://id.example");
     let s = Services::new(InMemoryStore::default(), ports, settings);
@@ -306,4 +306,68 @@ fn the_device_grant_polls_slows_down_and_delivers_once() {
     assert!(matches!(wrong, Err(FlowError::InvalidUserCode)));
     f.clock.advance(600);
     assert!(matches!(poll(), Err(OAuthError::ExpiredToken(_))));
+}
+
+/// Signs Ada in to a first-party app; answers the app's session and token.
+fn first_party_sign_in(f: &Flow, app: FirstPartyApp) -> (Secret, String) {
+    let tenant = f.client.tenant_id.clone();
+    let redirect = format!("https://id.example{}/callback", app.path());
+    let client = block_on(f.s.first_party_client(app, &tenant, &redirect)).unwrap();
+    let flow = f.s.sign_in_flow().unwrap();
+    let mut p = params(client.id.as_str());
+    p.redirect_uri = Some(redirect.clone());
+    p.code_challenge = Some(flow.challenge.clone());
+    let AuthorizeOutcome::Login(id) = block_on(f.s.start_authorization(p, &f.browser, None)).unwrap() else {
+        panic!("expected the login page")
+    };
+    let login = block_on(f.s.password_login(
+        id.as_str(),
+        Some(&f.browser),
+        f.browser.expose(),
+        "ada@example.com",
+        "correct horse",
+    ))
+    .unwrap();
+    let landing = login.next.expect_err("no consent page for the deployment's own app");
+    let code = query(&landing, "code").unwrap();
+    let (_, token) = block_on(f.s.first_party_sign_in(app, &client, &code, &redirect, &flow.verifier)).unwrap();
+    (login.session_cookie, token)
+}
+
+#[test]
+fn first_party_apps_ask_no_consent_and_take_only_their_own_tokens() {
+    let f = flow();
+    let (sso, token) = first_party_sign_in(&f, FirstPartyApp::Account);
+    let (me, _) = block_on(f.s.app_session(FirstPartyApp::Account, &token, Some(&sso))).unwrap();
+    assert_eq!(me.user.email.as_str(), "ada@example.com");
+    // An account token is no dashboard token, and needs its single sign-on session.
+    assert!(matches!(
+        block_on(f.s.app_session(FirstPartyApp::Dashboard, &token, Some(&sso))),
+        Err(FirstPartyError::NotSignedIn)
+    ));
+    assert!(matches!(block_on(f.s.console_admin(&token, Some(&sso))), Err(FirstPartyError::NotSignedIn)));
+    assert!(block_on(f.s.app_session(FirstPartyApp::Account, &token, None)).is_err());
+    assert_eq!(f.s.app_token_tenant(FirstPartyApp::Account, &token), Some(f.client.tenant_id.clone()));
+    // The deployment's own app is not listed among the user's applications.
+    assert!(block_on(f.s.account_overview(&me)).unwrap().apps.is_empty());
+}
+
+#[test]
+fn a_disabled_user_is_refused_after_the_password_and_loses_sessions() {
+    let f = flow();
+    let (sso, token) = first_party_sign_in(&f, FirstPartyApp::Account);
+    let (me, _) = block_on(f.s.app_session(FirstPartyApp::Account, &token, Some(&sso))).unwrap();
+    let patch = UserPatch { disabled: Some(true), ..UserPatch::default() };
+    block_on(f.s.update_user(&Caller::operator(), &me.user.tenant_id, &me.user.id, patch)).unwrap();
+    assert!(block_on(f.s.app_session(FirstPartyApp::Account, &token, Some(&sso))).is_err(), "its session ended");
+    let AuthorizeOutcome::Login(id) =
+        block_on(f.s.start_authorization(params(f.client.id.as_str()), &f.browser, None)).unwrap()
+    else {
+        panic!("expected the login page")
+    };
+    let attempt = |password: &str| {
+        block_on(f.s.password_login(id.as_str(), Some(&f.browser), f.browser.expose(), "ada@example.com", password))
+    };
+    assert!(matches!(attempt("wrong"), Err(FlowError::InvalidCredentials)), "a guesser learns nothing");
+    assert!(matches!(attempt("correct horse"), Err(FlowError::AccountDisabled)));
 }

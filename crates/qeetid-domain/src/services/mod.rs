@@ -1,11 +1,13 @@
 //! Use cases of the admin API, over the ports.
 
+mod account;
 mod api_keys;
 mod bootstrap;
 mod client_cache;
 mod clients;
 mod console;
 mod device;
+mod first_party;
 mod flow;
 mod grants;
 mod keys;
@@ -17,12 +19,12 @@ mod users;
 
 use std::sync::Arc;
 
+pub use account::{AccountError, AccountOverview, ConnectedApp};
 pub use api_keys::CreatedApiKey;
 pub use clients::{RegisteredClient, RotatedSecret};
-pub use console::{
-    CONSOLE_CLIENT_NAME, CONSOLE_SESSION_SECONDS, ConsoleAdmin, ConsoleError, ConsoleFlow, console_client_id,
-};
+pub use console::ConsoleAdmin;
 pub use device::{DeviceAuthorization, format_user_code};
+pub use first_party::{AppSession, FIRST_PARTY_SESSION_SECONDS, FirstPartyApp, FirstPartyError, SignInFlow};
 pub use flow::{AuthorizeOutcome, FlowError, LoginContext, LoginOutcome, NextStep, form_token_matches};
 pub use keys::rotate_signing_keys;
 pub use logout::{LogoutParams, LogoutPlan};

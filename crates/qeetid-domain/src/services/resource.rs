@@ -53,9 +53,13 @@ impl<S: Store> Services<S> {
         let tenant = token.tid.as_deref().and_then(|t| TenantId::parse(t).ok()).ok_or_else(not_a_user)?;
         // Our access tokens always carry a jti; the deny-list and the user in one query.
         let jti = token.jti.as_deref().ok_or_else(not_a_user)?;
-        let user =
-            self.store.get_user_unless_token_denied(&tenant, &user_id, jti).await?.ok_or_else(|| {
-                OAuthError::InvalidToken("the token was revoked, or its user no longer exists".into())
+        let user = self
+            .store
+            .get_user_unless_token_denied(&tenant, &user_id, jti)
+            .await?
+            .filter(|u| u.disabled_at.is_none())
+            .ok_or_else(|| {
+                OAuthError::InvalidToken("the token was revoked, or its user no longer exists or is disabled".into())
             })?;
         let mut claims = Claims::new().str("sub", user.id.as_str());
         if scope.contains(scopes::PROFILE) {

@@ -3,7 +3,8 @@
 use super::Services;
 use crate::api_key::Caller;
 use crate::error::AdminError;
-use crate::id::{TenantId, UserId};
+use crate::id::{SessionId, TenantId, UserId};
+use crate::oauth::Session;
 use crate::page::{Cursor, Page, PageRequest};
 use crate::ports::Store;
 use crate::user::{AdminRole, Email, Password, PasswordHash, User, parse_user_name};
@@ -34,7 +35,13 @@ pub struct UserPatch {
     pub name: Option<String>,
     /// New verification state.
     pub email_verified: Option<bool>,
+    /// `true` disables the user (their sessions end at once), `false` enables them again.
+    pub disabled: Option<bool>,
 }
+
+/// Most sessions listed for one user; older ones still work and still end with
+/// "sign out everywhere".
+pub(crate) const SESSIONS_LISTED: i64 = 100;
 
 impl<S: Store> Services<S> {
     async fn hash_password(&self, raw: String) -> Result<PasswordHash, AdminError> {
@@ -70,6 +77,7 @@ impl<S: Store> Services<S> {
             name,
             password_hash,
             admin_role: new.admin_role,
+            disabled_at: None,
             created_at: now,
             updated_at: now,
         };
@@ -115,11 +123,50 @@ impl<S: Store> Services<S> {
         if let Some(raw) = patch.password {
             user.password_hash = Some(self.hash_password(raw).await?);
         }
-        user.updated_at = self.clock.now();
+        let now = self.clock.now();
+        let disabling = patch.disabled == Some(true) && user.disabled_at.is_none();
+        match patch.disabled {
+            Some(true) => user.disabled_at = user.disabled_at.or(Some(now)),
+            Some(false) => user.disabled_at = None,
+            None => {}
+        }
+        user.updated_at = now;
         if !self.store.update_user(&user).await.map_err(email_conflict)? {
             return Err(AdminError::NotFound("user"));
         }
+        if disabling {
+            // Refresh and userinfo check the flag; the sessions go, so no new code is issued.
+            self.store.delete_user_sessions(tenant, id, None).await?;
+        }
         Ok(user)
+    }
+
+    /// The user's live sessions, newest first (at most 100).
+    pub async fn list_user_sessions(
+        &self,
+        caller: &Caller,
+        tenant: &TenantId,
+        id: &UserId,
+    ) -> Result<Vec<Session>, AdminError> {
+        self.reachable_user(caller, tenant, id).await?;
+        Ok(self.store.list_user_sessions(tenant, id, self.clock.now(), SESSIONS_LISTED).await?)
+    }
+
+    /// Ends one of the user's sessions: that browser must sign in again. Tokens
+    /// already issued stay valid until they expire or their grant is revoked.
+    pub async fn end_user_session(
+        &self,
+        caller: &Caller,
+        tenant: &TenantId,
+        id: &UserId,
+        session: &SessionId,
+    ) -> Result<(), AdminError> {
+        self.reachable_tenant(caller, tenant).await?;
+        if self.store.delete_user_session(tenant, id, session).await? {
+            Ok(())
+        } else {
+            Err(AdminError::NotFound("session"))
+        }
     }
 
     /// Deletes a user.

@@ -4,11 +4,13 @@
 //! stops working), creates a user, and is refused another tenant. Screenshots of each main page go
 //! to `target/screenshots/dashboard-*.png`.
 
-use chromiumoxide::Page;
 use chromiumoxide::cdp::browser_protocol::network::ClearBrowserCookiesParams;
 use serde_json::{Value, json};
 
-use crate::harness::{ADMIN_KEY, EMAIL, PASSWORD, World, chromium, screenshot, wait_for_url};
+use crate::harness::{
+    ADMIN_KEY, EMAIL, PASSWORD, World, chromium, click, fill, hosted_sign_in, screenshot, set_value, token,
+    wait_for_text, wait_for_url,
+};
 
 const ADMIN: &str = "ada-admin@example.com";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -25,63 +27,6 @@ async fn admin_api(world: &World, path: &str, body: Value) -> Value {
         .unwrap();
     assert!(response.status().is_success(), "{}", response.status());
     response.json().await.unwrap()
-}
-
-async fn token(world: &World, form: &[(&str, &str)]) -> (u16, Value) {
-    let response = world
-        .http
-        .post(format!("{}/v1/oauth/token", world.issuer))
-        .basic_auth(&world.client_id, Some(&world.client_secret))
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.json().await.unwrap())
-}
-
-async fn fill(page: &Page, selector: &str, text: &str) {
-    page.find_element(selector).await.unwrap().click().await.unwrap().type_str(text).await.unwrap();
-}
-
-/// Replaces a field's value (a textarea's, say).
-async fn set_value(page: &Page, selector: &str, value: &str) {
-    let script = format!("document.querySelector({}).value = {}", json!(selector), json!(value));
-    page.evaluate(script).await.unwrap();
-}
-
-async fn click(page: &Page, selector: &str) {
-    page.find_element(selector).await.unwrap().click().await.unwrap();
-}
-
-async fn html(page: &Page) -> String {
-    page.content().await.unwrap()
-}
-
-/// Waits up to 15 s until the page shows `text` (for a form that answers at its own URL).
-async fn wait_for_text(page: &Page, text: &str) -> String {
-    for _ in 0..300 {
-        if let Ok(content) = page.content().await
-            && content.contains(text)
-        {
-            return content;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("the page never showed {text:?}: {}", html(page).await)
-}
-
-/// Signs `email` in on the hosted login page and allows the consent, if asked.
-async fn hosted_sign_in(page: &Page, email: &str, done: impl Fn(&str) -> bool) -> String {
-    wait_for_url(page, |u| u.contains("/login?request=")).await;
-    fill(page, "#email", email).await;
-    fill(page, "#password", PASSWORD).await;
-    click(page, "button[type=submit]").await;
-    let url = wait_for_url(page, |u| u.contains("/consent?request=") || done(u)).await;
-    if url.contains("/consent?request=") {
-        click(page, "button[value=allow]").await;
-        return wait_for_url(page, done).await;
-    }
-    url
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -198,6 +143,16 @@ async fn an_admin_manages_clients_and_grants_in_the_browser() {
     click(&page, "form[action$='/users/new'] button[type=submit]").await;
     wait_for_text(&page, "The user was created.").await;
     screenshot(&page, "dashboard-users").await;
+    // The user's page shows where they are signed in (they signed in above); disable them.
+    let open_user =
+        format!("[...document.querySelectorAll('td a')].find(a => a.textContent === {}).click()", json!(EMAIL));
+    page.evaluate(open_user).await.unwrap();
+    let user_page = wait_for_text(&page, "Disable user").await;
+    assert!(user_page.contains("password") && !user_page.contains("Not signed in anywhere."), "{user_page}");
+    screenshot(&page, "dashboard-user").await;
+    click(&page, "form[action$='/disable'] button").await;
+    wait_for_text(&page, "The user was disabled and signed out everywhere.").await;
+    wait_for_text(&page, "Not signed in anywhere.").await;
 
     // Another tenant is refused, even by a hand-made URL.
     page.goto(format!("{}/admin/t/{other}/clients", world.issuer)).await.unwrap();

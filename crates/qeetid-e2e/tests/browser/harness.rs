@@ -145,3 +145,60 @@ pub(crate) async fn screenshot(page: &Page, name: &str) {
         .await
         .unwrap();
 }
+
+pub(crate) async fn token(world: &World, form: &[(&str, &str)]) -> (u16, Value) {
+    let response = world
+        .http
+        .post(format!("{}/v1/oauth/token", world.issuer))
+        .basic_auth(&world.client_id, Some(&world.client_secret))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+pub(crate) async fn fill(page: &Page, selector: &str, text: &str) {
+    page.find_element(selector).await.unwrap().click().await.unwrap().type_str(text).await.unwrap();
+}
+
+/// Replaces a field's value (a textarea's, say).
+pub(crate) async fn set_value(page: &Page, selector: &str, value: &str) {
+    let script = format!("document.querySelector({}).value = {}", json!(selector), json!(value));
+    page.evaluate(script).await.unwrap();
+}
+
+pub(crate) async fn click(page: &Page, selector: &str) {
+    page.find_element(selector).await.unwrap().click().await.unwrap();
+}
+
+pub(crate) async fn html(page: &Page) -> String {
+    page.content().await.unwrap()
+}
+
+/// Waits up to 15 s until the page shows `text` (for a form that answers at its own URL).
+pub(crate) async fn wait_for_text(page: &Page, text: &str) -> String {
+    for _ in 0..300 {
+        if let Ok(content) = page.content().await
+            && content.contains(text)
+        {
+            return content;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the page never showed {text:?}: {}", html(page).await)
+}
+
+/// Signs `email` in on the hosted login page and allows the consent, if asked.
+pub(crate) async fn hosted_sign_in(page: &Page, email: &str, done: impl Fn(&str) -> bool) -> String {
+    wait_for_url(page, |u| u.contains("/login?request=")).await;
+    fill(page, "#email", email).await;
+    fill(page, "#password", PASSWORD).await;
+    click(page, "button[type=submit]").await;
+    let url = wait_for_url(page, |u| u.contains("/consent?request=") || done(u)).await;
+    if url.contains("/consent?request=") {
+        click(page, "button[value=allow]").await;
+        return wait_for_url(page, done).await;
+    }
+    url
+}

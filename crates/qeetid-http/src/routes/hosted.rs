@@ -27,6 +27,7 @@ pub(crate) fn flow_status(err: &FlowError) -> StatusCode {
         FlowError::RequestNotFound | FlowError::InvalidUserCode => StatusCode::BAD_REQUEST,
         FlowError::CsrfMismatch => StatusCode::FORBIDDEN,
         FlowError::InvalidCredentials | FlowError::LoginRequired => StatusCode::UNAUTHORIZED,
+        FlowError::AccountDisabled => StatusCode::FORBIDDEN,
         FlowError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
         FlowError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -37,6 +38,7 @@ fn flow_code(err: &FlowError) -> &'static str {
         FlowError::RequestNotFound => "request_not_found",
         FlowError::CsrfMismatch => "csrf_mismatch",
         FlowError::InvalidCredentials => "invalid_credentials",
+        FlowError::AccountDisabled => "account_disabled",
         FlowError::Throttled { .. } => "too_many_attempts",
         FlowError::LoginRequired => "login_required",
         FlowError::InvalidUserCode => "invalid_user_code",
@@ -158,7 +160,7 @@ pub(crate) async fn login_submit<S: Store>(
             let _ = response.add_cookie(&cookie(&state, SESSION_COOKIE, login.session_cookie.expose()));
             response
         }
-        Err(err @ (FlowError::InvalidCredentials | FlowError::Throttled { .. })) => {
+        Err(err @ (FlowError::InvalidCredentials | FlowError::AccountDisabled | FlowError::Throttled { .. })) => {
             match context(&state, &req, Some(form.request)).await {
                 Ok(ctx) => {
                     let csrf = browser.map(|b| b.expose().to_owned()).unwrap_or_default();

@@ -1,9 +1,22 @@
 //! Route handlers, one module per resource, and the helpers they share.
 
+/// The value of a `Result<T, HttpResponse>`, or return the response: every page
+/// helper answers `Err(the page to send instead)`.
+macro_rules! or_answer {
+    ($result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(response) => return response,
+        }
+    };
+}
+
+pub(crate) mod account;
 pub(crate) mod api_keys;
 pub(crate) mod clients;
 pub(crate) mod console;
 pub(crate) mod device;
+pub(crate) mod first_party;
 pub(crate) mod grants;
 pub(crate) mod hosted;
 pub(crate) mod logout;
@@ -109,6 +122,9 @@ pub(crate) fn client_id(raw: &str) -> Result<ClientId, ApiError> {
 }
 pub(crate) fn user_id(raw: &str) -> Result<UserId, ApiError> {
     UserId::parse(raw).map_err(|_| AdminError::NotFound("user").into())
+}
+pub(crate) fn session_id(raw: &str) -> Result<qeetid_domain::SessionId, ApiError> {
+    qeetid_domain::SessionId::parse(raw).map_err(|_| AdminError::NotFound("session").into())
 }
 pub(crate) fn api_key_id(raw: &str) -> Result<ApiKeyId, ApiError> {
     ApiKeyId::parse(raw).map_err(|_| AdminError::NotFound("API key").into())

@@ -3,11 +3,11 @@
 use actix_web::{HttpResponse, web};
 use qeetid_domain::ports::Store;
 
-use super::{Admin, run, tenant_id, user_id};
+use super::{Admin, run, session_id, tenant_id, user_id};
 use crate::HttpState;
 use crate::error::{ApiError, ErrorBody};
 use crate::json::Json;
-use crate::wire::{CreateUserRequest, ListQuery, UpdateUserRequest, UserEnvelope, UserList, items};
+use crate::wire::{CreateUserRequest, ListQuery, SessionList, UpdateUserRequest, UserEnvelope, UserList, items};
 
 /// Create a user; the password is stored as an Argon2id hash.
 #[utoipa::path(post, path = "/v1/tenants/{tenantID}/users", tag = "users", request_body = CreateUserRequest,
@@ -87,5 +87,39 @@ pub(crate) async fn delete<S: Store>(
     let tenant = tenant_id(&tenant)?;
     let user = user_id(&id)?;
     run(&state, move |s| async move { s.delete_user(&caller, &tenant, &user).await }).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// List a user's live sign-in sessions, newest first.
+#[utoipa::path(get, path = "/v1/tenants/{tenantID}/users/{id}/sessions", tag = "users",
+    params(("tenantID" = String, Path, description = "tnt_…"), ("id" = String, Path, description = "usr_…")),
+    responses((status = 200, body = SessionList), (status = 404, body = ErrorBody)))]
+pub(crate) async fn sessions<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (tenant, id) = path.into_inner();
+    let tenant = tenant_id(&tenant)?;
+    let user = user_id(&id)?;
+    let sessions = run(&state, move |s| async move { s.list_user_sessions(&caller, &tenant, &user).await }).await?;
+    Ok(HttpResponse::Ok().json(SessionList { sessions: sessions.iter().map(Into::into).collect() }))
+}
+
+/// End one of a user's sessions: that browser must sign in again.
+#[utoipa::path(delete, path = "/v1/tenants/{tenantID}/users/{id}/sessions/{sessionID}", tag = "users",
+    params(("tenantID" = String, Path, description = "tnt_…"), ("id" = String, Path, description = "usr_…"),
+        ("sessionID" = String, Path, description = "ses_…")),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub(crate) async fn end_session<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (tenant, id, session) = path.into_inner();
+    let tenant = tenant_id(&tenant)?;
+    let user = user_id(&id)?;
+    let session = session_id(&session)?;
+    run(&state, move |s| async move { s.end_user_session(&caller, &tenant, &user, &session).await }).await?;
     Ok(HttpResponse::NoContent().finish())
 }

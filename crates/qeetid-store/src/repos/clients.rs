@@ -170,6 +170,25 @@ impl ClientRepository for DieselStore {
         rows.into_iter().map(Client::try_from).collect()
     }
 
+    async fn client_names(&self, tenant: &TenantId, ids: &[ClientId]) -> Result<Vec<(ClientId, String)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let wanted: Vec<&str> = ids.iter().map(ClientId::as_str).collect();
+        let rows: Vec<(String, String)> = with_conn!(&self.pool, |conn| {
+            clients::table
+                .filter(clients::tenant_id.eq(tenant.as_str()))
+                .filter(clients::id.eq_any(&wanted))
+                .select((clients::id, clients::name))
+                .load(conn)
+                .await
+                .map_err(from_diesel)?
+        });
+        rows.into_iter()
+            .map(|(id, name)| Ok((ClientId::parse(&id).map_err(|e| corrupt("clients.id", e))?, name)))
+            .collect()
+    }
+
     async fn search_clients(
         &self,
         tenant: &TenantId,

@@ -82,4 +82,62 @@ impl SessionRepository for DieselStore {
         });
         Ok(deleted == 1)
     }
+
+    async fn list_user_sessions(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        now: UnixTime,
+        limit: i64,
+    ) -> Result<Vec<Session>, StoreError> {
+        let rows: Vec<SessionRow> = with_conn!(&self.pool, |conn| {
+            t::table
+                .filter(t::tenant_id.eq(tenant.as_str()))
+                .filter(t::user_id.eq(user.as_str()))
+                .filter(t::expires_at.gt(now.as_secs()))
+                .order((t::created_at.desc(), t::id.desc()))
+                .limit(limit)
+                .select(SessionRow::as_select())
+                .load(conn)
+                .await
+                .map_err(from_diesel)?
+        });
+        rows.into_iter().map(Session::try_from).collect()
+    }
+
+    async fn delete_user_session(&self, tenant: &TenantId, user: &UserId, id: &SessionId) -> Result<bool, StoreError> {
+        let deleted = with_conn!(&self.pool, |conn| {
+            diesel::delete(
+                t::table
+                    .find(id.as_str())
+                    .filter(t::tenant_id.eq(tenant.as_str()))
+                    .filter(t::user_id.eq(user.as_str())),
+            )
+            .execute(conn)
+            .await
+            .map_err(from_diesel)?
+        });
+        Ok(deleted == 1)
+    }
+
+    async fn delete_user_sessions(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        keep: Option<&SessionId>,
+    ) -> Result<u64, StoreError> {
+        let keep = keep.map_or("", SessionId::as_str);
+        let deleted = with_conn!(&self.pool, |conn| {
+            diesel::delete(
+                t::table
+                    .filter(t::tenant_id.eq(tenant.as_str()))
+                    .filter(t::user_id.eq(user.as_str()))
+                    .filter(t::id.ne(keep)),
+            )
+            .execute(conn)
+            .await
+            .map_err(from_diesel)?
+        });
+        Ok(deleted as u64)
+    }
 }

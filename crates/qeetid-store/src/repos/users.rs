@@ -26,6 +26,7 @@ struct UserRow {
     created_at: i64,
     updated_at: i64,
     admin_role: Option<String>,
+    disabled_at: Option<i64>,
 }
 
 impl From<&User> for UserRow {
@@ -40,6 +41,7 @@ impl From<&User> for UserRow {
             created_at: u.created_at.as_secs(),
             updated_at: u.updated_at.as_secs(),
             admin_role: u.admin_role.map(|r| r.as_str().to_owned()),
+            disabled_at: u.disabled_at.map(UnixTime::as_secs),
         }
     }
 }
@@ -60,6 +62,7 @@ impl TryFrom<UserRow> for User {
                 .admin_role
                 .map(|r| AdminRole::parse(&r).map_err(|e| corrupt("users.admin_role", e)))
                 .transpose()?,
+            disabled_at: row.disabled_at.map(UnixTime::from_secs),
         })
     }
 }
@@ -141,6 +144,7 @@ impl UserRepository for DieselStore {
                     users::name.eq(&row.name),
                     users::password_hash.eq(&row.password_hash),
                     users::admin_role.eq(&row.admin_role),
+                    users::disabled_at.eq(row.disabled_at),
                     users::updated_at.eq(row.updated_at),
                 ))
                 .execute(conn)

@@ -87,3 +87,15 @@ pub(crate) async fn search_matches_names_ignoring_case_and_wildcards(store: &imp
     assert_eq!(names(store.search_clients(&tenant.id, "s_", &page).await.unwrap()), ["Orders_api"]);
     assert!(store.search_clients(&tenant.id, "nothing", &page).await.unwrap().is_empty());
 }
+
+pub(crate) async fn client_names_are_read_in_one_query_within_the_tenant(store: &impl Store) {
+    let tenant = stored_tenant(store).await;
+    let stranger = stored_tenant(store).await;
+    let mine = confidential_client(&tenant.id, 1_800_000_000);
+    let theirs = confidential_client(&stranger.id, 1_800_000_000);
+    store.insert_client(&mine).await.unwrap();
+    store.insert_client(&theirs).await.unwrap();
+    let names = store.client_names(&tenant.id, &[mine.id.clone(), theirs.id.clone()]).await.unwrap();
+    assert_eq!(names, vec![(mine.id.clone(), mine.settings.name().to_owned())]);
+    assert!(store.client_names(&tenant.id, &[]).await.unwrap().is_empty());
+}

@@ -151,6 +151,43 @@ pub(crate) async fn sessions_are_found_by_cookie_hash(store: &impl Store) {
     assert_eq!(store.find_session(&cookie.hash()).await.unwrap(), None);
 }
 
+pub(crate) async fn a_users_sessions_are_listed_and_ended_within_the_user(store: &impl Store) {
+    let w = world(store).await;
+    let other = user(&w.tenant.id, "grace@example.com");
+    store.insert_user(&other).await.unwrap();
+    let session_of = |user: &qeetid_domain::User, created: i64, expires: i64| Session {
+        id: SessionId::generate(random()),
+        token_hash: Secret::generate("qst_", random()).hash(),
+        tenant_id: w.tenant.id.clone(),
+        user_id: user.id.clone(),
+        auth_time: UnixTime::from_secs(created),
+        amr: vec!["pwd".into()],
+        created_at: UnixTime::from_secs(created),
+        expires_at: UnixTime::from_secs(expires),
+    };
+    let (old, new, expired) =
+        (session_of(&w.user, T0, T0 + 900), session_of(&w.user, T0 + 10, T0 + 900), session_of(&w.user, T0, T0 + 5));
+    let others = session_of(&other, T0, T0 + 900);
+    for s in [&old, &new, &expired, &others] {
+        store.insert_session(s).await.unwrap();
+    }
+    let now = UnixTime::from_secs(T0 + 60);
+    let listed = store.list_user_sessions(&w.tenant.id, &w.user.id, now, 100).await.unwrap();
+    assert_eq!(listed, vec![new.clone(), old.clone()], "live ones only, newest first");
+    assert_eq!(store.list_user_sessions(&w.tenant.id, &w.user.id, now, 1).await.unwrap(), vec![new.clone()]);
+    let stranger = stored_tenant(store).await;
+    assert!(store.list_user_sessions(&stranger.id, &w.user.id, now, 100).await.unwrap().is_empty());
+
+    assert!(!store.delete_user_session(&w.tenant.id, &w.user.id, &others.id).await.unwrap(), "not this user's");
+    assert!(!store.delete_user_session(&stranger.id, &w.user.id, &old.id).await.unwrap(), "not this tenant's");
+    assert!(store.delete_user_session(&w.tenant.id, &w.user.id, &old.id).await.unwrap());
+    // Every other session of the user ends (the expired one too); the other user's stay.
+    assert_eq!(store.delete_user_sessions(&w.tenant.id, &w.user.id, Some(&new.id)).await.unwrap(), 1);
+    assert_eq!(store.list_user_sessions(&w.tenant.id, &w.user.id, now, 100).await.unwrap(), vec![new.clone()]);
+    assert_eq!(store.delete_user_sessions(&w.tenant.id, &w.user.id, None).await.unwrap(), 1);
+    assert_eq!(store.list_user_sessions(&w.tenant.id, &other.id, now, 100).await.unwrap(), vec![others]);
+}
+
 pub(crate) async fn a_code_is_spent_exactly_once(store: &impl Store) {
     let w = world(store).await;
     let g = store.upsert_grant(&grant(&w, "openid", false, T0)).await.unwrap();

@@ -41,6 +41,7 @@ pub(crate) async fn update_replaces_every_field_and_respects_uniqueness(store: &
     u.name = None;
     u.password_hash = None;
     u.admin_role = Some(AdminRole::Deployment);
+    u.disabled_at = Some(UnixTime::from_secs(1_900_000_000));
     u.updated_at = UnixTime::from_secs(1_900_000_000);
     assert!(store.update_user(&u).await.unwrap());
     assert_eq!(store.get_user(&tenant.id, &u.id).await.unwrap(), Some(u.clone()));

@@ -68,7 +68,8 @@ impl<S: Store> Services<S> {
             .store
             .get_user(&record.tenant_id, &record.user_id)
             .await?
-            .ok_or_else(|| OAuthError::InvalidGrant("the user no longer exists".into()))?;
+            .filter(|u| u.disabled_at.is_none())
+            .ok_or_else(|| OAuthError::InvalidGrant("the user no longer exists or is disabled".into()))?;
         if self.store.get_grant(&record.tenant_id, &record.grant_id).await?.is_none() {
             return Err(OAuthError::InvalidGrant("the consent grant was revoked".into()));
         }

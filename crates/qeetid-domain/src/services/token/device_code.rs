@@ -51,11 +51,12 @@ impl<S: Store> Services<S> {
                 else {
                     return Err(OAuthError::InvalidGrant("the approval is incomplete".into()));
                 };
-                let user = self
-                    .store
-                    .get_user(&record.tenant_id, user_id)
-                    .await?
-                    .ok_or_else(|| OAuthError::InvalidGrant("the user no longer exists".into()))?;
+                let user =
+                    self.store
+                        .get_user(&record.tenant_id, user_id)
+                        .await?
+                        .filter(|u| u.disabled_at.is_none())
+                        .ok_or_else(|| OAuthError::InvalidGrant("the user no longer exists or is disabled".into()))?;
                 let subject = Subject {
                     tenant_id: &record.tenant_id,
                     user: &user,

@@ -65,7 +65,8 @@ impl<S: Store> Services<S> {
             .store
             .get_user(&record.tenant_id, &record.user_id)
             .await?
-            .ok_or_else(|| OAuthError::InvalidGrant("the user no longer exists".into()))?;
+            .filter(|u| u.disabled_at.is_none())
+            .ok_or_else(|| OAuthError::InvalidGrant("the user no longer exists or is disabled".into()))?;
         let subject = Subject {
             tenant_id: &record.tenant_id,
             user: &user,

@@ -7,64 +7,31 @@
     reason = "helpers answer Err(the page to send instead), built once on the error path"
 )]
 
-/// The value of a `Result<T, HttpResponse>`, or return the response: every page
-/// helper answers `Err(the page to send instead)`.
-macro_rules! or_answer {
-    ($result:expr) => {
-        match $result {
-            Ok(value) => value,
-            Err(response) => return response,
-        }
-    };
-}
-
 pub(crate) mod clients;
 pub(crate) mod grants;
 pub(crate) mod keys;
 pub(crate) mod tenants;
 pub(crate) mod users;
 
-use actix_web::cookie::{Cookie, SameSite, time::Duration};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::ports::Store;
-use qeetid_domain::services::{ConsoleAdmin, ConsoleError, form_token_matches};
-use qeetid_domain::{AdminError, AdminRole, Client, Secret, Tenant, TenantId};
+use qeetid_domain::services::{ConsoleAdmin, FirstPartyApp, FirstPartyError, form_token_matches};
+use qeetid_domain::{AdminError, AdminRole, Secret, Tenant, TenantId};
 use qeetid_render::{ConsoleChrome, ConsoleSignInView, ErrorView};
 use serde::Deserialize;
 
+use super::first_party::{self, read_callback};
 use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret, found};
 use super::pages::html;
 use super::params::Params;
 use super::spawn;
 use crate::HttpState;
 
-/// The dashboard's session cookie (a short-lived signed token, see the domain's `console`).
-const CONSOLE_COOKIE: &str = "qeetid_console";
-/// `tenant.state.verifier` between the redirect to the authorization endpoint and the callback.
-const FLOW_COOKIE: &str = "qeetid_console_flow";
+/// This app, for the shared first-party sign-in.
+const APP: FirstPartyApp = FirstPartyApp::Dashboard;
 /// Everything of the dashboard lives under this path, and so do its cookies.
 const CONSOLE_PATH: &str = "/admin";
-
-fn redirect_uri<S>(state: &HttpState<S>) -> String {
-    format!("{}{CONSOLE_PATH}/callback", state.issuer)
-}
-
-fn console_cookie<S>(state: &HttpState<S>, name: &'static str, value: &str, max_age: Duration) -> Cookie<'static> {
-    Cookie::build(name, value.to_owned())
-        .path(CONSOLE_PATH)
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(state.issuer.starts_with("https://"))
-        .max_age(max_age)
-        .finish()
-}
-
-fn removal<S>(state: &HttpState<S>, name: &'static str) -> Cookie<'static> {
-    let mut gone = console_cookie(state, name, "", Duration::ZERO);
-    gone.make_removal();
-    gone
-}
 
 fn sign_in_page<S>(state: &HttpState<S>, status: StatusCode, tenant: &str, error: Option<&str>) -> HttpResponse {
     html(status, state.renderer.console_sign_in_page(&ConsoleSignInView { tenant, error }))
@@ -80,12 +47,12 @@ pub(super) fn internal<S>(state: &HttpState<S>, err: &dyn std::fmt::Display) -> 
 }
 
 /// The admin behind this request, if its dashboard session is good.
-async fn signed_in<S: Store>(req: &HttpRequest, state: &HttpState<S>) -> Result<ConsoleAdmin, ConsoleError> {
-    let token = req.cookie(CONSOLE_COOKIE).map(|c| c.value().to_owned()).ok_or(ConsoleError::NotSignedIn)?;
+async fn signed_in<S: Store>(req: &HttpRequest, state: &HttpState<S>) -> Result<ConsoleAdmin, FirstPartyError> {
+    let token = first_party::session_token(req, APP).ok_or(FirstPartyError::NotSignedIn)?;
     let sso = cookie_secret(req, SESSION_COOKIE);
     spawn(state, move |s| async move { s.console_admin(&token, sso.as_ref()).await })
         .await
-        .map_err(|e| ConsoleError::Admin(AdminError::Internal(Box::new(e))))?
+        .map_err(|e| FirstPartyError::Admin(AdminError::Internal(Box::new(e))))?
 }
 
 /// `GET /admin`: the admin's own tenant when signed in, else the sign-in page.
@@ -109,83 +76,51 @@ pub(crate) async fn login<S: Store>(state: web::Data<HttpState<S>>, query: web::
     let Ok(tenant) = TenantId::parse(&raw) else {
         return sign_in_page(&state, StatusCode::BAD_REQUEST, &raw, Some("That is not a tenant ID (tnt_…)."));
     };
-    let redirect = redirect_uri(&state);
-    let job_tenant = tenant.clone();
-    let client = spawn(&state, move |s| async move { s.console_client(&job_tenant, &redirect).await }).await;
-    let client: Client = match client {
-        Ok(Ok(c)) => c,
-        Ok(Err(AdminError::NotFound(_))) => {
-            return sign_in_page(&state, StatusCode::NOT_FOUND, &raw, Some("No tenant has this ID."));
+    match first_party::start(&state, APP, tenant).await {
+        Ok((url, flow)) => {
+            let mut response = found(&url);
+            let _ = response.add_cookie(&flow);
+            response
         }
-        Ok(Err(e)) => return internal(&state, &e),
-        Err(e) => return internal(&state, &e),
-    };
-    let flow = match state.services.console_flow() {
-        Ok(f) => f,
-        Err(e) => return internal(&state, &e),
-    };
-    let url = format!(
-        "/v1/oauth/authorize?response_type=code&client_id={}&redirect_uri={}&scope=openid%20email&state={}\
-         &code_challenge={}&code_challenge_method=S256",
-        client.id,
-        url::form_urlencoded::byte_serialize(redirect_uri(&state).as_bytes()).collect::<String>(),
-        flow.state,
-        flow.challenge
-    );
-    let mut response = found(&url);
-    let value = format!("{tenant}.{}.{}", flow.state, flow.verifier);
-    let _ = response.add_cookie(&console_cookie(&state, FLOW_COOKIE, &value, Duration::minutes(10)));
-    response
+        Err(AdminError::NotFound(_)) => {
+            sign_in_page(&state, StatusCode::NOT_FOUND, &raw, Some("No tenant has this ID."))
+        }
+        Err(e) => internal(&state, &e),
+    }
 }
 
 /// `GET /admin/callback`: checks `state`, exchanges the code as the dashboard client,
 /// and starts the dashboard session.
 pub(crate) async fn callback<S: Store>(req: HttpRequest, state: web::Data<HttpState<S>>) -> HttpResponse {
-    let Ok(mut params) = Params::parse(req.query_string().as_bytes()) else {
-        return sign_in_page(&state, StatusCode::BAD_REQUEST, "", Some("The sign-in answer was malformed."));
-    };
-    let flow = req.cookie(FLOW_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
-    let mut parts = flow.splitn(3, '.');
-    let (Some(tenant), Some(expected_state), Some(verifier)) = (parts.next(), parts.next(), parts.next()) else {
-        return sign_in_page(&state, StatusCode::BAD_REQUEST, "", Some("The sign-in took too long; start again."));
-    };
-    let tenant_text = tenant.to_owned();
-    let given_state = params.take("state").unwrap_or_default();
-    // Compared as secrets: in constant time.
-    if !form_token_matches(Some(&Secret::presented(expected_state)), &given_state) {
-        return sign_in_page(&state, StatusCode::BAD_REQUEST, &tenant_text, Some("The sign-in answer did not match."));
-    }
-    if let Some(error) = params.take("error") {
-        let message = format!("Sign-in did not complete ({error}).");
-        return sign_in_page(&state, StatusCode::BAD_REQUEST, &tenant_text, Some(&message));
-    }
-    let (Ok(tenant), Some(code)) = (TenantId::parse(tenant), params.take("code")) else {
-        return sign_in_page(&state, StatusCode::BAD_REQUEST, &tenant_text, Some("The sign-in answer was malformed."));
-    };
-    let (redirect, verifier) = (redirect_uri(&state), verifier.to_owned());
-    let outcome = spawn(&state, move |s| async move {
-        let client = s.console_client(&tenant, &redirect).await?;
-        s.console_sign_in(&client, &code, &redirect, &verifier).await
-    })
-    .await;
-    let mut response = match outcome {
-        Ok(Ok((admin, token))) => {
-            let mut r = found(&format!("{CONSOLE_PATH}/t/{}/clients", admin.user.tenant_id));
-            let age = Duration::seconds(qeetid_domain::services::CONSOLE_SESSION_SECONDS);
-            let _ = r.add_cookie(&console_cookie(&state, CONSOLE_COOKIE, &token, age));
-            r
+    let mut response = match read_callback(&req, APP) {
+        Err(refused) => sign_in_page(&state, StatusCode::BAD_REQUEST, &refused.tenant, Some(&refused.message)),
+        Ok(callback) => {
+            let tenant_text = callback.tenant.to_string();
+            let redirect = first_party::redirect_uri(&state, APP);
+            let outcome = spawn(&state, move |s| async move {
+                let client = s.first_party_client(APP, &callback.tenant, &redirect).await?;
+                s.console_sign_in(&client, &callback.code, &redirect, &callback.verifier).await
+            })
+            .await;
+            match outcome {
+                Ok(Ok((admin, token))) => {
+                    let mut r = found(&format!("{CONSOLE_PATH}/t/{}/clients", admin.user.tenant_id));
+                    let _ = r.add_cookie(&first_party::session_cookie(&state, APP, &token));
+                    r
+                }
+                Ok(Err(FirstPartyError::NotAnAdmin)) => error_page(
+                    &state,
+                    StatusCode::FORBIDDEN,
+                    "Not an admin",
+                    "You are signed in, but this account holds no admin role. Ask an admin, or use `qeetid admin create-user`.",
+                ),
+                Ok(Err(FirstPartyError::Admin(e))) => internal(&state, &e),
+                Ok(Err(e)) => sign_in_page(&state, StatusCode::BAD_REQUEST, &tenant_text, Some(&e.to_string())),
+                Err(e) => internal(&state, &e),
+            }
         }
-        Ok(Err(ConsoleError::NotAnAdmin)) => error_page(
-            &state,
-            StatusCode::FORBIDDEN,
-            "Not an admin",
-            "You are signed in, but this account holds no admin role. Ask an admin, or use `qeetid admin create-user`.",
-        ),
-        Ok(Err(ConsoleError::Admin(e))) => internal(&state, &e),
-        Ok(Err(e)) => sign_in_page(&state, StatusCode::BAD_REQUEST, &tenant_text, Some(&e.to_string())),
-        Err(e) => internal(&state, &e),
     };
-    let _ = response.add_cookie(&removal(&state, FLOW_COOKIE));
+    let _ = response.add_cookie(&first_party::flow_removal(&state, APP));
     response
 }
 
@@ -206,7 +141,7 @@ pub(crate) async fn logout<S: Store>(
         Err(e) => return internal(&state, &e),
     }
     let mut response = HttpResponse::SeeOther().insert_header((header::LOCATION, CONSOLE_PATH)).finish();
-    let _ = response.add_cookie(&removal(&state, CONSOLE_COOKIE));
+    let _ = response.add_cookie(&first_party::session_removal(&state, APP));
     let mut sso = cookie(&state, SESSION_COOKIE, "");
     sso.make_removal();
     let _ = response.add_cookie(&sso);
@@ -259,8 +194,8 @@ async fn desk<S: Store>(req: &HttpRequest, state: &HttpState<S>, raw: &str) -> R
     };
     let admin = match signed_in(req, state).await {
         Ok(admin) => admin,
-        Err(ConsoleError::NotSignedIn) => return Err(found(&format!("{CONSOLE_PATH}/login?tenant={tenant}"))),
-        Err(ConsoleError::NotAnAdmin) => {
+        Err(FirstPartyError::NotSignedIn) => return Err(found(&format!("{CONSOLE_PATH}/login?tenant={tenant}"))),
+        Err(FirstPartyError::NotAnAdmin) => {
             return Err(error_page(state, StatusCode::FORBIDDEN, "Not an admin", "This account holds no admin role."));
         }
         Err(e) => return Err(internal(state, &e)),
@@ -347,6 +282,9 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
         "revoked" => Some("The grant was revoked; its refresh tokens no longer work."),
         "user-created" => Some("The user was created."),
         "user-deleted" => Some("The user was deleted."),
+        "user-disabled" => Some("The user was disabled and signed out everywhere."),
+        "user-enabled" => Some("The user was enabled; they may sign in again."),
+        "session-ended" => Some("The session was signed out."),
         "key-revoked" => Some("The API key was revoked."),
         "tenant-created" => Some("The tenant was created."),
         "tenant-renamed" => Some("The tenant was renamed."),

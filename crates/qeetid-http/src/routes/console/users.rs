@@ -1,14 +1,15 @@
-//! The dashboard's users: list, create (with a dashboard role), delete after a
-//! confirmation, and a link to each user's consent grants.
+//! The dashboard's users: list, create (with a dashboard role), one user's page
+//! (sessions with sign-out, disable and enable), delete after a confirmation, and
+//! a link to each user's consent grants.
 
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::ports::Store;
-use qeetid_domain::services::NewUser;
-use qeetid_domain::{AdminError, AdminRole, Page, User, UserId};
-use qeetid_render::{ConsoleUserRow, ConsoleUsersView, FormOption};
+use qeetid_domain::services::{NewUser, UserPatch};
+use qeetid_domain::{AdminError, AdminRole, Page, SessionId, User, UserId};
+use qeetid_render::{AccountSessionRow, ConsoleUserRow, ConsoleUserView, ConsoleUsersView, FormOption, describe_amr};
 use serde::Deserialize;
 
 use super::{
@@ -67,6 +68,7 @@ fn users_page(
                 email: u.email.as_str().to_owned(),
                 name: u.name.clone().unwrap_or_default(),
                 role: role_label(u.admin_role),
+                disabled: u.disabled_at.is_some(),
                 created_at: rfc3339(u.created_at),
             })
             .collect(),
@@ -205,6 +207,112 @@ pub(crate) async fn delete<S: Store>(
     let outcome = spawn(&state, move |s| async move { s.delete_user(&caller, &tenant, &user.id).await }).await;
     match answer(&state, outcome) {
         Ok(()) => see_other(&format!("/admin/t/{}/users?done=user-deleted", desk.tenant_id())),
+        Err(response) => response,
+    }
+}
+
+/// `GET /admin/t/{tenant}/users/{id}`: the user, their sessions, and access.
+pub(crate) async fn show<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: UserPath,
+    query: web::Query<UsersQuery>,
+) -> HttpResponse {
+    let (tenant, id) = path.into_inner();
+    let desk = or_answer!(desk(&req, &state, &tenant).await);
+    let user = or_answer!(load(&state, &desk, &id).await);
+    let (caller, tenant, user_id) = (desk.admin.caller(), desk.tenant_id().clone(), user.id.clone());
+    let listed = spawn(&state, move |s| async move { s.list_user_sessions(&caller, &tenant, &user_id).await });
+    let sessions = or_answer!(answer(&state, listed.await));
+    let view = ConsoleUserView {
+        chrome: desk.chrome("users", notice(query.done.as_deref())),
+        user: ConsoleUserRow {
+            id: user.id.to_string(),
+            email: user.email.as_str().to_owned(),
+            name: user.name.clone().unwrap_or_default(),
+            role: role_label(user.admin_role),
+            disabled: user.disabled_at.is_some(),
+            created_at: rfc3339(user.created_at),
+        },
+        email_verified: user.email_verified,
+        sessions: sessions
+            .iter()
+            .map(|s| AccountSessionRow {
+                id: s.id.to_string(),
+                signed_in: rfc3339(s.auth_time),
+                methods: describe_amr(&s.amr),
+                expires: rfc3339(s.expires_at),
+                current: false,
+            })
+            .collect(),
+        is_self: user.id == desk.admin.user.id,
+    };
+    render_page(&state, &desk, StatusCode::OK, state.renderer.console_user_page(&view))
+}
+
+/// `POST /admin/t/{tenant}/users/{id}/disable`: signs the user out everywhere and
+/// stops sign-in and refresh. An admin cannot disable themselves (they would lock
+/// themselves out mid-page).
+pub(crate) async fn disable<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: UserPath,
+    body: web::Bytes,
+) -> HttpResponse {
+    set_disabled(req, state, path, body, true).await
+}
+
+/// `POST /admin/t/{tenant}/users/{id}/enable`
+pub(crate) async fn enable<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: UserPath,
+    body: web::Bytes,
+) -> HttpResponse {
+    set_disabled(req, state, path, body, false).await
+}
+
+async fn set_disabled<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: UserPath,
+    body: web::Bytes,
+    disabled: bool,
+) -> HttpResponse {
+    let (tenant, id) = path.into_inner();
+    let (desk, _) = or_answer!(form_desk(&req, &state, &tenant, &body).await);
+    let user = or_answer!(load(&state, &desk, &id).await);
+    if disabled && user.id == desk.admin.user.id {
+        return super::error_page(&state, StatusCode::CONFLICT, "Not possible", "You cannot disable your own account.");
+    }
+    let (caller, tenant, user_id) = (desk.admin.caller(), desk.tenant_id().clone(), user.id.clone());
+    let patch = UserPatch { disabled: Some(disabled), ..UserPatch::default() };
+    let outcome = spawn(&state, move |s| async move { s.update_user(&caller, &tenant, &user_id, patch).await }).await;
+    let done = if disabled { "user-disabled" } else { "user-enabled" };
+    match answer(&state, outcome) {
+        Ok(_) => see_other(&format!("/admin/t/{}/users/{}?done={done}", desk.tenant_id(), user.id)),
+        Err(response) => response,
+    }
+}
+
+/// `POST /admin/t/{tenant}/users/{id}/sessions/{session}/end`
+pub(crate) async fn end_session<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<(String, String, String)>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (tenant, id, session) = path.into_inner();
+    let (desk, _) = or_answer!(form_desk(&req, &state, &tenant, &body).await);
+    let user = or_answer!(load(&state, &desk, &id).await);
+    let Ok(session) = SessionId::parse(&session) else {
+        return super::error_page(&state, StatusCode::NOT_FOUND, "Not found", "There is no such session.");
+    };
+    let (caller, tenant, user_id) = (desk.admin.caller(), desk.tenant_id().clone(), user.id.clone());
+    let outcome =
+        spawn(&state, move |s| async move { s.end_user_session(&caller, &tenant, &user_id, &session).await }).await;
+    match answer(&state, outcome) {
+        Ok(()) => see_other(&format!("/admin/t/{}/users/{}?done=session-ended", desk.tenant_id(), user.id)),
         Err(response) => response,
     }
 }

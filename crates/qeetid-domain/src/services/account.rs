@@ -1,0 +1,166 @@
+//! The end user's own account page (`/account`): profile, connected applications,
+//! sessions and password. Every use case acts on the signed-in user only: ids from
+//! the page are looked up within that user's rows, so a hand-made request cannot
+//! reach anyone else's.
+
+use super::Services;
+use super::first_party::{AppSession, FirstPartyApp};
+use super::flow::FlowError;
+use super::users::SESSIONS_LISTED;
+use crate::error::{StoreError, ValidationError};
+use crate::id::{ClientId, GrantId, SessionId};
+use crate::oauth::{ConsentGrant, GrantFilter, Session};
+use crate::page::{MAX_PAGE_LIMIT, PageRequest};
+use crate::ports::Store;
+use crate::user::{Password, PasswordHash, User, parse_user_name};
+
+/// Why an account-page action failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    /// The current password given to change it was wrong.
+    #[error("the current password is not right")]
+    WrongPassword,
+    /// Too many wrong current passwords.
+    #[error("too many failed attempts; try again in {retry_after} seconds")]
+    Throttled {
+        /// Seconds to wait.
+        retry_after: i64,
+    },
+    /// The input broke a rule.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// The user has no such grant or session.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// Infrastructure failed.
+    #[error("internal error: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<StoreError> for AccountError {
+    fn from(err: StoreError) -> Self {
+        Self::Internal(Box::new(err))
+    }
+}
+
+/// An application the user let in: its consent grant and name.
+#[derive(Debug, Clone)]
+pub struct ConnectedApp {
+    /// The grant.
+    pub grant: ConsentGrant,
+    /// The client's display name.
+    pub client_name: String,
+}
+
+/// Everything the account page shows.
+#[derive(Debug, Clone)]
+pub struct AccountOverview {
+    /// The user, as stored now.
+    pub user: User,
+    /// The applications the user let in, newest first (the deployment's own apps left out).
+    pub apps: Vec<ConnectedApp>,
+    /// The user's live sessions, newest first.
+    pub sessions: Vec<Session>,
+    /// The session this page is seen in.
+    pub current_session: SessionId,
+}
+
+impl<S: Store> Services<S> {
+    /// The account page's content: the user's applications (one query for the
+    /// grants, one for their names) and sessions.
+    pub async fn account_overview(&self, me: &AppSession) -> Result<AccountOverview, AccountError> {
+        let user = &me.user;
+        let filter = GrantFilter { user_id: Some(user.id.clone()), client_id: None };
+        let page = PageRequest { limit: MAX_PAGE_LIMIT, after: None };
+        let grants: Vec<ConsentGrant> = self
+            .store
+            .list_grants(&user.tenant_id, &filter, &page)
+            .await?
+            .into_iter()
+            .filter(|g| FirstPartyApp::of(&g.client_id, &g.tenant_id).is_none())
+            .collect();
+        let ids: Vec<ClientId> = grants.iter().map(|g| g.client_id.clone()).collect();
+        let names = self.store.client_names(&user.tenant_id, &ids).await?;
+        let apps = grants
+            .into_iter()
+            .map(|grant| {
+                let client_name = names
+                    .iter()
+                    .find(|(id, _)| id == &grant.client_id)
+                    .map_or_else(|| grant.client_id.to_string(), |(_, name)| name.clone());
+                ConnectedApp { grant, client_name }
+            })
+            .collect();
+        let sessions =
+            self.store.list_user_sessions(&user.tenant_id, &user.id, self.clock.now(), SESSIONS_LISTED).await?;
+        Ok(AccountOverview { user: user.clone(), apps, sessions, current_session: me.session_id.clone() })
+    }
+
+    /// Changes the user's display name (empty clears it).
+    pub async fn account_update_profile(&self, me: &AppSession, name: &str) -> Result<User, AccountError> {
+        let mut user = me.user.clone();
+        user.name = parse_user_name(Some(name.to_owned()))?;
+        user.updated_at = self.clock.now();
+        if !self.store.update_user(&user).await? {
+            return Err(AccountError::NotFound("user"));
+        }
+        Ok(user)
+    }
+
+    /// Revokes one of the user's grants: the application loses its refresh tokens
+    /// and must ask for consent again.
+    pub async fn account_revoke_app(&self, me: &AppSession, grant: &GrantId) -> Result<(), AccountError> {
+        let tenant = &me.user.tenant_id;
+        let mine = self.store.get_grant(tenant, grant).await?.filter(|g| g.user_id == me.user.id);
+        if mine.is_none() {
+            return Err(AccountError::NotFound("application"));
+        }
+        self.store.revoke_grant_tokens(tenant, grant, self.clock.now()).await?;
+        if self.store.delete_grant(tenant, grant).await? { Ok(()) } else { Err(AccountError::NotFound("application")) }
+    }
+
+    /// Ends one of the user's sessions (another browser or device); `None` ends all
+    /// but the current one. Answers how many ended.
+    pub async fn account_end_sessions(&self, me: &AppSession, which: Option<&SessionId>) -> Result<u64, AccountError> {
+        let (tenant, user) = (&me.user.tenant_id, &me.user.id);
+        match which {
+            Some(id) if id == &me.session_id => Err(AccountError::NotFound("session")),
+            Some(id) => match self.store.delete_user_session(tenant, user, id).await? {
+                true => Ok(1),
+                false => Err(AccountError::NotFound("session")),
+            },
+            None => Ok(self.store.delete_user_sessions(tenant, user, Some(&me.session_id)).await?),
+        }
+    }
+
+    /// Changes the user's password. The current one is required when there is one
+    /// (a stolen session alone cannot take the account over), wrong guesses are
+    /// throttled like sign-in, and every other session ends (NIST SP 800-63B §6.1.2.3
+    /// asks that a changed secret stop old sessions' use).
+    pub async fn account_change_password(&self, me: &AppSession, current: &str, new: &str) -> Result<(), AccountError> {
+        let new = Password::new(new.to_owned())?;
+        let mut user = me.user.clone();
+        let now = self.clock.now();
+        let throttle_key = format!("password:{}:{}", user.tenant_id, user.id);
+        if let Some(hash) = user.password_hash.clone() {
+            self.check_throttle(&throttle_key, now).await.map_err(|e| match e {
+                FlowError::Throttled { retry_after } => AccountError::Throttled { retry_after },
+                other => AccountError::Internal(Box::new(other)),
+            })?;
+            let presented = Password::presented(current.to_owned());
+            if !self.passwords.verify(presented, hash).await.map_err(|e| AccountError::Internal(Box::new(e)))? {
+                self.store.record_failure(&throttle_key, now).await?;
+                return Err(AccountError::WrongPassword);
+            }
+            self.store.clear_failures(&throttle_key).await?;
+        }
+        let hash: PasswordHash = self.passwords.hash(new).await.map_err(|e| AccountError::Internal(Box::new(e)))?;
+        user.password_hash = Some(hash);
+        user.updated_at = now;
+        if !self.store.update_user(&user).await? {
+            return Err(AccountError::NotFound("user"));
+        }
+        self.store.delete_user_sessions(&user.tenant_id, &user.id, Some(&me.session_id)).await?;
+        Ok(())
+    }
+}

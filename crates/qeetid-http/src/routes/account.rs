@@ -1,0 +1,382 @@
+//! The end user's account page (`/account`): profile, password, connected
+//! applications and sessions. It signs in like the dashboard, as a first-party app
+//! (`first_party`), and every form is CSRF-checked against the browser cookie.
+
+#![allow(
+    clippy::result_large_err,
+    reason = "helpers answer Err(the page to send instead), built once on the error path"
+)]
+
+use std::collections::BTreeMap;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use qeetid_domain::ports::Store;
+use qeetid_domain::services::{
+    AccountError, AccountOverview, AppSession, FirstPartyApp, FirstPartyError, form_token_matches,
+};
+use qeetid_domain::{AdminError, GrantId, Secret, SessionId, TenantId};
+use qeetid_render::{AccountAppRow, AccountSessionRow, AccountSignInView, AccountView, ErrorView, describe_amr};
+use serde::Deserialize;
+
+use super::first_party::{self, read_callback};
+use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret, found};
+use super::pages::html;
+use super::spawn;
+use crate::HttpState;
+use crate::wire::rfc3339;
+
+/// This app, for the shared first-party sign-in.
+const APP: FirstPartyApp = FirstPartyApp::Account;
+
+fn sign_in_page<S>(state: &HttpState<S>, status: StatusCode, tenant: &str, error: Option<&str>) -> HttpResponse {
+    html(status, state.renderer.account_sign_in_page(&AccountSignInView { tenant, error }))
+}
+
+fn error_page<S>(state: &HttpState<S>, status: StatusCode, title: &str, message: &str) -> HttpResponse {
+    html(status, state.renderer.error_page(&ErrorView { title, message, code: None }))
+}
+
+fn internal<S>(state: &HttpState<S>, err: &dyn std::fmt::Display) -> HttpResponse {
+    tracing::error!(error = %err, "account page request failed");
+    error_page(state, StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Please try again in a moment.")
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
+}
+
+/// Who is signed in to the account page, if anyone.
+async fn signed_in<S: Store>(req: &HttpRequest, state: &HttpState<S>) -> Result<AppSession, FirstPartyError> {
+    let token = first_party::session_token(req, APP).ok_or(FirstPartyError::NotSignedIn)?;
+    let sso = cookie_secret(req, SESSION_COOKIE);
+    spawn(state, move |s| async move { s.app_session(APP, &token, sso.as_ref()).await.map(|(me, _)| me) })
+        .await
+        .map_err(|e| FirstPartyError::Admin(AdminError::Internal(Box::new(e))))?
+}
+
+/// `GET /account`'s query.
+#[derive(Deserialize)]
+pub(crate) struct AccountQuery {
+    tenant: Option<String>,
+    done: Option<String>,
+}
+
+/// `GET /account`: the page when signed in; otherwise sign-in through the hosted
+/// login for the tenant named in `?tenant=`, or of the browser's ended account
+/// session, or of its single sign-on session, or else a prompt for the tenant.
+pub(crate) async fn page<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    query: web::Query<AccountQuery>,
+) -> HttpResponse {
+    match signed_in(&req, &state).await {
+        Ok(me) => {
+            let browser = Browser::of(&req, &state);
+            let notice = notice(query.done.as_deref());
+            return match overview(&state, &me).await {
+                Ok(view) => render(&state, &browser, &view, None, BTreeMap::new(), notice),
+                Err(response) => response,
+            };
+        }
+        Err(FirstPartyError::NotSignedIn) => {}
+        Err(e) => return internal(&state, &e),
+    }
+    let raw = query.tenant.as_deref().map(str::trim).unwrap_or("").to_owned();
+    let remembered = first_party::session_token(&req, APP).and_then(|t| state.services.app_token_tenant(APP, &t));
+    let tenant = if let Some(tenant) = remembered.filter(|_| raw.is_empty()) {
+        tenant
+    } else if raw.is_empty() {
+        let sso = cookie_secret(&req, SESSION_COOKIE);
+        match spawn(&state, move |s| async move { s.sso_tenant(sso.as_ref()).await }).await {
+            Ok(Ok(Some(tenant))) => tenant,
+            Ok(Ok(None)) => return sign_in_page(&state, StatusCode::OK, "", None),
+            Ok(Err(e)) => return internal(&state, &e),
+            Err(e) => return internal(&state, &e),
+        }
+    } else {
+        match TenantId::parse(&raw) {
+            Ok(t) => t,
+            Err(_) => return sign_in_page(&state, StatusCode::BAD_REQUEST, &raw, Some("That is not an ID (tnt_…).")),
+        }
+    };
+    match first_party::start(&state, APP, tenant).await {
+        Ok((url, flow)) => {
+            let mut response = found(&url);
+            let _ = response.add_cookie(&flow);
+            response
+        }
+        Err(AdminError::NotFound(_)) => {
+            sign_in_page(&state, StatusCode::NOT_FOUND, &raw, Some("No organisation has this ID."))
+        }
+        Err(e) => internal(&state, &e),
+    }
+}
+
+/// `GET /account/callback`: checks `state`, exchanges the code as the account
+/// page's client, and starts its session.
+pub(crate) async fn callback<S: Store>(req: HttpRequest, state: web::Data<HttpState<S>>) -> HttpResponse {
+    let mut response = match read_callback(&req, APP) {
+        Err(refused) => sign_in_page(&state, StatusCode::BAD_REQUEST, &refused.tenant, Some(&refused.message)),
+        Ok(callback) => {
+            let tenant_text = callback.tenant.to_string();
+            let redirect = first_party::redirect_uri(&state, APP);
+            let outcome = spawn(&state, move |s| async move {
+                let client = s.first_party_client(APP, &callback.tenant, &redirect).await?;
+                s.first_party_sign_in(APP, &client, &callback.code, &redirect, &callback.verifier).await
+            })
+            .await;
+            match outcome {
+                Ok(Ok((_, token))) => {
+                    let mut r = see_other(APP.path());
+                    let _ = r.add_cookie(&first_party::session_cookie(&state, APP, &token));
+                    r
+                }
+                Ok(Err(FirstPartyError::Admin(e))) => internal(&state, &e),
+                Ok(Err(e)) => sign_in_page(&state, StatusCode::BAD_REQUEST, &tenant_text, Some(&e.to_string())),
+                Err(e) => internal(&state, &e),
+            }
+        }
+    };
+    let _ = response.add_cookie(&first_party::flow_removal(&state, APP));
+    response
+}
+
+/// The browser's binding cookie, the forms' CSRF token (made here if missing).
+struct Browser {
+    secret: Secret,
+    new: bool,
+}
+
+impl Browser {
+    fn of<S: Store>(req: &HttpRequest, state: &HttpState<S>) -> Self {
+        match cookie_secret(req, BROWSER_COOKIE) {
+            Some(secret) => Self { secret, new: false },
+            None => Self { secret: state.services.new_browser_binding(), new: true },
+        }
+    }
+}
+
+/// The signed-in user and the form's pairs of a CSRF-checked form post, or the
+/// answer to give instead (back to `/account` to sign in, or 403).
+async fn form_me<S: Store>(
+    req: &HttpRequest,
+    state: &HttpState<S>,
+    body: &[u8],
+) -> Result<(AppSession, Browser, Vec<(String, String)>), HttpResponse> {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
+    let me = match signed_in(req, state).await {
+        Ok(me) => me,
+        Err(FirstPartyError::NotSignedIn) => return Err(see_other(APP.path())),
+        Err(e) => return Err(internal(state, &e)),
+    };
+    let browser = Browser::of(req, state);
+    if browser.new || !form_token_matches(Some(&browser.secret), value(&pairs, "csrf_token")) {
+        return Err(error_page(state, StatusCode::FORBIDDEN, "Form expired", "Reload the page and try again."));
+    }
+    Ok((me, browser, pairs))
+}
+
+fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+}
+
+async fn overview<S: Store>(state: &HttpState<S>, me: &AppSession) -> Result<AccountOverview, HttpResponse> {
+    let me = me.clone();
+    answer(state, spawn(state, move |s| async move { s.account_overview(&me).await }).await)
+}
+
+/// A use case's answer, or the page that says what went wrong.
+fn answer<S, T>(
+    state: &HttpState<S>,
+    outcome: Result<Result<T, AccountError>, tokio::task::JoinError>,
+) -> Result<T, HttpResponse> {
+    match outcome {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(AccountError::NotFound(what))) => {
+            Err(error_page(state, StatusCode::NOT_FOUND, "Not found", &format!("You have no such {what}.")))
+        }
+        Ok(Err(e)) => Err(internal(state, &e)),
+        Err(e) => Err(internal(state, &e)),
+    }
+}
+
+/// The message for a `done=` code after a redirect; fixed texts only, nothing reflected.
+fn notice(done: Option<&str>) -> Option<&'static str> {
+    match done? {
+        "profile" => Some("Your profile was saved."),
+        "password" => Some("Your password was changed; you were signed out everywhere else."),
+        "app-removed" => Some("The application no longer has access to your account."),
+        "session-ended" => Some("That session was signed out."),
+        "others-ended" => Some("You were signed out everywhere else."),
+        _ => None,
+    }
+}
+
+/// The page, with `name` as typed (or as stored) and the forms' errors.
+fn render<S>(
+    state: &HttpState<S>,
+    browser: &Browser,
+    view: &AccountOverview,
+    name: Option<&str>,
+    errors: BTreeMap<String, String>,
+    notice: Option<&str>,
+) -> HttpResponse {
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = AccountView {
+        csrf_token: browser.secret.expose(),
+        email: view.user.email.as_str(),
+        email_verified: view.user.email_verified,
+        name: name.unwrap_or(view.user.name.as_deref().unwrap_or("")),
+        has_password: view.user.password_hash.is_some(),
+        apps: view
+            .apps
+            .iter()
+            .map(|a| AccountAppRow {
+                grant_id: a.grant.id.to_string(),
+                name: a.client_name.clone(),
+                scopes: a.grant.scopes.to_delimited(),
+                since: rfc3339(a.grant.created_at),
+            })
+            .collect(),
+        sessions: view
+            .sessions
+            .iter()
+            .map(|s| AccountSessionRow {
+                id: s.id.to_string(),
+                signed_in: rfc3339(s.auth_time),
+                methods: describe_amr(&s.amr),
+                expires: rfc3339(s.expires_at),
+                current: s.id == view.current_session,
+            })
+            .collect(),
+        notice,
+        errors,
+    };
+    let mut response = html(status, state.renderer.account_page(&page));
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    if browser.new {
+        let _ = response.add_cookie(&cookie(state, BROWSER_COOKIE, browser.secret.expose()));
+    }
+    response
+}
+
+/// The page again with a form's errors (422).
+async fn with_errors<S: Store>(
+    state: &HttpState<S>,
+    me: &AppSession,
+    browser: &Browser,
+    name: Option<&str>,
+    errors: BTreeMap<String, String>,
+) -> HttpResponse {
+    match overview(state, me).await {
+        Ok(view) => render(state, browser, &view, name, errors, None),
+        Err(response) => response,
+    }
+}
+
+/// `POST /account/profile`
+pub(crate) async fn profile<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (me, browser, pairs) = or_answer!(form_me(&req, &state, &body).await);
+    let name = value(&pairs, "name").to_owned();
+    let (job_me, job_name) = (me.clone(), name.clone());
+    match spawn(&state, move |s| async move { s.account_update_profile(&job_me, &job_name).await }).await {
+        Ok(Ok(_)) => see_other("/account?done=profile"),
+        Ok(Err(AccountError::Invalid(e))) => {
+            let errors = BTreeMap::from([(e.field, e.message)]);
+            with_errors(&state, &me, &browser, Some(&name), errors).await
+        }
+        other => answer(&state, other).map_or_else(|r| r, |_| see_other(APP.path())),
+    }
+}
+
+/// `POST /account/password`
+pub(crate) async fn password<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (me, browser, pairs) = or_answer!(form_me(&req, &state, &body).await);
+    let (current, new) = (value(&pairs, "current_password").to_owned(), value(&pairs, "new_password").to_owned());
+    if new != value(&pairs, "confirm_password") {
+        let errors = BTreeMap::from([("confirm_password".to_owned(), "does not match the new password".to_owned())]);
+        return with_errors(&state, &me, &browser, None, errors).await;
+    }
+    let job_me = me.clone();
+    let outcome = spawn(&state, move |s| async move { s.account_change_password(&job_me, &current, &new).await }).await;
+    let error = match outcome {
+        Ok(Ok(())) => return see_other("/account?done=password"),
+        Ok(Err(AccountError::Invalid(_))) => ("new_password", "must be 8 to 1024 characters".to_owned()),
+        Ok(Err(e @ (AccountError::WrongPassword | AccountError::Throttled { .. }))) => {
+            ("current_password", e.to_string())
+        }
+        other => return answer(&state, other).map_or_else(|r| r, |()| see_other(APP.path())),
+    };
+    with_errors(&state, &me, &browser, None, BTreeMap::from([(error.0.to_owned(), error.1)])).await
+}
+
+/// `POST /account/apps/{grantID}/revoke`
+pub(crate) async fn revoke_app<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (me, _, _) = or_answer!(form_me(&req, &state, &body).await);
+    let Ok(grant) = GrantId::parse(&path) else {
+        return error_page(&state, StatusCode::NOT_FOUND, "Not found", "You have no such application.");
+    };
+    let outcome = spawn(&state, move |s| async move { s.account_revoke_app(&me, &grant).await }).await;
+    answer(&state, outcome).map_or_else(|r| r, |()| see_other("/account?done=app-removed"))
+}
+
+/// `POST /account/sessions/{sessionID}/end`
+pub(crate) async fn end_session<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (me, _, _) = or_answer!(form_me(&req, &state, &body).await);
+    let Ok(session) = SessionId::parse(&path) else {
+        return error_page(&state, StatusCode::NOT_FOUND, "Not found", "You have no such session.");
+    };
+    let outcome = spawn(&state, move |s| async move { s.account_end_sessions(&me, Some(&session)).await }).await;
+    answer(&state, outcome).map_or_else(|r| r, |_| see_other("/account?done=session-ended"))
+}
+
+/// `POST /account/sessions/end-others`
+pub(crate) async fn end_other_sessions<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (me, _, _) = or_answer!(form_me(&req, &state, &body).await);
+    let outcome = spawn(&state, move |s| async move { s.account_end_sessions(&me, None).await }).await;
+    answer(&state, outcome).map_or_else(|r| r, |_| see_other("/account?done=others-ended"))
+}
+
+/// `POST /account/logout`: ends the account session and the single sign-on session.
+pub(crate) async fn logout<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (_, _, _) = or_answer!(form_me(&req, &state, &body).await);
+    let session = cookie_secret(&req, SESSION_COOKIE);
+    match spawn(&state, move |s| async move { s.end_session(session.as_ref()).await }).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return internal(&state, &e),
+        Err(e) => return internal(&state, &e),
+    }
+    let mut response = see_other(APP.path());
+    let _ = response.add_cookie(&first_party::session_removal(&state, APP));
+    let mut sso = cookie(&state, SESSION_COOKIE, "");
+    sso.make_removal();
+    let _ = response.add_cookie(&sso);
+    response
+}

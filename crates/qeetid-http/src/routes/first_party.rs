@@ -1,0 +1,145 @@
+//! The sign-in machinery the deployment's own apps share (the dashboard at `/admin`,
+//! the account page at `/account`): the redirect to the authorization endpoint with
+//! `state` and PKCE kept in a short-lived cookie, the callback's checks, and the
+//! app's session cookie, all scoped to the app's path.
+
+use actix_web::HttpRequest;
+use actix_web::cookie::{Cookie, SameSite, time::Duration};
+use qeetid_domain::services::{FIRST_PARTY_SESSION_SECONDS, FirstPartyApp, form_token_matches};
+use qeetid_domain::{AdminError, Client, Secret, TenantId};
+
+use super::params::Params;
+use super::spawn;
+use crate::HttpState;
+
+/// The app's session cookie (a short-lived signed token, see the domain's `first_party`).
+pub(crate) fn session_cookie_name(app: FirstPartyApp) -> &'static str {
+    match app {
+        FirstPartyApp::Dashboard => "qeetid_console",
+        FirstPartyApp::Account => "qeetid_account",
+    }
+}
+
+/// `tenant.state.verifier` between the redirect to the authorization endpoint and the callback.
+fn flow_cookie_name(app: FirstPartyApp) -> &'static str {
+    match app {
+        FirstPartyApp::Dashboard => "qeetid_console_flow",
+        FirstPartyApp::Account => "qeetid_account_flow",
+    }
+}
+
+/// Where the authorization endpoint sends the browser back.
+pub(crate) fn redirect_uri<S>(state: &HttpState<S>, app: FirstPartyApp) -> String {
+    format!("{}{}/callback", state.issuer, app.path())
+}
+
+fn app_cookie<S>(
+    state: &HttpState<S>,
+    app: FirstPartyApp,
+    name: &'static str,
+    value: &str,
+    max_age: Duration,
+) -> Cookie<'static> {
+    Cookie::build(name, value.to_owned())
+        .path(app.path())
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.issuer.starts_with("https://"))
+        .max_age(max_age)
+        .finish()
+}
+
+fn removal<S>(state: &HttpState<S>, app: FirstPartyApp, name: &'static str) -> Cookie<'static> {
+    let mut gone = app_cookie(state, app, name, "", Duration::ZERO);
+    gone.make_removal();
+    gone
+}
+
+/// The app's session cookie holding `token`.
+pub(crate) fn session_cookie<S>(state: &HttpState<S>, app: FirstPartyApp, token: &str) -> Cookie<'static> {
+    app_cookie(state, app, session_cookie_name(app), token, Duration::seconds(FIRST_PARTY_SESSION_SECONDS))
+}
+
+/// The cookie that removes the app's session.
+pub(crate) fn session_removal<S>(state: &HttpState<S>, app: FirstPartyApp) -> Cookie<'static> {
+    removal(state, app, session_cookie_name(app))
+}
+
+/// The cookie that removes the sign-in's `state` and verifier, set on every callback.
+pub(crate) fn flow_removal<S>(state: &HttpState<S>, app: FirstPartyApp) -> Cookie<'static> {
+    removal(state, app, flow_cookie_name(app))
+}
+
+/// The app session token the browser sent, if any.
+pub(crate) fn session_token(req: &HttpRequest, app: FirstPartyApp) -> Option<String> {
+    req.cookie(session_cookie_name(app)).map(|c| c.value().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// Registers `app`'s client in `tenant` if needed and answers the authorization
+/// request's URL (code flow, PKCE S256) and the cookie that remembers it.
+pub(crate) async fn start<S: qeetid_domain::ports::Store>(
+    state: &HttpState<S>,
+    app: FirstPartyApp,
+    tenant: TenantId,
+) -> Result<(String, Cookie<'static>), AdminError> {
+    let redirect = redirect_uri(state, app);
+    let job_tenant = tenant.clone();
+    let client: Client = spawn(state, move |s| async move { s.first_party_client(app, &job_tenant, &redirect).await })
+        .await
+        .map_err(|e| AdminError::Internal(Box::new(e)))??;
+    let flow = state.services.sign_in_flow()?;
+    let url = format!(
+        "/v1/oauth/authorize?response_type=code&client_id={}&redirect_uri={}&scope=openid%20email%20profile&state={}\
+         &code_challenge={}&code_challenge_method=S256",
+        client.id,
+        url::form_urlencoded::byte_serialize(redirect_uri(state, app).as_bytes()).collect::<String>(),
+        flow.state,
+        flow.challenge
+    );
+    let value = format!("{tenant}.{}.{}", flow.state, flow.verifier);
+    Ok((url, app_cookie(state, app, flow_cookie_name(app), &value, Duration::minutes(10))))
+}
+
+/// A callback that passed its checks: what to exchange.
+pub(crate) struct Callback {
+    /// The tenant the sign-in started for.
+    pub(crate) tenant: TenantId,
+    /// The authorization code.
+    pub(crate) code: String,
+    /// The PKCE verifier kept in the flow cookie.
+    pub(crate) verifier: String,
+}
+
+/// Why a callback was refused: the tenant as far as known, and what to tell the user.
+pub(crate) struct CallbackRefused {
+    /// The tenant id from the flow cookie, or "".
+    pub(crate) tenant: String,
+    /// A fixed or provider-given message.
+    pub(crate) message: String,
+}
+
+/// Checks a callback: the flow cookie must be there, `state` must match it (compared
+/// in constant time), and the answer must carry a code, not an error.
+pub(crate) fn read_callback(req: &HttpRequest, app: FirstPartyApp) -> Result<Callback, CallbackRefused> {
+    let refuse =
+        |tenant: &str, message: &str| CallbackRefused { tenant: tenant.to_owned(), message: message.to_owned() };
+    let Ok(mut params) = Params::parse(req.query_string().as_bytes()) else {
+        return Err(refuse("", "The sign-in answer was malformed."));
+    };
+    let flow = req.cookie(flow_cookie_name(app)).map(|c| c.value().to_owned()).unwrap_or_default();
+    let mut parts = flow.splitn(3, '.');
+    let (Some(tenant), Some(expected_state), Some(verifier)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(refuse("", "The sign-in took too long; start again."));
+    };
+    let given_state = params.take("state").unwrap_or_default();
+    if !form_token_matches(Some(&Secret::presented(expected_state)), &given_state) {
+        return Err(refuse(tenant, "The sign-in answer did not match."));
+    }
+    if let Some(error) = params.take("error") {
+        return Err(refuse(tenant, &format!("Sign-in did not complete ({error}).")));
+    }
+    match (TenantId::parse(tenant), params.take("code")) {
+        (Ok(id), Some(code)) => Ok(Callback { tenant: id, code, verifier: verifier.to_owned() }),
+        _ => Err(refuse(tenant, "The sign-in answer was malformed.")),
+    }
+}

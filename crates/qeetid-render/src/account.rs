@@ -1,0 +1,81 @@
+//! Views of the end user's account page (`/account`).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// The account page.
+#[derive(Debug, Serialize)]
+pub struct AccountView<'a> {
+    /// The forms' CSRF token.
+    pub csrf_token: &'a str,
+    /// The user's e-mail.
+    pub email: &'a str,
+    /// Whether it is verified.
+    pub email_verified: bool,
+    /// The name field, as stored or as typed.
+    pub name: &'a str,
+    /// Whether the user has a password (asks for the current one to change it).
+    pub has_password: bool,
+    /// Applications with access.
+    pub apps: Vec<AccountAppRow>,
+    /// Live sessions, newest first.
+    pub sessions: Vec<AccountSessionRow>,
+    /// A success message after a form.
+    pub notice: Option<&'a str>,
+    /// Field name → what is wrong with it.
+    pub errors: BTreeMap<String, String>,
+}
+
+/// One connected application.
+#[derive(Debug, Serialize)]
+pub struct AccountAppRow {
+    /// `grt_…`, to revoke it.
+    pub grant_id: String,
+    /// The client's display name.
+    pub name: String,
+    /// Granted scopes, space-separated.
+    pub scopes: String,
+    /// RFC 3339.
+    pub since: String,
+}
+
+/// One sign-in session.
+#[derive(Debug, Serialize)]
+pub struct AccountSessionRow {
+    /// `ses_…`, to end it.
+    pub id: String,
+    /// When (RFC 3339).
+    pub signed_in: String,
+    /// How, in words.
+    pub methods: String,
+    /// Until when (RFC 3339).
+    pub expires: String,
+    /// Whether it is the session of this browser.
+    pub current: bool,
+}
+
+/// The account page for a browser not signed in.
+#[derive(Debug, Serialize)]
+pub struct AccountSignInView<'a> {
+    /// The organisation id as typed.
+    pub tenant: &'a str,
+    /// What went wrong, if anything.
+    pub error: Option<&'a str>,
+}
+
+/// How someone signed in (`amr` values, RFC 8176), in words.
+pub fn describe_amr(amr: &[String]) -> String {
+    let words: Vec<&str> = amr
+        .iter()
+        .map(|m| match m.as_str() {
+            "pwd" => "password",
+            "otp" => "one-time code",
+            "hwk" | "swk" => "passkey",
+            "fed" => "another provider",
+            "mfa" => "two factors",
+            other => other,
+        })
+        .collect();
+    words.join(", ")
+}
