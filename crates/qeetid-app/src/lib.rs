@@ -11,7 +11,7 @@ pub mod telemetry;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
-use qeetid_crypto::{Argon2Hasher, Argon2Params, SigningKeys, SystemRandom};
+use qeetid_crypto::{Argon2Hasher, Argon2Params, Sealer, SigningKeys, SystemRandom};
 use qeetid_domain::oauth::TokenLifetimes;
 use qeetid_domain::ports::{Clock, Random};
 use qeetid_domain::services::{Ports, ProviderSettings};
@@ -95,7 +95,8 @@ pub async fn services(
     let params = Argon2Params { memory_kib: p.memory_kib, iterations: p.iterations, parallelism: p.parallelism };
     let hasher = Argon2Hasher::new(params, concurrency, Arc::clone(&random))
         .map_err(|e| AppError::Startup(format!("password_hashing: {e}")))?;
-    let kek = keys::key_encryption_key(settings, random.as_ref())?;
+    let kek = Arc::new(keys::key_encryption_key(settings, random.as_ref())?);
+    let sealer = Arc::new(Sealer::new(Arc::clone(&kek), Arc::clone(&random)));
     let signing = Arc::new(SigningKeys::new(kek, Arc::clone(&random), keys::policy(settings)));
     keys::refresh(&store, &signing, keys::policy(settings), false).await?;
     let t = &settings.tokens;
@@ -109,7 +110,8 @@ pub async fn services(
         session: t.session_seconds,
         request: t.request_seconds,
     };
-    let ports = Ports { clock: Arc::new(SystemClock), random, passwords: Arc::new(hasher), signer: signing.clone() };
+    let ports =
+        Ports { clock: Arc::new(SystemClock), random, passwords: Arc::new(hasher), signer: signing.clone(), sealer };
     Ok((
         Services::new(
             store,

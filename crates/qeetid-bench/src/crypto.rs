@@ -41,7 +41,7 @@ impl Crypto {
         let random: Arc<dyn Random> = Arc::new(SystemRandom::new());
         let (kek, _) = KeyEncryptionKey::generate(random.as_ref());
         let policy = KeyPolicy { rotation_period: 86_400, max_token_lifetime: 3600 };
-        let keys = SigningKeys::new(kek, Arc::clone(&random), policy);
+        let keys = SigningKeys::new(Arc::new(kek), Arc::clone(&random), policy);
         let record = keys.generate(UnixTime::from_secs(0)).map_err(|e| e.to_string())?;
         keys.load(&[record], UnixTime::from_secs(0)).map_err(|e| e.to_string())?;
         // A claim set the size of a real access token.

@@ -76,6 +76,30 @@ fn unreachable_key() -> ! {
     std::process::abort()
 }
 
+/// The [`SecretSealer`](qeetid_domain::ports::SecretSealer) port over the
+/// key-encryption key: AES-256-GCM with the context as associated data.
+pub struct Sealer {
+    kek: std::sync::Arc<KeyEncryptionKey>,
+    random: std::sync::Arc<dyn Random>,
+}
+
+impl Sealer {
+    /// A sealer sharing `kek` (the signing keys use it too).
+    pub fn new(kek: std::sync::Arc<KeyEncryptionKey>, random: std::sync::Arc<dyn Random>) -> Self {
+        Self { kek, random }
+    }
+}
+
+impl qeetid_domain::ports::SecretSealer for Sealer {
+    fn seal(&self, context: &str, plain: &[u8]) -> Result<String, qeetid_domain::ports::SealError> {
+        self.kek.seal(self.random.as_ref(), context, plain).map_err(|e| qeetid_domain::ports::SealError(e.to_string()))
+    }
+
+    fn open(&self, context: &str, sealed: &str) -> Result<Vec<u8>, qeetid_domain::ports::SealError> {
+        self.kek.open(context, sealed).map_err(|e| qeetid_domain::ports::SealError(e.to_string()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ mod password;
 mod random;
 mod signing;
 
-pub use kek::{KekError, KeyEncryptionKey};
+pub use kek::{KekError, KeyEncryptionKey, Sealer};
 pub use password::{Argon2Hasher, Argon2Params};
 pub use random::SystemRandom;
 pub use signing::{CryptoError, SigningKeys};

@@ -45,7 +45,7 @@ struct KeySet {
 /// ES256 signer and verifier over the deployment's signing keys. Load records with
 /// [`SigningKeys::load`]; reload after a rotation. Cheap to share.
 pub struct SigningKeys {
-    kek: KeyEncryptionKey,
+    kek: Arc<KeyEncryptionKey>,
     random: Arc<dyn Random>,
     rng: ring::rand::SystemRandom,
     policy: KeyPolicy,
@@ -92,7 +92,7 @@ struct Header<'a> {
 
 impl SigningKeys {
     /// A key holder with nothing loaded yet.
-    pub fn new(kek: KeyEncryptionKey, random: Arc<dyn Random>, policy: KeyPolicy) -> Self {
+    pub fn new(kek: Arc<KeyEncryptionKey>, random: Arc<dyn Random>, policy: KeyPolicy) -> Self {
         let empty = KeySet { signing: None, public: Vec::new(), jwks: r#"{"keys":[]}"#.to_owned() };
         Self { kek, random, rng: ring::rand::SystemRandom::new(), policy, keys: RwLock::new(Arc::new(empty)) }
     }
@@ -250,7 +250,7 @@ mod tests {
     fn keys() -> SigningKeys {
         let random: Arc<dyn Random> = Arc::new(SystemRandom::new());
         let (kek, _) = KeyEncryptionKey::generate(random.as_ref());
-        SigningKeys::new(kek, random, KeyPolicy { rotation_period: 100, max_token_lifetime: 10 })
+        SigningKeys::new(Arc::new(kek), random, KeyPolicy { rotation_period: 100, max_token_lifetime: 10 })
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::api_key::{ApiKey, KeyScope};
 use crate::client::Client;
 use crate::error::StoreError;
 use crate::id::{ApiKeyId, ClientId, GrantId, RefreshTokenId, RequestId, SessionId, TenantId, UserId};
+use crate::mfa::TotpFactor;
 use crate::oauth::{
     AuthorizationCode, ClaimValue, Claims, CodeUse, ConsentGrant, DeviceCode, DeviceStatus, GrantFilter,
     PendingRequest, RefreshToken, Session, SigningKeyRecord, VerifiedToken,
@@ -16,9 +17,9 @@ use crate::oauth::{
 use crate::page::PageRequest;
 use crate::ports::{
     AccessTokenDenyList, ApiKeyRepository, BoxFuture, ClientRepository, Clock, CodeRepository, DeviceCodeRepository,
-    GrantRepository, Housekeeping, PasswordHashError, PasswordHasher, PendingRequestRepository, Random,
-    RefreshTokenRepository, SessionRepository, SigningError, SigningKeyRepository, Store, TenantRepository,
-    ThrottleRepository, TokenSigner, UserRepository,
+    GrantRepository, Housekeeping, MfaRepository, PasswordHashError, PasswordHasher, PendingRequestRepository, Random,
+    RefreshTokenRepository, SealError, SecretSealer, SessionRepository, SigningError, SigningKeyRepository, Store,
+    TenantRepository, ThrottleRepository, TokenSigner, UserRepository,
 };
 use crate::secret::SecretHash;
 use crate::tenant::Tenant;
@@ -159,6 +160,8 @@ struct Tables {
     throttles: Vec<(String, u32, UnixTime)>,
     denied_jtis: Vec<(String, UnixTime)>,
     device_codes: Vec<DeviceCode>,
+    totp: Vec<TotpFactor>,
+    recovery_codes: Vec<(TenantId, UserId, SecretHash, Option<UnixTime>)>,
 }
 
 /// Every repository in memory, shared between clones.
@@ -303,6 +306,8 @@ impl UserRepository for InMemoryStore {
         let mut t = self.tables();
         t.grants.retain(|g| !(&g.tenant_id == tenant && &g.user_id == id));
         t.sessions.retain(|x| !(&x.tenant_id == tenant && &x.user_id == id));
+        t.totp.retain(|x| !(&x.tenant_id == tenant && &x.user_id == id));
+        t.recovery_codes.retain(|x| !(&x.0 == tenant && &x.1 == id));
         Ok(remove(&mut t.users, |x| &x.tenant_id == tenant && &x.id == id))
     }
 }
@@ -631,6 +636,98 @@ impl DeviceCodeRepository for InMemoryStore {
             }
             None => Ok(false),
         }
+    }
+}
+
+impl MfaRepository for InMemoryStore {
+    async fn get_totp(&self, tenant: &TenantId, user: &UserId) -> Result<Option<TotpFactor>, StoreError> {
+        Ok(self.tables().totp.iter().find(|f| &f.tenant_id == tenant && &f.user_id == user).cloned())
+    }
+    async fn start_totp(&self, factor: &TotpFactor) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        if t.totp.iter().any(|f| f.user_id == factor.user_id && f.confirmed_at.is_some()) {
+            return Ok(false);
+        }
+        t.totp.retain(|f| f.user_id != factor.user_id);
+        t.totp.push(TotpFactor { confirmed_at: None, ..factor.clone() });
+        Ok(true)
+    }
+    async fn use_totp_step(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        step: i64,
+        confirm_at: Option<UnixTime>,
+    ) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        let Some(f) = t.totp.iter_mut().find(|f| &f.tenant_id == tenant && &f.user_id == user) else {
+            return Ok(false);
+        };
+        if f.last_step >= step || f.confirmed_at.is_some() == confirm_at.is_some() {
+            return Ok(false);
+        }
+        f.last_step = step;
+        f.confirmed_at = f.confirmed_at.or(confirm_at);
+        Ok(true)
+    }
+    async fn replace_recovery_codes(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        hashes: &[SecretHash],
+    ) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        t.recovery_codes.retain(|c| !(&c.0 == tenant && &c.1 == user));
+        t.recovery_codes.extend(hashes.iter().map(|h| (tenant.clone(), user.clone(), *h, None)));
+        Ok(())
+    }
+    async fn use_recovery_code(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        hash: &SecretHash,
+        at: UnixTime,
+    ) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        match t.recovery_codes.iter_mut().find(|c| &c.0 == tenant && &c.1 == user && &c.2 == hash && c.3.is_none()) {
+            Some(code) => {
+                code.3 = Some(at);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+    async fn recovery_codes_left(&self, tenant: &TenantId, user: &UserId) -> Result<u32, StoreError> {
+        let t = self.tables();
+        let left = t.recovery_codes.iter().filter(|c| &c.0 == tenant && &c.1 == user && c.3.is_none()).count();
+        Ok(u32::try_from(left).unwrap_or(u32::MAX))
+    }
+    async fn delete_mfa(&self, tenant: &TenantId, user: &UserId) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        let before = t.totp.len() + t.recovery_codes.len();
+        t.totp.retain(|f| !(&f.tenant_id == tenant && &f.user_id == user));
+        t.recovery_codes.retain(|c| !(&c.0 == tenant && &c.1 == user));
+        Ok(before != t.totp.len() + t.recovery_codes.len())
+    }
+}
+
+/// Seals by labelling: `sealed:<context>:<hex>`. Opens only with the same context.
+#[derive(Debug, Default)]
+pub struct LabelSealer;
+
+impl SecretSealer for LabelSealer {
+    fn seal(&self, context: &str, plain: &[u8]) -> Result<String, SealError> {
+        let hex: String = plain.iter().map(|b| format!("{b:02x}")).collect();
+        Ok(format!("sealed:{context}:{hex}"))
+    }
+    fn open(&self, context: &str, sealed: &str) -> Result<Vec<u8>, SealError> {
+        let hex = sealed
+            .strip_prefix(&format!("sealed:{context}:"))
+            .ok_or_else(|| SealError("another context".to_owned()))?;
+        (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("zz"), 16).map_err(|e| SealError(e.to_string())))
+            .collect()
     }
 }
 

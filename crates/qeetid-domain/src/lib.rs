@@ -33,6 +33,7 @@ pub mod error;
 pub mod fakes;
 pub mod grant_type;
 pub mod id;
+pub mod mfa;
 pub mod oauth;
 pub mod page;
 pub mod pkce;

@@ -12,6 +12,7 @@ use crate::api_key::ApiKey;
 use crate::client::Client;
 use crate::error::StoreError;
 use crate::id::{ApiKeyId, ClientId, GrantId, RefreshTokenId, RequestId, SessionId, TenantId, UserId};
+use crate::mfa::TotpFactor;
 use crate::oauth::{
     AuthorizationCode, Claims, CodeUse, ConsentGrant, DeviceCode, GrantFilter, PendingRequest, RefreshToken, Session,
     SigningKeyRecord, VerifiedToken,
@@ -368,6 +369,65 @@ pub trait TokenSigner: Send + Sync + 'static {
 #[error("token signing failed: {0}")]
 pub struct SigningError(pub String);
 
+/// Seals small secrets that must be read back (TOTP secrets) under the deployment's
+/// key-encryption key: authenticated encryption bound to a context string.
+pub trait SecretSealer: Send + Sync + 'static {
+    /// Seals `plain` for `context`; the result is text, to store.
+    fn seal(&self, context: &str, plain: &[u8]) -> Result<String, SealError>;
+    /// Opens what [`SecretSealer::seal`] made for the same `context`.
+    fn open(&self, context: &str, sealed: &str) -> Result<Vec<u8>, SealError>;
+}
+
+/// A secret could not be sealed or opened (wrong key, or altered data).
+#[derive(Debug, thiserror::Error)]
+#[error("a sealed secret could not be sealed or opened: {0}")]
+pub struct SealError(pub String);
+
+/// Users' second factors: a TOTP secret and recovery codes per user.
+pub trait MfaRepository: Send + Sync {
+    /// The user's TOTP factor, confirmed or not.
+    fn get_totp(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+    ) -> impl Future<Output = Result<Option<TotpFactor>, StoreError>> + Send;
+    /// Stores a factor that waits for confirmation, replacing any unconfirmed one.
+    /// `Ok(false)` if the user already has a confirmed factor (nothing changes).
+    fn start_totp(&self, factor: &TotpFactor) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Accepts `step` if it is later than every step accepted before (RFC 6238 §5.2);
+    /// with `confirm_at`, also confirms a waiting factor. `Ok(false)`: a replay.
+    fn use_totp_step(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        step: i64,
+        confirm_at: Option<UnixTime>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Replaces the user's recovery codes with these hashes.
+    fn replace_recovery_codes(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        hashes: &[SecretHash],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Spends one unused recovery code. `Ok(false)` if it is unknown or spent.
+    fn use_recovery_code(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        hash: &SecretHash,
+        at: UnixTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// How many unused recovery codes the user has.
+    fn recovery_codes_left(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+    ) -> impl Future<Output = Result<u32, StoreError>> + Send;
+    /// Removes the user's TOTP factor and recovery codes. `Ok(false)` if there were none.
+    fn delete_mfa(&self, tenant: &TenantId, user: &UserId) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
 /// Every repository, as one handle that is cheap to clone.
 pub trait Store:
     TenantRepository
@@ -383,6 +443,7 @@ pub trait Store:
     + ThrottleRepository
     + AccessTokenDenyList
     + DeviceCodeRepository
+    + MfaRepository
     + Housekeeping
     + Clone
     + 'static

@@ -11,6 +11,9 @@ pub struct Tenant {
     pub id: TenantId,
     /// Display name.
     pub name: DisplayName,
+    /// Whether every user must sign in with a second factor (users without one
+    /// enrol at their next sign-in).
+    pub require_mfa: bool,
     /// When it was created.
     pub created_at: UnixTime,
     /// When it last changed.

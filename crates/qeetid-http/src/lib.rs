@@ -86,8 +86,8 @@ fn resource(path: &str) -> actix_web::Resource {
 
 fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
     use routes::{
-        account, api_keys, clients, console, device, grants, hosted, logout, oauth, pages, probes, resource, tenants,
-        users,
+        account, api_keys, clients, console, device, grants, hosted, logout, oauth, pages, probes, resource,
+        second_factor, tenants, users,
     };
     cfg.service(web::resource("/").route(web::get().to(pages::home::<S>)))
         .service(web::resource("/.well-known/openid-configuration").route(web::get().to(oauth::discovery::<S>)))
@@ -119,6 +119,11 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(hosted::login_page::<S>))
                 .route(web::post().to(hosted::login_submit::<S>)),
         )
+        .service(
+            web::resource("/login/mfa")
+                .route(web::get().to(second_factor::page::<S>))
+                .route(web::post().to(second_factor::submit::<S>)),
+        )
         .service(web::resource("/consent").route(web::get().to(hosted::consent_page::<S>)))
         .service(resource("/v1/tenants/{tenantID}/oauth/grants").route(web::get().to(grants::list::<S>)))
         .service(resource("/v1/tenants/{tenantID}/oauth/grants/{id}").route(web::delete().to(grants::revoke::<S>)))
@@ -129,6 +134,10 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/account/logout").route(web::post().to(account::logout::<S>)))
         .service(web::resource("/account/profile").route(web::post().to(account::profile::<S>)))
         .service(web::resource("/account/password").route(web::post().to(account::password::<S>)))
+        .service(web::resource("/account/mfa/totp").route(web::post().to(account::start_totp::<S>)))
+        .service(web::resource("/account/mfa/totp/confirm").route(web::post().to(account::confirm_totp::<S>)))
+        .service(web::resource("/account/mfa/totp/remove").route(web::post().to(account::remove_totp::<S>)))
+        .service(web::resource("/account/mfa/recovery-codes").route(web::post().to(account::new_recovery_codes::<S>)))
         .service(web::resource("/account/apps/{grantID}/revoke").route(web::post().to(account::revoke_app::<S>)))
         .service(web::resource("/account/sessions/end-others").route(web::post().to(account::end_other_sessions::<S>)))
         .service(web::resource("/account/sessions/{sessionID}/end").route(web::post().to(account::end_session::<S>)))
@@ -161,6 +170,13 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/admin/t/{tenantID}/users").route(web::get().to(console::users::list::<S>)))
         .service(web::resource("/admin/t/{tenantID}/users/new").route(web::post().to(console::users::create::<S>)))
         .service(web::resource("/admin/t/{tenantID}/users/{id}").route(web::get().to(console::users::show::<S>)))
+        .service(
+            web::resource("/admin/t/{tenantID}/users/{id}/reset-mfa")
+                .route(web::post().to(console::users::reset_mfa::<S>)),
+        )
+        .service(
+            web::resource("/admin/t/{tenantID}/require-mfa").route(web::post().to(console::users::require_mfa::<S>)),
+        )
         .service(
             web::resource("/admin/t/{tenantID}/users/{id}/disable").route(web::post().to(console::users::disable::<S>)),
         )
@@ -224,6 +240,11 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
                 .route(web::delete().to(users::delete::<S>)),
         )
         .service(resource("/v1/tenants/{tenantID}/users/{id}/sessions").route(web::get().to(users::sessions::<S>)))
+        .service(
+            resource("/v1/tenants/{tenantID}/users/{id}/mfa")
+                .route(web::get().to(users::mfa::<S>))
+                .route(web::delete().to(users::reset_mfa::<S>)),
+        )
         .service(
             resource("/v1/tenants/{tenantID}/users/{id}/sessions/{sessionID}")
                 .route(web::delete().to(users::end_session::<S>)),

@@ -33,7 +33,7 @@ impl Modify for ApiKeyAuth {
     paths(
         tenants::create, tenants::list, tenants::get, tenants::rename, tenants::delete,
         api_keys::create, api_keys::list, api_keys::delete,
-        users::create, users::list, users::get, users::update, users::delete, users::sessions, users::end_session,
+        users::create, users::list, users::get, users::update, users::delete, users::sessions, users::end_session, users::mfa, users::reset_mfa,
         clients::register, clients::list, clients::get, clients::update, clients::rotate_secret, clients::delete,
         grants::list, grants::revoke,
     ),
@@ -42,7 +42,7 @@ impl Modify for ApiKeyAuth {
         wire::TenantBody, wire::TenantEnvelope, wire::TenantList, wire::TenantRequest,
         wire::ApiKeyBody, wire::CreatedApiKeyBody, wire::ApiKeyList, wire::ApiKeyRequest,
         wire::UserBody, wire::UserEnvelope, wire::UserList, wire::CreateUserRequest, wire::AdminRoleName, wire::UpdateUserRequest,
-        wire::SessionBody, wire::SessionList,
+        wire::SessionBody, wire::SessionList, wire::MfaBody, wire::MfaEnvelope, wire::UpdateTenantRequest,
         wire::ClientBody, wire::ClientEnvelope, wire::RegisteredClientBody, wire::RotatedSecretBody, wire::ClientList,
         wire::RegisterClientRequest, wire::UpdateClientRequest, wire::RotateSecretRequest,
         wire::GrantBody, wire::GrantList,

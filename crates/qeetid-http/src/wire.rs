@@ -2,7 +2,9 @@
 //! conversions from and to domain types. Domain types are not `Serialize`.
 
 use qeetid_domain::oauth::{ConsentGrant, Session};
-use qeetid_domain::services::{CreatedApiKey, NewUser, RegisteredClient, RotatedSecret, UserPatch};
+use qeetid_domain::services::{
+    CreatedApiKey, MfaStatus, NewUser, RegisteredClient, RotatedSecret, TenantPatch, UserPatch,
+};
 use qeetid_domain::{
     AdminError, AdminRole, ApiKey, Client, ClientDraft, ClientLifetimes, ClientPatch, KeyScope, Page, PageRequest,
     Tenant, UnixTime, User,
@@ -50,13 +52,20 @@ pub struct TenantBody {
     pub id: String,
     /// Display name.
     pub name: String,
+    /// Whether every user must sign in with a second factor.
+    pub require_mfa: bool,
     /// RFC 3339.
     pub created_at: String,
 }
 
 impl From<&Tenant> for TenantBody {
     fn from(t: &Tenant) -> Self {
-        Self { id: t.id.to_string(), name: t.name.as_str().to_owned(), created_at: rfc3339(t.created_at) }
+        Self {
+            id: t.id.to_string(),
+            name: t.name.as_str().to_owned(),
+            require_mfa: t.require_mfa,
+            created_at: rfc3339(t.created_at),
+        }
     }
 }
 
@@ -76,12 +85,29 @@ pub struct TenantList {
     pub next_cursor: Option<String>,
 }
 
-/// Body of `POST /v1/tenants` and `PATCH /v1/tenants/{tenantID}`.
+/// Body of `POST /v1/tenants`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TenantRequest {
     /// 1 to 200 characters.
     pub name: String,
+}
+
+/// Body of `PATCH /v1/tenants/{tenantID}`: fields left out stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTenantRequest {
+    /// 1 to 200 characters (deployment keys only).
+    pub name: Option<String>,
+    /// Every user must sign in with a second factor; those without one set up an
+    /// authenticator app at their next sign-in. A tenant's own key may set it.
+    pub require_mfa: Option<bool>,
+}
+
+impl From<UpdateTenantRequest> for TenantPatch {
+    fn from(r: UpdateTenantRequest) -> Self {
+        Self { name: r.name, require_mfa: r.require_mfa }
+    }
 }
 
 // ---------- API keys ----------
@@ -301,6 +327,37 @@ impl From<&Session> for SessionBody {
             expires_at: rfc3339(s.expires_at),
         }
     }
+}
+
+/// A user's second factors.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MfaBody {
+    /// Whether the user signs in with a second factor.
+    pub enabled: bool,
+    /// When the authenticator app (TOTP, RFC 6238) was confirmed (RFC 3339), or `null`.
+    pub totp_confirmed_at: Option<String>,
+    /// An authenticator app is being set up (waiting for its first code).
+    pub totp_pending: bool,
+    /// Unused recovery codes.
+    pub recovery_codes_left: u32,
+}
+
+impl From<&MfaStatus> for MfaBody {
+    fn from(m: &MfaStatus) -> Self {
+        Self {
+            enabled: m.enabled(),
+            totp_confirmed_at: m.totp_confirmed_at.map(rfc3339),
+            totp_pending: m.enrolment_pending,
+            recovery_codes_left: m.recovery_codes_left,
+        }
+    }
+}
+
+/// `{"mfa": …}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MfaEnvelope {
+    /// The user's second factors.
+    pub mfa: MfaBody,
 }
 
 /// A user's live sessions, newest first.

@@ -21,10 +21,23 @@ pub struct AccountView<'a> {
     pub apps: Vec<AccountAppRow>,
     /// Live sessions, newest first.
     pub sessions: Vec<AccountSessionRow>,
+    /// Two-step verification.
+    pub mfa: AccountMfaView,
     /// A success message after a form.
     pub notice: Option<&'a str>,
     /// Field name → what is wrong with it.
     pub errors: BTreeMap<String, String>,
+}
+
+/// The two-step verification section.
+#[derive(Debug, Serialize)]
+pub struct AccountMfaView {
+    /// On since (RFC 3339), or `None` when off.
+    pub on_since: Option<String>,
+    /// Unused recovery codes.
+    pub recovery_codes_left: u32,
+    /// An app being set up (waiting for its first code).
+    pub enrol: Option<crate::EnrolView>,
 }
 
 /// One connected application.

@@ -155,6 +155,10 @@ pub struct ConsoleUserView<'a> {
     pub sessions: Vec<crate::AccountSessionRow>,
     /// Whether the user is the admin looking (who may not disable themselves).
     pub is_self: bool,
+    /// Since when two-step verification is on (RFC 3339), if it is.
+    pub mfa_on_since: Option<String>,
+    /// An authenticator app is being set up.
+    pub mfa_pending: bool,
 }
 
 /// The dashboard's users, with the new-user form.
@@ -172,6 +176,8 @@ pub struct ConsoleUsersView<'a> {
     pub name: &'a str,
     /// Role options (deployment only for a deployment admin).
     pub roles: Vec<FormOption>,
+    /// Whether the tenant requires a second factor of every user.
+    pub require_mfa: bool,
     /// Field name → what is wrong with it.
     pub errors: BTreeMap<String, String>,
 }

@@ -8,9 +8,12 @@ use tera::{Context, Tera};
 
 mod account;
 mod console;
+mod mfa;
 
 /// The templates, embedded at compile time.
-const TEMPLATES: [(&str, &str); 21] = [
+const TEMPLATES: [(&str, &str); 23] = [
+    ("login_mfa.html", include_str!("../../../web-templates/login_mfa.html")),
+    ("recovery_codes.html", include_str!("../../../web-templates/recovery_codes.html")),
     ("account.html", include_str!("../../../web-templates/account.html")),
     ("account_signin.html", include_str!("../../../web-templates/account_signin.html")),
     ("console_user.html", include_str!("../../../web-templates/console_user.html")),
@@ -146,12 +149,13 @@ pub struct ConsoleSignInView<'a> {
     pub error: Option<&'a str>,
 }
 
-pub use account::{AccountAppRow, AccountSessionRow, AccountSignInView, AccountView, describe_amr};
+pub use account::{AccountAppRow, AccountMfaView, AccountSessionRow, AccountSignInView, AccountView, describe_amr};
 pub use console::{
     ClientFormView, ConfirmView, ConsoleChrome, ConsoleClientRow, ConsoleClientsView, ConsoleGrantRow,
     ConsoleGrantsView, ConsoleKeyRow, ConsoleKeysView, ConsoleTenantRow, ConsoleTenantsView, ConsoleUserRow,
     ConsoleUserView, ConsoleUsersView, FormOption, ShownOnceOwner, ShownOnceView,
 };
+pub use mfa::{EnrolView, RecoveryCodesView, SecondFactorView, qr_svg};
 
 /// Renders hosted pages. Build once at start-up; rendering is thread-safe.
 pub struct Renderer {
@@ -219,6 +223,16 @@ impl Renderer {
     /// The dashboard's users.
     pub fn console_users_page(&self, view: &ConsoleUsersView<'_>) -> Result<String, RenderError> {
         self.render("console_users.html", view)
+    }
+
+    /// The hosted login's second step.
+    pub fn second_factor_page(&self, view: &SecondFactorView<'_>) -> Result<String, RenderError> {
+        self.render("login_mfa.html", view)
+    }
+
+    /// Recovery codes, shown once.
+    pub fn recovery_codes_page(&self, view: &RecoveryCodesView<'_>) -> Result<String, RenderError> {
+        self.render("recovery_codes.html", view)
     }
 
     /// The end user's account page.

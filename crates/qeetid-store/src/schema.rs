@@ -6,6 +6,7 @@ diesel::table! {
         name -> Text,
         created_at -> BigInt,
         updated_at -> BigInt,
+        require_mfa -> Bool,
     }
 }
 
@@ -201,3 +202,23 @@ diesel::table! {
 
 // UserInfo reads the user unless the token is on the deny-list, in one query.
 diesel::allow_tables_to_appear_in_same_query!(users, revoked_access_tokens);
+
+diesel::table! {
+    user_totp (user_id) {
+        user_id -> Text,
+        tenant_id -> Text,
+        sealed_secret -> Text,
+        confirmed_at -> Nullable<BigInt>,
+        last_step -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    recovery_codes (code_hash) {
+        code_hash -> Text,
+        tenant_id -> Text,
+        user_id -> Text,
+        used_at -> Nullable<BigInt>,
+    }
+}

@@ -10,7 +10,7 @@ use crate::token_services::{refresh, tokens};
 
 /// Signs the browser in to `/account` (through the hosted login unless the browser
 /// already has a session) and answers the page.
-async fn open_account(app: &TestApp, tenant: &str, password: &str) -> String {
+pub(crate) async fn open_account(app: &TestApp, tenant: &str, password: &str) -> String {
     let (status, authorize, body) = app.browse(&format!("/account?tenant={tenant}")).await;
     assert_eq!(status, StatusCode::FOUND, "{body}");
     let callback = app.sign_in_through_pages(&authorize.unwrap(), EMAIL, password).await;
@@ -23,7 +23,7 @@ async fn open_account(app: &TestApp, tenant: &str, password: &str) -> String {
     page
 }
 
-async fn user_id(app: &TestApp, realm: &Realm) -> String {
+pub(crate) async fn user_id(app: &TestApp, realm: &Realm) -> String {
     let reply = app.admin(Method::GET, &format!("/v1/tenants/{}/users", realm.tenant), Body::None).await;
     reply.body["users"][0]["id"].as_str().unwrap().to_owned()
 }

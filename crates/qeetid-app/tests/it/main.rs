@@ -8,6 +8,7 @@ mod clients;
 mod console;
 mod errors;
 mod flow_rules;
+mod mfa;
 mod oidc;
 mod server;
 mod support;
@@ -38,6 +39,8 @@ macro_rules! on_both_databases {
 }
 
 on_both_databases!(
+    mfa::users_turn_on_an_authenticator_and_each_code_works_once,
+    mfa::a_tenant_that_requires_mfa_enrols_users_at_sign_in,
     account::users_manage_sessions_apps_profile_and_password,
     account::a_disabled_user_cannot_sign_in_or_refresh,
     clients::the_seed_request_answers_the_seed_shape,

@@ -166,6 +166,17 @@ impl TestApp {
     /// Follows an authorization URL through the hosted login and consent as a user
     /// would, and returns where the provider finally sends the browser.
     pub(crate) async fn sign_in_through_pages(&self, authorize_url: &str, email: &str, password: &str) -> String {
+        self.sign_in_with_second_factor(authorize_url, email, password, None).await
+    }
+
+    /// [`TestApp::sign_in_through_pages`], giving `code` when the second-factor page asks.
+    pub(crate) async fn sign_in_with_second_factor(
+        &self,
+        authorize_url: &str,
+        email: &str,
+        password: &str,
+        code: Option<&str>,
+    ) -> String {
         let (status, location, body) = self.browse(authorize_url).await;
         assert_eq!(status, StatusCode::FOUND, "{body}");
         let mut location = location.unwrap();
@@ -180,6 +191,16 @@ impl TestApp {
                 ("password", password),
             ];
             let (status, next, page) = self.submit("/login", &form).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+            location = next.unwrap();
+        }
+        if location.starts_with("/login/mfa") {
+            let code = code.expect("the second-factor page asks for a code");
+            let (status, _, page) = self.browse(&location).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            let (request, csrf) = (hidden(&page, "request"), hidden(&page, "csrf_token"));
+            let form = [("request", request.as_str()), ("csrf_token", csrf.as_str()), ("code", code)];
+            let (status, next, page) = self.submit("/login/mfa", &form).await;
             assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
             location = next.unwrap();
         }

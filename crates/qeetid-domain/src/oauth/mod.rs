@@ -14,6 +14,8 @@ pub use error::OAuthError;
 pub use records::{
     AuthorizationCode, CodeUse, ConsentGrant, DeviceCode, DeviceStatus, GrantFilter, RefreshToken, Session,
 };
-pub use request::{AuthorizeParams, PendingRequest, Prompt, ValidatedRequest, resolve_redirect_uri};
+pub use request::{
+    ACR_MFA, ACR_SINGLE_FACTOR, AuthorizeParams, PendingRequest, Prompt, ValidatedRequest, acr_of, resolve_redirect_uri,
+};
 pub use signing_key::{KeyPolicy, SigningKeyRecord};
 pub use tokens::{TokenLifetimes, VerifiedToken, at_hash};

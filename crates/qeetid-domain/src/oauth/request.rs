@@ -38,6 +38,27 @@ pub struct AuthorizeParams {
     pub login_hint: Option<String>,
     /// Only `query` is supported.
     pub response_mode: Option<String>,
+    /// Requested authentication context classes, most preferred first (OIDC Core
+    /// §3.1.2.1): `aal2` asks for a second factor (see [`ACR_MFA`]).
+    pub acr_values: Option<String>,
+}
+
+/// `acr` of a sign-in with a password or another single factor (NIST SP 800-63B AAL1).
+pub const ACR_SINGLE_FACTOR: &str = "aal1";
+/// `acr` of a sign-in with two factors (NIST SP 800-63B AAL2).
+pub const ACR_MFA: &str = "aal2";
+
+/// The `acr` a sign-in with these `amr` values reached.
+pub fn acr_of(amr: &[String]) -> &'static str {
+    if amr.iter().any(|m| m == "mfa") { ACR_MFA } else { ACR_SINGLE_FACTOR }
+}
+
+impl AuthorizeParams {
+    /// Whether `acr_values` asks for two factors: then a single-factor session is not
+    /// enough and the user signs in again (a step-up).
+    pub fn wants_mfa(&self) -> bool {
+        self.acr_values.as_deref().is_some_and(|v| v.split(' ').any(|a| a == ACR_MFA))
+    }
 }
 
 /// What `prompt` asked for (OIDC Core §3.1.2.1).

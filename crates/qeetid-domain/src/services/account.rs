@@ -6,6 +6,7 @@
 use super::Services;
 use super::first_party::{AppSession, FirstPartyApp};
 use super::flow::FlowError;
+use super::mfa::{MfaStatus, TotpEnrolment};
 use super::users::SESSIONS_LISTED;
 use crate::error::{StoreError, ValidationError};
 use crate::id::{ClientId, GrantId, SessionId};
@@ -63,6 +64,10 @@ pub struct AccountOverview {
     pub sessions: Vec<Session>,
     /// The session this page is seen in.
     pub current_session: SessionId,
+    /// The user's second factors.
+    pub mfa: MfaStatus,
+    /// An authenticator app waiting for its first code, shown again until confirmed.
+    pub enrolment: Option<TotpEnrolment>,
 }
 
 impl<S: Store> Services<S> {
@@ -93,7 +98,19 @@ impl<S: Store> Services<S> {
             .collect();
         let sessions =
             self.store.list_user_sessions(&user.tenant_id, &user.id, self.clock.now(), SESSIONS_LISTED).await?;
-        Ok(AccountOverview { user: user.clone(), apps, sessions, current_session: me.session_id.clone() })
+        let mfa = self.mfa_status(&user.tenant_id, &user.id).await?;
+        let enrolment = match mfa.enrolment_pending {
+            true => Some(self.begin_totp(user).await.map_err(|e| AccountError::Internal(Box::new(e)))?),
+            false => None,
+        };
+        Ok(AccountOverview {
+            user: user.clone(),
+            apps,
+            sessions,
+            current_session: me.session_id.clone(),
+            mfa,
+            enrolment,
+        })
     }
 
     /// Changes the user's display name (empty clears it).

@@ -8,10 +8,10 @@ use super::Services;
 use super::first_party::FirstPartyApp;
 use crate::error::StoreError;
 use crate::id::{ClientId, GrantId, RequestId, SessionId, UserId};
-use crate::oauth::resolve_redirect_uri;
 use crate::oauth::{
     AuthorizationCode, AuthorizeParams, ConsentGrant, OAuthError, PendingRequest, Session, ValidatedRequest,
 };
+use crate::oauth::{acr_of, resolve_redirect_uri};
 use crate::ports::Store;
 use crate::redirect_uri::RedirectUri;
 use crate::secret::Secret;
@@ -64,6 +64,8 @@ pub enum NextStep {
     Login,
     /// Allow or deny the requested scopes.
     Consent,
+    /// Give a second factor (hosted page `/login/mfa`).
+    SecondFactor,
 }
 
 impl NextStep {
@@ -72,17 +74,49 @@ impl NextStep {
         match self {
             Self::Login => "login",
             Self::Consent => "consent",
+            Self::SecondFactor => "mfa",
         }
     }
 }
 
-/// A successful sign-in: the new session's cookie value and where to go next.
+/// What a right password leads to.
 #[derive(Debug)]
-pub struct LoginOutcome {
+pub enum LoginOutcome {
+    /// Signed in.
+    SignedIn(SignedIn),
+    /// The user has an authenticator app: ask for a code (`/login/mfa`).
+    SecondFactor(RequestId),
+    /// The tenant requires a second factor and the user has none: set one up now
+    /// (`/login/mfa`).
+    Enrol(RequestId),
+}
+
+/// A completed sign-in: the new session's cookie value and where to go next.
+#[derive(Debug)]
+pub struct SignedIn {
     /// The session cookie's value, to set.
     pub session_cookie: Secret,
     /// Consent page, or straight back to the client when consent is remembered.
     pub next: Result<RequestId, String>,
+}
+
+/// What the second-factor page asks for.
+#[derive(Debug)]
+pub enum SecondFactorStep {
+    /// A code from the authenticator app, or a recovery code.
+    Code,
+    /// Setting an authenticator app up (the tenant requires one), confirmed by a code.
+    Enrol(super::TotpEnrolment),
+}
+
+/// A completed second-factor step: the sign-in, and the recovery codes to show once
+/// when the step was an enrolment.
+#[derive(Debug)]
+pub struct SecondFactorOutcome {
+    /// The sign-in.
+    pub signed_in: SignedIn,
+    /// Fresh recovery codes (after an enrolment only).
+    pub recovery_codes: Option<Vec<String>>,
 }
 
 /// Why a hosted-page step failed.
@@ -100,6 +134,9 @@ pub enum FlowError {
     /// The password was right, but an admin disabled the account.
     #[error("this account is disabled; ask an administrator of this service")]
     AccountDisabled,
+    /// A wrong, expired or replayed second-factor code.
+    #[error("that code is not right, or was already used; wait for the next one")]
+    InvalidCode,
     /// Too many failed attempts for this e-mail.
     #[error("too many failed attempts; try again in {retry_after} seconds")]
     Throttled {
@@ -216,8 +253,16 @@ impl<S: Store> Services<S> {
         };
 
         let now = self.clock.now();
-        let session =
-            if request.prompt.login { None } else { self.usable_session(session_cookie, &request, now).await? };
+        // A session that lacks the second factor `acr_values=aal2` asks for is not
+        // enough: the user signs in again, and is asked for a code if they have one.
+        let wants_mfa = params.wants_mfa();
+        let session = if request.prompt.login {
+            None
+        } else {
+            self.usable_session(session_cookie, &request, now)
+                .await?
+                .filter(|s| !wants_mfa || acr_of(&s.amr) == crate::oauth::ACR_MFA)
+        };
         let grant = match &session {
             Some(s) => self.store.find_grant(&request.tenant_id, &s.user_id, &request.client_id).await?,
             None => None,
@@ -316,7 +361,12 @@ impl<S: Store> Services<S> {
             Some(s) => self.store.get_user(&s.tenant_id, &s.user_id).await?,
             None => None,
         };
-        let next = if user.is_some() { NextStep::Consent } else { NextStep::Login };
+        let next = match (&user, &request.user_id) {
+            (Some(_), _) => NextStep::Consent,
+            // The password was right; a second factor is owed.
+            (None, Some(_)) if request.session_id.is_none() => NextStep::SecondFactor,
+            _ => NextStep::Login,
+        };
         Ok(LoginContext { request, client_name: client.settings.name().to_owned(), user, next })
     }
 
@@ -362,6 +412,32 @@ impl<S: Store> Services<S> {
             return Err(FlowError::AccountDisabled);
         }
 
+        // A second factor comes next when the user has one, or the tenant requires one.
+        let has_totp = self.store.get_totp(&tenant, &user.id).await?.is_some_and(|f| f.confirmed_at.is_some());
+        let required = !has_totp && self.store.get_tenant(&tenant).await?.is_some_and(|t| t.require_mfa);
+        if has_totp || required {
+            request.user_id = Some(user.id.clone());
+            request.session_id = None;
+            request.auth_time = None;
+            if !self.store.update_request(&request).await? {
+                return Err(FlowError::RequestNotFound);
+            }
+            return Ok(if has_totp { LoginOutcome::SecondFactor(request.id) } else { LoginOutcome::Enrol(request.id) });
+        }
+        Ok(LoginOutcome::SignedIn(self.finish_login(request, &user, &["pwd"], now).await?))
+    }
+
+    /// Starts the session of a user who proved who they are (`amr`, RFC 8176) for a
+    /// pending request, and says where to go: consent, or straight back to the
+    /// client when consent is remembered (or implicit).
+    async fn finish_login(
+        &self,
+        mut request: PendingRequest,
+        user: &User,
+        amr: &[&str],
+        now: UnixTime,
+    ) -> Result<SignedIn, FlowError> {
+        let tenant = request.request.tenant_id.clone();
         let cookie = Secret::generate(SESSION_PREFIX, self.random.as_ref());
         let session = Session {
             id: SessionId::generate(self.random.as_ref()),
@@ -369,7 +445,7 @@ impl<S: Store> Services<S> {
             tenant_id: tenant.clone(),
             user_id: user.id.clone(),
             auth_time: now,
-            amr: vec!["pwd".to_owned()],
+            amr: amr.iter().map(|m| (*m).to_owned()).collect(),
             created_at: now,
             expires_at: now.plus_secs(self.settings.lifetimes.session),
         };
@@ -394,7 +470,74 @@ impl<S: Store> Services<S> {
         } else {
             Ok(request.id)
         };
-        Ok(LoginOutcome { session_cookie: cookie, next })
+        Ok(SignedIn { session_cookie: cookie, next })
+    }
+
+    /// The user who gave the right password for a pending request and still owes a
+    /// second factor.
+    async fn awaiting_second_factor(
+        &self,
+        request_id: &str,
+        browser: Option<&Secret>,
+    ) -> Result<(PendingRequest, User), FlowError> {
+        let request = self.pending_request(request_id, browser).await?;
+        let user = match (&request.user_id, &request.session_id) {
+            (Some(user), None) => self.store.get_user(&request.request.tenant_id, user).await?,
+            _ => None,
+        };
+        let user = user.filter(|u| u.disabled_at.is_none()).ok_or(FlowError::RequestNotFound)?;
+        Ok((request, user))
+    }
+
+    /// What `/login/mfa` asks for: a code, or (the tenant requiring a second factor
+    /// of a user without one) an authenticator app to set up.
+    pub async fn second_factor_step(
+        &self,
+        request_id: &str,
+        browser: Option<&Secret>,
+    ) -> Result<(LoginContext, SecondFactorStep), FlowError> {
+        let (request, user) = self.awaiting_second_factor(request_id, browser).await?;
+        let status = self.mfa_status(&user.tenant_id, &user.id).await?;
+        let step = if status.enabled() {
+            SecondFactorStep::Code
+        } else {
+            SecondFactorStep::Enrol(self.begin_totp(&user).await?)
+        };
+        let client = self
+            .store
+            .get_client(&request.request.tenant_id, &request.request.client_id)
+            .await?
+            .ok_or(FlowError::RequestNotFound)?;
+        let context = LoginContext {
+            request,
+            client_name: client.settings.name().to_owned(),
+            user: Some(user),
+            next: NextStep::SecondFactor,
+        };
+        Ok((context, step))
+    }
+
+    /// Completes a sign-in with the second factor: a code from the authenticator app
+    /// or a recovery code, or, while enrolling, the app's first code (the answer
+    /// then carries the recovery codes to show once).
+    pub async fn second_factor_login(
+        &self,
+        request_id: &str,
+        browser: Option<&Secret>,
+        csrf: &str,
+        code: &str,
+    ) -> Result<SecondFactorOutcome, FlowError> {
+        let (request, user) = self.awaiting_second_factor(request_id, browser).await?;
+        verify_csrf(browser, csrf)?;
+        let recovery_codes = if self.mfa_status(&user.tenant_id, &user.id).await?.enabled() {
+            self.check_second_factor(&user, code).await?;
+            None
+        } else {
+            Some(self.confirm_totp(&user, code).await?)
+        };
+        let now = self.clock.now();
+        let signed_in = self.finish_login(request, &user, &super::mfa::PASSWORD_AND_OTP, now).await?;
+        Ok(SecondFactorOutcome { signed_in, recovery_codes })
     }
 
     /// Records the user's consent decision and returns where to send the browser:

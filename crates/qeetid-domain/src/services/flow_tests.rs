@@ -4,11 +4,19 @@ use futures_executor::block_on;
 
 use super::*;
 use crate::client::ClientDraft;
-use crate::fakes::{FixedClock, InMemoryStore, PlainPasswordHasher, RecordingSigner, SeededRandom};
+use crate::fakes::{FixedClock, InMemoryStore, LabelSealer, PlainPasswordHasher, RecordingSigner, SeededRandom};
 use crate::oauth::{AuthorizeParams, OAuthError, TokenLifetimes};
 use crate::pkce::CodeVerifier;
 use crate::secret::Secret;
-use crate::services::flow::{AuthorizeOutcome, FlowError};
+use crate::services::flow::{AuthorizeOutcome, FlowError, LoginOutcome, SignedIn};
+
+/// The sign-in a right password completed (no second factor asked).
+fn signed_in(outcome: LoginOutcome) -> SignedIn {
+    match outcome {
+        LoginOutcome::SignedIn(s) => s,
+        other => panic!("expected a completed sign-in, got {other:?}"),
+    }
+}
 use crate::services::token::{AuthMethod, ClientAuthentication};
 
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -29,6 +37,7 @@ fn flow() -> Flow {
         random: Arc::new(SeededRandom::new(9)),
         passwords: Arc::new(PlainPasswordHasher),
         signer: Arc::new(RecordingSigner::default()),
+        sealer: Arc::new(LabelSealer),
     };
     let settings = ProviderSettings::new("https://id.example");
     let s = Services::new(InMemoryStore::default(), ports, settings);
@@ -75,8 +84,9 @@ fn sign_in(f: &Flow, remember: bool) -> (String, Secret) {
         panic!("expected the login page")
     };
     let csrf = f.browser.expose();
-    let login =
-        block_on(f.s.password_login(id.as_str(), Some(&f.browser), csrf, "Ada@Example.com", "correct horse")).unwrap();
+    let login = signed_in(
+        block_on(f.s.password_login(id.as_str(), Some(&f.browser), csrf, "Ada@Example.com", "correct horse")).unwrap(),
+    );
     let id = login.next.expect("consent comes next");
     let url =
         block_on(f.s.decide(id.as_str(), Some(&f.browser), Some(&login.session_cookie), csrf, true, remember)).unwrap();
@@ -291,8 +301,9 @@ fn the_device_grant_polls_slows_down_and_delivers_once() {
     let outcome = block_on(f.s.verify_user_code(&typed, &f.browser, None)).unwrap();
     let AuthorizeOutcome::Login(id) = outcome else { panic!("expected the login page") };
     let csrf = f.browser.expose();
-    let login =
-        block_on(f.s.password_login(id.as_str(), Some(&f.browser), csrf, "ada@example.com", "correct horse")).unwrap();
+    let login = signed_in(
+        block_on(f.s.password_login(id.as_str(), Some(&f.browser), csrf, "ada@example.com", "correct horse")).unwrap(),
+    );
     let id = login.next.expect("consent is always shown for a device");
     let done =
         block_on(f.s.decide(id.as_str(), Some(&f.browser), Some(&login.session_cookie), csrf, true, true)).unwrap();
@@ -320,14 +331,16 @@ fn first_party_sign_in(f: &Flow, app: FirstPartyApp) -> (Secret, String) {
     let AuthorizeOutcome::Login(id) = block_on(f.s.start_authorization(p, &f.browser, None)).unwrap() else {
         panic!("expected the login page")
     };
-    let login = block_on(f.s.password_login(
-        id.as_str(),
-        Some(&f.browser),
-        f.browser.expose(),
-        "ada@example.com",
-        "correct horse",
-    ))
-    .unwrap();
+    let login = signed_in(
+        block_on(f.s.password_login(
+            id.as_str(),
+            Some(&f.browser),
+            f.browser.expose(),
+            "ada@example.com",
+            "correct horse",
+        ))
+        .unwrap(),
+    );
     let landing = login.next.expect_err("no consent page for the deployment's own app");
     let code = query(&landing, "code").unwrap();
     let (_, token) = block_on(f.s.first_party_sign_in(app, &client, &code, &redirect, &flow.verifier)).unwrap();
@@ -370,4 +383,110 @@ fn a_disabled_user_is_refused_after_the_password_and_loses_sessions() {
     };
     assert!(matches!(attempt("wrong"), Err(FlowError::InvalidCredentials)), "a guesser learns nothing");
     assert!(matches!(attempt("correct horse"), Err(FlowError::AccountDisabled)));
+}
+
+fn from_base32(text: &str) -> Vec<u8> {
+    crate::mfa::decode_base32(text).unwrap()
+}
+
+/// The password step for the web client; answers what it leads to.
+fn password_step(f: &Flow) -> (LoginOutcome, crate::id::RequestId) {
+    let AuthorizeOutcome::Login(id) =
+        block_on(f.s.start_authorization(params(f.client.id.as_str()), &f.browser, None)).unwrap()
+    else {
+        panic!("expected the login page")
+    };
+    let outcome = block_on(f.s.password_login(
+        id.as_str(),
+        Some(&f.browser),
+        f.browser.expose(),
+        "ada@example.com",
+        "correct horse",
+    ))
+    .unwrap();
+    (outcome, id)
+}
+
+#[test]
+fn a_user_with_an_authenticator_gives_a_code_once_or_a_recovery_code_once() {
+    let f = flow();
+    let (sso, token) = first_party_sign_in(&f, FirstPartyApp::Account);
+    let (me, _) = block_on(f.s.app_session(FirstPartyApp::Account, &token, Some(&sso))).unwrap();
+    let enrolment = block_on(f.s.account_start_totp(&me)).unwrap();
+    assert!(enrolment.otpauth_uri.starts_with("otpauth://totp/Acme:ada%40example.com?secret="));
+    assert_eq!(block_on(f.s.account_start_totp(&me)).unwrap(), enrolment, "a waiting enrolment is shown again");
+    let secret = from_base32(&enrolment.secret_base32);
+    let code_now = || crate::mfa::totp_code(&secret, f.clock.now()).unwrap();
+    assert!(matches!(block_on(f.s.account_confirm_totp(&me, "000000")), Err(MfaError::InvalidCode)));
+    let recovery = block_on(f.s.account_confirm_totp(&me, &code_now())).unwrap();
+    assert_eq!(recovery.len(), 10);
+    assert!(matches!(block_on(f.s.account_start_totp(&me)), Err(MfaError::AlreadyEnrolled)));
+
+    // The password now leads to the code page; the code confirmed above is spent.
+    let (outcome, id) = password_step(&f);
+    assert!(matches!(outcome, LoginOutcome::SecondFactor(_)), "{outcome:?}");
+    let ctx = block_on(f.s.login_context(id.as_str(), Some(&f.browser), None)).unwrap();
+    assert_eq!(ctx.next, NextStep::SecondFactor);
+    let answer =
+        |code: &str| block_on(f.s.second_factor_login(id.as_str(), Some(&f.browser), f.browser.expose(), code));
+    assert!(matches!(answer(&code_now()), Err(FlowError::InvalidCode)), "a code is accepted once");
+    assert!(matches!(
+        block_on(f.s.second_factor_login(id.as_str(), Some(&f.browser), "qbr_forged", &code_now())),
+        Err(FlowError::CsrfMismatch)
+    ));
+    f.clock.advance(30);
+    let done = answer(&code_now()).unwrap();
+    assert!(done.recovery_codes.is_none());
+    use crate::ports::SessionRepository as _;
+    let session = block_on(f.s.store().find_session(&done.signed_in.session_cookie.hash())).unwrap().unwrap();
+    assert_eq!(session.amr, ["pwd", "otp", "mfa"]);
+
+    // A recovery code works once.
+    let (_, id) = password_step(&f);
+    let answer =
+        |code: &str| block_on(f.s.second_factor_login(id.as_str(), Some(&f.browser), f.browser.expose(), code));
+    assert!(answer(&recovery[0].to_uppercase()).is_ok());
+    let (_, id) = password_step(&f);
+    let again = block_on(f.s.second_factor_login(id.as_str(), Some(&f.browser), f.browser.expose(), &recovery[0]));
+    assert!(matches!(again, Err(FlowError::InvalidCode)));
+
+    // An admin's reset: the password alone signs in again.
+    block_on(f.s.reset_mfa(&Caller::operator(), &me.user.tenant_id, &me.user.id)).unwrap();
+    assert!(matches!(password_step(&f).0, LoginOutcome::SignedIn(_)));
+}
+
+#[test]
+fn a_tenant_that_requires_mfa_walks_users_through_enrolment_at_sign_in() {
+    let f = flow();
+    let patch = TenantPatch { require_mfa: Some(true), ..TenantPatch::default() };
+    block_on(f.s.update_tenant(&Caller::operator(), &f.client.tenant_id, patch)).unwrap();
+    let (outcome, id) = password_step(&f);
+    assert!(matches!(outcome, LoginOutcome::Enrol(_)), "{outcome:?}");
+    let (_, step) = block_on(f.s.second_factor_step(id.as_str(), Some(&f.browser))).unwrap();
+    let SecondFactorStep::Enrol(enrolment) = step else { panic!("expected enrolment") };
+    let secret = from_base32(&enrolment.secret_base32);
+    let code = crate::mfa::totp_code(&secret, f.clock.now()).unwrap();
+    let done = block_on(f.s.second_factor_login(id.as_str(), Some(&f.browser), f.browser.expose(), &code)).unwrap();
+    assert_eq!(done.recovery_codes.map(|c| c.len()), Some(10));
+    assert!(done.signed_in.next.is_ok(), "consent comes next");
+    // Five wrong codes, then the throttle.
+    let (_, id) = password_step(&f);
+    for _ in 0..5 {
+        let wrong = block_on(f.s.second_factor_login(id.as_str(), Some(&f.browser), f.browser.expose(), "000000"));
+        assert!(matches!(wrong, Err(FlowError::InvalidCode)));
+    }
+    let throttled = block_on(f.s.second_factor_login(id.as_str(), Some(&f.browser), f.browser.expose(), "000000"));
+    assert!(matches!(throttled, Err(FlowError::Throttled { .. })));
+}
+
+#[test]
+fn acr_values_aal2_steps_a_single_factor_session_up() {
+    let f = flow();
+    let (_, sso) = sign_in(&f, true);
+    let mut wants_mfa = params(f.client.id.as_str());
+    wants_mfa.acr_values = Some("aal2 aal1".into());
+    let outcome = block_on(f.s.start_authorization(wants_mfa, &f.browser, Some(&sso))).unwrap();
+    assert!(matches!(outcome, AuthorizeOutcome::Login(_)), "a password-only session is not enough: {outcome:?}");
+    let outcome = block_on(f.s.start_authorization(params(f.client.id.as_str()), &f.browser, Some(&sso))).unwrap();
+    assert!(matches!(outcome, AuthorizeOutcome::Redirect(_)), "without acr_values the session serves: {outcome:?}");
 }

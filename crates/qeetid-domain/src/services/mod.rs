@@ -12,6 +12,7 @@ mod flow;
 mod grants;
 mod keys;
 mod logout;
+mod mfa;
 mod resource;
 mod tenants;
 mod token;
@@ -25,9 +26,14 @@ pub use clients::{RegisteredClient, RotatedSecret};
 pub use console::ConsoleAdmin;
 pub use device::{DeviceAuthorization, format_user_code};
 pub use first_party::{AppSession, FIRST_PARTY_SESSION_SECONDS, FirstPartyApp, FirstPartyError, SignInFlow};
-pub use flow::{AuthorizeOutcome, FlowError, LoginContext, LoginOutcome, NextStep, form_token_matches};
+pub use flow::{
+    AuthorizeOutcome, FlowError, LoginContext, LoginOutcome, NextStep, SecondFactorOutcome, SecondFactorStep, SignedIn,
+    form_token_matches,
+};
 pub use keys::rotate_signing_keys;
 pub use logout::{LogoutParams, LogoutPlan};
+pub use mfa::{MfaError, MfaStatus, TotpEnrolment};
+pub use tenants::TenantPatch;
 pub use token::{AuthMethod, ClientAuthentication, TokenResponse};
 pub use users::{NewUser, UserPatch};
 
@@ -35,7 +41,7 @@ use crate::api_key::Caller;
 use crate::error::AdminError;
 use crate::id::TenantId;
 use crate::oauth::TokenLifetimes;
-use crate::ports::{Clock, PasswordHasher, Random, Store, TokenSigner};
+use crate::ports::{Clock, PasswordHasher, Random, SecretSealer, Store, TokenSigner};
 use crate::tenant::Tenant;
 use client_cache::ClientCache;
 
@@ -50,6 +56,8 @@ pub struct Ports {
     pub passwords: Arc<dyn PasswordHasher>,
     /// Token signing.
     pub signer: Arc<dyn TokenSigner>,
+    /// Sealing of secrets that must be read back (TOTP).
+    pub sealer: Arc<dyn SecretSealer>,
 }
 
 /// Deployment settings the use cases need.
@@ -78,6 +86,7 @@ pub struct Services<S> {
     random: Arc<dyn Random>,
     passwords: Arc<dyn PasswordHasher>,
     signer: Arc<dyn TokenSigner>,
+    sealer: Arc<dyn SecretSealer>,
     settings: Arc<ProviderSettings>,
     client_cache: Arc<ClientCache>,
 }
@@ -90,6 +99,7 @@ impl<S: Clone> Clone for Services<S> {
             random: Arc::clone(&self.random),
             passwords: Arc::clone(&self.passwords),
             signer: Arc::clone(&self.signer),
+            sealer: Arc::clone(&self.sealer),
             settings: Arc::clone(&self.settings),
             client_cache: Arc::clone(&self.client_cache),
         }
@@ -105,6 +115,7 @@ impl<S: Store> Services<S> {
             random: ports.random,
             passwords: ports.passwords,
             signer: ports.signer,
+            sealer: ports.sealer,
             client_cache: Arc::new(ClientCache::new(settings.client_cache_seconds)),
             settings: Arc::new(settings),
         }

@@ -8,6 +8,15 @@ use crate::page::{Cursor, Page, PageRequest};
 use crate::ports::Store;
 use crate::tenant::{DisplayName, Tenant};
 
+/// Changes to a tenant; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct TenantPatch {
+    /// New display name.
+    pub name: Option<String>,
+    /// Whether every user must sign in with a second factor.
+    pub require_mfa: Option<bool>,
+}
+
 fn cursor(t: &Tenant) -> Cursor {
     Cursor { created_at: t.created_at, id: t.id.to_string() }
 }
@@ -20,6 +29,7 @@ impl<S: Store> Services<S> {
         let tenant = Tenant {
             id: TenantId::generate(self.random.as_ref()),
             name: DisplayName::parse("name", name)?,
+            require_mfa: false,
             created_at: now,
             updated_at: now,
         };
@@ -51,9 +61,25 @@ impl<S: Store> Services<S> {
 
     /// Renames a tenant (deployment keys only).
     pub async fn rename_tenant(&self, caller: &Caller, id: &TenantId, name: &str) -> Result<Tenant, AdminError> {
+        self.update_tenant(caller, id, TenantPatch { name: Some(name.to_owned()), require_mfa: None }).await
+    }
+
+    /// Changes a tenant: its name (deployment keys only) and whether its users must
+    /// use a second factor (the tenant's own keys too: it is the tenant's policy).
+    pub async fn update_tenant(
+        &self,
+        caller: &Caller,
+        id: &TenantId,
+        patch: TenantPatch,
+    ) -> Result<Tenant, AdminError> {
         let mut tenant = self.reachable_tenant(caller, id).await?;
-        caller.require_deployment("only a deployment admin key can rename tenants")?;
-        tenant.name = DisplayName::parse("name", name)?;
+        if let Some(name) = patch.name {
+            caller.require_deployment("only a deployment admin key can rename tenants")?;
+            tenant.name = DisplayName::parse("name", &name)?;
+        }
+        if let Some(require) = patch.require_mfa {
+            tenant.require_mfa = require;
+        }
         tenant.updated_at = self.clock.now();
         if !self.store.update_tenant(&tenant).await? {
             return Err(AdminError::NotFound("tenant"));

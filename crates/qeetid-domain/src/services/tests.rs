@@ -24,6 +24,7 @@ fn world() -> World {
         random: Arc::new(SeededRandom::new(42)),
         passwords: Arc::new(PlainPasswordHasher),
         signer: Arc::new(UnsignedSigner),
+        sealer: Arc::new(crate::fakes::LabelSealer),
     };
     let settings = ProviderSettings::new("https://id.example");
     let services = Services::new(InMemoryStore::default(), ports, settings);

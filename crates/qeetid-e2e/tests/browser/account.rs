@@ -7,11 +7,9 @@
 use chromiumoxide::cdp::browser_protocol::network::ClearBrowserCookiesParams;
 
 use crate::harness::{
-    EMAIL, PASSWORD, World, chromium, click, fill, hosted_sign_in, screenshot, token, wait_for_text, wait_for_url,
+    EMAIL, PASSWORD, World, chromium, click, fill, screenshot, token, user_signs_in_to_the_client, wait_for_text,
+    wait_for_url,
 };
-
-const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_manages_their_account_in_the_browser() {
@@ -21,25 +19,7 @@ async fn a_user_manages_their_account_in_the_browser() {
     page.execute(ClearBrowserCookiesParams::default()).await.unwrap();
 
     // The user signs in to Acme Web and lets it in; it keeps a refresh token.
-    let redirect: String = url::form_urlencoded::byte_serialize(world.redirect_uri.as_bytes()).collect();
-    page.goto(format!(
-        "{}/v1/oauth/authorize?response_type=code&client_id={}&redirect_uri={redirect}&scope=openid%20offline_access\
-         &state=u&code_challenge={CHALLENGE}&code_challenge_method=S256",
-        world.issuer, world.client_id
-    ))
-    .await
-    .unwrap();
-    let landed = hosted_sign_in(&page, EMAIL, |u| u.starts_with(&world.redirect_uri)).await;
-    let code = url::Url::parse(&landed).unwrap().query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned();
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", &code),
-        ("redirect_uri", &world.redirect_uri),
-        ("code_verifier", VERIFIER),
-    ];
-    let (status, tokens) = token(&world, &form).await;
-    assert_eq!(status, 200, "{tokens}");
-    let refresh_token = tokens["refresh_token"].as_str().unwrap().to_owned();
+    let refresh_token = user_signs_in_to_the_client(&world, &page).await;
 
     // The account page opens on that session: no login page, no consent page.
     let account = format!("{}/account", world.issuer);

@@ -9,13 +9,10 @@ use serde_json::{Value, json};
 
 use crate::harness::{
     ADMIN_KEY, EMAIL, PASSWORD, World, chromium, click, fill, hosted_sign_in, screenshot, set_value, token,
-    wait_for_text, wait_for_url,
+    user_signs_in_to_the_client, wait_for_text, wait_for_url,
 };
 
 const ADMIN: &str = "ada-admin@example.com";
-const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
-
 async fn admin_api(world: &World, path: &str, body: Value) -> Value {
     let response = world
         .http
@@ -47,25 +44,7 @@ async fn an_admin_manages_clients_and_grants_in_the_browser() {
     let page = browser.new_page("about:blank").await.unwrap();
 
     // A user signs in to Acme Web and keeps a refresh token.
-    let redirect: String = url::form_urlencoded::byte_serialize(world.redirect_uri.as_bytes()).collect();
-    page.goto(format!(
-        "{}/v1/oauth/authorize?response_type=code&client_id={}&redirect_uri={redirect}&scope=openid%20offline_access\
-         &state=u&code_challenge={CHALLENGE}&code_challenge_method=S256",
-        world.issuer, world.client_id
-    ))
-    .await
-    .unwrap();
-    let landed = hosted_sign_in(&page, EMAIL, |u| u.starts_with(&world.redirect_uri)).await;
-    let code = url::Url::parse(&landed).unwrap().query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned();
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", &code),
-        ("redirect_uri", &world.redirect_uri),
-        ("code_verifier", VERIFIER),
-    ];
-    let (status, tokens) = token(&world, &form).await;
-    assert_eq!(status, 200, "{tokens}");
-    let refresh_token = tokens["refresh_token"].as_str().unwrap().to_owned();
+    let refresh_token = user_signs_in_to_the_client(&world, &page).await;
     page.execute(ClearBrowserCookiesParams::default()).await.unwrap();
 
     // The admin signs in: the dashboard is one link away from the home page.

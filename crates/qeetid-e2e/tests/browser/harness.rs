@@ -202,3 +202,30 @@ pub(crate) async fn hosted_sign_in(page: &Page, email: &str, done: impl Fn(&str)
     }
     url
 }
+
+const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+/// The world's user signs in to Acme Web in `page` (allowing the consent) and the
+/// client exchanges the code; answers the refresh token it keeps.
+pub(crate) async fn user_signs_in_to_the_client(world: &World, page: &Page) -> String {
+    let redirect: String = url::form_urlencoded::byte_serialize(world.redirect_uri.as_bytes()).collect();
+    page.goto(format!(
+        "{}/v1/oauth/authorize?response_type=code&client_id={}&redirect_uri={redirect}&scope=openid%20offline_access\
+         &state=u&code_challenge={CHALLENGE}&code_challenge_method=S256",
+        world.issuer, world.client_id
+    ))
+    .await
+    .unwrap();
+    let landed = hosted_sign_in(page, EMAIL, |u| u.starts_with(&world.redirect_uri)).await;
+    let code = url::Url::parse(&landed).unwrap().query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned();
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", &code),
+        ("redirect_uri", &world.redirect_uri),
+        ("code_verifier", VERIFIER),
+    ];
+    let (status, tokens) = token(world, &form).await;
+    assert_eq!(status, 200, "{tokens}");
+    tokens["refresh_token"].as_str().unwrap().to_owned()
+}

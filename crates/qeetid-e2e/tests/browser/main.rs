@@ -6,4 +6,5 @@ mod account;
 mod dashboard;
 mod device;
 mod harness;
+mod mfa;
 mod sign_in;

@@ -11,16 +11,20 @@ use std::collections::BTreeMap;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
+use qeetid_domain::oauth::Session;
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::{
-    AccountError, AccountOverview, AppSession, FirstPartyApp, FirstPartyError, form_token_matches,
+    AccountError, AccountOverview, AppSession, FirstPartyApp, FirstPartyError, MfaError, form_token_matches,
 };
 use qeetid_domain::{AdminError, GrantId, Secret, SessionId, TenantId};
-use qeetid_render::{AccountAppRow, AccountSessionRow, AccountSignInView, AccountView, ErrorView, describe_amr};
+use qeetid_render::{
+    AccountAppRow, AccountMfaView, AccountSessionRow, AccountSignInView, AccountView, EnrolView, ErrorView,
+    RecoveryCodesView, describe_amr,
+};
 use serde::Deserialize;
 
 use super::first_party::{self, read_callback};
-use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret, found};
+use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret};
 use super::pages::html;
 use super::spawn;
 use crate::HttpState;
@@ -100,12 +104,8 @@ pub(crate) async fn page<S: Store>(
             Err(_) => return sign_in_page(&state, StatusCode::BAD_REQUEST, &raw, Some("That is not an ID (tnt_…).")),
         }
     };
-    match first_party::start(&state, APP, tenant).await {
-        Ok((url, flow)) => {
-            let mut response = found(&url);
-            let _ = response.add_cookie(&flow);
-            response
-        }
+    match first_party::begin(&state, APP, tenant).await {
+        Ok(response) => response,
         Err(AdminError::NotFound(_)) => {
             sign_in_page(&state, StatusCode::NOT_FOUND, &raw, Some("No organisation has this ID."))
         }
@@ -209,6 +209,8 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
         "app-removed" => Some("The application no longer has access to your account."),
         "session-ended" => Some("That session was signed out."),
         "others-ended" => Some("You were signed out everywhere else."),
+        "mfa-on" => Some("Two-step verification is on."),
+        "mfa-off" => Some("Two-step verification is off."),
         _ => None,
     }
 }
@@ -239,17 +241,12 @@ fn render<S>(
                 since: rfc3339(a.grant.created_at),
             })
             .collect(),
-        sessions: view
-            .sessions
-            .iter()
-            .map(|s| AccountSessionRow {
-                id: s.id.to_string(),
-                signed_in: rfc3339(s.auth_time),
-                methods: describe_amr(&s.amr),
-                expires: rfc3339(s.expires_at),
-                current: s.id == view.current_session,
-            })
-            .collect(),
+        sessions: session_rows(&view.sessions, Some(&view.current_session)),
+        mfa: AccountMfaView {
+            on_since: view.mfa.totp_confirmed_at.map(rfc3339),
+            recovery_codes_left: view.mfa.recovery_codes_left,
+            enrol: view.enrolment.as_ref().map(|e| EnrolView::new(&e.secret_base32, &e.otpauth_uri)),
+        },
         notice,
         errors,
     };
@@ -367,16 +364,105 @@ pub(crate) async fn logout<S: Store>(
     body: web::Bytes,
 ) -> HttpResponse {
     let (_, _, _) = or_answer!(form_me(&req, &state, &body).await);
-    let session = cookie_secret(&req, SESSION_COOKIE);
-    match spawn(&state, move |s| async move { s.end_session(session.as_ref()).await }).await {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => return internal(&state, &e),
-        Err(e) => return internal(&state, &e),
+    first_party::sign_out(&req, &state, APP).await.unwrap_or_else(|e| internal(&state, &e))
+}
+
+/// Sessions as the account page and the dashboard show them; `current` marks this browser's.
+pub(crate) fn session_rows(sessions: &[Session], current: Option<&SessionId>) -> Vec<AccountSessionRow> {
+    sessions
+        .iter()
+        .map(|s| AccountSessionRow {
+            id: s.id.to_string(),
+            signed_in: rfc3339(s.auth_time),
+            methods: describe_amr(&s.amr),
+            expires: rfc3339(s.expires_at),
+            current: Some(&s.id) == current,
+        })
+        .collect()
+}
+
+/// `POST /account/mfa/totp`: starts setting up an authenticator app (the page then
+/// shows its QR code until a code confirms it).
+pub(crate) async fn start_totp<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (me, _, _) = or_answer!(form_me(&req, &state, &body).await);
+    match spawn(&state, move |s| async move { s.account_start_totp(&me).await }).await {
+        Ok(Ok(_) | Err(MfaError::AlreadyEnrolled)) => see_other("/account#mfa"),
+        Ok(Err(e)) => internal(&state, &e),
+        Err(e) => internal(&state, &e),
     }
-    let mut response = see_other(APP.path());
-    let _ = response.add_cookie(&first_party::session_removal(&state, APP));
-    let mut sso = cookie(&state, SESSION_COOKIE, "");
-    sso.make_removal();
-    let _ = response.add_cookie(&sso);
+}
+
+/// The recovery codes page, shown once, then back to the account page.
+fn recovery_codes<S>(state: &HttpState<S>, codes: &[String]) -> HttpResponse {
+    let view = RecoveryCodesView { codes, continue_to: "/account?done=mfa-on" };
+    let mut response = html(StatusCode::OK, state.renderer.recovery_codes_page(&view));
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     response
+}
+
+/// A code form's refusal beside its `field`, or the failure page.
+async fn code_refused<S: Store>(
+    state: &HttpState<S>,
+    me: &AppSession,
+    browser: &Browser,
+    field: &str,
+    err: MfaError,
+) -> HttpResponse {
+    match err {
+        MfaError::InvalidCode | MfaError::Throttled { .. } | MfaError::NotEnrolled => {
+            with_errors(state, me, browser, None, BTreeMap::from([(field.to_owned(), err.to_string())])).await
+        }
+        other => internal(state, &other),
+    }
+}
+
+/// `POST /account/mfa/totp/confirm`: the app's first code turns it on; the
+/// recovery codes are shown once.
+pub(crate) async fn confirm_totp<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (me, browser, pairs) = or_answer!(form_me(&req, &state, &body).await);
+    let (job_me, code) = (me.clone(), value(&pairs, "code").to_owned());
+    match spawn(&state, move |s| async move { s.account_confirm_totp(&job_me, &code).await }).await {
+        Ok(Ok(codes)) => recovery_codes(&state, &codes),
+        Ok(Err(e)) => code_refused(&state, &me, &browser, "mfa_code", e).await,
+        Err(e) => internal(&state, &e),
+    }
+}
+
+/// `POST /account/mfa/totp/remove`: turns two-step verification off, proven by a code.
+pub(crate) async fn remove_totp<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (me, browser, pairs) = or_answer!(form_me(&req, &state, &body).await);
+    let (job_me, code) = (me.clone(), value(&pairs, "code").to_owned());
+    match spawn(&state, move |s| async move { s.account_remove_totp(&job_me, &code).await }).await {
+        Ok(Ok(())) => see_other("/account?done=mfa-off"),
+        Ok(Err(e)) => code_refused(&state, &me, &browser, "remove_code", e).await,
+        Err(e) => internal(&state, &e),
+    }
+}
+
+/// `POST /account/mfa/recovery-codes`: ten new recovery codes (the old ones stop
+/// working), proven by a code, shown once.
+pub(crate) async fn new_recovery_codes<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (me, browser, pairs) = or_answer!(form_me(&req, &state, &body).await);
+    let (job_me, code) = (me.clone(), value(&pairs, "code").to_owned());
+    match spawn(&state, move |s| async move { s.account_new_recovery_codes(&job_me, &code).await }).await {
+        Ok(Ok(codes)) => recovery_codes(&state, &codes),
+        Ok(Err(e)) => code_refused(&state, &me, &browser, "codes_code", e).await,
+        Err(e) => internal(&state, &e),
+    }
 }

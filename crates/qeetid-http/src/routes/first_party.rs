@@ -3,11 +3,14 @@
 //! `state` and PKCE kept in a short-lived cookie, the callback's checks, and the
 //! app's session cookie, all scoped to the app's path.
 
-use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, SameSite, time::Duration};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use qeetid_domain::ports::Store;
 use qeetid_domain::services::{FIRST_PARTY_SESSION_SECONDS, FirstPartyApp, form_token_matches};
 use qeetid_domain::{AdminError, Client, Secret, TenantId};
 
+use super::oauth::{SESSION_COOKIE, cookie, cookie_secret, found};
 use super::params::Params;
 use super::spawn;
 use crate::HttpState;
@@ -75,13 +78,14 @@ pub(crate) fn session_token(req: &HttpRequest, app: FirstPartyApp) -> Option<Str
     req.cookie(session_cookie_name(app)).map(|c| c.value().to_owned()).filter(|v| !v.is_empty())
 }
 
-/// Registers `app`'s client in `tenant` if needed and answers the authorization
-/// request's URL (code flow, PKCE S256) and the cookie that remembers it.
-pub(crate) async fn start<S: qeetid_domain::ports::Store>(
+/// Registers `app`'s client in `tenant` if needed and sends the browser to the
+/// authorization endpoint (code flow, PKCE S256), remembering `state` and the
+/// verifier in a cookie. `NotFound` when there is no such tenant.
+pub(crate) async fn begin<S: Store>(
     state: &HttpState<S>,
     app: FirstPartyApp,
     tenant: TenantId,
-) -> Result<(String, Cookie<'static>), AdminError> {
+) -> Result<HttpResponse, AdminError> {
     let redirect = redirect_uri(state, app);
     let job_tenant = tenant.clone();
     let client: Client = spawn(state, move |s| async move { s.first_party_client(app, &job_tenant, &redirect).await })
@@ -97,7 +101,30 @@ pub(crate) async fn start<S: qeetid_domain::ports::Store>(
         flow.challenge
     );
     let value = format!("{tenant}.{}.{}", flow.state, flow.verifier);
-    Ok((url, app_cookie(state, app, flow_cookie_name(app), &value, Duration::minutes(10))))
+    let mut response = found(&url);
+    let _ = response.add_cookie(&app_cookie(state, app, flow_cookie_name(app), &value, Duration::minutes(10)));
+    Ok(response)
+}
+
+/// Ends the browser's single sign-on session and `app`'s session, and sends the
+/// browser to the app's start (303).
+pub(crate) async fn sign_out<S: Store>(
+    req: &HttpRequest,
+    state: &HttpState<S>,
+    app: FirstPartyApp,
+) -> Result<HttpResponse, String> {
+    let session = cookie_secret(req, SESSION_COOKIE);
+    match spawn(state, move |s| async move { s.end_session(session.as_ref()).await }).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Err(e.to_string()),
+        Err(e) => return Err(e.to_string()),
+    }
+    let mut response = HttpResponse::SeeOther().insert_header((header::LOCATION, app.path())).finish();
+    let _ = response.add_cookie(&session_removal(state, app));
+    let mut sso = cookie(state, SESSION_COOKIE, "");
+    sso.make_removal();
+    let _ = response.add_cookie(&sso);
+    Ok(response)
 }
 
 /// A callback that passed its checks: what to exchange.

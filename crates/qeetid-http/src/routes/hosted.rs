@@ -6,7 +6,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::oauth::scopes;
 use qeetid_domain::ports::Store;
-use qeetid_domain::services::{FlowError, LoginContext, NextStep};
+use qeetid_domain::services::{FlowError, LoginContext, LoginOutcome, NextStep, SignedIn};
 use qeetid_render::{ConsentView, ErrorView, LoginView, ScopeView};
 use serde::Deserialize;
 use serde_json::json;
@@ -19,14 +19,14 @@ use crate::HttpState;
 /// `?request=arq_…`
 #[derive(Deserialize)]
 pub(crate) struct RequestQuery {
-    request: Option<String>,
+    pub(crate) request: Option<String>,
 }
 
 pub(crate) fn flow_status(err: &FlowError) -> StatusCode {
     match err {
         FlowError::RequestNotFound | FlowError::InvalidUserCode => StatusCode::BAD_REQUEST,
         FlowError::CsrfMismatch => StatusCode::FORBIDDEN,
-        FlowError::InvalidCredentials | FlowError::LoginRequired => StatusCode::UNAUTHORIZED,
+        FlowError::InvalidCredentials | FlowError::LoginRequired | FlowError::InvalidCode => StatusCode::UNAUTHORIZED,
         FlowError::AccountDisabled => StatusCode::FORBIDDEN,
         FlowError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
         FlowError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -38,6 +38,7 @@ fn flow_code(err: &FlowError) -> &'static str {
         FlowError::RequestNotFound => "request_not_found",
         FlowError::CsrfMismatch => "csrf_mismatch",
         FlowError::InvalidCredentials => "invalid_credentials",
+        FlowError::InvalidCode => "invalid_code",
         FlowError::AccountDisabled => "account_disabled",
         FlowError::Throttled { .. } => "too_many_attempts",
         FlowError::LoginRequired => "login_required",
@@ -151,14 +152,9 @@ pub(crate) async fn login_submit<S: Store>(
         .map_err(|e| FlowError::Internal(Box::new(e)))
         .and_then(|r| r);
     match outcome {
-        Ok(login) => {
-            let location = match &login.next {
-                Ok(id) => format!("/consent?request={id}"),
-                Err(redirect) => redirect.clone(),
-            };
-            let mut response = HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
-            let _ = response.add_cookie(&cookie(&state, SESSION_COOKIE, login.session_cookie.expose()));
-            response
+        Ok(LoginOutcome::SignedIn(login)) => signed_in(&state, &login),
+        Ok(LoginOutcome::SecondFactor(id) | LoginOutcome::Enrol(id)) => {
+            HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/login/mfa?request={id}"))).finish()
         }
         Err(err @ (FlowError::InvalidCredentials | FlowError::AccountDisabled | FlowError::Throttled { .. })) => {
             match context(&state, &req, Some(form.request)).await {
@@ -171,6 +167,18 @@ pub(crate) async fn login_submit<S: Store>(
         }
         Err(err) => flow_error_page(&state, &err),
     }
+}
+
+/// Where a completed sign-in goes (consent, or back to the client), with the new
+/// session's cookie.
+pub(crate) fn signed_in<S>(state: &HttpState<S>, login: &SignedIn) -> HttpResponse {
+    let location = match &login.next {
+        Ok(id) => format!("/consent?request={id}"),
+        Err(redirect) => redirect.clone(),
+    };
+    let mut response = HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
+    let _ = response.add_cookie(&cookie(state, SESSION_COOKIE, login.session_cookie.expose()));
+    response
 }
 
 fn scope_views(ctx: &LoginContext) -> Vec<ScopeView> {

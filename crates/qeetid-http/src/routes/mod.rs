@@ -25,6 +25,7 @@ pub(crate) mod pages;
 pub(crate) mod params;
 pub(crate) mod probes;
 pub(crate) mod resource;
+pub(crate) mod second_factor;
 pub(crate) mod tenants;
 pub(crate) mod users;
 

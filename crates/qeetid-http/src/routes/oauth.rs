@@ -68,6 +68,7 @@ pub(crate) async fn discovery<S: Store>(state: web::Data<HttpState<S>>) -> HttpR
         "code_challenge_methods_supported": ["S256"],
         "scopes_supported": scopes::SUPPORTED,
         "claims_supported": scopes::CLAIMS_SUPPORTED,
+        "acr_values_supported": [qeetid_domain::oauth::ACR_SINGLE_FACTOR, qeetid_domain::oauth::ACR_MFA],
         "prompt_values_supported": ["none", "login", "consent"],
         "authorization_response_iss_parameter_supported": true,
         "request_parameter_supported": false,
@@ -98,6 +99,7 @@ fn authorize_params(mut p: Params) -> AuthorizeParams {
         max_age: p.take("max_age"),
         login_hint: p.take("login_hint"),
         response_mode: p.take("response_mode"),
+        acr_values: p.take("acr_values"),
     }
 }
 

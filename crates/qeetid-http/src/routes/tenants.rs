@@ -7,7 +7,7 @@ use super::{Admin, run, tenant_id};
 use crate::HttpState;
 use crate::error::{ApiError, ErrorBody};
 use crate::json::Json;
-use crate::wire::{ListQuery, TenantEnvelope, TenantList, TenantRequest, items};
+use crate::wire::{ListQuery, TenantEnvelope, TenantList, TenantRequest, UpdateTenantRequest, items};
 
 /// Create a tenant (deployment keys only).
 #[utoipa::path(post, path = "/v1/tenants", tag = "tenants", request_body = TenantRequest,
@@ -49,18 +49,19 @@ pub(crate) async fn get<S: Store>(
     Ok(HttpResponse::Ok().json(TenantEnvelope { tenant: (&tenant).into() }))
 }
 
-/// Rename a tenant (deployment keys only).
-#[utoipa::path(patch, path = "/v1/tenants/{tenantID}", tag = "tenants", request_body = TenantRequest,
+/// Change a tenant: rename it (deployment keys only), or require a second factor of
+/// every user (its own keys too).
+#[utoipa::path(patch, path = "/v1/tenants/{tenantID}", tag = "tenants", request_body = UpdateTenantRequest,
     params(("tenantID" = String, Path, description = "tnt_…")),
     responses((status = 200, body = TenantEnvelope), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn rename<S: Store>(
     Admin(caller): Admin,
     state: web::Data<HttpState<S>>,
     path: web::Path<String>,
-    Json(body): Json<TenantRequest>,
+    Json(body): Json<UpdateTenantRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let tenant = tenant_id(&path)?;
-    let tenant = run(&state, move |s| async move { s.rename_tenant(&caller, &tenant, &body.name).await }).await?;
+    let tenant = run(&state, move |s| async move { s.update_tenant(&caller, &tenant, body.into()).await }).await?;
     Ok(HttpResponse::Ok().json(TenantEnvelope { tenant: (&tenant).into() }))
 }
 

@@ -7,7 +7,9 @@ use super::{Admin, run, session_id, tenant_id, user_id};
 use crate::HttpState;
 use crate::error::{ApiError, ErrorBody};
 use crate::json::Json;
-use crate::wire::{CreateUserRequest, ListQuery, SessionList, UpdateUserRequest, UserEnvelope, UserList, items};
+use crate::wire::{
+    CreateUserRequest, ListQuery, MfaEnvelope, SessionList, UpdateUserRequest, UserEnvelope, UserList, items,
+};
 
 /// Create a user; the password is stored as an Argon2id hash.
 #[utoipa::path(post, path = "/v1/tenants/{tenantID}/users", tag = "users", request_body = CreateUserRequest,
@@ -121,5 +123,39 @@ pub(crate) async fn end_session<S: Store>(
     let user = user_id(&id)?;
     let session = session_id(&session)?;
     run(&state, move |s| async move { s.end_user_session(&caller, &tenant, &user, &session).await }).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// A user's second factors: whether an authenticator app is set up, and how many
+/// recovery codes are left.
+#[utoipa::path(get, path = "/v1/tenants/{tenantID}/users/{id}/mfa", tag = "users",
+    params(("tenantID" = String, Path, description = "tnt_…"), ("id" = String, Path, description = "usr_…")),
+    responses((status = 200, body = MfaEnvelope), (status = 404, body = ErrorBody)))]
+pub(crate) async fn mfa<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (tenant, id) = path.into_inner();
+    let tenant = tenant_id(&tenant)?;
+    let user = user_id(&id)?;
+    let status = run(&state, move |s| async move { s.user_mfa(&caller, &tenant, &user).await }).await?;
+    Ok(HttpResponse::Ok().json(MfaEnvelope { mfa: (&status).into() }))
+}
+
+/// Reset a user's MFA (they lost their phone): the authenticator app and recovery
+/// codes are removed; if the tenant requires MFA, they set up a new app at sign-in.
+#[utoipa::path(delete, path = "/v1/tenants/{tenantID}/users/{id}/mfa", tag = "users",
+    params(("tenantID" = String, Path, description = "tnt_…"), ("id" = String, Path, description = "usr_…")),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub(crate) async fn reset_mfa<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (tenant, id) = path.into_inner();
+    let tenant = tenant_id(&tenant)?;
+    let user = user_id(&id)?;
+    run(&state, move |s| async move { s.reset_mfa(&caller, &tenant, &user).await }).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -13,6 +13,7 @@ mod denied_tokens;
 mod device_codes;
 mod grants;
 mod housekeeping;
+mod mfa;
 mod refresh_tokens;
 mod requests;
 mod sessions;

@@ -21,6 +21,7 @@ struct TenantRow {
     name: String,
     created_at: i64,
     updated_at: i64,
+    require_mfa: bool,
 }
 
 impl From<&Tenant> for TenantRow {
@@ -28,6 +29,7 @@ impl From<&Tenant> for TenantRow {
         Self {
             id: t.id.to_string(),
             name: t.name.as_str().to_owned(),
+            require_mfa: t.require_mfa,
             created_at: t.created_at.as_secs(),
             updated_at: t.updated_at.as_secs(),
         }
@@ -40,6 +42,7 @@ impl TryFrom<TenantRow> for Tenant {
         Ok(Tenant {
             id: TenantId::parse(&row.id).map_err(|e| corrupt("tenants.id", e))?,
             name: DisplayName::from_stored(row.name),
+            require_mfa: row.require_mfa,
             created_at: UnixTime::from_secs(row.created_at),
             updated_at: UnixTime::from_secs(row.updated_at),
         })
@@ -81,7 +84,11 @@ impl TenantRepository for DieselStore {
     async fn update_tenant(&self, tenant: &Tenant) -> Result<bool, StoreError> {
         let changed = with_conn!(&self.pool, |conn| {
             diesel::update(tenants::table.find(tenant.id.as_str()))
-                .set((tenants::name.eq(tenant.name.as_str()), tenants::updated_at.eq(tenant.updated_at.as_secs())))
+                .set((
+                    tenants::name.eq(tenant.name.as_str()),
+                    tenants::require_mfa.eq(tenant.require_mfa),
+                    tenants::updated_at.eq(tenant.updated_at.as_secs()),
+                ))
                 .execute(conn)
                 .await
                 .map_err(from_diesel)?

@@ -6,6 +6,7 @@
 
 mod api_keys;
 mod clients;
+mod mfa;
 mod oauth;
 mod support;
 mod tenants;
@@ -73,4 +74,6 @@ contract!(
     oauth::denied_access_tokens_are_remembered,
     oauth::device_codes_are_found_by_either_code_and_used_once,
     oauth::housekeeping_purges_only_what_expired,
+    mfa::a_totp_factor_is_confirmed_once_and_each_step_used_once,
+    mfa::recovery_codes_are_spent_once_and_reset_with_the_factor,
 );

@@ -21,6 +21,7 @@ pub(crate) fn tenant_at(created: i64) -> Tenant {
     Tenant {
         id: TenantId::generate(random()),
         name: DisplayName::parse("name", "Acme").unwrap(),
+        require_mfa: false,
         created_at: UnixTime::from_secs(created),
         updated_at: UnixTime::from_secs(created),
     }

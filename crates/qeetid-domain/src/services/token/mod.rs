@@ -213,6 +213,7 @@ impl<S: Store> Services<S> {
                 .str("at_hash", at_hash(&access_token))
                 .maybe_str("sid", subject.session_id.map(|s| s.as_str().to_owned()))
                 .str("tid", subject.tenant_id.as_str())
+                .str("acr", crate::oauth::acr_of(subject.amr))
                 .list("amr", subject.amr.to_vec());
             if scope.contains(scopes::PROFILE) {
                 claims = claims.maybe_str("name", user.name.clone());

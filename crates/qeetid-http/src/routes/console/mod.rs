@@ -76,12 +76,8 @@ pub(crate) async fn login<S: Store>(state: web::Data<HttpState<S>>, query: web::
     let Ok(tenant) = TenantId::parse(&raw) else {
         return sign_in_page(&state, StatusCode::BAD_REQUEST, &raw, Some("That is not a tenant ID (tnt_…)."));
     };
-    match first_party::start(&state, APP, tenant).await {
-        Ok((url, flow)) => {
-            let mut response = found(&url);
-            let _ = response.add_cookie(&flow);
-            response
-        }
+    match first_party::begin(&state, APP, tenant).await {
+        Ok(response) => response,
         Err(AdminError::NotFound(_)) => {
             sign_in_page(&state, StatusCode::NOT_FOUND, &raw, Some("No tenant has this ID."))
         }
@@ -134,18 +130,7 @@ pub(crate) async fn logout<S: Store>(
     if !form_token_matches(cookie_secret(&req, BROWSER_COOKIE).as_ref(), &csrf) {
         return error_page(&state, StatusCode::FORBIDDEN, "Form expired", "Reload the page and try again.");
     }
-    let session = cookie_secret(&req, SESSION_COOKIE);
-    match spawn(&state, move |s| async move { s.end_session(session.as_ref()).await }).await {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => return internal(&state, &e),
-        Err(e) => return internal(&state, &e),
-    }
-    let mut response = HttpResponse::SeeOther().insert_header((header::LOCATION, CONSOLE_PATH)).finish();
-    let _ = response.add_cookie(&first_party::session_removal(&state, APP));
-    let mut sso = cookie(&state, SESSION_COOKIE, "");
-    sso.make_removal();
-    let _ = response.add_cookie(&sso);
-    response
+    first_party::sign_out(&req, &state, APP).await.unwrap_or_else(|e| internal(&state, &e))
 }
 
 /// A signed-in admin on a page of a tenant they reach, and the page's CSRF token.
@@ -285,6 +270,9 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
         "user-disabled" => Some("The user was disabled and signed out everywhere."),
         "user-enabled" => Some("The user was enabled; they may sign in again."),
         "session-ended" => Some("The session was signed out."),
+        "mfa-reset" => Some(
+            "Two-step verification was reset; the user signs in with the password alone, or sets it up again if the tenant requires it.",
+        ),
         "key-revoked" => Some("The API key was revoked."),
         "tenant-created" => Some("The tenant was created."),
         "tenant-renamed" => Some("The tenant was renamed."),

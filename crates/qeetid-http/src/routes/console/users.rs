@@ -7,15 +7,16 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::ports::Store;
-use qeetid_domain::services::{NewUser, UserPatch};
+use qeetid_domain::services::{NewUser, TenantPatch, UserPatch};
 use qeetid_domain::{AdminError, AdminRole, Page, SessionId, User, UserId};
-use qeetid_render::{AccountSessionRow, ConsoleUserRow, ConsoleUserView, ConsoleUsersView, FormOption, describe_amr};
+use qeetid_render::{ConsoleUserRow, ConsoleUserView, ConsoleUsersView, FormOption};
 use serde::Deserialize;
 
 use super::{
     ConfirmParts, Desk, answer, confirm_page, desk, form_desk, form_value, notice, page_request, render_page, see_other,
 };
 use crate::HttpState;
+use crate::routes::account::session_rows;
 use crate::routes::spawn;
 use crate::wire::rfc3339;
 
@@ -76,6 +77,7 @@ fn users_page(
         email: &form.email,
         name: &form.name,
         roles,
+        require_mfa: desk.tenant.require_mfa,
         errors,
     };
     render_page(state, desk, status, state.renderer.console_users_page(&view))
@@ -224,6 +226,11 @@ pub(crate) async fn show<S: Store>(
     let (caller, tenant, user_id) = (desk.admin.caller(), desk.tenant_id().clone(), user.id.clone());
     let listed = spawn(&state, move |s| async move { s.list_user_sessions(&caller, &tenant, &user_id).await });
     let sessions = or_answer!(answer(&state, listed.await));
+    let (caller, tenant, user_id) = (desk.admin.caller(), desk.tenant_id().clone(), user.id.clone());
+    let mfa = or_answer!(answer(
+        &state,
+        spawn(&state, move |s| async move { s.user_mfa(&caller, &tenant, &user_id).await }).await
+    ));
     let view = ConsoleUserView {
         chrome: desk.chrome("users", notice(query.done.as_deref())),
         user: ConsoleUserRow {
@@ -235,17 +242,10 @@ pub(crate) async fn show<S: Store>(
             created_at: rfc3339(user.created_at),
         },
         email_verified: user.email_verified,
-        sessions: sessions
-            .iter()
-            .map(|s| AccountSessionRow {
-                id: s.id.to_string(),
-                signed_in: rfc3339(s.auth_time),
-                methods: describe_amr(&s.amr),
-                expires: rfc3339(s.expires_at),
-                current: false,
-            })
-            .collect(),
+        sessions: session_rows(&sessions, None),
         is_self: user.id == desk.admin.user.id,
+        mfa_on_since: mfa.totp_confirmed_at.map(rfc3339),
+        mfa_pending: mfa.enrolment_pending,
     };
     render_page(&state, &desk, StatusCode::OK, state.renderer.console_user_page(&view))
 }
@@ -313,6 +313,44 @@ pub(crate) async fn end_session<S: Store>(
         spawn(&state, move |s| async move { s.end_user_session(&caller, &tenant, &user_id, &session).await }).await;
     match answer(&state, outcome) {
         Ok(()) => see_other(&format!("/admin/t/{}/users/{}?done=session-ended", desk.tenant_id(), user.id)),
+        Err(response) => response,
+    }
+}
+
+/// `POST /admin/t/{tenant}/users/{id}/reset-mfa`: removes the user's authenticator
+/// app and recovery codes.
+pub(crate) async fn reset_mfa<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: UserPath,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (tenant, id) = path.into_inner();
+    let (desk, _) = or_answer!(form_desk(&req, &state, &tenant, &body).await);
+    let user = or_answer!(load(&state, &desk, &id).await);
+    let (caller, tenant, user_id) = (desk.admin.caller(), desk.tenant_id().clone(), user.id.clone());
+    let outcome = spawn(&state, move |s| async move { s.reset_mfa(&caller, &tenant, &user_id).await }).await;
+    match answer(&state, outcome) {
+        Ok(()) => see_other(&format!("/admin/t/{}/users/{}?done=mfa-reset", desk.tenant_id(), user.id)),
+        Err(response) => response,
+    }
+}
+
+/// `POST /admin/t/{tenant}/require-mfa`: whether every user of the tenant must sign
+/// in with a second factor (the checkbox sends `require_mfa=true` when ticked).
+pub(crate) async fn require_mfa<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (desk, pairs) = or_answer!(form_desk(&req, &state, &path, &body).await);
+    let require = form_value(&pairs, "require_mfa") == "true";
+    let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
+    let patch = TenantPatch { name: None, require_mfa: Some(require) };
+    let outcome = spawn(&state, move |s| async move { s.update_tenant(&caller, &tenant, patch).await }).await;
+    match answer(&state, outcome) {
+        Ok(_) => see_other(&format!("/admin/t/{}/users?done=saved", desk.tenant_id())),
         Err(response) => response,
     }
 }

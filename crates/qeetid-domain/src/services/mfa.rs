@@ -1,0 +1,262 @@
+//! Second factors: TOTP enrolment (from the account page, or at sign-in when the
+//! tenant requires it), checking a code or a recovery code, and the admin's view
+//! and reset. See `crate::mfa` for the codes themselves.
+
+use super::Services;
+use super::first_party::AppSession;
+use super::flow::FlowError;
+use crate::api_key::Caller;
+use crate::error::{AdminError, StoreError};
+use crate::id::{TenantId, UserId};
+use crate::mfa::{
+    TotpFactor, is_recovery_code, new_recovery_codes, new_totp_secret, normalise_recovery_code, otpauth_uri,
+    totp_seal_context, totp_step,
+};
+use crate::ports::Store;
+use crate::secret::Secret;
+use crate::time::UnixTime;
+use crate::user::User;
+
+/// `amr` of a sign-in with a password and a one-time code (RFC 8176 §2).
+pub(crate) const PASSWORD_AND_OTP: [&str; 3] = ["pwd", "otp", "mfa"];
+
+/// Why a second-factor step failed.
+#[derive(Debug, thiserror::Error)]
+pub enum MfaError {
+    /// The user already has a confirmed authenticator (remove it first).
+    #[error("an authenticator app is already set up")]
+    AlreadyEnrolled,
+    /// The user has no authenticator, or none waiting for confirmation.
+    #[error("no authenticator app is set up")]
+    NotEnrolled,
+    /// Wrong, expired or already used code.
+    #[error("that code is not right, or was already used; wait for the next one")]
+    InvalidCode,
+    /// Too many wrong codes.
+    #[error("too many failed attempts; try again in {retry_after} seconds")]
+    Throttled {
+        /// Seconds to wait.
+        retry_after: i64,
+    },
+    /// Infrastructure failed.
+    #[error("internal error: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<StoreError> for MfaError {
+    fn from(err: StoreError) -> Self {
+        Self::Internal(Box::new(err))
+    }
+}
+
+impl From<MfaError> for FlowError {
+    fn from(err: MfaError) -> Self {
+        match err {
+            MfaError::InvalidCode | MfaError::NotEnrolled => Self::InvalidCode,
+            MfaError::Throttled { retry_after } => Self::Throttled { retry_after },
+            MfaError::AlreadyEnrolled => Self::RequestNotFound,
+            MfaError::Internal(e) => Self::Internal(e),
+        }
+    }
+}
+
+/// What an authenticator app needs to be set up: shown until a code confirms it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotpEnrolment {
+    /// The secret in base32, to type in.
+    pub secret_base32: String,
+    /// The `otpauth://` URI, to scan as a QR code.
+    pub otpauth_uri: String,
+}
+
+/// A user's second factors.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MfaStatus {
+    /// When the authenticator app was confirmed, if there is one.
+    pub totp_confirmed_at: Option<UnixTime>,
+    /// An authenticator app waits for its first code.
+    pub enrolment_pending: bool,
+    /// Unused recovery codes.
+    pub recovery_codes_left: u32,
+}
+
+impl MfaStatus {
+    /// Whether the user signs in with a second factor.
+    pub fn enabled(&self) -> bool {
+        self.totp_confirmed_at.is_some()
+    }
+}
+
+impl<S: Store> Services<S> {
+    /// The user's second factors.
+    pub(crate) async fn mfa_status(&self, tenant: &TenantId, user: &UserId) -> Result<MfaStatus, StoreError> {
+        let factor = self.store.get_totp(tenant, user).await?;
+        let recovery_codes_left = match &factor {
+            Some(f) if f.confirmed_at.is_some() => self.store.recovery_codes_left(tenant, user).await?,
+            _ => 0,
+        };
+        Ok(MfaStatus {
+            totp_confirmed_at: factor.as_ref().and_then(|f| f.confirmed_at),
+            enrolment_pending: factor.is_some_and(|f| f.confirmed_at.is_none()),
+            recovery_codes_left,
+        })
+    }
+
+    fn open_totp_secret(&self, factor: &TotpFactor) -> Result<Vec<u8>, MfaError> {
+        self.sealer
+            .open(&totp_seal_context(&factor.user_id), &factor.sealed_secret)
+            .map_err(|e| MfaError::Internal(Box::new(e)))
+    }
+
+    /// The enrolment waiting for `user`'s first code, or a new one. The label in the
+    /// app is the tenant's name and the user's e-mail.
+    pub(crate) async fn begin_totp(&self, user: &User) -> Result<TotpEnrolment, MfaError> {
+        let (tenant, id) = (&user.tenant_id, &user.id);
+        let issuer =
+            self.store.get_tenant(tenant).await?.map_or_else(|| "Qeet ID".to_owned(), |t| t.name.as_str().to_owned());
+        let secret = match self.store.get_totp(tenant, id).await? {
+            Some(f) if f.confirmed_at.is_some() => return Err(MfaError::AlreadyEnrolled),
+            Some(waiting) => self.open_totp_secret(&waiting)?,
+            None => {
+                let secret = new_totp_secret(self.random.as_ref());
+                let sealed =
+                    self.sealer.seal(&totp_seal_context(id), &secret).map_err(|e| MfaError::Internal(Box::new(e)))?;
+                let factor = TotpFactor {
+                    tenant_id: tenant.clone(),
+                    user_id: id.clone(),
+                    sealed_secret: sealed,
+                    confirmed_at: None,
+                    last_step: 0,
+                    created_at: self.clock.now(),
+                };
+                if !self.store.start_totp(&factor).await? {
+                    return Err(MfaError::AlreadyEnrolled);
+                }
+                secret
+            }
+        };
+        Ok(TotpEnrolment {
+            secret_base32: crate::mfa::base32(&secret),
+            otpauth_uri: otpauth_uri(&issuer, user.email.as_str(), &secret),
+        })
+    }
+
+    /// Confirms the waiting enrolment with its first code and answers ten fresh
+    /// recovery codes, to be shown once (only their hashes are kept).
+    pub(crate) async fn confirm_totp(&self, user: &User, code: &str) -> Result<Vec<String>, MfaError> {
+        let (tenant, id) = (&user.tenant_id, &user.id);
+        let now = self.clock.now();
+        let factor =
+            self.store.get_totp(tenant, id).await?.filter(|f| f.confirmed_at.is_none()).ok_or(MfaError::NotEnrolled)?;
+        self.throttled(tenant, id, now, async {
+            let secret = self.open_totp_secret(&factor)?;
+            let step = totp_step(&secret, code, now).ok_or(MfaError::InvalidCode)?;
+            if !self.store.use_totp_step(tenant, id, step, Some(now)).await? {
+                return Err(MfaError::InvalidCode);
+            }
+            Ok(())
+        })
+        .await?;
+        self.fresh_recovery_codes(tenant, id).await
+    }
+
+    async fn fresh_recovery_codes(&self, tenant: &TenantId, user: &UserId) -> Result<Vec<String>, MfaError> {
+        let codes = new_recovery_codes(self.random.as_ref());
+        let hashes: Vec<_> = codes.iter().map(|c| Secret::presented(c).hash()).collect();
+        self.store.replace_recovery_codes(tenant, user, &hashes).await?;
+        Ok(codes)
+    }
+
+    /// Checks a second factor of a user with a confirmed authenticator: a TOTP code
+    /// (each time step accepted once) or an unused recovery code (spent).
+    pub(crate) async fn check_second_factor(&self, user: &User, code: &str) -> Result<(), MfaError> {
+        let (tenant, id) = (&user.tenant_id, &user.id);
+        let now = self.clock.now();
+        let factor =
+            self.store.get_totp(tenant, id).await?.filter(|f| f.confirmed_at.is_some()).ok_or(MfaError::NotEnrolled)?;
+        self.throttled(tenant, id, now, async {
+            if is_recovery_code(code) {
+                let hash = Secret::presented(normalise_recovery_code(code)).hash();
+                return match self.store.use_recovery_code(tenant, id, &hash, now).await? {
+                    true => Ok(()),
+                    false => Err(MfaError::InvalidCode),
+                };
+            }
+            let secret = self.open_totp_secret(&factor)?;
+            let step = totp_step(&secret, code, now).ok_or(MfaError::InvalidCode)?;
+            match self.store.use_totp_step(tenant, id, step, None).await? {
+                true => Ok(()),
+                false => Err(MfaError::InvalidCode),
+            }
+        })
+        .await
+    }
+
+    /// Runs a code check under the per-user throttle: five wrong codes are free, then
+    /// each attempt waits twice as long as the last (a 6-digit code must not be
+    /// guessable by trying them all).
+    async fn throttled(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        now: UnixTime,
+        check: impl Future<Output = Result<(), MfaError>>,
+    ) -> Result<(), MfaError> {
+        let key = format!("mfa:{tenant}:{user}");
+        self.check_throttle(&key, now).await.map_err(|e| match e {
+            FlowError::Throttled { retry_after } => MfaError::Throttled { retry_after },
+            other => MfaError::Internal(Box::new(other)),
+        })?;
+        match check.await {
+            Ok(()) => {
+                self.store.clear_failures(&key).await?;
+                Ok(())
+            }
+            Err(MfaError::InvalidCode) => {
+                self.store.record_failure(&key, now).await?;
+                Err(MfaError::InvalidCode)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Account page: the authenticator app to set up (a waiting one is shown again).
+    pub async fn account_start_totp(&self, me: &AppSession) -> Result<TotpEnrolment, MfaError> {
+        self.begin_totp(&me.user).await
+    }
+
+    /// Account page: confirms the authenticator app; answers the recovery codes.
+    pub async fn account_confirm_totp(&self, me: &AppSession, code: &str) -> Result<Vec<String>, MfaError> {
+        self.confirm_totp(&me.user, code).await
+    }
+
+    /// Account page: turns two-step verification off, proven by a current code or a
+    /// recovery code (a stolen session alone cannot weaken the account).
+    pub async fn account_remove_totp(&self, me: &AppSession, code: &str) -> Result<(), MfaError> {
+        self.check_second_factor(&me.user, code).await?;
+        self.store.delete_mfa(&me.user.tenant_id, &me.user.id).await?;
+        Ok(())
+    }
+
+    /// Account page: ten new recovery codes (the old ones stop working), proven by a
+    /// current code.
+    pub async fn account_new_recovery_codes(&self, me: &AppSession, code: &str) -> Result<Vec<String>, MfaError> {
+        self.check_second_factor(&me.user, code).await?;
+        self.fresh_recovery_codes(&me.user.tenant_id, &me.user.id).await
+    }
+
+    /// Admin: a user's second factors.
+    pub async fn user_mfa(&self, caller: &Caller, tenant: &TenantId, user: &UserId) -> Result<MfaStatus, AdminError> {
+        self.get_user(caller, tenant, user).await?;
+        Ok(self.mfa_status(tenant, user).await?)
+    }
+
+    /// Admin: removes a user's authenticator and recovery codes (they lost their
+    /// phone). They sign in with the password alone, or enrol again at sign-in if
+    /// the tenant requires a second factor.
+    pub async fn reset_mfa(&self, caller: &Caller, tenant: &TenantId, user: &UserId) -> Result<(), AdminError> {
+        self.get_user(caller, tenant, user).await?;
+        self.store.delete_mfa(tenant, user).await?;
+        Ok(())
+    }
+}

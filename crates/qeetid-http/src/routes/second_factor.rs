@@ -1,0 +1,110 @@
+//! The hosted login's second step (`/login/mfa`): a code from the authenticator app
+//! or a recovery code, or, when the tenant requires a second factor of a user who
+//! has none, setting an app up (its recovery codes are then shown once).
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use qeetid_domain::ports::Store;
+use qeetid_domain::services::{FlowError, SecondFactorStep};
+use qeetid_render::{EnrolView, RecoveryCodesView, SecondFactorView};
+use serde::Deserialize;
+
+use super::hosted::{RequestQuery, flow_error_page, flow_status, signed_in};
+use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret};
+use super::pages::{flow_page, html};
+use super::spawn;
+use crate::HttpState;
+
+/// Renders the step for `request_id`, with `error` from the last attempt.
+async fn render<S: Store>(
+    state: &HttpState<S>,
+    req: &HttpRequest,
+    request_id: String,
+    error: Option<&FlowError>,
+) -> HttpResponse {
+    let browser = cookie_secret(req, BROWSER_COOKIE);
+    let job_browser = browser.clone();
+    let step = spawn(state, move |s| async move { s.second_factor_step(&request_id, job_browser.as_ref()).await })
+        .await
+        .map_err(|e| FlowError::Internal(Box::new(e)))
+        .and_then(|r| r);
+    let (ctx, step) = match step {
+        Ok(found) => found,
+        Err(err) => return flow_error_page(state, &err),
+    };
+    let message = error.map(ToString::to_string);
+    let view = SecondFactorView {
+        request_id: ctx.request.id.as_str(),
+        csrf_token: browser.as_ref().map_or("", |b| b.expose()),
+        client_name: &ctx.client_name,
+        enrol: match &step {
+            SecondFactorStep::Code => None,
+            SecondFactorStep::Enrol(e) => Some(EnrolView::new(&e.secret_base32, &e.otpauth_uri)),
+        },
+        error: message.as_deref(),
+    };
+    let status = error.map_or(StatusCode::OK, flow_status);
+    let mut response =
+        flow_page(status, state.renderer.second_factor_page(&view), ctx.request.request.redirect_uri.as_str());
+    // The enrolment shows a secret.
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response
+}
+
+/// `GET /login/mfa?request=…`
+pub(crate) async fn page<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    query: web::Query<RequestQuery>,
+) -> HttpResponse {
+    match query.into_inner().request {
+        Some(id) => render(&state, &req, id, None).await,
+        None => flow_error_page(&state, &FlowError::RequestNotFound),
+    }
+}
+
+/// The code form.
+#[derive(Deserialize)]
+pub(crate) struct CodeForm {
+    request: String,
+    csrf_token: String,
+    code: String,
+}
+
+/// `POST /login/mfa`: the code; on success the session starts. After an enrolment
+/// the recovery codes are shown once, with the way on.
+pub(crate) async fn submit<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    form: web::Form<CodeForm>,
+) -> HttpResponse {
+    let form = form.into_inner();
+    let browser = cookie_secret(&req, BROWSER_COOKIE);
+    let (id, csrf, code) = (form.request.clone(), form.csrf_token, form.code);
+    let outcome =
+        spawn(&state, move |s| async move { s.second_factor_login(&id, browser.as_ref(), &csrf, &code).await })
+            .await
+            .map_err(|e| FlowError::Internal(Box::new(e)))
+            .and_then(|r| r);
+    match outcome {
+        Ok(done) => match &done.recovery_codes {
+            None => signed_in(&state, &done.signed_in),
+            Some(codes) => {
+                let continue_to = match &done.signed_in.next {
+                    Ok(id) => format!("/consent?request={id}"),
+                    Err(redirect) => redirect.clone(),
+                };
+                let view = RecoveryCodesView { codes, continue_to: &continue_to };
+                let mut response = html(StatusCode::OK, state.renderer.recovery_codes_page(&view));
+                response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+                let session = done.signed_in.session_cookie.expose();
+                let _ = response.add_cookie(&cookie(&state, SESSION_COOKIE, session));
+                response
+            }
+        },
+        Err(err @ (FlowError::InvalidCode | FlowError::Throttled { .. })) => {
+            render(&state, &req, form.request, Some(&err)).await
+        }
+        Err(err) => flow_error_page(&state, &err),
+    }
+}
