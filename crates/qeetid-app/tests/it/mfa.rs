@@ -51,6 +51,28 @@ async fn id_token_claims(app: &TestApp, realm: &Realm, landing: &str) -> Value {
     serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
 }
 
+/// In `browser`, the password step of a sign-in to the realm's client; answers the
+/// second-factor page it leads to.
+async fn password_step(browser: &TestApp, realm: &Realm) -> String {
+    let (_, login, _) = browser.browse(&authorize(browser, realm)).await;
+    let (_, _, page) = browser.browse(&login.unwrap()).await;
+    let (request, csrf) = (hidden(&page, "request"), hidden(&page, "csrf_token"));
+    let form = [("request", request.as_str()), ("csrf_token", csrf.as_str()), ("email", EMAIL), ("password", PASSWORD)];
+    let (status, location, _) = browser.submit("/login", &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = location.unwrap();
+    assert!(location.starts_with("/login/mfa?request="), "{location}");
+    let (status, _, page) = browser.browse(&location).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    page
+}
+
+/// Submits `code` on the second-factor `page` in `browser`.
+async fn give_code(browser: &TestApp, page: &str, code: &str) -> (StatusCode, Option<String>, String) {
+    let (request, csrf) = (hidden(page, "request"), hidden(page, "csrf_token"));
+    browser.submit("/login/mfa", &[("request", request.as_str()), ("csrf_token", csrf.as_str()), ("code", code)]).await
+}
+
 pub(crate) async fn users_turn_on_an_authenticator_and_each_code_works_once(db: &TestDatabase) {
     let app = spawn_app(db).await;
     let realm = app.realm().await;
@@ -79,51 +101,16 @@ pub(crate) async fn users_turn_on_an_authenticator_and_each_code_works_once(db: 
     // Another browser: the password leads to the code page. The confirming code's
     // step is spent; the next step's code works, once.
     let laptop = app.other_browser();
-    let (_, login, _) = laptop.browse(&authorize(&app, &realm)).await;
-    let (_, _, page) = laptop.browse(&login.unwrap()).await;
-    let form = [
-        ("request", hidden(&page, "request")),
-        ("csrf_token", hidden(&page, "csrf_token")),
-        ("email", EMAIL.to_owned()),
-        ("password", PASSWORD.to_owned()),
-    ];
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (status, location, _) = laptop.submit("/login", &form).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let mfa_page = location.unwrap();
-    assert!(mfa_page.starts_with("/login/mfa?request="), "{mfa_page}");
-    let (status, _, page) = laptop.browse(&mfa_page).await;
-    assert_eq!(status, StatusCode::OK);
+    let page = password_step(&laptop, &realm).await;
     assert!(page.contains("Enter the 6-digit code"));
-    let (request, csrf) = (hidden(&page, "request"), hidden(&page, "csrf_token"));
-    let submit = |c: String| {
-        let (laptop, request, csrf) = (&laptop, request.clone(), csrf.clone());
-        async move { laptop.submit("/login/mfa", &[("request", &request), ("csrf_token", &csrf), ("code", &c)]).await }
-    };
-    let (status, _, page) = submit(code(&secret, 0)).await;
+    let (status, _, page) = give_code(&laptop, &page, &code(&secret, 0)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "the confirming code was spent: {page}");
-    let (status, _, _) = submit(code(&secret, 1)).await;
+    let (status, _, _) = give_code(&laptop, &page, &code(&secret, 1)).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     // Replayed on a new sign-in, the same code is refused.
     let phone = app.other_browser();
-    let (_, login, _) = phone.browse(&authorize(&app, &realm)).await;
-    let (_, _, page) = phone.browse(&login.unwrap()).await;
-    let form = [
-        ("request", hidden(&page, "request")),
-        ("csrf_token", hidden(&page, "csrf_token")),
-        ("email", EMAIL.to_owned()),
-        ("password", PASSWORD.to_owned()),
-    ];
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (_, location, _) = phone.submit("/login", &form).await;
-    let (_, _, page) = phone.browse(&location.unwrap()).await;
-    let replay = [
-        ("request", hidden(&page, "request")),
-        ("csrf_token", hidden(&page, "csrf_token")),
-        ("code", code(&secret, 1)),
-    ];
-    let replay: Vec<(&str, &str)> = replay.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (status, _, page) = phone.submit("/login/mfa", &replay).await;
+    let page = password_step(&phone, &realm).await;
+    let (status, _, page) = give_code(&phone, &page, &code(&secret, 1)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(page.contains("already used"), "{page}");
 
@@ -136,24 +123,8 @@ pub(crate) async fn users_turn_on_an_authenticator_and_each_code_works_once(db: 
     let reply = app.admin(Method::GET, &mfa, Body::None).await;
     assert_eq!(reply.body["mfa"]["recovery_codes_left"], json!(9));
     let again = app.other_browser();
-    let (_, login, _) = again.browse(&authorize(&app, &realm)).await;
-    let (_, _, page) = again.browse(&login.unwrap()).await;
-    let form = [
-        ("request", hidden(&page, "request")),
-        ("csrf_token", hidden(&page, "csrf_token")),
-        ("email", EMAIL.to_owned()),
-        ("password", PASSWORD.to_owned()),
-    ];
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (_, location, _) = again.submit("/login", &form).await;
-    let (_, _, page) = again.browse(&location.unwrap()).await;
-    let spent = [
-        ("request", hidden(&page, "request")),
-        ("csrf_token", hidden(&page, "csrf_token")),
-        ("code", recovery[0].clone()),
-    ];
-    let spent: Vec<(&str, &str)> = spent.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(again.submit("/login/mfa", &spent).await.0, StatusCode::UNAUTHORIZED, "a recovery code works once");
+    let page = password_step(&again, &realm).await;
+    assert_eq!(give_code(&again, &page, &recovery[0]).await.0, StatusCode::UNAUTHORIZED, "a recovery code works once");
 
     // The admin resets MFA (a lost phone): the password alone signs in again.
     let reply = app.admin(Method::DELETE, &mfa, Body::None).await;
@@ -176,28 +147,11 @@ pub(crate) async fn a_tenant_that_requires_mfa_enrols_users_at_sign_in(db: &Test
     let reply = app.call(Method::PATCH, &path, Some(&key), Body::Json(json!({ "require_mfa": true }))).await;
     assert_eq!((reply.status, &reply.body["tenant"]["require_mfa"]), (StatusCode::OK, &json!(true)), "{}", reply.body);
 
-    let (_, login, _) = app.browse(&authorize(&app, &realm)).await;
-    let (_, _, page) = app.browse(&login.unwrap()).await;
-    let form = [
-        ("request", hidden(&page, "request")),
-        ("csrf_token", hidden(&page, "csrf_token")),
-        ("email", EMAIL.to_owned()),
-        ("password", PASSWORD.to_owned()),
-    ];
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (_, location, _) = app.submit("/login", &form).await;
-    let (status, _, page) = app.browse(&location.unwrap()).await;
-    assert_eq!(status, StatusCode::OK);
+    let page = password_step(&app, &realm).await;
     assert!(page.contains("asks for a second step") && page.contains("<svg"), "{page}");
     assert!(page.contains("Turn on and continue"));
     let secret = shown_secret(&page);
-    let form = [
-        ("request", hidden(&page, "request")),
-        ("csrf_token", hidden(&page, "csrf_token")),
-        ("code", code(&secret, 0)),
-    ];
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (status, _, page) = app.submit("/login/mfa", &form).await;
+    let (status, _, page) = give_code(&app, &page, &code(&secret, 0)).await;
     assert_eq!(status, StatusCode::OK, "the recovery codes, shown once: {page}");
     assert_eq!(recovery_codes(&page).len(), 10);
     // Tera escapes `/` in attributes; a browser decodes it.

@@ -16,7 +16,7 @@ use qeetid_domain::ports::Store;
 use qeetid_domain::services::{
     AccountError, AccountOverview, AppSession, FirstPartyApp, FirstPartyError, MfaError, form_token_matches,
 };
-use qeetid_domain::{AdminError, GrantId, Secret, SessionId, TenantId};
+use qeetid_domain::{AdminError, GrantId, Secret, Services, SessionId, TenantId};
 use qeetid_render::{
     AccountAppRow, AccountMfaView, AccountSessionRow, AccountSignInView, AccountView, EnrolView, ErrorView,
     RecoveryCodesView, describe_amr,
@@ -420,6 +420,30 @@ async fn code_refused<S: Store>(
     }
 }
 
+/// A form of the two-step section: runs `action` with the form's `code`, answers
+/// `done` with its result, or the page again with the refusal beside `field`.
+async fn code_form<S, T, Fut>(
+    req: &HttpRequest,
+    state: &HttpState<S>,
+    body: &[u8],
+    field: &str,
+    action: impl FnOnce(Services<S>, AppSession, String) -> Fut,
+    done: impl FnOnce(T) -> HttpResponse,
+) -> HttpResponse
+where
+    S: Store,
+    T: Send + 'static,
+    Fut: Future<Output = Result<T, MfaError>> + Send + 'static,
+{
+    let (me, browser, pairs) = or_answer!(form_me(req, state, body).await);
+    let (job_me, code) = (me.clone(), value(&pairs, "code").to_owned());
+    match spawn(state, move |s| action(s, job_me, code)).await {
+        Ok(Ok(value)) => done(value),
+        Ok(Err(e)) => code_refused(state, &me, &browser, field, e).await,
+        Err(e) => internal(state, &e),
+    }
+}
+
 /// `POST /account/mfa/totp/confirm`: the app's first code turns it on; the
 /// recovery codes are shown once.
 pub(crate) async fn confirm_totp<S: Store>(
@@ -427,13 +451,8 @@ pub(crate) async fn confirm_totp<S: Store>(
     state: web::Data<HttpState<S>>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let (me, browser, pairs) = or_answer!(form_me(&req, &state, &body).await);
-    let (job_me, code) = (me.clone(), value(&pairs, "code").to_owned());
-    match spawn(&state, move |s| async move { s.account_confirm_totp(&job_me, &code).await }).await {
-        Ok(Ok(codes)) => recovery_codes(&state, &codes),
-        Ok(Err(e)) => code_refused(&state, &me, &browser, "mfa_code", e).await,
-        Err(e) => internal(&state, &e),
-    }
+    let action = |s: Services<S>, me: AppSession, code: String| async move { s.account_confirm_totp(&me, &code).await };
+    code_form(&req, &state, &body, "mfa_code", action, |codes| recovery_codes(&state, &codes)).await
 }
 
 /// `POST /account/mfa/totp/remove`: turns two-step verification off, proven by a code.
@@ -442,13 +461,8 @@ pub(crate) async fn remove_totp<S: Store>(
     state: web::Data<HttpState<S>>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let (me, browser, pairs) = or_answer!(form_me(&req, &state, &body).await);
-    let (job_me, code) = (me.clone(), value(&pairs, "code").to_owned());
-    match spawn(&state, move |s| async move { s.account_remove_totp(&job_me, &code).await }).await {
-        Ok(Ok(())) => see_other("/account?done=mfa-off"),
-        Ok(Err(e)) => code_refused(&state, &me, &browser, "remove_code", e).await,
-        Err(e) => internal(&state, &e),
-    }
+    let action = |s: Services<S>, me: AppSession, code: String| async move { s.account_remove_totp(&me, &code).await };
+    code_form(&req, &state, &body, "remove_code", action, |()| see_other("/account?done=mfa-off")).await
 }
 
 /// `POST /account/mfa/recovery-codes`: ten new recovery codes (the old ones stop
@@ -458,11 +472,7 @@ pub(crate) async fn new_recovery_codes<S: Store>(
     state: web::Data<HttpState<S>>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let (me, browser, pairs) = or_answer!(form_me(&req, &state, &body).await);
-    let (job_me, code) = (me.clone(), value(&pairs, "code").to_owned());
-    match spawn(&state, move |s| async move { s.account_new_recovery_codes(&job_me, &code).await }).await {
-        Ok(Ok(codes)) => recovery_codes(&state, &codes),
-        Ok(Err(e)) => code_refused(&state, &me, &browser, "codes_code", e).await,
-        Err(e) => internal(&state, &e),
-    }
+    let action =
+        |s: Services<S>, me: AppSession, code: String| async move { s.account_new_recovery_codes(&me, &code).await };
+    code_form(&req, &state, &body, "codes_code", action, |codes| recovery_codes(&state, &codes)).await
 }
