@@ -36,6 +36,7 @@ const OWNERS: &[(&str, &str)] = &[
     ("tera", "qeetid-render"),
     ("ring", "qeetid-crypto"),
     ("argon2", "qeetid-crypto"),
+    ("webauthn-rs", "qeetid-webauthn"),
 ];
 
 /// Which workspace crates each of ours may depend on (normal dependencies).
@@ -44,8 +45,12 @@ const ALLOWED_INTERNAL: &[(&str, &[&str])] = &[
     ("qeetid-store", &["qeetid-domain"]),
     ("qeetid-crypto", &["qeetid-domain"]),
     ("qeetid-render", &[]),
+    ("qeetid-webauthn", &["qeetid-domain"]),
     ("qeetid-http", &["qeetid-domain", "qeetid-render"]),
-    ("qeetid-app", &["qeetid-domain", "qeetid-store", "qeetid-crypto", "qeetid-http", "qeetid-render"]),
+    (
+        "qeetid-app",
+        &["qeetid-domain", "qeetid-store", "qeetid-crypto", "qeetid-http", "qeetid-render", "qeetid-webauthn"],
+    ),
     ("qeetid-e2e", &[]),
     ("qeetid-bench", &["qeetid-domain", "qeetid-crypto", "qeetid-store"]),
     ("xtask", &[]),

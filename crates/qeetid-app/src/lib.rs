@@ -110,8 +110,17 @@ pub async fn services(
         session: t.session_seconds,
         request: t.request_seconds,
     };
-    let ports =
-        Ports { clock: Arc::new(SystemClock), random, passwords: Arc::new(hasher), signer: signing.clone(), sealer };
+    let passkeys = Arc::new(
+        qeetid_webauthn::WebauthnCeremonies::for_issuer(&issuer).map_err(|e| AppError::Startup(e.to_string()))?,
+    );
+    let ports = Ports {
+        clock: Arc::new(SystemClock),
+        random,
+        passwords: Arc::new(hasher),
+        signer: signing.clone(),
+        sealer,
+        passkeys,
+    };
     Ok((
         Services::new(
             store,

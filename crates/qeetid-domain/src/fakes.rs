@@ -8,18 +8,25 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::api_key::{ApiKey, KeyScope};
 use crate::client::Client;
 use crate::error::StoreError;
-use crate::id::{ApiKeyId, ClientId, GrantId, RefreshTokenId, RequestId, SessionId, TenantId, UserId};
+use crate::id::{
+    ApiKeyId, CeremonyId, ClientId, GrantId, PasskeyId, RefreshTokenId, RequestId, SessionId, TenantId, UserId,
+};
 use crate::mfa::TotpFactor;
 use crate::oauth::{
     AuthorizationCode, ClaimValue, Claims, CodeUse, ConsentGrant, DeviceCode, DeviceStatus, GrantFilter,
     PendingRequest, RefreshToken, Session, SigningKeyRecord, VerifiedToken,
 };
 use crate::page::PageRequest;
+use crate::passkey::{
+    Ceremony, PasskeyAssertion, PasskeyError, PasskeyUser, RegisteredPasskey, StoredCeremony, StoredPasskey,
+    UsedPasskey,
+};
 use crate::ports::{
     AccessTokenDenyList, ApiKeyRepository, BoxFuture, ClientRepository, Clock, CodeRepository, DeviceCodeRepository,
-    GrantRepository, Housekeeping, MfaRepository, PasswordHashError, PasswordHasher, PendingRequestRepository, Random,
-    RefreshTokenRepository, SealError, SecretSealer, SessionRepository, SigningError, SigningKeyRepository, Store,
-    TenantRepository, ThrottleRepository, TokenSigner, UserRepository,
+    GrantRepository, Housekeeping, MfaRepository, PasskeyCeremonies, PasskeyRepository, PasswordHashError,
+    PasswordHasher, PendingRequestRepository, Random, RefreshTokenRepository, SealError, SecretSealer,
+    SessionRepository, SigningError, SigningKeyRepository, Store, TenantRepository, ThrottleRepository, TokenSigner,
+    UserRepository,
 };
 use crate::secret::SecretHash;
 use crate::tenant::Tenant;
@@ -161,6 +168,8 @@ struct Tables {
     denied_jtis: Vec<(String, UnixTime)>,
     device_codes: Vec<DeviceCode>,
     totp: Vec<TotpFactor>,
+    passkeys: Vec<StoredPasskey>,
+    ceremonies: Vec<StoredCeremony>,
     recovery_codes: Vec<(TenantId, UserId, SecretHash, Option<UnixTime>)>,
 }
 
@@ -307,6 +316,7 @@ impl UserRepository for InMemoryStore {
         t.grants.retain(|g| !(&g.tenant_id == tenant && &g.user_id == id));
         t.sessions.retain(|x| !(&x.tenant_id == tenant && &x.user_id == id));
         t.totp.retain(|x| !(&x.tenant_id == tenant && &x.user_id == id));
+        t.passkeys.retain(|x| !(&x.tenant_id == tenant && &x.user_id == id));
         t.recovery_codes.retain(|x| !(&x.0 == tenant && &x.1 == id));
         Ok(remove(&mut t.users, |x| &x.tenant_id == tenant && &x.id == id))
     }
@@ -711,6 +721,130 @@ impl MfaRepository for InMemoryStore {
     }
 }
 
+impl PasskeyRepository for InMemoryStore {
+    async fn insert_passkey(&self, passkey: &StoredPasskey) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        if t.passkeys.iter().any(|p| p.credential_id == passkey.credential_id || p.id == passkey.id) {
+            return Err(StoreError::Conflict("passkey already registered".into()));
+        }
+        t.passkeys.push(passkey.clone());
+        Ok(())
+    }
+    async fn list_passkeys(&self, tenant: &TenantId, user: &UserId) -> Result<Vec<StoredPasskey>, StoreError> {
+        let mut found: Vec<StoredPasskey> =
+            self.tables().passkeys.iter().filter(|p| &p.tenant_id == tenant && &p.user_id == user).cloned().collect();
+        found.sort_by_key(|p| (p.created_at, p.id.to_string()));
+        Ok(found)
+    }
+    async fn find_passkey(&self, tenant: &TenantId, credential_id: &str) -> Result<Option<StoredPasskey>, StoreError> {
+        let t = self.tables();
+        Ok(t.passkeys.iter().find(|p| &p.tenant_id == tenant && p.credential_id == credential_id).cloned())
+    }
+    async fn record_passkey_use(&self, passkey: &StoredPasskey) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        Ok(replace(&mut t.passkeys, |p| p.id == passkey.id && p.tenant_id == passkey.tenant_id, passkey.clone()))
+    }
+    async fn rename_passkey(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        id: &PasskeyId,
+        name: &str,
+    ) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        match t.passkeys.iter_mut().find(|p| &p.tenant_id == tenant && &p.user_id == user && &p.id == id) {
+            Some(p) => {
+                name.clone_into(&mut p.name);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+    async fn delete_passkey(&self, tenant: &TenantId, user: &UserId, id: &PasskeyId) -> Result<bool, StoreError> {
+        Ok(remove(&mut self.tables().passkeys, |p| &p.tenant_id == tenant && &p.user_id == user && &p.id == id))
+    }
+    async fn delete_passkeys(&self, tenant: &TenantId, user: &UserId) -> Result<u64, StoreError> {
+        let passkeys = &mut self.tables().passkeys;
+        let before = passkeys.len();
+        passkeys.retain(|p| !(&p.tenant_id == tenant && &p.user_id == user));
+        Ok((before - passkeys.len()) as u64)
+    }
+    async fn insert_ceremony(&self, ceremony: &StoredCeremony) -> Result<(), StoreError> {
+        self.tables().ceremonies.push(ceremony.clone());
+        Ok(())
+    }
+    async fn take_ceremony(&self, id: &CeremonyId) -> Result<Option<StoredCeremony>, StoreError> {
+        let mut t = self.tables();
+        let index = t.ceremonies.iter().position(|c| &c.id == id);
+        Ok(index.map(|i| t.ceremonies.remove(i)))
+    }
+}
+
+/// A stand-in authenticator and relying party for domain tests. Registration answers
+/// are `credential:<id>`; assertions are `assertion:<id>:<user handle hex>:<counter>`.
+/// Stored credentials are `<id>|<counter>`; a counter that does not go up is refused.
+#[derive(Debug, Default)]
+pub struct FakePasskeys;
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl PasskeyCeremonies for FakePasskeys {
+    fn start_registration(&self, user: &PasskeyUser, exclude: &[String]) -> Result<Ceremony, PasskeyError> {
+        Ok(Ceremony {
+            options: format!("register:{}:{}", hex(&user.handle), exclude.join(",")),
+            state: "register".into(),
+        })
+    }
+    fn finish_registration(&self, state: &str, response: &str) -> Result<RegisteredPasskey, PasskeyError> {
+        let id = response
+            .strip_prefix("credential:")
+            .filter(|_| state == "register")
+            .ok_or_else(|| PasskeyError::Rejected("not a registration".into()))?;
+        Ok(RegisteredPasskey {
+            credential_id: id.to_owned(),
+            credential: format!("{id}|0"),
+            backup_eligible: true,
+            backup_state: false,
+        })
+    }
+    fn start_authentication(&self) -> Result<Ceremony, PasskeyError> {
+        Ok(Ceremony { options: "sign-in".into(), state: "sign-in".into() })
+    }
+    fn identify(&self, response: &str) -> Result<PasskeyAssertion, PasskeyError> {
+        let parts: Vec<&str> = response.split(':').collect();
+        match parts.as_slice() {
+            ["assertion", id, handle, _] => Ok(PasskeyAssertion {
+                user_handle: (0..handle.len())
+                    .step_by(2)
+                    .filter_map(|i| u8::from_str_radix(handle.get(i..i + 2)?, 16).ok())
+                    .collect(),
+                credential_id: (*id).to_owned(),
+            }),
+            _ => Err(PasskeyError::Rejected("not an assertion".into())),
+        }
+    }
+    fn finish_authentication(
+        &self,
+        state: &str,
+        response: &str,
+        credential: &str,
+    ) -> Result<UsedPasskey, PasskeyError> {
+        let (stored_id, stored_counter) = credential.split_once('|').unwrap_or((credential, "0"));
+        let parts: Vec<&str> = response.split(':').collect();
+        let ["assertion", id, _, counter] = parts.as_slice() else {
+            return Err(PasskeyError::Rejected("not an assertion".into()));
+        };
+        let counter: u32 = counter.parse().map_err(|_| PasskeyError::Rejected("bad counter".into()))?;
+        let stored: u32 = stored_counter.parse().unwrap_or(0);
+        if state != "sign-in" || *id != stored_id || counter <= stored {
+            return Err(PasskeyError::Rejected("signature, challenge or counter".into()));
+        }
+        Ok(UsedPasskey { credential: format!("{id}|{counter}"), backup_eligible: true, backup_state: true })
+    }
+}
+
 /// Seals by labelling: `sealed:<context>:<hex>`. Opens only with the same context.
 #[derive(Debug, Default)]
 pub struct LabelSealer;
@@ -734,13 +868,24 @@ impl SecretSealer for LabelSealer {
 impl Housekeeping for InMemoryStore {
     async fn purge_expired(&self, now: UnixTime, _batch: i64) -> Result<u64, StoreError> {
         let mut t = self.tables();
-        let before = t.requests.len() + t.codes.len() + t.sessions.len() + t.device_codes.len() + t.denied_jtis.len();
+        let before = t.requests.len()
+            + t.codes.len()
+            + t.sessions.len()
+            + t.device_codes.len()
+            + t.denied_jtis.len()
+            + t.ceremonies.len();
         t.requests.retain(|r| r.expires_at > now);
         t.codes.retain(|(c, _)| c.expires_at > now);
         t.sessions.retain(|s| s.expires_at > now);
+        t.ceremonies.retain(|c| c.expires_at > now);
         t.device_codes.retain(|d| d.expires_at > now);
         t.denied_jtis.retain(|(_, exp)| *exp > now);
-        let after = t.requests.len() + t.codes.len() + t.sessions.len() + t.device_codes.len() + t.denied_jtis.len();
+        let after = t.requests.len()
+            + t.codes.len()
+            + t.sessions.len()
+            + t.device_codes.len()
+            + t.denied_jtis.len()
+            + t.ceremonies.len();
         Ok((before - after) as u64)
     }
 }

@@ -87,6 +87,15 @@ prefixed_id!(
     SessionId, "ses_", "session"
 );
 prefixed_id!(
+    /// A registered passkey's id, `pky_…` (not its WebAuthn credential id).
+    PasskeyId, "pky_", "passkey"
+);
+prefixed_id!(
+    /// A passkey ceremony's id, `pkc_…`: names the server-side state of one
+    /// registration or sign-in between its two requests.
+    CeremonyId, "pkc_", "ceremony"
+);
+prefixed_id!(
     /// A consent grant's id, `grt_…`.
     GrantId, "grt_", "grant"
 );

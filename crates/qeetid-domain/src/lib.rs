@@ -36,6 +36,7 @@ pub mod id;
 pub mod mfa;
 pub mod oauth;
 pub mod page;
+pub mod passkey;
 pub mod pkce;
 pub mod ports;
 mod random;
@@ -51,7 +52,9 @@ pub use api_key::{ApiKey, Caller, KeyScope};
 pub use client::{Client, ClientDraft, ClientLifetimes, ClientPatch, ClientSecrets, ClientSettings, ClientType};
 pub use error::{AdminError, StoreError, ValidationError};
 pub use grant_type::GrantType;
-pub use id::{ApiKeyId, ClientId, GrantId, RefreshTokenId, RequestId, SessionId, TenantId, UserId};
+pub use id::{
+    ApiKeyId, CeremonyId, ClientId, GrantId, PasskeyId, RefreshTokenId, RequestId, SessionId, TenantId, UserId,
+};
 pub use oauth::OAuthError;
 pub use page::{Cursor, Page, PageRequest};
 pub use pkce::{CodeChallenge, CodeVerifier};

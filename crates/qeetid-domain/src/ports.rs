@@ -11,13 +11,19 @@ use std::pin::Pin;
 use crate::api_key::ApiKey;
 use crate::client::Client;
 use crate::error::StoreError;
-use crate::id::{ApiKeyId, ClientId, GrantId, RefreshTokenId, RequestId, SessionId, TenantId, UserId};
+use crate::id::{
+    ApiKeyId, CeremonyId, ClientId, GrantId, PasskeyId, RefreshTokenId, RequestId, SessionId, TenantId, UserId,
+};
 use crate::mfa::TotpFactor;
 use crate::oauth::{
     AuthorizationCode, Claims, CodeUse, ConsentGrant, DeviceCode, GrantFilter, PendingRequest, RefreshToken, Session,
     SigningKeyRecord, VerifiedToken,
 };
 use crate::page::PageRequest;
+use crate::passkey::{
+    Ceremony, PasskeyAssertion, PasskeyError, PasskeyUser, RegisteredPasskey, StoredCeremony, StoredPasskey,
+    UsedPasskey,
+};
 use crate::secret::SecretHash;
 use crate::tenant::Tenant;
 use crate::time::UnixTime;
@@ -428,6 +434,68 @@ pub trait MfaRepository: Send + Sync {
     fn delete_mfa(&self, tenant: &TenantId, user: &UserId) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
+/// WebAuthn ceremonies (a relying party for this deployment's issuer): makes the
+/// options a browser needs and verifies what it answers. JSON in, JSON out.
+pub trait PasskeyCeremonies: Send + Sync + 'static {
+    /// Options to create a discoverable passkey for `user`, excluding the credentials
+    /// in `exclude` (stored credentials, as [`RegisteredPasskey::credential`]).
+    fn start_registration(&self, user: &PasskeyUser, exclude: &[String]) -> Result<Ceremony, PasskeyError>;
+    /// Verifies the browser's `PublicKeyCredential` against the ceremony's `state`.
+    fn finish_registration(&self, state: &str, response: &str) -> Result<RegisteredPasskey, PasskeyError>;
+    /// Options to sign in with any discoverable passkey of this site.
+    fn start_authentication(&self) -> Result<Ceremony, PasskeyError>;
+    /// Reads whose passkey an assertion claims to be (not yet verified).
+    fn identify(&self, response: &str) -> Result<PasskeyAssertion, PasskeyError>;
+    /// Verifies an assertion with the stored `credential`: signature, user
+    /// verification, and a counter that must have gone up if the authenticator keeps one.
+    fn finish_authentication(&self, state: &str, response: &str, credential: &str)
+    -> Result<UsedPasskey, PasskeyError>;
+}
+
+/// Users' passkeys and the state of ceremonies in progress.
+pub trait PasskeyRepository: Send + Sync {
+    /// Stores a passkey. `Conflict` if its credential id is registered already.
+    fn insert_passkey(&self, passkey: &StoredPasskey) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The user's passkeys, oldest first.
+    fn list_passkeys(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+    ) -> impl Future<Output = Result<Vec<StoredPasskey>, StoreError>> + Send;
+    /// The tenant's passkey with this credential id.
+    fn find_passkey(
+        &self,
+        tenant: &TenantId,
+        credential_id: &str,
+    ) -> impl Future<Output = Result<Option<StoredPasskey>, StoreError>> + Send;
+    /// Records a sign-in: the credential brought up to date, the backup state, when.
+    fn record_passkey_use(&self, passkey: &StoredPasskey) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Renames one of the user's passkeys. `Ok(false)` if the user has no such passkey.
+    fn rename_passkey(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        id: &PasskeyId,
+        name: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Removes one of the user's passkeys. `Ok(false)` if the user has no such passkey.
+    fn delete_passkey(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        id: &PasskeyId,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Removes all of the user's passkeys; answers how many.
+    fn delete_passkeys(&self, tenant: &TenantId, user: &UserId)
+    -> impl Future<Output = Result<u64, StoreError>> + Send;
+    /// Keeps a ceremony's state.
+    fn insert_ceremony(&self, ceremony: &StoredCeremony) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Takes a ceremony's state: it is deleted, so a ceremony finishes once. `None` if
+    /// it is unknown or already taken (expiry is the caller's to check).
+    fn take_ceremony(&self, id: &CeremonyId)
+    -> impl Future<Output = Result<Option<StoredCeremony>, StoreError>> + Send;
+}
+
 /// Every repository, as one handle that is cheap to clone.
 pub trait Store:
     TenantRepository
@@ -444,6 +512,7 @@ pub trait Store:
     + AccessTokenDenyList
     + DeviceCodeRepository
     + MfaRepository
+    + PasskeyRepository
     + Housekeeping
     + Clone
     + 'static

@@ -86,7 +86,7 @@ fn resource(path: &str) -> actix_web::Resource {
 
 fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
     use routes::{
-        account, api_keys, clients, console, device, grants, hosted, logout, oauth, pages, probes, resource,
+        account, api_keys, clients, console, device, grants, hosted, logout, oauth, pages, passkeys, probes, resource,
         second_factor, tenants, users,
     };
     cfg.service(web::resource("/").route(web::get().to(pages::home::<S>)))
@@ -119,6 +119,8 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(hosted::login_page::<S>))
                 .route(web::post().to(hosted::login_submit::<S>)),
         )
+        .service(web::resource("/login/passkey/options").route(web::post().to(passkeys::login_options::<S>)))
+        .service(web::resource("/login/passkey").route(web::post().to(passkeys::login::<S>)))
         .service(
             web::resource("/login/mfa")
                 .route(web::get().to(second_factor::page::<S>))
@@ -134,6 +136,10 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/account/logout").route(web::post().to(account::logout::<S>)))
         .service(web::resource("/account/profile").route(web::post().to(account::profile::<S>)))
         .service(web::resource("/account/password").route(web::post().to(account::password::<S>)))
+        .service(web::resource("/account/passkeys/options").route(web::post().to(passkeys::register_options::<S>)))
+        .service(web::resource("/account/passkeys").route(web::post().to(passkeys::register::<S>)))
+        .service(web::resource("/account/passkeys/{id}/rename").route(web::post().to(passkeys::rename::<S>)))
+        .service(web::resource("/account/passkeys/{id}/remove").route(web::post().to(passkeys::remove::<S>)))
         .service(web::resource("/account/mfa/totp").route(web::post().to(account::start_totp::<S>)))
         .service(web::resource("/account/mfa/totp/confirm").route(web::post().to(account::confirm_totp::<S>)))
         .service(web::resource("/account/mfa/totp/remove").route(web::post().to(account::remove_totp::<S>)))
@@ -206,6 +212,7 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(console::tenants::rename::<S>)),
         )
         .service(web::resource("/static/console.js").route(web::get().to(console::script)))
+        .service(web::resource("/static/passkeys.js").route(web::get().to(passkeys::script)))
         .service(web::resource("/static/qeetid.css").route(web::get().to(pages::stylesheet)))
         .service(web::resource("/healthz").route(web::get().to(probes::healthz)))
         .service(web::resource("/readyz").route(web::get().to(probes::readyz::<S>)))

@@ -42,7 +42,7 @@ impl Modify for ApiKeyAuth {
         wire::TenantBody, wire::TenantEnvelope, wire::TenantList, wire::TenantRequest,
         wire::ApiKeyBody, wire::CreatedApiKeyBody, wire::ApiKeyList, wire::ApiKeyRequest,
         wire::UserBody, wire::UserEnvelope, wire::UserList, wire::CreateUserRequest, wire::AdminRoleName, wire::UpdateUserRequest,
-        wire::SessionBody, wire::SessionList, wire::MfaBody, wire::MfaEnvelope, wire::UpdateTenantRequest,
+        wire::SessionBody, wire::SessionList, wire::MfaBody, wire::PasskeyBody, wire::MfaEnvelope, wire::UpdateTenantRequest,
         wire::ClientBody, wire::ClientEnvelope, wire::RegisteredClientBody, wire::RotatedSecretBody, wire::ClientList,
         wire::RegisterClientRequest, wire::UpdateClientRequest, wire::RotateSecretRequest,
         wire::GrantBody, wire::GrantList,

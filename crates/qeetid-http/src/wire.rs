@@ -332,7 +332,7 @@ impl From<&Session> for SessionBody {
 /// A user's second factors.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MfaBody {
-    /// Whether the user signs in with a second factor.
+    /// Whether a password sign-in asks for a second factor (an authenticator app).
     pub enabled: bool,
     /// When the authenticator app (TOTP, RFC 6238) was confirmed (RFC 3339), or `null`.
     pub totp_confirmed_at: Option<String>,
@@ -340,6 +340,23 @@ pub struct MfaBody {
     pub totp_pending: bool,
     /// Unused recovery codes.
     pub recovery_codes_left: u32,
+    /// Registered passkeys, oldest first.
+    pub passkeys: Vec<PasskeyBody>,
+}
+
+/// A passkey (never its key material).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PasskeyBody {
+    /// `pky_…`
+    pub id: String,
+    /// The user's name for it.
+    pub name: String,
+    /// Whether it is backed up (synced between devices).
+    pub synced: bool,
+    /// RFC 3339.
+    pub created_at: String,
+    /// Last sign-in (RFC 3339), or `null`.
+    pub last_used_at: Option<String>,
 }
 
 impl From<&MfaStatus> for MfaBody {
@@ -349,6 +366,17 @@ impl From<&MfaStatus> for MfaBody {
             totp_confirmed_at: m.totp_confirmed_at.map(rfc3339),
             totp_pending: m.enrolment_pending,
             recovery_codes_left: m.recovery_codes_left,
+            passkeys: m
+                .passkeys
+                .iter()
+                .map(|k| PasskeyBody {
+                    id: k.id.to_string(),
+                    name: k.name.clone(),
+                    synced: k.backup_state,
+                    created_at: rfc3339(k.created_at),
+                    last_used_at: k.last_used_at.map(rfc3339),
+                })
+                .collect(),
         }
     }
 }

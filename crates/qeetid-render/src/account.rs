@@ -23,6 +23,8 @@ pub struct AccountView<'a> {
     pub sessions: Vec<AccountSessionRow>,
     /// Two-step verification.
     pub mfa: AccountMfaView,
+    /// Passkeys, oldest first.
+    pub passkeys: Vec<AccountPasskeyRow>,
     /// A success message after a form.
     pub notice: Option<&'a str>,
     /// Field name → what is wrong with it.
@@ -38,6 +40,21 @@ pub struct AccountMfaView {
     pub recovery_codes_left: u32,
     /// An app being set up (waiting for its first code).
     pub enrol: Option<crate::EnrolView>,
+}
+
+/// One passkey.
+#[derive(Debug, Serialize)]
+pub struct AccountPasskeyRow {
+    /// `pky_…`
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Registered (RFC 3339).
+    pub created_at: String,
+    /// Last sign-in (RFC 3339), or "".
+    pub last_used_at: String,
+    /// Synced between devices.
+    pub synced: bool,
 }
 
 /// One connected application.

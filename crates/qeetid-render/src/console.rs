@@ -159,6 +159,8 @@ pub struct ConsoleUserView<'a> {
     pub mfa_on_since: Option<String>,
     /// An authenticator app is being set up.
     pub mfa_pending: bool,
+    /// How many passkeys the user has.
+    pub passkeys: usize,
 }
 
 /// The dashboard's users, with the new-user form.

@@ -43,6 +43,10 @@ pub const STYLESHEET: &str = include_str!("../../../web-templates/static/qeetid.
 /// The dashboard's one script (`/static/console.js`): copy buttons. The pages work without it.
 pub const CONSOLE_SCRIPT: &str = include_str!("../../../web-templates/static/console.js");
 
+/// The passkey script (`/static/passkeys.js`): registration on the account page,
+/// sign-in on the login page. Without it, the password still works.
+pub const PASSKEYS_SCRIPT: &str = include_str!("../../../web-templates/static/passkeys.js");
+
 /// A template failed to parse or render.
 #[derive(Debug, thiserror::Error)]
 #[error("template error: {0}")]
@@ -149,7 +153,9 @@ pub struct ConsoleSignInView<'a> {
     pub error: Option<&'a str>,
 }
 
-pub use account::{AccountAppRow, AccountMfaView, AccountSessionRow, AccountSignInView, AccountView, describe_amr};
+pub use account::{
+    AccountAppRow, AccountMfaView, AccountPasskeyRow, AccountSessionRow, AccountSignInView, AccountView, describe_amr,
+};
 pub use console::{
     ClientFormView, ConfirmView, ConsoleChrome, ConsoleClientRow, ConsoleClientsView, ConsoleGrantRow,
     ConsoleGrantsView, ConsoleKeyRow, ConsoleKeysView, ConsoleTenantRow, ConsoleTenantsView, ConsoleUserRow,

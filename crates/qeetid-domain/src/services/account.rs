@@ -30,6 +30,9 @@ pub enum AccountError {
     /// The input broke a rule.
     #[error(transparent)]
     Invalid(#[from] ValidationError),
+    /// The passkey did not verify, or the ceremony expired.
+    #[error("the passkey could not be added: {0}")]
+    PasskeyRejected(String),
     /// The user has no such grant or session.
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -64,7 +67,7 @@ pub struct AccountOverview {
     pub sessions: Vec<Session>,
     /// The session this page is seen in.
     pub current_session: SessionId,
-    /// The user's second factors.
+    /// The user's second factors: authenticator app, recovery codes, passkeys.
     pub mfa: MfaStatus,
     /// An authenticator app waiting for its first code, shown again until confirmed.
     pub enrolment: Option<TotpEnrolment>,

@@ -134,6 +134,9 @@ pub enum FlowError {
     /// The password was right, but an admin disabled the account.
     #[error("this account is disabled; ask an administrator of this service")]
     AccountDisabled,
+    /// The passkey did not verify, is unknown here, or the ceremony expired.
+    #[error("that passkey could not be used here; try again, or sign in with your password")]
+    PasskeyRejected,
     /// A wrong, expired or replayed second-factor code.
     #[error("that code is not right, or was already used; wait for the next one")]
     InvalidCode,
@@ -322,7 +325,11 @@ impl<S: Store> Services<S> {
     }
 
     /// The pending request `id`, if it is live and was started by this browser.
-    async fn pending_request(&self, id: &str, browser: Option<&Secret>) -> Result<PendingRequest, FlowError> {
+    pub(crate) async fn pending_request(
+        &self,
+        id: &str,
+        browser: Option<&Secret>,
+    ) -> Result<PendingRequest, FlowError> {
         let id = RequestId::parse(id).map_err(|_| FlowError::RequestNotFound)?;
         let browser = browser.ok_or(FlowError::RequestNotFound)?;
         let request = self.store.get_request(&id).await?.ok_or(FlowError::RequestNotFound)?;
@@ -430,7 +437,7 @@ impl<S: Store> Services<S> {
     /// Starts the session of a user who proved who they are (`amr`, RFC 8176) for a
     /// pending request, and says where to go: consent, or straight back to the
     /// client when consent is remembered (or implicit).
-    async fn finish_login(
+    pub(crate) async fn finish_login(
         &self,
         mut request: PendingRequest,
         user: &User,
@@ -716,6 +723,6 @@ pub fn form_token_matches(browser: Option<&Secret>, presented: &str) -> bool {
     browser.is_some_and(|b| b.hash().matches(&Secret::presented(presented)))
 }
 
-fn verify_csrf(browser: Option<&Secret>, presented: &str) -> Result<(), FlowError> {
+pub(crate) fn verify_csrf(browser: Option<&Secret>, presented: &str) -> Result<(), FlowError> {
     if form_token_matches(browser, presented) { Ok(()) } else { Err(FlowError::CsrfMismatch) }
 }

@@ -38,6 +38,7 @@ fn flow() -> Flow {
         passwords: Arc::new(PlainPasswordHasher),
         signer: Arc::new(RecordingSigner::default()),
         sealer: Arc::new(LabelSealer),
+        passkeys: Arc::new(crate::fakes::FakePasskeys),
     };
     let settings = ProviderSettings::new("https://id.example");
     let s = Services::new(InMemoryStore::default(), ports, settings);
@@ -489,4 +490,41 @@ fn acr_values_aal2_steps_a_single_factor_session_up() {
     assert!(matches!(outcome, AuthorizeOutcome::Login(_)), "a password-only session is not enough: {outcome:?}");
     let outcome = block_on(f.s.start_authorization(params(f.client.id.as_str()), &f.browser, Some(&sso))).unwrap();
     assert!(matches!(outcome, AuthorizeOutcome::Redirect(_)), "without acr_values the session serves: {outcome:?}");
+}
+
+#[test]
+fn a_passkey_registered_from_the_account_page_signs_in_without_a_password() {
+    let f = flow();
+    let (sso, token) = first_party_sign_in(&f, FirstPartyApp::Account);
+    let (me, _) = block_on(f.s.app_session(FirstPartyApp::Account, &token, Some(&sso))).unwrap();
+    let (ceremony, options) = block_on(f.s.account_passkey_options(&me)).unwrap();
+    let handle: String = crate::passkey::user_handle(&me.user.id).iter().map(|b| format!("{b:02x}")).collect();
+    assert!(options.contains(&handle), "the options name the user's handle");
+    let added = block_on(f.s.account_add_passkey(&me, ceremony.as_str(), " Laptop ", "credential:cred-1")).unwrap();
+    assert_eq!(added.name, "Laptop");
+    let again = block_on(f.s.account_add_passkey(&me, ceremony.as_str(), "", "credential:cred-1"));
+    assert!(matches!(again, Err(AccountError::PasskeyRejected(_))), "a ceremony is used once");
+    let (ceremony, _) = block_on(f.s.account_passkey_options(&me)).unwrap();
+    let twice = block_on(f.s.account_add_passkey(&me, ceremony.as_str(), "", "credential:cred-1"));
+    assert!(matches!(twice, Err(AccountError::PasskeyRejected(_))), "a credential is registered once");
+
+    let AuthorizeOutcome::Login(id) =
+        block_on(f.s.start_authorization(params(f.client.id.as_str()), &f.browser, None)).unwrap()
+    else {
+        panic!("expected the login page")
+    };
+    let sign_in = |response: &str| {
+        let (ceremony, _) = block_on(f.s.passkey_login_options(id.as_str(), Some(&f.browser))).unwrap();
+        block_on(f.s.passkey_login(id.as_str(), Some(&f.browser), f.browser.expose(), ceremony.as_str(), response))
+    };
+    let stranger = "assertion:cred-1:00112233445566778899aabbccddeeff:5";
+    assert!(matches!(sign_in(stranger), Err(FlowError::PasskeyRejected)), "the handle must be the owner's");
+    assert!(matches!(sign_in(&format!("assertion:cred-1:{handle}:0")), Err(FlowError::PasskeyRejected)), "counter");
+    let done = sign_in(&format!("assertion:cred-1:{handle}:5")).unwrap();
+    use crate::ports::SessionRepository as _;
+    let session = block_on(f.s.store().find_session(&done.session_cookie.hash())).unwrap().unwrap();
+    assert_eq!(session.amr, ["swk", "mfa"], "a synced passkey, user-verified");
+    let status = block_on(f.s.user_mfa(&Caller::operator(), &me.user.tenant_id, &me.user.id)).unwrap();
+    assert_eq!(status.passkeys.len(), 1);
+    assert!(status.passkeys[0].last_used_at.is_some() && status.passkeys[0].credential == "cred-1|5");
 }

@@ -78,6 +78,8 @@ pub struct MfaStatus {
     pub enrolment_pending: bool,
     /// Unused recovery codes.
     pub recovery_codes_left: u32,
+    /// Registered passkeys, oldest first.
+    pub passkeys: Vec<crate::passkey::StoredPasskey>,
 }
 
 impl MfaStatus {
@@ -99,6 +101,7 @@ impl<S: Store> Services<S> {
             totp_confirmed_at: factor.as_ref().and_then(|f| f.confirmed_at),
             enrolment_pending: factor.is_some_and(|f| f.confirmed_at.is_none()),
             recovery_codes_left,
+            passkeys: self.store.list_passkeys(tenant, user).await?,
         })
     }
 
@@ -251,12 +254,13 @@ impl<S: Store> Services<S> {
         Ok(self.mfa_status(tenant, user).await?)
     }
 
-    /// Admin: removes a user's authenticator and recovery codes (they lost their
-    /// phone). They sign in with the password alone, or enrol again at sign-in if
-    /// the tenant requires a second factor.
+    /// Admin: removes a user's authenticator app, recovery codes and passkeys (they
+    /// lost their phone). They sign in with the password alone, or enrol again at
+    /// sign-in if the tenant requires a second factor.
     pub async fn reset_mfa(&self, caller: &Caller, tenant: &TenantId, user: &UserId) -> Result<(), AdminError> {
         self.get_user(caller, tenant, user).await?;
         self.store.delete_mfa(tenant, user).await?;
+        self.store.delete_passkeys(tenant, user).await?;
         Ok(())
     }
 }

@@ -13,6 +13,7 @@ mod grants;
 mod keys;
 mod logout;
 mod mfa;
+mod passkeys;
 mod resource;
 mod tenants;
 mod token;
@@ -41,7 +42,7 @@ use crate::api_key::Caller;
 use crate::error::AdminError;
 use crate::id::TenantId;
 use crate::oauth::TokenLifetimes;
-use crate::ports::{Clock, PasswordHasher, Random, SecretSealer, Store, TokenSigner};
+use crate::ports::{Clock, PasskeyCeremonies, PasswordHasher, Random, SecretSealer, Store, TokenSigner};
 use crate::tenant::Tenant;
 use client_cache::ClientCache;
 
@@ -58,6 +59,8 @@ pub struct Ports {
     pub signer: Arc<dyn TokenSigner>,
     /// Sealing of secrets that must be read back (TOTP).
     pub sealer: Arc<dyn SecretSealer>,
+    /// WebAuthn ceremonies for passkeys.
+    pub passkeys: Arc<dyn PasskeyCeremonies>,
 }
 
 /// Deployment settings the use cases need.
@@ -87,6 +90,7 @@ pub struct Services<S> {
     passwords: Arc<dyn PasswordHasher>,
     signer: Arc<dyn TokenSigner>,
     sealer: Arc<dyn SecretSealer>,
+    passkeys: Arc<dyn PasskeyCeremonies>,
     settings: Arc<ProviderSettings>,
     client_cache: Arc<ClientCache>,
 }
@@ -100,6 +104,7 @@ impl<S: Clone> Clone for Services<S> {
             passwords: Arc::clone(&self.passwords),
             signer: Arc::clone(&self.signer),
             sealer: Arc::clone(&self.sealer),
+            passkeys: Arc::clone(&self.passkeys),
             settings: Arc::clone(&self.settings),
             client_cache: Arc::clone(&self.client_cache),
         }
@@ -116,6 +121,7 @@ impl<S: Store> Services<S> {
             passwords: ports.passwords,
             signer: ports.signer,
             sealer: ports.sealer,
+            passkeys: ports.passkeys,
             client_cache: Arc::new(ClientCache::new(settings.client_cache_seconds)),
             settings: Arc::new(settings),
         }

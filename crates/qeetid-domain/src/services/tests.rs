@@ -25,6 +25,7 @@ fn world() -> World {
         passwords: Arc::new(PlainPasswordHasher),
         signer: Arc::new(UnsignedSigner),
         sealer: Arc::new(crate::fakes::LabelSealer),
+        passkeys: Arc::new(crate::fakes::FakePasskeys),
     };
     let settings = ProviderSettings::new("https://id.example");
     let services = Services::new(InMemoryStore::default(), ports, settings);

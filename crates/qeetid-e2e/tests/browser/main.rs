@@ -7,4 +7,5 @@ mod dashboard;
 mod device;
 mod harness;
 mod mfa;
+mod passkeys;
 mod sign_in;

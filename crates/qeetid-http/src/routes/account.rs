@@ -18,8 +18,8 @@ use qeetid_domain::services::{
 };
 use qeetid_domain::{AdminError, GrantId, Secret, Services, SessionId, TenantId};
 use qeetid_render::{
-    AccountAppRow, AccountMfaView, AccountSessionRow, AccountSignInView, AccountView, EnrolView, ErrorView,
-    RecoveryCodesView, describe_amr,
+    AccountAppRow, AccountMfaView, AccountPasskeyRow, AccountSessionRow, AccountSignInView, AccountView, EnrolView,
+    ErrorView, RecoveryCodesView, describe_amr,
 };
 use serde::Deserialize;
 
@@ -37,21 +37,24 @@ fn sign_in_page<S>(state: &HttpState<S>, status: StatusCode, tenant: &str, error
     html(status, state.renderer.account_sign_in_page(&AccountSignInView { tenant, error }))
 }
 
-fn error_page<S>(state: &HttpState<S>, status: StatusCode, title: &str, message: &str) -> HttpResponse {
+pub(crate) fn error_page<S>(state: &HttpState<S>, status: StatusCode, title: &str, message: &str) -> HttpResponse {
     html(status, state.renderer.error_page(&ErrorView { title, message, code: None }))
 }
 
-fn internal<S>(state: &HttpState<S>, err: &dyn std::fmt::Display) -> HttpResponse {
+pub(crate) fn internal<S>(state: &HttpState<S>, err: &dyn std::fmt::Display) -> HttpResponse {
     tracing::error!(error = %err, "account page request failed");
     error_page(state, StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Please try again in a moment.")
 }
 
-fn see_other(location: &str) -> HttpResponse {
+pub(crate) fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
 }
 
 /// Who is signed in to the account page, if anyone.
-async fn signed_in<S: Store>(req: &HttpRequest, state: &HttpState<S>) -> Result<AppSession, FirstPartyError> {
+pub(crate) async fn signed_in<S: Store>(
+    req: &HttpRequest,
+    state: &HttpState<S>,
+) -> Result<AppSession, FirstPartyError> {
     let token = first_party::session_token(req, APP).ok_or(FirstPartyError::NotSignedIn)?;
     let sso = cookie_secret(req, SESSION_COOKIE);
     spawn(state, move |s| async move { s.app_session(APP, &token, sso.as_ref()).await.map(|(me, _)| me) })
@@ -143,7 +146,7 @@ pub(crate) async fn callback<S: Store>(req: HttpRequest, state: web::Data<HttpSt
 }
 
 /// The browser's binding cookie, the forms' CSRF token (made here if missing).
-struct Browser {
+pub(crate) struct Browser {
     secret: Secret,
     new: bool,
 }
@@ -159,7 +162,7 @@ impl Browser {
 
 /// The signed-in user and the form's pairs of a CSRF-checked form post, or the
 /// answer to give instead (back to `/account` to sign in, or 403).
-async fn form_me<S: Store>(
+pub(crate) async fn form_me<S: Store>(
     req: &HttpRequest,
     state: &HttpState<S>,
     body: &[u8],
@@ -177,7 +180,7 @@ async fn form_me<S: Store>(
     Ok((me, browser, pairs))
 }
 
-fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+pub(crate) fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
 }
 
@@ -211,6 +214,9 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
         "others-ended" => Some("You were signed out everywhere else."),
         "mfa-on" => Some("Two-step verification is on."),
         "mfa-off" => Some("Two-step verification is off."),
+        "passkey-added" => Some("The passkey was added: you can sign in with it, without a password."),
+        "passkey-renamed" => Some("The passkey was renamed."),
+        "passkey-removed" => Some("The passkey was removed."),
         _ => None,
     }
 }
@@ -242,6 +248,18 @@ fn render<S>(
             })
             .collect(),
         sessions: session_rows(&view.sessions, Some(&view.current_session)),
+        passkeys: view
+            .mfa
+            .passkeys
+            .iter()
+            .map(|k| AccountPasskeyRow {
+                id: k.id.to_string(),
+                name: k.name.clone(),
+                created_at: rfc3339(k.created_at),
+                last_used_at: k.last_used_at.map(rfc3339).unwrap_or_default(),
+                synced: k.backup_state,
+            })
+            .collect(),
         mfa: AccountMfaView {
             on_since: view.mfa.totp_confirmed_at.map(rfc3339),
             recovery_codes_left: view.mfa.recovery_codes_left,

@@ -26,19 +26,23 @@ pub(crate) fn flow_status(err: &FlowError) -> StatusCode {
     match err {
         FlowError::RequestNotFound | FlowError::InvalidUserCode => StatusCode::BAD_REQUEST,
         FlowError::CsrfMismatch => StatusCode::FORBIDDEN,
-        FlowError::InvalidCredentials | FlowError::LoginRequired | FlowError::InvalidCode => StatusCode::UNAUTHORIZED,
+        FlowError::InvalidCredentials
+        | FlowError::LoginRequired
+        | FlowError::InvalidCode
+        | FlowError::PasskeyRejected => StatusCode::UNAUTHORIZED,
         FlowError::AccountDisabled => StatusCode::FORBIDDEN,
         FlowError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
         FlowError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
-fn flow_code(err: &FlowError) -> &'static str {
+pub(crate) fn flow_code(err: &FlowError) -> &'static str {
     match err {
         FlowError::RequestNotFound => "request_not_found",
         FlowError::CsrfMismatch => "csrf_mismatch",
         FlowError::InvalidCredentials => "invalid_credentials",
         FlowError::InvalidCode => "invalid_code",
+        FlowError::PasskeyRejected => "invalid_passkey",
         FlowError::AccountDisabled => "account_disabled",
         FlowError::Throttled { .. } => "too_many_attempts",
         FlowError::LoginRequired => "login_required",

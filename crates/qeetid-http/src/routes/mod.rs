@@ -23,6 +23,7 @@ pub(crate) mod logout;
 pub(crate) mod oauth;
 pub(crate) mod pages;
 pub(crate) mod params;
+pub(crate) mod passkeys;
 pub(crate) mod probes;
 pub(crate) mod resource;
 pub(crate) mod second_factor;

@@ -14,6 +14,7 @@ mod device_codes;
 mod grants;
 mod housekeeping;
 mod mfa;
+mod passkeys;
 mod refresh_tokens;
 mod requests;
 mod sessions;

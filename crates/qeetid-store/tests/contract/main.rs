@@ -8,6 +8,7 @@ mod api_keys;
 mod clients;
 mod mfa;
 mod oauth;
+mod passkeys;
 mod support;
 mod tenants;
 mod users;
@@ -76,4 +77,6 @@ contract!(
     oauth::housekeeping_purges_only_what_expired,
     mfa::a_totp_factor_is_confirmed_once_and_each_step_used_once,
     mfa::recovery_codes_are_spent_once_and_reset_with_the_factor,
+    passkeys::passkeys_are_per_user_and_credential_ids_unique,
+    passkeys::ceremonies_are_taken_once,
 );

@@ -246,6 +246,7 @@ pub(crate) async fn show<S: Store>(
         is_self: user.id == desk.admin.user.id,
         mfa_on_since: mfa.totp_confirmed_at.map(rfc3339),
         mfa_pending: mfa.enrolment_pending,
+        passkeys: mfa.passkeys.len(),
     };
     render_page(&state, &desk, StatusCode::OK, state.renderer.console_user_page(&view))
 }
