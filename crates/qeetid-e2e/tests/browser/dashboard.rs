@@ -8,7 +8,7 @@ use chromiumoxide::cdp::browser_protocol::network::ClearBrowserCookiesParams;
 use serde_json::{Value, json};
 
 use crate::harness::{
-    ADMIN_KEY, EMAIL, PASSWORD, World, chromium, click, fill, hosted_sign_in, screenshot, set_value, token,
+    ADMIN_KEY, EMAIL, PASSWORD, World, chromium, click, fill, hosted_sign_in, read, screenshot, set_value, token,
     user_signs_in_to_the_client, wait_for_text, wait_for_url,
 };
 
@@ -67,13 +67,12 @@ async fn an_admin_manages_clients_and_grants_in_the_browser() {
     set_value(&page, "#redirect_uris", "https://billing.example/cb").await;
     click(&page, "form.form button[type=submit]").await;
     wait_for_text(&page, "Store the secret now — it is not retrievable later.").await;
-    let secret = page.find_element("#secret").await.unwrap().property("value").await.unwrap().unwrap();
-    let secret = secret.as_str().unwrap().to_owned();
+    let secret = read(&page, "document.querySelector('#secret').value").await;
     assert!(secret.starts_with("qcs_"));
     screenshot(&page, "dashboard-secret").await;
     click(&page, "button[data-copy]").await;
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let label = page.find_element("button[data-copy]").await.unwrap().inner_text().await.unwrap().unwrap();
+    let label = read(&page, "document.querySelector('button[data-copy]').innerText").await;
     assert_ne!(label, "Copy", "the copy button answered");
 
     // Edit its redirect URIs: a mistake is shown beside the field, then fixed.
@@ -93,8 +92,8 @@ async fn an_admin_manages_clients_and_grants_in_the_browser() {
     click(&page, "form[action$='/rotate-secret'] button[type=submit]").await;
     wait_for_url(&page, |u| u.ends_with("/rotate-secret")).await;
     wait_for_text(&page, "Store the secret now").await;
-    let rotated = page.find_element("#secret").await.unwrap().property("value").await.unwrap().unwrap();
-    assert_ne!(rotated.as_str().unwrap(), secret);
+    let rotated = read(&page, "document.querySelector('#secret').value").await;
+    assert_ne!(rotated, secret);
     page.goto(format!("{client_page}/delete")).await.unwrap();
     wait_for_url(&page, |u| u.ends_with("/delete")).await;
     wait_for_text(&page, "Delete “Billing”?").await;

@@ -206,9 +206,9 @@ pub(crate) async fn hosted_sign_in(page: &Page, email: &str, done: impl Fn(&str)
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
-/// The world's user signs in to Acme Web in `page` (allowing the consent) and the
-/// client exchanges the code; answers the refresh token it keeps.
-pub(crate) async fn user_signs_in_to_the_client(world: &World, page: &Page) -> String {
+/// Sends `page` to the authorization endpoint for the world's client (code flow,
+/// PKCE S256, scope `openid offline_access`), as the client would.
+pub(crate) async fn go_to_client_sign_in(world: &World, page: &Page) {
     let redirect: String = url::form_urlencoded::byte_serialize(world.redirect_uri.as_bytes()).collect();
     page.goto(format!(
         "{}/v1/oauth/authorize?response_type=code&client_id={}&redirect_uri={redirect}&scope=openid%20offline_access\
@@ -217,6 +217,12 @@ pub(crate) async fn user_signs_in_to_the_client(world: &World, page: &Page) -> S
     ))
     .await
     .unwrap();
+}
+
+/// The world's user signs in to Acme Web in `page` (allowing the consent) and the
+/// client exchanges the code; answers the refresh token it keeps.
+pub(crate) async fn user_signs_in_to_the_client(world: &World, page: &Page) -> String {
+    go_to_client_sign_in(world, page).await;
     let landed = hosted_sign_in(page, EMAIL, |u| u.starts_with(&world.redirect_uri)).await;
     let code = url::Url::parse(&landed).unwrap().query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned();
     let form = [
@@ -228,4 +234,20 @@ pub(crate) async fn user_signs_in_to_the_client(world: &World, page: &Page) -> S
     let (status, tokens) = token(world, &form).await;
     assert_eq!(status, 200, "{tokens}");
     tokens["refresh_token"].as_str().unwrap().to_owned()
+}
+
+/// `expression` (JavaScript) evaluated to a string in the page, retried for up to
+/// 5 s: right after a navigation the old document's nodes can vanish under a
+/// lookup, which a retry rides out.
+pub(crate) async fn read(page: &Page, expression: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..100 {
+        match page.evaluate(expression).await.map(|r| r.into_value::<String>()) {
+            Ok(Ok(value)) => return value,
+            Ok(Err(e)) => last = e.to_string(),
+            Err(e) => last = e.to_string(),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("could not read {expression}: {last}")
 }

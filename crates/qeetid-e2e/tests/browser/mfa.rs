@@ -8,7 +8,9 @@ use chromiumoxide::cdp::browser_protocol::network::ClearBrowserCookiesParams;
 use qeetid_domain::UnixTime;
 use qeetid_domain::mfa::{decode_base32, totp_code};
 
-use crate::harness::{EMAIL, PASSWORD, World, chromium, click, fill, screenshot, wait_for_text, wait_for_url};
+use crate::harness::{
+    EMAIL, PASSWORD, World, chromium, click, fill, go_to_client_sign_in, read, screenshot, wait_for_text, wait_for_url,
+};
 
 /// The code an authenticator app shows `steps_ahead` steps from now.
 fn code(secret: &[u8], steps_ahead: i64) -> String {
@@ -19,14 +21,7 @@ fn code(secret: &[u8], steps_ahead: i64) -> String {
 /// Signs in to the client with the password, up to the second-factor page.
 async fn password_then_code_page(world: &World, page: &Page) {
     page.execute(ClearBrowserCookiesParams::default()).await.unwrap();
-    let redirect: String = url::form_urlencoded::byte_serialize(world.redirect_uri.as_bytes()).collect();
-    page.goto(format!(
-        "{}/v1/oauth/authorize?response_type=code&client_id={}&redirect_uri={redirect}&scope=openid\
-         &state=m&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256",
-        world.issuer, world.client_id
-    ))
-    .await
-    .unwrap();
+    go_to_client_sign_in(world, page).await;
     wait_for_url(page, |u| u.contains("/login?request=")).await;
     fill(page, "#email", EMAIL).await;
     fill(page, "#password", PASSWORD).await;
@@ -65,7 +60,7 @@ async fn a_user_turns_on_an_authenticator_and_signs_in_with_codes() {
     click(&page, "form[action='/account/mfa/totp'] button").await;
     wait_for_text(&page, "QR code for your authenticator app").await;
     screenshot(&page, "mfa-setup").await;
-    let key = page.find_element("#totp-secret").await.unwrap().inner_text().await.unwrap().unwrap();
+    let key = read(&page, "document.querySelector('#totp-secret').innerText").await;
     let secret = decode_base32(&key).unwrap();
     fill(&page, "#mfa_code", &code(&secret, 0)).await;
     click(&page, "form[action='/account/mfa/totp/confirm'] button").await;

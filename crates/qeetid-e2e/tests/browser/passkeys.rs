@@ -10,7 +10,9 @@ use chromiumoxide::cdp::browser_protocol::web_authn::{
     VirtualAuthenticatorOptions,
 };
 
-use crate::harness::{EMAIL, PASSWORD, World, chromium, click, fill, screenshot, wait_for_text, wait_for_url};
+use crate::harness::{
+    EMAIL, PASSWORD, World, chromium, click, fill, go_to_client_sign_in, screenshot, wait_for_text, wait_for_url,
+};
 
 /// A platform authenticator that holds discoverable credentials, verifies the user
 /// (as a fingerprint would) and syncs (as a password manager's passkeys do).
@@ -49,14 +51,7 @@ async fn a_user_adds_a_passkey_and_signs_in_with_it_alone() {
 
     // A fresh browser session: the login page offers the passkey; no e-mail, no password.
     page.execute(ClearBrowserCookiesParams::default()).await.unwrap();
-    let redirect: String = url::form_urlencoded::byte_serialize(world.redirect_uri.as_bytes()).collect();
-    page.goto(format!(
-        "{}/v1/oauth/authorize?response_type=code&client_id={}&redirect_uri={redirect}&scope=openid\
-         &state=p&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256",
-        world.issuer, world.client_id
-    ))
-    .await
-    .unwrap();
+    go_to_client_sign_in(&world, &page).await;
     wait_for_url(&page, |u| u.contains("/login?request=")).await;
     wait_for_text(&page, "Sign in with a passkey").await;
     screenshot(&page, "passkeys-login").await;
