@@ -110,9 +110,15 @@ pub async fn services(
         session: t.session_seconds,
         request: t.request_seconds,
     };
-    let passkeys = Arc::new(
-        qeetid_webauthn::WebauthnCeremonies::for_issuer(&issuer).map_err(|e| AppError::Startup(e.to_string()))?,
-    );
+    // WebAuthn needs a domain name (or localhost); on an IP-address issuer the
+    // server runs without passkeys and says so.
+    let passkeys: Arc<dyn qeetid_domain::ports::PasskeyCeremonies> = match qeetid_webauthn::ceremonies_for(&issuer) {
+        Ok(ceremonies) => Arc::from(ceremonies),
+        Err((unavailable, why)) => {
+            tracing::warn!(error = %why, "passkeys are off");
+            Arc::from(unavailable)
+        }
+    };
     let ports = Ports {
         clock: Arc::new(SystemClock),
         random,
@@ -120,6 +126,8 @@ pub async fn services(
         signer: signing.clone(),
         sealer,
         passkeys,
+        upstream: Arc::new(qeetid_upstream::HttpUpstream::new().map_err(|e| AppError::Startup(e.to_string()))?),
+        upstream_tokens: Arc::new(qeetid_crypto::UpstreamJwsVerifier),
     };
     Ok((
         Services::new(

@@ -7,8 +7,10 @@ mod kek;
 mod password;
 mod random;
 mod signing;
+mod upstream;
 
 pub use kek::{KekError, KeyEncryptionKey, Sealer};
 pub use password::{Argon2Hasher, Argon2Params};
 pub use random::SystemRandom;
 pub use signing::{CryptoError, SigningKeys};
+pub use upstream::UpstreamJwsVerifier;

@@ -8,8 +8,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::api_key::{ApiKey, KeyScope};
 use crate::client::Client;
 use crate::error::StoreError;
+use crate::federation::{
+    CodeRedemption, FederatedLink, IdentityProvider, UpstreamClaims, UpstreamEndpoints, UpstreamError, UpstreamFlow,
+    UpstreamIdentity, UpstreamTokens,
+};
 use crate::id::{
-    ApiKeyId, CeremonyId, ClientId, GrantId, PasskeyId, RefreshTokenId, RequestId, SessionId, TenantId, UserId,
+    ApiKeyId, CeremonyId, ClientId, GrantId, PasskeyId, ProviderId, RefreshTokenId, RequestId, SessionId, TenantId,
+    UserId,
 };
 use crate::mfa::TotpFactor;
 use crate::oauth::{
@@ -23,10 +28,10 @@ use crate::passkey::{
 };
 use crate::ports::{
     AccessTokenDenyList, ApiKeyRepository, BoxFuture, ClientRepository, Clock, CodeRepository, DeviceCodeRepository,
-    GrantRepository, Housekeeping, MfaRepository, PasskeyCeremonies, PasskeyRepository, PasswordHashError,
-    PasswordHasher, PendingRequestRepository, Random, RefreshTokenRepository, SealError, SecretSealer,
-    SessionRepository, SigningError, SigningKeyRepository, Store, TenantRepository, ThrottleRepository, TokenSigner,
-    UserRepository,
+    FederationRepository, GrantRepository, Housekeeping, MfaRepository, PasskeyCeremonies, PasskeyRepository,
+    PasswordHashError, PasswordHasher, PendingRequestRepository, Random, RefreshTokenRepository, SealError,
+    SecretSealer, SessionRepository, SigningError, SigningKeyRepository, Store, TenantRepository, ThrottleRepository,
+    TokenSigner, UpstreamClient, UpstreamTokenVerifier, UserRepository,
 };
 use crate::secret::SecretHash;
 use crate::tenant::Tenant;
@@ -170,6 +175,9 @@ struct Tables {
     totp: Vec<TotpFactor>,
     passkeys: Vec<StoredPasskey>,
     ceremonies: Vec<StoredCeremony>,
+    providers: Vec<IdentityProvider>,
+    links: Vec<FederatedLink>,
+    upstream_flows: Vec<UpstreamFlow>,
     recovery_codes: Vec<(TenantId, UserId, SecretHash, Option<UnixTime>)>,
 }
 
@@ -317,6 +325,7 @@ impl UserRepository for InMemoryStore {
         t.sessions.retain(|x| !(&x.tenant_id == tenant && &x.user_id == id));
         t.totp.retain(|x| !(&x.tenant_id == tenant && &x.user_id == id));
         t.passkeys.retain(|x| !(&x.tenant_id == tenant && &x.user_id == id));
+        t.links.retain(|x| !(&x.tenant_id == tenant && &x.user_id == id));
         t.recovery_codes.retain(|x| !(&x.0 == tenant && &x.1 == id));
         Ok(remove(&mut t.users, |x| &x.tenant_id == tenant && &x.id == id))
     }
@@ -842,6 +851,93 @@ impl PasskeyCeremonies for FakePasskeys {
             return Err(PasskeyError::Rejected("signature, challenge or counter".into()));
         }
         Ok(UsedPasskey { credential: format!("{id}|{counter}"), backup_eligible: true, backup_state: true })
+    }
+}
+
+impl FederationRepository for InMemoryStore {
+    async fn insert_provider(&self, provider: &IdentityProvider) -> Result<(), StoreError> {
+        self.tables().providers.push(provider.clone());
+        Ok(())
+    }
+    async fn get_provider(&self, tenant: &TenantId, id: &ProviderId) -> Result<Option<IdentityProvider>, StoreError> {
+        Ok(self.tables().providers.iter().find(|p| &p.tenant_id == tenant && &p.id == id).cloned())
+    }
+    async fn list_providers(&self, tenant: &TenantId) -> Result<Vec<IdentityProvider>, StoreError> {
+        Ok(self.tables().providers.iter().filter(|p| &p.tenant_id == tenant).cloned().collect())
+    }
+    async fn delete_provider(&self, tenant: &TenantId, id: &ProviderId) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        t.links.retain(|l| &l.provider_id != id);
+        Ok(remove(&mut t.providers, |p| &p.tenant_id == tenant && &p.id == id))
+    }
+    async fn find_link(&self, provider: &ProviderId, subject: &str) -> Result<Option<FederatedLink>, StoreError> {
+        Ok(self.tables().links.iter().find(|l| &l.provider_id == provider && l.subject == subject).cloned())
+    }
+    async fn insert_link(&self, link: &FederatedLink) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        if t.links.iter().any(|l| l.provider_id == link.provider_id && l.subject == link.subject) {
+            return Err(StoreError::Conflict("linked already".into()));
+        }
+        t.links.push(link.clone());
+        Ok(())
+    }
+    async fn list_links(&self, tenant: &TenantId, user: &UserId) -> Result<Vec<FederatedLink>, StoreError> {
+        Ok(self.tables().links.iter().filter(|l| &l.tenant_id == tenant && &l.user_id == user).cloned().collect())
+    }
+    async fn delete_link(&self, tenant: &TenantId, user: &UserId, provider: &ProviderId) -> Result<bool, StoreError> {
+        Ok(remove(&mut self.tables().links, |l| {
+            &l.tenant_id == tenant && &l.user_id == user && &l.provider_id == provider
+        }))
+    }
+    async fn insert_upstream_flow(&self, flow: &UpstreamFlow) -> Result<(), StoreError> {
+        self.tables().upstream_flows.push(flow.clone());
+        Ok(())
+    }
+    async fn take_upstream_flow(&self, state_hash: &SecretHash) -> Result<Option<UpstreamFlow>, StoreError> {
+        let mut t = self.tables();
+        let index = t.upstream_flows.iter().position(|f| &f.state_hash == state_hash);
+        Ok(index.map(|i| t.upstream_flows.remove(i)))
+    }
+}
+
+/// A stand-in upstream provider: discovery answers `{issuer}/authorize` and friends,
+/// every code redeems to the ID token `id-token`, and that token verifies to
+/// whatever `claims` holds (set by the test). GitHub answers `github`.
+#[derive(Debug, Default)]
+pub struct FakeUpstream {
+    /// The claims `id-token` verifies to.
+    pub claims: Mutex<UpstreamClaims>,
+    /// GitHub's user.
+    pub github: Mutex<Option<UpstreamIdentity>>,
+}
+
+impl UpstreamClient for FakeUpstream {
+    fn discover(&self, issuer: &str) -> BoxFuture<'static, Result<UpstreamEndpoints, UpstreamError>> {
+        let issuer = issuer.to_owned();
+        Box::pin(async move {
+            Ok(UpstreamEndpoints {
+                authorization_endpoint: format!("{issuer}/authorize"),
+                token_endpoint: format!("{issuer}/token"),
+                jwks_uri: Some(format!("{issuer}/jwks")),
+                issuer,
+            })
+        })
+    }
+    fn redeem_code(&self, _: CodeRedemption) -> BoxFuture<'static, Result<UpstreamTokens, UpstreamError>> {
+        Box::pin(async { Ok(UpstreamTokens { id_token: Some("id-token".into()), access_token: "access".into() }) })
+    }
+    fn fetch_keys(&self, _: &str) -> BoxFuture<'static, Result<String, UpstreamError>> {
+        Box::pin(async { Ok("{\"keys\":[]}".to_owned()) })
+    }
+    fn github_identity(&self, _: &str) -> BoxFuture<'static, Result<UpstreamIdentity, UpstreamError>> {
+        let user = self.github.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        Box::pin(async move { user.ok_or_else(|| UpstreamError("no GitHub user".into())) })
+    }
+}
+
+impl UpstreamTokenVerifier for FakeUpstream {
+    fn verify_upstream(&self, id_token: &str, _: &str) -> Option<UpstreamClaims> {
+        (id_token == "id-token").then(|| self.claims.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone())
     }
 }
 

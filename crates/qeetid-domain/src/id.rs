@@ -96,6 +96,10 @@ prefixed_id!(
     CeremonyId, "pkc_", "ceremony"
 );
 prefixed_id!(
+    /// An upstream identity provider's id, `idp_…`.
+    ProviderId, "idp_", "identity provider"
+);
+prefixed_id!(
     /// A consent grant's id, `grt_…`.
     GrantId, "grt_", "grant"
 );

@@ -31,6 +31,7 @@ pub mod client;
 pub mod error;
 #[cfg(any(test, feature = "test-support"))]
 pub mod fakes;
+pub mod federation;
 pub mod grant_type;
 pub mod id;
 pub mod mfa;
@@ -53,7 +54,8 @@ pub use client::{Client, ClientDraft, ClientLifetimes, ClientPatch, ClientSecret
 pub use error::{AdminError, StoreError, ValidationError};
 pub use grant_type::GrantType;
 pub use id::{
-    ApiKeyId, CeremonyId, ClientId, GrantId, PasskeyId, RefreshTokenId, RequestId, SessionId, TenantId, UserId,
+    ApiKeyId, CeremonyId, ClientId, GrantId, PasskeyId, ProviderId, RefreshTokenId, RequestId, SessionId, TenantId,
+    UserId,
 };
 pub use oauth::OAuthError;
 pub use page::{Cursor, Page, PageRequest};

@@ -11,8 +11,13 @@ use std::pin::Pin;
 use crate::api_key::ApiKey;
 use crate::client::Client;
 use crate::error::StoreError;
+use crate::federation::{
+    CodeRedemption, FederatedLink, IdentityProvider, UpstreamClaims, UpstreamEndpoints, UpstreamError, UpstreamFlow,
+    UpstreamIdentity, UpstreamTokens,
+};
 use crate::id::{
-    ApiKeyId, CeremonyId, ClientId, GrantId, PasskeyId, RefreshTokenId, RequestId, SessionId, TenantId, UserId,
+    ApiKeyId, CeremonyId, ClientId, GrantId, PasskeyId, ProviderId, RefreshTokenId, RequestId, SessionId, TenantId,
+    UserId,
 };
 use crate::mfa::TotpFactor;
 use crate::oauth::{
@@ -496,6 +501,75 @@ pub trait PasskeyRepository: Send + Sync {
     -> impl Future<Output = Result<Option<StoredCeremony>, StoreError>> + Send;
 }
 
+/// Upstream identity providers over HTTP (the adapter parses their JSON).
+pub trait UpstreamClient: Send + Sync + 'static {
+    /// The provider's endpoints from `{issuer}/.well-known/openid-configuration`.
+    fn discover(&self, issuer: &str) -> BoxFuture<'static, Result<UpstreamEndpoints, UpstreamError>>;
+    /// Redeems a code at the token endpoint (client secret in `Authorization: Basic`).
+    fn redeem_code(&self, redemption: CodeRedemption) -> BoxFuture<'static, Result<UpstreamTokens, UpstreamError>>;
+    /// The provider's JWK Set, as JSON.
+    fn fetch_keys(&self, jwks_uri: &str) -> BoxFuture<'static, Result<String, UpstreamError>>;
+    /// GitHub's user (id, name) and primary verified e-mail, with the access token.
+    fn github_identity(&self, access_token: &str) -> BoxFuture<'static, Result<UpstreamIdentity, UpstreamError>>;
+}
+
+/// Checks an upstream ID token's signature (RS256 or ES256) against a JWK Set.
+pub trait UpstreamTokenVerifier: Send + Sync + 'static {
+    /// The token's claims when a key of `jwks` signed it; `None` otherwise.
+    fn verify_upstream(&self, id_token: &str, jwks: &str) -> Option<UpstreamClaims>;
+}
+
+/// Upstream providers, the links to their accounts, and sign-ins away at them.
+pub trait FederationRepository: Send + Sync {
+    /// Stores a provider.
+    fn insert_provider(&self, provider: &IdentityProvider) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The tenant's provider.
+    fn get_provider(
+        &self,
+        tenant: &TenantId,
+        id: &ProviderId,
+    ) -> impl Future<Output = Result<Option<IdentityProvider>, StoreError>> + Send;
+    /// The tenant's providers, oldest first.
+    fn list_providers(
+        &self,
+        tenant: &TenantId,
+    ) -> impl Future<Output = Result<Vec<IdentityProvider>, StoreError>> + Send;
+    /// Deletes the tenant's provider and its links. `Ok(false)` if it did not exist.
+    fn delete_provider(
+        &self,
+        tenant: &TenantId,
+        id: &ProviderId,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Our user linked to the provider's `subject`.
+    fn find_link(
+        &self,
+        provider: &ProviderId,
+        subject: &str,
+    ) -> impl Future<Output = Result<Option<FederatedLink>, StoreError>> + Send;
+    /// Stores a link. `Conflict` if the subject is linked already.
+    fn insert_link(&self, link: &FederatedLink) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The user's links, oldest first.
+    fn list_links(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+    ) -> impl Future<Output = Result<Vec<FederatedLink>, StoreError>> + Send;
+    /// Removes the user's link to a provider. `Ok(false)` if there was none.
+    fn delete_link(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        provider: &ProviderId,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Keeps a sign-in that went to a provider.
+    fn insert_upstream_flow(&self, flow: &UpstreamFlow) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Takes it back by its state's hash: deleted, so a callback works once.
+    fn take_upstream_flow(
+        &self,
+        state_hash: &SecretHash,
+    ) -> impl Future<Output = Result<Option<UpstreamFlow>, StoreError>> + Send;
+}
+
 /// Every repository, as one handle that is cheap to clone.
 pub trait Store:
     TenantRepository
@@ -513,6 +587,7 @@ pub trait Store:
     + DeviceCodeRepository
     + MfaRepository
     + PasskeyRepository
+    + FederationRepository
     + Housekeeping
     + Clone
     + 'static

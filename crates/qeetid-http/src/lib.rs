@@ -86,8 +86,8 @@ fn resource(path: &str) -> actix_web::Resource {
 
 fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
     use routes::{
-        account, api_keys, clients, console, device, grants, hosted, logout, oauth, pages, passkeys, probes, resource,
-        second_factor, tenants, users,
+        account, api_keys, clients, console, device, federation, grants, hosted, logout, oauth, pages, passkeys,
+        probes, resource, second_factor, tenants, users,
     };
     cfg.service(web::resource("/").route(web::get().to(pages::home::<S>)))
         .service(web::resource("/.well-known/openid-configuration").route(web::get().to(oauth::discovery::<S>)))
@@ -119,6 +119,8 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(hosted::login_page::<S>))
                 .route(web::post().to(hosted::login_submit::<S>)),
         )
+        .service(web::resource("/login/federated/callback").route(web::get().to(federation::callback::<S>)))
+        .service(web::resource("/login/federated/{id}").route(web::get().to(federation::start::<S>)))
         .service(web::resource("/login/passkey/options").route(web::post().to(passkeys::login_options::<S>)))
         .service(web::resource("/login/passkey").route(web::post().to(passkeys::login::<S>)))
         .service(
@@ -247,6 +249,20 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
                 .route(web::delete().to(users::delete::<S>)),
         )
         .service(resource("/v1/tenants/{tenantID}/users/{id}/sessions").route(web::get().to(users::sessions::<S>)))
+        .service(
+            resource("/v1/tenants/{tenantID}/users/{id}/identities/{providerID}")
+                .route(web::delete().to(federation::unlink::<S>)),
+        )
+        .service(
+            resource("/v1/tenants/{tenantID}/identity-providers")
+                .route(web::post().to(federation::create::<S>))
+                .route(web::get().to(federation::list::<S>)),
+        )
+        .service(
+            resource("/v1/tenants/{tenantID}/identity-providers/{id}")
+                .route(web::get().to(federation::get::<S>))
+                .route(web::delete().to(federation::delete::<S>)),
+        )
         .service(
             resource("/v1/tenants/{tenantID}/users/{id}/mfa")
                 .route(web::get().to(users::mfa::<S>))

@@ -4,7 +4,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::ErrorBody;
-use crate::routes::{api_keys, clients, grants, tenants, users};
+use crate::routes::{api_keys, clients, federation, grants, tenants, users};
 use crate::wire;
 
 /// Declares `Authorization: ApiKey <key>` and requires it everywhere.
@@ -36,6 +36,7 @@ impl Modify for ApiKeyAuth {
         users::create, users::list, users::get, users::update, users::delete, users::sessions, users::end_session, users::mfa, users::reset_mfa,
         clients::register, clients::list, clients::get, clients::update, clients::rotate_secret, clients::delete,
         grants::list, grants::revoke,
+        federation::create, federation::list, federation::get, federation::delete, federation::unlink,
     ),
     components(schemas(
         ErrorBody,
@@ -46,6 +47,8 @@ impl Modify for ApiKeyAuth {
         wire::ClientBody, wire::ClientEnvelope, wire::RegisteredClientBody, wire::RotatedSecretBody, wire::ClientList,
         wire::RegisterClientRequest, wire::UpdateClientRequest, wire::RotateSecretRequest,
         wire::GrantBody, wire::GrantList,
+        federation::CreateIdentityProviderRequest, federation::IdentityProviderBody, federation::IdentityProviderEnvelope,
+        federation::IdentityProviderList,
     )),
     tags(
         (name = "tenants", description = "Tenants own everything else."),

@@ -85,6 +85,17 @@ pub struct LoginView<'a> {
     pub email: &'a str,
     /// Why the last attempt failed.
     pub error: Option<&'a str>,
+    /// "Continue with …" buttons, one per upstream provider of the tenant.
+    pub providers: Vec<ProviderButton>,
+}
+
+/// A "Continue with …" button.
+#[derive(Debug, Serialize)]
+pub struct ProviderButton {
+    /// `idp_…`
+    pub id: String,
+    /// The label.
+    pub name: String,
 }
 
 /// One requested scope on the consent page.
@@ -312,11 +323,13 @@ mod tests {
                 client_name: "Acme <Web>",
                 email: "",
                 error: Some("wrong e-mail or password"),
+                providers: vec![ProviderButton { id: "idp_1".into(), name: "Google".into() }],
             })
             .unwrap();
         assert!(login.contains(r#"name="request" value="arq_1""#));
         assert!(login.contains(r#"name="csrf_token" value="qbr_2""#));
         assert!(login.contains("Acme &lt;Web&gt;"));
+        assert!(login.contains("Continue with Google"), "a button per upstream provider");
         assert!(login.contains(r#"role="alert""#));
         let consent = renderer
             .consent_page(&ConsentView {

@@ -248,3 +248,39 @@ diesel::table! {
         expires_at -> BigInt,
     }
 }
+
+diesel::table! {
+    identity_providers (id) {
+        id -> Text,
+        tenant_id -> Text,
+        kind -> Text,
+        name -> Text,
+        issuer -> Nullable<Text>,
+        client_id -> Text,
+        sealed_client_secret -> Text,
+        link_verified_email -> Bool,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    federated_identities (provider_id, subject) {
+        provider_id -> Text,
+        subject -> Text,
+        tenant_id -> Text,
+        user_id -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    upstream_flows (state_hash) {
+        state_hash -> Text,
+        tenant_id -> Text,
+        provider_id -> Text,
+        request_id -> Text,
+        nonce -> Text,
+        code_verifier -> Text,
+        expires_at -> BigInt,
+    }
+}

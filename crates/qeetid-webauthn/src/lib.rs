@@ -41,6 +41,37 @@ impl WebauthnCeremonies {
     }
 }
 
+/// Passkeys where the issuer cannot be a relying party (an IP address, say): every
+/// ceremony is refused with the reason, and the rest of the server works.
+pub struct PasskeysUnavailable(pub String);
+
+impl PasskeyCeremonies for PasskeysUnavailable {
+    fn start_registration(&self, _: &PasskeyUser, _: &[String]) -> Result<Ceremony, PasskeyError> {
+        Err(PasskeyError::Rejected(self.0.clone()))
+    }
+    fn finish_registration(&self, _: &str, _: &str) -> Result<RegisteredPasskey, PasskeyError> {
+        Err(PasskeyError::Rejected(self.0.clone()))
+    }
+    fn start_authentication(&self) -> Result<Ceremony, PasskeyError> {
+        Err(PasskeyError::Rejected(self.0.clone()))
+    }
+    fn identify(&self, _: &str) -> Result<PasskeyAssertion, PasskeyError> {
+        Err(PasskeyError::Rejected(self.0.clone()))
+    }
+    fn finish_authentication(&self, _: &str, _: &str, _: &str) -> Result<UsedPasskey, PasskeyError> {
+        Err(PasskeyError::Rejected(self.0.clone()))
+    }
+}
+
+/// The ceremonies for `issuer`, or, when it cannot be a relying party, ones that
+/// refuse with the reason (logged by the caller).
+pub fn ceremonies_for(issuer: &str) -> Result<Box<dyn PasskeyCeremonies>, (Box<dyn PasskeyCeremonies>, SetupError)> {
+    match WebauthnCeremonies::for_issuer(issuer) {
+        Ok(c) => Ok(Box::new(c)),
+        Err(e) => Err((Box::new(PasskeysUnavailable(format!("passkeys are not available here: {e}"))), e)),
+    }
+}
+
 fn rejected(e: impl std::fmt::Display) -> PasskeyError {
     PasskeyError::Rejected(e.to_string())
 }

@@ -7,6 +7,7 @@ mod account;
 mod clients;
 mod console;
 mod errors;
+mod federation;
 mod flow_rules;
 mod mfa;
 mod oidc;
@@ -39,6 +40,7 @@ macro_rules! on_both_databases {
 }
 
 on_both_databases!(
+    federation::users_sign_in_through_an_upstream_openid_provider,
     mfa::users_turn_on_an_authenticator_and_each_code_works_once,
     mfa::a_tenant_that_requires_mfa_enrols_users_at_sign_in,
     account::users_manage_sessions_apps_profile_and_password,

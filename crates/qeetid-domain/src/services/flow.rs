@@ -55,6 +55,8 @@ pub struct LoginContext {
     pub user: Option<User>,
     /// What the user has to do next.
     pub next: NextStep,
+    /// The tenant's upstream providers, offered as buttons on the login page.
+    pub providers: Vec<(crate::id::ProviderId, String)>,
 }
 
 /// The next page of the flow.
@@ -134,6 +136,13 @@ pub enum FlowError {
     /// The password was right, but an admin disabled the account.
     #[error("this account is disabled; ask an administrator of this service")]
     AccountDisabled,
+    /// The upstream provider failed, or what it answered did not check out.
+    #[error("sign-in with {0}")]
+    UpstreamFailed(String),
+    /// A first sign-in at a provider whose e-mail belongs to a user here, and the
+    /// provider may not link (or did not verify the e-mail).
+    #[error("an account with this e-mail already exists here; sign in with it instead")]
+    FederatedEmailTaken,
     /// The passkey did not verify, is unknown here, or the ceremony expired.
     #[error("that passkey could not be used here; try again, or sign in with your password")]
     PasskeyRejected,
@@ -374,7 +383,11 @@ impl<S: Store> Services<S> {
             (None, Some(_)) if request.session_id.is_none() => NextStep::SecondFactor,
             _ => NextStep::Login,
         };
-        Ok(LoginContext { request, client_name: client.settings.name().to_owned(), user, next })
+        let providers = match next {
+            NextStep::Login => self.login_providers(&request.request.tenant_id).await?,
+            _ => Vec::new(),
+        };
+        Ok(LoginContext { request, client_name: client.settings.name().to_owned(), user, next, providers })
     }
 
     /// Signs a user in with e-mail and password for a pending request.
@@ -520,6 +533,7 @@ impl<S: Store> Services<S> {
             client_name: client.settings.name().to_owned(),
             user: Some(user),
             next: NextStep::SecondFactor,
+            providers: Vec::new(),
         };
         Ok((context, step))
     }

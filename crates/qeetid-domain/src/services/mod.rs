@@ -7,6 +7,7 @@ mod client_cache;
 mod clients;
 mod console;
 mod device;
+mod federation;
 mod first_party;
 mod flow;
 mod grants;
@@ -26,6 +27,7 @@ pub use api_keys::CreatedApiKey;
 pub use clients::{RegisteredClient, RotatedSecret};
 pub use console::ConsoleAdmin;
 pub use device::{DeviceAuthorization, format_user_code};
+pub use federation::NewIdentityProvider;
 pub use first_party::{AppSession, FIRST_PARTY_SESSION_SECONDS, FirstPartyApp, FirstPartyError, SignInFlow};
 pub use flow::{
     AuthorizeOutcome, FlowError, LoginContext, LoginOutcome, NextStep, SecondFactorOutcome, SecondFactorStep, SignedIn,
@@ -42,7 +44,10 @@ use crate::api_key::Caller;
 use crate::error::AdminError;
 use crate::id::TenantId;
 use crate::oauth::TokenLifetimes;
-use crate::ports::{Clock, PasskeyCeremonies, PasswordHasher, Random, SecretSealer, Store, TokenSigner};
+use crate::ports::{
+    Clock, PasskeyCeremonies, PasswordHasher, Random, SecretSealer, Store, TokenSigner, UpstreamClient,
+    UpstreamTokenVerifier,
+};
 use crate::tenant::Tenant;
 use client_cache::ClientCache;
 
@@ -61,6 +66,10 @@ pub struct Ports {
     pub sealer: Arc<dyn SecretSealer>,
     /// WebAuthn ceremonies for passkeys.
     pub passkeys: Arc<dyn PasskeyCeremonies>,
+    /// Upstream identity providers over HTTP.
+    pub upstream: Arc<dyn UpstreamClient>,
+    /// Signature checks of upstream ID tokens.
+    pub upstream_tokens: Arc<dyn UpstreamTokenVerifier>,
 }
 
 /// Deployment settings the use cases need.
@@ -91,6 +100,8 @@ pub struct Services<S> {
     signer: Arc<dyn TokenSigner>,
     sealer: Arc<dyn SecretSealer>,
     passkeys: Arc<dyn PasskeyCeremonies>,
+    upstream: Arc<dyn UpstreamClient>,
+    upstream_tokens: Arc<dyn UpstreamTokenVerifier>,
     settings: Arc<ProviderSettings>,
     client_cache: Arc<ClientCache>,
 }
@@ -105,6 +116,8 @@ impl<S: Clone> Clone for Services<S> {
             signer: Arc::clone(&self.signer),
             sealer: Arc::clone(&self.sealer),
             passkeys: Arc::clone(&self.passkeys),
+            upstream: Arc::clone(&self.upstream),
+            upstream_tokens: Arc::clone(&self.upstream_tokens),
             settings: Arc::clone(&self.settings),
             client_cache: Arc::clone(&self.client_cache),
         }
@@ -122,6 +135,8 @@ impl<S: Store> Services<S> {
             signer: ports.signer,
             sealer: ports.sealer,
             passkeys: ports.passkeys,
+            upstream: ports.upstream,
+            upstream_tokens: ports.upstream_tokens,
             client_cache: Arc::new(ClientCache::new(settings.client_cache_seconds)),
             settings: Arc::new(settings),
         }

@@ -19,6 +19,7 @@ struct World {
 
 fn world() -> World {
     let clock = Arc::new(FixedClock::at(1_800_000_000));
+    let upstream = Arc::new(crate::fakes::FakeUpstream::default());
     let ports = Ports {
         clock: clock.clone(),
         random: Arc::new(SeededRandom::new(42)),
@@ -26,6 +27,8 @@ fn world() -> World {
         signer: Arc::new(UnsignedSigner),
         sealer: Arc::new(crate::fakes::LabelSealer),
         passkeys: Arc::new(crate::fakes::FakePasskeys),
+        upstream: upstream.clone(),
+        upstream_tokens: upstream.clone(),
     };
     let settings = ProviderSettings::new("https://id.example");
     let services = Services::new(InMemoryStore::default(), ports, settings);

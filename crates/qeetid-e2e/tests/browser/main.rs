@@ -9,3 +9,4 @@ mod harness;
 mod mfa;
 mod passkeys;
 mod sign_in;
+mod social;

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::oauth::scopes;
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::{FlowError, LoginContext, LoginOutcome, NextStep, SignedIn};
-use qeetid_render::{ConsentView, ErrorView, LoginView, ScopeView};
+use qeetid_render::{ConsentView, ErrorView, LoginView, ProviderButton, ScopeView};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -30,6 +30,8 @@ pub(crate) fn flow_status(err: &FlowError) -> StatusCode {
         | FlowError::LoginRequired
         | FlowError::InvalidCode
         | FlowError::PasskeyRejected => StatusCode::UNAUTHORIZED,
+        FlowError::UpstreamFailed(_) => StatusCode::BAD_GATEWAY,
+        FlowError::FederatedEmailTaken => StatusCode::CONFLICT,
         FlowError::AccountDisabled => StatusCode::FORBIDDEN,
         FlowError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
         FlowError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -43,6 +45,8 @@ pub(crate) fn flow_code(err: &FlowError) -> &'static str {
         FlowError::InvalidCredentials => "invalid_credentials",
         FlowError::InvalidCode => "invalid_code",
         FlowError::PasskeyRejected => "invalid_passkey",
+        FlowError::UpstreamFailed(_) => "upstream_failed",
+        FlowError::FederatedEmailTaken => "email_taken",
         FlowError::AccountDisabled => "account_disabled",
         FlowError::Throttled { .. } => "too_many_attempts",
         FlowError::LoginRequired => "login_required",
@@ -105,6 +109,11 @@ fn render_login<S>(
         client_name: &ctx.client_name,
         email,
         error: message.as_deref(),
+        providers: ctx
+            .providers
+            .iter()
+            .map(|(id, name)| ProviderButton { id: id.to_string(), name: name.clone() })
+            .collect(),
     };
     let status = error.map_or(StatusCode::OK, flow_status);
     flow_page(status, state.renderer.login_page(&view), ctx.request.request.redirect_uri.as_str())

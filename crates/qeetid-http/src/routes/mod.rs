@@ -16,6 +16,7 @@ pub(crate) mod api_keys;
 pub(crate) mod clients;
 pub(crate) mod console;
 pub(crate) mod device;
+pub(crate) mod federation;
 pub(crate) mod first_party;
 pub(crate) mod grants;
 pub(crate) mod hosted;

@@ -11,7 +11,7 @@ use crate::error::from_diesel;
 use crate::pool::with_conn;
 use crate::schema::{
     authorization_codes, authorization_requests, device_codes, passkey_ceremonies, refresh_tokens,
-    revoked_access_tokens, sessions, throttles,
+    revoked_access_tokens, sessions, throttles, upstream_flows,
 };
 
 /// Refresh tokens are kept a day past expiry, so a late reuse is still recognised as one.
@@ -51,6 +51,7 @@ impl Housekeeping for DieselStore {
                 + purge!(conn, device_codes, device_code_hash, expires_at, now, batch)
                 + purge!(conn, revoked_access_tokens, jti, expires_at, now, batch)
                 + purge!(conn, passkey_ceremonies, id, expires_at, now, batch)
+                + purge!(conn, upstream_flows, state_hash, expires_at, now, batch)
                 + purge!(conn, refresh_tokens, id, expires_at, now - REFRESH_GRACE, batch)
                 + purge!(conn, throttles, key, last_failure_at, now - THROTTLE_MEMORY, batch)
         });

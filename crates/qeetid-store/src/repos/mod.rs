@@ -11,6 +11,7 @@ mod clients;
 mod codes;
 mod denied_tokens;
 mod device_codes;
+mod federation;
 mod grants;
 mod housekeeping;
 mod mfa;

@@ -1,0 +1,342 @@
+//! Social sign-in: the admin's upstream providers, and a sign-in that goes to one
+//! and comes back (Authorization Code + PKCE with `state` and `nonce`, OIDC Core
+//! §3.1.3.7 checks on the ID token), then finds, links or creates our user.
+
+use super::Services;
+use super::flow::{FlowError, SignedIn};
+use crate::api_key::Caller;
+use crate::error::{AdminError, StoreError};
+use crate::federation::{
+    CodeRedemption, FederatedLink, GOOGLE_ISSUER, IdentityProvider, ProviderKind, UPSTREAM_FLOW_SECONDS,
+    UpstreamEndpoints, UpstreamFlow, UpstreamIdentity, parse_issuer, provider_seal_context,
+};
+use crate::id::{ProviderId, TenantId, UserId};
+use crate::pkce::CodeVerifier;
+use crate::ports::Store;
+use crate::random::random_token;
+use crate::secret::Secret;
+use crate::tenant::DisplayName;
+use crate::user::{Email, User};
+
+/// A provider to add, as the admin sent it.
+#[derive(Debug, Clone, Default)]
+pub struct NewIdentityProvider {
+    /// `oidc`, `google` or `github`.
+    pub kind: String,
+    /// The button's label; defaults to "Google", "GitHub" or the issuer's host.
+    pub name: Option<String>,
+    /// The issuer (`oidc` only).
+    pub issuer: Option<String>,
+    /// Our client id there.
+    pub client_id: String,
+    /// Our client secret there.
+    pub client_secret: String,
+    /// Link a first sign-in to the user with the same e-mail when the provider
+    /// verified it (default false).
+    pub link_verified_email: Option<bool>,
+}
+
+/// The `amr` of a sign-in at an upstream provider (RFC 8176 `fed`).
+const FEDERATED: [&str; 1] = ["fed"];
+
+fn upstream_failed(provider: &IdentityProvider, why: impl std::fmt::Display) -> FlowError {
+    FlowError::UpstreamFailed(format!("{}: {why}", provider.name.as_str()))
+}
+
+impl<S: Store> Services<S> {
+    /// Adds an upstream provider to the tenant (its client secret is sealed).
+    pub async fn create_identity_provider(
+        &self,
+        caller: &Caller,
+        tenant: &TenantId,
+        new: NewIdentityProvider,
+    ) -> Result<IdentityProvider, AdminError> {
+        self.reachable_tenant(caller, tenant).await?;
+        let kind = ProviderKind::parse(&new.kind)?;
+        let issuer = match kind {
+            ProviderKind::Oidc => Some(parse_issuer(new.issuer.as_deref().unwrap_or(""))?),
+            ProviderKind::Google => Some(GOOGLE_ISSUER.to_owned()),
+            ProviderKind::Github => None,
+        };
+        let default_name = match (kind, &issuer) {
+            (ProviderKind::Google, _) => "Google".to_owned(),
+            (ProviderKind::Github, _) => "GitHub".to_owned(),
+            (ProviderKind::Oidc, Some(i)) => {
+                url::Url::parse(i).ok().and_then(|u| u.host_str().map(str::to_owned)).unwrap_or_default()
+            }
+            (ProviderKind::Oidc, None) => String::new(),
+        };
+        let name = DisplayName::parse("name", new.name.as_deref().unwrap_or(&default_name))?;
+        let client_id = new.client_id.trim().to_owned();
+        if client_id.is_empty() || client_id.len() > 512 {
+            return Err(crate::error::ValidationError::new("client_id", "required, at most 512 characters").into());
+        }
+        if new.client_secret.is_empty() || new.client_secret.len() > 1024 {
+            return Err(crate::error::ValidationError::new("client_secret", "required, at most 1024 characters").into());
+        }
+        let id = ProviderId::generate(self.random.as_ref());
+        let sealed_client_secret = self
+            .sealer
+            .seal(&provider_seal_context(&id), new.client_secret.as_bytes())
+            .map_err(|e| AdminError::Internal(Box::new(e)))?;
+        let provider = IdentityProvider {
+            id,
+            tenant_id: tenant.clone(),
+            kind,
+            name,
+            issuer,
+            client_id,
+            sealed_client_secret,
+            link_verified_email: new.link_verified_email.unwrap_or(false),
+            created_at: self.clock.now(),
+        };
+        self.store.insert_provider(&provider).await?;
+        Ok(provider)
+    }
+
+    /// The tenant's providers.
+    pub async fn list_identity_providers(
+        &self,
+        caller: &Caller,
+        tenant: &TenantId,
+    ) -> Result<Vec<IdentityProvider>, AdminError> {
+        self.reachable_tenant(caller, tenant).await?;
+        Ok(self.store.list_providers(tenant).await?)
+    }
+
+    /// One provider.
+    pub async fn get_identity_provider(
+        &self,
+        caller: &Caller,
+        tenant: &TenantId,
+        id: &ProviderId,
+    ) -> Result<IdentityProvider, AdminError> {
+        self.reachable_tenant(caller, tenant).await?;
+        self.store.get_provider(tenant, id).await?.ok_or(AdminError::NotFound("identity provider"))
+    }
+
+    /// Removes a provider and its links (its users keep their accounts).
+    pub async fn delete_identity_provider(
+        &self,
+        caller: &Caller,
+        tenant: &TenantId,
+        id: &ProviderId,
+    ) -> Result<(), AdminError> {
+        self.reachable_tenant(caller, tenant).await?;
+        match self.store.delete_provider(tenant, id).await? {
+            true => Ok(()),
+            false => Err(AdminError::NotFound("identity provider")),
+        }
+    }
+
+    /// Admin: unlinks a user's account at a provider (the next sign-in there links
+    /// or creates afresh).
+    pub async fn unlink_identity(
+        &self,
+        caller: &Caller,
+        tenant: &TenantId,
+        user: &UserId,
+        provider: &ProviderId,
+    ) -> Result<(), AdminError> {
+        self.get_user(caller, tenant, user).await?;
+        match self.store.delete_link(tenant, user, provider).await? {
+            true => Ok(()),
+            false => Err(AdminError::NotFound("linked identity")),
+        }
+    }
+
+    /// The providers a login page offers (id and label).
+    pub(crate) async fn login_providers(&self, tenant: &TenantId) -> Result<Vec<(ProviderId, String)>, StoreError> {
+        let providers = self.store.list_providers(tenant).await?;
+        Ok(providers.into_iter().map(|p| (p.id, p.name.as_str().to_owned())).collect())
+    }
+
+    async fn endpoints(&self, provider: &IdentityProvider) -> Result<UpstreamEndpoints, FlowError> {
+        match (&provider.kind, &provider.issuer) {
+            (ProviderKind::Github, _) => Ok(UpstreamEndpoints::github()),
+            (_, Some(issuer)) => {
+                let found = self.upstream.discover(issuer).await.map_err(|e| upstream_failed(provider, e))?;
+                // OIDC Discovery §4.3: the document's issuer must be the one we asked.
+                if found.issuer.trim_end_matches('/') != issuer {
+                    return Err(upstream_failed(provider, "the discovery document names another issuer"));
+                }
+                Ok(found)
+            }
+            (_, None) => Err(upstream_failed(provider, "no issuer")),
+        }
+    }
+
+    /// Sends the sign-in of pending request `request_id` to `provider`: answers the
+    /// provider's authorization URL (code flow, PKCE S256, `state`, `nonce`).
+    pub async fn start_upstream_login(
+        &self,
+        request_id: &str,
+        browser: Option<&Secret>,
+        provider: &str,
+        callback: &str,
+    ) -> Result<String, FlowError> {
+        let request = self.pending_request(request_id, browser).await?;
+        let tenant = request.request.tenant_id.clone();
+        let provider = match ProviderId::parse(provider) {
+            Ok(id) => self.store.get_provider(&tenant, &id).await?,
+            Err(_) => None,
+        }
+        .ok_or(FlowError::RequestNotFound)?;
+        let endpoints = self.endpoints(&provider).await?;
+        let state = random_token::<32>(self.random.as_ref());
+        let nonce = random_token::<32>(self.random.as_ref());
+        let verifier = CodeVerifier::parse(&random_token::<32>(self.random.as_ref()))
+            .map_err(|e| FlowError::Internal(Box::new(e)))?;
+        let flow = UpstreamFlow {
+            state_hash: Secret::presented(&state).hash(),
+            tenant_id: tenant,
+            provider_id: provider.id.clone(),
+            request_id: request.id.clone(),
+            nonce: nonce.clone(),
+            code_verifier: verifier.as_str().to_owned(),
+            expires_at: self.clock.now().plus_secs(UPSTREAM_FLOW_SECONDS),
+        };
+        self.store.insert_upstream_flow(&flow).await?;
+        let mut url = url::Url::parse(&endpoints.authorization_endpoint).map_err(|e| upstream_failed(&provider, e))?;
+        url.query_pairs_mut()
+            .append_pair("response_type", "code")
+            .append_pair("client_id", &provider.client_id)
+            .append_pair("redirect_uri", callback)
+            .append_pair("scope", provider.kind.scopes())
+            .append_pair("state", &state)
+            .append_pair("nonce", &nonce)
+            .append_pair("code_challenge", verifier.challenge().as_str())
+            .append_pair("code_challenge_method", "S256");
+        Ok(url.into())
+    }
+
+    /// The provider's answer at our callback: checks `state` (it names the flow, once,
+    /// in this browser), redeems the code, checks who signed in, then signs our user
+    /// in: the linked one, else (only with a verified e-mail and the provider's
+    /// permission) the one with that e-mail, else a new user.
+    pub async fn finish_upstream_login(
+        &self,
+        state: &str,
+        code: &str,
+        browser: Option<&Secret>,
+        callback: &str,
+    ) -> Result<SignedIn, FlowError> {
+        let flow = self.store.take_upstream_flow(&Secret::presented(state).hash()).await?;
+        let flow = flow.filter(|f| f.expires_at > self.clock.now()).ok_or(FlowError::RequestNotFound)?;
+        let request = self.pending_request(flow.request_id.as_str(), browser).await?;
+        let provider =
+            self.store.get_provider(&flow.tenant_id, &flow.provider_id).await?.ok_or(FlowError::RequestNotFound)?;
+        let endpoints = self.endpoints(&provider).await?;
+        let secret = self
+            .sealer
+            .open(&provider_seal_context(&provider.id), &provider.sealed_client_secret)
+            .map_err(|e| FlowError::Internal(Box::new(e)))?;
+        let redemption = CodeRedemption {
+            token_endpoint: endpoints.token_endpoint.clone(),
+            client_id: provider.client_id.clone(),
+            client_secret: String::from_utf8(secret).map_err(|e| FlowError::Internal(Box::new(e)))?,
+            code: code.to_owned(),
+            redirect_uri: callback.to_owned(),
+            code_verifier: flow.code_verifier.clone(),
+        };
+        let tokens = self.upstream.redeem_code(redemption).await.map_err(|e| upstream_failed(&provider, e))?;
+        let identity = match provider.kind {
+            ProviderKind::Github => {
+                self.upstream.github_identity(&tokens.access_token).await.map_err(|e| upstream_failed(&provider, e))?
+            }
+            ProviderKind::Oidc | ProviderKind::Google => {
+                let id_token = tokens.id_token.ok_or_else(|| upstream_failed(&provider, "no ID token"))?;
+                self.checked_identity(&provider, &endpoints, &id_token, &flow.nonce).await?
+            }
+        };
+        let user = self.federated_user(&provider, identity).await?;
+        if user.disabled_at.is_some() {
+            return Err(FlowError::AccountDisabled);
+        }
+        let now = self.clock.now();
+        self.finish_login(request, &user, &FEDERATED, now).await
+    }
+
+    /// The identity in an upstream ID token, after OIDC Core §3.1.3.7: signed by a
+    /// key of the provider, issued by it, for our client (and, with several
+    /// audiences, authorised for us), unexpired, and carrying our `nonce`.
+    async fn checked_identity(
+        &self,
+        provider: &IdentityProvider,
+        endpoints: &UpstreamEndpoints,
+        id_token: &str,
+        nonce: &str,
+    ) -> Result<UpstreamIdentity, FlowError> {
+        let jwks_uri = endpoints.jwks_uri.as_deref().ok_or_else(|| upstream_failed(provider, "no jwks_uri"))?;
+        let jwks = self.upstream.fetch_keys(jwks_uri).await.map_err(|e| upstream_failed(provider, e))?;
+        let claims = self
+            .upstream_tokens
+            .verify_upstream(id_token, &jwks)
+            .ok_or_else(|| upstream_failed(provider, "the ID token's signature does not verify"))?;
+        let issuer = provider.issuer.as_deref().unwrap_or_default();
+        let now = self.clock.now().as_secs();
+        let problem = if claims.iss.as_deref().map(|i| i.trim_end_matches('/')) != Some(issuer) {
+            Some("the ID token is from another issuer")
+        } else if !claims.aud.iter().any(|a| a == &provider.client_id) {
+            Some("the ID token is for another client (aud)")
+        } else if claims.aud.len() > 1 && claims.azp.as_deref() != Some(provider.client_id.as_str()) {
+            Some("the ID token is authorised for another client (azp)")
+        } else if claims.exp.is_none_or(|exp| exp <= now) {
+            Some("the ID token has expired")
+        } else if claims.nonce.as_deref() != Some(nonce) {
+            Some("the ID token's nonce does not match (a replay?)")
+        } else {
+            None
+        };
+        if let Some(why) = problem {
+            return Err(upstream_failed(provider, why));
+        }
+        let subject = claims.sub.filter(|s| !s.is_empty()).ok_or_else(|| upstream_failed(provider, "no sub"))?;
+        Ok(UpstreamIdentity { subject, email: claims.email, email_verified: claims.email_verified, name: claims.name })
+    }
+
+    /// Our user for `identity`: linked before; else, only when the provider verified
+    /// the e-mail and may link, the user with that e-mail (now linked); else a new
+    /// user (refused when the e-mail belongs to someone here: never taken over).
+    async fn federated_user(&self, provider: &IdentityProvider, identity: UpstreamIdentity) -> Result<User, FlowError> {
+        let tenant = &provider.tenant_id;
+        if let Some(link) = self.store.find_link(&provider.id, &identity.subject).await? {
+            return self.store.get_user(tenant, &link.user_id).await?.ok_or(FlowError::RequestNotFound);
+        }
+        let email = identity
+            .email
+            .as_deref()
+            .and_then(|e| Email::parse(e).ok())
+            .ok_or_else(|| upstream_failed(provider, "the provider shared no e-mail address"))?;
+        let now = self.clock.now();
+        let user = match self.store.find_user_by_email(tenant, &email).await? {
+            Some(existing) if identity.email_verified && provider.link_verified_email => existing,
+            Some(_) => return Err(FlowError::FederatedEmailTaken),
+            None => {
+                let user = User {
+                    id: UserId::generate(self.random.as_ref()),
+                    tenant_id: tenant.clone(),
+                    email,
+                    email_verified: identity.email_verified,
+                    name: identity.name.filter(|n| !n.trim().is_empty() && n.chars().count() <= 200),
+                    password_hash: None,
+                    admin_role: None,
+                    disabled_at: None,
+                    created_at: now,
+                    updated_at: now,
+                };
+                self.store.insert_user(&user).await?;
+                user
+            }
+        };
+        let link = FederatedLink {
+            provider_id: provider.id.clone(),
+            subject: identity.subject,
+            tenant_id: tenant.clone(),
+            user_id: user.id.clone(),
+            created_at: now,
+        };
+        self.store.insert_link(&link).await?;
+        Ok(user)
+    }
+}

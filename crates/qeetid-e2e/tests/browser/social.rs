@@ -1,0 +1,84 @@
+//! Social sign-in in the browser: the upstream provider is a second Qeet ID server
+//! started here (a real OpenID provider) at `127.0.0.1`, ours at `localhost`. The
+//! user picks "Continue with Upstream", signs in there, allows both consents, and
+//! lands at the application. Screenshot: `target/screenshots/social-login.png`.
+
+use qeetid_app::{Application, Settings};
+use qeetid_store::testing::TestDatabase;
+use serde_json::{Value, json};
+
+use crate::harness::{
+    ADMIN_KEY, PASSWORD, World, chromium, click, fill, go_to_client_sign_in, screenshot, wait_for_text, wait_for_url,
+};
+
+const UPSTREAM_EMAIL: &str = "lin@upstream.example";
+
+async fn post(http: &reqwest::Client, url: &str, body: Value) -> Value {
+    let response =
+        http.post(url).header("Authorization", format!("ApiKey {ADMIN_KEY}")).json(&body).send().await.unwrap();
+    assert!(response.status().is_success(), "{url}: {}", response.status());
+    response.json().await.unwrap()
+}
+
+/// A second server at `http://127.0.0.1:<port>` with a user and a client for us.
+async fn upstream(world: &World) -> (String, Value, TestDatabase) {
+    let db = TestDatabase::sqlite();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut settings = Settings::load(None, |_| None).unwrap();
+    settings.listen = format!("127.0.0.1:{port}").parse().unwrap();
+    settings.issuer = format!("http://127.0.0.1:{port}");
+    settings.database_url = db.url.clone();
+    settings.bootstrap_admin_key = Some(ADMIN_KEY.to_owned());
+    settings.key_encryption_key = "A".repeat(43);
+    settings.workers = 2;
+    let app = Application::build(settings).await.unwrap();
+    let issuer = app.issuer().to_owned();
+    tokio::spawn(app.run());
+    let tenant = post(&world.http, &format!("{issuer}/v1/tenants"), json!({ "name": "Upstream" })).await;
+    let tenant = tenant["tenant"]["id"].as_str().unwrap().to_owned();
+    let user = json!({ "email": UPSTREAM_EMAIL, "password": PASSWORD, "name": "Lin", "email_verified": true });
+    post(&world.http, &format!("{issuer}/v1/tenants/{tenant}/users"), user).await;
+    let client = json!({
+        "tenant_id": tenant, "name": "Acme via Upstream", "type": "confidential",
+        "redirect_uris": [format!("{}/login/federated/callback", world.issuer)],
+        "grant_types": ["authorization_code"], "scopes": ["openid", "email", "profile"]
+    });
+    let client = post(&world.http, &format!("{issuer}/v1/oidc/clients"), client).await;
+    (issuer, client, db)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_signs_in_with_an_upstream_openid_provider() {
+    let world = World::start().await;
+    let (upstream_issuer, client, _upstream_db) = upstream(&world).await;
+    let provider = json!({
+        "kind": "oidc", "name": "Upstream", "issuer": upstream_issuer,
+        "client_id": client["client"]["id"], "client_secret": client["client_secret"]
+    });
+    post(&world.http, &format!("{}/v1/tenants/{}/identity-providers", world.issuer, world.tenant), provider).await;
+
+    let mut browser = chromium().await;
+    let page = browser.new_page("about:blank").await.unwrap();
+    go_to_client_sign_in(&world, &page).await;
+    wait_for_url(&page, |u| u.contains("/login?request=")).await;
+    wait_for_text(&page, "Continue with Upstream").await;
+    screenshot(&page, "social-login").await;
+    click(&page, "a.provider").await;
+
+    // At the upstream provider: its own login and consent.
+    wait_for_url(&page, |u| u.starts_with(&upstream_issuer) && u.contains("/login?request=")).await;
+    fill(&page, "#email", UPSTREAM_EMAIL).await;
+    fill(&page, "#password", PASSWORD).await;
+    click(&page, "#login-form button[type=submit]").await;
+    wait_for_url(&page, |u| u.contains("/consent?request=")).await;
+    wait_for_text(&page, "Acme via Upstream").await;
+    click(&page, "button[value=allow]").await;
+
+    // Back with us: a new user, asked to consent to the application, then at the application.
+    wait_for_url(&page, |u| u.starts_with(&world.issuer) && u.contains("/consent?request=")).await;
+    wait_for_text(&page, "Acme Web").await;
+    click(&page, "button[value=allow]").await;
+    let landed = wait_for_url(&page, |u| u.starts_with(&world.redirect_uri)).await;
+    assert!(landed.contains("code="), "{landed}");
+    browser.close().await.unwrap();
+}

@@ -1,0 +1,171 @@
+//! Qeet ID's upstream-provider adapter: the domain's
+//! [`UpstreamClient`](qeetid_domain::ports::UpstreamClient) port over HTTPS
+//! (reqwest with rustls): OpenID Connect discovery, the token endpoint, JWK Sets,
+//! and GitHub's user API. Answers are size-limited and time-limited; redirects are
+//! not followed.
+
+use std::time::Duration;
+
+use qeetid_domain::federation::{CodeRedemption, UpstreamEndpoints, UpstreamError, UpstreamIdentity, UpstreamTokens};
+use qeetid_domain::ports::{BoxFuture, UpstreamClient};
+use serde_json::Value;
+
+/// Largest answer read from a provider.
+const MAX_BODY: usize = 256 * 1024;
+
+/// The [`UpstreamClient`] port.
+#[derive(Debug, Clone)]
+pub struct HttpUpstream {
+    http: reqwest::Client,
+}
+
+impl HttpUpstream {
+    /// A client with a 10-second timeout that follows no redirects.
+    pub fn new() -> Result<Self, UpstreamError> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent("qeetid")
+            .build()
+            .map_err(|e| UpstreamError(e.to_string()))?;
+        Ok(Self { http })
+    }
+}
+
+fn failed(what: &str, e: impl std::fmt::Display) -> UpstreamError {
+    UpstreamError(format!("{what}: {e}"))
+}
+
+/// Sends `request` and reads a JSON answer (a 2xx, at most [`MAX_BODY`] bytes).
+async fn json(what: &'static str, request: reqwest::RequestBuilder) -> Result<Value, UpstreamError> {
+    let response = request.header("Accept", "application/json").send().await.map_err(|e| failed(what, e))?;
+    let status = response.status();
+    let body = response.bytes().await.map_err(|e| failed(what, e))?;
+    if body.len() > MAX_BODY {
+        return Err(failed(what, "the answer is too large"));
+    }
+    let value: Value = serde_json::from_slice(&body).map_err(|e| failed(what, e))?;
+    if !status.is_success() {
+        let error = value["error"].as_str().unwrap_or("error");
+        return Err(failed(what, format!("{status} {error}")));
+    }
+    Ok(value)
+}
+
+fn text(value: &Value, name: &str) -> Option<String> {
+    value[name].as_str().map(str::to_owned)
+}
+
+/// The endpoints of a discovery document (OIDC Discovery §3).
+pub fn endpoints_of(document: &Value) -> Result<UpstreamEndpoints, UpstreamError> {
+    let need = |name: &str| text(document, name).ok_or_else(|| failed("discovery", format!("no {name}")));
+    Ok(UpstreamEndpoints {
+        issuer: need("issuer")?,
+        authorization_endpoint: need("authorization_endpoint")?,
+        token_endpoint: need("token_endpoint")?,
+        jwks_uri: Some(need("jwks_uri")?),
+    })
+}
+
+/// GitHub's user and e-mails as an identity: the numeric id is the subject; the
+/// e-mail is the primary verified one.
+pub fn github_identity_of(user: &Value, emails: &Value) -> Result<UpstreamIdentity, UpstreamError> {
+    let subject = user["id"].as_i64().map(|id| id.to_string()).ok_or_else(|| failed("GitHub user", "no id"))?;
+    let primary = emails
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["primary"].as_bool() == Some(true) && e["verified"].as_bool() == Some(true));
+    Ok(UpstreamIdentity {
+        subject,
+        email: primary.and_then(|e| text(e, "email")),
+        email_verified: primary.is_some(),
+        name: text(user, "name").or_else(|| text(user, "login")),
+    })
+}
+
+impl UpstreamClient for HttpUpstream {
+    fn discover(&self, issuer: &str) -> BoxFuture<'static, Result<UpstreamEndpoints, UpstreamError>> {
+        let request = self.http.get(format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/')));
+        Box::pin(async move { endpoints_of(&json("discovery", request).await?) })
+    }
+
+    fn redeem_code(&self, r: CodeRedemption) -> BoxFuture<'static, Result<UpstreamTokens, UpstreamError>> {
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("code", r.code.as_str()),
+            ("redirect_uri", r.redirect_uri.as_str()),
+            ("code_verifier", r.code_verifier.as_str()),
+        ];
+        // RFC 6749 §2.3.1: both parts form-urlencoded inside Basic.
+        let encode = |s: &str| url_encode(s);
+        let request = self
+            .http
+            .post(&r.token_endpoint)
+            .basic_auth(encode(&r.client_id), Some(encode(&r.client_secret)))
+            .form(&form);
+        Box::pin(async move {
+            let answer = json("token endpoint", request).await?;
+            let access_token =
+                text(&answer, "access_token").ok_or_else(|| failed("token endpoint", "no access_token"))?;
+            Ok(UpstreamTokens { id_token: text(&answer, "id_token"), access_token })
+        })
+    }
+
+    fn fetch_keys(&self, jwks_uri: &str) -> BoxFuture<'static, Result<String, UpstreamError>> {
+        let request = self.http.get(jwks_uri);
+        Box::pin(async move { Ok(json("JWK Set", request).await?.to_string()) })
+    }
+
+    fn github_identity(&self, access_token: &str) -> BoxFuture<'static, Result<UpstreamIdentity, UpstreamError>> {
+        let user = self.http.get("https://api.github.com/user").bearer_auth(access_token);
+        let emails = self.http.get("https://api.github.com/user/emails").bearer_auth(access_token);
+        Box::pin(async move {
+            let (user, emails) = (json("GitHub user", user).await?, json("GitHub e-mails", emails).await?);
+            github_identity_of(&user, &emails)
+        })
+    }
+}
+
+/// `application/x-www-form-urlencoded` encoding of one value.
+fn url_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => out.push(char::from(byte)),
+            b' ' => out.push('+'),
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn discovery_documents_and_github_users_are_read() {
+        let document = json!({
+            "issuer": "https://accounts.google.com",
+            "authorization_endpoint": "https://accounts.google.com/o/oauth2/v2/auth",
+            "token_endpoint": "https://oauth2.googleapis.com/token",
+            "jwks_uri": "https://www.googleapis.com/oauth2/v3/certs"
+        });
+        let found = endpoints_of(&document).unwrap();
+        assert_eq!(found.token_endpoint, "https://oauth2.googleapis.com/token");
+        assert!(endpoints_of(&json!({ "issuer": "x" })).is_err());
+        let user = json!({ "id": 583231, "login": "octocat", "name": null });
+        let emails = json!([
+            { "email": "old@example.com", "primary": false, "verified": true },
+            { "email": "octo@example.com", "primary": true, "verified": true }
+        ]);
+        let identity = github_identity_of(&user, &emails).unwrap();
+        assert_eq!(identity.subject, "583231");
+        assert_eq!((identity.email.as_deref(), identity.email_verified), (Some("octo@example.com"), true));
+        assert_eq!(identity.name.as_deref(), Some("octocat"));
+        assert_eq!(url_encode("a b&c"), "a+b%26c");
+    }
+}

@@ -1,0 +1,3 @@
+DROP TABLE upstream_flows;
+DROP TABLE federated_identities;
+DROP TABLE identity_providers;
