@@ -48,16 +48,21 @@ async fn spawn_callback_server() -> u16 {
     port
 }
 
+/// The settings of a test server on `db`, on a free loopback port, with the test's admin key.
+pub(crate) fn settings(db: &TestDatabase) -> Settings {
+    let mut settings = Settings::load(None, |_| None).unwrap();
+    settings.listen = "127.0.0.1:0".parse().unwrap();
+    settings.database_url = db.url.clone();
+    settings.bootstrap_admin_key = Some(ADMIN_KEY.to_owned());
+    settings.key_encryption_key = "A".repeat(43);
+    settings.workers = 2;
+    settings
+}
+
 impl World {
     pub(crate) async fn start() -> Self {
         let db = TestDatabase::sqlite();
-        let mut settings = Settings::load(None, |_| None).unwrap();
-        settings.listen = "127.0.0.1:0".parse().unwrap();
-        settings.database_url = db.url.clone();
-        settings.bootstrap_admin_key = Some(ADMIN_KEY.to_owned());
-        settings.key_encryption_key = "A".repeat(43);
-        settings.workers = 2;
-        let app = Application::build(settings).await.unwrap();
+        let app = Application::build(settings(&db)).await.unwrap();
         let issuer = app.issuer().to_owned();
         tokio::spawn(app.run());
         let http = reqwest::Client::new();

@@ -5,12 +5,12 @@
 //! with someone else's nonce, and a code issued to another client (another
 //! audience). Screenshots: `target/screenshots/social-*.png`.
 
-use qeetid_app::{Application, Settings};
+use qeetid_app::Application;
 use qeetid_store::testing::TestDatabase;
 use serde_json::{Value, json};
 
 use crate::harness::{
-    ADMIN_KEY, PASSWORD, World, chromium, click, fill, go_to_client_sign_in, read, screenshot, wait_for_text,
+    ADMIN_KEY, PASSWORD, World, chromium, click, fill, go_to_client_sign_in, read, screenshot, settings, wait_for_text,
     wait_for_url,
 };
 
@@ -33,13 +33,9 @@ async fn post(http: &reqwest::Client, url: &str, body: Value) -> Value {
 async fn upstream(world: &World) -> (String, Value, TestDatabase) {
     let db = TestDatabase::sqlite();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut settings = Settings::load(None, |_| None).unwrap();
+    let mut settings = settings(&db);
     settings.listen = format!("127.0.0.1:{port}").parse().unwrap();
     settings.issuer = format!("http://127.0.0.1:{port}");
-    settings.database_url = db.url.clone();
-    settings.bootstrap_admin_key = Some(ADMIN_KEY.to_owned());
-    settings.key_encryption_key = "A".repeat(43);
-    settings.workers = 2;
     let app = Application::build(settings).await.unwrap();
     let issuer = app.issuer().to_owned();
     tokio::spawn(app.run());
