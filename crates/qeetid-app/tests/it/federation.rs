@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::support::{
-    self, Body, PASSWORD, REDIRECT_URI, Realm, TestApp, VERIFIER, hidden, post_form, query_param, spawn_app,
+    self, Body, EMAIL, PASSWORD, REDIRECT_URI, Realm, TestApp, VERIFIER, hidden, post_form, query_param, spawn_app,
     spawn_app_with,
 };
 
@@ -33,17 +33,17 @@ async fn submit_to(browser: &TestApp, url: &str, form: &[(&str, &str)]) -> (Stat
 
 /// The upstream's hosted login and consent, as its user; answers our callback URL.
 async fn sign_in_upstream(browser: &TestApp, upstream: &TestApp, authorize: &str) -> String {
+    sign_in_upstream_as(browser, upstream, authorize, UPSTREAM_EMAIL).await
+}
+
+/// [`sign_in_upstream`] as the upstream user `email`.
+async fn sign_in_upstream_as(browser: &TestApp, upstream: &TestApp, authorize: &str, email: &str) -> String {
     let (status, login, page) = browser.browse(authorize).await;
     assert_eq!(status, StatusCode::FOUND, "{page}");
     let login = format!("{}{}", upstream.issuer, login.unwrap());
     let (_, _, page) = browser.browse(&login).await;
     let (request, csrf) = (hidden(&page, "request"), hidden(&page, "csrf_token"));
-    let form = [
-        ("request", request.as_str()),
-        ("csrf_token", csrf.as_str()),
-        ("email", UPSTREAM_EMAIL),
-        ("password", PASSWORD),
-    ];
+    let form = [("request", request.as_str()), ("csrf_token", csrf.as_str()), ("email", email), ("password", PASSWORD)];
     let (status, next) = submit_to(browser, &format!("{}/login", upstream.issuer), &form).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let next = next.unwrap();
@@ -172,4 +172,33 @@ pub(crate) async fn users_sign_in_through_an_upstream_openid_provider(db: &TestD
     let (status, _, page) = third.browse(&callback).await;
     assert_eq!(status, StatusCode::CONFLICT, "{page}");
     assert!(page.contains("already exists"), "{page}");
+
+    // A provider that may link: an unverified upstream e-mail still never links to an
+    // existing user here; once the provider verifies it, it does.
+    let ada = json!({ "email": EMAIL, "password": PASSWORD, "email_verified": false });
+    let reply = upstream.admin(Method::POST, &format!("/v1/tenants/{up_tenant}/users"), Body::Json(ada)).await;
+    let ada_upstream = reply.body["user"]["id"].as_str().unwrap().to_owned();
+    let linking = json!({
+        "kind": "oidc", "name": "Linking", "issuer": upstream.issuer, "link_verified_email": true,
+        "client_id": up_client, "client_secret": up_secret
+    });
+    let reply = app.admin(Method::POST, &path, Body::Json(linking)).await;
+    let linking_id = reply.body["identity_provider"]["id"].as_str().unwrap().to_owned();
+    let attempt = |email: &'static str| {
+        let (app, upstream, realm, linking_id) = (&app, &upstream, &realm, linking_id.clone());
+        async move {
+            let browser = app.other_browser();
+            let authorize = support::authorize_url(&browser, &realm.client_id, "openid%20email", "s", "");
+            let (_, login, _) = browser.browse(&authorize).await;
+            let request = query_param(&format!("http://x{}", login.unwrap()), "request").unwrap();
+            let (_, to_provider, _) = browser.browse(&format!("/login/federated/{linking_id}?request={request}")).await;
+            let callback = sign_in_upstream_as(&browser, upstream, &to_provider.unwrap(), email).await;
+            browser.browse(&callback).await.0
+        }
+    };
+    assert_eq!(attempt(EMAIL).await, StatusCode::CONFLICT, "unverified upstream: no link");
+    let verify = json!({ "email_verified": true });
+    let path_up = format!("/v1/tenants/{up_tenant}/users/{ada_upstream}");
+    assert_eq!(upstream.admin(Method::PATCH, &path_up, Body::Json(verify)).await.status, StatusCode::OK);
+    assert_eq!(attempt(EMAIL).await, StatusCode::SEE_OTHER, "verified upstream, linking allowed: linked");
 }
