@@ -139,6 +139,10 @@ pub struct CodeRedemption {
     pub redirect_uri: String,
     /// The PKCE verifier.
     pub code_verifier: String,
+    /// Send the client's credentials in the body (`client_secret_post`, GitHub)
+    /// rather than in `Authorization: Basic` (`client_secret_basic`, the default of
+    /// OpenID Connect providers).
+    pub secret_in_body: bool,
 }
 
 /// What the token endpoint answered.

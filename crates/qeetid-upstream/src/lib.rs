@@ -91,19 +91,24 @@ impl UpstreamClient for HttpUpstream {
     }
 
     fn redeem_code(&self, r: CodeRedemption) -> BoxFuture<'static, Result<UpstreamTokens, UpstreamError>> {
-        let form = [
+        let mut form: Vec<(&str, &str)> = vec![
             ("grant_type", "authorization_code"),
             ("code", r.code.as_str()),
             ("redirect_uri", r.redirect_uri.as_str()),
             ("code_verifier", r.code_verifier.as_str()),
         ];
-        // RFC 6749 §2.3.1: both parts form-urlencoded inside Basic.
-        let encode = |s: &str| url_encode(s);
-        let request = self
-            .http
-            .post(&r.token_endpoint)
-            .basic_auth(encode(&r.client_id), Some(encode(&r.client_secret)))
-            .form(&form);
+        let request = if r.secret_in_body {
+            form.push(("client_id", r.client_id.as_str()));
+            form.push(("client_secret", r.client_secret.as_str()));
+            self.http.post(&r.token_endpoint).form(&form)
+        } else {
+            // RFC 6749 §2.3.1: both parts form-urlencoded inside Basic.
+            let encode = |s: &str| url_encode(s);
+            self.http
+                .post(&r.token_endpoint)
+                .basic_auth(encode(&r.client_id), Some(encode(&r.client_secret)))
+                .form(&form)
+        };
         Box::pin(async move {
             let answer = json("token endpoint", request).await?;
             let access_token =

@@ -107,6 +107,13 @@ pub(crate) async fn users_sign_in_through_an_upstream_openid_provider(db: &TestD
     let reply = app.admin(Method::POST, &path, Body::Json(bad)).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "plain http off loopback: {}", reply.body);
 
+    // A provider's error comes back as its code only; free text is not shown.
+    let (status, _, page) = app.browse("/login/federated/callback?error=access_denied").await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY);
+    assert!(page.contains("answered access_denied"), "{page}");
+    let (_, _, page) = app.browse("/login/federated/callback?error=Call%20this%20number").await;
+    assert!(page.contains("answered error") && !page.contains("Call this number"), "{page}");
+
     // The user picks "Continue with Upstream", signs in there, and comes back.
     let start = continue_with(&app, &realm).await;
     let (status, authorize, _) = app.browse(&start).await;

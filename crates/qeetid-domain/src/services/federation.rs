@@ -238,6 +238,7 @@ impl<S: Store> Services<S> {
             code: code.to_owned(),
             redirect_uri: callback.to_owned(),
             code_verifier: flow.code_verifier.clone(),
+            secret_in_body: provider.kind == ProviderKind::Github,
         };
         let tokens = self.upstream.redeem_code(redemption).await.map_err(|e| upstream_failed(&provider, e))?;
         let identity = match provider.kind {

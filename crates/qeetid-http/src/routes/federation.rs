@@ -213,7 +213,14 @@ pub(crate) async fn callback<S: Store>(req: HttpRequest, state: web::Data<HttpSt
         return flow_error_page(&state, &FlowError::RequestNotFound);
     };
     if let Some(error) = params.take("error") {
-        let err = FlowError::UpstreamFailed(format!("the provider: {error}"));
+        // Only an RFC 6749 §4.1.2.1 error code is shown; free text from the query is not.
+        let code =
+            if !error.is_empty() && error.len() <= 40 && error.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                error
+            } else {
+                "error".to_owned()
+            };
+        let err = FlowError::UpstreamFailed(format!("the provider answered {code}"));
         return flow_error_page(&state, &err);
     }
     let (Some(upstream_state), Some(code)) = (params.take("state"), params.take("code")) else {
