@@ -82,6 +82,7 @@ diesel::table! {
         created_at -> BigInt,
         expires_at -> BigInt,
         device_code_hash -> Nullable<Text>,
+        first_factor -> Nullable<Text>,
     }
 }
 

@@ -239,4 +239,7 @@ pub struct PendingRequest {
     /// For a device authorization: the device code the decision answers. Such a
     /// request ends on the hosted `/device` page, not at a redirect URI.
     pub device_code_hash: Option<SecretHash>,
+    /// How the user proved who they are while a second factor is still owed (`pwd`,
+    /// `fed`), so the session's `amr` names both.
+    pub first_factor: Option<String>,
 }

@@ -3,7 +3,7 @@
 //! §3.1.3.7 checks on the ID token), then finds, links or creates our user.
 
 use super::Services;
-use super::flow::{FlowError, SignedIn};
+use super::flow::{FlowError, LoginOutcome};
 use crate::api_key::Caller;
 use crate::error::{AdminError, StoreError};
 use crate::federation::{
@@ -37,7 +37,7 @@ pub struct NewIdentityProvider {
 }
 
 /// The `amr` of a sign-in at an upstream provider (RFC 8176 `fed`).
-const FEDERATED: [&str; 1] = ["fed"];
+const FEDERATED: &str = "fed";
 
 fn upstream_failed(provider: &IdentityProvider, why: impl std::fmt::Display) -> FlowError {
     FlowError::UpstreamFailed(format!("{}: {why}", provider.name.as_str()))
@@ -213,14 +213,15 @@ impl<S: Store> Services<S> {
     /// The provider's answer at our callback: checks `state` (it names the flow, once,
     /// in this browser), redeems the code, checks who signed in, then signs our user
     /// in: the linked one, else (only with a verified e-mail and the provider's
-    /// permission) the one with that e-mail, else a new user.
+    /// permission) the one with that e-mail, else a new user. A second factor follows
+    /// as after a password, when the user has one or the tenant requires one.
     pub async fn finish_upstream_login(
         &self,
         state: &str,
         code: &str,
         browser: Option<&Secret>,
         callback: &str,
-    ) -> Result<SignedIn, FlowError> {
+    ) -> Result<LoginOutcome, FlowError> {
         let flow = self.store.take_upstream_flow(&Secret::presented(state).hash()).await?;
         let flow = flow.filter(|f| f.expires_at > self.clock.now()).ok_or(FlowError::RequestNotFound)?;
         let request = self.pending_request(flow.request_id.as_str(), browser).await?;
@@ -255,7 +256,8 @@ impl<S: Store> Services<S> {
             return Err(FlowError::AccountDisabled);
         }
         let now = self.clock.now();
-        self.finish_login(request, &user, &FEDERATED, now).await
+        // The tenant's second-factor rules apply to federated users too.
+        self.after_first_factor(request, &user, FEDERATED, now).await
     }
 
     /// The identity in an upstream ID token, after OIDC Core §3.1.3.7: signed by a

@@ -325,6 +325,7 @@ impl<S: Store> Services<S> {
             created_at: now,
             expires_at: device.map_or(expires_at, |d| expires_at.min(d.expires_at)),
             device_code_hash: device.map(|d| d.device_code_hash),
+            first_factor: None,
         };
         self.store.insert_request(&pending).await?;
         Ok(match session {
@@ -403,7 +404,7 @@ impl<S: Store> Services<S> {
         email: &str,
         password: &str,
     ) -> Result<LoginOutcome, FlowError> {
-        let mut request = self.pending_request(request_id, browser).await?;
+        let request = self.pending_request(request_id, browser).await?;
         verify_csrf(browser, csrf)?;
         let tenant = request.request.tenant_id.clone();
         let throttle_key = format!("login:{tenant}:{}", email.trim().to_lowercase());
@@ -432,19 +433,32 @@ impl<S: Store> Services<S> {
             return Err(FlowError::AccountDisabled);
         }
 
-        // A second factor comes next when the user has one, or the tenant requires one.
-        let has_totp = self.store.get_totp(&tenant, &user.id).await?.is_some_and(|f| f.confirmed_at.is_some());
-        let required = !has_totp && self.store.get_tenant(&tenant).await?.is_some_and(|t| t.require_mfa);
+        self.after_first_factor(request, &user, "pwd", now).await
+    }
+
+    /// After a first factor (`pwd`, `fed`): the second-factor page when the user has an
+    /// authenticator app or the tenant requires one, else the completed sign-in.
+    pub(crate) async fn after_first_factor(
+        &self,
+        mut request: PendingRequest,
+        user: &User,
+        first_factor: &str,
+        now: UnixTime,
+    ) -> Result<LoginOutcome, FlowError> {
+        let tenant = &request.request.tenant_id;
+        let has_totp = self.store.get_totp(tenant, &user.id).await?.is_some_and(|f| f.confirmed_at.is_some());
+        let required = !has_totp && self.store.get_tenant(tenant).await?.is_some_and(|t| t.require_mfa);
         if has_totp || required {
             request.user_id = Some(user.id.clone());
             request.session_id = None;
             request.auth_time = None;
+            request.first_factor = Some(first_factor.to_owned());
             if !self.store.update_request(&request).await? {
                 return Err(FlowError::RequestNotFound);
             }
             return Ok(if has_totp { LoginOutcome::SecondFactor(request.id) } else { LoginOutcome::Enrol(request.id) });
         }
-        Ok(LoginOutcome::SignedIn(self.finish_login(request, &user, &["pwd"], now).await?))
+        Ok(LoginOutcome::SignedIn(self.finish_login(request, user, &[first_factor], now).await?))
     }
 
     /// Starts the session of a user who proved who they are (`amr`, RFC 8176) for a
@@ -557,7 +571,8 @@ impl<S: Store> Services<S> {
             Some(self.confirm_totp(&user, code).await?)
         };
         let now = self.clock.now();
-        let signed_in = self.finish_login(request, &user, &super::mfa::PASSWORD_AND_OTP, now).await?;
+        let first = request.first_factor.clone().unwrap_or_else(|| "pwd".to_owned());
+        let signed_in = self.finish_login(request, &user, &[first.as_str(), "otp", "mfa"], now).await?;
         Ok(SecondFactorOutcome { signed_in, recovery_codes })
     }
 

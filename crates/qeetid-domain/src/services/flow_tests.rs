@@ -588,7 +588,7 @@ fn a_first_upstream_sign_in_creates_the_user_and_a_second_finds_the_link() {
     let provider = upstream_provider(&f, false);
     let (_, state, nonce) = go_upstream(&f, &provider);
     set_claims(&f, upstream_claims(&f, &nonce, "lin@up.example", true));
-    let done = block_on(f.s.finish_upstream_login(&state, "code", Some(&f.browser), CALLBACK)).unwrap();
+    let done = signed_in(block_on(f.s.finish_upstream_login(&state, "code", Some(&f.browser), CALLBACK)).unwrap());
     use crate::ports::SessionRepository as _;
     let session = block_on(f.s.store().find_session(&done.session_cookie.hash())).unwrap().unwrap();
     assert_eq!(session.amr, ["fed"]);
@@ -597,7 +597,7 @@ fn a_first_upstream_sign_in_creates_the_user_and_a_second_finds_the_link() {
     // The second time, the link finds the same user.
     let (_, state, nonce) = go_upstream(&f, &provider);
     set_claims(&f, upstream_claims(&f, &nonce, "lin@up.example", true));
-    let again = block_on(f.s.finish_upstream_login(&state, "code", Some(&f.browser), CALLBACK)).unwrap();
+    let again = signed_in(block_on(f.s.finish_upstream_login(&state, "code", Some(&f.browser), CALLBACK)).unwrap());
     let second = block_on(f.s.store().find_session(&again.session_cookie.hash())).unwrap().unwrap();
     assert_eq!(second.user_id, session.user_id);
 }
@@ -655,4 +655,23 @@ fn go_upstream_with(f: &Flow, provider: &crate::federation::IdentityProvider) ->
     let url =
         block_on(f.s.start_upstream_login(id.as_str(), Some(&f.browser), provider.id.as_str(), CALLBACK)).unwrap();
     (id.to_string(), query(&url, "state").unwrap(), query(&url, "nonce").unwrap())
+}
+
+#[test]
+fn a_federated_user_gives_the_tenants_second_factor_too() {
+    let f = flow();
+    let patch = TenantPatch { require_mfa: Some(true), ..TenantPatch::default() };
+    block_on(f.s.update_tenant(&Caller::operator(), &f.client.tenant_id, patch)).unwrap();
+    let provider = upstream_provider(&f, false);
+    let (id, state, nonce) = go_upstream(&f, &provider);
+    set_claims(&f, upstream_claims(&f, &nonce, "lin@up.example", true));
+    let outcome = block_on(f.s.finish_upstream_login(&state, "code", Some(&f.browser), CALLBACK)).unwrap();
+    assert!(matches!(outcome, LoginOutcome::Enrol(_)), "the provider's sign-in is the first factor: {outcome:?}");
+    let (_, step) = block_on(f.s.second_factor_step(&id, Some(&f.browser))).unwrap();
+    let SecondFactorStep::Enrol(enrolment) = step else { panic!("expected enrolment") };
+    let code = crate::mfa::totp_code(&from_base32(&enrolment.secret_base32), f.clock.now()).unwrap();
+    let done = block_on(f.s.second_factor_login(&id, Some(&f.browser), f.browser.expose(), &code)).unwrap();
+    use crate::ports::SessionRepository as _;
+    let session = block_on(f.s.store().find_session(&done.signed_in.session_cookie.hash())).unwrap().unwrap();
+    assert_eq!(session.amr, ["fed", "otp", "mfa"]);
 }

@@ -17,9 +17,6 @@ use crate::secret::Secret;
 use crate::time::UnixTime;
 use crate::user::User;
 
-/// `amr` of a sign-in with a password and a one-time code (RFC 8176 §2).
-pub(crate) const PASSWORD_AND_OTP: [&str; 3] = ["pwd", "otp", "mfa"];
-
 /// Why a second-factor step failed.
 #[derive(Debug, thiserror::Error)]
 pub enum MfaError {

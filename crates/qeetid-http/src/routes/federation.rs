@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::ProviderId;
 use qeetid_domain::federation::IdentityProvider;
 use qeetid_domain::ports::Store;
-use qeetid_domain::services::FlowError;
+use qeetid_domain::services::{FlowError, LoginOutcome};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -232,12 +232,13 @@ pub(crate) async fn callback<S: Store>(req: HttpRequest, state: web::Data<HttpSt
         s.finish_upstream_login(&upstream_state, &code, browser.as_ref(), &callback).await
     })
     .await;
-    match outcome.map_err(|e| FlowError::Internal(Box::new(e))).and_then(|r| r) {
-        Ok(login) => {
-            let mut response = signed_in(&state, &login);
-            response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-            response
+    let mut response = match outcome.map_err(|e| FlowError::Internal(Box::new(e))).and_then(|r| r) {
+        Ok(LoginOutcome::SignedIn(login)) => signed_in(&state, &login),
+        Ok(LoginOutcome::SecondFactor(id) | LoginOutcome::Enrol(id)) => {
+            HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/login/mfa?request={id}"))).finish()
         }
-        Err(err) => flow_error_page(&state, &err),
-    }
+        Err(err) => return flow_error_page(&state, &err),
+    };
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response
 }

@@ -38,6 +38,7 @@ struct RequestRow {
     created_at: i64,
     expires_at: i64,
     device_code_hash: Option<String>,
+    first_factor: Option<String>,
 }
 
 impl From<&PendingRequest> for RequestRow {
@@ -62,6 +63,7 @@ impl From<&PendingRequest> for RequestRow {
             created_at: p.created_at.as_secs(),
             expires_at: p.expires_at.as_secs(),
             device_code_hash: p.device_code_hash.map(|h| h.to_hex()),
+            first_factor: p.first_factor.clone(),
         }
     }
 }
@@ -100,6 +102,7 @@ impl TryFrom<RequestRow> for PendingRequest {
                 .device_code_hash
                 .map(|h| hash("authorization_requests.device_code_hash", &h))
                 .transpose()?,
+            first_factor: row.first_factor,
         })
     }
 }
@@ -130,7 +133,12 @@ impl PendingRequestRepository for DieselStore {
         let row = RequestRow::from(request);
         let changed = with_conn!(&self.pool, |conn| {
             diesel::update(t::table.find(&row.id))
-                .set((t::user_id.eq(&row.user_id), t::session_id.eq(&row.session_id), t::auth_time.eq(row.auth_time)))
+                .set((
+                    t::user_id.eq(&row.user_id),
+                    t::session_id.eq(&row.session_id),
+                    t::auth_time.eq(row.auth_time),
+                    t::first_factor.eq(&row.first_factor),
+                ))
                 .execute(conn)
                 .await
                 .map_err(from_diesel)?

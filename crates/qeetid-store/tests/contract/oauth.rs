@@ -55,6 +55,7 @@ fn pending(w: &World) -> PendingRequest {
         created_at: UnixTime::from_secs(T0),
         expires_at: UnixTime::from_secs(T0 + 600),
         device_code_hash: Some(Secret::presented("qdc_x").hash()),
+        first_factor: Some("fed".into()),
     }
 }
 
