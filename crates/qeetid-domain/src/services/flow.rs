@@ -446,7 +446,7 @@ impl<S: Store> Services<S> {
         now: UnixTime,
     ) -> Result<LoginOutcome, FlowError> {
         let tenant = &request.request.tenant_id;
-        let has_totp = self.store.get_totp(tenant, &user.id).await?.is_some_and(|f| f.confirmed_at.is_some());
+        let has_totp = self.totp_confirmed(tenant, &user.id).await?;
         let required = !has_totp && self.store.get_tenant(tenant).await?.is_some_and(|t| t.require_mfa);
         if has_totp || required {
             request.user_id = Some(user.id.clone());
@@ -531,8 +531,7 @@ impl<S: Store> Services<S> {
         browser: Option<&Secret>,
     ) -> Result<(LoginContext, SecondFactorStep), FlowError> {
         let (request, user) = self.awaiting_second_factor(request_id, browser).await?;
-        let status = self.mfa_status(&user.tenant_id, &user.id).await?;
-        let step = if status.enabled() {
+        let step = if self.totp_confirmed(&user.tenant_id, &user.id).await? {
             SecondFactorStep::Code
         } else {
             SecondFactorStep::Enrol(self.begin_totp(&user).await?)
@@ -564,7 +563,7 @@ impl<S: Store> Services<S> {
     ) -> Result<SecondFactorOutcome, FlowError> {
         let (request, user) = self.awaiting_second_factor(request_id, browser).await?;
         verify_csrf(browser, csrf)?;
-        let recovery_codes = if self.mfa_status(&user.tenant_id, &user.id).await?.enabled() {
+        let recovery_codes = if self.totp_confirmed(&user.tenant_id, &user.id).await? {
             self.check_second_factor(&user, code).await?;
             None
         } else {

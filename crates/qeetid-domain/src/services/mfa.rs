@@ -87,6 +87,12 @@ impl MfaStatus {
 }
 
 impl<S: Store> Services<S> {
+    /// Whether the user has a confirmed authenticator app (one query: what a
+    /// sign-in needs to know, without the recovery codes and passkeys of [`MfaStatus`]).
+    pub(crate) async fn totp_confirmed(&self, tenant: &TenantId, user: &UserId) -> Result<bool, StoreError> {
+        Ok(self.store.get_totp(tenant, user).await?.is_some_and(|f| f.confirmed_at.is_some()))
+    }
+
     /// The user's second factors.
     pub(crate) async fn mfa_status(&self, tenant: &TenantId, user: &UserId) -> Result<MfaStatus, StoreError> {
         let factor = self.store.get_totp(tenant, user).await?;

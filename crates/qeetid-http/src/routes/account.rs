@@ -19,13 +19,13 @@ use qeetid_domain::services::{
 use qeetid_domain::{AdminError, GrantId, Secret, Services, SessionId, TenantId};
 use qeetid_render::{
     AccountAppRow, AccountMfaView, AccountPasskeyRow, AccountSessionRow, AccountSignInView, AccountView, EnrolView,
-    ErrorView, RecoveryCodesView, describe_amr,
+    RecoveryCodesView, describe_amr,
 };
 use serde::Deserialize;
 
 use super::first_party::{self, read_callback};
 use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret};
-use super::pages::html;
+use super::pages::{error_page, html, see_other};
 use super::spawn;
 use crate::HttpState;
 use crate::wire::rfc3339;
@@ -37,17 +37,9 @@ fn sign_in_page<S>(state: &HttpState<S>, status: StatusCode, tenant: &str, error
     html(status, state.renderer.account_sign_in_page(&AccountSignInView { tenant, error }))
 }
 
-pub(crate) fn error_page<S>(state: &HttpState<S>, status: StatusCode, title: &str, message: &str) -> HttpResponse {
-    html(status, state.renderer.error_page(&ErrorView { title, message, code: None }))
-}
-
 pub(crate) fn internal<S>(state: &HttpState<S>, err: &dyn std::fmt::Display) -> HttpResponse {
     tracing::error!(error = %err, "account page request failed");
     error_page(state, StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Please try again in a moment.")
-}
-
-pub(crate) fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
 }
 
 /// Who is signed in to the account page, if anyone.

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use super::hosted::{flow_error_page, flow_status};
 use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, as_client, cookie, cookie_secret};
-use super::pages::html;
+use super::pages::{html, see_other};
 use super::spawn;
 use crate::HttpState;
 use crate::oauth_error::OAuthErrorResponse;
@@ -113,8 +113,4 @@ pub(crate) async fn submit<S: Store>(
         }
         Err(err) => flow_error_page(&state, &err),
     }
-}
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
 }

@@ -91,6 +91,16 @@ pub(crate) fn html(status: StatusCode, rendered: Result<String, qeetid_render::R
     }
 }
 
+/// A 303 to `location`, after a form.
+pub(crate) fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((actix_web::http::header::LOCATION, location)).finish()
+}
+
+/// A plain error page with `title` and `message`.
+pub(crate) fn error_page<S>(state: &HttpState<S>, status: StatusCode, title: &str, message: &str) -> HttpResponse {
+    html(status, state.renderer.error_page(&qeetid_render::ErrorView { title, message, code: None }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::content_security_policy;

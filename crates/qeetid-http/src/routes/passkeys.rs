@@ -11,9 +11,10 @@ use qeetid_domain::services::{AccountError, FlowError, form_token_matches};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::account::{form_me, internal, see_other, signed_in, value};
+use super::account::{form_me, internal, signed_in, value};
 use super::hosted::{flow_code, flow_status};
 use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret};
+use super::pages::see_other;
 use super::spawn;
 use crate::HttpState;
 

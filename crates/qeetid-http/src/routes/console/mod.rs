@@ -18,12 +18,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::{ConsoleAdmin, FirstPartyApp, FirstPartyError, form_token_matches};
 use qeetid_domain::{AdminError, AdminRole, Secret, Tenant, TenantId};
-use qeetid_render::{ConsoleChrome, ConsoleSignInView, ErrorView};
+use qeetid_render::{ConsoleChrome, ConsoleSignInView};
 use serde::Deserialize;
 
 use super::first_party::{self, read_callback};
 use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret, found};
 use super::pages::html;
+pub(super) use super::pages::{error_page, see_other};
 use super::params::Params;
 use super::spawn;
 use crate::HttpState;
@@ -35,10 +36,6 @@ const CONSOLE_PATH: &str = "/admin";
 
 fn sign_in_page<S>(state: &HttpState<S>, status: StatusCode, tenant: &str, error: Option<&str>) -> HttpResponse {
     html(status, state.renderer.console_sign_in_page(&ConsoleSignInView { tenant, error }))
-}
-
-pub(super) fn error_page<S>(state: &HttpState<S>, status: StatusCode, title: &str, message: &str) -> HttpResponse {
-    html(status, state.renderer.error_page(&ErrorView { title, message, code: None }))
 }
 
 pub(super) fn internal<S>(state: &HttpState<S>, err: &dyn std::fmt::Display) -> HttpResponse {
@@ -286,11 +283,6 @@ pub(crate) async fn script() -> HttpResponse {
         .content_type("text/javascript; charset=utf-8")
         .insert_header(("Cache-Control", "public, max-age=3600"))
         .body(qeetid_render::CONSOLE_SCRIPT)
-}
-
-/// A 303 to `location`, after a form.
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
 }
 
 /// A page (`page` with its desk) that renders with the standard failure handling.
