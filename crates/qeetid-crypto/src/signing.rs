@@ -238,6 +238,7 @@ impl TokenSigner for SigningKeys {
             scope: text("scope"),
             tid: text("tid"),
             sid: text("sid"),
+            gid: text("gid"),
         })
     }
 }

@@ -31,7 +31,7 @@ use crate::ports::{
     FederationRepository, GrantRepository, Housekeeping, MfaRepository, PasskeyCeremonies, PasskeyRepository,
     PasswordHashError, PasswordHasher, PendingRequestRepository, Random, RefreshTokenRepository, SealError,
     SecretSealer, SessionRepository, SigningError, SigningKeyRepository, Store, TenantRepository, ThrottleRepository,
-    TokenSigner, UpstreamClient, UpstreamTokenVerifier, UserRepository,
+    TokenOrigin, TokenSigner, UpstreamClient, UpstreamTokenVerifier, UserRepository,
 };
 use crate::secret::SecretHash;
 use crate::tenant::Tenant;
@@ -141,6 +141,7 @@ impl TokenSigner for RecordingSigner {
             scope: text("scope"),
             tid: text("tid"),
             sid: text("sid"),
+            gid: text("gid"),
         };
         let mut issued = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         // The claims stay readable in the token, as with `UnsignedSigner`.
@@ -291,17 +292,20 @@ impl UserRepository for InMemoryStore {
     async fn get_user(&self, tenant: &TenantId, id: &UserId) -> Result<Option<User>, StoreError> {
         Ok(self.tables().users.iter().find(|x| &x.tenant_id == tenant && &x.id == id).cloned())
     }
-    async fn get_user_unless_token_denied(
-        &self,
-        tenant: &TenantId,
-        id: &UserId,
-        jti: &str,
-    ) -> Result<Option<User>, StoreError> {
+    async fn live_token_user(&self, token: &TokenOrigin<'_>) -> Result<Option<User>, StoreError> {
         let t = self.tables();
-        if t.denied_jtis.iter().any(|(j, _)| j == jti) {
+        let denied = token.jti.is_some_and(|jti| t.denied_jtis.iter().any(|(j, _)| j == jti));
+        let granted = t.grants.iter().any(|g| {
+            &g.id == token.grant
+                && &g.tenant_id == token.tenant
+                && &g.user_id == token.user
+                && &g.client_id == token.client
+        });
+        let client = t.clients.iter().any(|c| &c.id == token.client && &c.tenant_id == token.tenant);
+        if denied || !granted || !client {
             return Ok(None);
         }
-        Ok(t.users.iter().find(|x| &x.tenant_id == tenant && &x.id == id).cloned())
+        Ok(t.users.iter().find(|x| &x.tenant_id == token.tenant && &x.id == token.user).cloned())
     }
     async fn find_user_by_email(&self, tenant: &TenantId, email: &Email) -> Result<Option<User>, StoreError> {
         Ok(self.tables().users.iter().find(|x| &x.tenant_id == tenant && &x.email == email).cloned())
@@ -625,6 +629,11 @@ impl AccessTokenDenyList for InMemoryStore {
     }
     async fn is_access_token_denied(&self, jti: &str) -> Result<bool, StoreError> {
         Ok(self.tables().denied_jtis.iter().any(|(j, _)| j == jti))
+    }
+    async fn is_client_token_live(&self, tenant: &TenantId, client: &ClientId, jti: &str) -> Result<bool, StoreError> {
+        let t = self.tables();
+        let exists = t.clients.iter().any(|c| &c.id == client && &c.tenant_id == tenant);
+        Ok(exists && !t.denied_jtis.iter().any(|(j, _)| j == jti))
     }
 }
 

@@ -112,14 +112,16 @@ pub trait UserRepository: Send + Sync {
     /// The tenant's user with this id.
     fn get_user(&self, tenant: &TenantId, id: &UserId)
     -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
-    /// The tenant's user with this id, unless the access token `jti` is on the
-    /// deny-list: UserInfo's check of a bearer token and its user in one round trip.
-    fn get_user_unless_token_denied(
-        &self,
-        tenant: &TenantId,
-        id: &UserId,
-        jti: &str,
-    ) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
+    /// The user a token was issued to, while the token's origin still stands: the
+    /// user exists in the tenant, the consent grant `token.grant` still exists for
+    /// that user and `token.client`, the client still exists in the tenant, and
+    /// `token.jti` (when given) is not on the access-token deny-list. `Ok(None)`
+    /// otherwise. UserInfo and introspection check a token with this one indexed
+    /// read, so revoking a grant, deleting a client or deleting a user ends every
+    /// token issued under them at once. The caller checks `disabled_at` and
+    /// `tokens_revoked_at` on the answer.
+    fn live_token_user(&self, token: &TokenOrigin<'_>)
+    -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
     /// The tenant's user with this (lower-cased) e-mail.
     fn find_user_by_email(
         &self,
@@ -315,6 +317,30 @@ pub trait AccessTokenDenyList: Send + Sync {
     -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Whether the `jti` was revoked.
     fn is_access_token_denied(&self, jti: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Whether a client's own token (client credentials) is live: the client still
+    /// exists in the tenant and `jti` is not on the deny-list. One indexed read.
+    fn is_client_token_live(
+        &self,
+        tenant: &TenantId,
+        client: &ClientId,
+        jti: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// What must still exist for a user's token to be live (see
+/// [`UserRepository::live_token_user`]).
+#[derive(Debug, Clone, Copy)]
+pub struct TokenOrigin<'a> {
+    /// The token's tenant (`tid`).
+    pub tenant: &'a TenantId,
+    /// The user (`sub`).
+    pub user: &'a UserId,
+    /// The client it was issued to (`client_id`).
+    pub client: &'a ClientId,
+    /// The consent grant it was issued under (`gid`).
+    pub grant: &'a GrantId,
+    /// The access token's `jti`; `None` for a refresh token.
+    pub jti: Option<&'a str>,
 }
 
 /// Device authorizations (RFC 8628).

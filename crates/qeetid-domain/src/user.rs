@@ -23,6 +23,9 @@ pub struct User {
     pub admin_role: Option<AdminRole>,
     /// When an admin disabled the user; a disabled user cannot sign in or refresh tokens.
     pub disabled_at: Option<UnixTime>,
+    /// When the user signed out everywhere: access and refresh tokens issued at or
+    /// before this moment are dead.
+    pub tokens_revoked_at: Option<UnixTime>,
     /// When the user was created.
     pub created_at: UnixTime,
     /// When the user last changed.

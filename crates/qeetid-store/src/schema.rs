@@ -32,6 +32,7 @@ diesel::table! {
         updated_at -> BigInt,
         admin_role -> Nullable<Text>,
         disabled_at -> Nullable<BigInt>,
+        tokens_revoked_at -> Nullable<BigInt>,
     }
 }
 
@@ -203,6 +204,7 @@ diesel::table! {
 
 // UserInfo reads the user unless the token is on the deny-list, in one query.
 diesel::allow_tables_to_appear_in_same_query!(users, revoked_access_tokens);
+diesel::allow_tables_to_appear_in_same_query!(clients, revoked_access_tokens);
 
 diesel::table! {
     user_totp (user_id) {

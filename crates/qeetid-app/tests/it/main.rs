@@ -15,6 +15,7 @@ mod server;
 mod support;
 mod tenants_users_keys;
 mod token_services;
+mod trust;
 
 macro_rules! on_both_databases {
     ($($module:ident :: $name:ident),* $(,)?) => {
@@ -90,4 +91,8 @@ on_both_databases!(
     token_services::logout_ends_the_session_and_redirects_only_where_registered,
     token_services::discovery_advertises_every_token_service,
     server::restarting_keeps_every_object,
+    trust::a_tenant_key_changes_nothing_of_a_deployment_admin,
+    trust::the_deployment_clients_cannot_be_edited_or_deleted,
+    trust::revoking_a_grant_a_client_or_a_user_ends_access_tokens_at_once,
+    trust::signing_out_everywhere_ends_every_token,
 );

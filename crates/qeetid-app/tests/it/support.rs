@@ -144,6 +144,22 @@ impl TestApp {
         }
     }
 
+    /// Another confidential client in `tenant`, like the realm's; answered as a realm.
+    pub(crate) async fn realm_client(&self, tenant: &str) -> Realm {
+        let client = json!({
+            "tenant_id": tenant, "name": "Acme Admin", "type": "confidential",
+            "redirect_uris": [REDIRECT_URI], "grant_types": ["authorization_code", "refresh_token"],
+            "scopes": ["openid", "profile", "email", "offline_access"]
+        });
+        let reply = self.admin(Method::POST, "/v1/oidc/clients", Body::Json(client)).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        Realm {
+            tenant: tenant.to_owned(),
+            client_id: reply.body["client"]["id"].as_str().unwrap().to_owned(),
+            client_secret: reply.body["client_secret"].as_str().unwrap().to_owned(),
+        }
+    }
+
     /// A GET with the browser's cookie jar; returns status, `Location`, body.
     pub(crate) async fn browse(&self, url: &str) -> (StatusCode, Option<String>, String) {
         let url = if url.starts_with('/') { format!("{}{url}", self.issuer) } else { url.to_owned() };

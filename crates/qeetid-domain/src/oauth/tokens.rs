@@ -30,6 +30,8 @@ pub struct VerifiedToken {
     pub tid: Option<String>,
     /// `sid`.
     pub sid: Option<String>,
+    /// `gid`: the consent grant a user's access token was issued under.
+    pub gid: Option<String>,
 }
 
 /// How long each artefact of the flow lives, in seconds.

@@ -139,8 +139,10 @@ impl<S: Store> Services<S> {
         if self.store.delete_grant(tenant, grant).await? { Ok(()) } else { Err(AccountError::NotFound("application")) }
     }
 
-    /// Ends one of the user's sessions (another browser or device); `None` ends all
-    /// but the current one. Answers how many ended.
+    /// Ends one of the user's sessions (another browser or device); `None` signs out
+    /// everywhere else: every other session ends, and every access and refresh token
+    /// issued until now stops working at once (applications in this browser sign in
+    /// again silently). Answers how many sessions ended.
     pub async fn account_end_sessions(&self, me: &AppSession, which: Option<&SessionId>) -> Result<u64, AccountError> {
         let (tenant, user) = (&me.user.tenant_id, &me.user.id);
         match which {
@@ -149,7 +151,16 @@ impl<S: Store> Services<S> {
                 true => Ok(1),
                 false => Err(AccountError::NotFound("session")),
             },
-            None => Ok(self.store.delete_user_sessions(tenant, user, Some(&me.session_id)).await?),
+            None => {
+                let mut record = me.user.clone();
+                let now = self.clock.now();
+                record.tokens_revoked_at = Some(now);
+                record.updated_at = now;
+                if !self.store.update_user(&record).await? {
+                    return Err(AccountError::NotFound("user"));
+                }
+                Ok(self.store.delete_user_sessions(tenant, user, Some(&me.session_id)).await?)
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 //! OAuth clients: registration, listing, update, secret rotation, deletion.
 
 use super::Services;
+use super::first_party::FirstPartyApp;
 use crate::api_key::Caller;
 use crate::client::{
     CLIENT_SECRET_PREFIX, Client, ClientDraft, ClientPatch, ClientSecrets, ClientSettings, ClientType,
@@ -37,6 +38,15 @@ impl<S: Store> Services<S> {
     async fn reachable_client(&self, caller: &Caller, tenant: &TenantId, id: &ClientId) -> Result<Client, AdminError> {
         self.reachable_tenant(caller, tenant).await?;
         self.store.get_client(tenant, id).await?.ok_or(AdminError::NotFound("client"))
+    }
+
+    /// The client `id`, when the caller may reach it and it may be changed: the
+    /// deployment's own apps' clients (dashboard, account page) are the deployment's,
+    /// and skip consent for their built-in sign-in, so nobody edits or deletes them.
+    async fn changeable_client(&self, caller: &Caller, tenant: &TenantId, id: &ClientId) -> Result<Client, AdminError> {
+        let client = self.reachable_client(caller, tenant, id).await?;
+        refuse_first_party(&client)?;
+        Ok(client)
     }
 
     /// Registers a client in `tenant`. Confidential clients get a secret, whose
@@ -104,7 +114,7 @@ impl<S: Store> Services<S> {
         id: &ClientId,
         patch: ClientPatch,
     ) -> Result<Client, AdminError> {
-        let mut client = self.reachable_client(caller, tenant, id).await?;
+        let mut client = self.changeable_client(caller, tenant, id).await?;
         client.settings = client.settings.patched(patch)?;
         client.updated_at = self.clock.now();
         let updated = self.store.update_client(&client).await?;
@@ -133,7 +143,7 @@ impl<S: Store> Services<S> {
             )
             .into());
         }
-        let mut client = self.reachable_client(caller, tenant, id).await?;
+        let mut client = self.changeable_client(caller, tenant, id).await?;
         let Some(old) = &client.secrets else {
             return Err(AdminError::Conflict("a public client has no secret to rotate".to_owned()));
         };
@@ -158,8 +168,20 @@ impl<S: Store> Services<S> {
     pub async fn delete_client(&self, caller: &Caller, id: &ClientId) -> Result<(), AdminError> {
         let client = self.store.find_client(id).await?.ok_or(AdminError::NotFound("client"))?;
         caller.reach(&client.tenant_id, "client")?;
+        refuse_first_party(&client)?;
         let deleted = self.store.delete_client(&client.tenant_id, id).await?;
         self.client_cache.forget(id);
         if deleted { Ok(()) } else { Err(AdminError::NotFound("client")) }
+    }
+}
+
+/// Refuses a change to one of the deployment's own apps' clients.
+fn refuse_first_party(client: &Client) -> Result<(), AdminError> {
+    match FirstPartyApp::of(&client.id, &client.tenant_id) {
+        Some(_) => Err(AdminError::Forbidden(
+            "this client is one of the deployment's own apps (dashboard or account page): it cannot be changed or \
+             deleted",
+        )),
+        None => Ok(()),
     }
 }

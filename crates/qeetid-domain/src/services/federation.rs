@@ -16,7 +16,7 @@ use crate::ports::Store;
 use crate::random::random_token;
 use crate::secret::Secret;
 use crate::tenant::DisplayName;
-use crate::user::{Email, User};
+use crate::user::{AdminRole, Email, User};
 
 /// A provider to add, as the admin sent it.
 #[derive(Debug, Clone, Default)]
@@ -138,7 +138,7 @@ impl<S: Store> Services<S> {
         user: &UserId,
         provider: &ProviderId,
     ) -> Result<(), AdminError> {
-        self.get_user(caller, tenant, user).await?;
+        self.changeable_user(caller, tenant, user).await?;
         match self.store.delete_link(tenant, user, provider).await? {
             true => Ok(()),
             false => Err(AdminError::NotFound("linked identity")),
@@ -313,7 +313,14 @@ impl<S: Store> Services<S> {
             .ok_or_else(|| upstream_failed(provider, "the provider shared no e-mail address"))?;
         let now = self.clock.now();
         let user = match self.store.find_user_by_email(tenant, &email).await? {
-            Some(existing) if identity.email_verified && provider.link_verified_email => existing,
+            // A tenant's provider never takes over a deployment admin, whatever it says.
+            Some(existing)
+                if identity.email_verified
+                    && provider.link_verified_email
+                    && existing.admin_role != Some(AdminRole::Deployment) =>
+            {
+                existing
+            }
             Some(_) => return Err(FlowError::FederatedEmailTaken),
             None => {
                 let user = User {
@@ -325,6 +332,7 @@ impl<S: Store> Services<S> {
                     password_hash: None,
                     admin_role: None,
                     disabled_at: None,
+                    tokens_revoked_at: None,
                     created_at: now,
                     updated_at: now,
                 };

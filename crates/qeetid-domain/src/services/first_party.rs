@@ -14,10 +14,12 @@ use super::Services;
 use crate::client::{Client, ClientDraft, ClientSettings};
 use crate::error::{AdminError, StoreError};
 use crate::id::{ClientId, SessionId, TenantId, UserId};
+use crate::oauth::scopes;
 use crate::oauth::{Claims, OAuthError, Session};
 use crate::pkce::CodeVerifier;
 use crate::ports::Store;
 use crate::random::random_token;
+use crate::scope::ScopeSet;
 use crate::secret::Secret;
 use crate::user::User;
 
@@ -53,6 +55,21 @@ impl FirstPartyApp {
             Self::Dashboard => "Qeet ID dashboard",
             Self::Account => "Your account",
         }
+    }
+
+    /// Where the authorization endpoint sends the browser back to the app.
+    pub fn redirect_uri(self, issuer: &str) -> String {
+        format!("{issuer}{}/callback", self.path())
+    }
+
+    /// The scopes the app's client asks for, and the only ones it may have.
+    pub const SCOPES: [&'static str; 3] = [scopes::OPENID, scopes::PROFILE, scopes::EMAIL];
+
+    /// Whether an authorization request is the app's own sign-in: its built-in
+    /// redirect URI on `issuer` and no scope beyond its own. Only such a request is
+    /// consented implicitly.
+    pub fn is_built_in_request(self, issuer: &str, redirect_uri: &str, scope: &ScopeSet) -> bool {
+        redirect_uri == self.redirect_uri(issuer) && scope.iter().all(|s| Self::SCOPES.contains(&s.as_str()))
     }
 
     /// `typ` of the app's session tokens: a token of one app is never taken by another.
@@ -137,22 +154,17 @@ impl<S: Store> Services<S> {
         })
     }
 
-    /// `app`'s client in `tenant`, registered on first use (and its redirect URI
-    /// brought up to date if the issuer changed).
-    pub async fn first_party_client(
-        &self,
-        app: FirstPartyApp,
-        tenant: &TenantId,
-        redirect_uri: &str,
-    ) -> Result<Client, AdminError> {
+    /// `app`'s client in `tenant`, registered on first use (and its settings brought
+    /// back to the built-in ones if the issuer changed, or anything else did).
+    pub async fn first_party_client(&self, app: FirstPartyApp, tenant: &TenantId) -> Result<Client, AdminError> {
         self.store.get_tenant(tenant).await?.ok_or(AdminError::NotFound("tenant"))?;
         let id = app.client_id(tenant)?;
         let settings = ClientSettings::validate(ClientDraft {
             name: app.client_name().to_owned(),
             client_type: "public".to_owned(),
-            redirect_uris: vec![redirect_uri.to_owned()],
+            redirect_uris: vec![app.redirect_uri(&self.settings.issuer)],
             grant_types: Some(vec!["authorization_code".to_owned()]),
-            scopes: Some(vec!["openid".to_owned(), "profile".to_owned(), "email".to_owned()]),
+            scopes: Some(FirstPartyApp::SCOPES.map(str::to_owned).to_vec()),
             ..ClientDraft::default()
         })?;
         let now = self.clock.now();

@@ -328,7 +328,7 @@ fn the_device_grant_polls_slows_down_and_delivers_once() {
 fn first_party_sign_in(f: &Flow, app: FirstPartyApp) -> (Secret, String) {
     let tenant = f.client.tenant_id.clone();
     let redirect = format!("https://id.example{}/callback", app.path());
-    let client = block_on(f.s.first_party_client(app, &tenant, &redirect)).unwrap();
+    let client = block_on(f.s.first_party_client(app, &tenant)).unwrap();
     let flow = f.s.sign_in_flow().unwrap();
     let mut p = params(client.id.as_str());
     p.redirect_uri = Some(redirect.clone());
@@ -368,6 +368,44 @@ fn first_party_apps_ask_no_consent_and_take_only_their_own_tokens() {
     assert_eq!(f.s.app_token_tenant(FirstPartyApp::Account, &token), Some(f.client.tenant_id.clone()));
     // The deployment's own app is not listed among the user's applications.
     assert!(block_on(f.s.account_overview(&me)).unwrap().apps.is_empty());
+}
+
+#[test]
+fn implicit_consent_covers_only_a_first_party_apps_built_in_sign_in() {
+    use crate::client::ClientPatch;
+    use crate::ports::ClientRepository as _;
+    let f = flow();
+    let tenant = f.client.tenant_id.clone();
+    let mut client = block_on(f.s.first_party_client(FirstPartyApp::Dashboard, &tenant)).unwrap();
+    // A redirect URI added to the app's client behind the admin API's back (say,
+    // before such edits were refused): sign-ins there ask for consent.
+    let evil = "https://evil.example/steal";
+    let patch = ClientPatch {
+        redirect_uris: Some(vec![evil.into(), FirstPartyApp::Dashboard.redirect_uri("https://id.example")]),
+        ..ClientPatch::default()
+    };
+    client.settings = client.settings.patched(patch).unwrap();
+    assert!(block_on(f.s.store().update_client(&client)).unwrap());
+    let mut p = params(client.id.as_str());
+    p.redirect_uri = Some(evil.into());
+    let AuthorizeOutcome::Login(id) = block_on(f.s.start_authorization(p, &f.browser, None)).unwrap() else {
+        panic!("expected the login page")
+    };
+    let login = signed_in(
+        block_on(f.s.password_login(
+            id.as_str(),
+            Some(&f.browser),
+            f.browser.expose(),
+            "ada@example.com",
+            "correct horse",
+        ))
+        .unwrap(),
+    );
+    assert!(login.next.is_ok(), "the consent page, not a silent code for {evil}");
+    // The admin API refuses to make such a change at all.
+    let patch = ClientPatch { redirect_uris: Some(vec![evil.into()]), ..ClientPatch::default() };
+    let refused = block_on(f.s.update_client(&Caller::operator(), &tenant, &client.id, patch));
+    assert!(matches!(refused, Err(crate::error::AdminError::Forbidden(_))), "{refused:?}");
 }
 
 #[test]

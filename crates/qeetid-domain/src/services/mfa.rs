@@ -261,7 +261,7 @@ impl<S: Store> Services<S> {
     /// lost their phone). They sign in with the password alone, or enrol again at
     /// sign-in if the tenant requires a second factor.
     pub async fn reset_mfa(&self, caller: &Caller, tenant: &TenantId, user: &UserId) -> Result<(), AdminError> {
-        self.get_user(caller, tenant, user).await?;
+        self.changeable_user(caller, tenant, user).await?;
         self.store.delete_mfa(tenant, user).await?;
         self.store.delete_passkeys(tenant, user).await?;
         Ok(())

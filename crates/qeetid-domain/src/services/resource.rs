@@ -3,12 +3,14 @@
 
 use super::Services;
 use crate::client::Client;
-use crate::id::{TenantId, UserId};
+use crate::error::StoreError;
+use crate::id::{ClientId, GrantId, TenantId, UserId};
 use crate::oauth::{Claims, OAuthError, VerifiedToken, scopes};
-use crate::ports::Store;
+use crate::ports::{Store, TokenOrigin};
 use crate::scope::ScopeSet;
 use crate::secret::Secret;
 use crate::time::UnixTime;
+use crate::user::User;
 
 /// Refresh tokens look like this; anything else is tried as a JWT access token.
 const REFRESH_PREFIX: &str = super::token::REFRESH_TOKEN_PREFIX;
@@ -28,16 +30,23 @@ impl<S: Store> Services<S> {
         Ok(claims)
     }
 
-    /// An access token of this deployment that is live: unexpired and not revoked.
-    async fn live_access_token(&self, token: &str, now: UnixTime) -> Result<VerifiedToken, OAuthError> {
-        let invalid = |why: &str| OAuthError::InvalidToken(why.to_owned());
-        let claims = self.unexpired_access_token(token, now)?;
-        if let Some(jti) = &claims.jti
-            && self.store.is_access_token_denied(jti).await?
-        {
-            return Err(invalid("the token was revoked"));
-        }
-        Ok(claims)
+    /// The user behind a user's token whose origin still stands (see
+    /// [`UserRepository::live_token_user`](crate::ports::UserRepository::live_token_user)),
+    /// who is not disabled and has not signed out everywhere since `issued_at`.
+    pub(crate) async fn live_token_user(
+        &self,
+        origin: &TokenOrigin<'_>,
+        issued_at: i64,
+    ) -> Result<Option<User>, StoreError> {
+        let user = self.store.live_token_user(origin).await?;
+        Ok(user.filter(|u| u.disabled_at.is_none() && u.tokens_revoked_at.is_none_or(|at| issued_at > at.as_secs())))
+    }
+
+    /// The user a live access token of a user was issued to; `None` when the token
+    /// is a client's own, or its grant, client or user is gone, or it was revoked.
+    async fn access_token_user(&self, token: &VerifiedToken) -> Result<Option<User>, StoreError> {
+        let Some(ids) = UserTokenIds::of(token) else { return Ok(None) };
+        self.live_token_user(&ids.origin(token.jti.as_deref()), token.iat.unwrap_or_default()).await
     }
 
     /// The claims UserInfo releases for a bearer access token, by granted scope.
@@ -48,19 +57,15 @@ impl<S: Store> Services<S> {
         if !scope.contains(scopes::OPENID) {
             return Err(OAuthError::InsufficientScope("userinfo needs the openid scope".into()));
         }
-        let not_a_user = || OAuthError::InvalidToken("the token does not belong to a user".into());
-        let user_id = token.sub.as_deref().and_then(|s| UserId::parse(s).ok()).ok_or_else(not_a_user)?;
-        let tenant = token.tid.as_deref().and_then(|t| TenantId::parse(t).ok()).ok_or_else(not_a_user)?;
-        // Our access tokens always carry a jti; the deny-list and the user in one query.
-        let jti = token.jti.as_deref().ok_or_else(not_a_user)?;
-        let user = self
-            .store
-            .get_user_unless_token_denied(&tenant, &user_id, jti)
-            .await?
-            .filter(|u| u.disabled_at.is_none())
-            .ok_or_else(|| {
-                OAuthError::InvalidToken("the token was revoked, or its user no longer exists or is disabled".into())
-            })?;
+        if UserTokenIds::of(&token).is_none() {
+            return Err(OAuthError::InvalidToken("the token does not belong to a user".into()));
+        }
+        // The deny-list, the grant, the client and the user in one query.
+        let user = self.access_token_user(&token).await?.ok_or_else(|| {
+            OAuthError::InvalidToken(
+                "the token was revoked, or its grant, client or user no longer exists or is disabled".into(),
+            )
+        })?;
         let mut claims = Claims::new().str("sub", user.id.as_str());
         if scope.contains(scopes::PROFILE) {
             claims = claims.maybe_str("name", user.name.clone());
@@ -69,6 +74,26 @@ impl<S: Store> Services<S> {
             claims = claims.str("email", user.email.as_str()).bool("email_verified", user.email_verified);
         }
         Ok(claims)
+    }
+
+    /// Whether an unexpired access token is still live: a user's while its grant,
+    /// client and user stand; a client's own while the client stands; neither once
+    /// its `jti` was revoked. Tokens that are neither (older shapes) are not live.
+    async fn access_token_is_live(&self, token: &VerifiedToken) -> Result<bool, StoreError> {
+        if UserTokenIds::of(token).is_some() {
+            return Ok(self.access_token_user(token).await?.is_some());
+        }
+        let (Some(tenant), Some(client), Some(jti)) = (
+            token.tid.as_deref().and_then(|t| TenantId::parse(t).ok()),
+            token.client_id.as_deref().and_then(|c| ClientId::parse(c).ok()),
+            token.jti.as_deref(),
+        ) else {
+            return Ok(false);
+        };
+        if token.sub.as_deref() != Some(client.as_str()) {
+            return Ok(false);
+        }
+        self.store.is_client_token_live(&tenant, &client, jti).await
     }
 
     /// RFC 7662 §2.2: the token's description, or `None` for "active": false
@@ -84,6 +109,16 @@ impl<S: Store> Services<S> {
             if !live || r.tenant_id != client.tenant_id {
                 return Ok(None);
             }
+            let origin = TokenOrigin {
+                tenant: &r.tenant_id,
+                user: &r.user_id,
+                client: &r.client_id,
+                grant: &r.grant_id,
+                jti: None,
+            };
+            if self.live_token_user(&origin, r.created_at.as_secs()).await?.is_none() {
+                return Ok(None);
+            }
             return Ok(Some(
                 Claims::new()
                     .str("scope", r.scope.to_delimited())
@@ -96,8 +131,8 @@ impl<S: Store> Services<S> {
                     .str("tid", r.tenant_id.as_str()),
             ));
         }
-        let Ok(t) = self.live_access_token(token, now).await else { return Ok(None) };
-        if t.tid.as_deref() != Some(client.tenant_id.as_str()) {
+        let Ok(t) = self.unexpired_access_token(token, now) else { return Ok(None) };
+        if t.tid.as_deref() != Some(client.tenant_id.as_str()) || !self.access_token_is_live(&t).await? {
             return Ok(None);
         }
         Ok(Some(
@@ -142,5 +177,29 @@ impl<S: Store> Services<S> {
             }
         }
         Ok(())
+    }
+}
+
+/// The ids a user's access token carries (`tid`, `sub`, `client_id`, `gid`).
+struct UserTokenIds {
+    tenant: TenantId,
+    user: UserId,
+    client: ClientId,
+    grant: GrantId,
+}
+
+impl UserTokenIds {
+    /// The ids of a user's access token; `None` for a client's own token.
+    fn of(token: &VerifiedToken) -> Option<Self> {
+        Some(Self {
+            tenant: TenantId::parse(token.tid.as_deref()?).ok()?,
+            user: UserId::parse(token.sub.as_deref()?).ok()?,
+            client: ClientId::parse(token.client_id.as_deref()?).ok()?,
+            grant: GrantId::parse(token.gid.as_deref()?).ok()?,
+        })
+    }
+
+    fn origin<'a>(&'a self, jti: Option<&'a str>) -> TokenOrigin<'a> {
+        TokenOrigin { tenant: &self.tenant, user: &self.user, client: &self.client, grant: &self.grant, jti }
     }
 }

@@ -54,6 +54,25 @@ impl<S: Store> Services<S> {
         self.store.get_user(tenant, id).await?.ok_or(AdminError::NotFound("user"))
     }
 
+    /// The user `id`, when the caller may reach it *and change it*: a deployment
+    /// admin belongs to the deployment, so a tenant's key or tenant admin may read
+    /// them but change nothing of theirs (password, e-mail, factors, sessions, links,
+    /// disabled flag, existence). Otherwise a tenant key could take the deployment over.
+    pub(crate) async fn changeable_user(
+        &self,
+        caller: &Caller,
+        tenant: &TenantId,
+        id: &UserId,
+    ) -> Result<User, AdminError> {
+        let user = self.reachable_user(caller, tenant, id).await?;
+        if user.admin_role == Some(AdminRole::Deployment) && caller.tenant().is_some() {
+            return Err(AdminError::Forbidden(
+                "this user is a deployment admin: only a deployment key or a deployment admin may change them",
+            ));
+        }
+        Ok(user)
+    }
+
     /// Creates a user; the password is hashed with the configured hasher. Only a
     /// deployment caller may make a deployment admin (a tenant's key already holds
     /// everything a tenant admin may do, and no more).
@@ -78,6 +97,7 @@ impl<S: Store> Services<S> {
             password_hash,
             admin_role: new.admin_role,
             disabled_at: None,
+            tokens_revoked_at: None,
             created_at: now,
             updated_at: now,
         };
@@ -110,7 +130,7 @@ impl<S: Store> Services<S> {
         id: &UserId,
         patch: UserPatch,
     ) -> Result<User, AdminError> {
-        let mut user = self.reachable_user(caller, tenant, id).await?;
+        let mut user = self.changeable_user(caller, tenant, id).await?;
         if let Some(email) = patch.email {
             user.email = Email::parse(&email)?;
         }
@@ -161,7 +181,7 @@ impl<S: Store> Services<S> {
         id: &UserId,
         session: &SessionId,
     ) -> Result<(), AdminError> {
-        self.reachable_tenant(caller, tenant).await?;
+        self.changeable_user(caller, tenant, id).await?;
         if self.store.delete_user_session(tenant, id, session).await? {
             Ok(())
         } else {
@@ -171,7 +191,7 @@ impl<S: Store> Services<S> {
 
     /// Deletes a user.
     pub async fn delete_user(&self, caller: &Caller, tenant: &TenantId, id: &UserId) -> Result<(), AdminError> {
-        self.reachable_tenant(caller, tenant).await?;
+        self.changeable_user(caller, tenant, id).await?;
         if self.store.delete_user(tenant, id).await? { Ok(()) } else { Err(AdminError::NotFound("user")) }
     }
 }

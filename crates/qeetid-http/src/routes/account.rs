@@ -117,7 +117,7 @@ pub(crate) async fn callback<S: Store>(req: HttpRequest, state: web::Data<HttpSt
             let tenant_text = callback.tenant.to_string();
             let redirect = first_party::redirect_uri(&state, APP);
             let outcome = spawn(&state, move |s| async move {
-                let client = s.first_party_client(APP, &callback.tenant, &redirect).await?;
+                let client = s.first_party_client(APP, &callback.tenant).await?;
                 s.first_party_sign_in(APP, &client, &callback.code, &redirect, &callback.verifier).await
             })
             .await;

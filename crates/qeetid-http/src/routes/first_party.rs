@@ -33,7 +33,7 @@ fn flow_cookie_name(app: FirstPartyApp) -> &'static str {
 
 /// Where the authorization endpoint sends the browser back.
 pub(crate) fn redirect_uri<S>(state: &HttpState<S>, app: FirstPartyApp) -> String {
-    format!("{}{}/callback", state.issuer, app.path())
+    app.redirect_uri(&state.issuer)
 }
 
 fn app_cookie<S>(
@@ -86,9 +86,8 @@ pub(crate) async fn begin<S: Store>(
     app: FirstPartyApp,
     tenant: TenantId,
 ) -> Result<HttpResponse, AdminError> {
-    let redirect = redirect_uri(state, app);
     let job_tenant = tenant.clone();
-    let client: Client = spawn(state, move |s| async move { s.first_party_client(app, &job_tenant, &redirect).await })
+    let client: Client = spawn(state, move |s| async move { s.first_party_client(app, &job_tenant).await })
         .await
         .map_err(|e| AdminError::Internal(Box::new(e)))??;
     let flow = state.services.sign_in_flow()?;

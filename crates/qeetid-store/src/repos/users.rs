@@ -5,7 +5,7 @@ use diesel::{
     SelectableHelper as _,
 };
 use diesel_async::RunQueryDsl as _;
-use qeetid_domain::ports::UserRepository;
+use qeetid_domain::ports::{TokenOrigin, UserRepository};
 use qeetid_domain::{AdminRole, Email, PageRequest, PasswordHash, StoreError, TenantId, UnixTime, User, UserId};
 
 use super::paginate;
@@ -27,6 +27,7 @@ struct UserRow {
     updated_at: i64,
     admin_role: Option<String>,
     disabled_at: Option<i64>,
+    tokens_revoked_at: Option<i64>,
 }
 
 impl From<&User> for UserRow {
@@ -42,6 +43,7 @@ impl From<&User> for UserRow {
             updated_at: u.updated_at.as_secs(),
             admin_role: u.admin_role.map(|r| r.as_str().to_owned()),
             disabled_at: u.disabled_at.map(UnixTime::as_secs),
+            tokens_revoked_at: u.tokens_revoked_at.map(UnixTime::as_secs),
         }
     }
 }
@@ -63,6 +65,7 @@ impl TryFrom<UserRow> for User {
                 .map(|r| AdminRole::parse(&r).map_err(|e| corrupt("users.admin_role", e)))
                 .transpose()?,
             disabled_at: row.disabled_at.map(UnixTime::from_secs),
+            tokens_revoked_at: row.tokens_revoked_at.map(UnixTime::from_secs),
         })
     }
 }
@@ -90,18 +93,25 @@ impl UserRepository for DieselStore {
         row.map(User::try_from).transpose()
     }
 
-    async fn get_user_unless_token_denied(
-        &self,
-        tenant: &TenantId,
-        id: &UserId,
-        jti: &str,
-    ) -> Result<Option<User>, StoreError> {
-        use crate::schema::revoked_access_tokens as denied;
+    async fn live_token_user(&self, token: &TokenOrigin<'_>) -> Result<Option<User>, StoreError> {
+        use crate::schema::{clients, consent_grants as grants, revoked_access_tokens as denied};
+        use diesel::dsl::{exists, not};
+        let (tenant, user) = (token.tenant.as_str(), token.user.as_str());
+        // Primary-key lookups only: the user, their grant to the client, the client,
+        // and the deny-list (an absent jti matches nothing).
         let row: Option<UserRow> = with_conn!(&self.pool, |conn| {
             users::table
-                .find(id.as_str())
-                .filter(users::tenant_id.eq(tenant.as_str()))
-                .filter(diesel::dsl::not(diesel::dsl::exists(denied::table.find(jti))))
+                .find(user)
+                .filter(users::tenant_id.eq(tenant))
+                .filter(exists(
+                    grants::table
+                        .find(token.grant.as_str())
+                        .filter(grants::tenant_id.eq(tenant))
+                        .filter(grants::user_id.eq(user))
+                        .filter(grants::client_id.eq(token.client.as_str())),
+                ))
+                .filter(exists(clients::table.find(token.client.as_str()).filter(clients::tenant_id.eq(tenant))))
+                .filter(not(exists(denied::table.find(token.jti.unwrap_or_default()))))
                 .select(UserRow::as_select())
                 .get_result(conn)
                 .await
@@ -145,6 +155,7 @@ impl UserRepository for DieselStore {
                     users::password_hash.eq(&row.password_hash),
                     users::admin_role.eq(&row.admin_role),
                     users::disabled_at.eq(row.disabled_at),
+                    users::tokens_revoked_at.eq(row.tokens_revoked_at),
                     users::updated_at.eq(row.updated_at),
                 ))
                 .execute(conn)

@@ -4,7 +4,7 @@ use qeetid_domain::oauth::{
     AuthorizationCode, CodeUse, ConsentGrant, DeviceCode, DeviceStatus, GrantFilter, PendingRequest, Prompt,
     RefreshToken, Session, SigningKeyRecord, ValidatedRequest,
 };
-use qeetid_domain::ports::Store;
+use qeetid_domain::ports::{Store, TokenOrigin};
 use qeetid_domain::{
     CodeChallenge, CodeVerifier, GrantId, PageRequest, RedirectUri, RefreshTokenId, RequestId, ScopeSet, Secret,
     SessionId, StoreError, UnixTime,
@@ -321,13 +321,35 @@ pub(crate) async fn denied_access_tokens_are_remembered(store: &impl Store) {
     assert!(store.is_access_token_denied("jti-1").await.unwrap());
     assert!(!store.is_access_token_denied("jti-2").await.unwrap());
 
-    // UserInfo's one query: the user, unless the token is denied (or another tenant's).
+    // UserInfo's and introspection's one query: the user, while the grant, the
+    // client and the user stand and the token is not denied.
     let w = world(store).await;
-    let found = store.get_user_unless_token_denied(&w.tenant.id, &w.user.id, "jti-2").await.unwrap();
-    assert_eq!(found, Some(w.user.clone()));
-    assert_eq!(store.get_user_unless_token_denied(&w.tenant.id, &w.user.id, "jti-1").await.unwrap(), None);
+    let g = grant(&w, "openid", true, T0);
+    store.upsert_grant(&g).await.unwrap();
+    let origin = |jti| TokenOrigin { tenant: &w.tenant.id, user: &w.user.id, client: &w.client.id, grant: &g.id, jti };
+    assert_eq!(store.live_token_user(&origin(Some("jti-2"))).await.unwrap(), Some(w.user.clone()));
+    assert_eq!(store.live_token_user(&origin(None)).await.unwrap(), Some(w.user.clone()), "refresh tokens: no jti");
+    assert_eq!(store.live_token_user(&origin(Some("jti-1"))).await.unwrap(), None, "denied");
     let other = stored_tenant(store).await;
-    assert_eq!(store.get_user_unless_token_denied(&other.id, &w.user.id, "jti-2").await.unwrap(), None);
+    let elsewhere = TokenOrigin { tenant: &other.id, ..origin(Some("jti-2")) };
+    assert_eq!(store.live_token_user(&elsewhere).await.unwrap(), None, "another tenant");
+    let other_grant = GrantId::generate(random());
+    let unknown = TokenOrigin { grant: &other_grant, ..origin(Some("jti-2")) };
+    assert_eq!(store.live_token_user(&unknown).await.unwrap(), None, "another grant");
+
+    // A client's own token: live while the client stands and its jti is not denied.
+    assert!(store.is_client_token_live(&w.tenant.id, &w.client.id, "jti-2").await.unwrap());
+    assert!(!store.is_client_token_live(&w.tenant.id, &w.client.id, "jti-1").await.unwrap());
+    assert!(!store.is_client_token_live(&other.id, &w.client.id, "jti-2").await.unwrap());
+
+    // Revoking the grant ends the user's tokens; deleting the client ends both kinds.
+    assert!(store.delete_grant(&w.tenant.id, &g.id).await.unwrap());
+    assert_eq!(store.live_token_user(&origin(Some("jti-2"))).await.unwrap(), None, "grant revoked");
+    store.upsert_grant(&g).await.unwrap();
+    assert!(store.live_token_user(&origin(Some("jti-2"))).await.unwrap().is_some());
+    assert!(store.delete_client(&w.tenant.id, &w.client.id).await.unwrap());
+    assert_eq!(store.live_token_user(&origin(Some("jti-2"))).await.unwrap(), None, "client deleted");
+    assert!(!store.is_client_token_live(&w.tenant.id, &w.client.id, "jti-2").await.unwrap());
 }
 
 fn device(w: &World, user_code: &str) -> (Secret, DeviceCode) {

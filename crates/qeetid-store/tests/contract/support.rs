@@ -55,6 +55,7 @@ pub(crate) fn user(tenant: &TenantId, email: &str) -> User {
         password_hash: Some(PasswordHash::from_phc("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into())),
         admin_role: Some(AdminRole::Tenant),
         disabled_at: None,
+        tokens_revoked_at: None,
         created_at: UnixTime::from_secs(1_800_000_000),
         updated_at: UnixTime::from_secs(1_800_000_000),
     }

@@ -193,7 +193,8 @@ impl<S: Store> Services<S> {
             issuer,
             scope,
             |c| {
-                let c = c.int("auth_time", subject.auth_time.as_secs());
+                // `gid` ties the token to its grant: revoking the grant ends it (see `resource`).
+                let c = c.int("auth_time", subject.auth_time.as_secs()).str("gid", subject.grant_id.as_str());
                 match subject.session_id {
                     Some(sid) => c.str("sid", sid.as_str()),
                     None => c,

@@ -67,6 +67,11 @@ impl<S: Store> Services<S> {
             .await?
             .filter(|u| u.disabled_at.is_none())
             .ok_or_else(|| OAuthError::InvalidGrant("the user no longer exists or is disabled".into()))?;
+        // "Sign out everywhere" ends the refresh tokens issued before it (a token
+        // rotated since was rotated from one of those, so refused there).
+        if user.tokens_revoked_at.is_some_and(|at| record.created_at <= at) {
+            return Err(OAuthError::InvalidGrant("the user signed out everywhere".into()));
+        }
         let subject = Subject {
             tenant_id: &record.tenant_id,
             user: &user,

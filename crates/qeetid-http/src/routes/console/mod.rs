@@ -91,7 +91,7 @@ pub(crate) async fn callback<S: Store>(req: HttpRequest, state: web::Data<HttpSt
             let tenant_text = callback.tenant.to_string();
             let redirect = first_party::redirect_uri(&state, APP);
             let outcome = spawn(&state, move |s| async move {
-                let client = s.first_party_client(APP, &callback.tenant, &redirect).await?;
+                let client = s.first_party_client(APP, &callback.tenant).await?;
                 s.console_sign_in(&client, &callback.code, &redirect, &callback.verifier).await
             })
             .await;

@@ -1,0 +1,187 @@
+//! The review's findings (issue "Trust"): a tenant cannot reach the deployment, the
+//! deployment's own clients cannot be turned against users, and revocation reaches
+//! access tokens at once.
+
+use qeetid_store::testing::TestDatabase;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::account::{open_account, user_id};
+use crate::support::{Body, Realm, TestApp, hidden, post_form, spawn_app};
+use crate::token_services::{refresh, tokens};
+
+/// `active` of an introspection of `token` by the realm's client.
+async fn active(app: &TestApp, realm: &Realm, token: &str) -> bool {
+    let basic = Some((realm.client_id.as_str(), realm.client_secret.as_str()));
+    let (status, body) = post_form(app, "/v1/oauth/introspect", basic, &[("token", token)]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["active"].as_bool().unwrap()
+}
+
+async fn userinfo_status(app: &TestApp, token: &str) -> StatusCode {
+    app.http.get(format!("{}/v1/oauth/userinfo", app.base)).bearer_auth(token).send().await.unwrap().status()
+}
+
+fn text(v: &Value) -> String {
+    v.as_str().unwrap_or_else(|| panic!("not a string: {v}")).to_owned()
+}
+
+pub(crate) async fn a_tenant_key_changes_nothing_of_a_deployment_admin(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let key = app.tenant_key(&realm.tenant).await;
+    let users = format!("/v1/tenants/{}/users", realm.tenant);
+    let boss = json!({ "email": "root@example.com", "password": "deployment admin pass", "admin_role": "deployment" });
+    let reply = app.admin(Method::POST, &users, Body::Json(boss)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let boss = text(&reply.body["user"]["id"]);
+    let path = format!("{users}/{boss}");
+
+    // Reading is fine; every change is refused with a reason, and nothing changes.
+    assert_eq!(app.call(Method::GET, &path, Some(&key), Body::None).await.status, StatusCode::OK);
+    let attempts: [(Method, String, Body<'_>); 7] = [
+        (Method::PATCH, path.clone(), Body::Json(json!({ "password": "taken over by a tenant" }))),
+        (Method::PATCH, path.clone(), Body::Json(json!({ "email": "attacker@example.com" }))),
+        (Method::PATCH, path.clone(), Body::Json(json!({ "disabled": true }))),
+        (Method::DELETE, format!("{path}/sessions/ses_AAAAAAAAAAAAAAAAAAAAAA"), Body::None),
+        (Method::DELETE, format!("{path}/mfa"), Body::None),
+        (Method::DELETE, format!("{path}/identities/idp_AAAAAAAAAAAAAAAAAAAAAA"), Body::None),
+        (Method::DELETE, path.clone(), Body::None),
+    ];
+    for (method, target, body) in attempts {
+        let reply = app.call(method.clone(), &target, Some(&key), body).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method} {target}: {}", reply.body);
+        assert_eq!(reply.body["error"], "forbidden");
+        assert!(text(&reply.body["message"]).contains("deployment admin"), "{}", reply.body);
+    }
+    let reply = app.admin(Method::GET, &path, Body::None).await;
+    assert_eq!(reply.body["user"]["email"], "root@example.com");
+    assert!(reply.body["user"].get("disabled_at").is_none_or(Value::is_null), "{}", reply.body);
+
+    // A tenant admin in the dashboard is a tenant caller too: same answer.
+    // A deployment key may still act on the deployment admin.
+    let reply = app.admin(Method::PATCH, &path, Body::Json(json!({ "name": "Root" }))).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    // Ordinary users of the tenant stay the tenant key's to manage.
+    let ada = user_id(&app, &realm).await;
+    let ada =
+        if ada == boss { text(&app.admin(Method::GET, &users, Body::None).await.body["users"][1]["id"]) } else { ada };
+    let reply =
+        app.call(Method::PATCH, &format!("{users}/{ada}"), Some(&key), Body::Json(json!({ "name": "Ada" }))).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+}
+
+pub(crate) async fn the_deployment_clients_cannot_be_edited_or_deleted(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let key = app.tenant_key(&realm.tenant).await;
+    for page in ["/admin", "/account"] {
+        // Opening the app's sign-in registers its client; the redirect names it.
+        let start = if page == "/admin" { "/admin/login" } else { page };
+        let (status, authorize, body) = app.browse(&format!("{start}?tenant={}", realm.tenant)).await;
+        assert_eq!(status, StatusCode::FOUND, "{body}");
+        let authorize = authorize.unwrap();
+        let url = url::Url::parse(&format!("{}{authorize}", app.issuer)).unwrap();
+        let client = url.query_pairs().find(|(k, _)| k == "client_id").unwrap().1.into_owned();
+        let path = format!("/v1/tenants/{}/oidc/clients/{client}", realm.tenant);
+        assert_eq!(app.call(Method::GET, &path, Some(&key), Body::None).await.status, StatusCode::OK);
+
+        let evil = json!({ "redirect_uris": ["https://evil.example/steal"] });
+        for caller in [Some(key.as_str()), Some(crate::support::ADMIN_KEY)] {
+            let reply = app.call(Method::PATCH, &path, caller, Body::Json(evil.clone())).await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{page}: {}", reply.body);
+            assert!(text(&reply.body["message"]).contains("the deployment's own apps"), "{}", reply.body);
+            let reply = app.call(Method::POST, &format!("{path}/rotate-secret"), caller, Body::Json(json!({}))).await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{page}: {}", reply.body);
+            let reply = app.call(Method::DELETE, &format!("/v1/oidc/clients/{client}"), caller, Body::None).await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{page}: {}", reply.body);
+        }
+        let reply = app.call(Method::GET, &path, Some(&key), Body::None).await;
+        let uris = reply.body["client"]["redirect_uris"].as_array().unwrap().clone();
+        assert_eq!(uris, vec![json!(format!("{}{page}/callback", app.issuer))], "unchanged");
+    }
+}
+
+pub(crate) async fn revoking_a_grant_a_client_or_a_user_ends_access_tokens_at_once(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let users = format!("/v1/tenants/{}/users", realm.tenant);
+    let user = user_id(&app, &realm).await;
+
+    // A revoked grant: introspection says inactive, userinfo refuses.
+    let issued = tokens(&app, &realm).await;
+    let access = text(&issued["access_token"]);
+    assert!(active(&app, &realm, &access).await);
+    assert_eq!(userinfo_status(&app, &access).await, StatusCode::OK);
+    let grants = app.admin(Method::GET, &format!("/v1/tenants/{}/oauth/grants", realm.tenant), Body::None).await;
+    let grant = text(&grants.body["grants"][0]["id"]);
+    let reply =
+        app.admin(Method::DELETE, &format!("/v1/tenants/{}/oauth/grants/{grant}", realm.tenant), Body::None).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.body);
+    assert!(!active(&app, &realm, &access).await, "the grant was revoked");
+    assert_eq!(userinfo_status(&app, &access).await, StatusCode::UNAUTHORIZED);
+
+    // A disabled user: every token stops at once; enabled again, new tokens work.
+    let issued = tokens(&app, &realm).await;
+    let access = text(&issued["access_token"]);
+    let refresh_token = text(&issued["refresh_token"]);
+    assert!(active(&app, &realm, &access).await);
+    assert!(active(&app, &realm, &refresh_token).await);
+    let disable = |on: bool| Body::Json(json!({ "disabled": on }));
+    assert_eq!(app.admin(Method::PATCH, &format!("{users}/{user}"), disable(true)).await.status, StatusCode::OK);
+    assert!(!active(&app, &realm, &access).await, "the user is disabled");
+    assert!(!active(&app, &realm, &refresh_token).await, "the user is disabled");
+    assert_eq!(userinfo_status(&app, &access).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.admin(Method::PATCH, &format!("{users}/{user}"), disable(false)).await.status, StatusCode::OK);
+
+    // A deleted client: its tokens die with it, as seen by another client of the tenant.
+    let browser = app.other_browser();
+    let issued = tokens(&browser, &realm).await;
+    let access = text(&issued["access_token"]);
+    let other = app.realm_client(&realm.tenant).await;
+    assert!(active(&app, &other, &access).await);
+    let service = post_form(
+        &app,
+        "/v1/oauth/token",
+        Some((&realm.client_id, &realm.client_secret)),
+        &[("grant_type", "client_credentials"), ("scope", "api:read")],
+    )
+    .await;
+    assert_eq!(service.0, StatusCode::OK, "{}", service.1);
+    let service = text(&service.1["access_token"]);
+    assert!(active(&app, &other, &service).await);
+    let reply = app.admin(Method::DELETE, &format!("/v1/oidc/clients/{}", realm.client_id), Body::None).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    assert!(!active(&app, &other, &access).await, "its client was deleted");
+    assert!(!active(&app, &other, &service).await, "its client was deleted");
+    assert_eq!(userinfo_status(&app, &access).await, StatusCode::UNAUTHORIZED);
+
+    // A deleted user.
+    let issued = tokens(&app.other_browser(), &other).await;
+    let access = text(&issued["access_token"]);
+    assert!(active(&app, &other, &access).await);
+    assert_eq!(app.admin(Method::DELETE, &format!("{users}/{user}"), Body::None).await.status, StatusCode::NO_CONTENT);
+    assert!(!active(&app, &other, &access).await, "the user was deleted");
+}
+
+pub(crate) async fn signing_out_everywhere_ends_every_token(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    // An application on the laptop holds tokens; the user is on the phone.
+    let laptop = app.other_browser();
+    let issued = tokens(&laptop, &realm).await;
+    let (access, refresh_token) = (text(&issued["access_token"]), text(&issued["refresh_token"]));
+    assert!(active(&app, &realm, &access).await);
+    let page = open_account(&app, &realm.tenant, crate::support::PASSWORD).await;
+    let csrf = hidden(&page, "csrf_token");
+    let (status, _, body) = app.submit("/account/sessions/end-others", &[("csrf_token", &csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert!(!active(&app, &realm, &access).await, "signed out everywhere");
+    assert_eq!(userinfo_status(&app, &access).await, StatusCode::UNAUTHORIZED);
+    let (status, body) = refresh(&laptop, &realm, &refresh_token).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_grant")), "{body}");
+    // Signing in again works (tokens are compared with the sign-out in whole seconds).
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let issued = tokens(&app.other_browser(), &realm).await;
+    assert!(active(&app, &realm, &text(&issued["access_token"])).await);
+}
