@@ -96,6 +96,10 @@ pub struct Settings {
     pub signing_key_rotation_days: i64,
     /// Seconds a client read for client authentication is reused (0: never).
     pub client_cache_seconds: i64,
+    /// Let outbound calls (identity providers) use `http` and reach loopback,
+    /// private, link-local and unique-local addresses. Off by default: a tenant
+    /// could otherwise make the server call internal services.
+    pub outbound_allow_private_networks: bool,
     /// Lifetimes.
     pub tokens: Tokens,
     /// The bootstrap key to create on first start instead of a random one
@@ -121,7 +125,8 @@ fn merge(base: &mut toml::Table, top: toml::Table) {
 }
 
 /// Environment variables and the keys they set.
-const ENV_KEYS: [(&str, &[&str]); 14] = [
+const ENV_KEYS: [(&str, &[&str]); 15] = [
+    ("QEETID_OUTBOUND_ALLOW_PRIVATE_NETWORKS", &["outbound_allow_private_networks"]),
     ("QEETID_CLIENT_CACHE_SECONDS", &["client_cache_seconds"]),
     ("QEETID_KEY_ENCRYPTION_KEY", &["key_encryption_key"]),
     ("QEETID_SIGNING_KEY_ROTATION_DAYS", &["signing_key_rotation_days"]),

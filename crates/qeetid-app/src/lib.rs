@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use qeetid_crypto::{Argon2Hasher, Argon2Params, Sealer, SigningKeys, SystemRandom};
 use qeetid_domain::oauth::TokenLifetimes;
+use qeetid_domain::outbound::OutboundPolicy;
 use qeetid_domain::ports::{Clock, Random};
 use qeetid_domain::services::{Ports, ProviderSettings};
 use qeetid_domain::{Services, UnixTime};
@@ -119,6 +120,7 @@ pub async fn services(
             Arc::from(unavailable)
         }
     };
+    let outbound = OutboundPolicy { allow_private_networks: settings.outbound_allow_private_networks };
     let ports = Ports {
         clock: Arc::new(SystemClock),
         random,
@@ -126,14 +128,14 @@ pub async fn services(
         signer: signing.clone(),
         sealer,
         passkeys,
-        upstream: Arc::new(qeetid_upstream::HttpUpstream::new().map_err(|e| AppError::Startup(e.to_string()))?),
+        upstream: Arc::new(qeetid_upstream::HttpUpstream::new(outbound).map_err(|e| AppError::Startup(e.to_string()))?),
         upstream_tokens: Arc::new(qeetid_crypto::UpstreamJwsVerifier),
     };
     Ok((
         Services::new(
             store,
             ports,
-            ProviderSettings { issuer, lifetimes, client_cache_seconds: settings.client_cache_seconds },
+            ProviderSettings { issuer, lifetimes, client_cache_seconds: settings.client_cache_seconds, outbound },
         ),
         signing,
     ))

@@ -5,6 +5,7 @@
 
 use crate::error::ValidationError;
 use crate::id::{ProviderId, RequestId, TenantId, UserId};
+use crate::outbound::{OutboundPolicy, OutboundRefusal};
 use crate::secret::SecretHash;
 use crate::tenant::DisplayName;
 use crate::time::UnixTime;
@@ -83,16 +84,15 @@ pub fn provider_seal_context(id: &ProviderId) -> String {
     format!("idp:{id}")
 }
 
-/// An issuer URL for a generic provider: https, or http on a loopback host while
-/// developing; no query or fragment. Answered without a trailing slash.
-pub fn parse_issuer(raw: &str) -> Result<String, ValidationError> {
+/// An issuer URL for a generic provider, as `policy` allows outbound calls (https on
+/// a public address, unless private networks are allowed); no query or fragment.
+/// Answered without a trailing slash.
+pub fn parse_issuer(raw: &str, policy: OutboundPolicy) -> Result<String, ValidationError> {
     let bad = |why: &str| ValidationError::new("issuer", why);
-    let url =
-        url::Url::parse(raw.trim()).map_err(|_| bad("must be an absolute URL such as https://login.example.com"))?;
-    let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
-    if url.scheme() != "https" && !(url.scheme() == "http" && loopback) {
-        return Err(bad("must use https (http only on a loopback host)"));
-    }
+    let url = policy.check_url(raw.trim()).map_err(|refusal| match refusal {
+        OutboundRefusal::Malformed => bad("must be an absolute URL such as https://login.example.com"),
+        other => bad(&other.to_string()),
+    })?;
     if url.query().is_some() || url.fragment().is_some() {
         return Err(bad("must not have a query or fragment"));
     }
@@ -234,11 +234,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn issuers_must_be_https_or_loopback() {
-        assert_eq!(parse_issuer("https://login.example.com/").unwrap(), "https://login.example.com");
-        assert_eq!(parse_issuer("http://127.0.0.1:9000").unwrap(), "http://127.0.0.1:9000");
-        for bad in ["http://login.example.com", "login.example.com", "https://x.example/?a=b"] {
-            assert!(parse_issuer(bad).is_err(), "{bad}");
+    fn issuers_must_be_https_on_public_addresses_unless_private_networks_are_allowed() {
+        let strict = OutboundPolicy::default();
+        let open = OutboundPolicy { allow_private_networks: true };
+        assert_eq!(parse_issuer("https://login.example.com/", strict).unwrap(), "https://login.example.com");
+        assert_eq!(parse_issuer("http://127.0.0.1:9000", open).unwrap(), "http://127.0.0.1:9000");
+        assert!(parse_issuer("http://login.example.com", open).is_err(), "public hosts need https");
+        for bad in [
+            "http://login.example.com",
+            "login.example.com",
+            "https://x.example/?a=b",
+            "http://127.0.0.1:9000",
+            "https://127.0.0.1:9000",
+            "https://[fd00::1]/",
+            "https://169.254.169.254",
+        ] {
+            assert!(parse_issuer(bad, strict).is_err(), "{bad}");
         }
         assert_eq!(ProviderKind::parse("google").unwrap(), ProviderKind::Google);
         assert!(ProviderKind::parse("facebook").is_err());

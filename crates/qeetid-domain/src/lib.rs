@@ -36,6 +36,7 @@ pub mod grant_type;
 pub mod id;
 pub mod mfa;
 pub mod oauth;
+pub mod outbound;
 pub mod page;
 pub mod passkey;
 pub mod pkce;

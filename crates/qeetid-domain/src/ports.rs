@@ -537,6 +537,15 @@ pub trait UpstreamClient: Send + Sync + 'static {
     fn fetch_keys(&self, jwks_uri: &str) -> BoxFuture<'static, Result<String, UpstreamError>>;
     /// GitHub's user (id, name) and primary verified e-mail, with the access token.
     fn github_identity(&self, access_token: &str) -> BoxFuture<'static, Result<UpstreamIdentity, UpstreamError>>;
+    /// Checks, before a provider is stored, that `url`'s host does not resolve to an
+    /// address the deployment's [`OutboundPolicy`](crate::outbound::OutboundPolicy)
+    /// refuses.
+    ///
+    /// # Errors
+    /// MUST fail, naming the address, when any address the name resolves to is
+    /// refused. A name that does not resolve now is not an error (it is checked
+    /// again on every connection, where it MUST be refused as well).
+    fn vet_destination(&self, url: &str) -> BoxFuture<'static, Result<(), UpstreamError>>;
 }
 
 /// Checks an upstream ID token's signature (RS256 or ES256) against a JWK Set.

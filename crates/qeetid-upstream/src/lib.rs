@@ -2,11 +2,17 @@
 //! [`UpstreamClient`](qeetid_domain::ports::UpstreamClient) port over HTTPS
 //! (reqwest with rustls): OpenID Connect discovery, the token endpoint, JWK Sets,
 //! and GitHub's user API. Answers are size-limited and time-limited; redirects are
-//! not followed.
+//! not followed; every call obeys the deployment's
+//! [`OutboundPolicy`]: the URL before it is sent, and every address a name resolves
+//! to, on every connection (see [`resolver`]).
 
+mod resolver;
+
+use std::sync::Arc;
 use std::time::Duration;
 
 use qeetid_domain::federation::{CodeRedemption, UpstreamEndpoints, UpstreamError, UpstreamIdentity, UpstreamTokens};
+use qeetid_domain::outbound::OutboundPolicy;
 use qeetid_domain::ports::{BoxFuture, UpstreamClient};
 use serde_json::Value;
 
@@ -17,28 +23,57 @@ const MAX_BODY: usize = 256 * 1024;
 #[derive(Debug, Clone)]
 pub struct HttpUpstream {
     http: reqwest::Client,
+    policy: OutboundPolicy,
 }
 
 impl HttpUpstream {
-    /// A client with a 10-second timeout that follows no redirects.
-    pub fn new() -> Result<Self, UpstreamError> {
+    /// A client with a 10-second timeout that follows no redirects, uses no proxy
+    /// from the environment, and connects only where `policy` allows.
+    pub fn new(policy: OutboundPolicy) -> Result<Self, UpstreamError> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
+            .connect_timeout(Duration::from_secs(5))
             .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .https_only(!policy.allow_private_networks)
+            .dns_resolver(Arc::new(resolver::PolicyResolver::new(policy)))
             .user_agent("qeetid")
             .build()
             .map_err(|e| UpstreamError(e.to_string()))?;
-        Ok(Self { http })
+        Ok(Self { http, policy })
+    }
+
+    /// `url`, when the outbound policy allows it (scheme, literal address).
+    fn checked(&self, what: &str, url: &str) -> Result<reqwest::Url, UpstreamError> {
+        self.policy.check_url(url).map_err(|e| failed(what, format!("{url}: {e}")))
     }
 }
 
+/// `what: error: cause: cause …`: reqwest's own message hides why a request failed.
 fn failed(what: &str, e: impl std::fmt::Display) -> UpstreamError {
     UpstreamError(format!("{what}: {e}"))
 }
 
+fn failed_with_chain(what: &str, e: &(dyn std::error::Error + 'static)) -> UpstreamError {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message = format!("{message}: {text}");
+        }
+        source = cause.source();
+    }
+    failed(what, message)
+}
+
 /// Sends `request` and reads a JSON answer (a 2xx, at most [`MAX_BODY`] bytes).
-async fn json(what: &'static str, request: reqwest::RequestBuilder) -> Result<Value, UpstreamError> {
-    let response = request.header("Accept", "application/json").send().await.map_err(|e| failed(what, e))?;
+async fn json(
+    what: &'static str,
+    request: Result<reqwest::RequestBuilder, UpstreamError>,
+) -> Result<Value, UpstreamError> {
+    let response =
+        request?.header("Accept", "application/json").send().await.map_err(|e| failed_with_chain(what, &e))?;
     let status = response.status();
     let body = response.bytes().await.map_err(|e| failed(what, e))?;
     if body.len() > MAX_BODY {
@@ -86,7 +121,8 @@ pub fn github_identity_of(user: &Value, emails: &Value) -> Result<UpstreamIdenti
 
 impl UpstreamClient for HttpUpstream {
     fn discover(&self, issuer: &str) -> BoxFuture<'static, Result<UpstreamEndpoints, UpstreamError>> {
-        let request = self.http.get(format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/')));
+        let url = format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/'));
+        let request = self.checked("discovery", &url).map(|url| self.http.get(url));
         Box::pin(async move { endpoints_of(&json("discovery", request).await?) })
     }
 
@@ -97,18 +133,17 @@ impl UpstreamClient for HttpUpstream {
             ("redirect_uri", r.redirect_uri.as_str()),
             ("code_verifier", r.code_verifier.as_str()),
         ];
-        let request = if r.secret_in_body {
-            form.push(("client_id", r.client_id.as_str()));
-            form.push(("client_secret", r.client_secret.as_str()));
-            self.http.post(&r.token_endpoint).form(&form)
-        } else {
-            // RFC 6749 §2.3.1: both parts form-urlencoded inside Basic.
-            let encode = |s: &str| url_encode(s);
-            self.http
-                .post(&r.token_endpoint)
-                .basic_auth(encode(&r.client_id), Some(encode(&r.client_secret)))
-                .form(&form)
-        };
+        let request = self.checked("token endpoint", &r.token_endpoint).map(|url| {
+            if r.secret_in_body {
+                form.push(("client_id", r.client_id.as_str()));
+                form.push(("client_secret", r.client_secret.as_str()));
+                self.http.post(url).form(&form)
+            } else {
+                // RFC 6749 §2.3.1: both parts form-urlencoded inside Basic.
+                let encode = |s: &str| url_encode(s);
+                self.http.post(url).basic_auth(encode(&r.client_id), Some(encode(&r.client_secret))).form(&form)
+            }
+        });
         Box::pin(async move {
             let answer = json("token endpoint", request).await?;
             let access_token =
@@ -118,16 +153,28 @@ impl UpstreamClient for HttpUpstream {
     }
 
     fn fetch_keys(&self, jwks_uri: &str) -> BoxFuture<'static, Result<String, UpstreamError>> {
-        let request = self.http.get(jwks_uri);
+        let request = self.checked("JWK Set", jwks_uri).map(|url| self.http.get(url));
         Box::pin(async move { Ok(json("JWK Set", request).await?.to_string()) })
     }
 
     fn github_identity(&self, access_token: &str) -> BoxFuture<'static, Result<UpstreamIdentity, UpstreamError>> {
-        let user = self.http.get("https://api.github.com/user").bearer_auth(access_token);
-        let emails = self.http.get("https://api.github.com/user/emails").bearer_auth(access_token);
+        let user = Ok(self.http.get("https://api.github.com/user").bearer_auth(access_token));
+        let emails = Ok(self.http.get("https://api.github.com/user/emails").bearer_auth(access_token));
         Box::pin(async move {
             let (user, emails) = (json("GitHub user", user).await?, json("GitHub e-mails", emails).await?);
             github_identity_of(&user, &emails)
+        })
+    }
+
+    fn vet_destination(&self, url: &str) -> BoxFuture<'static, Result<(), UpstreamError>> {
+        let checked = self.checked("issuer", url);
+        let policy = self.policy;
+        Box::pin(async move {
+            let url = checked?;
+            match url.host() {
+                Some(url::Host::Domain(name)) => resolver::vet_name(name, policy).await,
+                _ => Ok(()),
+            }
         })
     }
 }

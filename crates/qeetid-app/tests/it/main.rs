@@ -95,4 +95,5 @@ on_both_databases!(
     trust::the_deployment_clients_cannot_be_edited_or_deleted,
     trust::revoking_a_grant_a_client_or_a_user_ends_access_tokens_at_once,
     trust::signing_out_everywhere_ends_every_token,
+    trust::identity_providers_reach_only_public_https_addresses,
 );

@@ -34,6 +34,8 @@ pub(crate) fn settings(db: &TestDatabase) -> Settings {
     settings.bootstrap_admin_key = Some(ADMIN_KEY.to_owned());
     // Pinned, so that nothing is written under the working directory.
     settings.key_encryption_key = "A".repeat(43);
+    // Upstream providers in these tests are other servers on 127.0.0.1.
+    settings.outbound_allow_private_networks = true;
     settings
 }
 

@@ -185,3 +185,63 @@ pub(crate) async fn signing_out_everywhere_ends_every_token(db: &TestDatabase) {
     let issued = tokens(&app.other_browser(), &realm).await;
     assert!(active(&app, &realm, &text(&issued["access_token"])).await);
 }
+
+/// A TCP listener on 127.0.0.1 that counts the connections it accepts: a service
+/// that must never be called.
+async fn tripwire() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = hits.clone();
+    tokio::spawn(async move {
+        while let Ok((_socket, _)) = listener.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    (port, hits)
+}
+
+pub(crate) async fn identity_providers_reach_only_public_https_addresses(db: &TestDatabase) {
+    let mut strict_settings = crate::support::settings(db);
+    strict_settings.outbound_allow_private_networks = false;
+    let strict = crate::support::spawn_app_with(strict_settings).await;
+    let realm = strict.realm().await;
+    let (port, hits) = tripwire().await;
+    let path = format!("/v1/tenants/{}/identity-providers", realm.tenant);
+    let provider = |issuer: String| json!({ "kind": "oidc", "issuer": issuer, "client_id": "c", "client_secret": "s" });
+
+    // Refused at creation: plain http, literal private addresses, names resolving to loopback.
+    for issuer in [
+        format!("http://127.0.0.1:{port}"),
+        format!("https://127.0.0.1:{port}"),
+        format!("https://localhost:{port}"),
+        "https://169.254.169.254".to_owned(),
+        "https://[::ffff:10.0.0.1]".to_owned(),
+        "https://[fd00::1]".to_owned(),
+        "https://2130706433".to_owned(),
+    ] {
+        let reply = strict.admin(Method::POST, &path, Body::Json(provider(issuer.clone()))).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{issuer}: {}", reply.body);
+        assert_eq!(reply.body["field"], "issuer", "{}", reply.body);
+    }
+    // A name that does not resolve now is accepted: it is checked at each connection.
+    let reply = strict.admin(Method::POST, &path, Body::Json(provider("https://login.invalid".into()))).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+
+    // A provider stored while private networks were allowed (or a name that resolves
+    // elsewhere now) is refused at sign-in, with a clear page, and never called.
+    let permissive = spawn_app(db).await;
+    let issuer = format!("http://127.0.0.1:{port}");
+    let named = json!({ "kind": "oidc", "name": "Internal", "issuer": issuer, "client_id": "c", "client_secret": "s" });
+    let reply = permissive.admin(Method::POST, &path, Body::Json(named)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let idp = text(&reply.body["identity_provider"]["id"]);
+    let authorize = crate::support::authorize_url(&strict, &realm.client_id, "openid", "s", "");
+    let (_, login, _) = strict.browse(&authorize).await;
+    let (_, _, page) = strict.browse(&login.unwrap()).await;
+    let request = hidden(&page, "request");
+    let (status, _, page) = strict.browse(&format!("/login/federated/{idp}?request={request}")).await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY, "{page}");
+    assert!(page.contains("must use https"), "{page}");
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0, "the internal address was never called");
+}

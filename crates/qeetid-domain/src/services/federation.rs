@@ -54,7 +54,7 @@ impl<S: Store> Services<S> {
         self.reachable_tenant(caller, tenant).await?;
         let kind = ProviderKind::parse(&new.kind)?;
         let issuer = match kind {
-            ProviderKind::Oidc => Some(parse_issuer(new.issuer.as_deref().unwrap_or(""))?),
+            ProviderKind::Oidc => Some(parse_issuer(new.issuer.as_deref().unwrap_or(""), self.settings.outbound)?),
             ProviderKind::Google => Some(GOOGLE_ISSUER.to_owned()),
             ProviderKind::Github => None,
         };
@@ -66,6 +66,14 @@ impl<S: Store> Services<S> {
             }
             (ProviderKind::Oidc, None) => String::new(),
         };
+        if let Some(issuer) = &issuer {
+            // A name that resolves to a private address now is refused now; the
+            // adapter checks again on every connection.
+            self.upstream
+                .vet_destination(issuer)
+                .await
+                .map_err(|e| crate::error::ValidationError::new("issuer", e.to_string()))?;
+        }
         let name = DisplayName::parse("name", new.name.as_deref().unwrap_or(&default_name))?;
         let client_id = new.client_id.trim().to_owned();
         if client_id.is_empty() || client_id.len() > 512 {
@@ -159,6 +167,15 @@ impl<S: Store> Services<S> {
                 // OIDC Discovery §4.3: the document's issuer must be the one we asked.
                 if found.issuer.trim_end_matches('/') != issuer {
                     return Err(upstream_failed(provider, "the discovery document names another issuer"));
+                }
+                // The endpoints the server will call obey the outbound rule too.
+                let policy = self.settings.outbound;
+                for (what, url) in
+                    [("token_endpoint", Some(&found.token_endpoint)), ("jwks_uri", found.jwks_uri.as_ref())]
+                {
+                    if let Some(url) = url {
+                        policy.check_url(url).map_err(|e| upstream_failed(provider, format!("{what}: {e}")))?;
+                    }
                 }
                 Ok(found)
             }

@@ -44,6 +44,7 @@ use crate::api_key::Caller;
 use crate::error::AdminError;
 use crate::id::TenantId;
 use crate::oauth::TokenLifetimes;
+use crate::outbound::OutboundPolicy;
 use crate::ports::{
     Clock, PasskeyCeremonies, PasswordHasher, Random, SecretSealer, Store, TokenSigner, UpstreamClient,
     UpstreamTokenVerifier,
@@ -82,12 +83,19 @@ pub struct ProviderSettings {
     /// Seconds a client read for client authentication is reused before it is read
     /// again (see `client_cache`); zero reads it on every request.
     pub client_cache_seconds: i64,
+    /// Where outbound calls (identity providers) may go.
+    pub outbound: OutboundPolicy,
 }
 
 impl ProviderSettings {
     /// Settings for `issuer` with the default lifetimes and a two-second client cache.
     pub fn new(issuer: impl Into<String>) -> Self {
-        Self { issuer: issuer.into(), lifetimes: TokenLifetimes::default(), client_cache_seconds: 2 }
+        Self {
+            issuer: issuer.into(),
+            lifetimes: TokenLifetimes::default(),
+            client_cache_seconds: 2,
+            outbound: OutboundPolicy::default(),
+        }
     }
 }
 

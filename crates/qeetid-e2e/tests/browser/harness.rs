@@ -56,6 +56,8 @@ pub(crate) fn settings(db: &TestDatabase) -> Settings {
     settings.bootstrap_admin_key = Some(ADMIN_KEY.to_owned());
     settings.key_encryption_key = "A".repeat(43);
     settings.workers = 2;
+    // The social test's upstream provider is a second server on 127.0.0.1.
+    settings.outbound_allow_private_networks = true;
     settings
 }
 
