@@ -24,6 +24,8 @@
       body: json ? JSON.stringify(body) : new URLSearchParams(body)
     }).then(function (r) {
       return r.json().then(function (data) {
+        // A sign-in too old for this change: sign in again, then come back.
+        if (data.error === "reauthentication_required" && data.location) window.location.assign(data.location);
         if (!r.ok) throw new Error(data.message || "The request failed.");
         return data;
       });

@@ -100,6 +100,9 @@ pub struct Settings {
     /// private, link-local and unique-local addresses. Off by default: a tenant
     /// could otherwise make the server call internal services.
     pub outbound_allow_private_networks: bool,
+    /// Seconds after a sign-in during which the account page may change how a user
+    /// signs in (password, authenticator app, recovery codes, passkeys).
+    pub reauthentication_seconds: i64,
     /// Lifetimes.
     pub tokens: Tokens,
     /// The bootstrap key to create on first start instead of a random one
@@ -125,7 +128,8 @@ fn merge(base: &mut toml::Table, top: toml::Table) {
 }
 
 /// Environment variables and the keys they set.
-const ENV_KEYS: [(&str, &[&str]); 15] = [
+const ENV_KEYS: [(&str, &[&str]); 16] = [
+    ("QEETID_REAUTHENTICATION_SECONDS", &["reauthentication_seconds"]),
     ("QEETID_OUTBOUND_ALLOW_PRIVATE_NETWORKS", &["outbound_allow_private_networks"]),
     ("QEETID_CLIENT_CACHE_SECONDS", &["client_cache_seconds"]),
     ("QEETID_KEY_ENCRYPTION_KEY", &["key_encryption_key"]),

@@ -135,7 +135,13 @@ pub async fn services(
         Services::new(
             store,
             ports,
-            ProviderSettings { issuer, lifetimes, client_cache_seconds: settings.client_cache_seconds, outbound },
+            ProviderSettings {
+                issuer,
+                lifetimes,
+                client_cache_seconds: settings.client_cache_seconds,
+                outbound,
+                reauthentication_seconds: settings.reauthentication_seconds,
+            },
         ),
         signing,
     ))

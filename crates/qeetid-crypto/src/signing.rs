@@ -239,6 +239,7 @@ impl TokenSigner for SigningKeys {
             tid: text("tid"),
             sid: text("sid"),
             gid: text("gid"),
+            auth_time: claims["auth_time"].as_i64(),
         })
     }
 }

@@ -142,6 +142,7 @@ impl TokenSigner for RecordingSigner {
             tid: text("tid"),
             sid: text("sid"),
             gid: text("gid"),
+            auth_time: int("auth_time"),
         };
         let mut issued = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         // The claims stay readable in the token, as with `UnsignedSigner`.

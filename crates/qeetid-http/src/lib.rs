@@ -136,6 +136,7 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/account").route(web::get().to(account::page::<S>)))
         .service(web::resource("/account/callback").route(web::get().to(account::callback::<S>)))
         .service(web::resource("/account/logout").route(web::post().to(account::logout::<S>)))
+        .service(web::resource("/account/reauthenticate").route(web::get().to(account::reauthenticate::<S>)))
         .service(web::resource("/account/profile").route(web::post().to(account::profile::<S>)))
         .service(web::resource("/account/password").route(web::post().to(account::password::<S>)))
         .service(web::resource("/account/passkeys/options").route(web::post().to(passkeys::register_options::<S>)))

@@ -96,4 +96,5 @@ on_both_databases!(
     trust::revoking_a_grant_a_client_or_a_user_ends_access_tokens_at_once,
     trust::signing_out_everywhere_ends_every_token,
     trust::identity_providers_reach_only_public_https_addresses,
+    trust::changing_how_one_signs_in_needs_a_recent_sign_in,
 );

@@ -245,3 +245,55 @@ pub(crate) async fn identity_providers_reach_only_public_https_addresses(db: &Te
     assert!(page.contains("must use https"), "{page}");
     assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0, "the internal address was never called");
 }
+
+pub(crate) async fn changing_how_one_signs_in_needs_a_recent_sign_in(db: &TestDatabase) {
+    let mut settings = crate::support::settings(db);
+    settings.reauthentication_seconds = 3;
+    let app = crate::support::spawn_app_with(settings).await;
+    let realm = app.realm().await;
+    let page = open_account(&app, &realm.tenant, crate::support::PASSWORD).await;
+    let csrf = hidden(&page, "csrf_token");
+    // Later, someone with this browser's cookies (or the user, after a while)...
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    let reauthenticate = Some("/account/reauthenticate");
+    let (status, location, body) = app.submit("/account/mfa/totp", &[("csrf_token", &csrf)]).await;
+    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, reauthenticate), "{body}");
+    let change = [
+        ("csrf_token", csrf.as_str()),
+        ("current_password", crate::support::PASSWORD),
+        ("new_password", "an attacker's choice"),
+        ("confirm_password", "an attacker's choice"),
+    ];
+    let (status, location, _) = app.submit("/account/password", &change).await;
+    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, reauthenticate));
+    let (status, location, _) =
+        app.submit("/account/passkeys/pky_AAAAAAAAAAAAAAAAAAAAAA/remove", &[("csrf_token", &csrf)]).await;
+    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, reauthenticate));
+    let reply = app.http.post(format!("{}/account/passkeys/options", app.issuer)).form(&[("csrf_token", &csrf)]);
+    let reply = reply.send().await.unwrap();
+    assert_eq!(reply.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = reply.json().await.unwrap();
+    assert_eq!(
+        (body["error"].as_str(), body["location"].as_str()),
+        (Some("reauthentication_required"), reauthenticate)
+    );
+    // Reading the page still works.
+    let (status, _, _) = app.browse("/account").await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Signing in again asks for the password even within the single sign-on session.
+    let (status, authorize, _) = app.browse("/account/reauthenticate").await;
+    assert_eq!(status, StatusCode::FOUND);
+    let authorize = authorize.unwrap();
+    assert!(authorize.contains("max_age=0"), "{authorize}");
+    let (status, login, _) = app.browse(&authorize).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert!(login.as_deref().unwrap().starts_with("/login"), "the password is asked again: {login:?}");
+    let callback = app.sign_in_through_pages(&authorize, crate::support::EMAIL, crate::support::PASSWORD).await;
+    let (status, location, _) = app.browse(&callback).await;
+    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/account")));
+    // Now the change goes through.
+    let (status, location, body) = app.submit("/account/mfa/totp", &[("csrf_token", &csrf)]).await;
+    assert_ne!(location.as_deref(), reauthenticate, "{status}: {body}");
+    assert!(status.is_success() || status == StatusCode::SEE_OTHER, "{status}: {body}");
+}

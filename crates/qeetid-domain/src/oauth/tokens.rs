@@ -32,6 +32,8 @@ pub struct VerifiedToken {
     pub sid: Option<String>,
     /// `gid`: the consent grant a user's access token was issued under.
     pub gid: Option<String>,
+    /// `auth_time`: when the user authenticated.
+    pub auth_time: Option<i64>,
 }
 
 /// How long each artefact of the flow lives, in seconds.

@@ -36,9 +36,22 @@ pub enum AccountError {
     /// The user has no such grant or session.
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The sign-in is too old for this change: sign in again first.
+    #[error("sign in again to change how you sign in")]
+    ReauthenticationRequired,
     /// Infrastructure failed.
     #[error("internal error: {0}")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl<S: Store> Services<S> {
+    /// Ok when `me` signed in within the last `reauthentication_seconds`: changes to
+    /// how the user signs in need a fresh sign-in, so a copied session cookie alone
+    /// cannot add an attacker's factor or remove the user's (OWASP ASVS V2.5, V3.7).
+    pub(crate) fn require_recent_sign_in(&self, me: &AppSession) -> Result<(), AccountError> {
+        let age = self.clock.now().as_secs() - me.auth_time.as_secs();
+        if age <= self.settings.reauthentication_seconds { Ok(()) } else { Err(AccountError::ReauthenticationRequired) }
+    }
 }
 
 impl From<StoreError> for AccountError {
@@ -169,6 +182,7 @@ impl<S: Store> Services<S> {
     /// throttled like sign-in, and every other session ends (NIST SP 800-63B §6.1.2.3
     /// asks that a changed secret stop old sessions' use).
     pub async fn account_change_password(&self, me: &AppSession, current: &str, new: &str) -> Result<(), AccountError> {
+        self.require_recent_sign_in(me)?;
         let new = Password::new(new.to_owned())?;
         let mut user = me.user.clone();
         let now = self.clock.now();

@@ -21,6 +21,7 @@ use crate::ports::Store;
 use crate::random::random_token;
 use crate::scope::ScopeSet;
 use crate::secret::Secret;
+use crate::time::UnixTime;
 use crate::user::User;
 
 /// Seconds a first-party app's session token lives. When it runs out the app signs
@@ -140,6 +141,8 @@ pub struct AppSession {
     pub user: User,
     /// The single sign-on session the app session rides on.
     pub session_id: SessionId,
+    /// When the user last proved who they are in that session.
+    pub auth_time: UnixTime,
 }
 
 impl<S: Store> Services<S> {
@@ -224,7 +227,8 @@ impl<S: Store> Services<S> {
             .int("iat", now.as_secs())
             .int("exp", now.plus_secs(FIRST_PARTY_SESSION_SECONDS).as_secs());
         let token = self.signer.sign(app.token_type(), &token_claims).map_err(|e| AdminError::Internal(Box::new(e)))?;
-        Ok((AppSession { user, session_id }, token))
+        let auth_time = claims.auth_time.map_or(now, UnixTime::from_secs);
+        Ok((AppSession { user, session_id, auth_time }, token))
     }
 
     /// The tenant of the browser's live single sign-on session, if it has one: where
@@ -274,6 +278,6 @@ impl<S: Store> Services<S> {
             .await?
             .filter(|u| u.disabled_at.is_none() && claims.sub.as_deref() == Some(u.id.as_str()))
             .ok_or(FirstPartyError::NotSignedIn)?;
-        Ok((AppSession { user, session_id: session.id.clone() }, session))
+        Ok((AppSession { user, session_id: session.id.clone(), auth_time: session.auth_time }, session))
     }
 }

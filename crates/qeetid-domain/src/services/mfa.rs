@@ -3,6 +3,7 @@
 //! and reset. See `crate::mfa` for the codes themselves.
 
 use super::Services;
+use super::account::AccountError;
 use super::first_party::AppSession;
 use super::flow::FlowError;
 use crate::api_key::Caller;
@@ -35,9 +36,21 @@ pub enum MfaError {
         /// Seconds to wait.
         retry_after: i64,
     },
+    /// The sign-in is too old for this change: sign in again first.
+    #[error("sign in again to change how you sign in")]
+    ReauthenticationRequired,
     /// Infrastructure failed.
     #[error("internal error: {0}")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<AccountError> for MfaError {
+    fn from(err: AccountError) -> Self {
+        match err {
+            AccountError::ReauthenticationRequired => Self::ReauthenticationRequired,
+            other => Self::Internal(Box::new(other)),
+        }
+    }
 }
 
 impl From<StoreError> for MfaError {
@@ -51,7 +64,7 @@ impl From<MfaError> for FlowError {
         match err {
             MfaError::InvalidCode | MfaError::NotEnrolled => Self::InvalidCode,
             MfaError::Throttled { retry_after } => Self::Throttled { retry_after },
-            MfaError::AlreadyEnrolled => Self::RequestNotFound,
+            MfaError::AlreadyEnrolled | MfaError::ReauthenticationRequired => Self::RequestNotFound,
             MfaError::Internal(e) => Self::Internal(e),
         }
     }
@@ -228,17 +241,20 @@ impl<S: Store> Services<S> {
 
     /// Account page: the authenticator app to set up (a waiting one is shown again).
     pub async fn account_start_totp(&self, me: &AppSession) -> Result<TotpEnrolment, MfaError> {
+        self.require_recent_sign_in(me)?;
         self.begin_totp(&me.user).await
     }
 
     /// Account page: confirms the authenticator app; answers the recovery codes.
     pub async fn account_confirm_totp(&self, me: &AppSession, code: &str) -> Result<Vec<String>, MfaError> {
+        self.require_recent_sign_in(me)?;
         self.confirm_totp(&me.user, code).await
     }
 
     /// Account page: turns two-step verification off, proven by a current code or a
     /// recovery code (a stolen session alone cannot weaken the account).
     pub async fn account_remove_totp(&self, me: &AppSession, code: &str) -> Result<(), MfaError> {
+        self.require_recent_sign_in(me)?;
         self.check_second_factor(&me.user, code).await?;
         self.store.delete_mfa(&me.user.tenant_id, &me.user.id).await?;
         Ok(())
@@ -247,6 +263,7 @@ impl<S: Store> Services<S> {
     /// Account page: ten new recovery codes (the old ones stop working), proven by a
     /// current code.
     pub async fn account_new_recovery_codes(&self, me: &AppSession, code: &str) -> Result<Vec<String>, MfaError> {
+        self.require_recent_sign_in(me)?;
         self.check_second_factor(&me.user, code).await?;
         self.fresh_recovery_codes(&me.user.tenant_id, &me.user.id).await
     }

@@ -73,6 +73,9 @@ pub struct Ports {
     pub upstream_tokens: Arc<dyn UpstreamTokenVerifier>,
 }
 
+/// Five minutes: how recent a sign-in must be to change how one signs in.
+pub const DEFAULT_REAUTHENTICATION_SECONDS: i64 = 300;
+
 /// Deployment settings the use cases need.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderSettings {
@@ -85,6 +88,10 @@ pub struct ProviderSettings {
     pub client_cache_seconds: i64,
     /// Where outbound calls (identity providers) may go.
     pub outbound: OutboundPolicy,
+    /// Seconds after a sign-in during which the account page may change how the
+    /// user signs in (password, authenticator app, recovery codes, passkeys);
+    /// later, the user signs in again first.
+    pub reauthentication_seconds: i64,
 }
 
 impl ProviderSettings {
@@ -95,6 +102,7 @@ impl ProviderSettings {
             lifetimes: TokenLifetimes::default(),
             client_cache_seconds: 2,
             outbound: OutboundPolicy::default(),
+            reauthentication_seconds: DEFAULT_REAUTHENTICATION_SECONDS,
         }
     }
 }

@@ -72,6 +72,7 @@ impl<S: Store> Services<S> {
     /// Account page: the options to create a passkey (the user's own passkeys are
     /// excluded, so one authenticator is not registered twice).
     pub async fn account_passkey_options(&self, me: &AppSession) -> Result<(CeremonyId, String), AccountError> {
+        self.require_recent_sign_in(me)?;
         let user = &me.user;
         let existing = self.store.list_passkeys(&user.tenant_id, &user.id).await?;
         let exclude: Vec<String> = existing.into_iter().map(|p| p.credential).collect();
@@ -94,6 +95,7 @@ impl<S: Store> Services<S> {
         name: &str,
         response: &str,
     ) -> Result<StoredPasskey, AccountError> {
+        self.require_recent_sign_in(me)?;
         let user = &me.user;
         let name = passkey_name(name)?;
         let purpose = CeremonyPurpose::Register(user.id.clone());
@@ -141,6 +143,7 @@ impl<S: Store> Services<S> {
 
     /// Account page: removes one of the user's passkeys.
     pub async fn account_remove_passkey(&self, me: &AppSession, id: &PasskeyId) -> Result<(), AccountError> {
+        self.require_recent_sign_in(me)?;
         match self.store.delete_passkey(&me.user.tenant_id, &me.user.id, id).await? {
             true => Ok(()),
             false => Err(AccountError::NotFound("passkey")),

@@ -33,6 +33,23 @@ use crate::wire::rfc3339;
 /// This app, for the shared first-party sign-in.
 const APP: FirstPartyApp = FirstPartyApp::Account;
 
+/// Where a change that needs a fresh sign-in sends the browser.
+pub(crate) const REAUTHENTICATE: &str = "/account/reauthenticate";
+
+/// `GET /account/reauthenticate`: signs the user in again (`max_age=0`: the hosted
+/// login asks for their credentials even within the single sign-on session), then
+/// back to the account page, where the change can be made.
+pub(crate) async fn reauthenticate<S: Store>(req: HttpRequest, state: web::Data<HttpState<S>>) -> HttpResponse {
+    match signed_in(&req, &state).await {
+        Ok(me) => match first_party::begin_with(&state, APP, me.user.tenant_id, "&max_age=0").await {
+            Ok(response) => response,
+            Err(e) => internal(&state, &e),
+        },
+        Err(FirstPartyError::NotSignedIn) => see_other(APP.path()),
+        Err(e) => internal(&state, &e),
+    }
+}
+
 fn sign_in_page<S>(state: &HttpState<S>, status: StatusCode, tenant: &str, error: Option<&str>) -> HttpResponse {
     html(status, state.renderer.account_sign_in_page(&AccountSignInView { tenant, error }))
 }
@@ -191,6 +208,7 @@ fn answer<S, T>(
         Ok(Err(AccountError::NotFound(what))) => {
             Err(error_page(state, StatusCode::NOT_FOUND, "Not found", &format!("You have no such {what}.")))
         }
+        Ok(Err(AccountError::ReauthenticationRequired)) => Err(see_other(REAUTHENTICATE)),
         Ok(Err(e)) => Err(internal(state, &e)),
         Err(e) => Err(internal(state, &e)),
     }
@@ -401,6 +419,7 @@ pub(crate) async fn start_totp<S: Store>(
     let (me, _, _) = or_answer!(form_me(&req, &state, &body).await);
     match spawn(&state, move |s| async move { s.account_start_totp(&me).await }).await {
         Ok(Ok(_) | Err(MfaError::AlreadyEnrolled)) => see_other("/account#mfa"),
+        Ok(Err(MfaError::ReauthenticationRequired)) => see_other(REAUTHENTICATE),
         Ok(Err(e)) => internal(&state, &e),
         Err(e) => internal(&state, &e),
     }
@@ -426,6 +445,7 @@ async fn code_refused<S: Store>(
         MfaError::InvalidCode | MfaError::Throttled { .. } | MfaError::NotEnrolled => {
             with_errors(state, me, browser, None, BTreeMap::from([(field.to_owned(), err.to_string())])).await
         }
+        MfaError::ReauthenticationRequired => see_other(REAUTHENTICATE),
         other => internal(state, &other),
     }
 }

@@ -86,6 +86,17 @@ pub(crate) async fn begin<S: Store>(
     app: FirstPartyApp,
     tenant: TenantId,
 ) -> Result<HttpResponse, AdminError> {
+    begin_with(state, app, tenant, "").await
+}
+
+/// [`begin`] with `extra` parameters on the authorization request (`&max_age=0`
+/// to make the user sign in again).
+pub(crate) async fn begin_with<S: Store>(
+    state: &HttpState<S>,
+    app: FirstPartyApp,
+    tenant: TenantId,
+    extra: &str,
+) -> Result<HttpResponse, AdminError> {
     let job_tenant = tenant.clone();
     let client: Client = spawn(state, move |s| async move { s.first_party_client(app, &job_tenant).await })
         .await
@@ -93,7 +104,7 @@ pub(crate) async fn begin<S: Store>(
     let flow = state.services.sign_in_flow()?;
     let url = format!(
         "/v1/oauth/authorize?response_type=code&client_id={}&redirect_uri={}&scope=openid%20email%20profile&state={}\
-         &code_challenge={}&code_challenge_method=S256",
+         &code_challenge={}&code_challenge_method=S256{extra}",
         client.id,
         url::form_urlencoded::byte_serialize(redirect_uri(state, app).as_bytes()).collect::<String>(),
         flow.state,

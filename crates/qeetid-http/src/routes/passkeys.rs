@@ -11,7 +11,7 @@ use qeetid_domain::services::{AccountError, FlowError, form_token_matches};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::account::{form_me, internal, signed_in, value};
+use super::account::{REAUTHENTICATE, form_me, internal, signed_in, value};
 use super::hosted::{flow_code, flow_status};
 use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret};
 use super::pages::see_other;
@@ -126,6 +126,7 @@ pub(crate) async fn register_options<S: Store>(
     };
     match spawn(&state, move |s| async move { s.account_passkey_options(&me).await }).await {
         Ok(Ok((ceremony, options))) => options_reply(ceremony.as_str(), &options),
+        Ok(Err(AccountError::ReauthenticationRequired)) => reauthentication_required(),
         Ok(Err(e)) => {
             tracing::error!(error = %e, "passkey registration could not start");
             json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Please try again in a moment.")
@@ -182,6 +183,7 @@ pub(crate) async fn register<S: Store>(
         Ok(Err(e @ AccountError::PasskeyRejected(_))) => {
             json_error(StatusCode::BAD_REQUEST, "passkey_rejected", &e.to_string())
         }
+        Ok(Err(AccountError::ReauthenticationRequired)) => reauthentication_required(),
         Ok(Err(e)) => {
             tracing::error!(error = %e, "passkey registration failed");
             json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Please try again in a moment.")
@@ -219,9 +221,23 @@ pub(crate) async fn remove<S: Store>(
     let Ok(id) = PasskeyId::parse(&path) else { return see_other("/account") };
     match spawn(&state, move |s| async move { s.account_remove_passkey(&me, &id).await }).await {
         Ok(Ok(())) => see_other("/account?done=passkey-removed#passkeys"),
+        Ok(Err(AccountError::ReauthenticationRequired)) => see_other(REAUTHENTICATE),
         Ok(Err(e)) => internal(&state, &e),
         Err(e) => internal(&state, &e),
     }
+}
+
+/// 401 for a passkey change on a sign-in that is too old: the page's script goes to
+/// `location`, which signs the user in again.
+fn reauthentication_required() -> HttpResponse {
+    json_reply(
+        StatusCode::UNAUTHORIZED,
+        &json!({
+            "error": "reauthentication_required",
+            "message": "Sign in again to change how you sign in.",
+            "location": REAUTHENTICATE,
+        }),
+    )
 }
 
 /// `GET /static/passkeys.js`
