@@ -80,6 +80,13 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Database connections.
     pub db_pool_size: usize,
+    /// Milliseconds a request waits for a free database connection.
+    pub db_acquire_timeout_ms: u64,
+    /// Milliseconds to open a new database connection (PostgreSQL).
+    pub db_connect_timeout_ms: u64,
+    /// Milliseconds one database call may take (PostgreSQL; the server stops
+    /// statements that run longer too).
+    pub db_statement_timeout_ms: u64,
     /// HTTP workers; 0 means one per core.
     pub workers: usize,
     /// Graceful shutdown window in seconds.
@@ -128,7 +135,10 @@ fn merge(base: &mut toml::Table, top: toml::Table) {
 }
 
 /// Environment variables and the keys they set.
-const ENV_KEYS: [(&str, &[&str]); 16] = [
+const ENV_KEYS: [(&str, &[&str]); 19] = [
+    ("QEETID_DB_ACQUIRE_TIMEOUT_MS", &["db_acquire_timeout_ms"]),
+    ("QEETID_DB_CONNECT_TIMEOUT_MS", &["db_connect_timeout_ms"]),
+    ("QEETID_DB_STATEMENT_TIMEOUT_MS", &["db_statement_timeout_ms"]),
     ("QEETID_REAUTHENTICATION_SECONDS", &["reauthentication_seconds"]),
     ("QEETID_OUTBOUND_ALLOW_PRIVATE_NETWORKS", &["outbound_allow_private_networks"]),
     ("QEETID_CLIENT_CACHE_SECONDS", &["client_cache_seconds"]),

@@ -10,6 +10,7 @@ pub mod telemetry;
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
+use std::time::Duration;
 
 use qeetid_crypto::{Argon2Hasher, Argon2Params, Sealer, SigningKeys, SystemRandom};
 use qeetid_domain::oauth::TokenLifetimes;
@@ -19,7 +20,7 @@ use qeetid_domain::services::{Ports, ProviderSettings};
 use qeetid_domain::{Services, UnixTime};
 use qeetid_http::{HttpState, Metrics, Server, ServerSettings};
 use qeetid_render::Renderer;
-use qeetid_store::DieselStore;
+use qeetid_store::{DieselStore, Timeouts};
 
 pub use config::Settings;
 pub use seed::{SeedReport, seed_demo};
@@ -75,7 +76,12 @@ pub async fn open_store(settings: &Settings) -> Result<DieselStore, AppError> {
         std::fs::create_dir_all(dir)
             .map_err(|source| AppError::Io { what: format!("create data directory {}", dir.display()), source })?;
     }
-    let store = DieselStore::open(&url, settings.db_pool_size)?;
+    let timeouts = Timeouts {
+        acquire: Duration::from_millis(settings.db_acquire_timeout_ms),
+        connect: Duration::from_millis(settings.db_connect_timeout_ms),
+        statement: Duration::from_millis(settings.db_statement_timeout_ms),
+    };
+    let store = DieselStore::open_with(&url, settings.db_pool_size, timeouts)?;
     let applied = store.migrate().await?;
     if !applied.is_empty() {
         tracing::info!(migrations = ?applied, "applied database migrations");

@@ -31,6 +31,22 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+impl StoreError {
+    /// Whether `err`, or any error in its source chain, is the store being
+    /// unavailable (unreachable, stalled, out of connections): the adapters answer
+    /// such failures with 503 and `Retry-After`, not 500.
+    pub fn unavailable_in(err: &(dyn std::error::Error + 'static)) -> bool {
+        let mut next = Some(err);
+        while let Some(current) = next {
+            if matches!(current.downcast_ref::<StoreError>(), Some(StoreError::Unavailable(_))) {
+                return true;
+            }
+            next = current.source();
+        }
+        false
+    }
+}
+
 /// Why an admin use case failed. Each variant maps to one HTTP status in the adapter.
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {

@@ -1,5 +1,6 @@
 //! The admin API's error responses: `{ "error", "message" }` with the right status (DESIGN §6).
 
+use crate::unavailable;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
@@ -58,6 +59,9 @@ impl ApiError {
             Self::Domain(AdminError::NotFound(_)) | Self::NoRoute => "not_found",
             Self::Domain(AdminError::Invalid(_)) => "validation_failed",
             Self::Domain(AdminError::Conflict(_)) => "conflict",
+            Self::Domain(AdminError::Internal(source)) if unavailable::is_unavailable(source.as_ref()) => {
+                unavailable::CODE
+            }
             Self::Domain(AdminError::Internal(_)) => "internal_error",
             Self::BadRequest { .. } => "invalid_request",
             Self::TooLarge(_) => "payload_too_large",
@@ -86,7 +90,7 @@ impl ResponseError for ApiError {
             Self::Domain(AdminError::NotFound(_)) | Self::NoRoute => StatusCode::NOT_FOUND,
             Self::Domain(AdminError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Domain(AdminError::Conflict(_)) => StatusCode::CONFLICT,
-            Self::Domain(AdminError::Internal(_)) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Domain(AdminError::Internal(source)) => unavailable::status_of(source.as_ref()),
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -97,7 +101,11 @@ impl ResponseError for ApiError {
         let (message, field) = match self {
             Self::Domain(AdminError::Internal(source)) => {
                 tracing::error!(error = %chain(source.as_ref()), "internal error");
-                ("internal error: the server log has the details".to_owned(), None)
+                if unavailable::is_unavailable(source.as_ref()) {
+                    (unavailable::MESSAGE.to_owned(), None)
+                } else {
+                    ("internal error: the server log has the details".to_owned(), None)
+                }
             }
             Self::Domain(AdminError::Invalid(v)) => (v.to_string(), Some(v.field.clone())),
             Self::BadRequest { message, field } => (message.clone(), field.clone()),

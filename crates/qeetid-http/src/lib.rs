@@ -7,6 +7,7 @@ mod metrics;
 mod oauth_error;
 mod openapi;
 mod routes;
+mod unavailable;
 pub mod wire;
 
 use std::net::TcpListener;
@@ -338,6 +339,12 @@ async fn observe<S: Store>(
     }
     if is_api && !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if response.status() == actix_web::http::StatusCode::SERVICE_UNAVAILABLE {
+        let headers = response.headers_mut();
+        if !headers.contains_key(header::RETRY_AFTER) {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from_static(unavailable::RETRY_AFTER_SECONDS));
+        }
     }
     Ok(response)
 }

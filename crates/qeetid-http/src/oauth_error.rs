@@ -33,10 +33,10 @@ impl From<OAuthError> for OAuthErrorResponse {
 
 impl ResponseError for OAuthErrorResponse {
     fn status_code(&self) -> StatusCode {
-        match self.error {
+        match &self.error {
             // RFC 6749 §5.2: 401 for a failed client authentication.
             OAuthError::InvalidClient(_) => StatusCode::UNAUTHORIZED,
-            OAuthError::ServerError(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            OAuthError::ServerError(source) => crate::unavailable::status_of(source.as_ref()),
             _ => StatusCode::BAD_REQUEST,
         }
     }
@@ -51,6 +51,14 @@ impl ResponseError for OAuthErrorResponse {
             .insert_header((header::PRAGMA, HeaderValue::from_static("no-cache")));
         if matches!(self.error, OAuthError::InvalidClient(_)) {
             response.insert_header((header::WWW_AUTHENTICATE, r#"Basic realm="qeetid""#));
+        }
+        if let OAuthError::ServerError(source) = &self.error
+            && crate::unavailable::is_unavailable(source.as_ref())
+        {
+            // RFC 6749 §5.2 has no code for this; the registry's `temporarily_unavailable`
+            // (§4.1.2.1) says what happened, and the 503 with Retry-After says when to retry.
+            return response
+                .json(Body { error: crate::unavailable::CODE, error_description: crate::unavailable::MESSAGE });
         }
         response.json(Body { error: self.error.as_str(), error_description: self.error.description() })
     }

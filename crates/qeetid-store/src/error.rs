@@ -44,6 +44,19 @@ pub(crate) fn from_pool(err: impl std::error::Error + Send + Sync + 'static) -> 
     StoreError::Unavailable(Box::new(err))
 }
 
+/// The database did not answer within `limit`.
+#[derive(Debug, thiserror::Error)]
+#[error("the database did not answer: timed out after {} ms {what}", limit.as_millis())]
+pub(crate) struct TimedOut {
+    what: &'static str,
+    limit: std::time::Duration,
+}
+
+/// `Unavailable`, because the database did not answer within `limit`.
+pub(crate) fn timed_out(what: &'static str, limit: std::time::Duration) -> StoreError {
+    StoreError::Unavailable(Box::new(TimedOut { what, limit }))
+}
+
 /// A stored value that does not parse.
 pub(crate) fn corrupt(what: &str, err: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {err}"))

@@ -18,7 +18,7 @@ use qeetid_domain::StoreError;
 use qeetid_domain::ports::Store;
 
 pub use error::SetupError;
-pub use pool::DatabaseUrl;
+pub use pool::{DatabaseUrl, Timeouts};
 
 use pool::{DbPool, with_conn};
 
@@ -48,12 +48,17 @@ impl DieselStore {
     /// Await its futures to completion on a multi-threaded tokio runtime: an SQLite
     /// call dropped half-way on a current-thread runtime panics (diesel-async).
     pub fn open(url: &str, pool_size: usize) -> Result<Self, SetupError> {
+        Self::open_with(url, pool_size, Timeouts::default())
+    }
+
+    /// [`DieselStore::open`] with the given [`Timeouts`].
+    pub fn open_with(url: &str, pool_size: usize, timeouts: Timeouts) -> Result<Self, SetupError> {
         let url = DatabaseUrl::parse(url)?;
         let backend = match url {
             DatabaseUrl::Postgres(_) => Backend::Postgres,
             DatabaseUrl::Sqlite(_) => Backend::Sqlite,
         };
-        Ok(Self { pool: DbPool::build(&url, pool_size.max(1))?, backend })
+        Ok(Self { pool: DbPool::build(&url, pool_size.max(1), timeouts)?, backend })
     }
 
     /// Applies pending migrations; returns the versions applied.

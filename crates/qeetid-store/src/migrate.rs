@@ -4,7 +4,7 @@ use diesel_async::AsyncMigrationHarness;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness as _, embed_migrations};
 
 use crate::error::SetupError;
-use crate::pool::DbPool;
+use crate::pool::{DbPool, Pools};
 
 const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
 const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
@@ -15,8 +15,8 @@ const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 /// current-thread runtime; on a blocking thread it works everywhere (DESIGN §3).
 pub(crate) async fn run_pending(pool: &DbPool) -> Result<Vec<String>, SetupError> {
     let connect = |e: diesel_async::pooled_connection::deadpool::PoolError| SetupError::Connect(e.to_string());
-    let applied = match pool {
-        DbPool::Pg(p) => {
+    let applied = match &pool.pools {
+        Pools::Pg(p) => {
             let conn = p.get().await.map_err(connect)?;
             tokio::task::spawn_blocking(move || {
                 let mut harness = AsyncMigrationHarness::new(conn);
@@ -24,7 +24,7 @@ pub(crate) async fn run_pending(pool: &DbPool) -> Result<Vec<String>, SetupError
             })
             .await
         }
-        DbPool::Sqlite(p) => {
+        Pools::Sqlite(p) => {
             let conn = p.get().await.map_err(connect)?;
             tokio::task::spawn_blocking(move || {
                 let mut harness = AsyncMigrationHarness::new(conn);

@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 
 use diesel::SqliteConnection;
 use diesel_async::pooled_connection::deadpool::Pool;
@@ -20,13 +21,44 @@ use crate::error::SetupError;
 /// application runtime (see `qeetid-http`'s `run`).
 pub(crate) type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
 
-/// A pool of connections to one of the two supported databases.
+/// A pool of connections to one of the two supported databases, and how long a
+/// request waits for it.
 #[derive(Clone)]
-pub(crate) enum DbPool {
+pub(crate) struct DbPool {
+    /// The connections.
+    pub(crate) pools: Pools,
+    /// The limits on waiting.
+    pub(crate) timeouts: Timeouts,
+}
+
+/// The pool of one of the two databases.
+#[derive(Clone)]
+pub(crate) enum Pools {
     /// PostgreSQL, the production store.
     Pg(Pool<AsyncPgConnection>),
     /// SQLite, the embedded default.
     Sqlite(Pool<SqliteConn>),
+}
+
+/// How long the store waits before it tells the caller the database is
+/// unavailable ([`StoreError::Unavailable`](qeetid_domain::StoreError), answered
+/// 503): a sick database gives fast, honest answers instead of hung requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Waiting for a free connection from the pool.
+    pub acquire: Duration,
+    /// Opening a new connection (PostgreSQL).
+    pub connect: Duration,
+    /// One database call, from sending it to its answer (PostgreSQL; the server
+    /// is also told to stop statements that run longer). SQLite calls run on a
+    /// local file and are bounded by its `busy_timeout` instead.
+    pub statement: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self { acquire: Duration::from_secs(3), connect: Duration::from_secs(3), statement: Duration::from_secs(5) }
+    }
 }
 
 /// Which database a URL names.
@@ -78,44 +110,87 @@ fn sqlite_setup(path: &str) -> SetupFuture<'_> {
 
 impl DbPool {
     /// Builds a pool of at most `max_size` connections. The cheap recycling check
-    /// is used: the default `SELECT 1` per checkout halves throughput (DESIGN §3).
-    pub(crate) fn build(url: &DatabaseUrl, max_size: usize) -> Result<Self, SetupError> {
+    /// is used: the default `SELECT 1` per checkout halves throughput.
+    pub(crate) fn build(url: &DatabaseUrl, max_size: usize, timeouts: Timeouts) -> Result<Self, SetupError> {
         let pool_err = |e: diesel_async::pooled_connection::deadpool::BuildError| SetupError::Pool(e.to_string());
-        match url {
+        let pools = match url {
             DatabaseUrl::Postgres(url) => {
                 let mut config = ManagerConfig::default();
                 config.recycling_method = RecyclingMethod::Fast;
+                config.custom_setup = Box::new(move |url| pg_setup(url, timeouts));
                 let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
-                Ok(Self::Pg(Pool::builder(manager).max_size(max_size).build().map_err(pool_err)?))
+                Pools::Pg(Pool::builder(manager).max_size(max_size).build().map_err(pool_err)?)
             }
             DatabaseUrl::Sqlite(path) => {
                 let mut config = ManagerConfig::<SqliteConn>::default();
                 config.recycling_method = RecyclingMethod::Fast;
                 config.custom_setup = Box::new(sqlite_setup);
                 let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(path, config);
-                Ok(Self::Sqlite(Pool::builder(manager).max_size(max_size).build().map_err(pool_err)?))
+                Pools::Sqlite(Pool::builder(manager).max_size(max_size).build().map_err(pool_err)?)
             }
-        }
+        };
+        Ok(Self { pools, timeouts })
     }
+}
+
+type PgSetupFuture<'a> = Pin<Box<dyn Future<Output = diesel::ConnectionResult<AsyncPgConnection>> + Send + 'a>>;
+
+/// Opens a PostgreSQL connection within the connect timeout, and asks the server
+/// to stop any statement that runs longer than the statement timeout.
+fn pg_setup(url: &str, timeouts: Timeouts) -> PgSetupFuture<'_> {
+    Box::pin(async move {
+        let connect = AsyncPgConnection::establish(url);
+        let mut conn = tokio::time::timeout(timeouts.connect, connect).await.map_err(|_| {
+            diesel::ConnectionError::BadConnection(format!(
+                "no connection within {} ms (connect timeout)",
+                timeouts.connect.as_millis()
+            ))
+        })??;
+        let limit = format!("SET statement_timeout = {}", timeouts.statement.as_millis());
+        conn.batch_execute(&limit).await.map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+        Ok(conn)
+    })
 }
 
 /// Runs `$body` with `$conn` bound to a pooled connection of whichever database
 /// the store uses. The body is written once and compiled for both connection
 /// types, so a query that does not work on both does not compile.
 macro_rules! with_conn {
-    ($pool:expr, |$conn:ident| $body:expr) => {
-        match $pool {
-            $crate::pool::DbPool::Pg(pool) => {
-                let mut pooled = pool.get().await.map_err($crate::error::from_pool)?;
-                let $conn = &mut *pooled;
-                $body
+    ($pool:expr, |$conn:ident| $body:expr) => {{
+        let db: &$crate::pool::DbPool = $pool;
+        let timeouts = db.timeouts;
+        match &db.pools {
+            $crate::pool::Pools::Pg(pool) => {
+                let mut pooled = match ::tokio::time::timeout(timeouts.acquire, pool.get()).await {
+                    Ok(got) => got.map_err($crate::error::from_pool)?,
+                    Err(_) => return Err($crate::error::timed_out("waiting for a connection", timeouts.acquire)),
+                };
+                // A stalled server or network: give up after the statement timeout,
+                // and throw the connection away (it may be mid-conversation).
+                let outcome = ::tokio::time::timeout(timeouts.statement, async {
+                    let $conn = &mut *pooled;
+                    Ok::<_, ::qeetid_domain::StoreError>($body)
+                })
+                .await;
+                match outcome {
+                    Ok(answer) => answer?,
+                    Err(_) => {
+                        let _ = ::diesel_async::pooled_connection::deadpool::Object::take(pooled);
+                        return Err($crate::error::timed_out("waiting for the database's answer", timeouts.statement));
+                    }
+                }
             }
-            $crate::pool::DbPool::Sqlite(pool) => {
-                let mut pooled = pool.get().await.map_err($crate::error::from_pool)?;
+            // SQLite calls run on a blocking thread and must run to completion; the
+            // file's busy_timeout bounds them.
+            $crate::pool::Pools::Sqlite(pool) => {
+                let mut pooled = match ::tokio::time::timeout(timeouts.acquire, pool.get()).await {
+                    Ok(got) => got.map_err($crate::error::from_pool)?,
+                    Err(_) => return Err($crate::error::timed_out("waiting for a connection", timeouts.acquire)),
+                };
                 let $conn = &mut *pooled;
                 $body
             }
         }
-    };
+    }};
 }
 pub(crate) use with_conn;

@@ -7,10 +7,12 @@ mod account;
 mod clients;
 mod console;
 mod errors;
+mod faults;
 mod federation;
 mod flow_rules;
 mod mfa;
 mod oidc;
+mod proxy;
 mod server;
 mod support;
 mod tenants_users_keys;
@@ -98,3 +100,14 @@ on_both_databases!(
     trust::identity_providers_reach_only_public_https_addresses,
     trust::changing_how_one_signs_in_needs_a_recent_sign_in,
 );
+
+/// Fault cases that need a PostgreSQL server (a proxy in front of it).
+mod postgres_faults {
+    mod postgres {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn a_stalled_database_gets_fast_503s_and_the_server_recovers() {
+            let db = qeetid_store::testing::TestDatabase::postgres().await;
+            crate::faults::a_stalled_database_gets_fast_503s_and_the_server_recovers(&db).await;
+        }
+    }
+}

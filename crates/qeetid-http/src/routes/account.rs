@@ -54,9 +54,8 @@ fn sign_in_page<S>(state: &HttpState<S>, status: StatusCode, tenant: &str, error
     html(status, state.renderer.account_sign_in_page(&AccountSignInView { tenant, error }))
 }
 
-pub(crate) fn internal<S>(state: &HttpState<S>, err: &dyn std::fmt::Display) -> HttpResponse {
-    tracing::error!(error = %err, "account page request failed");
-    error_page(state, StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Please try again in a moment.")
+pub(crate) fn internal<S>(state: &HttpState<S>, err: &(dyn std::error::Error + 'static)) -> HttpResponse {
+    super::pages::failure_page(state, "account page request", err)
 }
 
 /// Who is signed in to the account page, if anyone.
@@ -392,7 +391,7 @@ pub(crate) async fn logout<S: Store>(
     body: web::Bytes,
 ) -> HttpResponse {
     let (_, _, _) = or_answer!(form_me(&req, &state, &body).await);
-    first_party::sign_out(&req, &state, APP).await.unwrap_or_else(|e| internal(&state, &e))
+    first_party::sign_out(&req, &state, APP).await.unwrap_or_else(|e| internal(&state, e.as_ref()))
 }
 
 /// Sessions as the account page and the dashboard show them; `current` marks this browser's.

@@ -122,12 +122,12 @@ pub(crate) async fn sign_out<S: Store>(
     req: &HttpRequest,
     state: &HttpState<S>,
     app: FirstPartyApp,
-) -> Result<HttpResponse, String> {
+) -> Result<HttpResponse, Box<dyn std::error::Error + Send + Sync>> {
     let session = cookie_secret(req, SESSION_COOKIE);
     match spawn(state, move |s| async move { s.end_session(session.as_ref()).await }).await {
         Ok(Ok(())) => {}
-        Ok(Err(e)) => return Err(e.to_string()),
-        Err(e) => return Err(e.to_string()),
+        Ok(Err(e)) => return Err(Box::new(e)),
+        Err(e) => return Err(Box::new(e)),
     }
     let mut response = HttpResponse::SeeOther().insert_header((header::LOCATION, app.path())).finish();
     let _ = response.add_cookie(&session_removal(state, app));

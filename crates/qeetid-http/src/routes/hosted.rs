@@ -34,7 +34,7 @@ pub(crate) fn flow_status(err: &FlowError) -> StatusCode {
         FlowError::FederatedEmailTaken => StatusCode::CONFLICT,
         FlowError::AccountDisabled => StatusCode::FORBIDDEN,
         FlowError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
-        FlowError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        FlowError::Internal(source) => crate::unavailable::status_of(source.as_ref()),
     }
 }
 
@@ -51,6 +51,7 @@ pub(crate) fn flow_code(err: &FlowError) -> &'static str {
         FlowError::Throttled { .. } => "too_many_attempts",
         FlowError::LoginRequired => "login_required",
         FlowError::InvalidUserCode => "invalid_user_code",
+        FlowError::Internal(source) if crate::unavailable::is_unavailable(source.as_ref()) => crate::unavailable::CODE,
         FlowError::Internal(_) => "internal_error",
     }
 }

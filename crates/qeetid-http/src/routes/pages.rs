@@ -33,7 +33,11 @@ pub(crate) async fn not_found<S: Store>(state: web::Data<HttpState<S>>) -> HttpR
 pub(crate) fn oauth_error_page<S>(state: &HttpState<S>, err: &qeetid_domain::OAuthError) -> HttpResponse {
     let status = if let qeetid_domain::OAuthError::ServerError(source) = err {
         tracing::error!(error = %source, "authorization request failed");
-        StatusCode::INTERNAL_SERVER_ERROR
+        let status = crate::unavailable::status_of(source.as_ref());
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            return unavailable_page(state);
+        }
+        status
     } else {
         StatusCode::BAD_REQUEST
     };
@@ -43,6 +47,26 @@ pub(crate) fn oauth_error_page<S>(state: &HttpState<S>, err: &qeetid_domain::OAu
     );
     let view = ErrorView { title: "This sign-in link is not valid", message: &message, code: Some(err.as_str()) };
     html(status, state.renderer.error_page(&view))
+}
+
+/// The 503 page for a store that is not answering.
+pub(crate) fn unavailable_page<S>(state: &HttpState<S>) -> HttpResponse {
+    error_page(state, StatusCode::SERVICE_UNAVAILABLE, "Temporarily unavailable", crate::unavailable::MESSAGE)
+}
+
+/// The page for an infrastructure failure `err` (logged): 503 when the store is
+/// unavailable, 500 otherwise.
+pub(crate) fn failure_page<S>(
+    state: &HttpState<S>,
+    what: &str,
+    err: &(dyn std::error::Error + 'static),
+) -> HttpResponse {
+    tracing::error!(error = %err, "{what} failed");
+    if crate::unavailable::is_unavailable(err) {
+        unavailable_page(state)
+    } else {
+        error_page(state, StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Please try again in a moment.")
+    }
 }
 
 fn capitalise(text: &str) -> String {

@@ -1,5 +1,7 @@
 //! Liveness, readiness and metrics.
 
+use std::time::Duration;
+
 use actix_web::{HttpResponse, web};
 use qeetid_domain::ports::Store;
 use serde_json::json;
@@ -13,9 +15,17 @@ pub(crate) async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok" }))
 }
 
-/// `GET /readyz`: the database answers too.
+/// How long `/readyz` waits for the database before it says "unavailable".
+const READY_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// `GET /readyz`: the database answers too, within a second.
 pub(crate) async fn readyz<S: Store>(state: web::Data<HttpState<S>>) -> HttpResponse {
-    let ping = run(&state, |s| async move { Ok(s.store().ping().await) }).await;
+    let ping = run(&state, |s| async move {
+        Ok(tokio::time::timeout(READY_TIMEOUT, s.store().ping()).await.unwrap_or_else(|_| {
+            Err(qeetid_domain::StoreError::Unavailable("no answer within the readiness timeout".into()))
+        }))
+    })
+    .await;
     match ping.and_then(|r| r.map_err(|e| AdminError::from(e).into())) {
         Ok(()) => HttpResponse::Ok().json(json!({ "status": "ready" })),
         Err(e) => {

@@ -44,6 +44,9 @@ fn bearer_error(err: Option<&OAuthError>) -> HttpResponse {
     };
     if let OAuthError::ServerError(source) = err {
         tracing::error!(error = %source, "userinfo failed");
+        if crate::unavailable::is_unavailable(source.as_ref()) {
+            return HttpResponse::ServiceUnavailable().json(json!({ "error": crate::unavailable::CODE }));
+        }
         return HttpResponse::InternalServerError().json(json!({ "error": "server_error" }));
     }
     let challenge = format!(

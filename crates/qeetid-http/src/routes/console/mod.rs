@@ -38,9 +38,8 @@ fn sign_in_page<S>(state: &HttpState<S>, status: StatusCode, tenant: &str, error
     html(status, state.renderer.console_sign_in_page(&ConsoleSignInView { tenant, error }))
 }
 
-pub(super) fn internal<S>(state: &HttpState<S>, err: &dyn std::fmt::Display) -> HttpResponse {
-    tracing::error!(error = %err, "dashboard request failed");
-    error_page(state, StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Please try again in a moment.")
+pub(super) fn internal<S>(state: &HttpState<S>, err: &(dyn std::error::Error + 'static)) -> HttpResponse {
+    super::pages::failure_page(state, "dashboard request", err)
 }
 
 /// The admin behind this request, if its dashboard session is good.
@@ -127,7 +126,7 @@ pub(crate) async fn logout<S: Store>(
     if !form_token_matches(cookie_secret(&req, BROWSER_COOKIE).as_ref(), &csrf) {
         return error_page(&state, StatusCode::FORBIDDEN, "Form expired", "Reload the page and try again.");
     }
-    first_party::sign_out(&req, &state, APP).await.unwrap_or_else(|e| internal(&state, &e))
+    first_party::sign_out(&req, &state, APP).await.unwrap_or_else(|e| internal(&state, e.as_ref()))
 }
 
 /// A signed-in admin on a page of a tenant they reach, and the page's CSRF token.
