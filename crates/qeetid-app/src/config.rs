@@ -110,6 +110,12 @@ pub struct Settings {
     /// Seconds after a sign-in during which the account page may change how a user
     /// signs in (password, authenticator app, recovery codes, passkeys).
     pub reauthentication_seconds: i64,
+    /// Deployment-wide ceiling on failed sign-ins a minute from browsers unknown
+    /// to the account (and on wrong device user codes).
+    pub failed_sign_ins_per_minute: u32,
+    /// Reverse proxies in front of the server that append the client's address to
+    /// `X-Forwarded-For`; 0 uses the TCP peer's address.
+    pub trusted_proxy_hops: usize,
     /// Lifetimes.
     pub tokens: Tokens,
     /// The bootstrap key to create on first start instead of a random one
@@ -135,7 +141,9 @@ fn merge(base: &mut toml::Table, top: toml::Table) {
 }
 
 /// Environment variables and the keys they set.
-const ENV_KEYS: [(&str, &[&str]); 19] = [
+const ENV_KEYS: [(&str, &[&str]); 21] = [
+    ("QEETID_FAILED_SIGN_INS_PER_MINUTE", &["failed_sign_ins_per_minute"]),
+    ("QEETID_TRUSTED_PROXY_HOPS", &["trusted_proxy_hops"]),
     ("QEETID_DB_ACQUIRE_TIMEOUT_MS", &["db_acquire_timeout_ms"]),
     ("QEETID_DB_CONNECT_TIMEOUT_MS", &["db_connect_timeout_ms"]),
     ("QEETID_DB_STATEMENT_TIMEOUT_MS", &["db_statement_timeout_ms"]),

@@ -147,6 +147,7 @@ pub async fn services(
                 client_cache_seconds: settings.client_cache_seconds,
                 outbound,
                 reauthentication_seconds: settings.reauthentication_seconds,
+                failed_sign_ins_per_minute: settings.failed_sign_ins_per_minute,
             },
         ),
         signing,
@@ -181,7 +182,14 @@ impl Application {
         let renderer = Renderer::new().map_err(|e| AppError::Startup(e.to_string()))?;
         let metrics = Metrics::new().map_err(|e| AppError::Startup(format!("metrics: {e}")))?;
         let runtime = tokio::runtime::Handle::current();
-        let state = HttpState { services, renderer: Arc::new(renderer), issuer: issuer.clone(), metrics, runtime };
+        let state = HttpState {
+            services,
+            renderer: Arc::new(renderer),
+            issuer: issuer.clone(),
+            metrics,
+            runtime,
+            trusted_proxy_hops: settings.trusted_proxy_hops,
+        };
         let server_settings = ServerSettings {
             workers: if settings.workers == 0 { cores() } else { settings.workers },
             shutdown_timeout_secs: settings.shutdown_timeout_seconds,

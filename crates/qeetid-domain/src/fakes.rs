@@ -29,9 +29,9 @@ use crate::passkey::{
 use crate::ports::{
     AccessTokenDenyList, ApiKeyRepository, BoxFuture, ClientRepository, Clock, CodeRepository, DeviceCodeRepository,
     FederationRepository, GrantRepository, Housekeeping, MfaRepository, PasskeyCeremonies, PasskeyRepository,
-    PasswordHashError, PasswordHasher, PendingRequestRepository, Random, RefreshTokenRepository, SealError,
-    SecretSealer, SessionRepository, SigningError, SigningKeyRepository, Store, TenantRepository, ThrottleRepository,
-    TokenOrigin, TokenSigner, UpstreamClient, UpstreamTokenVerifier, UserRepository,
+    PasswordHashError, PasswordHasher, PendingRequestRepository, Random, RefreshTokenRepository, Reservation,
+    SealError, SecretSealer, SessionRepository, SigningError, SigningKeyRepository, Store, TenantRepository,
+    ThrottleRepository, ThrottleRule, TokenOrigin, TokenSigner, UpstreamClient, UpstreamTokenVerifier, UserRepository,
 };
 use crate::secret::SecretHash;
 use crate::tenant::Tenant;
@@ -171,7 +171,7 @@ struct Tables {
     grants: Vec<ConsentGrant>,
     refresh_tokens: Vec<RefreshToken>,
     signing_keys: Vec<SigningKeyRecord>,
-    throttles: Vec<(String, u32, UnixTime)>,
+    throttles: Vec<ThrottleRow>,
     denied_jtis: Vec<(String, UnixTime)>,
     device_codes: Vec<DeviceCode>,
     totp: Vec<TotpFactor>,
@@ -600,24 +600,50 @@ impl SigningKeyRepository for InMemoryStore {
 }
 
 impl ThrottleRepository for InMemoryStore {
-    async fn failures(&self, key: &str) -> Result<Option<(u32, UnixTime)>, StoreError> {
-        Ok(self.tables().throttles.iter().find(|(k, _, _)| k == key).map(|(_, n, at)| (*n, *at)))
-    }
-    async fn record_failure(&self, key: &str, now: UnixTime) -> Result<(), StoreError> {
+    async fn reserve_attempt(&self, key: &str, rule: &ThrottleRule, now: UnixTime) -> Result<Reservation, StoreError> {
         let mut t = self.tables();
-        match t.throttles.iter_mut().find(|(k, _, _)| k == key) {
-            Some(row) => {
-                row.1 += 1;
-                row.2 = now;
-            }
-            None => t.throttles.push((key.to_owned(), 1, now)),
+        let hold = now.plus_secs(rule.hold_seconds);
+        let Some(row) = t.throttles.iter_mut().find(|r| r.key == key) else {
+            let blocked_until = if rule.free <= 1 { hold } else { UnixTime::from_secs(0) };
+            t.throttles.push(ThrottleRow { key: key.to_owned(), failures: 1, last: now, blocked_until });
+            return Ok(Reservation::Granted { attempt: 1 });
+        };
+        if row.blocked_until > now {
+            return Ok(Reservation::Blocked { until: row.blocked_until });
+        }
+        row.failures = if row.last.plus_secs(rule.window_seconds) <= now { 1 } else { row.failures + 1 };
+        row.last = now;
+        if row.failures >= rule.free {
+            row.blocked_until = hold;
+        }
+        Ok(Reservation::Granted { attempt: row.failures })
+    }
+    async fn block_until(&self, key: &str, until: UnixTime) -> Result<(), StoreError> {
+        if let Some(row) = self.tables().throttles.iter_mut().find(|r| r.key == key) {
+            row.blocked_until = until;
+        }
+        Ok(())
+    }
+    async fn refund_attempt(&self, key: &str, now: UnixTime) -> Result<(), StoreError> {
+        if let Some(row) = self.tables().throttles.iter_mut().find(|r| r.key == key && r.failures > 0) {
+            row.failures -= 1;
+            row.blocked_until = now;
         }
         Ok(())
     }
     async fn clear_failures(&self, key: &str) -> Result<(), StoreError> {
-        self.tables().throttles.retain(|(k, _, _)| k != key);
+        self.tables().throttles.retain(|r| r.key != key);
         Ok(())
     }
+}
+
+/// One throttle key's counter.
+#[derive(Debug, Clone)]
+struct ThrottleRow {
+    key: String,
+    failures: u32,
+    last: UnixTime,
+    blocked_until: UnixTime,
 }
 
 impl AccessTokenDenyList for InMemoryStore {

@@ -381,13 +381,65 @@ pub trait SigningKeyRepository: Send + Sync {
     fn retire_signing_keys(&self, except: &str, at: UnixTime) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
-/// Failures in a row per key (`login:<tenant>:<email>`, `device:<browser>`), for throttling.
+/// What a throttle allows on one key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottleRule {
+    /// Attempts that may fail without delay (and run at once, concurrently).
+    pub free: u32,
+    /// Seconds without a failure after which the count starts again.
+    pub window_seconds: i64,
+    /// Once past the free attempts, attempts run one at a time: each reservation
+    /// blocks the key this long, until the attempt is settled.
+    pub hold_seconds: i64,
+    /// Longest wait after a failure, once past the free attempts.
+    pub max_delay_seconds: i64,
+}
+
+/// The answer to [`ThrottleRepository::reserve_attempt`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reservation {
+    /// The attempt may run; it is the `attempt`-th failure-in-waiting on the key.
+    Granted {
+        /// The key's count including this attempt.
+        attempt: u32,
+    },
+    /// No attempt may run on the key before `until`.
+    Blocked {
+        /// When the key opens again.
+        until: UnixTime,
+    },
+}
+
+/// Throttle counters per key (`login:…`, `device:…`, `totp:…`), shared by every
+/// instance through the database. An attempt is *reserved* before it runs (counted
+/// as a failure), then settled: a success clears or refunds it, a failure may block
+/// the key for a while. Reservation is atomic, so concurrent attempts cannot all
+/// slip through before the first one's failure is recorded.
 pub trait ThrottleRepository: Send + Sync {
-    /// How many failures in a row, and when the last was.
-    fn failures(&self, key: &str) -> impl Future<Output = Result<Option<(u32, UnixTime)>, StoreError>> + Send;
-    /// Counts one more failure at `now`.
-    fn record_failure(&self, key: &str, now: UnixTime) -> impl Future<Output = Result<(), StoreError>> + Send;
-    /// Forgets the failures after a success.
+    /// Reserves an attempt on `key` at `now`, in one atomic step.
+    ///
+    /// MUST answer [`Reservation::Blocked`] (changing nothing) while the key's
+    /// blocked-until time is after `now`. Otherwise MUST add one to the key's count
+    /// (starting again at 1 when the last failure is `rule.window_seconds` old or
+    /// more), set its last failure to `now`, and, when the new count reaches
+    /// `rule.free`, block the key until `now + rule.hold_seconds`; then answer
+    /// [`Reservation::Granted`] with the new count. Two concurrent calls MUST NOT
+    /// both be granted once the count has reached `rule.free`.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails.
+    fn reserve_attempt(
+        &self,
+        key: &str,
+        rule: &ThrottleRule,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<Reservation, StoreError>> + Send;
+    /// Blocks `key` until `until` (after a failed attempt).
+    fn block_until(&self, key: &str, until: UnixTime) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Takes back a granted attempt that succeeded without clearing the key: one
+    /// less in the count, and the key no longer blocked (its hold was this attempt's).
+    fn refund_attempt(&self, key: &str, now: UnixTime) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Forgets the key after a success.
     fn clear_failures(&self, key: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 

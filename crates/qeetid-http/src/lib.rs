@@ -42,6 +42,9 @@ pub struct HttpState<S> {
     pub metrics: Metrics,
     /// The application's multi-threaded runtime, where use cases run (see `routes::run`).
     pub runtime: tokio::runtime::Handle,
+    /// Reverse proxies in front of the server that append the address they saw to
+    /// `X-Forwarded-For` (0: the peer address is the client's).
+    pub trusted_proxy_hops: usize,
 }
 
 /// Settings of the HTTP server itself.

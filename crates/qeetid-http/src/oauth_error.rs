@@ -36,6 +36,7 @@ impl ResponseError for OAuthErrorResponse {
         match &self.error {
             // RFC 6749 §5.2: 401 for a failed client authentication.
             OAuthError::InvalidClient(_) => StatusCode::UNAUTHORIZED,
+            OAuthError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             OAuthError::ServerError(source) => crate::unavailable::status_of(source.as_ref()),
             _ => StatusCode::BAD_REQUEST,
         }
@@ -51,6 +52,9 @@ impl ResponseError for OAuthErrorResponse {
             .insert_header((header::PRAGMA, HeaderValue::from_static("no-cache")));
         if matches!(self.error, OAuthError::InvalidClient(_)) {
             response.insert_header((header::WWW_AUTHENTICATE, r#"Basic realm="qeetid""#));
+        }
+        if let OAuthError::TooManyAttempts { retry_after } = &self.error {
+            response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
         if let OAuthError::ServerError(source) = &self.error
             && crate::unavailable::is_unavailable(source.as_ref())

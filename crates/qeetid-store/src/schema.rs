@@ -172,6 +172,7 @@ diesel::table! {
         key -> Text,
         failures -> BigInt,
         last_failure_at -> BigInt,
+        blocked_until -> BigInt,
     }
 }
 

@@ -99,6 +99,11 @@ on_both_databases!(
     trust::signing_out_everywhere_ends_every_token,
     trust::identity_providers_reach_only_public_https_addresses,
     trust::changing_how_one_signs_in_needs_a_recent_sign_in,
+    trust::concurrent_guesses_after_a_lock_run_one_at_a_time,
+    trust::spraying_from_one_address_is_throttled,
+    trust::a_stranger_cannot_lock_the_user_out,
+    trust::device_code_guessing_is_throttled_whatever_the_cookie,
+    trust::failed_client_authentication_is_throttled,
 );
 
 /// Fault cases that need a PostgreSQL server (a proxy in front of it).

@@ -10,6 +10,13 @@ pub enum OAuthError {
     /// `invalid_client` (RFC 6749 §5.2): client authentication failed. Answered with 401.
     #[error("invalid_client: {0}")]
     InvalidClient(String),
+    /// `invalid_client`, answered with 429 and `Retry-After`: this client id from
+    /// this address (or this address) failed client authentication too often.
+    #[error("invalid_client: too many failed client authentications; try again in {retry_after} seconds")]
+    TooManyAttempts {
+        /// Seconds to wait.
+        retry_after: i64,
+    },
     /// `invalid_grant` (RFC 6749 §5.2): the code or refresh token is invalid,
     /// expired, revoked, already used, or issued to another client or redirect URI.
     #[error("invalid_grant: {0}")]
@@ -63,7 +70,7 @@ impl OAuthError {
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::InvalidRequest(_) => "invalid_request",
-            Self::InvalidClient(_) => "invalid_client",
+            Self::InvalidClient(_) | Self::TooManyAttempts { .. } => "invalid_client",
             Self::InvalidGrant(_) => "invalid_grant",
             Self::UnauthorizedClient(_) => "unauthorized_client",
             Self::UnsupportedGrantType(_) => "unsupported_grant_type",
@@ -102,6 +109,7 @@ impl OAuthError {
             | Self::SlowDown(d)
             | Self::ExpiredToken(d) => d,
             Self::ServerError(_) => "the server failed; try again later",
+            Self::TooManyAttempts { .. } => "too many failed client authentications from this address; try again later",
         }
     }
 }

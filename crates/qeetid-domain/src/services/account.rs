@@ -7,6 +7,7 @@ use super::Services;
 use super::first_party::{AppSession, FirstPartyApp};
 use super::flow::FlowError;
 use super::mfa::{MfaStatus, TotpEnrolment};
+use super::throttle::{self, Guard, OnSuccess, Verdict};
 use super::users::SESSIONS_LISTED;
 use crate::error::{StoreError, ValidationError};
 use crate::id::{ClientId, GrantId, SessionId};
@@ -186,18 +187,22 @@ impl<S: Store> Services<S> {
         let new = Password::new(new.to_owned())?;
         let mut user = me.user.clone();
         let now = self.clock.now();
-        let throttle_key = format!("password:{}:{}", user.tenant_id, user.id);
         if let Some(hash) = user.password_hash.clone() {
-            self.check_throttle(&throttle_key, now).await.map_err(|e| match e {
+            let key = format!("password:{}:{}", user.tenant_id, user.id);
+            let guard = Guard::new(key, throttle::USER_CODES, OnSuccess::Clear);
+            let presented = Password::presented(current.to_owned());
+            self.guarded(vec![guard], async {
+                match self.passwords.verify(presented, hash).await {
+                    Ok(true) => Verdict::Success(()),
+                    Ok(false) => Verdict::Failure(AccountError::WrongPassword),
+                    Err(e) => Verdict::Broken(AccountError::Internal(Box::new(e))),
+                }
+            })
+            .await
+            .map_err(|e| match e {
                 FlowError::Throttled { retry_after } => AccountError::Throttled { retry_after },
                 other => AccountError::Internal(Box::new(other)),
-            })?;
-            let presented = Password::presented(current.to_owned());
-            if !self.passwords.verify(presented, hash).await.map_err(|e| AccountError::Internal(Box::new(e)))? {
-                self.store.record_failure(&throttle_key, now).await?;
-                return Err(AccountError::WrongPassword);
-            }
-            self.store.clear_failures(&throttle_key).await?;
+            })??;
         }
         let hash: PasswordHash = self.passwords.hash(new).await.map_err(|e| AccountError::Internal(Box::new(e)))?;
         user.password_hash = Some(hash);

@@ -2,8 +2,11 @@
 //! asks for codes; the user enters the user code on the hosted `/device` page,
 //! signs in and consents like any other request.
 
+use std::net::IpAddr;
+
 use super::Services;
 use super::flow::{AuthorizeOutcome, FlowError};
+use super::throttle::{self, Guard, OnSuccess, Verdict, source_key};
 use crate::client::Client;
 use crate::error::StoreError;
 use crate::grant_type::GrantType;
@@ -113,22 +116,40 @@ impl<S: Store> Services<S> {
     }
 
     /// The user typed a code on `/device`: continue to sign-in and consent for the
-    /// device's client. Wrong codes count towards a throttle per browser.
+    /// device's client. Wrong codes count towards a throttle per source address and
+    /// a deployment-wide ceiling.
     pub async fn verify_user_code(
         &self,
         typed: &str,
         browser: &Secret,
         session_cookie: Option<&Secret>,
+        source: Option<IpAddr>,
     ) -> Result<AuthorizeOutcome, FlowError> {
         let now = self.clock.now();
-        let throttle_key = format!("device:{}", browser.hash().to_hex());
-        self.check_throttle(&throttle_key, now).await?;
-        let code = self.store.find_device_code_by_user_code(&normalise_user_code(typed)).await?;
-        let Some(code) = code.filter(|c| c.status == DeviceStatus::Pending && c.expires_at > now) else {
-            self.store.record_failure(&throttle_key, now).await?;
-            return Err(FlowError::InvalidUserCode);
-        };
-        self.store.clear_failures(&throttle_key).await?;
+        // RFC 8628 §5.1: keyed on what the caller cannot choose (its address, and a
+        // deployment-wide ceiling), never on a cookie it can throw away.
+        let guards = vec![
+            Guard::new(
+                format!("device-from:{}", source_key(source)),
+                throttle::DEVICE_CODES_FROM_SOURCE,
+                OnSuccess::Refund,
+            ),
+            Guard::new(
+                "device-all".to_owned(),
+                throttle::deployment_ceiling(self.settings.failed_sign_ins_per_minute),
+                OnSuccess::Refund,
+            ),
+        ];
+        let wanted = normalise_user_code(typed);
+        let code = self
+            .guarded(guards, async {
+                match self.store.find_device_code_by_user_code(&wanted).await {
+                    Ok(Some(c)) if c.status == DeviceStatus::Pending && c.expires_at > now => Verdict::Success(c),
+                    Ok(_) => Verdict::Failure(FlowError::InvalidUserCode),
+                    Err(e) => Verdict::Broken(e.into()),
+                }
+            })
+            .await??;
         let request = ValidatedRequest {
             client_id: code.client_id.clone(),
             tenant_id: code.tenant_id.clone(),

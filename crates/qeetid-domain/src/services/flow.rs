@@ -16,7 +16,7 @@ use crate::ports::Store;
 use crate::redirect_uri::RedirectUri;
 use crate::secret::Secret;
 use crate::time::UnixTime;
-use crate::user::{Email, Password, User};
+use crate::user::User;
 
 /// Prefix of the browser-binding cookie's value (also the hosted forms' CSRF token).
 pub(crate) const BROWSER_PREFIX: &str = "qbr_";
@@ -24,11 +24,6 @@ pub(crate) const BROWSER_PREFIX: &str = "qbr_";
 pub(crate) const SESSION_PREFIX: &str = "qst_";
 /// Prefix of authorization codes.
 pub(crate) const CODE_PREFIX: &str = "qac_";
-
-/// Failures before sign-in attempts for one e-mail slow down.
-const FREE_FAILURES: u32 = 5;
-/// Longest wait between attempts once throttled, in seconds.
-const MAX_THROTTLE_SECONDS: i64 = 900;
 
 /// Where `GET /v1/oauth/authorize` sends the browser.
 #[derive(Debug)]
@@ -391,51 +386,6 @@ impl<S: Store> Services<S> {
         Ok(LoginContext { request, client_name: client.settings.name().to_owned(), user, next, providers })
     }
 
-    /// Signs a user in with e-mail and password for a pending request.
-    ///
-    /// A wrong password and an unknown e-mail get the same error after the same
-    /// work (a hash is computed either way). After five failures in a row for one
-    /// e-mail, each attempt must wait twice as long as the last (at most 15 minutes).
-    pub async fn password_login(
-        &self,
-        request_id: &str,
-        browser: Option<&Secret>,
-        csrf: &str,
-        email: &str,
-        password: &str,
-    ) -> Result<LoginOutcome, FlowError> {
-        let request = self.pending_request(request_id, browser).await?;
-        verify_csrf(browser, csrf)?;
-        let tenant = request.request.tenant_id.clone();
-        let throttle_key = format!("login:{tenant}:{}", email.trim().to_lowercase());
-        let now = self.clock.now();
-        self.check_throttle(&throttle_key, now).await?;
-        let user = match Email::parse(email) {
-            Ok(e) => self.store.find_user_by_email(&tenant, &e).await?,
-            Err(_) => None,
-        };
-        let presented = Password::presented(password.to_owned());
-        let verified = match user.as_ref().and_then(|u| u.password_hash.clone()) {
-            Some(hash) => self.passwords.verify(presented, hash).await.map_err(|e| FlowError::Internal(Box::new(e)))?,
-            None => {
-                // Same cost as a real check, so timing does not tell which e-mails exist.
-                let _ = self.passwords.hash(presented).await;
-                false
-            }
-        };
-        let Some(user) = user.filter(|_| verified) else {
-            self.store.record_failure(&throttle_key, now).await?;
-            return Err(FlowError::InvalidCredentials);
-        };
-        self.store.clear_failures(&throttle_key).await?;
-        // Told only after the password was right, so it reveals nothing to a guesser.
-        if user.disabled_at.is_some() {
-            return Err(FlowError::AccountDisabled);
-        }
-
-        self.after_first_factor(request, &user, "pwd", now).await
-    }
-
     /// After a first factor (`pwd`, `fed`): the second-factor page when the user has an
     /// authenticator app or the tenant requires one, else the completed sign-in.
     pub(crate) async fn after_first_factor(
@@ -693,21 +643,6 @@ impl<S: Store> Services<S> {
         }
         self.store.update_device_code(&code).await?;
         Ok(format!("/device?result={}", if approver.is_some() { "approved" } else { "denied" }))
-    }
-
-    /// Refuses an attempt while `key` has failed too often: five failures are free,
-    /// then each attempt must wait twice as long as the last (at most 15 minutes).
-    pub(crate) async fn check_throttle(&self, key: &str, now: UnixTime) -> Result<(), FlowError> {
-        if let Some((failures, last)) = self.store.failures(key).await?
-            && failures >= FREE_FAILURES
-        {
-            let wait = 2_i64.saturating_pow(failures - FREE_FAILURES).min(MAX_THROTTLE_SECONDS);
-            let retry_after = last.as_secs() + wait - now.as_secs();
-            if retry_after > 0 {
-                return Err(FlowError::Throttled { retry_after });
-            }
-        }
-        Ok(())
     }
 
     /// Issues a code for `request` under the user's grant and returns the success

@@ -103,6 +103,7 @@ fn auth(f: &Flow) -> ClientAuthentication {
         client_id: f.client.id.to_string(),
         secret: Some(f.secret.clone()),
         method: AuthMethod::Basic,
+        source: None,
     }
 }
 
@@ -303,7 +304,7 @@ fn the_device_grant_polls_slows_down_and_delivers_once() {
 
     // The user types the code (any case, with or without the dash) in a browser and approves.
     let typed = device.user_code.to_lowercase();
-    let outcome = block_on(f.s.verify_user_code(&typed, &f.browser, None)).unwrap();
+    let outcome = block_on(f.s.verify_user_code(&typed, &f.browser, None, None)).unwrap();
     let AuthorizeOutcome::Login(id) = outcome else { panic!("expected the login page") };
     let csrf = f.browser.expose();
     let login = signed_in(
@@ -318,7 +319,7 @@ fn the_device_grant_polls_slows_down_and_delivers_once() {
     assert!(tokens.id_token.is_some() && tokens.refresh_token.is_some());
     f.clock.advance(10);
     assert!(matches!(poll(), Err(OAuthError::InvalidGrant(_))), "delivered once");
-    let wrong = block_on(f.s.verify_user_code("BBBB-BBBB", &f.browser, None));
+    let wrong = block_on(f.s.verify_user_code("BBBB-BBBB", &f.browser, None, None));
     assert!(matches!(wrong, Err(FlowError::InvalidUserCode)));
     f.clock.advance(600);
     assert!(matches!(poll(), Err(OAuthError::ExpiredToken(_))));

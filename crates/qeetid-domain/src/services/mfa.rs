@@ -6,6 +6,7 @@ use super::Services;
 use super::account::AccountError;
 use super::first_party::AppSession;
 use super::flow::FlowError;
+use super::throttle::{self, Guard, OnSuccess, Verdict};
 use crate::api_key::Caller;
 use crate::error::{AdminError, StoreError};
 use crate::id::{TenantId, UserId};
@@ -211,32 +212,29 @@ impl<S: Store> Services<S> {
         .await
     }
 
-    /// Runs a code check under the per-user throttle: five wrong codes are free, then
-    /// each attempt waits twice as long as the last (a 6-digit code must not be
-    /// guessable by trying them all).
+    /// Runs a code check under the per-user throttle, reserved before the check
+    /// runs: five wrong codes are free, then each attempt waits twice as long as the
+    /// last (a 6-digit code must not be guessable by trying them all).
     async fn throttled(
         &self,
         tenant: &TenantId,
         user: &UserId,
-        now: UnixTime,
+        _now: UnixTime,
         check: impl Future<Output = Result<(), MfaError>>,
     ) -> Result<(), MfaError> {
-        let key = format!("mfa:{tenant}:{user}");
-        self.check_throttle(&key, now).await.map_err(|e| match e {
+        let guard = Guard::new(format!("mfa:{tenant}:{user}"), throttle::USER_CODES, OnSuccess::Clear);
+        self.guarded(vec![guard], async {
+            match check.await {
+                Ok(()) => Verdict::Success(()),
+                Err(MfaError::InvalidCode) => Verdict::Failure(MfaError::InvalidCode),
+                Err(other) => Verdict::Broken(other),
+            }
+        })
+        .await
+        .map_err(|e| match e {
             FlowError::Throttled { retry_after } => MfaError::Throttled { retry_after },
             other => MfaError::Internal(Box::new(other)),
-        })?;
-        match check.await {
-            Ok(()) => {
-                self.store.clear_failures(&key).await?;
-                Ok(())
-            }
-            Err(MfaError::InvalidCode) => {
-                self.store.record_failure(&key, now).await?;
-                Err(MfaError::InvalidCode)
-            }
-            Err(other) => Err(other),
-        }
+        })?
     }
 
     /// Account page: the authenticator app to set up (a waiting one is shown again).

@@ -3,6 +3,7 @@
 mod account;
 mod api_keys;
 mod bootstrap;
+mod client_auth_throttle;
 mod client_cache;
 mod clients;
 mod console;
@@ -15,8 +16,10 @@ mod keys;
 mod logout;
 mod mfa;
 mod passkeys;
+mod password_login;
 mod resource;
 mod tenants;
+mod throttle;
 mod token;
 mod users;
 
@@ -36,7 +39,9 @@ pub use flow::{
 pub use keys::rotate_signing_keys;
 pub use logout::{LogoutParams, LogoutPlan};
 pub use mfa::{MfaError, MfaStatus, TotpEnrolment};
+pub use password_login::{DEVICE_TOKEN_DAYS, PasswordAttempt, PasswordLogin};
 pub use tenants::TenantPatch;
+pub use throttle::source_key;
 pub use token::{AuthMethod, ClientAuthentication, TokenResponse};
 pub use users::{NewUser, UserPatch};
 
@@ -50,6 +55,7 @@ use crate::ports::{
     UpstreamTokenVerifier,
 };
 use crate::tenant::Tenant;
+use client_auth_throttle::ClientAuthThrottle;
 use client_cache::ClientCache;
 
 /// The ports other than the store.
@@ -76,6 +82,9 @@ pub struct Ports {
 /// Five minutes: how recent a sign-in must be to change how one signs in.
 pub const DEFAULT_REAUTHENTICATION_SECONDS: i64 = 300;
 
+/// The default deployment-wide ceiling on failed sign-ins a minute.
+pub const DEFAULT_FAILED_SIGN_INS_PER_MINUTE: u32 = 1000;
+
 /// Deployment settings the use cases need.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderSettings {
@@ -92,6 +101,10 @@ pub struct ProviderSettings {
     /// user signs in (password, authenticator app, recovery codes, passkeys);
     /// later, the user signs in again first.
     pub reauthentication_seconds: i64,
+    /// Deployment-wide ceiling on failed password sign-ins (and on wrong device
+    /// user codes) a minute from browsers that never signed in to the account; past
+    /// it such attempts run one at a time with growing delays.
+    pub failed_sign_ins_per_minute: u32,
 }
 
 impl ProviderSettings {
@@ -103,6 +116,7 @@ impl ProviderSettings {
             client_cache_seconds: 2,
             outbound: OutboundPolicy::default(),
             reauthentication_seconds: DEFAULT_REAUTHENTICATION_SECONDS,
+            failed_sign_ins_per_minute: DEFAULT_FAILED_SIGN_INS_PER_MINUTE,
         }
     }
 }
@@ -120,6 +134,7 @@ pub struct Services<S> {
     upstream_tokens: Arc<dyn UpstreamTokenVerifier>,
     settings: Arc<ProviderSettings>,
     client_cache: Arc<ClientCache>,
+    client_auth_throttle: Arc<ClientAuthThrottle>,
 }
 
 impl<S: Clone> Clone for Services<S> {
@@ -136,6 +151,7 @@ impl<S: Clone> Clone for Services<S> {
             upstream_tokens: Arc::clone(&self.upstream_tokens),
             settings: Arc::clone(&self.settings),
             client_cache: Arc::clone(&self.client_cache),
+            client_auth_throttle: Arc::clone(&self.client_auth_throttle),
         }
     }
 }
@@ -154,6 +170,7 @@ impl<S: Store> Services<S> {
             upstream: ports.upstream,
             upstream_tokens: ports.upstream_tokens,
             client_cache: Arc::new(ClientCache::new(settings.client_cache_seconds)),
+            client_auth_throttle: Arc::default(),
             settings: Arc::new(settings),
         }
     }

@@ -97,8 +97,9 @@ pub(crate) async fn submit<S: Store>(
     }
     let session = cookie_secret(&req, SESSION_COOKIE);
     let (typed, job_browser) = (form.user_code.clone(), browser.clone());
+    let source = super::client_address::client_address(&req, &state);
     let outcome =
-        spawn(&state, move |s| async move { s.verify_user_code(&typed, &job_browser, session.as_ref()).await })
+        spawn(&state, move |s| async move { s.verify_user_code(&typed, &job_browser, session.as_ref(), source).await })
             .await
             .map_err(|e| FlowError::Internal(Box::new(e)))
             .and_then(|r| r);

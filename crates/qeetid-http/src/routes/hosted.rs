@@ -6,7 +6,9 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::oauth::scopes;
 use qeetid_domain::ports::Store;
-use qeetid_domain::services::{FlowError, LoginContext, LoginOutcome, NextStep, SignedIn};
+use qeetid_domain::services::{
+    DEVICE_TOKEN_DAYS, FlowError, LoginContext, LoginOutcome, NextStep, PasswordAttempt, PasswordLogin, SignedIn,
+};
 use qeetid_render::{ConsentView, ErrorView, LoginView, ProviderButton, ScopeView};
 use serde::Deserialize;
 use serde_json::json;
@@ -157,18 +159,35 @@ pub(crate) async fn login_submit<S: Store>(
     let (id, csrf, email, password) =
         (form.request.clone(), form.csrf_token.clone(), form.email.clone(), form.password);
     let job_browser = browser.clone();
-    let outcome =
-        spawn(
-            &state,
-            move |s| async move { s.password_login(&id, job_browser.as_ref(), &csrf, &email, &password).await },
-        )
-        .await
-        .map_err(|e| FlowError::Internal(Box::new(e)))
-        .and_then(|r| r);
+    let source = super::client_address::client_address(&req, &state);
+    let device = req.cookie(DEVICE_COOKIE).map(|c| c.value().to_owned());
+    let outcome = spawn(&state, move |s| async move {
+        let attempt = PasswordAttempt {
+            request_id: &id,
+            browser: job_browser.as_ref(),
+            csrf: &csrf,
+            email: &email,
+            password: &password,
+            source,
+            device_token: device.as_deref(),
+        };
+        s.sign_in_with_password(attempt).await
+    })
+    .await
+    .map_err(|e| FlowError::Internal(Box::new(e)))
+    .and_then(|r| r);
+    let with_device = |mut response: HttpResponse, token: &str| {
+        let _ = response.add_cookie(&device_cookie(&state, token));
+        response
+    };
     match outcome {
-        Ok(LoginOutcome::SignedIn(login)) => signed_in(&state, &login),
-        Ok(LoginOutcome::SecondFactor(id) | LoginOutcome::Enrol(id)) => {
-            HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/login/mfa?request={id}"))).finish()
+        Ok(PasswordLogin { outcome: LoginOutcome::SignedIn(login), device_token }) => {
+            with_device(signed_in(&state, &login), &device_token)
+        }
+        Ok(PasswordLogin { outcome: LoginOutcome::SecondFactor(id) | LoginOutcome::Enrol(id), device_token }) => {
+            let next =
+                HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/login/mfa?request={id}"))).finish();
+            with_device(next, &device_token)
         }
         Err(err @ (FlowError::InvalidCredentials | FlowError::AccountDisabled | FlowError::Throttled { .. })) => {
             match context(&state, &req, Some(form.request)).await {
@@ -181,6 +200,16 @@ pub(crate) async fn login_submit<S: Store>(
         }
         Err(err) => flow_error_page(&state, &err),
     }
+}
+
+/// The cookie marking this browser as one the account signed in from (see the
+/// domain's `password_login`): its own throttle key, untouched by guessing elsewhere.
+pub(crate) const DEVICE_COOKIE: &str = "qeetid_device";
+
+fn device_cookie<S>(state: &HttpState<S>, token: &str) -> actix_web::cookie::Cookie<'static> {
+    let mut cookie = cookie(state, DEVICE_COOKIE, token);
+    cookie.set_max_age(actix_web::cookie::time::Duration::days(DEVICE_TOKEN_DAYS));
+    cookie
 }
 
 /// Where a completed sign-in goes (consent, or back to the client), with the new

@@ -13,6 +13,7 @@ macro_rules! or_answer {
 
 pub(crate) mod account;
 pub(crate) mod api_keys;
+pub(crate) mod client_address;
 pub(crate) mod clients;
 pub(crate) mod console;
 pub(crate) mod device;

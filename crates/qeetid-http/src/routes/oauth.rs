@@ -162,13 +162,14 @@ pub(crate) fn client_authentication(
                 client_id: id,
                 secret: Some(Secret::presented(secret)),
                 method: AuthMethod::Basic,
+                source: None,
             })
         }
         None => {
             let client_id = body_id
                 .ok_or_else(|| OAuthError::InvalidClient("client_id or HTTP Basic credentials required".into()))?;
             let method = if body_secret.is_some() { AuthMethod::Post } else { AuthMethod::None };
-            Ok(ClientAuthentication { client_id, secret: body_secret.map(Secret::presented), method })
+            Ok(ClientAuthentication { client_id, secret: body_secret.map(Secret::presented), method, source: None })
         }
     }
 }
@@ -188,7 +189,8 @@ where
     Fut: Future<Output = Result<T, OAuthError>> + Send + 'static,
 {
     let mut params = Params::parse(body)?;
-    let auth = client_authentication(req, &mut params)?;
+    let mut auth = client_authentication(req, &mut params)?;
+    auth.source = super::client_address::client_address(req, state);
     authenticated(state, auth, params, job).await
 }
 
@@ -233,7 +235,8 @@ pub(crate) async fn token<S: Store>(
     body: web::Bytes,
 ) -> Result<HttpResponse, OAuthErrorResponse> {
     let mut params = Params::parse(&body)?;
-    let auth = client_authentication(&req, &mut params)?;
+    let mut auth = client_authentication(&req, &mut params)?;
+    auth.source = super::client_address::client_address(&req, &state);
     // Client credentials for a client in the cache read and write nothing: they are
     // answered here, without the hand-off to the application runtime.
     if params.get("grant_type") == Some("client_credentials")

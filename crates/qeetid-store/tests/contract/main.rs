@@ -70,7 +70,7 @@ contract!(
     oauth::grants_are_one_per_user_and_client,
     oauth::refresh_tokens_are_revoked_by_grant_and_by_code,
     oauth::signing_keys_retire,
-    oauth::throttles_count_up_and_clear,
+    oauth::throttles_reserve_attempts_atomically,
     oauth::refresh_tokens_rotate_once_and_families_revoke_together,
     oauth::denied_access_tokens_are_remembered,
     oauth::device_codes_are_found_by_either_code_and_used_once,

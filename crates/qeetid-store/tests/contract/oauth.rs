@@ -4,7 +4,7 @@ use qeetid_domain::oauth::{
     AuthorizationCode, CodeUse, ConsentGrant, DeviceCode, DeviceStatus, GrantFilter, PendingRequest, Prompt,
     RefreshToken, Session, SigningKeyRecord, ValidatedRequest,
 };
-use qeetid_domain::ports::{Store, TokenOrigin};
+use qeetid_domain::ports::{Reservation, Store, ThrottleRule, TokenOrigin};
 use qeetid_domain::{
     CodeChallenge, CodeVerifier, GrantId, PageRequest, RedirectUri, RefreshTokenId, RequestId, ScopeSet, Secret,
     SessionId, StoreError, UnixTime,
@@ -273,15 +273,42 @@ pub(crate) async fn signing_keys_retire(store: &impl Store) {
     assert_eq!(keys.iter().find(|k| k.kid == "b").unwrap().retired_at, None);
 }
 
-pub(crate) async fn throttles_count_up_and_clear(store: &impl Store) {
+pub(crate) async fn throttles_reserve_attempts_atomically(store: &impl Store) {
+    let rule = ThrottleRule { free: 3, window_seconds: 900, hold_seconds: 30, max_delay_seconds: 900 };
+    let at = UnixTime::from_secs;
     let key = "login:tnt_x:ada@example.com";
-    assert_eq!(store.failures(key).await.unwrap(), None);
-    store.record_failure(key, UnixTime::from_secs(T0)).await.unwrap();
-    store.record_failure(key, UnixTime::from_secs(T0 + 3)).await.unwrap();
-    assert_eq!(store.failures(key).await.unwrap(), Some((2, UnixTime::from_secs(T0 + 3))));
-    assert_eq!(store.failures("login:tnt_y:ada@example.com").await.unwrap(), None);
+    // The free attempts are granted at once, counted; the one that reaches `free`
+    // holds the key while it runs.
+    for n in 1..=3 {
+        assert_eq!(store.reserve_attempt(key, &rule, at(T0)).await.unwrap(), Reservation::Granted { attempt: n });
+    }
+    assert_eq!(
+        store.reserve_attempt(key, &rule, at(T0 + 1)).await.unwrap(),
+        Reservation::Blocked { until: at(T0 + 30) }
+    );
+    // Its failure blocks the key for a while; then one more attempt may run.
+    store.block_until(key, at(T0 + 4)).await.unwrap();
+    assert_eq!(
+        store.reserve_attempt(key, &rule, at(T0 + 3)).await.unwrap(),
+        Reservation::Blocked { until: at(T0 + 4) }
+    );
+    assert_eq!(store.reserve_attempt(key, &rule, at(T0 + 4)).await.unwrap(), Reservation::Granted { attempt: 4 });
+    // A success refunds it (shared keys) or clears the key (the account's own).
+    store.refund_attempt(key, at(T0 + 5)).await.unwrap();
+    assert_eq!(store.reserve_attempt(key, &rule, at(T0 + 5)).await.unwrap(), Reservation::Granted { attempt: 4 });
     store.clear_failures(key).await.unwrap();
-    assert_eq!(store.failures(key).await.unwrap(), None);
+    assert_eq!(store.reserve_attempt(key, &rule, at(T0 + 6)).await.unwrap(), Reservation::Granted { attempt: 1 });
+    // Keys are separate; a quiet window starts the count again.
+    let other = "login:tnt_y:ada@example.com";
+    assert_eq!(store.reserve_attempt(other, &rule, at(T0)).await.unwrap(), Reservation::Granted { attempt: 1 });
+    assert_eq!(store.reserve_attempt(key, &rule, at(T0 + 6 + 900)).await.unwrap(), Reservation::Granted { attempt: 1 });
+
+    // Concurrent attempts: exactly `free` are granted, the rest wait.
+    let raced = "login:tnt_z:ada@example.com";
+    let attempts = (0..20).map(|_| store.reserve_attempt(raced, &rule, at(T0)));
+    let answers = futures_util::future::join_all(attempts).await;
+    let granted = answers.iter().filter(|a| matches!(a, Ok(Reservation::Granted { .. }))).count();
+    assert_eq!(granted, 3, "{answers:?}");
 }
 
 pub(crate) async fn refresh_tokens_rotate_once_and_families_revoke_together(store: &impl Store) {

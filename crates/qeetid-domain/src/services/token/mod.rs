@@ -41,6 +41,8 @@ pub struct ClientAuthentication {
     pub secret: Option<Secret>,
     /// How they came.
     pub method: AuthMethod,
+    /// The caller's address, for the throttle on failed authentication.
+    pub source: Option<std::net::IpAddr>,
 }
 
 /// A successful token response (RFC 6749 §5.1, OIDC Core §3.1.3.3).
@@ -69,9 +71,9 @@ impl<S: Store> Services<S> {
         if let Some(outcome) = self.authenticate_cached_client(auth) {
             return outcome;
         }
-        let id = ClientId::parse(&auth.client_id).map_err(|_| unknown_client())?;
+        let id = ClientId::parse(&auth.client_id).map_err(|_| self.client_auth_failed(auth))?;
         let seen = self.client_cache.generation();
-        let client = self.store.find_client(&id).await?.ok_or_else(unknown_client)?;
+        let client = self.store.find_client(&id).await?.ok_or_else(|| self.client_auth_failed(auth))?;
         self.client_cache.store(&client, seen, self.clock.now());
         self.check_client_credentials(client, auth)
     }
@@ -81,14 +83,39 @@ impl<S: Store> Services<S> {
     /// use case that does no I/O either, such as [`Self::client_credentials`]) where
     /// it stands.
     pub fn authenticate_cached_client(&self, auth: &ClientAuthentication) -> Option<Result<Client, OAuthError>> {
+        if let Err(refused) = self.client_auth_allowed(auth) {
+            return Some(Err(refused));
+        }
         let Ok(id) = ClientId::parse(&auth.client_id) else {
-            return Some(Err(unknown_client()));
+            return Some(Err(self.client_auth_failed(auth)));
         };
         let client = self.client_cache.get(&id, self.clock.now())?;
         Some(self.check_client_credentials(client, auth))
     }
 
+    /// Refused while this client id from this address, or this address, has failed
+    /// too often (see `client_auth_throttle`).
+    fn client_auth_allowed(&self, auth: &ClientAuthentication) -> Result<(), OAuthError> {
+        self.client_auth_throttle
+            .check(&auth.client_id, auth.source, self.clock.now())
+            .map_err(|retry_after| OAuthError::TooManyAttempts { retry_after })
+    }
+
+    /// Counts a failed authentication; answers the one error for it.
+    fn client_auth_failed(&self, auth: &ClientAuthentication) -> OAuthError {
+        self.client_auth_throttle.failed(&auth.client_id, auth.source, self.clock.now());
+        unknown_client()
+    }
+
     fn check_client_credentials(&self, client: Client, auth: &ClientAuthentication) -> Result<Client, OAuthError> {
+        let checked = self.compare_client_credentials(client, auth);
+        if matches!(checked, Err(OAuthError::InvalidClient(_))) {
+            self.client_auth_throttle.failed(&auth.client_id, auth.source, self.clock.now());
+        }
+        checked
+    }
+
+    fn compare_client_credentials(&self, client: Client, auth: &ClientAuthentication) -> Result<Client, OAuthError> {
         match (&client.secrets, &auth.secret) {
             (Some(secrets), Some(secret)) if secrets.accept(secret, self.clock.now()) => Ok(client),
             (None, None) if client.settings.client_type() == ClientType::Public => Ok(client),
