@@ -54,7 +54,13 @@ pub fn policy(settings: &Settings) -> KeyPolicy {
     let t = &settings.tokens;
     KeyPolicy {
         rotation_period: settings.signing_key_rotation_days.max(1) * 24 * 3600,
-        max_token_lifetime: t.access_token_seconds.max(t.id_token_seconds),
+        // A client may set its access tokens' lifetime up to a day; a retired key
+        // must verify them until the last one expires.
+        max_token_lifetime: t
+            .access_token_seconds
+            .max(t.id_token_seconds)
+            .max(qeetid_domain::client::MAX_CLIENT_ACCESS_TOKEN_SECONDS)
+            .max(qeetid_domain::services::FIRST_PARTY_SESSION_SECONDS),
     }
 }
 
@@ -79,4 +85,16 @@ pub fn spawn_refresher(store: DieselStore, keys: Arc<SigningKeys>, policy: KeyPo
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retired_keys_outlive_the_longest_access_token_a_client_may_set() {
+        let settings = Settings::load(None, |_| None).expect("the defaults load");
+        assert_eq!(settings.tokens.access_token_seconds, 3600);
+        assert!(policy(&settings).max_token_lifetime >= qeetid_domain::client::MAX_CLIENT_ACCESS_TOKEN_SECONDS);
+    }
 }

@@ -13,6 +13,9 @@ use crate::time::UnixTime;
 pub const CLIENT_SECRET_PREFIX: &str = "qcs_";
 /// Longest grace period a rotated secret may keep working: 7 days (DESIGN §8).
 pub const MAX_SECRET_GRACE_SECONDS: i64 = 7 * 24 * 3600;
+/// The longest access-token lifetime a client may set (a day): signing keys stay
+/// published at least this long after they retire.
+pub const MAX_CLIENT_ACCESS_TOKEN_SECONDS: i64 = 86_400;
 /// Most redirect URIs (and, separately, post-logout URIs) one client may register.
 pub const MAX_URIS: usize = 50;
 /// Scopes a client gets when registration names none.
@@ -88,7 +91,7 @@ impl ClientLifetimes {
             Some(_) => Err(invalid(field, format!("must be 60 to {max} seconds, or 0 for the deployment's default"))),
         };
         Ok(Self {
-            access_token: check("access_token_ttl_seconds", self.access_token, 86_400)?,
+            access_token: check("access_token_ttl_seconds", self.access_token, MAX_CLIENT_ACCESS_TOKEN_SECONDS)?,
             refresh_token: check("refresh_token_ttl_seconds", self.refresh_token, 31_536_000)?,
             refresh_token_idle: check("refresh_token_idle_seconds", self.refresh_token_idle, 31_536_000)?,
         })

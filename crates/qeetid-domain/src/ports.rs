@@ -187,7 +187,9 @@ pub trait PendingRequestRepository: Send + Sync {
     fn insert_request(&self, request: &PendingRequest) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The request with this id (expired ones included: the caller checks).
     fn get_request(&self, id: &RequestId) -> impl Future<Output = Result<Option<PendingRequest>, StoreError>> + Send;
-    /// Records who signed in for it (`user_id`, `session_id`, `auth_time`). `Ok(false)` if gone.
+    /// Records who signed in for it (`user_id`, `session_id`, `auth_time`,
+    /// `first_factor`) and the browser binding renewed at sign-in (`browser_hash`).
+    /// `Ok(false)` if gone.
     fn update_request(&self, request: &PendingRequest) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Deletes it. `Ok(false)` if it was already gone, so of two racing decisions only one wins.
     fn delete_request(&self, id: &RequestId) -> impl Future<Output = Result<bool, StoreError>> + Send;

@@ -64,16 +64,19 @@ pub fn serve<S: Store>(
     settings: &ServerSettings,
 ) -> std::io::Result<Server> {
     let authenticator = web::Data::new(routes::key_authenticator(state.services.clone(), state.runtime.clone()));
+    let cookies = web::Data::new(CookiePolicy { secure: state.issuer.starts_with("https://") });
+    let hsts = cookies.secure;
     let state = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
+            .app_data(cookies.clone())
             .app_data(authenticator.clone())
             .app_data(query_config())
             .app_data(path_config())
             .configure(routes_for::<S>)
             .wrap(from_fn(observe::<S>))
-            .wrap(security_headers())
+            .wrap(security_headers(hsts))
             .wrap(TracingLogger::default())
     })
     .workers(settings.workers.max(1))
@@ -313,12 +316,21 @@ fn path_config() -> web::PathConfig {
 
 /// Headers on every response (RFC 9700 §4.16 on framing; no caching of API answers,
 /// which may carry secrets: RFC 6749 §5.1).
-fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+fn security_headers(hsts: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((header::X_FRAME_OPTIONS, "DENY"))
         .add((header::REFERRER_POLICY, "no-referrer"))
-        .add((header::CONTENT_SECURITY_POLICY, routes::pages::content_security_policy(None)))
+        .add((header::CONTENT_SECURITY_POLICY, routes::pages::content_security_policy(None)));
+    // On an https issuer, browsers remember to use https only (RFC 6797).
+    if hsts { headers.add((header::STRICT_TRANSPORT_SECURITY, "max-age=31536000")) } else { headers }
+}
+
+/// How cookies are named on this deployment (see `routes::oauth::cookie_name`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CookiePolicy {
+    /// The issuer is https: cookies are Secure and carry the `__Host-`/`__Secure-` prefixes.
+    pub(crate) secure: bool,
 }
 
 /// Records metrics, adds `X-Request-Id`, and marks API answers `Cache-Control: no-store`.

@@ -293,6 +293,10 @@ pub(crate) async fn login_context_and_json_decision_serve_custom_uis(db: &TestDa
     let ctx = context(&app, request.clone()).await;
     assert_eq!((ctx["signed_in"].as_bool(), ctx["next"].as_str()), (Some(true), Some("consent")));
     assert_eq!(ctx["user"]["email"], EMAIL);
+    // The CSRF token was renewed at sign-in: a custom UI reads it again.
+    let renewed = ctx["csrf_token"].as_str().unwrap().to_owned();
+    assert_ne!(renewed, csrf, "renewed at sign-in");
+    let csrf = renewed;
 
     let reply = app
         .http

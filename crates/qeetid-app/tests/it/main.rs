@@ -104,6 +104,7 @@ on_both_databases!(
     trust::a_stranger_cannot_lock_the_user_out,
     trust::device_code_guessing_is_throttled_whatever_the_cookie,
     trust::failed_client_authentication_is_throttled,
+    trust::an_https_issuer_gets_hsts_and_host_prefixed_cookies,
 );
 
 /// Fault cases that need a PostgreSQL server (a proxy in front of it).

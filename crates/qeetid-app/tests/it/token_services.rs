@@ -371,6 +371,8 @@ async fn approve_on_the_device_page(app: &TestApp, complete_uri: &str, decision:
         .await;
     let (_, _, consent) = app.browse(&location.unwrap()).await;
     assert!(consent.contains("Acme Web"));
+    // The CSRF token was renewed at sign-in.
+    let csrf = hidden(&consent, "csrf_token");
     let (status, location, _) = app
         .submit("/v1/oauth/authorize/decision", &[("request", &request), ("csrf_token", &csrf), ("decision", decision)])
         .await;

@@ -292,7 +292,9 @@ pub(crate) async fn changing_how_one_signs_in_needs_a_recent_sign_in(db: &TestDa
     let callback = app.sign_in_through_pages(&authorize, crate::support::EMAIL, crate::support::PASSWORD).await;
     let (status, location, _) = app.browse(&callback).await;
     assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/account")));
-    // Now the change goes through.
+    // Now the change goes through (with the CSRF token renewed at that sign-in).
+    let (_, _, page) = app.browse("/account").await;
+    let csrf = hidden(&page, "csrf_token");
     let (status, location, body) = app.submit("/account/mfa/totp", &[("csrf_token", &csrf)]).await;
     assert_ne!(location.as_deref(), reauthenticate, "{status}: {body}");
     assert!(status.is_success() || status == StatusCode::SEE_OTHER, "{status}: {body}");
@@ -410,4 +412,27 @@ pub(crate) async fn failed_client_authentication_is_throttled(db: &TestDatabase)
     assert_eq!(body["error"], "invalid_client");
     // The client itself is not locked out: from its own address the secret works.
     assert_eq!(token("", "203.0.113.99").await.status(), StatusCode::OK);
+}
+
+pub(crate) async fn an_https_issuer_gets_hsts_and_host_prefixed_cookies(db: &TestDatabase) {
+    let mut settings = crate::support::settings(db);
+    settings.issuer = "https://id.example".to_owned();
+    let app = crate::support::spawn_app_with(settings).await;
+    let realm = app.realm().await;
+    let authorize = crate::support::authorize_url(&app, &realm.client_id, "openid", "s", "")
+        .replace(&app.issuer, &app.base)
+        .replace("http://localhost", "https://id.example");
+    let path = &authorize[authorize.find("/v1/oauth/authorize").unwrap()..];
+    let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let response = plain.get(format!("{}{path}", app.base)).send().await.unwrap();
+    assert_eq!(
+        response.headers().get("strict-transport-security").map(|v| v.to_str().unwrap()),
+        Some("max-age=31536000")
+    );
+    let cookies: Vec<&str> = response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap()).collect();
+    let browser = cookies.iter().find(|c| c.starts_with("__Host-qeetid_browser=")).expect("a __Host- cookie");
+    assert!(browser.contains("Secure") && browser.contains("Path=/") && !browser.contains("Domain"), "{browser}");
+    // On the plain-http test servers, neither.
+    let response = plain.get(format!("{}/healthz", crate::support::spawn_app(db).await.base)).send().await.unwrap();
+    assert!(response.headers().get("strict-transport-security").is_none());
 }

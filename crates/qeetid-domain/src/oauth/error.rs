@@ -60,6 +60,12 @@ pub enum OAuthError {
     /// `expired_token` (RFC 8628 §3.5): the device code expired.
     #[error("expired_token: {0}")]
     ExpiredToken(String),
+    /// `request_not_supported` (OIDC Core §3.1.2.6): the `request` parameter.
+    #[error("request_not_supported: {0}")]
+    RequestNotSupported(String),
+    /// `request_uri_not_supported` (OIDC Core §3.1.2.6): the `request_uri` parameter.
+    #[error("request_uri_not_supported: {0}")]
+    RequestUriNotSupported(String),
     /// `server_error`: infrastructure failed; the source is for the log only.
     #[error("server_error: {0}")]
     ServerError(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -85,6 +91,8 @@ impl OAuthError {
             Self::AuthorizationPending(_) => "authorization_pending",
             Self::SlowDown(_) => "slow_down",
             Self::ExpiredToken(_) => "expired_token",
+            Self::RequestNotSupported(_) => "request_not_supported",
+            Self::RequestUriNotSupported(_) => "request_uri_not_supported",
             Self::ServerError(_) => "server_error",
         }
     }
@@ -94,6 +102,8 @@ impl OAuthError {
         match self {
             Self::InvalidRequest(d)
             | Self::InvalidClient(d)
+            | Self::RequestNotSupported(d)
+            | Self::RequestUriNotSupported(d)
             | Self::InvalidGrant(d)
             | Self::UnauthorizedClient(d)
             | Self::UnsupportedGrantType(d)

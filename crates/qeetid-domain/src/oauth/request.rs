@@ -41,6 +41,10 @@ pub struct AuthorizeParams {
     /// Requested authentication context classes, most preferred first (OIDC Core
     /// §3.1.2.1): `aal2` asks for a second factor (see [`ACR_MFA`]).
     pub acr_values: Option<String>,
+    /// A request object (OIDC Core §6.1): not supported yet, refused.
+    pub request: Option<String>,
+    /// A request object by reference (OIDC Core §6.2): not supported yet, refused.
+    pub request_uri: Option<String>,
 }
 
 /// `acr` of a sign-in with a password or another single factor (NIST SP 800-63B AAL1).
@@ -162,6 +166,13 @@ impl ValidatedRequest {
                     "response_type `{other}` is not supported: use code"
                 )));
             }
+        }
+        // OIDC Core §6.1, §6.2: a provider that does not support request objects says so.
+        if p.request.is_some() {
+            return Err(OAuthError::RequestNotSupported("request objects are not supported".into()));
+        }
+        if p.request_uri.is_some() {
+            return Err(OAuthError::RequestUriNotSupported("request_uri is not supported".into()));
         }
         if let Some(mode) = p.response_mode.as_deref().filter(|m| *m != "query") {
             return Err(OAuthError::InvalidRequest(format!("response_mode `{mode}` is not supported: use query")));

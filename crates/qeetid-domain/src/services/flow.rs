@@ -93,6 +93,9 @@ pub enum LoginOutcome {
 pub struct SignedIn {
     /// The session cookie's value, to set.
     pub session_cookie: Secret,
+    /// A new browser-binding cookie (and so CSRF token), to set: renewed at every
+    /// sign-in, so a value planted or read before the sign-in is worth nothing after.
+    pub browser_cookie: Secret,
     /// Consent page, or straight back to the client when consent is remembered.
     pub next: Result<RequestId, String>,
 }
@@ -434,6 +437,8 @@ impl<S: Store> Services<S> {
             expires_at: now.plus_secs(self.settings.lifetimes.session),
         };
         self.store.insert_session(&session).await?;
+        let browser = Secret::generate(BROWSER_PREFIX, self.random.as_ref());
+        request.browser_hash = browser.hash();
         request.user_id = Some(user.id.clone());
         request.session_id = Some(session.id.clone());
         request.auth_time = Some(now);
@@ -454,7 +459,7 @@ impl<S: Store> Services<S> {
         } else {
             Ok(request.id)
         };
-        Ok(SignedIn { session_cookie: cookie, next })
+        Ok(SignedIn { session_cookie: cookie, browser_cookie: browser, next })
     }
 
     /// The user who gave the right password for a pending request and still owes a

@@ -93,8 +93,13 @@ fn sign_in(f: &Flow, remember: bool) -> (String, Secret) {
         block_on(f.s.password_login(id.as_str(), Some(&f.browser), csrf, "Ada@Example.com", "correct horse")).unwrap(),
     );
     let id = login.next.expect("consent comes next");
+    // The browser binding (and CSRF token) was renewed at sign-in; the old one is worthless now.
+    let stale = block_on(f.s.decide(id.as_str(), Some(&f.browser), Some(&login.session_cookie), csrf, true, remember));
+    assert!(stale.is_err(), "the browser cookie from before the sign-in no longer continues the request");
+    let browser = &login.browser_cookie;
     let url =
-        block_on(f.s.decide(id.as_str(), Some(&f.browser), Some(&login.session_cookie), csrf, true, remember)).unwrap();
+        block_on(f.s.decide(id.as_str(), Some(browser), Some(&login.session_cookie), browser.expose(), true, remember))
+            .unwrap();
     (url, login.session_cookie)
 }
 
@@ -193,13 +198,6 @@ fn wrong_passwords_look_like_unknown_users_and_slow_down() {
     let csrf = f.browser.expose();
     let attempt = |email: &str, pw: &str| block_on(f.s.password_login(id.as_str(), Some(&f.browser), csrf, email, pw));
     assert!(matches!(attempt("nobody@example.com", "x"), Err(FlowError::InvalidCredentials)));
-    for _ in 0..5 {
-        assert!(matches!(attempt("ada@example.com", "wrong"), Err(FlowError::InvalidCredentials)));
-    }
-    assert!(matches!(attempt("ada@example.com", "correct horse"), Err(FlowError::Throttled { .. })));
-    f.clock.advance(2);
-    assert!(attempt("ada@example.com", "correct horse").is_ok());
-
     let other_browser = f.s.new_browser_binding();
     let stolen = block_on(f.s.password_login(
         id.as_str(),
@@ -212,6 +210,12 @@ fn wrong_passwords_look_like_unknown_users_and_slow_down() {
     let forged =
         block_on(f.s.password_login(id.as_str(), Some(&f.browser), "qbr_forged", "ada@example.com", "correct horse"));
     assert!(matches!(forged, Err(FlowError::CsrfMismatch)));
+    for _ in 0..5 {
+        assert!(matches!(attempt("ada@example.com", "wrong"), Err(FlowError::InvalidCredentials)));
+    }
+    assert!(matches!(attempt("ada@example.com", "correct horse"), Err(FlowError::Throttled { .. })));
+    f.clock.advance(2);
+    assert!(attempt("ada@example.com", "correct horse").is_ok());
 }
 
 #[test]
@@ -311,8 +315,10 @@ fn the_device_grant_polls_slows_down_and_delivers_once() {
         block_on(f.s.password_login(id.as_str(), Some(&f.browser), csrf, "ada@example.com", "correct horse")).unwrap(),
     );
     let id = login.next.expect("consent is always shown for a device");
+    let browser = &login.browser_cookie;
     let done =
-        block_on(f.s.decide(id.as_str(), Some(&f.browser), Some(&login.session_cookie), csrf, true, true)).unwrap();
+        block_on(f.s.decide(id.as_str(), Some(browser), Some(&login.session_cookie), browser.expose(), true, true))
+            .unwrap();
     assert_eq!(done, "/device?result=approved");
 
     let tokens = poll().unwrap();

@@ -43,11 +43,12 @@ fn app_cookie<S>(
     value: &str,
     max_age: Duration,
 ) -> Cookie<'static> {
-    Cookie::build(name, value.to_owned())
+    let secure = state.issuer.starts_with("https://");
+    Cookie::build(super::oauth::cookie_name(secure, name, app.path()), value.to_owned())
         .path(app.path())
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(state.issuer.starts_with("https://"))
+        .secure(secure)
         .max_age(max_age)
         .finish()
 }
@@ -75,7 +76,7 @@ pub(crate) fn flow_removal<S>(state: &HttpState<S>, app: FirstPartyApp) -> Cooki
 
 /// The app session token the browser sent, if any.
 pub(crate) fn session_token(req: &HttpRequest, app: FirstPartyApp) -> Option<String> {
-    req.cookie(session_cookie_name(app)).map(|c| c.value().to_owned()).filter(|v| !v.is_empty())
+    super::oauth::scoped_cookie_value(req, session_cookie_name(app), app.path()).filter(|v| !v.is_empty())
 }
 
 /// Registers `app`'s client in `tenant` if needed and sends the browser to the
@@ -163,7 +164,7 @@ pub(crate) fn read_callback(req: &HttpRequest, app: FirstPartyApp) -> Result<Cal
     let Ok(mut params) = Params::parse(req.query_string().as_bytes()) else {
         return Err(refuse("", "The sign-in answer was malformed."));
     };
-    let flow = req.cookie(flow_cookie_name(app)).map(|c| c.value().to_owned()).unwrap_or_default();
+    let flow = super::oauth::scoped_cookie_value(req, flow_cookie_name(app), app.path()).unwrap_or_default();
     let mut parts = flow.splitn(3, '.');
     let (Some(tenant), Some(expected_state), Some(verifier)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(refuse("", "The sign-in took too long; start again."));

@@ -160,7 +160,7 @@ pub(crate) async fn login_submit<S: Store>(
         (form.request.clone(), form.csrf_token.clone(), form.email.clone(), form.password);
     let job_browser = browser.clone();
     let source = super::client_address::client_address(&req, &state);
-    let device = req.cookie(DEVICE_COOKIE).map(|c| c.value().to_owned());
+    let device = super::oauth::cookie_value(&req, DEVICE_COOKIE);
     let outcome = spawn(&state, move |s| async move {
         let attempt = PasswordAttempt {
             request_id: &id,
@@ -220,8 +220,14 @@ pub(crate) fn signed_in<S>(state: &HttpState<S>, login: &SignedIn) -> HttpRespon
         Err(redirect) => redirect.clone(),
     };
     let mut response = HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
-    let _ = response.add_cookie(&cookie(state, SESSION_COOKIE, login.session_cookie.expose()));
+    add_sign_in_cookies(state, &mut response, login);
     response
+}
+
+/// The cookies a sign-in sets: the new session, and the renewed browser binding.
+pub(crate) fn add_sign_in_cookies<S>(state: &HttpState<S>, response: &mut HttpResponse, login: &SignedIn) {
+    let _ = response.add_cookie(&cookie(state, SESSION_COOKIE, login.session_cookie.expose()));
+    let _ = response.add_cookie(&cookie(state, BROWSER_COOKIE, login.browser_cookie.expose()));
 }
 
 fn scope_views(ctx: &LoginContext) -> Vec<ScopeView> {

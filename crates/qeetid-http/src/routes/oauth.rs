@@ -26,17 +26,45 @@ pub(crate) const SESSION_COOKIE: &str = "qeetid_session";
 
 /// A cookie of ours: HttpOnly, SameSite=Lax, Secure unless the issuer is plain http.
 pub(crate) fn cookie<S>(state: &HttpState<S>, name: &'static str, value: &str) -> Cookie<'static> {
-    Cookie::build(name, value.to_owned())
+    let secure = state.issuer.starts_with("https://");
+    Cookie::build(cookie_name(secure, name, "/"), value.to_owned())
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(state.issuer.starts_with("https://"))
+        .secure(secure)
         .finish()
+}
+
+/// The name a cookie goes by: on an https issuer, `__Host-NAME` for cookies of the
+/// whole site (the browser then refuses one set by another host or over http, or
+/// scoped to a domain) and `__Secure-NAME` for cookies of one path; plain `NAME`
+/// on http (development).
+pub(crate) fn cookie_name(secure: bool, name: &str, path: &str) -> String {
+    match (secure, path) {
+        (false, _) => name.to_owned(),
+        (true, "/") => format!("__Host-{name}"),
+        (true, _) => format!("__Secure-{name}"),
+    }
+}
+
+/// Whether the request's application serves an https issuer (cookie prefixes).
+fn secure_cookies(req: &HttpRequest) -> bool {
+    req.app_data::<web::Data<crate::CookiePolicy>>().is_some_and(|p| p.secure)
+}
+
+/// The value of the site-wide cookie `name`, under the name it goes by.
+pub(crate) fn cookie_value(req: &HttpRequest, name: &str) -> Option<String> {
+    scoped_cookie_value(req, name, "/")
+}
+
+/// The value of the cookie `name` scoped to `path`, under the name it goes by.
+pub(crate) fn scoped_cookie_value(req: &HttpRequest, name: &str, path: &str) -> Option<String> {
+    req.cookie(&cookie_name(secure_cookies(req), name, path)).map(|c| c.value().to_owned())
 }
 
 /// The value of one of our cookies, as a presented secret.
 pub(crate) fn cookie_secret(req: &HttpRequest, name: &str) -> Option<Secret> {
-    req.cookie(name).map(|c| Secret::presented(c.value())).filter(|s| !s.expose().is_empty())
+    cookie_value(req, name).map(|v| Secret::presented(&v)).filter(|s| !s.expose().is_empty())
 }
 
 /// `GET /.well-known/openid-configuration` (OpenID Connect Discovery 1.0 §3, RFC 8414 §2).
@@ -100,6 +128,8 @@ fn authorize_params(mut p: Params) -> AuthorizeParams {
         login_hint: p.take("login_hint"),
         response_mode: p.take("response_mode"),
         acr_values: p.take("acr_values"),
+        request: p.take("request"),
+        request_uri: p.take("request_uri"),
     }
 }
 

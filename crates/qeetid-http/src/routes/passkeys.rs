@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::account::{REAUTHENTICATE, form_me, internal, signed_in, value};
 use super::hosted::{flow_code, flow_status};
-use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret};
+use super::oauth::{BROWSER_COOKIE, cookie_secret};
 use super::pages::see_other;
 use super::spawn;
 use crate::HttpState;
@@ -107,7 +107,7 @@ pub(crate) async fn login<S: Store>(
                 Err(redirect) => redirect.clone(),
             };
             let mut response = json_reply(StatusCode::OK, &json!({ "redirect_to": location }));
-            let _ = response.add_cookie(&cookie(&state, SESSION_COOKIE, signed_in.session_cookie.expose()));
+            super::hosted::add_sign_in_cookies(&state, &mut response, &signed_in);
             response
         }
         Err(err) => flow_error_json(&err),

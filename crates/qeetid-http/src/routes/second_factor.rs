@@ -10,7 +10,7 @@ use qeetid_render::{EnrolView, RecoveryCodesView, SecondFactorView};
 use serde::Deserialize;
 
 use super::hosted::{RequestQuery, flow_error_page, flow_status, signed_in};
-use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret};
+use super::oauth::{BROWSER_COOKIE, cookie_secret};
 use super::pages::{flow_page, html};
 use super::spawn;
 use crate::HttpState;
@@ -97,8 +97,7 @@ pub(crate) async fn submit<S: Store>(
                 let view = RecoveryCodesView { codes, continue_to: &continue_to };
                 let mut response = html(StatusCode::OK, state.renderer.recovery_codes_page(&view));
                 response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-                let session = done.signed_in.session_cookie.expose();
-                let _ = response.add_cookie(&cookie(&state, SESSION_COOKIE, session));
+                super::hosted::add_sign_in_cookies(&state, &mut response, &done.signed_in);
                 response
             }
         },

@@ -138,6 +138,7 @@ impl PendingRequestRepository for DieselStore {
                     t::session_id.eq(&row.session_id),
                     t::auth_time.eq(row.auth_time),
                     t::first_factor.eq(&row.first_factor),
+                    t::browser_hash.eq(&row.browser_hash),
                 ))
                 .execute(conn)
                 .await
