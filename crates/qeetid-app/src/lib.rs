@@ -75,6 +75,7 @@ pub async fn open_store(settings: &Settings) -> Result<DieselStore, AppError> {
     {
         std::fs::create_dir_all(dir)
             .map_err(|source| AppError::Io { what: format!("create data directory {}", dir.display()), source })?;
+        private_files(dir, path)?;
     }
     let timeouts = Timeouts {
         acquire: Duration::from_millis(settings.db_acquire_timeout_ms),
@@ -87,6 +88,27 @@ pub async fn open_store(settings: &Settings) -> Result<DieselStore, AppError> {
         tracing::info!(migrations = ?applied, "applied database migrations");
     }
     Ok(store)
+}
+
+/// The data directory readable by its owner only (0700), and the SQLite database
+/// file (0600) created so before SQLite opens it; its `-wal` and `-shm` files take
+/// the database file's mode.
+#[cfg(unix)]
+fn private_files(dir: &std::path::Path, database: &std::path::Path) -> Result<(), AppError> {
+    use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+    let io = |what: String| move |source| AppError::Io { what, source };
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        .map_err(io(format!("restrict data directory {}", dir.display())))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false).mode(0o600);
+    options.open(database).map_err(io(format!("create {}", database.display())))?;
+    std::fs::set_permissions(database, std::fs::Permissions::from_mode(0o600))
+        .map_err(io(format!("restrict {}", database.display())))
+}
+
+#[cfg(not(unix))]
+fn private_files(_: &std::path::Path, _: &std::path::Path) -> Result<(), AppError> {
+    Ok(())
 }
 
 /// The use cases wired to the production adapters, for a deployment whose issuer

@@ -6,6 +6,7 @@ mod json;
 mod metrics;
 mod oauth_error;
 mod openapi;
+mod request_span;
 mod routes;
 mod unavailable;
 pub mod wire;
@@ -77,7 +78,7 @@ pub fn serve<S: Store>(
             .configure(routes_for::<S>)
             .wrap(from_fn(observe::<S>))
             .wrap(security_headers(hsts))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<request_span::PathOnlySpan>::new())
     })
     .workers(settings.workers.max(1))
     .shutdown_timeout(settings.shutdown_timeout_secs)

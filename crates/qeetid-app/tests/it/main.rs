@@ -105,6 +105,9 @@ on_both_databases!(
     trust::device_code_guessing_is_throttled_whatever_the_cookie,
     trust::failed_client_authentication_is_throttled,
     trust::an_https_issuer_gets_hsts_and_host_prefixed_cookies,
+    trust::debug_logs_never_show_query_strings_or_secrets,
+    trust::request_objects_are_refused_at_the_redirect_uri,
+    trust::the_sqlite_database_and_its_directory_are_private,
 );
 
 /// Fault cases that need a PostgreSQL server (a proxy in front of it).

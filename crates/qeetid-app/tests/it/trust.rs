@@ -436,3 +436,69 @@ pub(crate) async fn an_https_issuer_gets_hsts_and_host_prefixed_cookies(db: &Tes
     let response = plain.get(format!("{}/healthz", crate::support::spawn_app(db).await.base)).send().await.unwrap();
     assert!(response.headers().get("strict-transport-security").is_none());
 }
+
+/// A log sink for the whole process (each test runs in a process of its own).
+#[derive(Clone, Default)]
+struct CapturedLogs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for CapturedLogs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+pub(crate) async fn debug_logs_never_show_query_strings_or_secrets(db: &TestDatabase) {
+    let logs = CapturedLogs::default();
+    let sink = logs.clone();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
+        .with_writer(move || sink.clone())
+        .with_ansi(false)
+        // Spans with their fields, as a collector of traces would see them.
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .try_init()
+        .expect("this test owns the process's log subscriber");
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let authorize = crate::support::authorize_url(&app, &realm.client_id, "openid", "SECRETSTATE", "")
+        + "&login_hint=hidden.person%40example.com";
+    app.browse(&authorize).await;
+    app.browse("/login/federated/callback?code=SECRETCODE&state=SECRETSTATE").await;
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("http.path=/v1/oauth/authorize"), "requests are logged: {text}");
+    for secret in ["SECRETSTATE", "SECRETCODE", "hidden.person"] {
+        assert!(!text.contains(secret), "{secret} was logged");
+    }
+}
+
+pub(crate) async fn request_objects_are_refused_at_the_redirect_uri(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    for (param, code) in [("request", "request_not_supported"), ("request_uri", "request_uri_not_supported")] {
+        let url = crate::support::authorize_url(&app, &realm.client_id, "openid", "st", &format!("&{param}=eyJ.x.y"));
+        let (status, location, _) = app.browse(&url).await;
+        assert_eq!(status, StatusCode::FOUND);
+        let location = location.unwrap();
+        assert_eq!(crate::support::query_param(&location, "error").as_deref(), Some(code), "{location}");
+        assert_eq!(crate::support::query_param(&location, "state").as_deref(), Some("st"));
+    }
+}
+
+#[cfg(unix)]
+pub(crate) async fn the_sqlite_database_and_its_directory_are_private(_: &TestDatabase) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = std::env::temp_dir().join(format!("qeetid-private-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut settings = crate::support::settings(&TestDatabase::sqlite());
+    settings.database_url = format!("sqlite://{}/qeetid.db", dir.display());
+    let app = crate::support::spawn_app_with(settings).await;
+    app.tenant("Private").await;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&dir.join("qeetid.db")), 0o600);
+    let _ = std::fs::remove_dir_all(&dir);
+}
