@@ -72,6 +72,8 @@ pub struct Tokens {
 pub struct Settings {
     /// Address to listen on (port 0: any free port).
     pub listen: SocketAddr,
+    /// Where `/metrics` is served instead of `listen`; empty: on `listen`.
+    pub metrics_listen: String,
     /// Public base URL; empty means derived from `listen`.
     pub issuer: String,
     /// Database URL; empty means SQLite under `data_dir`.
@@ -141,7 +143,8 @@ fn merge(base: &mut toml::Table, top: toml::Table) {
 }
 
 /// Environment variables and the keys they set.
-const ENV_KEYS: [(&str, &[&str]); 21] = [
+const ENV_KEYS: [(&str, &[&str]); 22] = [
+    ("QEETID_METRICS_LISTEN", &["metrics_listen"]),
     ("QEETID_FAILED_SIGN_INS_PER_MINUTE", &["failed_sign_ins_per_minute"]),
     ("QEETID_TRUSTED_PROXY_HOPS", &["trusted_proxy_hops"]),
     ("QEETID_DB_ACQUIRE_TIMEOUT_MS", &["db_acquire_timeout_ms"]),

@@ -182,6 +182,7 @@ pub struct Application {
     issuer: String,
     bootstrap_key: Option<String>,
     server: Server,
+    metrics_address: Option<SocketAddr>,
 }
 
 impl Application {
@@ -211,6 +212,23 @@ impl Application {
             metrics,
             runtime,
             trusted_proxy_hops: settings.trusted_proxy_hops,
+            metrics_elsewhere: !settings.metrics_listen.trim().is_empty(),
+        };
+        let metrics_address = match settings.metrics_listen.trim() {
+            "" => None,
+            raw => {
+                let wanted: SocketAddr =
+                    raw.parse().map_err(|e| AppError::Startup(format!("metrics_listen `{raw}`: {e}")))?;
+                let listener = TcpListener::bind(wanted)
+                    .map_err(|source| AppError::Io { what: format!("listen on {wanted} (metrics)"), source })?;
+                let bound = listener
+                    .local_addr()
+                    .map_err(|source| AppError::Io { what: "read the metrics address".into(), source })?;
+                let server = qeetid_http::serve_metrics(listener, &state)
+                    .map_err(|source| AppError::Io { what: "start the metrics server".into(), source })?;
+                tokio::spawn(server);
+                Some(bound)
+            }
         };
         let server_settings = ServerSettings {
             workers: if settings.workers == 0 { cores() } else { settings.workers },
@@ -218,12 +236,17 @@ impl Application {
         };
         let server = qeetid_http::serve(listener, state, &server_settings)
             .map_err(|source| AppError::Io { what: "start the HTTP server".into(), source })?;
-        Ok(Self { address, issuer, bootstrap_key, server })
+        Ok(Self { address, issuer, bootstrap_key, server, metrics_address })
     }
 
     /// The address the server listens on.
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// The address `/metrics` is served on, when `metrics_listen` is set.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics_address
     }
 
     /// The issuer URL in effect.

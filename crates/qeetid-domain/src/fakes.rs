@@ -667,7 +667,10 @@ impl AccessTokenDenyList for InMemoryStore {
 impl DeviceCodeRepository for InMemoryStore {
     async fn insert_device_code(&self, code: &DeviceCode) -> Result<(), StoreError> {
         let mut t = self.tables();
-        if t.device_codes.iter().any(|c| c.user_code == code.user_code || c.device_code_hash == code.device_code_hash) {
+        if t.device_codes
+            .iter()
+            .any(|c| c.user_code_hash == code.user_code_hash || c.device_code_hash == code.device_code_hash)
+        {
             return Err(StoreError::Conflict("user code".into()));
         }
         t.device_codes.push(code.clone());
@@ -676,8 +679,8 @@ impl DeviceCodeRepository for InMemoryStore {
     async fn find_device_code(&self, hash: &SecretHash) -> Result<Option<DeviceCode>, StoreError> {
         Ok(self.tables().device_codes.iter().find(|c| &c.device_code_hash == hash).cloned())
     }
-    async fn find_device_code_by_user_code(&self, user_code: &str) -> Result<Option<DeviceCode>, StoreError> {
-        Ok(self.tables().device_codes.iter().find(|c| c.user_code == user_code).cloned())
+    async fn find_device_code_by_user_code(&self, hash: &SecretHash) -> Result<Option<DeviceCode>, StoreError> {
+        Ok(self.tables().device_codes.iter().find(|c| &c.user_code_hash == hash).cloned())
     }
     async fn update_device_code(&self, code: &DeviceCode) -> Result<bool, StoreError> {
         Ok(replace(&mut self.tables().device_codes, |c| c.device_code_hash == code.device_code_hash, code.clone()))

@@ -47,6 +47,7 @@ pub mod scope;
 pub mod secret;
 pub mod services;
 pub mod tenant;
+pub mod text;
 pub mod time;
 pub mod user;
 

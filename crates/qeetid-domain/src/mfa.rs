@@ -9,6 +9,7 @@ use totp_rs::{Algorithm, Builder, Totp};
 
 use crate::id::{TenantId, UserId};
 use crate::ports::Random;
+use crate::secret::{Secret, SecretHash};
 use crate::time::UnixTime;
 
 /// Bytes of a TOTP secret: 160 bits, as RFC 4226 §4 recommends.
@@ -128,17 +129,30 @@ pub fn otpauth_uri(issuer: &str, account: &str, secret: &[u8]) -> String {
     )
 }
 
-/// Ten fresh recovery codes, `xxxxx-xxxxx` in lower-case base32 (50 bits each):
-/// too many to guess under the sign-in throttle, short enough to type.
+/// Ten fresh recovery codes, `xxxx-xxxx-xxxx-xxxx` in lower-case base32: 80 bits
+/// each (NIST SP 800-63B §5.1.2 asks at least 64 for look-up secrets).
 pub fn new_recovery_codes(random: &dyn Random) -> Vec<String> {
     (0..RECOVERY_CODES)
         .map(|_| {
-            let mut bytes = [0u8; 7];
+            let mut bytes = [0u8; 10];
             random.fill(&mut bytes);
             let text = base32(&bytes).to_lowercase();
-            format!("{}-{}", &text[..5], &text[5..10])
+            format!("{}-{}-{}-{}", &text[..4], &text[4..8], &text[8..12], &text[12..16])
         })
         .collect()
+}
+
+/// How a recovery code is stored: SHA-256 salted with the user (tenant and user id),
+/// so equal codes of two users never share a hash and no table precomputed for one
+/// user serves another. `code` is normalised first.
+pub fn recovery_code_hash(tenant: &TenantId, user: &UserId, code: &str) -> SecretHash {
+    Secret::presented(format!("qeetid-recovery-code:{tenant}:{user}:{}", normalise_recovery_code(code))).hash()
+}
+
+/// The unsalted hash of codes issued before salting (50-bit `xxxxx-xxxxx`), still
+/// accepted so that nobody who kept them is locked out; new codes replace them.
+pub fn legacy_recovery_code_hash(code: &str) -> SecretHash {
+    Secret::presented(normalise_recovery_code(code)).hash()
 }
 
 /// A recovery code as typed, normalised the way it was hashed (trimmed, lower-case).
@@ -192,12 +206,23 @@ mod tests {
     fn recovery_codes_are_distinct_and_recognisable() {
         let codes = new_recovery_codes(&SeededRandom::new(3));
         assert_eq!(codes.len(), RECOVERY_CODES);
-        assert!(codes.iter().all(|c| c.len() == 11 && is_recovery_code(c)));
+        assert!(codes.iter().all(|c| c.len() == 19 && c.matches('-').count() == 3 && is_recovery_code(c)));
         let mut unique = codes.clone();
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), codes.len());
         assert_eq!(normalise_recovery_code(" ABCDE-FGHIJ "), "abcde-fghij");
         assert!(!is_recovery_code("123 456"));
+        // Salted per user: the same code hashes differently for two users.
+        let (tenant, ada, bob) = (
+            TenantId::parse("tnt_AAAAAAAAAAAAAAAAAAAAAA").unwrap(),
+            UserId::parse("usr_AAAAAAAAAAAAAAAAAAAAAA").unwrap(),
+            UserId::parse("usr_BBBBBBBBBBBBBBBBBBBBBB").unwrap(),
+        );
+        assert_ne!(recovery_code_hash(&tenant, &ada, &codes[0]), recovery_code_hash(&tenant, &bob, &codes[0]));
+        assert_eq!(
+            recovery_code_hash(&tenant, &ada, &codes[0]),
+            recovery_code_hash(&tenant, &ada, &codes[0].to_uppercase())
+        );
     }
 }

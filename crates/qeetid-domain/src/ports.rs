@@ -354,10 +354,11 @@ pub trait DeviceCodeRepository: Send + Sync {
         &self,
         hash: &SecretHash,
     ) -> impl Future<Output = Result<Option<DeviceCode>, StoreError>> + Send;
-    /// The one with this user code (any tenant: the user types it before a tenant is known).
+    /// The one whose user code hashes to `user_code_hash` (any tenant: the user types
+    /// it before a tenant is known).
     fn find_device_code_by_user_code(
         &self,
-        user_code: &str,
+        user_code_hash: &SecretHash,
     ) -> impl Future<Output = Result<Option<DeviceCode>, StoreError>> + Send;
     /// Replaces status, approver, interval and last poll. `Ok(false)` if it is gone.
     fn update_device_code(&self, code: &DeviceCode) -> impl Future<Output = Result<bool, StoreError>> + Send;

@@ -2,6 +2,7 @@
 
 use crate::error::ValidationError;
 use crate::id::TenantId;
+use crate::text::has_deceptive_characters;
 use crate::time::UnixTime;
 
 /// A tenant.
@@ -30,6 +31,9 @@ impl DisplayName {
         let name = raw.trim();
         if name.is_empty() || name.chars().count() > 200 {
             return Err(ValidationError::new(field, "required, 1 to 200 characters"));
+        }
+        if has_deceptive_characters(name) {
+            return Err(ValidationError::new(field, "must not contain control or bidirectional formatting characters"));
         }
         Ok(Self(name.to_owned()))
     }

@@ -2,6 +2,7 @@
 
 use crate::error::ValidationError;
 use crate::id::{TenantId, UserId};
+use crate::text::has_deceptive_characters;
 use crate::time::UnixTime;
 
 /// A user of one tenant.
@@ -74,6 +75,12 @@ impl Email {
     /// no spaces, at most 254 characters (RFC 5321 §4.5.3.1.3).
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
         let email = raw.trim().to_lowercase();
+        if has_deceptive_characters(&email) {
+            return Err(ValidationError::new(
+                "email",
+                "must not contain control or bidirectional formatting characters",
+            ));
+        }
         let valid = email.len() <= 254
             && !email.chars().any(char::is_whitespace)
             && email.split_once('@').is_some_and(|(local, domain)| {
@@ -152,6 +159,9 @@ impl PasswordHash {
 pub(crate) fn parse_user_name(raw: Option<String>) -> Result<Option<String>, ValidationError> {
     match raw.map(|n| n.trim().to_owned()) {
         Some(n) if n.chars().count() > 200 => Err(ValidationError::new("name", "at most 200 characters")),
+        Some(n) if has_deceptive_characters(&n) => {
+            Err(ValidationError::new("name", "must not contain control or bidirectional formatting characters"))
+        }
         Some(n) if n.is_empty() => Ok(None),
         other => Ok(other),
     }

@@ -46,6 +46,8 @@ pub struct HttpState<S> {
     /// Reverse proxies in front of the server that append the address they saw to
     /// `X-Forwarded-For` (0: the peer address is the client's).
     pub trusted_proxy_hops: usize,
+    /// `/metrics` is served on a listener of its own (`metrics_listen`), not here.
+    pub metrics_elsewhere: bool,
 }
 
 /// Settings of the HTTP server itself.
@@ -55,6 +57,24 @@ pub struct ServerSettings {
     pub workers: usize,
     /// Seconds to let in-flight requests finish on SIGTERM / Ctrl-C.
     pub shutdown_timeout_secs: u64,
+}
+
+/// Serves `GET /metrics` alone on `listener` (`metrics_listen`), for a scraper on a
+/// private network; the main listener then answers 404 there. Runs when awaited.
+pub fn serve_metrics<S: Store>(listener: TcpListener, state: &HttpState<S>) -> std::io::Result<Server> {
+    let metrics = web::Data::new(state.metrics.clone());
+    let server = HttpServer::new(move || {
+        App::new().app_data(metrics.clone()).service(web::resource("/metrics").route(web::get().to(
+            |metrics: web::Data<Metrics>| async move {
+                HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(metrics.render())
+            },
+        )))
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)?
+    .run();
+    Ok(server)
 }
 
 /// Starts serving on `listener`. The returned [`Server`] runs when awaited (or spawned)

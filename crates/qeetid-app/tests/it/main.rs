@@ -108,6 +108,8 @@ on_both_databases!(
     trust::debug_logs_never_show_query_strings_or_secrets,
     trust::request_objects_are_refused_at_the_redirect_uri,
     trust::the_sqlite_database_and_its_directory_are_private,
+    trust::metrics_can_live_on_a_listener_of_their_own,
+    trust::names_and_emails_with_deceptive_characters_are_refused,
 );
 
 /// Fault cases that need a PostgreSQL server (a proxy in front of it).

@@ -502,3 +502,35 @@ pub(crate) async fn the_sqlite_database_and_its_directory_are_private(_: &TestDa
     assert_eq!(mode(&dir.join("qeetid.db")), 0o600);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+pub(crate) async fn metrics_can_live_on_a_listener_of_their_own(db: &TestDatabase) {
+    let mut settings = crate::support::settings(db);
+    settings.metrics_listen = "127.0.0.1:0".to_owned();
+    let app = qeetid_app::Application::build(settings).await.unwrap();
+    let (main, metrics) = (app.address(), app.metrics_address().expect("a metrics listener"));
+    tokio::spawn(app.run());
+    let http = reqwest::Client::new();
+    let public = http.get(format!("http://{main}/metrics")).send().await.unwrap();
+    assert_eq!(public.status(), StatusCode::NOT_FOUND, "not on the public listener");
+    http.get(format!("http://{main}/healthz")).send().await.unwrap();
+    let private = http.get(format!("http://{metrics}/metrics")).send().await.unwrap();
+    assert_eq!(private.status(), StatusCode::OK);
+    assert!(private.text().await.unwrap().contains("http_requests_total"));
+}
+
+pub(crate) async fn names_and_emails_with_deceptive_characters_are_refused(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let tenant = app.tenant("Acme").await;
+    let users = format!("/v1/tenants/{tenant}/users");
+    for (body, field) in [
+        (json!({ "email": "ada@example.com", "name": "Ada\u{202E}nimda" }), "name"),
+        (json!({ "email": "ada\u{202E}@example.com" }), "email"),
+        (json!({ "email": "bob@example.com", "name": "Bob\u{0007}" }), "name"),
+    ] {
+        let reply = app.admin(Method::POST, &users, Body::Json(body)).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+        assert_eq!(reply.body["field"], field);
+    }
+    let reply = app.admin(Method::POST, "/v1/tenants", Body::Json(json!({ "name": "Evil\u{2066}Corp" }))).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+}

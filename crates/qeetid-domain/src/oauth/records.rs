@@ -182,8 +182,9 @@ impl DeviceStatus {
 pub struct DeviceCode {
     /// SHA-256 of the device code.
     pub device_code_hash: SecretHash,
-    /// What the user types, `XXXX-XXXX` without the dash, from an unambiguous alphabet.
-    pub user_code: String,
+    /// SHA-256 of what the user types (`XXXX-XXXX` without the dash, from an
+    /// unambiguous alphabet): the code itself is shown once, to the device.
+    pub user_code_hash: SecretHash,
     /// Tenant.
     pub tenant_id: TenantId,
     /// The client that asked.

@@ -14,7 +14,7 @@ use crate::oauth::{DeviceCode, DeviceStatus, OAuthError, ValidatedRequest};
 use crate::ports::Store;
 use crate::redirect_uri::RedirectUri;
 use crate::scope::ScopeSet;
-use crate::secret::Secret;
+use crate::secret::{Secret, SecretHash};
 
 /// Prefix of device codes.
 const DEVICE_CODE_PREFIX: &str = "qdc_";
@@ -45,6 +45,11 @@ pub fn format_user_code(code: &str) -> String {
 }
 
 /// What the user typed, made comparable: upper case, no dashes or spaces.
+/// How a user code is stored: its SHA-256, never the code.
+pub(crate) fn user_code_hash(normalised: &str) -> SecretHash {
+    Secret::presented(normalised).hash()
+}
+
 fn normalise_user_code(typed: &str) -> String {
     typed.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
 }
@@ -81,9 +86,10 @@ impl<S: Store> Services<S> {
         let lifetime = self.settings.lifetimes.device_code;
         for _ in 0..5 {
             let device_code = Secret::generate(DEVICE_CODE_PREFIX, self.random.as_ref());
+            let user_code = self.new_user_code();
             let record = DeviceCode {
                 device_code_hash: device_code.hash(),
-                user_code: self.new_user_code(),
+                user_code_hash: user_code_hash(&user_code),
                 tenant_id: client.tenant_id.clone(),
                 client_id: client.id.clone(),
                 scope: scope.clone(),
@@ -102,7 +108,7 @@ impl<S: Store> Services<S> {
                 Ok(()) => {
                     return Ok(DeviceAuthorization {
                         device_code,
-                        user_code: format_user_code(&record.user_code),
+                        user_code: format_user_code(&user_code),
                         expires_in: lifetime,
                         interval: DEFAULT_INTERVAL,
                     });
@@ -140,7 +146,7 @@ impl<S: Store> Services<S> {
                 OnSuccess::Refund,
             ),
         ];
-        let wanted = normalise_user_code(typed);
+        let wanted = user_code_hash(&normalise_user_code(typed));
         let code = self
             .guarded(guards, async {
                 match self.store.find_device_code_by_user_code(&wanted).await {

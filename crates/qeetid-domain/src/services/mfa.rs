@@ -11,11 +11,10 @@ use crate::api_key::Caller;
 use crate::error::{AdminError, StoreError};
 use crate::id::{TenantId, UserId};
 use crate::mfa::{
-    TotpFactor, is_recovery_code, new_recovery_codes, new_totp_secret, normalise_recovery_code, otpauth_uri,
-    totp_seal_context, totp_step,
+    TotpFactor, is_recovery_code, legacy_recovery_code_hash, new_recovery_codes, new_totp_secret, otpauth_uri,
+    recovery_code_hash, totp_seal_context, totp_step,
 };
 use crate::ports::Store;
-use crate::secret::Secret;
 use crate::time::UnixTime;
 use crate::user::User;
 
@@ -182,7 +181,7 @@ impl<S: Store> Services<S> {
 
     async fn fresh_recovery_codes(&self, tenant: &TenantId, user: &UserId) -> Result<Vec<String>, MfaError> {
         let codes = new_recovery_codes(self.random.as_ref());
-        let hashes: Vec<_> = codes.iter().map(|c| Secret::presented(c).hash()).collect();
+        let hashes: Vec<_> = codes.iter().map(|c| recovery_code_hash(tenant, user, c)).collect();
         self.store.replace_recovery_codes(tenant, user, &hashes).await?;
         Ok(codes)
     }
@@ -196,8 +195,12 @@ impl<S: Store> Services<S> {
             self.store.get_totp(tenant, id).await?.filter(|f| f.confirmed_at.is_some()).ok_or(MfaError::NotEnrolled)?;
         self.throttled(tenant, id, now, async {
             if is_recovery_code(code) {
-                let hash = Secret::presented(normalise_recovery_code(code)).hash();
-                return match self.store.use_recovery_code(tenant, id, &hash, now).await? {
+                let salted = recovery_code_hash(tenant, id, code);
+                if self.store.use_recovery_code(tenant, id, &salted, now).await? {
+                    return Ok(());
+                }
+                let legacy = legacy_recovery_code_hash(code);
+                return match self.store.use_recovery_code(tenant, id, &legacy, now).await? {
                     true => Ok(()),
                     false => Err(MfaError::InvalidCode),
                 };

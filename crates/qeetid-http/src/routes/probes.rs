@@ -37,5 +37,8 @@ pub(crate) async fn readyz<S: Store>(state: web::Data<HttpState<S>>) -> HttpResp
 
 /// `GET /metrics`: Prometheus text format.
 pub(crate) async fn metrics<S: Store>(state: web::Data<HttpState<S>>) -> HttpResponse {
+    if state.metrics_elsewhere {
+        return HttpResponse::NotFound().json(json!({ "error": "not_found", "message": "no such endpoint" }));
+    }
     HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(state.metrics.render())
 }

@@ -39,7 +39,7 @@ impl From<&DeviceCode> for DeviceRow {
     fn from(d: &DeviceCode) -> Self {
         Self {
             device_code_hash: d.device_code_hash.to_hex(),
-            user_code: d.user_code.clone(),
+            user_code: d.user_code_hash.to_hex(),
             tenant_id: d.tenant_id.to_string(),
             client_id: d.client_id.to_string(),
             scope: d.scope.to_delimited(),
@@ -62,7 +62,7 @@ impl TryFrom<DeviceRow> for DeviceCode {
     fn try_from(row: DeviceRow) -> Result<Self, StoreError> {
         Ok(DeviceCode {
             device_code_hash: hash("device_codes.device_code_hash", &row.device_code_hash)?,
-            user_code: row.user_code,
+            user_code_hash: hash("device_codes.user_code", &row.user_code)?,
             tenant_id: parsed("device_codes.tenant_id", TenantId::parse(&row.tenant_id))?,
             client_id: parsed("device_codes.client_id", ClientId::parse(&row.client_id))?,
             scope: scopes("device_codes.scope", &row.scope)?,
@@ -97,10 +97,14 @@ impl DeviceCodeRepository for DieselStore {
         row.map(DeviceCode::try_from).transpose()
     }
 
-    async fn find_device_code_by_user_code(&self, user_code: &str) -> Result<Option<DeviceCode>, StoreError> {
+    async fn find_device_code_by_user_code(
+        &self,
+        user_code_hash: &SecretHash,
+    ) -> Result<Option<DeviceCode>, StoreError> {
+        let hex = user_code_hash.to_hex();
         let row: Option<DeviceRow> = with_conn!(&self.pool, |conn| {
             t::table
-                .filter(t::user_code.eq(user_code))
+                .filter(t::user_code.eq(&hex))
                 .select(DeviceRow::as_select())
                 .get_result(conn)
                 .await

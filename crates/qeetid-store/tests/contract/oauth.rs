@@ -383,7 +383,7 @@ fn device(w: &World, user_code: &str) -> (Secret, DeviceCode) {
     let secret = Secret::generate("qdc_", random());
     let record = DeviceCode {
         device_code_hash: secret.hash(),
-        user_code: user_code.into(),
+        user_code_hash: Secret::presented(user_code).hash(),
         tenant_id: w.tenant.id.clone(),
         client_id: w.client.id.clone(),
         scope: ScopeSet::parse_delimited("openid").unwrap(),
@@ -409,7 +409,10 @@ pub(crate) async fn device_codes_are_found_by_either_code_and_used_once(store: &
     let (_, twin) = device(&w, &user_code);
     assert!(matches!(store.insert_device_code(&twin).await, Err(StoreError::Conflict(_))), "user codes are unique");
     assert_eq!(store.find_device_code(&secret.hash()).await.unwrap(), Some(record.clone()));
-    assert_eq!(store.find_device_code_by_user_code(&user_code).await.unwrap(), Some(record.clone()));
+    assert_eq!(
+        store.find_device_code_by_user_code(&Secret::presented(&user_code).hash()).await.unwrap(),
+        Some(record.clone())
+    );
 
     assert!(!store.use_device_code(&secret.hash()).await.unwrap(), "a pending code cannot be used");
     let g = store.upsert_grant(&grant(&w, "openid", false, T0)).await.unwrap();
