@@ -110,6 +110,7 @@ on_both_databases!(
     trust::the_sqlite_database_and_its_directory_are_private,
     trust::metrics_can_live_on_a_listener_of_their_own,
     trust::names_and_emails_with_deceptive_characters_are_refused,
+    faults::a_killed_server_keeps_every_acknowledged_write,
 );
 
 /// Fault cases that need a PostgreSQL server (a proxy in front of it).
@@ -119,6 +120,12 @@ mod postgres_faults {
         async fn a_stalled_database_gets_fast_503s_and_the_server_recovers() {
             let db = qeetid_store::testing::TestDatabase::postgres().await;
             crate::faults::a_stalled_database_gets_fast_503s_and_the_server_recovers(&db).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn two_instances_continue_each_others_flows() {
+            let db = qeetid_store::testing::TestDatabase::postgres().await;
+            crate::faults::two_instances_continue_each_others_flows(&db).await;
         }
     }
 }
