@@ -84,7 +84,7 @@ struct Child {
 impl Child {
     async fn start(database_url: &str, data_dir: &std::path::Path) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let process = std::process::Command::new(env!("CARGO_BIN_EXE_qeetid"))
+        let mut process = std::process::Command::new(env!("CARGO_BIN_EXE_qeetid"))
             .arg("serve")
             .env("QEETID_LISTEN", format!("127.0.0.1:{port}"))
             .env("QEETID_DATABASE_URL", database_url)
@@ -103,6 +103,8 @@ impl Child {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        let _ = process.kill();
+        let _ = process.wait();
         panic!("the server did not become ready");
     }
 }
