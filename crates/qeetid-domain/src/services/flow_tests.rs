@@ -331,6 +331,17 @@ fn the_device_grant_polls_slows_down_and_delivers_once() {
     assert!(matches!(poll(), Err(OAuthError::ExpiredToken(_))));
 }
 
+/// Starts the authorization `p` and signs Ada in with her password.
+fn ada_signs_in(f: &Flow, p: AuthorizeParams) -> SignedIn {
+    let AuthorizeOutcome::Login(id) = block_on(f.s.start_authorization(p, &f.browser, None)).unwrap() else {
+        panic!("expected the login page")
+    };
+    let csrf = f.browser.expose();
+    signed_in(
+        block_on(f.s.password_login(id.as_str(), Some(&f.browser), csrf, "ada@example.com", "correct horse")).unwrap(),
+    )
+}
+
 /// Signs Ada in to a first-party app; answers the app's session and token.
 fn first_party_sign_in(f: &Flow, app: FirstPartyApp) -> (Secret, String) {
     let tenant = f.client.tenant_id.clone();
@@ -340,19 +351,7 @@ fn first_party_sign_in(f: &Flow, app: FirstPartyApp) -> (Secret, String) {
     let mut p = params(client.id.as_str());
     p.redirect_uri = Some(redirect.clone());
     p.code_challenge = Some(flow.challenge.clone());
-    let AuthorizeOutcome::Login(id) = block_on(f.s.start_authorization(p, &f.browser, None)).unwrap() else {
-        panic!("expected the login page")
-    };
-    let login = signed_in(
-        block_on(f.s.password_login(
-            id.as_str(),
-            Some(&f.browser),
-            f.browser.expose(),
-            "ada@example.com",
-            "correct horse",
-        ))
-        .unwrap(),
-    );
+    let login = ada_signs_in(f, p);
     let landing = login.next.expect_err("no consent page for the deployment's own app");
     let code = query(&landing, "code").unwrap();
     let (_, token) = block_on(f.s.first_party_sign_in(app, &client, &code, &redirect, &flow.verifier)).unwrap();
@@ -395,19 +394,7 @@ fn implicit_consent_covers_only_a_first_party_apps_built_in_sign_in() {
     assert!(block_on(f.s.store().update_client(&client)).unwrap());
     let mut p = params(client.id.as_str());
     p.redirect_uri = Some(evil.into());
-    let AuthorizeOutcome::Login(id) = block_on(f.s.start_authorization(p, &f.browser, None)).unwrap() else {
-        panic!("expected the login page")
-    };
-    let login = signed_in(
-        block_on(f.s.password_login(
-            id.as_str(),
-            Some(&f.browser),
-            f.browser.expose(),
-            "ada@example.com",
-            "correct horse",
-        ))
-        .unwrap(),
-    );
+    let login = ada_signs_in(&f, p);
     assert!(login.next.is_ok(), "the consent page, not a silent code for {evil}");
     // The admin API refuses to make such a change at all.
     let patch = ClientPatch { redirect_uris: Some(vec![evil.into()]), ..ClientPatch::default() };
