@@ -101,7 +101,9 @@ async fn sign_in(http: &Client, f: &Fixture) -> Result<Value, String> {
     let (request, csrf) = (field(&page, "request")?.to_owned(), field(&page, "csrf_token")?.to_owned());
     let form = [("request", request.as_str()), ("csrf_token", &csrf), ("email", EMAIL), ("password", PASSWORD)];
     let consent = location(&http.post(format!("{}/login", f.base)).form(&form).send().await.map_err(err)?)?;
-    http.get(format!("{}{consent}", f.base)).send().await.map_err(err)?.text().await.map_err(err)?;
+    let page = http.get(format!("{}{consent}", f.base)).send().await.map_err(err)?.text().await.map_err(err)?;
+    // The browser binding, and so the CSRF token, is renewed at sign-in.
+    let csrf = field(&page, "csrf_token")?.to_owned();
     let form = [("request", request.as_str()), ("csrf_token", &csrf), ("decision", "allow"), ("remember", "true")];
     let back =
         location(&http.post(format!("{}/v1/oauth/authorize/decision", f.base)).form(&form).send().await.map_err(err)?)?;

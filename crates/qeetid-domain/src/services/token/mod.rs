@@ -109,8 +109,12 @@ impl<S: Store> Services<S> {
 
     fn check_client_credentials(&self, client: Client, auth: &ClientAuthentication) -> Result<Client, OAuthError> {
         let checked = self.compare_client_credentials(client, auth);
-        if matches!(checked, Err(OAuthError::InvalidClient(_))) {
-            self.client_auth_throttle.failed(&auth.client_id, auth.source, self.clock.now());
+        match &checked {
+            Ok(_) => self.client_auth_throttle.succeeded(&auth.client_id, auth.source, self.clock.now()),
+            Err(OAuthError::InvalidClient(_)) => {
+                self.client_auth_throttle.failed(&auth.client_id, auth.source, self.clock.now());
+            }
+            Err(_) => {}
         }
         checked
     }
