@@ -76,7 +76,7 @@ pub(crate) fn check() -> crate::Result {
     let meta: Value = serde_json::from_slice(&output.stdout).map_err(|e| format!("cargo metadata output: {e}"))?;
     let mut problems = violations(&meta);
     let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
-    problems.extend(migration_drift(&migrations));
+    problems.extend(migration_drift(&migrations, BACKEND_SPECIFIC_MIGRATIONS));
     if problems.is_empty() {
         eprintln!("tidy: architecture invariants hold");
         Ok(())
@@ -85,9 +85,14 @@ pub(crate) fn check() -> crate::Result {
     }
 }
 
-/// The two migration sets must have the same migrations, in the same order: a schema
-/// change made for one database only would make the contract suite the first to notice.
-fn migration_drift(root: &std::path::Path) -> Vec<String> {
+/// Migration files whose SQL truly differs between PostgreSQL and SQLite
+/// (`<migration>/<file>`); every other file is identical in both trees.
+const BACKEND_SPECIFIC_MIGRATIONS: &[&str] = &[];
+
+/// The two migration sets must have the same migrations, in the same order, with the
+/// same SQL except in the files listed in `backend_specific`: a schema change made for
+/// one database only would make the contract suite the first to notice.
+fn migration_drift(root: &std::path::Path, backend_specific: &[&str]) -> Vec<String> {
     let names = |db: &str| -> BTreeSet<String> {
         std::fs::read_dir(root.join(db))
             .into_iter()
@@ -102,6 +107,18 @@ fn migration_drift(root: &std::path::Path) -> Vec<String> {
         pg.symmetric_difference(&sqlite).map(|m| format!("migration {m} exists for one database only")).collect();
     if pg.is_empty() {
         problems.push("no migrations found under migrations/postgres".to_owned());
+    }
+    for migration in pg.intersection(&sqlite) {
+        for file in ["up.sql", "down.sql"] {
+            let read = |db: &str| std::fs::read_to_string(root.join(db).join(migration).join(file)).ok();
+            let listed = backend_specific.contains(&format!("{migration}/{file}").as_str());
+            if read("postgres") != read("sqlite") && !listed {
+                problems.push(format!(
+                    "migration {migration}/{file} differs between postgres and sqlite (make them one, or list the \
+                     file in BACKEND_SPECIFIC_MIGRATIONS where the SQL truly differs)"
+                ));
+            }
+        }
     }
     problems
 }
@@ -227,10 +244,16 @@ mod tests {
         for dir in ["postgres/001_a", "postgres/002_b", "sqlite/001_a"] {
             std::fs::create_dir_all(root.join(dir)).unwrap();
         }
-        let problems = super::migration_drift(&root);
+        let problems = super::migration_drift(&root, &[]);
         assert_eq!(problems, vec!["migration 002_b exists for one database only".to_owned()]);
         std::fs::create_dir_all(root.join("sqlite/002_b")).unwrap();
-        assert!(super::migration_drift(&root).is_empty());
+        assert!(super::migration_drift(&root, &[]).is_empty());
+        // The twins must say the same, unless the file is listed as backend-specific.
+        std::fs::write(root.join("postgres/001_a/up.sql"), "CREATE TABLE t (id BIGSERIAL);").unwrap();
+        std::fs::write(root.join("sqlite/001_a/up.sql"), "CREATE TABLE t (id INTEGER);").unwrap();
+        let problems = super::migration_drift(&root, &[]);
+        assert!(problems.len() == 1 && problems[0].contains("001_a/up.sql differs"), "{problems:?}");
+        assert!(super::migration_drift(&root, &["001_a/up.sql"]).is_empty());
         std::fs::remove_dir_all(root).unwrap();
     }
 

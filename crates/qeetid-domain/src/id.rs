@@ -3,7 +3,7 @@
 //! Each id is 128 random bits in unpadded base64url behind a prefix naming its
 //! kind (DESIGN §5), so an id pasted into the wrong place is recognisable.
 
-use crate::ports::Random;
+use crate::random::Random;
 use crate::random::{is_base64url, random_token};
 
 /// Why a string is not an id of the expected kind.

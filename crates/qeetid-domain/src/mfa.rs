@@ -8,7 +8,7 @@
 use totp_rs::{Algorithm, Builder, Totp};
 
 use crate::id::{TenantId, UserId};
-use crate::ports::Random;
+use crate::random::Random;
 use crate::secret::{Secret, SecretHash};
 use crate::time::UnixTime;
 

@@ -9,7 +9,7 @@
 use sha2::{Digest as _, Sha256};
 use subtle::ConstantTimeEq as _;
 
-use crate::ports::Random;
+use crate::random::Random;
 use crate::random::random_token;
 
 /// A secret in clear text. It exists only between its creation and the

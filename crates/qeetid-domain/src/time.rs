@@ -1,9 +1,16 @@
-//! Time as the domain sees it: whole seconds since the Unix epoch, handed in by a [`Clock`](crate::ports::Clock).
+//! Time as the domain sees it: whole seconds since the Unix epoch, handed in by a
+//! [`Clock`]. A leaf module: it depends on nothing else of the domain.
+
+/// The current time (a port). The domain never reads the system clock itself.
+pub trait Clock: Send + Sync + 'static {
+    /// Now, in whole seconds.
+    fn now(&self) -> UnixTime;
+}
 
 /// An instant, in whole seconds since 1970-01-01T00:00:00Z.
 ///
 /// The domain never reads the system clock: use cases receive `now` from the
-/// [`Clock`](crate::ports::Clock) port, so tests can fix it.
+/// [`Clock`] port, so tests can fix it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct UnixTime(i64);
 

@@ -1,72 +1,26 @@
-//! Ports: what the domain needs from the outside world, as traits.
-//!
-//! Adapters implement them (`qeetid-store` the repositories, `qeetid-crypto`
-//! [`Random`] and [`PasswordHasher`], `qeetid-app` [`Clock`]). Every repository
-//! query is scoped by tenant where the object belongs to one; methods that take
-//! no tenant say why.
+//! The repository ports: what the store must do, one trait per aggregate.
 
 use std::future::Future;
-use std::pin::Pin;
 
 use crate::api_key::ApiKey;
 use crate::client::Client;
 use crate::error::StoreError;
-use crate::federation::{
-    CodeRedemption, FederatedLink, IdentityProvider, UpstreamClaims, UpstreamEndpoints, UpstreamError, UpstreamFlow,
-    UpstreamIdentity, UpstreamTokens,
-};
+use crate::federation::{FederatedLink, IdentityProvider, UpstreamFlow};
 use crate::id::{
     ApiKeyId, CeremonyId, ClientId, GrantId, PasskeyId, ProviderId, RefreshTokenId, RequestId, SessionId, TenantId,
     UserId,
 };
 use crate::mfa::TotpFactor;
 use crate::oauth::{
-    AuthorizationCode, Claims, CodeUse, ConsentGrant, DeviceCode, GrantFilter, PendingRequest, RefreshToken, Session,
-    SigningKeyRecord, VerifiedToken,
+    AuthorizationCode, CodeUse, ConsentGrant, DeviceCode, GrantFilter, PendingRequest, RefreshToken, Session,
+    SigningKeyRecord,
 };
 use crate::page::PageRequest;
-use crate::passkey::{
-    Ceremony, PasskeyAssertion, PasskeyError, PasskeyUser, RegisteredPasskey, StoredCeremony, StoredPasskey,
-    UsedPasskey,
-};
+use crate::passkey::{StoredCeremony, StoredPasskey};
 use crate::secret::SecretHash;
 use crate::tenant::Tenant;
 use crate::time::UnixTime;
-use crate::user::{Email, Password, PasswordHash, User};
-
-/// A boxed future, for ports that must stay object-safe.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// The current time. The domain never reads the system clock itself.
-pub trait Clock: Send + Sync + 'static {
-    /// Now, in whole seconds.
-    fn now(&self) -> UnixTime;
-}
-
-/// Cryptographically secure randomness.
-///
-/// An implementation MUST fill `dest` from a CSPRNG; if none is available it
-/// MUST abort the process rather than return predictable bytes.
-pub trait Random: Send + Sync + 'static {
-    /// Fills `dest` with random bytes.
-    fn fill(&self, dest: &mut [u8]);
-}
-
-/// The password hasher failed (not "wrong password", which is `Ok(false)`).
-#[derive(Debug, thiserror::Error)]
-#[error("password hashing failed: {0}")]
-pub struct PasswordHashError(pub String);
-
-/// Slow, salted password hashing (Argon2id in production).
-///
-/// An implementation MUST NOT block the caller's async executor: hashing runs on
-/// a bounded pool of blocking threads.
-pub trait PasswordHasher: Send + Sync + 'static {
-    /// Hashes a new password into a PHC string with a fresh salt.
-    fn hash(&self, password: Password) -> BoxFuture<'static, Result<PasswordHash, PasswordHashError>>;
-    /// Whether `password` matches `hash`; `Ok(false)` for a wrong password.
-    fn verify(&self, password: Password, hash: PasswordHash) -> BoxFuture<'static, Result<bool, PasswordHashError>>;
-}
+use crate::user::{Email, User};
 
 /// Tenants. Lists return up to [`PageRequest::fetch_limit`] rows, newest first
 /// by (`created_at`, `id`) descending, starting after the request's cursor.
@@ -446,35 +400,6 @@ pub trait ThrottleRepository: Send + Sync {
     fn clear_failures(&self, key: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
-/// Signs tokens: a compact JWS (RFC 7515) with ES256 and the active key's `kid`.
-pub trait TokenSigner: Send + Sync + 'static {
-    /// Signs `claims` with header `typ` (`JWT` for ID tokens, `at+jwt` for access tokens, RFC 9068 §2.1).
-    fn sign(&self, typ: &str, claims: &Claims) -> Result<String, SigningError>;
-    /// The JWK Set (RFC 7517 §5) of every key whose signatures are still valid, as JSON.
-    fn published_keys(&self) -> String;
-    /// The claims of `token` when it is a compact ES256 JWS signed by a published key.
-    fn verify(&self, token: &str) -> Option<VerifiedToken>;
-}
-
-/// The signer could not sign (no key loaded, or the crypto library failed).
-#[derive(Debug, thiserror::Error)]
-#[error("token signing failed: {0}")]
-pub struct SigningError(pub String);
-
-/// Seals small secrets that must be read back (TOTP secrets) under the deployment's
-/// key-encryption key: authenticated encryption bound to a context string.
-pub trait SecretSealer: Send + Sync + 'static {
-    /// Seals `plain` for `context`; the result is text, to store.
-    fn seal(&self, context: &str, plain: &[u8]) -> Result<String, SealError>;
-    /// Opens what [`SecretSealer::seal`] made for the same `context`.
-    fn open(&self, context: &str, sealed: &str) -> Result<Vec<u8>, SealError>;
-}
-
-/// A secret could not be sealed or opened (wrong key, or altered data).
-#[derive(Debug, thiserror::Error)]
-#[error("a sealed secret could not be sealed or opened: {0}")]
-pub struct SealError(pub String);
-
 /// Users' second factors: a TOTP secret and recovery codes per user.
 pub trait MfaRepository: Send + Sync {
     /// The user's TOTP factor, confirmed or not.
@@ -520,24 +445,6 @@ pub trait MfaRepository: Send + Sync {
     fn delete_mfa(&self, tenant: &TenantId, user: &UserId) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
-/// WebAuthn ceremonies (a relying party for this deployment's issuer): makes the
-/// options a browser needs and verifies what it answers. JSON in, JSON out.
-pub trait PasskeyCeremonies: Send + Sync + 'static {
-    /// Options to create a discoverable passkey for `user`, excluding the credentials
-    /// in `exclude` (stored credentials, as [`RegisteredPasskey::credential`]).
-    fn start_registration(&self, user: &PasskeyUser, exclude: &[String]) -> Result<Ceremony, PasskeyError>;
-    /// Verifies the browser's `PublicKeyCredential` against the ceremony's `state`.
-    fn finish_registration(&self, state: &str, response: &str) -> Result<RegisteredPasskey, PasskeyError>;
-    /// Options to sign in with any discoverable passkey of this site.
-    fn start_authentication(&self) -> Result<Ceremony, PasskeyError>;
-    /// Reads whose passkey an assertion claims to be (not yet verified).
-    fn identify(&self, response: &str) -> Result<PasskeyAssertion, PasskeyError>;
-    /// Verifies an assertion with the stored `credential`: signature, user
-    /// verification, and a counter that must have gone up if the authenticator keeps one.
-    fn finish_authentication(&self, state: &str, response: &str, credential: &str)
-    -> Result<UsedPasskey, PasskeyError>;
-}
-
 /// Users' passkeys and the state of ceremonies in progress.
 pub trait PasskeyRepository: Send + Sync {
     /// Stores a passkey. `Conflict` if its credential id is registered already.
@@ -580,33 +487,6 @@ pub trait PasskeyRepository: Send + Sync {
     /// it is unknown or already taken (expiry is the caller's to check).
     fn take_ceremony(&self, id: &CeremonyId)
     -> impl Future<Output = Result<Option<StoredCeremony>, StoreError>> + Send;
-}
-
-/// Upstream identity providers over HTTP (the adapter parses their JSON).
-pub trait UpstreamClient: Send + Sync + 'static {
-    /// The provider's endpoints from `{issuer}/.well-known/openid-configuration`.
-    fn discover(&self, issuer: &str) -> BoxFuture<'static, Result<UpstreamEndpoints, UpstreamError>>;
-    /// Redeems a code at the token endpoint (client secret in `Authorization: Basic`).
-    fn redeem_code(&self, redemption: CodeRedemption) -> BoxFuture<'static, Result<UpstreamTokens, UpstreamError>>;
-    /// The provider's JWK Set, as JSON.
-    fn fetch_keys(&self, jwks_uri: &str) -> BoxFuture<'static, Result<String, UpstreamError>>;
-    /// GitHub's user (id, name) and primary verified e-mail, with the access token.
-    fn github_identity(&self, access_token: &str) -> BoxFuture<'static, Result<UpstreamIdentity, UpstreamError>>;
-    /// Checks, before a provider is stored, that `url`'s host does not resolve to an
-    /// address the deployment's [`OutboundPolicy`](crate::outbound::OutboundPolicy)
-    /// refuses.
-    ///
-    /// # Errors
-    /// MUST fail, naming the address, when any address the name resolves to is
-    /// refused. A name that does not resolve now is not an error (it is checked
-    /// again on every connection, where it MUST be refused as well).
-    fn vet_destination(&self, url: &str) -> BoxFuture<'static, Result<(), UpstreamError>>;
-}
-
-/// Checks an upstream ID token's signature (RS256 or ES256) against a JWK Set.
-pub trait UpstreamTokenVerifier: Send + Sync + 'static {
-    /// The token's claims when a key of `jwks` signed it; `None` otherwise.
-    fn verify_upstream(&self, id_token: &str, jwks: &str) -> Option<UpstreamClaims>;
 }
 
 /// Upstream providers, the links to their accounts, and sign-ins away at them.
@@ -658,30 +538,4 @@ pub trait FederationRepository: Send + Sync {
         &self,
         state_hash: &SecretHash,
     ) -> impl Future<Output = Result<Option<UpstreamFlow>, StoreError>> + Send;
-}
-
-/// Every repository, as one handle that is cheap to clone.
-pub trait Store:
-    TenantRepository
-    + ApiKeyRepository
-    + UserRepository
-    + ClientRepository
-    + PendingRequestRepository
-    + SessionRepository
-    + CodeRepository
-    + GrantRepository
-    + RefreshTokenRepository
-    + SigningKeyRepository
-    + ThrottleRepository
-    + AccessTokenDenyList
-    + DeviceCodeRepository
-    + MfaRepository
-    + PasskeyRepository
-    + FederationRepository
-    + Housekeeping
-    + Clone
-    + 'static
-{
-    /// Ok when the database answers (readiness).
-    fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

@@ -1,0 +1,100 @@
+//! The ports other than the store: password hashing, token signing, sealing,
+//! passkey ceremonies and upstream identity providers.
+
+use super::BoxFuture;
+use crate::federation::{
+    CodeRedemption, UpstreamClaims, UpstreamEndpoints, UpstreamError, UpstreamIdentity, UpstreamTokens,
+};
+use crate::oauth::{Claims, VerifiedToken};
+use crate::passkey::{Ceremony, PasskeyAssertion, PasskeyError, PasskeyUser, RegisteredPasskey, UsedPasskey};
+use crate::user::{Password, PasswordHash};
+
+/// The password hasher failed (not "wrong password", which is `Ok(false)`).
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct PasswordHashError(pub String);
+
+/// Slow, salted password hashing (Argon2id in production).
+///
+/// An implementation MUST NOT block the caller's async executor: hashing runs on
+/// a bounded pool of blocking threads.
+pub trait PasswordHasher: Send + Sync + 'static {
+    /// Hashes a new password into a PHC string with a fresh salt.
+    fn hash(&self, password: Password) -> BoxFuture<'static, Result<PasswordHash, PasswordHashError>>;
+    /// Whether `password` matches `hash`; `Ok(false)` for a wrong password.
+    fn verify(&self, password: Password, hash: PasswordHash) -> BoxFuture<'static, Result<bool, PasswordHashError>>;
+}
+
+/// Signs tokens: a compact JWS (RFC 7515) with ES256 and the active key's `kid`.
+pub trait TokenSigner: Send + Sync + 'static {
+    /// Signs `claims` with header `typ` (`JWT` for ID tokens, `at+jwt` for access tokens, RFC 9068 §2.1).
+    fn sign(&self, typ: &str, claims: &Claims) -> Result<String, SigningError>;
+    /// The JWK Set (RFC 7517 §5) of every key whose signatures are still valid, as JSON.
+    fn published_keys(&self) -> String;
+    /// The claims of `token` when it is a compact ES256 JWS signed by a published key.
+    fn verify(&self, token: &str) -> Option<VerifiedToken>;
+}
+
+/// The signer could not sign (no key loaded, or the crypto library failed).
+#[derive(Debug, thiserror::Error)]
+#[error("token signing failed: {0}")]
+pub struct SigningError(pub String);
+
+/// Seals small secrets that must be read back (TOTP secrets) under the deployment's
+/// key-encryption key: authenticated encryption bound to a context string.
+pub trait SecretSealer: Send + Sync + 'static {
+    /// Seals `plain` for `context`; the result is text, to store.
+    fn seal(&self, context: &str, plain: &[u8]) -> Result<String, SealError>;
+    /// Opens what [`SecretSealer::seal`] made for the same `context`.
+    fn open(&self, context: &str, sealed: &str) -> Result<Vec<u8>, SealError>;
+}
+
+/// A secret could not be sealed or opened (wrong key, or altered data).
+#[derive(Debug, thiserror::Error)]
+#[error("a sealed secret could not be sealed or opened: {0}")]
+pub struct SealError(pub String);
+
+/// WebAuthn ceremonies (a relying party for this deployment's issuer): makes the
+/// options a browser needs and verifies what it answers. JSON in, JSON out.
+pub trait PasskeyCeremonies: Send + Sync + 'static {
+    /// Options to create a discoverable passkey for `user`, excluding the credentials
+    /// in `exclude` (stored credentials, as [`RegisteredPasskey::credential`]).
+    fn start_registration(&self, user: &PasskeyUser, exclude: &[String]) -> Result<Ceremony, PasskeyError>;
+    /// Verifies the browser's `PublicKeyCredential` against the ceremony's `state`.
+    fn finish_registration(&self, state: &str, response: &str) -> Result<RegisteredPasskey, PasskeyError>;
+    /// Options to sign in with any discoverable passkey of this site.
+    fn start_authentication(&self) -> Result<Ceremony, PasskeyError>;
+    /// Reads whose passkey an assertion claims to be (not yet verified).
+    fn identify(&self, response: &str) -> Result<PasskeyAssertion, PasskeyError>;
+    /// Verifies an assertion with the stored `credential`: signature, user
+    /// verification, and a counter that must have gone up if the authenticator keeps one.
+    fn finish_authentication(&self, state: &str, response: &str, credential: &str)
+    -> Result<UsedPasskey, PasskeyError>;
+}
+
+/// Upstream identity providers over HTTP (the adapter parses their JSON).
+pub trait UpstreamClient: Send + Sync + 'static {
+    /// The provider's endpoints from `{issuer}/.well-known/openid-configuration`.
+    fn discover(&self, issuer: &str) -> BoxFuture<'static, Result<UpstreamEndpoints, UpstreamError>>;
+    /// Redeems a code at the token endpoint (client secret in `Authorization: Basic`).
+    fn redeem_code(&self, redemption: CodeRedemption) -> BoxFuture<'static, Result<UpstreamTokens, UpstreamError>>;
+    /// The provider's JWK Set, as JSON.
+    fn fetch_keys(&self, jwks_uri: &str) -> BoxFuture<'static, Result<String, UpstreamError>>;
+    /// GitHub's user (id, name) and primary verified e-mail, with the access token.
+    fn github_identity(&self, access_token: &str) -> BoxFuture<'static, Result<UpstreamIdentity, UpstreamError>>;
+    /// Checks, before a provider is stored, that `url`'s host does not resolve to an
+    /// address the deployment's [`OutboundPolicy`](crate::outbound::OutboundPolicy)
+    /// refuses.
+    ///
+    /// # Errors
+    /// MUST fail, naming the address, when any address the name resolves to is
+    /// refused. A name that does not resolve now is not an error (it is checked
+    /// again on every connection, where it MUST be refused as well).
+    fn vet_destination(&self, url: &str) -> BoxFuture<'static, Result<(), UpstreamError>>;
+}
+
+/// Checks an upstream ID token's signature (RS256 or ES256) against a JWK Set.
+pub trait UpstreamTokenVerifier: Send + Sync + 'static {
+    /// The token's claims when a key of `jwks` signed it; `None` otherwise.
+    fn verify_upstream(&self, id_token: &str, jwks: &str) -> Option<UpstreamClaims>;
+}
