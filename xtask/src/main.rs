@@ -87,6 +87,8 @@ fn test(args: &[String]) -> Result {
     cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
     tidy::check()?;
     domain_docs()?;
+    // The embedding example must keep compiling and running with the domain alone.
+    cargo(&["run", "--quiet", "-p", "qeetid-domain", "--example", "embedded_provider"])?;
 
     let postgres = !skip_postgres && postgres_answers();
     if !postgres && !skip_postgres {

@@ -25,6 +25,12 @@
 //! assert!(CodeChallenge::parse(verifier.as_str(), Some("plain")).is_err());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! A whole provider without HTTP: `examples/embedded_provider.rs` composes
+//! [`Services`] with in-memory ports (the `fakes` of feature `test-support`; a service passes
+//! its own), registers a client, runs an authorization-code exchange with PKCE and
+//! checks the tokens. `cargo run -p qeetid-domain --example embedded_provider`
+//! runs it (and `cargo xtask test` does, every time).
 
 pub mod api_key;
 pub mod client;
