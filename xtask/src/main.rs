@@ -61,7 +61,8 @@ fn has_nextest() -> bool {
     Command::new("cargo").args(["nextest", "--version"]).output().is_ok_and(|o| o.status.success())
 }
 
-/// The PostgreSQL server the tests use (DESIGN §9).
+/// The PostgreSQL server the tests use: `QEETID_TEST_DATABASE_URL`, or the machine's
+/// own at 127.0.0.1:5432 (user `postgres`, trust), as on every development and CI machine.
 fn test_database_url() -> String {
     std::env::var("QEETID_TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())

@@ -1,5 +1,5 @@
 //! Settings: `config/default.toml` (compiled in), then a `--config` file, then
-//! `QEETID_…` environment variables, each overriding the one before (DESIGN §7).
+//! `QEETID_…` environment variables, each overriding the one before.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

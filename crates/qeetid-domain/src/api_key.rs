@@ -44,7 +44,7 @@ pub struct Caller {
 
 impl Caller {
     /// Ok when the caller may act on `tenant`; otherwise "not found", so a key
-    /// cannot even learn that another tenant's object exists (DESIGN §6).
+    /// cannot even learn that another tenant's object exists.
     pub fn reach(&self, tenant: &TenantId, kind: &'static str) -> Result<(), AdminError> {
         match &self.scope {
             KeyScope::Deployment => Ok(()),

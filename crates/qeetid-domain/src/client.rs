@@ -11,7 +11,7 @@ use crate::time::UnixTime;
 
 /// Prefix of client secrets, for secret scanners.
 pub const CLIENT_SECRET_PREFIX: &str = "qcs_";
-/// Longest grace period a rotated secret may keep working: 7 days (DESIGN §8).
+/// Longest grace period a rotated secret may keep working: 7 days.
 pub const MAX_SECRET_GRACE_SECONDS: i64 = 7 * 24 * 3600;
 /// The longest access-token lifetime a client may set (a day): signing keys stay
 /// published at least this long after they retire.

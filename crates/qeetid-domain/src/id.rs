@@ -1,7 +1,7 @@
 //! Prefixed identifiers: `tnt_…` tenants, `usr_…` users, `qci_…` clients, `key_…` API keys.
 //!
 //! Each id is 128 random bits in unpadded base64url behind a prefix naming its
-//! kind (DESIGN §5), so an id pasted into the wrong place is recognisable.
+//! kind (`tnt_`, `usr_`, `qci_`, …), so an id pasted into the wrong place is recognisable.
 
 use crate::random::Random;
 use crate::random::{is_base64url, random_token};

@@ -3,7 +3,7 @@
 //! A secret is 256 random bits behind a prefix that secret scanners can
 //! recognise (`qcs_` client secrets, `qak_` API keys). Only the SHA-256 hash is
 //! stored: with 256 bits of entropy a slow hash adds nothing, and SHA-256
-//! keeps the check cheap on the hot path (DESIGN §5). Comparison is
+//! keeps the check cheap on the hot path. Comparison is
 //! constant-time.
 
 use sha2::{Digest as _, Sha256};

@@ -1,4 +1,4 @@
-//! The admin API's error responses: `{ "error", "message" }` with the right status (DESIGN §6).
+//! The admin API's error responses: `{ "error", "message" }` with the right status.
 
 use crate::unavailable;
 use actix_web::http::StatusCode;

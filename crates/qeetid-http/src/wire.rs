@@ -1,4 +1,4 @@
-//! The admin API's JSON shapes (DESIGN §8, the Clients product page) and their
+//! The admin API's JSON shapes (as the Clients product page shows them) and their
 //! conversions from and to domain types. Domain types are not `Serialize`.
 
 use qeetid_domain::oauth::{ConsentGrant, Session};
@@ -397,7 +397,7 @@ pub struct SessionList {
 
 // ---------- clients ----------
 
-/// A client: the full object (DESIGN §8). Registration's answer shows these fields too.
+/// A client: the full object. Registration's answer shows these fields too.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ClientBody {
     /// `qci_…`, the OAuth `client_id`.

@@ -12,7 +12,7 @@ const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 /// Applies every pending migration and returns the names of those applied.
 ///
 /// The harness drives async connections with `block_on`, which panics on a
-/// current-thread runtime; on a blocking thread it works everywhere (DESIGN §3).
+/// current-thread runtime; on a blocking thread it works everywhere.
 pub(crate) async fn run_pending(pool: &DbPool) -> Result<Vec<String>, SetupError> {
     let connect = |e: diesel_async::pooled_connection::deadpool::PoolError| SetupError::Connect(e.to_string());
     let applied = match &pool.pools {

@@ -87,7 +87,7 @@ impl DatabaseUrl {
 }
 
 /// Per-connection SQLite settings. `busy_timeout` comes first so that the
-/// others wait for a lock instead of failing (DESIGN §3).
+/// others wait for a lock instead of failing.
 const SQLITE_PRAGMAS: [&str; 4] = [
     "PRAGMA busy_timeout = 5000",
     "PRAGMA journal_mode = WAL",

@@ -2,7 +2,7 @@
 //!
 //! PostgreSQL tests create a database with a random name on the server at
 //! `QEETID_TEST_DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`)
-//! and drop it afterwards, so runs never collide (DESIGN §9). SQLite tests use a
+//! and drop it afterwards, so runs never collide. SQLite tests use a
 //! fresh file under the system's temporary directory.
 
 use std::hash::{BuildHasher as _, RandomState};

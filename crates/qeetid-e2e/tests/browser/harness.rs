@@ -104,7 +104,7 @@ impl World {
 }
 
 /// Headless Chromium, started as the machine's root user can (no sandbox) and kept
-/// off the network (DESIGN §9).
+/// off the network (tests never reach outside the machine).
 pub(crate) async fn chromium() -> Browser {
     let profile = std::env::temp_dir().join(format!("qeetid-chromium-{}", std::process::id()));
     let config = BrowserConfig::builder()
