@@ -125,6 +125,8 @@ pub(crate) async fn pending_requests_round_trip(store: &impl Store) {
     request.user_id = Some(w.user.id.clone());
     request.session_id = Some(SessionId::generate(random()));
     request.auth_time = Some(UnixTime::from_secs(T0 + 5));
+    // The browser binding renewed at sign-in is stored too.
+    request.browser_hash = Secret::generate("qbr_", random()).hash();
     assert!(store.update_request(&request).await.unwrap());
     assert_eq!(store.get_request(&request.id).await.unwrap(), Some(request.clone()));
     assert!(store.delete_request(&request.id).await.unwrap());
