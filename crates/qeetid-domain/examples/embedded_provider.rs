@@ -18,7 +18,7 @@ use qeetid_domain::fakes::{
     FakePasskeys, FakeUpstream, FixedClock, InMemoryStore, LabelSealer, PlainPasswordHasher, RecordingSigner,
     SeededRandom,
 };
-use qeetid_domain::oauth::AuthorizeParams;
+use qeetid_domain::oauth::{AuthorizeParams, CodeExchange};
 use qeetid_domain::ports::TokenSigner as _;
 use qeetid_domain::services::{
     AuthMethod, AuthorizeOutcome, ClientAuthentication, LoginOutcome, NewUser, Ports, ProviderSettings,
@@ -105,7 +105,12 @@ async fn run() -> Result<(), Box<dyn Error>> {
         source: None,
     };
     let client = provider.authenticate_client(&auth).await?;
-    let tokens = provider.exchange_code(&client, Some(&code), Some(REDIRECT), Some(VERIFIER)).await?;
+    let exchange = CodeExchange {
+        code: code.clone(),
+        redirect_uri: REDIRECT.into(),
+        code_verifier: Some(CodeVerifier::parse(VERIFIER)?),
+    };
+    let tokens = provider.exchange_code(&client, &exchange).await?;
 
     // The tokens: an access token for the user, an ID token with our nonce, a refresh token.
     let access = signer.verify(&tokens.access_token).ok_or("the access token does not verify")?;
@@ -118,7 +123,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
     println!("signed in {:?}; scope {}; userinfo {:?}", access.sub, tokens.scope.to_delimited(), userinfo);
 
     // A code works once.
-    let replay = provider.exchange_code(&client, Some(&code), Some(REDIRECT), Some(VERIFIER)).await;
+    let replay = provider.exchange_code(&client, &exchange).await;
     assert!(replay.is_err(), "a replayed code is refused");
     println!("a replayed code is refused: ok");
     Ok(())

@@ -7,6 +7,7 @@ mod records;
 mod request;
 pub mod scopes;
 mod signing_key;
+mod token_request;
 mod tokens;
 
 pub use claims::{ClaimValue, Claims};
@@ -18,4 +19,7 @@ pub use request::{
     ACR_MFA, ACR_SINGLE_FACTOR, AuthorizeParams, PendingRequest, Prompt, ValidatedRequest, acr_of, resolve_redirect_uri,
 };
 pub use signing_key::{KeyPolicy, SigningKeyRecord};
+pub use token_request::{
+    ClientCredentialsRequest, CodeExchange, DEVICE_CODE_GRANT_TYPE, DevicePoll, RefreshRequest, TokenRequest,
+};
 pub use tokens::{TokenLifetimes, VerifiedToken, at_hash};

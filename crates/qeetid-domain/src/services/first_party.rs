@@ -15,7 +15,7 @@ use crate::client::{Client, ClientDraft, ClientSettings};
 use crate::error::{AdminError, StoreError};
 use crate::id::{ClientId, SessionId, TenantId, UserId};
 use crate::oauth::scopes;
-use crate::oauth::{Claims, OAuthError, Session};
+use crate::oauth::{Claims, CodeExchange, OAuthError, Session};
 use crate::pkce::CodeVerifier;
 use crate::ports::Store;
 use crate::random::random_token;
@@ -211,7 +211,14 @@ impl<S: Store> Services<S> {
         redirect_uri: &str,
         code_verifier: &str,
     ) -> Result<(AppSession, String), FirstPartyError> {
-        let tokens = self.exchange_code(client, Some(code), Some(redirect_uri), Some(code_verifier)).await?;
+        let exchange = CodeExchange {
+            code: code.to_owned(),
+            redirect_uri: redirect_uri.to_owned(),
+            code_verifier: Some(
+                CodeVerifier::parse(code_verifier).map_err(|e| OAuthError::InvalidRequest(e.to_string()))?,
+            ),
+        };
+        let tokens = self.exchange_code(client, &exchange).await?;
         let claims = self.signer.verify(&tokens.access_token).ok_or(FirstPartyError::NotSignedIn)?;
         let user_id = claims.sub.as_deref().and_then(|s| UserId::parse(s).ok()).ok_or(FirstPartyError::NotSignedIn)?;
         let session_id =

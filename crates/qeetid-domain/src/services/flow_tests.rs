@@ -5,7 +5,7 @@ use futures_executor::block_on;
 use super::*;
 use crate::client::ClientDraft;
 use crate::fakes::{FixedClock, InMemoryStore, LabelSealer, PlainPasswordHasher, RecordingSigner, SeededRandom};
-use crate::oauth::{AuthorizeParams, OAuthError, TokenLifetimes};
+use crate::oauth::{AuthorizeParams, CodeExchange, DevicePoll, OAuthError, RefreshRequest, TokenLifetimes};
 use crate::pkce::CodeVerifier;
 use crate::secret::Secret;
 use crate::services::flow::{AuthorizeOutcome, FlowError, LoginOutcome, SignedIn};
@@ -103,6 +103,18 @@ fn sign_in(f: &Flow, remember: bool) -> (String, Secret) {
     (url, login.session_cookie)
 }
 
+fn exchange(code: &str, redirect: &str, verifier: &str) -> CodeExchange {
+    let code_verifier = Some(CodeVerifier::parse(verifier).unwrap());
+    CodeExchange { code: code.to_owned(), redirect_uri: redirect.to_owned(), code_verifier }
+}
+
+fn refresh_request(token: &str, scope: Option<&str>) -> RefreshRequest {
+    RefreshRequest {
+        refresh_token: token.to_owned(),
+        scope: scope.map(|s| crate::scope::ScopeSet::parse_delimited(s).unwrap()),
+    }
+}
+
 fn auth(f: &Flow) -> ClientAuthentication {
     ClientAuthentication {
         client_id: f.client.id.to_string(),
@@ -122,12 +134,12 @@ fn the_whole_flow_issues_tokens_once() {
     let code = query(&url, "code").unwrap();
 
     let client = block_on(f.s.authenticate_client(&auth(&f))).unwrap();
-    let tokens = block_on(f.s.exchange_code(&client, Some(&code), Some(REDIRECT), Some(VERIFIER))).unwrap();
+    let tokens = block_on(f.s.exchange_code(&client, &exchange(&code, REDIRECT, VERIFIER))).unwrap();
     assert!(tokens.id_token.unwrap().contains("\"n-0S6\""));
     assert!(tokens.refresh_token.is_some());
     assert_eq!(tokens.scope.to_delimited(), "openid email");
 
-    let replay = block_on(f.s.exchange_code(&client, Some(&code), Some(REDIRECT), Some(VERIFIER)));
+    let replay = block_on(f.s.exchange_code(&client, &exchange(&code, REDIRECT, VERIFIER)));
     assert!(matches!(replay, Err(OAuthError::InvalidGrant(_))));
 }
 
@@ -138,13 +150,13 @@ fn pkce_redirect_and_expiry_are_enforced() {
     for (redirect, verifier) in [(REDIRECT, "a".repeat(43)), ("https://app.acme.com/other", VERIFIER.to_owned())] {
         let (url, _) = sign_in(&f, false);
         let code = query(&url, "code").unwrap();
-        let result = block_on(f.s.exchange_code(&client, Some(&code), Some(redirect), Some(&verifier)));
+        let result = block_on(f.s.exchange_code(&client, &exchange(&code, redirect, &verifier)));
         assert!(matches!(result, Err(OAuthError::InvalidGrant(_))), "{redirect} {verifier}");
     }
     let (url, _) = sign_in(&f, false);
     f.clock.advance(61);
     let code = query(&url, "code").unwrap();
-    let expired = block_on(f.s.exchange_code(&client, Some(&code), Some(REDIRECT), Some(VERIFIER)));
+    let expired = block_on(f.s.exchange_code(&client, &exchange(&code, REDIRECT, VERIFIER)));
     assert!(matches!(expired, Err(OAuthError::InvalidGrant(d)) if d.contains("expired")));
 }
 
@@ -235,7 +247,7 @@ fn revoking_the_grant_kills_the_code_and_the_refresh_tokens() {
     block_on(f.s.revoke_grant(&Caller::operator(), &f.client.tenant_id, &grant.id)).unwrap();
     let client = block_on(f.s.authenticate_client(&auth(&f))).unwrap();
     let code = query(&url, "code").unwrap();
-    let result = block_on(f.s.exchange_code(&client, Some(&code), Some(REDIRECT), Some(VERIFIER)));
+    let result = block_on(f.s.exchange_code(&client, &exchange(&code, REDIRECT, VERIFIER)));
     assert!(matches!(result, Err(OAuthError::InvalidGrant(_))));
 }
 
@@ -255,22 +267,28 @@ fn refresh_rotates_narrows_and_detects_reuse() {
     let (url, _) = sign_in(&f, false);
     let client = block_on(f.s.authenticate_client(&auth(&f))).unwrap();
     let code = query(&url, "code").unwrap();
-    let first = block_on(f.s.exchange_code(&client, Some(&code), Some(REDIRECT), Some(VERIFIER))).unwrap();
+    let first = block_on(f.s.exchange_code(&client, &exchange(&code, REDIRECT, VERIFIER))).unwrap();
     let r1 = first.refresh_token.unwrap();
 
-    let second = block_on(f.s.refresh(&client, Some(r1.expose()), Some("openid"))).unwrap();
+    let second = block_on(f.s.refresh(&client, &refresh_request(r1.expose(), Some("openid")))).unwrap();
     assert_eq!(second.scope.to_delimited(), "openid", "narrowed");
     let r2 = second.refresh_token.unwrap();
-    let widened = block_on(f.s.refresh(&client, Some(r2.expose()), Some("openid email profile")));
+    let widened = block_on(f.s.refresh(&client, &refresh_request(r2.expose(), Some("openid email profile"))));
     assert!(matches!(widened, Err(OAuthError::InvalidScope(_))));
     // The successor keeps the family's full scope.
-    let third = block_on(f.s.refresh(&client, Some(r2.expose()), None)).unwrap();
+    let third = block_on(f.s.refresh(&client, &refresh_request(r2.expose(), None))).unwrap();
     assert_eq!(third.scope.to_delimited(), "openid email");
     let r3 = third.refresh_token.unwrap();
 
     // r1 was rotated: presenting it again revokes the whole family, r3 included.
-    assert!(matches!(block_on(f.s.refresh(&client, Some(r1.expose()), None)), Err(OAuthError::InvalidGrant(_))));
-    assert!(matches!(block_on(f.s.refresh(&client, Some(r3.expose()), None)), Err(OAuthError::InvalidGrant(_))));
+    assert!(matches!(
+        block_on(f.s.refresh(&client, &refresh_request(r1.expose(), None))),
+        Err(OAuthError::InvalidGrant(_))
+    ));
+    assert!(matches!(
+        block_on(f.s.refresh(&client, &refresh_request(r3.expose(), None))),
+        Err(OAuthError::InvalidGrant(_))
+    ));
 }
 
 #[test]
@@ -279,9 +297,9 @@ fn refresh_tokens_expire_when_idle() {
     let (url, _) = sign_in(&f, false);
     let client = block_on(f.s.authenticate_client(&auth(&f))).unwrap();
     let code = query(&url, "code").unwrap();
-    let tokens = block_on(f.s.exchange_code(&client, Some(&code), Some(REDIRECT), Some(VERIFIER))).unwrap();
+    let tokens = block_on(f.s.exchange_code(&client, &exchange(&code, REDIRECT, VERIFIER))).unwrap();
     f.clock.advance(TokenLifetimes::default().refresh_token_idle);
-    let stale = block_on(f.s.refresh(&client, Some(tokens.refresh_token.unwrap().expose()), None));
+    let stale = block_on(f.s.refresh(&client, &refresh_request(tokens.refresh_token.unwrap().expose(), None)));
     assert!(matches!(stale, Err(OAuthError::InvalidGrant(d)) if d.contains("expired")));
 }
 
@@ -301,7 +319,8 @@ fn the_device_grant_polls_slows_down_and_delivers_once() {
     let device = block_on(f.s.authorize_device(&client, Some("openid email"))).unwrap();
     assert_eq!(device.user_code.len(), 9);
     assert_eq!(device.interval, 5);
-    let poll = || block_on(f.s.poll_device(&client, Some(device.device_code.expose())));
+    let poll =
+        || block_on(f.s.poll_device(&client, &DevicePoll { device_code: device.device_code.expose().to_owned() }));
     assert!(matches!(poll(), Err(OAuthError::AuthorizationPending(_))));
     assert!(matches!(poll(), Err(OAuthError::SlowDown(d)) if d.contains("10 seconds")), "interval grew by 5");
     f.clock.advance(10);

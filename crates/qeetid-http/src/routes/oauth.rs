@@ -5,7 +5,8 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use qeetid_domain::oauth::{AuthorizeParams, scopes};
+
+use qeetid_domain::oauth::{AuthorizeParams, TokenRequest, scopes};
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::{AuthMethod, AuthorizeOutcome, ClientAuthentication, TokenResponse};
 use std::future::Future;
@@ -267,30 +268,17 @@ pub(crate) async fn token<S: Store>(
     let mut params = Params::parse(&body)?;
     let mut auth = client_authentication(&req, &mut params)?;
     auth.source = super::client_address::client_address(&req, &state);
+    let request = TokenRequest::parse(|name| params.get(name))?;
     // Client credentials for a client in the cache read and write nothing: they are
     // answered here, without the hand-off to the application runtime.
-    if params.get("grant_type") == Some("client_credentials")
+    if let TokenRequest::ClientCredentials(credentials) = &request
         && let Some(client) = state.services.authenticate_cached_client(&auth)
     {
-        let response = state.services.client_credentials(&client?, params.get("scope"), params.get("resource"))?;
+        let response = state.services.client_credentials(&client?, credentials)?;
         return Ok(token_response(response));
     }
-    let response = authenticated(&state, auth, params, |s, client, mut params| async move {
-        match params.take("grant_type").as_deref() {
-            Some("authorization_code") => {
-                s.exchange_code(&client, params.get("code"), params.get("redirect_uri"), params.get("code_verifier"))
-                    .await
-            }
-            Some("refresh_token") => s.refresh(&client, params.get("refresh_token"), params.get("scope")).await,
-            Some("client_credentials") => s.client_credentials(&client, params.get("scope"), params.get("resource")),
-            Some("urn:ietf:params:oauth:grant-type:device_code") => {
-                s.poll_device(&client, params.get("device_code")).await
-            }
-            Some(other) => Err(OAuthError::UnsupportedGrantType(format!("grant_type `{other}` is not supported"))),
-            None => Err(OAuthError::InvalidRequest("grant_type is required".into())),
-        }
-    })
-    .await?;
+    let response =
+        authenticated(&state, auth, params, |s, client, _| async move { s.token(&client, &request).await }).await?;
     Ok(token_response(response))
 }
 

@@ -3,8 +3,7 @@
 use super::{Subject, TokenResponse};
 use crate::client::Client;
 use crate::grant_type::GrantType;
-use crate::oauth::{CodeUse, OAuthError};
-use crate::pkce::CodeVerifier;
+use crate::oauth::{CodeExchange, CodeUse, OAuthError};
 use crate::ports::Store;
 use crate::secret::Secret;
 use crate::services::Services;
@@ -15,22 +14,12 @@ impl<S: Store> Services<S> {
     /// The code is spent on first presentation, valid or not for this client, so it
     /// can never be tried twice; a second presentation revokes every refresh token the
     /// first one issued (RFC 6749 §4.1.2, RFC 9700 §4.2.4).
-    pub async fn exchange_code(
-        &self,
-        client: &Client,
-        code: Option<&str>,
-        redirect_uri: Option<&str>,
-        code_verifier: Option<&str>,
-    ) -> Result<TokenResponse, OAuthError> {
+    pub async fn exchange_code(&self, client: &Client, request: &CodeExchange) -> Result<TokenResponse, OAuthError> {
         if !client.settings.grant_types().contains(&GrantType::AuthorizationCode) {
             return Err(OAuthError::UnauthorizedClient("this client may not use authorization_code".into()));
         }
-        let code = code.ok_or_else(|| OAuthError::InvalidRequest("code is required".into()))?;
-        let redirect_uri = redirect_uri.ok_or_else(|| OAuthError::InvalidRequest("redirect_uri is required".into()))?;
-        let verifier = code_verifier
-            .map(CodeVerifier::parse)
-            .transpose()
-            .map_err(|e| OAuthError::InvalidRequest(e.to_string()))?;
+        let (code, redirect_uri, verifier) =
+            (request.code.as_str(), request.redirect_uri.as_str(), request.code_verifier.as_ref());
         let now = self.clock.now();
         let code_hash = Secret::presented(code).hash();
         let record = match self.store.use_code(&code_hash, now).await? {

@@ -3,7 +3,7 @@
 use super::TokenResponse;
 use crate::client::{Client, ClientType};
 use crate::grant_type::GrantType;
-use crate::oauth::{OAuthError, scopes};
+use crate::oauth::{ClientCredentialsRequest, OAuthError, scopes};
 use crate::ports::Store;
 use crate::scope::ScopeSet;
 use crate::services::Services;
@@ -19,18 +19,17 @@ impl<S: Store> Services<S> {
     pub fn client_credentials(
         &self,
         client: &Client,
-        scope: Option<&str>,
-        resource: Option<&str>,
+        request: &ClientCredentialsRequest,
     ) -> Result<TokenResponse, OAuthError> {
+        let resource = request.resource.as_deref();
         if client.settings.client_type() != ClientType::Confidential
             || !client.settings.grant_types().contains(&GrantType::ClientCredentials)
         {
             return Err(OAuthError::UnauthorizedClient("this client may not use client_credentials".into()));
         }
         let allowed = client.settings.scopes();
-        let granted = match scope {
-            Some(raw) => {
-                let asked = ScopeSet::parse_delimited(raw).map_err(|e| OAuthError::InvalidScope(e.to_string()))?;
+        let granted = match &request.scope {
+            Some(asked) => {
                 if let Some(bad) =
                     asked.iter().find(|s| USER_SCOPES.contains(&s.as_str()) || !allowed.contains(s.as_str()))
                 {
@@ -39,7 +38,7 @@ impl<S: Store> Services<S> {
                         bad.as_str()
                     )));
                 }
-                asked
+                asked.clone()
             }
             None => ScopeSet::from_tokens(allowed.iter().map(|s| s.as_str()).filter(|s| !USER_SCOPES.contains(s)))
                 .map_err(|e| OAuthError::InvalidScope(e.to_string()))?,

@@ -3,7 +3,7 @@
 use super::{Subject, TokenResponse};
 use crate::client::Client;
 use crate::grant_type::GrantType;
-use crate::oauth::{DeviceStatus, OAuthError};
+use crate::oauth::{DevicePoll, DeviceStatus, OAuthError};
 use crate::ports::Store;
 use crate::secret::Secret;
 use crate::services::Services;
@@ -14,11 +14,11 @@ pub(crate) const SLOW_DOWN_STEP: i64 = 5;
 impl<S: Store> Services<S> {
     /// One poll of the device: `authorization_pending`, `slow_down` (the interval
     /// grows by 5 s), `access_denied`, `expired_token`, or the tokens, once.
-    pub async fn poll_device(&self, client: &Client, device_code: Option<&str>) -> Result<TokenResponse, OAuthError> {
+    pub async fn poll_device(&self, client: &Client, request: &DevicePoll) -> Result<TokenResponse, OAuthError> {
         if !client.settings.grant_types().contains(&GrantType::DeviceCode) {
             return Err(OAuthError::UnauthorizedClient("this client may not use the device grant".into()));
         }
-        let code = device_code.ok_or_else(|| OAuthError::InvalidRequest("device_code is required".into()))?;
+        let code = request.device_code.as_str();
         let hash = Secret::presented(code).hash();
         let mut record = self
             .store

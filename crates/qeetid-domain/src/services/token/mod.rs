@@ -10,7 +10,7 @@ use super::Services;
 use crate::client::{Client, ClientType};
 use crate::grant_type::GrantType;
 use crate::id::{ClientId, GrantId, RefreshTokenId, SessionId, TenantId};
-use crate::oauth::{Claims, OAuthError, RefreshToken, at_hash, scopes};
+use crate::oauth::{Claims, OAuthError, RefreshToken, TokenRequest, at_hash, scopes};
 use crate::ports::Store;
 use crate::random::random_token;
 use crate::scope::ScopeSet;
@@ -63,6 +63,16 @@ pub struct TokenResponse {
 }
 
 impl<S: Store> Services<S> {
+    /// The token endpoint: answers `request` for the authenticated `client`.
+    pub async fn token(&self, client: &Client, request: &TokenRequest) -> Result<TokenResponse, OAuthError> {
+        match request {
+            TokenRequest::AuthorizationCode(exchange) => self.exchange_code(client, exchange).await,
+            TokenRequest::RefreshToken(refresh) => self.refresh(client, refresh).await,
+            TokenRequest::ClientCredentials(credentials) => self.client_credentials(client, credentials),
+            TokenRequest::DeviceCode(poll) => self.poll_device(client, poll).await,
+        }
+    }
+
     /// Authenticates the client at the token endpoint: a confidential client by its
     /// secret (compared in constant time, previous secret honoured during its grace
     /// period), a public client by `client_id` alone. The client is read through the

@@ -4,9 +4,8 @@
 use super::{RefreshPlan, Subject, TokenResponse};
 use crate::client::Client;
 use crate::grant_type::GrantType;
-use crate::oauth::OAuthError;
+use crate::oauth::{OAuthError, RefreshRequest};
 use crate::ports::Store;
-use crate::scope::ScopeSet;
 use crate::secret::Secret;
 use crate::services::Services;
 
@@ -15,16 +14,11 @@ impl<S: Store> Services<S> {
     /// presented one stops working. Presenting a token that was already rotated is
     /// taken as theft: its whole family and the grant's other tokens are revoked.
     /// `scope` may narrow the access token's scope, never widen it.
-    pub async fn refresh(
-        &self,
-        client: &Client,
-        token: Option<&str>,
-        scope: Option<&str>,
-    ) -> Result<TokenResponse, OAuthError> {
+    pub async fn refresh(&self, client: &Client, request: &RefreshRequest) -> Result<TokenResponse, OAuthError> {
         if !client.settings.grant_types().contains(&GrantType::RefreshToken) {
             return Err(OAuthError::UnauthorizedClient("this client may not use refresh_token".into()));
         }
-        let token = token.ok_or_else(|| OAuthError::InvalidRequest("refresh_token is required".into()))?;
+        let token = request.refresh_token.as_str();
         let now = self.clock.now();
         let record = self
             .store
@@ -48,14 +42,13 @@ impl<S: Store> Services<S> {
         if record.expires_at <= now {
             return Err(OAuthError::InvalidGrant("the refresh token has expired".into()));
         }
-        let narrowed = match scope {
+        let narrowed = match &request.scope {
             None => record.scope.clone(),
-            Some(raw) => {
-                let asked = ScopeSet::parse_delimited(raw).map_err(|e| OAuthError::InvalidScope(e.to_string()))?;
-                if !record.scope.includes_all(&asked) {
+            Some(asked) => {
+                if !record.scope.includes_all(asked) {
                     return Err(OAuthError::InvalidScope("a refresh may narrow the scope, never widen it".into()));
                 }
-                asked
+                asked.clone()
             }
         };
         if self.store.get_grant(&record.tenant_id, &record.grant_id).await?.is_none() {
