@@ -46,5 +46,8 @@ pub trait Store:
     + 'static
 {
     /// Ok when the database answers (readiness).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when it does not, or not in time.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

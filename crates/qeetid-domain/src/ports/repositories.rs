@@ -1,4 +1,11 @@
 //! The repository ports: what the store must do, one trait per aggregate.
+//!
+//! Every method is one atomic step: what its doc says MUST hold even when several
+//! instances share the database and call it at once. Every method that reads or
+//! writes the database answers [`StoreError::Unavailable`] when the database fails
+//! or does not answer in time (the adapters then answer 503), and never panics;
+//! `Ok(false)` / `Ok(None)` mean "no such object", never a failure. The contract
+//! suite in `qeetid-store` (`tests/contract`) holds an implementation to these rules.
 
 use std::future::Future;
 
@@ -26,35 +33,72 @@ use crate::user::{Email, User};
 /// by (`created_at`, `id`) descending, starting after the request's cursor.
 pub trait TenantRepository: Send + Sync {
     /// Stores a new tenant. MUST return [`StoreError::Conflict`] if the id exists.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] as said above; [`StoreError::Unavailable`] when the
+    /// database fails or does not answer in time.
     fn insert_tenant(&self, tenant: &Tenant) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The tenant with this id.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn get_tenant(&self, id: &TenantId) -> impl Future<Output = Result<Option<Tenant>, StoreError>> + Send;
     /// One page of tenants (deployment-wide: only deployment keys call it).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn list_tenants(&self, page: &PageRequest) -> impl Future<Output = Result<Vec<Tenant>, StoreError>> + Send;
     /// Replaces the tenant's name and `updated_at`. `Ok(false)` if it does not exist.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn update_tenant(&self, tenant: &Tenant) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Deletes the tenant and everything it owns. `Ok(false)` if it did not exist.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn delete_tenant(&self, id: &TenantId) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
 /// Admin API keys (hashes only).
 pub trait ApiKeyRepository: Send + Sync {
     /// Stores a key. MUST return [`StoreError::Conflict`] if the id or hash exists.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] as said above; [`StoreError::Unavailable`] when the
+    /// database fails or does not answer in time.
     fn insert_api_key(&self, key: &ApiKey) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The key with this hash, in any tenant: authentication comes before any tenant is known.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn find_api_key_by_hash(
         &self,
         hash: &SecretHash,
     ) -> impl Future<Output = Result<Option<ApiKey>, StoreError>> + Send;
     /// Whether any deployment-wide key exists (decides whether to bootstrap one).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn has_deployment_key(&self) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// One page of the tenant's keys.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn list_api_keys(
         &self,
         tenant: &TenantId,
         page: &PageRequest,
     ) -> impl Future<Output = Result<Vec<ApiKey>, StoreError>> + Send;
     /// Deletes one of the tenant's keys. `Ok(false)` if the tenant has no such key.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn delete_api_key(&self, tenant: &TenantId, id: &ApiKeyId)
     -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
@@ -62,8 +106,16 @@ pub trait ApiKeyRepository: Send + Sync {
 /// Users of a tenant.
 pub trait UserRepository: Send + Sync {
     /// Stores a user. MUST return [`StoreError::Conflict`] if the tenant already has the e-mail.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] as said above; [`StoreError::Unavailable`] when the
+    /// database fails or does not answer in time.
     fn insert_user(&self, user: &User) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The tenant's user with this id.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn get_user(&self, tenant: &TenantId, id: &UserId)
     -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
     /// The user a token was issued to, while the token's origin still stands: the
@@ -74,15 +126,27 @@ pub trait UserRepository: Send + Sync {
     /// read, so revoking a grant, deleting a client or deleting a user ends every
     /// token issued under them at once. The caller checks `disabled_at` and
     /// `tokens_revoked_at` on the answer.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn live_token_user(&self, token: &TokenOrigin<'_>)
     -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
     /// The tenant's user with this (lower-cased) e-mail.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn find_user_by_email(
         &self,
         tenant: &TenantId,
         email: &Email,
     ) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
     /// One page of the tenant's users.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn list_users(
         &self,
         tenant: &TenantId,
@@ -90,16 +154,31 @@ pub trait UserRepository: Send + Sync {
     ) -> impl Future<Output = Result<Vec<User>, StoreError>> + Send;
     /// Replaces every mutable field of the user. `Ok(false)` if it does not exist;
     /// [`StoreError::Conflict`] if the new e-mail is taken.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] as said above; [`StoreError::Unavailable`] when the
+    /// database fails or does not answer in time.
     fn update_user(&self, user: &User) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Deletes the tenant's user. `Ok(false)` if it did not exist.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn delete_user(&self, tenant: &TenantId, id: &UserId) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
 /// OAuth clients.
 pub trait ClientRepository: Send + Sync {
     /// Stores a client. MUST return [`StoreError::Conflict`] if the id exists.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] as said above; [`StoreError::Unavailable`] when the
+    /// database fails or does not answer in time.
     fn insert_client(&self, client: &Client) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The tenant's client with this id.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn get_client(
         &self,
         tenant: &TenantId,
@@ -108,8 +187,16 @@ pub trait ClientRepository: Send + Sync {
     /// The client with this id in any tenant: OAuth requests and `DELETE
     /// /v1/oidc/clients/{id}` name a client before its tenant is known. The caller
     /// MUST check the tenant of what it gets.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn find_client(&self, id: &ClientId) -> impl Future<Output = Result<Option<Client>, StoreError>> + Send;
     /// One page of the tenant's clients.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn list_clients(
         &self,
         tenant: &TenantId,
@@ -117,6 +204,10 @@ pub trait ClientRepository: Send + Sync {
     ) -> impl Future<Output = Result<Vec<Client>, StoreError>> + Send;
     /// One page of the tenant's clients whose name contains `name`, ignoring ASCII case
     /// (`%` and `_` are matched literally).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn search_clients(
         &self,
         tenant: &TenantId,
@@ -124,40 +215,77 @@ pub trait ClientRepository: Send + Sync {
         page: &PageRequest,
     ) -> impl Future<Output = Result<Vec<Client>, StoreError>> + Send;
     /// The display names of those of `ids` that are the tenant's clients, in one query.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn client_names(
         &self,
         tenant: &TenantId,
         ids: &[ClientId],
     ) -> impl Future<Output = Result<Vec<(ClientId, String)>, StoreError>> + Send;
     /// Replaces the client's settings, secrets and `updated_at`. `Ok(false)` if it does not exist.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn update_client(&self, client: &Client) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Deletes the tenant's client. `Ok(false)` if it did not exist.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn delete_client(&self, tenant: &TenantId, id: &ClientId) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
 /// Pending authorization requests.
 pub trait PendingRequestRepository: Send + Sync {
     /// Stores a new request.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn insert_request(&self, request: &PendingRequest) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The request with this id (expired ones included: the caller checks).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn get_request(&self, id: &RequestId) -> impl Future<Output = Result<Option<PendingRequest>, StoreError>> + Send;
     /// Records who signed in for it (`user_id`, `session_id`, `auth_time`,
     /// `first_factor`) and the browser binding renewed at sign-in (`browser_hash`).
     /// `Ok(false)` if gone.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn update_request(&self, request: &PendingRequest) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Deletes it. `Ok(false)` if it was already gone, so of two racing decisions only one wins.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn delete_request(&self, id: &RequestId) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
 /// Sign-in sessions.
 pub trait SessionRepository: Send + Sync {
     /// Stores a session.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn insert_session(&self, session: &Session) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The session whose cookie hashes to `hash` (expired ones included: the caller checks).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn find_session(&self, hash: &SecretHash) -> impl Future<Output = Result<Option<Session>, StoreError>> + Send;
     /// Ends a session. `Ok(false)` if it did not exist.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn delete_session(&self, id: &SessionId) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// The user's sessions that have not expired at `now`, newest first, at most `limit`.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn list_user_sessions(
         &self,
         tenant: &TenantId,
@@ -166,6 +294,9 @@ pub trait SessionRepository: Send + Sync {
         limit: i64,
     ) -> impl Future<Output = Result<Vec<Session>, StoreError>> + Send;
     /// Ends one of the user's sessions. `Ok(false)` if the user has no such session.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn delete_user_session(
         &self,
         tenant: &TenantId,
@@ -173,6 +304,9 @@ pub trait SessionRepository: Send + Sync {
         id: &SessionId,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Ends every session of the user but `keep`; answers how many ended.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn delete_user_sessions(
         &self,
         tenant: &TenantId,
@@ -184,11 +318,21 @@ pub trait SessionRepository: Send + Sync {
 /// Authorization codes.
 pub trait CodeRepository: Send + Sync {
     /// Stores a code (its hash).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn insert_code(&self, code: &AuthorizationCode) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Spends the code with this hash, atomically: of two concurrent uses exactly one
     /// MUST see [`CodeUse::First`]; every later use sees [`CodeUse::Replayed`].
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn use_code(&self, hash: &SecretHash, now: UnixTime) -> impl Future<Output = Result<CodeUse, StoreError>> + Send;
     /// Records the access token a spent code was exchanged for (its `jti` and expiry).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn record_issued_access_token(
         &self,
         hash: &SecretHash,
@@ -202,8 +346,15 @@ pub trait GrantRepository: Send + Sync {
     /// Stores the grant, or replaces the scopes, `remembered` and `updated_at` of the
     /// existing grant for the same user and client (keeping its id and `created_at`).
     /// Returns the stored grant.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn upsert_grant(&self, grant: &ConsentGrant) -> impl Future<Output = Result<ConsentGrant, StoreError>> + Send;
     /// The grant of `user` to `client`.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn find_grant(
         &self,
         tenant: &TenantId,
@@ -211,12 +362,20 @@ pub trait GrantRepository: Send + Sync {
         client: &ClientId,
     ) -> impl Future<Output = Result<Option<ConsentGrant>, StoreError>> + Send;
     /// The tenant's grant with this id.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn get_grant(
         &self,
         tenant: &TenantId,
         id: &GrantId,
     ) -> impl Future<Output = Result<Option<ConsentGrant>, StoreError>> + Send;
     /// One page of the tenant's grants matching `filter`.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn list_grants(
         &self,
         tenant: &TenantId,
@@ -224,19 +383,32 @@ pub trait GrantRepository: Send + Sync {
         page: &PageRequest,
     ) -> impl Future<Output = Result<Vec<ConsentGrant>, StoreError>> + Send;
     /// Deletes the grant. `Ok(false)` if it did not exist.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn delete_grant(&self, tenant: &TenantId, id: &GrantId) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
 /// Refresh tokens (hashes only).
 pub trait RefreshTokenRepository: Send + Sync {
     /// Stores a token.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn insert_refresh_token(&self, token: &RefreshToken) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The token with this hash.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn find_refresh_token(
         &self,
         hash: &SecretHash,
     ) -> impl Future<Output = Result<Option<RefreshToken>, StoreError>> + Send;
     /// Revokes every live token of the grant; returns how many.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn revoke_grant_tokens(
         &self,
         tenant: &TenantId,
@@ -244,6 +416,9 @@ pub trait RefreshTokenRepository: Send + Sync {
         now: UnixTime,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
     /// Revokes every live token a code started; returns how many.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn revoke_code_tokens(
         &self,
         code: &SecretHash,
@@ -252,6 +427,9 @@ pub trait RefreshTokenRepository: Send + Sync {
     /// Marks `old` rotated and stores `successor`, in one transaction: `Ok(true)` for
     /// exactly one of several concurrent callers, and only while `old` is neither
     /// rotated nor revoked; otherwise nothing changes and `Ok(false)`.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn replace_refresh_token(
         &self,
         old: &RefreshTokenId,
@@ -259,6 +437,9 @@ pub trait RefreshTokenRepository: Send + Sync {
         now: UnixTime,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Revokes every live token of the family; returns how many.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn revoke_family(
         &self,
         family: &RefreshTokenId,
@@ -269,12 +450,23 @@ pub trait RefreshTokenRepository: Send + Sync {
 /// Access tokens revoked before their expiry, by `jti` (RFC 7009 §2).
 pub trait AccessTokenDenyList: Send + Sync {
     /// Records a revoked `jti`, kept until `expires_at` (the token's own expiry).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn deny_access_token(&self, jti: &str, expires_at: UnixTime)
     -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Whether the `jti` was revoked.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn is_access_token_denied(&self, jti: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Whether a client's own token (client credentials) is live: the client still
     /// exists in the tenant and `jti` is not on the deny-list. One indexed read.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn is_client_token_live(
         &self,
         tenant: &TenantId,
@@ -302,21 +494,40 @@ pub struct TokenOrigin<'a> {
 /// Device authorizations (RFC 8628).
 pub trait DeviceCodeRepository: Send + Sync {
     /// Stores a new one. MUST return [`StoreError::Conflict`] if the user code is taken.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] as said above; [`StoreError::Unavailable`] when the
+    /// database fails or does not answer in time.
     fn insert_device_code(&self, code: &DeviceCode) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The one with this device-code hash.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn find_device_code(
         &self,
         hash: &SecretHash,
     ) -> impl Future<Output = Result<Option<DeviceCode>, StoreError>> + Send;
     /// The one whose user code hashes to `user_code_hash` (any tenant: the user types
     /// it before a tenant is known).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn find_device_code_by_user_code(
         &self,
         user_code_hash: &SecretHash,
     ) -> impl Future<Output = Result<Option<DeviceCode>, StoreError>> + Send;
     /// Replaces status, approver, interval and last poll. `Ok(false)` if it is gone.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn update_device_code(&self, code: &DeviceCode) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Moves an approved code to used, atomically: `Ok(true)` for exactly one caller.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn use_device_code(&self, hash: &SecretHash) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
@@ -325,16 +536,30 @@ pub trait Housekeeping: Send + Sync {
     /// Deletes up to `batch` expired rows of each kind (pending requests, codes,
     /// sessions, device codes, denied `jti`s, refresh tokens expired a day ago,
     /// stale throttle counters); returns how many rows went.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn purge_expired(&self, now: UnixTime, batch: i64) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
 /// Signing keys (public JWK and sealed private key).
 pub trait SigningKeyRepository: Send + Sync {
     /// Stores a new key.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn insert_signing_key(&self, key: &SigningKeyRecord) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Every stored key.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn list_signing_keys(&self) -> impl Future<Output = Result<Vec<SigningKeyRecord>, StoreError>> + Send;
     /// Marks every unretired key other than `except` retired at `at`.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn retire_signing_keys(&self, except: &str, at: UnixTime) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
@@ -392,17 +617,30 @@ pub trait ThrottleRepository: Send + Sync {
         now: UnixTime,
     ) -> impl Future<Output = Result<Reservation, StoreError>> + Send;
     /// Blocks `key` until `until` (after a failed attempt).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn block_until(&self, key: &str, until: UnixTime) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Takes back a granted attempt that succeeded without clearing the key: one
     /// less in the count, and the key no longer blocked (its hold was this attempt's).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn refund_attempt(&self, key: &str, now: UnixTime) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Forgets the key after a success.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn clear_failures(&self, key: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
 /// Users' second factors: a TOTP secret and recovery codes per user.
 pub trait MfaRepository: Send + Sync {
     /// The user's TOTP factor, confirmed or not.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn get_totp(
         &self,
         tenant: &TenantId,
@@ -410,9 +648,17 @@ pub trait MfaRepository: Send + Sync {
     ) -> impl Future<Output = Result<Option<TotpFactor>, StoreError>> + Send;
     /// Stores a factor that waits for confirmation, replacing any unconfirmed one.
     /// `Ok(false)` if the user already has a confirmed factor (nothing changes).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn start_totp(&self, factor: &TotpFactor) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Accepts `step` if it is later than every step accepted before (RFC 6238 §5.2);
     /// with `confirm_at`, also confirms a waiting factor. `Ok(false)`: a replay.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn use_totp_step(
         &self,
         tenant: &TenantId,
@@ -421,6 +667,9 @@ pub trait MfaRepository: Send + Sync {
         confirm_at: Option<UnixTime>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Replaces the user's recovery codes with these hashes.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn replace_recovery_codes(
         &self,
         tenant: &TenantId,
@@ -428,6 +677,10 @@ pub trait MfaRepository: Send + Sync {
         hashes: &[SecretHash],
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Spends one unused recovery code. `Ok(false)` if it is unknown or spent.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn use_recovery_code(
         &self,
         tenant: &TenantId,
@@ -436,34 +689,58 @@ pub trait MfaRepository: Send + Sync {
         at: UnixTime,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// How many unused recovery codes the user has.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn recovery_codes_left(
         &self,
         tenant: &TenantId,
         user: &UserId,
     ) -> impl Future<Output = Result<u32, StoreError>> + Send;
     /// Removes the user's TOTP factor and recovery codes. `Ok(false)` if there were none.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn delete_mfa(&self, tenant: &TenantId, user: &UserId) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
 /// Users' passkeys and the state of ceremonies in progress.
 pub trait PasskeyRepository: Send + Sync {
     /// Stores a passkey. `Conflict` if its credential id is registered already.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn insert_passkey(&self, passkey: &StoredPasskey) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The user's passkeys, oldest first.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn list_passkeys(
         &self,
         tenant: &TenantId,
         user: &UserId,
     ) -> impl Future<Output = Result<Vec<StoredPasskey>, StoreError>> + Send;
     /// The tenant's passkey with this credential id.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn find_passkey(
         &self,
         tenant: &TenantId,
         credential_id: &str,
     ) -> impl Future<Output = Result<Option<StoredPasskey>, StoreError>> + Send;
     /// Records a sign-in: the credential brought up to date, the backup state, when.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn record_passkey_use(&self, passkey: &StoredPasskey) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Renames one of the user's passkeys. `Ok(false)` if the user has no such passkey.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn rename_passkey(
         &self,
         tenant: &TenantId,
@@ -472,6 +749,9 @@ pub trait PasskeyRepository: Send + Sync {
         name: &str,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Removes one of the user's passkeys. `Ok(false)` if the user has no such passkey.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn delete_passkey(
         &self,
         tenant: &TenantId,
@@ -479,12 +759,21 @@ pub trait PasskeyRepository: Send + Sync {
         id: &PasskeyId,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Removes all of the user's passkeys; answers how many.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn delete_passkeys(&self, tenant: &TenantId, user: &UserId)
     -> impl Future<Output = Result<u64, StoreError>> + Send;
     /// Keeps a ceremony's state.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn insert_ceremony(&self, ceremony: &StoredCeremony) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Takes a ceremony's state: it is deleted, so a ceremony finishes once. `None` if
     /// it is unknown or already taken (expiry is the caller's to check).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn take_ceremony(&self, id: &CeremonyId)
     -> impl Future<Output = Result<Option<StoredCeremony>, StoreError>> + Send;
 }
@@ -492,39 +781,67 @@ pub trait PasskeyRepository: Send + Sync {
 /// Upstream providers, the links to their accounts, and sign-ins away at them.
 pub trait FederationRepository: Send + Sync {
     /// Stores a provider.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn insert_provider(&self, provider: &IdentityProvider) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The tenant's provider.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn get_provider(
         &self,
         tenant: &TenantId,
         id: &ProviderId,
     ) -> impl Future<Output = Result<Option<IdentityProvider>, StoreError>> + Send;
     /// The tenant's providers, oldest first.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn list_providers(
         &self,
         tenant: &TenantId,
     ) -> impl Future<Output = Result<Vec<IdentityProvider>, StoreError>> + Send;
     /// Deletes the tenant's provider and its links. `Ok(false)` if it did not exist.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn delete_provider(
         &self,
         tenant: &TenantId,
         id: &ProviderId,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Our user linked to the provider's `subject`.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn find_link(
         &self,
         provider: &ProviderId,
         subject: &str,
     ) -> impl Future<Output = Result<Option<FederatedLink>, StoreError>> + Send;
     /// Stores a link. `Conflict` if the subject is linked already.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn insert_link(&self, link: &FederatedLink) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The user's links, oldest first.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn list_links(
         &self,
         tenant: &TenantId,
         user: &UserId,
     ) -> impl Future<Output = Result<Vec<FederatedLink>, StoreError>> + Send;
     /// Removes the user's link to a provider. `Ok(false)` if there was none.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn delete_link(
         &self,
         tenant: &TenantId,
@@ -532,8 +849,14 @@ pub trait FederationRepository: Send + Sync {
         provider: &ProviderId,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Keeps a sign-in that went to a provider.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn insert_upstream_flow(&self, flow: &UpstreamFlow) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Takes it back by its state's hash: deleted, so a callback works once.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn take_upstream_flow(
         &self,
         state_hash: &SecretHash,

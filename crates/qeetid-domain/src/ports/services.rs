@@ -20,14 +20,25 @@ pub struct PasswordHashError(pub String);
 /// a bounded pool of blocking threads.
 pub trait PasswordHasher: Send + Sync + 'static {
     /// Hashes a new password into a PHC string with a fresh salt.
+    ///
+    /// # Errors
+    /// [`PasswordHashError`] when the hasher fails (never for a weak password: that
+    /// is the domain's `Password` rule).
     fn hash(&self, password: Password) -> BoxFuture<'static, Result<PasswordHash, PasswordHashError>>;
     /// Whether `password` matches `hash`; `Ok(false)` for a wrong password.
+    ///
+    /// # Errors
+    /// [`PasswordHashError`] when `hash` cannot be read or the hasher fails; a wrong
+    /// password is `Ok(false)`, never an error.
     fn verify(&self, password: Password, hash: PasswordHash) -> BoxFuture<'static, Result<bool, PasswordHashError>>;
 }
 
 /// Signs tokens: a compact JWS (RFC 7515) with ES256 and the active key's `kid`.
 pub trait TokenSigner: Send + Sync + 'static {
     /// Signs `claims` with header `typ` (`JWT` for ID tokens, `at+jwt` for access tokens, RFC 9068 §2.1).
+    ///
+    /// # Errors
+    /// [`SigningError`] when no key is loaded or the crypto library fails.
     fn sign(&self, typ: &str, claims: &Claims) -> Result<String, SigningError>;
     /// The JWK Set (RFC 7517 §5) of every key whose signatures are still valid, as JSON.
     fn published_keys(&self) -> String;
@@ -44,8 +55,15 @@ pub struct SigningError(pub String);
 /// key-encryption key: authenticated encryption bound to a context string.
 pub trait SecretSealer: Send + Sync + 'static {
     /// Seals `plain` for `context`; the result is text, to store.
+    ///
+    /// # Errors
+    /// [`SealError`] when the cipher fails.
     fn seal(&self, context: &str, plain: &[u8]) -> Result<String, SealError>;
     /// Opens what [`SecretSealer::seal`] made for the same `context`.
+    ///
+    /// # Errors
+    /// [`SealError`] when `sealed` was not sealed under this key and `context`, or is
+    /// damaged: it MUST NOT open under another context.
     fn open(&self, context: &str, sealed: &str) -> Result<Vec<u8>, SealError>;
 }
 
@@ -59,15 +77,31 @@ pub struct SealError(pub String);
 pub trait PasskeyCeremonies: Send + Sync + 'static {
     /// Options to create a discoverable passkey for `user`, excluding the credentials
     /// in `exclude` (stored credentials, as [`RegisteredPasskey::credential`]).
+    ///
+    /// # Errors
+    /// [`PasskeyError`] when the options cannot be made (passkeys unavailable here).
     fn start_registration(&self, user: &PasskeyUser, exclude: &[String]) -> Result<Ceremony, PasskeyError>;
     /// Verifies the browser's `PublicKeyCredential` against the ceremony's `state`.
+    ///
+    /// # Errors
+    /// [`PasskeyError`] when the browser's answer does not verify against `state`.
     fn finish_registration(&self, state: &str, response: &str) -> Result<RegisteredPasskey, PasskeyError>;
     /// Options to sign in with any discoverable passkey of this site.
+    ///
+    /// # Errors
+    /// [`PasskeyError`] when the options cannot be made (passkeys unavailable here).
     fn start_authentication(&self) -> Result<Ceremony, PasskeyError>;
     /// Reads whose passkey an assertion claims to be (not yet verified).
+    ///
+    /// # Errors
+    /// [`PasskeyError`] when the answer is malformed.
     fn identify(&self, response: &str) -> Result<PasskeyAssertion, PasskeyError>;
     /// Verifies an assertion with the stored `credential`: signature, user
     /// verification, and a counter that must have gone up if the authenticator keeps one.
+    ///
+    /// # Errors
+    /// [`PasskeyError`] when the assertion does not verify against `state` and
+    /// `credential`, or its counter did not go up.
     fn finish_authentication(&self, state: &str, response: &str, credential: &str)
     -> Result<UsedPasskey, PasskeyError>;
 }
@@ -75,12 +109,27 @@ pub trait PasskeyCeremonies: Send + Sync + 'static {
 /// Upstream identity providers over HTTP (the adapter parses their JSON).
 pub trait UpstreamClient: Send + Sync + 'static {
     /// The provider's endpoints from `{issuer}/.well-known/openid-configuration`.
+    ///
+    /// # Errors
+    /// [`UpstreamError`] when the provider cannot be reached (or is refused by the
+    /// outbound policy) or answers badly.
     fn discover(&self, issuer: &str) -> BoxFuture<'static, Result<UpstreamEndpoints, UpstreamError>>;
     /// Redeems a code at the token endpoint (client secret in `Authorization: Basic`).
+    ///
+    /// # Errors
+    /// [`UpstreamError`] when the token endpoint cannot be reached (or is refused by
+    /// the outbound policy), refuses the code, or answers badly.
     fn redeem_code(&self, redemption: CodeRedemption) -> BoxFuture<'static, Result<UpstreamTokens, UpstreamError>>;
     /// The provider's JWK Set, as JSON.
+    ///
+    /// # Errors
+    /// [`UpstreamError`] when the JWK Set cannot be fetched (or is refused by the
+    /// outbound policy) or is not JSON.
     fn fetch_keys(&self, jwks_uri: &str) -> BoxFuture<'static, Result<String, UpstreamError>>;
     /// GitHub's user (id, name) and primary verified e-mail, with the access token.
+    ///
+    /// # Errors
+    /// [`UpstreamError`] when GitHub's API cannot be reached or answers badly.
     fn github_identity(&self, access_token: &str) -> BoxFuture<'static, Result<UpstreamIdentity, UpstreamError>>;
     /// Checks, before a provider is stored, that `url`'s host does not resolve to an
     /// address the deployment's [`OutboundPolicy`](crate::outbound::OutboundPolicy)
