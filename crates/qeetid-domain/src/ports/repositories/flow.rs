@@ -1,0 +1,326 @@
+//! The authorization flow's records: pending requests, sessions, codes, consent
+//! grants, refresh tokens, the access-token deny-list, device codes, signing keys
+//! and housekeeping.
+
+use std::future::Future;
+
+use crate::error::StoreError;
+use crate::id::{ClientId, GrantId, RefreshTokenId, RequestId, SessionId, TenantId, UserId};
+use crate::oauth::{
+    AuthorizationCode, CodeUse, ConsentGrant, DeviceCode, GrantFilter, PendingRequest, RefreshToken, Session,
+    SigningKeyRecord,
+};
+use crate::page::PageRequest;
+use crate::secret::SecretHash;
+use crate::time::UnixTime;
+
+/// Pending authorization requests.
+pub trait PendingRequestRepository: Send + Sync {
+    /// Stores a new request.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn insert_request(&self, request: &PendingRequest) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The request with this id (expired ones included: the caller checks).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn get_request(&self, id: &RequestId) -> impl Future<Output = Result<Option<PendingRequest>, StoreError>> + Send;
+    /// Records who signed in for it (`user_id`, `session_id`, `auth_time`,
+    /// `first_factor`) and the browser binding renewed at sign-in (`browser_hash`).
+    /// `Ok(false)` if gone.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn update_request(&self, request: &PendingRequest) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Deletes it. `Ok(false)` if it was already gone, so of two racing decisions only one wins.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn delete_request(&self, id: &RequestId) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// Sign-in sessions.
+pub trait SessionRepository: Send + Sync {
+    /// Stores a session.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn insert_session(&self, session: &Session) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The session whose cookie hashes to `hash` (expired ones included: the caller checks).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn find_session(&self, hash: &SecretHash) -> impl Future<Output = Result<Option<Session>, StoreError>> + Send;
+    /// Ends a session. `Ok(false)` if it did not exist.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn delete_session(&self, id: &SessionId) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// The user's sessions that have not expired at `now`, newest first, at most `limit`.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn list_user_sessions(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        now: UnixTime,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<Session>, StoreError>> + Send;
+    /// Ends one of the user's sessions. `Ok(false)` if the user has no such session.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn delete_user_session(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        id: &SessionId,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Ends every session of the user but `keep`; answers how many ended.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn delete_user_sessions(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        keep: Option<&SessionId>,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+}
+
+/// Authorization codes.
+pub trait CodeRepository: Send + Sync {
+    /// Stores a code (its hash).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn insert_code(&self, code: &AuthorizationCode) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Spends the code with this hash, atomically: of two concurrent uses exactly one
+    /// MUST see [`CodeUse::First`]; every later use sees [`CodeUse::Replayed`].
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn use_code(&self, hash: &SecretHash, now: UnixTime) -> impl Future<Output = Result<CodeUse, StoreError>> + Send;
+    /// Records the access token a spent code was exchanged for (its `jti` and expiry).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn record_issued_access_token(
+        &self,
+        hash: &SecretHash,
+        jti: &str,
+        expires_at: UnixTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// Consent grants, one per (tenant, user, client).
+pub trait GrantRepository: Send + Sync {
+    /// Stores the grant, or replaces the scopes, `remembered` and `updated_at` of the
+    /// existing grant for the same user and client (keeping its id and `created_at`).
+    /// Returns the stored grant.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn upsert_grant(&self, grant: &ConsentGrant) -> impl Future<Output = Result<ConsentGrant, StoreError>> + Send;
+    /// The grant of `user` to `client`.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn find_grant(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        client: &ClientId,
+    ) -> impl Future<Output = Result<Option<ConsentGrant>, StoreError>> + Send;
+    /// The tenant's grant with this id.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn get_grant(
+        &self,
+        tenant: &TenantId,
+        id: &GrantId,
+    ) -> impl Future<Output = Result<Option<ConsentGrant>, StoreError>> + Send;
+    /// One page of the tenant's grants matching `filter`.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn list_grants(
+        &self,
+        tenant: &TenantId,
+        filter: &GrantFilter,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Vec<ConsentGrant>, StoreError>> + Send;
+    /// Deletes the grant. `Ok(false)` if it did not exist.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn delete_grant(&self, tenant: &TenantId, id: &GrantId) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// Refresh tokens (hashes only).
+pub trait RefreshTokenRepository: Send + Sync {
+    /// Stores a token.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn insert_refresh_token(&self, token: &RefreshToken) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The token with this hash.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn find_refresh_token(
+        &self,
+        hash: &SecretHash,
+    ) -> impl Future<Output = Result<Option<RefreshToken>, StoreError>> + Send;
+    /// Revokes every live token of the grant; returns how many.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn revoke_grant_tokens(
+        &self,
+        tenant: &TenantId,
+        grant: &GrantId,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    /// Revokes every live token a code started; returns how many.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn revoke_code_tokens(
+        &self,
+        code: &SecretHash,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    /// Marks `old` rotated and stores `successor`, in one transaction: `Ok(true)` for
+    /// exactly one of several concurrent callers, and only while `old` is neither
+    /// rotated nor revoked; otherwise nothing changes and `Ok(false)`.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn replace_refresh_token(
+        &self,
+        old: &RefreshTokenId,
+        successor: &RefreshToken,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Revokes every live token of the family; returns how many.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn revoke_family(
+        &self,
+        family: &RefreshTokenId,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+}
+
+/// Access tokens revoked before their expiry, by `jti` (RFC 7009 §2).
+pub trait AccessTokenDenyList: Send + Sync {
+    /// Records a revoked `jti`, kept until `expires_at` (the token's own expiry).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn deny_access_token(&self, jti: &str, expires_at: UnixTime)
+    -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Whether the `jti` was revoked.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn is_access_token_denied(&self, jti: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Whether a client's own token (client credentials) is live: the client still
+    /// exists in the tenant and `jti` is not on the deny-list. One indexed read.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn is_client_token_live(
+        &self,
+        tenant: &TenantId,
+        client: &ClientId,
+        jti: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// Device authorizations (RFC 8628).
+pub trait DeviceCodeRepository: Send + Sync {
+    /// Stores a new one. MUST return [`StoreError::Conflict`] if the user code is taken.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] as said above; [`StoreError::Unavailable`] when the
+    /// database fails or does not answer in time.
+    fn insert_device_code(&self, code: &DeviceCode) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The one with this device-code hash.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn find_device_code(
+        &self,
+        hash: &SecretHash,
+    ) -> impl Future<Output = Result<Option<DeviceCode>, StoreError>> + Send;
+    /// The one whose user code hashes to `user_code_hash` (any tenant: the user types
+    /// it before a tenant is known).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn find_device_code_by_user_code(
+        &self,
+        user_code_hash: &SecretHash,
+    ) -> impl Future<Output = Result<Option<DeviceCode>, StoreError>> + Send;
+    /// Replaces status, approver, interval and last poll. `Ok(false)` if it is gone.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn update_device_code(&self, code: &DeviceCode) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Moves an approved code to used, atomically: `Ok(true)` for exactly one caller.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn use_device_code(&self, hash: &SecretHash) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// Removal of what has expired, in bounded batches.
+pub trait Housekeeping: Send + Sync {
+    /// Deletes up to `batch` expired rows of each kind (pending requests, codes,
+    /// sessions, device codes, denied `jti`s, refresh tokens expired a day ago,
+    /// stale throttle counters); returns how many rows went.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn purge_expired(&self, now: UnixTime, batch: i64) -> impl Future<Output = Result<u64, StoreError>> + Send;
+}
+
+/// Signing keys (public JWK and sealed private key).
+pub trait SigningKeyRepository: Send + Sync {
+    /// Stores a new key.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn insert_signing_key(&self, key: &SigningKeyRecord) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Every stored key.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn list_signing_keys(&self) -> impl Future<Output = Result<Vec<SigningKeyRecord>, StoreError>> + Send;
+    /// Marks every unretired key other than `except` retired at `at`.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn retire_signing_keys(&self, except: &str, at: UnixTime) -> impl Future<Output = Result<u64, StoreError>> + Send;
+}
