@@ -5,6 +5,8 @@
 //! portable schema in `schema.rs`, and `pool.rs`'s `with_conn!` runs it on
 //! whichever connection the URL chose. Only this crate knows diesel.
 
+#[cfg(feature = "contract-suite")]
+pub mod contract;
 mod error;
 mod migrate;
 mod pool;

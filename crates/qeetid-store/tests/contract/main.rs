@@ -1,82 +1,23 @@
-//! The store contract suite: every repository port, held to the rules its
-//! documentation states, on SQLite, on PostgreSQL, and on the domain's
-//! in-memory fake (so unit tests built on the fake can be trusted).
+//! The store contract suite (`qeetid_store::contract`), run on SQLite, on
+//! PostgreSQL, and on the domain's in-memory fake (so unit tests built on the fake
+//! can be trusted).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod api_keys;
-mod clients;
-mod mfa;
-mod oauth;
-mod passkeys;
-mod support;
-mod tenants;
-mod users;
-
-/// Generates one test per backend for each contract function `f(&impl Store)`.
-macro_rules! contract {
-    ($($module:ident :: $name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let db = qeetid_store::testing::TestDatabase::sqlite();
-                    crate::$module::$name(&db.store().await).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let db = qeetid_store::testing::TestDatabase::postgres().await;
-                    crate::$module::$name(&db.store().await).await;
-                }
-            )*
-        }
-        mod memory {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    crate::$module::$name(&qeetid_domain::fakes::InMemoryStore::default()).await;
-                }
-            )*
-        }
-    };
+mod sqlite {
+    qeetid_store::contract_suite!(async {
+        let db = qeetid_store::testing::TestDatabase::sqlite();
+        let store = db.store().await;
+        (db, store)
+    });
 }
 
-contract!(
-    tenants::round_trip_update_and_delete,
-    tenants::duplicate_id_is_a_conflict,
-    tenants::pages_are_newest_first_and_follow_the_cursor,
-    tenants::deleting_a_tenant_removes_what_it_owns,
-    api_keys::found_by_hash_and_scoped_to_their_tenant,
-    api_keys::deployment_keys_are_detected,
-    api_keys::duplicate_hash_is_a_conflict,
-    users::round_trip_and_lookup_by_email,
-    users::emails_are_unique_per_tenant,
-    users::update_replaces_every_field_and_respects_uniqueness,
-    users::concurrent_writers_all_succeed,
-    clients::round_trip_keeps_every_field,
-    clients::queries_never_cross_tenants,
-    clients::update_and_delete,
-    clients::pagination_over_many_clients,
-    clients::search_matches_names_ignoring_case_and_wildcards,
-    clients::client_names_are_read_in_one_query_within_the_tenant,
-    oauth::pending_requests_round_trip,
-    oauth::sessions_are_found_by_cookie_hash,
-    oauth::a_users_sessions_are_listed_and_ended_within_the_user,
-    oauth::a_code_is_spent_exactly_once,
-    oauth::grants_are_one_per_user_and_client,
-    oauth::refresh_tokens_are_revoked_by_grant_and_by_code,
-    oauth::signing_keys_retire,
-    oauth::throttles_reserve_attempts_atomically,
-    oauth::refresh_tokens_rotate_once_and_families_revoke_together,
-    oauth::denied_access_tokens_are_remembered,
-    oauth::device_codes_are_found_by_either_code_and_used_once,
-    oauth::housekeeping_purges_only_what_expired,
-    mfa::a_totp_factor_is_confirmed_once_and_each_step_used_once,
-    mfa::recovery_codes_are_spent_once_and_reset_with_the_factor,
-    passkeys::passkeys_are_per_user_and_credential_ids_unique,
-    passkeys::ceremonies_are_taken_once,
-);
+mod postgres {
+    qeetid_store::contract_suite!(async {
+        let db = qeetid_store::testing::TestDatabase::postgres().await;
+        let store = db.store().await;
+        (db, store)
+    });
+}
+
+mod memory {
+    qeetid_store::contract_suite!(async { ((), qeetid_domain::fakes::InMemoryStore::default()) });
+}

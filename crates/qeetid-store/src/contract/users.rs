@@ -1,9 +1,9 @@
 use qeetid_domain::ports::Store;
 use qeetid_domain::{AdminRole, Email, PageRequest, StoreError, UnixTime};
 
-use crate::support::{stored_tenant, user};
+use crate::contract::support::{stored_tenant, user};
 
-pub(crate) async fn round_trip_and_lookup_by_email(store: &impl Store) {
+pub async fn round_trip_and_lookup_by_email(store: &impl Store) {
     let tenant = stored_tenant(store).await;
     let mut u = user(&tenant.id, "ada@example.com");
     u.password_hash = None;
@@ -17,7 +17,7 @@ pub(crate) async fn round_trip_and_lookup_by_email(store: &impl Store) {
     assert_eq!(page, vec![u]);
 }
 
-pub(crate) async fn emails_are_unique_per_tenant(store: &impl Store) {
+pub async fn emails_are_unique_per_tenant(store: &impl Store) {
     let a = stored_tenant(store).await;
     let b = stored_tenant(store).await;
     store.insert_user(&user(&a.id, "ada@example.com")).await.unwrap();
@@ -29,7 +29,7 @@ pub(crate) async fn emails_are_unique_per_tenant(store: &impl Store) {
     assert!(store.delete_user(&b.id, &in_b.id).await.unwrap());
 }
 
-pub(crate) async fn update_replaces_every_field_and_respects_uniqueness(store: &impl Store) {
+pub async fn update_replaces_every_field_and_respects_uniqueness(store: &impl Store) {
     let tenant = stored_tenant(store).await;
     let taken = user(&tenant.id, "taken@example.com");
     store.insert_user(&taken).await.unwrap();
@@ -50,7 +50,7 @@ pub(crate) async fn update_replaces_every_field_and_respects_uniqueness(store: &
     assert!(matches!(store.update_user(&u).await, Err(StoreError::Conflict(_))));
 }
 
-pub(crate) async fn concurrent_writers_all_succeed(store: &impl Store) {
+pub async fn concurrent_writers_all_succeed(store: &impl Store) {
     // SQLite serialises writers: with busy_timeout none of these may fail with "database is locked".
     let tenant = stored_tenant(store).await;
     let writes = (0..64).map(|i| {

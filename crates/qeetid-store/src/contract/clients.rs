@@ -1,9 +1,9 @@
 use qeetid_domain::ports::Store;
 use qeetid_domain::{ClientPatch, ClientSecrets, PageRequest, Secret, UnixTime};
 
-use crate::support::{confidential_client, stored_tenant};
+use crate::contract::support::{confidential_client, stored_tenant};
 
-pub(crate) async fn round_trip_keeps_every_field(store: &impl Store) {
+pub async fn round_trip_keeps_every_field(store: &impl Store) {
     let tenant = stored_tenant(store).await;
     let client = confidential_client(&tenant.id, 1_800_000_000);
     store.insert_client(&client).await.unwrap();
@@ -11,7 +11,7 @@ pub(crate) async fn round_trip_keeps_every_field(store: &impl Store) {
     assert_eq!(store.find_client(&client.id).await.unwrap(), Some(client));
 }
 
-pub(crate) async fn queries_never_cross_tenants(store: &impl Store) {
+pub async fn queries_never_cross_tenants(store: &impl Store) {
     let a = stored_tenant(store).await;
     let b = stored_tenant(store).await;
     let client = confidential_client(&a.id, 1_800_000_000);
@@ -25,7 +25,7 @@ pub(crate) async fn queries_never_cross_tenants(store: &impl Store) {
     assert_eq!(store.get_client(&a.id, &client.id).await.unwrap(), Some(client));
 }
 
-pub(crate) async fn update_and_delete(store: &impl Store) {
+pub async fn update_and_delete(store: &impl Store) {
     let tenant = stored_tenant(store).await;
     let mut client = confidential_client(&tenant.id, 1_800_000_000);
     store.insert_client(&client).await.unwrap();
@@ -48,7 +48,7 @@ pub(crate) async fn update_and_delete(store: &impl Store) {
     assert!(!store.update_client(&client).await.unwrap());
 }
 
-pub(crate) async fn pagination_over_many_clients(store: &impl Store) {
+pub async fn pagination_over_many_clients(store: &impl Store) {
     let tenant = stored_tenant(store).await;
     for i in 0..7 {
         store.insert_client(&confidential_client(&tenant.id, 1_800_000_000 + i / 2)).await.unwrap();
@@ -67,7 +67,7 @@ pub(crate) async fn pagination_over_many_clients(store: &impl Store) {
     assert!(page.items.last().unwrap().created_at >= rest.first().unwrap().created_at);
 }
 
-pub(crate) async fn search_matches_names_ignoring_case_and_wildcards(store: &impl Store) {
+pub async fn search_matches_names_ignoring_case_and_wildcards(store: &impl Store) {
     let tenant = stored_tenant(store).await;
     let other = stored_tenant(store).await;
     let named = |tenant: &qeetid_domain::TenantId, name: &str, created: i64| {
@@ -88,7 +88,7 @@ pub(crate) async fn search_matches_names_ignoring_case_and_wildcards(store: &imp
     assert!(store.search_clients(&tenant.id, "nothing", &page).await.unwrap().is_empty());
 }
 
-pub(crate) async fn client_names_are_read_in_one_query_within_the_tenant(store: &impl Store) {
+pub async fn client_names_are_read_in_one_query_within_the_tenant(store: &impl Store) {
     let tenant = stored_tenant(store).await;
     let stranger = stored_tenant(store).await;
     let mine = confidential_client(&tenant.id, 1_800_000_000);

@@ -5,7 +5,7 @@ use qeetid_domain::passkey::{CeremonyPurpose, StoredCeremony, StoredPasskey};
 use qeetid_domain::ports::Store;
 use qeetid_domain::{CeremonyId, PasskeyId, RequestId, StoreError, UnixTime};
 
-use crate::support::{random, stored_tenant, user};
+use crate::contract::support::{random, stored_tenant, user};
 
 fn passkey(u: &qeetid_domain::User, credential_id: &str, created: i64) -> StoredPasskey {
     StoredPasskey {
@@ -22,7 +22,7 @@ fn passkey(u: &qeetid_domain::User, credential_id: &str, created: i64) -> Stored
     }
 }
 
-pub(crate) async fn passkeys_are_per_user_and_credential_ids_unique(store: &impl Store) {
+pub async fn passkeys_are_per_user_and_credential_ids_unique(store: &impl Store) {
     let tenant = stored_tenant(store).await;
     let (ada, grace) = (user(&tenant.id, "ada@example.com"), user(&tenant.id, "grace@example.com"));
     store.insert_user(&ada).await.unwrap();
@@ -54,7 +54,7 @@ pub(crate) async fn passkeys_are_per_user_and_credential_ids_unique(store: &impl
     assert!(store.list_passkeys(&tenant.id, &ada.id).await.unwrap().is_empty());
 }
 
-pub(crate) async fn ceremonies_are_taken_once(store: &impl Store) {
+pub async fn ceremonies_are_taken_once(store: &impl Store) {
     let tenant = stored_tenant(store).await;
     let ada = user(&tenant.id, "ada@example.com");
     store.insert_user(&ada).await.unwrap();

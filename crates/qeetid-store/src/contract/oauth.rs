@@ -10,7 +10,7 @@ use qeetid_domain::{
     SessionId, StoreError, UnixTime,
 };
 
-use crate::support::{confidential_client, random, stored_tenant, user};
+use crate::contract::support::{confidential_client, random, stored_tenant, user};
 
 const T0: i64 = 1_800_000_000;
 
@@ -117,7 +117,7 @@ fn refresh(w: &World, grant: &GrantId, origin: Option<&Secret>) -> RefreshToken 
     }
 }
 
-pub(crate) async fn pending_requests_round_trip(store: &impl Store) {
+pub async fn pending_requests_round_trip(store: &impl Store) {
     let w = world(store).await;
     let mut request = pending(&w);
     store.insert_request(&request).await.unwrap();
@@ -134,7 +134,7 @@ pub(crate) async fn pending_requests_round_trip(store: &impl Store) {
     assert_eq!(store.get_request(&request.id).await.unwrap(), None);
 }
 
-pub(crate) async fn sessions_are_found_by_cookie_hash(store: &impl Store) {
+pub async fn sessions_are_found_by_cookie_hash(store: &impl Store) {
     let w = world(store).await;
     let cookie = Secret::generate("qst_", random());
     let session = Session {
@@ -154,7 +154,7 @@ pub(crate) async fn sessions_are_found_by_cookie_hash(store: &impl Store) {
     assert_eq!(store.find_session(&cookie.hash()).await.unwrap(), None);
 }
 
-pub(crate) async fn a_users_sessions_are_listed_and_ended_within_the_user(store: &impl Store) {
+pub async fn a_users_sessions_are_listed_and_ended_within_the_user(store: &impl Store) {
     let w = world(store).await;
     let other = user(&w.tenant.id, "grace@example.com");
     store.insert_user(&other).await.unwrap();
@@ -191,7 +191,7 @@ pub(crate) async fn a_users_sessions_are_listed_and_ended_within_the_user(store:
     assert_eq!(store.list_user_sessions(&w.tenant.id, &other.id, now, 100).await.unwrap(), vec![others]);
 }
 
-pub(crate) async fn a_code_is_spent_exactly_once(store: &impl Store) {
+pub async fn a_code_is_spent_exactly_once(store: &impl Store) {
     let w = world(store).await;
     let g = store.upsert_grant(&grant(&w, "openid", false, T0)).await.unwrap();
     let (secret, record) = code(&w, &g.id);
@@ -211,7 +211,7 @@ pub(crate) async fn a_code_is_spent_exactly_once(store: &impl Store) {
     assert_eq!(store.use_code(&Secret::presented("qac_unknown").hash(), now).await.unwrap(), CodeUse::Unknown);
 }
 
-pub(crate) async fn grants_are_one_per_user_and_client(store: &impl Store) {
+pub async fn grants_are_one_per_user_and_client(store: &impl Store) {
     let w = world(store).await;
     let first = store.upsert_grant(&grant(&w, "openid", false, T0)).await.unwrap();
     let second = store.upsert_grant(&grant(&w, "openid email", true, T0 + 10)).await.unwrap();
@@ -236,7 +236,7 @@ pub(crate) async fn grants_are_one_per_user_and_client(store: &impl Store) {
     assert_eq!(store.find_grant(&w.tenant.id, &w.user.id, &w.client.id).await.unwrap(), None);
 }
 
-pub(crate) async fn refresh_tokens_are_revoked_by_grant_and_by_code(store: &impl Store) {
+pub async fn refresh_tokens_are_revoked_by_grant_and_by_code(store: &impl Store) {
     let w = world(store).await;
     let g = store.upsert_grant(&grant(&w, "openid", false, T0)).await.unwrap();
     let origin = Secret::generate("qac_", random());
@@ -258,7 +258,7 @@ pub(crate) async fn refresh_tokens_are_revoked_by_grant_and_by_code(store: &impl
     assert!(store.find_refresh_token(&other.token_hash).await.unwrap().unwrap().revoked_at.is_some());
 }
 
-pub(crate) async fn signing_keys_retire(store: &impl Store) {
+pub async fn signing_keys_retire(store: &impl Store) {
     let key = |kid: &str, at: i64| SigningKeyRecord {
         kid: kid.into(),
         public_jwk: format!("{{\"kid\":\"{kid}\"}}"),
@@ -275,7 +275,7 @@ pub(crate) async fn signing_keys_retire(store: &impl Store) {
     assert_eq!(keys.iter().find(|k| k.kid == "b").unwrap().retired_at, None);
 }
 
-pub(crate) async fn throttles_reserve_attempts_atomically(store: &impl Store) {
+pub async fn throttles_reserve_attempts_atomically(store: &impl Store) {
     let rule = ThrottleRule { free: 3, window_seconds: 900, hold_seconds: 30, max_delay_seconds: 900 };
     let at = UnixTime::from_secs;
     let key = "login:tnt_x:ada@example.com";
@@ -313,7 +313,7 @@ pub(crate) async fn throttles_reserve_attempts_atomically(store: &impl Store) {
     assert_eq!(granted, 3, "{answers:?}");
 }
 
-pub(crate) async fn refresh_tokens_rotate_once_and_families_revoke_together(store: &impl Store) {
+pub async fn refresh_tokens_rotate_once_and_families_revoke_together(store: &impl Store) {
     let w = world(store).await;
     let g = store.upsert_grant(&grant(&w, "openid", false, T0)).await.unwrap();
     let first = refresh(&w, &g.id, None);
@@ -343,7 +343,7 @@ pub(crate) async fn refresh_tokens_rotate_once_and_families_revoke_together(stor
     assert!(store.find_refresh_token(&stranger.token_hash).await.unwrap().unwrap().revoked_at.is_none());
 }
 
-pub(crate) async fn denied_access_tokens_are_remembered(store: &impl Store) {
+pub async fn denied_access_tokens_are_remembered(store: &impl Store) {
     assert!(!store.is_access_token_denied("jti-1").await.unwrap());
     store.deny_access_token("jti-1", UnixTime::from_secs(T0 + 60)).await.unwrap();
     store.deny_access_token("jti-1", UnixTime::from_secs(T0 + 60)).await.unwrap();
@@ -403,7 +403,7 @@ fn device(w: &World, user_code: &str) -> (Secret, DeviceCode) {
     (secret, record)
 }
 
-pub(crate) async fn device_codes_are_found_by_either_code_and_used_once(store: &impl Store) {
+pub async fn device_codes_are_found_by_either_code_and_used_once(store: &impl Store) {
     let w = world(store).await;
     let user_code = format!("BCDF{}", &random_suffix()[..4]);
     let (secret, mut record) = device(&w, &user_code);
@@ -438,7 +438,7 @@ fn random_suffix() -> String {
     Secret::generate("", random()).expose().chars().filter(char::is_ascii_uppercase).chain("ZZZZ".chars()).collect()
 }
 
-pub(crate) async fn housekeeping_purges_only_what_expired(store: &impl Store) {
+pub async fn housekeeping_purges_only_what_expired(store: &impl Store) {
     let w = world(store).await;
     let live = pending(&w);
     let mut dead = pending(&w);

@@ -1,9 +1,9 @@
 use qeetid_domain::ports::Store;
 use qeetid_domain::{KeyScope, PageRequest, Secret, StoreError};
 
-use crate::support::{api_key, stored_tenant};
+use crate::contract::support::{api_key, stored_tenant};
 
-pub(crate) async fn found_by_hash_and_scoped_to_their_tenant(store: &impl Store) {
+pub async fn found_by_hash_and_scoped_to_their_tenant(store: &impl Store) {
     let a = stored_tenant(store).await;
     let b = stored_tenant(store).await;
     let (key, secret) = api_key(KeyScope::Tenant(a.id.clone()));
@@ -21,7 +21,7 @@ pub(crate) async fn found_by_hash_and_scoped_to_their_tenant(store: &impl Store)
     assert_eq!(store.find_api_key_by_hash(&secret.hash()).await.unwrap(), None);
 }
 
-pub(crate) async fn deployment_keys_are_detected(store: &impl Store) {
+pub async fn deployment_keys_are_detected(store: &impl Store) {
     let tenant = stored_tenant(store).await;
     store.insert_api_key(&api_key(KeyScope::Tenant(tenant.id.clone())).0).await.unwrap();
     assert!(!store.has_deployment_key().await.unwrap());
@@ -31,7 +31,7 @@ pub(crate) async fn deployment_keys_are_detected(store: &impl Store) {
     assert_eq!(store.find_api_key_by_hash(&secret.hash()).await.unwrap().map(|k| k.scope), Some(KeyScope::Deployment));
 }
 
-pub(crate) async fn duplicate_hash_is_a_conflict(store: &impl Store) {
+pub async fn duplicate_hash_is_a_conflict(store: &impl Store) {
     let (key, _) = api_key(KeyScope::Deployment);
     store.insert_api_key(&key).await.unwrap();
     let (mut twin, _) = api_key(KeyScope::Deployment);

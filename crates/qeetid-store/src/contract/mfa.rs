@@ -4,7 +4,7 @@ use qeetid_domain::mfa::TotpFactor;
 use qeetid_domain::ports::Store;
 use qeetid_domain::{Secret, UnixTime};
 
-use crate::support::{stored_tenant, user};
+use crate::contract::support::{stored_tenant, user};
 
 fn factor(u: &qeetid_domain::User, sealed: &str) -> TotpFactor {
     TotpFactor {
@@ -17,7 +17,7 @@ fn factor(u: &qeetid_domain::User, sealed: &str) -> TotpFactor {
     }
 }
 
-pub(crate) async fn a_totp_factor_is_confirmed_once_and_each_step_used_once(store: &impl Store) {
+pub async fn a_totp_factor_is_confirmed_once_and_each_step_used_once(store: &impl Store) {
     let tenant = stored_tenant(store).await;
     let ada = user(&tenant.id, "ada@example.com");
     store.insert_user(&ada).await.unwrap();
@@ -42,7 +42,7 @@ pub(crate) async fn a_totp_factor_is_confirmed_once_and_each_step_used_once(stor
     assert!(!store.use_totp_step(&stranger.id, u, 200, None).await.unwrap());
 }
 
-pub(crate) async fn recovery_codes_are_spent_once_and_reset_with_the_factor(store: &impl Store) {
+pub async fn recovery_codes_are_spent_once_and_reset_with_the_factor(store: &impl Store) {
     let tenant = stored_tenant(store).await;
     let ada = user(&tenant.id, "ada@example.com");
     store.insert_user(&ada).await.unwrap();

@@ -1,9 +1,9 @@
 use qeetid_domain::ports::Store;
 use qeetid_domain::{DisplayName, KeyScope, PageRequest, StoreError, UnixTime};
 
-use crate::support::{api_key, confidential_client, stored_tenant, tenant_at, user};
+use crate::contract::support::{api_key, confidential_client, stored_tenant, tenant_at, user};
 
-pub(crate) async fn round_trip_update_and_delete(store: &impl Store) {
+pub async fn round_trip_update_and_delete(store: &impl Store) {
     let mut tenant = stored_tenant(store).await;
     assert_eq!(store.get_tenant(&tenant.id).await.unwrap(), Some(tenant.clone()));
 
@@ -19,12 +19,12 @@ pub(crate) async fn round_trip_update_and_delete(store: &impl Store) {
     store.ping().await.unwrap();
 }
 
-pub(crate) async fn duplicate_id_is_a_conflict(store: &impl Store) {
+pub async fn duplicate_id_is_a_conflict(store: &impl Store) {
     let tenant = stored_tenant(store).await;
     assert!(matches!(store.insert_tenant(&tenant).await, Err(StoreError::Conflict(_))));
 }
 
-pub(crate) async fn pages_are_newest_first_and_follow_the_cursor(store: &impl Store) {
+pub async fn pages_are_newest_first_and_follow_the_cursor(store: &impl Store) {
     // Five tenants, two sharing a creation second: the id breaks the tie.
     let mut tenants: Vec<_> = [100, 200, 200, 300, 400].into_iter().map(tenant_at).collect();
     for t in &tenants {
@@ -50,7 +50,7 @@ pub(crate) async fn pages_are_newest_first_and_follow_the_cursor(store: &impl St
     assert_eq!(seen, tenants);
 }
 
-pub(crate) async fn deleting_a_tenant_removes_what_it_owns(store: &impl Store) {
+pub async fn deleting_a_tenant_removes_what_it_owns(store: &impl Store) {
     let tenant = stored_tenant(store).await;
     let (key, secret) = api_key(KeyScope::Tenant(tenant.id.clone()));
     store.insert_api_key(&key).await.unwrap();
