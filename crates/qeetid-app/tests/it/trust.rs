@@ -451,17 +451,28 @@ impl std::io::Write for CapturedLogs {
     }
 }
 
+/// The process's log subscriber, at debug level, writing into one shared buffer
+/// (installed once: under `cargo test` both databases' runs share the process).
+fn captured_logs() -> CapturedLogs {
+    static LOGS: std::sync::OnceLock<CapturedLogs> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = CapturedLogs::default();
+        let sink = logs.clone();
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
+            .with_writer(move || sink.clone())
+            .with_ansi(false)
+            // Spans with their fields, as a collector of traces would see them.
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .try_init()
+            .expect("no other test installs a log subscriber");
+        logs
+    })
+    .clone()
+}
+
 pub(crate) async fn debug_logs_never_show_query_strings_or_secrets(db: &TestDatabase) {
-    let logs = CapturedLogs::default();
-    let sink = logs.clone();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
-        .with_writer(move || sink.clone())
-        .with_ansi(false)
-        // Spans with their fields, as a collector of traces would see them.
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .try_init()
-        .expect("this test owns the process's log subscriber");
+    let logs = captured_logs();
     let app = spawn_app(db).await;
     let realm = app.realm().await;
     let authorize = crate::support::authorize_url(&app, &realm.client_id, "openid", "SECRETSTATE", "")
