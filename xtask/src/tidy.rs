@@ -77,12 +77,53 @@ pub(crate) fn check() -> crate::Result {
     let mut problems = violations(&meta);
     let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
     problems.extend(migration_drift(&migrations, BACKEND_SPECIFIC_MIGRATIONS));
+    let domain = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/qeetid-domain/src");
+    problems.extend(page_paths_in(&domain, PAGE_PATHS_ALLOWED));
     if problems.is_empty() {
         eprintln!("tidy: architecture invariants hold");
         Ok(())
     } else {
         Err(format!("architecture invariants broken:\n  {}", problems.join("\n  ")))
     }
+}
+
+/// Page paths of the hosted UI that a string literal in the domain must not start with:
+/// the domain holds the provider's rules, the HTTP and console crates its pages.
+const PAGE_PATHS: [&str; 4] = ["\"/admin", "\"/account", "\"/device", "\"/login"];
+
+/// Domain files (below `src/`) still allowed to name pages: the deployment's own apps
+/// and the device page's result, until they move out of the domain (issue "Structure").
+const PAGE_PATHS_ALLOWED: &[&str] = &["services/first_party.rs", "services/flow/consent.rs"];
+
+/// Every non-test source file below `root` with a string literal naming a page.
+fn page_paths_in(root: &std::path::Path, allowed: &[&str]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let relative = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let is_test = relative.ends_with("tests.rs") || relative.starts_with("fakes");
+            if !relative.ends_with(".rs") || is_test || allowed.contains(&relative.as_str()) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for (number, line) in text.lines().enumerate() {
+                if !line.trim_start().starts_with("//") && PAGE_PATHS.iter().any(|p| line.contains(p)) {
+                    problems.push(format!(
+                        "qeetid-domain/src/{relative}:{}: a page path in the domain (pages belong to the HTTP and \
+                         console crates)",
+                        number + 1
+                    ));
+                }
+            }
+        }
+    }
+    problems
 }
 
 /// Migration files whose SQL truly differs between PostgreSQL and SQLite
@@ -254,6 +295,18 @@ mod tests {
         let problems = super::migration_drift(&root, &[]);
         assert!(problems.len() == 1 && problems[0].contains("001_a/up.sql differs"), "{problems:?}");
         assert!(super::migration_drift(&root, &["001_a/up.sql"]).is_empty());
+        std::fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn page_paths_in_the_domain_are_caught() {
+        let root = std::env::temp_dir().join(format!("qeetid-tidy-pages-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("services")).unwrap();
+        std::fs::write(root.join("services/ui.rs"), "fn go() -> &'static str { \"/admin/clients\" }\n").unwrap();
+        std::fs::write(root.join("rules.rs"), "// see \"/login\" in the docs\nfn f() {}\n").unwrap();
+        let problems = super::page_paths_in(&root, &[]);
+        assert!(problems.len() == 1 && problems[0].contains("services/ui.rs:1"), "{problems:?}");
+        assert!(super::page_paths_in(&root, &["services/ui.rs"]).is_empty());
         std::fs::remove_dir_all(root).unwrap();
     }
 
