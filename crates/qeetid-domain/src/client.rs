@@ -98,6 +98,28 @@ impl ClientLifetimes {
     }
 }
 
+/// A client's settings as a store read them back, each value parsed on its own
+/// (see [`ClientSettings::from_stored`]).
+#[derive(Debug, Clone)]
+pub struct StoredClientSettings {
+    /// Display name.
+    pub name: String,
+    /// Public or confidential.
+    pub client_type: ClientType,
+    /// Registered redirect URIs.
+    pub redirect_uris: Vec<RedirectUri>,
+    /// Registered post-logout redirect URIs.
+    pub post_logout_uris: Vec<RedirectUri>,
+    /// Allowed grant types.
+    pub grant_types: Vec<GrantType>,
+    /// Allowed scopes.
+    pub scopes: ScopeSet,
+    /// Whether PKCE is required.
+    pub require_pkce: bool,
+    /// Lifetime overrides.
+    pub lifetimes: ClientLifetimes,
+}
+
 /// A change to some of a client's settings. `None` leaves a setting as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClientPatch {
@@ -220,20 +242,20 @@ impl ClientSettings {
         })
     }
 
-    /// Restores settings that were validated before they were stored. The store
-    /// parses each value; the rules between fields are not checked again, so a
-    /// tightened rule never makes an existing client unreadable.
-    #[allow(clippy::too_many_arguments)]
-    pub fn from_stored(
-        name: String,
-        client_type: ClientType,
-        redirect_uris: Vec<RedirectUri>,
-        post_logout_uris: Vec<RedirectUri>,
-        grant_types: Vec<GrantType>,
-        scopes: ScopeSet,
-        require_pkce: bool,
-        lifetimes: ClientLifetimes,
-    ) -> Self {
+    /// Restores settings that were validated before they were stored (the store's
+    /// business). The store parses each value; the rules between fields are not
+    /// checked again, so a tightened rule never makes an existing client unreadable.
+    pub fn from_stored(stored: StoredClientSettings) -> Self {
+        let StoredClientSettings {
+            name,
+            client_type,
+            redirect_uris,
+            post_logout_uris,
+            grant_types,
+            scopes,
+            require_pkce,
+            lifetimes,
+        } = stored;
         Self { name, client_type, redirect_uris, post_logout_uris, grant_types, scopes, require_pkce, lifetimes }
     }
 

@@ -58,7 +58,9 @@ pub mod time;
 pub mod user;
 
 pub use api_key::{ApiKey, Caller, KeyScope};
-pub use client::{Client, ClientDraft, ClientLifetimes, ClientPatch, ClientSecrets, ClientSettings, ClientType};
+pub use client::{
+    Client, ClientDraft, ClientLifetimes, ClientPatch, ClientSecrets, ClientSettings, ClientType, StoredClientSettings,
+};
 pub use error::{AdminError, StoreError, ValidationError};
 pub use grant_type::GrantType;
 pub use id::{

@@ -9,7 +9,7 @@ use diesel_async::RunQueryDsl as _;
 use qeetid_domain::ports::ClientRepository;
 use qeetid_domain::{
     Client, ClientId, ClientLifetimes, ClientSecrets, ClientSettings, ClientType, GrantType, PageRequest, RedirectUri,
-    ScopeSet, SecretHash, StoreError, TenantId, UnixTime,
+    ScopeSet, SecretHash, StoreError, StoredClientSettings, TenantId, UnixTime,
 };
 
 use super::{from_json, paginate, to_json};
@@ -90,20 +90,20 @@ impl TryFrom<ClientRow> for Client {
         let scopes = from_json("clients.scopes", &row.scopes)?;
         let scopes =
             ScopeSet::from_tokens(scopes.iter().map(String::as_str)).map_err(|e| corrupt("clients.scopes", e))?;
-        let settings = ClientSettings::from_stored(
-            row.name,
+        let settings = ClientSettings::from_stored(StoredClientSettings {
+            name: row.name,
             client_type,
-            uris("clients.redirect_uris", &row.redirect_uris)?,
-            uris("clients.post_logout_uris", &row.post_logout_uris)?,
+            redirect_uris: uris("clients.redirect_uris", &row.redirect_uris)?,
+            post_logout_uris: uris("clients.post_logout_uris", &row.post_logout_uris)?,
             grant_types,
             scopes,
-            row.require_pkce,
-            ClientLifetimes {
+            require_pkce: row.require_pkce,
+            lifetimes: ClientLifetimes {
                 access_token: row.access_token_ttl,
                 refresh_token: row.refresh_token_ttl,
                 refresh_token_idle: row.refresh_token_idle_ttl,
             },
-        );
+        });
         let previous = match (row.previous_secret_hash, row.previous_secret_expires_at) {
             (Some(h), Some(until)) => Some((hash("clients.previous_secret_hash", &h)?, UnixTime::from_secs(until))),
             _ => None,
