@@ -248,13 +248,13 @@ pub(crate) async fn identity_providers_reach_only_public_https_addresses(db: &Te
 
 pub(crate) async fn changing_how_one_signs_in_needs_a_recent_sign_in(db: &TestDatabase) {
     let mut settings = crate::support::settings(db);
-    settings.reauthentication_seconds = 3;
+    settings.reauthentication_seconds = 5;
     let app = crate::support::spawn_app_with(settings).await;
     let realm = app.realm().await;
     let page = open_account(&app, &realm.tenant, crate::support::PASSWORD).await;
     let csrf = hidden(&page, "csrf_token");
     // Later, someone with this browser's cookies (or the user, after a while)...
-    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
     let reauthenticate = Some("/account/reauthenticate");
     let (status, location, body) = app.submit("/account/mfa/totp", &[("csrf_token", &csrf)]).await;
     assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, reauthenticate), "{body}");
