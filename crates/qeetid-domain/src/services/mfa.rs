@@ -167,7 +167,7 @@ impl<S: Store> Services<S> {
         let now = self.clock.now();
         let factor =
             self.store.get_totp(tenant, id).await?.filter(|f| f.confirmed_at.is_none()).ok_or(MfaError::NotEnrolled)?;
-        self.throttled(tenant, id, now, async {
+        self.throttled(tenant, id, async {
             let secret = self.open_totp_secret(&factor)?;
             let step = totp_step(&secret, code, now).ok_or(MfaError::InvalidCode)?;
             if !self.store.use_totp_step(tenant, id, step, Some(now)).await? {
@@ -193,7 +193,7 @@ impl<S: Store> Services<S> {
         let now = self.clock.now();
         let factor =
             self.store.get_totp(tenant, id).await?.filter(|f| f.confirmed_at.is_some()).ok_or(MfaError::NotEnrolled)?;
-        self.throttled(tenant, id, now, async {
+        self.throttled(tenant, id, async {
             if is_recovery_code(code) {
                 let salted = recovery_code_hash(tenant, id, code);
                 if self.store.use_recovery_code(tenant, id, &salted, now).await? {
@@ -222,7 +222,6 @@ impl<S: Store> Services<S> {
         &self,
         tenant: &TenantId,
         user: &UserId,
-        _now: UnixTime,
         check: impl Future<Output = Result<(), MfaError>>,
     ) -> Result<(), MfaError> {
         let guard = Guard::new(format!("mfa:{tenant}:{user}"), throttle::USER_CODES, OnSuccess::Clear);

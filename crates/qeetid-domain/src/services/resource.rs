@@ -42,10 +42,9 @@ impl<S: Store> Services<S> {
         Ok(user.filter(|u| u.disabled_at.is_none() && u.tokens_revoked_at.is_none_or(|at| issued_at > at.as_secs())))
     }
 
-    /// The user a live access token of a user was issued to; `None` when the token
-    /// is a client's own, or its grant, client or user is gone, or it was revoked.
-    async fn access_token_user(&self, token: &VerifiedToken) -> Result<Option<User>, StoreError> {
-        let Some(ids) = UserTokenIds::of(token) else { return Ok(None) };
+    /// The user a live access token of a user (its `ids`) was issued to; `None` when
+    /// its grant, client or user is gone, or it was revoked.
+    async fn access_token_user(&self, token: &VerifiedToken, ids: &UserTokenIds) -> Result<Option<User>, StoreError> {
         self.live_token_user(&ids.origin(token.jti.as_deref()), token.iat.unwrap_or_default()).await
     }
 
@@ -57,11 +56,11 @@ impl<S: Store> Services<S> {
         if !scope.contains(scopes::OPENID) {
             return Err(OAuthError::InsufficientScope("userinfo needs the openid scope".into()));
         }
-        if UserTokenIds::of(&token).is_none() {
+        let Some(ids) = UserTokenIds::of(&token) else {
             return Err(OAuthError::InvalidToken("the token does not belong to a user".into()));
-        }
+        };
         // The deny-list, the grant, the client and the user in one query.
-        let user = self.access_token_user(&token).await?.ok_or_else(|| {
+        let user = self.access_token_user(&token, &ids).await?.ok_or_else(|| {
             OAuthError::InvalidToken(
                 "the token was revoked, or its grant, client or user no longer exists or is disabled".into(),
             )
@@ -80,8 +79,8 @@ impl<S: Store> Services<S> {
     /// client and user stand; a client's own while the client stands; neither once
     /// its `jti` was revoked. Tokens that are neither (older shapes) are not live.
     async fn access_token_is_live(&self, token: &VerifiedToken) -> Result<bool, StoreError> {
-        if UserTokenIds::of(token).is_some() {
-            return Ok(self.access_token_user(token).await?.is_some());
+        if let Some(ids) = UserTokenIds::of(token) {
+            return Ok(self.access_token_user(token, &ids).await?.is_some());
         }
         let (Some(tenant), Some(client), Some(jti)) = (
             token.tid.as_deref().and_then(|t| TenantId::parse(t).ok()),
