@@ -5,7 +5,7 @@ use super::{RefreshPlan, Subject, TokenResponse};
 use crate::client::Client;
 use crate::grant_type::GrantType;
 use crate::oauth::{OAuthError, RefreshRequest};
-use crate::ports::Store;
+use crate::ports::{Store, TokenOrigin};
 use crate::secret::Secret;
 use crate::services::Services;
 
@@ -51,20 +51,23 @@ impl<S: Store> Services<S> {
                 asked.clone()
             }
         };
-        if self.store.get_grant(&record.tenant_id, &record.grant_id).await?.is_none() {
-            return Err(OAuthError::InvalidGrant("the consent grant was revoked".into()));
-        }
-        let user = self
-            .store
-            .get_user(&record.tenant_id, &record.user_id)
-            .await?
-            .filter(|u| u.disabled_at.is_none())
-            .ok_or_else(|| OAuthError::InvalidGrant("the user no longer exists or is disabled".into()))?;
-        // "Sign out everywhere" ends the refresh tokens issued before it (a token
-        // rotated since was rotated from one of those, so refused there).
-        if user.tokens_revoked_at.is_some_and(|at| record.created_at <= at) {
-            return Err(OAuthError::InvalidGrant("the user signed out everywhere".into()));
-        }
+        // The grant, the client and the user still stand, the user is not disabled and
+        // did not sign out everywhere after this token was issued (a token rotated
+        // since was rotated from one issued before, so it was refused there): the
+        // check introspection and UserInfo make, in one read.
+        let origin = TokenOrigin {
+            tenant: &record.tenant_id,
+            user: &record.user_id,
+            client: &record.client_id,
+            grant: &record.grant_id,
+            jti: None,
+        };
+        let user = self.live_token_user(&origin, record.created_at.as_secs()).await?.ok_or_else(|| {
+            OAuthError::InvalidGrant(
+                "the consent grant was revoked, or the user no longer exists, is disabled or signed out everywhere"
+                    .into(),
+            )
+        })?;
         let subject = Subject {
             tenant_id: &record.tenant_id,
             user: &user,
