@@ -47,11 +47,13 @@ const ALLOWED_INTERNAL: &[(&str, &[&str])] = &[
     ("qeetid-render", &[]),
     ("qeetid-webauthn", &["qeetid-domain"]),
     ("qeetid-upstream", &["qeetid-domain"]),
-    ("qeetid-http", &["qeetid-domain", "qeetid-render"]),
+    ("qeetid-console", &["qeetid-domain"]),
+    ("qeetid-http", &["qeetid-domain", "qeetid-console", "qeetid-render"]),
     (
         "qeetid-app",
         &[
             "qeetid-domain",
+            "qeetid-console",
             "qeetid-store",
             "qeetid-crypto",
             "qeetid-http",
@@ -89,11 +91,10 @@ pub(crate) fn check() -> crate::Result {
 
 /// Page paths of the hosted UI that a string literal in the domain must not start with:
 /// the domain holds the provider's rules, the HTTP and console crates its pages.
-const PAGE_PATHS: [&str; 4] = ["\"/admin", "\"/account", "\"/device", "\"/login"];
+const PAGE_PATHS: [&str; 5] = ["\"/admin", "\"/account", "\"/consent", "\"/device", "\"/login"];
 
-/// Domain files (below `src/`) still allowed to name pages: the deployment's own apps
-/// and the device page's result, until they move out of the domain (issue "Structure").
-const PAGE_PATHS_ALLOWED: &[&str] = &["services/first_party.rs", "services/flow/consent.rs"];
+/// Domain files (below `src/`) allowed to name pages anyway: none.
+const PAGE_PATHS_ALLOWED: &[&str] = &[];
 
 /// Every non-test source file below `root` with a string literal naming a page.
 fn page_paths_in(root: &std::path::Path, allowed: &[&str]) -> Vec<String> {
@@ -198,10 +199,17 @@ fn violations(meta: &Value) -> Vec<String> {
     };
     let mut problems = Vec::new();
 
-    // 1. The domain does no I/O: nothing that does is reachable from it.
-    if let Some(domain) = id_of("qeetid-domain") {
+    // 1. The domain and the console's use cases do no I/O: nothing that does is
+    //    reachable from them.
+    for pure in ["qeetid-domain", "qeetid-console"] {
+        let Some(start) = id_of(pure) else {
+            if pure == "qeetid-domain" {
+                problems.push("qeetid-domain is missing from the workspace".to_owned());
+            }
+            continue;
+        };
         let mut seen = BTreeSet::new();
-        let mut stack = vec![domain];
+        let mut stack = vec![start];
         while let Some(id) = stack.pop() {
             if !seen.insert(id.clone()) {
                 continue;
@@ -209,12 +217,10 @@ fn violations(meta: &Value) -> Vec<String> {
             if let Some(name) = names.get(&id)
                 && IO_CRATES.contains(&name.as_str())
             {
-                problems.push(format!("qeetid-domain reaches `{name}`: the domain must not do I/O"));
+                problems.push(format!("{pure} reaches `{name}`: it must not do I/O"));
             }
             stack.extend(deps.get(&id).into_iter().flatten().cloned());
         }
-    } else {
-        problems.push("qeetid-domain is missing from the workspace".to_owned());
     }
 
     // 2. Each adapter library belongs to one crate.

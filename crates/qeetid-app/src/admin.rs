@@ -4,7 +4,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use qeetid_domain::ports::Random as _;
 use qeetid_domain::services::NewUser;
-use qeetid_domain::{AdminRole, Caller, Services, TenantId};
+use qeetid_domain::{AdminRole, Caller, TenantId};
+use qeetid_http::UseCases;
 use qeetid_store::DieselStore;
 
 use crate::AppError;
@@ -25,7 +26,7 @@ pub struct CreatedAdmin {
 /// Creates a user holding `role` in `tenant`, or in a new tenant "Administrators"
 /// when none is named. Without `password`, a random one is generated.
 pub async fn create_admin(
-    services: &Services<DieselStore>,
+    services: &UseCases<DieselStore>,
     tenant: Option<&str>,
     email: &str,
     password: Option<String>,
@@ -34,10 +35,11 @@ pub async fn create_admin(
     let operator = Caller::operator();
     let tenant = match tenant {
         Some(raw) => TenantId::parse(raw).map_err(|e| AppError::Startup(format!("--tenant: {e}")))?,
-        None => services.create_tenant(&operator, "Administrators").await?.id,
+        None => services.admin.create_tenant(&operator, "Administrators").await?.id,
     };
     let password = password.unwrap_or_else(generated_password);
     let user = services
+        .admin
         .create_user(
             &operator,
             &tenant,

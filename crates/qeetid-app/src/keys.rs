@@ -60,7 +60,7 @@ pub fn policy(settings: &Settings) -> KeyPolicy {
             .access_token_seconds
             .max(t.id_token_seconds)
             .max(qeetid_domain::client::MAX_CLIENT_ACCESS_TOKEN_SECONDS)
-            .max(qeetid_domain::services::FIRST_PARTY_SESSION_SECONDS),
+            .max(qeetid_console::FIRST_PARTY_SESSION_SECONDS),
     }
 }
 

@@ -12,13 +12,14 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Duration;
 
+use qeetid_console::{FirstParty, FirstPartyClients};
 use qeetid_crypto::{Argon2Hasher, Argon2Params, Sealer, SigningKeys, SystemRandom};
 use qeetid_domain::oauth::TokenLifetimes;
 use qeetid_domain::outbound::OutboundPolicy;
 use qeetid_domain::ports::{Clock, Random};
-use qeetid_domain::services::{Ports, ProviderSettings};
-use qeetid_domain::{Services, UnixTime};
-use qeetid_http::{HttpState, Metrics, Server, ServerSettings};
+use qeetid_domain::services::{Ports, Provider, ProviderSettings};
+use qeetid_domain::{Context, UnixTime};
+use qeetid_http::{HttpState, Metrics, Server, ServerSettings, UseCases};
 use qeetid_render::Renderer;
 use qeetid_store::{DieselStore, Timeouts};
 
@@ -117,7 +118,7 @@ pub async fn services(
     settings: &Settings,
     store: DieselStore,
     issuer: String,
-) -> Result<(Services<DieselStore>, Arc<SigningKeys>), AppError> {
+) -> Result<(UseCases<DieselStore>, Arc<SigningKeys>), AppError> {
     let random: Arc<dyn Random> = Arc::new(SystemRandom::new());
     let p = &settings.password_hashing;
     let concurrency = if p.max_concurrent == 0 { cores() } else { p.max_concurrent };
@@ -149,9 +150,17 @@ pub async fn services(
         }
     };
     let outbound = OutboundPolicy { allow_private_networks: settings.outbound_allow_private_networks };
+    let settings = ProviderSettings {
+        issuer: issuer.clone(),
+        lifetimes,
+        client_cache_seconds: settings.client_cache_seconds,
+        outbound,
+        reauthentication_seconds: settings.reauthentication_seconds,
+        failed_sign_ins_per_minute: settings.failed_sign_ins_per_minute,
+    };
+    let cx = Context::new(Arc::new(SystemClock), random, settings)
+        .with_built_in_clients(Arc::new(FirstPartyClients::new(issuer)));
     let ports = Ports {
-        clock: Arc::new(SystemClock),
-        random,
         passwords: Arc::new(hasher),
         signer: signing.clone(),
         sealer,
@@ -159,21 +168,9 @@ pub async fn services(
         upstream: Arc::new(qeetid_upstream::HttpUpstream::new(outbound).map_err(|e| AppError::Startup(e.to_string()))?),
         upstream_tokens: Arc::new(qeetid_crypto::UpstreamJwsVerifier),
     };
-    Ok((
-        Services::new(
-            store,
-            ports,
-            ProviderSettings {
-                issuer,
-                lifetimes,
-                client_cache_seconds: settings.client_cache_seconds,
-                outbound,
-                reauthentication_seconds: settings.reauthentication_seconds,
-                failed_sign_ins_per_minute: settings.failed_sign_ins_per_minute,
-            },
-        ),
-        signing,
-    ))
+    let provider = Provider::compose(store.clone(), &cx, ports);
+    let apps = FirstParty::new(store.clone(), cx, signing.clone(), provider.tokens.clone());
+    Ok((UseCases::new(provider, apps, store), signing))
 }
 
 /// A configured server, bound to its port, not yet running.
@@ -200,13 +197,16 @@ impl Application {
         let (services, signing) = services(&settings, store.clone(), issuer.clone()).await?;
         keys::spawn_refresher(store.clone(), signing, keys::policy(&settings));
         housekeeping::spawn(store);
-        let bootstrap_key =
-            services.bootstrap_admin_key(settings.bootstrap_admin_key.as_deref()).await?.map(|k| k.expose().to_owned());
+        let bootstrap_key = services
+            .admin
+            .bootstrap_admin_key(settings.bootstrap_admin_key.as_deref())
+            .await?
+            .map(|k| k.expose().to_owned());
         let renderer = Renderer::new().map_err(|e| AppError::Startup(e.to_string()))?;
         let metrics = Metrics::new().map_err(|e| AppError::Startup(format!("metrics: {e}")))?;
         let runtime = tokio::runtime::Handle::current();
         let state = HttpState {
-            services,
+            services: Arc::new(services),
             renderer: Arc::new(renderer),
             issuer: issuer.clone(),
             metrics,

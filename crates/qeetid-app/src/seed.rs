@@ -1,7 +1,8 @@
 //! `qeetid seed`: a demo tenant, key, user and clients to try the API and flows with.
 
 use qeetid_domain::services::NewUser;
-use qeetid_domain::{AdminRole, Caller, ClientDraft, Services};
+use qeetid_domain::{AdminRole, Caller, ClientDraft};
+use qeetid_http::UseCases;
 use qeetid_store::DieselStore;
 
 use crate::AppError;
@@ -36,11 +37,12 @@ const DEMO_ADMIN_EMAIL: &str = "admin@example.com";
 
 /// Creates a fresh demo tenant with a key, a user and two clients whose redirect
 /// URIs point at loopback ports, so the flows can be tried with curl and a browser.
-pub async fn seed_demo(services: &Services<DieselStore>) -> Result<SeedReport, AppError> {
+pub async fn seed_demo(services: &UseCases<DieselStore>) -> Result<SeedReport, AppError> {
     let operator = Caller::operator();
-    let tenant = services.create_tenant(&operator, "Demo").await?;
-    let key = services.create_api_key(&operator, &tenant.id, "demo key").await?;
+    let tenant = services.admin.create_tenant(&operator, "Demo").await?;
+    let key = services.admin.create_api_key(&operator, &tenant.id, "demo key").await?;
     let user = services
+        .admin
         .create_user(
             &operator,
             &tenant.id,
@@ -54,6 +56,7 @@ pub async fn seed_demo(services: &Services<DieselStore>) -> Result<SeedReport, A
         )
         .await?;
     let admin = services
+        .admin
         .create_user(
             &operator,
             &tenant.id,
@@ -67,6 +70,7 @@ pub async fn seed_demo(services: &Services<DieselStore>) -> Result<SeedReport, A
         )
         .await?;
     let web = services
+        .admin
         .register_client(
             &operator,
             &tenant.id,
@@ -86,6 +90,7 @@ pub async fn seed_demo(services: &Services<DieselStore>) -> Result<SeedReport, A
         )
         .await?;
     let spa = services
+        .admin
         .register_client(
             &operator,
             &tenant.id,
@@ -100,6 +105,7 @@ pub async fn seed_demo(services: &Services<DieselStore>) -> Result<SeedReport, A
         )
         .await?;
     let tv = services
+        .admin
         .register_client(
             &operator,
             &tenant.id,

@@ -3,9 +3,12 @@
 //!
 //! It holds the value types that are valid by construction ([`RedirectUri`],
 //! [`CodeVerifier`], [`ScopeSet`], prefixed ids), the entities (tenants, users,
-//! API keys, clients), the [`ports`] an adapter implements, and the use cases
-//! ([`Services`]). Time and randomness come in through the [`Clock`](ports::Clock)
-//! and [`Random`](ports::Random) ports.
+//! API keys, clients), the [`ports`] an adapter implements, and the use cases in
+//! [`services`], one type per area: [`Admin`], [`Tokens`], [`Authorization`],
+//! [`Passkeys`], [`Federation`] and [`SelfService`], each generic over only the
+//! repositories it uses (for example [`ports::TokenStore`]) and holding only the
+//! ports it needs. Time and randomness come in through the [`Clock`](ports::Clock)
+//! and [`Random`](ports::Random) ports, with the settings, in a [`Context`].
 //!
 //! A Rust service can embed these rules directly, for example to check a
 //! redirect URI and a PKCE exchange the way Qeet ID does:
@@ -27,9 +30,22 @@
 //! ```
 //!
 //! A whole provider without HTTP: `examples/embedded_provider.rs` composes
-//! [`Services`] with in-memory ports (the `fakes` of feature `test-support`; a service passes
-//! its own), registers a client, runs an authorization-code exchange with PKCE and
-//! checks the tokens. `cargo run -p qeetid-domain --example embedded_provider`
+//! [`Admin`], [`Authorization`] and [`Tokens`] with in-memory ports (the `fakes` of
+//! feature `test-support`; a service passes its own) and nothing else: no passkey,
+//! social sign-in or account ports. It registers a client, runs an
+//! authorization-code exchange with PKCE and checks the tokens:
+//!
+//! ```ignore
+//! let cx = Context::new(clock, random, ProviderSettings::new("https://id.example"));
+//! let admin = Admin::new(store.clone(), cx.clone(), passwords.clone());
+//! let authorization = Authorization::new(store.clone(), cx.clone(), AuthorizationPorts { passwords, signer: signer.clone(), sealer });
+//! let tokens = Tokens::new(store, cx, signer);
+//! let registered = admin.register_client(&Caller::operator(), &tenant.id, draft).await?;
+//! // … authorization.start_authorization, password_login, decide …
+//! let issued = tokens.exchange_code(&client, &exchange).await?;
+//! ```
+//!
+//! `cargo run -p qeetid-domain --example embedded_provider`
 //! runs it (and `cargo xtask test` does, every time).
 
 pub mod api_key;
@@ -73,7 +89,7 @@ pub use pkce::{CodeChallenge, CodeVerifier};
 pub use redirect_uri::RedirectUri;
 pub use scope::{Scope, ScopeSet};
 pub use secret::{Secret, SecretHash};
-pub use services::Services;
+pub use services::{Admin, Authorization, Context, Federation, Passkeys, SelfService, Tokens};
 pub use tenant::{DisplayName, Tenant};
 pub use time::UnixTime;
 pub use user::{AdminRole, Email, Password, PasswordHash, User};

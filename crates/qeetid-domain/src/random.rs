@@ -15,7 +15,7 @@ pub trait Random: Send + Sync + 'static {
 }
 
 /// `n` random bytes from `random`, encoded as unpadded base64url.
-pub(crate) fn random_token<const N: usize>(random: &dyn Random) -> String {
+pub fn random_token<const N: usize>(random: &dyn Random) -> String {
     let mut bytes = [0u8; N];
     random.fill(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)

@@ -20,8 +20,11 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, Next, from_fn};
 use actix_web::{App, HttpMessage as _, HttpResponse, HttpServer, web};
-use qeetid_domain::Services;
+use qeetid_console::FirstParty;
 use qeetid_domain::ports::Store;
+use qeetid_domain::services::{
+    Admin, Authorization, Federation, Passkeys, Provider, ProviderSettings, SelfService, Tokens,
+};
 use qeetid_render::Renderer;
 use tracing_actix_web::{RequestId, TracingLogger};
 
@@ -31,10 +34,49 @@ pub use metrics::Metrics;
 pub use openapi::AdminApi;
 pub use wire::SECRET_WARNING;
 
+/// The areas of use cases the handlers call, composed by the application: the
+/// domain's, the deployment's own apps', and the store for readiness checks. A
+/// bundle with no use cases of its own; a handler reaches the area it serves.
+pub struct UseCases<S> {
+    /// The admin API.
+    pub admin: Admin<S>,
+    /// The token endpoint and the endpoints that take tokens.
+    pub tokens: Tokens<S>,
+    /// The browser side of the flows.
+    pub authorization: Authorization<S>,
+    /// Passkey registration and sign-in.
+    pub passkeys: Passkeys<S>,
+    /// Social sign-in and its providers.
+    pub federation: Federation<S>,
+    /// A signed-in user's own account.
+    pub self_service: SelfService<S>,
+    /// The dashboard's and the account page's sign-in and sessions.
+    pub apps: FirstParty<S>,
+    store: S,
+}
+
+impl<S: Store> UseCases<S> {
+    /// Bundles the domain's `provider` with the first-party `apps` over `store`.
+    pub fn new(provider: Provider<S>, apps: FirstParty<S>, store: S) -> Self {
+        let Provider { admin, tokens, authorization, passkeys, federation, self_service } = provider;
+        Self { admin, tokens, authorization, passkeys, federation, self_service, apps, store }
+    }
+
+    /// The deployment settings.
+    pub fn settings(&self) -> &ProviderSettings {
+        self.tokens.context().settings()
+    }
+
+    /// The store, for readiness checks.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+}
+
 /// What every handler can reach.
 pub struct HttpState<S> {
-    /// The domain's use cases.
-    pub services: Services<S>,
+    /// The use cases, shared by every worker.
+    pub services: Arc<UseCases<S>>,
     /// The page renderer.
     pub renderer: Arc<Renderer>,
     /// This deployment's issuer URL.

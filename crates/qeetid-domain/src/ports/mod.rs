@@ -19,9 +19,60 @@ use crate::error::StoreError;
 /// A boxed future, for ports that must stay object-safe.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-pub use crate::random::Random;
+pub use crate::random::{Random, random_token};
 
 pub use crate::time::Clock;
+
+/// Declares a store bound for one area of use cases: the repositories it needs,
+/// implemented by every type that has them all.
+macro_rules! area_store {
+    ($(#[$doc:meta])* $name:ident: $($bound:path),+) => {
+        $(#[$doc])*
+        pub trait $name: $($bound +)+ Clone + 'static {}
+        impl<T: $($bound +)+ Clone + 'static> $name for T {}
+    };
+}
+
+area_store!(
+    /// What [`Tokens`](crate::services::Tokens) needs: the token endpoint, the
+    /// resource endpoints, device authorization and logout.
+    TokenStore: ClientRepository, CodeRepository, GrantRepository, RefreshTokenRepository, AccessTokenDenyList,
+        DeviceCodeRepository, SessionRepository, UserRepository
+);
+
+area_store!(
+    /// What the authenticator-app checks need.
+    FactorStore: TenantRepository, MfaRepository, PasskeyRepository, ThrottleRepository
+);
+
+area_store!(
+    /// What [`Authorization`](crate::services::Authorization) needs: the browser side of
+    /// the code and device flows.
+    AuthorizationStore: FactorStore, ClientRepository, UserRepository, PendingRequestRepository, SessionRepository,
+        CodeRepository, GrantRepository, DeviceCodeRepository, FederationRepository
+);
+
+area_store!(
+    /// What [`Admin`](crate::services::Admin) needs: the admin API's resources.
+    AdminStore: TenantRepository, ApiKeyRepository, UserRepository, ClientRepository, GrantRepository,
+        SessionRepository, RefreshTokenRepository, MfaRepository, PasskeyRepository, FederationRepository
+);
+
+area_store!(
+    /// What [`SelfService`](crate::services::SelfService) needs: a user's own account.
+    SelfServiceStore: FactorStore, UserRepository, ClientRepository, GrantRepository, SessionRepository,
+        RefreshTokenRepository
+);
+
+area_store!(
+    /// What [`Passkeys`](crate::services::Passkeys) needs.
+    PasskeyStore: AuthorizationStore, PasskeyRepository
+);
+
+area_store!(
+    /// What [`Federation`](crate::services::Federation) needs.
+    FederationStore: AuthorizationStore, FederationRepository, TenantRepository
+);
 
 /// Every repository, as one handle that is cheap to clone.
 pub trait Store:

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Mutex, PoisonError};
 
-use super::throttle::source_key;
+use crate::services::throttle::source_key;
 use crate::time::UnixTime;
 
 /// Failures of one client from one address before it waits.

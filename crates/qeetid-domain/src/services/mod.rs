@@ -1,82 +1,157 @@
-//! Use cases of the admin API, over the ports.
+//! The use cases, one type per area, each generic over only the repositories it
+//! uses and holding only the ports it needs:
+//!
+//! - [`Admin`]: tenants, API keys, users, clients, grants (the admin API);
+//! - [`Tokens`]: the token endpoint's grants, userinfo, introspection, revocation,
+//!   device authorization and logout;
+//! - [`Authorization`]: the browser side of the flows (authorize, password sign-in,
+//!   second factor, consent, device verification);
+//! - [`Passkeys`] and [`Federation`]: the other ways to sign in, which continue
+//!   through an [`Authorization`];
+//! - [`SelfService`]: a signed-in user's own account (profile, apps, sessions,
+//!   password, authenticator app).
+//!
+//! Each takes a [`Context`]: the clock, randomness, settings and the per-instance
+//! caches every area shares. An application composes the areas it serves.
 
-mod account;
-mod api_keys;
-mod bootstrap;
+mod admin;
+mod authorization;
 mod client_auth_throttle;
 mod client_cache;
-mod clients;
-mod console;
-mod device;
 mod federation;
-mod first_party;
-mod flow;
-mod grants;
 mod keys;
-mod logout;
-mod mfa;
 mod passkeys;
-mod password_login;
-mod resource;
-mod tenants;
+mod provider;
+mod self_service;
 mod throttle;
-mod token;
-mod users;
+mod tokens;
+mod totp;
 
 use std::sync::Arc;
 
-pub use account::{AccountError, AccountOverview, ConnectedApp};
-pub use api_keys::CreatedApiKey;
-pub use clients::{RegisteredClient, RotatedSecret};
-pub use console::ConsoleAdmin;
-pub use device::{DeviceAuthorization, format_user_code};
-pub use federation::NewIdentityProvider;
-pub use first_party::{AppSession, FIRST_PARTY_SESSION_SECONDS, FirstPartyApp, FirstPartyError, SignInFlow};
-pub use flow::{
-    AuthorizeOutcome, FlowError, LoginContext, LoginOutcome, NextStep, SecondFactorOutcome, SecondFactorStep, SignedIn,
-    form_token_matches,
+pub use admin::{Admin, CreatedApiKey, NewUser, RegisteredClient, RotatedSecret, TenantPatch, UserPatch};
+pub use authorization::{
+    Authorization, AuthorizationPorts, AuthorizeOutcome, DEVICE_TOKEN_DAYS, FlowError, Landing, LoginContext,
+    LoginOutcome, NextStep, PasswordAttempt, PasswordLogin, SecondFactorOutcome, SecondFactorStep, SignedIn,
 };
+pub use federation::{Federation, FederationPorts, NewIdentityProvider};
 pub use keys::rotate_signing_keys;
-pub use logout::{LogoutParams, LogoutPlan};
-pub use mfa::{MfaError, MfaStatus, TotpEnrolment};
-pub use password_login::{DEVICE_TOKEN_DAYS, PasswordAttempt, PasswordLogin};
-pub use tenants::TenantPatch;
+pub use passkeys::Passkeys;
+pub use provider::{Ports, Provider};
+pub use self_service::{AccountError, AccountHolder, AccountOverview, ConnectedApp, SelfService};
 pub use throttle::source_key;
-pub use token::{AuthMethod, ClientAuthentication, TokenResponse};
-pub use users::{NewUser, UserPatch};
+pub use tokens::{
+    AuthMethod, ClientAuthentication, DeviceAuthorization, LogoutParams, LogoutPlan, TokenResponse, Tokens,
+    format_user_code,
+};
+pub use totp::{MfaError, MfaStatus, TotpEnrolment};
 
 use crate::api_key::Caller;
 use crate::error::AdminError;
-use crate::id::TenantId;
-use crate::oauth::TokenLifetimes;
+use crate::id::{ClientId, TenantId};
+use crate::oauth::{TokenLifetimes, ValidatedRequest};
 use crate::outbound::OutboundPolicy;
-use crate::ports::{
-    Clock, PasskeyCeremonies, PasswordHasher, Random, SecretSealer, Store, TokenSigner, UpstreamClient,
-    UpstreamTokenVerifier,
-};
+use crate::ports::{Clock, Random, TenantRepository};
 use crate::tenant::Tenant;
-use client_auth_throttle::ClientAuthThrottle;
 use client_cache::ClientCache;
 
-/// The ports other than the store.
+/// Clients the deployment runs itself (its own web apps), which an embedder may
+/// declare: the admin API cannot change or delete them, and their own sign-in
+/// needs no consent screen (OIDC Core §3.1.2.4 leaves how consent is obtained to
+/// the provider).
+pub trait BuiltInClients: Send + Sync + 'static {
+    /// Whether `client` of `tenant` is one of them.
+    fn is_built_in(&self, tenant: &TenantId, client: &ClientId) -> bool;
+
+    /// Whether `request` is such a client's own sign-in (its built-in redirect URI
+    /// and scopes), which is consented implicitly. Anything else asks for consent.
+    fn consents_implicitly(&self, request: &ValidatedRequest) -> bool;
+}
+
+/// No built-in clients: every client is the admin API's and every request asks
+/// for consent (until remembered).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoBuiltInClients;
+
+impl BuiltInClients for NoBuiltInClients {
+    fn is_built_in(&self, _: &TenantId, _: &ClientId) -> bool {
+        false
+    }
+
+    fn consents_implicitly(&self, _: &ValidatedRequest) -> bool {
+        false
+    }
+}
+
+/// What every area of use cases shares: the clock, randomness, the deployment
+/// settings, the per-instance client cache and the built-in clients. Cheap to clone;
+/// clones share the cache.
 #[derive(Clone)]
-pub struct Ports {
-    /// Current time.
-    pub clock: Arc<dyn Clock>,
-    /// Randomness for ids and secrets.
-    pub random: Arc<dyn Random>,
-    /// Password hashing.
-    pub passwords: Arc<dyn PasswordHasher>,
-    /// Token signing.
-    pub signer: Arc<dyn TokenSigner>,
-    /// Sealing of secrets that must be read back (TOTP).
-    pub sealer: Arc<dyn SecretSealer>,
-    /// WebAuthn ceremonies for passkeys.
-    pub passkeys: Arc<dyn PasskeyCeremonies>,
-    /// Upstream identity providers over HTTP.
-    pub upstream: Arc<dyn UpstreamClient>,
-    /// Signature checks of upstream ID tokens.
-    pub upstream_tokens: Arc<dyn UpstreamTokenVerifier>,
+pub struct Context {
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) random: Arc<dyn Random>,
+    pub(crate) settings: Arc<ProviderSettings>,
+    pub(crate) client_cache: Arc<ClientCache>,
+    pub(crate) built_in: Arc<dyn BuiltInClients>,
+}
+
+impl Context {
+    /// A context over `clock` and `random`, with no built-in clients.
+    pub fn new(clock: Arc<dyn Clock>, random: Arc<dyn Random>, settings: ProviderSettings) -> Self {
+        Self {
+            clock,
+            random,
+            client_cache: Arc::new(ClientCache::new(settings.client_cache_seconds)),
+            settings: Arc::new(settings),
+            built_in: Arc::new(NoBuiltInClients),
+        }
+    }
+
+    /// The same context, declaring the deployment's `built_in` clients.
+    #[must_use]
+    pub fn with_built_in_clients(mut self, built_in: Arc<dyn BuiltInClients>) -> Self {
+        self.built_in = built_in;
+        self
+    }
+
+    /// The deployment settings.
+    pub fn settings(&self) -> &ProviderSettings {
+        &self.settings
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    /// The source of randomness.
+    pub fn random(&self) -> &dyn Random {
+        self.random.as_ref()
+    }
+
+    /// Forgets `client` in this instance's client cache: for an embedder that
+    /// changes a client through the store directly.
+    pub fn forget_client(&self, client: &ClientId) {
+        self.client_cache.forget(client);
+    }
+
+    /// Ok when `me` signed in within the last `reauthentication_seconds`: changes to
+    /// how the user signs in need a fresh sign-in, so a copied session cookie alone
+    /// cannot add an attacker's factor or remove the user's (OWASP ASVS V2.5, V3.7).
+    pub(crate) fn require_recent_sign_in(&self, me: &AccountHolder) -> Result<(), AccountError> {
+        let age = self.clock.now().as_secs() - me.auth_time.as_secs();
+        if age <= self.settings.reauthentication_seconds { Ok(()) } else { Err(AccountError::ReauthenticationRequired) }
+    }
+}
+
+/// The tenant `id`, when the caller may reach it.
+pub(crate) async fn reachable_tenant<S: TenantRepository>(
+    store: &S,
+    caller: &Caller,
+    id: &TenantId,
+) -> Result<Tenant, AdminError> {
+    caller.reach(id, "tenant")?;
+    store.get_tenant(id).await?.ok_or(AdminError::NotFound("tenant"))
 }
 
 /// Five minutes: how recent a sign-in must be to change how one signs in.
@@ -118,82 +193,6 @@ impl ProviderSettings {
             reauthentication_seconds: DEFAULT_REAUTHENTICATION_SECONDS,
             failed_sign_ins_per_minute: DEFAULT_FAILED_SIGN_INS_PER_MINUTE,
         }
-    }
-}
-
-/// The domain's use cases, generic over the store and holding the other ports.
-pub struct Services<S> {
-    store: S,
-    clock: Arc<dyn Clock>,
-    random: Arc<dyn Random>,
-    passwords: Arc<dyn PasswordHasher>,
-    signer: Arc<dyn TokenSigner>,
-    sealer: Arc<dyn SecretSealer>,
-    passkeys: Arc<dyn PasskeyCeremonies>,
-    upstream: Arc<dyn UpstreamClient>,
-    upstream_tokens: Arc<dyn UpstreamTokenVerifier>,
-    settings: Arc<ProviderSettings>,
-    client_cache: Arc<ClientCache>,
-    client_auth_throttle: Arc<ClientAuthThrottle>,
-}
-
-impl<S: Clone> Clone for Services<S> {
-    fn clone(&self) -> Self {
-        Self {
-            store: self.store.clone(),
-            clock: Arc::clone(&self.clock),
-            random: Arc::clone(&self.random),
-            passwords: Arc::clone(&self.passwords),
-            signer: Arc::clone(&self.signer),
-            sealer: Arc::clone(&self.sealer),
-            passkeys: Arc::clone(&self.passkeys),
-            upstream: Arc::clone(&self.upstream),
-            upstream_tokens: Arc::clone(&self.upstream_tokens),
-            settings: Arc::clone(&self.settings),
-            client_cache: Arc::clone(&self.client_cache),
-            client_auth_throttle: Arc::clone(&self.client_auth_throttle),
-        }
-    }
-}
-
-impl<S: Store> Services<S> {
-    /// Wires the use cases to their ports.
-    pub fn new(store: S, ports: Ports, settings: ProviderSettings) -> Self {
-        Self {
-            store,
-            clock: ports.clock,
-            random: ports.random,
-            passwords: ports.passwords,
-            signer: ports.signer,
-            sealer: ports.sealer,
-            passkeys: ports.passkeys,
-            upstream: ports.upstream,
-            upstream_tokens: ports.upstream_tokens,
-            client_cache: Arc::new(ClientCache::new(settings.client_cache_seconds)),
-            client_auth_throttle: Arc::default(),
-            settings: Arc::new(settings),
-        }
-    }
-
-    /// The deployment settings.
-    pub fn settings(&self) -> &ProviderSettings {
-        &self.settings
-    }
-
-    /// The JWK Set to publish at `/.well-known/jwks.json`.
-    pub fn jwks(&self) -> String {
-        self.signer.published_keys()
-    }
-
-    /// The store, for adapters that need it directly (readiness checks).
-    pub fn store(&self) -> &S {
-        &self.store
-    }
-
-    /// The tenant `id`, when the caller may reach it.
-    async fn reachable_tenant(&self, caller: &Caller, id: &TenantId) -> Result<Tenant, AdminError> {
-        caller.reach(id, "tenant")?;
-        self.store.get_tenant(id).await?.ok_or(AdminError::NotFound("tenant"))
     }
 }
 

@@ -3,17 +3,18 @@
 //! server-side state is kept between its two requests, bound to the user (for a
 //! registration) or to the pending request (for a sign-in), and taken once.
 
-use super::Services;
-use super::account::AccountError;
-use super::first_party::AppSession;
-use super::flow::{FlowError, SignedIn};
+use std::sync::Arc;
+
+use super::Context;
+use super::authorization::{Authorization, FlowError, SignedIn};
+use super::self_service::{AccountError, AccountHolder};
 use crate::id::{CeremonyId, PasskeyId, TenantId};
 use crate::oauth::PendingRequest;
 use crate::passkey::{
     CEREMONY_SECONDS, CeremonyPurpose, PasskeyError, PasskeyUser, StoredCeremony, StoredPasskey, passkey_name,
     user_handle,
 };
-use crate::ports::Store;
+use crate::ports::{PasskeyCeremonies, PasskeyStore};
 use crate::secret::Secret;
 use crate::user::User;
 
@@ -35,7 +36,33 @@ impl From<PasskeyError> for FlowError {
     }
 }
 
-impl<S: Store> Services<S> {
+/// Passkeys: registration and management from the user's account, and sign-in,
+/// over the WebAuthn ceremonies port; a sign-in finishes through an
+/// [`Authorization`].
+pub struct Passkeys<S> {
+    store: S,
+    cx: Context,
+    passkeys: Arc<dyn PasskeyCeremonies>,
+    sign_in: Authorization<S>,
+}
+
+impl<S: Clone> Clone for Passkeys<S> {
+    fn clone(&self) -> Self {
+        Self {
+            store: self.store.clone(),
+            cx: self.cx.clone(),
+            passkeys: Arc::clone(&self.passkeys),
+            sign_in: self.sign_in.clone(),
+        }
+    }
+}
+
+impl<S: PasskeyStore> Passkeys<S> {
+    /// Passkeys over `ceremonies`, finishing sign-ins through `sign_in`.
+    pub fn new(store: S, cx: Context, ceremonies: Arc<dyn PasskeyCeremonies>, sign_in: Authorization<S>) -> Self {
+        Self { store, cx, passkeys: ceremonies, sign_in }
+    }
+
     async fn keep_ceremony(
         &self,
         tenant: &TenantId,
@@ -43,11 +70,11 @@ impl<S: Store> Services<S> {
         state: String,
     ) -> Result<CeremonyId, crate::error::StoreError> {
         let ceremony = StoredCeremony {
-            id: CeremonyId::generate(self.random.as_ref()),
+            id: CeremonyId::generate(self.cx.random.as_ref()),
             tenant_id: tenant.clone(),
             purpose,
             state,
-            expires_at: self.clock.now().plus_secs(CEREMONY_SECONDS),
+            expires_at: self.cx.clock.now().plus_secs(CEREMONY_SECONDS),
         };
         self.store.insert_ceremony(&ceremony).await?;
         Ok(ceremony.id)
@@ -61,7 +88,7 @@ impl<S: Store> Services<S> {
         purpose: &CeremonyPurpose,
     ) -> Result<Option<StoredCeremony>, crate::error::StoreError> {
         let Ok(id) = CeremonyId::parse(raw) else { return Ok(None) };
-        let now = self.clock.now();
+        let now = self.cx.clock.now();
         Ok(self
             .store
             .take_ceremony(&id)
@@ -71,8 +98,8 @@ impl<S: Store> Services<S> {
 
     /// Account page: the options to create a passkey (the user's own passkeys are
     /// excluded, so one authenticator is not registered twice).
-    pub async fn account_passkey_options(&self, me: &AppSession) -> Result<(CeremonyId, String), AccountError> {
-        self.require_recent_sign_in(me)?;
+    pub async fn account_passkey_options(&self, me: &AccountHolder) -> Result<(CeremonyId, String), AccountError> {
+        self.cx.require_recent_sign_in(me)?;
         let user = &me.user;
         let existing = self.store.list_passkeys(&user.tenant_id, &user.id).await?;
         let exclude: Vec<String> = existing.into_iter().map(|p| p.credential).collect();
@@ -90,12 +117,12 @@ impl<S: Store> Services<S> {
     /// Account page: verifies the browser's answer and registers the passkey under `name`.
     pub async fn account_add_passkey(
         &self,
-        me: &AppSession,
+        me: &AccountHolder,
         ceremony: &str,
         name: &str,
         response: &str,
     ) -> Result<StoredPasskey, AccountError> {
-        self.require_recent_sign_in(me)?;
+        self.cx.require_recent_sign_in(me)?;
         let user = &me.user;
         let name = passkey_name(name)?;
         let purpose = CeremonyPurpose::Register(user.id.clone());
@@ -104,9 +131,9 @@ impl<S: Store> Services<S> {
             .await?
             .ok_or_else(|| AccountError::PasskeyRejected("the request expired; try again".into()))?;
         let registered = self.passkeys.finish_registration(&ceremony.state, response)?;
-        let now = self.clock.now();
+        let now = self.cx.clock.now();
         let passkey = StoredPasskey {
-            id: PasskeyId::generate(self.random.as_ref()),
+            id: PasskeyId::generate(self.cx.random.as_ref()),
             tenant_id: user.tenant_id.clone(),
             user_id: user.id.clone(),
             credential_id: registered.credential_id,
@@ -130,7 +157,7 @@ impl<S: Store> Services<S> {
     /// Account page: renames one of the user's passkeys.
     pub async fn account_rename_passkey(
         &self,
-        me: &AppSession,
+        me: &AccountHolder,
         id: &PasskeyId,
         name: &str,
     ) -> Result<(), AccountError> {
@@ -142,8 +169,8 @@ impl<S: Store> Services<S> {
     }
 
     /// Account page: removes one of the user's passkeys.
-    pub async fn account_remove_passkey(&self, me: &AppSession, id: &PasskeyId) -> Result<(), AccountError> {
-        self.require_recent_sign_in(me)?;
+    pub async fn account_remove_passkey(&self, me: &AccountHolder, id: &PasskeyId) -> Result<(), AccountError> {
+        self.cx.require_recent_sign_in(me)?;
         match self.store.delete_passkey(&me.user.tenant_id, &me.user.id, id).await? {
             true => Ok(()),
             false => Err(AccountError::NotFound("passkey")),
@@ -157,7 +184,7 @@ impl<S: Store> Services<S> {
         request_id: &str,
         browser: Option<&Secret>,
     ) -> Result<(CeremonyId, String), FlowError> {
-        let request = self.pending_request(request_id, browser).await?;
+        let request = self.sign_in.pending_request(request_id, browser).await?;
         let ceremony = self.passkeys.start_authentication()?;
         let purpose = CeremonyPurpose::SignIn(request.id.clone());
         let id = self.keep_ceremony(&request.request.tenant_id, purpose, ceremony.state).await?;
@@ -175,8 +202,8 @@ impl<S: Store> Services<S> {
         ceremony: &str,
         response: &str,
     ) -> Result<SignedIn, FlowError> {
-        let request: PendingRequest = self.pending_request(request_id, browser).await?;
-        super::flow::verify_csrf(browser, csrf)?;
+        let request: PendingRequest = self.sign_in.pending_request(request_id, browser).await?;
+        crate::services::authorization::verify_browser_binding(browser, csrf)?;
         let tenant = request.request.tenant_id.clone();
         let purpose = CeremonyPurpose::SignIn(request.id.clone());
         let ceremony = self.take_ceremony(ceremony, &tenant, &purpose).await?.ok_or(FlowError::PasskeyRejected)?;
@@ -191,12 +218,12 @@ impl<S: Store> Services<S> {
         if user.disabled_at.is_some() {
             return Err(FlowError::AccountDisabled);
         }
-        let now = self.clock.now();
+        let now = self.cx.clock.now();
         passkey.credential = used.credential;
         passkey.backup_eligible = used.backup_eligible;
         passkey.backup_state = used.backup_state;
         passkey.last_used_at = Some(now);
         self.store.record_passkey_use(&passkey).await?;
-        self.finish_login(request, &user, &passkey.amr(), now).await
+        self.sign_in.finish_login(request, &user, &passkey.amr(), now).await
     }
 }

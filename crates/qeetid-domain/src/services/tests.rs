@@ -12,7 +12,7 @@ use crate::secret::Secret;
 const PINNED: &str = "qak_0123456789abcdef0123456789abcdef";
 
 struct World {
-    services: Services<InMemoryStore>,
+    services: Provider<InMemoryStore>,
     clock: Arc<FixedClock>,
     admin: Caller,
 }
@@ -21,8 +21,6 @@ fn world() -> World {
     let clock = Arc::new(FixedClock::at(1_800_000_000));
     let upstream = Arc::new(crate::fakes::FakeUpstream::default());
     let ports = Ports {
-        clock: clock.clone(),
-        random: Arc::new(SeededRandom::new(42)),
         passwords: Arc::new(PlainPasswordHasher),
         signer: Arc::new(UnsignedSigner),
         sealer: Arc::new(crate::fakes::LabelSealer),
@@ -31,9 +29,10 @@ fn world() -> World {
         upstream_tokens: upstream.clone(),
     };
     let settings = ProviderSettings::new("https://id.example");
-    let services = Services::new(InMemoryStore::default(), ports, settings);
-    let key = block_on(services.bootstrap_admin_key(Some(PINNED))).unwrap().unwrap();
-    let admin = block_on(services.authenticate(key.expose())).unwrap();
+    let cx = Context::new(clock.clone(), Arc::new(SeededRandom::new(42)), settings);
+    let services = Provider::compose(InMemoryStore::default(), &cx, ports);
+    let key = block_on(services.admin.bootstrap_admin_key(Some(PINNED))).unwrap().unwrap();
+    let admin = block_on(services.admin.authenticate(key.expose())).unwrap();
     World { services, clock, admin }
 }
 
@@ -52,39 +51,42 @@ fn seed_draft() -> ClientDraft {
 fn bootstrap_happens_once_and_rejects_a_malformed_pinned_key() {
     let w = world();
     assert_eq!(w.admin.scope, KeyScope::Deployment);
-    assert!(block_on(w.services.bootstrap_admin_key(None)).unwrap().is_none());
-    assert!(matches!(block_on(w.services.bootstrap_admin_key(Some("short"))), Err(AdminError::Invalid(_))));
-    assert!(matches!(block_on(w.services.authenticate("qak_unknown")), Err(AdminError::Unauthenticated)));
+    assert!(block_on(w.services.admin.bootstrap_admin_key(None)).unwrap().is_none());
+    assert!(matches!(block_on(w.services.admin.bootstrap_admin_key(Some("short"))), Err(AdminError::Invalid(_))));
+    assert!(matches!(block_on(w.services.admin.authenticate("qak_unknown")), Err(AdminError::Unauthenticated)));
 }
 
 #[test]
 fn a_tenant_key_sees_its_own_tenant_only() {
     let w = world();
     let s = &w.services;
-    let a = block_on(s.create_tenant(&w.admin, "A")).unwrap();
-    let b = block_on(s.create_tenant(&w.admin, "B")).unwrap();
-    let key_a = block_on(s.create_api_key(&w.admin, &a.id, "ci")).unwrap();
-    let caller_a = block_on(s.authenticate(key_a.key.expose())).unwrap();
+    let a = block_on(s.admin.create_tenant(&w.admin, "A")).unwrap();
+    let b = block_on(s.admin.create_tenant(&w.admin, "B")).unwrap();
+    let key_a = block_on(s.admin.create_api_key(&w.admin, &a.id, "ci")).unwrap();
+    let caller_a = block_on(s.admin.authenticate(key_a.key.expose())).unwrap();
 
-    let in_b = block_on(s.register_client(&w.admin, &b.id, seed_draft())).unwrap();
-    assert!(matches!(block_on(s.get_tenant(&caller_a, &b.id)), Err(AdminError::NotFound("tenant"))));
-    assert!(matches!(block_on(s.register_client(&caller_a, &b.id, seed_draft())), Err(AdminError::NotFound("tenant"))));
-    assert!(matches!(block_on(s.delete_client(&caller_a, &in_b.client.id)), Err(AdminError::NotFound("client"))));
-    assert!(matches!(block_on(s.create_tenant(&caller_a, "C")), Err(AdminError::Forbidden(_))));
-    let listed = block_on(s.list_tenants(&caller_a, &PageRequest::parse(None, None).unwrap())).unwrap();
+    let in_b = block_on(s.admin.register_client(&w.admin, &b.id, seed_draft())).unwrap();
+    assert!(matches!(block_on(s.admin.get_tenant(&caller_a, &b.id)), Err(AdminError::NotFound("tenant"))));
+    assert!(matches!(
+        block_on(s.admin.register_client(&caller_a, &b.id, seed_draft())),
+        Err(AdminError::NotFound("tenant"))
+    ));
+    assert!(matches!(block_on(s.admin.delete_client(&caller_a, &in_b.client.id)), Err(AdminError::NotFound("client"))));
+    assert!(matches!(block_on(s.admin.create_tenant(&caller_a, "C")), Err(AdminError::Forbidden(_))));
+    let listed = block_on(s.admin.list_tenants(&caller_a, &PageRequest::parse(None, None).unwrap())).unwrap();
     assert_eq!(listed.items, vec![a]);
 }
 
 #[test]
 fn registration_shows_the_secret_once_and_stores_its_hash() {
     let w = world();
-    let t = block_on(w.services.create_tenant(&w.admin, "Acme")).unwrap();
-    let reg = block_on(w.services.register_client(&w.admin, &t.id, seed_draft())).unwrap();
+    let t = block_on(w.services.admin.create_tenant(&w.admin, "Acme")).unwrap();
+    let reg = block_on(w.services.admin.register_client(&w.admin, &t.id, seed_draft())).unwrap();
     let secret = reg.secret.expect("confidential clients get a secret");
-    let stored = block_on(w.services.get_client(&w.admin, &t.id, &reg.client.id)).unwrap();
+    let stored = block_on(w.services.admin.get_client(&w.admin, &t.id, &reg.client.id)).unwrap();
     assert!(stored.secrets.unwrap().accept(&secret, w.clock.now()));
 
-    let public = block_on(w.services.register_client(
+    let public = block_on(w.services.admin.register_client(
         &w.admin,
         &t.id,
         ClientDraft { client_type: "public".into(), grant_types: None, ..seed_draft() },
@@ -92,7 +94,7 @@ fn registration_shows_the_secret_once_and_stores_its_hash() {
     .unwrap();
     assert!(public.secret.is_none());
     assert!(matches!(
-        block_on(w.services.rotate_client_secret(&w.admin, &t.id, &public.client.id, None)),
+        block_on(w.services.admin.rotate_client_secret(&w.admin, &t.id, &public.client.id, None)),
         Err(AdminError::Conflict(_))
     ));
 }
@@ -100,22 +102,22 @@ fn registration_shows_the_secret_once_and_stores_its_hash() {
 #[test]
 fn rotation_keeps_the_old_secret_for_the_grace_period_only() {
     let w = world();
-    let t = block_on(w.services.create_tenant(&w.admin, "Acme")).unwrap();
-    let reg = block_on(w.services.register_client(&w.admin, &t.id, seed_draft())).unwrap();
+    let t = block_on(w.services.admin.create_tenant(&w.admin, "Acme")).unwrap();
+    let reg = block_on(w.services.admin.register_client(&w.admin, &t.id, seed_draft())).unwrap();
     let old: Secret = reg.secret.unwrap();
-    let rotated = block_on(w.services.rotate_client_secret(&w.admin, &t.id, &reg.client.id, Some(60))).unwrap();
+    let rotated = block_on(w.services.admin.rotate_client_secret(&w.admin, &t.id, &reg.client.id, Some(60))).unwrap();
     assert_eq!(rotated.previous_secret_expires_at, Some(w.clock.now().plus_secs(60)));
-    let secrets = block_on(w.services.get_client(&w.admin, &t.id, &reg.client.id)).unwrap().secrets.unwrap();
+    let secrets = block_on(w.services.admin.get_client(&w.admin, &t.id, &reg.client.id)).unwrap().secrets.unwrap();
     assert!(secrets.accept(&rotated.secret, w.clock.now()));
     assert!(secrets.accept(&old, w.clock.now()));
     w.clock.advance(60);
     assert!(!secrets.accept(&old, w.clock.now()));
 
-    let again = block_on(w.services.rotate_client_secret(&w.admin, &t.id, &reg.client.id, None)).unwrap();
+    let again = block_on(w.services.admin.rotate_client_secret(&w.admin, &t.id, &reg.client.id, None)).unwrap();
     let secrets = again.client.secrets.unwrap();
     assert!(!secrets.accept(&rotated.secret, w.clock.now()), "no grace asked: the old secret stops at once");
     assert!(matches!(
-        block_on(w.services.rotate_client_secret(&w.admin, &t.id, &reg.client.id, Some(8 * 24 * 3600))),
+        block_on(w.services.admin.rotate_client_secret(&w.admin, &t.id, &reg.client.id, Some(8 * 24 * 3600))),
         Err(AdminError::Invalid(_))
     ));
 }
@@ -123,16 +125,16 @@ fn rotation_keeps_the_old_secret_for_the_grace_period_only() {
 #[test]
 fn update_revalidates_and_delete_removes() {
     let w = world();
-    let t = block_on(w.services.create_tenant(&w.admin, "Acme")).unwrap();
-    let reg = block_on(w.services.register_client(&w.admin, &t.id, seed_draft())).unwrap();
+    let t = block_on(w.services.admin.create_tenant(&w.admin, "Acme")).unwrap();
+    let reg = block_on(w.services.admin.register_client(&w.admin, &t.id, seed_draft())).unwrap();
     let patch = ClientPatch { redirect_uris: Some(vec!["http://evil.example/cb".into()]), ..ClientPatch::default() };
     assert!(matches!(
-        block_on(w.services.update_client(&w.admin, &t.id, &reg.client.id, patch)),
+        block_on(w.services.admin.update_client(&w.admin, &t.id, &reg.client.id, patch)),
         Err(AdminError::Invalid(e)) if e.field == "redirect_uris[0]"
     ));
-    block_on(w.services.delete_client(&w.admin, &reg.client.id)).unwrap();
+    block_on(w.services.admin.delete_client(&w.admin, &reg.client.id)).unwrap();
     assert!(matches!(
-        block_on(w.services.get_client(&w.admin, &t.id, &reg.client.id)),
+        block_on(w.services.admin.get_client(&w.admin, &t.id, &reg.client.id)),
         Err(AdminError::NotFound("client"))
     ));
 }
@@ -140,24 +142,24 @@ fn update_revalidates_and_delete_removes() {
 #[test]
 fn users_have_unique_emails_per_tenant_and_hashed_passwords() {
     let w = world();
-    let t = block_on(w.services.create_tenant(&w.admin, "Acme")).unwrap();
+    let t = block_on(w.services.admin.create_tenant(&w.admin, "Acme")).unwrap();
     let new = NewUser { email: "Ada@Example.com".into(), password: Some("correct horse".into()), ..NewUser::default() };
-    let user = block_on(w.services.create_user(&w.admin, &t.id, new.clone())).unwrap();
+    let user = block_on(w.services.admin.create_user(&w.admin, &t.id, new.clone())).unwrap();
     assert_eq!(user.email.as_str(), "ada@example.com");
     assert_ne!(user.password_hash.unwrap().as_str(), "correct horse");
-    assert!(matches!(block_on(w.services.create_user(&w.admin, &t.id, new)), Err(AdminError::Conflict(_))));
+    assert!(matches!(block_on(w.services.admin.create_user(&w.admin, &t.id, new)), Err(AdminError::Conflict(_))));
 }
 
 #[test]
 fn a_key_cannot_revoke_itself() {
     let w = world();
-    let t = block_on(w.services.create_tenant(&w.admin, "Acme")).unwrap();
-    let created = block_on(w.services.create_api_key(&w.admin, &t.id, "ci")).unwrap();
-    let caller = block_on(w.services.authenticate(created.key.expose())).unwrap();
+    let t = block_on(w.services.admin.create_tenant(&w.admin, "Acme")).unwrap();
+    let created = block_on(w.services.admin.create_api_key(&w.admin, &t.id, "ci")).unwrap();
+    let caller = block_on(w.services.admin.authenticate(created.key.expose())).unwrap();
     assert!(matches!(
-        block_on(w.services.delete_api_key(&caller, &t.id, &created.api_key.id)),
+        block_on(w.services.admin.delete_api_key(&caller, &t.id, &created.api_key.id)),
         Err(AdminError::Conflict(_))
     ));
-    block_on(w.services.delete_api_key(&w.admin, &t.id, &created.api_key.id)).unwrap();
-    assert!(matches!(block_on(w.services.authenticate(created.key.expose())), Err(AdminError::Unauthenticated)));
+    block_on(w.services.admin.delete_api_key(&w.admin, &t.id, &created.api_key.id)).unwrap();
+    assert!(matches!(block_on(w.services.admin.authenticate(created.key.expose())), Err(AdminError::Unauthenticated)));
 }

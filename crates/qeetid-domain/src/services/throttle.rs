@@ -19,10 +19,9 @@
 
 use std::net::IpAddr;
 
-use super::Services;
-use super::flow::FlowError;
+use super::authorization::FlowError;
 use crate::error::StoreError;
-use crate::ports::{Reservation, Store, ThrottleRule};
+use crate::ports::{Clock, Reservation, ThrottleRepository, ThrottleRule};
 use crate::time::UnixTime;
 
 /// Seconds an attempt past the free ones holds its key while it runs.
@@ -92,7 +91,7 @@ impl Guard {
 }
 
 /// An attempt reserved on every key that guards it; settle it with
-/// [`Services::settle_failure`] or [`Services::settle_success`].
+/// `settle_failure` or `settle_success`.
 #[derive(Debug)]
 #[must_use = "a reserved attempt must be settled"]
 pub(crate) struct Reserved {
@@ -118,70 +117,69 @@ fn delay(rule: &ThrottleRule, attempt: u32) -> i64 {
     2_i64.saturating_pow(attempt - rule.free).min(rule.max_delay_seconds)
 }
 
-impl<S: Store> Services<S> {
-    /// Reserves the attempt on every guard, in order; when one is blocked, the
-    /// attempts already reserved are taken back and the caller is told how long to wait.
-    pub(crate) async fn reserve(&self, guards: Vec<Guard>, now: UnixTime) -> Result<Reserved, FlowError> {
-        let mut granted: Vec<(Guard, u32)> = Vec::with_capacity(guards.len());
-        for guard in guards {
-            match self.store.reserve_attempt(&guard.key, &guard.rule, now).await? {
-                Reservation::Granted { attempt } => granted.push((guard, attempt)),
-                Reservation::Blocked { until } => {
-                    for (taken, _) in &granted {
-                        self.store.refund_attempt(&taken.key, now).await?;
-                    }
-                    return Err(FlowError::Throttled { retry_after: (until.as_secs() - now.as_secs()).max(1) });
+/// Reserves the attempt on every guard, in order; when one is blocked, the
+/// attempts already reserved are taken back and the caller is told how long to wait.
+async fn reserve<S: ThrottleRepository>(store: &S, guards: Vec<Guard>, now: UnixTime) -> Result<Reserved, FlowError> {
+    let mut granted: Vec<(Guard, u32)> = Vec::with_capacity(guards.len());
+    for guard in guards {
+        match store.reserve_attempt(&guard.key, &guard.rule, now).await? {
+            Reservation::Granted { attempt } => granted.push((guard, attempt)),
+            Reservation::Blocked { until } => {
+                for (taken, _) in &granted {
+                    store.refund_attempt(&taken.key, now).await?;
                 }
+                return Err(FlowError::Throttled { retry_after: (until.as_secs() - now.as_secs()).max(1) });
             }
         }
-        Ok(Reserved { granted })
     }
+    Ok(Reserved { granted })
+}
 
-    /// The attempt failed: each key past its free attempts waits before the next.
-    pub(crate) async fn settle_failure(&self, reserved: Reserved, now: UnixTime) -> Result<(), StoreError> {
-        for (guard, attempt) in reserved.granted {
-            let wait = delay(&guard.rule, attempt);
-            if wait > 0 {
-                self.store.block_until(&guard.key, now.plus_secs(wait)).await?;
-            }
+/// The attempt failed: each key past its free attempts waits before the next.
+async fn settle_failure<S: ThrottleRepository>(store: &S, reserved: Reserved, now: UnixTime) -> Result<(), StoreError> {
+    for (guard, attempt) in reserved.granted {
+        let wait = delay(&guard.rule, attempt);
+        if wait > 0 {
+            store.block_until(&guard.key, now.plus_secs(wait)).await?;
         }
-        Ok(())
     }
+    Ok(())
+}
 
-    /// The attempt succeeded: the account's keys forget, the shared keys take the
-    /// attempt back.
-    pub(crate) async fn settle_success(&self, reserved: Reserved, now: UnixTime) -> Result<(), StoreError> {
-        for (guard, _) in reserved.granted {
-            match guard.on_success {
-                OnSuccess::Clear => self.store.clear_failures(&guard.key).await?,
-                OnSuccess::Refund => self.store.refund_attempt(&guard.key, now).await?,
-            }
+/// The attempt succeeded: the account's keys forget, the shared keys take the
+/// attempt back.
+async fn settle_success<S: ThrottleRepository>(store: &S, reserved: Reserved, now: UnixTime) -> Result<(), StoreError> {
+    for (guard, _) in reserved.granted {
+        match guard.on_success {
+            OnSuccess::Clear => store.clear_failures(&guard.key).await?,
+            OnSuccess::Refund => store.refund_attempt(&guard.key, now).await?,
         }
-        Ok(())
     }
+    Ok(())
+}
 
-    /// Runs `check` under `guards`: reserved before, settled after by its verdict.
-    pub(crate) async fn guarded<T, E>(
-        &self,
-        guards: Vec<Guard>,
-        check: impl Future<Output = Verdict<T, E>>,
-    ) -> Result<Result<T, E>, FlowError> {
-        let now = self.clock.now();
-        let reserved = self.reserve(guards, now).await?;
-        match check.await {
-            Verdict::Success(value) => {
-                self.settle_success(reserved, now).await?;
-                Ok(Ok(value))
-            }
-            Verdict::Failure(e) => {
-                self.settle_failure(reserved, now).await?;
-                Ok(Err(e))
-            }
-            Verdict::Broken(e) => {
-                // Infrastructure failed half-way: the attempt proved nothing.
-                self.settle_success(reserved, now).await?;
-                Ok(Err(e))
-            }
+/// Runs `check` under `guards`: reserved before, settled after by its verdict.
+pub(crate) async fn guarded<S: ThrottleRepository, T, E>(
+    store: &S,
+    clock: &dyn Clock,
+    guards: Vec<Guard>,
+    check: impl Future<Output = Verdict<T, E>>,
+) -> Result<Result<T, E>, FlowError> {
+    let now = clock.now();
+    let reserved = reserve(store, guards, now).await?;
+    match check.await {
+        Verdict::Success(value) => {
+            settle_success(store, reserved, now).await?;
+            Ok(Ok(value))
+        }
+        Verdict::Failure(e) => {
+            settle_failure(store, reserved, now).await?;
+            Ok(Err(e))
+        }
+        Verdict::Broken(e) => {
+            // Infrastructure failed half-way: the attempt proved nothing.
+            settle_success(store, reserved, now).await?;
+            Ok(Err(e))
         }
     }
 }

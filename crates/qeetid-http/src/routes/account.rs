@@ -7,16 +7,18 @@
     reason = "helpers answer Err(the page to send instead), built once on the error path"
 )]
 
+use std::sync::Arc;
+
 use std::collections::BTreeMap;
 
+use super::form_token_matches;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
+use qeetid_console::{AppSession, FirstPartyApp, FirstPartyError};
 use qeetid_domain::oauth::Session;
 use qeetid_domain::ports::Store;
-use qeetid_domain::services::{
-    AccountError, AccountOverview, AppSession, FirstPartyApp, FirstPartyError, MfaError, form_token_matches,
-};
-use qeetid_domain::{AdminError, GrantId, Secret, Services, SessionId, TenantId};
+use qeetid_domain::services::{AccountError, AccountOverview, MfaError};
+use qeetid_domain::{AdminError, GrantId, Secret, SessionId, TenantId};
 use qeetid_render::{
     AccountAppRow, AccountMfaView, AccountPasskeyRow, AccountSessionRow, AccountSignInView, AccountView, EnrolView,
     RecoveryCodesView, describe_amr,
@@ -28,6 +30,7 @@ use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret};
 use super::pages::{error_page, html, see_other};
 use super::spawn;
 use crate::HttpState;
+use crate::UseCases;
 use crate::wire::rfc3339;
 
 /// This app, for the shared first-party sign-in.
@@ -65,7 +68,7 @@ pub(crate) async fn signed_in<S: Store>(
 ) -> Result<AppSession, FirstPartyError> {
     let token = first_party::session_token(req, APP).ok_or(FirstPartyError::NotSignedIn)?;
     let sso = cookie_secret(req, SESSION_COOKIE);
-    spawn(state, move |s| async move { s.app_session(APP, &token, sso.as_ref()).await.map(|(me, _)| me) })
+    spawn(state, move |s| async move { s.apps.app_session(APP, &token, sso.as_ref()).await.map(|(me, _)| me) })
         .await
         .map_err(|e| FirstPartyError::Admin(AdminError::Internal(Box::new(e))))?
 }
@@ -98,12 +101,12 @@ pub(crate) async fn page<S: Store>(
         Err(e) => return internal(&state, &e),
     }
     let raw = query.tenant.as_deref().map(str::trim).unwrap_or("").to_owned();
-    let remembered = first_party::session_token(&req, APP).and_then(|t| state.services.app_token_tenant(APP, &t));
+    let remembered = first_party::session_token(&req, APP).and_then(|t| state.services.apps.app_token_tenant(APP, &t));
     let tenant = if let Some(tenant) = remembered.filter(|_| raw.is_empty()) {
         tenant
     } else if raw.is_empty() {
         let sso = cookie_secret(&req, SESSION_COOKIE);
-        match spawn(&state, move |s| async move { s.sso_tenant(sso.as_ref()).await }).await {
+        match spawn(&state, move |s| async move { s.apps.sso_tenant(sso.as_ref()).await }).await {
             Ok(Ok(Some(tenant))) => tenant,
             Ok(Ok(None)) => return sign_in_page(&state, StatusCode::OK, "", None),
             Ok(Err(e)) => return internal(&state, &e),
@@ -133,8 +136,8 @@ pub(crate) async fn callback<S: Store>(req: HttpRequest, state: web::Data<HttpSt
             let tenant_text = callback.tenant.to_string();
             let redirect = first_party::redirect_uri(&state, APP);
             let outcome = spawn(&state, move |s| async move {
-                let client = s.first_party_client(APP, &callback.tenant).await?;
-                s.first_party_sign_in(APP, &client, &callback.code, &redirect, &callback.verifier).await
+                let client = s.apps.first_party_client(APP, &callback.tenant).await?;
+                s.apps.first_party_sign_in(APP, &client, &callback.code, &redirect, &callback.verifier).await
             })
             .await;
             match outcome {
@@ -163,7 +166,7 @@ impl Browser {
     fn of<S: Store>(req: &HttpRequest, state: &HttpState<S>) -> Self {
         match cookie_secret(req, BROWSER_COOKIE) {
             Some(secret) => Self { secret, new: false },
-            None => Self { secret: state.services.new_browser_binding(), new: true },
+            None => Self { secret: state.services.authorization.new_browser_binding(), new: true },
         }
     }
 }
@@ -194,7 +197,7 @@ pub(crate) fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
 
 async fn overview<S: Store>(state: &HttpState<S>, me: &AppSession) -> Result<AccountOverview, HttpResponse> {
     let me = me.clone();
-    answer(state, spawn(state, move |s| async move { s.account_overview(&me).await }).await)
+    answer(state, spawn(state, move |s| async move { s.self_service.account_overview(&me).await }).await)
 }
 
 /// A use case's answer, or the page that says what went wrong.
@@ -308,7 +311,7 @@ pub(crate) async fn profile<S: Store>(
     let (me, browser, pairs) = or_answer!(form_me(&req, &state, &body).await);
     let name = value(&pairs, "name").to_owned();
     let (job_me, job_name) = (me.clone(), name.clone());
-    match spawn(&state, move |s| async move { s.account_update_profile(&job_me, &job_name).await }).await {
+    match spawn(&state, move |s| async move { s.self_service.account_update_profile(&job_me, &job_name).await }).await {
         Ok(Ok(_)) => see_other("/account?done=profile"),
         Ok(Err(AccountError::Invalid(e))) => {
             let errors = BTreeMap::from([(e.field, e.message)]);
@@ -331,7 +334,9 @@ pub(crate) async fn password<S: Store>(
         return with_errors(&state, &me, &browser, None, errors).await;
     }
     let job_me = me.clone();
-    let outcome = spawn(&state, move |s| async move { s.account_change_password(&job_me, &current, &new).await }).await;
+    let outcome =
+        spawn(&state, move |s| async move { s.self_service.account_change_password(&job_me, &current, &new).await })
+            .await;
     let error = match outcome {
         Ok(Ok(())) => return see_other("/account?done=password"),
         Ok(Err(AccountError::Invalid(_))) => ("new_password", "must be 8 to 1024 characters".to_owned()),
@@ -354,7 +359,7 @@ pub(crate) async fn revoke_app<S: Store>(
     let Ok(grant) = GrantId::parse(&path) else {
         return error_page(&state, StatusCode::NOT_FOUND, "Not found", "You have no such application.");
     };
-    let outcome = spawn(&state, move |s| async move { s.account_revoke_app(&me, &grant).await }).await;
+    let outcome = spawn(&state, move |s| async move { s.self_service.account_revoke_app(&me, &grant).await }).await;
     answer(&state, outcome).map_or_else(|r| r, |()| see_other("/account?done=app-removed"))
 }
 
@@ -369,7 +374,8 @@ pub(crate) async fn end_session<S: Store>(
     let Ok(session) = SessionId::parse(&path) else {
         return error_page(&state, StatusCode::NOT_FOUND, "Not found", "You have no such session.");
     };
-    let outcome = spawn(&state, move |s| async move { s.account_end_sessions(&me, Some(&session)).await }).await;
+    let outcome =
+        spawn(&state, move |s| async move { s.self_service.account_end_sessions(&me, Some(&session)).await }).await;
     answer(&state, outcome).map_or_else(|r| r, |_| see_other("/account?done=session-ended"))
 }
 
@@ -380,7 +386,7 @@ pub(crate) async fn end_other_sessions<S: Store>(
     body: web::Bytes,
 ) -> HttpResponse {
     let (me, _, _) = or_answer!(form_me(&req, &state, &body).await);
-    let outcome = spawn(&state, move |s| async move { s.account_end_sessions(&me, None).await }).await;
+    let outcome = spawn(&state, move |s| async move { s.self_service.account_end_sessions(&me, None).await }).await;
     answer(&state, outcome).map_or_else(|r| r, |_| see_other("/account?done=others-ended"))
 }
 
@@ -416,7 +422,7 @@ pub(crate) async fn start_totp<S: Store>(
     body: web::Bytes,
 ) -> HttpResponse {
     let (me, _, _) = or_answer!(form_me(&req, &state, &body).await);
-    match spawn(&state, move |s| async move { s.account_start_totp(&me).await }).await {
+    match spawn(&state, move |s| async move { s.self_service.account_start_totp(&me).await }).await {
         Ok(Ok(_) | Err(MfaError::AlreadyEnrolled)) => see_other("/account#mfa"),
         Ok(Err(MfaError::ReauthenticationRequired)) => see_other(REAUTHENTICATE),
         Ok(Err(e)) => internal(&state, &e),
@@ -456,7 +462,7 @@ async fn code_form<S, T, Fut>(
     state: &HttpState<S>,
     body: &[u8],
     field: &str,
-    action: impl FnOnce(Services<S>, AppSession, String) -> Fut,
+    action: impl FnOnce(Arc<UseCases<S>>, AppSession, String) -> Fut,
     done: impl FnOnce(T) -> HttpResponse,
 ) -> HttpResponse
 where
@@ -480,7 +486,9 @@ pub(crate) async fn confirm_totp<S: Store>(
     state: web::Data<HttpState<S>>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let action = |s: Services<S>, me: AppSession, code: String| async move { s.account_confirm_totp(&me, &code).await };
+    let action = |s: Arc<UseCases<S>>, me: AppSession, code: String| async move {
+        s.self_service.account_confirm_totp(&me, &code).await
+    };
     code_form(&req, &state, &body, "mfa_code", action, |codes| recovery_codes(&state, &codes)).await
 }
 
@@ -490,7 +498,9 @@ pub(crate) async fn remove_totp<S: Store>(
     state: web::Data<HttpState<S>>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let action = |s: Services<S>, me: AppSession, code: String| async move { s.account_remove_totp(&me, &code).await };
+    let action = |s: Arc<UseCases<S>>, me: AppSession, code: String| async move {
+        s.self_service.account_remove_totp(&me, &code).await
+    };
     code_form(&req, &state, &body, "remove_code", action, |()| see_other("/account?done=mfa-off")).await
 }
 
@@ -501,7 +511,8 @@ pub(crate) async fn new_recovery_codes<S: Store>(
     state: web::Data<HttpState<S>>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let action =
-        |s: Services<S>, me: AppSession, code: String| async move { s.account_new_recovery_codes(&me, &code).await };
+    let action = |s: Arc<UseCases<S>>, me: AppSession, code: String| async move {
+        s.self_service.account_new_recovery_codes(&me, &code).await
+    };
     code_form(&req, &state, &body, "codes_code", action, |codes| recovery_codes(&state, &codes)).await
 }

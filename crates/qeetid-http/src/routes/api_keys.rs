@@ -20,7 +20,8 @@ pub(crate) async fn create<S: Store>(
     Json(body): Json<ApiKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let tenant = tenant_id(&path)?;
-    let created = run(&state, move |s| async move { s.create_api_key(&caller, &tenant, &body.name).await }).await?;
+    let created =
+        run(&state, move |s| async move { s.admin.create_api_key(&caller, &tenant, &body.name).await }).await?;
     Ok(HttpResponse::Created().json(CreatedApiKeyBody::from(&created)))
 }
 
@@ -36,7 +37,7 @@ pub(crate) async fn list<S: Store>(
 ) -> Result<HttpResponse, ApiError> {
     let tenant = tenant_id(&path)?;
     let page = query.page()?;
-    let page = run(&state, move |s| async move { s.list_api_keys(&caller, &tenant, &page).await }).await?;
+    let page = run(&state, move |s| async move { s.admin.list_api_keys(&caller, &tenant, &page).await }).await?;
     let (api_keys, next_cursor) = items(&page);
     Ok(HttpResponse::Ok().json(ApiKeyList { api_keys, next_cursor }))
 }
@@ -53,6 +54,6 @@ pub(crate) async fn delete<S: Store>(
     let (tenant, id) = path.into_inner();
     let tenant = tenant_id(&tenant)?;
     let key = api_key_id(&id)?;
-    run(&state, move |s| async move { s.delete_api_key(&caller, &tenant, &key).await }).await?;
+    run(&state, move |s| async move { s.admin.delete_api_key(&caller, &tenant, &key).await }).await?;
     Ok(HttpResponse::NoContent().finish())
 }

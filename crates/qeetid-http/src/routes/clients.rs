@@ -33,7 +33,8 @@ pub(crate) async fn register<S: Store>(
             );
         }
     };
-    let registered = run(&state, move |s| async move { s.register_client(&caller, &tenant, draft).await }).await?;
+    let registered =
+        run(&state, move |s| async move { s.admin.register_client(&caller, &tenant, draft).await }).await?;
     Ok(HttpResponse::Created().json(RegisteredClientBody::from(&registered)))
 }
 
@@ -49,7 +50,7 @@ pub(crate) async fn list<S: Store>(
 ) -> Result<HttpResponse, ApiError> {
     let tenant = tenant_id(&path)?;
     let page = query.page()?;
-    let page = run(&state, move |s| async move { s.list_clients(&caller, &tenant, &page).await }).await?;
+    let page = run(&state, move |s| async move { s.admin.list_clients(&caller, &tenant, &page).await }).await?;
     let (clients, next_cursor) = items(&page);
     Ok(HttpResponse::Ok().json(ClientList { clients, next_cursor }))
 }
@@ -66,7 +67,7 @@ pub(crate) async fn get<S: Store>(
     let (tenant, id) = path.into_inner();
     let tenant = tenant_id(&tenant)?;
     let client = client_id(&id)?;
-    let client = run(&state, move |s| async move { s.get_client(&caller, &tenant, &client).await }).await?;
+    let client = run(&state, move |s| async move { s.admin.get_client(&caller, &tenant, &client).await }).await?;
     Ok(HttpResponse::Ok().json(ClientEnvelope { client: (&client).into() }))
 }
 
@@ -84,7 +85,8 @@ pub(crate) async fn update<S: Store>(
     let tenant = tenant_id(&tenant)?;
     let client = client_id(&id)?;
     let client =
-        run(&state, move |s| async move { s.update_client(&caller, &tenant, &client, body.into()).await }).await?;
+        run(&state, move |s| async move { s.admin.update_client(&caller, &tenant, &client, body.into()).await })
+            .await?;
     Ok(HttpResponse::Ok().json(ClientEnvelope { client: (&client).into() }))
 }
 
@@ -103,7 +105,8 @@ pub(crate) async fn rotate_secret<S: Store>(
     let (tenant, id) = path.into_inner();
     let (tenant, client, grace) = (tenant_id(&tenant)?, client_id(&id)?, body.grace_period_seconds);
     let rotated =
-        run(&state, move |s| async move { s.rotate_client_secret(&caller, &tenant, &client, grace).await }).await?;
+        run(&state, move |s| async move { s.admin.rotate_client_secret(&caller, &tenant, &client, grace).await })
+            .await?;
     Ok(HttpResponse::Ok().json(RotatedSecretBody::from(&rotated)))
 }
 
@@ -117,6 +120,6 @@ pub(crate) async fn delete<S: Store>(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let client = client_id(&path)?;
-    run(&state, move |s| async move { s.delete_client(&caller, &client).await }).await?;
+    run(&state, move |s| async move { s.admin.delete_client(&caller, &client).await }).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -24,7 +24,7 @@ pub(crate) async fn device_code<S: Store>(
     body: web::Bytes,
 ) -> Result<HttpResponse, OAuthErrorResponse> {
     let started = as_client(&req, &state, &body, |s, client, params| async move {
-        s.authorize_device(&client, params.get("scope")).await
+        s.tokens.authorize_device(&client, params.get("scope")).await
     })
     .await?;
     let verification_uri = format!("{}/device", state.issuer);
@@ -65,7 +65,7 @@ pub(crate) async fn page<S: Store>(
     query: web::Query<DeviceQuery>,
 ) -> HttpResponse {
     let existing = cookie_secret(&req, BROWSER_COOKIE);
-    let browser = existing.clone().unwrap_or_else(|| state.services.new_browser_binding());
+    let browser = existing.clone().unwrap_or_else(|| state.services.authorization.new_browser_binding());
     let result = query.result.as_deref().filter(|r| matches!(*r, "approved" | "denied"));
     let mut response =
         render(&state, StatusCode::OK, browser.expose(), query.user_code.as_deref().unwrap_or(""), None, result);
@@ -92,17 +92,18 @@ pub(crate) async fn submit<S: Store>(
     let Some(browser) = cookie_secret(&req, BROWSER_COOKIE) else {
         return flow_error_page(&state, &FlowError::CsrfMismatch);
     };
-    if !qeetid_domain::services::form_token_matches(Some(&browser), &form.csrf_token) {
+    if !super::form_token_matches(Some(&browser), &form.csrf_token) {
         return flow_error_page(&state, &FlowError::CsrfMismatch);
     }
     let session = cookie_secret(&req, SESSION_COOKIE);
     let (typed, job_browser) = (form.user_code.clone(), browser.clone());
     let source = super::client_address::client_address(&req, &state);
-    let outcome =
-        spawn(&state, move |s| async move { s.verify_user_code(&typed, &job_browser, session.as_ref(), source).await })
-            .await
-            .map_err(|e| FlowError::Internal(Box::new(e)))
-            .and_then(|r| r);
+    let outcome = spawn(&state, move |s| async move {
+        s.authorization.verify_user_code(&typed, &job_browser, session.as_ref(), source).await
+    })
+    .await
+    .map_err(|e| FlowError::Internal(Box::new(e)))
+    .and_then(|r| r);
     match outcome {
         Ok(AuthorizeOutcome::Login(id)) => see_other(&format!("/login?request={id}")),
         Ok(AuthorizeOutcome::Consent(id)) => see_other(&format!("/consent?request={id}")),

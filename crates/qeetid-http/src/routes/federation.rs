@@ -120,7 +120,8 @@ pub(crate) async fn create<S: Store>(
         client_secret: request.client_secret,
         link_verified_email: request.link_verified_email,
     };
-    let provider = run(&state, move |s| async move { s.create_identity_provider(&caller, &tenant, new).await }).await?;
+    let provider =
+        run(&state, move |s| async move { s.federation.create_identity_provider(&caller, &tenant, new).await }).await?;
     Ok(HttpResponse::Created().json(IdentityProviderEnvelope { identity_provider: body(&state, &provider) }))
 }
 
@@ -134,7 +135,8 @@ pub(crate) async fn list<S: Store>(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let tenant = tenant_id(&path)?;
-    let providers = run(&state, move |s| async move { s.list_identity_providers(&caller, &tenant).await }).await?;
+    let providers =
+        run(&state, move |s| async move { s.federation.list_identity_providers(&caller, &tenant).await }).await?;
     let identity_providers = providers.iter().map(|p| body(&state, p)).collect();
     Ok(HttpResponse::Ok().json(IdentityProviderList { identity_providers }))
 }
@@ -150,7 +152,8 @@ pub(crate) async fn get<S: Store>(
 ) -> Result<HttpResponse, ApiError> {
     let (tenant, id) = path.into_inner();
     let (tenant, id) = (tenant_id(&tenant)?, provider_id(&id)?);
-    let provider = run(&state, move |s| async move { s.get_identity_provider(&caller, &tenant, &id).await }).await?;
+    let provider =
+        run(&state, move |s| async move { s.federation.get_identity_provider(&caller, &tenant, &id).await }).await?;
     Ok(HttpResponse::Ok().json(IdentityProviderEnvelope { identity_provider: body(&state, &provider) }))
 }
 
@@ -165,7 +168,7 @@ pub(crate) async fn delete<S: Store>(
 ) -> Result<HttpResponse, ApiError> {
     let (tenant, id) = path.into_inner();
     let (tenant, id) = (tenant_id(&tenant)?, provider_id(&id)?);
-    run(&state, move |s| async move { s.delete_identity_provider(&caller, &tenant, &id).await }).await?;
+    run(&state, move |s| async move { s.federation.delete_identity_provider(&caller, &tenant, &id).await }).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -181,7 +184,7 @@ pub(crate) async fn unlink<S: Store>(
 ) -> Result<HttpResponse, ApiError> {
     let (tenant, user, provider) = path.into_inner();
     let (tenant, user, provider) = (tenant_id(&tenant)?, user_id(&user)?, provider_id(&provider)?);
-    run(&state, move |s| async move { s.unlink_identity(&caller, &tenant, &user, &provider).await }).await?;
+    run(&state, move |s| async move { s.admin.unlink_identity(&caller, &tenant, &user, &provider).await }).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -198,7 +201,7 @@ pub(crate) async fn start<S: Store>(
     let browser = cookie_secret(&req, BROWSER_COOKIE);
     let (provider, callback) = (path.into_inner(), callback_uri(&state));
     let outcome = spawn(&state, move |s| async move {
-        s.start_upstream_login(&request, browser.as_ref(), &provider, &callback).await
+        s.federation.start_upstream_login(&request, browser.as_ref(), &provider, &callback).await
     })
     .await;
     match outcome.map_err(|e| FlowError::Internal(Box::new(e))).and_then(|r| r) {
@@ -229,7 +232,7 @@ pub(crate) async fn callback<S: Store>(req: HttpRequest, state: web::Data<HttpSt
     let browser = cookie_secret(&req, BROWSER_COOKIE);
     let callback = callback_uri(&state);
     let outcome = spawn(&state, move |s| async move {
-        s.finish_upstream_login(&upstream_state, &code, browser.as_ref(), &callback).await
+        s.federation.finish_upstream_login(&upstream_state, &code, browser.as_ref(), &callback).await
     })
     .await;
     let mut response = match outcome.map_err(|e| FlowError::Internal(Box::new(e))).and_then(|r| r) {

@@ -3,11 +3,12 @@
 //! `state` and PKCE kept in a short-lived cookie, the callback's checks, and the
 //! app's session cookie, all scoped to the app's path.
 
+use super::form_token_matches;
 use actix_web::cookie::{Cookie, SameSite, time::Duration};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
+use qeetid_console::{FIRST_PARTY_SESSION_SECONDS, FirstPartyApp};
 use qeetid_domain::ports::Store;
-use qeetid_domain::services::{FIRST_PARTY_SESSION_SECONDS, FirstPartyApp, form_token_matches};
 use qeetid_domain::{AdminError, Client, Secret, TenantId};
 
 use super::oauth::{SESSION_COOKIE, cookie, cookie_secret, found};
@@ -99,10 +100,10 @@ pub(crate) async fn begin_with<S: Store>(
     extra: &str,
 ) -> Result<HttpResponse, AdminError> {
     let job_tenant = tenant.clone();
-    let client: Client = spawn(state, move |s| async move { s.first_party_client(app, &job_tenant).await })
+    let client: Client = spawn(state, move |s| async move { s.apps.first_party_client(app, &job_tenant).await })
         .await
         .map_err(|e| AdminError::Internal(Box::new(e)))??;
-    let flow = state.services.sign_in_flow()?;
+    let flow = state.services.apps.sign_in_flow()?;
     let url = format!(
         "/v1/oauth/authorize?response_type=code&client_id={}&redirect_uri={}&scope=openid%20email%20profile&state={}\
          &code_challenge={}&code_challenge_method=S256{extra}",
@@ -125,7 +126,7 @@ pub(crate) async fn sign_out<S: Store>(
     app: FirstPartyApp,
 ) -> Result<HttpResponse, Box<dyn std::error::Error + Send + Sync>> {
     let session = cookie_secret(req, SESSION_COOKIE);
-    match spawn(state, move |s| async move { s.end_session(session.as_ref()).await }).await {
+    match spawn(state, move |s| async move { s.tokens.end_session(session.as_ref()).await }).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => return Err(Box::new(e)),
         Err(e) => return Err(Box::new(e)),

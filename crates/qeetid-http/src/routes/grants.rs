@@ -28,7 +28,7 @@ pub(crate) async fn list<S: Store>(
         client_id: query.client_id.as_deref().map(ClientId::parse).transpose().map_err(|e| invalid("client_id", e))?,
     };
     let page = qeetid_domain::PageRequest::parse(query.limit, query.cursor.as_deref()).map_err(AdminError::from)?;
-    let page = run(&state, move |s| async move { s.list_grants(&caller, &tenant, &filter, &page).await }).await?;
+    let page = run(&state, move |s| async move { s.admin.list_grants(&caller, &tenant, &filter, &page).await }).await?;
     let (grants, next_cursor) = items(&page);
     Ok(HttpResponse::Ok().json(GrantList { grants, next_cursor }))
 }
@@ -45,6 +45,6 @@ pub(crate) async fn revoke<S: Store>(
     let (tenant, id) = path.into_inner();
     let tenant = tenant_id(&tenant)?;
     let grant = GrantId::parse(&id).map_err(|_| AdminError::NotFound("grant"))?;
-    run(&state, move |s| async move { s.revoke_grant(&caller, &tenant, &grant).await }).await?;
+    run(&state, move |s| async move { s.admin.revoke_grant(&caller, &tenant, &grant).await }).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -4,10 +4,12 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
+use qeetid_domain::RequestId;
 use qeetid_domain::oauth::scopes;
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::{
-    DEVICE_TOKEN_DAYS, FlowError, LoginContext, LoginOutcome, NextStep, PasswordAttempt, PasswordLogin, SignedIn,
+    DEVICE_TOKEN_DAYS, FlowError, Landing, LoginContext, LoginOutcome, NextStep, PasswordAttempt, PasswordLogin,
+    SignedIn,
 };
 use qeetid_render::{ConsentView, ErrorView, LoginView, ProviderButton, ScopeView};
 use serde::Deserialize;
@@ -93,7 +95,7 @@ async fn context<S: Store>(
     let id = request_id.ok_or(FlowError::RequestNotFound)?;
     let browser = cookie_secret(req, BROWSER_COOKIE);
     let session = cookie_secret(req, SESSION_COOKIE);
-    spawn(state, move |s| async move { s.login_context(&id, browser.as_ref(), session.as_ref()).await })
+    spawn(state, move |s| async move { s.authorization.login_context(&id, browser.as_ref(), session.as_ref()).await })
         .await
         .map_err(|e| FlowError::Internal(Box::new(e)))?
 }
@@ -171,7 +173,7 @@ pub(crate) async fn login_submit<S: Store>(
             source,
             device_token: device.as_deref(),
         };
-        s.sign_in_with_password(attempt).await
+        s.authorization.sign_in_with_password(attempt).await
     })
     .await
     .map_err(|e| FlowError::Internal(Box::new(e)))
@@ -212,13 +214,28 @@ fn device_cookie<S>(state: &HttpState<S>, token: &str) -> actix_web::cookie::Coo
     cookie
 }
 
+/// Where an ended request sends the browser: the client's redirect URI, or the
+/// device page saying whether the device was let in.
+pub(crate) fn landing_location(landing: &Landing) -> String {
+    match landing {
+        Landing::Client(redirect) => redirect.clone(),
+        Landing::Device { approved: true } => "/device?result=approved".to_owned(),
+        Landing::Device { approved: false } => "/device?result=denied".to_owned(),
+    }
+}
+
+/// Where a sign-in goes next: the consent page, or where the request ended.
+pub(crate) fn next_location(next: &Result<RequestId, Landing>) -> String {
+    match next {
+        Ok(id) => format!("/consent?request={id}"),
+        Err(landing) => landing_location(landing),
+    }
+}
+
 /// Where a completed sign-in goes (consent, or back to the client), with the new
 /// session's cookie.
 pub(crate) fn signed_in<S>(state: &HttpState<S>, login: &SignedIn) -> HttpResponse {
-    let location = match &login.next {
-        Ok(id) => format!("/consent?request={id}"),
-        Err(redirect) => redirect.clone(),
-    };
+    let location = next_location(&login.next);
     let mut response = HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
     add_sign_in_cookies(state, &mut response, login);
     response
@@ -357,12 +374,12 @@ pub(crate) async fn decision<S: Store>(
     let session = cookie_secret(&req, SESSION_COOKIE);
     let (id, csrf, remember) = (form.request, form.csrf_token, form.remember);
     let outcome = spawn(&state, move |s| async move {
-        s.decide(&id, browser.as_ref(), session.as_ref(), &csrf, allow, remember).await
+        s.authorization.decide(&id, browser.as_ref(), session.as_ref(), &csrf, allow, remember).await
     })
     .await
     .map_err(|e| FlowError::Internal(Box::new(e)))
     .and_then(|r| r);
-    match (outcome, is_json) {
+    match (outcome.map(|landing| landing_location(&landing)), is_json) {
         (Ok(url), true) => {
             HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(json!({ "redirect_to": url }))
         }

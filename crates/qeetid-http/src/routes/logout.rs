@@ -43,7 +43,7 @@ async fn plan<S: Store>(
     params: LogoutParams,
 ) -> Result<(LogoutParams, LogoutPlan), OAuthError> {
     spawn(state, move |s| async move {
-        let plan = s.plan_logout(&params).await?;
+        let plan = s.tokens.plan_logout(&params).await?;
         Ok((params, plan))
     })
     .await
@@ -70,7 +70,7 @@ pub(crate) async fn start<S: Store>(
         Err(err) => return oauth_error_page(&state, &err),
     };
     let existing = cookie_secret(&req, BROWSER_COOKIE);
-    let browser = existing.clone().unwrap_or_else(|| state.services.new_browser_binding());
+    let browser = existing.clone().unwrap_or_else(|| state.services.authorization.new_browser_binding());
     let view = LogoutView {
         csrf_token: browser.expose(),
         client_name: plan.client.as_ref().map(|c| c.settings.name()),
@@ -100,7 +100,7 @@ pub(crate) async fn confirm<S: Store>(
     };
     let csrf = raw.take("csrf_token").unwrap_or_default();
     let browser = cookie_secret(&req, BROWSER_COOKIE);
-    if !qeetid_domain::services::form_token_matches(browser.as_ref(), &csrf) {
+    if !super::form_token_matches(browser.as_ref(), &csrf) {
         return flow_error_page(&state, &FlowError::CsrfMismatch);
     }
     let (_, plan) = match plan(&state, logout_params(raw)).await {
@@ -108,7 +108,7 @@ pub(crate) async fn confirm<S: Store>(
         Err(err) => return oauth_error_page(&state, &err),
     };
     let session = cookie_secret(&req, SESSION_COOKIE);
-    if let Ok(Err(err)) | Err(err) = spawn(&state, move |s| async move { s.end_session(session.as_ref()).await })
+    if let Ok(Err(err)) | Err(err) = spawn(&state, move |s| async move { s.tokens.end_session(session.as_ref()).await })
         .await
         .map_err(|e| OAuthError::ServerError(Box::new(e)))
     {

@@ -38,21 +38,21 @@ use std::sync::Arc;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use qeetid_domain::ports::{BoxFuture, Store};
-use qeetid_domain::{AdminError, ApiKeyId, Caller, ClientId, Services, TenantId, UserId};
+use qeetid_domain::{AdminError, ApiKeyId, Caller, ClientId, Secret, TenantId, UserId};
 use tokio::runtime::Handle;
 
-use crate::HttpState;
 use crate::error::ApiError;
+use crate::{HttpState, UseCases};
 
 /// Resolves a presented API key to its caller; stored in the app data so that the
 /// [`Admin`] extractor need not know the store's type.
 pub(crate) type KeyAuthenticator = Arc<dyn Fn(String) -> BoxFuture<'static, Result<Caller, AdminError>> + Send + Sync>;
 
 /// Builds the authenticator for `services`; lookups run as tasks of `runtime` (see [`run`]).
-pub(crate) fn key_authenticator<S: Store>(services: Services<S>, runtime: Handle) -> KeyAuthenticator {
+pub(crate) fn key_authenticator<S: Store>(services: Arc<UseCases<S>>, runtime: Handle) -> KeyAuthenticator {
     Arc::new(move |key: String| {
         let services = services.clone();
-        let task = runtime.spawn(async move { services.authenticate(&key).await });
+        let task = runtime.spawn(async move { services.admin.authenticate(&key).await });
         Box::pin(async move { task.await.map_err(|e| AdminError::Internal(Box::new(e)))? })
     })
 }
@@ -65,7 +65,10 @@ pub(crate) fn key_authenticator<S: Store>(services: Services<S>, runtime: Handle
 /// write half done, and an SQLite call dropped on an actix worker's current-thread
 /// runtime panics (diesel-async waits for it with `block_in_place`). A spawned task
 /// always runs to the end; only the wait for it is dropped.
-pub(crate) async fn run<S, T, Fut>(state: &HttpState<S>, job: impl FnOnce(Services<S>) -> Fut) -> Result<T, ApiError>
+pub(crate) async fn run<S, T, Fut>(
+    state: &HttpState<S>,
+    job: impl FnOnce(Arc<UseCases<S>>) -> Fut,
+) -> Result<T, ApiError>
 where
     S: Store,
     T: Send + 'static,
@@ -77,14 +80,14 @@ where
 /// [`run`] for any result type: the join error is the caller's to map.
 pub(crate) async fn spawn<S, T, Fut>(
     state: &HttpState<S>,
-    job: impl FnOnce(Services<S>) -> Fut,
+    job: impl FnOnce(Arc<UseCases<S>>) -> Fut,
 ) -> Result<T, tokio::task::JoinError>
 where
     S: Store,
     T: Send + 'static,
     Fut: Future<Output = T> + Send + 'static,
 {
-    state.runtime.spawn(job(state.services.clone())).await
+    state.runtime.spawn(job(Arc::clone(&state.services))).await
 }
 
 /// The authenticated caller of an admin endpoint, from `Authorization: ApiKey <key>`
@@ -115,6 +118,13 @@ impl FromRequest for Admin {
             Ok(Admin(authenticate(key).await?))
         })
     }
+}
+
+/// The hosted forms carry the browser-binding cookie's value as their CSRF token
+/// (and the first-party apps' callbacks their `state` cookie's): a page on another
+/// site can neither read the cookie nor guess it. Compared in constant time.
+pub(crate) fn form_token_matches(expected: Option<&Secret>, presented: &str) -> bool {
+    expected.is_some_and(|e| e.hash().matches(&Secret::presented(presented)))
 }
 
 /// Path ids: a malformed id names nothing that exists, so it is "not found".

@@ -1,5 +1,7 @@
 //! The OAuth / OpenID Connect endpoints: discovery, JWKS, authorize, token.
 
+use std::sync::Arc;
+
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -11,13 +13,14 @@ use qeetid_domain::ports::Store;
 use qeetid_domain::services::{AuthMethod, AuthorizeOutcome, ClientAuthentication, TokenResponse};
 use std::future::Future;
 
-use qeetid_domain::{Client, OAuthError, Secret, Services};
+use qeetid_domain::{Client, OAuthError, Secret};
 use serde::Serialize;
 use serde_json::json;
 
 use super::params::Params;
 use super::{pages, spawn};
 use crate::HttpState;
+use crate::UseCases;
 use crate::oauth_error::OAuthErrorResponse;
 
 /// Cookie binding a browser to its pending requests; its value is also the hosted forms' CSRF token.
@@ -111,7 +114,7 @@ pub(crate) async fn jwks<S: Store>(state: web::Data<HttpState<S>>) -> HttpRespon
     HttpResponse::Ok()
         .content_type("application/json")
         .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-        .body(state.services.jwks())
+        .body(state.services.tokens.jwks())
 }
 
 fn authorize_params(mut p: Params) -> AuthorizeParams {
@@ -142,12 +145,13 @@ pub(crate) async fn authorize<S: Store>(req: HttpRequest, state: web::Data<HttpS
         Err(err) => return pages::oauth_error_page(&state, &err),
     };
     let existing = cookie_secret(&req, BROWSER_COOKIE);
-    let browser = existing.clone().unwrap_or_else(|| state.services.new_browser_binding());
+    let browser = existing.clone().unwrap_or_else(|| state.services.authorization.new_browser_binding());
     let session = cookie_secret(&req, SESSION_COOKIE);
     let job_browser = browser.clone();
-    let outcome =
-        spawn(&state, move |s| async move { s.start_authorization(params, &job_browser, session.as_ref()).await })
-            .await;
+    let outcome = spawn(&state, move |s| async move {
+        s.authorization.start_authorization(params, &job_browser, session.as_ref()).await
+    })
+    .await;
     let mut response = match outcome {
         Ok(Ok(AuthorizeOutcome::Redirect(url))) => found(&url),
         Ok(Ok(AuthorizeOutcome::Login(id))) => found(&format!("/login?request={id}")),
@@ -212,7 +216,7 @@ pub(crate) async fn as_client<S, T, Fut>(
     req: &HttpRequest,
     state: &HttpState<S>,
     body: &[u8],
-    job: impl FnOnce(Services<S>, Client, Params) -> Fut + Send + 'static,
+    job: impl FnOnce(Arc<UseCases<S>>, Client, Params) -> Fut + Send + 'static,
 ) -> Result<T, OAuthErrorResponse>
 where
     S: Store,
@@ -230,7 +234,7 @@ async fn authenticated<S, T, Fut>(
     state: &HttpState<S>,
     auth: ClientAuthentication,
     params: Params,
-    job: impl FnOnce(Services<S>, Client, Params) -> Fut + Send + 'static,
+    job: impl FnOnce(Arc<UseCases<S>>, Client, Params) -> Fut + Send + 'static,
 ) -> Result<T, OAuthErrorResponse>
 where
     S: Store,
@@ -238,7 +242,7 @@ where
     Fut: Future<Output = Result<T, OAuthError>> + Send + 'static,
 {
     let outcome = spawn(state, move |s| async move {
-        let client = s.authenticate_client(&auth).await?;
+        let client = s.tokens.authenticate_client(&auth).await?;
         job(s, client, params).await
     })
     .await
@@ -272,13 +276,14 @@ pub(crate) async fn token<S: Store>(
     // Client credentials for a client in the cache read and write nothing: they are
     // answered here, without the hand-off to the application runtime.
     if let TokenRequest::ClientCredentials(credentials) = &request
-        && let Some(client) = state.services.authenticate_cached_client(&auth)
+        && let Some(client) = state.services.tokens.authenticate_cached_client(&auth)
     {
-        let response = state.services.client_credentials(&client?, credentials)?;
+        let response = state.services.tokens.client_credentials(&client?, credentials)?;
         return Ok(token_response(response));
     }
     let response =
-        authenticated(&state, auth, params, |s, client, _| async move { s.token(&client, &request).await }).await?;
+        authenticated(&state, auth, params, |s, client, _| async move { s.tokens.token(&client, &request).await })
+            .await?;
     Ok(token_response(response))
 }
 

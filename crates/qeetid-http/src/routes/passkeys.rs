@@ -3,11 +3,12 @@
 //! the account page's rename and remove forms. Every call carries the browser's
 //! CSRF token; ceremonies are bound server-side to the user or the pending request.
 
+use super::form_token_matches;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::PasskeyId;
 use qeetid_domain::ports::Store;
-use qeetid_domain::services::{AccountError, FlowError, form_token_matches};
+use qeetid_domain::services::{AccountError, FlowError};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -64,7 +65,8 @@ pub(crate) async fn login_options<S: Store>(
         return flow_error_json(&FlowError::CsrfMismatch);
     }
     let outcome =
-        spawn(&state, move |s| async move { s.passkey_login_options(&form.request, browser.as_ref()).await }).await;
+        spawn(&state, move |s| async move { s.passkeys.passkey_login_options(&form.request, browser.as_ref()).await })
+            .await;
     match outcome.map_err(|e| FlowError::Internal(Box::new(e))).and_then(|r| r) {
         Ok((ceremony, options)) => options_reply(ceremony.as_str(), &options),
         Err(err) => flow_error_json(&err),
@@ -97,15 +99,14 @@ pub(crate) async fn login<S: Store>(
     let browser = cookie_secret(&req, BROWSER_COOKIE);
     let credential = answer.credential.to_string();
     let outcome = spawn(&state, move |s| async move {
-        s.passkey_login(&answer.request, browser.as_ref(), &answer.csrf_token, &answer.ceremony, &credential).await
+        s.passkeys
+            .passkey_login(&answer.request, browser.as_ref(), &answer.csrf_token, &answer.ceremony, &credential)
+            .await
     })
     .await;
     match outcome.map_err(|e| FlowError::Internal(Box::new(e))).and_then(|r| r) {
         Ok(signed_in) => {
-            let location = match &signed_in.next {
-                Ok(id) => format!("/consent?request={id}"),
-                Err(redirect) => redirect.clone(),
-            };
+            let location = super::hosted::next_location(&signed_in.next);
             let mut response = json_reply(StatusCode::OK, &json!({ "redirect_to": location }));
             super::hosted::add_sign_in_cookies(&state, &mut response, &signed_in);
             response
@@ -124,7 +125,7 @@ pub(crate) async fn register_options<S: Store>(
         Ok(found) => found,
         Err(_) => return json_error(StatusCode::FORBIDDEN, "forbidden", "Reload the page and sign in again."),
     };
-    match spawn(&state, move |s| async move { s.account_passkey_options(&me).await }).await {
+    match spawn(&state, move |s| async move { s.passkeys.account_passkey_options(&me).await }).await {
         Ok(Ok((ceremony, options))) => options_reply(ceremony.as_str(), &options),
         Ok(Err(AccountError::ReauthenticationRequired)) => reauthentication_required(),
         Ok(Err(e)) => {
@@ -166,12 +167,10 @@ pub(crate) async fn register<S: Store>(
         return json_error(StatusCode::FORBIDDEN, "csrf_mismatch", "Reload the page and try again.");
     }
     let credential = answer.credential.to_string();
-    let outcome =
-        spawn(
-            &state,
-            move |s| async move { s.account_add_passkey(&me, &answer.ceremony, &answer.name, &credential).await },
-        )
-        .await;
+    let outcome = spawn(&state, move |s| async move {
+        s.passkeys.account_add_passkey(&me, &answer.ceremony, &answer.name, &credential).await
+    })
+    .await;
     match outcome {
         Ok(Ok(passkey)) => json_reply(
             StatusCode::CREATED,
@@ -202,7 +201,7 @@ pub(crate) async fn rename<S: Store>(
     let (me, _, pairs) = or_answer!(form_me(&req, &state, &body).await);
     let Ok(id) = PasskeyId::parse(&path) else { return see_other("/account") };
     let name = value(&pairs, "name").to_owned();
-    match spawn(&state, move |s| async move { s.account_rename_passkey(&me, &id, &name).await }).await {
+    match spawn(&state, move |s| async move { s.passkeys.account_rename_passkey(&me, &id, &name).await }).await {
         Ok(Ok(())) => see_other("/account?done=passkey-renamed#passkeys"),
         Ok(Err(AccountError::Invalid(_))) => see_other("/account#passkeys"),
         Ok(Err(e)) => internal(&state, &e),
@@ -219,7 +218,7 @@ pub(crate) async fn remove<S: Store>(
 ) -> HttpResponse {
     let (me, _, _) = or_answer!(form_me(&req, &state, &body).await);
     let Ok(id) = PasskeyId::parse(&path) else { return see_other("/account") };
-    match spawn(&state, move |s| async move { s.account_remove_passkey(&me, &id).await }).await {
+    match spawn(&state, move |s| async move { s.passkeys.account_remove_passkey(&me, &id).await }).await {
         Ok(Ok(())) => see_other("/account?done=passkey-removed#passkeys"),
         Ok(Err(AccountError::ReauthenticationRequired)) => see_other(REAUTHENTICATE),
         Ok(Err(e)) => internal(&state, &e),

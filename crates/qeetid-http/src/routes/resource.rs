@@ -87,7 +87,7 @@ pub(crate) async fn userinfo<S: Store>(
         (Some(t), None) | (None, Some(t)) => t,
         (None, None) => return bearer_error(None),
     };
-    match spawn(&state, move |s| async move { s.userinfo(&token).await }).await {
+    match spawn(&state, move |s| async move { s.tokens.userinfo(&token).await }).await {
         Ok(Ok(claims)) => no_store(HttpResponse::Ok().json(claims_json(&claims))),
         Ok(Err(err)) => bearer_error(Some(&err)),
         Err(join) => bearer_error(Some(&OAuthError::ServerError(Box::new(join)))),
@@ -104,7 +104,7 @@ pub(crate) async fn introspect<S: Store>(
         if client.settings.client_type() != ClientType::Confidential {
             return Err(OAuthError::InvalidClient("introspection needs a confidential client".into()));
         }
-        s.introspect(&client, params.get("token")).await
+        s.tokens.introspect(&client, params.get("token")).await
     })
     .await?;
     let body = match description {
@@ -124,7 +124,12 @@ pub(crate) async fn revoke<S: Store>(
     state: web::Data<HttpState<S>>,
     body: web::Bytes,
 ) -> Result<HttpResponse, OAuthErrorResponse> {
-    as_client(&req, &state, &body, |s, client, params| async move { s.revoke(&client, params.get("token")).await })
-        .await?;
+    as_client(
+        &req,
+        &state,
+        &body,
+        |s, client, params| async move { s.tokens.revoke(&client, params.get("token")).await },
+    )
+    .await?;
     Ok(no_store(HttpResponse::Ok().finish()))
 }

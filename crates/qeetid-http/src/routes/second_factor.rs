@@ -24,7 +24,11 @@ async fn render<S: Store>(
 ) -> HttpResponse {
     let browser = cookie_secret(req, BROWSER_COOKIE);
     let job_browser = browser.clone();
-    let step = spawn(state, move |s| async move { s.second_factor_step(&request_id, job_browser.as_ref()).await })
+    let step =
+        spawn(
+            state,
+            move |s| async move { s.authorization.second_factor_step(&request_id, job_browser.as_ref()).await },
+        )
         .await
         .map_err(|e| FlowError::Internal(Box::new(e)))
         .and_then(|r| r);
@@ -81,19 +85,17 @@ pub(crate) async fn submit<S: Store>(
     let form = form.into_inner();
     let browser = cookie_secret(&req, BROWSER_COOKIE);
     let (id, csrf, code) = (form.request.clone(), form.csrf_token, form.code);
-    let outcome =
-        spawn(&state, move |s| async move { s.second_factor_login(&id, browser.as_ref(), &csrf, &code).await })
-            .await
-            .map_err(|e| FlowError::Internal(Box::new(e)))
-            .and_then(|r| r);
+    let outcome = spawn(&state, move |s| async move {
+        s.authorization.second_factor_login(&id, browser.as_ref(), &csrf, &code).await
+    })
+    .await
+    .map_err(|e| FlowError::Internal(Box::new(e)))
+    .and_then(|r| r);
     match outcome {
         Ok(done) => match &done.recovery_codes {
             None => signed_in(&state, &done.signed_in),
             Some(codes) => {
-                let continue_to = match &done.signed_in.next {
-                    Ok(id) => format!("/consent?request={id}"),
-                    Err(redirect) => redirect.clone(),
-                };
+                let continue_to = super::hosted::next_location(&done.signed_in.next);
                 let view = RecoveryCodesView { codes, continue_to: &continue_to };
                 let mut response = html(StatusCode::OK, state.renderer.recovery_codes_page(&view));
                 response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));

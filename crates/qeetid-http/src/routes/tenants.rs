@@ -17,7 +17,7 @@ pub(crate) async fn create<S: Store>(
     state: web::Data<HttpState<S>>,
     Json(body): Json<TenantRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let tenant = run(&state, move |s| async move { s.create_tenant(&caller, &body.name).await }).await?;
+    let tenant = run(&state, move |s| async move { s.admin.create_tenant(&caller, &body.name).await }).await?;
     Ok(HttpResponse::Created().json(TenantEnvelope { tenant: (&tenant).into() }))
 }
 
@@ -30,7 +30,7 @@ pub(crate) async fn list<S: Store>(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = query.page()?;
-    let page = run(&state, move |s| async move { s.list_tenants(&caller, &page).await }).await?;
+    let page = run(&state, move |s| async move { s.admin.list_tenants(&caller, &page).await }).await?;
     let (tenants, next_cursor) = items(&page);
     Ok(HttpResponse::Ok().json(TenantList { tenants, next_cursor }))
 }
@@ -45,7 +45,7 @@ pub(crate) async fn get<S: Store>(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let tenant = tenant_id(&path)?;
-    let tenant = run(&state, move |s| async move { s.get_tenant(&caller, &tenant).await }).await?;
+    let tenant = run(&state, move |s| async move { s.admin.get_tenant(&caller, &tenant).await }).await?;
     Ok(HttpResponse::Ok().json(TenantEnvelope { tenant: (&tenant).into() }))
 }
 
@@ -61,7 +61,8 @@ pub(crate) async fn rename<S: Store>(
     Json(body): Json<UpdateTenantRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let tenant = tenant_id(&path)?;
-    let tenant = run(&state, move |s| async move { s.update_tenant(&caller, &tenant, body.into()).await }).await?;
+    let tenant =
+        run(&state, move |s| async move { s.admin.update_tenant(&caller, &tenant, body.into()).await }).await?;
     Ok(HttpResponse::Ok().json(TenantEnvelope { tenant: (&tenant).into() }))
 }
 
@@ -75,6 +76,6 @@ pub(crate) async fn delete<S: Store>(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let tenant = tenant_id(&path)?;
-    run(&state, move |s| async move { s.delete_tenant(&caller, &tenant).await }).await?;
+    run(&state, move |s| async move { s.admin.delete_tenant(&caller, &tenant).await }).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -22,7 +22,7 @@ pub(crate) async fn create<S: Store>(
     Json(body): Json<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let tenant = tenant_id(&path)?;
-    let user = run(&state, move |s| async move { s.create_user(&caller, &tenant, body.into()).await }).await?;
+    let user = run(&state, move |s| async move { s.admin.create_user(&caller, &tenant, body.into()).await }).await?;
     Ok(HttpResponse::Created().json(UserEnvelope { user: (&user).into() }))
 }
 
@@ -38,7 +38,7 @@ pub(crate) async fn list<S: Store>(
 ) -> Result<HttpResponse, ApiError> {
     let tenant = tenant_id(&path)?;
     let page = query.page()?;
-    let page = run(&state, move |s| async move { s.list_users(&caller, &tenant, &page).await }).await?;
+    let page = run(&state, move |s| async move { s.admin.list_users(&caller, &tenant, &page).await }).await?;
     let (users, next_cursor) = items(&page);
     Ok(HttpResponse::Ok().json(UserList { users, next_cursor }))
 }
@@ -55,7 +55,7 @@ pub(crate) async fn get<S: Store>(
     let (tenant, id) = path.into_inner();
     let tenant = tenant_id(&tenant)?;
     let user = user_id(&id)?;
-    let user = run(&state, move |s| async move { s.get_user(&caller, &tenant, &user).await }).await?;
+    let user = run(&state, move |s| async move { s.admin.get_user(&caller, &tenant, &user).await }).await?;
     Ok(HttpResponse::Ok().json(UserEnvelope { user: (&user).into() }))
 }
 
@@ -72,7 +72,8 @@ pub(crate) async fn update<S: Store>(
     let (tenant, id) = path.into_inner();
     let tenant = tenant_id(&tenant)?;
     let user = user_id(&id)?;
-    let user = run(&state, move |s| async move { s.update_user(&caller, &tenant, &user, body.into()).await }).await?;
+    let user =
+        run(&state, move |s| async move { s.admin.update_user(&caller, &tenant, &user, body.into()).await }).await?;
     Ok(HttpResponse::Ok().json(UserEnvelope { user: (&user).into() }))
 }
 
@@ -88,7 +89,7 @@ pub(crate) async fn delete<S: Store>(
     let (tenant, id) = path.into_inner();
     let tenant = tenant_id(&tenant)?;
     let user = user_id(&id)?;
-    run(&state, move |s| async move { s.delete_user(&caller, &tenant, &user).await }).await?;
+    run(&state, move |s| async move { s.admin.delete_user(&caller, &tenant, &user).await }).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -104,7 +105,8 @@ pub(crate) async fn sessions<S: Store>(
     let (tenant, id) = path.into_inner();
     let tenant = tenant_id(&tenant)?;
     let user = user_id(&id)?;
-    let sessions = run(&state, move |s| async move { s.list_user_sessions(&caller, &tenant, &user).await }).await?;
+    let sessions =
+        run(&state, move |s| async move { s.admin.list_user_sessions(&caller, &tenant, &user).await }).await?;
     Ok(HttpResponse::Ok().json(SessionList { sessions: sessions.iter().map(Into::into).collect() }))
 }
 
@@ -122,7 +124,7 @@ pub(crate) async fn end_session<S: Store>(
     let tenant = tenant_id(&tenant)?;
     let user = user_id(&id)?;
     let session = session_id(&session)?;
-    run(&state, move |s| async move { s.end_user_session(&caller, &tenant, &user, &session).await }).await?;
+    run(&state, move |s| async move { s.admin.end_user_session(&caller, &tenant, &user, &session).await }).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -139,7 +141,7 @@ pub(crate) async fn mfa<S: Store>(
     let (tenant, id) = path.into_inner();
     let tenant = tenant_id(&tenant)?;
     let user = user_id(&id)?;
-    let status = run(&state, move |s| async move { s.user_mfa(&caller, &tenant, &user).await }).await?;
+    let status = run(&state, move |s| async move { s.admin.user_mfa(&caller, &tenant, &user).await }).await?;
     Ok(HttpResponse::Ok().json(MfaEnvelope { mfa: (&status).into() }))
 }
 
@@ -156,6 +158,6 @@ pub(crate) async fn reset_mfa<S: Store>(
     let (tenant, id) = path.into_inner();
     let tenant = tenant_id(&tenant)?;
     let user = user_id(&id)?;
-    run(&state, move |s| async move { s.reset_mfa(&caller, &tenant, &user).await }).await?;
+    run(&state, move |s| async move { s.admin.reset_mfa(&caller, &tenant, &user).await }).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -52,9 +52,9 @@ pub(crate) async fn list<S: Store>(
     let (caller, tenant, name) = (desk.admin.caller(), desk.tenant_id().clone(), search.clone());
     let listed = spawn(&state, move |s| async move {
         if name.is_empty() {
-            s.list_clients(&caller, &tenant, &page).await
+            s.admin.list_clients(&caller, &tenant, &page).await
         } else {
-            s.search_clients(&caller, &tenant, &name, &page).await
+            s.admin.search_clients(&caller, &tenant, &name, &page).await
         }
     })
     .await;
@@ -325,7 +325,7 @@ pub(crate) async fn create<S: Store>(
         Err(e) => return form_page(&state, &desk, &form, None, Some(&e), None),
     };
     let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
-    let outcome = spawn(&state, move |s| async move { s.register_client(&caller, &tenant, draft).await }).await;
+    let outcome = spawn(&state, move |s| async move { s.admin.register_client(&caller, &tenant, draft).await }).await;
     let registered: RegisteredClient = match outcome {
         Ok(Err(AdminError::Invalid(e))) => return form_page(&state, &desk, &form, None, Some(&e), None),
         other => or_answer!(answer(&state, other)),
@@ -344,7 +344,7 @@ async fn load<S: Store>(state: &HttpState<S>, desk: &Desk, raw_id: &str) -> Resu
         return Err(super::error_page(state, StatusCode::NOT_FOUND, "Not found", "There is no such client."));
     };
     let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
-    answer(state, spawn(state, move |s| async move { s.get_client(&caller, &tenant, &id).await }).await)
+    answer(state, spawn(state, move |s| async move { s.admin.get_client(&caller, &tenant, &id).await }).await)
 }
 
 /// The client page's query.
@@ -394,7 +394,7 @@ pub(crate) async fn update<S: Store>(
     };
     let (caller, tenant, client_id) = (desk.admin.caller(), desk.tenant_id().clone(), client.id.clone());
     let outcome =
-        spawn(&state, move |s| async move { s.update_client(&caller, &tenant, &client_id, patch).await }).await;
+        spawn(&state, move |s| async move { s.admin.update_client(&caller, &tenant, &client_id, patch).await }).await;
     match outcome {
         Ok(Err(AdminError::Invalid(e))) => form_page(&state, &desk, &form, Some(client.id.as_str()), Some(&e), None),
         other => match answer(&state, other) {
@@ -421,7 +421,8 @@ pub(crate) async fn rotate<S: Store>(
     };
     let (caller, tenant, client_id) = (desk.admin.caller(), desk.tenant_id().clone(), client.id.clone());
     let outcome =
-        spawn(&state, move |s| async move { s.rotate_client_secret(&caller, &tenant, &client_id, grace).await }).await;
+        spawn(&state, move |s| async move { s.admin.rotate_client_secret(&caller, &tenant, &client_id, grace).await })
+            .await;
     match outcome {
         Ok(Err(AdminError::Invalid(e))) => {
             form_page(&state, &desk, &ClientForm::of(&client), Some(client.id.as_str()), Some(&e), None)
@@ -467,7 +468,7 @@ pub(crate) async fn delete<S: Store>(
     let (desk, _) = or_answer!(form_desk(&req, &state, &tenant, &body).await);
     let client = or_answer!(load(&state, &desk, &id).await);
     let caller = desk.admin.caller();
-    let outcome = spawn(&state, move |s| async move { s.delete_client(&caller, &client.id).await }).await;
+    let outcome = spawn(&state, move |s| async move { s.admin.delete_client(&caller, &client.id).await }).await;
     match answer(&state, outcome) {
         Ok(()) => see_other(&format!("/admin/t/{}/clients?done=deleted", desk.tenant_id())),
         Err(response) => response,

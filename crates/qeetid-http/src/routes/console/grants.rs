@@ -43,7 +43,8 @@ pub(crate) async fn list<S: Store>(
         (Ok(user_id), Ok(client_id)) => {
             let filter = GrantFilter { user_id, client_id };
             let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
-            let listed = spawn(&state, move |s| async move { s.list_grants(&caller, &tenant, &filter, &page).await });
+            let listed =
+                spawn(&state, move |s| async move { s.admin.list_grants(&caller, &tenant, &filter, &page).await });
             or_answer!(answer(&state, listed.await))
         }
         _ => qeetid_domain::Page { items: Vec::new(), next_cursor: None },
@@ -83,7 +84,8 @@ pub(crate) async fn revoke<S: Store>(
         return super::error_page(&state, StatusCode::NOT_FOUND, "Not found", "There is no such grant.");
     };
     let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
-    match answer(&state, spawn(&state, move |s| async move { s.revoke_grant(&caller, &tenant, &id).await }).await) {
+    match answer(&state, spawn(&state, move |s| async move { s.admin.revoke_grant(&caller, &tenant, &id).await }).await)
+    {
         Ok(()) => HttpResponse::SeeOther()
             .insert_header((header::LOCATION, format!("/admin/t/{}/grants?done=revoked", desk.tenant_id())))
             .finish(),

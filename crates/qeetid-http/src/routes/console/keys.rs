@@ -53,7 +53,7 @@ fn keys_page(
 async fn keys<S: Store>(state: &HttpState<S>, desk: &Desk, after: Option<&str>) -> Result<Page<ApiKey>, HttpResponse> {
     let page = page_request(state, after)?;
     let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
-    answer(state, spawn(state, move |s| async move { s.list_api_keys(&caller, &tenant, &page).await }).await)
+    answer(state, spawn(state, move |s| async move { s.admin.list_api_keys(&caller, &tenant, &page).await }).await)
 }
 
 /// `GET /admin/t/{tenant}/keys`
@@ -80,7 +80,8 @@ pub(crate) async fn create<S: Store>(
     let (desk, pairs) = or_answer!(form_desk(&req, &state, &path, &body).await);
     let name = form_value(&pairs, "name").trim().to_owned();
     let (caller, tenant, key_name) = (desk.admin.caller(), desk.tenant_id().clone(), name.clone());
-    let outcome = spawn(&state, move |s| async move { s.create_api_key(&caller, &tenant, &key_name).await }).await;
+    let outcome =
+        spawn(&state, move |s| async move { s.admin.create_api_key(&caller, &tenant, &key_name).await }).await;
     let created = match outcome {
         Ok(Err(AdminError::Invalid(e))) => {
             return match keys(&state, &desk, None).await {
@@ -145,7 +146,10 @@ pub(crate) async fn delete<S: Store>(
     let (desk, _) = or_answer!(form_desk(&req, &state, &tenant, &body).await);
     let id = or_answer!(key_id(&state, &id));
     let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
-    match answer(&state, spawn(&state, move |s| async move { s.delete_api_key(&caller, &tenant, &id).await }).await) {
+    match answer(
+        &state,
+        spawn(&state, move |s| async move { s.admin.delete_api_key(&caller, &tenant, &id).await }).await,
+    ) {
         Ok(()) => see_other(&format!("/admin/t/{}/keys?done=key-revoked", desk.tenant_id())),
         Err(response) => response,
     }

@@ -13,10 +13,11 @@ pub(crate) mod keys;
 pub(crate) mod tenants;
 pub(crate) mod users;
 
+use crate::routes::form_token_matches;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
+use qeetid_console::{ConsoleAdmin, FirstPartyApp, FirstPartyError};
 use qeetid_domain::ports::Store;
-use qeetid_domain::services::{ConsoleAdmin, FirstPartyApp, FirstPartyError, form_token_matches};
 use qeetid_domain::{AdminError, AdminRole, Secret, Tenant, TenantId};
 use qeetid_render::{ConsoleChrome, ConsoleSignInView};
 use serde::Deserialize;
@@ -46,7 +47,7 @@ pub(super) fn internal<S>(state: &HttpState<S>, err: &(dyn std::error::Error + '
 async fn signed_in<S: Store>(req: &HttpRequest, state: &HttpState<S>) -> Result<ConsoleAdmin, FirstPartyError> {
     let token = first_party::session_token(req, APP).ok_or(FirstPartyError::NotSignedIn)?;
     let sso = cookie_secret(req, SESSION_COOKIE);
-    spawn(state, move |s| async move { s.console_admin(&token, sso.as_ref()).await })
+    spawn(state, move |s| async move { s.apps.console_admin(&token, sso.as_ref()).await })
         .await
         .map_err(|e| FirstPartyError::Admin(AdminError::Internal(Box::new(e))))?
 }
@@ -90,8 +91,8 @@ pub(crate) async fn callback<S: Store>(req: HttpRequest, state: web::Data<HttpSt
             let tenant_text = callback.tenant.to_string();
             let redirect = first_party::redirect_uri(&state, APP);
             let outcome = spawn(&state, move |s| async move {
-                let client = s.first_party_client(APP, &callback.tenant).await?;
-                s.console_sign_in(&client, &callback.code, &redirect, &callback.verifier).await
+                let client = s.apps.first_party_client(APP, &callback.tenant).await?;
+                s.apps.console_sign_in(&client, &callback.code, &redirect, &callback.verifier).await
             })
             .await;
             match outcome {
@@ -190,7 +191,7 @@ async fn desk<S: Store>(req: &HttpRequest, state: &HttpState<S>, raw: &str) -> R
         ));
     }
     let caller = admin.caller();
-    let tenant = match spawn(state, move |s| async move { s.get_tenant(&caller, &tenant).await }).await {
+    let tenant = match spawn(state, move |s| async move { s.admin.get_tenant(&caller, &tenant).await }).await {
         Ok(Ok(t)) => t,
         Ok(Err(AdminError::NotFound(_))) => return Err(not_found()),
         Ok(Err(e)) => return Err(internal(state, &e)),
@@ -198,7 +199,7 @@ async fn desk<S: Store>(req: &HttpRequest, state: &HttpState<S>, raw: &str) -> R
     };
     let existing = cookie_secret(req, BROWSER_COOKIE);
     let new_browser = existing.is_none();
-    let browser = existing.unwrap_or_else(|| state.services.new_browser_binding());
+    let browser = existing.unwrap_or_else(|| state.services.authorization.new_browser_binding());
     Ok(Desk { admin, tenant, browser, new_browser })
 }
 

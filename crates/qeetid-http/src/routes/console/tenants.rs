@@ -35,7 +35,7 @@ async fn tenants<S: Store>(
 ) -> Result<Page<Tenant>, HttpResponse> {
     let page = page_request(state, after)?;
     let caller = desk.admin.caller();
-    answer(state, spawn(state, move |s| async move { s.list_tenants(&caller, &page).await }).await)
+    answer(state, spawn(state, move |s| async move { s.admin.list_tenants(&caller, &page).await }).await)
 }
 
 fn tenants_page(
@@ -118,7 +118,7 @@ pub(crate) async fn create<S: Store>(
     }
     let name = form_value(&pairs, "name").trim().to_owned();
     let (caller, new_name) = (desk.admin.caller(), name.clone());
-    let outcome = spawn(&state, move |s| async move { s.create_tenant(&caller, &new_name).await }).await;
+    let outcome = spawn(&state, move |s| async move { s.admin.create_tenant(&caller, &new_name).await }).await;
     after_change(&state, &desk, outcome, &name, "tenant-created").await
 }
 
@@ -139,6 +139,6 @@ pub(crate) async fn rename<S: Store>(
     };
     let name = form_value(&pairs, "name").trim().to_owned();
     let (caller, new_name) = (desk.admin.caller(), name.clone());
-    let outcome = spawn(&state, move |s| async move { s.rename_tenant(&caller, &id, &new_name).await }).await;
+    let outcome = spawn(&state, move |s| async move { s.admin.rename_tenant(&caller, &id, &new_name).await }).await;
     after_change(&state, &desk, outcome, &name, "tenant-renamed").await
 }

@@ -86,7 +86,7 @@ fn users_page(
 async fn users<S: Store>(state: &HttpState<S>, desk: &Desk, after: Option<&str>) -> Result<Page<User>, HttpResponse> {
     let page = page_request(state, after)?;
     let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
-    answer(state, spawn(state, move |s| async move { s.list_users(&caller, &tenant, &page).await }).await)
+    answer(state, spawn(state, move |s| async move { s.admin.list_users(&caller, &tenant, &page).await }).await)
 }
 
 /// `GET /admin/t/{tenant}/users`
@@ -137,7 +137,7 @@ pub(crate) async fn create<S: Store>(
         admin_role,
     };
     let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
-    let outcome = spawn(&state, move |s| async move { s.create_user(&caller, &tenant, new).await }).await;
+    let outcome = spawn(&state, move |s| async move { s.admin.create_user(&caller, &tenant, new).await }).await;
     let error = match outcome {
         Ok(Err(AdminError::Invalid(e))) => (e.field.clone(), e.message),
         Ok(Err(AdminError::Conflict(message))) => ("email".to_owned(), message),
@@ -172,7 +172,7 @@ async fn load<S: Store>(state: &HttpState<S>, desk: &Desk, raw: &str) -> Result<
         return Err(super::error_page(state, StatusCode::NOT_FOUND, "Not found", "There is no such user."));
     };
     let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
-    answer(state, spawn(state, move |s| async move { s.get_user(&caller, &tenant, &id).await }).await)
+    answer(state, spawn(state, move |s| async move { s.admin.get_user(&caller, &tenant, &id).await }).await)
 }
 
 /// `GET /admin/t/{tenant}/users/{id}/delete`: the confirmation, naming the user.
@@ -206,7 +206,7 @@ pub(crate) async fn delete<S: Store>(
     let (desk, _) = or_answer!(form_desk(&req, &state, &tenant, &body).await);
     let user = or_answer!(load(&state, &desk, &id).await);
     let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
-    let outcome = spawn(&state, move |s| async move { s.delete_user(&caller, &tenant, &user.id).await }).await;
+    let outcome = spawn(&state, move |s| async move { s.admin.delete_user(&caller, &tenant, &user.id).await }).await;
     match answer(&state, outcome) {
         Ok(()) => see_other(&format!("/admin/t/{}/users?done=user-deleted", desk.tenant_id())),
         Err(response) => response,
@@ -224,12 +224,12 @@ pub(crate) async fn show<S: Store>(
     let desk = or_answer!(desk(&req, &state, &tenant).await);
     let user = or_answer!(load(&state, &desk, &id).await);
     let (caller, tenant, user_id) = (desk.admin.caller(), desk.tenant_id().clone(), user.id.clone());
-    let listed = spawn(&state, move |s| async move { s.list_user_sessions(&caller, &tenant, &user_id).await });
+    let listed = spawn(&state, move |s| async move { s.admin.list_user_sessions(&caller, &tenant, &user_id).await });
     let sessions = or_answer!(answer(&state, listed.await));
     let (caller, tenant, user_id) = (desk.admin.caller(), desk.tenant_id().clone(), user.id.clone());
     let mfa = or_answer!(answer(
         &state,
-        spawn(&state, move |s| async move { s.user_mfa(&caller, &tenant, &user_id).await }).await
+        spawn(&state, move |s| async move { s.admin.user_mfa(&caller, &tenant, &user_id).await }).await
     ));
     let view = ConsoleUserView {
         chrome: desk.chrome("users", notice(query.done.as_deref())),
@@ -288,7 +288,8 @@ async fn set_disabled<S: Store>(
     }
     let (caller, tenant, user_id) = (desk.admin.caller(), desk.tenant_id().clone(), user.id.clone());
     let patch = UserPatch { disabled: Some(disabled), ..UserPatch::default() };
-    let outcome = spawn(&state, move |s| async move { s.update_user(&caller, &tenant, &user_id, patch).await }).await;
+    let outcome =
+        spawn(&state, move |s| async move { s.admin.update_user(&caller, &tenant, &user_id, patch).await }).await;
     let done = if disabled { "user-disabled" } else { "user-enabled" };
     match answer(&state, outcome) {
         Ok(_) => see_other(&format!("/admin/t/{}/users/{}?done={done}", desk.tenant_id(), user.id)),
@@ -311,7 +312,8 @@ pub(crate) async fn end_session<S: Store>(
     };
     let (caller, tenant, user_id) = (desk.admin.caller(), desk.tenant_id().clone(), user.id.clone());
     let outcome =
-        spawn(&state, move |s| async move { s.end_user_session(&caller, &tenant, &user_id, &session).await }).await;
+        spawn(&state, move |s| async move { s.admin.end_user_session(&caller, &tenant, &user_id, &session).await })
+            .await;
     match answer(&state, outcome) {
         Ok(()) => see_other(&format!("/admin/t/{}/users/{}?done=session-ended", desk.tenant_id(), user.id)),
         Err(response) => response,
@@ -330,7 +332,7 @@ pub(crate) async fn reset_mfa<S: Store>(
     let (desk, _) = or_answer!(form_desk(&req, &state, &tenant, &body).await);
     let user = or_answer!(load(&state, &desk, &id).await);
     let (caller, tenant, user_id) = (desk.admin.caller(), desk.tenant_id().clone(), user.id.clone());
-    let outcome = spawn(&state, move |s| async move { s.reset_mfa(&caller, &tenant, &user_id).await }).await;
+    let outcome = spawn(&state, move |s| async move { s.admin.reset_mfa(&caller, &tenant, &user_id).await }).await;
     match answer(&state, outcome) {
         Ok(()) => see_other(&format!("/admin/t/{}/users/{}?done=mfa-reset", desk.tenant_id(), user.id)),
         Err(response) => response,
@@ -349,7 +351,7 @@ pub(crate) async fn require_mfa<S: Store>(
     let require = form_value(&pairs, "require_mfa") == "true";
     let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
     let patch = TenantPatch { name: None, require_mfa: Some(require) };
-    let outcome = spawn(&state, move |s| async move { s.update_tenant(&caller, &tenant, patch).await }).await;
+    let outcome = spawn(&state, move |s| async move { s.admin.update_tenant(&caller, &tenant, patch).await }).await;
     match answer(&state, outcome) {
         Ok(_) => see_other(&format!("/admin/t/{}/users?done=saved", desk.tenant_id())),
         Err(response) => response,

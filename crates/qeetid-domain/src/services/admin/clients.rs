@@ -1,0 +1,187 @@
+//! OAuth clients: registration, listing, update, secret rotation, deletion.
+
+use super::Admin;
+use crate::api_key::Caller;
+use crate::client::{
+    CLIENT_SECRET_PREFIX, Client, ClientDraft, ClientPatch, ClientSecrets, ClientSettings, ClientType,
+    MAX_SECRET_GRACE_SECONDS,
+};
+use crate::error::{AdminError, ValidationError};
+use crate::id::{ClientId, TenantId};
+use crate::page::{Cursor, Page, PageRequest};
+use crate::ports::AdminStore;
+use crate::secret::Secret;
+use crate::services::Context;
+use crate::time::UnixTime;
+
+/// A registered client and, for a confidential one, its secret, shown once.
+#[derive(Debug)]
+pub struct RegisteredClient {
+    /// The stored client.
+    pub client: Client,
+    /// The clear-text secret; `None` for public clients.
+    pub secret: Option<Secret>,
+}
+
+/// A client after rotation, its new secret, and when the old one stops working.
+#[derive(Debug)]
+pub struct RotatedSecret {
+    /// The client with its new secret hash.
+    pub client: Client,
+    /// The new secret, shown once.
+    pub secret: Secret,
+    /// When the previous secret stops working, if a grace period was asked for.
+    pub previous_secret_expires_at: Option<UnixTime>,
+}
+
+impl<S: AdminStore> Admin<S> {
+    async fn reachable_client(&self, caller: &Caller, tenant: &TenantId, id: &ClientId) -> Result<Client, AdminError> {
+        self.reachable_tenant(caller, tenant).await?;
+        self.store.get_client(tenant, id).await?.ok_or(AdminError::NotFound("client"))
+    }
+
+    /// The client `id`, when the caller may reach it and it may be changed: the
+    /// deployment's own apps' clients (dashboard, account page) are the deployment's,
+    /// and skip consent for their built-in sign-in, so nobody edits or deletes them.
+    async fn changeable_client(&self, caller: &Caller, tenant: &TenantId, id: &ClientId) -> Result<Client, AdminError> {
+        let client = self.reachable_client(caller, tenant, id).await?;
+        refuse_built_in(&self.cx, &client)?;
+        Ok(client)
+    }
+
+    /// Registers a client in `tenant`. Confidential clients get a secret, whose
+    /// SHA-256 hash alone is stored.
+    pub async fn register_client(
+        &self,
+        caller: &Caller,
+        tenant: &TenantId,
+        draft: ClientDraft,
+    ) -> Result<RegisteredClient, AdminError> {
+        self.reachable_tenant(caller, tenant).await?;
+        let settings = ClientSettings::validate(draft)?;
+        let secret = match settings.client_type() {
+            ClientType::Confidential => Some(Secret::generate(CLIENT_SECRET_PREFIX, self.cx.random.as_ref())),
+            ClientType::Public => None,
+        };
+        let now = self.cx.clock.now();
+        let client = Client {
+            id: ClientId::generate(self.cx.random.as_ref()),
+            tenant_id: tenant.clone(),
+            settings,
+            secrets: secret.as_ref().map(|s| ClientSecrets { current: s.hash(), previous: None }),
+            created_at: now,
+            updated_at: now,
+        };
+        self.store.insert_client(&client).await?;
+        Ok(RegisteredClient { client, secret })
+    }
+
+    /// Lists the tenant's clients.
+    pub async fn list_clients(
+        &self,
+        caller: &Caller,
+        tenant: &TenantId,
+        page: &PageRequest,
+    ) -> Result<Page<Client>, AdminError> {
+        self.reachable_tenant(caller, tenant).await?;
+        let rows = self.store.list_clients(tenant, page).await?;
+        Ok(Page::from_fetched(rows, page, |c| Cursor { created_at: c.created_at, id: c.id.to_string() }))
+    }
+
+    /// Lists the tenant's clients whose name contains `name` (ignoring ASCII case).
+    pub async fn search_clients(
+        &self,
+        caller: &Caller,
+        tenant: &TenantId,
+        name: &str,
+        page: &PageRequest,
+    ) -> Result<Page<Client>, AdminError> {
+        self.reachable_tenant(caller, tenant).await?;
+        let rows = self.store.search_clients(tenant, name, page).await?;
+        Ok(Page::from_fetched(rows, page, |c| Cursor { created_at: c.created_at, id: c.id.to_string() }))
+    }
+
+    /// One client.
+    pub async fn get_client(&self, caller: &Caller, tenant: &TenantId, id: &ClientId) -> Result<Client, AdminError> {
+        self.reachable_client(caller, tenant, id).await
+    }
+
+    /// Applies `patch`; the resulting settings are validated as a whole.
+    pub async fn update_client(
+        &self,
+        caller: &Caller,
+        tenant: &TenantId,
+        id: &ClientId,
+        patch: ClientPatch,
+    ) -> Result<Client, AdminError> {
+        let mut client = self.changeable_client(caller, tenant, id).await?;
+        client.settings = client.settings.patched(patch)?;
+        client.updated_at = self.cx.clock.now();
+        let updated = self.store.update_client(&client).await?;
+        self.cx.client_cache.forget(id);
+        if !updated {
+            return Err(AdminError::NotFound("client"));
+        }
+        Ok(client)
+    }
+
+    /// Gives a confidential client a new secret. With a grace period the previous
+    /// secret keeps working that many seconds (0 to 7 days), so deployments can roll
+    /// without downtime; a secret still in an earlier grace period stops at once.
+    pub async fn rotate_client_secret(
+        &self,
+        caller: &Caller,
+        tenant: &TenantId,
+        id: &ClientId,
+        grace_period_seconds: Option<i64>,
+    ) -> Result<RotatedSecret, AdminError> {
+        let grace = grace_period_seconds.unwrap_or(0);
+        if !(0..=MAX_SECRET_GRACE_SECONDS).contains(&grace) {
+            return Err(ValidationError::new(
+                "grace_period_seconds",
+                format!("must be 0 to {MAX_SECRET_GRACE_SECONDS} (7 days)"),
+            )
+            .into());
+        }
+        let mut client = self.changeable_client(caller, tenant, id).await?;
+        let Some(old) = &client.secrets else {
+            return Err(AdminError::Conflict("a public client has no secret to rotate".to_owned()));
+        };
+        let now = self.cx.clock.now();
+        let secret = Secret::generate(CLIENT_SECRET_PREFIX, self.cx.random.as_ref());
+        let previous_secret_expires_at = (grace > 0).then(|| now.plus_secs(grace));
+        client.secrets = Some(ClientSecrets {
+            current: secret.hash(),
+            previous: previous_secret_expires_at.map(|until| (old.current, until)),
+        });
+        client.updated_at = now;
+        let updated = self.store.update_client(&client).await?;
+        self.cx.client_cache.forget(id);
+        if !updated {
+            return Err(AdminError::NotFound("client"));
+        }
+        Ok(RotatedSecret { client, secret, previous_secret_expires_at })
+    }
+
+    /// Deletes a client by id alone (`DELETE /v1/oidc/clients/{id}`): found in
+    /// any tenant, then refused as "not found" unless the caller reaches that tenant.
+    pub async fn delete_client(&self, caller: &Caller, id: &ClientId) -> Result<(), AdminError> {
+        let client = self.store.find_client(id).await?.ok_or(AdminError::NotFound("client"))?;
+        caller.reach(&client.tenant_id, "client")?;
+        refuse_built_in(&self.cx, &client)?;
+        let deleted = self.store.delete_client(&client.tenant_id, id).await?;
+        self.cx.client_cache.forget(id);
+        if deleted { Ok(()) } else { Err(AdminError::NotFound("client")) }
+    }
+}
+
+/// Refuses a change to one of the deployment's own apps' clients.
+fn refuse_built_in(cx: &Context, client: &Client) -> Result<(), AdminError> {
+    match cx.built_in.is_built_in(&client.tenant_id, &client.id) {
+        true => Err(AdminError::Forbidden(
+            "this client is one of the deployment's own apps (dashboard or account page): it cannot be changed or \
+             deleted",
+        )),
+        false => Ok(()),
+    }
+}

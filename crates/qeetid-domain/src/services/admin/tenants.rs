@@ -1,0 +1,98 @@
+//! Tenants: created, renamed and deleted by deployment keys; read by their own keys.
+
+use super::Admin;
+use crate::api_key::{Caller, KeyScope};
+use crate::error::AdminError;
+use crate::id::TenantId;
+use crate::page::{Cursor, Page, PageRequest};
+use crate::ports::AdminStore;
+use crate::tenant::{DisplayName, Tenant};
+
+/// Changes to a tenant; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct TenantPatch {
+    /// New display name.
+    pub name: Option<String>,
+    /// Whether every user must sign in with a second factor.
+    pub require_mfa: Option<bool>,
+}
+
+fn cursor(t: &Tenant) -> Cursor {
+    Cursor { created_at: t.created_at, id: t.id.to_string() }
+}
+
+impl<S: AdminStore> Admin<S> {
+    /// Creates a tenant (deployment keys only).
+    pub async fn create_tenant(&self, caller: &Caller, name: &str) -> Result<Tenant, AdminError> {
+        caller.require_deployment("only a deployment admin key can create tenants")?;
+        let now = self.cx.clock.now();
+        let tenant = Tenant {
+            id: TenantId::generate(self.cx.random.as_ref()),
+            name: DisplayName::parse("name", name)?,
+            require_mfa: false,
+            created_at: now,
+            updated_at: now,
+        };
+        self.store.insert_tenant(&tenant).await?;
+        Ok(tenant)
+    }
+
+    /// Lists tenants: all of them for a deployment key, its own for a tenant key.
+    pub async fn list_tenants(&self, caller: &Caller, page: &PageRequest) -> Result<Page<Tenant>, AdminError> {
+        match &caller.scope {
+            KeyScope::Deployment => {
+                let rows = self.store.list_tenants(page).await?;
+                Ok(Page::from_fetched(rows, page, cursor))
+            }
+            KeyScope::Tenant(own) => {
+                let items = match (&page.after, self.store.get_tenant(own).await?) {
+                    (None, Some(t)) => vec![t],
+                    _ => Vec::new(),
+                };
+                Ok(Page { items, next_cursor: None })
+            }
+        }
+    }
+
+    /// One tenant.
+    pub async fn get_tenant(&self, caller: &Caller, id: &TenantId) -> Result<Tenant, AdminError> {
+        self.reachable_tenant(caller, id).await
+    }
+
+    /// Renames a tenant (deployment keys only).
+    pub async fn rename_tenant(&self, caller: &Caller, id: &TenantId, name: &str) -> Result<Tenant, AdminError> {
+        self.update_tenant(caller, id, TenantPatch { name: Some(name.to_owned()), require_mfa: None }).await
+    }
+
+    /// Changes a tenant: its name (deployment keys only) and whether its users must
+    /// use a second factor (the tenant's own keys too: it is the tenant's policy).
+    pub async fn update_tenant(
+        &self,
+        caller: &Caller,
+        id: &TenantId,
+        patch: TenantPatch,
+    ) -> Result<Tenant, AdminError> {
+        let mut tenant = self.reachable_tenant(caller, id).await?;
+        if let Some(name) = patch.name {
+            caller.require_deployment("only a deployment admin key can rename tenants")?;
+            tenant.name = DisplayName::parse("name", &name)?;
+        }
+        if let Some(require) = patch.require_mfa {
+            tenant.require_mfa = require;
+        }
+        tenant.updated_at = self.cx.clock.now();
+        if !self.store.update_tenant(&tenant).await? {
+            return Err(AdminError::NotFound("tenant"));
+        }
+        Ok(tenant)
+    }
+
+    /// Deletes a tenant and everything it owns (deployment keys only).
+    pub async fn delete_tenant(&self, caller: &Caller, id: &TenantId) -> Result<(), AdminError> {
+        caller.reach(id, "tenant")?;
+        caller.require_deployment("only a deployment admin key can delete tenants")?;
+        let deleted = self.store.delete_tenant(id).await?;
+        self.cx.client_cache.clear();
+        if deleted { Ok(()) } else { Err(AdminError::NotFound("tenant")) }
+    }
+}

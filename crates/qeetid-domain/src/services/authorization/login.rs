@@ -1,0 +1,157 @@
+//! Signing in for a pending request: after the first factor, the second-factor
+//! step, and the session that ends it.
+
+use super::Authorization;
+use super::{
+    BROWSER_PREFIX, FlowError, LoginContext, LoginOutcome, NextStep, SESSION_PREFIX, SecondFactorOutcome,
+    SecondFactorStep, SignedIn, verify_browser_binding,
+};
+use crate::id::SessionId;
+use crate::oauth::{PendingRequest, Session};
+use crate::ports::AuthorizationStore;
+use crate::secret::Secret;
+use crate::time::UnixTime;
+use crate::user::User;
+
+impl<S: AuthorizationStore> Authorization<S> {
+    /// After a first factor (`pwd`, `fed`): the second-factor page when the user has an
+    /// authenticator app or the tenant requires one, else the completed sign-in.
+    pub(crate) async fn after_first_factor(
+        &self,
+        mut request: PendingRequest,
+        user: &User,
+        first_factor: &str,
+        now: UnixTime,
+    ) -> Result<LoginOutcome, FlowError> {
+        let tenant = &request.request.tenant_id;
+        let has_totp = self.totp.totp_confirmed(tenant, &user.id).await?;
+        let required = !has_totp && self.store.get_tenant(tenant).await?.is_some_and(|t| t.require_mfa);
+        if has_totp || required {
+            request.user_id = Some(user.id.clone());
+            request.session_id = None;
+            request.auth_time = None;
+            request.first_factor = Some(first_factor.to_owned());
+            if !self.store.update_request(&request).await? {
+                return Err(FlowError::RequestNotFound);
+            }
+            return Ok(if has_totp { LoginOutcome::SecondFactor(request.id) } else { LoginOutcome::Enrol(request.id) });
+        }
+        Ok(LoginOutcome::SignedIn(self.finish_login(request, user, &[first_factor], now).await?))
+    }
+
+    /// Starts the session of a user who proved who they are (`amr`, RFC 8176) for a
+    /// pending request, and says where to go: consent, or straight back to the
+    /// client when consent is remembered (or implicit).
+    pub(crate) async fn finish_login(
+        &self,
+        mut request: PendingRequest,
+        user: &User,
+        amr: &[&str],
+        now: UnixTime,
+    ) -> Result<SignedIn, FlowError> {
+        let tenant = request.request.tenant_id.clone();
+        let cookie = Secret::generate(SESSION_PREFIX, self.cx.random.as_ref());
+        let session = Session {
+            id: SessionId::generate(self.cx.random.as_ref()),
+            token_hash: cookie.hash(),
+            tenant_id: tenant.clone(),
+            user_id: user.id.clone(),
+            auth_time: now,
+            amr: amr.iter().map(|m| (*m).to_owned()).collect(),
+            created_at: now,
+            expires_at: now.plus_secs(self.cx.settings.lifetimes.session),
+        };
+        self.store.insert_session(&session).await?;
+        let browser = Secret::generate(BROWSER_PREFIX, self.cx.random.as_ref());
+        request.browser_hash = browser.hash();
+        request.user_id = Some(user.id.clone());
+        request.session_id = Some(session.id.clone());
+        request.auth_time = Some(now);
+        if !self.store.update_request(&request).await? {
+            return Err(FlowError::RequestNotFound);
+        }
+        let grant = self.store.find_grant(&tenant, &user.id, &request.request.client_id).await?;
+        // A device request always shows consent: the user must see which app they let in.
+        let remembered = request.device_code_hash.is_none()
+            && (self.implicit_consent(&request.request, &user.id, now).await?
+                || !request.request.prompt.consent
+                    && grant.is_some_and(|g| g.remembered && g.scopes.includes_all(&request.request.scope)));
+        let next = if remembered {
+            if !self.store.delete_request(&request.id).await? {
+                return Err(FlowError::RequestNotFound);
+            }
+            Err(self.complete(&request, &session, now).await?)
+        } else {
+            Ok(request.id)
+        };
+        Ok(SignedIn { session_cookie: cookie, browser_cookie: browser, next })
+    }
+
+    /// The user who gave the right password for a pending request and still owes a
+    /// second factor.
+    pub(super) async fn awaiting_second_factor(
+        &self,
+        request_id: &str,
+        browser: Option<&Secret>,
+    ) -> Result<(PendingRequest, User), FlowError> {
+        let request = self.pending_request(request_id, browser).await?;
+        let user = match (&request.user_id, &request.session_id) {
+            (Some(user), None) => self.store.get_user(&request.request.tenant_id, user).await?,
+            _ => None,
+        };
+        let user = user.filter(|u| u.disabled_at.is_none()).ok_or(FlowError::RequestNotFound)?;
+        Ok((request, user))
+    }
+
+    /// What `/login/mfa` asks for: a code, or (the tenant requiring a second factor
+    /// of a user without one) an authenticator app to set up.
+    pub async fn second_factor_step(
+        &self,
+        request_id: &str,
+        browser: Option<&Secret>,
+    ) -> Result<(LoginContext, SecondFactorStep), FlowError> {
+        let (request, user) = self.awaiting_second_factor(request_id, browser).await?;
+        let step = if self.totp.totp_confirmed(&user.tenant_id, &user.id).await? {
+            SecondFactorStep::Code
+        } else {
+            SecondFactorStep::Enrol(self.totp.begin_totp(&user).await?)
+        };
+        let client = self
+            .store
+            .get_client(&request.request.tenant_id, &request.request.client_id)
+            .await?
+            .ok_or(FlowError::RequestNotFound)?;
+        let context = LoginContext {
+            request,
+            client_name: client.settings.name().to_owned(),
+            user: Some(user),
+            next: NextStep::SecondFactor,
+            providers: Vec::new(),
+        };
+        Ok((context, step))
+    }
+
+    /// Completes a sign-in with the second factor: a code from the authenticator app
+    /// or a recovery code, or, while enrolling, the app's first code (the answer
+    /// then carries the recovery codes to show once).
+    pub async fn second_factor_login(
+        &self,
+        request_id: &str,
+        browser: Option<&Secret>,
+        csrf: &str,
+        code: &str,
+    ) -> Result<SecondFactorOutcome, FlowError> {
+        let (request, user) = self.awaiting_second_factor(request_id, browser).await?;
+        verify_browser_binding(browser, csrf)?;
+        let recovery_codes = if self.totp.totp_confirmed(&user.tenant_id, &user.id).await? {
+            self.totp.check_second_factor(&user, code).await?;
+            None
+        } else {
+            Some(self.totp.confirm_totp(&user, code).await?)
+        };
+        let now = self.cx.clock.now();
+        let first = request.first_factor.clone().unwrap_or_else(|| "pwd".to_owned());
+        let signed_in = self.finish_login(request, &user, &[first.as_str(), "otp", "mfa"], now).await?;
+        Ok(SecondFactorOutcome { signed_in, recovery_codes })
+    }
+}

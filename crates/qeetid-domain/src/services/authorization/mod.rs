@@ -1,0 +1,284 @@
+//! The browser side of the Authorization Code flow: the authorization request, the
+//! hosted login, the consent decision, and the code that ends it (RFC 6749 §4.1,
+//! OIDC Core §3.1.2).
+
+mod authorize;
+mod consent;
+mod device_verification;
+mod login;
+mod password_login;
+
+use std::sync::Arc;
+
+use url::Url;
+
+pub use password_login::{DEVICE_TOKEN_DAYS, PasswordAttempt, PasswordLogin};
+
+use super::Context;
+use super::totp::TotpCodes;
+use crate::ports::{AuthorizationStore, PasswordHasher, SecretSealer, TokenSigner};
+
+use crate::error::StoreError;
+use crate::id::RequestId;
+use crate::oauth::{OAuthError, PendingRequest};
+use crate::redirect_uri::RedirectUri;
+use crate::secret::Secret;
+use crate::user::User;
+
+/// The browser side of the flows: the authorization request, the password sign-in
+/// and second factor, consent, and device verification. [`Passkeys`](super::Passkeys)
+/// and [`Federation`](super::Federation) finish their sign-ins through it.
+pub struct Authorization<S> {
+    store: S,
+    cx: Context,
+    passwords: Arc<dyn PasswordHasher>,
+    signer: Arc<dyn TokenSigner>,
+    totp: TotpCodes<S>,
+}
+
+impl<S: Clone> Clone for Authorization<S> {
+    fn clone(&self) -> Self {
+        Self {
+            store: self.store.clone(),
+            cx: self.cx.clone(),
+            passwords: Arc::clone(&self.passwords),
+            signer: Arc::clone(&self.signer),
+            totp: self.totp.clone(),
+        }
+    }
+}
+
+/// The ports the browser flows need besides the store.
+#[derive(Clone)]
+pub struct AuthorizationPorts {
+    /// Checks passwords (Argon2id in Qeet ID).
+    pub passwords: Arc<dyn PasswordHasher>,
+    /// Signs the remembered-browser tokens of password sign-in.
+    pub signer: Arc<dyn TokenSigner>,
+    /// Opens the sealed TOTP secrets of second factors.
+    pub sealer: Arc<dyn SecretSealer>,
+}
+
+impl<S: AuthorizationStore> Authorization<S> {
+    /// The browser flows over `store` and `ports`.
+    pub fn new(store: S, cx: Context, ports: AuthorizationPorts) -> Self {
+        let AuthorizationPorts { passwords, signer, sealer } = ports;
+        let totp = TotpCodes::new(store.clone(), cx.clone(), sealer);
+        Self { store, cx, passwords, signer, totp }
+    }
+
+    /// The shared context.
+    pub fn context(&self) -> &Context {
+        &self.cx
+    }
+}
+
+/// Prefix of the browser-binding cookie's value (also the hosted forms' CSRF token).
+pub(crate) const BROWSER_PREFIX: &str = "qbr_";
+/// Prefix of session cookies.
+pub(crate) const SESSION_PREFIX: &str = "qst_";
+/// Prefix of authorization codes.
+pub(crate) const CODE_PREFIX: &str = "qac_";
+
+/// Where `GET /v1/oauth/authorize` sends the browser.
+#[derive(Debug)]
+pub enum AuthorizeOutcome {
+    /// The client or redirect URI is not valid: show an error page and never redirect
+    /// (RFC 6749 §4.1.2.1).
+    ErrorPage(OAuthError),
+    /// Back to the client, with a code or an error.
+    Redirect(String),
+    /// To the hosted login.
+    Login(RequestId),
+    /// To the consent page (the user is signed in).
+    Consent(RequestId),
+}
+
+/// What a hosted page needs to know about a pending request.
+#[derive(Debug)]
+pub struct LoginContext {
+    /// The request.
+    pub request: PendingRequest,
+    /// The client's display name.
+    pub client_name: String,
+    /// The signed-in user, if any.
+    pub user: Option<User>,
+    /// What the user has to do next.
+    pub next: NextStep,
+    /// The tenant's upstream providers, offered as buttons on the login page.
+    pub providers: Vec<(crate::id::ProviderId, String)>,
+}
+
+/// The next page of the flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextStep {
+    /// Sign in.
+    Login,
+    /// Allow or deny the requested scopes.
+    Consent,
+    /// Give a second factor (hosted page `/login/mfa`).
+    SecondFactor,
+}
+
+impl NextStep {
+    /// The wire name (`login`, `consent`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Login => "login",
+            Self::Consent => "consent",
+            Self::SecondFactor => "mfa",
+        }
+    }
+}
+
+/// What a right password leads to.
+#[derive(Debug)]
+pub enum LoginOutcome {
+    /// Signed in.
+    SignedIn(SignedIn),
+    /// The user has an authenticator app: ask for a code (`/login/mfa`).
+    SecondFactor(RequestId),
+    /// The tenant requires a second factor and the user has none: set one up now
+    /// (`/login/mfa`).
+    Enrol(RequestId),
+}
+
+/// Where the browser goes when a request has ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Landing {
+    /// Back to the client: its redirect URI with a code or an error.
+    Client(String),
+    /// A device request was answered: the browser stays with the provider, which
+    /// tells the user whether the device was let in (`approved`) or not.
+    Device {
+        /// Whether the user allowed the device.
+        approved: bool,
+    },
+}
+
+/// A completed sign-in: the new session's cookie value and where to go next.
+#[derive(Debug)]
+pub struct SignedIn {
+    /// The session cookie's value, to set.
+    pub session_cookie: Secret,
+    /// A new browser-binding cookie (and so CSRF token), to set: renewed at every
+    /// sign-in, so a value planted or read before the sign-in is worth nothing after.
+    pub browser_cookie: Secret,
+    /// Consent page, or straight back to the client when consent is remembered.
+    pub next: Result<RequestId, Landing>,
+}
+
+/// What the second-factor page asks for.
+#[derive(Debug)]
+pub enum SecondFactorStep {
+    /// A code from the authenticator app, or a recovery code.
+    Code,
+    /// Setting an authenticator app up (the tenant requires one), confirmed by a code.
+    Enrol(super::TotpEnrolment),
+}
+
+/// A completed second-factor step: the sign-in, and the recovery codes to show once
+/// when the step was an enrolment.
+#[derive(Debug)]
+pub struct SecondFactorOutcome {
+    /// The sign-in.
+    pub signed_in: SignedIn,
+    /// Fresh recovery codes (after an enrolment only).
+    pub recovery_codes: Option<Vec<String>>,
+}
+
+/// Why a hosted-page step failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FlowError {
+    /// The request is unknown, expired, already finished, or belongs to another browser.
+    #[error("this sign-in request has expired or is not valid in this browser; start again from the application")]
+    RequestNotFound,
+    /// The form's CSRF token does not match this browser.
+    #[error("the form could not be verified; reload the page and try again")]
+    CsrfMismatch,
+    /// Wrong e-mail or password (one message for both, so e-mails cannot be probed).
+    #[error("wrong e-mail or password")]
+    InvalidCredentials,
+    /// The password was right, but an admin disabled the account.
+    #[error("this account is disabled; ask an administrator of this service")]
+    AccountDisabled,
+    /// The upstream provider failed, or what it answered did not check out.
+    #[error("sign-in with {0}")]
+    UpstreamFailed(String),
+    /// A first sign-in at a provider whose e-mail belongs to a user here, and the
+    /// provider may not link (or did not verify the e-mail).
+    #[error("an account with this e-mail already exists here; sign in with it instead")]
+    FederatedEmailTaken,
+    /// The passkey did not verify, is unknown here, or the ceremony expired.
+    #[error("that passkey could not be used here; try again, or sign in with your password")]
+    PasskeyRejected,
+    /// A wrong, expired or replayed second-factor code.
+    #[error("that code is not right, or was already used; wait for the next one")]
+    InvalidCode,
+    /// Too many failed attempts for this e-mail.
+    #[error("too many failed attempts; try again in {retry_after} seconds")]
+    Throttled {
+        /// Seconds to wait.
+        retry_after: i64,
+    },
+    /// The step needs a signed-in user.
+    #[error("sign in first")]
+    LoginRequired,
+    /// The device's user code is wrong, expired or already answered.
+    #[error("that code is not valid; check the code on your device and try again")]
+    InvalidUserCode,
+    /// Infrastructure failed.
+    #[error("internal error: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<StoreError> for FlowError {
+    fn from(err: StoreError) -> Self {
+        Self::Internal(Box::new(err))
+    }
+}
+
+impl From<OAuthError> for FlowError {
+    fn from(err: OAuthError) -> Self {
+        Self::Internal(Box::new(err))
+    }
+}
+
+/// `redirect_uri` with `params` added to its query, and `iss` (RFC 9207), so the
+/// client can tell which provider answered.
+fn authorization_response(redirect_uri: &str, issuer: &str, params: &[(&str, &str)]) -> Result<String, OAuthError> {
+    let mut url = Url::parse(redirect_uri).map_err(|e| OAuthError::ServerError(Box::new(e)))?;
+    {
+        let mut query = url.query_pairs_mut();
+        for (k, v) in params {
+            query.append_pair(k, v);
+        }
+        query.append_pair("iss", issuer);
+    }
+    Ok(url.into())
+}
+
+/// The error response of RFC 6749 §4.1.2.1, at the client's redirect URI.
+fn error_redirect(
+    redirect_uri: &RedirectUri,
+    state: Option<&str>,
+    issuer: &str,
+    err: &OAuthError,
+) -> Result<String, OAuthError> {
+    let mut params = vec![("error", err.as_str()), ("error_description", err.description())];
+    if let Some(state) = state {
+        params.push(("state", state));
+    }
+    authorization_response(redirect_uri.as_str(), issuer, &params)
+}
+
+/// A request's continuation must present the browser-binding cookie's value (a
+/// form's hidden field, for example): a page on another site can neither read the
+/// cookie nor guess it. Compared in constant time.
+fn proves_browser(browser: Option<&Secret>, presented: &str) -> bool {
+    browser.is_some_and(|b| b.hash().matches(&Secret::presented(presented)))
+}
+
+pub(crate) fn verify_browser_binding(browser: Option<&Secret>, presented: &str) -> Result<(), FlowError> {
+    if proves_browser(browser, presented) { Ok(()) } else { Err(FlowError::CsrfMismatch) }
+}

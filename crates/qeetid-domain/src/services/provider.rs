@@ -1,0 +1,86 @@
+//! Every area composed over one store: what an application that serves them all
+//! (Qeet ID's own server) builds. An embedder that needs fewer builds only those.
+
+use std::sync::Arc;
+
+use super::{
+    Admin, Authorization, AuthorizationPorts, Context, Federation, FederationPorts, Passkeys, SelfService, Tokens,
+};
+use crate::ports::{
+    PasskeyCeremonies, PasswordHasher, SecretSealer, Store, TokenSigner, UpstreamClient, UpstreamTokenVerifier,
+};
+
+/// Every port other than the store, for [`Provider::compose`].
+#[derive(Clone)]
+pub struct Ports {
+    /// Password hashing.
+    pub passwords: Arc<dyn PasswordHasher>,
+    /// Token signing.
+    pub signer: Arc<dyn TokenSigner>,
+    /// Sealing of secrets that must be read back (TOTP, upstream client secrets).
+    pub sealer: Arc<dyn SecretSealer>,
+    /// WebAuthn ceremonies for passkeys.
+    pub passkeys: Arc<dyn PasskeyCeremonies>,
+    /// Upstream identity providers over HTTP.
+    pub upstream: Arc<dyn UpstreamClient>,
+    /// Signature checks of upstream ID tokens.
+    pub upstream_tokens: Arc<dyn UpstreamTokenVerifier>,
+}
+
+/// Every area of use cases over one store and context. A bundle, not a façade: it
+/// has no use cases of its own; callers reach the area they need.
+pub struct Provider<S> {
+    /// The admin API.
+    pub admin: Admin<S>,
+    /// The token endpoint and the endpoints that take tokens.
+    pub tokens: Tokens<S>,
+    /// The browser side of the flows.
+    pub authorization: Authorization<S>,
+    /// Passkey registration and sign-in.
+    pub passkeys: Passkeys<S>,
+    /// Social sign-in and its providers.
+    pub federation: Federation<S>,
+    /// A signed-in user's own account.
+    pub self_service: SelfService<S>,
+}
+
+impl<S: Clone> Clone for Provider<S> {
+    fn clone(&self) -> Self {
+        Self {
+            admin: self.admin.clone(),
+            tokens: self.tokens.clone(),
+            authorization: self.authorization.clone(),
+            passkeys: self.passkeys.clone(),
+            federation: self.federation.clone(),
+            self_service: self.self_service.clone(),
+        }
+    }
+}
+
+impl<S: Store> Provider<S> {
+    /// Builds every area over `store`, sharing `cx` (and so its client cache).
+    pub fn compose(store: S, cx: &Context, ports: Ports) -> Self {
+        let authorization = Authorization::new(
+            store.clone(),
+            cx.clone(),
+            AuthorizationPorts {
+                passwords: Arc::clone(&ports.passwords),
+                signer: Arc::clone(&ports.signer),
+                sealer: Arc::clone(&ports.sealer),
+            },
+        );
+        let federation_ports = FederationPorts {
+            sealer: Arc::clone(&ports.sealer),
+            upstream: ports.upstream,
+            upstream_tokens: ports.upstream_tokens,
+        };
+        Self {
+            admin: Admin::new(store.clone(), cx.clone(), Arc::clone(&ports.passwords)),
+            tokens: Tokens::new(store.clone(), cx.clone(), ports.signer),
+            passkeys: Passkeys::new(store.clone(), cx.clone(), ports.passkeys, authorization.clone()),
+            federation: Federation::new(store.clone(), cx.clone(), federation_ports, authorization.clone()),
+            self_service: SelfService::new(store, cx.clone(), ports.passwords, ports.sealer),
+            authorization,
+        }
+    }
+}

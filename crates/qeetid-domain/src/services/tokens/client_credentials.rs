@@ -1,0 +1,70 @@
+//! `grant_type=client_credentials` (RFC 6749 §4.4) with resource indicators (RFC 8707).
+
+use super::TokenResponse;
+use super::Tokens;
+use crate::client::{Client, ClientType};
+use crate::grant_type::GrantType;
+use crate::oauth::{ClientCredentialsRequest, OAuthError, scopes};
+use crate::ports::TokenStore;
+use crate::scope::ScopeSet;
+
+/// Scopes that speak of a user, meaningless when a service acts for itself.
+const USER_SCOPES: [&str; 4] = [scopes::OPENID, scopes::PROFILE, scopes::EMAIL, scopes::OFFLINE_ACCESS];
+
+impl<S: TokenStore> Tokens<S> {
+    /// A token for the client itself: `sub` and `client_id` are the client, `scope`
+    /// is limited to its allowed (non-user) scopes, `aud` is the `resource` asked for
+    /// or this deployment. No refresh token (RFC 6749 §4.4.3). It reads and writes
+    /// nothing, so it need not run as a task of its own.
+    pub fn client_credentials(
+        &self,
+        client: &Client,
+        request: &ClientCredentialsRequest,
+    ) -> Result<TokenResponse, OAuthError> {
+        let resource = request.resource.as_deref();
+        if client.settings.client_type() != ClientType::Confidential
+            || !client.settings.grant_types().contains(&GrantType::ClientCredentials)
+        {
+            return Err(OAuthError::UnauthorizedClient("this client may not use client_credentials".into()));
+        }
+        let allowed = client.settings.scopes();
+        let granted = match &request.scope {
+            Some(asked) => {
+                if let Some(bad) =
+                    asked.iter().find(|s| USER_SCOPES.contains(&s.as_str()) || !allowed.contains(s.as_str()))
+                {
+                    return Err(OAuthError::InvalidScope(format!(
+                        "`{}` cannot be granted to this client",
+                        bad.as_str()
+                    )));
+                }
+                asked.clone()
+            }
+            None => ScopeSet::from_tokens(allowed.iter().map(|s| s.as_str()).filter(|s| !USER_SCOPES.contains(s)))
+                .map_err(|e| OAuthError::InvalidScope(e.to_string()))?,
+        };
+        let audience = match resource {
+            None => self.cx.settings.issuer.clone(),
+            // RFC 8707 §2: an absolute URI without a fragment.
+            Some(r) => match url::Url::parse(r) {
+                Ok(u) if u.fragment().is_none() => r.to_owned(),
+                _ => {
+                    return Err(OAuthError::InvalidTarget(
+                        "resource must be an absolute URI without a fragment".into(),
+                    ));
+                }
+            },
+        };
+        let now = self.cx.clock.now();
+        let (access_token, access_token_id) =
+            self.sign_access_token(client, client.id.as_str(), &audience, &granted, |c| c, now)?;
+        Ok(TokenResponse {
+            access_token,
+            expires_in: self.access_token_lifetime(client),
+            id_token: None,
+            refresh_token: None,
+            scope: granted,
+            access_token_id,
+        })
+    }
+}

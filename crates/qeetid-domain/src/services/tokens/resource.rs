@@ -1,0 +1,204 @@
+//! What resource servers and clients do with tokens: UserInfo (OIDC Core §5.3),
+//! introspection (RFC 7662) and revocation (RFC 7009).
+
+use super::Tokens;
+use crate::client::Client;
+use crate::error::StoreError;
+use crate::id::{ClientId, GrantId, TenantId, UserId};
+use crate::oauth::{Claims, OAuthError, VerifiedToken, scopes};
+use crate::ports::{TokenOrigin, TokenStore};
+use crate::scope::ScopeSet;
+use crate::secret::Secret;
+use crate::time::UnixTime;
+use crate::user::User;
+
+/// Refresh tokens look like this; anything else is tried as a JWT access token.
+const REFRESH_PREFIX: &str = super::REFRESH_TOKEN_PREFIX;
+
+impl<S: TokenStore> Tokens<S> {
+    /// An access token of this deployment, unexpired: signature, `typ: at+jwt`,
+    /// issuer and expiry check out (the revocation list is the caller's to consult).
+    fn unexpired_access_token(&self, token: &str, now: UnixTime) -> Result<VerifiedToken, OAuthError> {
+        let invalid = |why: &str| OAuthError::InvalidToken(why.to_owned());
+        let claims = self.signer.verify(token).ok_or_else(|| invalid("the token is not valid"))?;
+        if claims.typ != "at+jwt" || claims.iss.as_deref() != Some(self.cx.settings.issuer.as_str()) {
+            return Err(invalid("not an access token of this provider"));
+        }
+        if claims.exp.is_none_or(|exp| exp <= now.as_secs()) {
+            return Err(invalid("the token has expired"));
+        }
+        Ok(claims)
+    }
+
+    /// The user behind a user's token whose origin still stands (see
+    /// [`UserRepository::live_token_user`](crate::ports::UserRepository::live_token_user)),
+    /// who is not disabled and has not signed out everywhere since `issued_at`.
+    pub(crate) async fn live_token_user(
+        &self,
+        origin: &TokenOrigin<'_>,
+        issued_at: i64,
+    ) -> Result<Option<User>, StoreError> {
+        let user = self.store.live_token_user(origin).await?;
+        Ok(user.filter(|u| u.disabled_at.is_none() && u.tokens_revoked_at.is_none_or(|at| issued_at > at.as_secs())))
+    }
+
+    /// The user a live access token of a user (its `ids`) was issued to; `None` when
+    /// its grant, client or user is gone, or it was revoked.
+    async fn access_token_user(&self, token: &VerifiedToken, ids: &UserTokenIds) -> Result<Option<User>, StoreError> {
+        self.live_token_user(&ids.origin(token.jti.as_deref()), token.iat.unwrap_or_default()).await
+    }
+
+    /// The claims UserInfo releases for a bearer access token, by granted scope.
+    pub async fn userinfo(&self, bearer: &str) -> Result<Claims, OAuthError> {
+        let token = self.unexpired_access_token(bearer, self.cx.clock.now())?;
+        let scope = ScopeSet::parse_delimited(token.scope.as_deref().unwrap_or(""))
+            .map_err(|_| OAuthError::InvalidToken("malformed scope".into()))?;
+        if !scope.contains(scopes::OPENID) {
+            return Err(OAuthError::InsufficientScope("userinfo needs the openid scope".into()));
+        }
+        let Some(ids) = UserTokenIds::of(&token) else {
+            return Err(OAuthError::InvalidToken("the token does not belong to a user".into()));
+        };
+        // The deny-list, the grant, the client and the user in one query.
+        let user = self.access_token_user(&token, &ids).await?.ok_or_else(|| {
+            OAuthError::InvalidToken(
+                "the token was revoked, or its grant, client or user no longer exists or is disabled".into(),
+            )
+        })?;
+        let mut claims = Claims::new().str("sub", user.id.as_str());
+        if scope.contains(scopes::PROFILE) {
+            claims = claims.maybe_str("name", user.name.clone());
+        }
+        if scope.contains(scopes::EMAIL) {
+            claims = claims.str("email", user.email.as_str()).bool("email_verified", user.email_verified);
+        }
+        Ok(claims)
+    }
+
+    /// Whether an unexpired access token is still live: a user's while its grant,
+    /// client and user stand; a client's own while the client stands; neither once
+    /// its `jti` was revoked. Tokens that are neither (older shapes) are not live.
+    async fn access_token_is_live(&self, token: &VerifiedToken) -> Result<bool, StoreError> {
+        if let Some(ids) = UserTokenIds::of(token) {
+            return Ok(self.access_token_user(token, &ids).await?.is_some());
+        }
+        let (Some(tenant), Some(client), Some(jti)) = (
+            token.tid.as_deref().and_then(|t| TenantId::parse(t).ok()),
+            token.client_id.as_deref().and_then(|c| ClientId::parse(c).ok()),
+            token.jti.as_deref(),
+        ) else {
+            return Ok(false);
+        };
+        if token.sub.as_deref() != Some(client.as_str()) {
+            return Ok(false);
+        }
+        self.store.is_client_token_live(&tenant, &client, jti).await
+    }
+
+    /// RFC 7662 §2.2: the token's description, or `None` for "active": false
+    /// (unknown, expired, revoked, rotated, or another tenant's).
+    pub async fn introspect(&self, client: &Client, token: Option<&str>) -> Result<Option<Claims>, OAuthError> {
+        let token = token.ok_or_else(|| OAuthError::InvalidRequest("token is required".into()))?;
+        let now = self.cx.clock.now();
+        if token.starts_with(REFRESH_PREFIX) {
+            let Some(r) = self.store.find_refresh_token(&Secret::presented(token).hash()).await? else {
+                return Ok(None);
+            };
+            let live = r.revoked_at.is_none() && r.rotated_at.is_none() && r.expires_at > now;
+            if !live || r.tenant_id != client.tenant_id {
+                return Ok(None);
+            }
+            let origin = TokenOrigin {
+                tenant: &r.tenant_id,
+                user: &r.user_id,
+                client: &r.client_id,
+                grant: &r.grant_id,
+                jti: None,
+            };
+            if self.live_token_user(&origin, r.created_at.as_secs()).await?.is_none() {
+                return Ok(None);
+            }
+            return Ok(Some(
+                Claims::new()
+                    .str("scope", r.scope.to_delimited())
+                    .str("client_id", r.client_id.as_str())
+                    .str("sub", r.user_id.as_str())
+                    .int("exp", r.expires_at.as_secs())
+                    .int("iat", r.created_at.as_secs())
+                    .str("token_type", "refresh_token")
+                    .str("iss", self.cx.settings.issuer.as_str())
+                    .str("tid", r.tenant_id.as_str()),
+            ));
+        }
+        let Ok(t) = self.unexpired_access_token(token, now) else { return Ok(None) };
+        if t.tid.as_deref() != Some(client.tenant_id.as_str()) || !self.access_token_is_live(&t).await? {
+            return Ok(None);
+        }
+        Ok(Some(
+            Claims::new()
+                .maybe_str("scope", t.scope)
+                .maybe_str("client_id", t.client_id)
+                .maybe_str("sub", t.sub)
+                .int("exp", t.exp.unwrap_or_default())
+                .int("iat", t.iat.unwrap_or_default())
+                .str("token_type", "Bearer")
+                .maybe_str("iss", t.iss)
+                .list("aud", t.aud)
+                .maybe_str("jti", t.jti)
+                .maybe_str("tid", t.tid),
+        ))
+    }
+
+    /// RFC 7009: revokes a refresh token (with its family) or an access token (its
+    /// `jti` is refused until it would have expired). Unknown or already dead tokens
+    /// are fine (§2.2); a token issued to another client is refused (§2.1).
+    pub async fn revoke(&self, client: &Client, token: Option<&str>) -> Result<(), OAuthError> {
+        let token = token.ok_or_else(|| OAuthError::InvalidRequest("token is required".into()))?;
+        let now = self.cx.clock.now();
+        let not_yours = || OAuthError::UnauthorizedClient("the token was not issued to this client".into());
+        if token.starts_with(REFRESH_PREFIX) {
+            if let Some(r) = self.store.find_refresh_token(&Secret::presented(token).hash()).await? {
+                if r.client_id != client.id {
+                    return Err(not_yours());
+                }
+                self.store.revoke_family(&r.family_id, now).await?;
+            }
+            return Ok(());
+        }
+        if let Some(t) = self.signer.verify(token).filter(|t| t.typ == "at+jwt") {
+            if t.client_id.as_deref() != Some(client.id.as_str()) {
+                return Err(not_yours());
+            }
+            if let (Some(jti), Some(exp)) = (t.jti, t.exp)
+                && exp > now.as_secs()
+            {
+                self.store.deny_access_token(&jti, UnixTime::from_secs(exp)).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ids a user's access token carries (`tid`, `sub`, `client_id`, `gid`).
+struct UserTokenIds {
+    tenant: TenantId,
+    user: UserId,
+    client: ClientId,
+    grant: GrantId,
+}
+
+impl UserTokenIds {
+    /// The ids of a user's access token; `None` for a client's own token.
+    fn of(token: &VerifiedToken) -> Option<Self> {
+        Some(Self {
+            tenant: TenantId::parse(token.tid.as_deref()?).ok()?,
+            user: UserId::parse(token.sub.as_deref()?).ok()?,
+            client: ClientId::parse(token.client_id.as_deref()?).ok()?,
+            grant: GrantId::parse(token.gid.as_deref()?).ok()?,
+        })
+    }
+
+    fn origin<'a>(&'a self, jti: Option<&'a str>) -> TokenOrigin<'a> {
+        TokenOrigin { tenant: &self.tenant, user: &self.user, client: &self.client, grant: &self.grant, jti }
+    }
+}
