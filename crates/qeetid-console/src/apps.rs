@@ -100,7 +100,7 @@ impl BuiltInClients for FirstPartyClients {
     }
 
     fn consents_implicitly(&self, request: &ValidatedRequest) -> bool {
-        FirstPartyApp::of(&request.client_id, &request.tenant_id)
-            .is_some_and(|app| app.is_built_in_request(&self.issuer, request.redirect_uri.as_str(), &request.scope))
+        FirstPartyApp::of(request.client_id(), request.tenant_id())
+            .is_some_and(|app| app.is_built_in_request(&self.issuer, request.redirect_uri().as_str(), request.scope()))
     }
 }

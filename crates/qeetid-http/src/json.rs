@@ -6,7 +6,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::StreamExt as _;
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
+use crate::answers::ApiError;
 
 /// Largest admin request body accepted.
 pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024;

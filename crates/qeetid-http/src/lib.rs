@@ -1,14 +1,12 @@
 //! Qeet ID's HTTP adapter (actix-web): routes, extractors, error mapping,
 //! security headers, metrics and the OpenAPI document. Only this crate knows actix-web.
 
-mod error;
+mod answers;
 mod json;
 mod metrics;
-mod oauth_error;
 mod openapi;
 mod request_span;
 mod routes;
-mod unavailable;
 pub mod wire;
 
 use std::net::TcpListener;
@@ -29,7 +27,7 @@ use qeetid_render::Renderer;
 use tracing_actix_web::{RequestId, TracingLogger};
 
 pub use actix_web::dev::Server;
-pub use error::{ApiError, ErrorBody};
+pub use answers::{ApiError, ErrorBody};
 pub use metrics::Metrics;
 pub use openapi::AdminApi;
 pub use wire::SECRET_WARNING;
@@ -421,7 +419,7 @@ async fn observe<S: Store>(
     if response.status() == actix_web::http::StatusCode::SERVICE_UNAVAILABLE {
         let headers = response.headers_mut();
         if !headers.contains_key(header::RETRY_AFTER) {
-            headers.insert(header::RETRY_AFTER, HeaderValue::from_static(unavailable::RETRY_AFTER_SECONDS));
+            headers.insert(header::RETRY_AFTER, HeaderValue::from_static(answers::unavailable::RETRY_AFTER_SECONDS));
         }
     }
     Ok(response)

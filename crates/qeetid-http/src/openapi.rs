@@ -3,9 +3,8 @@
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::error::ErrorBody;
+use crate::answers::ErrorBody;
 use crate::routes::{api_keys, clients, federation, grants, tenants, users};
-use crate::wire;
 
 /// Declares `Authorization: ApiKey <key>` and requires it everywhere.
 struct ApiKeyAuth;
@@ -40,13 +39,13 @@ impl Modify for ApiKeyAuth {
     ),
     components(schemas(
         ErrorBody,
-        wire::TenantBody, wire::TenantEnvelope, wire::TenantList, wire::TenantRequest,
-        wire::ApiKeyBody, wire::CreatedApiKeyBody, wire::ApiKeyList, wire::ApiKeyRequest,
-        wire::UserBody, wire::UserEnvelope, wire::UserList, wire::CreateUserRequest, wire::AdminRoleName, wire::UpdateUserRequest,
-        wire::SessionBody, wire::SessionList, wire::MfaBody, wire::PasskeyBody, wire::MfaEnvelope, wire::UpdateTenantRequest,
-        wire::ClientBody, wire::ClientEnvelope, wire::RegisteredClientBody, wire::RotatedSecretBody, wire::ClientList,
-        wire::RegisterClientRequest, wire::UpdateClientRequest, wire::RotateSecretRequest,
-        wire::GrantBody, wire::GrantList,
+        crate::routes::tenants::wire::TenantBody, crate::routes::tenants::wire::TenantEnvelope, crate::routes::tenants::wire::TenantList, crate::routes::tenants::wire::TenantRequest,
+        crate::routes::api_keys::wire::ApiKeyBody, crate::routes::api_keys::wire::CreatedApiKeyBody, crate::routes::api_keys::wire::ApiKeyList, crate::routes::api_keys::wire::ApiKeyRequest,
+        crate::routes::users::wire::UserBody, crate::routes::users::wire::UserEnvelope, crate::routes::users::wire::UserList, crate::routes::users::wire::CreateUserRequest, crate::routes::users::wire::AdminRoleName, crate::routes::users::wire::UpdateUserRequest,
+        crate::routes::users::wire::SessionBody, crate::routes::users::wire::SessionList, crate::routes::users::wire::MfaBody, crate::routes::users::wire::PasskeyBody, crate::routes::users::wire::MfaEnvelope, crate::routes::tenants::wire::UpdateTenantRequest,
+        crate::routes::clients::wire::ClientBody, crate::routes::clients::wire::ClientEnvelope, crate::routes::clients::wire::RegisteredClientBody, crate::routes::clients::wire::RotatedSecretBody, crate::routes::clients::wire::ClientList,
+        crate::routes::clients::wire::RegisterClientRequest, crate::routes::clients::wire::UpdateClientRequest, crate::routes::clients::wire::RotateSecretRequest,
+        crate::routes::grants::wire::GrantBody, crate::routes::grants::wire::GrantList,
         federation::CreateIdentityProviderRequest, federation::IdentityProviderBody, federation::IdentityProviderEnvelope,
         federation::IdentityProviderList,
     )),

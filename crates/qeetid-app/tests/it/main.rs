@@ -6,6 +6,7 @@
 mod account;
 mod clients;
 mod console;
+mod device_and_logout;
 mod errors;
 mod faults;
 mod federation;
@@ -16,6 +17,7 @@ mod proxy;
 mod server;
 mod support;
 mod tenants_users_keys;
+mod throttles;
 mod token_services;
 mod trust;
 
@@ -89,9 +91,9 @@ on_both_databases!(
     token_services::revocation_follows_rfc_7009,
     token_services::client_credentials_issue_service_tokens,
     token_services::client_changes_take_effect_at_once_despite_the_client_cache,
-    token_services::the_device_grant_follows_rfc_8628,
-    token_services::logout_ends_the_session_and_redirects_only_where_registered,
-    token_services::discovery_advertises_every_token_service,
+    device_and_logout::the_device_grant_follows_rfc_8628,
+    device_and_logout::logout_ends_the_session_and_redirects_only_where_registered,
+    device_and_logout::discovery_advertises_every_token_service,
     server::restarting_keeps_every_object,
     trust::a_tenant_key_changes_nothing_of_a_deployment_admin,
     trust::the_deployment_clients_cannot_be_edited_or_deleted,
@@ -99,11 +101,11 @@ on_both_databases!(
     trust::signing_out_everywhere_ends_every_token,
     trust::identity_providers_reach_only_public_https_addresses,
     trust::changing_how_one_signs_in_needs_a_recent_sign_in,
-    trust::concurrent_guesses_after_a_lock_run_one_at_a_time,
-    trust::spraying_from_one_address_is_throttled,
-    trust::a_stranger_cannot_lock_the_user_out,
-    trust::device_code_guessing_is_throttled_whatever_the_cookie,
-    trust::failed_client_authentication_is_throttled,
+    throttles::concurrent_guesses_after_a_lock_run_one_at_a_time,
+    throttles::spraying_from_one_address_is_throttled,
+    throttles::a_stranger_cannot_lock_the_user_out,
+    throttles::device_code_guessing_is_throttled_whatever_the_cookie,
+    throttles::failed_client_authentication_is_throttled,
     trust::an_https_issuer_gets_hsts_and_host_prefixed_cookies,
     trust::debug_logs_never_show_query_strings_or_secrets,
     trust::request_objects_are_refused_at_the_redirect_uri,

@@ -11,11 +11,10 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::support::{
-    self, Body, EMAIL, PASSWORD, POST_LOGOUT_URI, REDIRECT_URI, Realm, TestApp, VERIFIER, fail_until_throttled,
-    get_json, hidden, post_form, query_param, spawn_app,
+    self, Body, EMAIL, PASSWORD, REDIRECT_URI, Realm, TestApp, VERIFIER, post_form, query_param, spawn_app,
 };
 
-fn authorize_url(app: &TestApp, client_id: &str) -> String {
+pub(crate) fn authorize_url(app: &TestApp, client_id: &str) -> String {
     support::authorize_url(app, client_id, "openid%20email%20profile%20offline_access", "s", "")
 }
 
@@ -38,7 +37,7 @@ pub(crate) async fn tokens(app: &TestApp, realm: &Realm) -> Value {
     body
 }
 
-async fn token(app: &TestApp, realm: &Realm, form: &[(&str, &str)]) -> (StatusCode, Value) {
+pub(crate) async fn token(app: &TestApp, realm: &Realm, form: &[(&str, &str)]) -> (StatusCode, Value) {
     post_form(app, "/v1/oauth/token", Some((&realm.client_id, &realm.client_secret)), form).await
 }
 
@@ -54,7 +53,7 @@ async fn userinfo(app: &TestApp, access_token: &str) -> (StatusCode, Option<Stri
     (status, challenge, response.json().await.unwrap_or(Value::Null))
 }
 
-fn s(v: &Value) -> String {
+pub(crate) fn s(v: &Value) -> String {
     v.as_str().unwrap_or_else(|| panic!("not a string: {v}")).to_owned()
 }
 
@@ -326,182 +325,6 @@ pub(crate) async fn client_credentials_issue_service_tokens(db: &TestDatabase) {
     )
     .await;
     assert_eq!(body["error"], "unauthorized_client", "a public client cannot use client credentials");
-}
-
-async fn device_start(app: &TestApp, realm: &Realm) -> Value {
-    let (status, body) = post_form(
-        app,
-        "/v1/oauth/device/code",
-        Some((&realm.client_id, &realm.client_secret)),
-        &[("scope", "openid email")],
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body
-}
-
-async fn poll(app: &TestApp, realm: &Realm, device_code: &str) -> (StatusCode, Value) {
-    token(app, realm, &[("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", device_code)])
-        .await
-}
-
-/// Enters the user code on /device, signs in and answers consent; returns the final page's URL.
-async fn approve_on_the_device_page(app: &TestApp, complete_uri: &str, decision: &str) -> String {
-    let (status, _, page) = app.browse(complete_uri).await;
-    assert_eq!(status, StatusCode::OK, "{page}");
-    let (csrf, code) = (
-        hidden(&page, "csrf_token"),
-        page.split(r#"name="user_code""#)
-            .nth(1)
-            .unwrap()
-            .split("value=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .to_owned(),
-    );
-    let (status, location, page) = app.submit("/device", &[("csrf_token", &csrf), ("user_code", &code)]).await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
-    let (_, _, login) = app.browse(&location.unwrap()).await;
-    let request = hidden(&login, "request");
-    let (_, location, _) = app
-        .submit("/login", &[("request", &request), ("csrf_token", &csrf), ("email", EMAIL), ("password", PASSWORD)])
-        .await;
-    let (_, _, consent) = app.browse(&location.unwrap()).await;
-    assert!(consent.contains("Acme Web"));
-    // The CSRF token was renewed at sign-in.
-    let csrf = hidden(&consent, "csrf_token");
-    let (status, location, _) = app
-        .submit("/v1/oauth/authorize/decision", &[("request", &request), ("csrf_token", &csrf), ("decision", decision)])
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    location.unwrap()
-}
-
-pub(crate) async fn the_device_grant_follows_rfc_8628(db: &TestDatabase) {
-    let app = spawn_app(db).await;
-    let realm = app.realm().await;
-    let started = device_start(&app, &realm).await;
-    let user_code = s(&started["user_code"]);
-    assert_eq!(user_code.len(), 9);
-    assert!(user_code.chars().all(|c| c == '-' || "BCDFGHJKLMNPQRSTVWXZ".contains(c)), "{user_code}");
-    assert_eq!(started["verification_uri"], format!("{}/device", app.issuer));
-    assert_eq!(started["verification_uri_complete"], format!("{}/device?user_code={user_code}", app.issuer));
-    assert_eq!((started["interval"].as_i64(), started["expires_in"].as_i64()), (Some(5), Some(600)));
-    let device_code = s(&started["device_code"]);
-
-    let (status, body) = poll(&app, &realm, &device_code).await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("authorization_pending")));
-    let (_, body) = poll(&app, &realm, &device_code).await;
-    assert_eq!(body["error"], "slow_down", "polled faster than the interval");
-    assert!(s(&body["error_description"]).contains("10 seconds"), "the interval grew by 5 s: {body}");
-
-    let done = approve_on_the_device_page(&app, &s(&started["verification_uri_complete"]), "allow").await;
-    assert_eq!(done, "/device?result=approved");
-    let (_, _, page) = app.browse(&done).await;
-    assert!(page.contains("Device connected"));
-
-    tokio::time::sleep(std::time::Duration::from_millis(10_100)).await;
-    let (status, body) = poll(&app, &realm, &device_code).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert!(body["id_token"].is_string() && body["refresh_token"].is_string());
-    tokio::time::sleep(std::time::Duration::from_millis(10_100)).await;
-    assert_eq!(poll(&app, &realm, &device_code).await.1["error"], "invalid_grant", "collected once");
-
-    let denied = device_start(&app, &realm).await;
-    let done = approve_on_the_device_page(&app, &s(&denied["verification_uri_complete"]), "deny").await;
-    assert_eq!(done, "/device?result=denied");
-    assert_eq!(poll(&app, &realm, &s(&denied["device_code"])).await.1["error"], "access_denied");
-
-    // Wrong codes are refused, then throttled.
-    let (_, _, page) = app.browse("/device").await;
-    let csrf = hidden(&page, "csrf_token");
-    let wrong = [("csrf_token", csrf.as_str()), ("user_code", "BBBB-BBBB")];
-    fail_until_throttled(&app, "/device", &wrong, StatusCode::BAD_REQUEST).await;
-    let right = [("csrf_token", csrf.as_str()), ("user_code", user_code.as_str())];
-    let (status, _, _) = app.submit("/device", &right).await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "even a right code waits");
-}
-
-pub(crate) async fn logout_ends_the_session_and_redirects_only_where_registered(db: &TestDatabase) {
-    let app = spawn_app(db).await;
-    let realm = app.realm().await;
-    let t = tokens(&app, &realm).await;
-    let hint = s(&t["id_token"]);
-    let post_logout: String = url::form_urlencoded::byte_serialize(POST_LOGOUT_URI.as_bytes()).collect();
-
-    let (status, _, page) = app
-        .browse(&format!("/v1/oauth/logout?id_token_hint={hint}&post_logout_redirect_uri={post_logout}&state=bye"))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{page}");
-    assert!(page.contains("Sign out?") && page.contains("Acme Web"));
-    let csrf = hidden(&page, "csrf_token");
-    let (status, location, _) = app
-        .submit(
-            "/logout",
-            &[
-                ("csrf_token", &csrf),
-                ("id_token_hint", &hint),
-                ("post_logout_redirect_uri", POST_LOGOUT_URI),
-                ("state", "bye"),
-            ],
-        )
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(location.as_deref(), Some(format!("{POST_LOGOUT_URI}?state=bye").as_str()));
-    let (_, location, _) = app.browse(&authorize_url(&app, &realm.client_id)).await;
-    assert!(location.unwrap().starts_with("/login"), "the SSO session ended");
-
-    // An unregistered redirect gets the signed-out page, never a redirect.
-    tokens(&app, &realm).await;
-    let (_, _, page) = app
-        .browse(&format!(
-            "/v1/oauth/logout?client_id={}&post_logout_redirect_uri=https%3A%2F%2Fevil.example",
-            realm.client_id
-        ))
-        .await;
-    let csrf = hidden(&page, "csrf_token");
-    let (status, location, page) = app
-        .submit(
-            "/logout",
-            &[
-                ("csrf_token", &csrf),
-                ("client_id", &realm.client_id),
-                ("post_logout_redirect_uri", "https://evil.example"),
-            ],
-        )
-        .await;
-    assert_eq!((status, location), (StatusCode::OK, None));
-    assert!(page.contains("You are signed out"));
-    let (status, _, _) = app.submit("/logout", &[("csrf_token", "qbr_forged")]).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _, _) = app.browse("/v1/oauth/logout?id_token_hint=not.a.token").await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-}
-
-pub(crate) async fn discovery_advertises_every_token_service(db: &TestDatabase) {
-    let app = spawn_app(db).await;
-    let doc = get_json(&app, "/.well-known/openid-configuration").await;
-    for (key, path) in [
-        ("userinfo_endpoint", "/v1/oauth/userinfo"),
-        ("introspection_endpoint", "/v1/oauth/introspect"),
-        ("revocation_endpoint", "/v1/oauth/revoke"),
-        ("device_authorization_endpoint", "/v1/oauth/device/code"),
-        ("end_session_endpoint", "/v1/oauth/logout"),
-    ] {
-        assert_eq!(doc[key], format!("{}{path}", app.issuer), "{key}");
-    }
-    assert_eq!(
-        doc["grant_types_supported"],
-        json!([
-            "authorization_code",
-            "refresh_token",
-            "client_credentials",
-            "urn:ietf:params:oauth:grant-type:device_code"
-        ])
-    );
 }
 
 /// Clients are cached for client authentication (`client_cache_seconds`); a change

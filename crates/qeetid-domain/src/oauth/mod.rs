@@ -16,7 +16,8 @@ pub use records::{
     AuthorizationCode, CodeUse, ConsentGrant, DeviceCode, DeviceStatus, GrantFilter, RefreshToken, Session,
 };
 pub use request::{
-    ACR_MFA, ACR_SINGLE_FACTOR, AuthorizeParams, PendingRequest, Prompt, ValidatedRequest, acr_of, resolve_redirect_uri,
+    ACR_MFA, ACR_SINGLE_FACTOR, AuthorizeParams, PendingRequest, Prompt, StoredRequest, ValidatedRequest, acr_of,
+    resolve_redirect_uri,
 };
 pub use signing_key::{KeyPolicy, SigningKeyRecord};
 pub use token_request::{

@@ -109,20 +109,39 @@ impl Prompt {
     }
 }
 
-/// An authorization request that passed every check.
+/// An authorization request that passed every check: made by
+/// [`ValidatedRequest::validate`], or read back by a store through
+/// [`ValidatedRequest::from_stored`]. Its fields are read through accessors.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidatedRequest {
+    pub(crate) client_id: ClientId,
+    pub(crate) tenant_id: TenantId,
+    pub(crate) redirect_uri: RedirectUri,
+    pub(crate) scope: ScopeSet,
+    pub(crate) state: Option<String>,
+    pub(crate) nonce: Option<String>,
+    pub(crate) code_challenge: Option<CodeChallenge>,
+    pub(crate) prompt: Prompt,
+    pub(crate) max_age: Option<i64>,
+    pub(crate) login_hint: Option<String>,
+}
+
+/// A validated request as a store keeps it, to rebuild it with
+/// [`ValidatedRequest::from_stored`]: the store's business only, since nothing is
+/// checked again.
+#[derive(Debug, Clone)]
+pub struct StoredRequest {
     /// The client, in its tenant.
     pub client_id: ClientId,
     /// Its tenant.
     pub tenant_id: TenantId,
     /// Where the answer goes.
     pub redirect_uri: RedirectUri,
-    /// Requested scopes (all allowed for the client).
+    /// Requested scopes.
     pub scope: ScopeSet,
-    /// Returned unchanged.
+    /// `state`, returned unchanged.
     pub state: Option<String>,
-    /// For the ID token.
+    /// `nonce`, for the ID token.
     pub nonce: Option<String>,
     /// PKCE challenge.
     pub code_challenge: Option<CodeChallenge>,
@@ -132,6 +151,75 @@ pub struct ValidatedRequest {
     pub max_age: Option<i64>,
     /// `login_hint`.
     pub login_hint: Option<String>,
+}
+
+impl ValidatedRequest {
+    /// A request a store validated when it was made and reads back now.
+    pub fn from_stored(stored: StoredRequest) -> Self {
+        let StoredRequest {
+            client_id,
+            tenant_id,
+            redirect_uri,
+            scope,
+            state,
+            nonce,
+            code_challenge,
+            prompt,
+            max_age,
+            login_hint,
+        } = stored;
+        Self { client_id, tenant_id, redirect_uri, scope, state, nonce, code_challenge, prompt, max_age, login_hint }
+    }
+
+    /// The client, in its tenant.
+    pub fn client_id(&self) -> &ClientId {
+        &self.client_id
+    }
+
+    /// The client's tenant.
+    pub fn tenant_id(&self) -> &TenantId {
+        &self.tenant_id
+    }
+
+    /// Where the answer goes.
+    pub fn redirect_uri(&self) -> &RedirectUri {
+        &self.redirect_uri
+    }
+
+    /// The requested scopes (all allowed for the client).
+    pub fn scope(&self) -> &ScopeSet {
+        &self.scope
+    }
+
+    /// `state`, returned unchanged.
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_deref()
+    }
+
+    /// `nonce`, for the ID token.
+    pub fn nonce(&self) -> Option<&str> {
+        self.nonce.as_deref()
+    }
+
+    /// The PKCE challenge.
+    pub fn code_challenge(&self) -> Option<&CodeChallenge> {
+        self.code_challenge.as_ref()
+    }
+
+    /// `prompt`.
+    pub fn prompt(&self) -> Prompt {
+        self.prompt
+    }
+
+    /// `max_age` in seconds.
+    pub fn max_age(&self) -> Option<i64> {
+        self.max_age
+    }
+
+    /// `login_hint`.
+    pub fn login_hint(&self) -> Option<&str> {
+        self.login_hint.as_deref()
+    }
 }
 
 /// Longest `state`, `nonce` or `login_hint` accepted.

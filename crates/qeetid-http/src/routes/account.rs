@@ -7,7 +7,9 @@
     reason = "helpers answer Err(the page to send instead), built once on the error path"
 )]
 
-use std::sync::Arc;
+mod totp;
+
+pub(crate) use totp::{confirm_totp, new_recovery_codes, remove_totp, start_totp};
 
 use std::collections::BTreeMap;
 
@@ -17,20 +19,20 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_console::{AppSession, FirstPartyApp, FirstPartyError};
 use qeetid_domain::oauth::Session;
 use qeetid_domain::ports::Store;
-use qeetid_domain::services::{AccountError, AccountOverview, MfaError};
+use qeetid_domain::services::{AccountError, AccountOverview};
 use qeetid_domain::{AdminError, GrantId, Secret, SessionId, TenantId};
 use qeetid_render::{
     AccountAppRow, AccountMfaView, AccountPasskeyRow, AccountSessionRow, AccountSignInView, AccountView, EnrolView,
-    RecoveryCodesView, describe_amr,
+    describe_amr,
 };
 use serde::Deserialize;
 
 use super::first_party::{self, read_callback};
 use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret};
-use super::pages::{error_page, html, see_other};
+use super::pages::{html, see_other};
 use super::spawn;
 use crate::HttpState;
-use crate::UseCases;
+use crate::answers::error_page;
 use crate::wire::rfc3339;
 
 /// This app, for the shared first-party sign-in.
@@ -58,7 +60,7 @@ fn sign_in_page<S>(state: &HttpState<S>, status: StatusCode, tenant: &str, error
 }
 
 pub(crate) fn internal<S>(state: &HttpState<S>, err: &(dyn std::error::Error + 'static)) -> HttpResponse {
-    super::pages::failure_page(state, "account page request", err)
+    crate::answers::failure_page(state, "account page request", err)
 }
 
 /// Who is signed in to the account page, if anyone.
@@ -207,11 +209,7 @@ fn answer<S, T>(
 ) -> Result<T, HttpResponse> {
     match outcome {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(AccountError::NotFound(what))) => {
-            Err(error_page(state, StatusCode::NOT_FOUND, "Not found", &format!("You have no such {what}.")))
-        }
-        Ok(Err(AccountError::ReauthenticationRequired)) => Err(see_other(REAUTHENTICATE)),
-        Ok(Err(e)) => Err(internal(state, &e)),
+        Ok(Err(e)) => Err(crate::answers::account_error_page(state, &e, REAUTHENTICATE)),
         Err(e) => Err(internal(state, &e)),
     }
 }
@@ -289,7 +287,7 @@ fn render<S>(
 }
 
 /// The page again with a form's errors (422).
-async fn with_errors<S: Store>(
+pub(super) async fn with_errors<S: Store>(
     state: &HttpState<S>,
     me: &AppSession,
     browser: &Browser,
@@ -412,107 +410,4 @@ pub(crate) fn session_rows(sessions: &[Session], current: Option<&SessionId>) ->
             current: Some(&s.id) == current,
         })
         .collect()
-}
-
-/// `POST /account/mfa/totp`: starts setting up an authenticator app (the page then
-/// shows its QR code until a code confirms it).
-pub(crate) async fn start_totp<S: Store>(
-    req: HttpRequest,
-    state: web::Data<HttpState<S>>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let (me, _, _) = or_answer!(form_me(&req, &state, &body).await);
-    match spawn(&state, move |s| async move { s.self_service.account_start_totp(&me).await }).await {
-        Ok(Ok(_) | Err(MfaError::AlreadyEnrolled)) => see_other("/account#mfa"),
-        Ok(Err(MfaError::ReauthenticationRequired)) => see_other(REAUTHENTICATE),
-        Ok(Err(e)) => internal(&state, &e),
-        Err(e) => internal(&state, &e),
-    }
-}
-
-/// The recovery codes page, shown once, then back to the account page.
-fn recovery_codes<S>(state: &HttpState<S>, codes: &[String]) -> HttpResponse {
-    let view = RecoveryCodesView { codes, continue_to: "/account?done=mfa-on" };
-    let mut response = html(StatusCode::OK, state.renderer.recovery_codes_page(&view));
-    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    response
-}
-
-/// A code form's refusal beside its `field`, or the failure page.
-async fn code_refused<S: Store>(
-    state: &HttpState<S>,
-    me: &AppSession,
-    browser: &Browser,
-    field: &str,
-    err: MfaError,
-) -> HttpResponse {
-    match err {
-        MfaError::InvalidCode | MfaError::Throttled { .. } | MfaError::NotEnrolled => {
-            with_errors(state, me, browser, None, BTreeMap::from([(field.to_owned(), err.to_string())])).await
-        }
-        MfaError::ReauthenticationRequired => see_other(REAUTHENTICATE),
-        other => internal(state, &other),
-    }
-}
-
-/// A form of the two-step section: runs `action` with the form's `code`, answers
-/// `done` with its result, or the page again with the refusal beside `field`.
-async fn code_form<S, T, Fut>(
-    req: &HttpRequest,
-    state: &HttpState<S>,
-    body: &[u8],
-    field: &str,
-    action: impl FnOnce(Arc<UseCases<S>>, AppSession, String) -> Fut,
-    done: impl FnOnce(T) -> HttpResponse,
-) -> HttpResponse
-where
-    S: Store,
-    T: Send + 'static,
-    Fut: Future<Output = Result<T, MfaError>> + Send + 'static,
-{
-    let (me, browser, pairs) = or_answer!(form_me(req, state, body).await);
-    let (job_me, code) = (me.clone(), value(&pairs, "code").to_owned());
-    match spawn(state, move |s| action(s, job_me, code)).await {
-        Ok(Ok(value)) => done(value),
-        Ok(Err(e)) => code_refused(state, &me, &browser, field, e).await,
-        Err(e) => internal(state, &e),
-    }
-}
-
-/// `POST /account/mfa/totp/confirm`: the app's first code turns it on; the
-/// recovery codes are shown once.
-pub(crate) async fn confirm_totp<S: Store>(
-    req: HttpRequest,
-    state: web::Data<HttpState<S>>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let action = |s: Arc<UseCases<S>>, me: AppSession, code: String| async move {
-        s.self_service.account_confirm_totp(&me, &code).await
-    };
-    code_form(&req, &state, &body, "mfa_code", action, |codes| recovery_codes(&state, &codes)).await
-}
-
-/// `POST /account/mfa/totp/remove`: turns two-step verification off, proven by a code.
-pub(crate) async fn remove_totp<S: Store>(
-    req: HttpRequest,
-    state: web::Data<HttpState<S>>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let action = |s: Arc<UseCases<S>>, me: AppSession, code: String| async move {
-        s.self_service.account_remove_totp(&me, &code).await
-    };
-    code_form(&req, &state, &body, "remove_code", action, |()| see_other("/account?done=mfa-off")).await
-}
-
-/// `POST /account/mfa/recovery-codes`: ten new recovery codes (the old ones stop
-/// working), proven by a code, shown once.
-pub(crate) async fn new_recovery_codes<S: Store>(
-    req: HttpRequest,
-    state: web::Data<HttpState<S>>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let action = |s: Arc<UseCases<S>>, me: AppSession, code: String| async move {
-        s.self_service.account_new_recovery_codes(&me, &code).await
-    };
-    code_form(&req, &state, &body, "codes_code", action, |codes| recovery_codes(&state, &codes)).await
 }

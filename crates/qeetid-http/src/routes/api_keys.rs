@@ -1,13 +1,16 @@
 //! `/v1/tenants/{tenantID}/api-keys…`
 
+pub(crate) mod wire;
+
 use actix_web::{HttpResponse, web};
 use qeetid_domain::ports::Store;
 
 use super::{Admin, api_key_id, run, tenant_id};
 use crate::HttpState;
-use crate::error::{ApiError, ErrorBody};
+use crate::answers::{ApiError, ErrorBody};
 use crate::json::Json;
-use crate::wire::{ApiKeyList, ApiKeyRequest, CreatedApiKeyBody, ListQuery, items};
+use crate::wire::{ListQuery, items};
+use wire::{ApiKeyList, ApiKeyRequest, CreatedApiKeyBody};
 
 /// Create a tenant API key; the key is in the answer, once.
 #[utoipa::path(post, path = "/v1/tenants/{tenantID}/api-keys", tag = "api-keys", request_body = ApiKeyRequest,

@@ -1,16 +1,19 @@
 //! Clients, at the paths of the Clients product page.
 
+pub(crate) mod wire;
+
 use actix_web::{HttpResponse, web};
 use qeetid_domain::ports::Store;
 use qeetid_domain::{AdminError, TenantId, ValidationError};
 
 use super::{Admin, client_id, run, tenant_id};
 use crate::HttpState;
-use crate::error::{ApiError, ErrorBody};
+use crate::answers::{ApiError, ErrorBody};
 use crate::json::{Json, OptionalJson};
-use crate::wire::{
-    ClientEnvelope, ClientList, ListQuery, RegisterClientRequest, RegisteredClientBody, RotateSecretRequest,
-    RotatedSecretBody, UpdateClientRequest, items,
+use crate::wire::{ListQuery, items};
+use wire::{
+    ClientEnvelope, ClientList, RegisterClientRequest, RegisteredClientBody, RotateSecretRequest, RotatedSecretBody,
+    UpdateClientRequest,
 };
 
 /// Register a client (dynamic registration). A confidential client's secret is in

@@ -10,12 +10,12 @@ use qeetid_render::DeviceView;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::hosted::{flow_error_page, flow_status};
 use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, as_client, cookie, cookie_secret};
 use super::pages::{html, see_other};
 use super::spawn;
 use crate::HttpState;
-use crate::oauth_error::OAuthErrorResponse;
+use crate::answers::OAuthErrorResponse;
+use crate::answers::{flow_error_page, flow_status};
 
 /// `POST /v1/oauth/device/code` (RFC 8628 §3.1–§3.2).
 pub(crate) async fn device_code<S: Store>(
@@ -108,7 +108,7 @@ pub(crate) async fn submit<S: Store>(
         Ok(AuthorizeOutcome::Login(id)) => see_other(&format!("/login?request={id}")),
         Ok(AuthorizeOutcome::Consent(id)) => see_other(&format!("/consent?request={id}")),
         Ok(AuthorizeOutcome::Redirect(url)) => see_other(&url),
-        Ok(AuthorizeOutcome::ErrorPage(err)) => super::pages::oauth_error_page(&state, &err),
+        Ok(AuthorizeOutcome::ErrorPage(err)) => crate::answers::oauth_error_page(&state, &err),
         Err(err @ (FlowError::InvalidUserCode | FlowError::Throttled { .. })) => {
             let message = err.to_string();
             render(&state, flow_status(&err), browser.expose(), &form.user_code, Some(&message), None)

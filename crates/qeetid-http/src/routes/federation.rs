@@ -11,12 +11,13 @@ use qeetid_domain::services::{FlowError, LoginOutcome};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::hosted::{RequestQuery, flow_error_page, signed_in};
+use super::hosted::{RequestQuery, signed_in};
 use super::oauth::{BROWSER_COOKIE, cookie_secret, found};
 use super::params::Params;
 use super::{Admin, run, spawn, tenant_id, user_id};
 use crate::HttpState;
-use crate::error::{ApiError, ErrorBody};
+use crate::answers::flow_error_page;
+use crate::answers::{ApiError, ErrorBody};
 use crate::json::Json;
 use crate::wire::rfc3339;
 

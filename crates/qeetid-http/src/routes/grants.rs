@@ -1,5 +1,7 @@
 //! `/v1/tenants/{tenantID}/oauth/grants…`: consent grants.
 
+pub(crate) mod wire;
+
 use actix_web::{HttpResponse, web};
 use qeetid_domain::oauth::GrantFilter;
 use qeetid_domain::ports::Store;
@@ -7,8 +9,9 @@ use qeetid_domain::{AdminError, ClientId, GrantId, UserId, ValidationError};
 
 use super::{Admin, run, tenant_id};
 use crate::HttpState;
-use crate::error::{ApiError, ErrorBody};
-use crate::wire::{GrantList, GrantQuery, items};
+use crate::answers::{ApiError, ErrorBody};
+use crate::wire::items;
+use wire::{GrantList, GrantQuery};
 
 /// List consent grants, optionally for one user or client.
 #[utoipa::path(get, path = "/v1/tenants/{tenantID}/oauth/grants", tag = "grants",

@@ -19,72 +19,12 @@ use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret, found}
 use super::pages::{flow_page, html};
 use super::spawn;
 use crate::HttpState;
+use crate::answers::{flow_error_json, flow_error_page, flow_status};
 
 /// `?request=arq_…`
 #[derive(Deserialize)]
 pub(crate) struct RequestQuery {
     pub(crate) request: Option<String>,
-}
-
-pub(crate) fn flow_status(err: &FlowError) -> StatusCode {
-    match err {
-        FlowError::RequestNotFound | FlowError::InvalidUserCode => StatusCode::BAD_REQUEST,
-        FlowError::CsrfMismatch => StatusCode::FORBIDDEN,
-        FlowError::InvalidCredentials
-        | FlowError::LoginRequired
-        | FlowError::InvalidCode
-        | FlowError::PasskeyRejected => StatusCode::UNAUTHORIZED,
-        FlowError::UpstreamFailed(_) => StatusCode::BAD_GATEWAY,
-        FlowError::FederatedEmailTaken => StatusCode::CONFLICT,
-        FlowError::AccountDisabled => StatusCode::FORBIDDEN,
-        FlowError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
-        FlowError::Internal(source) => crate::unavailable::status_of(source.as_ref()),
-    }
-}
-
-pub(crate) fn flow_code(err: &FlowError) -> &'static str {
-    match err {
-        FlowError::RequestNotFound => "request_not_found",
-        FlowError::CsrfMismatch => "csrf_mismatch",
-        FlowError::InvalidCredentials => "invalid_credentials",
-        FlowError::InvalidCode => "invalid_code",
-        FlowError::PasskeyRejected => "invalid_passkey",
-        FlowError::UpstreamFailed(_) => "upstream_failed",
-        FlowError::FederatedEmailTaken => "email_taken",
-        FlowError::AccountDisabled => "account_disabled",
-        FlowError::Throttled { .. } => "too_many_attempts",
-        FlowError::LoginRequired => "login_required",
-        FlowError::InvalidUserCode => "invalid_user_code",
-        FlowError::Internal(source) if crate::unavailable::is_unavailable(source.as_ref()) => crate::unavailable::CODE,
-        FlowError::Internal(_) => "internal_error",
-    }
-}
-
-fn log_internal(err: &FlowError) {
-    if let FlowError::Internal(source) = err {
-        tracing::error!(error = %source, "hosted flow failed");
-    }
-}
-
-/// A hosted-page failure as a page.
-pub(crate) fn flow_error_page<S>(state: &HttpState<S>, err: &FlowError) -> HttpResponse {
-    log_internal(err);
-    let message = match err {
-        FlowError::Internal(_) => "Something went wrong on our side. Please try again.".to_owned(),
-        other => other.to_string(),
-    };
-    let view = ErrorView { title: "Cannot continue", message: &message, code: Some(flow_code(err)) };
-    html(flow_status(err), state.renderer.error_page(&view))
-}
-
-/// A hosted-flow failure as JSON, for custom UIs.
-fn flow_error_json(err: &FlowError) -> HttpResponse {
-    log_internal(err);
-    let mut body = json!({ "error": flow_code(err), "message": err.to_string() });
-    if let FlowError::Throttled { retry_after } = err {
-        body["retry_after"] = json!(retry_after);
-    }
-    HttpResponse::build(flow_status(err)).insert_header((header::CACHE_CONTROL, "no-store")).json(body)
 }
 
 async fn context<S: Store>(
@@ -121,7 +61,7 @@ fn render_login<S>(
             .collect(),
     };
     let status = error.map_or(StatusCode::OK, flow_status);
-    flow_page(status, state.renderer.login_page(&view), ctx.request.request.redirect_uri.as_str())
+    flow_page(status, state.renderer.login_page(&view), ctx.request.request.redirect_uri().as_str())
 }
 
 /// `GET /login?request=…`
@@ -134,7 +74,7 @@ pub(crate) async fn login_page<S: Store>(
         Ok(ctx) if ctx.next == NextStep::Consent => found(&format!("/consent?request={}", ctx.request.id)),
         Ok(ctx) => {
             let csrf = cookie_secret(&req, BROWSER_COOKIE).map(|c| c.expose().to_owned()).unwrap_or_default();
-            let hint = ctx.request.request.login_hint.clone().unwrap_or_default();
+            let hint = ctx.request.request.login_hint().unwrap_or_default().to_owned();
             render_login(&state, &ctx, &csrf, &hint, None)
         }
         Err(err) => flow_error_page(&state, &err),
@@ -250,7 +190,7 @@ pub(crate) fn add_sign_in_cookies<S>(state: &HttpState<S>, response: &mut HttpRe
 fn scope_views(ctx: &LoginContext) -> Vec<ScopeView> {
     ctx.request
         .request
-        .scope
+        .scope()
         .iter()
         .map(|s| ScopeView { name: s.as_str().to_owned(), description: scopes::describe(s.as_str()) })
         .collect()
@@ -274,7 +214,11 @@ pub(crate) async fn consent_page<S: Store>(
                     user_email: user.email.as_str(),
                     scopes: scope_views(&ctx),
                 };
-                flow_page(StatusCode::OK, state.renderer.consent_page(&view), ctx.request.request.redirect_uri.as_str())
+                flow_page(
+                    StatusCode::OK,
+                    state.renderer.consent_page(&view),
+                    ctx.request.request.redirect_uri().as_str(),
+                )
             }
         },
         Err(err) => flow_error_page(&state, &err),
@@ -297,14 +241,14 @@ pub(crate) async fn login_context<S: Store>(
             let csrf = cookie_secret(&req, BROWSER_COOKIE).map(|c| c.expose().to_owned());
             HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(json!({
                 "request_id": ctx.request.id.as_str(),
-                "tenant_id": r.tenant_id.as_str(),
-                "client": { "id": r.client_id.as_str(), "name": ctx.client_name },
+                "tenant_id": r.tenant_id().as_str(),
+                "client": { "id": r.client_id().as_str(), "name": ctx.client_name },
                 "scopes": scopes,
                 "signed_in": ctx.user.is_some(),
                 "user": ctx.user.as_ref().map(|u| json!({ "id": u.id.as_str(), "email": u.email.as_str(), "name": u.name })),
                 "next": ctx.next.as_str(),
-                "login_hint": r.login_hint,
-                "prompt": r.prompt.to_delimited(),
+                "login_hint": r.login_hint(),
+                "prompt": r.prompt().to_delimited(),
                 "csrf_token": csrf,
                 "expires_at": ctx.request.expires_at.as_secs(),
             }))

@@ -10,12 +10,13 @@ use qeetid_domain::ports::Store;
 use qeetid_domain::services::{FlowError, LogoutParams, LogoutPlan};
 use qeetid_render::{HiddenField, LogoutView};
 
-use super::hosted::flow_error_page;
 use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret};
-use super::pages::{flow_page, html, oauth_error_page};
+use super::pages::{flow_page, html};
 use super::params::Params;
 use super::spawn;
 use crate::HttpState;
+use crate::answers::flow_error_page;
+use crate::answers::oauth_error_page;
 
 fn logout_params(mut p: Params) -> LogoutParams {
     LogoutParams {

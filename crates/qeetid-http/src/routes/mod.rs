@@ -41,7 +41,7 @@ use qeetid_domain::ports::{BoxFuture, Store};
 use qeetid_domain::{AdminError, ApiKeyId, Caller, ClientId, Secret, TenantId, UserId};
 use tokio::runtime::Handle;
 
-use crate::error::ApiError;
+use crate::answers::ApiError;
 use crate::{HttpState, UseCases};
 
 /// Resolves a presented API key to its caller; stored in the app data so that the

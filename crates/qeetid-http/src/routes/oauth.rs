@@ -18,10 +18,10 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::params::Params;
-use super::{pages, spawn};
+use super::spawn;
 use crate::HttpState;
 use crate::UseCases;
-use crate::oauth_error::OAuthErrorResponse;
+use crate::answers::OAuthErrorResponse;
 
 /// Cookie binding a browser to its pending requests; its value is also the hosted forms' CSRF token.
 pub(crate) const BROWSER_COOKIE: &str = "qeetid_browser";
@@ -142,7 +142,7 @@ pub(crate) async fn authorize<S: Store>(req: HttpRequest, state: web::Data<HttpS
     let params = match Params::parse(req.query_string().as_bytes()) {
         Ok(p) => authorize_params(p),
         // A repeated parameter: the client cannot be trusted yet, so no redirect.
-        Err(err) => return pages::oauth_error_page(&state, &err),
+        Err(err) => return crate::answers::oauth_error_page(&state, &err),
     };
     let existing = cookie_secret(&req, BROWSER_COOKIE);
     let browser = existing.clone().unwrap_or_else(|| state.services.authorization.new_browser_binding());
@@ -156,8 +156,8 @@ pub(crate) async fn authorize<S: Store>(req: HttpRequest, state: web::Data<HttpS
         Ok(Ok(AuthorizeOutcome::Redirect(url))) => found(&url),
         Ok(Ok(AuthorizeOutcome::Login(id))) => found(&format!("/login?request={id}")),
         Ok(Ok(AuthorizeOutcome::Consent(id))) => found(&format!("/consent?request={id}")),
-        Ok(Ok(AuthorizeOutcome::ErrorPage(err))) | Ok(Err(err)) => pages::oauth_error_page(&state, &err),
-        Err(join) => pages::oauth_error_page(&state, &OAuthError::ServerError(Box::new(join))),
+        Ok(Ok(AuthorizeOutcome::ErrorPage(err))) | Ok(Err(err)) => crate::answers::oauth_error_page(&state, &err),
+        Err(join) => crate::answers::oauth_error_page(&state, &OAuthError::ServerError(Box::new(join))),
     };
     if existing.is_none() {
         let _ = response.add_cookie(&cookie(&state, BROWSER_COOKIE, browser.expose()));

@@ -28,55 +28,6 @@ pub(crate) async fn not_found<S: Store>(state: web::Data<HttpState<S>>) -> HttpR
     html(StatusCode::NOT_FOUND, state.renderer.error_page(&view))
 }
 
-/// The authorization endpoint's error page, for errors that must not be redirected
-/// (unknown client, unregistered redirect URI: RFC 6749 §4.1.2.1).
-pub(crate) fn oauth_error_page<S>(state: &HttpState<S>, err: &qeetid_domain::OAuthError) -> HttpResponse {
-    let status = if let qeetid_domain::OAuthError::ServerError(source) = err {
-        tracing::error!(error = %source, "authorization request failed");
-        let status = crate::unavailable::status_of(source.as_ref());
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            return unavailable_page(state);
-        }
-        status
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    let message = format!(
-        "{} The application that sent you here is misconfigured; nothing was shared with it.",
-        capitalise(err.description())
-    );
-    let view = ErrorView { title: "This sign-in link is not valid", message: &message, code: Some(err.as_str()) };
-    html(status, state.renderer.error_page(&view))
-}
-
-/// The 503 page for a store that is not answering.
-pub(crate) fn unavailable_page<S>(state: &HttpState<S>) -> HttpResponse {
-    error_page(state, StatusCode::SERVICE_UNAVAILABLE, "Temporarily unavailable", crate::unavailable::MESSAGE)
-}
-
-/// The page for an infrastructure failure `err` (logged): 503 when the store is
-/// unavailable, 500 otherwise.
-pub(crate) fn failure_page<S>(
-    state: &HttpState<S>,
-    what: &str,
-    err: &(dyn std::error::Error + 'static),
-) -> HttpResponse {
-    tracing::error!(error = %err, "{what} failed");
-    if crate::unavailable::is_unavailable(err) {
-        unavailable_page(state)
-    } else {
-        error_page(state, StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Please try again in a moment.")
-    }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str().trim_end_matches('.')),
-        None => String::new(),
-    }
-}
-
 /// The Content-Security-Policy of our pages. `form-action` also governs where a
 /// form's response may redirect, so the hosted login and consent forms must allow
 /// the client's redirect URI (its origin, or its private-use scheme).
@@ -109,7 +60,7 @@ pub(crate) fn html(status: StatusCode, rendered: Result<String, qeetid_render::R
     match rendered {
         Ok(body) => HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body),
         Err(e) => {
-            tracing::error!(error = %e, "page rendering failed");
+            crate::answers::log_failure("page rendering", &e);
             HttpResponse::InternalServerError().content_type("text/plain; charset=utf-8").body("Something went wrong.")
         }
     }
@@ -118,11 +69,6 @@ pub(crate) fn html(status: StatusCode, rendered: Result<String, qeetid_render::R
 /// A 303 to `location`, after a form.
 pub(crate) fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((actix_web::http::header::LOCATION, location)).finish()
-}
-
-/// A plain error page with `title` and `message`.
-pub(crate) fn error_page<S>(state: &HttpState<S>, status: StatusCode, title: &str, message: &str) -> HttpResponse {
-    html(status, state.renderer.error_page(&qeetid_render::ErrorView { title, message, code: None }))
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! CSRF token; ceremonies are bound server-side to the user or the pending request.
 
 use super::form_token_matches;
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::PasskeyId;
 use qeetid_domain::ports::Store;
@@ -13,37 +13,18 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::account::{REAUTHENTICATE, form_me, internal, signed_in, value};
-use super::hosted::{flow_code, flow_status};
 use super::oauth::{BROWSER_COOKIE, cookie_secret};
 use super::pages::see_other;
 use super::spawn;
 use crate::HttpState;
-
-/// A JSON answer that is never cached.
-fn json_reply(status: StatusCode, body: &Value) -> HttpResponse {
-    HttpResponse::build(status).insert_header((header::CACHE_CONTROL, "no-store")).json(body)
-}
-
-fn json_error(status: StatusCode, code: &str, message: &str) -> HttpResponse {
-    json_reply(status, &json!({ "error": code, "message": message }))
-}
+use crate::answers::{account_json_error, flow_error_json, json_error, json_reply};
 
 /// `{"ceremony", "options"}`: the ceremony's id and the options for the browser.
 fn options_reply(ceremony: &str, options: &str) -> HttpResponse {
     match serde_json::from_str::<Value>(options) {
         Ok(options) => json_reply(StatusCode::OK, &json!({ "ceremony": ceremony, "options": options })),
-        Err(e) => {
-            tracing::error!(error = %e, "passkey options are not JSON");
-            json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Please try again in a moment.")
-        }
+        Err(e) => crate::answers::internal_json_error("passkey options", &e),
     }
-}
-
-fn flow_error_json(err: &FlowError) -> HttpResponse {
-    if let FlowError::Internal(e) = err {
-        tracing::error!(error = %e, "passkey sign-in failed");
-    }
-    json_error(flow_status(err), flow_code(err), &err.to_string())
 }
 
 /// The login page's request for options.
@@ -127,11 +108,7 @@ pub(crate) async fn register_options<S: Store>(
     };
     match spawn(&state, move |s| async move { s.passkeys.account_passkey_options(&me).await }).await {
         Ok(Ok((ceremony, options))) => options_reply(ceremony.as_str(), &options),
-        Ok(Err(AccountError::ReauthenticationRequired)) => reauthentication_required(),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "passkey registration could not start");
-            json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Please try again in a moment.")
-        }
+        Ok(Err(e)) => account_json_error(&e, REAUTHENTICATE),
         Err(e) => internal(&state, &e),
     }
 }
@@ -176,17 +153,7 @@ pub(crate) async fn register<S: Store>(
             StatusCode::CREATED,
             &json!({ "passkey": { "id": passkey.id.to_string(), "name": passkey.name } }),
         ),
-        Ok(Err(AccountError::Invalid(e))) => {
-            json_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &e.to_string())
-        }
-        Ok(Err(e @ AccountError::PasskeyRejected(_))) => {
-            json_error(StatusCode::BAD_REQUEST, "passkey_rejected", &e.to_string())
-        }
-        Ok(Err(AccountError::ReauthenticationRequired)) => reauthentication_required(),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "passkey registration failed");
-            json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Please try again in a moment.")
-        }
+        Ok(Err(e)) => account_json_error(&e, REAUTHENTICATE),
         Err(e) => internal(&state, &e),
     }
 }
@@ -224,19 +191,6 @@ pub(crate) async fn remove<S: Store>(
         Ok(Err(e)) => internal(&state, &e),
         Err(e) => internal(&state, &e),
     }
-}
-
-/// 401 for a passkey change on a sign-in that is too old: the page's script goes to
-/// `location`, which signs the user in again.
-fn reauthentication_required() -> HttpResponse {
-    json_reply(
-        StatusCode::UNAUTHORIZED,
-        &json!({
-            "error": "reauthentication_required",
-            "message": "Sign in again to change how you sign in.",
-            "location": REAUTHENTICATE,
-        }),
-    )
 }
 
 /// `GET /static/passkeys.js`

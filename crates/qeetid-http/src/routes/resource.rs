@@ -12,7 +12,7 @@ use super::oauth::as_client;
 use super::params::Params;
 use super::spawn;
 use crate::HttpState;
-use crate::oauth_error::OAuthErrorResponse;
+use crate::answers::OAuthErrorResponse;
 
 /// A claim set as a JSON object.
 pub(crate) fn claims_json(claims: &Claims) -> Value {
@@ -34,36 +34,6 @@ fn no_store(mut response: HttpResponse) -> HttpResponse {
     response
 }
 
-/// A bearer-token failure (RFC 6750 §3): 401 with `WWW-Authenticate: Bearer …`,
-/// or 403 for `insufficient_scope`; no error code when no token came at all.
-fn bearer_error(err: Option<&OAuthError>) -> HttpResponse {
-    let Some(err) = err else {
-        return HttpResponse::Unauthorized()
-            .insert_header((header::WWW_AUTHENTICATE, r#"Bearer realm="qeetid""#))
-            .finish();
-    };
-    if let OAuthError::ServerError(source) = err {
-        tracing::error!(error = %source, "userinfo failed");
-        if crate::unavailable::is_unavailable(source.as_ref()) {
-            return HttpResponse::ServiceUnavailable().json(json!({ "error": crate::unavailable::CODE }));
-        }
-        return HttpResponse::InternalServerError().json(json!({ "error": "server_error" }));
-    }
-    let challenge = format!(
-        r#"Bearer realm="qeetid", error="{}", error_description="{}""#,
-        err.as_str(),
-        err.description().replace('"', "'")
-    );
-    let mut response = match err {
-        OAuthError::InsufficientScope(_) => HttpResponse::Forbidden(),
-        OAuthError::InvalidRequest(_) => HttpResponse::BadRequest(),
-        _ => HttpResponse::Unauthorized(),
-    };
-    response
-        .insert_header((header::WWW_AUTHENTICATE, challenge))
-        .json(json!({ "error": err.as_str(), "error_description": err.description() }))
-}
-
 /// `GET|POST /v1/oauth/userinfo`: the token in `Authorization: Bearer` or, for POST,
 /// in the form body (RFC 6750 §2.1, §2.2), never both.
 pub(crate) async fn userinfo<S: Store>(
@@ -75,22 +45,24 @@ pub(crate) async fn userinfo<S: Store>(
     let body_token = if req.method() == actix_web::http::Method::POST {
         match Params::parse(&body) {
             Ok(mut p) => p.take("access_token"),
-            Err(e) => return bearer_error(Some(&e)),
+            Err(e) => return crate::answers::bearer_error(Some(&e)),
         }
     } else {
         None
     };
     let token = match (header_token, body_token) {
         (Some(_), Some(_)) => {
-            return bearer_error(Some(&OAuthError::InvalidRequest("send the token one way, not two".into())));
+            return crate::answers::bearer_error(Some(&OAuthError::InvalidRequest(
+                "send the token one way, not two".into(),
+            )));
         }
         (Some(t), None) | (None, Some(t)) => t,
-        (None, None) => return bearer_error(None),
+        (None, None) => return crate::answers::bearer_error(None),
     };
     match spawn(&state, move |s| async move { s.tokens.userinfo(&token).await }).await {
         Ok(Ok(claims)) => no_store(HttpResponse::Ok().json(claims_json(&claims))),
-        Ok(Err(err)) => bearer_error(Some(&err)),
-        Err(join) => bearer_error(Some(&OAuthError::ServerError(Box::new(join)))),
+        Ok(Err(err)) => crate::answers::bearer_error(Some(&err)),
+        Err(join) => crate::answers::bearer_error(Some(&OAuthError::ServerError(Box::new(join)))),
     }
 }
 

@@ -9,11 +9,12 @@ use qeetid_domain::services::{FlowError, SecondFactorStep};
 use qeetid_render::{EnrolView, RecoveryCodesView, SecondFactorView};
 use serde::Deserialize;
 
-use super::hosted::{RequestQuery, flow_error_page, flow_status, signed_in};
+use super::hosted::{RequestQuery, signed_in};
 use super::oauth::{BROWSER_COOKIE, cookie_secret};
 use super::pages::{flow_page, html};
 use super::spawn;
 use crate::HttpState;
+use crate::answers::{flow_error_page, flow_status};
 
 /// Renders the step for `request_id`, with `error` from the last attempt.
 async fn render<S: Store>(
@@ -49,7 +50,7 @@ async fn render<S: Store>(
     };
     let status = error.map_or(StatusCode::OK, flow_status);
     let mut response =
-        flow_page(status, state.renderer.second_factor_page(&view), ctx.request.request.redirect_uri.as_str());
+        flow_page(status, state.renderer.second_factor_page(&view), ctx.request.request.redirect_uri().as_str());
     // The enrolment shows a secret.
     response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     response

@@ -1,13 +1,16 @@
 //! `/v1/tenants…`
 
+pub(crate) mod wire;
+
 use actix_web::{HttpResponse, web};
 use qeetid_domain::ports::Store;
 
 use super::{Admin, run, tenant_id};
 use crate::HttpState;
-use crate::error::{ApiError, ErrorBody};
+use crate::answers::{ApiError, ErrorBody};
 use crate::json::Json;
-use crate::wire::{ListQuery, TenantEnvelope, TenantList, TenantRequest, UpdateTenantRequest, items};
+use crate::wire::{ListQuery, items};
+use wire::{TenantEnvelope, TenantList, TenantRequest, UpdateTenantRequest};
 
 /// Create a tenant (deployment keys only).
 #[utoipa::path(post, path = "/v1/tenants", tag = "tenants", request_body = TenantRequest,

@@ -1,15 +1,16 @@
 //! `/v1/tenants/{tenantID}/users…`
 
+pub(crate) mod wire;
+
 use actix_web::{HttpResponse, web};
 use qeetid_domain::ports::Store;
 
 use super::{Admin, run, session_id, tenant_id, user_id};
 use crate::HttpState;
-use crate::error::{ApiError, ErrorBody};
+use crate::answers::{ApiError, ErrorBody};
 use crate::json::Json;
-use crate::wire::{
-    CreateUserRequest, ListQuery, MfaEnvelope, SessionList, UpdateUserRequest, UserEnvelope, UserList, items,
-};
+use crate::wire::{ListQuery, items};
+use wire::{CreateUserRequest, MfaEnvelope, SessionList, UpdateUserRequest, UserEnvelope, UserList};
 
 /// Create a user; the password is stored as an Argon2id hash.
 #[utoipa::path(post, path = "/v1/tenants/{tenantID}/users", tag = "users", request_body = CreateUserRequest,

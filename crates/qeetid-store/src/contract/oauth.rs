@@ -2,7 +2,7 @@
 
 use qeetid_domain::oauth::{
     AuthorizationCode, CodeUse, ConsentGrant, DeviceCode, DeviceStatus, GrantFilter, PendingRequest, Prompt,
-    RefreshToken, Session, SigningKeyRecord, ValidatedRequest,
+    RefreshToken, Session, SigningKeyRecord, StoredRequest, ValidatedRequest,
 };
 use qeetid_domain::ports::{Reservation, Store, ThrottleRule, TokenOrigin};
 use qeetid_domain::{
@@ -36,7 +36,7 @@ fn challenge() -> CodeChallenge {
 fn pending(w: &World) -> PendingRequest {
     PendingRequest {
         id: RequestId::generate(random()),
-        request: ValidatedRequest {
+        request: ValidatedRequest::from_stored(StoredRequest {
             client_id: w.client.id.clone(),
             tenant_id: w.tenant.id.clone(),
             redirect_uri: RedirectUri::from_stored("https://app.acme.com/api/auth/callback".into()),
@@ -47,7 +47,7 @@ fn pending(w: &World) -> PendingRequest {
             prompt: Prompt { none: false, login: true, consent: true },
             max_age: Some(300),
             login_hint: Some("ada@example.com".into()),
-        },
+        }),
         browser_hash: Secret::presented("qbr_x").hash(),
         user_id: None,
         session_id: None,

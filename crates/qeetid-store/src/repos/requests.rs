@@ -5,7 +5,7 @@ use diesel::{
     SelectableHelper as _,
 };
 use diesel_async::RunQueryDsl as _;
-use qeetid_domain::oauth::{PendingRequest, Prompt, ValidatedRequest};
+use qeetid_domain::oauth::{PendingRequest, Prompt, StoredRequest, ValidatedRequest};
 use qeetid_domain::ports::PendingRequestRepository;
 use qeetid_domain::{
     ClientId, CodeChallenge, RedirectUri, RequestId, SessionId, StoreError, TenantId, UnixTime, UserId,
@@ -46,16 +46,16 @@ impl From<&PendingRequest> for RequestRow {
         let r = &p.request;
         Self {
             id: p.id.to_string(),
-            tenant_id: r.tenant_id.to_string(),
-            client_id: r.client_id.to_string(),
-            redirect_uri: r.redirect_uri.as_str().to_owned(),
-            scope: r.scope.to_delimited(),
-            state: r.state.clone(),
-            nonce: r.nonce.clone(),
-            code_challenge: r.code_challenge.as_ref().map(|c| c.as_str().to_owned()),
-            prompt: r.prompt.to_delimited(),
-            max_age: r.max_age,
-            login_hint: r.login_hint.clone(),
+            tenant_id: r.tenant_id().to_string(),
+            client_id: r.client_id().to_string(),
+            redirect_uri: r.redirect_uri().as_str().to_owned(),
+            scope: r.scope().to_delimited(),
+            state: r.state().map(str::to_owned),
+            nonce: r.nonce().map(str::to_owned),
+            code_challenge: r.code_challenge().map(|c| c.as_str().to_owned()),
+            prompt: r.prompt().to_delimited(),
+            max_age: r.max_age(),
+            login_hint: r.login_hint().map(str::to_owned),
             browser_hash: p.browser_hash.to_hex(),
             user_id: p.user_id.as_ref().map(ToString::to_string),
             session_id: p.session_id.as_ref().map(ToString::to_string),
@@ -71,7 +71,7 @@ impl From<&PendingRequest> for RequestRow {
 impl TryFrom<RequestRow> for PendingRequest {
     type Error = StoreError;
     fn try_from(row: RequestRow) -> Result<Self, StoreError> {
-        let request = ValidatedRequest {
+        let request = ValidatedRequest::from_stored(StoredRequest {
             client_id: parsed("authorization_requests.client_id", ClientId::parse(&row.client_id))?,
             tenant_id: parsed("authorization_requests.tenant_id", TenantId::parse(&row.tenant_id))?,
             redirect_uri: RedirectUri::from_stored(row.redirect_uri),
@@ -85,7 +85,7 @@ impl TryFrom<RequestRow> for PendingRequest {
             prompt: Prompt::from_delimited(&row.prompt),
             max_age: row.max_age,
             login_hint: row.login_hint,
-        };
+        });
         Ok(PendingRequest {
             id: parsed("authorization_requests.id", RequestId::parse(&row.id))?,
             request,

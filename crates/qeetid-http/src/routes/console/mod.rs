@@ -25,10 +25,11 @@ use serde::Deserialize;
 use super::first_party::{self, read_callback};
 use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret, found};
 use super::pages::html;
-pub(super) use super::pages::{error_page, see_other};
+pub(super) use super::pages::see_other;
 use super::params::Params;
 use super::spawn;
 use crate::HttpState;
+use crate::answers::error_page;
 
 /// This app, for the shared first-party sign-in.
 const APP: FirstPartyApp = FirstPartyApp::Dashboard;
@@ -40,7 +41,7 @@ fn sign_in_page<S>(state: &HttpState<S>, status: StatusCode, tenant: &str, error
 }
 
 pub(super) fn internal<S>(state: &HttpState<S>, err: &(dyn std::error::Error + 'static)) -> HttpResponse {
-    super::pages::failure_page(state, "dashboard request", err)
+    crate::answers::failure_page(state, "dashboard request", err)
 }
 
 /// The admin behind this request, if its dashboard session is good.
@@ -246,12 +247,7 @@ fn answer<S, T>(
 ) -> Result<T, HttpResponse> {
     match outcome {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(AdminError::NotFound(what))) => {
-            Err(error_page(state, StatusCode::NOT_FOUND, "Not found", &format!("There is no such {what}.")))
-        }
-        Ok(Err(AdminError::Forbidden(why))) => Err(error_page(state, StatusCode::FORBIDDEN, "Not allowed", why)),
-        Ok(Err(AdminError::Conflict(why))) => Err(error_page(state, StatusCode::CONFLICT, "Not possible", &why)),
-        Ok(Err(e)) => Err(internal(state, &e)),
+        Ok(Err(e)) => Err(crate::answers::admin_error_page(state, &e)),
         Err(e) => Err(internal(state, &e)),
     }
 }

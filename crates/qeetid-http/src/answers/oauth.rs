@@ -1,10 +1,12 @@
-//! OAuth endpoint errors on the wire (RFC 6749 §5.2, RFC 6750 §3).
+//! OAuth endpoint errors on the wire: the token-style JSON body (RFC 6749 §5.2) and
+//! the bearer-token challenge of resource endpoints (RFC 6750 §3).
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use qeetid_domain::OAuthError;
 use serde::Serialize;
+use serde_json::json;
 
 /// `{"error", "error_description"}` with `Cache-Control: no-store`.
 #[derive(Debug)]
@@ -37,14 +39,14 @@ impl ResponseError for OAuthErrorResponse {
             // RFC 6749 §5.2: 401 for a failed client authentication.
             OAuthError::InvalidClient(_) => StatusCode::UNAUTHORIZED,
             OAuthError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-            OAuthError::ServerError(source) => crate::unavailable::status_of(source.as_ref()),
+            OAuthError::ServerError(source) => super::unavailable::status_of(source.as_ref()),
             _ => StatusCode::BAD_REQUEST,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         if let OAuthError::ServerError(source) = &self.error {
-            tracing::error!(error = %source, "OAuth endpoint failed");
+            super::log_failure("OAuth endpoint", source.as_ref());
         }
         let mut response = HttpResponse::build(self.status_code());
         response
@@ -57,13 +59,43 @@ impl ResponseError for OAuthErrorResponse {
             response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
         if let OAuthError::ServerError(source) = &self.error
-            && crate::unavailable::is_unavailable(source.as_ref())
+            && super::unavailable::is_unavailable(source.as_ref())
         {
             // RFC 6749 §5.2 has no code for this; the registry's `temporarily_unavailable`
             // (§4.1.2.1) says what happened, and the 503 with Retry-After says when to retry.
             return response
-                .json(Body { error: crate::unavailable::CODE, error_description: crate::unavailable::MESSAGE });
+                .json(Body { error: super::unavailable::CODE, error_description: super::unavailable::MESSAGE });
         }
         response.json(Body { error: self.error.as_str(), error_description: self.error.description() })
     }
+}
+
+/// A bearer-token failure (RFC 6750 §3): 401 with `WWW-Authenticate: Bearer …`,
+/// or 403 for `insufficient_scope`; no error code when no token came at all.
+pub(crate) fn bearer_error(err: Option<&OAuthError>) -> HttpResponse {
+    let Some(err) = err else {
+        return HttpResponse::Unauthorized()
+            .insert_header((header::WWW_AUTHENTICATE, r#"Bearer realm="qeetid""#))
+            .finish();
+    };
+    if let OAuthError::ServerError(source) = err {
+        super::log_failure("userinfo", source.as_ref());
+        if super::unavailable::is_unavailable(source.as_ref()) {
+            return HttpResponse::ServiceUnavailable().json(json!({ "error": super::unavailable::CODE }));
+        }
+        return HttpResponse::InternalServerError().json(json!({ "error": "server_error" }));
+    }
+    let challenge = format!(
+        r#"Bearer realm="qeetid", error="{}", error_description="{}""#,
+        err.as_str(),
+        err.description().replace('"', "'")
+    );
+    let mut response = match err {
+        OAuthError::InsufficientScope(_) => HttpResponse::Forbidden(),
+        OAuthError::InvalidRequest(_) => HttpResponse::BadRequest(),
+        _ => HttpResponse::Unauthorized(),
+    };
+    response
+        .insert_header((header::WWW_AUTHENTICATE, challenge))
+        .json(json!({ "error": err.as_str(), "error_description": err.description() }))
 }

@@ -1,6 +1,6 @@
 //! The admin API's error responses: `{ "error", "message" }` with the right status.
 
-use crate::unavailable;
+use super::unavailable;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
@@ -70,18 +70,6 @@ impl ApiError {
     }
 }
 
-/// The error chain of `err`, for the log.
-fn chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}
-
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
@@ -100,7 +88,7 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let (message, field) = match self {
             Self::Domain(AdminError::Internal(source)) => {
-                tracing::error!(error = %chain(source.as_ref()), "internal error");
+                super::log_failure("admin API request", source.as_ref());
                 if unavailable::is_unavailable(source.as_ref()) {
                     (unavailable::MESSAGE.to_owned(), None)
                 } else {

@@ -1,0 +1,92 @@
+//! Error pages: the authorization endpoint's (never a redirect), a store that is
+//! not answering, an infrastructure failure, and the plain page the dashboard and
+//! the account page show for a refusal.
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use qeetid_domain::AdminError;
+use qeetid_domain::services::AccountError;
+use qeetid_render::ErrorView;
+
+use crate::HttpState;
+use crate::routes::pages::html;
+
+/// The authorization endpoint's error page, for errors that must not be redirected
+/// (unknown client, unregistered redirect URI: RFC 6749 §4.1.2.1).
+pub(crate) fn oauth_error_page<S>(state: &HttpState<S>, err: &qeetid_domain::OAuthError) -> HttpResponse {
+    let status = if let qeetid_domain::OAuthError::ServerError(source) = err {
+        super::log_failure("authorization request", source.as_ref());
+        let status = super::unavailable::status_of(source.as_ref());
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            return unavailable_page(state);
+        }
+        status
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let message = format!(
+        "{} The application that sent you here is misconfigured; nothing was shared with it.",
+        capitalise(err.description())
+    );
+    let view = ErrorView { title: "This sign-in link is not valid", message: &message, code: Some(err.as_str()) };
+    html(status, state.renderer.error_page(&view))
+}
+
+/// The 503 page for a store that is not answering.
+fn unavailable_page<S>(state: &HttpState<S>) -> HttpResponse {
+    error_page(state, StatusCode::SERVICE_UNAVAILABLE, "Temporarily unavailable", super::unavailable::MESSAGE)
+}
+
+/// The page for an infrastructure failure `err` (logged): 503 when the store is
+/// unavailable, 500 otherwise.
+pub(crate) fn failure_page<S>(
+    state: &HttpState<S>,
+    what: &str,
+    err: &(dyn std::error::Error + 'static),
+) -> HttpResponse {
+    super::log_failure(what, err);
+    if super::unavailable::is_unavailable(err) {
+        unavailable_page(state)
+    } else {
+        error_page(state, StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Please try again in a moment.")
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str().trim_end_matches('.')),
+        None => String::new(),
+    }
+}
+
+/// A plain error page with `title` and `message`.
+pub(crate) fn error_page<S>(state: &HttpState<S>, status: StatusCode, title: &str, message: &str) -> HttpResponse {
+    html(status, state.renderer.error_page(&qeetid_render::ErrorView { title, message, code: None }))
+}
+
+/// An admin use case's refusal on a dashboard page (not found, not allowed, not
+/// possible), or the failure page for anything else.
+pub(crate) fn admin_error_page<S>(state: &HttpState<S>, err: &AdminError) -> HttpResponse {
+    match err {
+        AdminError::NotFound(what) => {
+            error_page(state, StatusCode::NOT_FOUND, "Not found", &format!("There is no such {what}."))
+        }
+        AdminError::Forbidden(why) => error_page(state, StatusCode::FORBIDDEN, "Not allowed", why),
+        AdminError::Conflict(why) => error_page(state, StatusCode::CONFLICT, "Not possible", why),
+        other => failure_page(state, "dashboard request", other),
+    }
+}
+
+/// An account use case's refusal on the account page (no such application or
+/// session; a sign-in too old for the change, sent to `reauthenticate`), or the
+/// failure page for anything else.
+pub(crate) fn account_error_page<S>(state: &HttpState<S>, err: &AccountError, reauthenticate: &str) -> HttpResponse {
+    match err {
+        AccountError::NotFound(what) => {
+            error_page(state, StatusCode::NOT_FOUND, "Not found", &format!("You have no such {what}."))
+        }
+        AccountError::ReauthenticationRequired => crate::routes::pages::see_other(reauthenticate),
+        other => failure_page(state, "account page request", other),
+    }
+}

@@ -1,0 +1,234 @@
+//! The admin API's JSON shapes for clients and their conversions.
+
+use qeetid_domain::services::{RegisteredClient, RotatedSecret};
+use qeetid_domain::{Client, ClientDraft, ClientLifetimes, ClientPatch};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::wire::{SECRET_WARNING, rfc3339};
+
+/// A client: the full object. Registration's answer shows these fields too.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ClientBody {
+    /// `qci_…`, the OAuth `client_id`.
+    pub id: String,
+    /// Owning tenant.
+    pub tenant_id: String,
+    /// Display name, shown on the consent page.
+    pub name: String,
+    /// `public` or `confidential`.
+    #[serde(rename = "type")]
+    pub client_type: &'static str,
+    /// Exact-match redirect URIs.
+    pub redirect_uris: Vec<String>,
+    /// URIs allowed after logout.
+    pub post_logout_uris: Vec<String>,
+    /// Allowed grant types.
+    pub grant_types: Vec<&'static str>,
+    /// Allowed scopes.
+    pub scopes: Vec<String>,
+    /// Whether PKCE (S256) is required.
+    pub require_pkce: bool,
+    /// Access-token lifetime override in seconds; `null`: the deployment's.
+    pub access_token_ttl_seconds: Option<i64>,
+    /// Refresh-token absolute lifetime override; `null`: the deployment's.
+    pub refresh_token_ttl_seconds: Option<i64>,
+    /// Refresh-token idle lifetime override; `null`: the deployment's.
+    pub refresh_token_idle_seconds: Option<i64>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+impl From<&Client> for ClientBody {
+    fn from(c: &Client) -> Self {
+        let s = &c.settings;
+        Self {
+            id: c.id.to_string(),
+            tenant_id: c.tenant_id.to_string(),
+            name: s.name().to_owned(),
+            client_type: s.client_type().as_str(),
+            redirect_uris: s.redirect_uris().iter().map(|u| u.as_str().to_owned()).collect(),
+            post_logout_uris: s.post_logout_uris().iter().map(|u| u.as_str().to_owned()).collect(),
+            grant_types: s.grant_types().iter().map(|g| g.as_str()).collect(),
+            scopes: s.scopes().iter().map(|x| x.as_str().to_owned()).collect(),
+            require_pkce: s.require_pkce(),
+            access_token_ttl_seconds: s.lifetimes().access_token,
+            refresh_token_ttl_seconds: s.lifetimes().refresh_token,
+            refresh_token_idle_seconds: s.lifetimes().refresh_token_idle,
+            created_at: rfc3339(c.created_at),
+            updated_at: rfc3339(c.updated_at),
+        }
+    }
+}
+
+/// `{"client": …}`
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ClientEnvelope {
+    /// The client.
+    pub client: ClientBody,
+}
+
+/// Registration's answer: the client, and for a confidential client its secret, shown once.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct RegisteredClientBody {
+    /// The client.
+    pub client: ClientBody,
+    /// `qcs_…`; only for confidential clients.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+    /// Present with a secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<&'static str>,
+}
+
+impl From<&RegisteredClient> for RegisteredClientBody {
+    fn from(r: &RegisteredClient) -> Self {
+        Self {
+            client: (&r.client).into(),
+            client_secret: r.secret.as_ref().map(|s| s.expose().to_owned()),
+            warning: r.secret.as_ref().map(|_| SECRET_WARNING),
+        }
+    }
+}
+
+/// Rotation's answer: like registration, plus when the previous secret stops working.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct RotatedSecretBody {
+    /// The client.
+    pub client: ClientBody,
+    /// The new secret, shown once.
+    pub client_secret: String,
+    /// Reminder that the secret is shown once.
+    pub warning: &'static str,
+    /// RFC 3339; present when a grace period was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_secret_expires_at: Option<String>,
+}
+
+impl From<&RotatedSecret> for RotatedSecretBody {
+    fn from(r: &RotatedSecret) -> Self {
+        Self {
+            client: (&r.client).into(),
+            client_secret: r.secret.expose().to_owned(),
+            warning: SECRET_WARNING,
+            previous_secret_expires_at: r.previous_secret_expires_at.map(rfc3339),
+        }
+    }
+}
+
+/// A page of clients.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ClientList {
+    /// Newest first.
+    pub clients: Vec<ClientBody>,
+    /// Next page's cursor, or `null`.
+    pub next_cursor: Option<String>,
+}
+
+/// Body of `POST /v1/oidc/clients` (the Clients page's request).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RegisterClientRequest {
+    /// Owning tenant; may be left out with a tenant key (its own tenant).
+    pub tenant_id: Option<String>,
+    /// Display name, 1 to 200 characters.
+    pub name: String,
+    /// `public` (SPA/native, PKCE, no secret) or `confidential` (holds a secret).
+    #[serde(rename = "type")]
+    pub client_type: String,
+    /// https, loopback http, or (public clients) a reverse-domain private-use scheme.
+    #[serde(default)]
+    pub redirect_uris: Vec<String>,
+    /// Where RP-initiated logout may return to.
+    #[serde(default)]
+    pub post_logout_uris: Vec<String>,
+    /// Default `["authorization_code"]`.
+    pub grant_types: Option<Vec<String>>,
+    /// Default `["openid","profile","email","offline_access"]`.
+    pub scopes: Option<Vec<String>>,
+    /// Default true; always true for public clients.
+    pub require_pkce: Option<bool>,
+    /// Access-token lifetime, 60 to 86400 s (default: the deployment's).
+    pub access_token_ttl_seconds: Option<i64>,
+    /// Refresh-token absolute lifetime, 60 s to 1 year (default: the deployment's).
+    pub refresh_token_ttl_seconds: Option<i64>,
+    /// Refresh-token idle lifetime, 60 s to 1 year (default: the deployment's).
+    pub refresh_token_idle_seconds: Option<i64>,
+}
+
+impl RegisterClientRequest {
+    pub(crate) fn into_draft(self) -> (Option<String>, ClientDraft) {
+        let draft = ClientDraft {
+            name: self.name,
+            client_type: self.client_type,
+            redirect_uris: self.redirect_uris,
+            post_logout_uris: self.post_logout_uris,
+            grant_types: self.grant_types,
+            scopes: self.scopes,
+            require_pkce: self.require_pkce,
+            lifetimes: ClientLifetimes {
+                access_token: self.access_token_ttl_seconds,
+                refresh_token: self.refresh_token_ttl_seconds,
+                refresh_token_idle: self.refresh_token_idle_seconds,
+            },
+        };
+        (self.tenant_id, draft)
+    }
+}
+
+/// Body of `PATCH /v1/tenants/{tenantID}/oidc/clients/{id}`: fields left out stay as they are;
+/// lists given replace the old ones.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateClientRequest {
+    /// New display name.
+    pub name: Option<String>,
+    /// May be restated, never changed.
+    #[serde(rename = "type")]
+    pub client_type: Option<String>,
+    /// New redirect URIs.
+    pub redirect_uris: Option<Vec<String>>,
+    /// New post-logout URIs.
+    pub post_logout_uris: Option<Vec<String>>,
+    /// New grant types.
+    pub grant_types: Option<Vec<String>>,
+    /// New scopes.
+    pub scopes: Option<Vec<String>>,
+    /// New PKCE requirement.
+    pub require_pkce: Option<bool>,
+    /// New access-token lifetime; 0 returns to the deployment's.
+    pub access_token_ttl_seconds: Option<i64>,
+    /// New refresh-token absolute lifetime; 0 returns to the deployment's.
+    pub refresh_token_ttl_seconds: Option<i64>,
+    /// New refresh-token idle lifetime; 0 returns to the deployment's.
+    pub refresh_token_idle_seconds: Option<i64>,
+}
+
+impl From<UpdateClientRequest> for ClientPatch {
+    fn from(r: UpdateClientRequest) -> Self {
+        Self {
+            name: r.name,
+            client_type: r.client_type,
+            redirect_uris: r.redirect_uris,
+            post_logout_uris: r.post_logout_uris,
+            grant_types: r.grant_types,
+            scopes: r.scopes,
+            require_pkce: r.require_pkce,
+            lifetimes: ClientLifetimes {
+                access_token: r.access_token_ttl_seconds,
+                refresh_token: r.refresh_token_ttl_seconds,
+                refresh_token_idle: r.refresh_token_idle_seconds,
+            },
+        }
+    }
+}
+
+/// Body of `POST …/rotate-secret` (may be empty).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RotateSecretRequest {
+    /// How long the previous secret keeps working, 0 to 604800 seconds (default 0).
+    pub grace_period_seconds: Option<i64>,
+}

@@ -1,0 +1,66 @@
+//! The admin API's JSON shapes for consent grants and their conversions.
+
+use qeetid_domain::oauth::ConsentGrant;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::wire::rfc3339;
+
+/// A consent grant.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct GrantBody {
+    /// `grt_…`
+    pub id: String,
+    /// Tenant.
+    pub tenant_id: String,
+    /// Who consented.
+    pub user_id: String,
+    /// To which client.
+    pub client_id: String,
+    /// Scopes consented to.
+    pub scopes: Vec<String>,
+    /// Whether the consent page is skipped next time.
+    pub remembered: bool,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+impl From<&ConsentGrant> for GrantBody {
+    fn from(g: &ConsentGrant) -> Self {
+        Self {
+            id: g.id.to_string(),
+            tenant_id: g.tenant_id.to_string(),
+            user_id: g.user_id.to_string(),
+            client_id: g.client_id.to_string(),
+            scopes: g.scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+            remembered: g.remembered,
+            created_at: rfc3339(g.created_at),
+            updated_at: rfc3339(g.updated_at),
+        }
+    }
+}
+
+/// A page of grants.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct GrantList {
+    /// Newest first.
+    pub grants: Vec<GrantBody>,
+    /// Next page's cursor, or `null`.
+    pub next_cursor: Option<String>,
+}
+
+/// `?user_id=&client_id=&limit=&cursor=`
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GrantQuery {
+    /// Only this user's grants.
+    pub user_id: Option<String>,
+    /// Only this client's grants.
+    pub client_id: Option<String>,
+    /// Items per page, 1 to 200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
