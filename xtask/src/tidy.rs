@@ -286,6 +286,23 @@ mod tests {
     }
 
     #[test]
+    fn the_console_crate_stays_pure_and_reaches_only_the_domain() {
+        let names = ["qeetid-domain", "qeetid-console", "qeetid-store", "reqwest"];
+        let meta = json!({
+            "packages": names.iter().map(|n| package(n)).collect::<Vec<_>>(),
+            "resolve": { "nodes": [
+                node("qeetid-domain", &[], &[]),
+                node("qeetid-console", &["qeetid-domain", "qeetid-store", "reqwest"], &[]),
+                node("qeetid-store", &["qeetid-domain"], &[]),
+                node("reqwest", &[], &[]),
+            ]},
+        });
+        let problems = violations(&meta);
+        assert!(problems.iter().any(|p| p.contains("qeetid-console reaches `reqwest`")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("qeetid-console depends on qeetid-store")), "{problems:?}");
+    }
+
+    #[test]
     fn migrations_must_exist_for_both_databases() {
         let root = std::env::temp_dir().join(format!("qeetid-tidy-{}", std::process::id()));
         for dir in ["postgres/001_a", "postgres/002_b", "sqlite/001_a"] {

@@ -22,22 +22,12 @@ pub type AppSession = AccountHolder;
 
 /// The first-party apps' sign-in, over the store, the token signer (their session
 /// tokens) and the token use cases (the code exchange).
+#[derive(Clone)]
 pub struct FirstParty<S> {
     store: S,
     cx: Context,
     signer: Arc<dyn TokenSigner>,
     tokens: Tokens<S>,
-}
-
-impl<S: Clone> Clone for FirstParty<S> {
-    fn clone(&self) -> Self {
-        Self {
-            store: self.store.clone(),
-            cx: self.cx.clone(),
-            signer: Arc::clone(&self.signer),
-            tokens: self.tokens.clone(),
-        }
-    }
 }
 
 /// Seconds a first-party app's session token lives. When it runs out the app signs

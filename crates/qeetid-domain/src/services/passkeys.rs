@@ -39,22 +39,12 @@ impl From<PasskeyError> for FlowError {
 /// Passkeys: registration and management from the user's account, and sign-in,
 /// over the WebAuthn ceremonies port; a sign-in finishes through an
 /// [`Authorization`].
+#[derive(Clone)]
 pub struct Passkeys<S> {
     store: S,
     cx: Context,
     passkeys: Arc<dyn PasskeyCeremonies>,
     sign_in: Authorization<S>,
-}
-
-impl<S: Clone> Clone for Passkeys<S> {
-    fn clone(&self) -> Self {
-        Self {
-            store: self.store.clone(),
-            cx: self.cx.clone(),
-            passkeys: Arc::clone(&self.passkeys),
-            sign_in: self.sign_in.clone(),
-        }
-    }
 }
 
 impl<S: PasskeyStore> Passkeys<S> {

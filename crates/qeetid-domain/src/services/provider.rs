@@ -29,6 +29,7 @@ pub struct Ports {
 
 /// Every area of use cases over one store and context. A bundle, not a façade: it
 /// has no use cases of its own; callers reach the area they need.
+#[derive(Clone)]
 pub struct Provider<S> {
     /// The admin API.
     pub admin: Admin<S>,
@@ -42,19 +43,6 @@ pub struct Provider<S> {
     pub federation: Federation<S>,
     /// A signed-in user's own account.
     pub self_service: SelfService<S>,
-}
-
-impl<S: Clone> Clone for Provider<S> {
-    fn clone(&self) -> Self {
-        Self {
-            admin: self.admin.clone(),
-            tokens: self.tokens.clone(),
-            authorization: self.authorization.clone(),
-            passkeys: self.passkeys.clone(),
-            federation: self.federation.clone(),
-            self_service: self.self_service.clone(),
-        }
-    }
 }
 
 impl<S: Store> Provider<S> {

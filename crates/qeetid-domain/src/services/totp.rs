@@ -131,16 +131,11 @@ pub(crate) async fn mfa_status<S: MfaRepository + PasskeyRepository>(
 
 /// The authenticator-app checks, over the store, the clock and the sealer that
 /// keeps TOTP secrets.
+#[derive(Clone)]
 pub(crate) struct TotpCodes<S> {
     store: S,
     cx: Context,
     sealer: Arc<dyn SecretSealer>,
-}
-
-impl<S: Clone> Clone for TotpCodes<S> {
-    fn clone(&self) -> Self {
-        Self { store: self.store.clone(), cx: self.cx.clone(), sealer: Arc::clone(&self.sealer) }
-    }
 }
 
 impl<S: FactorStore> TotpCodes<S> {

@@ -27,16 +27,11 @@ use crate::tenant::Tenant;
 
 /// The admin API: tenants, API keys, users, clients and grants, over the store and
 /// the password hasher.
+#[derive(Clone)]
 pub struct Admin<S> {
     store: S,
     cx: Context,
     passwords: Arc<dyn PasswordHasher>,
-}
-
-impl<S: Clone> Clone for Admin<S> {
-    fn clone(&self) -> Self {
-        Self { store: self.store.clone(), cx: self.cx.clone(), passwords: Arc::clone(&self.passwords) }
-    }
 }
 
 impl<S: AdminStore> Admin<S> {

@@ -28,24 +28,13 @@ use crate::user::User;
 /// The browser side of the flows: the authorization request, the password sign-in
 /// and second factor, consent, and device verification. [`Passkeys`](super::Passkeys)
 /// and [`Federation`](super::Federation) finish their sign-ins through it.
+#[derive(Clone)]
 pub struct Authorization<S> {
     store: S,
     cx: Context,
     passwords: Arc<dyn PasswordHasher>,
     signer: Arc<dyn TokenSigner>,
     totp: TotpCodes<S>,
-}
-
-impl<S: Clone> Clone for Authorization<S> {
-    fn clone(&self) -> Self {
-        Self {
-            store: self.store.clone(),
-            cx: self.cx.clone(),
-            passwords: Arc::clone(&self.passwords),
-            signer: Arc::clone(&self.signer),
-            totp: self.totp.clone(),
-        }
-    }
 }
 
 /// The ports the browser flows need besides the store.

@@ -24,6 +24,7 @@ use crate::user::{AdminRole, Email, User};
 
 /// Social sign-in and the providers behind it: the use cases over the upstream
 /// ports, continuing the hosted sign-in through [`Authorization`].
+#[derive(Clone)]
 pub struct Federation<S> {
     store: S,
     cx: Context,
@@ -31,19 +32,6 @@ pub struct Federation<S> {
     upstream: Arc<dyn UpstreamClient>,
     upstream_tokens: Arc<dyn UpstreamTokenVerifier>,
     sign_in: Authorization<S>,
-}
-
-impl<S: Clone> Clone for Federation<S> {
-    fn clone(&self) -> Self {
-        Self {
-            store: self.store.clone(),
-            cx: self.cx.clone(),
-            sealer: Arc::clone(&self.sealer),
-            upstream: Arc::clone(&self.upstream),
-            upstream_tokens: Arc::clone(&self.upstream_tokens),
-            sign_in: self.sign_in.clone(),
-        }
-    }
 }
 
 /// The ports social sign-in needs besides the store.

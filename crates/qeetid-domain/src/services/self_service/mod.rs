@@ -35,22 +35,12 @@ pub struct AccountHolder {
 
 /// A signed-in user's own account, over the store, the password hasher and the
 /// sealer of TOTP secrets.
+#[derive(Clone)]
 pub struct SelfService<S> {
     store: S,
     cx: Context,
     passwords: Arc<dyn PasswordHasher>,
     totp: TotpCodes<S>,
-}
-
-impl<S: Clone> Clone for SelfService<S> {
-    fn clone(&self) -> Self {
-        Self {
-            store: self.store.clone(),
-            cx: self.cx.clone(),
-            passwords: Arc::clone(&self.passwords),
-            totp: self.totp.clone(),
-        }
-    }
 }
 
 impl<S: SelfServiceStore> SelfService<S> {

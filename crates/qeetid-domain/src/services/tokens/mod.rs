@@ -32,22 +32,12 @@ use crate::user::User;
 
 /// Tokens: the token endpoint's grants, userinfo, introspection, revocation, device
 /// authorization and logout, over the store and the token signer.
+#[derive(Clone)]
 pub struct Tokens<S> {
     store: S,
     cx: Context,
     signer: Arc<dyn TokenSigner>,
     client_auth_throttle: Arc<ClientAuthThrottle>,
-}
-
-impl<S: Clone> Clone for Tokens<S> {
-    fn clone(&self) -> Self {
-        Self {
-            store: self.store.clone(),
-            cx: self.cx.clone(),
-            signer: Arc::clone(&self.signer),
-            client_auth_throttle: Arc::clone(&self.client_auth_throttle),
-        }
-    }
 }
 
 impl<S: TokenStore> Tokens<S> {
