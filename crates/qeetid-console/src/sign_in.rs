@@ -119,6 +119,7 @@ impl<S: Store> FirstParty<S> {
                     secrets: None,
                     created_at: now,
                     updated_at: now,
+                    registration: None,
                 };
                 match self.store.insert_client(&client).await {
                     Ok(()) => Ok(client),

@@ -354,6 +354,44 @@ pub struct Client {
     pub created_at: UnixTime,
     /// When its settings or secret last changed.
     pub updated_at: UnixTime,
+    /// How the client registered itself (RFC 7591), if it did; `None` for clients
+    /// made through the admin API or the dashboard.
+    pub registration: Option<SelfRegistration>,
+}
+
+/// A client that registered itself (RFC 7591): the token that manages its
+/// registration (RFC 7592) and the metadata it sent beyond its settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelfRegistration {
+    /// SHA-256 of the registration access token.
+    pub access_token_hash: SecretHash,
+    /// How it said it authenticates at the token endpoint (echoed back).
+    pub auth_method: crate::registration::TokenAuthMethod,
+    /// The descriptive metadata, echoed back to the client.
+    pub metadata: ClientMetadata,
+}
+
+/// RFC 7591 §2 metadata that describes a client without changing what it may do.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientMetadata {
+    /// `client_uri`: the client's home page.
+    pub client_uri: Option<String>,
+    /// `logo_uri`.
+    pub logo_uri: Option<String>,
+    /// `tos_uri`: its terms of service.
+    pub tos_uri: Option<String>,
+    /// `policy_uri`: its privacy policy.
+    pub policy_uri: Option<String>,
+    /// `contacts`: people responsible for it, usually e-mail addresses.
+    pub contacts: Vec<String>,
+    /// `software_id`: stable across instances of the same software.
+    pub software_id: Option<String>,
+    /// `software_version`.
+    pub software_version: Option<String>,
+    /// `jwks_uri`, kept for key-based client authentication.
+    pub jwks_uri: Option<String>,
+    /// `jwks` as sent (a JSON object), kept for key-based client authentication.
+    pub jwks: Option<String>,
 }
 
 #[cfg(test)]

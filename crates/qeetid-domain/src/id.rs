@@ -104,6 +104,10 @@ prefixed_id!(
     GrantId, "grt_", "grant"
 );
 prefixed_id!(
+    /// An initial access token's id, `iat_…` (not the token): RFC 7591 §3.
+    InitialTokenId, "iat_", "initial access token"
+);
+prefixed_id!(
     /// A refresh token's id, `rtk_…` (not the token).
     RefreshTokenId, "rtk_", "refresh token"
 );

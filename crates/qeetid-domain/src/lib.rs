@@ -65,6 +65,7 @@ pub mod pkce;
 pub mod ports;
 mod random;
 pub mod redirect_uri;
+pub mod registration;
 pub mod scope;
 pub mod secret;
 pub mod services;
@@ -80,8 +81,8 @@ pub use client::{
 pub use error::{AdminError, StoreError, ValidationError};
 pub use grant_type::GrantType;
 pub use id::{
-    ApiKeyId, CeremonyId, ClientId, GrantId, PasskeyId, ProviderId, RefreshTokenId, RequestId, SessionId, TenantId,
-    UserId,
+    ApiKeyId, CeremonyId, ClientId, GrantId, InitialTokenId, PasskeyId, ProviderId, RefreshTokenId, RequestId,
+    SessionId, TenantId, UserId,
 };
 pub use oauth::OAuthError;
 pub use page::{Cursor, Page, PageRequest};
@@ -89,7 +90,7 @@ pub use pkce::{CodeChallenge, CodeVerifier};
 pub use redirect_uri::RedirectUri;
 pub use scope::{Scope, ScopeSet};
 pub use secret::{Secret, SecretHash};
-pub use services::{Admin, Authorization, Context, Federation, Passkeys, SelfService, Tokens};
+pub use services::{Admin, Authorization, Context, Federation, Passkeys, Registration, SelfService, Tokens};
 pub use tenant::{DisplayName, Tenant};
 pub use time::UnixTime;
 pub use user::{AdminRole, Email, Password, PasswordHash, User};

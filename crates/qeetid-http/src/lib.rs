@@ -21,7 +21,7 @@ use actix_web::{App, HttpMessage as _, HttpResponse, HttpServer, web};
 use qeetid_console::FirstParty;
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::{
-    Admin, Authorization, Federation, Passkeys, Provider, ProviderSettings, SelfService, Tokens,
+    Admin, Authorization, Federation, Passkeys, Provider, ProviderSettings, Registration, SelfService, Tokens,
 };
 use qeetid_render::Renderer;
 use tracing_actix_web::{RequestId, TracingLogger};
@@ -48,6 +48,8 @@ pub struct UseCases<S> {
     pub federation: Federation<S>,
     /// A signed-in user's own account.
     pub self_service: SelfService<S>,
+    /// Dynamic client registration.
+    pub registration: Registration<S>,
     /// The dashboard's and the account page's sign-in and sessions.
     pub apps: FirstParty<S>,
     store: S,
@@ -56,8 +58,8 @@ pub struct UseCases<S> {
 impl<S: Store> UseCases<S> {
     /// Bundles the domain's `provider` with the first-party `apps` over `store`.
     pub fn new(provider: Provider<S>, apps: FirstParty<S>, store: S) -> Self {
-        let Provider { admin, tokens, authorization, passkeys, federation, self_service } = provider;
-        Self { admin, tokens, authorization, passkeys, federation, self_service, apps, store }
+        let Provider { admin, tokens, authorization, passkeys, federation, self_service, registration } = provider;
+        Self { admin, tokens, authorization, passkeys, federation, self_service, registration, apps, store }
     }
 
     /// The deployment settings.
@@ -154,12 +156,23 @@ fn resource(path: &str) -> actix_web::Resource {
 
 fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
     use routes::{
-        account, api_keys, clients, console, device, federation, grants, hosted, logout, oauth, pages, passkeys,
-        probes, resource, second_factor, tenants, users,
+        account, api_keys, clients, console, device, federation, grants, hosted, initial_tokens, logout, oauth, pages,
+        passkeys, probes, registration, resource, second_factor, tenants, users,
     };
     cfg.service(web::resource("/").route(web::get().to(pages::home::<S>)))
         .service(web::resource("/.well-known/openid-configuration").route(web::get().to(oauth::discovery::<S>)))
+        .service(
+            web::resource("/.well-known/oauth-authorization-server")
+                .route(web::get().to(oauth::authorization_server_metadata::<S>)),
+        )
         .service(web::resource("/.well-known/jwks.json").route(web::get().to(oauth::jwks::<S>)))
+        .service(web::resource("/v1/oauth/register").route(web::post().to(registration::register::<S>)))
+        .service(
+            web::resource("/v1/oauth/register/{clientID}")
+                .route(web::get().to(registration::read::<S>))
+                .route(web::put().to(registration::update::<S>))
+                .route(web::delete().to(registration::delete::<S>)),
+        )
         .service(web::resource("/v1/oauth/authorize").route(web::get().to(oauth::authorize::<S>)))
         .service(web::resource("/v1/oauth/token").route(web::post().to(oauth::token::<S>)))
         .service(web::resource("/v1/oauth/token-code").route(web::post().to(oauth::token::<S>)))
@@ -306,6 +319,15 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(api_keys::list::<S>)),
         )
         .service(resource("/v1/tenants/{tenantID}/api-keys/{id}").route(web::delete().to(api_keys::delete::<S>)))
+        .service(
+            resource("/v1/tenants/{tenantID}/oauth/initial-access-tokens")
+                .route(web::post().to(initial_tokens::create::<S>))
+                .route(web::get().to(initial_tokens::list::<S>)),
+        )
+        .service(
+            resource("/v1/tenants/{tenantID}/oauth/initial-access-tokens/{id}")
+                .route(web::delete().to(initial_tokens::delete::<S>)),
+        )
         .service(
             resource("/v1/tenants/{tenantID}/users")
                 .route(web::post().to(users::create::<S>))

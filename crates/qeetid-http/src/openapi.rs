@@ -4,7 +4,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::answers::ErrorBody;
-use crate::routes::{api_keys, clients, federation, grants, tenants, users};
+use crate::routes::{api_keys, clients, federation, grants, initial_tokens, tenants, users};
 
 /// Declares `Authorization: ApiKey <key>` and requires it everywhere.
 struct ApiKeyAuth;
@@ -35,6 +35,7 @@ impl Modify for ApiKeyAuth {
         users::create, users::list, users::get, users::update, users::delete, users::sessions, users::end_session, users::mfa, users::reset_mfa,
         clients::register, clients::list, clients::get, clients::update, clients::rotate_secret, clients::delete,
         grants::list, grants::revoke,
+        initial_tokens::create, initial_tokens::list, initial_tokens::delete,
         federation::create, federation::list, federation::get, federation::delete, federation::unlink,
     ),
     components(schemas(
@@ -46,6 +47,8 @@ impl Modify for ApiKeyAuth {
         crate::routes::clients::wire::ClientBody, crate::routes::clients::wire::ClientEnvelope, crate::routes::clients::wire::RegisteredClientBody, crate::routes::clients::wire::RotatedSecretBody, crate::routes::clients::wire::ClientList,
         crate::routes::clients::wire::RegisterClientRequest, crate::routes::clients::wire::UpdateClientRequest, crate::routes::clients::wire::RotateSecretRequest,
         crate::routes::grants::wire::GrantBody, crate::routes::grants::wire::GrantList,
+        crate::routes::initial_tokens::wire::InitialTokenBody, crate::routes::initial_tokens::wire::CreatedInitialTokenBody,
+        crate::routes::initial_tokens::wire::InitialTokenList, crate::routes::initial_tokens::wire::InitialTokenRequest,
         federation::CreateIdentityProviderRequest, federation::IdentityProviderBody, federation::IdentityProviderEnvelope,
         federation::IdentityProviderList,
     )),
@@ -55,6 +58,7 @@ impl Modify for ApiKeyAuth {
         (name = "users", description = "End users of a tenant."),
         (name = "clients", description = "OAuth 2.0 / OpenID Connect clients."),
         (name = "grants", description = "Consent grants: what each user allowed each client."),
+        (name = "registration", description = "Initial access tokens for dynamic client registration (RFC 7591)."),
     )
 )]
 pub struct AdminApi;

@@ -55,6 +55,21 @@ diesel::table! {
         previous_secret_expires_at -> Nullable<BigInt>,
         created_at -> BigInt,
         updated_at -> BigInt,
+        registration_token_hash -> Nullable<Text>,
+        registration_auth_method -> Nullable<Text>,
+        registration_metadata -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    initial_access_tokens (id) {
+        id -> Text,
+        tenant_id -> Text,
+        label -> Text,
+        token_hash -> Text,
+        expires_at -> Nullable<BigInt>,
+        uses_left -> Nullable<BigInt>,
+        created_at -> BigInt,
     }
 }
 

@@ -14,6 +14,7 @@ mod flow_rules;
 mod mfa;
 mod oidc;
 mod proxy;
+mod registration;
 mod server;
 mod support;
 mod tenants_users_keys;
@@ -94,6 +95,10 @@ on_both_databases!(
     device_and_logout::the_device_grant_follows_rfc_8628,
     device_and_logout::logout_ends_the_session_and_redirects_only_where_registered,
     device_and_logout::discovery_advertises_every_token_service,
+    registration::a_client_registers_with_an_initial_token_and_signs_a_user_in,
+    registration::registration_refuses_bad_tokens_and_bad_metadata,
+    registration::a_client_manages_its_registration_with_its_token,
+    registration::both_metadata_documents_name_the_registration_endpoint,
     server::restarting_keeps_every_object,
     trust::a_tenant_key_changes_nothing_of_a_deployment_admin,
     trust::the_deployment_clients_cannot_be_edited_or_deleted,

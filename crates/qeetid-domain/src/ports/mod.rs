@@ -55,7 +55,14 @@ area_store!(
 area_store!(
     /// What [`Admin`](crate::services::Admin) needs: the admin API's resources.
     AdminStore: TenantRepository, ApiKeyRepository, UserRepository, ClientRepository, GrantRepository,
-        SessionRepository, RefreshTokenRepository, MfaRepository, PasskeyRepository, FederationRepository
+        SessionRepository, RefreshTokenRepository, MfaRepository, PasskeyRepository, FederationRepository,
+        InitialTokenRepository
+);
+
+area_store!(
+    /// What [`Registration`](crate::services::Registration) needs: dynamic client
+    /// registration and its management.
+    RegistrationStore: TenantRepository, ClientRepository, InitialTokenRepository
 );
 
 area_store!(
@@ -92,6 +99,7 @@ pub trait Store:
     + MfaRepository
     + PasskeyRepository
     + FederationRepository
+    + InitialTokenRepository
     + Housekeeping
     + Clone
     + 'static

@@ -115,6 +115,7 @@ mod tests {
             secrets: None,
             created_at: UnixTime::from_secs(0),
             updated_at: UnixTime::from_secs(0),
+            registration: None,
         }
     }
 

@@ -9,7 +9,9 @@
 //! - [`Passkeys`] and [`Federation`]: the other ways to sign in, which continue
 //!   through an [`Authorization`];
 //! - [`SelfService`]: a signed-in user's own account (profile, apps, sessions,
-//!   password, authenticator app).
+//!   password, authenticator app);
+//! - [`Registration`]: clients registering themselves (RFC 7591) and managing their
+//!   registration (RFC 7592).
 //!
 //! Each takes a [`Context`]: the clock, randomness, settings and the per-instance
 //! caches every area shares. An application composes the areas it serves.
@@ -22,6 +24,7 @@ mod federation;
 mod keys;
 mod passkeys;
 mod provider;
+mod registration;
 mod self_service;
 mod throttle;
 mod tokens;
@@ -29,7 +32,10 @@ mod totp;
 
 use std::sync::Arc;
 
-pub use admin::{Admin, CreatedApiKey, NewUser, RegisteredClient, RotatedSecret, TenantPatch, UserPatch};
+pub use admin::{
+    Admin, CreatedApiKey, CreatedInitialToken, NewInitialToken, NewUser, RegisteredClient, RotatedSecret, TenantPatch,
+    UserPatch,
+};
 pub use authorization::{
     Authorization, AuthorizationPorts, AuthorizeOutcome, DEVICE_TOKEN_DAYS, FlowError, Landing, LoginContext,
     LoginOutcome, NextStep, PasswordAttempt, PasswordLogin, SecondFactorOutcome, SecondFactorStep, SignedIn,
@@ -38,6 +44,7 @@ pub use federation::{Federation, FederationPorts, NewIdentityProvider};
 pub use keys::rotate_signing_keys;
 pub use passkeys::Passkeys;
 pub use provider::{Ports, Provider};
+pub use registration::{Registration, SelfRegistered};
 pub use self_service::{AccountError, AccountHolder, AccountOverview, ConnectedApp, SelfService};
 pub use throttle::source_key;
 pub use tokens::{

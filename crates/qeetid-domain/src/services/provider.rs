@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use super::{
-    Admin, Authorization, AuthorizationPorts, Context, Federation, FederationPorts, Passkeys, SelfService, Tokens,
+    Admin, Authorization, AuthorizationPorts, Context, Federation, FederationPorts, Passkeys, Registration,
+    SelfService, Tokens,
 };
 use crate::ports::{
     PasskeyCeremonies, PasswordHasher, SecretSealer, Store, TokenSigner, UpstreamClient, UpstreamTokenVerifier,
@@ -43,6 +44,8 @@ pub struct Provider<S> {
     pub federation: Federation<S>,
     /// A signed-in user's own account.
     pub self_service: SelfService<S>,
+    /// Dynamic client registration.
+    pub registration: Registration<S>,
 }
 
 impl<S: Store> Provider<S> {
@@ -67,7 +70,8 @@ impl<S: Store> Provider<S> {
             tokens: Tokens::new(store.clone(), cx.clone(), ports.signer),
             passkeys: Passkeys::new(store.clone(), cx.clone(), ports.passkeys, authorization.clone()),
             federation: Federation::new(store.clone(), cx.clone(), federation_ports, authorization.clone()),
-            self_service: SelfService::new(store, cx.clone(), ports.passwords, ports.sealer),
+            self_service: SelfService::new(store.clone(), cx.clone(), ports.passwords, ports.sealer),
+            registration: Registration::new(store, cx.clone()),
             authorization,
         }
     }

@@ -7,6 +7,7 @@
 //! - `pages.rs`: the authorization endpoint's error page (never a redirect), the dashboard's and
 //!   account page's refusals, and the failure page;
 //! - `account.rs`: the account page's JSON endpoints (passkeys);
+//! - `registration.rs`: dynamic client registration's refusals (RFC 7591 §3.2.2);
 //! - `unavailable.rs`: a store that does not answer is 503 with `Retry-After` on every surface.
 //!
 //! An infrastructure failure is logged here, once, with its source chain, by
@@ -18,6 +19,7 @@ mod admin;
 mod flow;
 mod oauth;
 mod pages;
+mod registration;
 pub(crate) mod unavailable;
 
 pub(crate) use account::{account_json_error, internal_json_error, json_error, json_reply};
@@ -25,6 +27,7 @@ pub use admin::{ApiError, ErrorBody};
 pub(crate) use flow::{flow_error_json, flow_error_page, flow_status};
 pub(crate) use oauth::{OAuthErrorResponse, bearer_error};
 pub(crate) use pages::{account_error_page, admin_error_page, error_page, failure_page, oauth_error_page};
+pub(crate) use registration::registration_error;
 
 /// Logs the infrastructure failure `err` of `what` with its whole source chain.
 pub(crate) fn log_failure(what: &str, err: &(dyn std::error::Error + 'static)) {

@@ -71,10 +71,9 @@ pub(crate) fn cookie_secret(req: &HttpRequest, name: &str) -> Option<Secret> {
     cookie_value(req, name).map(|v| Secret::presented(&v)).filter(|s| !s.expose().is_empty())
 }
 
-/// `GET /.well-known/openid-configuration` (OpenID Connect Discovery 1.0 §3, RFC 8414 §2).
-pub(crate) async fn discovery<S: Store>(state: web::Data<HttpState<S>>) -> HttpResponse {
-    let issuer = &state.issuer;
-    HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "public, max-age=300")).json(json!({
+/// The provider's metadata, shared by OpenID discovery and RFC 8414.
+fn provider_metadata(issuer: &str) -> serde_json::Value {
+    json!({
         "issuer": issuer,
         "authorization_endpoint": format!("{issuer}/v1/oauth/authorize"),
         "token_endpoint": format!("{issuer}/v1/oauth/token"),
@@ -83,6 +82,7 @@ pub(crate) async fn discovery<S: Store>(state: web::Data<HttpState<S>>) -> HttpR
         "revocation_endpoint": format!("{issuer}/v1/oauth/revoke"),
         "device_authorization_endpoint": format!("{issuer}/v1/oauth/device/code"),
         "end_session_endpoint": format!("{issuer}/v1/oauth/logout"),
+        "registration_endpoint": format!("{issuer}/v1/oauth/register"),
         "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
@@ -106,7 +106,22 @@ pub(crate) async fn discovery<S: Store>(state: web::Data<HttpState<S>>) -> HttpR
         "request_parameter_supported": false,
         "request_uri_parameter_supported": false,
         "claims_parameter_supported": false,
-    }))
+    })
+}
+
+/// `GET /.well-known/openid-configuration` (OpenID Connect Discovery 1.0).
+pub(crate) async fn discovery<S: Store>(state: web::Data<HttpState<S>>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .json(provider_metadata(&state.issuer))
+}
+
+/// `GET /.well-known/oauth-authorization-server` (RFC 8414): the same facts as
+/// OpenID discovery, for OAuth clients that look here.
+pub(crate) async fn authorization_server_metadata<S: Store>(state: web::Data<HttpState<S>>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .json(provider_metadata(&state.issuer))
 }
 
 /// `GET /.well-known/jwks.json`: current and still-valid retired public keys.

@@ -27,6 +27,7 @@ pub mod clients;
 pub mod mfa;
 pub mod oauth;
 pub mod passkeys;
+pub mod registration;
 mod support;
 pub mod tenants;
 pub mod users;
@@ -71,7 +72,9 @@ macro_rules! contract_suite {
             mfa::a_totp_factor_is_confirmed_once_and_each_step_used_once,
             mfa::recovery_codes_are_spent_once_and_reset_with_the_factor,
             passkeys::passkeys_are_per_user_and_credential_ids_unique,
-            passkeys::ceremonies_are_taken_once
+            passkeys::ceremonies_are_taken_once,
+            registration::initial_tokens_are_spent_atomically_and_stay_in_their_tenant,
+            registration::a_self_registered_client_keeps_its_registration
         );
     };
     (@cases $make:expr; $($module:ident :: $name:ident),* $(,)?) => {

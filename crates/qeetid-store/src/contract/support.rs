@@ -83,5 +83,6 @@ pub(crate) fn confidential_client(tenant: &TenantId, created: i64) -> Client {
         }),
         created_at: UnixTime::from_secs(created),
         updated_at: UnixTime::from_secs(created),
+        registration: None,
     }
 }

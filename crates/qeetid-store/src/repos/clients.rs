@@ -6,7 +6,9 @@ use diesel::{
     SelectableHelper as _, TextExpressionMethods as _,
 };
 use diesel_async::RunQueryDsl as _;
+use qeetid_domain::client::{ClientMetadata, SelfRegistration};
 use qeetid_domain::ports::ClientRepository;
+use qeetid_domain::registration::TokenAuthMethod;
 use qeetid_domain::{
     Client, ClientId, ClientLifetimes, ClientSecrets, ClientSettings, ClientType, GrantType, PageRequest, RedirectUri,
     ScopeSet, SecretHash, StoreError, StoredClientSettings, TenantId, UnixTime,
@@ -43,6 +45,9 @@ struct ClientRow {
     previous_secret_expires_at: Option<i64>,
     created_at: i64,
     updated_at: i64,
+    registration_token_hash: Option<String>,
+    registration_auth_method: Option<String>,
+    registration_metadata: Option<String>,
 }
 
 impl From<&Client> for ClientRow {
@@ -68,8 +73,72 @@ impl From<&Client> for ClientRow {
             previous_secret_expires_at: previous.map(|(_, until)| until.as_secs()),
             created_at: c.created_at.as_secs(),
             updated_at: c.updated_at.as_secs(),
+            registration_token_hash: c.registration.as_ref().map(|r| r.access_token_hash.to_hex()),
+            registration_auth_method: c.registration.as_ref().map(|r| r.auth_method.as_str().to_owned()),
+            registration_metadata: c.registration.as_ref().map(|r| metadata_json(&r.metadata)),
         }
     }
+}
+
+/// The descriptive metadata of a self-registered client as a JSON object.
+fn metadata_json(m: &ClientMetadata) -> String {
+    let mut object = serde_json::Map::new();
+    let texts = [
+        ("client_uri", &m.client_uri),
+        ("logo_uri", &m.logo_uri),
+        ("tos_uri", &m.tos_uri),
+        ("policy_uri", &m.policy_uri),
+        ("software_id", &m.software_id),
+        ("software_version", &m.software_version),
+        ("jwks_uri", &m.jwks_uri),
+        ("jwks", &m.jwks),
+    ];
+    for (key, value) in texts {
+        if let Some(value) = value {
+            object.insert(key.to_owned(), serde_json::Value::String(value.clone()));
+        }
+    }
+    if !m.contacts.is_empty() {
+        object.insert("contacts".to_owned(), m.contacts.iter().cloned().map(serde_json::Value::String).collect());
+    }
+    serde_json::Value::Object(object).to_string()
+}
+
+/// [`metadata_json`] read back.
+fn metadata_of(text: &str) -> Result<ClientMetadata, StoreError> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| corrupt("clients.registration_metadata", e))?;
+    let text = |key: &str| value.get(key).and_then(serde_json::Value::as_str).map(str::to_owned);
+    Ok(ClientMetadata {
+        client_uri: text("client_uri"),
+        logo_uri: text("logo_uri"),
+        tos_uri: text("tos_uri"),
+        policy_uri: text("policy_uri"),
+        contacts: value
+            .get("contacts")
+            .and_then(serde_json::Value::as_array)
+            .map(|list| list.iter().filter_map(|c| c.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default(),
+        software_id: text("software_id"),
+        software_version: text("software_version"),
+        jwks_uri: text("jwks_uri"),
+        jwks: text("jwks"),
+    })
+}
+
+/// The registration columns of a self-registered client, all or none.
+fn registration_of(row: &ClientRow) -> Result<Option<SelfRegistration>, StoreError> {
+    let (Some(hash_hex), Some(method), Some(metadata)) =
+        (&row.registration_token_hash, &row.registration_auth_method, &row.registration_metadata)
+    else {
+        return Ok(None);
+    };
+    Ok(Some(SelfRegistration {
+        access_token_hash: hash("clients.registration_token_hash", hash_hex)?,
+        auth_method: TokenAuthMethod::parse(method)
+            .ok_or_else(|| corrupt("clients.registration_auth_method", format!("unknown method `{method}`")))?,
+        metadata: metadata_of(metadata)?,
+    }))
 }
 
 fn hash(column: &str, hex: &str) -> Result<SecretHash, StoreError> {
@@ -79,6 +148,7 @@ fn hash(column: &str, hex: &str) -> Result<SecretHash, StoreError> {
 impl TryFrom<ClientRow> for Client {
     type Error = StoreError;
     fn try_from(row: ClientRow) -> Result<Self, StoreError> {
+        let registration = registration_of(&row)?;
         let client_type = ClientType::parse(&row.client_type).map_err(|e| corrupt("clients.client_type", e))?;
         let uris = |column: &str, text: &str| -> Result<Vec<RedirectUri>, StoreError> {
             Ok(from_json(column, text)?.into_iter().map(RedirectUri::from_stored).collect())
@@ -119,6 +189,7 @@ impl TryFrom<ClientRow> for Client {
             secrets,
             created_at: UnixTime::from_secs(row.created_at),
             updated_at: UnixTime::from_secs(row.updated_at),
+            registration,
         })
     }
 }
@@ -235,6 +306,9 @@ impl ClientRepository for DieselStore {
                     clients::previous_secret_hash.eq(&row.previous_secret_hash),
                     clients::previous_secret_expires_at.eq(row.previous_secret_expires_at),
                     clients::updated_at.eq(row.updated_at),
+                    clients::registration_token_hash.eq(&row.registration_token_hash),
+                    clients::registration_auth_method.eq(&row.registration_auth_method),
+                    clients::registration_metadata.eq(&row.registration_metadata),
                 ))
                 .execute(conn)
                 .await

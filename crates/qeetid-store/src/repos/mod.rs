@@ -14,6 +14,7 @@ mod device_codes;
 mod federation;
 mod grants;
 mod housekeeping;
+mod initial_tokens;
 mod mfa;
 mod passkeys;
 mod refresh_tokens;

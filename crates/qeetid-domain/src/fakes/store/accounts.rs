@@ -36,6 +36,7 @@ impl TenantRepository for InMemoryStore {
         t.clients.retain(|c| &c.tenant_id != id);
         t.grants.retain(|g| &g.tenant_id != id);
         t.sessions.retain(|x| &x.tenant_id != id);
+        t.initial_tokens.retain(|x| &x.tenant_id != id);
         Ok(remove(&mut t.tenants, |x| &x.id == id))
     }
 }

@@ -3,6 +3,7 @@
 mod accounts;
 mod factors;
 mod flow;
+mod registration;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -18,6 +19,7 @@ use crate::oauth::{
 use crate::page::PageRequest;
 use crate::passkey::{StoredCeremony, StoredPasskey};
 use crate::ports::{Housekeeping, Store};
+use crate::registration::InitialAccessToken;
 use crate::secret::SecretHash;
 use crate::tenant::Tenant;
 use crate::time::UnixTime;
@@ -45,6 +47,7 @@ struct Tables {
     links: Vec<FederatedLink>,
     upstream_flows: Vec<UpstreamFlow>,
     recovery_codes: Vec<(TenantId, UserId, SecretHash, Option<UnixTime>)>,
+    initial_tokens: Vec<InitialAccessToken>,
 }
 
 /// One throttle key's counter.

@@ -10,7 +10,9 @@
 mod accounts;
 mod flow;
 mod guards;
+mod registration;
 
 pub use accounts::*;
 pub use flow::*;
 pub use guards::*;
+pub use registration::*;

@@ -71,6 +71,7 @@ impl<S: AdminStore> Admin<S> {
             secrets: secret.as_ref().map(|s| ClientSecrets { current: s.hash(), previous: None }),
             created_at: now,
             updated_at: now,
+            registration: None,
         };
         self.store.insert_client(&client).await?;
         Ok(RegisteredClient { client, secret })

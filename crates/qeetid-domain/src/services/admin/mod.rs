@@ -1,11 +1,12 @@
 //! The admin API's use cases: tenants, API keys (and the bootstrap key), users and
-//! their second factors, clients and consent grants. Every one checks the
+//! their second factors, clients, consent grants and initial access tokens. Every one checks the
 //! [`Caller`]'s reach first: another tenant's object is "not found".
 
 mod api_keys;
 mod bootstrap;
 mod clients;
 mod grants;
+mod initial_tokens;
 mod second_factors;
 mod tenants;
 mod users;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 
 pub use api_keys::CreatedApiKey;
 pub use clients::{RegisteredClient, RotatedSecret};
+pub use initial_tokens::{CreatedInitialToken, NewInitialToken};
 pub use tenants::TenantPatch;
 pub(crate) use users::SESSIONS_LISTED;
 pub use users::{NewUser, UserPatch};

@@ -1,0 +1,243 @@
+//! Dynamic client registration (RFC 7591) with initial access tokens, its management
+//! (RFC 7592), and RFC 8414 metadata, through the public HTTP interface.
+
+use qeetid_store::testing::TestDatabase;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::support::{
+    Body, EMAIL, PASSWORD, REDIRECT_URI, TestApp, VERIFIER, authorize_url, post_form, query_param, spawn_app,
+};
+
+/// Sends `body` to `path` with `Authorization: Bearer <token>`; status, headers, JSON.
+async fn bearer(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+    let mut request = app.http.request(method, format!("{}{path}", app.base));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    let text = response.text().await.unwrap();
+    (status, headers, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// A tenant with the realm's user, and an initial access token for it.
+async fn tenant_with_token(app: &TestApp, extra: Value) -> (String, String) {
+    let realm = app.realm().await;
+    let mut body = json!({ "label": "CI pipeline" });
+    if let (Value::Object(b), Value::Object(e)) = (&mut body, extra) {
+        b.extend(e);
+    }
+    let path = format!("/v1/tenants/{}/oauth/initial-access-tokens", realm.tenant);
+    let reply = app.admin(Method::POST, &path, Body::Json(body)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    assert!(reply.body["warning"].as_str().is_some());
+    (realm.tenant, reply.body["token"].as_str().unwrap().to_owned())
+}
+
+fn tool_metadata() -> Value {
+    json!({
+        "client_name": "Release bot",
+        "redirect_uris": [REDIRECT_URI],
+        "grant_types": ["authorization_code", "refresh_token"],
+        "response_types": ["code"],
+        "scope": "openid email offline_access",
+        "client_uri": "https://bot.example",
+        "contacts": ["ops@bot.example"],
+        "software_id": "release-bot",
+        "an_unknown_member": "is ignored",
+    })
+}
+
+pub(crate) async fn a_client_registers_with_an_initial_token_and_signs_a_user_in(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let (tenant, token) = tenant_with_token(&app, json!({})).await;
+
+    let (status, headers, reg) =
+        bearer(&app, Method::POST, "/v1/oauth/register", Some(&token), Some(tool_metadata())).await;
+    assert_eq!(status, StatusCode::CREATED, "{reg}");
+    assert_eq!(headers["cache-control"], "no-store");
+    let client_id = reg["client_id"].as_str().unwrap().to_owned();
+    let secret = reg["client_secret"].as_str().unwrap().to_owned();
+    assert!(client_id.starts_with("qci_") && secret.starts_with("qcs_"));
+    assert_eq!(reg["client_secret_expires_at"], 0);
+    assert!(reg["client_id_issued_at"].as_i64().is_some());
+    assert_eq!(reg["token_endpoint_auth_method"], "client_secret_basic");
+    assert_eq!(reg["redirect_uris"], json!([REDIRECT_URI]));
+    assert_eq!(reg["contacts"], json!(["ops@bot.example"]));
+    assert_eq!(reg["registration_client_uri"], format!("{}/v1/oauth/register/{client_id}", app.issuer));
+    assert!(reg.get("an_unknown_member").is_none());
+
+    // The client landed in the token's tenant, visible to its admins.
+    let reply = app.admin(Method::GET, &format!("/v1/tenants/{tenant}/oidc/clients/{client_id}"), Body::None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+
+    // And it works: the user signs in and the code is exchanged with the secret.
+    let url = authorize_url(&app, &client_id, "openid%20email", "st", "");
+    let landing = app.sign_in_through_pages(&url, EMAIL, PASSWORD).await;
+    let code = query_param(&landing, "code").expect("a code after consent");
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", &code),
+        ("redirect_uri", REDIRECT_URI),
+        ("code_verifier", VERIFIER),
+    ];
+    let (status, tokens) = post_form(&app, "/v1/oauth/token", Some((&client_id, &secret)), &form).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    assert!(tokens["id_token"].as_str().is_some());
+
+    // A public client (PKCE, no secret).
+    let public = json!({ "redirect_uris": ["http://127.0.0.1:8123/cb"], "token_endpoint_auth_method": "none" });
+    let (status, _, reg) = bearer(&app, Method::POST, "/v1/oauth/register", Some(&token), Some(public)).await;
+    assert_eq!(status, StatusCode::CREATED, "{reg}");
+    assert!(reg.get("client_secret").is_none());
+    assert_eq!(reg["client_name"], "127.0.0.1", "without client_name, the redirect URI's host");
+}
+
+pub(crate) async fn registration_refuses_bad_tokens_and_bad_metadata(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let (tenant, token) = tenant_with_token(&app, json!({ "max_uses": 1 })).await;
+
+    let (status, headers, body) = bearer(&app, Method::POST, "/v1/oauth/register", None, Some(tool_metadata())).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("invalid_token")),
+        "open registration is off"
+    );
+    assert!(headers["www-authenticate"].to_str().unwrap().starts_with("Bearer"));
+    let (status, _, _) =
+        bearer(&app, Method::POST, "/v1/oauth/register", Some("qit_guess"), Some(tool_metadata())).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let cases = [
+        (json!({ "redirect_uris": ["http://bot.example/cb"] }), "invalid_redirect_uri", "redirect_uris[0]"),
+        (
+            json!({ "redirect_uris": [REDIRECT_URI], "token_endpoint_auth_method": "tls_client_auth" }),
+            "invalid_client_metadata",
+            "token_endpoint_auth_method",
+        ),
+        (
+            json!({ "redirect_uris": [REDIRECT_URI], "response_types": ["token"] }),
+            "invalid_client_metadata",
+            "response_types",
+        ),
+        (json!({ "redirect_uris": [REDIRECT_URI], "scope": "openid bad\\scope" }), "invalid_client_metadata", "scope"),
+        (
+            json!({ "redirect_uris": [REDIRECT_URI], "logo_uri": "javascript:alert(1)" }),
+            "invalid_client_metadata",
+            "logo_uri",
+        ),
+        (json!({ "redirect_uris": [REDIRECT_URI], "jwks": [1, 2] }), "invalid_client_metadata", "jwks"),
+        (json!({ "redirect_uris": "not a list" }), "invalid_client_metadata", "body"),
+    ];
+    for (metadata, error, field) in cases {
+        let (status, _, body) =
+            bearer(&app, Method::POST, "/v1/oauth/register", Some(&token), Some(metadata.clone())).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{metadata}: {body}");
+        assert_eq!(body["error"], error, "{metadata}: {body}");
+        assert!(body["error_description"].as_str().unwrap().contains(field), "{metadata}: {body}");
+    }
+
+    // Refused requests cost no use; the one use goes to the first good one.
+    let (status, _, _) = bearer(&app, Method::POST, "/v1/oauth/register", Some(&token), Some(tool_metadata())).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _, body) = bearer(&app, Method::POST, "/v1/oauth/register", Some(&token), Some(tool_metadata())).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("invalid_token")), "spent");
+
+    // Listed with its uses, and revoked.
+    let path = format!("/v1/tenants/{tenant}/oauth/initial-access-tokens");
+    let listed = app.admin(Method::GET, &path, Body::None).await;
+    let tokens = listed.body["initial_access_tokens"].as_array().unwrap().clone();
+    assert_eq!(tokens.len(), 1);
+    assert_eq!(tokens[0]["uses_left"], 0);
+    assert!(tokens[0].get("token").is_none(), "never shown again");
+    let id = tokens[0]["id"].as_str().unwrap();
+    assert_eq!(app.admin(Method::DELETE, &format!("{path}/{id}"), Body::None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.admin(Method::DELETE, &format!("{path}/{id}"), Body::None).await.status, StatusCode::NOT_FOUND);
+
+    // Admin-side validation, and another tenant's key sees nothing.
+    let bad = app.admin(Method::POST, &path, Body::Json(json!({ "label": "x", "expires_in_seconds": 5 }))).await;
+    assert_eq!(
+        (bad.status, bad.body["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("expires_in_seconds"))
+    );
+    let other = app.tenant("Other").await;
+    let other_key = app.tenant_key(&other).await;
+    let reply = app.call(Method::GET, &path, Some(&other_key), Body::None).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+}
+
+pub(crate) async fn a_client_manages_its_registration_with_its_token(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let (tenant, token) = tenant_with_token(&app, json!({ "expires_in_seconds": 600 })).await;
+    let (_, _, reg) = bearer(&app, Method::POST, "/v1/oauth/register", Some(&token), Some(tool_metadata())).await;
+    let client_id = reg["client_id"].as_str().unwrap().to_owned();
+    let secret = reg["client_secret"].as_str().unwrap().to_owned();
+    let management = reg["registration_access_token"].as_str().unwrap().to_owned();
+    let uri = format!("/v1/oauth/register/{client_id}");
+
+    let (status, _, read) = bearer(&app, Method::GET, &uri, Some(&management), None).await;
+    assert_eq!(status, StatusCode::OK, "{read}");
+    assert_eq!(read["client_name"], "Release bot");
+    assert!(read.get("client_secret").is_none() && read.get("registration_access_token").is_none());
+    for wrong in [None, Some(token.as_str()), Some("qra_guess")] {
+        let (status, _, _) = bearer(&app, Method::GET, &uri, wrong, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{wrong:?}");
+    }
+    // A client the admin made cannot be managed this way, nor can an unknown one.
+    let admin_made = app.seed_client(&tenant).await["client"]["id"].as_str().unwrap().to_owned();
+    let (status, _, _) =
+        bearer(&app, Method::GET, &format!("/v1/oauth/register/{admin_made}"), Some(&management), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // An update replaces the metadata and the registration token; the secret stays.
+    let update = json!({ "client_id": client_id, "client_name": "Release bot 2", "redirect_uris": [REDIRECT_URI] });
+    let (status, _, updated) = bearer(&app, Method::PUT, &uri, Some(&management), Some(update)).await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    assert_eq!(updated["client_name"], "Release bot 2");
+    assert!(updated.get("contacts").is_none(), "omitted metadata is dropped (RFC 7592 §2.2)");
+    let rotated = updated["registration_access_token"].as_str().unwrap().to_owned();
+    assert_ne!(rotated, management);
+    let (status, _, _) = bearer(&app, Method::GET, &uri, Some(&management), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the old registration token stopped working");
+    let form = [("grant_type", "client_credentials")];
+    let (status, body) = post_form(&app, "/v1/oauth/token", Some((&client_id, &secret)), &form).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("unauthorized_client")),
+        "secret still good"
+    );
+
+    let switch =
+        json!({ "client_id": client_id, "redirect_uris": [REDIRECT_URI], "token_endpoint_auth_method": "none" });
+    let (status, _, body) = bearer(&app, Method::PUT, &uri, Some(&rotated), Some(switch)).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_client_metadata")));
+    let other_id = json!({ "client_id": "qci_someone_else", "redirect_uris": [REDIRECT_URI] });
+    let (status, _, _) = bearer(&app, Method::PUT, &uri, Some(&rotated), Some(other_id)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let (status, _, _) = bearer(&app, Method::DELETE, &uri, Some(&rotated), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _, _) = bearer(&app, Method::GET, &uri, Some(&rotated), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = post_form(&app, "/v1/oauth/token", Some((&client_id, &secret)), &form).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a deleted client authenticates no more");
+}
+
+pub(crate) async fn both_metadata_documents_name_the_registration_endpoint(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let openid = crate::support::get_json(&app, "/.well-known/openid-configuration").await;
+    let oauth = crate::support::get_json(&app, "/.well-known/oauth-authorization-server").await;
+    assert_eq!(openid, oauth, "the same facts in both");
+    assert_eq!(oauth["issuer"], app.issuer);
+    assert_eq!(oauth["registration_endpoint"], format!("{}/v1/oauth/register", app.issuer));
+}

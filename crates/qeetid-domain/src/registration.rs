@@ -1,0 +1,310 @@
+//! Dynamic client registration (RFC 7591) and its management (RFC 7592): the
+//! initial access tokens that admit a registration to a tenant, and the metadata a
+//! client sends, mapped onto the same settings (and rules) as the admin API's.
+
+use crate::client::{ClientDraft, ClientMetadata};
+use crate::error::ValidationError;
+use crate::id::{InitialTokenId, TenantId};
+use crate::secret::SecretHash;
+use crate::text::has_deceptive_characters;
+use crate::time::UnixTime;
+
+/// Prefix of initial access tokens.
+pub const INITIAL_TOKEN_PREFIX: &str = "qit_";
+/// Prefix of registration access tokens (RFC 7592 §3).
+pub const REGISTRATION_TOKEN_PREFIX: &str = "qra_";
+
+/// Longest URI kept in the metadata.
+const MAX_URI_LEN: usize = 2048;
+/// Longest `jwks` document kept.
+const MAX_JWKS_LEN: usize = 16 * 1024;
+/// Most `contacts`.
+const MAX_CONTACTS: usize = 10;
+/// Longest short text (`client_name`, `software_id`, a contact).
+const MAX_TEXT_LEN: usize = 255;
+
+/// A token an admin hands to a developer or a tool so that it can register clients
+/// in one tenant (RFC 7591 §3); only its SHA-256 is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitialAccessToken {
+    /// `iat_…`
+    pub id: InitialTokenId,
+    /// The tenant its registrations land in.
+    pub tenant_id: TenantId,
+    /// What it is for, as the admin named it.
+    pub label: String,
+    /// SHA-256 of the token.
+    pub token_hash: SecretHash,
+    /// After this it admits nothing; `None`: never expires.
+    pub expires_at: Option<UnixTime>,
+    /// Registrations it still admits; `None`: unlimited.
+    pub uses_left: Option<u32>,
+    /// When it was made.
+    pub created_at: UnixTime,
+}
+
+/// How a client authenticates at the token endpoint (`token_endpoint_auth_method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenAuthMethod {
+    /// `client_secret_basic`, the RFC 7591 default.
+    ClientSecretBasic,
+    /// `client_secret_post`.
+    ClientSecretPost,
+    /// `none`: a public client (PKCE required).
+    None,
+}
+
+impl TokenAuthMethod {
+    /// The metadata value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ClientSecretBasic => "client_secret_basic",
+            Self::ClientSecretPost => "client_secret_post",
+            Self::None => "none",
+        }
+    }
+
+    /// The method named `raw`, if Qeet ID supports it for registration.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "client_secret_basic" => Some(Self::ClientSecretBasic),
+            "client_secret_post" => Some(Self::ClientSecretPost),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
+}
+
+/// What a client sends to register, or to replace its registration (RFC 7591 §2,
+/// RFC 7592 §2.2). Absent values take the RFC's defaults.
+#[derive(Debug, Clone, Default)]
+pub struct ClientRegistrationRequest {
+    /// `redirect_uris`.
+    pub redirect_uris: Vec<String>,
+    /// `token_endpoint_auth_method` (default `client_secret_basic`).
+    pub token_endpoint_auth_method: Option<String>,
+    /// `grant_types` (default `authorization_code`).
+    pub grant_types: Option<Vec<String>>,
+    /// `response_types` (default `code`; only `code` is supported).
+    pub response_types: Option<Vec<String>>,
+    /// `client_name`, shown on the consent page.
+    pub client_name: Option<String>,
+    /// `scope`: the scopes it may ask for, space-delimited.
+    pub scope: Option<String>,
+    /// `post_logout_redirect_uris`.
+    pub post_logout_redirect_uris: Vec<String>,
+    /// The descriptive metadata.
+    pub metadata: ClientMetadata,
+}
+
+/// Why a registration was refused (RFC 7591 §3.2.2, RFC 6750 §3.1).
+#[derive(Debug, thiserror::Error)]
+pub enum RegistrationError {
+    /// `invalid_redirect_uri`.
+    #[error("{0}")]
+    InvalidRedirectUri(String),
+    /// `invalid_client_metadata`.
+    #[error("{0}")]
+    InvalidMetadata(String),
+    /// The initial or registration access token is missing, unknown, expired or spent.
+    #[error("the access token is missing, unknown, expired or used up")]
+    InvalidToken,
+    /// Infrastructure failed.
+    #[error("internal error: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<crate::error::StoreError> for RegistrationError {
+    fn from(err: crate::error::StoreError) -> Self {
+        Self::Internal(Box::new(err))
+    }
+}
+
+impl From<ValidationError> for RegistrationError {
+    /// A rule of the client settings broke: named with RFC 7591's field names.
+    fn from(err: ValidationError) -> Self {
+        let field = rfc7591_field(&err.field);
+        let message = format!("{field}: {}", err.message);
+        if field.starts_with("redirect_uris") {
+            Self::InvalidRedirectUri(message)
+        } else {
+            Self::InvalidMetadata(message)
+        }
+    }
+}
+
+/// The RFC 7591 name of a Clients API field.
+fn rfc7591_field(field: &str) -> String {
+    for (ours, theirs) in
+        [("post_logout_uris", "post_logout_redirect_uris"), ("scopes", "scope"), ("name", "client_name")]
+    {
+        if let Some(rest) = field.strip_prefix(ours) {
+            return format!("{theirs}{rest}");
+        }
+    }
+    field.to_owned()
+}
+
+fn metadata_error(field: &str, message: impl std::fmt::Display) -> RegistrationError {
+    RegistrationError::InvalidMetadata(format!("{field}: {message}"))
+}
+
+impl ClientRegistrationRequest {
+    /// The settings draft the admin API's rules then validate, the method to echo and
+    /// the checked descriptive metadata.
+    ///
+    /// # Errors
+    /// `invalid_client_metadata` for an unsupported method or response type, or
+    /// metadata that breaks its rules; settings are checked later by
+    /// [`ClientSettings::validate`](crate::client::ClientSettings::validate).
+    pub fn into_parts(self) -> Result<(ClientDraft, TokenAuthMethod, ClientMetadata), RegistrationError> {
+        let method = match self.token_endpoint_auth_method.as_deref() {
+            None => TokenAuthMethod::ClientSecretBasic,
+            Some(raw) => TokenAuthMethod::parse(raw).ok_or_else(|| {
+                metadata_error(
+                    "token_endpoint_auth_method",
+                    format!("`{raw}` is not supported: use client_secret_basic, client_secret_post or none"),
+                )
+            })?,
+        };
+        if let Some(types) = &self.response_types
+            && types.iter().any(|t| t != "code")
+        {
+            return Err(metadata_error("response_types", "only `code` is supported"));
+        }
+        let grant_types = self.grant_types.unwrap_or_else(|| vec!["authorization_code".to_owned()]);
+        let wants_code = grant_types.iter().any(|g| g == "authorization_code");
+        if self.response_types.as_ref().is_some_and(|types| types.is_empty() == wants_code) {
+            return Err(metadata_error(
+                "response_types",
+                "must be [\"code\"] exactly when grant_types includes authorization_code (RFC 7591 §2.1)",
+            ));
+        }
+        let name = match self.client_name {
+            Some(name) => name,
+            None => self
+                .redirect_uris
+                .first()
+                .and_then(|uri| url::Url::parse(uri).ok())
+                .and_then(|u| u.host_str().map(str::to_owned))
+                .unwrap_or_else(|| "Unnamed client".to_owned()),
+        };
+        let draft = ClientDraft {
+            name,
+            client_type: if method == TokenAuthMethod::None { "public" } else { "confidential" }.to_owned(),
+            redirect_uris: self.redirect_uris,
+            post_logout_uris: self.post_logout_redirect_uris,
+            grant_types: Some(grant_types),
+            scopes: self.scope.map(|s| s.split_whitespace().map(str::to_owned).collect()),
+            require_pkce: None,
+            lifetimes: Default::default(),
+        };
+        Ok((draft, method, checked_metadata(self.metadata)?))
+    }
+}
+
+/// The descriptive metadata, checked: URIs absolute `https`, short text without
+/// deceptive characters, `jwks` or `jwks_uri` but not both.
+fn checked_metadata(metadata: ClientMetadata) -> Result<ClientMetadata, RegistrationError> {
+    let uris = [
+        ("client_uri", &metadata.client_uri),
+        ("logo_uri", &metadata.logo_uri),
+        ("tos_uri", &metadata.tos_uri),
+        ("policy_uri", &metadata.policy_uri),
+        ("jwks_uri", &metadata.jwks_uri),
+    ];
+    for (field, uri) in uris {
+        if let Some(uri) = uri {
+            let https = url::Url::parse(uri).is_ok_and(|u| u.scheme() == "https" && u.host_str().is_some());
+            if !https || uri.len() > MAX_URI_LEN {
+                return Err(metadata_error(
+                    field,
+                    format!("must be an absolute https URL of at most {MAX_URI_LEN} characters"),
+                ));
+            }
+        }
+    }
+    if metadata.contacts.len() > MAX_CONTACTS {
+        return Err(metadata_error("contacts", format!("at most {MAX_CONTACTS}")));
+    }
+    let texts = metadata.contacts.iter().enumerate().map(|(i, c)| (format!("contacts[{i}]"), Some(c))).chain([
+        ("software_id".to_owned(), metadata.software_id.as_ref()),
+        ("software_version".to_owned(), metadata.software_version.as_ref()),
+    ]);
+    for (field, text) in texts {
+        if let Some(text) = text
+            && (text.trim().is_empty() || text.len() > MAX_TEXT_LEN || has_deceptive_characters(text))
+        {
+            return Err(metadata_error(
+                &field,
+                format!("1 to {MAX_TEXT_LEN} characters, without control or bidirectional formatting characters"),
+            ));
+        }
+    }
+    if metadata.jwks.is_some() && metadata.jwks_uri.is_some() {
+        return Err(metadata_error("jwks", "send jwks or jwks_uri, not both (RFC 7591 §2)"));
+    }
+    if metadata.jwks.as_ref().is_some_and(|j| j.len() > MAX_JWKS_LEN) {
+        return Err(metadata_error("jwks", format!("at most {MAX_JWKS_LEN} bytes")));
+    }
+    Ok(metadata)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> ClientRegistrationRequest {
+        ClientRegistrationRequest {
+            redirect_uris: vec!["https://tool.example/callback".into()],
+            ..ClientRegistrationRequest::default()
+        }
+    }
+
+    #[test]
+    fn defaults_follow_rfc_7591() {
+        let (draft, method, _) = request().into_parts().unwrap();
+        assert_eq!(method, TokenAuthMethod::ClientSecretBasic);
+        assert_eq!(draft.client_type, "confidential");
+        assert_eq!(draft.grant_types, Some(vec!["authorization_code".to_owned()]));
+        assert_eq!(draft.name, "tool.example", "no client_name: the redirect URI's host");
+    }
+
+    #[test]
+    fn unsupported_methods_and_response_types_are_refused() {
+        let mut r = request();
+        r.token_endpoint_auth_method = Some("private_key_jwt".into());
+        assert!(
+            matches!(r.into_parts(), Err(RegistrationError::InvalidMetadata(m)) if m.contains("token_endpoint_auth_method"))
+        );
+        let mut r = request();
+        r.response_types = Some(vec!["token".into()]);
+        assert!(matches!(r.into_parts(), Err(RegistrationError::InvalidMetadata(m)) if m.contains("response_types")));
+        let mut r = request();
+        r.grant_types = Some(vec!["client_credentials".into()]);
+        r.response_types = Some(vec!["code".into()]);
+        assert!(r.into_parts().is_err(), "code without the authorization_code grant");
+    }
+
+    #[test]
+    fn metadata_uris_must_be_https_and_jwks_comes_one_way() {
+        let mut r = request();
+        r.metadata.logo_uri = Some("http://tool.example/logo.png".into());
+        assert!(matches!(r.into_parts(), Err(RegistrationError::InvalidMetadata(m)) if m.starts_with("logo_uri")));
+        let mut r = request();
+        r.metadata.jwks = Some("{\"keys\":[]}".into());
+        r.metadata.jwks_uri = Some("https://tool.example/jwks".into());
+        assert!(r.into_parts().is_err());
+        let mut r = request();
+        r.metadata.contacts = vec!["ops@tool.example\u{202E}".into()];
+        assert!(r.into_parts().is_err());
+    }
+
+    #[test]
+    fn settings_errors_use_rfc_7591_names() {
+        let err = RegistrationError::from(ValidationError::new("redirect_uris[0]", "must be https"));
+        assert!(matches!(err, RegistrationError::InvalidRedirectUri(m) if m == "redirect_uris[0]: must be https"));
+        let err = RegistrationError::from(ValidationError::new("scopes", "unknown scope"));
+        assert!(matches!(err, RegistrationError::InvalidMetadata(m) if m.starts_with("scope:")));
+    }
+}

@@ -1,0 +1,137 @@
+//! RFC 7591 client metadata on the wire, and the registration response (RFC 7591
+//! §3.2.1, RFC 7592 §3).
+
+use qeetid_domain::Client;
+use qeetid_domain::client::ClientMetadata;
+use qeetid_domain::registration::{ClientRegistrationRequest, RegistrationError, TokenAuthMethod};
+use qeetid_domain::services::SelfRegistered;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+/// The metadata a client sends. Unknown members are ignored (RFC 7591 §2).
+#[derive(Debug, Deserialize)]
+pub(crate) struct MetadataBody {
+    #[serde(default)]
+    redirect_uris: Vec<String>,
+    token_endpoint_auth_method: Option<String>,
+    grant_types: Option<Vec<String>>,
+    response_types: Option<Vec<String>>,
+    client_name: Option<String>,
+    scope: Option<String>,
+    #[serde(default)]
+    post_logout_redirect_uris: Vec<String>,
+    client_uri: Option<String>,
+    logo_uri: Option<String>,
+    tos_uri: Option<String>,
+    policy_uri: Option<String>,
+    #[serde(default)]
+    contacts: Vec<String>,
+    software_id: Option<String>,
+    software_version: Option<String>,
+    jwks_uri: Option<String>,
+    jwks: Option<Value>,
+    /// RFC 7592 §2.2: an update names the client it replaces.
+    pub(crate) client_id: Option<String>,
+}
+
+impl MetadataBody {
+    /// The body of a request, or `invalid_client_metadata` naming what is wrong.
+    pub(crate) fn parse(body: &[u8]) -> Result<Self, RegistrationError> {
+        serde_json::from_slice(body).map_err(|e| RegistrationError::InvalidMetadata(format!("the body: {e}")))
+    }
+}
+
+impl TryFrom<MetadataBody> for ClientRegistrationRequest {
+    type Error = RegistrationError;
+    fn try_from(b: MetadataBody) -> Result<Self, RegistrationError> {
+        let jwks = match b.jwks {
+            None => None,
+            Some(Value::Object(keys)) => Some(Value::Object(keys).to_string()),
+            Some(_) => {
+                return Err(RegistrationError::InvalidMetadata("jwks: must be a JSON Web Key Set object".into()));
+            }
+        };
+        Ok(Self {
+            redirect_uris: b.redirect_uris,
+            token_endpoint_auth_method: b.token_endpoint_auth_method,
+            grant_types: b.grant_types,
+            response_types: b.response_types,
+            client_name: b.client_name,
+            scope: b.scope,
+            post_logout_redirect_uris: b.post_logout_redirect_uris,
+            metadata: ClientMetadata {
+                client_uri: b.client_uri,
+                logo_uri: b.logo_uri,
+                tos_uri: b.tos_uri,
+                policy_uri: b.policy_uri,
+                contacts: b.contacts,
+                software_id: b.software_id,
+                software_version: b.software_version,
+                jwks_uri: b.jwks_uri,
+                jwks,
+            },
+        })
+    }
+}
+
+/// The registered metadata of `client`, with `registration_client_uri` on `issuer`.
+pub(crate) fn client_information(client: &Client, issuer: &str) -> Value {
+    let s = &client.settings;
+    let method = client.registration.as_ref().map_or(TokenAuthMethod::ClientSecretBasic, |r| r.auth_method);
+    let grants: Vec<&str> = s.grant_types().iter().map(|g| g.as_str()).collect();
+    let response_types: Vec<&str> = if grants.contains(&"authorization_code") { vec!["code"] } else { vec![] };
+    let mut body = json!({
+        "client_id": client.id.as_str(),
+        "client_id_issued_at": client.created_at.as_secs(),
+        "client_name": s.name(),
+        "redirect_uris": s.redirect_uris().iter().map(|u| u.as_str()).collect::<Vec<_>>(),
+        "post_logout_redirect_uris": s.post_logout_uris().iter().map(|u| u.as_str()).collect::<Vec<_>>(),
+        "token_endpoint_auth_method": method.as_str(),
+        "grant_types": grants,
+        "response_types": response_types,
+        "scope": s.scopes().to_delimited(),
+        "registration_client_uri": format!("{issuer}/v1/oauth/register/{}", client.id),
+    });
+    if let (Some(registration), Value::Object(object)) = (&client.registration, &mut body) {
+        insert_metadata(object, &registration.metadata);
+    }
+    body
+}
+
+fn insert_metadata(object: &mut Map<String, Value>, m: &ClientMetadata) {
+    let texts = [
+        ("client_uri", &m.client_uri),
+        ("logo_uri", &m.logo_uri),
+        ("tos_uri", &m.tos_uri),
+        ("policy_uri", &m.policy_uri),
+        ("software_id", &m.software_id),
+        ("software_version", &m.software_version),
+        ("jwks_uri", &m.jwks_uri),
+    ];
+    for (key, value) in texts {
+        if let Some(value) = value {
+            object.insert(key.to_owned(), Value::String(value.clone()));
+        }
+    }
+    if !m.contacts.is_empty() {
+        object.insert("contacts".to_owned(), m.contacts.iter().cloned().map(Value::String).collect());
+    }
+    if let Some(jwks) = m.jwks.as_deref().and_then(|j| serde_json::from_str::<Value>(j).ok()) {
+        object.insert("jwks".to_owned(), jwks);
+    }
+}
+
+/// The answer to a registration or an update: the client information plus the
+/// secrets shown once (RFC 7591 §3.2.1).
+pub(crate) fn registered(done: &SelfRegistered, issuer: &str) -> Value {
+    let mut body = client_information(&done.client, issuer);
+    if let Value::Object(object) = &mut body {
+        object.insert("registration_access_token".to_owned(), done.registration_token.expose().into());
+        if let Some(secret) = &done.secret {
+            object.insert("client_secret".to_owned(), secret.expose().into());
+            // The secret does not expire (RFC 7591 §3.2.1: 0).
+            object.insert("client_secret_expires_at".to_owned(), 0.into());
+        }
+    }
+    body
+}
