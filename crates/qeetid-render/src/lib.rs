@@ -116,6 +116,8 @@ pub struct ConsentView<'a> {
     pub csrf_token: &'a str,
     /// The client's display name.
     pub client_name: &'a str,
+    /// When the client registered itself, the host of the site it names.
+    pub self_registered: Option<&'a str>,
     /// Who is signed in.
     pub user_email: &'a str,
     /// The requested scopes.
@@ -336,11 +338,24 @@ mod tests {
                 request_id: "arq_1",
                 csrf_token: "qbr_2",
                 client_name: "Acme",
+                self_registered: None,
                 user_email: "ada@example.com",
                 scopes: vec![ScopeView { name: "email".into(), description: "See your e-mail address".into() }],
             })
             .unwrap();
         assert!(consent.contains("See your e-mail address"));
+        assert!(!consent.contains("registered itself"));
+        let consent = renderer
+            .consent_page(&ConsentView {
+                request_id: "arq_1",
+                csrf_token: "qbr_2",
+                client_name: "Your Bank",
+                self_registered: Some("evil.example"),
+                user_email: "ada@example.com",
+                scopes: vec![],
+            })
+            .unwrap();
+        assert!(consent.contains("registered itself") && consent.contains("<strong>evil.example</strong>"));
         assert!(consent.contains(r#"value="allow""#) && consent.contains(r#"value="deny""#));
     }
 

@@ -80,6 +80,16 @@ pub(crate) async fn a_client_registers_with_an_initial_token_and_signs_a_user_in
     // The client landed in the token's tenant, visible to its admins.
     let reply = app.admin(Method::GET, &format!("/v1/tenants/{tenant}/oidc/clients/{client_id}"), Body::None).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.body["client"]["self_registered"], true);
+
+    // The hosted pages say it registered itself, and which site it names.
+    let url = authorize_url(&app, &client_id, "openid%20email", "first", "");
+    let (_, location, _) = app.browse(&url).await;
+    let request = query_param(&format!("{}{}", app.issuer, location.unwrap()), "request").unwrap();
+    let context_url = format!("{}/v1/oauth/login-context?request={request}", app.issuer);
+    let context: Value = app.http.get(context_url).send().await.unwrap().json().await.unwrap();
+    assert_eq!(context["client"]["self_registered"], true, "{context}");
+    assert_eq!(context["client"]["site"], "bot.example");
 
     // And it works: the user signs in and the code is exchanged with the secret.
     let url = authorize_url(&app, &client_id, "openid%20email", "st", "");

@@ -211,6 +211,7 @@ pub(crate) async fn consent_page<S: Store>(
                     request_id: ctx.request.id.as_str(),
                     csrf_token: &csrf,
                     client_name: &ctx.client_name,
+                    self_registered: ctx.self_registered.as_deref(),
                     user_email: user.email.as_str(),
                     scopes: scope_views(&ctx),
                 };
@@ -242,7 +243,12 @@ pub(crate) async fn login_context<S: Store>(
             HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(json!({
                 "request_id": ctx.request.id.as_str(),
                 "tenant_id": r.tenant_id().as_str(),
-                "client": { "id": r.client_id().as_str(), "name": ctx.client_name },
+                "client": {
+                    "id": r.client_id().as_str(),
+                    "name": ctx.client_name,
+                    "self_registered": ctx.self_registered.is_some(),
+                    "site": ctx.self_registered,
+                },
                 "scopes": scopes,
                 "signed_in": ctx.user.is_some(),
                 "user": ctx.user.as_ref().map(|u| json!({ "id": u.id.as_str(), "email": u.email.as_str(), "name": u.name })),

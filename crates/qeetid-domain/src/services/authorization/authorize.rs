@@ -193,7 +193,14 @@ impl<S: AuthorizationStore> Authorization<S> {
             NextStep::Login => self.login_providers(&request.request.tenant_id).await?,
             _ => Vec::new(),
         };
-        Ok(LoginContext { request, client_name: client.settings.name().to_owned(), user, next, providers })
+        Ok(LoginContext {
+            request,
+            client_name: client.settings.name().to_owned(),
+            self_registered: super::self_registered_host(&client),
+            user,
+            next,
+            providers,
+        })
     }
 
     /// The providers a login page offers (id and label).

@@ -124,6 +124,7 @@ impl<S: AuthorizationStore> Authorization<S> {
         let context = LoginContext {
             request,
             client_name: client.settings.name().to_owned(),
+            self_registered: super::self_registered_host(&client),
             user: Some(user),
             next: NextStep::SecondFactor,
             providers: Vec::new(),

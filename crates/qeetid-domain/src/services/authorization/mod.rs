@@ -90,6 +90,10 @@ pub struct LoginContext {
     pub request: PendingRequest,
     /// The client's display name.
     pub client_name: String,
+    /// When the client registered itself (RFC 7591), the host it names as its site
+    /// (`client_uri`, else its first redirect URI's): shown beside the self-chosen
+    /// name, so a name alone fools nobody.
+    pub self_registered: Option<String>,
     /// The signed-in user, if any.
     pub user: Option<User>,
     /// What the user has to do next.
@@ -270,4 +274,15 @@ fn proves_browser(browser: Option<&Secret>, presented: &str) -> bool {
 
 pub(crate) fn verify_browser_binding(browser: Option<&Secret>, presented: &str) -> Result<(), FlowError> {
     if proves_browser(browser, presented) { Ok(()) } else { Err(FlowError::CsrfMismatch) }
+}
+
+/// The host a self-registered `client` names as its site, if it registered itself.
+pub(crate) fn self_registered_host(client: &crate::client::Client) -> Option<String> {
+    let registration = client.registration.as_ref()?;
+    let site = registration
+        .metadata
+        .client_uri
+        .clone()
+        .or_else(|| client.settings.redirect_uris().first().map(|u| u.as_str().to_owned()))?;
+    Url::parse(&site).ok().and_then(|u| u.host_str().map(str::to_owned)).or(Some(site))
 }

@@ -39,6 +39,9 @@ pub(crate) struct ClientBody {
     pub created_at: String,
     /// RFC 3339.
     pub updated_at: String,
+    /// Whether the client registered itself (`POST /v1/oauth/register`) rather than
+    /// being made through this API or the dashboard.
+    pub self_registered: bool,
 }
 
 impl From<&Client> for ClientBody {
@@ -59,6 +62,7 @@ impl From<&Client> for ClientBody {
             refresh_token_idle_seconds: s.lifetimes().refresh_token_idle,
             created_at: rfc3339(c.created_at),
             updated_at: rfc3339(c.updated_at),
+            self_registered: c.registration.is_some(),
         }
     }
 }
