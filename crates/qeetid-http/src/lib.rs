@@ -255,6 +255,18 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/admin/t/{tenantID}/grants").route(web::get().to(console::grants::list::<S>)))
         .service(
+            web::resource("/admin/t/{tenantID}/registration").route(web::get().to(console::registration::list::<S>)),
+        )
+        .service(
+            web::resource("/admin/t/{tenantID}/registration/new")
+                .route(web::post().to(console::registration::create::<S>)),
+        )
+        .service(
+            web::resource("/admin/t/{tenantID}/registration/{id}/delete")
+                .route(web::get().to(console::registration::confirm_delete::<S>))
+                .route(web::post().to(console::registration::delete::<S>)),
+        )
+        .service(
             web::resource("/admin/t/{tenantID}/grants/{id}/revoke").route(web::post().to(console::grants::revoke::<S>)),
         )
         .service(web::resource("/admin/t/{tenantID}/users").route(web::get().to(console::users::list::<S>)))

@@ -36,6 +36,8 @@ pub struct ConsoleClientRow {
     pub grant_types: String,
     /// When it was registered (RFC 3339).
     pub created_at: String,
+    /// Whether it registered itself (dynamic registration).
+    pub self_registered: bool,
 }
 
 /// The dashboard's client list.
@@ -207,6 +209,41 @@ pub struct ConsoleKeysView<'a> {
     /// The new key's name, as typed.
     pub name: &'a str,
     /// What is wrong with it.
+    pub error: Option<String>,
+}
+
+/// One initial access token of dynamic registration.
+#[derive(Debug, Serialize)]
+pub struct ConsoleTokenRow {
+    /// `iat_…`
+    pub id: String,
+    /// What it is for.
+    pub label: String,
+    /// RFC 3339; `None`: never.
+    pub expires_at: Option<String>,
+    /// Registrations it still admits; `None`: unlimited.
+    pub uses_left: Option<u32>,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// The dashboard's dynamic-registration page: the tenant's initial access tokens,
+/// with the new-token form.
+#[derive(Debug, Serialize)]
+pub struct ConsoleRegistrationView<'a> {
+    /// Header and navigation.
+    pub chrome: ConsoleChrome<'a>,
+    /// Where clients register.
+    pub endpoint: &'a str,
+    /// The tenant's tokens, newest first.
+    pub tokens: Vec<ConsoleTokenRow>,
+    /// The new token's label, as typed.
+    pub label: &'a str,
+    /// Its lifetime in days, as typed.
+    pub days: &'a str,
+    /// Its number of uses, as typed.
+    pub uses: &'a str,
+    /// What is wrong with the form.
     pub error: Option<String>,
 }
 

@@ -11,7 +11,7 @@ mod console;
 mod mfa;
 
 /// The templates, embedded at compile time.
-const TEMPLATES: [(&str, &str); 23] = [
+const TEMPLATES: [(&str, &str); 24] = [
     ("login_mfa.html", include_str!("../../../web-templates/login_mfa.html")),
     ("recovery_codes.html", include_str!("../../../web-templates/recovery_codes.html")),
     ("account.html", include_str!("../../../web-templates/account.html")),
@@ -19,6 +19,7 @@ const TEMPLATES: [(&str, &str); 23] = [
     ("console_user.html", include_str!("../../../web-templates/console_user.html")),
     ("console_users.html", include_str!("../../../web-templates/console_users.html")),
     ("console_keys.html", include_str!("../../../web-templates/console_keys.html")),
+    ("console_registration.html", include_str!("../../../web-templates/console_registration.html")),
     ("console_tenants.html", include_str!("../../../web-templates/console_tenants.html")),
     ("console_confirm.html", include_str!("../../../web-templates/console_confirm.html")),
     ("console_shown_once.html", include_str!("../../../web-templates/console_shown_once.html")),
@@ -171,8 +172,8 @@ pub use account::{
 };
 pub use console::{
     ClientFormView, ConfirmView, ConsoleChrome, ConsoleClientRow, ConsoleClientsView, ConsoleGrantRow,
-    ConsoleGrantsView, ConsoleKeyRow, ConsoleKeysView, ConsoleTenantRow, ConsoleTenantsView, ConsoleUserRow,
-    ConsoleUserView, ConsoleUsersView, FormOption, ShownOnceOwner, ShownOnceView,
+    ConsoleGrantsView, ConsoleKeyRow, ConsoleKeysView, ConsoleRegistrationView, ConsoleTenantRow, ConsoleTenantsView,
+    ConsoleTokenRow, ConsoleUserRow, ConsoleUserView, ConsoleUsersView, FormOption, ShownOnceOwner, ShownOnceView,
 };
 pub use mfa::{EnrolView, RecoveryCodesView, SecondFactorView, qr_svg};
 
@@ -272,6 +273,11 @@ impl Renderer {
     /// The dashboard's API keys.
     pub fn console_keys_page(&self, view: &ConsoleKeysView<'_>) -> Result<String, RenderError> {
         self.render("console_keys.html", view)
+    }
+
+    /// The dashboard's dynamic-registration page.
+    pub fn console_registration_page(&self, view: &ConsoleRegistrationView<'_>) -> Result<String, RenderError> {
+        self.render("console_registration.html", view)
     }
 
     /// The dashboard's tenants.

@@ -353,3 +353,53 @@ pub(crate) async fn deployment_admins_create_and_rename_tenants(db: &TestDatabas
     let reply = app.admin(Method::GET, &format!("/v1/tenants/{id}"), Body::None).await;
     assert_eq!(reply.body["tenant"]["name"], "Initrode");
 }
+
+pub(crate) async fn admins_hand_out_and_revoke_registration_tokens(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    admin_user(&app, &realm.tenant, ROOT, "tenant").await;
+    sign_in(&app, &realm.tenant, ROOT).await;
+    let base = format!("/admin/t/{}", realm.tenant);
+
+    let (status, _, page) = app.browse(&format!("{base}/registration")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("No registration tokens") && page.contains("Dynamic registration"));
+    let csrf = hidden(&page, "csrf_token");
+
+    let bad = [("csrf_token", csrf.as_str()), ("label", "CI"), ("expires_in_days", "soon"), ("max_uses", "")];
+    let (status, _, page) = app.submit(&format!("{base}/registration/new"), &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("a whole number") && page.contains("value=\"CI\""), "the form comes back as typed");
+
+    let form = [("csrf_token", csrf.as_str()), ("label", "CI"), ("expires_in_days", "1"), ("max_uses", "2")];
+    let (status, _, page) = app.submit(&format!("{base}/registration/new"), &form).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let token = format!("qit_{}", after(&page, r#"data-copy="qit_"#, '"'));
+    let metadata = json!({ "client_name": "From the dashboard", "redirect_uris": [REDIRECT_URI] });
+    let reply = app
+        .http
+        .post(format!("{}/v1/oauth/register", app.base))
+        .bearer_auth(&token)
+        .json(&metadata)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::CREATED);
+
+    let (_, _, page) = app.browse(&format!("{base}/registration")).await;
+    assert!(page.contains("<td>CI</td>") && page.contains("<td>1</td>"), "one use left: {page}");
+    let (_, _, clients) = app.browse(&format!("{base}/clients")).await;
+    assert!(clients.contains("From the dashboard") && clients.contains("self-registered"));
+    let id = format!("iat_{}", after(&page, "/registration/iat_", '/'));
+    let (status, location, _) = app.submit(&format!("{base}/registration/{id}/delete"), &[("csrf_token", &csrf)]).await;
+    assert_eq!((status, location), (StatusCode::SEE_OTHER, Some(format!("{base}/registration?done=token-revoked"))));
+    let reply = app
+        .http
+        .post(format!("{}/v1/oauth/register", app.base))
+        .bearer_auth(&token)
+        .json(&metadata)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::UNAUTHORIZED, "revoked");
+}

@@ -63,6 +63,7 @@ on_both_databases!(
     console::admins_register_edit_rotate_and_delete_clients,
     console::admins_revoke_a_grant_and_its_refresh_token_stops,
     console::admins_manage_users_and_api_keys_but_tenants_only_as_deployment_admins,
+    console::admins_hand_out_and_revoke_registration_tokens,
     console::deployment_admins_create_and_rename_tenants,
     errors::missing_or_wrong_keys_get_401,
     errors::another_tenants_objects_are_not_found,

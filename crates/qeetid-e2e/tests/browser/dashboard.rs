@@ -121,6 +121,18 @@ async fn an_admin_manages_clients_and_grants_in_the_browser() {
     click(&page, "form[action$='/users/new'] button[type=submit]").await;
     wait_for_text(&page, "The user was created.").await;
     screenshot(&page, "dashboard-users").await;
+
+    // Registration: a token for dynamic registration, shown once.
+    page.goto(format!("{}/admin/t/{tenant}/registration", world.issuer)).await.unwrap();
+    wait_for_text(&page, "No registration tokens").await;
+    fill(&page, "input[name=label]", "CI pipeline").await;
+    fill(&page, "input[name=max_uses]", "5").await;
+    click(&page, "form[action$='/registration/new'] button[type=submit]").await;
+    wait_for_text(&page, "qit_").await;
+    screenshot(&page, "dashboard-registration-token").await;
+    page.goto(format!("{}/admin/t/{tenant}/registration", world.issuer)).await.unwrap();
+    wait_for_text(&page, "CI pipeline").await;
+    screenshot(&page, "dashboard-registration").await;
     // The user's page shows where they are signed in (they signed in above); disable them.
     let open_user =
         format!("[...document.querySelectorAll('td a')].find(a => a.textContent === {}).click()", json!(EMAIL));

@@ -68,6 +68,7 @@ pub(crate) async fn list<S: Store>(
             client_type: c.settings.client_type().as_str(),
             grant_types: c.settings.grant_types().iter().map(|g| g.as_str()).collect::<Vec<_>>().join(", "),
             created_at: rfc3339(c.created_at),
+            self_registered: c.registration.is_some(),
         })
         .collect();
     let view = ConsoleClientsView {

@@ -10,6 +10,7 @@
 pub(crate) mod clients;
 pub(crate) mod grants;
 pub(crate) mod keys;
+pub(crate) mod registration;
 pub(crate) mod tenants;
 pub(crate) mod users;
 
@@ -267,6 +268,7 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
             "Two-step verification was reset; the user signs in with the password alone, or sets it up again if the tenant requires it.",
         ),
         "key-revoked" => Some("The API key was revoked."),
+        "token-revoked" => Some("The registration token was revoked."),
         "tenant-created" => Some("The tenant was created."),
         "tenant-renamed" => Some("The tenant was renamed."),
         _ => None,
