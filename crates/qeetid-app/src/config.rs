@@ -115,6 +115,9 @@ pub struct Settings {
     /// Deployment-wide ceiling on failed sign-ins a minute from browsers unknown
     /// to the account (and on wrong device user codes).
     pub failed_sign_ins_per_minute: u32,
+    /// The tenant that accepts dynamic client registration without an initial access
+    /// token (empty: none). Open registration is limited: see the README.
+    pub open_registration_tenant: String,
     /// Reverse proxies in front of the server that append the client's address to
     /// `X-Forwarded-For`; 0 uses the TCP peer's address.
     pub trusted_proxy_hops: usize,
@@ -143,7 +146,8 @@ fn merge(base: &mut toml::Table, top: toml::Table) {
 }
 
 /// Environment variables and the keys they set.
-const ENV_KEYS: [(&str, &[&str]); 22] = [
+const ENV_KEYS: [(&str, &[&str]); 23] = [
+    ("QEETID_OPEN_REGISTRATION_TENANT", &["open_registration_tenant"]),
     ("QEETID_METRICS_LISTEN", &["metrics_listen"]),
     ("QEETID_FAILED_SIGN_INS_PER_MINUTE", &["failed_sign_ins_per_minute"]),
     ("QEETID_TRUSTED_PROXY_HOPS", &["trusted_proxy_hops"]),

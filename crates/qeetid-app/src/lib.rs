@@ -18,7 +18,7 @@ use qeetid_domain::oauth::TokenLifetimes;
 use qeetid_domain::outbound::OutboundPolicy;
 use qeetid_domain::ports::{Clock, Random};
 use qeetid_domain::services::{Ports, Provider, ProviderSettings};
-use qeetid_domain::{Context, UnixTime};
+use qeetid_domain::{Context, TenantId, UnixTime};
 use qeetid_http::{HttpState, Metrics, Server, ServerSettings, UseCases};
 use qeetid_render::Renderer;
 use qeetid_store::{DieselStore, Timeouts};
@@ -150,6 +150,10 @@ pub async fn services(
         }
     };
     let outbound = OutboundPolicy { allow_private_networks: settings.outbound_allow_private_networks };
+    let open_registration_tenant = match settings.open_registration_tenant.trim() {
+        "" => None,
+        raw => Some(TenantId::parse(raw).map_err(|e| AppError::Startup(format!("open_registration_tenant: {e}")))?),
+    };
     let settings = ProviderSettings {
         issuer: issuer.clone(),
         lifetimes,
@@ -157,6 +161,7 @@ pub async fn services(
         outbound,
         reauthentication_seconds: settings.reauthentication_seconds,
         failed_sign_ins_per_minute: settings.failed_sign_ins_per_minute,
+        open_registration_tenant,
     };
     let cx = Context::new(Arc::new(SystemClock), random, settings)
         .with_built_in_clients(Arc::new(FirstPartyClients::new(issuer)));

@@ -2,7 +2,7 @@
 //! initial access tokens that admit a registration to a tenant, and the metadata a
 //! client sends, mapped onto the same settings (and rules) as the admin API's.
 
-use crate::client::{ClientDraft, ClientMetadata};
+use crate::client::{ClientDraft, ClientMetadata, DEFAULT_SCOPES};
 use crate::error::ValidationError;
 use crate::id::{InitialTokenId, TenantId};
 use crate::secret::SecretHash;
@@ -109,6 +109,12 @@ pub enum RegistrationError {
     /// The initial or registration access token is missing, unknown, expired or spent.
     #[error("the access token is missing, unknown, expired or used up")]
     InvalidToken,
+    /// Too many open registrations from this address.
+    #[error("too many registrations from this address; try again in {retry_after} seconds")]
+    Throttled {
+        /// Seconds to wait.
+        retry_after: i64,
+    },
     /// Infrastructure failed.
     #[error("internal error: {0}")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -201,6 +207,39 @@ impl ClientRegistrationRequest {
         };
         Ok((draft, method, checked_metadata(self.metadata)?))
     }
+}
+
+/// Open registration's limits on top of the settings' rules: the standard OpenID
+/// scopes only, no `client_credentials` (a service acting for itself is an admin's
+/// business), and redirect URIs on `https` or loopback `http` (RFC 8252 §7.3), no
+/// private-use schemes.
+///
+/// # Errors
+/// `invalid_client_metadata` or `invalid_redirect_uri` naming the field.
+pub fn check_open_registration(draft: &ClientDraft) -> Result<(), RegistrationError> {
+    if draft.grant_types.as_ref().is_some_and(|g| g.iter().any(|g| g == "client_credentials")) {
+        return Err(metadata_error("grant_types", "client_credentials needs an initial access token"));
+    }
+    if let Some(extra) = draft.scopes.iter().flatten().find(|s| !DEFAULT_SCOPES.contains(&s.as_str())) {
+        return Err(metadata_error(
+            "scope",
+            format!("`{extra}` needs an initial access token; open registration allows {}", DEFAULT_SCOPES.join(" ")),
+        ));
+    }
+    for (i, uri) in draft.redirect_uris.iter().chain(&draft.post_logout_uris).enumerate() {
+        let scheme = url::Url::parse(uri).map(|u| u.scheme().to_owned()).unwrap_or_default();
+        if scheme != "https" && scheme != "http" {
+            let field = if i < draft.redirect_uris.len() {
+                format!("redirect_uris[{i}]")
+            } else {
+                "post_logout_redirect_uris".to_owned()
+            };
+            return Err(RegistrationError::InvalidRedirectUri(format!(
+                "{field}: open registration takes https or loopback http redirect URIs only"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The descriptive metadata, checked: URIs absolute `https`, short text without
@@ -298,6 +337,27 @@ mod tests {
         let mut r = request();
         r.metadata.contacts = vec!["ops@tool.example\u{202E}".into()];
         assert!(r.into_parts().is_err());
+    }
+
+    #[test]
+    fn open_registration_takes_standard_scopes_and_web_or_loopback_uris_only() {
+        let draft = |scopes: &[&str], uri: &str, grants: &[&str]| ClientDraft {
+            redirect_uris: vec![uri.to_owned()],
+            scopes: Some(scopes.iter().map(|s| (*s).to_owned()).collect()),
+            grant_types: Some(grants.iter().map(|s| (*s).to_owned()).collect()),
+            ..ClientDraft::default()
+        };
+        let code = ["authorization_code"];
+        assert!(check_open_registration(&draft(&["openid", "email"], "https://tool.example/cb", &code)).is_ok());
+        assert!(check_open_registration(&draft(&["openid"], "http://127.0.0.1:3000/cb", &code)).is_ok());
+        assert!(check_open_registration(&draft(&["api:write"], "https://tool.example/cb", &code)).is_err());
+        assert!(matches!(
+            check_open_registration(&draft(&["openid"], "com.example.tool:/cb", &code)),
+            Err(RegistrationError::InvalidRedirectUri(_))
+        ));
+        assert!(
+            check_open_registration(&draft(&["openid"], "https://tool.example/cb", &["client_credentials"])).is_err()
+        );
     }
 
     #[test]

@@ -100,6 +100,7 @@ on_both_databases!(
     registration::registration_refuses_bad_tokens_and_bad_metadata,
     registration::a_client_manages_its_registration_with_its_token,
     registration::both_metadata_documents_name_the_registration_endpoint,
+    registration::open_registration_admits_tools_within_its_limits,
     server::restarting_keeps_every_object,
     trust::a_tenant_key_changes_nothing_of_a_deployment_admin,
     trust::the_deployment_clients_cannot_be_edited_or_deleted,

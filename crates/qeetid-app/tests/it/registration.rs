@@ -251,3 +251,57 @@ pub(crate) async fn both_metadata_documents_name_the_registration_endpoint(db: &
     assert_eq!(oauth["issuer"], app.issuer);
     assert_eq!(oauth["registration_endpoint"], format!("{}/v1/oauth/register", app.issuer));
 }
+
+pub(crate) async fn open_registration_admits_tools_within_its_limits(db: &TestDatabase) {
+    let setup = spawn_app(db).await;
+    let realm = setup.realm().await;
+    let mut settings = crate::support::settings(db);
+    settings.open_registration_tenant = realm.tenant.clone();
+    let app = crate::support::spawn_app_with(settings).await;
+
+    // A tool registers without any token, as a public client with PKCE.
+    let tool = json!({
+        "client_name": "Editor agent", "redirect_uris": ["http://127.0.0.1:33418/callback"],
+        "token_endpoint_auth_method": "none", "scope": "openid email offline_access",
+        "grant_types": ["authorization_code", "refresh_token"],
+    });
+    let (status, _, reg) = bearer(&app, Method::POST, "/v1/oauth/register", None, Some(tool.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{reg}");
+    let client_id = reg["client_id"].as_str().unwrap();
+    let path = format!("/v1/tenants/{}/oidc/clients/{client_id}", realm.tenant);
+    let reply = app.admin(Method::GET, &path, Body::None).await;
+    assert_eq!(reply.body["client"]["self_registered"], true, "in the open tenant, marked");
+
+    // Open registration's limits.
+    let refused = [
+        (json!({ "redirect_uris": [REDIRECT_URI], "grant_types": ["client_credentials"] }), "grant_types"),
+        (json!({ "redirect_uris": [REDIRECT_URI], "scope": "openid api:write" }), "scope"),
+        (
+            json!({ "redirect_uris": ["com.example.agent:/callback"], "token_endpoint_auth_method": "none" }),
+            "redirect_uris[0]",
+        ),
+    ];
+    for (metadata, field) in refused {
+        let (status, _, body) = bearer(&app, Method::POST, "/v1/oauth/register", None, Some(metadata.clone())).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{metadata}: {body}");
+        assert!(body["error_description"].as_str().unwrap().contains(field), "{metadata}: {body}");
+    }
+    // An initial access token still lifts them (its own tenant's rules apply).
+    let (_, token) = tenant_with_token(&app, json!({})).await;
+    let service = json!({ "redirect_uris": [REDIRECT_URI], "grant_types": ["client_credentials"] });
+    let (status, _, body) = bearer(&app, Method::POST, "/v1/oauth/register", Some(&token), Some(service)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    // Ten registrations an hour from one address (one was made above), then 429.
+    for n in 1..10 {
+        let (status, _, body) = bearer(&app, Method::POST, "/v1/oauth/register", None, Some(tool.clone())).await;
+        assert_eq!(status, StatusCode::CREATED, "registration {n}: {body}");
+    }
+    let (status, headers, body) = bearer(&app, Method::POST, "/v1/oauth/register", None, Some(tool)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert!(headers.contains_key("retry-after"));
+
+    // Without the setting, no token means no registration.
+    let (status, _, _) = bearer(&setup, Method::POST, "/v1/oauth/register", None, Some(tool_metadata())).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}

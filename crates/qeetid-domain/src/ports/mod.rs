@@ -62,7 +62,7 @@ area_store!(
 area_store!(
     /// What [`Registration`](crate::services::Registration) needs: dynamic client
     /// registration and its management.
-    RegistrationStore: TenantRepository, ClientRepository, InitialTokenRepository
+    RegistrationStore: TenantRepository, ClientRepository, InitialTokenRepository, ThrottleRepository
 );
 
 area_store!(

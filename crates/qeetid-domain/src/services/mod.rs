@@ -187,6 +187,9 @@ pub struct ProviderSettings {
     /// user codes) a minute from browsers that never signed in to the account; past
     /// it such attempts run one at a time with growing delays.
     pub failed_sign_ins_per_minute: u32,
+    /// The one tenant that accepts dynamic registration without an initial access
+    /// token, with open registration's limits; `None`: none does.
+    pub open_registration_tenant: Option<TenantId>,
 }
 
 impl ProviderSettings {
@@ -199,6 +202,7 @@ impl ProviderSettings {
             outbound: OutboundPolicy::default(),
             reauthentication_seconds: DEFAULT_REAUTHENTICATION_SECONDS,
             failed_sign_ins_per_minute: DEFAULT_FAILED_SIGN_INS_PER_MINUTE,
+            open_registration_tenant: None,
         }
     }
 }

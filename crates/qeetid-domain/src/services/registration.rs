@@ -2,11 +2,17 @@
 //! the client's own management of its registration (RFC 7592) with the
 //! registration access token it got. The settings obey the admin API's rules.
 
+use std::net::IpAddr;
+
 use super::Context;
+use super::authorization::FlowError;
+use super::throttle::{self, Guard, OnSuccess, Verdict, source_key};
 use crate::client::{CLIENT_SECRET_PREFIX, Client, ClientSecrets, ClientSettings, ClientType, SelfRegistration};
-use crate::id::ClientId;
+use crate::id::{ClientId, TenantId};
 use crate::ports::RegistrationStore;
-use crate::registration::{ClientRegistrationRequest, REGISTRATION_TOKEN_PREFIX, RegistrationError};
+use crate::registration::{
+    ClientRegistrationRequest, REGISTRATION_TOKEN_PREFIX, RegistrationError, check_open_registration,
+};
 use crate::secret::Secret;
 
 /// Dynamic client registration and its management, over the store.
@@ -33,26 +39,34 @@ impl<S: RegistrationStore> Registration<S> {
         Self { store, cx }
     }
 
-    /// Registers a client in the tenant of `initial_token` (RFC 7591 §3). The request
-    /// is checked before the token is spent, so a refused request costs no use.
+    /// Registers a client in the tenant of `initial_token` (RFC 7591 §3), or without
+    /// one in the deployment's open-registration tenant, if it has one. The request is
+    /// checked before the token is spent, so a refused request costs no use.
     ///
     /// # Errors
     /// [`RegistrationError::InvalidToken`] without a live initial access token;
-    /// `invalid_redirect_uri` or `invalid_client_metadata` naming the field.
+    /// `invalid_redirect_uri` or `invalid_client_metadata` naming the field;
+    /// [`RegistrationError::Throttled`] past open registration's rate.
     pub async fn register(
         &self,
         initial_token: Option<&str>,
         request: ClientRegistrationRequest,
+        source: Option<IpAddr>,
     ) -> Result<SelfRegistered, RegistrationError> {
-        let presented = initial_token.ok_or(RegistrationError::InvalidToken)?;
         let (draft, auth_method, metadata) = request.into_parts()?;
-        let settings = ClientSettings::validate(draft)?;
         let now = self.cx.clock.now();
-        let token = self
-            .store
-            .spend_initial_token(&Secret::presented(presented).hash(), now)
-            .await?
-            .ok_or(RegistrationError::InvalidToken)?;
+        let (settings, tenant) = match initial_token {
+            Some(presented) => {
+                let settings = ClientSettings::validate(draft)?;
+                let token = self
+                    .store
+                    .spend_initial_token(&Secret::presented(presented).hash(), now)
+                    .await?
+                    .ok_or(RegistrationError::InvalidToken)?;
+                (settings, token.tenant_id)
+            }
+            None => self.open_registration(draft, source).await?,
+        };
         let secret = match settings.client_type() {
             ClientType::Confidential => Some(Secret::generate(CLIENT_SECRET_PREFIX, self.cx.random.as_ref())),
             ClientType::Public => None,
@@ -60,7 +74,7 @@ impl<S: RegistrationStore> Registration<S> {
         let registration_token = Secret::generate(REGISTRATION_TOKEN_PREFIX, self.cx.random.as_ref());
         let client = Client {
             id: ClientId::generate(self.cx.random.as_ref()),
-            tenant_id: token.tenant_id,
+            tenant_id: tenant,
             settings,
             secrets: secret.as_ref().map(|s| ClientSecrets { current: s.hash(), previous: None }),
             created_at: now,
@@ -73,6 +87,33 @@ impl<S: RegistrationStore> Registration<S> {
         };
         self.store.insert_client(&client).await?;
         Ok(SelfRegistered { client, secret, registration_token })
+    }
+
+    /// A registration without an initial access token: only into the deployment's
+    /// open-registration tenant, within open registration's limits, and at most ten
+    /// an hour from one address before each waits longer.
+    async fn open_registration(
+        &self,
+        draft: crate::client::ClientDraft,
+        source: Option<IpAddr>,
+    ) -> Result<(ClientSettings, TenantId), RegistrationError> {
+        let tenant = self.cx.settings.open_registration_tenant.clone().ok_or(RegistrationError::InvalidToken)?;
+        check_open_registration(&draft)?;
+        let settings = ClientSettings::validate(draft)?;
+        self.store.get_tenant(&tenant).await?.ok_or(RegistrationError::InvalidToken)?;
+        let guard = Guard::new(
+            format!("register-from:{}", source_key(source)),
+            throttle::REGISTRATIONS_FROM_SOURCE,
+            OnSuccess::Count,
+        );
+        throttle::guarded(&self.store, self.cx.clock.as_ref(), vec![guard], async { Verdict::<(), ()>::Success(()) })
+            .await
+            .map_err(|e| match e {
+                FlowError::Throttled { retry_after } => RegistrationError::Throttled { retry_after },
+                other => RegistrationError::Internal(Box::new(other)),
+            })?
+            .map_err(|()| RegistrationError::Internal("the throttle refused without a reason".into()))?;
+        Ok((settings, tenant))
     }
 
     /// The client `client_id`, when `registration_token` is its registration access

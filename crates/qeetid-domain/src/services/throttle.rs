@@ -43,6 +43,10 @@ pub(crate) const USER_CODES: ThrottleRule =
 pub(crate) const DEVICE_CODES_FROM_SOURCE: ThrottleRule =
     ThrottleRule { free: 5, window_seconds: 900, hold_seconds: HOLD_SECONDS, max_delay_seconds: 900 };
 
+/// Open registrations from one source address: ten an hour, then growing delays.
+pub(crate) const REGISTRATIONS_FROM_SOURCE: ThrottleRule =
+    ThrottleRule { free: 10, window_seconds: 3600, hold_seconds: HOLD_SECONDS, max_delay_seconds: 3600 };
+
 /// The deployment-wide ceiling: `per_minute` failures a minute, then one attempt at
 /// a time with growing delays (at most a minute).
 pub(crate) fn deployment_ceiling(per_minute: u32) -> ThrottleRule {
@@ -73,6 +77,8 @@ pub(crate) enum OnSuccess {
     Clear,
     /// Take back this attempt only (keys shared by many accounts).
     Refund,
+    /// Count it like a failure: a rate limit on successes (open registration).
+    Count,
 }
 
 /// One key guarding an attempt.
@@ -147,12 +153,18 @@ async fn settle_failure<S: ThrottleRepository>(store: &S, reserved: Reserved, no
 }
 
 /// The attempt succeeded: the account's keys forget, the shared keys take the
-/// attempt back.
+/// attempt back, rate-limit keys count it.
 async fn settle_success<S: ThrottleRepository>(store: &S, reserved: Reserved, now: UnixTime) -> Result<(), StoreError> {
-    for (guard, _) in reserved.granted {
+    for (guard, attempt) in reserved.granted {
         match guard.on_success {
             OnSuccess::Clear => store.clear_failures(&guard.key).await?,
             OnSuccess::Refund => store.refund_attempt(&guard.key, now).await?,
+            OnSuccess::Count => {
+                let wait = delay(&guard.rule, attempt);
+                if wait > 0 {
+                    store.block_until(&guard.key, now.plus_secs(wait)).await?;
+                }
+            }
         }
     }
     Ok(())

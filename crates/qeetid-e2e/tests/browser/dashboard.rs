@@ -121,6 +121,16 @@ async fn an_admin_manages_clients_and_grants_in_the_browser() {
     click(&page, "form[action$='/users/new'] button[type=submit]").await;
     wait_for_text(&page, "The user was created.").await;
     screenshot(&page, "dashboard-users").await;
+    // The user's page shows where they are signed in (they signed in above); disable them.
+    let open_user =
+        format!("[...document.querySelectorAll('td a')].find(a => a.textContent === {}).click()", json!(EMAIL));
+    page.evaluate(open_user).await.unwrap();
+    let user_page = wait_for_text(&page, "Disable user").await;
+    assert!(user_page.contains("password") && !user_page.contains("Not signed in anywhere."), "{user_page}");
+    screenshot(&page, "dashboard-user").await;
+    click(&page, "form[action$='/disable'] button").await;
+    wait_for_text(&page, "The user was disabled and signed out everywhere.").await;
+    wait_for_text(&page, "Not signed in anywhere.").await;
 
     // Registration: a token for dynamic registration, shown once.
     page.goto(format!("{}/admin/t/{tenant}/registration", world.issuer)).await.unwrap();
@@ -133,16 +143,6 @@ async fn an_admin_manages_clients_and_grants_in_the_browser() {
     page.goto(format!("{}/admin/t/{tenant}/registration", world.issuer)).await.unwrap();
     wait_for_text(&page, "CI pipeline").await;
     screenshot(&page, "dashboard-registration").await;
-    // The user's page shows where they are signed in (they signed in above); disable them.
-    let open_user =
-        format!("[...document.querySelectorAll('td a')].find(a => a.textContent === {}).click()", json!(EMAIL));
-    page.evaluate(open_user).await.unwrap();
-    let user_page = wait_for_text(&page, "Disable user").await;
-    assert!(user_page.contains("password") && !user_page.contains("Not signed in anywhere."), "{user_page}");
-    screenshot(&page, "dashboard-user").await;
-    click(&page, "form[action$='/disable'] button").await;
-    wait_for_text(&page, "The user was disabled and signed out everywhere.").await;
-    wait_for_text(&page, "Not signed in anywhere.").await;
 
     // Another tenant is refused, even by a hand-made URL.
     page.goto(format!("{}/admin/t/{other}/clients", world.issuer)).await.unwrap();

@@ -12,6 +12,11 @@ pub(crate) fn registration_error(err: &RegistrationError) -> HttpResponse {
     let (mut response, code) = match err {
         RegistrationError::InvalidRedirectUri(_) => (HttpResponse::BadRequest(), "invalid_redirect_uri"),
         RegistrationError::InvalidMetadata(_) => (HttpResponse::BadRequest(), "invalid_client_metadata"),
+        RegistrationError::Throttled { retry_after } => {
+            let mut response = HttpResponse::TooManyRequests();
+            response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+            (response, "too_many_requests")
+        }
         RegistrationError::InvalidToken => {
             let mut response = HttpResponse::Unauthorized();
             response.insert_header((header::WWW_AUTHENTICATE, r#"Bearer realm="qeetid", error="invalid_token""#));

@@ -9,6 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::ports::Store;
 use qeetid_domain::registration::{ClientRegistrationRequest, RegistrationError};
 
+use super::client_address::client_address;
 use super::{authorization, spawn};
 use crate::HttpState;
 use crate::answers::registration_error;
@@ -33,11 +34,13 @@ pub(crate) async fn register<S: Store>(
     body: web::Bytes,
 ) -> HttpResponse {
     let token = authorization(&req, "Bearer");
+    let source = client_address(&req, &state);
     let request = match metadata(&body) {
         Ok((request, _)) => request,
         Err(e) => return registration_error(&e),
     };
-    let outcome = spawn(&state, move |s| async move { s.registration.register(token.as_deref(), request).await }).await;
+    let outcome =
+        spawn(&state, move |s| async move { s.registration.register(token.as_deref(), request, source).await }).await;
     match outcome.map_err(|e| RegistrationError::Internal(Box::new(e))).and_then(|r| r) {
         Ok(done) => no_store(HttpResponse::Created().json(registered(&done, &state.issuer))),
         Err(e) => registration_error(&e),
