@@ -149,6 +149,7 @@ impl<S: Store> FirstParty<S> {
             code_verifier: Some(
                 CodeVerifier::parse(code_verifier).map_err(|e| OAuthError::InvalidRequest(e.to_string()))?,
             ),
+            resource: None,
         };
         let tokens = self.tokens.exchange_code(client, &exchange).await?;
         let claims = self.signer.verify(&tokens.access_token).ok_or(FirstPartyError::NotSignedIn)?;

@@ -114,6 +114,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
         code: code.clone(),
         redirect_uri: REDIRECT.into(),
         code_verifier: Some(CodeVerifier::parse(VERIFIER)?),
+        resource: None,
     };
     let issued = tokens.exchange_code(&client, &exchange).await?;
 

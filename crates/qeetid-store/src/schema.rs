@@ -99,6 +99,7 @@ diesel::table! {
         expires_at -> BigInt,
         device_code_hash -> Nullable<Text>,
         first_factor -> Nullable<Text>,
+        resource -> Nullable<Text>,
     }
 }
 
@@ -134,6 +135,7 @@ diesel::table! {
         used_at -> Nullable<BigInt>,
         access_jti -> Nullable<Text>,
         access_expires_at -> Nullable<BigInt>,
+        resource -> Nullable<Text>,
     }
 }
 
@@ -169,6 +171,7 @@ diesel::table! {
         absolute_expires_at -> BigInt,
         rotated_at -> Nullable<BigInt>,
         revoked_at -> Nullable<BigInt>,
+        resource -> Nullable<Text>,
     }
 }
 

@@ -15,6 +15,7 @@ mod mfa;
 mod oidc;
 mod proxy;
 mod registration;
+mod resource_indicators;
 mod server;
 mod support;
 mod tenants_users_keys;
@@ -101,6 +102,7 @@ on_both_databases!(
     registration::a_client_manages_its_registration_with_its_token,
     registration::both_metadata_documents_name_the_registration_endpoint,
     registration::open_registration_admits_tools_within_its_limits,
+    resource_indicators::a_resource_named_at_authorization_becomes_the_audience,
     server::restarting_keeps_every_object,
     trust::a_tenant_key_changes_nothing_of_a_deployment_admin,
     trust::the_deployment_clients_cannot_be_edited_or_deleted,

@@ -17,7 +17,7 @@ pub use records::{
 };
 pub use request::{
     ACR_MFA, ACR_SINGLE_FACTOR, AuthorizeParams, PendingRequest, Prompt, StoredRequest, ValidatedRequest, acr_of,
-    resolve_redirect_uri,
+    resolve_redirect_uri, resource_indicator,
 };
 pub use signing_key::{KeyPolicy, SigningKeyRecord};
 pub use token_request::{

@@ -45,6 +45,8 @@ pub struct AuthorizeParams {
     pub request: Option<String>,
     /// A request object by reference (OIDC Core §6.2): not supported yet, refused.
     pub request_uri: Option<String>,
+    /// `resource` (RFC 8707): the API the tokens are for.
+    pub resource: Option<String>,
 }
 
 /// `acr` of a sign-in with a password or another single factor (NIST SP 800-63B AAL1).
@@ -124,6 +126,7 @@ pub struct ValidatedRequest {
     pub(crate) prompt: Prompt,
     pub(crate) max_age: Option<i64>,
     pub(crate) login_hint: Option<String>,
+    pub(crate) resource: Option<String>,
 }
 
 /// A validated request as a store keeps it, to rebuild it with
@@ -151,6 +154,8 @@ pub struct StoredRequest {
     pub max_age: Option<i64>,
     /// `login_hint`.
     pub login_hint: Option<String>,
+    /// `resource` (RFC 8707).
+    pub resource: Option<String>,
 }
 
 impl ValidatedRequest {
@@ -167,8 +172,21 @@ impl ValidatedRequest {
             prompt,
             max_age,
             login_hint,
+            resource,
         } = stored;
-        Self { client_id, tenant_id, redirect_uri, scope, state, nonce, code_challenge, prompt, max_age, login_hint }
+        Self {
+            client_id,
+            tenant_id,
+            redirect_uri,
+            scope,
+            state,
+            nonce,
+            code_challenge,
+            prompt,
+            max_age,
+            login_hint,
+            resource,
+        }
     }
 
     /// The client, in its tenant.
@@ -219,6 +237,23 @@ impl ValidatedRequest {
     /// `login_hint`.
     pub fn login_hint(&self) -> Option<&str> {
         self.login_hint.as_deref()
+    }
+
+    /// `resource` (RFC 8707): the API the tokens are for.
+    pub fn resource(&self) -> Option<&str> {
+        self.resource.as_deref()
+    }
+}
+
+/// A `resource` parameter (RFC 8707 §2): an absolute URI without a fragment, at
+/// most 2048 characters; it becomes the access token's `aud`.
+///
+/// # Errors
+/// [`OAuthError::InvalidTarget`] otherwise.
+pub fn resource_indicator(raw: &str) -> Result<String, OAuthError> {
+    match url::Url::parse(raw) {
+        Ok(u) if u.fragment().is_none() && raw.len() <= MAX_PARAM_LEN => Ok(raw.to_owned()),
+        _ => Err(OAuthError::InvalidTarget("resource must be an absolute URI without a fragment".into())),
     }
 }
 
@@ -310,6 +345,7 @@ impl ValidatedRequest {
             prompt,
             max_age,
             login_hint: p.login_hint.clone(),
+            resource: p.resource.as_deref().map(resource_indicator).transpose()?,
         })
     }
 }

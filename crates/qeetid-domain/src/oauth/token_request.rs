@@ -18,6 +18,8 @@ pub struct CodeExchange {
     pub redirect_uri: String,
     /// The PKCE verifier (RFC 7636 §4.5), when the code was bound to a challenge.
     pub code_verifier: Option<CodeVerifier>,
+    /// `resource` (RFC 8707): must be the one the code was granted for.
+    pub resource: Option<String>,
 }
 
 /// `grant_type=refresh_token`.
@@ -27,6 +29,8 @@ pub struct RefreshRequest {
     pub refresh_token: String,
     /// A narrower scope for the new access token, if asked.
     pub scope: Option<ScopeSet>,
+    /// `resource` (RFC 8707): must be the one the grant was made for.
+    pub resource: Option<String>,
 }
 
 /// `grant_type=client_credentials`.
@@ -80,10 +84,13 @@ impl TokenRequest {
                     .map(CodeVerifier::parse)
                     .transpose()
                     .map_err(|e| OAuthError::InvalidRequest(e.to_string()))?,
+                resource: param("resource").map(str::to_owned),
             })),
-            Some("refresh_token") => {
-                Ok(Self::RefreshToken(RefreshRequest { refresh_token: required("refresh_token")?, scope: scope()? }))
-            }
+            Some("refresh_token") => Ok(Self::RefreshToken(RefreshRequest {
+                refresh_token: required("refresh_token")?,
+                scope: scope()?,
+                resource: param("resource").map(str::to_owned),
+            })),
             Some("client_credentials") => Ok(Self::ClientCredentials(ClientCredentialsRequest {
                 scope: scope()?,
                 resource: param("resource").map(str::to_owned),

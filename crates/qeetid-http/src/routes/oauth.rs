@@ -145,6 +145,7 @@ fn authorize_params(mut p: Params) -> AuthorizeParams {
         prompt: p.take("prompt"),
         max_age: p.take("max_age"),
         login_hint: p.take("login_hint"),
+        resource: p.take("resource"),
         response_mode: p.take("response_mode"),
         acr_values: p.take("acr_values"),
         request: p.take("request"),

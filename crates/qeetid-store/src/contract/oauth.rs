@@ -47,6 +47,7 @@ fn pending(w: &World) -> PendingRequest {
             prompt: Prompt { none: false, login: true, consent: true },
             max_age: Some(300),
             login_hint: Some("ada@example.com".into()),
+            resource: Some("https://api.acme.example/".into()),
         }),
         browser_hash: Secret::presented("qbr_x").hash(),
         user_id: None,
@@ -90,6 +91,7 @@ fn code(w: &World, grant: &GrantId) -> (Secret, AuthorizationCode) {
         created_at: UnixTime::from_secs(T0),
         expires_at: UnixTime::from_secs(T0 + 60),
         issued_access_token: None,
+        resource: Some("https://api.acme.example/".into()),
     };
     (secret, record)
 }
@@ -114,6 +116,7 @@ fn refresh(w: &World, grant: &GrantId, origin: Option<&Secret>) -> RefreshToken 
         absolute_expires_at: UnixTime::from_secs(T0 + 7200),
         rotated_at: None,
         revoked_at: None,
+        resource: Some("https://api.acme.example/".into()),
     }
 }
 

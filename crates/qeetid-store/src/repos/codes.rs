@@ -38,6 +38,7 @@ struct CodeRow {
     used_at: Option<i64>,
     access_jti: Option<String>,
     access_expires_at: Option<i64>,
+    resource: Option<String>,
 }
 
 impl TryFrom<CodeRow> for AuthorizationCode {
@@ -65,6 +66,7 @@ impl TryFrom<CodeRow> for AuthorizationCode {
                 (Some(jti), Some(exp)) => Some((jti, UnixTime::from_secs(exp))),
                 _ => None,
             },
+            resource: row.resource,
         })
     }
 }
@@ -89,6 +91,7 @@ impl CodeRepository for DieselStore {
             used_at: None,
             access_jti: c.issued_access_token.as_ref().map(|(jti, _)| jti.clone()),
             access_expires_at: c.issued_access_token.as_ref().map(|(_, exp)| exp.as_secs()),
+            resource: c.resource.clone(),
         };
         with_conn!(&self.pool, |conn| {
             diesel::insert_into(t::table).values(&row).execute(conn).await.map_err(from_diesel)?;

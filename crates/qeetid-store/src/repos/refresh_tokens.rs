@@ -36,6 +36,7 @@ struct RefreshRow {
     absolute_expires_at: i64,
     rotated_at: Option<i64>,
     revoked_at: Option<i64>,
+    resource: Option<String>,
 }
 
 impl TryFrom<RefreshRow> for RefreshToken {
@@ -62,6 +63,7 @@ impl TryFrom<RefreshRow> for RefreshToken {
             absolute_expires_at: UnixTime::from_secs(row.absolute_expires_at),
             rotated_at: row.rotated_at.map(UnixTime::from_secs),
             revoked_at: row.revoked_at.map(UnixTime::from_secs),
+            resource: row.resource,
         })
     }
 }
@@ -86,6 +88,7 @@ impl From<&RefreshToken> for RefreshRow {
             absolute_expires_at: r.absolute_expires_at.as_secs(),
             rotated_at: r.rotated_at.map(UnixTime::as_secs),
             revoked_at: r.revoked_at.map(UnixTime::as_secs),
+            resource: r.resource.clone(),
         }
     }
 }

@@ -39,6 +39,7 @@ struct RequestRow {
     expires_at: i64,
     device_code_hash: Option<String>,
     first_factor: Option<String>,
+    resource: Option<String>,
 }
 
 impl From<&PendingRequest> for RequestRow {
@@ -64,6 +65,7 @@ impl From<&PendingRequest> for RequestRow {
             expires_at: p.expires_at.as_secs(),
             device_code_hash: p.device_code_hash.map(|h| h.to_hex()),
             first_factor: p.first_factor.clone(),
+            resource: r.resource().map(str::to_owned),
         }
     }
 }
@@ -85,6 +87,7 @@ impl TryFrom<RequestRow> for PendingRequest {
             prompt: Prompt::from_delimited(&row.prompt),
             max_age: row.max_age,
             login_hint: row.login_hint,
+            resource: row.resource,
         });
         Ok(PendingRequest {
             id: parsed("authorization_requests.id", RequestId::parse(&row.id))?,

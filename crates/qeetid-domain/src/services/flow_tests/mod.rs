@@ -127,13 +127,14 @@ fn sign_in(f: &Flow, remember: bool) -> (String, Secret) {
 
 fn exchange(code: &str, redirect: &str, verifier: &str) -> CodeExchange {
     let code_verifier = Some(CodeVerifier::parse(verifier).unwrap());
-    CodeExchange { code: code.to_owned(), redirect_uri: redirect.to_owned(), code_verifier }
+    CodeExchange { code: code.to_owned(), redirect_uri: redirect.to_owned(), code_verifier, resource: None }
 }
 
 fn refresh_request(token: &str, scope: Option<&str>) -> RefreshRequest {
     RefreshRequest {
         refresh_token: token.to_owned(),
         scope: scope.map(|s| crate::scope::ScopeSet::parse_delimited(s).unwrap()),
+        resource: None,
     }
 }
 

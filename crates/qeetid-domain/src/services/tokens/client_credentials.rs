@@ -4,7 +4,7 @@ use super::TokenResponse;
 use super::Tokens;
 use crate::client::{Client, ClientType};
 use crate::grant_type::GrantType;
-use crate::oauth::{ClientCredentialsRequest, OAuthError, scopes};
+use crate::oauth::{ClientCredentialsRequest, OAuthError, resource_indicator, scopes};
 use crate::ports::TokenStore;
 use crate::scope::ScopeSet;
 
@@ -46,14 +46,7 @@ impl<S: TokenStore> Tokens<S> {
         let audience = match resource {
             None => self.cx.settings.issuer.clone(),
             // RFC 8707 §2: an absolute URI without a fragment.
-            Some(r) => match url::Url::parse(r) {
-                Ok(u) if u.fragment().is_none() => r.to_owned(),
-                _ => {
-                    return Err(OAuthError::InvalidTarget(
-                        "resource must be an absolute URI without a fragment".into(),
-                    ));
-                }
-            },
+            Some(r) => resource_indicator(r)?,
         };
         let now = self.cx.clock.now();
         let (access_token, access_token_id) =

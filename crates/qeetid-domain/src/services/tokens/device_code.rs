@@ -64,6 +64,7 @@ impl<S: TokenStore> Tokens<S> {
                     session_id: record.session_id.as_ref(),
                     auth_time,
                     amr: &record.amr,
+                    resource: None,
                 };
                 let refresh = Self::new_family(client, None);
                 self.mint_user_tokens(client, &subject, &record.scope, None, refresh, now)

@@ -194,6 +194,21 @@ pub(crate) struct Subject<'a> {
     pub(crate) session_id: Option<&'a SessionId>,
     pub(crate) auth_time: UnixTime,
     pub(crate) amr: &'a [String],
+    /// The resource (RFC 8707) the access token is for: its `aud` (the issuer without one).
+    pub(crate) resource: Option<&'a str>,
+}
+
+/// The resource a token request gets: the one granted, when it asks none or that
+/// one; any other is `invalid_target` (RFC 8707 §2.2: never wider than granted).
+pub(crate) fn granted_resource<'a>(
+    granted: Option<&'a str>,
+    asked: Option<&str>,
+) -> Result<Option<&'a str>, OAuthError> {
+    match (granted, asked) {
+        (granted, None) => Ok(granted),
+        (Some(granted), Some(asked)) if granted == asked => Ok(Some(granted)),
+        _ => Err(OAuthError::InvalidTarget("this resource was not granted to this client".into())),
+    }
 }
 
 /// A rotation lost its race: the refresh token was rotated (or revoked) by someone
@@ -270,7 +285,7 @@ impl<S: TokenStore> Tokens<S> {
         let (access_token, access_token_id) = self.sign_access_token(
             client,
             user.id.as_str(),
-            issuer,
+            subject.resource.unwrap_or(issuer),
             scope,
             |c| {
                 // `gid` ties the token to its grant: revoking the grant ends it (see `resource`).
@@ -365,6 +380,7 @@ impl<S: TokenStore> Tokens<S> {
             auth_time: subject.auth_time,
             amr: subject.amr.to_vec(),
             session_id: subject.session_id.cloned(),
+            resource: subject.resource.map(str::to_owned),
             created_at: now,
             expires_at: now.plus_secs(idle).min(absolute_expires_at),
             absolute_expires_at,

@@ -2,7 +2,7 @@
 //! (RFC 9700 §4.14.2).
 
 use super::Tokens;
-use super::{RefreshPlan, Subject, TokenResponse};
+use super::{RefreshPlan, Subject, TokenResponse, granted_resource};
 use crate::client::Client;
 use crate::grant_type::GrantType;
 use crate::oauth::{OAuthError, RefreshRequest};
@@ -42,6 +42,7 @@ impl<S: TokenStore> Tokens<S> {
         if record.expires_at <= now {
             return Err(OAuthError::InvalidGrant("the refresh token has expired".into()));
         }
+        let resource = granted_resource(record.resource.as_deref(), request.resource.as_deref())?;
         let narrowed = match &request.scope {
             None => record.scope.clone(),
             Some(asked) => {
@@ -75,6 +76,7 @@ impl<S: TokenStore> Tokens<S> {
             session_id: record.session_id.as_ref(),
             auth_time: record.auth_time,
             amr: &record.amr,
+            resource,
         };
         let plan = RefreshPlan::Successor {
             replaces: record.id.clone(),

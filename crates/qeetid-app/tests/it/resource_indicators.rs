@@ -1,0 +1,81 @@
+//! Resource indicators (RFC 8707) in the code flow: the access token's `aud` is the
+//! resource the authorization request named, never one it did not.
+
+use qeetid_store::testing::TestDatabase;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::support::{
+    EMAIL, PASSWORD, REDIRECT_URI, TestApp, VERIFIER, authorize_url, post_form, query_param, spawn_app,
+};
+
+const API: &str = "https://api.acme.example/mcp";
+
+/// The payload of a JWT, unverified (the tests only read claims the server set).
+fn claims(jwt: &str) -> Value {
+    use base64::Engine as _;
+    let payload = jwt.split('.').nth(1).unwrap();
+    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+}
+
+async fn code_for(app: &TestApp, client_id: &str, extra: &str) -> String {
+    let url = authorize_url(app, client_id, "openid%20offline_access", "st", extra);
+    let landing = app.sign_in_through_pages(&url, EMAIL, PASSWORD).await;
+    query_param(&landing, "code").unwrap_or_else(|| panic!("no code in {landing}"))
+}
+
+pub(crate) async fn a_resource_named_at_authorization_becomes_the_audience(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let basic = Some((realm.client_id.as_str(), realm.client_secret.as_str()));
+    let encoded: String = url::form_urlencoded::byte_serialize(API.as_bytes()).collect();
+
+    // Named at authorization, asked again (or not) at the token endpoint: the audience.
+    let code = code_for(&app, &realm.client_id, &format!("&resource={encoded}")).await;
+    let exchange = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", REDIRECT_URI),
+        ("code_verifier", VERIFIER),
+        ("resource", API),
+    ];
+    let (status, tokens) = post_form(&app, "/v1/oauth/token", basic, &exchange).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    assert_eq!(claims(tokens["access_token"].as_str().unwrap())["aud"], API);
+    assert_eq!(
+        claims(tokens["id_token"].as_str().unwrap())["aud"],
+        realm.client_id.as_str(),
+        "ID tokens stay the client's"
+    );
+
+    // A refresh keeps it; another resource is refused.
+    let refresh_token = tokens["refresh_token"].as_str().unwrap();
+    let other =
+        [("grant_type", "refresh_token"), ("refresh_token", refresh_token), ("resource", "https://other.example/")];
+    let (status, body) = post_form(&app, "/v1/oauth/token", basic, &other).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_target")), "{body}");
+    let same = [("grant_type", "refresh_token"), ("refresh_token", refresh_token)];
+    let (status, refreshed) = post_form(&app, "/v1/oauth/token", basic, &same).await;
+    assert_eq!(status, StatusCode::OK, "{refreshed}");
+    assert_eq!(claims(refreshed["access_token"].as_str().unwrap())["aud"], API);
+
+    // Without one at authorization, none can be asked at the token endpoint.
+    let code = code_for(&app, &realm.client_id, "").await;
+    let widen = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", REDIRECT_URI),
+        ("code_verifier", VERIFIER),
+        ("resource", API),
+    ];
+    let (status, body) = post_form(&app, "/v1/oauth/token", basic, &widen).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_target")), "{body}");
+
+    // A malformed resource is refused at authorization, back at the client.
+    let url = authorize_url(&app, &realm.client_id, "openid", "bad", "&resource=%2Frelative%23frag");
+    let (status, location, _) = app.browse(&url).await;
+    assert_eq!(status, StatusCode::FOUND);
+    let location = location.unwrap();
+    assert_eq!(query_param(&location, "error").as_deref(), Some("invalid_target"), "{location}");
+    assert_eq!(query_param(&location, "state").as_deref(), Some("bad"));
+}

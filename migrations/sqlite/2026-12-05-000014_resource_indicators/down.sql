@@ -1,0 +1,3 @@
+ALTER TABLE refresh_tokens DROP COLUMN resource;
+ALTER TABLE authorization_codes DROP COLUMN resource;
+ALTER TABLE authorization_requests DROP COLUMN resource;
