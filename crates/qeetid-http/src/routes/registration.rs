@@ -22,6 +22,17 @@ fn metadata(body: &[u8]) -> Result<(ClientRegistrationRequest, Option<String>), 
     Ok((ClientRegistrationRequest::try_from(body)?, client_id))
 }
 
+/// A use case's result as the answer: `done` on success, the refusal otherwise.
+fn answer<T>(
+    outcome: Result<Result<T, RegistrationError>, tokio::task::JoinError>,
+    done: impl FnOnce(T) -> HttpResponse,
+) -> HttpResponse {
+    match outcome.map_err(|e| RegistrationError::Internal(Box::new(e))).and_then(|r| r) {
+        Ok(value) => done(value),
+        Err(e) => registration_error(&e),
+    }
+}
+
 fn no_store(mut response: HttpResponse) -> HttpResponse {
     response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     response
@@ -41,10 +52,7 @@ pub(crate) async fn register<S: Store>(
     };
     let outcome =
         spawn(&state, move |s| async move { s.registration.register(token.as_deref(), request, source).await }).await;
-    match outcome.map_err(|e| RegistrationError::Internal(Box::new(e))).and_then(|r| r) {
-        Ok(done) => no_store(HttpResponse::Created().json(registered(&done, &state.issuer))),
-        Err(e) => registration_error(&e),
-    }
+    answer(outcome, |done| no_store(HttpResponse::Created().json(registered(&done, &state.issuer))))
 }
 
 /// `GET /v1/oauth/register/{clientID}`: the client's registration (RFC 7592 §2.1).
@@ -56,10 +64,7 @@ pub(crate) async fn read<S: Store>(
     let token = authorization(&req, "Bearer");
     let id = path.into_inner();
     let outcome = spawn(&state, move |s| async move { s.registration.read(&id, token.as_deref()).await }).await;
-    match outcome.map_err(|e| RegistrationError::Internal(Box::new(e))).and_then(|r| r) {
-        Ok(client) => no_store(HttpResponse::Ok().json(client_information(&client, &state.issuer))),
-        Err(e) => registration_error(&e),
-    }
+    answer(outcome, |client| no_store(HttpResponse::Ok().json(client_information(&client, &state.issuer))))
 }
 
 /// `PUT /v1/oauth/register/{clientID}`: replaces the registration (RFC 7592 §2.2);
@@ -83,10 +88,7 @@ pub(crate) async fn update<S: Store>(
     };
     let outcome =
         spawn(&state, move |s| async move { s.registration.update(&id, token.as_deref(), request).await }).await;
-    match outcome.map_err(|e| RegistrationError::Internal(Box::new(e))).and_then(|r| r) {
-        Ok(done) => no_store(HttpResponse::Ok().json(registered(&done, &state.issuer))),
-        Err(e) => registration_error(&e),
-    }
+    answer(outcome, |done| no_store(HttpResponse::Ok().json(registered(&done, &state.issuer))))
 }
 
 /// `DELETE /v1/oauth/register/{clientID}`: deletes the client (RFC 7592 §2.3).
@@ -98,8 +100,5 @@ pub(crate) async fn delete<S: Store>(
     let token = authorization(&req, "Bearer");
     let id = path.into_inner();
     let outcome = spawn(&state, move |s| async move { s.registration.delete(&id, token.as_deref()).await }).await;
-    match outcome.map_err(|e| RegistrationError::Internal(Box::new(e))).and_then(|r| r) {
-        Ok(()) => HttpResponse::NoContent().finish(),
-        Err(e) => registration_error(&e),
-    }
+    answer(outcome, |()| HttpResponse::NoContent().finish())
 }
