@@ -38,6 +38,8 @@ pub struct ConsoleClientRow {
     pub created_at: String,
     /// Whether it registered itself (dynamic registration).
     pub self_registered: bool,
+    /// Whether it is one of the deployment's own apps (not editable).
+    pub built_in: bool,
 }
 
 /// The dashboard's client list.
@@ -73,6 +75,8 @@ pub struct ClientFormView<'a> {
     pub client_id: Option<&'a str>,
     /// Whether it has a secret to rotate.
     pub confidential: bool,
+    /// Whether the client is one of the deployment's own apps: shown, never changed.
+    pub built_in: bool,
     /// Display name.
     pub name: &'a str,
     /// `public` / `confidential` options (fixed once created).

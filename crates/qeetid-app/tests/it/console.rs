@@ -51,6 +51,14 @@ pub(crate) async fn admins_sign_in_through_the_hosted_login_and_see_their_tenant
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("Acme Web") && page.contains(&realm.client_id), "the tenant's clients are listed");
     assert!(page.contains("Qeet ID dashboard"), "the dashboard's own client is a client like any other");
+    // It is shown, marked built-in, with nothing to change, rotate or delete.
+    let tenant = qeetid_domain::TenantId::parse(&realm.tenant).unwrap();
+    let own = qeetid_console::FirstPartyApp::Dashboard.client_id(&tenant).unwrap();
+    assert!(page.contains("built-in"));
+    let (status, _, own_page) = app.browse(&format!("{clients}/{own}")).await;
+    assert_eq!(status, StatusCode::OK, "{own_page}");
+    assert!(own_page.contains("cannot be changed") && !own_page.contains("Save changes"));
+    assert!(!own_page.contains("Rotate the secret") && !own_page.contains("Delete this client"));
     assert!(page.contains(ROOT));
 
     // A tenant admin reaches no other tenant, even by a hand-made URL.

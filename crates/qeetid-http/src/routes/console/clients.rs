@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use qeetid_console::FirstPartyApp;
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::RegisteredClient;
 use qeetid_domain::{
@@ -69,6 +70,7 @@ pub(crate) async fn list<S: Store>(
             grant_types: c.settings.grant_types().iter().map(|g| g.as_str()).collect::<Vec<_>>().join(", "),
             created_at: rfc3339(c.created_at),
             self_registered: c.registration.is_some(),
+            built_in: FirstPartyApp::of(&c.id, &c.tenant_id).is_some(),
         })
         .collect();
     let view = ConsoleClientsView {
@@ -216,10 +218,14 @@ impl ClientForm {
             GrantType::ClientCredentials => "Client credentials",
             GrantType::DeviceCode => "Device code",
         };
+        let built_in = client_id
+            .and_then(|id| ClientId::parse(id).ok())
+            .is_some_and(|id| FirstPartyApp::of(&id, desk.tenant_id()).is_some());
         ClientFormView {
             chrome: desk.chrome("clients", notice),
             client_id,
             confidential: self.client_type == ClientType::Confidential.as_str(),
+            built_in,
             name: &self.name,
             client_types: types
                 .into_iter()
