@@ -8,5 +8,6 @@ mod device;
 mod harness;
 mod mfa;
 mod passkeys;
+mod registration;
 mod sign_in;
 mod social;
