@@ -91,6 +91,6 @@ pub use redirect_uri::RedirectUri;
 pub use scope::{Scope, ScopeSet};
 pub use secret::{Secret, SecretHash};
 pub use services::{Admin, Authorization, Context, Federation, Passkeys, Registration, SelfService, Tokens};
-pub use tenant::{DisplayName, Tenant};
+pub use tenant::{DisplayName, KnownResource, Tenant};
 pub use time::UnixTime;
 pub use user::{AdminRole, Email, Password, PasswordHash, User};

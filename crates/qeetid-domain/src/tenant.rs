@@ -15,10 +15,78 @@ pub struct Tenant {
     /// Whether every user must sign in with a second factor (users without one
     /// enrol at their next sign-in).
     pub require_mfa: bool,
+    /// The resources (APIs) its clients may ask tokens for (RFC 8707), each with the
+    /// scopes it accepts; `None`: any absolute resource URI.
+    pub resources: Option<Vec<KnownResource>>,
     /// When it was created.
     pub created_at: UnixTime,
     /// When it last changed.
     pub updated_at: UnixTime,
+}
+
+/// An API a tenant knows: its resource indicator and the scopes it accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownResource {
+    /// The resource indicator (an absolute URI without a fragment).
+    pub uri: String,
+    /// The scopes it accepts, beyond the OpenID scopes every token may carry.
+    pub scopes: Vec<String>,
+}
+
+/// The OpenID scopes, about the user rather than an API: never limited by a resource.
+const OPENID_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
+
+impl Tenant {
+    /// Whether this tenant's tokens may be for `resource` with `scopes`: with no list,
+    /// any resource; with one, a listed resource and only scopes it accepts (the
+    /// OpenID scopes aside).
+    ///
+    /// # Errors
+    /// [`OAuthError::InvalidTarget`](crate::oauth::OAuthError::InvalidTarget) for an
+    /// unknown resource, `InvalidScope` for a scope it does not accept.
+    pub fn check_resource<'a>(
+        &self,
+        resource: &str,
+        scopes: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), crate::oauth::OAuthError> {
+        use crate::oauth::OAuthError;
+        let Some(known) = &self.resources else { return Ok(()) };
+        let api = known
+            .iter()
+            .find(|k| k.uri == resource)
+            .ok_or_else(|| OAuthError::InvalidTarget("this tenant does not know this resource".into()))?;
+        match scopes.into_iter().find(|s| !OPENID_SCOPES.contains(s) && !api.scopes.iter().any(|a| a == s)) {
+            Some(extra) => Err(OAuthError::InvalidScope(format!("the resource does not accept `{extra}`"))),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod resource_tests {
+    use super::*;
+    use crate::oauth::OAuthError;
+
+    fn tenant(resources: Option<Vec<KnownResource>>) -> Tenant {
+        Tenant {
+            id: TenantId::parse("tnt_AAAAAAAAAAAAAAAAAAAAAA").unwrap(),
+            name: DisplayName::from_stored("Acme".into()),
+            require_mfa: false,
+            resources,
+            created_at: UnixTime::from_secs(0),
+            updated_at: UnixTime::from_secs(0),
+        }
+    }
+
+    #[test]
+    fn a_listed_resource_takes_its_scopes_and_the_openid_ones_only() {
+        assert!(tenant(None).check_resource("https://anything.example/", ["api:write"]).is_ok());
+        let api = KnownResource { uri: "https://api.example/".into(), scopes: vec!["api:read".into()] };
+        let t = tenant(Some(vec![api]));
+        assert!(t.check_resource("https://api.example/", ["openid", "offline_access", "api:read"]).is_ok());
+        assert!(matches!(t.check_resource("https://api.example/", ["api:write"]), Err(OAuthError::InvalidScope(_))));
+        assert!(matches!(t.check_resource("https://other.example/", ["openid"]), Err(OAuthError::InvalidTarget(_))));
+    }
 }
 
 /// A human-readable name: 1 to 200 characters after trimming.

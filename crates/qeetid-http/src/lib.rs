@@ -331,6 +331,7 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(api_keys::list::<S>)),
         )
         .service(resource("/v1/tenants/{tenantID}/api-keys/{id}").route(web::delete().to(api_keys::delete::<S>)))
+        .service(resource("/v1/tenants/{tenantID}/oauth/resources").route(web::put().to(tenants::set_resources::<S>)))
         .service(
             resource("/v1/tenants/{tenantID}/oauth/initial-access-tokens")
                 .route(web::post().to(initial_tokens::create::<S>))

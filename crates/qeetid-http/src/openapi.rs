@@ -30,7 +30,7 @@ impl Modify for ApiKeyAuth {
     info(title = "Qeet ID admin API", description = "Tenants, API keys, users and OAuth clients of a Qeet ID deployment."),
     modifiers(&ApiKeyAuth),
     paths(
-        tenants::create, tenants::list, tenants::get, tenants::rename, tenants::delete,
+        tenants::create, tenants::list, tenants::get, tenants::rename, tenants::delete, tenants::set_resources,
         api_keys::create, api_keys::list, api_keys::delete,
         users::create, users::list, users::get, users::update, users::delete, users::sessions, users::end_session, users::mfa, users::reset_mfa,
         clients::register, clients::list, clients::get, clients::update, clients::rotate_secret, clients::delete,
@@ -43,7 +43,7 @@ impl Modify for ApiKeyAuth {
         crate::routes::tenants::wire::TenantBody, crate::routes::tenants::wire::TenantEnvelope, crate::routes::tenants::wire::TenantList, crate::routes::tenants::wire::TenantRequest,
         crate::routes::api_keys::wire::ApiKeyBody, crate::routes::api_keys::wire::CreatedApiKeyBody, crate::routes::api_keys::wire::ApiKeyList, crate::routes::api_keys::wire::ApiKeyRequest,
         crate::routes::users::wire::UserBody, crate::routes::users::wire::UserEnvelope, crate::routes::users::wire::UserList, crate::routes::users::wire::CreateUserRequest, crate::routes::users::wire::AdminRoleName, crate::routes::users::wire::UpdateUserRequest,
-        crate::routes::users::wire::SessionBody, crate::routes::users::wire::SessionList, crate::routes::users::wire::MfaBody, crate::routes::users::wire::PasskeyBody, crate::routes::users::wire::MfaEnvelope, crate::routes::tenants::wire::UpdateTenantRequest,
+        crate::routes::users::wire::SessionBody, crate::routes::users::wire::SessionList, crate::routes::users::wire::MfaBody, crate::routes::users::wire::PasskeyBody, crate::routes::users::wire::MfaEnvelope, crate::routes::tenants::wire::UpdateTenantRequest, crate::routes::tenants::wire::ResourceBody, crate::routes::tenants::wire::ResourcesRequest,
         crate::routes::clients::wire::ClientBody, crate::routes::clients::wire::ClientEnvelope, crate::routes::clients::wire::RegisteredClientBody, crate::routes::clients::wire::RotatedSecretBody, crate::routes::clients::wire::ClientList,
         crate::routes::clients::wire::RegisterClientRequest, crate::routes::clients::wire::UpdateClientRequest, crate::routes::clients::wire::RotateSecretRequest,
         crate::routes::grants::wire::GrantBody, crate::routes::grants::wire::GrantList,

@@ -7,6 +7,7 @@ diesel::table! {
         created_at -> BigInt,
         updated_at -> BigInt,
         require_mfa -> Bool,
+        resources -> Nullable<Text>,
     }
 }
 

@@ -1,12 +1,13 @@
-//! Resource indicators (RFC 8707) in the code flow: the access token's `aud` is the
-//! resource the authorization request named, never one it did not.
+//! Resource indicators (RFC 8707): the access token's `aud` is the resource the
+//! authorization request named, never one it did not, and only one the tenant knows
+//! when it lists them.
 
 use qeetid_store::testing::TestDatabase;
-use reqwest::StatusCode;
-use serde_json::Value;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
 
 use crate::support::{
-    EMAIL, PASSWORD, REDIRECT_URI, TestApp, VERIFIER, authorize_url, post_form, query_param, spawn_app,
+    Body, EMAIL, PASSWORD, REDIRECT_URI, TestApp, VERIFIER, authorize_url, post_form, query_param, spawn_app,
 };
 
 const API: &str = "https://api.acme.example/mcp";
@@ -78,4 +79,65 @@ pub(crate) async fn a_resource_named_at_authorization_becomes_the_audience(db: &
     let location = location.unwrap();
     assert_eq!(query_param(&location, "error").as_deref(), Some("invalid_target"), "{location}");
     assert_eq!(query_param(&location, "state").as_deref(), Some("bad"));
+}
+
+pub(crate) async fn a_tenant_that_lists_its_resources_refuses_any_other(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let basic = Some((realm.client_id.as_str(), realm.client_secret.as_str()));
+    let path = format!("/v1/tenants/{}/oauth/resources", realm.tenant);
+    let list = json!({ "resources": [{ "uri": API, "scopes": ["api:read"] }] });
+    let reply = app.admin(Method::PUT, &path, Body::Json(list)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.body["tenant"]["resources"][0]["uri"], API);
+    let bad = app.admin(Method::PUT, &path, Body::Json(json!({ "resources": [{ "uri": "/relative" }] }))).await;
+    assert_eq!((bad.status, bad.body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("resources[0].uri")));
+    let other_tenant = app.tenant("Other").await;
+    let other_key = app.tenant_key(&other_tenant).await;
+    let reply = app.call(Method::PUT, &path, Some(&other_key), Body::Json(json!({ "resources": null }))).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "another tenant's key reaches nothing");
+
+    // At authorization: an unknown resource, or a scope the resource does not accept, goes back to the client.
+    for (extra, scope, error) in [
+        ("&resource=https%3A%2F%2Fother.example%2F", "openid", "invalid_target"),
+        (&*format!("&resource={}", enc(API)), "openid%20api%3Awrite", "invalid_scope"),
+    ] {
+        let url = authorize_url(&app, &realm.client_id, scope, "s", extra);
+        let (status, location, _) = app.browse(&url).await;
+        assert_eq!(status, StatusCode::FOUND);
+        let location = location.unwrap();
+        assert_eq!(query_param(&location, "error").as_deref(), Some(error), "{location}");
+    }
+    let code = code_for(&app, &realm.client_id, &format!("&resource={}", enc(API))).await;
+    let exchange = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", REDIRECT_URI),
+        ("code_verifier", VERIFIER),
+    ];
+    let (status, tokens) = post_form(&app, "/v1/oauth/token", basic, &exchange).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    assert_eq!(claims(tokens["access_token"].as_str().unwrap())["aud"], API);
+
+    // Client credentials follow the same list.
+    let cc = |resource: &'static str, scope: &'static str| {
+        [("grant_type", "client_credentials"), ("resource", resource), ("scope", scope)]
+    };
+    let (status, body) = post_form(&app, "/v1/oauth/token", basic, &cc("https://other.example/", "api:read")).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_target")), "{body}");
+    let (status, body) = post_form(&app, "/v1/oauth/token", basic, &cc(API, "api:write")).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_scope")), "{body}");
+    let (status, body) = post_form(&app, "/v1/oauth/token", basic, &cc(API, "api:read")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(claims(body["access_token"].as_str().unwrap())["aud"], API);
+
+    // Back to any resource.
+    let reply = app.admin(Method::PUT, &path, Body::Json(json!({ "resources": null }))).await;
+    assert!(reply.body["tenant"]["resources"].is_null());
+    let (status, _) = post_form(&app, "/v1/oauth/token", basic, &cc("https://other.example/", "api:read")).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+fn enc(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }

@@ -36,8 +36,8 @@ macro_rules! area_store {
 area_store!(
     /// What [`Tokens`](crate::services::Tokens) needs: the token endpoint, the
     /// resource endpoints, device authorization and logout.
-    TokenStore: ClientRepository, CodeRepository, GrantRepository, RefreshTokenRepository, AccessTokenDenyList,
-        DeviceCodeRepository, SessionRepository, UserRepository
+    TokenStore: TenantRepository, ClientRepository, CodeRepository, GrantRepository, RefreshTokenRepository,
+        AccessTokenDenyList, DeviceCodeRepository, SessionRepository, UserRepository
 );
 
 area_store!(

@@ -292,9 +292,10 @@ pub(crate) async fn token<S: Store>(
     // Client credentials for a client in the cache read and write nothing: they are
     // answered here, without the hand-off to the application runtime.
     if let TokenRequest::ClientCredentials(credentials) = &request
+        && credentials.resource.is_none()
         && let Some(client) = state.services.tokens.authenticate_cached_client(&auth)
     {
-        let response = state.services.tokens.client_credentials(&client?, credentials)?;
+        let response = state.services.tokens.client_credentials(&client?, credentials, None)?;
         return Ok(token_response(response));
     }
     let response =

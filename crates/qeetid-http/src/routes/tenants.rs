@@ -10,7 +10,7 @@ use crate::HttpState;
 use crate::answers::{ApiError, ErrorBody};
 use crate::json::Json;
 use crate::wire::{ListQuery, items};
-use wire::{TenantEnvelope, TenantList, TenantRequest, UpdateTenantRequest};
+use wire::{ResourcesRequest, TenantEnvelope, TenantList, TenantRequest, UpdateTenantRequest};
 
 /// Create a tenant (deployment keys only).
 #[utoipa::path(post, path = "/v1/tenants", tag = "tenants", request_body = TenantRequest,
@@ -66,6 +66,24 @@ pub(crate) async fn rename<S: Store>(
     let tenant = tenant_id(&path)?;
     let tenant =
         run(&state, move |s| async move { s.admin.update_tenant(&caller, &tenant, body.into()).await }).await?;
+    Ok(HttpResponse::Ok().json(TenantEnvelope { tenant: (&tenant).into() }))
+}
+
+/// Set the resources (RFC 8707) the tenant's tokens may be for, each with the scopes
+/// it accepts; `null` accepts any absolute resource URI.
+#[utoipa::path(put, path = "/v1/tenants/{tenantID}/oauth/resources", tag = "tenants", request_body = ResourcesRequest,
+    params(("tenantID" = String, Path, description = "tnt_…")),
+    responses((status = 200, body = TenantEnvelope), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn set_resources<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<String>,
+    Json(body): Json<ResourcesRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let tenant = tenant_id(&path)?;
+    let known = body.into_known();
+    let tenant =
+        run(&state, move |s| async move { s.admin.set_tenant_resources(&caller, &tenant, known).await }).await?;
     Ok(HttpResponse::Ok().json(TenantEnvelope { tenant: (&tenant).into() }))
 }
 

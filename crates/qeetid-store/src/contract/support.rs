@@ -22,6 +22,7 @@ pub(crate) fn tenant_at(created: i64) -> Tenant {
         id: TenantId::generate(random()),
         name: DisplayName::parse("name", "Acme").unwrap(),
         require_mfa: false,
+        resources: None,
         created_at: UnixTime::from_secs(created),
         updated_at: UnixTime::from_secs(created),
     }

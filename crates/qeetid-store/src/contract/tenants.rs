@@ -8,6 +8,10 @@ pub async fn round_trip_update_and_delete(store: &impl Store) {
     assert_eq!(store.get_tenant(&tenant.id).await.unwrap(), Some(tenant.clone()));
 
     tenant.name = DisplayName::parse("name", "Acme Corp").unwrap();
+    tenant.resources = Some(vec![
+        qeetid_domain::KnownResource { uri: "https://api.acme.example/".into(), scopes: vec!["api:read".into()] },
+        qeetid_domain::KnownResource { uri: "https://mcp.acme.example/mcp".into(), scopes: vec![] },
+    ]);
     tenant.updated_at = UnixTime::from_secs(1_900_000_000);
     assert!(store.update_tenant(&tenant).await.unwrap());
     assert_eq!(store.get_tenant(&tenant.id).await.unwrap(), Some(tenant.clone()));

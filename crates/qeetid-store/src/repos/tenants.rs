@@ -6,7 +6,7 @@ use diesel::{
 };
 use diesel_async::RunQueryDsl as _;
 use qeetid_domain::ports::TenantRepository;
-use qeetid_domain::{DisplayName, PageRequest, StoreError, Tenant, TenantId, UnixTime};
+use qeetid_domain::{DisplayName, KnownResource, PageRequest, StoreError, Tenant, TenantId, UnixTime};
 
 use super::paginate;
 use crate::DieselStore;
@@ -22,6 +22,7 @@ struct TenantRow {
     created_at: i64,
     updated_at: i64,
     require_mfa: bool,
+    resources: Option<String>,
 }
 
 impl From<&Tenant> for TenantRow {
@@ -30,10 +31,33 @@ impl From<&Tenant> for TenantRow {
             id: t.id.to_string(),
             name: t.name.as_str().to_owned(),
             require_mfa: t.require_mfa,
+            resources: t.resources.as_deref().map(resources_json),
             created_at: t.created_at.as_secs(),
             updated_at: t.updated_at.as_secs(),
         }
     }
+}
+
+/// A tenant's known resources as JSON: `[{"uri": …, "scopes": […]}]`.
+fn resources_json(list: &[KnownResource]) -> String {
+    let items = list.iter().map(|k| serde_json::json!({ "uri": k.uri, "scopes": k.scopes }));
+    serde_json::Value::Array(items.collect()).to_string()
+}
+
+/// [`resources_json`] read back.
+fn resources_of(text: &str) -> Result<Vec<KnownResource>, StoreError> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| corrupt("tenants.resources", e))?;
+    let items = value.as_array().ok_or_else(|| corrupt("tenants.resources", "not a list"))?;
+    items
+        .iter()
+        .map(|item| {
+            let uri = item["uri"].as_str().ok_or_else(|| corrupt("tenants.resources", "an entry without uri"))?;
+            let scopes = item["scopes"]
+                .as_array()
+                .map_or_else(Vec::new, |list| list.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect());
+            Ok(KnownResource { uri: uri.to_owned(), scopes })
+        })
+        .collect()
 }
 
 impl TryFrom<TenantRow> for Tenant {
@@ -43,6 +67,7 @@ impl TryFrom<TenantRow> for Tenant {
             id: TenantId::parse(&row.id).map_err(|e| corrupt("tenants.id", e))?,
             name: DisplayName::from_stored(row.name),
             require_mfa: row.require_mfa,
+            resources: row.resources.as_deref().map(resources_of).transpose()?,
             created_at: UnixTime::from_secs(row.created_at),
             updated_at: UnixTime::from_secs(row.updated_at),
         })
@@ -87,6 +112,7 @@ impl TenantRepository for DieselStore {
                 .set((
                     tenants::name.eq(tenant.name.as_str()),
                     tenants::require_mfa.eq(tenant.require_mfa),
+                    tenants::resources.eq(tenant.resources.as_deref().map(resources_json)),
                     tenants::updated_at.eq(tenant.updated_at.as_secs()),
                 ))
                 .execute(conn)

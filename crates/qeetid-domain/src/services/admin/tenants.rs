@@ -3,10 +3,16 @@
 use super::Admin;
 use crate::api_key::{Caller, KeyScope};
 use crate::error::AdminError;
+use crate::error::ValidationError;
 use crate::id::TenantId;
+use crate::oauth::resource_indicator;
 use crate::page::{Cursor, Page, PageRequest};
 use crate::ports::AdminStore;
-use crate::tenant::{DisplayName, Tenant};
+use crate::scope::ScopeSet;
+use crate::tenant::{DisplayName, KnownResource, Tenant};
+
+/// Most resources a tenant lists.
+const MAX_RESOURCES: usize = 100;
 
 /// Changes to a tenant; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
@@ -30,6 +36,7 @@ impl<S: AdminStore> Admin<S> {
             id: TenantId::generate(self.cx.random.as_ref()),
             name: DisplayName::parse("name", name)?,
             require_mfa: false,
+            resources: None,
             created_at: now,
             updated_at: now,
         };
@@ -80,6 +87,38 @@ impl<S: AdminStore> Admin<S> {
         if let Some(require) = patch.require_mfa {
             tenant.require_mfa = require;
         }
+        tenant.updated_at = self.cx.clock.now();
+        if !self.store.update_tenant(&tenant).await? {
+            return Err(AdminError::NotFound("tenant"));
+        }
+        Ok(tenant)
+    }
+
+    /// Sets the resources (RFC 8707) the tenant's tokens may be for, each with the
+    /// scopes it accepts; `None` accepts any absolute resource URI (the default).
+    pub async fn set_tenant_resources(
+        &self,
+        caller: &Caller,
+        id: &TenantId,
+        resources: Option<Vec<KnownResource>>,
+    ) -> Result<Tenant, AdminError> {
+        let mut tenant = self.reachable_tenant(caller, id).await?;
+        if let Some(list) = &resources {
+            if list.len() > MAX_RESOURCES {
+                return Err(ValidationError::new("resources", format!("at most {MAX_RESOURCES}")).into());
+            }
+            for (i, known) in list.iter().enumerate() {
+                resource_indicator(&known.uri).map_err(|_| {
+                    ValidationError::new(format!("resources[{i}].uri"), "an absolute URI without a fragment")
+                })?;
+                if list[..i].iter().any(|k| k.uri == known.uri) {
+                    return Err(ValidationError::new(format!("resources[{i}].uri"), "listed twice").into());
+                }
+                ScopeSet::from_tokens(known.scopes.iter().map(String::as_str))
+                    .map_err(|e| ValidationError::new(format!("resources[{i}].scopes"), e))?;
+            }
+        }
+        tenant.resources = resources;
         tenant.updated_at = self.cx.clock.now();
         if !self.store.update_tenant(&tenant).await? {
             return Err(AdminError::NotFound("tenant"));

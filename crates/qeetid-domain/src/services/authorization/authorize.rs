@@ -68,6 +68,15 @@ impl<S: AuthorizationStore> Authorization<S> {
                 return Ok(AuthorizeOutcome::Redirect(url));
             }
         };
+        // A resource must be one the tenant knows (one read, only when one is named).
+        if let Some(resource) = request.resource() {
+            let tenant = self.store.get_tenant(&client.tenant_id).await?;
+            let scopes = request.scope.iter().map(|s| s.as_str());
+            if let Some(Err(err)) = tenant.map(|t| t.check_resource(resource, scopes)) {
+                let url = error_redirect(&redirect_uri, params.state.as_deref(), issuer, &err)?;
+                return Ok(AuthorizeOutcome::Redirect(url));
+            }
+        }
 
         let now = self.cx.clock.now();
         // A session that lacks the second factor `acr_values=aal2` asks for is not

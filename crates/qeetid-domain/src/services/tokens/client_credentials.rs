@@ -7,19 +7,43 @@ use crate::grant_type::GrantType;
 use crate::oauth::{ClientCredentialsRequest, OAuthError, resource_indicator, scopes};
 use crate::ports::TokenStore;
 use crate::scope::ScopeSet;
+use crate::tenant::Tenant;
 
 /// Scopes that speak of a user, meaningless when a service acts for itself.
 const USER_SCOPES: [&str; 4] = [scopes::OPENID, scopes::PROFILE, scopes::EMAIL, scopes::OFFLINE_ACCESS];
 
 impl<S: TokenStore> Tokens<S> {
+    /// [`Tokens::client_credentials`], reading the client's tenant first when the
+    /// request names a resource (its list of known resources applies).
+    ///
+    /// # Errors
+    /// As [`Tokens::client_credentials`].
+    pub async fn client_credentials_grant(
+        &self,
+        client: &Client,
+        request: &ClientCredentialsRequest,
+    ) -> Result<TokenResponse, OAuthError> {
+        let tenant = match request.resource {
+            Some(_) => self.store.get_tenant(&client.tenant_id).await?,
+            None => None,
+        };
+        self.client_credentials(client, request, tenant.as_ref())
+    }
+
     /// A token for the client itself: `sub` and `client_id` are the client, `scope`
     /// is limited to its allowed (non-user) scopes, `aud` is the `resource` asked for
     /// or this deployment. No refresh token (RFC 6749 §4.4.3). It reads and writes
-    /// nothing, so it need not run as a task of its own.
+    /// nothing, so it need not run as a task of its own; a request that names a
+    /// resource needs the client's `tenant`, whose list of known resources applies.
+    ///
+    /// # Errors
+    /// `unauthorized_client`, `invalid_scope`, `invalid_target` (also when a resource
+    /// is named without the tenant).
     pub fn client_credentials(
         &self,
         client: &Client,
         request: &ClientCredentialsRequest,
+        tenant: Option<&Tenant>,
     ) -> Result<TokenResponse, OAuthError> {
         let resource = request.resource.as_deref();
         if client.settings.client_type() != ClientType::Confidential
@@ -46,7 +70,13 @@ impl<S: TokenStore> Tokens<S> {
         let audience = match resource {
             None => self.cx.settings.issuer.clone(),
             // RFC 8707 §2: an absolute URI without a fragment.
-            Some(r) => resource_indicator(r)?,
+            Some(r) => {
+                let resource = resource_indicator(r)?;
+                let tenant = tenant
+                    .ok_or_else(|| OAuthError::InvalidTarget("the tenant's resources were not consulted".into()))?;
+                tenant.check_resource(&resource, granted.iter().map(|s| s.as_str()))?;
+                resource
+            }
         };
         let now = self.cx.clock.now();
         let (access_token, access_token_id) =

@@ -107,7 +107,7 @@ impl<S: TokenStore> Tokens<S> {
         match request {
             TokenRequest::AuthorizationCode(exchange) => self.exchange_code(client, exchange).await,
             TokenRequest::RefreshToken(refresh) => self.refresh(client, refresh).await,
-            TokenRequest::ClientCredentials(credentials) => self.client_credentials(client, credentials),
+            TokenRequest::ClientCredentials(credentials) => self.client_credentials_grant(client, credentials).await,
             TokenRequest::DeviceCode(poll) => self.poll_device(client, poll).await,
         }
     }

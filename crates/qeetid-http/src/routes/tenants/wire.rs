@@ -1,7 +1,7 @@
 //! The admin API's JSON shapes for tenants and their conversions.
 
-use qeetid_domain::Tenant;
 use qeetid_domain::services::TenantPatch;
+use qeetid_domain::{KnownResource, Tenant};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -16,8 +16,36 @@ pub(crate) struct TenantBody {
     pub name: String,
     /// Whether every user must sign in with a second factor.
     pub require_mfa: bool,
+    /// The resources (RFC 8707) its tokens may be for; `null`: any absolute URI.
+    pub resources: Option<Vec<ResourceBody>>,
     /// RFC 3339.
     pub created_at: String,
+}
+
+/// A resource (API) a tenant knows.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ResourceBody {
+    /// The resource indicator: an absolute URI without a fragment.
+    pub uri: String,
+    /// The scopes it accepts (the OpenID scopes are always allowed).
+    #[serde(default)]
+    pub scopes: Vec<String>,
+}
+
+/// Body of `PUT /v1/tenants/{tenantID}/oauth/resources`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ResourcesRequest {
+    /// The known resources; `null` accepts any absolute resource URI (the default).
+    pub resources: Option<Vec<ResourceBody>>,
+}
+
+impl ResourcesRequest {
+    /// The list for the domain.
+    pub(crate) fn into_known(self) -> Option<Vec<KnownResource>> {
+        self.resources.map(|list| list.into_iter().map(|r| KnownResource { uri: r.uri, scopes: r.scopes }).collect())
+    }
 }
 
 impl From<&Tenant> for TenantBody {
@@ -26,6 +54,9 @@ impl From<&Tenant> for TenantBody {
             id: t.id.to_string(),
             name: t.name.as_str().to_owned(),
             require_mfa: t.require_mfa,
+            resources: t.resources.as_ref().map(|list| {
+                list.iter().map(|k| ResourceBody { uri: k.uri.clone(), scopes: k.scopes.clone() }).collect()
+            }),
             created_at: rfc3339(t.created_at),
         }
     }
