@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use super::Context;
 use super::authorization::FlowError;
-use super::throttle::{self, Guard, OnSuccess, Verdict, source_key};
+use super::throttle::{self, Guard, OnSuccess, source_key};
 use crate::client::{CLIENT_SECRET_PREFIX, Client, ClientSecrets, ClientSettings, ClientType, SelfRegistration};
 use crate::id::{ClientId, TenantId};
 use crate::ports::RegistrationStore;
@@ -101,18 +101,16 @@ impl<S: RegistrationStore> Registration<S> {
         check_open_registration(&draft)?;
         let settings = ClientSettings::validate(draft)?;
         self.store.get_tenant(&tenant).await?.ok_or(RegistrationError::InvalidToken)?;
+        // Refund is never used: `count_use` settles every use like a failure.
         let guard = Guard::new(
             format!("register-from:{}", source_key(source)),
             throttle::REGISTRATIONS_FROM_SOURCE,
-            OnSuccess::Count,
+            OnSuccess::Refund,
         );
-        throttle::guarded(&self.store, self.cx.clock.as_ref(), vec![guard], async { Verdict::<(), ()>::Success(()) })
-            .await
-            .map_err(|e| match e {
-                FlowError::Throttled { retry_after } => RegistrationError::Throttled { retry_after },
-                other => RegistrationError::Internal(Box::new(other)),
-            })?
-            .map_err(|()| RegistrationError::Internal("the throttle refused without a reason".into()))?;
+        throttle::count_use(&self.store, self.cx.clock.as_ref(), vec![guard]).await.map_err(|e| match e {
+            FlowError::Throttled { retry_after } => RegistrationError::Throttled { retry_after },
+            other => RegistrationError::Internal(Box::new(other)),
+        })?;
         Ok((settings, tenant))
     }
 

@@ -77,8 +77,6 @@ pub(crate) enum OnSuccess {
     Clear,
     /// Take back this attempt only (keys shared by many accounts).
     Refund,
-    /// Count it like a failure: a rate limit on successes (open registration).
-    Count,
 }
 
 /// One key guarding an attempt.
@@ -153,20 +151,28 @@ async fn settle_failure<S: ThrottleRepository>(store: &S, reserved: Reserved, no
 }
 
 /// The attempt succeeded: the account's keys forget, the shared keys take the
-/// attempt back, rate-limit keys count it.
+/// attempt back.
 async fn settle_success<S: ThrottleRepository>(store: &S, reserved: Reserved, now: UnixTime) -> Result<(), StoreError> {
-    for (guard, attempt) in reserved.granted {
+    for (guard, _) in reserved.granted {
         match guard.on_success {
             OnSuccess::Clear => store.clear_failures(&guard.key).await?,
             OnSuccess::Refund => store.refund_attempt(&guard.key, now).await?,
-            OnSuccess::Count => {
-                let wait = delay(&guard.rule, attempt);
-                if wait > 0 {
-                    store.block_until(&guard.key, now.plus_secs(wait)).await?;
-                }
-            }
         }
     }
+    Ok(())
+}
+
+/// Counts one use on every guard, refused when one is blocked: a rate limit on
+/// uses rather than failures (every use settles like a failure, so past the free
+/// ones each waits longer).
+pub(crate) async fn count_use<S: ThrottleRepository>(
+    store: &S,
+    clock: &dyn Clock,
+    guards: Vec<Guard>,
+) -> Result<(), FlowError> {
+    let now = clock.now();
+    let reserved = reserve(store, guards, now).await?;
+    settle_failure(store, reserved, now).await?;
     Ok(())
 }
 
