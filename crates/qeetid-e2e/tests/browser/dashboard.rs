@@ -4,6 +4,9 @@
 //! stops working), creates a user, and is refused another tenant. Screenshots of each main page go
 //! to `target/screenshots/dashboard-*.png`.
 
+use chromiumoxide::cdp::browser_protocol::emulation::{
+    ClearDeviceMetricsOverrideParams, MediaFeature, SetDeviceMetricsOverrideParams, SetEmulatedMediaParams,
+};
 use chromiumoxide::cdp::browser_protocol::network::ClearBrowserCookiesParams;
 use serde_json::{Value, json};
 
@@ -143,6 +146,18 @@ async fn an_admin_manages_clients_and_grants_in_the_browser() {
     page.goto(format!("{}/admin/t/{tenant}/registration", world.issuer)).await.unwrap();
     wait_for_text(&page, "CI pipeline").await;
     screenshot(&page, "dashboard-registration").await;
+    // The same page and the client list on a phone, in dark mode (screenshots to look at).
+    page.execute(SetDeviceMetricsOverrideParams::new(360, 800, 2.0, true)).await.unwrap();
+    let dark = MediaFeature { name: "prefers-color-scheme".into(), value: "dark".into() };
+    page.execute(SetEmulatedMediaParams { media: None, features: Some(vec![dark]) }).await.unwrap();
+    page.goto(format!("{}/admin/t/{tenant}/registration", world.issuer)).await.unwrap();
+    wait_for_text(&page, "CI pipeline").await;
+    screenshot(&page, "dashboard-registration-phone-dark").await;
+    page.goto(format!("{}/admin/t/{tenant}/clients", world.issuer)).await.unwrap();
+    wait_for_text(&page, "built-in").await;
+    screenshot(&page, "dashboard-clients-phone-dark").await;
+    page.execute(ClearDeviceMetricsOverrideParams::default()).await.unwrap();
+    page.execute(SetEmulatedMediaParams { media: None, features: Some(vec![]) }).await.unwrap();
 
     // Another tenant is refused, even by a hand-made URL.
     page.goto(format!("{}/admin/t/{other}/clients", world.issuer)).await.unwrap();
