@@ -109,6 +109,9 @@ pub struct Settings {
     /// private, link-local and unique-local addresses. Off by default: a tenant
     /// could otherwise make the server call internal services.
     pub outbound_allow_private_networks: bool,
+    /// A PEM file of extra certificate authorities that outbound `https` calls trust
+    /// besides the public ones (an internal CA); empty: none.
+    pub outbound_ca_file: String,
     /// Seconds after a sign-in during which the account page may change how a user
     /// signs in (password, authenticator app, recovery codes, passkeys).
     pub reauthentication_seconds: i64,
@@ -146,7 +149,8 @@ fn merge(base: &mut toml::Table, top: toml::Table) {
 }
 
 /// Environment variables and the keys they set.
-const ENV_KEYS: [(&str, &[&str]); 23] = [
+const ENV_KEYS: [(&str, &[&str]); 24] = [
+    ("QEETID_OUTBOUND_CA_FILE", &["outbound_ca_file"]),
     ("QEETID_OPEN_REGISTRATION_TENANT", &["open_registration_tenant"]),
     ("QEETID_METRICS_LISTEN", &["metrics_listen"]),
     ("QEETID_FAILED_SIGN_INS_PER_MINUTE", &["failed_sign_ins_per_minute"]),

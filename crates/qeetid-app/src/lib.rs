@@ -2,6 +2,7 @@
 //! domain's use cases to their adapters and starts the HTTP server.
 
 pub mod admin;
+mod client_documents;
 pub mod config;
 mod housekeeping;
 pub mod keys;
@@ -112,6 +113,15 @@ fn private_files(_: &std::path::Path, _: &std::path::Path) -> Result<(), AppErro
     Ok(())
 }
 
+/// The outbound HTTP client, trusting the CAs of `ca_file` (a path; empty: none).
+fn outbound_client(policy: OutboundPolicy, ca_file: &str) -> Result<qeetid_upstream::HttpUpstream, AppError> {
+    let roots = match ca_file.trim() {
+        "" => None,
+        path => Some(std::fs::read(path).map_err(|e| AppError::Startup(format!("outbound_ca_file {path}: {e}")))?),
+    };
+    qeetid_upstream::HttpUpstream::trusting(policy, roots.as_deref()).map_err(|e| AppError::Startup(e.to_string()))
+}
+
 /// The use cases wired to the production adapters, for a deployment whose issuer
 /// is `issuer`; signing keys are loaded (and the first one made) before this returns.
 pub async fn services(
@@ -150,6 +160,7 @@ pub async fn services(
         }
     };
     let outbound = OutboundPolicy { allow_private_networks: settings.outbound_allow_private_networks };
+    let upstream = outbound_client(outbound, &settings.outbound_ca_file)?;
     let open_registration_tenant = match settings.open_registration_tenant.trim() {
         "" => None,
         raw => Some(TenantId::parse(raw).map_err(|e| AppError::Startup(format!("open_registration_tenant: {e}")))?),
@@ -170,8 +181,9 @@ pub async fn services(
         signer: signing.clone(),
         sealer,
         passkeys,
-        upstream: Arc::new(qeetid_upstream::HttpUpstream::new(outbound).map_err(|e| AppError::Startup(e.to_string()))?),
+        upstream: Arc::new(upstream.clone()),
         upstream_tokens: Arc::new(qeetid_crypto::UpstreamJwsVerifier),
+        documents: Some(Arc::new(client_documents::HttpClientDocuments { upstream })),
     };
     let provider = Provider::compose(store.clone(), &cx, ports);
     let apps = FirstParty::new(store.clone(), cx, signing.clone(), provider.tokens.clone());

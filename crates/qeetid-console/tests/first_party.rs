@@ -47,6 +47,7 @@ fn world() -> World {
         passkeys: Arc::new(FakePasskeys),
         upstream: upstream.clone(),
         upstream_tokens: upstream,
+        documents: None,
     };
     let store = InMemoryStore::default();
     let provider = Provider::compose(store.clone(), &cx, ports);

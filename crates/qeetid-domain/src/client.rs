@@ -363,12 +363,39 @@ pub struct Client {
 /// registration (RFC 7592) and the metadata it sent beyond its settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SelfRegistration {
-    /// SHA-256 of the registration access token.
-    pub access_token_hash: SecretHash,
+    /// How it registered, and what that leaves to keep.
+    pub by: RegisteredBy,
     /// How it said it authenticates at the token endpoint (echoed back).
     pub auth_method: crate::registration::TokenAuthMethod,
     /// The descriptive metadata, echoed back to the client.
     pub metadata: ClientMetadata,
+}
+
+/// How a client registered itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegisteredBy {
+    /// A registration request (RFC 7591); the client manages its registration with
+    /// its registration access token (RFC 7592), of which this is the SHA-256.
+    Request {
+        /// SHA-256 of the registration access token.
+        access_token_hash: SecretHash,
+    },
+    /// Its `client_id` is the URL of its metadata document, fetched again once
+    /// `refresh_at` has passed.
+    MetadataDocument {
+        /// When the fetched document goes stale.
+        refresh_at: UnixTime,
+    },
+}
+
+impl RegisteredBy {
+    /// Whether `presented` is this client's registration access token.
+    pub fn accepts_token(&self, presented: &Secret) -> bool {
+        match self {
+            Self::Request { access_token_hash } => access_token_hash.matches(presented),
+            Self::MetadataDocument { .. } => false,
+        }
+    }
 }
 
 /// RFC 7591 §2 metadata that describes a client without changing what it may do.

@@ -18,6 +18,9 @@ pub struct InvalidId {
 
 macro_rules! prefixed_id {
     ($(#[$doc:meta])* $name:ident, $prefix:literal, $kind:literal) => {
+        prefixed_id!($(#[$doc])* $name, $prefix, $kind, |_: &str| false);
+    };
+    ($(#[$doc:meta])* $name:ident, $prefix:literal, $kind:literal, $also:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(String);
@@ -33,10 +36,12 @@ macro_rules! prefixed_id {
 
             /// Parses an id, checking its prefix and alphabet.
             pub fn parse(s: &str) -> Result<Self, InvalidId> {
+                let also: fn(&str) -> bool = $also;
                 match s.strip_prefix($prefix) {
                     Some(rest) if (16..=64).contains(&rest.len()) && is_base64url(rest) => {
                         Ok(Self(s.to_owned()))
                     }
+                    _ if also(s) => Ok(Self(s.to_owned())),
                     _ => Err(InvalidId { kind: $kind, prefix: $prefix }),
                 }
             }
@@ -70,9 +75,38 @@ prefixed_id!(
     UserId, "usr_", "user"
 );
 prefixed_id!(
-    /// An OAuth client's id, `qci_…` (the `client_id` of RFC 6749 §2.2).
-    ClientId, "qci_", "client"
+    /// An OAuth client's id (the `client_id` of RFC 6749 §2.2): `qci_…`, or the
+    /// `https` URL of the client's metadata document (see [`is_metadata_document_url`]).
+    ClientId, "qci_", "client", is_metadata_document_url
 );
+
+/// Longest client ID metadata document URL accepted as a `client_id`.
+pub const MAX_METADATA_DOCUMENT_URL_LEN: usize = 512;
+
+/// Whether `s` may name a client by its metadata document (OAuth Client ID Metadata
+/// Document, draft-ietf-oauth-client-id-metadata-document §3): an `https` URL with a
+/// host and a path other than `/`, no user or password, no fragment, and in its
+/// normal form (so no `.` or `..` segments and no case games in scheme or host), at
+/// most [`MAX_METADATA_DOCUMENT_URL_LEN`] characters.
+pub fn is_metadata_document_url(s: &str) -> bool {
+    if s.len() > MAX_METADATA_DOCUMENT_URL_LEN || !s.starts_with("https://") {
+        return false;
+    }
+    let Ok(url) = url::Url::parse(s) else { return false };
+    url.as_str() == s
+        && url.host_str().is_some()
+        && url.username().is_empty()
+        && url.password().is_none()
+        && url.fragment().is_none()
+        && url.path() != "/"
+}
+
+impl ClientId {
+    /// Whether this client is known by its metadata document's URL.
+    pub fn is_metadata_document(&self) -> bool {
+        self.0.starts_with("https://")
+    }
+}
 prefixed_id!(
     /// An admin API key's id, `key_…` (not the key itself).
     ApiKeyId, "key_", "API key"
@@ -133,5 +167,27 @@ mod tests {
         assert!(ClientId::parse("qci_short").is_err());
         assert!(ClientId::parse("qci_AAAAAAAAAAAA/AAAAAAAAA").is_err());
         assert!(TenantId::parse("tnt_AAAAAAAAAAAAAAAAAAAAAA").is_ok());
+    }
+
+    #[test]
+    fn a_metadata_document_url_is_a_client_id_in_its_normal_form_only() {
+        let id = ClientId::parse("https://tool.example/oauth/client.json").unwrap();
+        assert!(id.is_metadata_document());
+        assert!(!ClientId::parse("qci_AAAAAAAAAAAAAAAAAAAAAA").unwrap().is_metadata_document());
+        for refused in [
+            "http://tool.example/client.json",
+            "https://tool.example/",
+            "https://tool.example",
+            "https://tool.example/a/../client.json",
+            "https://tool.example/./client.json",
+            "https://user:pw@tool.example/client.json",
+            "https://tool.example/client.json#frag",
+            "HTTPS://TOOL.example/client.json",
+        ] {
+            assert!(ClientId::parse(refused).is_err(), "{refused}");
+        }
+        assert!(TenantId::parse("https://tool.example/client.json").is_err(), "only client ids take URLs");
+        let long = format!("https://tool.example/{}", "a".repeat(MAX_METADATA_DOCUMENT_URL_LEN));
+        assert!(ClientId::parse(&long).is_err());
     }
 }

@@ -242,6 +242,67 @@ pub fn check_open_registration(draft: &ClientDraft) -> Result<(), RegistrationEr
     Ok(())
 }
 
+/// How long a fetched client metadata document is used when its answer names no
+/// lifetime (`Cache-Control: max-age`).
+pub const DOCUMENT_DEFAULT_SECONDS: i64 = 300;
+/// Shortest use of a fetched document, whatever it says (so one client cannot make
+/// every authorization request an outbound call).
+pub const DOCUMENT_MIN_SECONDS: i64 = 60;
+/// Longest use of a fetched document before it is fetched again.
+pub const DOCUMENT_MAX_SECONDS: i64 = 86_400;
+
+/// A client ID metadata document as fetched and read from JSON
+/// (draft-ietf-oauth-client-id-metadata-document §4).
+#[derive(Debug, Clone, Default)]
+pub struct ClientDocument {
+    /// The document's `client_id`: it must equal the URL it came from.
+    pub client_id: Option<String>,
+    /// Whether it names a `client_secret` or `client_secret_expires_at`, which a
+    /// public document must never hold.
+    pub has_secret: bool,
+    /// Its client metadata, read as an RFC 7591 registration.
+    pub request: ClientRegistrationRequest,
+    /// `max-age` of the answer's `Cache-Control` (0 for `no-store`/`no-cache`).
+    pub max_age: Option<i64>,
+}
+
+impl ClientDocument {
+    /// Seconds the document is used before it is fetched again: its `max-age`
+    /// within [`DOCUMENT_MIN_SECONDS`]..=[`DOCUMENT_MAX_SECONDS`], else
+    /// [`DOCUMENT_DEFAULT_SECONDS`].
+    pub fn lifetime_seconds(&self) -> i64 {
+        self.max_age.unwrap_or(DOCUMENT_DEFAULT_SECONDS).clamp(DOCUMENT_MIN_SECONDS, DOCUMENT_MAX_SECONDS)
+    }
+
+    /// The settings draft, method and metadata of the client the document at `url`
+    /// describes, held to open registration's limits: `client_id` equal to `url`,
+    /// no shared secret (`token_endpoint_auth_method` `none`, its default here).
+    ///
+    /// # Errors
+    /// `invalid_client_metadata` (or `invalid_redirect_uri`) naming what is wrong.
+    pub fn into_parts(self, url: &str) -> Result<(ClientDraft, TokenAuthMethod, ClientMetadata), RegistrationError> {
+        if self.client_id.as_deref() != Some(url) {
+            return Err(metadata_error("client_id", "must equal the URL the document was fetched from"));
+        }
+        if self.has_secret {
+            return Err(metadata_error("client_secret", "a metadata document is public: it must hold no secret"));
+        }
+        let mut request = self.request;
+        match request.token_endpoint_auth_method.get_or_insert_with(|| "none".to_owned()).as_str() {
+            "none" => {}
+            other => {
+                return Err(metadata_error(
+                    "token_endpoint_auth_method",
+                    format!("`{other}` is not supported for a metadata document: use none"),
+                ));
+            }
+        }
+        let parts = request.into_parts()?;
+        check_open_registration(&parts.0)?;
+        Ok(parts)
+    }
+}
+
 /// The descriptive metadata, checked: URIs absolute `https`, short text without
 /// deceptive characters, `jwks` or `jwks_uri` but not both.
 fn checked_metadata(metadata: ClientMetadata) -> Result<ClientMetadata, RegistrationError> {
@@ -366,5 +427,50 @@ mod tests {
         assert!(matches!(err, RegistrationError::InvalidRedirectUri(m) if m == "redirect_uris[0]: must be https"));
         let err = RegistrationError::from(ValidationError::new("scopes", "unknown scope"));
         assert!(matches!(err, RegistrationError::InvalidMetadata(m) if m.starts_with("scope:")));
+    }
+
+    fn document(url: &str) -> ClientDocument {
+        ClientDocument {
+            client_id: Some(url.to_owned()),
+            request: ClientRegistrationRequest {
+                redirect_uris: vec!["http://127.0.0.1:3000/callback".into()],
+                client_name: Some("Tool".into()),
+                ..ClientRegistrationRequest::default()
+            },
+            ..ClientDocument::default()
+        }
+    }
+
+    #[test]
+    fn a_metadata_document_names_its_own_url_and_holds_no_secret() {
+        let url = "https://tool.example/client.json";
+        let (draft, method, _) = document(url).into_parts(url).unwrap();
+        assert_eq!(method, TokenAuthMethod::None, "none is the default: a document cannot share a secret");
+        assert_eq!(draft.client_type, "public");
+        let other = document("https://evil.example/client.json").into_parts(url);
+        assert!(matches!(other, Err(RegistrationError::InvalidMetadata(m)) if m.starts_with("client_id")));
+        let mut secret = document(url);
+        secret.has_secret = true;
+        assert!(
+            matches!(secret.into_parts(url), Err(RegistrationError::InvalidMetadata(m)) if m.starts_with("client_secret"))
+        );
+        let mut basic = document(url);
+        basic.request.token_endpoint_auth_method = Some("client_secret_basic".into());
+        assert!(basic.into_parts(url).is_err());
+        let mut wide = document(url);
+        wide.request.scope = Some("openid admin".into());
+        assert!(wide.into_parts(url).is_err(), "open registration's scope limit holds");
+    }
+
+    #[test]
+    fn a_document_is_used_between_one_minute_and_one_day() {
+        let mut d = document("https://tool.example/client.json");
+        assert_eq!(d.lifetime_seconds(), DOCUMENT_DEFAULT_SECONDS);
+        d.max_age = Some(0);
+        assert_eq!(d.lifetime_seconds(), DOCUMENT_MIN_SECONDS);
+        d.max_age = Some(10 * DOCUMENT_MAX_SECONDS);
+        assert_eq!(d.lifetime_seconds(), DOCUMENT_MAX_SECONDS);
+        d.max_age = Some(600);
+        assert_eq!(d.lifetime_seconds(), 600);
     }
 }

@@ -30,6 +30,7 @@ pub use actix_web::dev::Server;
 pub use answers::{ApiError, ErrorBody};
 pub use metrics::Metrics;
 pub use openapi::AdminApi;
+pub use routes::registration::wire::read_client_document;
 pub use wire::SECRET_WARNING;
 
 /// The areas of use cases the handlers call, composed by the application: the

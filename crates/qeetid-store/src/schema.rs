@@ -59,6 +59,7 @@ diesel::table! {
         registration_token_hash -> Nullable<Text>,
         registration_auth_method -> Nullable<Text>,
         registration_metadata -> Nullable<Text>,
+        registration_document_refresh_at -> Nullable<BigInt>,
     }
 }
 

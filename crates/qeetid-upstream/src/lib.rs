@@ -19,6 +19,21 @@ use serde_json::Value;
 /// Largest answer read from a provider.
 const MAX_BODY: usize = 256 * 1024;
 
+/// Largest client metadata document read (the draft's suggested 5 KB limit).
+const MAX_DOCUMENT: usize = 5 * 1024;
+/// Longest wait for a client metadata document, which a user's browser waits on.
+const DOCUMENT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A small document fetched for the provider (a client ID metadata document).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchedDocument {
+    /// The body, at most 5 KiB.
+    pub body: Vec<u8>,
+    /// What `Cache-Control` allows: `max-age`, 0 for `no-store` or `no-cache`,
+    /// `None` when it says neither.
+    pub max_age: Option<i64>,
+}
+
 /// The [`UpstreamClient`] port.
 #[derive(Debug, Clone)]
 pub struct HttpUpstream {
@@ -30,7 +45,26 @@ impl HttpUpstream {
     /// A client with a 10-second timeout that follows no redirects, uses no proxy
     /// from the environment, and connects only where `policy` allows.
     pub fn new(policy: OutboundPolicy) -> Result<Self, UpstreamError> {
-        let http = reqwest::Client::builder()
+        Self::trusting(policy, None)
+    }
+
+    /// [`HttpUpstream::new`], trusting the certificate authorities in the PEM text
+    /// `extra_roots` besides the public ones.
+    ///
+    /// # Errors
+    /// When the PEM holds no certificate or the client cannot be built.
+    pub fn trusting(policy: OutboundPolicy, extra_roots: Option<&[u8]>) -> Result<Self, UpstreamError> {
+        let mut builder = reqwest::Client::builder();
+        if let Some(pem) = extra_roots {
+            let roots = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| failed("outbound_ca_file", e))?;
+            if roots.is_empty() {
+                return Err(failed("outbound_ca_file", "holds no PEM certificate"));
+            }
+            for root in roots {
+                builder = builder.add_root_certificate(root);
+            }
+        }
+        let http = builder
             .timeout(Duration::from_secs(10))
             .connect_timeout(Duration::from_secs(5))
             .redirect(reqwest::redirect::Policy::none())
@@ -47,6 +81,48 @@ impl HttpUpstream {
     fn checked(&self, what: &str, url: &str) -> Result<reqwest::Url, UpstreamError> {
         self.policy.check_url(url).map_err(|e| failed(what, format!("{url}: {e}")))
     }
+}
+
+impl HttpUpstream {
+    /// GETs the JSON document at `url` under the outbound policy: a 2xx of at most
+    /// 5 KiB within 5 seconds, no redirects.
+    pub fn fetch_document(
+        &self,
+        url: &str,
+    ) -> impl std::future::Future<Output = Result<FetchedDocument, UpstreamError>> + Send + 'static {
+        const WHAT: &str = "metadata document";
+        let request = self.checked(WHAT, url).map(|url| self.http.get(url).timeout(DOCUMENT_TIMEOUT));
+        async move {
+            let mut response =
+                request?.header("Accept", "application/json").send().await.map_err(|e| failed_with_chain(WHAT, &e))?;
+            if !response.status().is_success() {
+                return Err(failed(WHAT, format!("answered {}", response.status())));
+            }
+            let max_age = response
+                .headers()
+                .get(reqwest::header::CACHE_CONTROL)
+                .and_then(|v| v.to_str().ok())
+                .and_then(max_age_of);
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(|e| failed(WHAT, e))? {
+                if body.len() + chunk.len() > MAX_DOCUMENT {
+                    return Err(failed(WHAT, format!("larger than {MAX_DOCUMENT} bytes")));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(FetchedDocument { body, max_age })
+        }
+    }
+}
+
+/// How long `Cache-Control` lets an answer be used: 0 for `no-store`/`no-cache`,
+/// else `max-age`.
+fn max_age_of(cache_control: &str) -> Option<i64> {
+    let directives: Vec<String> = cache_control.split(',').map(|d| d.trim().to_ascii_lowercase()).collect();
+    if directives.iter().any(|d| d == "no-store" || d == "no-cache") {
+        return Some(0);
+    }
+    directives.iter().find_map(|d| d.strip_prefix("max-age=")?.trim_matches('"').parse::<i64>().ok())
 }
 
 /// `what: error: cause: cause …`: reqwest's own message hides why a request failed.
@@ -219,5 +295,14 @@ mod tests {
         assert_eq!((identity.email.as_deref(), identity.email_verified), (Some("octo@example.com"), true));
         assert_eq!(identity.name.as_deref(), Some("octocat"));
         assert_eq!(url_encode("a b&c"), "a+b%26c");
+    }
+
+    #[test]
+    fn cache_control_gives_the_document_lifetime() {
+        assert_eq!(max_age_of("public, max-age=600"), Some(600));
+        assert_eq!(max_age_of("Max-Age=\"60\""), Some(60));
+        assert_eq!(max_age_of("no-store"), Some(0));
+        assert_eq!(max_age_of("max-age=600, no-cache"), Some(0));
+        assert_eq!(max_age_of("public"), None);
     }
 }

@@ -7,6 +7,7 @@ mod account;
 mod clients;
 mod console;
 mod device_and_logout;
+mod documents;
 mod errors;
 mod faults;
 mod federation;
@@ -66,6 +67,8 @@ on_both_databases!(
     console::admins_manage_users_and_api_keys_but_tenants_only_as_deployment_admins,
     console::admins_hand_out_and_revoke_registration_tokens,
     console::deployment_admins_create_and_rename_tenants,
+    documents::a_tool_signs_in_with_its_metadata_document,
+    documents::documents_that_do_not_check_out_are_refused,
     errors::missing_or_wrong_keys_get_401,
     errors::another_tenants_objects_are_not_found,
     errors::malformed_input_gets_a_clear_4xx_naming_the_problem,

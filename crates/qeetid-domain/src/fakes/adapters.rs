@@ -246,6 +246,35 @@ impl UpstreamTokenVerifier for FakeUpstream {
     }
 }
 
+/// Client ID metadata documents served from a map, counting fetches; a URL not in
+/// the map fails to fetch.
+#[derive(Debug, Default)]
+pub struct FakeDocuments {
+    /// The documents by URL.
+    pub documents: Mutex<std::collections::HashMap<String, crate::registration::ClientDocument>>,
+    /// How many fetches were made.
+    pub fetches: std::sync::atomic::AtomicUsize,
+}
+
+impl FakeDocuments {
+    /// Serves `document` at `url` from now on.
+    pub fn serve(&self, url: &str, document: crate::registration::ClientDocument) {
+        self.documents.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(url.to_owned(), document);
+    }
+}
+
+impl crate::ports::ClientDocuments for FakeDocuments {
+    fn fetch_client_document(
+        &self,
+        url: &str,
+    ) -> BoxFuture<'static, Result<crate::registration::ClientDocument, UpstreamError>> {
+        self.fetches.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let found = self.documents.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(url).cloned();
+        let url = url.to_owned();
+        Box::pin(async move { found.ok_or_else(|| UpstreamError(format!("{url}: 404"))) })
+    }
+}
+
 /// Seals by labelling: `sealed:<context>:<hex>`. Opens only with the same context.
 #[derive(Debug, Default)]
 pub struct LabelSealer;

@@ -6,7 +6,7 @@ mod adapters;
 mod store;
 
 pub use adapters::{
-    FakePasskeys, FakeUpstream, FixedClock, LabelSealer, PlainPasswordHasher, RecordingSigner, SeededRandom,
-    UnsignedSigner,
+    FakeDocuments, FakePasskeys, FakeUpstream, FixedClock, LabelSealer, PlainPasswordHasher, RecordingSigner,
+    SeededRandom, UnsignedSigner,
 };
 pub use store::InMemoryStore;

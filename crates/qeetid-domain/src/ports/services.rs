@@ -142,6 +142,20 @@ pub trait UpstreamClient: Send + Sync + 'static {
     fn vet_destination(&self, url: &str) -> BoxFuture<'static, Result<(), UpstreamError>>;
 }
 
+/// Client ID metadata documents over HTTP (draft-ietf-oauth-client-id-metadata-document).
+pub trait ClientDocuments: Send + Sync + 'static {
+    /// The document at `url`, read as client metadata, with its caching lifetime.
+    ///
+    /// # Errors
+    /// [`UpstreamError`] when the outbound policy refuses `url` (or an address it
+    /// resolves to), the answer is not a 2xx within the time and size limits, or
+    /// it is not a JSON object.
+    fn fetch_client_document(
+        &self,
+        url: &str,
+    ) -> BoxFuture<'static, Result<crate::registration::ClientDocument, UpstreamError>>;
+}
+
 /// Checks an upstream ID token's signature (RS256 or ES256) against a JWK Set.
 pub trait UpstreamTokenVerifier: Send + Sync + 'static {
     /// The token's claims when a key of `jwks` signed it; `None` otherwise.

@@ -8,7 +8,8 @@ use super::{
     SelfService, Tokens,
 };
 use crate::ports::{
-    PasskeyCeremonies, PasswordHasher, SecretSealer, Store, TokenSigner, UpstreamClient, UpstreamTokenVerifier,
+    ClientDocuments, PasskeyCeremonies, PasswordHasher, SecretSealer, Store, TokenSigner, UpstreamClient,
+    UpstreamTokenVerifier,
 };
 
 /// Every port other than the store, for [`Provider::compose`].
@@ -26,6 +27,8 @@ pub struct Ports {
     pub upstream: Arc<dyn UpstreamClient>,
     /// Signature checks of upstream ID tokens.
     pub upstream_tokens: Arc<dyn UpstreamTokenVerifier>,
+    /// Client ID metadata documents; `None` turns them off.
+    pub documents: Option<Arc<dyn ClientDocuments>>,
 }
 
 /// Every area of use cases over one store and context. A bundle, not a façade: it
@@ -51,7 +54,7 @@ pub struct Provider<S> {
 impl<S: Store> Provider<S> {
     /// Builds every area over `store`, sharing `cx` (and so its client cache).
     pub fn compose(store: S, cx: &Context, ports: Ports) -> Self {
-        let authorization = Authorization::new(
+        let mut authorization = Authorization::new(
             store.clone(),
             cx.clone(),
             AuthorizationPorts {
@@ -60,6 +63,9 @@ impl<S: Store> Provider<S> {
                 sealer: Arc::clone(&ports.sealer),
             },
         );
+        if let Some(documents) = ports.documents {
+            authorization = authorization.with_client_documents(documents);
+        }
         let federation_ports = FederationPorts {
             sealer: Arc::clone(&ports.sealer),
             upstream: ports.upstream,

@@ -7,7 +7,9 @@ use std::net::IpAddr;
 use super::Context;
 use super::authorization::FlowError;
 use super::throttle::{self, Guard, OnSuccess, source_key};
-use crate::client::{CLIENT_SECRET_PREFIX, Client, ClientSecrets, ClientSettings, ClientType, SelfRegistration};
+use crate::client::{
+    CLIENT_SECRET_PREFIX, Client, ClientSecrets, ClientSettings, ClientType, RegisteredBy, SelfRegistration,
+};
 use crate::id::{ClientId, TenantId};
 use crate::ports::RegistrationStore;
 use crate::registration::{
@@ -80,7 +82,7 @@ impl<S: RegistrationStore> Registration<S> {
             created_at: now,
             updated_at: now,
             registration: Some(SelfRegistration {
-                access_token_hash: registration_token.hash(),
+                by: RegisteredBy::Request { access_token_hash: registration_token.hash() },
                 auth_method,
                 metadata,
             }),
@@ -125,8 +127,7 @@ impl<S: RegistrationStore> Registration<S> {
             return Err(RegistrationError::InvalidToken);
         };
         let client = self.store.find_client(&id).await?.ok_or(RegistrationError::InvalidToken)?;
-        let owns =
-            client.registration.as_ref().is_some_and(|r| r.access_token_hash.matches(&Secret::presented(presented)));
+        let owns = client.registration.as_ref().is_some_and(|r| r.by.accepts_token(&Secret::presented(presented)));
         if owns { Ok(client) } else { Err(RegistrationError::InvalidToken) }
     }
 
@@ -156,8 +157,11 @@ impl<S: RegistrationStore> Registration<S> {
         let registration_token = Secret::generate(REGISTRATION_TOKEN_PREFIX, self.cx.random.as_ref());
         client.settings = settings;
         client.updated_at = self.cx.clock.now();
-        client.registration =
-            Some(SelfRegistration { access_token_hash: registration_token.hash(), auth_method, metadata });
+        client.registration = Some(SelfRegistration {
+            by: RegisteredBy::Request { access_token_hash: registration_token.hash() },
+            auth_method,
+            metadata,
+        });
         if !self.store.update_client(&client).await? {
             return Err(RegistrationError::InvalidToken);
         }

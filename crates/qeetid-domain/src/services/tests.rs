@@ -27,6 +27,7 @@ fn world() -> World {
         passkeys: Arc::new(crate::fakes::FakePasskeys),
         upstream: upstream.clone(),
         upstream_tokens: upstream.clone(),
+        documents: None,
     };
     let settings = ProviderSettings::new("https://id.example");
     let cx = Context::new(clock.clone(), Arc::new(SeededRandom::new(42)), settings);

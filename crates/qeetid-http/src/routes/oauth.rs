@@ -17,6 +17,7 @@ use qeetid_domain::{Client, OAuthError, Secret};
 use serde::Serialize;
 use serde_json::json;
 
+use super::client_address::client_address;
 use super::params::Params;
 use super::spawn;
 use crate::HttpState;
@@ -72,7 +73,8 @@ pub(crate) fn cookie_secret(req: &HttpRequest, name: &str) -> Option<Secret> {
 }
 
 /// The provider's metadata, shared by OpenID discovery and RFC 8414.
-fn provider_metadata(issuer: &str) -> serde_json::Value {
+fn provider_metadata<S: Store>(state: &HttpState<S>) -> serde_json::Value {
+    let issuer = &state.issuer;
     json!({
         "issuer": issuer,
         "authorization_endpoint": format!("{issuer}/v1/oauth/authorize"),
@@ -106,22 +108,19 @@ fn provider_metadata(issuer: &str) -> serde_json::Value {
         "request_parameter_supported": false,
         "request_uri_parameter_supported": false,
         "claims_parameter_supported": false,
+        "client_id_metadata_document_supported": state.services.authorization.accepts_client_documents(),
     })
 }
 
 /// `GET /.well-known/openid-configuration` (OpenID Connect Discovery 1.0).
 pub(crate) async fn discovery<S: Store>(state: web::Data<HttpState<S>>) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-        .json(provider_metadata(&state.issuer))
+    HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "public, max-age=300")).json(provider_metadata(&state))
 }
 
 /// `GET /.well-known/oauth-authorization-server` (RFC 8414): the same facts as
 /// OpenID discovery, for OAuth clients that look here.
 pub(crate) async fn authorization_server_metadata<S: Store>(state: web::Data<HttpState<S>>) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-        .json(provider_metadata(&state.issuer))
+    HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "public, max-age=300")).json(provider_metadata(&state))
 }
 
 /// `GET /.well-known/jwks.json`: current and still-valid retired public keys.
@@ -164,8 +163,9 @@ pub(crate) async fn authorize<S: Store>(req: HttpRequest, state: web::Data<HttpS
     let browser = existing.clone().unwrap_or_else(|| state.services.authorization.new_browser_binding());
     let session = cookie_secret(&req, SESSION_COOKIE);
     let job_browser = browser.clone();
+    let source = client_address(&req, &state);
     let outcome = spawn(&state, move |s| async move {
-        s.authorization.start_authorization(params, &job_browser, session.as_ref()).await
+        s.authorization.start_authorization_from(params, &job_browser, session.as_ref(), source).await
     })
     .await;
     let mut response = match outcome {

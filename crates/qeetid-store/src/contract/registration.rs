@@ -1,7 +1,7 @@
-use qeetid_domain::client::{ClientMetadata, SelfRegistration};
+use qeetid_domain::client::{ClientMetadata, RegisteredBy, SelfRegistration};
 use qeetid_domain::ports::Store;
 use qeetid_domain::registration::{InitialAccessToken, TokenAuthMethod};
-use qeetid_domain::{InitialTokenId, Secret, StoreError, UnixTime};
+use qeetid_domain::{ClientId, InitialTokenId, Secret, StoreError, UnixTime};
 
 use crate::contract::support::{confidential_client, random, stored_tenant};
 
@@ -64,7 +64,7 @@ pub async fn a_self_registered_client_keeps_its_registration(store: &impl Store)
     let tenant = stored_tenant(store).await;
     let mut client = confidential_client(&tenant.id, T0);
     client.registration = Some(SelfRegistration {
-        access_token_hash: Secret::presented("qra_one").hash(),
+        by: RegisteredBy::Request { access_token_hash: Secret::presented("qra_one").hash() },
         auth_method: TokenAuthMethod::ClientSecretPost,
         metadata: ClientMetadata {
             client_uri: Some("https://tool.example".into()),
@@ -79,9 +79,26 @@ pub async fn a_self_registered_client_keeps_its_registration(store: &impl Store)
     assert_eq!(store.find_client(&client.id).await.unwrap(), Some(client.clone()));
     let mut updated = client.clone();
     if let Some(r) = updated.registration.as_mut() {
-        r.access_token_hash = Secret::presented("qra_two").hash();
+        r.by = RegisteredBy::Request { access_token_hash: Secret::presented("qra_two").hash() };
         r.metadata.contacts.clear();
     }
     assert!(store.update_client(&updated).await.unwrap());
     assert_eq!(store.get_client(&tenant.id, &client.id).await.unwrap(), Some(updated));
+
+    // A client known by its metadata document: the URL is its id.
+    let mut documented = confidential_client(&tenant.id, T0);
+    documented.id = ClientId::parse("https://tool.example/oauth/client.json").unwrap();
+    documented.secrets = None;
+    documented.registration = Some(SelfRegistration {
+        by: RegisteredBy::MetadataDocument { refresh_at: UnixTime::from_secs(T0 + 300) },
+        auth_method: TokenAuthMethod::None,
+        metadata: ClientMetadata::default(),
+    });
+    store.insert_client(&documented).await.unwrap();
+    assert_eq!(store.find_client(&documented.id).await.unwrap(), Some(documented.clone()));
+    if let Some(r) = documented.registration.as_mut() {
+        r.by = RegisteredBy::MetadataDocument { refresh_at: UnixTime::from_secs(T0 + 900) };
+    }
+    assert!(store.update_client(&documented).await.unwrap());
+    assert_eq!(store.find_client(&documented.id).await.unwrap(), Some(documented));
 }

@@ -6,7 +6,7 @@ use diesel::{
     SelectableHelper as _, TextExpressionMethods as _,
 };
 use diesel_async::RunQueryDsl as _;
-use qeetid_domain::client::{ClientMetadata, SelfRegistration};
+use qeetid_domain::client::{ClientMetadata, RegisteredBy, SelfRegistration};
 use qeetid_domain::ports::ClientRepository;
 use qeetid_domain::registration::TokenAuthMethod;
 use qeetid_domain::{
@@ -48,6 +48,7 @@ struct ClientRow {
     registration_token_hash: Option<String>,
     registration_auth_method: Option<String>,
     registration_metadata: Option<String>,
+    registration_document_refresh_at: Option<i64>,
 }
 
 impl From<&Client> for ClientRow {
@@ -73,7 +74,14 @@ impl From<&Client> for ClientRow {
             previous_secret_expires_at: previous.map(|(_, until)| until.as_secs()),
             created_at: c.created_at.as_secs(),
             updated_at: c.updated_at.as_secs(),
-            registration_token_hash: c.registration.as_ref().map(|r| r.access_token_hash.to_hex()),
+            registration_token_hash: match c.registration.as_ref().map(|r| &r.by) {
+                Some(RegisteredBy::Request { access_token_hash }) => Some(access_token_hash.to_hex()),
+                _ => None,
+            },
+            registration_document_refresh_at: match c.registration.as_ref().map(|r| &r.by) {
+                Some(RegisteredBy::MetadataDocument { refresh_at }) => Some(refresh_at.as_secs()),
+                _ => None,
+            },
             registration_auth_method: c.registration.as_ref().map(|r| r.auth_method.as_str().to_owned()),
             registration_metadata: c.registration.as_ref().map(|r| metadata_json(&r.metadata)),
         }
@@ -126,15 +134,21 @@ fn metadata_of(text: &str) -> Result<ClientMetadata, StoreError> {
     })
 }
 
-/// The registration columns of a self-registered client, all or none.
+/// The registration columns of a self-registered client: the method and metadata,
+/// and either a registration token's hash or a metadata document's refresh time.
 fn registration_of(row: &ClientRow) -> Result<Option<SelfRegistration>, StoreError> {
-    let (Some(hash_hex), Some(method), Some(metadata)) =
-        (&row.registration_token_hash, &row.registration_auth_method, &row.registration_metadata)
-    else {
+    let (Some(method), Some(metadata)) = (&row.registration_auth_method, &row.registration_metadata) else {
         return Ok(None);
     };
+    let by = match (&row.registration_token_hash, row.registration_document_refresh_at) {
+        (Some(hash_hex), _) => {
+            RegisteredBy::Request { access_token_hash: hash("clients.registration_token_hash", hash_hex)? }
+        }
+        (None, Some(at)) => RegisteredBy::MetadataDocument { refresh_at: UnixTime::from_secs(at) },
+        (None, None) => return Err(corrupt("clients.registration_token_hash", "neither a token nor a document")),
+    };
     Ok(Some(SelfRegistration {
-        access_token_hash: hash("clients.registration_token_hash", hash_hex)?,
+        by,
         auth_method: TokenAuthMethod::parse(method)
             .ok_or_else(|| corrupt("clients.registration_auth_method", format!("unknown method `{method}`")))?,
         metadata: metadata_of(metadata)?,
@@ -309,6 +323,7 @@ impl ClientRepository for DieselStore {
                     clients::registration_token_hash.eq(&row.registration_token_hash),
                     clients::registration_auth_method.eq(&row.registration_auth_method),
                     clients::registration_metadata.eq(&row.registration_metadata),
+                    clients::registration_document_refresh_at.eq(row.registration_document_refresh_at),
                 ))
                 .execute(conn)
                 .await

@@ -1,10 +1,13 @@
 //! The authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1): checks, the
 //! pending request bound to the browser, and what the hosted pages need to know.
 
+use std::net::IpAddr;
+
 use super::Authorization;
+use super::client_documents::Resolved;
 use super::{AuthorizeOutcome, BROWSER_PREFIX, FlowError, LoginContext, NextStep, error_redirect};
 use crate::error::StoreError;
-use crate::id::{ClientId, RequestId};
+use crate::id::RequestId;
 use crate::oauth::{AuthorizeParams, OAuthError, PendingRequest, Session, ValidatedRequest};
 use crate::oauth::{acr_of, resolve_redirect_uri};
 use crate::ports::AuthorizationStore;
@@ -41,17 +44,27 @@ impl<S: AuthorizationStore> Authorization<S> {
         browser: &Secret,
         session_cookie: Option<&Secret>,
     ) -> Result<AuthorizeOutcome, OAuthError> {
+        self.start_authorization_from(params, browser, session_cookie, None).await
+    }
+
+    /// [`Authorization::start_authorization`] from the address `source`, which a
+    /// client first known by its metadata document counts against (as an open
+    /// registration would).
+    pub async fn start_authorization_from(
+        &self,
+        params: AuthorizeParams,
+        browser: &Secret,
+        session_cookie: Option<&Secret>,
+        source: Option<IpAddr>,
+    ) -> Result<AuthorizeOutcome, OAuthError> {
         let issuer = &self.cx.settings.issuer;
         // Until the client and redirect URI are known to be good, nothing is redirected.
         let Some(client_id) = params.client_id.as_deref() else {
             return Ok(AuthorizeOutcome::ErrorPage(OAuthError::InvalidRequest("client_id is required".into())));
         };
-        let client = match ClientId::parse(client_id) {
-            Ok(id) => self.store.find_client(&id).await?,
-            Err(_) => None,
-        };
-        let Some(client) = client else {
-            return Ok(AuthorizeOutcome::ErrorPage(OAuthError::InvalidClient("unknown client_id".into())));
+        let client = match self.resolve_client(client_id, source).await? {
+            Resolved::Client(client) => *client,
+            Resolved::Refused(why) => return Ok(AuthorizeOutcome::ErrorPage(why)),
         };
         let Some(redirect_uri) = resolve_redirect_uri(&client, params.redirect_uri.as_deref()) else {
             let why = match params.redirect_uri {

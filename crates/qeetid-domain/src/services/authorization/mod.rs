@@ -3,6 +3,7 @@
 //! OIDC Core §3.1.2).
 
 mod authorize;
+mod client_documents;
 mod consent;
 mod device_verification;
 mod login;
@@ -16,7 +17,7 @@ pub use password_login::{DEVICE_TOKEN_DAYS, PasswordAttempt, PasswordLogin};
 
 use super::Context;
 use super::totp::TotpCodes;
-use crate::ports::{AuthorizationStore, PasswordHasher, SecretSealer, TokenSigner};
+use crate::ports::{AuthorizationStore, ClientDocuments, PasswordHasher, SecretSealer, TokenSigner};
 
 use crate::error::StoreError;
 use crate::id::RequestId;
@@ -35,6 +36,7 @@ pub struct Authorization<S> {
     passwords: Arc<dyn PasswordHasher>,
     signer: Arc<dyn TokenSigner>,
     totp: TotpCodes<S>,
+    documents: Option<Arc<dyn ClientDocuments>>,
 }
 
 /// The ports the browser flows need besides the store.
@@ -53,7 +55,21 @@ impl<S: AuthorizationStore> Authorization<S> {
     pub fn new(store: S, cx: Context, ports: AuthorizationPorts) -> Self {
         let AuthorizationPorts { passwords, signer, sealer } = ports;
         let totp = TotpCodes::new(store.clone(), cx.clone(), sealer);
-        Self { store, cx, passwords, signer, totp }
+        Self { store, cx, passwords, signer, totp, documents: None }
+    }
+
+    /// The same flows, fetching client ID metadata documents through `documents`
+    /// when the deployment has an open-registration tenant (off without it).
+    #[must_use]
+    pub fn with_client_documents(mut self, documents: Arc<dyn ClientDocuments>) -> Self {
+        self.documents = Some(documents);
+        self
+    }
+
+    /// Whether a `client_id` may be the URL of a client ID metadata document: with
+    /// a fetcher and an open-registration tenant to keep such clients in.
+    pub fn accepts_client_documents(&self) -> bool {
+        self.documents.is_some() && self.cx.settings.open_registration_tenant.is_some()
     }
 
     /// The shared context.
@@ -279,6 +295,11 @@ pub(crate) fn verify_browser_binding(browser: Option<&Secret>, presented: &str) 
 /// The host a self-registered `client` names as its site, if it registered itself.
 pub(crate) fn self_registered_host(client: &crate::client::Client) -> Option<String> {
     let registration = client.registration.as_ref()?;
+    // A client known by its metadata document is vouched for by the document's host
+    // alone: whatever the document says about itself is self-chosen.
+    if client.id.is_metadata_document() {
+        return Url::parse(client.id.as_str()).ok().and_then(|u| u.host_str().map(str::to_owned));
+    }
     let site = registration
         .metadata
         .client_uri

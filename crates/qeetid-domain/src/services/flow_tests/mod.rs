@@ -42,6 +42,7 @@ fn flow() -> Flow {
         passkeys: Arc::new(crate::fakes::FakePasskeys),
         upstream: upstream.clone(),
         upstream_tokens: upstream.clone(),
+        documents: None,
     };
     let settings = ProviderSettings::new("https://id.example");
     let cx = Context::new(clock.clone(), Arc::new(SeededRandom::new(9)), settings);
@@ -180,6 +181,7 @@ fn from_base32(text: &str) -> Vec<u8> {
     crate::mfa::decode_base32(text).unwrap()
 }
 
+mod client_documents;
 mod code_flow;
 mod federation;
 mod second_factors;

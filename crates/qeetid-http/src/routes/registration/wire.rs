@@ -3,7 +3,7 @@
 
 use qeetid_domain::Client;
 use qeetid_domain::client::ClientMetadata;
-use qeetid_domain::registration::{ClientRegistrationRequest, RegistrationError, TokenAuthMethod};
+use qeetid_domain::registration::{ClientDocument, ClientRegistrationRequest, RegistrationError, TokenAuthMethod};
 use qeetid_domain::services::SelfRegistered;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -32,6 +32,10 @@ pub(crate) struct MetadataBody {
     jwks: Option<Value>,
     /// RFC 7592 §2.2: an update names the client it replaces.
     pub(crate) client_id: Option<String>,
+    /// Never taken from a client; a metadata document holding it is refused.
+    client_secret: Option<Value>,
+    /// As `client_secret`.
+    client_secret_expires_at: Option<Value>,
 }
 
 impl MetadataBody {
@@ -39,6 +43,18 @@ impl MetadataBody {
     pub(crate) fn parse(body: &[u8]) -> Result<Self, RegistrationError> {
         serde_json::from_slice(body).map_err(|e| RegistrationError::InvalidMetadata(format!("the body: {e}")))
     }
+}
+
+/// A client ID metadata document's JSON, read as client metadata (RFC 7591 §2
+/// names), with `max_age` from its answer's caching headers.
+///
+/// # Errors
+/// `invalid_client_metadata` naming what is wrong.
+pub fn read_client_document(body: &[u8], max_age: Option<i64>) -> Result<ClientDocument, RegistrationError> {
+    let body = MetadataBody::parse(body)?;
+    let client_id = body.client_id.clone();
+    let has_secret = body.client_secret.is_some() || body.client_secret_expires_at.is_some();
+    Ok(ClientDocument { client_id, has_secret, request: ClientRegistrationRequest::try_from(body)?, max_age })
 }
 
 impl TryFrom<MetadataBody> for ClientRegistrationRequest {

@@ -1,0 +1,1 @@
+ALTER TABLE clients DROP COLUMN registration_document_refresh_at;
