@@ -3,9 +3,14 @@
 //! - `cargo xtask test [--no-postgres]`: formatting, clippy, the architecture
 //!   invariants (`tidy`), unit, contract and integration tests on SQLite and
 //!   PostgreSQL, and doctests.
-//! - `cargo xtask e2e`: the browser tests (headless Chromium through the hosted pages).
+//! - `cargo xtask e2e`: the browser tests (headless Chromium through the hosted pages),
+//!   then `interop`.
+//! - `cargo xtask interop`: independent client libraries (the MCP TypeScript SDK,
+//!   openid-client) signing users in against the `qeetid` binary in headless Chromium
+//!   (`sdks/interop`, Node's test runner).
 //! - `cargo xtask setup`: makes this machine able to run everything: starts the
-//!   local PostgreSQL cluster if it is down, installs Debian's Chromium if absent.
+//!   local PostgreSQL cluster if it is down, installs Debian's Chromium and openssl if
+//!   absent, and the npm packages of `sdks/`.
 //! - `cargo xtask bench [--quick]`: release build, then the benchmark (server pinned
 //!   to core 0, load generator on core 1); the full run rewrites the results in
 //!   docs/benchmarks.md and docs/benchmarks.json.
@@ -27,12 +32,13 @@ fn main() -> ExitCode {
         "tidy" => tidy::check(),
         "setup" => setup(),
         "e2e" => e2e(),
+        "interop" => interop(),
         "bench" => bench(rest),
         "migrate" => qeetid("migrate", rest),
         "seed" => qeetid("seed", rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <test [--no-postgres] | e2e | bench [--quick] | tidy | setup | migrate | seed>"
+                "usage: cargo xtask <test [--no-postgres] | e2e | interop | bench [--quick] | tidy | setup | migrate | seed>"
             );
             return ExitCode::from(if task == "help" { 0 } else { 2 });
         }
@@ -233,10 +239,47 @@ fn e2e() -> Result {
         ));
     }
     if has_nextest() {
-        cargo(&["nextest", "run", "-p", "qeetid-e2e", "--no-fail-fast"])
+        cargo(&["nextest", "run", "-p", "qeetid-e2e", "--no-fail-fast"])?;
     } else {
-        cargo(&["test", "-p", "qeetid-e2e", "--no-fail-fast"])
+        cargo(&["test", "-p", "qeetid-e2e", "--no-fail-fast"])?;
     }
+    interop()
+}
+
+/// The npm package of the interoperability tests.
+const INTEROP: &str = "sdks/interop";
+
+/// Independent client libraries against the `qeetid` binary (see `sdks/interop`).
+fn interop() -> Result {
+    if !std::path::Path::new(INTEROP).join("node_modules").exists() {
+        return Err(format!("no npm packages in {INTEROP}: run `cargo xtask setup`"));
+    }
+    cargo(&["build", "-p", "qeetid-app", "--bin", "qeetid"])?;
+    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".to_owned());
+    let binary = std::fs::canonicalize(format!("{target}/debug/qeetid")).map_err(|e| format!("qeetid binary: {e}"))?;
+    eprintln!("$ node --test {INTEROP}/test/");
+    let status = Command::new("node")
+        .args(["--test", "--test-concurrency=1", "test/"])
+        .current_dir(INTEROP)
+        .env("QEETID_BIN", binary)
+        .env("CHROMIUM", chromium_path())
+        .status()
+        .map_err(|e| format!("cannot run node: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("the interoperability tests failed ({status})")) }
+}
+
+/// Installs the npm packages of `sdks/` exactly as locked.
+fn install_npm_packages() -> Result {
+    run("npm", &["ci", "--prefix", INTEROP, "--no-audit", "--no-fund"])
+}
+
+/// Installs openssl (the interoperability tests make their certificates with it).
+fn install_openssl() -> Result {
+    if Command::new("openssl").arg("version").output().is_ok_and(|o| o.status.success()) {
+        return Ok(());
+    }
+    run("apt-get", &["update", "-q"])?;
+    run("apt-get", &["install", "-y", "-q", "--no-install-recommends", "openssl"])
 }
 
 /// Installs Debian's Chromium for the browser tests when it is missing.
@@ -249,9 +292,12 @@ fn install_chromium() -> Result {
     run("apt-get", &["install", "-y", "-q", "--no-install-recommends", "chromium"])
 }
 
-/// Prepares the machine: PostgreSQL running, Chromium installed.
+/// Prepares the machine: PostgreSQL running, Chromium and openssl installed, the
+/// npm packages of `sdks/` in place.
 fn setup() -> Result {
     install_chromium()?;
+    install_openssl()?;
+    install_npm_packages()?;
     start_postgres()
 }
 

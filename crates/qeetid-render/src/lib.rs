@@ -177,6 +177,20 @@ pub use console::{
 };
 pub use mfa::{EnrolView, RecoveryCodesView, SecondFactorView, qr_svg};
 
+/// The Tera filter `path_segment`: a value percent-encoded to sit in one path
+/// segment (a client id may be a metadata document's URL, slashes and all).
+fn path_segment(value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let text = value.as_str().ok_or_else(|| tera::Error::msg("path_segment takes text"))?;
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(char::from(byte)),
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    Ok(tera::Value::String(out))
+}
+
 /// Renders hosted pages. Build once at start-up; rendering is thread-safe.
 pub struct Renderer {
     tera: Tera,
@@ -186,6 +200,7 @@ impl Renderer {
     /// Parses every template (HTML auto-escaping on).
     pub fn new() -> Result<Self, RenderError> {
         let mut tera = Tera::default();
+        tera.register_filter("path_segment", path_segment);
         tera.add_raw_templates(TEMPLATES)?;
         tera.autoescape_on(vec![".html"]);
         Ok(Self { tera })
@@ -309,6 +324,15 @@ impl Renderer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_client_id_url_becomes_one_path_segment() {
+        let url = tera::Value::String("https://tool.example/a b.json".into());
+        let encoded = path_segment(&url, &std::collections::HashMap::new()).unwrap();
+        assert_eq!(encoded, "https%3A%2F%2Ftool.example%2Fa%20b.json");
+        let plain = tera::Value::String("qci_AbC-12_x".into());
+        assert_eq!(path_segment(&plain, &std::collections::HashMap::new()).unwrap(), "qci_AbC-12_x");
+    }
 
     #[test]
     fn error_page_escapes_what_it_shows() {
