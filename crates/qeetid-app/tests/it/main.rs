@@ -106,6 +106,7 @@ on_both_databases!(
     registration::both_metadata_documents_name_the_registration_endpoint,
     registration::open_registration_admits_tools_within_its_limits,
     resource_indicators::a_resource_named_at_authorization_becomes_the_audience,
+    resource_indicators::several_resources_are_granted_and_each_token_is_for_one,
     resource_indicators::a_tenant_that_lists_its_resources_refuses_any_other,
     server::restarting_keeps_every_object,
     trust::a_tenant_key_changes_nothing_of_a_deployment_admin,

@@ -81,6 +81,63 @@ pub(crate) async fn a_resource_named_at_authorization_becomes_the_audience(db: &
     assert_eq!(query_param(&location, "state").as_deref(), Some("bad"));
 }
 
+pub(crate) async fn several_resources_are_granted_and_each_token_is_for_one(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let basic = Some((realm.client_id.as_str(), realm.client_secret.as_str()));
+    const FILES: &str = "https://files.acme.example/";
+    let encode = |s: &str| -> String { url::form_urlencoded::byte_serialize(s.as_bytes()).collect() };
+    let both = format!("&resource={}&resource={}", encode(API), encode(FILES));
+    let exchange = |code: &str, resource: Option<&'static str>| {
+        let mut form = vec![
+            ("grant_type", "authorization_code".to_owned()),
+            ("code", code.to_owned()),
+            ("redirect_uri", REDIRECT_URI.to_owned()),
+            ("code_verifier", VERIFIER.to_owned()),
+        ];
+        if let Some(r) = resource {
+            form.push(("resource", r.to_owned()));
+        }
+        form
+    };
+
+    // Without naming one of the two, the token endpoint cannot choose (and the code,
+    // tried once, is spent).
+    let code = code_for(&app, &realm.client_id, &both).await;
+    let form = exchange(&code, None);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, body) = post_form(&app, "/v1/oauth/token", basic, &pairs).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_target")), "{body}");
+    // Two at the token endpoint: one audience per token (refused before the code is tried).
+    let code = code_for(&app, &realm.client_id, &both).await;
+    let form = exchange(&code, None);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut two = pairs.clone();
+    two.push(("resource", API));
+    two.push(("resource", FILES));
+    let (status, body) = post_form(&app, "/v1/oauth/token", basic, &two).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_target")), "{body}");
+
+    // One of them: the access token is for it alone.
+    let form = exchange(&code, Some(FILES));
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, tokens) = post_form(&app, "/v1/oauth/token", basic, &pairs).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    assert_eq!(claims(tokens["access_token"].as_str().unwrap())["aud"], FILES);
+
+    // The refresh token keeps both: each refresh picks one, never a third.
+    let refresh_token = tokens["refresh_token"].as_str().unwrap().to_owned();
+    let refresh = [("grant_type", "refresh_token"), ("refresh_token", refresh_token.as_str()), ("resource", API)];
+    let (status, refreshed) = post_form(&app, "/v1/oauth/token", basic, &refresh).await;
+    assert_eq!(status, StatusCode::OK, "{refreshed}");
+    assert_eq!(claims(refreshed["access_token"].as_str().unwrap())["aud"], API);
+    let next = refreshed["refresh_token"].as_str().unwrap();
+    let back = [("grant_type", "refresh_token"), ("refresh_token", next), ("resource", FILES)];
+    let (status, again) = post_form(&app, "/v1/oauth/token", basic, &back).await;
+    assert_eq!(status, StatusCode::OK, "the rotated token keeps the grant's resources: {again}");
+    assert_eq!(claims(again["access_token"].as_str().unwrap())["aud"], FILES);
+}
+
 pub(crate) async fn a_tenant_that_lists_its_resources_refuses_any_other(db: &TestDatabase) {
     let app = spawn_app(db).await;
     let realm = app.realm().await;

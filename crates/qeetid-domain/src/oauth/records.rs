@@ -63,8 +63,8 @@ pub struct AuthorizationCode {
     /// The `jti` and expiry of the access token it was exchanged for, once it was:
     /// a replay denies that token (RFC 6749 §4.1.2).
     pub issued_access_token: Option<(String, UnixTime)>,
-    /// `resource` (RFC 8707) the code was granted for: its access tokens' `aud`.
-    pub resource: Option<String>,
+    /// The resources (RFC 8707) the code was granted for; each access token is for one.
+    pub resources: crate::oauth::Resources,
 }
 
 /// What happened when a code was presented.
@@ -146,8 +146,8 @@ pub struct RefreshToken {
     pub rotated_at: Option<UnixTime>,
     /// Revoked, if it was.
     pub revoked_at: Option<UnixTime>,
-    /// `resource` (RFC 8707) of the grant: its access tokens' `aud`.
-    pub resource: Option<String>,
+    /// The resources (RFC 8707) of the grant, kept on rotation; each access token is for one.
+    pub resources: crate::oauth::Resources,
 }
 
 /// Where a device authorization stands (RFC 8628).

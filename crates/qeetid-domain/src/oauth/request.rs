@@ -45,8 +45,8 @@ pub struct AuthorizeParams {
     pub request: Option<String>,
     /// A request object by reference (OIDC Core §6.2): not supported yet, refused.
     pub request_uri: Option<String>,
-    /// `resource` (RFC 8707): the API the tokens are for.
-    pub resource: Option<String>,
+    /// `resource` (RFC 8707), repeated for each API the tokens may be for.
+    pub resources: Vec<String>,
 }
 
 /// `acr` of a sign-in with a password or another single factor (NIST SP 800-63B AAL1).
@@ -126,7 +126,7 @@ pub struct ValidatedRequest {
     pub(crate) prompt: Prompt,
     pub(crate) max_age: Option<i64>,
     pub(crate) login_hint: Option<String>,
-    pub(crate) resource: Option<String>,
+    pub(crate) resources: Resources,
 }
 
 /// A validated request as a store keeps it, to rebuild it with
@@ -154,8 +154,8 @@ pub struct StoredRequest {
     pub max_age: Option<i64>,
     /// `login_hint`.
     pub login_hint: Option<String>,
-    /// `resource` (RFC 8707).
-    pub resource: Option<String>,
+    /// `resource` values (RFC 8707).
+    pub resources: Resources,
 }
 
 impl ValidatedRequest {
@@ -172,7 +172,7 @@ impl ValidatedRequest {
             prompt,
             max_age,
             login_hint,
-            resource,
+            resources,
         } = stored;
         Self {
             client_id,
@@ -185,7 +185,7 @@ impl ValidatedRequest {
             prompt,
             max_age,
             login_hint,
-            resource,
+            resources,
         }
     }
 
@@ -239,9 +239,9 @@ impl ValidatedRequest {
         self.login_hint.as_deref()
     }
 
-    /// `resource` (RFC 8707): the API the tokens are for.
-    pub fn resource(&self) -> Option<&str> {
-        self.resource.as_deref()
+    /// The resources (RFC 8707) the tokens may be for.
+    pub fn resources(&self) -> &Resources {
+        &self.resources
     }
 }
 
@@ -254,6 +254,76 @@ pub fn resource_indicator(raw: &str) -> Result<String, OAuthError> {
     match url::Url::parse(raw) {
         Ok(u) if u.fragment().is_none() && raw.len() <= MAX_PARAM_LEN => Ok(raw.to_owned()),
         _ => Err(OAuthError::InvalidTarget("resource must be an absolute URI without a fragment".into())),
+    }
+}
+
+/// Most `resource` values one authorization request may name.
+pub const MAX_RESOURCES: usize = 10;
+
+/// The resources (RFC 8707) a grant was made for, in the order asked, without
+/// repeats; empty when none was named. An access token is for one of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Resources(Vec<String>);
+
+impl Resources {
+    /// The `resource` values of a request, each checked by [`resource_indicator`].
+    ///
+    /// # Errors
+    /// [`OAuthError::InvalidTarget`] for a malformed one or more than [`MAX_RESOURCES`].
+    pub fn parse(raw: &[String]) -> Result<Self, OAuthError> {
+        if raw.len() > MAX_RESOURCES {
+            return Err(OAuthError::InvalidTarget(format!("at most {MAX_RESOURCES} resources in one request")));
+        }
+        let mut list: Vec<String> = Vec::with_capacity(raw.len());
+        for r in raw {
+            let r = resource_indicator(r)?;
+            if !list.contains(&r) {
+                list.push(r);
+            }
+        }
+        Ok(Self(list))
+    }
+
+    /// The list as a store keeps it: space-separated (a URI holds no space), `None`
+    /// when empty.
+    pub fn to_stored(&self) -> Option<String> {
+        (!self.0.is_empty()).then(|| self.0.join(" "))
+    }
+
+    /// [`Resources::to_stored`] read back (the store's business: not checked again).
+    pub fn from_stored(stored: Option<&str>) -> Self {
+        Self(stored.map(|s| s.split(' ').filter(|r| !r.is_empty()).map(str::to_owned).collect()).unwrap_or_default())
+    }
+
+    /// The resources, in the order asked.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
+
+    /// Whether none was named.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The audience of an access token the token endpoint is asked for with
+    /// `asked` (RFC 8707 §2.2): one of these (never wider than granted); without
+    /// `asked`, the only one, or none when none was granted.
+    ///
+    /// # Errors
+    /// `invalid_target` for a resource not granted, or none asked of several.
+    pub fn select(&self, asked: Option<&str>) -> Result<Option<&str>, OAuthError> {
+        match (asked, self.0.as_slice()) {
+            (None, []) => Ok(None),
+            (None, [only]) => Ok(Some(only)),
+            (None, _) => Err(OAuthError::InvalidTarget(
+                "several resources were granted: name the one this token is for with `resource`".into(),
+            )),
+            (Some(asked), granted) => granted
+                .iter()
+                .find(|g| g.as_str() == asked)
+                .map(|g| Some(g.as_str()))
+                .ok_or_else(|| OAuthError::InvalidTarget("this resource was not granted to this client".into())),
+        }
     }
 }
 
@@ -345,7 +415,7 @@ impl ValidatedRequest {
             prompt,
             max_age,
             login_hint: p.login_hint.clone(),
-            resource: p.resource.as_deref().map(resource_indicator).transpose()?,
+            resources: Resources::parse(&p.resources)?,
         })
     }
 }
@@ -377,4 +447,27 @@ pub struct PendingRequest {
     /// How the user proved who they are while a second factor is still owed (`pwd`,
     /// `fed`), so the session's `amr` names both.
     pub first_factor: Option<String>,
+}
+
+#[cfg(test)]
+mod resource_tests {
+    use super::{MAX_RESOURCES, Resources};
+
+    #[test]
+    fn resources_repeat_once_and_a_token_is_for_one_granted() {
+        let asked = ["https://a.example/".to_owned(), "https://b.example/".to_owned(), "https://a.example/".to_owned()];
+        let granted = Resources::parse(&asked).unwrap();
+        assert_eq!(granted.to_stored().as_deref(), Some("https://a.example/ https://b.example/"));
+        assert_eq!(Resources::from_stored(granted.to_stored().as_deref()), granted);
+        assert_eq!(granted.select(Some("https://b.example/")).unwrap(), Some("https://b.example/"));
+        assert!(granted.select(None).is_err(), "one of several must be named");
+        assert!(granted.select(Some("https://c.example/")).is_err());
+        let one = Resources::parse(&["https://a.example/".to_owned()]).unwrap();
+        assert_eq!(one.select(None).unwrap(), Some("https://a.example/"));
+        assert_eq!(Resources::default().select(None).unwrap(), None);
+        assert!(Resources::default().select(Some("https://a.example/")).is_err(), "never wider than granted");
+        assert!(Resources::parse(&["relative".to_owned()]).is_err());
+        let many: Vec<String> = (0..=MAX_RESOURCES).map(|i| format!("https://{i}.example/")).collect();
+        assert!(Resources::parse(&many).is_err());
+    }
 }

@@ -144,7 +144,7 @@ fn authorize_params(mut p: Params) -> AuthorizeParams {
         prompt: p.take("prompt"),
         max_age: p.take("max_age"),
         login_hint: p.take("login_hint"),
-        resource: p.take("resource"),
+        resources: p.take_resources(),
         response_mode: p.take("response_mode"),
         acr_values: p.take("acr_values"),
         request: p.take("request"),
@@ -286,6 +286,13 @@ pub(crate) async fn token<S: Store>(
     body: web::Bytes,
 ) -> Result<HttpResponse, OAuthErrorResponse> {
     let mut params = Params::parse(&body)?;
+    if params.resource_count() > 1 {
+        // One audience per access token: a token for several APIs could be replayed at each.
+        return Err(OAuthError::InvalidTarget(
+            "name one resource per token request; ask again for a token for another".into(),
+        )
+        .into());
+    }
     let mut auth = client_authentication(&req, &mut params)?;
     auth.source = super::client_address::client_address(&req, &state);
     let request = TokenRequest::parse(|name| params.get(name))?;

@@ -2,7 +2,7 @@
 
 use qeetid_domain::oauth::{
     AuthorizationCode, CodeUse, ConsentGrant, DeviceCode, DeviceStatus, GrantFilter, PendingRequest, Prompt,
-    RefreshToken, Session, SigningKeyRecord, StoredRequest, ValidatedRequest,
+    RefreshToken, Resources, Session, SigningKeyRecord, StoredRequest, ValidatedRequest,
 };
 use qeetid_domain::ports::{Reservation, Store, ThrottleRule, TokenOrigin};
 use qeetid_domain::{
@@ -47,7 +47,7 @@ fn pending(w: &World) -> PendingRequest {
             prompt: Prompt { none: false, login: true, consent: true },
             max_age: Some(300),
             login_hint: Some("ada@example.com".into()),
-            resource: Some("https://api.acme.example/".into()),
+            resources: Resources::from_stored(Some("https://api.acme.example/ https://mcp.acme.example/mcp")),
         }),
         browser_hash: Secret::presented("qbr_x").hash(),
         user_id: None,
@@ -91,7 +91,7 @@ fn code(w: &World, grant: &GrantId) -> (Secret, AuthorizationCode) {
         created_at: UnixTime::from_secs(T0),
         expires_at: UnixTime::from_secs(T0 + 60),
         issued_access_token: None,
-        resource: Some("https://api.acme.example/".into()),
+        resources: Resources::from_stored(Some("https://api.acme.example/ https://mcp.acme.example/mcp")),
     };
     (secret, record)
 }
@@ -116,7 +116,7 @@ fn refresh(w: &World, grant: &GrantId, origin: Option<&Secret>) -> RefreshToken 
         absolute_expires_at: UnixTime::from_secs(T0 + 7200),
         rotated_at: None,
         revoked_at: None,
-        resource: Some("https://api.acme.example/".into()),
+        resources: Resources::from_stored(Some("https://api.acme.example/ https://mcp.acme.example/mcp")),
     }
 }
 

@@ -6,7 +6,7 @@ use diesel::{
     SelectableHelper as _,
 };
 use diesel_async::RunQueryDsl as _;
-use qeetid_domain::oauth::{AuthorizationCode, CodeUse};
+use qeetid_domain::oauth::{AuthorizationCode, CodeUse, Resources};
 use qeetid_domain::ports::CodeRepository;
 use qeetid_domain::{
     ClientId, CodeChallenge, GrantId, RedirectUri, SecretHash, SessionId, StoreError, TenantId, UnixTime, UserId,
@@ -66,7 +66,7 @@ impl TryFrom<CodeRow> for AuthorizationCode {
                 (Some(jti), Some(exp)) => Some((jti, UnixTime::from_secs(exp))),
                 _ => None,
             },
-            resource: row.resource,
+            resources: Resources::from_stored(row.resource.as_deref()),
         })
     }
 }
@@ -91,7 +91,7 @@ impl CodeRepository for DieselStore {
             used_at: None,
             access_jti: c.issued_access_token.as_ref().map(|(jti, _)| jti.clone()),
             access_expires_at: c.issued_access_token.as_ref().map(|(_, exp)| exp.as_secs()),
-            resource: c.resource.clone(),
+            resource: c.resources.to_stored(),
         };
         with_conn!(&self.pool, |conn| {
             diesel::insert_into(t::table).values(&row).execute(conn).await.map_err(from_diesel)?;

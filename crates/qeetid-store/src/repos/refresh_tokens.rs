@@ -6,7 +6,7 @@ use diesel::{
     SelectableHelper as _,
 };
 use diesel_async::{AsyncConnection as _, RunQueryDsl as _};
-use qeetid_domain::oauth::RefreshToken;
+use qeetid_domain::oauth::{RefreshToken, Resources};
 use qeetid_domain::ports::RefreshTokenRepository;
 use qeetid_domain::{ClientId, GrantId, RefreshTokenId, SecretHash, SessionId, StoreError, TenantId, UnixTime, UserId};
 
@@ -63,7 +63,7 @@ impl TryFrom<RefreshRow> for RefreshToken {
             absolute_expires_at: UnixTime::from_secs(row.absolute_expires_at),
             rotated_at: row.rotated_at.map(UnixTime::from_secs),
             revoked_at: row.revoked_at.map(UnixTime::from_secs),
-            resource: row.resource,
+            resources: Resources::from_stored(row.resource.as_deref()),
         })
     }
 }
@@ -88,7 +88,7 @@ impl From<&RefreshToken> for RefreshRow {
             absolute_expires_at: r.absolute_expires_at.as_secs(),
             rotated_at: r.rotated_at.map(UnixTime::as_secs),
             revoked_at: r.revoked_at.map(UnixTime::as_secs),
-            resource: r.resource.clone(),
+            resource: r.resources.to_stored(),
         }
     }
 }

@@ -5,7 +5,7 @@ use diesel::{
     SelectableHelper as _,
 };
 use diesel_async::RunQueryDsl as _;
-use qeetid_domain::oauth::{PendingRequest, Prompt, StoredRequest, ValidatedRequest};
+use qeetid_domain::oauth::{PendingRequest, Prompt, Resources, StoredRequest, ValidatedRequest};
 use qeetid_domain::ports::PendingRequestRepository;
 use qeetid_domain::{
     ClientId, CodeChallenge, RedirectUri, RequestId, SessionId, StoreError, TenantId, UnixTime, UserId,
@@ -65,7 +65,7 @@ impl From<&PendingRequest> for RequestRow {
             expires_at: p.expires_at.as_secs(),
             device_code_hash: p.device_code_hash.map(|h| h.to_hex()),
             first_factor: p.first_factor.clone(),
-            resource: r.resource().map(str::to_owned),
+            resource: r.resources().to_stored(),
         }
     }
 }
@@ -87,7 +87,7 @@ impl TryFrom<RequestRow> for PendingRequest {
             prompt: Prompt::from_delimited(&row.prompt),
             max_age: row.max_age,
             login_hint: row.login_hint,
-            resource: row.resource,
+            resources: Resources::from_stored(row.resource.as_deref()),
         });
         Ok(PendingRequest {
             id: parsed("authorization_requests.id", RequestId::parse(&row.id))?,

@@ -82,10 +82,14 @@ impl<S: AuthorizationStore> Authorization<S> {
             }
         };
         // A resource must be one the tenant knows (one read, only when one is named).
-        if let Some(resource) = request.resource() {
+        if !request.resources().is_empty() {
             let tenant = self.store.get_tenant(&client.tenant_id).await?;
-            let scopes = request.scope.iter().map(|s| s.as_str());
-            if let Some(Err(err)) = tenant.map(|t| t.check_resource(resource, scopes)) {
+            let checked = tenant.map(|t| {
+                request.resources().iter().try_for_each(|resource| {
+                    t.check_resource(resource, request.scope.iter().map(|s| s.as_str())).map(drop)
+                })
+            });
+            if let Some(Err(err)) = checked {
                 let url = error_redirect(&redirect_uri, params.state.as_deref(), issuer, &err)?;
                 return Ok(AuthorizeOutcome::Redirect(url));
             }

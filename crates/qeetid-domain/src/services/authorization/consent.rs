@@ -166,7 +166,7 @@ impl<S: AuthorizationStore> Authorization<S> {
             created_at: now,
             expires_at: now.plus_secs(self.cx.settings.lifetimes.code),
             issued_access_token: None,
-            resource: request.resource.clone(),
+            resources: request.resources.clone(),
         };
         self.store.insert_code(&record).await?;
         let mut params = vec![("code", code.expose())];

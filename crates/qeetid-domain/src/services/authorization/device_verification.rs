@@ -59,7 +59,7 @@ impl<S: AuthorizationStore> Authorization<S> {
             prompt: Default::default(),
             max_age: None,
             login_hint: None,
-            resource: None,
+            resources: Default::default(),
         };
         let session = self.usable_session(session_cookie, &request, now).await?;
         // Consent is always asked for a device (see `password_login`): the user must see

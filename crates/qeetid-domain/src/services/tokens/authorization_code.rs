@@ -1,7 +1,7 @@
 //! `grant_type=authorization_code` (RFC 6749 §4.1.3, RFC 7636 §4.6, OIDC Core §3.1.3).
 
 use super::Tokens;
-use super::{Subject, TokenResponse, granted_resource};
+use super::{Subject, TokenResponse};
 use crate::client::Client;
 use crate::grant_type::GrantType;
 use crate::oauth::{CodeExchange, CodeUse, OAuthError};
@@ -53,7 +53,7 @@ impl<S: TokenStore> Tokens<S> {
             }
             (None, None) => {}
         }
-        let resource = granted_resource(record.resource.as_deref(), request.resource.as_deref())?;
+        let resource = record.resources.select(request.resource.as_deref())?;
         let user = self
             .store
             .get_user(&record.tenant_id, &record.user_id)
@@ -71,6 +71,7 @@ impl<S: TokenStore> Tokens<S> {
             auth_time: record.auth_time,
             amr: &record.amr,
             resource,
+            resources: &record.resources,
         };
         let refresh = Self::new_family(client, Some(record.code_hash));
         let tokens = self

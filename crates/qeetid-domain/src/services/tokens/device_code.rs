@@ -4,7 +4,7 @@ use super::Tokens;
 use super::{Subject, TokenResponse};
 use crate::client::Client;
 use crate::grant_type::GrantType;
-use crate::oauth::{DevicePoll, DeviceStatus, OAuthError};
+use crate::oauth::{DevicePoll, DeviceStatus, OAuthError, Resources};
 use crate::ports::TokenStore;
 use crate::secret::Secret;
 
@@ -57,6 +57,7 @@ impl<S: TokenStore> Tokens<S> {
                         .await?
                         .filter(|u| u.disabled_at.is_none())
                         .ok_or_else(|| OAuthError::InvalidGrant("the user no longer exists or is disabled".into()))?;
+                let no_resources = Resources::default();
                 let subject = Subject {
                     tenant_id: &record.tenant_id,
                     user: &user,
@@ -65,6 +66,7 @@ impl<S: TokenStore> Tokens<S> {
                     auth_time,
                     amr: &record.amr,
                     resource: None,
+                    resources: &no_resources,
                 };
                 let refresh = Self::new_family(client, None);
                 self.mint_user_tokens(client, &subject, &record.scope, None, refresh, now)

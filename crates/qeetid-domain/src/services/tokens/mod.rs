@@ -21,7 +21,7 @@ use super::client_auth_throttle::ClientAuthThrottle;
 use crate::client::{Client, ClientType};
 use crate::grant_type::GrantType;
 use crate::id::{ClientId, GrantId, RefreshTokenId, SessionId, TenantId};
-use crate::oauth::{Claims, OAuthError, RefreshToken, TokenRequest, at_hash, scopes};
+use crate::oauth::{Claims, OAuthError, RefreshToken, Resources, TokenRequest, at_hash, scopes};
 use crate::ports::TokenSigner;
 use crate::ports::TokenStore;
 use crate::random::random_token;
@@ -196,19 +196,8 @@ pub(crate) struct Subject<'a> {
     pub(crate) amr: &'a [String],
     /// The resource (RFC 8707) the access token is for: its `aud` (the issuer without one).
     pub(crate) resource: Option<&'a str>,
-}
-
-/// The resource a token request gets: the one granted, when it asks none or that
-/// one; any other is `invalid_target` (RFC 8707 §2.2: never wider than granted).
-pub(crate) fn granted_resource<'a>(
-    granted: Option<&'a str>,
-    asked: Option<&str>,
-) -> Result<Option<&'a str>, OAuthError> {
-    match (granted, asked) {
-        (granted, None) => Ok(granted),
-        (Some(granted), Some(asked)) if granted == asked => Ok(Some(granted)),
-        _ => Err(OAuthError::InvalidTarget("this resource was not granted to this client".into())),
-    }
+    /// Every resource of the grant, kept on the refresh token.
+    pub(crate) resources: &'a Resources,
 }
 
 /// A rotation lost its race: the refresh token was rotated (or revoked) by someone
@@ -380,7 +369,7 @@ impl<S: TokenStore> Tokens<S> {
             auth_time: subject.auth_time,
             amr: subject.amr.to_vec(),
             session_id: subject.session_id.cloned(),
-            resource: subject.resource.map(str::to_owned),
+            resources: subject.resources.clone(),
             created_at: now,
             expires_at: now.plus_secs(idle).min(absolute_expires_at),
             absolute_expires_at,

@@ -2,7 +2,7 @@
 //! (RFC 9700 §4.14.2).
 
 use super::Tokens;
-use super::{RefreshPlan, Subject, TokenResponse, granted_resource};
+use super::{RefreshPlan, Subject, TokenResponse};
 use crate::client::Client;
 use crate::grant_type::GrantType;
 use crate::oauth::{OAuthError, RefreshRequest};
@@ -42,7 +42,7 @@ impl<S: TokenStore> Tokens<S> {
         if record.expires_at <= now {
             return Err(OAuthError::InvalidGrant("the refresh token has expired".into()));
         }
-        let resource = granted_resource(record.resource.as_deref(), request.resource.as_deref())?;
+        let resource = record.resources.select(request.resource.as_deref())?;
         let narrowed = match &request.scope {
             None => record.scope.clone(),
             Some(asked) => {
@@ -77,6 +77,7 @@ impl<S: TokenStore> Tokens<S> {
             auth_time: record.auth_time,
             amr: &record.amr,
             resource,
+            resources: &record.resources,
         };
         let plan = RefreshPlan::Successor {
             replaces: record.id.clone(),
