@@ -157,8 +157,8 @@ fn resource(path: &str) -> actix_web::Resource {
 
 fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
     use routes::{
-        account, api_keys, clients, console, device, federation, grants, hosted, initial_tokens, logout, oauth, pages,
-        passkeys, probes, registration, resource, second_factor, tenants, users,
+        account, api_keys, clients, console, device, federation, grants, hosted, initial_tokens, logout, oauth,
+        open_registration, pages, passkeys, probes, registration, resource, second_factor, tenants, users,
     };
     cfg.service(web::resource("/").route(web::get().to(pages::home::<S>)))
         .service(web::resource("/.well-known/openid-configuration").route(web::get().to(oauth::discovery::<S>)))
@@ -263,6 +263,10 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(console::registration::create::<S>)),
         )
         .service(
+            web::resource("/admin/t/{tenantID}/registration/open")
+                .route(web::post().to(console::registration::set_open::<S>)),
+        )
+        .service(
             web::resource("/admin/t/{tenantID}/registration/{id}/delete")
                 .route(web::get().to(console::registration::confirm_delete::<S>))
                 .route(web::post().to(console::registration::delete::<S>)),
@@ -333,6 +337,11 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/v1/tenants/{tenantID}/api-keys/{id}").route(web::delete().to(api_keys::delete::<S>)))
         .service(resource("/v1/tenants/{tenantID}/oauth/resources").route(web::put().to(tenants::set_resources::<S>)))
+        .service(
+            resource("/v1/deployment/open-registration")
+                .route(web::get().to(open_registration::get::<S>))
+                .route(web::put().to(open_registration::set::<S>)),
+        )
         .service(
             resource("/v1/tenants/{tenantID}/oauth/initial-access-tokens")
                 .route(web::post().to(initial_tokens::create::<S>))

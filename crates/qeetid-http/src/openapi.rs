@@ -4,7 +4,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::answers::ErrorBody;
-use crate::routes::{api_keys, clients, federation, grants, initial_tokens, tenants, users};
+use crate::routes::{api_keys, clients, federation, grants, initial_tokens, open_registration, tenants, users};
 
 /// Declares `Authorization: ApiKey <key>` and requires it everywhere.
 struct ApiKeyAuth;
@@ -36,6 +36,7 @@ impl Modify for ApiKeyAuth {
         clients::register, clients::list, clients::get, clients::update, clients::rotate_secret, clients::delete,
         grants::list, grants::revoke,
         initial_tokens::create, initial_tokens::list, initial_tokens::delete,
+        open_registration::get, open_registration::set,
         federation::create, federation::list, federation::get, federation::delete, federation::unlink,
     ),
     components(schemas(
@@ -49,6 +50,7 @@ impl Modify for ApiKeyAuth {
         crate::routes::grants::wire::GrantBody, crate::routes::grants::wire::GrantList,
         crate::routes::initial_tokens::wire::InitialTokenBody, crate::routes::initial_tokens::wire::CreatedInitialTokenBody,
         crate::routes::initial_tokens::wire::InitialTokenList, crate::routes::initial_tokens::wire::InitialTokenRequest,
+        open_registration::OpenRegistrationBody, open_registration::OpenRegistrationEnvelope, open_registration::OpenRegistrationRequest,
         federation::CreateIdentityProviderRequest, federation::IdentityProviderBody, federation::IdentityProviderEnvelope,
         federation::IdentityProviderList,
     )),

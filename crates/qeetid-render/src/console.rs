@@ -249,6 +249,19 @@ pub struct ConsoleRegistrationView<'a> {
     pub uses: &'a str,
     /// What is wrong with the form.
     pub error: Option<String>,
+    /// Open registration, for deployment admins only.
+    pub open: Option<ConsoleOpenRegistration>,
+}
+
+/// Where open registration stands, as a deployment admin sees it from one tenant.
+#[derive(Debug, Serialize)]
+pub struct ConsoleOpenRegistration {
+    /// This tenant accepts it.
+    pub this_tenant: bool,
+    /// Another tenant (`tnt_…`) accepts it.
+    pub other_tenant: Option<String>,
+    /// The configuration chose, so the dashboard cannot change it.
+    pub configured: bool,
 }
 
 /// One tenant.

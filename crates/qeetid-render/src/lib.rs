@@ -172,8 +172,9 @@ pub use account::{
 };
 pub use console::{
     ClientFormView, ConfirmView, ConsoleChrome, ConsoleClientRow, ConsoleClientsView, ConsoleGrantRow,
-    ConsoleGrantsView, ConsoleKeyRow, ConsoleKeysView, ConsoleRegistrationView, ConsoleTenantRow, ConsoleTenantsView,
-    ConsoleTokenRow, ConsoleUserRow, ConsoleUserView, ConsoleUsersView, FormOption, ShownOnceOwner, ShownOnceView,
+    ConsoleGrantsView, ConsoleKeyRow, ConsoleKeysView, ConsoleOpenRegistration, ConsoleRegistrationView,
+    ConsoleTenantRow, ConsoleTenantsView, ConsoleTokenRow, ConsoleUserRow, ConsoleUserView, ConsoleUsersView,
+    FormOption, ShownOnceOwner, ShownOnceView,
 };
 pub use mfa::{EnrolView, RecoveryCodesView, SecondFactorView, qr_svg};
 

@@ -8,6 +8,7 @@ diesel::table! {
         updated_at -> BigInt,
         require_mfa -> Bool,
         resources -> Nullable<Text>,
+        open_registration -> Bool,
     }
 }
 

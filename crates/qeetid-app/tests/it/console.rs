@@ -372,7 +372,11 @@ pub(crate) async fn admins_hand_out_and_revoke_registration_tokens(db: &TestData
     let (status, _, page) = app.browse(&format!("{base}/registration")).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("No registration tokens") && page.contains("Dynamic registration"));
+    assert!(!page.contains("Open registration"), "only the deployment sees open registration");
     let csrf = hidden(&page, "csrf_token");
+    let (status, _, _) =
+        app.submit(&format!("{base}/registration/open"), &[("csrf_token", &csrf), ("open", "true")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "nor moves it");
 
     let bad = [("csrf_token", csrf.as_str()), ("label", "CI"), ("expires_in_days", "soon"), ("max_uses", "")];
     let (status, _, page) = app.submit(&format!("{base}/registration/new"), &bad).await;
@@ -410,4 +414,41 @@ pub(crate) async fn admins_hand_out_and_revoke_registration_tokens(db: &TestData
         .await
         .unwrap();
     assert_eq!(reply.status(), StatusCode::UNAUTHORIZED, "revoked");
+}
+
+pub(crate) async fn deployment_admins_open_a_tenant_to_registration(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    admin_user(&app, &realm.tenant, ROOT, "deployment").await;
+    sign_in(&app, &realm.tenant, ROOT).await;
+    let base = format!("/admin/t/{}", realm.tenant);
+    let register = || async {
+        let metadata = json!({ "redirect_uris": [REDIRECT_URI], "token_endpoint_auth_method": "none" });
+        let reply = app.http.post(format!("{}/v1/oauth/register", app.base)).json(&metadata).send().await.unwrap();
+        reply.status()
+    };
+    assert_eq!(register().await, StatusCode::UNAUTHORIZED, "off by default");
+
+    let (_, _, page) = app.browse(&format!("{base}/registration")).await;
+    assert!(page.contains("Off for the whole deployment"), "{page}");
+    let csrf = hidden(&page, "csrf_token");
+    let (status, location, _) =
+        app.submit(&format!("{base}/registration/open"), &[("csrf_token", &csrf), ("open", "true")]).await;
+    assert_eq!(
+        (status, location),
+        (StatusCode::SEE_OTHER, Some(format!("{base}/registration?done=open-registration-on")))
+    );
+    assert_eq!(register().await, StatusCode::CREATED, "tools register without a token now");
+    let (_, _, page) = app.browse(&format!("{base}/registration?done=open-registration-on")).await;
+    assert!(page.contains("On for this tenant") && page.contains("Turn open registration off"), "{page}");
+
+    // From another tenant's page it shows where it is, and can move it there.
+    let other = app.tenant("Beta").await;
+    let (_, _, page) = app.browse(&format!("/admin/t/{other}/registration")).await;
+    assert!(page.contains(&format!("tenant <code>{}</code> accepts it", realm.tenant)), "{page}");
+
+    let (status, _, _) =
+        app.submit(&format!("{base}/registration/open"), &[("csrf_token", &csrf), ("open", "false")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(register().await, StatusCode::UNAUTHORIZED, "off again");
 }

@@ -305,3 +305,46 @@ pub(crate) async fn open_registration_admits_tools_within_its_limits(db: &TestDa
     let (status, _, _) = bearer(&setup, Method::POST, "/v1/oauth/register", None, Some(tool_metadata())).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+pub(crate) async fn the_deployment_moves_open_registration_through_the_admin_api(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let path = "/v1/deployment/open-registration";
+    let reply = app.admin(Method::GET, path, Body::None).await;
+    assert_eq!(reply.body["open_registration"], json!({ "tenant_id": null, "configured": false }));
+    let discovery = crate::support::get_json(&app, "/.well-known/openid-configuration").await;
+    assert_eq!(discovery["client_id_metadata_document_supported"], false);
+
+    // A tenant key neither sees nor moves it.
+    let tenant_key = app.tenant_key(&realm.tenant).await;
+    let body = json!({ "tenant_id": realm.tenant });
+    let reply = app.call(Method::PUT, path, Some(&tenant_key), Body::Json(body.clone())).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
+    let reply = app.call(Method::GET, path, Some(&tenant_key), Body::None).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+
+    let reply = app.admin(Method::PUT, path, Body::Json(json!({ "tenant_id": "tnt_AAAAAAAAAAAAAAAAAAAAAA" }))).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "an unknown tenant: {}", reply.body);
+    let reply = app.admin(Method::PUT, path, Body::Json(body)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.body["open_registration"]["tenant_id"], realm.tenant.as_str());
+    let (status, _, reg) = bearer(&app, Method::POST, "/v1/oauth/register", None, Some(tool_metadata())).await;
+    assert_eq!(status, StatusCode::CREATED, "{reg}");
+    let discovery = crate::support::get_json(&app, "/.well-known/openid-configuration").await;
+    assert_eq!(discovery["client_id_metadata_document_supported"], true);
+
+    let reply = app.admin(Method::PUT, path, Body::Json(json!({ "tenant_id": null }))).await;
+    assert_eq!(reply.body["open_registration"]["tenant_id"], Value::Null);
+    let (status, _, _) = bearer(&app, Method::POST, "/v1/oauth/register", None, Some(tool_metadata())).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "off again");
+
+    // The configuration pins it: the admin API shows it and cannot move it.
+    let mut settings = crate::support::settings(db);
+    settings.open_registration_tenant = realm.tenant.clone();
+    let pinned = crate::support::spawn_app_with(settings).await;
+    let reply = pinned.admin(Method::GET, path, Body::None).await;
+    assert_eq!(reply.body["open_registration"], json!({ "tenant_id": realm.tenant, "configured": true }));
+    let reply = pinned.admin(Method::PUT, path, Body::Json(json!({ "tenant_id": null }))).await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
+    assert!(reply.body["message"].as_str().unwrap().contains("open_registration_tenant"));
+}

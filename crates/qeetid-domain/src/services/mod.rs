@@ -22,6 +22,7 @@ mod client_auth_throttle;
 mod client_cache;
 mod federation;
 mod keys;
+mod open_registration;
 mod passkeys;
 mod provider;
 mod registration;
@@ -42,6 +43,7 @@ pub use authorization::{
 };
 pub use federation::{Federation, FederationPorts, NewIdentityProvider};
 pub use keys::rotate_signing_keys;
+pub use open_registration::OpenRegistration;
 pub use passkeys::Passkeys;
 pub use provider::{Ports, Provider};
 pub use registration::{Registration, SelfRegistered};
@@ -100,6 +102,7 @@ pub struct Context {
     pub(crate) settings: Arc<ProviderSettings>,
     pub(crate) client_cache: Arc<ClientCache>,
     pub(crate) built_in: Arc<dyn BuiltInClients>,
+    pub(crate) open_registration: Arc<open_registration::OpenRegistrationCache>,
 }
 
 impl Context {
@@ -109,6 +112,7 @@ impl Context {
             clock,
             random,
             client_cache: Arc::new(ClientCache::new(settings.client_cache_seconds)),
+            open_registration: Arc::new(open_registration::OpenRegistrationCache::new(settings.client_cache_seconds)),
             settings: Arc::new(settings),
             built_in: Arc::new(NoBuiltInClients),
         }

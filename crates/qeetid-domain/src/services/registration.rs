@@ -6,6 +6,7 @@ use std::net::IpAddr;
 
 use super::Context;
 use super::authorization::FlowError;
+use super::open_registration::open_registration_tenant;
 use super::throttle::{self, Guard, OnSuccess, source_key};
 use crate::client::{
     CLIENT_SECRET_PREFIX, Client, ClientSecrets, ClientSettings, ClientType, RegisteredBy, SelfRegistration,
@@ -99,7 +100,7 @@ impl<S: RegistrationStore> Registration<S> {
         draft: crate::client::ClientDraft,
         source: Option<IpAddr>,
     ) -> Result<(ClientSettings, TenantId), RegistrationError> {
-        let tenant = self.cx.settings.open_registration_tenant.clone().ok_or(RegistrationError::InvalidToken)?;
+        let tenant = open_registration_tenant(&self.store, &self.cx).await?.ok_or(RegistrationError::InvalidToken)?;
         check_open_registration(&draft)?;
         let settings = ClientSettings::validate(draft)?;
         self.store.get_tenant(&tenant).await?.ok_or(RegistrationError::InvalidToken)?;

@@ -24,6 +24,7 @@ pub(crate) mod hosted;
 pub(crate) mod initial_tokens;
 pub(crate) mod logout;
 pub(crate) mod oauth;
+pub(crate) mod open_registration;
 pub(crate) mod pages;
 pub(crate) mod params;
 pub(crate) mod passkeys;

@@ -72,9 +72,26 @@ pub(crate) fn cookie_secret(req: &HttpRequest, name: &str) -> Option<Secret> {
     cookie_value(req, name).map(|v| Secret::presented(&v)).filter(|s| !s.expose().is_empty())
 }
 
+/// Whether client ID metadata documents are accepted now (open registration is on
+/// for some tenant); `false`, logged, when the store cannot say.
+async fn accepts_client_documents<S: Store>(state: &HttpState<S>) -> bool {
+    match spawn(state, |s| async move { s.authorization.accepts_client_documents().await }).await {
+        Ok(Ok(accepted)) => accepted,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "discovery: open registration unknown");
+            false
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "discovery: open registration unknown");
+            false
+        }
+    }
+}
+
 /// The provider's metadata, shared by OpenID discovery and RFC 8414.
-fn provider_metadata<S: Store>(state: &HttpState<S>) -> serde_json::Value {
+async fn provider_metadata<S: Store>(state: &HttpState<S>) -> serde_json::Value {
     let issuer = &state.issuer;
+    let client_documents = accepts_client_documents(state).await;
     json!({
         "issuer": issuer,
         "authorization_endpoint": format!("{issuer}/v1/oauth/authorize"),
@@ -108,19 +125,23 @@ fn provider_metadata<S: Store>(state: &HttpState<S>) -> serde_json::Value {
         "request_parameter_supported": false,
         "request_uri_parameter_supported": false,
         "claims_parameter_supported": false,
-        "client_id_metadata_document_supported": state.services.authorization.accepts_client_documents(),
+        "client_id_metadata_document_supported": client_documents,
     })
 }
 
 /// `GET /.well-known/openid-configuration` (OpenID Connect Discovery 1.0).
 pub(crate) async fn discovery<S: Store>(state: web::Data<HttpState<S>>) -> HttpResponse {
-    HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "public, max-age=300")).json(provider_metadata(&state))
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .json(provider_metadata(&state).await)
 }
 
 /// `GET /.well-known/oauth-authorization-server` (RFC 8414): the same facts as
 /// OpenID discovery, for OAuth clients that look here.
 pub(crate) async fn authorization_server_metadata<S: Store>(state: web::Data<HttpState<S>>) -> HttpResponse {
-    HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "public, max-age=300")).json(provider_metadata(&state))
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .json(provider_metadata(&state).await)
 }
 
 /// `GET /.well-known/jwks.json`: current and still-valid retired public keys.

@@ -44,6 +44,7 @@ macro_rules! contract_suite {
             tenants::duplicate_id_is_a_conflict,
             tenants::pages_are_newest_first_and_follow_the_cursor,
             tenants::deleting_a_tenant_removes_what_it_owns,
+            tenants::one_tenant_at_most_is_open_to_registration,
             api_keys::found_by_hash_and_scoped_to_their_tenant,
             api_keys::deployment_keys_are_detected,
             api_keys::duplicate_hash_is_a_conflict,

@@ -68,3 +68,20 @@ pub async fn deleting_a_tenant_removes_what_it_owns(store: &impl Store) {
     assert_eq!(store.get_user(&tenant.id, &u.id).await.unwrap(), None);
     assert_eq!(store.find_client(&c.id).await.unwrap(), None);
 }
+
+pub async fn one_tenant_at_most_is_open_to_registration(store: &impl Store) {
+    assert_eq!(store.open_registration_tenant().await.unwrap(), None, "closed by default");
+    let a = stored_tenant(store).await;
+    let b = stored_tenant(store).await;
+    store.set_open_registration_tenant(Some(&a.id)).await.unwrap();
+    assert_eq!(store.open_registration_tenant().await.unwrap(), Some(a.id.clone()));
+    store.set_open_registration_tenant(Some(&b.id)).await.unwrap();
+    assert_eq!(store.open_registration_tenant().await.unwrap(), Some(b.id.clone()), "opening one closes the other");
+    store.set_open_registration_tenant(Some(&b.id)).await.unwrap();
+    assert_eq!(store.open_registration_tenant().await.unwrap(), Some(b.id.clone()), "opening twice is the same");
+    store.set_open_registration_tenant(None).await.unwrap();
+    assert_eq!(store.open_registration_tenant().await.unwrap(), None);
+    store.set_open_registration_tenant(Some(&a.id)).await.unwrap();
+    assert!(store.delete_tenant(&a.id).await.unwrap());
+    assert_eq!(store.open_registration_tenant().await.unwrap(), None, "gone with its tenant");
+}

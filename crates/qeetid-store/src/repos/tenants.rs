@@ -4,7 +4,7 @@ use diesel::{
     ExpressionMethods as _, Insertable, OptionalExtension as _, QueryDsl as _, Queryable, Selectable,
     SelectableHelper as _,
 };
-use diesel_async::RunQueryDsl as _;
+use diesel_async::{AsyncConnection as _, RunQueryDsl as _};
 use qeetid_domain::ports::TenantRepository;
 use qeetid_domain::{DisplayName, KnownResource, PageRequest, StoreError, Tenant, TenantId, UnixTime};
 
@@ -127,5 +127,42 @@ impl TenantRepository for DieselStore {
             diesel::delete(tenants::table.find(id.as_str())).execute(conn).await.map_err(from_diesel)?
         });
         Ok(deleted == 1)
+    }
+
+    async fn open_registration_tenant(&self) -> Result<Option<TenantId>, StoreError> {
+        let id: Option<String> = with_conn!(&self.pool, |conn| {
+            tenants::table
+                .filter(tenants::open_registration.eq(true))
+                .select(tenants::id)
+                .first(conn)
+                .await
+                .optional()
+                .map_err(from_diesel)?
+        });
+        id.map(|id| TenantId::parse(&id).map_err(|e| corrupt("tenants.id", e))).transpose()
+    }
+
+    async fn set_open_registration_tenant(&self, tenant: Option<&TenantId>) -> Result<(), StoreError> {
+        let tenant = tenant.map(|t| t.as_str().to_owned());
+        // Close, then open, in one transaction: the unique index allows one open tenant
+        // at every step, and a racing change conflicts instead of opening two.
+        with_conn!(&self.pool, |conn| {
+            conn.transaction(async |conn| {
+                diesel::update(tenants::table.filter(tenants::open_registration.eq(true)))
+                    .set(tenants::open_registration.eq(false))
+                    .execute(conn)
+                    .await?;
+                if let Some(id) = &tenant {
+                    diesel::update(tenants::table.find(id))
+                        .set(tenants::open_registration.eq(true))
+                        .execute(conn)
+                        .await?;
+                }
+                Ok::<_, diesel::result::Error>(())
+            })
+            .await
+            .map_err(from_diesel)?
+        });
+        Ok(())
     }
 }

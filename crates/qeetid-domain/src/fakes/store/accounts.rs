@@ -37,7 +37,17 @@ impl TenantRepository for InMemoryStore {
         t.grants.retain(|g| &g.tenant_id != id);
         t.sessions.retain(|x| &x.tenant_id != id);
         t.initial_tokens.retain(|x| &x.tenant_id != id);
+        if t.open_registration.as_ref() == Some(id) {
+            t.open_registration = None;
+        }
         Ok(remove(&mut t.tenants, |x| &x.id == id))
+    }
+    async fn open_registration_tenant(&self) -> Result<Option<TenantId>, StoreError> {
+        Ok(self.tables().open_registration.clone())
+    }
+    async fn set_open_registration_tenant(&self, tenant: Option<&TenantId>) -> Result<(), StoreError> {
+        self.tables().open_registration = tenant.cloned();
+        Ok(())
     }
 }
 

@@ -48,6 +48,7 @@ struct Tables {
     upstream_flows: Vec<UpstreamFlow>,
     recovery_codes: Vec<(TenantId, UserId, SecretHash, Option<UnixTime>)>,
     initial_tokens: Vec<InitialAccessToken>,
+    open_registration: Option<TenantId>,
 }
 
 /// One throttle key's counter.

@@ -42,6 +42,23 @@ pub trait TenantRepository: Send + Sync {
     /// # Errors
     /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn delete_tenant(&self, id: &TenantId) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// The tenant an admin opened to registration without an initial access token,
+    /// if any (at most one; it goes with the tenant when the tenant is deleted).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn open_registration_tenant(&self) -> impl Future<Output = Result<Option<TenantId>, StoreError>> + Send;
+    /// Opens `tenant` to registration without an initial access token, closing any
+    /// other, in one step; `None` closes it everywhere. The tenant must exist.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] when a concurrent change opened another tenant;
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn set_open_registration_tenant(
+        &self,
+        tenant: Option<&TenantId>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
 /// Admin API keys (hashes only).

@@ -7,6 +7,7 @@ mod bootstrap;
 mod clients;
 mod grants;
 mod initial_tokens;
+mod open_registration;
 mod second_factors;
 mod tenants;
 mod users;

@@ -13,6 +13,7 @@ use crate::id::ClientId;
 use crate::oauth::OAuthError;
 use crate::ports::AuthorizationStore;
 use crate::services::authorization::FlowError;
+use crate::services::open_registration::open_registration_tenant;
 use crate::services::throttle::{self, Guard, OnSuccess, source_key};
 
 /// What became of a `client_id` at the authorization request.
@@ -32,9 +33,9 @@ impl<S: AuthorizationStore> Authorization<S> {
         if !id.is_metadata_document() {
             return Ok(self.store.find_client(&id).await?.map_or_else(unknown, |c| Resolved::Client(Box::new(c))));
         }
-        let (Some(tenant), Some(documents)) = (&self.cx.settings.open_registration_tenant, &self.documents) else {
-            return Ok(unknown());
-        };
+        let Some(documents) = &self.documents else { return Ok(unknown()) };
+        let Some(tenant) = open_registration_tenant(&self.store, &self.cx).await? else { return Ok(unknown()) };
+        let tenant = &tenant;
         let now = self.cx.clock.now();
         let stored = self.store.find_client(&id).await?;
         if let Some(client) = &stored {

@@ -68,8 +68,12 @@ impl<S: AuthorizationStore> Authorization<S> {
 
     /// Whether a `client_id` may be the URL of a client ID metadata document: with
     /// a fetcher and an open-registration tenant to keep such clients in.
-    pub fn accepts_client_documents(&self) -> bool {
-        self.documents.is_some() && self.cx.settings.open_registration_tenant.is_some()
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub async fn accepts_client_documents(&self) -> Result<bool, StoreError> {
+        Ok(self.documents.is_some()
+            && super::open_registration::open_registration_tenant(&self.store, &self.cx).await?.is_some())
     }
 
     /// The shared context.

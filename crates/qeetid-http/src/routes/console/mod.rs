@@ -269,6 +269,8 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
         ),
         "key-revoked" => Some("The API key was revoked."),
         "token-revoked" => Some("The registration token was revoked."),
+        "open-registration-on" => Some("This tenant accepts registration without a token now."),
+        "open-registration-off" => Some("Open registration is off: every registration needs a token."),
         "tenant-created" => Some("The tenant was created."),
         "tenant-renamed" => Some("The tenant was renamed."),
         _ => None,

@@ -6,8 +6,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::ports::Store;
 use qeetid_domain::registration::InitialAccessToken;
 use qeetid_domain::services::NewInitialToken;
+use qeetid_domain::services::OpenRegistration;
 use qeetid_domain::{AdminError, InitialTokenId};
-use qeetid_render::{ConsoleRegistrationView, ConsoleTokenRow, ShownOnceView};
+use qeetid_render::{ConsoleOpenRegistration, ConsoleRegistrationView, ConsoleTokenRow, ShownOnceView};
 use serde::Deserialize;
 
 use super::{
@@ -32,14 +33,22 @@ struct Typed {
     uses: String,
 }
 
+/// What the page shows: the tenant's tokens, and open registration for a
+/// deployment admin.
+struct Listing {
+    tokens: Vec<InitialAccessToken>,
+    open: Option<OpenRegistration>,
+}
+
 fn registration_page(
     state: &HttpState<impl Sized>,
     desk: &Desk,
-    tokens: &[InitialAccessToken],
+    listing: &Listing,
     typed: &Typed,
     error: Option<String>,
     notice: Option<&str>,
 ) -> HttpResponse {
+    let tokens = &listing.tokens;
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let endpoint = format!("{}/v1/oauth/register", state.issuer);
     let view = ConsoleRegistrationView {
@@ -59,13 +68,31 @@ fn registration_page(
         days: &typed.days,
         uses: &typed.uses,
         error,
+        open: listing.open.as_ref().map(|o| ConsoleOpenRegistration {
+            this_tenant: o.tenant.as_ref() == Some(desk.tenant_id()),
+            other_tenant: o.tenant.as_ref().filter(|t| *t != desk.tenant_id()).map(ToString::to_string),
+            configured: o.configured,
+        }),
     };
     render_page(state, desk, status, state.renderer.console_registration_page(&view))
 }
 
-async fn tokens<S: Store>(state: &HttpState<S>, desk: &Desk) -> Result<Vec<InitialAccessToken>, HttpResponse> {
+async fn listing<S: Store>(state: &HttpState<S>, desk: &Desk) -> Result<Listing, HttpResponse> {
     let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
-    answer(state, spawn(state, move |s| async move { s.admin.list_initial_tokens(&caller, &tenant).await }).await)
+    answer(
+        state,
+        spawn(state, move |s| async move {
+            let tokens = s.admin.list_initial_tokens(&caller, &tenant).await?;
+            // Only the deployment sees (and moves) open registration.
+            let open = match s.admin.open_registration(&caller).await {
+                Ok(open) => Some(open),
+                Err(AdminError::Forbidden(_)) => None,
+                Err(e) => return Err(e),
+            };
+            Ok(Listing { tokens, open })
+        })
+        .await,
+    )
 }
 
 /// `GET /admin/t/{tenant}/registration`
@@ -76,7 +103,7 @@ pub(crate) async fn list<S: Store>(
     query: web::Query<RegistrationQuery>,
 ) -> HttpResponse {
     let desk = or_answer!(desk(&req, &state, &path).await);
-    match tokens(&state, &desk).await {
+    match listing(&state, &desk).await {
         Ok(list) => registration_page(&state, &desk, &list, &Typed::default(), None, notice(query.done.as_deref())),
         Err(response) => response,
     }
@@ -136,8 +163,31 @@ pub(crate) async fn create<S: Store>(
 
 /// The page again, with the form as typed and why it was refused.
 async fn refused<S: Store>(state: &HttpState<S>, desk: &Desk, typed: &Typed, message: String) -> HttpResponse {
-    match tokens(state, desk).await {
+    match listing(state, desk).await {
         Ok(list) => registration_page(state, desk, &list, typed, Some(message), None),
+        Err(response) => response,
+    }
+}
+
+/// `POST /admin/t/{tenant}/registration/open`: `open=true` opens this tenant to
+/// registration without a token (closing any other), `open=false` turns it off.
+pub(crate) async fn set_open<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (desk, pairs) = or_answer!(form_desk(&req, &state, &path, &body).await);
+    let open = form_value(&pairs, "open") == "true";
+    let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
+    let outcome =
+        spawn(&state, move |s| async move { s.admin.set_open_registration(&caller, open.then_some(&tenant)).await })
+            .await;
+    match answer(&state, outcome) {
+        Ok(_) => {
+            let done = if open { "open-registration-on" } else { "open-registration-off" };
+            see_other(&format!("/admin/t/{}/registration?done={done}", desk.tenant_id()))
+        }
         Err(response) => response,
     }
 }

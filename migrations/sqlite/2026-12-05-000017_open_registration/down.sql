@@ -1,0 +1,2 @@
+DROP INDEX tenants_one_open_registration;
+ALTER TABLE tenants DROP COLUMN open_registration;
