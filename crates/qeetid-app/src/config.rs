@@ -103,6 +103,8 @@ pub struct Settings {
     pub key_encryption_key: String,
     /// Days a signing key signs before the next takes over.
     pub signing_key_rotation_days: i64,
+    /// The algorithm of access tokens: `ES256` (default) or `RS256`.
+    pub access_token_signing_alg: String,
     /// Seconds a client read for client authentication is reused (0: never).
     pub client_cache_seconds: i64,
     /// Let outbound calls (identity providers) use `http` and reach loopback,
@@ -149,7 +151,8 @@ fn merge(base: &mut toml::Table, top: toml::Table) {
 }
 
 /// Environment variables and the keys they set.
-const ENV_KEYS: [(&str, &[&str]); 24] = [
+const ENV_KEYS: [(&str, &[&str]); 25] = [
+    ("QEETID_ACCESS_TOKEN_SIGNING_ALG", &["access_token_signing_alg"]),
     ("QEETID_OUTBOUND_CA_FILE", &["outbound_ca_file"]),
     ("QEETID_OPEN_REGISTRATION_TENANT", &["open_registration_tenant"]),
     ("QEETID_METRICS_LISTEN", &["metrics_listen"]),

@@ -67,7 +67,7 @@ pub fn policy(settings: &Settings) -> KeyPolicy {
 /// Rotates if due (or if `force`) and loads the keys into `keys`.
 pub async fn refresh(store: &DieselStore, keys: &SigningKeys, policy: KeyPolicy, force: bool) -> Result<(), AppError> {
     let now = SystemClock.now();
-    let records = rotate_signing_keys(store, policy, now, force, || keys.generate(now))
+    let records = rotate_signing_keys(store, policy, now, force, |alg| keys.generate(alg, now))
         .await
         .map_err(|e| AppError::Startup(format!("signing keys: {e}")))?;
     keys.load(&records, now).map_err(|e| AppError::Startup(format!("signing keys: {e}")))

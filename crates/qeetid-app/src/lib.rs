@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use qeetid_console::{FirstParty, FirstPartyClients};
 use qeetid_crypto::{Argon2Hasher, Argon2Params, Sealer, SigningKeys, SystemRandom};
-use qeetid_domain::oauth::TokenLifetimes;
+use qeetid_domain::oauth::{SigningAlg, TokenLifetimes};
 use qeetid_domain::outbound::OutboundPolicy;
 use qeetid_domain::ports::{Clock, Random};
 use qeetid_domain::services::{Ports, Provider, ProviderSettings};
@@ -165,6 +165,12 @@ pub async fn services(
         "" => None,
         raw => Some(TenantId::parse(raw).map_err(|e| AppError::Startup(format!("open_registration_tenant: {e}")))?),
     };
+    let access_token_alg = SigningAlg::parse(settings.access_token_signing_alg.trim()).ok_or_else(|| {
+        AppError::Startup(format!(
+            "access_token_signing_alg: `{}` is not offered: use ES256 or RS256",
+            settings.access_token_signing_alg
+        ))
+    })?;
     let settings = ProviderSettings {
         issuer: issuer.clone(),
         lifetimes,
@@ -173,6 +179,7 @@ pub async fn services(
         reauthentication_seconds: settings.reauthentication_seconds,
         failed_sign_ins_per_minute: settings.failed_sign_ins_per_minute,
         open_registration_tenant,
+        access_token_alg,
     };
     let cx = Context::new(Arc::new(SystemClock), random, settings)
         .with_built_in_clients(Arc::new(FirstPartyClients::new(issuer)));

@@ -160,7 +160,10 @@ async fn rotate_keys(settings: &Settings) -> Result<(), AppError> {
     let store = open_store(settings).await?;
     let (_, signing) = services(settings, store.clone(), settings.issuer_for(settings.listen)).await?;
     qeetid_app::keys::refresh(&store, &signing, qeetid_app::keys::policy(settings), true).await?;
-    tracing::info!(kid = signing.active_kid().unwrap_or_default(), "a new signing key is active");
+    for alg in qeetid_domain::oauth::SigningAlg::ALL {
+        let kid = signing.active_kid(alg).unwrap_or_default();
+        tracing::info!(alg = alg.as_str(), kid, "a new signing key is active");
+    }
     Ok(())
 }
 

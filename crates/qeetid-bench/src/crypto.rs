@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use qeetid_crypto::{Argon2Hasher, Argon2Params, KeyEncryptionKey, SigningKeys, SystemRandom};
-use qeetid_domain::oauth::{Claims, KeyPolicy};
+use qeetid_domain::oauth::{Claims, KeyPolicy, SigningAlg};
 use qeetid_domain::ports::{PasswordHasher, Random, TokenSigner};
 use qeetid_domain::{Password, PasswordHash, UnixTime};
 
@@ -42,7 +42,7 @@ impl Crypto {
         let (kek, _) = KeyEncryptionKey::generate(random.as_ref());
         let policy = KeyPolicy { rotation_period: 86_400, max_token_lifetime: 3600 };
         let keys = SigningKeys::new(Arc::new(kek), Arc::clone(&random), policy);
-        let record = keys.generate(UnixTime::from_secs(0)).map_err(|e| e.to_string())?;
+        let record = keys.generate(SigningAlg::Es256, UnixTime::from_secs(0)).map_err(|e| e.to_string())?;
         keys.load(&[record], UnixTime::from_secs(0)).map_err(|e| e.to_string())?;
         // A claim set the size of a real access token.
         let claims = Claims::new()
@@ -55,7 +55,7 @@ impl Crypto {
             .str("client_id", "qci_AAAAAAAAAAAAAAAAAAAAAA")
             .str("scope", "api:read")
             .str("tid", "tnt_AAAAAAAAAAAAAAAAAAAAAA");
-        let token = keys.sign("at+jwt", &claims).map_err(|e| e.to_string())?;
+        let token = keys.sign(SigningAlg::Es256, "at+jwt", &claims).map_err(|e| e.to_string())?;
         let hasher = Argon2Hasher::new(Argon2Params::OWASP, 1, random).map_err(|e| e.to_string())?;
         let hash = hasher.hash(Password::presented(PASSWORD.into())).await.map_err(|e| e.to_string())?;
         Ok(Self { keys, claims, token, hasher, hash })
@@ -64,7 +64,7 @@ impl Crypto {
     fn sign_per_s(&self, window: Duration) -> Result<f64, String> {
         let (mut n, start) = (0u64, Instant::now());
         while start.elapsed() < window {
-            self.keys.sign("at+jwt", &self.claims).map_err(|e| e.to_string())?;
+            self.keys.sign(SigningAlg::Es256, "at+jwt", &self.claims).map_err(|e| e.to_string())?;
             n += 1;
         }
         Ok(n as f64 / start.elapsed().as_secs_f64())

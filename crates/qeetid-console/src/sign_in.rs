@@ -7,7 +7,7 @@ use std::sync::Arc;
 use qeetid_domain::client::{Client, ClientDraft, ClientSettings};
 use qeetid_domain::error::{AdminError, StoreError};
 use qeetid_domain::id::{SessionId, TenantId, UserId};
-use qeetid_domain::oauth::{Claims, CodeExchange, OAuthError, Session};
+use qeetid_domain::oauth::{Claims, CodeExchange, OAuthError, Session, SigningAlg};
 use qeetid_domain::pkce::CodeVerifier;
 use qeetid_domain::ports::{Store, TokenSigner, random_token};
 use qeetid_domain::secret::Secret;
@@ -166,7 +166,10 @@ impl<S: Store> FirstParty<S> {
             .str("sid", session_id.as_str())
             .int("iat", now.as_secs())
             .int("exp", now.plus_secs(FIRST_PARTY_SESSION_SECONDS).as_secs());
-        let token = self.signer.sign(app.token_type(), &token_claims).map_err(|e| AdminError::Internal(Box::new(e)))?;
+        let token = self
+            .signer
+            .sign(SigningAlg::Es256, app.token_type(), &token_claims)
+            .map_err(|e| AdminError::Internal(Box::new(e)))?;
         let auth_time = claims.auth_time.map_or(now, UnixTime::from_secs);
         Ok((AppSession { user, session_id, auth_time }, token))
     }

@@ -100,14 +100,15 @@ mod tests {
         let random: Arc<dyn qeetid_domain::ports::Random> = Arc::new(SystemRandom::new());
         let (kek, _) = KeyEncryptionKey::generate(random.as_ref());
         let keys = SigningKeys::new(Arc::new(kek), random, KeyPolicy { rotation_period: 100, max_token_lifetime: 10 });
-        let record = keys.generate(qeetid_domain::UnixTime::from_secs(0)).unwrap();
+        let record =
+            keys.generate(qeetid_domain::oauth::SigningAlg::Es256, qeetid_domain::UnixTime::from_secs(0)).unwrap();
         keys.load(std::slice::from_ref(&record), qeetid_domain::UnixTime::from_secs(0)).unwrap();
         let claims = Claims::new()
             .str("iss", "https://up.example")
             .str("sub", "u1")
             .str("aud", "c")
             .bool("email_verified", true);
-        let token = keys.sign("JWT", &claims).unwrap();
+        let token = keys.sign(qeetid_domain::oauth::SigningAlg::Es256, "JWT", &claims).unwrap();
         let jwks = keys.published_keys();
         let verified = UpstreamJwsVerifier.verify_upstream(&token, &jwks).expect("verifies");
         assert_eq!(

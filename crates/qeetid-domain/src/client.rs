@@ -3,6 +3,7 @@
 use crate::error::ValidationError;
 use crate::grant_type::GrantType;
 use crate::id::{ClientId, TenantId};
+use crate::oauth::SigningAlg;
 use crate::redirect_uri::RedirectUri;
 use crate::scope::ScopeSet;
 use crate::secret::{Secret, SecretHash};
@@ -70,6 +71,8 @@ pub struct ClientDraft {
     pub require_pkce: Option<bool>,
     /// Token lifetimes of this client; `None` (or 0) means the deployment's.
     pub lifetimes: ClientLifetimes,
+    /// `id_token_signed_response_alg`: `ES256` (the default) or `RS256`.
+    pub id_token_signed_response_alg: Option<String>,
 }
 
 /// Token lifetimes one client may override, in seconds; `None` means the deployment's.
@@ -118,6 +121,8 @@ pub struct StoredClientSettings {
     pub require_pkce: bool,
     /// Lifetime overrides.
     pub lifetimes: ClientLifetimes,
+    /// The algorithm of its ID tokens.
+    pub id_token_alg: SigningAlg,
 }
 
 /// A change to some of a client's settings. `None` leaves a setting as it is.
@@ -139,6 +144,8 @@ pub struct ClientPatch {
     pub require_pkce: Option<bool>,
     /// New lifetimes (each `Some(0)` returns to the deployment's default).
     pub lifetimes: ClientLifetimes,
+    /// New `id_token_signed_response_alg`.
+    pub id_token_signed_response_alg: Option<String>,
 }
 
 /// A client's validated settings. Built only by [`ClientSettings::validate`]
@@ -153,6 +160,7 @@ pub struct ClientSettings {
     scopes: ScopeSet,
     require_pkce: bool,
     lifetimes: ClientLifetimes,
+    id_token_alg: SigningAlg,
 }
 
 fn invalid(field: impl Into<String>, message: impl std::fmt::Display) -> ValidationError {
@@ -230,6 +238,12 @@ impl ClientSettings {
         };
 
         let lifetimes = draft.lifetimes.validate()?;
+        let id_token_alg = match draft.id_token_signed_response_alg.as_deref() {
+            None => SigningAlg::default(),
+            Some(raw) => SigningAlg::parse(raw).ok_or_else(|| {
+                invalid("id_token_signed_response_alg", format!("`{raw}` is not offered: use ES256 or RS256"))
+            })?,
+        };
         Ok(Self {
             name: name.as_str().to_owned(),
             client_type,
@@ -239,6 +253,7 @@ impl ClientSettings {
             scopes,
             require_pkce,
             lifetimes,
+            id_token_alg,
         })
     }
 
@@ -255,8 +270,19 @@ impl ClientSettings {
             scopes,
             require_pkce,
             lifetimes,
+            id_token_alg,
         } = stored;
-        Self { name, client_type, redirect_uris, post_logout_uris, grant_types, scopes, require_pkce, lifetimes }
+        Self {
+            name,
+            client_type,
+            redirect_uris,
+            post_logout_uris,
+            grant_types,
+            scopes,
+            require_pkce,
+            lifetimes,
+            id_token_alg,
+        }
     }
 
     /// These settings with `patch` applied, validated again as a whole.
@@ -282,6 +308,9 @@ impl ClientSettings {
                 refresh_token: patch.lifetimes.refresh_token.or(self.lifetimes.refresh_token),
                 refresh_token_idle: patch.lifetimes.refresh_token_idle.or(self.lifetimes.refresh_token_idle),
             },
+            id_token_signed_response_alg: Some(
+                patch.id_token_signed_response_alg.unwrap_or_else(|| self.id_token_alg.as_str().to_owned()),
+            ),
         })
     }
 
@@ -316,6 +345,10 @@ impl ClientSettings {
     /// This client's token lifetimes (`None`: the deployment's).
     pub fn lifetimes(&self) -> ClientLifetimes {
         self.lifetimes
+    }
+    /// The algorithm its ID tokens are signed with (`id_token_signed_response_alg`).
+    pub fn id_token_alg(&self) -> SigningAlg {
+        self.id_token_alg
     }
 }
 

@@ -93,6 +93,8 @@ pub struct ClientRegistrationRequest {
     pub scope: Option<String>,
     /// `post_logout_redirect_uris`.
     pub post_logout_redirect_uris: Vec<String>,
+    /// `id_token_signed_response_alg` (OIDC Dynamic Client Registration §2; default `ES256`).
+    pub id_token_signed_response_alg: Option<String>,
     /// The descriptive metadata.
     pub metadata: ClientMetadata,
 }
@@ -204,6 +206,7 @@ impl ClientRegistrationRequest {
             scopes: self.scope.map(|s| s.split_whitespace().map(str::to_owned).collect()),
             require_pkce: None,
             lifetimes: Default::default(),
+            id_token_signed_response_alg: self.id_token_signed_response_alg,
         };
         Ok((draft, method, checked_metadata(self.metadata)?))
     }

@@ -91,6 +91,8 @@ pub struct ClientFormView<'a> {
     pub scopes: &'a str,
     /// Require PKCE (confidential clients may opt out).
     pub require_pkce: bool,
+    /// ID token algorithms, the client's marked.
+    pub id_token_algs: Vec<FormOption>,
     /// Access-token lifetime in seconds, empty for the deployment's.
     pub access_token_seconds: &'a str,
     /// Refresh-token absolute lifetime in seconds, empty for the deployment's.

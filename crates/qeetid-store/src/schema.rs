@@ -61,6 +61,7 @@ diesel::table! {
         registration_auth_method -> Nullable<Text>,
         registration_metadata -> Nullable<Text>,
         registration_document_refresh_at -> Nullable<BigInt>,
+        id_token_alg -> Nullable<Text>,
     }
 }
 
@@ -185,6 +186,7 @@ diesel::table! {
         sealed_private_key -> Text,
         created_at -> BigInt,
         retired_at -> Nullable<BigInt>,
+        alg -> Text,
     }
 }
 

@@ -79,6 +79,7 @@ on_both_databases!(
     tenants_users_keys::api_keys_are_shown_once_and_revocable,
     server::probes_metrics_and_openapi,
     oidc::an_unmodified_relying_party_signs_in,
+    oidc::a_client_that_registered_rs256_gets_rs256_id_tokens,
     flow_rules::codes_need_the_verifier_the_redirect_and_single_use,
     flow_rules::codes_expire,
     flow_rules::client_authentication_is_enforced,

@@ -70,3 +70,74 @@ pub(crate) async fn an_unmodified_relying_party_signs_in(db: &TestDatabase) {
         assert_eq!(claims.access_token_hash(), Some(&expected_hash), "{round}: at_hash");
     }
 }
+
+/// The payload and header of a JWT, unverified (to read what the server chose).
+fn jwt_part(jwt: &str, index: usize) -> serde_json::Value {
+    use base64::Engine as _;
+    let part = jwt.split('.').nth(index).unwrap();
+    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
+}
+
+pub(crate) async fn a_client_that_registered_rs256_gets_rs256_id_tokens(db: &TestDatabase) {
+    let mut settings = crate::support::settings(db);
+    settings.access_token_signing_alg = "RS256".into();
+    let app = crate::support::spawn_app_with(settings).await;
+    let realm = app.realm().await;
+    let discovery = crate::support::get_json(&app, "/.well-known/openid-configuration").await;
+    assert_eq!(discovery["id_token_signing_alg_values_supported"], serde_json::json!(["ES256", "RS256"]));
+    let jwks = crate::support::get_json(&app, "/.well-known/jwks.json").await;
+    let kinds: Vec<&str> = jwks["keys"].as_array().unwrap().iter().filter_map(|k| k["alg"].as_str()).collect();
+    assert!(kinds.contains(&"ES256") && kinds.contains(&"RS256"), "{jwks}");
+
+    // The realm's client switches to RS256; a wrong algorithm is refused by name.
+    let path = format!("/v1/tenants/{}/oidc/clients/{}", realm.tenant, realm.client_id);
+    let wrong = serde_json::json!({ "id_token_signed_response_alg": "HS256" });
+    let reply = app.admin(reqwest::Method::PATCH, &path, crate::support::Body::Json(wrong)).await;
+    assert_eq!(reply.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert_eq!(reply.body["field"], "id_token_signed_response_alg");
+    let rs256 = serde_json::json!({ "id_token_signed_response_alg": "RS256" });
+    let reply = app.admin(reqwest::Method::PATCH, &path, crate::support::Body::Json(rs256)).await;
+    assert_eq!(reply.body["client"]["id_token_signed_response_alg"], "RS256", "{}", reply.body);
+
+    let http = openidconnect::reqwest::ClientBuilder::new()
+        .redirect(openidconnect::reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let metadata = CoreProviderMetadata::discover_async(IssuerUrl::new(app.issuer.clone()).unwrap(), &http)
+        .await
+        .expect("discovery and JWKS are accepted");
+    let client = CoreClient::from_provider_metadata(
+        metadata,
+        ClientId::new(realm.client_id.clone()),
+        Some(ClientSecret::new(realm.client_secret.clone())),
+    )
+    .set_redirect_uri(RedirectUrl::new(REDIRECT_URI.to_owned()).unwrap());
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (url, _, nonce) = client
+        .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
+        .add_scope(Scope::new("email".into()))
+        .set_pkce_challenge(challenge)
+        .url();
+    let landing = app.sign_in_through_pages(url.as_str(), EMAIL, PASSWORD).await;
+    let code = query_param(&landing, "code").unwrap();
+    let tokens = client
+        .exchange_code(AuthorizationCode::new(code))
+        .unwrap()
+        .set_pkce_verifier(verifier)
+        .request_async(&http)
+        .await
+        .expect("code exchange");
+    let id_token = tokens.id_token().expect("an ID token");
+    // Only RS256 allowed: the library checks the signature against the RSA key.
+    let rs256_only = client.id_token_verifier().set_allowed_algs(vec![CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256]);
+    let claims = id_token.claims(&rs256_only, &nonce).expect("an RS256 ID token verifies");
+    assert_eq!(claims.email().map(|e| e.as_str()), Some(EMAIL));
+    let es256_only = client.id_token_verifier().set_allowed_algs(vec![CoreJwsSigningAlgorithm::EcdsaP256Sha256]);
+    assert!(id_token.claims(&es256_only, &nonce).is_err(), "not an ES256 token");
+
+    // The deployment signs access tokens with RS256 here, and its own endpoints accept them.
+    let access = tokens.access_token().secret();
+    assert_eq!(jwt_part(access, 0)["alg"], "RS256");
+    let userinfo = app.http.get(format!("{}/v1/oauth/userinfo", app.base)).bearer_auth(access).send().await.unwrap();
+    assert_eq!(userinfo.status(), reqwest::StatusCode::OK);
+}

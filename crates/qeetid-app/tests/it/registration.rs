@@ -105,6 +105,11 @@ pub(crate) async fn a_client_registers_with_an_initial_token_and_signs_a_user_in
     assert_eq!(status, StatusCode::OK, "{tokens}");
     assert!(tokens["id_token"].as_str().is_some());
 
+    // RS256 ID tokens by registration (OIDC Dynamic Client Registration §2), echoed back.
+    let rsa = json!({ "redirect_uris": [REDIRECT_URI], "id_token_signed_response_alg": "RS256" });
+    let (status, _, reg) = bearer(&app, Method::POST, "/v1/oauth/register", Some(&token), Some(rsa)).await;
+    assert_eq!((status, reg["id_token_signed_response_alg"].as_str()), (StatusCode::CREATED, Some("RS256")), "{reg}");
+
     // A public client (PKCE, no secret).
     let public = json!({ "redirect_uris": ["http://127.0.0.1:8123/cb"], "token_endpoint_auth_method": "none" });
     let (status, _, reg) = bearer(&app, Method::POST, "/v1/oauth/register", Some(&token), Some(public)).await;
@@ -147,6 +152,11 @@ pub(crate) async fn registration_refuses_bad_tokens_and_bad_metadata(db: &TestDa
             "logo_uri",
         ),
         (json!({ "redirect_uris": [REDIRECT_URI], "jwks": [1, 2] }), "invalid_client_metadata", "jwks"),
+        (
+            json!({ "redirect_uris": [REDIRECT_URI], "id_token_signed_response_alg": "none" }),
+            "invalid_client_metadata",
+            "id_token_signed_response_alg",
+        ),
         (json!({ "redirect_uris": "not a list" }), "invalid_client_metadata", "body"),
     ];
     for (metadata, error, field) in cases {

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use crate::federation::{
     CodeRedemption, UpstreamClaims, UpstreamEndpoints, UpstreamError, UpstreamIdentity, UpstreamTokens,
 };
-use crate::oauth::{ClaimValue, Claims, VerifiedToken};
+use crate::oauth::{ClaimValue, Claims, SigningAlg, VerifiedToken};
 use crate::passkey::{Ceremony, PasskeyAssertion, PasskeyError, PasskeyUser, RegisteredPasskey, UsedPasskey};
 use crate::ports::{
     BoxFuture, Clock, PasskeyCeremonies, PasswordHashError, PasswordHasher, Random, SealError, SecretSealer,
@@ -81,8 +81,8 @@ impl PasswordHasher for PlainPasswordHasher {
 pub struct UnsignedSigner;
 
 impl TokenSigner for UnsignedSigner {
-    fn sign(&self, typ: &str, claims: &Claims) -> Result<String, SigningError> {
-        Ok(format!("{typ}.{:?}.unsigned", claims.iter().collect::<Vec<_>>()))
+    fn sign(&self, alg: SigningAlg, typ: &str, claims: &Claims) -> Result<String, SigningError> {
+        Ok(format!("{}:{typ}.{:?}.unsigned", alg.as_str(), claims.iter().collect::<Vec<_>>()))
     }
     fn published_keys(&self) -> String {
         r#"{"keys":[]}"#.to_owned()
@@ -98,7 +98,7 @@ impl TokenSigner for UnsignedSigner {
 pub struct RecordingSigner(Mutex<Vec<(String, VerifiedToken)>>);
 
 impl TokenSigner for RecordingSigner {
-    fn sign(&self, typ: &str, claims: &Claims) -> Result<String, SigningError> {
+    fn sign(&self, alg: SigningAlg, typ: &str, claims: &Claims) -> Result<String, SigningError> {
         let text = |name: &str| match claims.get(name) {
             Some(ClaimValue::Str(s)) => Some(s.clone()),
             _ => None,
@@ -124,7 +124,7 @@ impl TokenSigner for RecordingSigner {
         };
         let mut issued = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         // The claims stay readable in the token, as with `UnsignedSigner`.
-        let token = format!("{typ}.{:?}.{}", claims.iter().collect::<Vec<_>>(), issued.len());
+        let token = format!("{}:{typ}.{:?}.{}", alg.as_str(), claims.iter().collect::<Vec<_>>(), issued.len());
         issued.push((token.clone(), verified));
         Ok(token)
     }

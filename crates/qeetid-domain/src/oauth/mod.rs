@@ -19,7 +19,7 @@ pub use request::{
     ACR_MFA, ACR_SINGLE_FACTOR, AuthorizeParams, MAX_RESOURCES, PendingRequest, Prompt, Resources, StoredRequest,
     ValidatedRequest, acr_of, resolve_redirect_uri, resource_indicator,
 };
-pub use signing_key::{KeyPolicy, SigningKeyRecord};
+pub use signing_key::{KeyPolicy, SigningAlg, SigningKeyRecord};
 pub use token_request::{
     ClientCredentialsRequest, CodeExchange, DEVICE_CODE_GRANT_TYPE, DevicePoll, RefreshRequest, TokenRequest,
 };

@@ -3,9 +3,41 @@
 
 use crate::time::UnixTime;
 
-/// A stored ES256 signing key.
+/// A JWS algorithm Qeet ID signs with (RFC 7518 §3.1). Every algorithm has keys of
+/// its own, rotated on the same schedule, all published in one JWKS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SigningAlg {
+    /// ECDSA P-256 with SHA-256: the default, and the fast one.
+    #[default]
+    Es256,
+    /// RSASSA-PKCS1-v1_5 with SHA-256 on 2048-bit keys: the algorithm OpenID Connect
+    /// Core §15.1 requires every provider to offer.
+    Rs256,
+}
+
+impl SigningAlg {
+    /// Every algorithm, the default first.
+    pub const ALL: [Self; 2] = [Self::Es256, Self::Rs256];
+
+    /// The JWS `alg` name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Es256 => "ES256",
+            Self::Rs256 => "RS256",
+        }
+    }
+
+    /// The algorithm named `raw`, if Qeet ID signs with it.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == raw)
+    }
+}
+
+/// A stored signing key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SigningKeyRecord {
+    /// The algorithm it signs with (its only one: verification pins it).
+    pub alg: SigningAlg,
     /// Key id (`kid`): the RFC 7638 thumbprint of the public key.
     pub kid: String,
     /// The public key as a JWK JSON object (no private part).
@@ -29,14 +61,15 @@ pub struct KeyPolicy {
 }
 
 impl KeyPolicy {
-    /// The key that signs now: the newest one not retired.
-    pub fn active<'a>(&self, keys: &'a [SigningKeyRecord]) -> Option<&'a SigningKeyRecord> {
-        keys.iter().filter(|k| k.retired_at.is_none()).max_by_key(|k| (k.created_at, k.kid.clone()))
+    /// The key that signs with `alg` now: the newest one of that algorithm not retired.
+    pub fn active<'a>(&self, keys: &'a [SigningKeyRecord], alg: SigningAlg) -> Option<&'a SigningKeyRecord> {
+        keys.iter().filter(|k| k.alg == alg && k.retired_at.is_none()).max_by_key(|k| (k.created_at, k.kid.clone()))
     }
 
-    /// Whether a new key is due: none is active, or the active one is older than the period.
-    pub fn rotation_due(&self, keys: &[SigningKeyRecord], now: UnixTime) -> bool {
-        self.active(keys).is_none_or(|k| now.as_secs() - k.created_at.as_secs() >= self.rotation_period)
+    /// Whether a new `alg` key is due: none is active, or the active one is older
+    /// than the period.
+    pub fn rotation_due(&self, keys: &[SigningKeyRecord], alg: SigningAlg, now: UnixTime) -> bool {
+        self.active(keys, alg).is_none_or(|k| now.as_secs() - k.created_at.as_secs() >= self.rotation_period)
     }
 
     /// The keys the JWKS publishes: every key that signs or whose tokens may still be alive.
@@ -51,6 +84,7 @@ mod tests {
 
     fn key(kid: &str, created: i64, retired: Option<i64>) -> SigningKeyRecord {
         SigningKeyRecord {
+            alg: SigningAlg::Es256,
             kid: kid.into(),
             public_jwk: "{}".into(),
             sealed_private_key: String::new(),
@@ -63,11 +97,27 @@ mod tests {
     fn the_newest_unretired_key_signs_and_retired_keys_fade_out() {
         let policy = KeyPolicy { rotation_period: 100, max_token_lifetime: 10 };
         let keys = vec![key("old", 0, Some(100)), key("new", 100, None)];
-        assert_eq!(policy.active(&keys).map(|k| k.kid.as_str()), Some("new"));
-        assert!(!policy.rotation_due(&keys, UnixTime::from_secs(150)));
-        assert!(policy.rotation_due(&keys, UnixTime::from_secs(200)));
+        let es = SigningAlg::Es256;
+        assert_eq!(policy.active(&keys, es).map(|k| k.kid.as_str()), Some("new"));
+        assert!(!policy.rotation_due(&keys, es, UnixTime::from_secs(150)));
+        assert!(policy.rotation_due(&keys, es, UnixTime::from_secs(200)));
         assert_eq!(policy.published(&keys, UnixTime::from_secs(105)).len(), 2);
         assert_eq!(policy.published(&keys, UnixTime::from_secs(110)).len(), 1);
-        assert!(policy.rotation_due(&[], UnixTime::from_secs(0)));
+        assert!(policy.rotation_due(&[], es, UnixTime::from_secs(0)));
+    }
+
+    #[test]
+    fn each_algorithm_has_its_own_active_key() {
+        let policy = KeyPolicy { rotation_period: 100, max_token_lifetime: 10 };
+        let mut rsa = key("rsa", 50, None);
+        rsa.alg = SigningAlg::Rs256;
+        let keys = vec![key("ec", 100, None), rsa];
+        assert_eq!(policy.active(&keys, SigningAlg::Rs256).map(|k| k.kid.as_str()), Some("rsa"));
+        assert_eq!(policy.active(&keys, SigningAlg::Es256).map(|k| k.kid.as_str()), Some("ec"));
+        assert!(policy.rotation_due(&keys, SigningAlg::Rs256, UnixTime::from_secs(160)));
+        assert!(!policy.rotation_due(&keys, SigningAlg::Es256, UnixTime::from_secs(160)));
+        assert_eq!(SigningAlg::parse("RS256"), Some(SigningAlg::Rs256));
+        assert_eq!(SigningAlg::parse("none"), None);
+        assert_eq!(SigningAlg::parse("HS256"), None);
     }
 }

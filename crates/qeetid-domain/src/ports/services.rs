@@ -5,7 +5,7 @@ use super::BoxFuture;
 use crate::federation::{
     CodeRedemption, UpstreamClaims, UpstreamEndpoints, UpstreamError, UpstreamIdentity, UpstreamTokens,
 };
-use crate::oauth::{Claims, VerifiedToken};
+use crate::oauth::{Claims, SigningAlg, VerifiedToken};
 use crate::passkey::{Ceremony, PasskeyAssertion, PasskeyError, PasskeyUser, RegisteredPasskey, UsedPasskey};
 use crate::user::{Password, PasswordHash};
 
@@ -35,14 +35,16 @@ pub trait PasswordHasher: Send + Sync + 'static {
 
 /// Signs tokens: a compact JWS (RFC 7515) with ES256 and the active key's `kid`.
 pub trait TokenSigner: Send + Sync + 'static {
-    /// Signs `claims` with header `typ` (`JWT` for ID tokens, `at+jwt` for access tokens, RFC 9068 §2.1).
+    /// Signs `claims` with the active `alg` key and header `typ` (`JWT` for ID tokens,
+    /// `at+jwt` for access tokens, RFC 9068 §2.1).
     ///
     /// # Errors
-    /// [`SigningError`] when no key is loaded or the crypto library fails.
-    fn sign(&self, typ: &str, claims: &Claims) -> Result<String, SigningError>;
+    /// [`SigningError`] when no `alg` key is loaded or the crypto library fails.
+    fn sign(&self, alg: SigningAlg, typ: &str, claims: &Claims) -> Result<String, SigningError>;
     /// The JWK Set (RFC 7517 §5) of every key whose signatures are still valid, as JSON.
     fn published_keys(&self) -> String;
-    /// The claims of `token` when it is a compact ES256 JWS signed by a published key.
+    /// The claims of `token` when it is a compact JWS signed by a published key, with
+    /// the algorithm of that key (never the one the header names alone).
     fn verify(&self, token: &str) -> Option<VerifiedToken>;
 }
 

@@ -1,27 +1,32 @@
 //! Signing-key rotation: when a new key is due, store it and retire the others.
 
 use crate::error::StoreError;
-use crate::oauth::{KeyPolicy, SigningKeyRecord};
+use crate::oauth::{KeyPolicy, SigningAlg, SigningKeyRecord};
 use crate::ports::SigningKeyRepository;
 use crate::time::UnixTime;
 
-/// Makes and stores a new key through `generate` when `policy` says one is due (or
-/// `force`), retiring the older ones; returns every stored key, for the signer to load.
-/// Retired keys stay published until the tokens they signed have expired.
+/// For each algorithm, makes and stores a new key through `generate` when `policy`
+/// says one is due (or `force`), retiring that algorithm's older keys; returns every
+/// stored key, for the signer to load. Retired keys stay published until the tokens
+/// they signed have expired.
 pub async fn rotate_signing_keys<E>(
     store: &impl SigningKeyRepository,
     policy: KeyPolicy,
     now: UnixTime,
     force: bool,
-    generate: impl FnOnce() -> Result<SigningKeyRecord, E>,
+    generate: impl Fn(SigningAlg) -> Result<SigningKeyRecord, E>,
 ) -> Result<Vec<SigningKeyRecord>, RotationError<E>> {
     let keys = store.list_signing_keys().await?;
-    if !force && !policy.rotation_due(&keys, now) {
+    let due: Vec<SigningAlg> =
+        SigningAlg::ALL.into_iter().filter(|alg| force || policy.rotation_due(&keys, *alg, now)).collect();
+    if due.is_empty() {
         return Ok(keys);
     }
-    let key = generate().map_err(RotationError::Generate)?;
-    store.insert_signing_key(&key).await?;
-    store.retire_signing_keys(&key.kid, now).await?;
+    for alg in due {
+        let key = generate(alg).map_err(RotationError::Generate)?;
+        store.insert_signing_key(&key).await?;
+        store.retire_signing_keys(alg, &key.kid, now).await?;
+    }
     Ok(store.list_signing_keys().await?)
 }
 

@@ -58,7 +58,7 @@ pub use totp::{MfaError, MfaStatus, TotpEnrolment};
 use crate::api_key::Caller;
 use crate::error::AdminError;
 use crate::id::{ClientId, TenantId};
-use crate::oauth::{TokenLifetimes, ValidatedRequest};
+use crate::oauth::{SigningAlg, TokenLifetimes, ValidatedRequest};
 use crate::outbound::OutboundPolicy;
 use crate::ports::{Clock, Random, TenantRepository};
 use crate::tenant::Tenant;
@@ -194,6 +194,9 @@ pub struct ProviderSettings {
     /// The one tenant that accepts dynamic registration without an initial access
     /// token, with open registration's limits; `None`: none does.
     pub open_registration_tenant: Option<TenantId>,
+    /// The algorithm of access tokens (RFC 9068), deployment-wide: resource servers
+    /// verify every client's tokens the same way.
+    pub access_token_alg: SigningAlg,
 }
 
 impl ProviderSettings {
@@ -207,6 +210,7 @@ impl ProviderSettings {
             reauthentication_seconds: DEFAULT_REAUTHENTICATION_SECONDS,
             failed_sign_ins_per_minute: DEFAULT_FAILED_SIGN_INS_PER_MINUTE,
             open_registration_tenant: None,
+            access_token_alg: SigningAlg::default(),
         }
     }
 }

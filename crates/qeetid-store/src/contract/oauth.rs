@@ -2,7 +2,7 @@
 
 use qeetid_domain::oauth::{
     AuthorizationCode, CodeUse, ConsentGrant, DeviceCode, DeviceStatus, GrantFilter, PendingRequest, Prompt,
-    RefreshToken, Resources, Session, SigningKeyRecord, StoredRequest, ValidatedRequest,
+    RefreshToken, Resources, Session, SigningAlg, SigningKeyRecord, StoredRequest, ValidatedRequest,
 };
 use qeetid_domain::ports::{Reservation, Store, ThrottleRule, TokenOrigin};
 use qeetid_domain::{
@@ -263,6 +263,7 @@ pub async fn refresh_tokens_are_revoked_by_grant_and_by_code(store: &impl Store)
 
 pub async fn signing_keys_retire(store: &impl Store) {
     let key = |kid: &str, at: i64| SigningKeyRecord {
+        alg: SigningAlg::Es256,
         kid: kid.into(),
         public_jwk: format!("{{\"kid\":\"{kid}\"}}"),
         sealed_private_key: "sealed".into(),
@@ -271,11 +272,15 @@ pub async fn signing_keys_retire(store: &impl Store) {
     };
     store.insert_signing_key(&key("a", T0)).await.unwrap();
     store.insert_signing_key(&key("b", T0 + 10)).await.unwrap();
-    assert_eq!(store.retire_signing_keys("b", UnixTime::from_secs(T0 + 10)).await.unwrap(), 1);
+    let rsa = SigningKeyRecord { alg: SigningAlg::Rs256, ..key("r", T0) };
+    store.insert_signing_key(&rsa).await.unwrap();
+    assert_eq!(store.retire_signing_keys(SigningAlg::Es256, "b", UnixTime::from_secs(T0 + 10)).await.unwrap(), 1);
     let keys = store.list_signing_keys().await.unwrap();
-    assert_eq!(keys.len(), 2);
+    assert_eq!(keys.len(), 3);
     assert_eq!(keys.iter().find(|k| k.kid == "a").unwrap().retired_at, Some(UnixTime::from_secs(T0 + 10)));
     assert_eq!(keys.iter().find(|k| k.kid == "b").unwrap().retired_at, None);
+    let r = keys.iter().find(|k| k.kid == "r").unwrap();
+    assert_eq!((r.alg, r.retired_at), (SigningAlg::Rs256, None), "another algorithm's key is not retired");
 }
 
 pub async fn throttles_reserve_attempts_atomically(store: &impl Store) {

@@ -7,6 +7,7 @@ use diesel::{
 };
 use diesel_async::RunQueryDsl as _;
 use qeetid_domain::client::{ClientMetadata, RegisteredBy, SelfRegistration};
+use qeetid_domain::oauth::SigningAlg;
 use qeetid_domain::ports::ClientRepository;
 use qeetid_domain::registration::TokenAuthMethod;
 use qeetid_domain::{
@@ -49,6 +50,7 @@ struct ClientRow {
     registration_auth_method: Option<String>,
     registration_metadata: Option<String>,
     registration_document_refresh_at: Option<i64>,
+    id_token_alg: Option<String>,
 }
 
 impl From<&Client> for ClientRow {
@@ -84,6 +86,7 @@ impl From<&Client> for ClientRow {
             },
             registration_auth_method: c.registration.as_ref().map(|r| r.auth_method.as_str().to_owned()),
             registration_metadata: c.registration.as_ref().map(|r| metadata_json(&r.metadata)),
+            id_token_alg: Some(s.id_token_alg().as_str().to_owned()),
         }
     }
 }
@@ -186,6 +189,11 @@ impl TryFrom<ClientRow> for Client {
                 access_token: row.access_token_ttl,
                 refresh_token: row.refresh_token_ttl,
                 refresh_token_idle: row.refresh_token_idle_ttl,
+            },
+            id_token_alg: match row.id_token_alg.as_deref() {
+                None => SigningAlg::default(),
+                Some(raw) => SigningAlg::parse(raw)
+                    .ok_or_else(|| corrupt("clients.id_token_alg", format!("unknown algorithm `{raw}`")))?,
             },
         });
         let previous = match (row.previous_secret_hash, row.previous_secret_expires_at) {
@@ -324,6 +332,7 @@ impl ClientRepository for DieselStore {
                     clients::registration_auth_method.eq(&row.registration_auth_method),
                     clients::registration_metadata.eq(&row.registration_metadata),
                     clients::registration_document_refresh_at.eq(row.registration_document_refresh_at),
+                    clients::id_token_alg.eq(&row.id_token_alg),
                 ))
                 .execute(conn)
                 .await

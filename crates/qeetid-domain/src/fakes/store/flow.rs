@@ -6,7 +6,7 @@ use crate::error::StoreError;
 use crate::id::{ClientId, GrantId, RefreshTokenId, RequestId, SessionId, TenantId, UserId};
 use crate::oauth::{
     AuthorizationCode, CodeUse, ConsentGrant, DeviceCode, DeviceStatus, GrantFilter, PendingRequest, RefreshToken,
-    Session, SigningKeyRecord,
+    Session, SigningAlg, SigningKeyRecord,
 };
 use crate::page::PageRequest;
 use crate::ports::{
@@ -208,10 +208,10 @@ impl SigningKeyRepository for InMemoryStore {
     async fn list_signing_keys(&self) -> Result<Vec<SigningKeyRecord>, StoreError> {
         Ok(self.tables().signing_keys.clone())
     }
-    async fn retire_signing_keys(&self, except: &str, at: UnixTime) -> Result<u64, StoreError> {
+    async fn retire_signing_keys(&self, alg: SigningAlg, except: &str, at: UnixTime) -> Result<u64, StoreError> {
         let mut t = self.tables();
         let mut count = 0;
-        for key in t.signing_keys.iter_mut().filter(|k| k.kid != except && k.retired_at.is_none()) {
+        for key in t.signing_keys.iter_mut().filter(|k| k.alg == alg && k.kid != except && k.retired_at.is_none()) {
             key.retired_at = Some(at);
             count += 1;
         }

@@ -8,7 +8,7 @@ use crate::error::StoreError;
 use crate::id::{ClientId, GrantId, RefreshTokenId, RequestId, SessionId, TenantId, UserId};
 use crate::oauth::{
     AuthorizationCode, CodeUse, ConsentGrant, DeviceCode, GrantFilter, PendingRequest, RefreshToken, Session,
-    SigningKeyRecord,
+    SigningAlg, SigningKeyRecord,
 };
 use crate::page::PageRequest;
 use crate::secret::SecretHash;
@@ -317,10 +317,15 @@ pub trait SigningKeyRepository: Send + Sync {
     /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
     /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn list_signing_keys(&self) -> impl Future<Output = Result<Vec<SigningKeyRecord>, StoreError>> + Send;
-    /// Marks every unretired key other than `except` retired at `at`.
+    /// Marks every unretired `alg` key other than `except` retired at `at`.
     ///
     /// # Errors
     /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
     /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
-    fn retire_signing_keys(&self, except: &str, at: UnixTime) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    fn retire_signing_keys(
+        &self,
+        alg: SigningAlg,
+        except: &str,
+        at: UnixTime,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }

@@ -5,7 +5,7 @@ use std::net::IpAddr;
 
 use super::Authorization;
 use crate::id::TenantId;
-use crate::oauth::Claims;
+use crate::oauth::{Claims, SigningAlg};
 use crate::ports::AuthorizationStore;
 use crate::random::random_token;
 use crate::secret::Secret;
@@ -160,6 +160,6 @@ impl<S: AuthorizationStore> Authorization<S> {
             .str("jti", id)
             .int("iat", now.as_secs())
             .int("exp", now.plus_secs(DEVICE_TOKEN_DAYS * 86_400).as_secs());
-        self.signer.sign(DEVICE_TOKEN_TYPE, &claims).map_err(|e| FlowError::Internal(Box::new(e)))
+        self.signer.sign(SigningAlg::Es256, DEVICE_TOKEN_TYPE, &claims).map_err(|e| FlowError::Internal(Box::new(e)))
     }
 }

@@ -252,7 +252,9 @@ impl<S: TokenStore> Tokens<S> {
             .str("client_id", client.id.as_str())
             .str("scope", scope.to_delimited())
             .str("tid", client.tenant_id.as_str());
-        let token = self.signer.sign("at+jwt", &extra(claims)).map_err(|e| OAuthError::ServerError(Box::new(e)))?;
+        let alg = self.cx.settings.access_token_alg;
+        let token =
+            self.signer.sign(alg, "at+jwt", &extra(claims)).map_err(|e| OAuthError::ServerError(Box::new(e)))?;
         Ok((token, (jti, expires_at)))
     }
 
@@ -306,7 +308,8 @@ impl<S: TokenStore> Tokens<S> {
             if scope.contains(scopes::EMAIL) {
                 claims = claims.str("email", user.email.as_str()).bool("email_verified", user.email_verified);
             }
-            Some(self.signer.sign("JWT", &claims).map_err(|e| OAuthError::ServerError(Box::new(e)))?)
+            let alg = client.settings.id_token_alg();
+            Some(self.signer.sign(alg, "JWT", &claims).map_err(|e| OAuthError::ServerError(Box::new(e)))?)
         } else {
             None
         };

@@ -42,6 +42,8 @@ pub(crate) struct ClientBody {
     /// Whether the client registered itself (`POST /v1/oauth/register`) rather than
     /// being made through this API or the dashboard.
     pub self_registered: bool,
+    /// The algorithm of its ID tokens: `ES256` or `RS256`.
+    pub id_token_signed_response_alg: &'static str,
 }
 
 impl From<&Client> for ClientBody {
@@ -63,6 +65,7 @@ impl From<&Client> for ClientBody {
             created_at: rfc3339(c.created_at),
             updated_at: rfc3339(c.updated_at),
             self_registered: c.registration.is_some(),
+            id_token_signed_response_alg: s.id_token_alg().as_str(),
         }
     }
 }
@@ -160,6 +163,8 @@ pub(crate) struct RegisterClientRequest {
     pub refresh_token_ttl_seconds: Option<i64>,
     /// Refresh-token idle lifetime, 60 s to 1 year (default: the deployment's).
     pub refresh_token_idle_seconds: Option<i64>,
+    /// `ES256` (default) or `RS256`: the algorithm of its ID tokens.
+    pub id_token_signed_response_alg: Option<String>,
 }
 
 impl RegisterClientRequest {
@@ -177,6 +182,7 @@ impl RegisterClientRequest {
                 refresh_token: self.refresh_token_ttl_seconds,
                 refresh_token_idle: self.refresh_token_idle_seconds,
             },
+            id_token_signed_response_alg: self.id_token_signed_response_alg,
         };
         (self.tenant_id, draft)
     }
@@ -208,6 +214,8 @@ pub struct UpdateClientRequest {
     pub refresh_token_ttl_seconds: Option<i64>,
     /// New refresh-token idle lifetime; 0 returns to the deployment's.
     pub refresh_token_idle_seconds: Option<i64>,
+    /// New ID token algorithm: `ES256` or `RS256`.
+    pub id_token_signed_response_alg: Option<String>,
 }
 
 impl From<UpdateClientRequest> for ClientPatch {
@@ -225,6 +233,7 @@ impl From<UpdateClientRequest> for ClientPatch {
                 refresh_token: r.refresh_token_ttl_seconds,
                 refresh_token_idle: r.refresh_token_idle_seconds,
             },
+            id_token_signed_response_alg: r.id_token_signed_response_alg,
         }
     }
 }

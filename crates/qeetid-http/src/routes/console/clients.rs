@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_console::FirstPartyApp;
+use qeetid_domain::oauth::SigningAlg;
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::RegisteredClient;
 use qeetid_domain::{
@@ -95,6 +96,7 @@ struct ClientForm {
     access_token_seconds: String,
     refresh_token_seconds: String,
     refresh_token_idle_seconds: String,
+    id_token_alg: String,
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -123,6 +125,7 @@ impl ClientForm {
             access_token_seconds: value("access_token_seconds"),
             refresh_token_seconds: value("refresh_token_seconds"),
             refresh_token_idle_seconds: value("refresh_token_idle_seconds"),
+            id_token_alg: value("id_token_signed_response_alg"),
         }
     }
 
@@ -133,6 +136,7 @@ impl ClientForm {
             grant_types: vec!["authorization_code".into(), "refresh_token".into()],
             scopes: "openid profile email offline_access".into(),
             require_pkce: true,
+            id_token_alg: SigningAlg::default().as_str().to_owned(),
             ..Self::default()
         }
     }
@@ -153,6 +157,7 @@ impl ClientForm {
             access_token_seconds: secs(lifetimes.access_token),
             refresh_token_seconds: secs(lifetimes.refresh_token),
             refresh_token_idle_seconds: secs(lifetimes.refresh_token_idle),
+            id_token_alg: s.id_token_alg().as_str().to_owned(),
         }
     }
 
@@ -162,6 +167,11 @@ impl ClientForm {
             refresh_token: seconds("lifetimes", &self.refresh_token_seconds)?,
             refresh_token_idle: seconds("lifetimes", &self.refresh_token_idle_seconds)?,
         })
+    }
+
+    /// The chosen ID token algorithm; none chosen (an older form) keeps the default.
+    fn alg(&self) -> Option<String> {
+        Some(self.id_token_alg.trim()).filter(|a| !a.is_empty()).map(str::to_owned)
     }
 
     /// Public clients always use PKCE: an unticked box is not a request to drop it.
@@ -179,6 +189,7 @@ impl ClientForm {
             scopes: Some(self.scopes.split_whitespace().map(str::to_owned).collect()),
             require_pkce: self.pkce(),
             lifetimes: self.lifetimes()?,
+            id_token_signed_response_alg: self.alg(),
         })
     }
 
@@ -198,6 +209,7 @@ impl ClientForm {
                 refresh_token: Some(l.refresh_token.unwrap_or(0)),
                 refresh_token_idle: Some(l.refresh_token_idle.unwrap_or(0)),
             },
+            id_token_signed_response_alg: self.alg(),
         })
     }
 
@@ -246,6 +258,17 @@ impl ClientForm {
             access_token_seconds: &self.access_token_seconds,
             refresh_token_seconds: &self.refresh_token_seconds,
             refresh_token_idle_seconds: &self.refresh_token_idle_seconds,
+            id_token_algs: SigningAlg::ALL
+                .into_iter()
+                .map(|a| FormOption {
+                    value: a.as_str(),
+                    label: match a {
+                        SigningAlg::Es256 => "ES256 (ECDSA P-256, the default)",
+                        SigningAlg::Rs256 => "RS256 (RSA, for relying parties that verify only RSA)",
+                    },
+                    checked: self.id_token_alg == a.as_str(),
+                })
+                .collect(),
             errors,
         }
     }
@@ -256,8 +279,17 @@ impl ClientForm {
 fn field_errors(err: &ValidationError) -> BTreeMap<String, String> {
     let field = err.field.split(['[', '.']).next().unwrap_or("").to_owned();
     let field = if field == "client_type" { "type".to_owned() } else { field };
-    let field = if ["name", "type", "redirect_uris", "post_logout_uris", "grant_types", "scopes", "require_pkce"]
-        .contains(&field.as_str())
+    let field = if [
+        "name",
+        "type",
+        "redirect_uris",
+        "post_logout_uris",
+        "grant_types",
+        "scopes",
+        "require_pkce",
+        "id_token_signed_response_alg",
+    ]
+    .contains(&field.as_str())
     {
         field
     } else {

@@ -20,6 +20,7 @@ pub(crate) struct MetadataBody {
     scope: Option<String>,
     #[serde(default)]
     post_logout_redirect_uris: Vec<String>,
+    id_token_signed_response_alg: Option<String>,
     client_uri: Option<String>,
     logo_uri: Option<String>,
     tos_uri: Option<String>,
@@ -75,6 +76,7 @@ impl TryFrom<MetadataBody> for ClientRegistrationRequest {
             client_name: b.client_name,
             scope: b.scope,
             post_logout_redirect_uris: b.post_logout_redirect_uris,
+            id_token_signed_response_alg: b.id_token_signed_response_alg,
             metadata: ClientMetadata {
                 client_uri: b.client_uri,
                 logo_uri: b.logo_uri,
@@ -106,6 +108,7 @@ pub(crate) fn client_information(client: &Client, issuer: &str) -> Value {
         "grant_types": grants,
         "response_types": response_types,
         "scope": s.scopes().to_delimited(),
+        "id_token_signed_response_alg": s.id_token_alg().as_str(),
         "registration_client_uri": format!("{issuer}/v1/oauth/register/{}", client.id),
     });
     if let (Some(registration), Value::Object(object)) = (&client.registration, &mut body) {

@@ -1,0 +1,2 @@
+ALTER TABLE clients DROP COLUMN id_token_alg;
+ALTER TABLE signing_keys DROP COLUMN alg;
