@@ -156,6 +156,8 @@ pub struct LogoutView<'a> {
     pub client_name: Option<&'a str>,
     /// The request's parameters, carried to the confirmation.
     pub fields: Vec<HiddenField>,
+    /// Why the request's return link will not be followed.
+    pub refused_return: Option<&'a str>,
 }
 
 /// What the dashboard's sign-in page shows.
@@ -237,8 +239,10 @@ impl Renderer {
     }
 
     /// The signed-out page.
-    pub fn logged_out_page(&self) -> Result<String, RenderError> {
-        Ok(self.tera.render("logged_out.html", &Context::new())?)
+    pub fn logged_out_page(&self, refused_return: Option<&str>) -> Result<String, RenderError> {
+        let mut context = Context::new();
+        context.insert("refused_return", &refused_return);
+        Ok(self.tera.render("logged_out.html", &context)?)
     }
 
     /// The dashboard's sign-in page.

@@ -144,6 +144,7 @@ pub(crate) async fn logout_ends_the_session_and_redirects_only_where_registered(
             realm.client_id
         ))
         .await;
+    assert!(page.contains("not registered for this application"), "the page says so before: {page}");
     let csrf = hidden(&page, "csrf_token");
     let (status, location, page) = app
         .submit(
@@ -157,10 +158,29 @@ pub(crate) async fn logout_ends_the_session_and_redirects_only_where_registered(
         .await;
     assert_eq!((status, location), (StatusCode::OK, None));
     assert!(page.contains("You are signed out"));
+    assert!(page.contains("not registered for this application"), "and after: {page}");
     let (status, _, _) = app.submit("/logout", &[("csrf_token", "qbr_forged")]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _, _) = app.browse("/v1/oauth/logout?id_token_hint=not.a.token").await;
+
+    // A hint that is not ours: the user may still sign out, but is never sent back.
+    let (status, _, page) =
+        app.browse(&format!("/v1/oauth/logout?id_token_hint=not.a.token&post_logout_redirect_uri={post_logout}")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("could not be verified") && !page.contains("Acme Web"), "{page}");
+    let (status, location, _) = app
+        .submit(
+            "/logout",
+            &[("csrf_token", &csrf), ("id_token_hint", "not.a.token"), ("post_logout_redirect_uri", POST_LOGOUT_URI)],
+        )
+        .await;
+    assert_eq!((status, location), (StatusCode::OK, None), "no redirect for an unverified request");
+    // No application named at all.
+    let (_, _, page) = app.browse(&format!("/v1/oauth/logout?post_logout_redirect_uri={post_logout}")).await;
+    assert!(page.contains("does not say which application"), "{page}");
+    // A broken request is a sign-out link, not a sign-in link.
+    let (status, _, page) = app.browse("/v1/oauth/logout?state=a&state=b").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("This sign-out link is not valid"), "{page}");
 }
 
 pub(crate) async fn discovery_advertises_every_token_service(db: &TestDatabase) {

@@ -348,13 +348,15 @@ pub(crate) async fn discovery_and_jwks_describe_the_provider(db: &TestDatabase) 
     assert_eq!(doc["token_endpoint"], format!("{}/v1/oauth/token", app.issuer));
     assert_eq!(doc["response_types_supported"], json!(["code"]));
     assert_eq!(doc["code_challenge_methods_supported"], json!(["S256"]));
-    assert_eq!(doc["id_token_signing_alg_values_supported"], json!(["ES256"]));
+    assert_eq!(doc["id_token_signing_alg_values_supported"], json!(["ES256", "RS256"]));
+    let claims = doc["claims_supported"].as_array().unwrap();
+    assert!(claims.contains(&json!("email_verified")), "every claim userinfo can return is listed");
     assert_eq!(
         doc["token_endpoint_auth_methods_supported"],
         json!(["client_secret_basic", "client_secret_post", "none"])
     );
     let jwks: Value = app.http.get(doc["jwks_uri"].as_str().unwrap()).send().await.unwrap().json().await.unwrap();
-    let key = &jwks["keys"][0];
+    let key = jwks["keys"].as_array().unwrap().iter().find(|k| k["kty"] == "EC").expect("an EC key");
     assert_eq!(
         (key["kty"].as_str(), key["crv"].as_str(), key["alg"].as_str(), key["use"].as_str()),
         (Some("EC"), Some("P-256"), Some("ES256"), Some("sig"))

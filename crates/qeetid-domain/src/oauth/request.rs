@@ -373,11 +373,19 @@ impl ValidatedRequest {
         if !client.settings.grant_types().contains(&GrantType::AuthorizationCode) {
             return Err(OAuthError::UnauthorizedClient("this client may not use the authorization code flow".into()));
         }
-        let scope = ScopeSet::parse_delimited(p.scope.as_deref().unwrap_or(""))
+        let asked = ScopeSet::parse_delimited(p.scope.as_deref().unwrap_or(""))
             .map_err(|e| OAuthError::InvalidScope(e.to_string()))?;
-        if let Some(extra) = scope.iter().find(|s| !client.settings.scopes().contains(s.as_str())) {
-            return Err(OAuthError::InvalidScope(format!("this client may not request `{}`", extra.as_str())));
+        let allowed = |s: &str| client.settings.scopes().contains(s);
+        // OIDC Core §3.1.2.1: scope values not understood are ignored (`address`,
+        // `phone`, anything this deployment does not give this client); a scope Qeet ID
+        // knows and the client may not have is still refused.
+        if let Some(known) =
+            asked.iter().find(|s| !allowed(s.as_str()) && super::scopes::SUPPORTED.contains(&s.as_str()))
+        {
+            return Err(OAuthError::InvalidScope(format!("this client may not request `{}`", known.as_str())));
         }
+        let scope = ScopeSet::from_tokens(asked.iter().map(|s| s.as_str()).filter(|s| allowed(s)))
+            .map_err(|e| OAuthError::InvalidScope(e.to_string()))?;
         let code_challenge = match (&p.code_challenge, client.settings.require_pkce()) {
             (Some(challenge), _) => {
                 Some(CodeChallenge::parse(challenge, p.code_challenge_method.as_deref()).map_err(|e| match e {

@@ -14,8 +14,22 @@ pub const OFFLINE_ACCESS: &str = "offline_access";
 pub const SUPPORTED: [&str; 4] = [OPENID, PROFILE, EMAIL, OFFLINE_ACCESS];
 
 /// Claims the standard scopes release (advertised in discovery).
-pub const CLAIMS_SUPPORTED: [&str; 13] =
-    ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "sid", "tid", "name", "email"];
+pub const CLAIMS_SUPPORTED: [&str; 14] = [
+    "sub",
+    "iss",
+    "aud",
+    "exp",
+    "iat",
+    "auth_time",
+    "nonce",
+    "acr",
+    "amr",
+    "sid",
+    "tid",
+    "name",
+    "email",
+    "email_verified",
+];
 
 /// What the consent page says a scope lets the client do.
 pub fn describe(scope: &str) -> String {

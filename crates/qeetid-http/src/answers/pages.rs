@@ -14,6 +14,15 @@ use crate::routes::pages::html;
 /// The authorization endpoint's error page, for errors that must not be redirected
 /// (unknown client, unregistered redirect URI: RFC 6749 §4.1.2.1).
 pub(crate) fn oauth_error_page<S>(state: &HttpState<S>, err: &qeetid_domain::OAuthError) -> HttpResponse {
+    titled_error_page(state, "This sign-in link is not valid", err)
+}
+
+/// [`oauth_error_page`] for a sign-out request.
+pub(crate) fn logout_error_page<S>(state: &HttpState<S>, err: &qeetid_domain::OAuthError) -> HttpResponse {
+    titled_error_page(state, "This sign-out link is not valid", err)
+}
+
+fn titled_error_page<S>(state: &HttpState<S>, title: &str, err: &qeetid_domain::OAuthError) -> HttpResponse {
     let status = if let qeetid_domain::OAuthError::ServerError(source) = err {
         super::log_failure("authorization request", source.as_ref());
         let status = super::unavailable::status_of(source.as_ref());
@@ -28,7 +37,7 @@ pub(crate) fn oauth_error_page<S>(state: &HttpState<S>, err: &qeetid_domain::OAu
         "{} The application that sent you here is misconfigured; nothing was shared with it.",
         capitalise(err.description())
     );
-    let view = ErrorView { title: "This sign-in link is not valid", message: &message, code: Some(err.as_str()) };
+    let view = ErrorView { title, message: &message, code: Some(err.as_str()) };
     html(status, state.renderer.error_page(&view))
 }
 

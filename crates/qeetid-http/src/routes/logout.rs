@@ -16,7 +16,7 @@ use super::params::Params;
 use super::spawn;
 use crate::HttpState;
 use crate::answers::flow_error_page;
-use crate::answers::oauth_error_page;
+use crate::answers::logout_error_page;
 
 fn logout_params(mut p: Params) -> LogoutParams {
     LogoutParams {
@@ -64,11 +64,11 @@ pub(crate) async fn start<S: Store>(
     };
     let params = match Params::parse(&raw) {
         Ok(p) => logout_params(p),
-        Err(err) => return oauth_error_page(&state, &err),
+        Err(err) => return logout_error_page(&state, &err),
     };
     let (params, plan) = match plan(&state, params).await {
         Ok(p) => p,
-        Err(err) => return oauth_error_page(&state, &err),
+        Err(err) => return logout_error_page(&state, &err),
     };
     let existing = cookie_secret(&req, BROWSER_COOKIE);
     let browser = existing.clone().unwrap_or_else(|| state.services.authorization.new_browser_binding());
@@ -76,6 +76,7 @@ pub(crate) async fn start<S: Store>(
         csrf_token: browser.expose(),
         client_name: plan.client.as_ref().map(|c| c.settings.name()),
         fields: hidden_fields(&params),
+        refused_return: plan.refused_return,
     };
     let rendered = state.renderer.logout_page(&view);
     let mut response = match &plan.redirect {
@@ -97,7 +98,7 @@ pub(crate) async fn confirm<S: Store>(
 ) -> HttpResponse {
     let mut raw = match Params::parse(&body) {
         Ok(p) => p,
-        Err(err) => return oauth_error_page(&state, &err),
+        Err(err) => return logout_error_page(&state, &err),
     };
     let csrf = raw.take("csrf_token").unwrap_or_default();
     let browser = cookie_secret(&req, BROWSER_COOKIE);
@@ -106,18 +107,18 @@ pub(crate) async fn confirm<S: Store>(
     }
     let (_, plan) = match plan(&state, logout_params(raw)).await {
         Ok(p) => p,
-        Err(err) => return oauth_error_page(&state, &err),
+        Err(err) => return logout_error_page(&state, &err),
     };
     let session = cookie_secret(&req, SESSION_COOKIE);
     if let Ok(Err(err)) | Err(err) = spawn(&state, move |s| async move { s.tokens.end_session(session.as_ref()).await })
         .await
         .map_err(|e| OAuthError::ServerError(Box::new(e)))
     {
-        return oauth_error_page(&state, &err);
+        return logout_error_page(&state, &err);
     }
     let mut response = match plan.redirect {
         Some(target) => HttpResponse::SeeOther().insert_header((header::LOCATION, target)).finish(),
-        None => html(StatusCode::OK, state.renderer.logged_out_page()),
+        None => html(StatusCode::OK, state.renderer.logged_out_page(plan.refused_return)),
     };
     let mut gone = cookie(&state, SESSION_COOKIE, "");
     gone.make_removal();

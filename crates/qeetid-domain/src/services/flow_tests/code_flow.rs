@@ -150,3 +150,29 @@ fn a_disabled_user_is_refused_after_the_password_and_loses_sessions() {
     assert!(matches!(attempt("wrong"), Err(FlowError::InvalidCredentials)), "a guesser learns nothing");
     assert!(matches!(attempt("correct horse"), Err(FlowError::AccountDisabled)));
 }
+
+#[test]
+fn scopes_nobody_here_knows_are_ignored_and_known_ones_not_allowed_are_refused() {
+    let f = flow();
+    // OIDC Core §3.1.2.1: `address`, `phone` and `foo` are not understood here, so ignored.
+    let mut p = params(f.client.id.as_str());
+    p.scope = Some("openid email address phone foo".into());
+    let AuthorizeOutcome::Login(id) = block_on(f.s.authorization.start_authorization(p, &f.browser, None)).unwrap()
+    else {
+        panic!("the request goes on")
+    };
+    let context = block_on(f.s.authorization.login_context(id.as_str(), Some(&f.browser), None)).unwrap();
+    assert_eq!(context.request.request.scope().to_delimited(), "openid email");
+
+    // offline_access is a scope Qeet ID knows: a client without it is refused.
+    let patch =
+        crate::client::ClientPatch { scopes: Some(vec!["openid".into(), "email".into()]), ..Default::default() };
+    block_on(f.s.admin.update_client(&Caller::operator(), &f.client.tenant_id, &f.client.id, patch)).unwrap();
+    let mut p = params(f.client.id.as_str());
+    p.scope = Some("openid offline_access".into());
+    let AuthorizeOutcome::Redirect(url) = block_on(f.s.authorization.start_authorization(p, &f.browser, None)).unwrap()
+    else {
+        panic!("an error back at the client")
+    };
+    assert_eq!(query(&url, "error").as_deref(), Some("invalid_scope"), "{url}");
+}

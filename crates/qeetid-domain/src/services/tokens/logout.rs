@@ -27,48 +27,55 @@ pub struct LogoutPlan {
     pub client: Option<Client>,
     /// The redirect after logout, with `state`; `None` shows the logged-out page.
     pub redirect: Option<String>,
+    /// Why the `post_logout_redirect_uri` the request named is not followed, to
+    /// tell the user on the pages (the sign-out itself still happens).
+    pub refused_return: Option<&'static str>,
 }
 
 impl<S: TokenStore> Tokens<S> {
-    /// Checks a logout request. A `post_logout_redirect_uri` that is not registered
-    /// for the identified client is never redirected to: the plan then ends on the
-    /// logged-out page.
+    /// Checks a logout request. The user may always sign out; the browser only goes
+    /// back to a `post_logout_redirect_uri` registered for the client the request
+    /// proves it comes from (a valid `id_token_hint`, or `client_id`). Otherwise the
+    /// plan ends on the signed-out page and says why the return link was refused
+    /// (RP-Initiated Logout 1.0 §3, §4: never redirect an unverified request).
     pub async fn plan_logout(&self, params: &LogoutParams) -> Result<LogoutPlan, OAuthError> {
-        let hinted = match &params.id_token_hint {
-            Some(hint) => {
-                let token = self
-                    .signer
-                    .verify(hint)
-                    .filter(|t| t.typ == "JWT" && t.iss.as_deref() == Some(self.cx.settings.issuer.as_str()))
-                    .ok_or_else(|| {
-                        OAuthError::InvalidRequest("id_token_hint is not an ID token of this provider".into())
-                    })?;
-                token.aud.into_iter().next()
-            }
-            None => None,
-        };
-        let client_id = match (hinted, &params.client_id) {
-            (Some(a), Some(b)) if &a != b => {
-                return Err(OAuthError::InvalidRequest("client_id does not match the id_token_hint's audience".into()));
-            }
-            (Some(a), _) => Some(a),
-            (None, b) => b.clone(),
+        let hinted = params.id_token_hint.as_ref().map(|hint| {
+            self.signer
+                .verify(hint)
+                .filter(|t| t.typ == "JWT" && t.iss.as_deref() == Some(self.cx.settings.issuer.as_str()))
+                .and_then(|t| t.aud.into_iter().next())
+        });
+        let (client_id, unverified) = match (hinted, &params.client_id) {
+            (Some(None), _) => (None, true),
+            (Some(Some(a)), Some(b)) if &a != b => (None, true),
+            (Some(Some(a)), _) => (Some(a), false),
+            (None, b) => (b.clone(), false),
         };
         let client = match client_id.as_deref().map(ClientId::parse) {
             Some(Ok(id)) => self.store.find_client(&id).await?,
             _ => None,
         };
-        let redirect = match (&client, &params.post_logout_redirect_uri) {
-            (Some(c), Some(uri)) if c.settings.post_logout_uris().iter().any(|u| u.matches(uri)) => {
+        let (redirect, refused_return) = match (&client, &params.post_logout_redirect_uri) {
+            (_, None) => (None, None),
+            (Some(c), Some(uri)) if !unverified && c.settings.post_logout_uris().iter().any(|u| u.matches(uri)) => {
                 let mut url = url::Url::parse(uri).map_err(|e| OAuthError::ServerError(Box::new(e)))?;
                 if let Some(state) = &params.state {
                     url.query_pairs_mut().append_pair("state", state);
                 }
-                Some(String::from(url))
+                (Some(String::from(url)), None)
             }
-            _ => None,
+            _ if unverified => (
+                None,
+                Some("The application's sign-out request could not be verified, so you are not sent back to it."),
+            ),
+            (None, Some(_)) => {
+                (None, Some("The sign-out request does not say which application sent it, so you are not sent back."))
+            }
+            (Some(_), Some(_)) => {
+                (None, Some("The return address is not registered for this application, so you are not sent back."))
+            }
         };
-        Ok(LogoutPlan { client, redirect })
+        Ok(LogoutPlan { client: client.filter(|_| !unverified), redirect, refused_return })
     }
 
     /// Ends the browser's session (if it has one).
