@@ -91,6 +91,7 @@ on_both_databases!(
     flow_rules::login_context_and_json_decision_serve_custom_uis,
     flow_rules::grants_are_listed_and_revoked,
     flow_rules::discovery_and_jwks_describe_the_provider,
+    token_services::prompt_none_answers_only_for_the_hinted_user_and_max_age_zero_asks_again,
     token_services::the_relying_party_library_refreshes_reads_userinfo_introspects_and_revokes,
     token_services::refresh_rotation_detects_reuse_and_follows_the_grant,
     token_services::a_deleted_client_can_no_longer_refresh,

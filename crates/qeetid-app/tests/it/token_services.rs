@@ -362,3 +362,45 @@ pub(crate) async fn client_changes_take_effect_at_once_despite_the_client_cache(
     let (status, body) = issue(auth(&new_secret)).await;
     assert_eq!((status, s(&body["error"])), (StatusCode::UNAUTHORIZED, "invalid_client".to_owned()), "deleted");
 }
+
+pub(crate) async fn prompt_none_answers_only_for_the_hinted_user_and_max_age_zero_asks_again(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let bob = json!({ "email": "bob@example.com", "password": PASSWORD, "email_verified": true });
+    let reply = app.admin(Method::POST, &format!("/v1/tenants/{}/users", realm.tenant), Body::Json(bob)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let ada_hint = s(&tokens(&app, &realm).await["id_token"]);
+    // Bob signs in from another browser, and his ID token is kept.
+    let other = app.other_browser();
+    let landing =
+        other.sign_in_through_pages(&authorize_url(&other, &realm.client_id), "bob@example.com", PASSWORD).await;
+    let code = query_param(&landing, "code").unwrap();
+    let exchange = [
+        ("grant_type", "authorization_code"),
+        ("code", &code),
+        ("redirect_uri", REDIRECT_URI),
+        ("code_verifier", VERIFIER),
+    ];
+    let bob_hint = s(&token(&other, &realm, &exchange).await.1["id_token"]);
+
+    // In Ada's browser: her hint gets a code without a page; Bob's gets login_required.
+    let silent = |hint: &str, extra: &str| {
+        support::authorize_url(
+            &app,
+            &realm.client_id,
+            "openid",
+            "q",
+            &format!("&prompt=none&id_token_hint={hint}{extra}"),
+        )
+    };
+    let (_, location, _) = app.browse(&silent(&ada_hint, "")).await;
+    let location = location.unwrap();
+    assert!(query_param(&location, "code").is_some(), "{location}");
+    let (_, location, _) = app.browse(&silent(&bob_hint, "")).await;
+    assert_eq!(query_param(&location.unwrap(), "error").as_deref(), Some("login_required"));
+    let (_, location, _) = app.browse(&silent("not.a.token", "")).await;
+    assert_eq!(query_param(&location.unwrap(), "error").as_deref(), Some("invalid_request"));
+    // max_age=0: no session is fresh enough, so prompt=none cannot answer.
+    let (_, location, _) = app.browse(&silent(&ada_hint, "&max_age=0")).await;
+    assert_eq!(query_param(&location.unwrap(), "error").as_deref(), Some("login_required"));
+}

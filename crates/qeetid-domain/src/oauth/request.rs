@@ -36,6 +36,9 @@ pub struct AuthorizeParams {
     pub max_age: Option<String>,
     /// E-mail to pre-fill on the login page.
     pub login_hint: Option<String>,
+    /// An ID token this provider issued to the client (OIDC Core §3.1.2.1): only a
+    /// session of its user is used (with `prompt=none`, anyone else is `login_required`).
+    pub id_token_hint: Option<String>,
     /// Only `query` is supported.
     pub response_mode: Option<String>,
     /// Requested authentication context classes, most preferred first (OIDC Core

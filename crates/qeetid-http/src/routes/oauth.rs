@@ -165,6 +165,7 @@ fn authorize_params(mut p: Params) -> AuthorizeParams {
         prompt: p.take("prompt"),
         max_age: p.take("max_age"),
         login_hint: p.take("login_hint"),
+        id_token_hint: p.take("id_token_hint"),
         resources: p.take_resources(),
         response_mode: p.take("response_mode"),
         acr_values: p.take("acr_values"),

@@ -29,7 +29,8 @@ impl<S: AuthorizationStore> Authorization<S> {
     ) -> Result<Option<Session>, StoreError> {
         let Some(cookie) = cookie else { return Ok(None) };
         let Some(session) = self.store.find_session(&cookie.hash()).await? else { return Ok(None) };
-        let fresh = request.max_age.is_none_or(|max| now.as_secs() - session.auth_time.as_secs() <= max);
+        // `max_age=0` asks for a sign-in now, whatever the session's age (OIDC Core §3.1.2.1).
+        let fresh = request.max_age.is_none_or(|max| max > 0 && now.as_secs() - session.auth_time.as_secs() <= max);
         let usable = session.expires_at > now && session.tenant_id == request.tenant_id && fresh;
         Ok(usable.then_some(session))
     }
@@ -95,6 +96,29 @@ impl<S: AuthorizationStore> Authorization<S> {
             }
         }
 
+        // OIDC Core §3.1.2.1: the hint names whose session may answer. A hint this
+        // provider did not issue to this client is refused back at the client.
+        let hinted_user = match params.id_token_hint.as_deref() {
+            None => None,
+            Some(hint) => {
+                let token = self.signer.verify(hint).filter(|t| {
+                    t.typ == "JWT"
+                        && t.iss.as_deref() == Some(issuer.as_str())
+                        && t.aud.iter().any(|a| a == client.id.as_str())
+                });
+                match token.and_then(|t| t.sub) {
+                    Some(sub) => Some(sub),
+                    None => {
+                        let err = OAuthError::InvalidRequest(
+                            "id_token_hint is not an ID token this provider issued to this client".into(),
+                        );
+                        let url = error_redirect(&redirect_uri, params.state.as_deref(), issuer, &err)?;
+                        return Ok(AuthorizeOutcome::Redirect(url));
+                    }
+                }
+            }
+        };
+
         let now = self.cx.clock.now();
         // A session that lacks the second factor `acr_values=aal2` asks for is not
         // enough: the user signs in again, and is asked for a code if they have one.
@@ -105,6 +129,7 @@ impl<S: AuthorizationStore> Authorization<S> {
             self.usable_session(session_cookie, &request, now)
                 .await?
                 .filter(|s| !wants_mfa || acr_of(&s.amr) == crate::oauth::ACR_MFA)
+                .filter(|s| hinted_user.as_deref().is_none_or(|u| u == s.user_id.as_str()))
         };
         let grant = match &session {
             Some(s) => self.store.find_grant(&request.tenant_id, &s.user_id, &request.client_id).await?,
