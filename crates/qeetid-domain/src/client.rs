@@ -73,6 +73,9 @@ pub struct ClientDraft {
     pub lifetimes: ClientLifetimes,
     /// `id_token_signed_response_alg`: `ES256` (the default) or `RS256`.
     pub id_token_signed_response_alg: Option<String>,
+    /// `userinfo_signed_response_alg`: `ES256` or `RS256` for a signed UserInfo
+    /// answer (OIDC Core §5.3.2); `None` or empty: plain JSON.
+    pub userinfo_signed_response_alg: Option<String>,
 }
 
 /// Token lifetimes one client may override, in seconds; `None` means the deployment's.
@@ -123,6 +126,8 @@ pub struct StoredClientSettings {
     pub lifetimes: ClientLifetimes,
     /// The algorithm of its ID tokens.
     pub id_token_alg: SigningAlg,
+    /// The algorithm of its signed UserInfo answers; `None`: plain JSON.
+    pub userinfo_alg: Option<SigningAlg>,
 }
 
 /// A change to some of a client's settings. `None` leaves a setting as it is.
@@ -146,6 +151,8 @@ pub struct ClientPatch {
     pub lifetimes: ClientLifetimes,
     /// New `id_token_signed_response_alg`.
     pub id_token_signed_response_alg: Option<String>,
+    /// New `userinfo_signed_response_alg`; empty returns to plain JSON.
+    pub userinfo_signed_response_alg: Option<String>,
 }
 
 /// A client's validated settings. Built only by [`ClientSettings::validate`]
@@ -161,6 +168,7 @@ pub struct ClientSettings {
     require_pkce: bool,
     lifetimes: ClientLifetimes,
     id_token_alg: SigningAlg,
+    userinfo_alg: Option<SigningAlg>,
 }
 
 fn invalid(field: impl Into<String>, message: impl std::fmt::Display) -> ValidationError {
@@ -244,6 +252,12 @@ impl ClientSettings {
                 invalid("id_token_signed_response_alg", format!("`{raw}` is not offered: use ES256 or RS256"))
             })?,
         };
+        let userinfo_alg = match draft.userinfo_signed_response_alg.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => Some(SigningAlg::parse(raw).ok_or_else(|| {
+                invalid("userinfo_signed_response_alg", format!("`{raw}` is not offered: use ES256 or RS256"))
+            })?),
+        };
         Ok(Self {
             name: name.as_str().to_owned(),
             client_type,
@@ -254,6 +268,7 @@ impl ClientSettings {
             require_pkce,
             lifetimes,
             id_token_alg,
+            userinfo_alg,
         })
     }
 
@@ -271,6 +286,7 @@ impl ClientSettings {
             require_pkce,
             lifetimes,
             id_token_alg,
+            userinfo_alg,
         } = stored;
         Self {
             name,
@@ -282,6 +298,7 @@ impl ClientSettings {
             require_pkce,
             lifetimes,
             id_token_alg,
+            userinfo_alg,
         }
     }
 
@@ -311,6 +328,9 @@ impl ClientSettings {
             id_token_signed_response_alg: Some(
                 patch.id_token_signed_response_alg.unwrap_or_else(|| self.id_token_alg.as_str().to_owned()),
             ),
+            userinfo_signed_response_alg: patch
+                .userinfo_signed_response_alg
+                .or_else(|| self.userinfo_alg.map(|a| a.as_str().to_owned())),
         })
     }
 
@@ -349,6 +369,10 @@ impl ClientSettings {
     /// The algorithm its ID tokens are signed with (`id_token_signed_response_alg`).
     pub fn id_token_alg(&self) -> SigningAlg {
         self.id_token_alg
+    }
+    /// The algorithm its UserInfo answers are signed with, if it asked for signed ones.
+    pub fn userinfo_alg(&self) -> Option<SigningAlg> {
+        self.userinfo_alg
     }
 }
 

@@ -95,6 +95,8 @@ pub struct ClientRegistrationRequest {
     pub post_logout_redirect_uris: Vec<String>,
     /// `id_token_signed_response_alg` (OIDC Dynamic Client Registration §2; default `ES256`).
     pub id_token_signed_response_alg: Option<String>,
+    /// `userinfo_signed_response_alg` (default: plain JSON).
+    pub userinfo_signed_response_alg: Option<String>,
     /// The descriptive metadata.
     pub metadata: ClientMetadata,
 }
@@ -207,6 +209,7 @@ impl ClientRegistrationRequest {
             require_pkce: None,
             lifetimes: Default::default(),
             id_token_signed_response_alg: self.id_token_signed_response_alg,
+            userinfo_signed_response_alg: self.userinfo_signed_response_alg,
         };
         Ok((draft, method, checked_metadata(self.metadata)?))
     }

@@ -62,6 +62,7 @@ diesel::table! {
         registration_metadata -> Nullable<Text>,
         registration_document_refresh_at -> Nullable<BigInt>,
         id_token_alg -> Nullable<Text>,
+        userinfo_alg -> Nullable<Text>,
     }
 }
 

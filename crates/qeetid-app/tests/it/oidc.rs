@@ -140,4 +140,26 @@ pub(crate) async fn a_client_that_registered_rs256_gets_rs256_id_tokens(db: &Tes
     assert_eq!(jwt_part(access, 0)["alg"], "RS256");
     let userinfo = app.http.get(format!("{}/v1/oauth/userinfo", app.base)).bearer_auth(access).send().await.unwrap();
     assert_eq!(userinfo.status(), reqwest::StatusCode::OK);
+
+    // Signed UserInfo (OIDC Core §5.3.2): the library asks for and verifies it.
+    let signed = serde_json::json!({ "userinfo_signed_response_alg": "RS256" });
+    let reply = app.admin(reqwest::Method::PATCH, &path, crate::support::Body::Json(signed)).await;
+    assert_eq!(reply.body["client"]["userinfo_signed_response_alg"], "RS256", "{}", reply.body);
+    let info: openidconnect::core::CoreUserInfoClaims = client
+        .user_info(tokens.access_token().clone(), None)
+        .expect("a userinfo endpoint")
+        .require_signed_response(true)
+        .request_async(&http)
+        .await
+        .expect("a signed UserInfo answer that verifies");
+    assert_eq!(info.email().map(|e| e.as_str()), Some(EMAIL));
+    let raw = app.http.get(format!("{}/v1/oauth/userinfo", app.base)).bearer_auth(access).send().await.unwrap();
+    assert_eq!(raw.headers()["content-type"], "application/jwt");
+    let jwt = raw.text().await.unwrap();
+    assert_eq!(jwt_part(&jwt, 0)["alg"], "RS256");
+    assert_eq!(jwt_part(&jwt, 1)["aud"], realm.client_id.as_str());
+    // Back to plain JSON.
+    let plain = serde_json::json!({ "userinfo_signed_response_alg": "" });
+    let reply = app.admin(reqwest::Method::PATCH, &path, crate::support::Body::Json(plain)).await;
+    assert_eq!(reply.body["client"]["userinfo_signed_response_alg"], serde_json::Value::Null, "{}", reply.body);
 }

@@ -50,7 +50,7 @@ pub use registration::{Registration, SelfRegistered};
 pub use self_service::{AccountError, AccountHolder, AccountOverview, ConnectedApp, SelfService};
 pub use throttle::source_key;
 pub use tokens::{
-    AuthMethod, ClientAuthentication, DeviceAuthorization, LogoutParams, LogoutPlan, TokenResponse, Tokens,
+    AuthMethod, ClientAuthentication, DeviceAuthorization, LogoutParams, LogoutPlan, TokenResponse, Tokens, UserInfo,
     format_user_code,
 };
 pub use totp::{MfaError, MfaStatus, TotpEnrolment};

@@ -60,7 +60,10 @@ pub(crate) async fn userinfo<S: Store>(
         (None, None) => return crate::answers::bearer_error(None),
     };
     match spawn(&state, move |s| async move { s.tokens.userinfo(&token).await }).await {
-        Ok(Ok(claims)) => no_store(HttpResponse::Ok().json(claims_json(&claims))),
+        Ok(Ok(info)) => match info.signed {
+            Some(jwt) => no_store(HttpResponse::Ok().content_type("application/jwt").body(jwt)),
+            None => no_store(HttpResponse::Ok().json(claims_json(&info.claims))),
+        },
         Ok(Err(err)) => crate::answers::bearer_error(Some(&err)),
         Err(join) => crate::answers::bearer_error(Some(&OAuthError::ServerError(Box::new(join)))),
     }

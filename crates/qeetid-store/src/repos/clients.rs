@@ -51,6 +51,7 @@ struct ClientRow {
     registration_metadata: Option<String>,
     registration_document_refresh_at: Option<i64>,
     id_token_alg: Option<String>,
+    userinfo_alg: Option<String>,
 }
 
 impl From<&Client> for ClientRow {
@@ -87,6 +88,7 @@ impl From<&Client> for ClientRow {
             registration_auth_method: c.registration.as_ref().map(|r| r.auth_method.as_str().to_owned()),
             registration_metadata: c.registration.as_ref().map(|r| metadata_json(&r.metadata)),
             id_token_alg: Some(s.id_token_alg().as_str().to_owned()),
+            userinfo_alg: s.userinfo_alg().map(|a| a.as_str().to_owned()),
         }
     }
 }
@@ -195,6 +197,14 @@ impl TryFrom<ClientRow> for Client {
                 Some(raw) => SigningAlg::parse(raw)
                     .ok_or_else(|| corrupt("clients.id_token_alg", format!("unknown algorithm `{raw}`")))?,
             },
+            userinfo_alg: row
+                .userinfo_alg
+                .as_deref()
+                .map(|raw| {
+                    SigningAlg::parse(raw)
+                        .ok_or_else(|| corrupt("clients.userinfo_alg", format!("unknown algorithm `{raw}`")))
+                })
+                .transpose()?,
         });
         let previous = match (row.previous_secret_hash, row.previous_secret_expires_at) {
             (Some(h), Some(until)) => Some((hash("clients.previous_secret_hash", &h)?, UnixTime::from_secs(until))),
@@ -333,6 +343,7 @@ impl ClientRepository for DieselStore {
                     clients::registration_metadata.eq(&row.registration_metadata),
                     clients::registration_document_refresh_at.eq(row.registration_document_refresh_at),
                     clients::id_token_alg.eq(&row.id_token_alg),
+                    clients::userinfo_alg.eq(&row.userinfo_alg),
                 ))
                 .execute(conn)
                 .await

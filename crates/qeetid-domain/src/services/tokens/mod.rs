@@ -10,6 +10,8 @@ mod logout;
 mod refresh_token;
 mod resource;
 
+pub use resource::UserInfo;
+
 use std::sync::Arc;
 
 pub use device_authorization::{DeviceAuthorization, format_user_code};

@@ -48,8 +48,24 @@ impl<S: TokenStore> Tokens<S> {
         self.live_token_user(&ids.origin(token.jti.as_deref()), token.iat.unwrap_or_default()).await
     }
 
-    /// The claims UserInfo releases for a bearer access token, by granted scope.
-    pub async fn userinfo(&self, bearer: &str) -> Result<Claims, OAuthError> {
+    /// The client a token was issued to, through the short-lived client cache.
+    async fn cached_client(&self, id: &ClientId) -> Result<Option<Client>, StoreError> {
+        let now = self.cx.clock.now();
+        if let Some(client) = self.cx.client_cache.get(id, now) {
+            return Ok(Some(client));
+        }
+        let seen = self.cx.client_cache.generation();
+        let client = self.store.find_client(id).await?;
+        if let Some(client) = &client {
+            self.cx.client_cache.store(client, seen, now);
+        }
+        Ok(client)
+    }
+
+    /// The claims UserInfo releases for a bearer access token, by granted scope:
+    /// plain, or signed (with `iss` and `aud`, OIDC Core §5.3.2) when the client
+    /// registered `userinfo_signed_response_alg`.
+    pub async fn userinfo(&self, bearer: &str) -> Result<UserInfo, OAuthError> {
         let token = self.unexpired_access_token(bearer, self.cx.clock.now())?;
         let scope = ScopeSet::parse_delimited(token.scope.as_deref().unwrap_or(""))
             .map_err(|_| OAuthError::InvalidToken("malformed scope".into()))?;
@@ -72,7 +88,19 @@ impl<S: TokenStore> Tokens<S> {
         if scope.contains(scopes::EMAIL) {
             claims = claims.str("email", user.email.as_str()).bool("email_verified", user.email_verified);
         }
-        Ok(claims)
+        let alg = self.cached_client(&ids.client).await?.and_then(|c| c.settings.userinfo_alg());
+        let signed = match alg {
+            None => None,
+            Some(alg) => {
+                let claims = claims
+                    .clone()
+                    .str("iss", self.cx.settings.issuer.as_str())
+                    .str("aud", ids.client.as_str())
+                    .int("iat", self.cx.clock.now().as_secs());
+                Some(self.signer.sign(alg, "JWT", &claims).map_err(|e| OAuthError::ServerError(Box::new(e)))?)
+            }
+        };
+        Ok(UserInfo { claims, signed })
     }
 
     /// Whether an unexpired access token is still live: a user's while its grant,
@@ -177,6 +205,17 @@ impl<S: TokenStore> Tokens<S> {
         }
         Ok(())
     }
+}
+
+/// What UserInfo answers.
+#[derive(Debug)]
+pub struct UserInfo {
+    /// The released claims.
+    pub claims: Claims,
+    /// The same claims as a signed JWT (with `iss`, `aud`, `iat`), for a client that
+    /// registered `userinfo_signed_response_alg`: then it is the answer
+    /// (`application/jwt`).
+    pub signed: Option<String>,
 }
 
 /// The ids a user's access token carries (`tid`, `sub`, `client_id`, `gid`).

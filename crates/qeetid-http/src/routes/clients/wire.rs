@@ -44,6 +44,8 @@ pub(crate) struct ClientBody {
     pub self_registered: bool,
     /// The algorithm of its ID tokens: `ES256` or `RS256`.
     pub id_token_signed_response_alg: &'static str,
+    /// The algorithm of its signed UserInfo answers; `null`: plain JSON.
+    pub userinfo_signed_response_alg: Option<&'static str>,
 }
 
 impl From<&Client> for ClientBody {
@@ -66,6 +68,7 @@ impl From<&Client> for ClientBody {
             updated_at: rfc3339(c.updated_at),
             self_registered: c.registration.is_some(),
             id_token_signed_response_alg: s.id_token_alg().as_str(),
+            userinfo_signed_response_alg: s.userinfo_alg().map(|a| a.as_str()),
         }
     }
 }
@@ -165,6 +168,8 @@ pub(crate) struct RegisterClientRequest {
     pub refresh_token_idle_seconds: Option<i64>,
     /// `ES256` (default) or `RS256`: the algorithm of its ID tokens.
     pub id_token_signed_response_alg: Option<String>,
+    /// `ES256` or `RS256` for signed UserInfo answers (default: plain JSON).
+    pub userinfo_signed_response_alg: Option<String>,
 }
 
 impl RegisterClientRequest {
@@ -183,6 +188,7 @@ impl RegisterClientRequest {
                 refresh_token_idle: self.refresh_token_idle_seconds,
             },
             id_token_signed_response_alg: self.id_token_signed_response_alg,
+            userinfo_signed_response_alg: self.userinfo_signed_response_alg,
         };
         (self.tenant_id, draft)
     }
@@ -216,6 +222,8 @@ pub struct UpdateClientRequest {
     pub refresh_token_idle_seconds: Option<i64>,
     /// New ID token algorithm: `ES256` or `RS256`.
     pub id_token_signed_response_alg: Option<String>,
+    /// New UserInfo algorithm: `ES256`, `RS256`, or `""` for plain JSON again.
+    pub userinfo_signed_response_alg: Option<String>,
 }
 
 impl From<UpdateClientRequest> for ClientPatch {
@@ -234,6 +242,7 @@ impl From<UpdateClientRequest> for ClientPatch {
                 refresh_token_idle: r.refresh_token_idle_seconds,
             },
             id_token_signed_response_alg: r.id_token_signed_response_alg,
+            userinfo_signed_response_alg: r.userinfo_signed_response_alg,
         }
     }
 }

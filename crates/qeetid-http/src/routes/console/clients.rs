@@ -190,6 +190,7 @@ impl ClientForm {
             require_pkce: self.pkce(),
             lifetimes: self.lifetimes()?,
             id_token_signed_response_alg: self.alg(),
+            userinfo_signed_response_alg: None,
         })
     }
 
@@ -210,6 +211,7 @@ impl ClientForm {
                 refresh_token_idle: Some(l.refresh_token_idle.unwrap_or(0)),
             },
             id_token_signed_response_alg: self.alg(),
+            userinfo_signed_response_alg: None,
         })
     }
 

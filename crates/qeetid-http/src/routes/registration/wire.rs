@@ -21,6 +21,7 @@ pub(crate) struct MetadataBody {
     #[serde(default)]
     post_logout_redirect_uris: Vec<String>,
     id_token_signed_response_alg: Option<String>,
+    userinfo_signed_response_alg: Option<String>,
     client_uri: Option<String>,
     logo_uri: Option<String>,
     tos_uri: Option<String>,
@@ -77,6 +78,7 @@ impl TryFrom<MetadataBody> for ClientRegistrationRequest {
             scope: b.scope,
             post_logout_redirect_uris: b.post_logout_redirect_uris,
             id_token_signed_response_alg: b.id_token_signed_response_alg,
+            userinfo_signed_response_alg: b.userinfo_signed_response_alg,
             metadata: ClientMetadata {
                 client_uri: b.client_uri,
                 logo_uri: b.logo_uri,
@@ -111,6 +113,9 @@ pub(crate) fn client_information(client: &Client, issuer: &str) -> Value {
         "id_token_signed_response_alg": s.id_token_alg().as_str(),
         "registration_client_uri": format!("{issuer}/v1/oauth/register/{}", client.id),
     });
+    if let (Some(alg), Value::Object(object)) = (s.userinfo_alg(), &mut body) {
+        object.insert("userinfo_signed_response_alg".to_owned(), Value::String(alg.as_str().to_owned()));
+    }
     if let (Some(registration), Value::Object(object)) = (&client.registration, &mut body) {
         insert_metadata(object, &registration.metadata);
     }
