@@ -175,6 +175,16 @@ fn invalid(field: impl Into<String>, message: impl std::fmt::Display) -> Validat
     ValidationError::new(field, message)
 }
 
+/// A signing algorithm the client named in `field`; absent or empty is `None`.
+fn signing_alg(field: &str, raw: Option<&str>) -> Result<Option<SigningAlg>, ValidationError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(raw) => SigningAlg::parse(raw)
+            .map(Some)
+            .ok_or_else(|| invalid(field, format!("`{raw}` is not offered: use ES256 or RS256"))),
+    }
+}
+
 fn parse_uris(field: &str, raw: &[String], client_type: ClientType) -> Result<Vec<RedirectUri>, ValidationError> {
     if raw.len() > MAX_URIS {
         return Err(invalid(field, format!("at most {MAX_URIS} URIs")));
@@ -246,18 +256,9 @@ impl ClientSettings {
         };
 
         let lifetimes = draft.lifetimes.validate()?;
-        let id_token_alg = match draft.id_token_signed_response_alg.as_deref() {
-            None => SigningAlg::default(),
-            Some(raw) => SigningAlg::parse(raw).ok_or_else(|| {
-                invalid("id_token_signed_response_alg", format!("`{raw}` is not offered: use ES256 or RS256"))
-            })?,
-        };
-        let userinfo_alg = match draft.userinfo_signed_response_alg.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(raw) => Some(SigningAlg::parse(raw).ok_or_else(|| {
-                invalid("userinfo_signed_response_alg", format!("`{raw}` is not offered: use ES256 or RS256"))
-            })?),
-        };
+        let id_token_alg = signing_alg("id_token_signed_response_alg", draft.id_token_signed_response_alg.as_deref())?
+            .unwrap_or_default();
+        let userinfo_alg = signing_alg("userinfo_signed_response_alg", draft.userinfo_signed_response_alg.as_deref())?;
         Ok(Self {
             name: name.as_str().to_owned(),
             client_type,

@@ -9,14 +9,27 @@ use qeetid_store::testing::TestDatabase;
 
 use crate::support::{EMAIL, PASSWORD, REDIRECT_URI, query_param, spawn_app};
 
-pub(crate) async fn an_unmodified_relying_party_signs_in(db: &TestDatabase) {
-    let app = spawn_app(db).await;
-    let realm = app.realm().await;
+/// A client configured from discovery: authorization endpoint set, token and
+/// userinfo endpoints as discovered.
+type RelyingParty = CoreClient<
+    openidconnect::EndpointSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointMaybeSet,
+    openidconnect::EndpointMaybeSet,
+>;
+
+/// The `openidconnect` client of the realm's client, configured by discovery, and
+/// its HTTP client (redirects off).
+async fn relying_party(
+    app: &crate::support::TestApp,
+    realm: &crate::support::Realm,
+) -> (openidconnect::reqwest::Client, RelyingParty) {
     let http = openidconnect::reqwest::ClientBuilder::new()
         .redirect(openidconnect::reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-
     let metadata = CoreProviderMetadata::discover_async(IssuerUrl::new(app.issuer.clone()).unwrap(), &http)
         .await
         .expect("discovery and JWKS are accepted");
@@ -26,6 +39,13 @@ pub(crate) async fn an_unmodified_relying_party_signs_in(db: &TestDatabase) {
         Some(ClientSecret::new(realm.client_secret.clone())),
     )
     .set_redirect_uri(RedirectUrl::new(REDIRECT_URI.to_owned()).unwrap());
+    (http, client)
+}
+
+pub(crate) async fn an_unmodified_relying_party_signs_in(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let (http, client) = relying_party(&app, &realm).await;
 
     for round in ["first sign-in", "single sign-on with remembered consent"] {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
@@ -99,19 +119,7 @@ pub(crate) async fn a_client_that_registered_rs256_gets_rs256_id_tokens(db: &Tes
     let reply = app.admin(reqwest::Method::PATCH, &path, crate::support::Body::Json(rs256)).await;
     assert_eq!(reply.body["client"]["id_token_signed_response_alg"], "RS256", "{}", reply.body);
 
-    let http = openidconnect::reqwest::ClientBuilder::new()
-        .redirect(openidconnect::reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let metadata = CoreProviderMetadata::discover_async(IssuerUrl::new(app.issuer.clone()).unwrap(), &http)
-        .await
-        .expect("discovery and JWKS are accepted");
-    let client = CoreClient::from_provider_metadata(
-        metadata,
-        ClientId::new(realm.client_id.clone()),
-        Some(ClientSecret::new(realm.client_secret.clone())),
-    )
-    .set_redirect_uri(RedirectUrl::new(REDIRECT_URI.to_owned()).unwrap());
+    let (http, client) = relying_party(&app, &realm).await;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, _, nonce) = client
         .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
