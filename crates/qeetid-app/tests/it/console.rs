@@ -144,7 +144,9 @@ pub(crate) async fn admins_register_edit_rotate_and_delete_clients(db: &TestData
         ("grant_types", "client_credentials"),
         ("scopes", "openid api:read"),
         ("require_pkce", "true"),
+        ("id_token_signed_response_alg", "RS256"),
     ];
+    assert!(page.contains(r#"<option value="ES256" selected>"#), "ES256 is the default: {page}");
     // A rule broken: the error is beside its field and what was typed is kept.
     let (status, _, page) = app.submit(&format!("{clients}/new"), &form).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
@@ -160,6 +162,8 @@ pub(crate) async fn admins_register_edit_rotate_and_delete_clients(db: &TestData
     let secret = format!("qcs_{secret}");
     let id = format!("qci_{}", after(&page, "<code>qci_", '<'));
     assert_eq!(client_credentials(&app, &id, &secret).await.0, StatusCode::OK, "the new client works");
+    let api = app.admin(Method::GET, &format!("/v1/tenants/{}/oidc/clients/{id}", realm.tenant), Body::None).await;
+    assert_eq!(api.body["client"]["id_token_signed_response_alg"], "RS256", "chosen in the form");
 
     let (_, _, page) = app.browse(&format!("{clients}?q=ORD")).await;
     assert!(page.contains(&id), "search ignores case");
@@ -171,6 +175,7 @@ pub(crate) async fn admins_register_edit_rotate_and_delete_clients(db: &TestData
     let (status, _, page) = app.browse(&path).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("https:&#x2F;&#x2F;orders.example&#x2F;cb") && page.contains("checked"), "{page}");
+    assert!(page.contains(r#"<option value="RS256" selected>"#), "the edit form shows the choice: {page}");
     let mut edit = form.clone();
     edit[1] = ("name", "");
     let (status, _, page) = app.submit(&path, &edit).await;
