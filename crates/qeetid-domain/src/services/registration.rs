@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use super::Context;
 use super::authorization::FlowError;
 use super::open_registration::open_registration_tenant;
-use super::throttle::{self, Guard, OnSuccess, source_key};
+use super::throttle;
 use crate::client::{
     CLIENT_SECRET_PREFIX, Client, ClientSecrets, ClientSettings, ClientType, RegisteredBy, SelfRegistration,
 };
@@ -104,13 +104,7 @@ impl<S: RegistrationStore> Registration<S> {
         check_open_registration(&draft)?;
         let settings = ClientSettings::validate(draft)?;
         self.store.get_tenant(&tenant).await?.ok_or(RegistrationError::InvalidToken)?;
-        // Refund is never used: `count_use` settles every use like a failure.
-        let guard = Guard::new(
-            format!("register-from:{}", source_key(source)),
-            throttle::REGISTRATIONS_FROM_SOURCE,
-            OnSuccess::Refund,
-        );
-        throttle::count_use(&self.store, self.cx.clock.as_ref(), vec![guard]).await.map_err(|e| match e {
+        throttle::count_open_registration(&self.store, self.cx.clock.as_ref(), source).await.map_err(|e| match e {
             FlowError::Throttled { retry_after } => RegistrationError::Throttled { retry_after },
             other => RegistrationError::Internal(Box::new(other)),
         })?;

@@ -44,7 +44,7 @@ pub(crate) const DEVICE_CODES_FROM_SOURCE: ThrottleRule =
     ThrottleRule { free: 5, window_seconds: 900, hold_seconds: HOLD_SECONDS, max_delay_seconds: 900 };
 
 /// Open registrations from one source address: ten an hour, then growing delays.
-pub(crate) const REGISTRATIONS_FROM_SOURCE: ThrottleRule =
+const REGISTRATIONS_FROM_SOURCE: ThrottleRule =
     ThrottleRule { free: 10, window_seconds: 3600, hold_seconds: HOLD_SECONDS, max_delay_seconds: 3600 };
 
 /// The deployment-wide ceiling: `per_minute` failures a minute, then one attempt at
@@ -174,6 +174,20 @@ pub(crate) async fn count_use<S: ThrottleRepository>(
     let reserved = reserve(store, guards, now).await?;
     settle_failure(store, reserved, now).await?;
     Ok(())
+}
+
+/// Counts one open registration from `source` (a registration without a token,
+/// or a client first known by its metadata document): ten an hour, then growing
+/// waits ([`REGISTRATIONS_FROM_SOURCE`]).
+pub(crate) async fn count_open_registration<S: ThrottleRepository>(
+    store: &S,
+    clock: &dyn Clock,
+    source: Option<IpAddr>,
+) -> Result<(), FlowError> {
+    // Refund is never used: `count_use` settles every use like a failure.
+    let guard =
+        Guard::new(format!("register-from:{}", source_key(source)), REGISTRATIONS_FROM_SOURCE, OnSuccess::Refund);
+    count_use(store, clock, vec![guard]).await
 }
 
 /// Runs `check` under `guards`: reserved before, settled after by its verdict.

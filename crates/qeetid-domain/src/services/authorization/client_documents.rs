@@ -14,7 +14,7 @@ use crate::oauth::OAuthError;
 use crate::ports::AuthorizationStore;
 use crate::services::authorization::FlowError;
 use crate::services::open_registration::open_registration_tenant;
-use crate::services::throttle::{self, Guard, OnSuccess, source_key};
+use crate::services::throttle;
 
 /// What became of a `client_id` at the authorization request.
 pub(super) enum Resolved {
@@ -83,12 +83,7 @@ impl<S: AuthorizationStore> Authorization<S> {
             }
             None => {
                 // A new client is an open registration: it counts against the address.
-                let guard = Guard::new(
-                    format!("register-from:{}", source_key(source)),
-                    throttle::REGISTRATIONS_FROM_SOURCE,
-                    OnSuccess::Refund,
-                );
-                match throttle::count_use(&self.store, self.cx.clock.as_ref(), vec![guard]).await {
+                match throttle::count_open_registration(&self.store, self.cx.clock.as_ref(), source).await {
                     Ok(()) => {}
                     Err(FlowError::Throttled { retry_after }) => {
                         return Ok(Resolved::Refused(OAuthError::InvalidClient(format!(
