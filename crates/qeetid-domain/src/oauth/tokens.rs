@@ -36,6 +36,14 @@ pub struct VerifiedToken {
     pub auth_time: Option<i64>,
 }
 
+impl VerifiedToken {
+    /// Whether this is an ID token `issuer` issued (`typ: JWT`): what an
+    /// `id_token_hint` must be. Expiry is not checked (OIDC allows expired hints).
+    pub fn is_id_token_of(&self, issuer: &str) -> bool {
+        self.typ == "JWT" && self.iss.as_deref() == Some(issuer)
+    }
+}
+
 /// How long each artefact of the flow lives, in seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TokenLifetimes {

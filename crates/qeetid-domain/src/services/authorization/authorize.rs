@@ -101,11 +101,10 @@ impl<S: AuthorizationStore> Authorization<S> {
         let hinted_user = match params.id_token_hint.as_deref() {
             None => None,
             Some(hint) => {
-                let token = self.signer.verify(hint).filter(|t| {
-                    t.typ == "JWT"
-                        && t.iss.as_deref() == Some(issuer.as_str())
-                        && t.aud.iter().any(|a| a == client.id.as_str())
-                });
+                let token = self
+                    .signer
+                    .verify(hint)
+                    .filter(|t| t.is_id_token_of(issuer) && t.aud.iter().any(|a| a == client.id.as_str()));
                 match token.and_then(|t| t.sub) {
                     Some(sub) => Some(sub),
                     None => {

@@ -42,7 +42,7 @@ impl<S: TokenStore> Tokens<S> {
         let hinted = params.id_token_hint.as_ref().map(|hint| {
             self.signer
                 .verify(hint)
-                .filter(|t| t.typ == "JWT" && t.iss.as_deref() == Some(self.cx.settings.issuer.as_str()))
+                .filter(|t| t.is_id_token_of(&self.cx.settings.issuer))
                 .and_then(|t| t.aud.into_iter().next())
         });
         let (client_id, unverified) = match (hinted, &params.client_id) {
