@@ -123,10 +123,19 @@ impl<S: TokenStore> Tokens<S> {
             return outcome;
         }
         let id = ClientId::parse(&auth.client_id).map_err(|_| self.client_auth_failed(auth))?;
-        let seen = self.cx.client_cache.generation();
-        let client = self.store.find_client(&id).await?.ok_or_else(|| self.client_auth_failed(auth))?;
-        self.cx.client_cache.store(&client, seen, self.cx.clock.now());
+        let client = self.read_client(&id).await?.ok_or_else(|| self.client_auth_failed(auth))?;
         self.check_client_credentials(client, auth)
+    }
+
+    /// Reads a client from the store and keeps it in the client cache (unless a
+    /// change to clients raced the read: see the cache's generation).
+    async fn read_client(&self, id: &ClientId) -> Result<Option<Client>, crate::error::StoreError> {
+        let seen = self.cx.client_cache.generation();
+        let client = self.store.find_client(id).await?;
+        if let Some(client) = &client {
+            self.cx.client_cache.store(client, seen, self.cx.clock.now());
+        }
+        Ok(client)
     }
 
     /// [`Self::authenticate_client`] when the client is in the cache; `None` when it

@@ -50,16 +50,10 @@ impl<S: TokenStore> Tokens<S> {
 
     /// The client a token was issued to, through the short-lived client cache.
     async fn cached_client(&self, id: &ClientId) -> Result<Option<Client>, StoreError> {
-        let now = self.cx.clock.now();
-        if let Some(client) = self.cx.client_cache.get(id, now) {
-            return Ok(Some(client));
+        match self.cx.client_cache.get(id, self.cx.clock.now()) {
+            Some(client) => Ok(Some(client)),
+            None => self.read_client(id).await,
         }
-        let seen = self.cx.client_cache.generation();
-        let client = self.store.find_client(id).await?;
-        if let Some(client) = &client {
-            self.cx.client_cache.store(client, seen, now);
-        }
-        Ok(client)
     }
 
     /// The claims UserInfo releases for a bearer access token, by granted scope:
