@@ -114,6 +114,10 @@ pub struct Settings {
     /// A PEM file of extra certificate authorities that outbound `https` calls trust
     /// besides the public ones (an internal CA); empty: none.
     pub outbound_ca_file: String,
+    /// How often each instance looks for back-channel logouts to deliver (milliseconds).
+    pub logout_delivery_interval_ms: u64,
+    /// Seconds before a failed back-channel logout is offered again (doubling each time).
+    pub logout_retry_seconds: i64,
     /// Seconds after a sign-in during which the account page may change how a user
     /// signs in (password, authenticator app, recovery codes, passkeys).
     pub reauthentication_seconds: i64,
@@ -151,7 +155,9 @@ fn merge(base: &mut toml::Table, top: toml::Table) {
 }
 
 /// Environment variables and the keys they set.
-const ENV_KEYS: [(&str, &[&str]); 25] = [
+const ENV_KEYS: [(&str, &[&str]); 27] = [
+    ("QEETID_LOGOUT_DELIVERY_INTERVAL_MS", &["logout_delivery_interval_ms"]),
+    ("QEETID_LOGOUT_RETRY_SECONDS", &["logout_retry_seconds"]),
     ("QEETID_ACCESS_TOKEN_SIGNING_ALG", &["access_token_signing_alg"]),
     ("QEETID_OUTBOUND_CA_FILE", &["outbound_ca_file"]),
     ("QEETID_OPEN_REGISTRATION_TENANT", &["open_registration_tenant"]),

@@ -6,6 +6,7 @@ mod client_documents;
 pub mod config;
 mod housekeeping;
 pub mod keys;
+mod logout_delivery;
 mod seed;
 pub mod telemetry;
 
@@ -180,6 +181,7 @@ pub async fn services(
         failed_sign_ins_per_minute: settings.failed_sign_ins_per_minute,
         open_registration_tenant,
         access_token_alg,
+        logout_retry_seconds: settings.logout_retry_seconds.max(0),
     };
     let cx = Context::new(Arc::new(SystemClock), random, settings)
         .with_built_in_clients(Arc::new(FirstPartyClients::new(issuer)));
@@ -221,6 +223,10 @@ impl Application {
         let (services, signing) = services(&settings, store.clone(), issuer.clone()).await?;
         keys::spawn_refresher(store.clone(), signing, keys::policy(&settings));
         housekeeping::spawn(store);
+        let outbound = OutboundPolicy { allow_private_networks: settings.outbound_allow_private_networks };
+        let sender = Arc::new(outbound_client(outbound, &settings.outbound_ca_file)?);
+        let every = std::time::Duration::from_millis(settings.logout_delivery_interval_ms.max(50));
+        logout_delivery::spawn(services.tokens.clone(), sender, every);
         let bootstrap_key = services
             .admin
             .bootstrap_admin_key(settings.bootstrap_admin_key.as_deref())

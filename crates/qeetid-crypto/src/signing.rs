@@ -105,6 +105,7 @@ impl serde::Serialize for ClaimsJson<'_> {
                 ClaimValue::Int(i) => map.serialize_entry(name, i)?,
                 ClaimValue::Bool(b) => map.serialize_entry(name, b)?,
                 ClaimValue::List(l) => map.serialize_entry(name, l)?,
+                ClaimValue::Object(o) => map.serialize_entry(name, &ClaimsJson(o))?,
             }
         }
         map.end()

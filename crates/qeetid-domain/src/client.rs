@@ -3,6 +3,7 @@
 use crate::error::ValidationError;
 use crate::grant_type::GrantType;
 use crate::id::{ClientId, TenantId};
+use crate::logout::{LogoutNotices, LogoutNoticesDraft};
 use crate::oauth::SigningAlg;
 use crate::redirect_uri::RedirectUri;
 use crate::scope::ScopeSet;
@@ -76,6 +77,8 @@ pub struct ClientDraft {
     /// `userinfo_signed_response_alg`: `ES256` or `RS256` for a signed UserInfo
     /// answer (OIDC Core §5.3.2); `None` or empty: plain JSON.
     pub userinfo_signed_response_alg: Option<String>,
+    /// Back-channel and front-channel logout URIs.
+    pub logout: LogoutNoticesDraft,
 }
 
 /// Token lifetimes one client may override, in seconds; `None` means the deployment's.
@@ -128,6 +131,8 @@ pub struct StoredClientSettings {
     pub id_token_alg: SigningAlg,
     /// The algorithm of its signed UserInfo answers; `None`: plain JSON.
     pub userinfo_alg: Option<SigningAlg>,
+    /// Where it hears of logouts.
+    pub logout: LogoutNotices,
 }
 
 /// A change to some of a client's settings. `None` leaves a setting as it is.
@@ -153,6 +158,8 @@ pub struct ClientPatch {
     pub id_token_signed_response_alg: Option<String>,
     /// New `userinfo_signed_response_alg`; empty returns to plain JSON.
     pub userinfo_signed_response_alg: Option<String>,
+    /// New logout URIs (each empty URI removes that channel).
+    pub logout: LogoutNoticesDraft,
 }
 
 /// A client's validated settings. Built only by [`ClientSettings::validate`]
@@ -169,6 +176,7 @@ pub struct ClientSettings {
     lifetimes: ClientLifetimes,
     id_token_alg: SigningAlg,
     userinfo_alg: Option<SigningAlg>,
+    logout: LogoutNotices,
 }
 
 fn invalid(field: impl Into<String>, message: impl std::fmt::Display) -> ValidationError {
@@ -259,6 +267,7 @@ impl ClientSettings {
         let id_token_alg = signing_alg("id_token_signed_response_alg", draft.id_token_signed_response_alg.as_deref())?
             .unwrap_or_default();
         let userinfo_alg = signing_alg("userinfo_signed_response_alg", draft.userinfo_signed_response_alg.as_deref())?;
+        let logout = LogoutNotices::validate(&draft.logout, &redirect_uris)?;
         Ok(Self {
             name: name.as_str().to_owned(),
             client_type,
@@ -270,6 +279,7 @@ impl ClientSettings {
             lifetimes,
             id_token_alg,
             userinfo_alg,
+            logout,
         })
     }
 
@@ -288,6 +298,7 @@ impl ClientSettings {
             lifetimes,
             id_token_alg,
             userinfo_alg,
+            logout,
         } = stored;
         Self {
             name,
@@ -300,6 +311,7 @@ impl ClientSettings {
             lifetimes,
             id_token_alg,
             userinfo_alg,
+            logout,
         }
     }
 
@@ -332,6 +344,7 @@ impl ClientSettings {
             userinfo_signed_response_alg: patch
                 .userinfo_signed_response_alg
                 .or_else(|| self.userinfo_alg.map(|a| a.as_str().to_owned())),
+            logout: self.logout.patched(patch.logout),
         })
     }
 
@@ -374,6 +387,10 @@ impl ClientSettings {
     /// The algorithm its UserInfo answers are signed with, if it asked for signed ones.
     pub fn userinfo_alg(&self) -> Option<SigningAlg> {
         self.userinfo_alg
+    }
+    /// Where it hears of logouts (back-channel, front-channel).
+    pub fn logout_notices(&self) -> &LogoutNotices {
+        &self.logout
     }
 }
 

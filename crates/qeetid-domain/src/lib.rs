@@ -56,6 +56,7 @@ pub mod fakes;
 pub mod federation;
 pub mod grant_type;
 pub mod id;
+pub mod logout;
 pub mod mfa;
 pub mod oauth;
 pub mod outbound;

@@ -97,6 +97,9 @@ pub struct ClientRegistrationRequest {
     pub id_token_signed_response_alg: Option<String>,
     /// `userinfo_signed_response_alg` (default: plain JSON).
     pub userinfo_signed_response_alg: Option<String>,
+    /// `backchannel_logout_uri`, `frontchannel_logout_uri` and their
+    /// `…_session_required` (OpenID Connect Back-/Front-Channel Logout 1.0 §2).
+    pub logout: crate::logout::LogoutNoticesDraft,
     /// The descriptive metadata.
     pub metadata: ClientMetadata,
 }
@@ -210,6 +213,7 @@ impl ClientRegistrationRequest {
             lifetimes: Default::default(),
             id_token_signed_response_alg: self.id_token_signed_response_alg,
             userinfo_signed_response_alg: self.userinfo_signed_response_alg,
+            logout: self.logout,
         };
         Ok((draft, method, checked_metadata(self.metadata)?))
     }

@@ -314,6 +314,7 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/static/console.js").route(web::get().to(console::script)))
         .service(web::resource("/static/passkeys.js").route(web::get().to(passkeys::script)))
+        .service(web::resource("/static/logout.js").route(web::get().to(pages::logout_script)))
         .service(web::resource("/static/qeetid.css").route(web::get().to(pages::stylesheet)))
         .service(web::resource("/healthz").route(web::get().to(probes::healthz)))
         .service(web::resource("/readyz").route(web::get().to(probes::readyz::<S>)))
@@ -393,6 +394,10 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
             resource("/v1/tenants/{tenantID}/oidc/clients/{id}")
                 .route(web::get().to(clients::get::<S>))
                 .route(web::patch().to(clients::update::<S>)),
+        )
+        .service(
+            resource("/v1/tenants/{tenantID}/oidc/clients/{id}/logout-deliveries")
+                .route(web::get().to(clients::logout_deliveries::<S>)),
         )
         .service(
             resource("/v1/tenants/{tenantID}/oidc/clients/{id}/rotate-secret")

@@ -99,8 +99,35 @@ pub struct ClientFormView<'a> {
     pub refresh_token_seconds: &'a str,
     /// Refresh-token idle lifetime in seconds, empty for the deployment's.
     pub refresh_token_idle_seconds: &'a str,
+    /// Where logout tokens are POSTed; empty: none.
+    pub backchannel_logout_uri: &'a str,
+    /// Whether logout tokens must carry `sid`.
+    pub backchannel_session: bool,
+    /// The page framed on sign-out; empty: none.
+    pub frontchannel_logout_uri: &'a str,
+    /// Whether that page gets `iss` and `sid`.
+    pub frontchannel_session: bool,
+    /// Back-channel logouts not yet delivered (retrying or failed).
+    pub undelivered_logouts: Vec<LogoutDeliveryRow>,
     /// Field name → what is wrong with it.
     pub errors: BTreeMap<String, String>,
+}
+
+/// A back-channel logout not yet delivered to a client.
+#[derive(Debug, Serialize)]
+pub struct LogoutDeliveryRow {
+    /// Who signed out.
+    pub user_id: String,
+    /// The session that ended, if the logout was for one.
+    pub session_id: Option<String>,
+    /// RFC 3339.
+    pub logged_out_at: String,
+    /// Offers so far.
+    pub attempts: i64,
+    /// `retrying` or `failed`.
+    pub state: &'static str,
+    /// Why the last offer failed.
+    pub last_error: String,
 }
 
 /// One consent grant.

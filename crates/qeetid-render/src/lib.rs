@@ -44,6 +44,22 @@ pub const STYLESHEET: &str = include_str!("../../../web-templates/static/qeetid.
 /// The dashboard's one script (`/static/console.js`): copy buttons. The pages work without it.
 pub const CONSOLE_SCRIPT: &str = include_str!("../../../web-templates/static/console.js");
 
+/// The script of the signed-out page (`/static/logout.js`): continues once the
+/// front-channel frames have loaded.
+pub const LOGOUT_SCRIPT: &str = include_str!("../../../web-templates/static/logout.js");
+
+/// The signed-out page: why a return link was refused, the applications' front-channel
+/// logout pages to frame, and where to continue once they have loaded.
+#[derive(Debug, Serialize)]
+pub struct LoggedOutView<'a> {
+    /// Why the `post_logout_redirect_uri` is not followed, if it is not.
+    pub refused_return: Option<&'a str>,
+    /// Front-channel logout URLs, each loaded in a hidden iframe.
+    pub frames: Vec<&'a str>,
+    /// Where the browser goes next (the post-logout redirect, or an app's page).
+    pub continue_to: Option<&'a str>,
+}
+
 /// The passkey script (`/static/passkeys.js`): registration on the account page,
 /// sign-in on the login page. Without it, the password still works.
 pub const PASSKEYS_SCRIPT: &str = include_str!("../../../web-templates/static/passkeys.js");
@@ -176,7 +192,7 @@ pub use console::{
     ClientFormView, ConfirmView, ConsoleChrome, ConsoleClientRow, ConsoleClientsView, ConsoleGrantRow,
     ConsoleGrantsView, ConsoleKeyRow, ConsoleKeysView, ConsoleOpenRegistration, ConsoleRegistrationView,
     ConsoleTenantRow, ConsoleTenantsView, ConsoleTokenRow, ConsoleUserRow, ConsoleUserView, ConsoleUsersView,
-    FormOption, ShownOnceOwner, ShownOnceView,
+    FormOption, LogoutDeliveryRow, ShownOnceOwner, ShownOnceView,
 };
 pub use mfa::{EnrolView, RecoveryCodesView, SecondFactorView, qr_svg};
 
@@ -239,10 +255,8 @@ impl Renderer {
     }
 
     /// The signed-out page.
-    pub fn logged_out_page(&self, refused_return: Option<&str>) -> Result<String, RenderError> {
-        let mut context = Context::new();
-        context.insert("refused_return", &refused_return);
-        Ok(self.tera.render("logged_out.html", &context)?)
+    pub fn logged_out_page(&self, view: &LoggedOutView<'_>) -> Result<String, RenderError> {
+        self.render("logged_out.html", view)
     }
 
     /// The dashboard's sign-in page.

@@ -63,6 +63,10 @@ diesel::table! {
         registration_document_refresh_at -> Nullable<BigInt>,
         id_token_alg -> Nullable<Text>,
         userinfo_alg -> Nullable<Text>,
+        backchannel_logout_uri -> Nullable<Text>,
+        backchannel_logout_session_required -> Bool,
+        frontchannel_logout_uri -> Nullable<Text>,
+        frontchannel_logout_session_required -> Bool,
     }
 }
 
@@ -312,3 +316,31 @@ diesel::table! {
         expires_at -> BigInt,
     }
 }
+
+diesel::table! {
+    session_clients (session_id, client_id) {
+        session_id -> Text,
+        client_id -> Text,
+        tenant_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::table! {
+    logout_deliveries (id) {
+        id -> Text,
+        tenant_id -> Text,
+        client_id -> Text,
+        user_id -> Text,
+        session_id -> Nullable<Text>,
+        created_at -> BigInt,
+        attempts -> BigInt,
+        next_attempt_at -> BigInt,
+        failed -> Bool,
+        last_error -> Nullable<Text>,
+    }
+}
+
+// Who hears of a logout: the session's clients that registered a logout URI.
+diesel::joinable!(session_clients -> clients (client_id));
+diesel::allow_tables_to_appear_in_same_query!(session_clients, clients, sessions, logout_deliveries);

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use qeetid_domain::federation::{CodeRedemption, UpstreamEndpoints, UpstreamError, UpstreamIdentity, UpstreamTokens};
 use qeetid_domain::outbound::OutboundPolicy;
-use qeetid_domain::ports::{BoxFuture, UpstreamClient};
+use qeetid_domain::ports::{BoxFuture, LogoutSender, UpstreamClient};
 use serde_json::Value;
 
 /// Largest answer read from a provider.
@@ -266,6 +266,36 @@ fn url_encode(value: &str) -> String {
         }
     }
     out
+}
+
+/// Longest wait for a client's back-channel logout endpoint.
+const LOGOUT_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl LogoutSender for HttpUpstream {
+    fn send_logout_tokens(&self, batch: Vec<(String, String)>) -> BoxFuture<'static, Vec<Result<(), UpstreamError>>> {
+        const WHAT: &str = "back-channel logout";
+        let sends: Vec<_> = batch
+            .into_iter()
+            .map(|(uri, token)| {
+                let request = self
+                    .checked(WHAT, &uri)
+                    .map(|url| self.http.post(url).timeout(LOGOUT_TIMEOUT).form(&[("logout_token", token.as_str())]));
+                // Each send runs on its own, so one slow endpoint does not hold the others.
+                tokio::spawn(async move {
+                    let response = request?.send().await.map_err(|e| failed_with_chain(WHAT, &e))?;
+                    let status = response.status();
+                    if status.is_success() { Ok(()) } else { Err(failed(WHAT, format!("answered {status}"))) }
+                })
+            })
+            .collect();
+        Box::pin(async move {
+            let mut answers = Vec::with_capacity(sends.len());
+            for send in sends {
+                answers.push(send.await.unwrap_or_else(|e| Err(failed(WHAT, e))));
+            }
+            answers
+        })
+    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod errors;
 mod faults;
 mod federation;
 mod flow_rules;
+mod logout_notices;
 mod mfa;
 mod oidc;
 mod proxy;
@@ -48,6 +49,10 @@ macro_rules! on_both_databases {
 }
 
 on_both_databases!(
+    logout_notices::rp_initiated_logout_tells_the_client_by_back_channel_and_front_channel,
+    logout_notices::a_failing_endpoint_is_retried_and_admins_see_what_is_undelivered,
+    logout_notices::a_logout_endpoint_on_a_private_address_is_refused_and_shown_failed,
+    logout_notices::two_instances_deliver_each_logout_once,
     federation::users_sign_in_through_an_upstream_openid_provider,
     mfa::users_turn_on_an_authenticator_and_each_code_works_once,
     mfa::a_tenant_that_requires_mfa_enrols_users_at_sign_in,

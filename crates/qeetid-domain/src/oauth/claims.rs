@@ -11,6 +11,8 @@ pub enum ClaimValue {
     Bool(bool),
     /// A JSON array of strings.
     List(Vec<String>),
+    /// A JSON object (a logout token's `events`).
+    Object(Claims),
 }
 
 /// An ordered set of claims, each name at most once (setting a name again replaces
@@ -51,6 +53,11 @@ impl Claims {
     /// Adds a list claim.
     pub fn list(self, name: &'static str, value: Vec<String>) -> Self {
         self.set(name, ClaimValue::List(value))
+    }
+
+    /// Adds an object claim.
+    pub fn object(self, name: &'static str, value: Claims) -> Self {
+        self.set(name, ClaimValue::Object(value))
     }
 
     /// Adds a string claim when `value` is present.

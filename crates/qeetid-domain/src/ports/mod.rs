@@ -37,7 +37,7 @@ area_store!(
     /// What [`Tokens`](crate::services::Tokens) needs: the token endpoint, the
     /// resource endpoints, device authorization and logout.
     TokenStore: TenantRepository, ClientRepository, CodeRepository, GrantRepository, RefreshTokenRepository,
-        AccessTokenDenyList, DeviceCodeRepository, SessionRepository, UserRepository
+        AccessTokenDenyList, DeviceCodeRepository, SessionRepository, UserRepository, LogoutRepository
 );
 
 area_store!(
@@ -56,7 +56,7 @@ area_store!(
     /// What [`Admin`](crate::services::Admin) needs: the admin API's resources.
     AdminStore: TenantRepository, ApiKeyRepository, UserRepository, ClientRepository, GrantRepository,
         SessionRepository, RefreshTokenRepository, MfaRepository, PasskeyRepository, FederationRepository,
-        InitialTokenRepository
+        InitialTokenRepository, LogoutRepository
 );
 
 area_store!(
@@ -100,6 +100,7 @@ pub trait Store:
     + PasskeyRepository
     + FederationRepository
     + InitialTokenRepository
+    + LogoutRepository
     + Housekeeping
     + Clone
     + 'static

@@ -163,3 +163,11 @@ pub trait UpstreamTokenVerifier: Send + Sync + 'static {
     /// The token's claims when a key of `jwks` signed it; `None` otherwise.
     fn verify_upstream(&self, id_token: &str, jwks: &str) -> Option<UpstreamClaims>;
 }
+
+/// Sends logout tokens to clients' back-channel URIs (Back-Channel Logout 1.0 §2.5).
+pub trait LogoutSender: Send + Sync + 'static {
+    /// POSTs each `(uri, logout_token)` as a form (`logout_token=…`), all at once,
+    /// under the outbound policy, following no redirects; answers in the same order:
+    /// `Ok` for a 2xx answer, else why not.
+    fn send_logout_tokens(&self, batch: Vec<(String, String)>) -> BoxFuture<'static, Vec<Result<(), UpstreamError>>>;
+}

@@ -50,8 +50,8 @@ pub use registration::{Registration, SelfRegistered};
 pub use self_service::{AccountError, AccountHolder, AccountOverview, ConnectedApp, SelfService};
 pub use throttle::source_key;
 pub use tokens::{
-    AuthMethod, ClientAuthentication, DeviceAuthorization, LogoutParams, LogoutPlan, TokenResponse, Tokens, UserInfo,
-    format_user_code,
+    AuthMethod, ClientAuthentication, DeviceAuthorization, FrontChannelLogout, LogoutParams, LogoutPlan, TokenResponse,
+    Tokens, UserInfo, format_user_code,
 };
 pub use totp::{MfaError, MfaStatus, TotpEnrolment};
 
@@ -197,6 +197,9 @@ pub struct ProviderSettings {
     /// The algorithm of access tokens (RFC 9068), deployment-wide: resource servers
     /// verify every client's tokens the same way.
     pub access_token_alg: SigningAlg,
+    /// Seconds before a failed back-channel logout is offered again (doubling
+    /// after each failure).
+    pub logout_retry_seconds: i64,
 }
 
 impl ProviderSettings {
@@ -211,6 +214,7 @@ impl ProviderSettings {
             failed_sign_ins_per_minute: DEFAULT_FAILED_SIGN_INS_PER_MINUTE,
             open_registration_tenant: None,
             access_token_alg: SigningAlg::default(),
+            logout_retry_seconds: 30,
         }
     }
 }

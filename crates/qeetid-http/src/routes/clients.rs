@@ -12,8 +12,8 @@ use crate::answers::{ApiError, ErrorBody};
 use crate::json::{Json, OptionalJson};
 use crate::wire::{ListQuery, items};
 use wire::{
-    ClientEnvelope, ClientList, RegisterClientRequest, RegisteredClientBody, RotateSecretRequest, RotatedSecretBody,
-    UpdateClientRequest,
+    ClientEnvelope, ClientList, LogoutDeliveryList, RegisterClientRequest, RegisteredClientBody, RotateSecretRequest,
+    RotatedSecretBody, UpdateClientRequest,
 };
 
 /// Register a client (dynamic registration). A confidential client's secret is in
@@ -72,6 +72,24 @@ pub(crate) async fn get<S: Store>(
     let client = client_id(&id)?;
     let client = run(&state, move |s| async move { s.admin.get_client(&caller, &tenant, &client).await }).await?;
     Ok(HttpResponse::Ok().json(ClientEnvelope { client: (&client).into() }))
+}
+
+/// The client's back-channel logouts not yet delivered: retrying, and failed after
+/// every attempt (newest first, at most 100).
+#[utoipa::path(get, path = "/v1/tenants/{tenantID}/oidc/clients/{id}/logout-deliveries", tag = "clients",
+    params(("tenantID" = String, Path, description = "tnt_…"), ("id" = String, Path, description = "qci_…")),
+    responses((status = 200, body = LogoutDeliveryList), (status = 404, body = ErrorBody)))]
+pub(crate) async fn logout_deliveries<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (tenant, id) = path.into_inner();
+    let tenant = tenant_id(&tenant)?;
+    let client = client_id(&id)?;
+    let listed =
+        run(&state, move |s| async move { s.admin.list_logout_deliveries(&caller, &tenant, &client).await }).await?;
+    Ok(HttpResponse::Ok().json(LogoutDeliveryList { deliveries: listed.iter().map(Into::into).collect() }))
 }
 
 /// Update a client; the result is validated as a whole.

@@ -5,7 +5,6 @@
 
 use super::form_token_matches;
 use actix_web::cookie::{Cookie, SameSite, time::Duration};
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use qeetid_console::{FIRST_PARTY_SESSION_SECONDS, FirstPartyApp};
 use qeetid_domain::ports::Store;
@@ -126,12 +125,12 @@ pub(crate) async fn sign_out<S: Store>(
     app: FirstPartyApp,
 ) -> Result<HttpResponse, Box<dyn std::error::Error + Send + Sync>> {
     let session = cookie_secret(req, SESSION_COOKIE);
-    match spawn(state, move |s| async move { s.tokens.end_session(session.as_ref()).await }).await {
-        Ok(Ok(())) => {}
+    let frames = match spawn(state, move |s| async move { s.tokens.end_session(session.as_ref()).await }).await {
+        Ok(Ok(frames)) => frames,
         Ok(Err(e)) => return Err(Box::new(e)),
         Err(e) => return Err(Box::new(e)),
-    }
-    let mut response = HttpResponse::SeeOther().insert_header((header::LOCATION, app.path())).finish();
+    };
+    let mut response = super::pages::signed_out(&state.renderer, &frames, Some(app.path()), None);
     let _ = response.add_cookie(&session_removal(state, app));
     let mut sso = cookie(state, SESSION_COOKIE, "");
     sso.make_removal();

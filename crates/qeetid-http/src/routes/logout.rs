@@ -3,7 +3,6 @@
 //! post-logout URI, or to the signed-out page.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::OAuthError;
 use qeetid_domain::ports::Store;
@@ -11,7 +10,7 @@ use qeetid_domain::services::{FlowError, LogoutParams, LogoutPlan};
 use qeetid_render::{HiddenField, LogoutView};
 
 use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret};
-use super::pages::{flow_page, html};
+use super::pages::{flow_page, html, signed_out};
 use super::params::Params;
 use super::spawn;
 use crate::HttpState;
@@ -110,16 +109,14 @@ pub(crate) async fn confirm<S: Store>(
         Err(err) => return logout_error_page(&state, &err),
     };
     let session = cookie_secret(&req, SESSION_COOKIE);
-    if let Ok(Err(err)) | Err(err) = spawn(&state, move |s| async move { s.tokens.end_session(session.as_ref()).await })
+    let frames = match spawn(&state, move |s| async move { s.tokens.end_session(session.as_ref()).await })
         .await
         .map_err(|e| OAuthError::ServerError(Box::new(e)))
     {
-        return logout_error_page(&state, &err);
-    }
-    let mut response = match plan.redirect {
-        Some(target) => HttpResponse::SeeOther().insert_header((header::LOCATION, target)).finish(),
-        None => html(StatusCode::OK, state.renderer.logged_out_page(plan.refused_return)),
+        Ok(Ok(frames)) => frames,
+        Ok(Err(err)) | Err(err) => return logout_error_page(&state, &err),
     };
+    let mut response = signed_out(&state.renderer, &frames, plan.redirect.as_deref(), plan.refused_return);
     let mut gone = cookie(&state, SESSION_COOKIE, "");
     gone.make_removal();
     let _ = response.add_cookie(&gone);

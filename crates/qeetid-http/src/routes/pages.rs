@@ -3,7 +3,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use qeetid_domain::ports::Store;
-use qeetid_render::{ErrorView, HomeView, STYLESHEET};
+use qeetid_domain::services::FrontChannelLogout;
+use qeetid_render::{ErrorView, HomeView, LoggedOutView, STYLESHEET};
 
 use crate::HttpState;
 
@@ -40,6 +41,43 @@ pub(crate) fn content_security_policy(form_target: Option<&str>) -> String {
         })
         .unwrap_or_default();
     format!("default-src 'self'; frame-ancestors 'none'; form-action 'self'{target}; base-uri 'none'")
+}
+
+/// The signed-out page after a session ended: the session's front-channel logout
+/// pages in frames (the content security policy lets only their origins be
+/// framed), then on to `continue_to`; with no frames, a redirect straight there,
+/// or the plain page.
+pub(crate) fn signed_out(
+    renderer: &qeetid_render::Renderer,
+    frames: &[FrontChannelLogout],
+    continue_to: Option<&str>,
+    refused_return: Option<&str>,
+) -> HttpResponse {
+    if frames.is_empty()
+        && let Some(target) = continue_to
+    {
+        return see_other(target);
+    }
+    let view = LoggedOutView { refused_return, frames: frames.iter().map(|f| f.url.as_str()).collect(), continue_to };
+    let mut response = html(StatusCode::OK, renderer.logged_out_page(&view));
+    if !frames.is_empty() {
+        let mut origins: Vec<&str> = frames.iter().map(|f| f.origin.as_str()).collect();
+        origins.sort_unstable();
+        origins.dedup();
+        let policy = format!("{}; frame-src {}", content_security_policy(None), origins.join(" "));
+        if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&policy) {
+            response.headers_mut().insert(actix_web::http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    response
+}
+
+/// `GET /static/logout.js`
+pub(crate) async fn logout_script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(qeetid_render::LOGOUT_SCRIPT)
 }
 
 /// A hosted-flow page whose form may end in a redirect to `redirect_uri`.

@@ -23,6 +23,7 @@ pub(crate) fn claims_json(claims: &Claims) -> Value {
             ClaimValue::Int(i) => json!(i),
             ClaimValue::Bool(b) => json!(b),
             ClaimValue::List(l) => json!(l),
+            ClaimValue::Object(o) => claims_json(o),
         };
         map.insert(name.to_owned(), v);
     }

@@ -70,6 +70,8 @@ macro_rules! contract_suite {
             oauth::denied_access_tokens_are_remembered,
             oauth::device_codes_are_found_by_either_code_and_used_once,
             oauth::housekeeping_purges_only_what_expired,
+            oauth::logouts_are_queued_with_the_session_and_claimed_once,
+            oauth::a_revoked_grant_queues_a_logout_for_the_user,
             mfa::a_totp_factor_is_confirmed_once_and_each_step_used_once,
             mfa::recovery_codes_are_spent_once_and_reset_with_the_factor,
             passkeys::passkeys_are_per_user_and_credential_ids_unique,

@@ -10,6 +10,8 @@ use qeetid_domain::{
     SessionId, StoreError, UnixTime,
 };
 
+use qeetid_domain::logout::{DeliveryOutcome, LogoutNoticesDraft};
+
 use crate::contract::support::{confidential_client, random, stored_tenant, user};
 
 const T0: i64 = 1_800_000_000;
@@ -153,7 +155,7 @@ pub async fn sessions_are_found_by_cookie_hash(store: &impl Store) {
     store.insert_session(&session).await.unwrap();
     assert_eq!(store.find_session(&cookie.hash()).await.unwrap(), Some(session.clone()));
     assert_eq!(store.find_session(&Secret::presented("qst_other").hash()).await.unwrap(), None);
-    assert!(store.delete_session(&session.id).await.unwrap());
+    assert!(store.delete_session(&session.id, UnixTime::from_secs(T0)).await.unwrap());
     assert_eq!(store.find_session(&cookie.hash()).await.unwrap(), None);
 }
 
@@ -184,13 +186,13 @@ pub async fn a_users_sessions_are_listed_and_ended_within_the_user(store: &impl 
     let stranger = stored_tenant(store).await;
     assert!(store.list_user_sessions(&stranger.id, &w.user.id, now, 100).await.unwrap().is_empty());
 
-    assert!(!store.delete_user_session(&w.tenant.id, &w.user.id, &others.id).await.unwrap(), "not this user's");
-    assert!(!store.delete_user_session(&stranger.id, &w.user.id, &old.id).await.unwrap(), "not this tenant's");
-    assert!(store.delete_user_session(&w.tenant.id, &w.user.id, &old.id).await.unwrap());
+    assert!(!store.delete_user_session(&w.tenant.id, &w.user.id, &others.id, now).await.unwrap(), "not this user's");
+    assert!(!store.delete_user_session(&stranger.id, &w.user.id, &old.id, now).await.unwrap(), "not this tenant's");
+    assert!(store.delete_user_session(&w.tenant.id, &w.user.id, &old.id, now).await.unwrap());
     // Every other session of the user ends (the expired one too); the other user's stay.
-    assert_eq!(store.delete_user_sessions(&w.tenant.id, &w.user.id, Some(&new.id)).await.unwrap(), 1);
+    assert_eq!(store.delete_user_sessions(&w.tenant.id, &w.user.id, Some(&new.id), now).await.unwrap(), 1);
     assert_eq!(store.list_user_sessions(&w.tenant.id, &w.user.id, now, 100).await.unwrap(), vec![new.clone()]);
-    assert_eq!(store.delete_user_sessions(&w.tenant.id, &w.user.id, None).await.unwrap(), 1);
+    assert_eq!(store.delete_user_sessions(&w.tenant.id, &w.user.id, None, now).await.unwrap(), 1);
     assert_eq!(store.list_user_sessions(&w.tenant.id, &other.id, now, 100).await.unwrap(), vec![others]);
 }
 
@@ -234,8 +236,8 @@ pub async fn grants_are_one_per_user_and_client(store: &impl Store) {
     let other = stored_tenant(store).await;
     assert!(store.list_grants(&other.id, &GrantFilter::default(), &page).await.unwrap().is_empty());
     assert_eq!(store.get_grant(&other.id, &second.id).await.unwrap(), None);
-    assert!(!store.delete_grant(&other.id, &second.id).await.unwrap());
-    assert!(store.delete_grant(&w.tenant.id, &second.id).await.unwrap());
+    assert!(!store.delete_grant(&other.id, &second.id, UnixTime::from_secs(T0)).await.unwrap());
+    assert!(store.delete_grant(&w.tenant.id, &second.id, UnixTime::from_secs(T0)).await.unwrap());
     assert_eq!(store.find_grant(&w.tenant.id, &w.user.id, &w.client.id).await.unwrap(), None);
 }
 
@@ -380,7 +382,7 @@ pub async fn denied_access_tokens_are_remembered(store: &impl Store) {
     assert!(!store.is_client_token_live(&other.id, &w.client.id, "jti-2").await.unwrap());
 
     // Revoking the grant ends the user's tokens; deleting the client ends both kinds.
-    assert!(store.delete_grant(&w.tenant.id, &g.id).await.unwrap());
+    assert!(store.delete_grant(&w.tenant.id, &g.id, UnixTime::from_secs(T0)).await.unwrap());
     assert_eq!(store.live_token_user(&origin(Some("jti-2"))).await.unwrap(), None, "grant revoked");
     store.upsert_grant(&g).await.unwrap();
     assert!(store.live_token_user(&origin(Some("jti-2"))).await.unwrap().is_some());
@@ -469,4 +471,120 @@ pub async fn housekeeping_purges_only_what_expired(store: &impl Store) {
     assert_eq!(store.get_request(&live.id).await.unwrap(), Some(live));
     assert!(!store.is_access_token_denied("old-jti").await.unwrap());
     assert!(store.is_access_token_denied("live-jti").await.unwrap());
+}
+
+/// A client of the world's tenant that listens for back-channel logouts, and a
+/// session of the world's user in which it was issued a code.
+async fn listening_session(store: &impl Store, w: &World) -> (qeetid_domain::Client, Session, GrantId) {
+    let mut client = confidential_client(&w.tenant.id, T0);
+    let draft = qeetid_domain::ClientPatch {
+        logout: LogoutNoticesDraft {
+            backchannel_logout_uri: Some("https://app.acme.com/backchannel".into()),
+            backchannel_logout_session_required: Some(true),
+            frontchannel_logout_uri: Some("https://app.acme.com/frontchannel".into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    client.settings = client.settings.patched(draft).unwrap();
+    store.insert_client(&client).await.unwrap();
+    let session = Session {
+        id: SessionId::generate(random()),
+        token_hash: Secret::generate("qst_", random()).hash(),
+        tenant_id: w.tenant.id.clone(),
+        user_id: w.user.id.clone(),
+        auth_time: UnixTime::from_secs(T0),
+        amr: vec!["pwd".into()],
+        created_at: UnixTime::from_secs(T0),
+        expires_at: UnixTime::from_secs(T0 + 900),
+    };
+    store.insert_session(&session).await.unwrap();
+    let mut g = grant(w, "openid", false, T0);
+    g.client_id = client.id.clone();
+    let g = store.upsert_grant(&g).await.unwrap();
+    // Two codes each: a client is recorded in a session once.
+    for listening in [&client, &client, &w.client, &w.client] {
+        let (_, mut record) = code(w, &g.id);
+        record.client_id = listening.id.clone();
+        record.session_id = session.id.clone();
+        store.insert_code(&record).await.unwrap();
+    }
+    (client, session, g.id)
+}
+
+pub async fn logouts_are_queued_with_the_session_and_claimed_once(store: &impl Store) {
+    let w = world(store).await;
+    let (client, session, _) = listening_session(store, &w).await;
+    let clients = store.session_clients(&session.id).await.unwrap();
+    assert_eq!(clients.len(), 2, "both clients issued codes in the session, each once");
+    assert!(clients.iter().any(|c| c.settings.logout_notices().frontchannel.is_some()));
+
+    let now = UnixTime::from_secs(T0 + 10);
+    assert!(store.claim_logout_deliveries(now, now.plus_secs(60), 10).await.unwrap().is_empty());
+    assert!(store.delete_session(&session.id, now).await.unwrap());
+    assert!(store.session_clients(&session.id).await.unwrap().is_empty());
+    // Only the client with a back-channel URI is queued.
+    let claimed = store.claim_logout_deliveries(now, now.plus_secs(60), 10).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    let d = &claimed[0];
+    assert_eq!(d.id, format!("{}:{}", session.id, client.id));
+    assert_eq!((d.client_id.clone(), d.user_id.clone()), (client.id.clone(), w.user.id.clone()));
+    assert_eq!((d.session_id.clone(), d.attempts, d.created_at), (Some(session.id.clone()), 1, now));
+    // Claimed: nobody else gets it until the lease ends.
+    assert!(store.claim_logout_deliveries(now, now.plus_secs(60), 10).await.unwrap().is_empty());
+    let later = now.plus_secs(61);
+    let again = store.claim_logout_deliveries(later, later.plus_secs(60), 10).await.unwrap();
+    assert_eq!((again.len(), again[0].attempts), (1, 2), "a sender that stopped leaves it to another");
+
+    let retry = DeliveryOutcome::Retry { at: later.plus_secs(5), error: "answered 500".into() };
+    store.settle_logout_delivery(&d.id, &retry).await.unwrap();
+    let listed = store.list_logout_deliveries(&w.tenant.id, &client.id, 10).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (listed[0].next_attempt_at, listed[0].last_error.as_deref()),
+        (later.plus_secs(5), Some("answered 500"))
+    );
+    let stranger = stored_tenant(store).await;
+    assert!(store.list_logout_deliveries(&stranger.id, &client.id, 10).await.unwrap().is_empty(), "tenant-scoped");
+    store.settle_logout_delivery(&d.id, &DeliveryOutcome::GaveUp { error: "refused".into() }).await.unwrap();
+    let at_the_end = later.plus_secs(3600);
+    assert!(
+        store.claim_logout_deliveries(at_the_end, at_the_end, 10).await.unwrap().is_empty(),
+        "failed rows stay put"
+    );
+    assert!(store.list_logout_deliveries(&w.tenant.id, &client.id, 10).await.unwrap()[0].failed);
+    store.settle_logout_delivery(&d.id, &DeliveryOutcome::Delivered).await.unwrap();
+    assert!(store.list_logout_deliveries(&w.tenant.id, &client.id, 10).await.unwrap().is_empty());
+
+    // Every way a user's sessions end queues their logouts.
+    let (client, other, _) = listening_session(store, &w).await;
+    assert_eq!(store.delete_user_sessions(&w.tenant.id, &w.user.id, None, now).await.unwrap(), 1);
+    let listed = store.list_logout_deliveries(&w.tenant.id, &client.id, 10).await.unwrap();
+    assert_eq!(listed.iter().map(|d| d.session_id.clone()).collect::<Vec<_>>(), vec![Some(other.id.clone())]);
+    let (client, third, _) = listening_session(store, &w).await;
+    assert!(store.delete_user_session(&w.tenant.id, &w.user.id, &third.id, now).await.unwrap());
+    assert_eq!(store.list_logout_deliveries(&w.tenant.id, &client.id, 10).await.unwrap().len(), 1);
+}
+
+pub async fn a_revoked_grant_queues_a_logout_for_the_user(store: &impl Store) {
+    let w = world(store).await;
+    let (client, session, grant_id) = listening_session(store, &w).await;
+    let now = UnixTime::from_secs(T0 + 10);
+    // With a live session: a logout for that session, and the client leaves it.
+    assert!(store.delete_grant(&w.tenant.id, &grant_id, now).await.unwrap());
+    let listed = store.list_logout_deliveries(&w.tenant.id, &client.id, 10).await.unwrap();
+    assert_eq!(listed.iter().map(|d| d.session_id.clone()).collect::<Vec<_>>(), vec![Some(session.id.clone())]);
+    assert_eq!(store.session_clients(&session.id).await.unwrap().len(), 1, "the other client stays");
+    // Without one: a logout for the user, no session.
+    let mut g = grant(&w, "openid", false, T0);
+    g.client_id = client.id.clone();
+    let g = store.upsert_grant(&g).await.unwrap();
+    assert!(store.delete_grant(&w.tenant.id, &g.id, now).await.unwrap());
+    let listed = store.list_logout_deliveries(&w.tenant.id, &client.id, 10).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert!(listed.iter().any(|d| d.id == g.id.to_string() && d.session_id.is_none()));
+    // A client without a back-channel URI queues nothing.
+    let g = store.upsert_grant(&grant(&w, "openid", false, T0)).await.unwrap();
+    assert!(store.delete_grant(&w.tenant.id, &g.id, now).await.unwrap());
+    assert!(store.list_logout_deliveries(&w.tenant.id, &w.client.id, 10).await.unwrap().is_empty());
 }

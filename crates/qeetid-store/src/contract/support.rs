@@ -74,6 +74,7 @@ pub(crate) fn confidential_client(tenant: &TenantId, created: i64) -> Client {
         lifetimes: ClientLifetimes { access_token: Some(600), refresh_token: None, refresh_token_idle: Some(3600) },
         id_token_signed_response_alg: Some("RS256".into()),
         userinfo_signed_response_alg: Some("ES256".into()),
+        logout: Default::default(),
     })
     .unwrap();
     Client {

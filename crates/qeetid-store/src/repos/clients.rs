@@ -7,6 +7,7 @@ use diesel::{
 };
 use diesel_async::RunQueryDsl as _;
 use qeetid_domain::client::{ClientMetadata, RegisteredBy, SelfRegistration};
+use qeetid_domain::logout::{LogoutEndpoint, LogoutNotices};
 use qeetid_domain::oauth::SigningAlg;
 use qeetid_domain::ports::ClientRepository;
 use qeetid_domain::registration::TokenAuthMethod;
@@ -26,9 +27,10 @@ diesel::define_sql_function! {
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
+/// A `clients` row (also read by the logout repository's join).
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = clients)]
-struct ClientRow {
+pub(crate) struct ClientRow {
     id: String,
     tenant_id: String,
     name: String,
@@ -52,6 +54,10 @@ struct ClientRow {
     registration_document_refresh_at: Option<i64>,
     id_token_alg: Option<String>,
     userinfo_alg: Option<String>,
+    backchannel_logout_uri: Option<String>,
+    backchannel_logout_session_required: bool,
+    frontchannel_logout_uri: Option<String>,
+    frontchannel_logout_session_required: bool,
 }
 
 impl From<&Client> for ClientRow {
@@ -59,6 +65,7 @@ impl From<&Client> for ClientRow {
         let s = &c.settings;
         let uris = |list: &[RedirectUri]| to_json(list.iter().map(|u| u.as_str().to_owned()));
         let previous = c.secrets.as_ref().and_then(|x| x.previous);
+        let logout = s.logout_notices();
         Self {
             id: c.id.to_string(),
             tenant_id: c.tenant_id.to_string(),
@@ -89,6 +96,16 @@ impl From<&Client> for ClientRow {
             registration_metadata: c.registration.as_ref().map(|r| metadata_json(&r.metadata)),
             id_token_alg: Some(s.id_token_alg().as_str().to_owned()),
             userinfo_alg: s.userinfo_alg().map(|a| a.as_str().to_owned()),
+            backchannel_logout_uri: logout.backchannel.as_ref().map(|e| e.uri().to_owned()),
+            backchannel_logout_session_required: logout
+                .backchannel
+                .as_ref()
+                .is_some_and(LogoutEndpoint::session_required),
+            frontchannel_logout_uri: logout.frontchannel.as_ref().map(|e| e.uri().to_owned()),
+            frontchannel_logout_session_required: logout
+                .frontchannel
+                .as_ref()
+                .is_some_and(LogoutEndpoint::session_required),
         }
     }
 }
@@ -160,6 +177,11 @@ fn registration_of(row: &ClientRow) -> Result<Option<SelfRegistration>, StoreErr
     }))
 }
 
+/// A stored logout URI.
+fn endpoint(column: &str, uri: Option<&str>, session_required: bool) -> Result<Option<LogoutEndpoint>, StoreError> {
+    uri.map(|u| LogoutEndpoint::from_stored(u, session_required).map_err(|e| corrupt(column, e))).transpose()
+}
+
 fn hash(column: &str, hex: &str) -> Result<SecretHash, StoreError> {
     SecretHash::from_hex(hex).map_err(|e| corrupt(column, e))
 }
@@ -205,6 +227,18 @@ impl TryFrom<ClientRow> for Client {
                         .ok_or_else(|| corrupt("clients.userinfo_alg", format!("unknown algorithm `{raw}`")))
                 })
                 .transpose()?,
+            logout: LogoutNotices {
+                backchannel: endpoint(
+                    "clients.backchannel_logout_uri",
+                    row.backchannel_logout_uri.as_deref(),
+                    row.backchannel_logout_session_required,
+                )?,
+                frontchannel: endpoint(
+                    "clients.frontchannel_logout_uri",
+                    row.frontchannel_logout_uri.as_deref(),
+                    row.frontchannel_logout_session_required,
+                )?,
+            },
         });
         let previous = match (row.previous_secret_hash, row.previous_secret_expires_at) {
             (Some(h), Some(until)) => Some((hash("clients.previous_secret_hash", &h)?, UnixTime::from_secs(until))),
@@ -344,6 +378,10 @@ impl ClientRepository for DieselStore {
                     clients::registration_document_refresh_at.eq(row.registration_document_refresh_at),
                     clients::id_token_alg.eq(&row.id_token_alg),
                     clients::userinfo_alg.eq(&row.userinfo_alg),
+                    clients::backchannel_logout_uri.eq(&row.backchannel_logout_uri),
+                    clients::backchannel_logout_session_required.eq(row.backchannel_logout_session_required),
+                    clients::frontchannel_logout_uri.eq(&row.frontchannel_logout_uri),
+                    clients::frontchannel_logout_session_required.eq(row.frontchannel_logout_session_required),
                 ))
                 .execute(conn)
                 .await

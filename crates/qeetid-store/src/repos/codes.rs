@@ -17,6 +17,9 @@ use crate::DieselStore;
 use crate::error::from_diesel;
 use crate::pool::with_conn;
 use crate::schema::authorization_codes as t;
+use crate::schema::{session_clients as sc, sessions};
+use diesel::IntoSql as _;
+use diesel::sql_types::Text;
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = t)]
@@ -94,6 +97,21 @@ impl CodeRepository for DieselStore {
             resource: c.resources.to_stored(),
         };
         with_conn!(&self.pool, |conn| {
+            // Who hears when the session ends (nothing when the session has just
+            // ended); written first, so a failed code insert leaves at most a
+            // harmless row, never a code nobody would tell.
+            diesel::insert_into(sc::table)
+                .values(sessions::table.find(&row.session_id).select((
+                    sessions::id,
+                    row.client_id.as_str().into_sql::<Text>(),
+                    sessions::tenant_id,
+                    sessions::user_id,
+                )))
+                .into_columns((sc::session_id, sc::client_id, sc::tenant_id, sc::user_id))
+                .on_conflict_do_nothing()
+                .execute(conn)
+                .await
+                .map_err(from_diesel)?;
             diesel::insert_into(t::table).values(&row).execute(conn).await.map_err(from_diesel)?;
         });
         Ok(())

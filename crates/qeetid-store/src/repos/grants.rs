@@ -1,20 +1,24 @@
 //! `GrantRepository` over `consent_grants` (one row per tenant, user and client).
 
+use diesel::IntoSql as _;
+use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::upsert::excluded;
 use diesel::{
-    ExpressionMethods as _, Insertable, OptionalExtension as _, QueryDsl as _, Queryable, Selectable,
-    SelectableHelper as _,
+    BoolExpressionMethods as _, ExpressionMethods as _, Insertable, OptionalExtension as _, QueryDsl as _, Queryable,
+    Selectable, SelectableHelper as _,
 };
-use diesel_async::RunQueryDsl as _;
+use diesel_async::{AsyncConnection as _, RunQueryDsl as _};
 use qeetid_domain::oauth::{ConsentGrant, GrantFilter};
 use qeetid_domain::ports::GrantRepository;
 use qeetid_domain::{ClientId, GrantId, PageRequest, StoreError, TenantId, UnixTime, UserId};
 
+use super::logout::queue_logouts;
 use super::{paginate, parsed, scopes};
 use crate::DieselStore;
 use crate::error::from_diesel;
 use crate::pool::with_conn;
 use crate::schema::consent_grants as t;
+use crate::schema::{clients, logout_deliveries as ld, session_clients as sc};
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = t)]
@@ -136,12 +140,63 @@ impl GrantRepository for DieselStore {
         rows.into_iter().map(ConsentGrant::try_from).collect()
     }
 
-    async fn delete_grant(&self, tenant: &TenantId, id: &GrantId) -> Result<bool, StoreError> {
+    async fn delete_grant(&self, tenant: &TenantId, id: &GrantId, now: UnixTime) -> Result<bool, StoreError> {
         let deleted = with_conn!(&self.pool, |conn| {
-            diesel::delete(t::table.find(id.as_str()).filter(t::tenant_id.eq(tenant.as_str())))
+            conn.transaction(async |conn| {
+                let grant: Option<(String, String)> = t::table
+                    .find(id.as_str())
+                    .filter(t::tenant_id.eq(tenant.as_str()))
+                    .select((t::user_id, t::client_id))
+                    .get_result(conn)
+                    .await
+                    .optional()?;
+                let Some((user, client)) = grant else { return Ok(0) };
+                let theirs = sc::tenant_id
+                    .eq(tenant.as_str())
+                    .and(sc::user_id.eq(user.clone()))
+                    .and(sc::client_id.eq(client.clone()));
+                let per_session = queue_logouts!(conn, theirs, now.as_secs())?;
+                if per_session == 0 {
+                    // No session of theirs is known: one logout for the user (no `sid`).
+                    diesel::insert_into(ld::table)
+                        .values(
+                            clients::table.find(&client).filter(clients::backchannel_logout_uri.is_not_null()).select(
+                                (
+                                    id.as_str().into_sql::<Text>(),
+                                    clients::tenant_id,
+                                    clients::id,
+                                    user.clone().into_sql::<Text>(),
+                                    None::<String>.into_sql::<Nullable<Text>>(),
+                                    now.as_secs().into_sql::<BigInt>(),
+                                    now.as_secs().into_sql::<BigInt>(),
+                                ),
+                            ),
+                        )
+                        .into_columns((
+                            ld::id,
+                            ld::tenant_id,
+                            ld::client_id,
+                            ld::user_id,
+                            ld::session_id,
+                            ld::created_at,
+                            ld::next_attempt_at,
+                        ))
+                        .on_conflict_do_nothing()
+                        .execute(conn)
+                        .await?;
+                }
+                diesel::delete(
+                    sc::table
+                        .filter(sc::tenant_id.eq(tenant.as_str()))
+                        .filter(sc::user_id.eq(&user))
+                        .filter(sc::client_id.eq(&client)),
+                )
                 .execute(conn)
-                .await
-                .map_err(from_diesel)?
+                .await?;
+                diesel::delete(t::table.find(id.as_str()).filter(t::tenant_id.eq(tenant.as_str()))).execute(conn).await
+            })
+            .await
+            .map_err(from_diesel)?
         });
         Ok(deleted == 1)
     }

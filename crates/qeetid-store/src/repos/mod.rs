@@ -15,6 +15,7 @@ mod federation;
 mod grants;
 mod housekeeping;
 mod initial_tokens;
+mod logout;
 mod mfa;
 mod passkeys;
 mod refresh_tokens;

@@ -1,18 +1,20 @@
 //! `SessionRepository` over `sessions`.
 
 use diesel::{
-    ExpressionMethods as _, Insertable, OptionalExtension as _, QueryDsl as _, Queryable, Selectable,
-    SelectableHelper as _,
+    BoolExpressionMethods as _, ExpressionMethods as _, Insertable, OptionalExtension as _, QueryDsl as _, Queryable,
+    Selectable, SelectableHelper as _,
 };
-use diesel_async::RunQueryDsl as _;
+use diesel_async::{AsyncConnection as _, RunQueryDsl as _};
 use qeetid_domain::oauth::Session;
 use qeetid_domain::ports::SessionRepository;
 use qeetid_domain::{SecretHash, SessionId, StoreError, TenantId, UnixTime, UserId};
 
+use super::logout::queue_logouts;
 use super::{hash, parsed, words};
 use crate::DieselStore;
 use crate::error::from_diesel;
 use crate::pool::with_conn;
+use crate::schema::session_clients as sc;
 use crate::schema::sessions as t;
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -76,9 +78,14 @@ impl SessionRepository for DieselStore {
         row.map(Session::try_from).transpose()
     }
 
-    async fn delete_session(&self, id: &SessionId) -> Result<bool, StoreError> {
+    async fn delete_session(&self, id: &SessionId, now: UnixTime) -> Result<bool, StoreError> {
         let deleted = with_conn!(&self.pool, |conn| {
-            diesel::delete(t::table.find(id.as_str())).execute(conn).await.map_err(from_diesel)?
+            conn.transaction(async |conn| {
+                queue_logouts!(conn, sc::session_id.eq(id.as_str()), now.as_secs())?;
+                diesel::delete(t::table.find(id.as_str())).execute(conn).await
+            })
+            .await
+            .map_err(from_diesel)?
         });
         Ok(deleted == 1)
     }
@@ -105,15 +112,29 @@ impl SessionRepository for DieselStore {
         rows.into_iter().map(Session::try_from).collect()
     }
 
-    async fn delete_user_session(&self, tenant: &TenantId, user: &UserId, id: &SessionId) -> Result<bool, StoreError> {
+    async fn delete_user_session(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        id: &SessionId,
+        now: UnixTime,
+    ) -> Result<bool, StoreError> {
         let deleted = with_conn!(&self.pool, |conn| {
-            diesel::delete(
-                t::table
-                    .find(id.as_str())
-                    .filter(t::tenant_id.eq(tenant.as_str()))
-                    .filter(t::user_id.eq(user.as_str())),
-            )
-            .execute(conn)
+            conn.transaction(async |conn| {
+                let which = sc::session_id
+                    .eq(id.as_str())
+                    .and(sc::tenant_id.eq(tenant.as_str()))
+                    .and(sc::user_id.eq(user.as_str()));
+                queue_logouts!(conn, which, now.as_secs())?;
+                diesel::delete(
+                    t::table
+                        .find(id.as_str())
+                        .filter(t::tenant_id.eq(tenant.as_str()))
+                        .filter(t::user_id.eq(user.as_str())),
+                )
+                .execute(conn)
+                .await
+            })
             .await
             .map_err(from_diesel)?
         });
@@ -125,16 +146,23 @@ impl SessionRepository for DieselStore {
         tenant: &TenantId,
         user: &UserId,
         keep: Option<&SessionId>,
+        now: UnixTime,
     ) -> Result<u64, StoreError> {
         let keep = keep.map_or("", SessionId::as_str);
         let deleted = with_conn!(&self.pool, |conn| {
-            diesel::delete(
-                t::table
-                    .filter(t::tenant_id.eq(tenant.as_str()))
-                    .filter(t::user_id.eq(user.as_str()))
-                    .filter(t::id.ne(keep)),
-            )
-            .execute(conn)
+            conn.transaction(async |conn| {
+                let which =
+                    sc::tenant_id.eq(tenant.as_str()).and(sc::user_id.eq(user.as_str())).and(sc::session_id.ne(keep));
+                queue_logouts!(conn, which, now.as_secs())?;
+                diesel::delete(
+                    t::table
+                        .filter(t::tenant_id.eq(tenant.as_str()))
+                        .filter(t::user_id.eq(user.as_str()))
+                        .filter(t::id.ne(keep)),
+                )
+                .execute(conn)
+                .await
+            })
             .await
             .map_err(from_diesel)?
         });

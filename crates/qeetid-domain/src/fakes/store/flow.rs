@@ -32,6 +32,14 @@ impl PendingRequestRepository for InMemoryStore {
     }
 }
 
+/// Removes the sessions `which` picks, queueing their back-channel logouts first.
+fn end_sessions(t: &mut super::Tables, which: impl Fn(&Session) -> bool, now: UnixTime) -> u64 {
+    let ended: Vec<SessionId> = t.sessions.iter().filter(|s| which(s)).map(|s| s.id.clone()).collect();
+    super::logout::queue_session_logouts(t, &ended, now);
+    t.sessions.retain(|s| !ended.contains(&s.id));
+    ended.len() as u64
+}
+
 impl SessionRepository for InMemoryStore {
     async fn insert_session(&self, session: &Session) -> Result<(), StoreError> {
         self.tables().sessions.push(session.clone());
@@ -40,8 +48,10 @@ impl SessionRepository for InMemoryStore {
     async fn find_session(&self, hash: &SecretHash) -> Result<Option<Session>, StoreError> {
         Ok(self.tables().sessions.iter().find(|s| &s.token_hash == hash).cloned())
     }
-    async fn delete_session(&self, id: &SessionId) -> Result<bool, StoreError> {
-        Ok(remove(&mut self.tables().sessions, |s| &s.id == id))
+    async fn delete_session(&self, id: &SessionId, now: UnixTime) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        let ended = end_sessions(&mut t, |s| &s.id == id, now);
+        Ok(ended == 1)
     }
     async fn list_user_sessions(
         &self,
@@ -61,25 +71,37 @@ impl SessionRepository for InMemoryStore {
         found.truncate(usize::try_from(limit).unwrap_or(0));
         Ok(found)
     }
-    async fn delete_user_session(&self, tenant: &TenantId, user: &UserId, id: &SessionId) -> Result<bool, StoreError> {
-        Ok(remove(&mut self.tables().sessions, |s| &s.tenant_id == tenant && &s.user_id == user && &s.id == id))
+    async fn delete_user_session(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        id: &SessionId,
+        now: UnixTime,
+    ) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        Ok(end_sessions(&mut t, |s| &s.tenant_id == tenant && &s.user_id == user && &s.id == id, now) == 1)
     }
     async fn delete_user_sessions(
         &self,
         tenant: &TenantId,
         user: &UserId,
         keep: Option<&SessionId>,
+        now: UnixTime,
     ) -> Result<u64, StoreError> {
-        let sessions = &mut self.tables().sessions;
-        let before = sessions.len();
-        sessions.retain(|s| !(&s.tenant_id == tenant && &s.user_id == user && Some(&s.id) != keep));
-        Ok((before - sessions.len()) as u64)
+        let mut t = self.tables();
+        Ok(end_sessions(&mut t, |s| &s.tenant_id == tenant && &s.user_id == user && Some(&s.id) != keep, now))
     }
 }
 
 impl CodeRepository for InMemoryStore {
     async fn insert_code(&self, code: &AuthorizationCode) -> Result<(), StoreError> {
-        self.tables().codes.push((code.clone(), None));
+        let mut t = self.tables();
+        t.codes.push((code.clone(), None));
+        let known = t.session_clients.iter().any(|(s, c, ..)| s == &code.session_id && c == &code.client_id);
+        if !known && t.sessions.iter().any(|s| s.id == code.session_id) {
+            let row = (code.session_id.clone(), code.client_id.clone(), code.tenant_id.clone(), code.user_id.clone());
+            t.session_clients.push(row);
+        }
         Ok(())
     }
     async fn use_code(&self, hash: &SecretHash, now: UnixTime) -> Result<CodeUse, StoreError> {
@@ -151,8 +173,13 @@ impl GrantRepository for InMemoryStore {
         });
         Ok(page_of(rows.cloned(), page, |x| (x.created_at, x.id.to_string())))
     }
-    async fn delete_grant(&self, tenant: &TenantId, id: &GrantId) -> Result<bool, StoreError> {
-        Ok(remove(&mut self.tables().grants, |g| &g.tenant_id == tenant && &g.id == id))
+    async fn delete_grant(&self, tenant: &TenantId, id: &GrantId, now: UnixTime) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        let Some(grant) = t.grants.iter().find(|g| &g.tenant_id == tenant && &g.id == id).cloned() else {
+            return Ok(false);
+        };
+        super::logout::queue_grant_logout(&mut t, &grant, now);
+        Ok(remove(&mut t.grants, |g| &g.id == id))
     }
 }
 

@@ -3,6 +3,7 @@
 mod accounts;
 mod factors;
 mod flow;
+mod logout;
 mod registration;
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -49,6 +50,9 @@ struct Tables {
     recovery_codes: Vec<(TenantId, UserId, SecretHash, Option<UnixTime>)>,
     initial_tokens: Vec<InitialAccessToken>,
     open_registration: Option<TenantId>,
+    /// (session, client, tenant, user): who was issued a code in which session.
+    session_clients: Vec<(crate::id::SessionId, crate::id::ClientId, TenantId, UserId)>,
+    logout_deliveries: Vec<crate::logout::LogoutDelivery>,
 }
 
 /// One throttle key's counter.
@@ -115,6 +119,8 @@ impl Housekeeping for InMemoryStore {
         t.requests.retain(|r| r.expires_at > now);
         t.codes.retain(|(c, _)| c.expires_at > now);
         t.sessions.retain(|s| s.expires_at > now);
+        let live: Vec<_> = t.sessions.iter().map(|s| s.id.clone()).collect();
+        t.session_clients.retain(|(s, ..)| live.contains(s));
         t.ceremonies.retain(|c| c.expires_at > now);
         t.device_codes.retain(|d| d.expires_at > now);
         t.denied_jtis.retain(|(_, exp)| *exp > now);

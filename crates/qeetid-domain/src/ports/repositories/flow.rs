@@ -4,8 +4,10 @@
 
 use std::future::Future;
 
+use crate::client::Client;
 use crate::error::StoreError;
 use crate::id::{ClientId, GrantId, RefreshTokenId, RequestId, SessionId, TenantId, UserId};
+use crate::logout::{DeliveryOutcome, LogoutDelivery};
 use crate::oauth::{
     AuthorizationCode, CodeUse, ConsentGrant, DeviceCode, GrantFilter, PendingRequest, RefreshToken, Session,
     SigningAlg, SigningKeyRecord,
@@ -56,9 +58,14 @@ pub trait SessionRepository: Send + Sync {
     fn find_session(&self, hash: &SecretHash) -> impl Future<Output = Result<Option<Session>, StoreError>> + Send;
     /// Ends a session. `Ok(false)` if it did not exist.
     ///
+    /// Ending a session MUST, in the same transaction, queue a back-channel logout
+    /// ([`LogoutRepository`]: a delivery due at `now`, id `<session>:<client>`) for
+    /// every client that was issued a code in it and registered a
+    /// `backchannel_logout_uri`.
+    ///
     /// # Errors
     /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
-    fn delete_session(&self, id: &SessionId) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn delete_session(&self, id: &SessionId, now: UnixTime) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// The user's sessions that have not expired at `now`, newest first, at most `limit`.
     ///
     /// # Errors
@@ -72,6 +79,7 @@ pub trait SessionRepository: Send + Sync {
         limit: i64,
     ) -> impl Future<Output = Result<Vec<Session>, StoreError>> + Send;
     /// Ends one of the user's sessions. `Ok(false)` if the user has no such session.
+    /// Queues its back-channel logouts as [`Self::delete_session`] does.
     ///
     /// # Errors
     /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
@@ -80,8 +88,10 @@ pub trait SessionRepository: Send + Sync {
         tenant: &TenantId,
         user: &UserId,
         id: &SessionId,
+        now: UnixTime,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
-    /// Ends every session of the user but `keep`; answers how many ended.
+    /// Ends every session of the user but `keep`; answers how many ended. Queues
+    /// their back-channel logouts as [`Self::delete_session`] does.
     ///
     /// # Errors
     /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
@@ -90,12 +100,14 @@ pub trait SessionRepository: Send + Sync {
         tenant: &TenantId,
         user: &UserId,
         keep: Option<&SessionId>,
+        now: UnixTime,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
 /// Authorization codes.
 pub trait CodeRepository: Send + Sync {
-    /// Stores a code (its hash).
+    /// Stores a code (its hash), and records that its client was issued a code in
+    /// its session (who hears when the session ends: [`LogoutRepository`]).
     ///
     /// # Errors
     /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
@@ -162,9 +174,68 @@ pub trait GrantRepository: Send + Sync {
     ) -> impl Future<Output = Result<Vec<ConsentGrant>, StoreError>> + Send;
     /// Deletes the grant. `Ok(false)` if it did not exist.
     ///
+    /// When the client registered a `backchannel_logout_uri`, it MUST, in the same
+    /// transaction, queue a logout due at `now` for every session in which the
+    /// client was issued a code (id `<session>:<client>`; the client leaves those
+    /// sessions), or, when there is none, one for the user (no session, id the
+    /// grant's).
+    ///
     /// # Errors
     /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
-    fn delete_grant(&self, tenant: &TenantId, id: &GrantId) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn delete_grant(
+        &self,
+        tenant: &TenantId,
+        id: &GrantId,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// Who hears of logouts, and the outbox of back-channel logout tokens (queued by
+/// [`SessionRepository`] and [`GrantRepository::delete_grant`]).
+pub trait LogoutRepository: Send + Sync {
+    /// The clients that were issued a code in `session`: those with a front-channel
+    /// URI are told on the signed-out page.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn session_clients(&self, session: &SessionId) -> impl Future<Output = Result<Vec<Client>, StoreError>> + Send;
+    /// Claims at most `limit` deliveries due at `now` (not failed), oldest due
+    /// first: each claimed row's `attempts` grows by one and its `next_attempt_at`
+    /// becomes `lease_until`, in one atomic statement, so that of several senders
+    /// (instances) sharing the database exactly one claims each row. A sender that
+    /// stops before it settles leaves the row to be claimed again after the lease.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn claim_logout_deliveries(
+        &self,
+        now: UnixTime,
+        lease_until: UnixTime,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<LogoutDelivery>, StoreError>> + Send;
+    /// Records what became of an offer: delivered rows are deleted; a retry sets
+    /// `next_attempt_at` and `last_error`; giving up marks the row failed.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn settle_logout_delivery(
+        &self,
+        id: &str,
+        outcome: &DeliveryOutcome,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The client's undelivered logouts (waiting and failed), newest first, at most `limit`.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn list_logout_deliveries(
+        &self,
+        tenant: &TenantId,
+        client: &ClientId,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<LogoutDelivery>, StoreError>> + Send;
 }
 
 /// Refresh tokens (hashes only).

@@ -8,6 +8,7 @@ use crate::client::{
 };
 use crate::error::{AdminError, ValidationError};
 use crate::id::{ClientId, TenantId};
+use crate::logout::LogoutDelivery;
 use crate::page::{Cursor, Page, PageRequest};
 use crate::ports::AdminStore;
 use crate::secret::Secret;
@@ -105,6 +106,18 @@ impl<S: AdminStore> Admin<S> {
     /// One client.
     pub async fn get_client(&self, caller: &Caller, tenant: &TenantId, id: &ClientId) -> Result<Client, AdminError> {
         self.reachable_client(caller, tenant, id).await
+    }
+
+    /// The client's back-channel logouts not yet delivered: waiting for a retry,
+    /// and failed after every attempt (newest first, at most 100).
+    pub async fn list_logout_deliveries(
+        &self,
+        caller: &Caller,
+        tenant: &TenantId,
+        id: &ClientId,
+    ) -> Result<Vec<LogoutDelivery>, AdminError> {
+        self.reachable_client(caller, tenant, id).await?;
+        Ok(self.store.list_logout_deliveries(tenant, id, 100).await?)
     }
 
     /// Applies `patch`; the resulting settings are validated as a whole.

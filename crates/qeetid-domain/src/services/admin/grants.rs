@@ -28,6 +28,6 @@ impl<S: AdminStore> Admin<S> {
         self.reachable_tenant(caller, tenant).await?;
         let now = self.cx.clock.now();
         self.store.revoke_grant_tokens(tenant, id, now).await?;
-        if self.store.delete_grant(tenant, id).await? { Ok(()) } else { Err(AdminError::NotFound("grant")) }
+        if self.store.delete_grant(tenant, id, now).await? { Ok(()) } else { Err(AdminError::NotFound("grant")) }
     }
 }

@@ -156,7 +156,7 @@ impl<S: AdminStore> Admin<S> {
         }
         if disabling {
             // Refresh and userinfo check the flag; the sessions go, so no new code is issued.
-            self.store.delete_user_sessions(tenant, id, None).await?;
+            self.store.delete_user_sessions(tenant, id, None, now).await?;
         }
         Ok(user)
     }
@@ -182,7 +182,7 @@ impl<S: AdminStore> Admin<S> {
         session: &SessionId,
     ) -> Result<(), AdminError> {
         self.changeable_user(caller, tenant, id).await?;
-        if self.store.delete_user_session(tenant, id, session).await? {
+        if self.store.delete_user_session(tenant, id, session, self.cx.clock.now()).await? {
             Ok(())
         } else {
             Err(AdminError::NotFound("session"))
@@ -192,6 +192,8 @@ impl<S: AdminStore> Admin<S> {
     /// Deletes a user.
     pub async fn delete_user(&self, caller: &Caller, tenant: &TenantId, id: &UserId) -> Result<(), AdminError> {
         self.changeable_user(caller, tenant, id).await?;
+        // The sessions end first, so their clients hear of it (back-channel logout).
+        self.store.delete_user_sessions(tenant, id, None, self.cx.clock.now()).await?;
         if self.store.delete_user(tenant, id).await? { Ok(()) } else { Err(AdminError::NotFound("user")) }
     }
 

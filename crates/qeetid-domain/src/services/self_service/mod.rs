@@ -174,8 +174,13 @@ impl<S: SelfServiceStore> SelfService<S> {
         if mine.is_none() {
             return Err(AccountError::NotFound("application"));
         }
-        self.store.revoke_grant_tokens(tenant, grant, self.cx.clock.now()).await?;
-        if self.store.delete_grant(tenant, grant).await? { Ok(()) } else { Err(AccountError::NotFound("application")) }
+        let now = self.cx.clock.now();
+        self.store.revoke_grant_tokens(tenant, grant, now).await?;
+        if self.store.delete_grant(tenant, grant, now).await? {
+            Ok(())
+        } else {
+            Err(AccountError::NotFound("application"))
+        }
     }
 
     /// Ends one of the user's sessions (another browser or device); `None` signs out
@@ -190,7 +195,7 @@ impl<S: SelfServiceStore> SelfService<S> {
         let (tenant, user) = (&me.user.tenant_id, &me.user.id);
         match which {
             Some(id) if id == &me.session_id => Err(AccountError::NotFound("session")),
-            Some(id) => match self.store.delete_user_session(tenant, user, id).await? {
+            Some(id) => match self.store.delete_user_session(tenant, user, id, self.cx.clock.now()).await? {
                 true => Ok(1),
                 false => Err(AccountError::NotFound("session")),
             },
@@ -202,7 +207,7 @@ impl<S: SelfServiceStore> SelfService<S> {
                 if !self.store.update_user(&record).await? {
                     return Err(AccountError::NotFound("user"));
                 }
-                Ok(self.store.delete_user_sessions(tenant, user, Some(&me.session_id)).await?)
+                Ok(self.store.delete_user_sessions(tenant, user, Some(&me.session_id), now).await?)
             }
         }
     }
@@ -244,7 +249,7 @@ impl<S: SelfServiceStore> SelfService<S> {
         if !self.store.update_user(&user).await? {
             return Err(AccountError::NotFound("user"));
         }
-        self.store.delete_user_sessions(&user.tenant_id, &user.id, Some(&me.session_id)).await?;
+        self.store.delete_user_sessions(&user.tenant_id, &user.id, Some(&me.session_id), now).await?;
         Ok(())
     }
 }

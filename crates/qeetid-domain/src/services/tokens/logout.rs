@@ -20,6 +20,16 @@ pub struct LogoutParams {
     pub state: Option<String>,
 }
 
+/// A client's front-channel logout page for the session that ended, to load in an
+/// iframe of the signed-out page (Front-Channel Logout 1.0 §3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontChannelLogout {
+    /// The URL, with `iss` and `sid` when the client asked for them.
+    pub url: String,
+    /// Its origin, which the page's content security policy must allow to be framed.
+    pub origin: String,
+}
+
 /// What a logout will do, shown on the confirmation page.
 #[derive(Debug)]
 pub struct LogoutPlan {
@@ -78,13 +88,22 @@ impl<S: TokenStore> Tokens<S> {
         Ok(LogoutPlan { client: client.filter(|_| !unverified), redirect, refused_return })
     }
 
-    /// Ends the browser's session (if it has one).
-    pub async fn end_session(&self, session_cookie: Option<&Secret>) -> Result<(), OAuthError> {
-        if let Some(cookie) = session_cookie
-            && let Some(session) = self.store.find_session(&cookie.hash()).await?
-        {
-            self.store.delete_session(&session.id).await?;
-        }
-        Ok(())
+    /// Ends the browser's session (if it has one). Clients with a back-channel
+    /// URI are queued by the store with the session's end; the answer holds the
+    /// front-channel logout pages of the session's clients, for the signed-out page.
+    pub async fn end_session(&self, session_cookie: Option<&Secret>) -> Result<Vec<FrontChannelLogout>, OAuthError> {
+        let Some(cookie) = session_cookie else { return Ok(Vec::new()) };
+        let Some(session) = self.store.find_session(&cookie.hash()).await? else { return Ok(Vec::new()) };
+        let clients = self.store.session_clients(&session.id).await?;
+        self.store.delete_session(&session.id, self.cx.clock.now()).await?;
+        let issuer = &self.cx.settings.issuer;
+        Ok(clients
+            .iter()
+            .filter_map(|c| c.settings.logout_notices().frontchannel.as_ref())
+            .map(|endpoint| FrontChannelLogout {
+                url: endpoint.frontchannel_url(issuer, &session.id),
+                origin: endpoint.origin(),
+            })
+            .collect())
     }
 }

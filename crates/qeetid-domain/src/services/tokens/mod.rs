@@ -3,6 +3,7 @@
 //! tokens back (`resource.rs`), device authorization and logout.
 
 mod authorization_code;
+mod backchannel_logout;
 mod client_credentials;
 mod device_authorization;
 mod device_code;
@@ -16,7 +17,7 @@ use std::sync::Arc;
 
 pub use device_authorization::{DeviceAuthorization, format_user_code};
 pub(crate) use device_authorization::{normalise_user_code, user_code_hash};
-pub use logout::{LogoutParams, LogoutPlan};
+pub use logout::{FrontChannelLogout, LogoutParams, LogoutPlan};
 
 use super::Context;
 use super::client_auth_throttle::ClientAuthThrottle;

@@ -1,5 +1,6 @@
 //! The admin API's JSON shapes for clients and their conversions.
 
+use qeetid_domain::logout::{LogoutDelivery, LogoutNoticesDraft};
 use qeetid_domain::services::{RegisteredClient, RotatedSecret};
 use qeetid_domain::{Client, ClientDraft, ClientLifetimes, ClientPatch};
 use serde::{Deserialize, Serialize};
@@ -46,11 +47,20 @@ pub(crate) struct ClientBody {
     pub id_token_signed_response_alg: &'static str,
     /// The algorithm of its signed UserInfo answers; `null`: plain JSON.
     pub userinfo_signed_response_alg: Option<&'static str>,
+    /// Where logout tokens are POSTed (OpenID Connect Back-Channel Logout 1.0).
+    pub backchannel_logout_uri: Option<String>,
+    /// Whether logout tokens must carry `sid`.
+    pub backchannel_logout_session_required: bool,
+    /// The page loaded in an iframe when a user signs out (Front-Channel Logout 1.0).
+    pub frontchannel_logout_uri: Option<String>,
+    /// Whether that page gets `iss` and `sid`.
+    pub frontchannel_logout_session_required: bool,
 }
 
 impl From<&Client> for ClientBody {
     fn from(c: &Client) -> Self {
         let s = &c.settings;
+        let logout = s.logout_notices();
         Self {
             id: c.id.to_string(),
             tenant_id: c.tenant_id.to_string(),
@@ -69,6 +79,10 @@ impl From<&Client> for ClientBody {
             self_registered: c.registration.is_some(),
             id_token_signed_response_alg: s.id_token_alg().as_str(),
             userinfo_signed_response_alg: s.userinfo_alg().map(|a| a.as_str()),
+            backchannel_logout_uri: logout.backchannel.as_ref().map(|e| e.uri().to_owned()),
+            backchannel_logout_session_required: logout.backchannel.as_ref().is_some_and(|e| e.session_required()),
+            frontchannel_logout_uri: logout.frontchannel.as_ref().map(|e| e.uri().to_owned()),
+            frontchannel_logout_session_required: logout.frontchannel.as_ref().is_some_and(|e| e.session_required()),
         }
     }
 }
@@ -170,6 +184,14 @@ pub(crate) struct RegisterClientRequest {
     pub id_token_signed_response_alg: Option<String>,
     /// `ES256` or `RS256` for signed UserInfo answers (default: plain JSON).
     pub userinfo_signed_response_alg: Option<String>,
+    /// https URL where logout tokens are POSTed when a session of the client's ends.
+    pub backchannel_logout_uri: Option<String>,
+    /// Whether logout tokens must carry `sid` (default false).
+    pub backchannel_logout_session_required: Option<bool>,
+    /// Page on a redirect URI's origin, loaded in an iframe when a user signs out.
+    pub frontchannel_logout_uri: Option<String>,
+    /// Whether that page gets `iss` and `sid` (default false).
+    pub frontchannel_logout_session_required: Option<bool>,
 }
 
 impl RegisterClientRequest {
@@ -189,6 +211,12 @@ impl RegisterClientRequest {
             },
             id_token_signed_response_alg: self.id_token_signed_response_alg,
             userinfo_signed_response_alg: self.userinfo_signed_response_alg,
+            logout: LogoutNoticesDraft {
+                backchannel_logout_uri: self.backchannel_logout_uri,
+                backchannel_logout_session_required: self.backchannel_logout_session_required,
+                frontchannel_logout_uri: self.frontchannel_logout_uri,
+                frontchannel_logout_session_required: self.frontchannel_logout_session_required,
+            },
         };
         (self.tenant_id, draft)
     }
@@ -224,6 +252,14 @@ pub struct UpdateClientRequest {
     pub id_token_signed_response_alg: Option<String>,
     /// New UserInfo algorithm: `ES256`, `RS256`, or `""` for plain JSON again.
     pub userinfo_signed_response_alg: Option<String>,
+    /// New back-channel logout URI; `""` removes it.
+    pub backchannel_logout_uri: Option<String>,
+    /// Whether logout tokens must carry `sid`.
+    pub backchannel_logout_session_required: Option<bool>,
+    /// New front-channel logout URI; `""` removes it.
+    pub frontchannel_logout_uri: Option<String>,
+    /// Whether the front-channel page gets `iss` and `sid`.
+    pub frontchannel_logout_session_required: Option<bool>,
 }
 
 impl From<UpdateClientRequest> for ClientPatch {
@@ -243,6 +279,12 @@ impl From<UpdateClientRequest> for ClientPatch {
             },
             id_token_signed_response_alg: r.id_token_signed_response_alg,
             userinfo_signed_response_alg: r.userinfo_signed_response_alg,
+            logout: LogoutNoticesDraft {
+                backchannel_logout_uri: r.backchannel_logout_uri,
+                backchannel_logout_session_required: r.backchannel_logout_session_required,
+                frontchannel_logout_uri: r.frontchannel_logout_uri,
+                frontchannel_logout_session_required: r.frontchannel_logout_session_required,
+            },
         }
     }
 }
@@ -253,4 +295,44 @@ impl From<UpdateClientRequest> for ClientPatch {
 pub(crate) struct RotateSecretRequest {
     /// How long the previous secret keeps working, 0 to 604800 seconds (default 0).
     pub grace_period_seconds: Option<i64>,
+}
+
+/// A back-channel logout not yet delivered.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct LogoutDeliveryBody {
+    /// The user who signed out (the logout token's `sub`).
+    pub user_id: String,
+    /// The session that ended (`sid`); `null`: every session of the user (a revoked grant).
+    pub session_id: Option<String>,
+    /// RFC 3339: when the session ended.
+    pub created_at: String,
+    /// Offers so far.
+    pub attempts: i64,
+    /// `retrying` (RFC 3339 `next_attempt_at` says when) or `failed` (no more offers).
+    pub state: &'static str,
+    /// RFC 3339; for `retrying`.
+    pub next_attempt_at: Option<String>,
+    /// Why the last offer failed.
+    pub last_error: Option<String>,
+}
+
+impl From<&LogoutDelivery> for LogoutDeliveryBody {
+    fn from(d: &LogoutDelivery) -> Self {
+        Self {
+            user_id: d.user_id.to_string(),
+            session_id: d.session_id.as_ref().map(ToString::to_string),
+            created_at: rfc3339(d.created_at),
+            attempts: d.attempts,
+            state: if d.failed { "failed" } else { "retrying" },
+            next_attempt_at: (!d.failed).then(|| rfc3339(d.next_attempt_at)),
+            last_error: d.last_error.clone(),
+        }
+    }
+}
+
+/// `{"deliveries": […]}`
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct LogoutDeliveryList {
+    /// Newest first.
+    pub deliveries: Vec<LogoutDeliveryBody>,
 }

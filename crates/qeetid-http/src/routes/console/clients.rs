@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_console::FirstPartyApp;
+use qeetid_domain::logout::{LogoutDelivery, LogoutNoticesDraft};
 use qeetid_domain::oauth::SigningAlg;
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::RegisteredClient;
@@ -13,7 +14,9 @@ use qeetid_domain::{
     AdminError, Client, ClientDraft, ClientId, ClientLifetimes, ClientPatch, ClientType, GrantType, PageRequest,
     ValidationError,
 };
-use qeetid_render::{ClientFormView, ConsoleClientRow, ConsoleClientsView, FormOption, ShownOnceOwner, ShownOnceView};
+use qeetid_render::{
+    ClientFormView, ConsoleClientRow, ConsoleClientsView, FormOption, LogoutDeliveryRow, ShownOnceOwner, ShownOnceView,
+};
 use serde::Deserialize;
 
 use super::{
@@ -97,6 +100,10 @@ struct ClientForm {
     refresh_token_seconds: String,
     refresh_token_idle_seconds: String,
     id_token_alg: String,
+    backchannel_logout_uri: String,
+    backchannel_session: bool,
+    frontchannel_logout_uri: String,
+    frontchannel_session: bool,
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -126,6 +133,10 @@ impl ClientForm {
             refresh_token_seconds: value("refresh_token_seconds"),
             refresh_token_idle_seconds: value("refresh_token_idle_seconds"),
             id_token_alg: value("id_token_signed_response_alg"),
+            backchannel_logout_uri: value("backchannel_logout_uri"),
+            backchannel_session: form_value(pairs, "backchannel_logout_session_required") == "true",
+            frontchannel_logout_uri: value("frontchannel_logout_uri"),
+            frontchannel_session: form_value(pairs, "frontchannel_logout_session_required") == "true",
         }
     }
 
@@ -146,6 +157,7 @@ impl ClientForm {
         let uris = |list: &[qeetid_domain::RedirectUri]| list.iter().map(|u| u.as_str()).collect::<Vec<_>>().join("\n");
         let secs = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
         let lifetimes = s.lifetimes();
+        let logout = s.logout_notices();
         Self {
             name: s.name().to_owned(),
             client_type: s.client_type().as_str().to_owned(),
@@ -158,6 +170,24 @@ impl ClientForm {
             refresh_token_seconds: secs(lifetimes.refresh_token),
             refresh_token_idle_seconds: secs(lifetimes.refresh_token_idle),
             id_token_alg: s.id_token_alg().as_str().to_owned(),
+            backchannel_logout_uri: logout.backchannel.as_ref().map(|e| e.uri().to_owned()).unwrap_or_default(),
+            backchannel_session: logout.backchannel.as_ref().is_some_and(|e| e.session_required()),
+            frontchannel_logout_uri: logout.frontchannel.as_ref().map(|e| e.uri().to_owned()).unwrap_or_default(),
+            frontchannel_session: logout.frontchannel.as_ref().is_some_and(|e| e.session_required()),
+        }
+    }
+
+    /// The logout URIs as typed; an emptied one removes that channel.
+    fn logout(&self) -> LogoutNoticesDraft {
+        let uri = |raw: &str| Some(raw.trim().to_owned());
+        let blank = |raw: &str| raw.trim().is_empty();
+        LogoutNoticesDraft {
+            backchannel_logout_uri: uri(&self.backchannel_logout_uri),
+            backchannel_logout_session_required: Some(self.backchannel_session && !blank(&self.backchannel_logout_uri)),
+            frontchannel_logout_uri: uri(&self.frontchannel_logout_uri),
+            frontchannel_logout_session_required: Some(
+                self.frontchannel_session && !blank(&self.frontchannel_logout_uri),
+            ),
         }
     }
 
@@ -191,6 +221,7 @@ impl ClientForm {
             lifetimes: self.lifetimes()?,
             id_token_signed_response_alg: self.alg(),
             userinfo_signed_response_alg: None,
+            logout: self.logout(),
         })
     }
 
@@ -212,6 +243,7 @@ impl ClientForm {
             },
             id_token_signed_response_alg: self.alg(),
             userinfo_signed_response_alg: None,
+            logout: self.logout(),
         })
     }
 
@@ -271,6 +303,11 @@ impl ClientForm {
                     checked: self.id_token_alg == a.as_str(),
                 })
                 .collect(),
+            backchannel_logout_uri: &self.backchannel_logout_uri,
+            backchannel_session: self.backchannel_session,
+            frontchannel_logout_uri: &self.frontchannel_logout_uri,
+            frontchannel_session: self.frontchannel_session,
+            undelivered_logouts: Vec::new(),
             errors,
         }
     }
@@ -290,6 +327,8 @@ fn field_errors(err: &ValidationError) -> BTreeMap<String, String> {
         "scopes",
         "require_pkce",
         "id_token_signed_response_alg",
+        "backchannel_logout_uri",
+        "frontchannel_logout_uri",
     ]
     .contains(&field.as_str())
     {
@@ -301,6 +340,18 @@ fn field_errors(err: &ValidationError) -> BTreeMap<String, String> {
     BTreeMap::from([(field, message)])
 }
 
+/// A back-channel logout not yet delivered, as the client page lists it.
+fn delivery_row(d: &LogoutDelivery) -> LogoutDeliveryRow {
+    LogoutDeliveryRow {
+        user_id: d.user_id.to_string(),
+        session_id: d.session_id.as_ref().map(ToString::to_string),
+        logged_out_at: rfc3339(d.created_at),
+        attempts: d.attempts,
+        state: if d.failed { "failed" } else { "retrying" },
+        last_error: d.last_error.clone().unwrap_or_default(),
+    }
+}
+
 fn form_page(
     state: &HttpState<impl Sized>,
     desk: &Desk,
@@ -308,12 +359,14 @@ fn form_page(
     client_id: Option<&str>,
     err: Option<&ValidationError>,
     notice: Option<&str>,
+    undelivered: &[LogoutDelivery],
 ) -> HttpResponse {
     let (status, errors) = match err {
         Some(e) => (StatusCode::UNPROCESSABLE_ENTITY, field_errors(e)),
         None => (StatusCode::OK, BTreeMap::new()),
     };
-    let view = form.view(desk, client_id, errors, notice);
+    let mut view = form.view(desk, client_id, errors, notice);
+    view.undelivered_logouts = undelivered.iter().map(delivery_row).collect();
     desk.finish(state, html(status, state.renderer.console_client_form_page(&view)))
 }
 
@@ -324,7 +377,7 @@ pub(crate) async fn new_form<S: Store>(
     path: web::Path<String>,
 ) -> HttpResponse {
     match desk(&req, &state, &path).await {
-        Ok(desk) => form_page(&state, &desk, &ClientForm::new_client(), None, None, None),
+        Ok(desk) => form_page(&state, &desk, &ClientForm::new_client(), None, None, None, &[]),
         Err(response) => response,
     }
 }
@@ -363,12 +416,12 @@ pub(crate) async fn create<S: Store>(
     let form = ClientForm::parse(&pairs);
     let draft = match form.draft() {
         Ok(d) => d,
-        Err(e) => return form_page(&state, &desk, &form, None, Some(&e), None),
+        Err(e) => return form_page(&state, &desk, &form, None, Some(&e), None, &[]),
     };
     let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
     let outcome = spawn(&state, move |s| async move { s.admin.register_client(&caller, &tenant, draft).await }).await;
     let registered: RegisteredClient = match outcome {
-        Ok(Err(AdminError::Invalid(e))) => return form_page(&state, &desk, &form, None, Some(&e), None),
+        Ok(Err(AdminError::Invalid(e))) => return form_page(&state, &desk, &form, None, Some(&e), None, &[]),
         other => or_answer!(answer(&state, other)),
     };
     match &registered.secret {
@@ -403,17 +456,23 @@ pub(crate) async fn show<S: Store>(
 ) -> HttpResponse {
     let (tenant, id) = path.into_inner();
     let desk = or_answer!(desk(&req, &state, &tenant).await);
-    match load(&state, &desk, &id).await {
-        Ok(client) => form_page(
-            &state,
-            &desk,
-            &ClientForm::of(&client),
-            Some(client.id.as_str()),
-            None,
-            notice(query.done.as_deref()),
-        ),
-        Err(response) => response,
-    }
+    let client = match load(&state, &desk, &id).await {
+        Ok(client) => client,
+        Err(response) => return response,
+    };
+    let (caller, tenant, client_id) = (desk.admin.caller(), desk.tenant_id().clone(), client.id.clone());
+    let listed =
+        spawn(&state, move |s| async move { s.admin.list_logout_deliveries(&caller, &tenant, &client_id).await });
+    let undelivered = or_answer!(answer(&state, listed.await));
+    form_page(
+        &state,
+        &desk,
+        &ClientForm::of(&client),
+        Some(client.id.as_str()),
+        None,
+        notice(query.done.as_deref()),
+        &undelivered,
+    )
 }
 
 /// `POST /admin/t/{tenant}/clients/{id}`: saves the form; errors come back beside
@@ -431,13 +490,15 @@ pub(crate) async fn update<S: Store>(
     form.client_type = client.settings.client_type().as_str().to_owned();
     let patch = match form.patch() {
         Ok(p) => p,
-        Err(e) => return form_page(&state, &desk, &form, Some(client.id.as_str()), Some(&e), None),
+        Err(e) => return form_page(&state, &desk, &form, Some(client.id.as_str()), Some(&e), None, &[]),
     };
     let (caller, tenant, client_id) = (desk.admin.caller(), desk.tenant_id().clone(), client.id.clone());
     let outcome =
         spawn(&state, move |s| async move { s.admin.update_client(&caller, &tenant, &client_id, patch).await }).await;
     match outcome {
-        Ok(Err(AdminError::Invalid(e))) => form_page(&state, &desk, &form, Some(client.id.as_str()), Some(&e), None),
+        Ok(Err(AdminError::Invalid(e))) => {
+            form_page(&state, &desk, &form, Some(client.id.as_str()), Some(&e), None, &[])
+        }
         other => match answer(&state, other) {
             Ok(updated) => see_other(&format!("{}?done=saved", client_path(&desk, &updated.id))),
             Err(response) => response,
@@ -458,7 +519,9 @@ pub(crate) async fn rotate<S: Store>(
     let client = or_answer!(load(&state, &desk, &id).await);
     let grace = match seconds("grace_period_seconds", form_value(&pairs, "grace_period_seconds")) {
         Ok(g) => g,
-        Err(e) => return form_page(&state, &desk, &ClientForm::of(&client), Some(client.id.as_str()), Some(&e), None),
+        Err(e) => {
+            return form_page(&state, &desk, &ClientForm::of(&client), Some(client.id.as_str()), Some(&e), None, &[]);
+        }
     };
     let (caller, tenant, client_id) = (desk.admin.caller(), desk.tenant_id().clone(), client.id.clone());
     let outcome =
@@ -466,7 +529,7 @@ pub(crate) async fn rotate<S: Store>(
             .await;
     match outcome {
         Ok(Err(AdminError::Invalid(e))) => {
-            form_page(&state, &desk, &ClientForm::of(&client), Some(client.id.as_str()), Some(&e), None)
+            form_page(&state, &desk, &ClientForm::of(&client), Some(client.id.as_str()), Some(&e), None, &[])
         }
         other => match answer(&state, other) {
             Ok(rotated) => secret_page(

@@ -3,6 +3,7 @@
 
 use qeetid_domain::Client;
 use qeetid_domain::client::ClientMetadata;
+use qeetid_domain::logout::LogoutNoticesDraft;
 use qeetid_domain::registration::{ClientDocument, ClientRegistrationRequest, RegistrationError, TokenAuthMethod};
 use qeetid_domain::services::SelfRegistered;
 use serde::Deserialize;
@@ -22,6 +23,10 @@ pub(crate) struct MetadataBody {
     post_logout_redirect_uris: Vec<String>,
     id_token_signed_response_alg: Option<String>,
     userinfo_signed_response_alg: Option<String>,
+    backchannel_logout_uri: Option<String>,
+    backchannel_logout_session_required: Option<bool>,
+    frontchannel_logout_uri: Option<String>,
+    frontchannel_logout_session_required: Option<bool>,
     client_uri: Option<String>,
     logo_uri: Option<String>,
     tos_uri: Option<String>,
@@ -79,6 +84,12 @@ impl TryFrom<MetadataBody> for ClientRegistrationRequest {
             post_logout_redirect_uris: b.post_logout_redirect_uris,
             id_token_signed_response_alg: b.id_token_signed_response_alg,
             userinfo_signed_response_alg: b.userinfo_signed_response_alg,
+            logout: LogoutNoticesDraft {
+                backchannel_logout_uri: b.backchannel_logout_uri,
+                backchannel_logout_session_required: b.backchannel_logout_session_required,
+                frontchannel_logout_uri: b.frontchannel_logout_uri,
+                frontchannel_logout_session_required: b.frontchannel_logout_session_required,
+            },
             metadata: ClientMetadata {
                 client_uri: b.client_uri,
                 logo_uri: b.logo_uri,
@@ -115,6 +126,15 @@ pub(crate) fn client_information(client: &Client, issuer: &str) -> Value {
     });
     if let (Some(alg), Value::Object(object)) = (s.userinfo_alg(), &mut body) {
         object.insert("userinfo_signed_response_alg".to_owned(), Value::String(alg.as_str().to_owned()));
+    }
+    let logout = s.logout_notices();
+    if let Value::Object(object) = &mut body {
+        for (name, endpoint) in [("backchannel", &logout.backchannel), ("frontchannel", &logout.frontchannel)] {
+            if let Some(endpoint) = endpoint {
+                object.insert(format!("{name}_logout_uri"), Value::String(endpoint.uri().to_owned()));
+                object.insert(format!("{name}_logout_session_required"), Value::Bool(endpoint.session_required()));
+            }
+        }
     }
     if let (Some(registration), Value::Object(object)) = (&client.registration, &mut body) {
         insert_metadata(object, &registration.metadata);
