@@ -171,3 +171,68 @@ pub(crate) async fn a_client_that_registered_rs256_gets_rs256_id_tokens(db: &Tes
     let reply = app.admin(reqwest::Method::PATCH, &path, crate::support::Body::Json(plain)).await;
     assert_eq!(reply.body["client"]["userinfo_signed_response_alg"], serde_json::Value::Null, "{}", reply.body);
 }
+
+pub(crate) async fn the_claims_parameter_asks_for_individual_claims(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let (http, client) = relying_party(&app, &realm).await;
+    let discovery = crate::support::get_json(&app, "/.well-known/openid-configuration").await;
+    assert_eq!(discovery["claims_parameter_supported"], serde_json::json!(true));
+
+    // Only `openid` as scope: the e-mail for the ID token and the name from UserInfo
+    // are asked for one by one; `phone_number` is not a claim Qeet ID has.
+    let asked = serde_json::json!({
+        "id_token": { "email": { "essential": true }, "auth_time": { "essential": true } },
+        "userinfo": { "name": null, "phone_number": null }
+    });
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (url, _, nonce) = client
+        .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
+        .set_pkce_challenge(challenge)
+        .add_extra_param("claims", asked.to_string())
+        .url();
+    let (_, login, _) = app.browse(url.as_str()).await;
+    let (_, _, page) = app.browse(&login.clone().unwrap()).await;
+    let form = [
+        ("request", crate::support::hidden(&page, "request")),
+        ("csrf_token", crate::support::hidden(&page, "csrf_token")),
+        ("email", EMAIL.to_owned()),
+        ("password", PASSWORD.to_owned()),
+    ];
+    let response = app.http.post(format!("{}/login", app.issuer)).form(&form).send().await.unwrap();
+    let consent = response.headers()["location"].to_str().unwrap().to_owned();
+    let (_, _, page) = app.browse(&consent).await;
+    assert!(page.contains("See your e-mail address") && page.contains("See your name"), "the user is asked: {page}");
+    let landing = app.sign_in_through_pages(url.as_str(), EMAIL, PASSWORD).await;
+    let code = query_param(&landing, "code").unwrap_or_else(|| panic!("{landing}"));
+    let tokens = client
+        .exchange_code(AuthorizationCode::new(code))
+        .unwrap()
+        .set_pkce_verifier(verifier)
+        .request_async(&http)
+        .await
+        .unwrap();
+    let verifier = client.id_token_verifier();
+    let claims = tokens.id_token().unwrap().claims(&verifier, &nonce).unwrap();
+    assert_eq!(claims.email().map(|e| e.as_str()), Some(EMAIL));
+    assert!(claims.auth_time().is_some());
+    let info = http
+        .get(format!("{}/v1/oauth/userinfo", app.issuer))
+        .bearer_auth(tokens.access_token().secret())
+        .send()
+        .await
+        .unwrap();
+    let info: serde_json::Value = info.json().await.unwrap();
+    assert_eq!(info["name"], serde_json::json!("Ada Lovelace"), "{info}");
+    assert!(info.get("phone_number").is_none());
+
+    // A claims parameter that is not a claims request is invalid_request, at the client.
+    let (url, _, _) = client
+        .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
+        .add_extra_param("claims", "[1,2]")
+        .url();
+    let (_, location, _) = app.browse(url.as_str()).await;
+    let location = location.unwrap();
+    assert!(location.starts_with(REDIRECT_URI), "{location}");
+    assert_eq!(query_param(&location, "error").as_deref(), Some("invalid_request"));
+}

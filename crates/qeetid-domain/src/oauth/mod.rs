@@ -2,6 +2,7 @@
 //! consent grants, refresh tokens, signing keys and the token claim sets.
 
 mod claims;
+mod claims_request;
 mod error;
 mod records;
 mod request;
@@ -11,6 +12,7 @@ mod token_request;
 mod tokens;
 
 pub use claims::{ClaimValue, Claims};
+pub use claims_request::{ClaimTarget, ClaimsParameter, RequestedClaim, asks_for_acr, scope_releasing};
 pub use error::OAuthError;
 pub use records::{
     AuthorizationCode, CodeUse, ConsentGrant, DeviceCode, DeviceStatus, GrantFilter, RefreshToken, Session,

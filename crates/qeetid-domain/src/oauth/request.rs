@@ -50,6 +50,8 @@ pub struct AuthorizeParams {
     pub request_uri: Option<String>,
     /// `resource` (RFC 8707), repeated for each API the tokens may be for.
     pub resources: Vec<String>,
+    /// `claims` (OIDC Core §5.5), as the adapter read its JSON.
+    pub claims: Option<super::ClaimsParameter>,
 }
 
 /// `acr` of a sign-in with a password or another single factor (NIST SP 800-63B AAL1).
@@ -66,7 +68,11 @@ impl AuthorizeParams {
     /// Whether `acr_values` asks for two factors: then a single-factor session is not
     /// enough and the user signs in again (a step-up).
     pub fn wants_mfa(&self) -> bool {
-        self.acr_values.as_deref().is_some_and(|v| v.split(' ').any(|a| a == ACR_MFA))
+        let by_claims = match &self.claims {
+            Some(super::ClaimsParameter::Requested(claims)) => super::asks_for_acr(claims, ACR_MFA),
+            _ => false,
+        };
+        by_claims || self.acr_values.as_deref().is_some_and(|v| v.split(' ').any(|a| a == ACR_MFA))
     }
 }
 
@@ -387,8 +393,21 @@ impl ValidatedRequest {
         {
             return Err(OAuthError::InvalidScope(format!("this client may not request `{}`", known.as_str())));
         }
-        let scope = ScopeSet::from_tokens(asked.iter().map(|s| s.as_str()).filter(|s| allowed(s)))
-            .map_err(|e| OAuthError::InvalidScope(e.to_string()))?;
+        // OIDC Core §5.5: a claim asked for individually is released by asking for
+        // the scope that releases it, when the client may have that scope.
+        let claims = match &p.claims {
+            Some(parameter) => parameter.claims().map_err(OAuthError::InvalidRequest)?,
+            None => &[],
+        };
+        let implied = claims.iter().filter_map(|c| super::scope_releasing(&c.name));
+        let scope = ScopeSet::from_tokens(
+            asked
+                .iter()
+                .map(|s| s.as_str())
+                .chain(implied.filter(|_| asked.contains(super::scopes::OPENID)))
+                .filter(|s| allowed(s)),
+        )
+        .map_err(|e| OAuthError::InvalidScope(e.to_string()))?;
         let code_challenge = match (&p.code_challenge, client.settings.require_pkce()) {
             (Some(challenge), _) => {
                 Some(CodeChallenge::parse(challenge, p.code_challenge_method.as_deref()).map_err(|e| match e {

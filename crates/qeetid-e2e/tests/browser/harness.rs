@@ -1,6 +1,7 @@
 //! The server under test, a relying party's callback, and a headless Chromium.
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chromiumoxide::browser::{Browser, BrowserConfig};
@@ -25,17 +26,48 @@ pub(crate) struct World {
     pub(crate) client_secret: String,
     pub(crate) redirect_uri: String,
     pub(crate) http: reqwest::Client,
+    /// Every request the relying party's server received: method, target and body.
+    pub(crate) requests: Requests,
 }
 
-/// Answers every request with a small page, as a relying party's callback would.
-async fn spawn_callback_server() -> u16 {
+/// What the relying party's server received, in order.
+pub(crate) type Requests = Arc<Mutex<Vec<(String, String, String)>>>;
+
+/// Reads one request: its method, target and body (up to its `Content-Length`).
+async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<(String, String, String)> {
+    let mut data = Vec::new();
+    let mut buffer = [0u8; 8192];
+    loop {
+        let n = socket.read(&mut buffer).await.ok().filter(|n| *n > 0)?;
+        data.extend_from_slice(&buffer[..n]);
+        let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") else { continue };
+        let head = String::from_utf8_lossy(&data[..end]).into_owned();
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        if data.len() >= end + 4 + length {
+            let mut first = head.lines().next().unwrap_or("").split(' ');
+            let (method, target) = (first.next().unwrap_or("").to_owned(), first.next().unwrap_or("").to_owned());
+            let body = String::from_utf8_lossy(&data[end + 4..end + 4 + length]).into_owned();
+            return Some((method, target, body));
+        }
+    }
+}
+
+/// Answers every request with a small page, as a relying party's callback would,
+/// and keeps what it received in `requests`.
+async fn spawn_callback_server(requests: Requests) -> u16 {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
+            let requests = requests.clone();
             tokio::spawn(async move {
-                let mut buffer = [0u8; 8192];
-                let _ = socket.read(&mut buffer).await;
+                if let Some(request) = read_request(&mut socket).await {
+                    requests.lock().unwrap().push(request);
+                }
                 let body = "<!doctype html><title>Acme</title><h1>Signed in to Acme</h1>";
                 let reply = format!(
                     "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -64,7 +96,9 @@ pub(crate) fn settings(db: &TestDatabase) -> Settings {
 impl World {
     pub(crate) async fn start() -> Self {
         let db = TestDatabase::sqlite();
-        let app = Application::build(settings(&db)).await.unwrap();
+        let mut settings = settings(&db);
+        settings.logout_delivery_interval_ms = 100;
+        let app = Application::build(settings).await.unwrap();
         let issuer = app.issuer().to_owned();
         tokio::spawn(app.run());
         let http = reqwest::Client::new();
@@ -83,7 +117,8 @@ impl World {
             json!({ "email": EMAIL, "password": PASSWORD, "name": "Grace Hopper", "email_verified": true }),
         )
         .await;
-        let redirect_uri = format!("http://localhost:{}/callback", spawn_callback_server().await);
+        let requests = Requests::default();
+        let redirect_uri = format!("http://localhost:{}/callback", spawn_callback_server(requests.clone()).await);
         let client = admin(
             "/v1/oidc/clients",
             json!({ "tenant_id": tenant, "name": "Acme Web", "type": "confidential",
@@ -99,6 +134,7 @@ impl World {
             client_secret: client["client_secret"].as_str().unwrap().to_owned(),
             redirect_uri,
             http,
+            requests,
         }
     }
 }

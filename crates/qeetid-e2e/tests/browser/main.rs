@@ -6,6 +6,7 @@ mod account;
 mod dashboard;
 mod device;
 mod harness;
+mod logout;
 mod mfa;
 mod passkeys;
 mod registration;

@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use qeetid_domain::oauth::{AuthorizeParams, TokenRequest, scopes};
+use qeetid_domain::oauth::{AuthorizeParams, ClaimsParameter, TokenRequest, scopes};
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::{AuthMethod, AuthorizeOutcome, ClientAuthentication, TokenResponse};
 use std::future::Future;
@@ -129,7 +129,7 @@ async fn provider_metadata<S: Store>(state: &HttpState<S>) -> serde_json::Value 
         "frontchannel_logout_session_supported": true,
         "request_parameter_supported": false,
         "request_uri_parameter_supported": false,
-        "claims_parameter_supported": false,
+        "claims_parameter_supported": true,
         "client_id_metadata_document_supported": client_documents,
     })
 }
@@ -176,7 +176,47 @@ fn authorize_params(mut p: Params) -> AuthorizeParams {
         acr_values: p.take("acr_values"),
         request: p.take("request"),
         request_uri: p.take("request_uri"),
+        claims: p.take("claims").map(|raw| claims_parameter(&raw)),
     }
+}
+
+/// The `claims` parameter's JSON (OIDC Core §5.5) read into the domain's terms:
+/// an object whose `id_token` and `userinfo` members map claim names to `null` or
+/// to `{essential, value, values}`; other members are ignored.
+fn claims_parameter(raw: &str) -> ClaimsParameter {
+    use qeetid_domain::oauth::{ClaimTarget, RequestedClaim};
+    let Ok(serde_json::Value::Object(request)) = serde_json::from_str::<serde_json::Value>(raw) else {
+        return ClaimsParameter::Malformed("must be a JSON object".into());
+    };
+    let mut claims = Vec::new();
+    for (member, target) in [("id_token", ClaimTarget::IdToken), ("userinfo", ClaimTarget::UserInfo)] {
+        let asked = match request.get(member) {
+            None | Some(serde_json::Value::Null) => continue,
+            Some(serde_json::Value::Object(asked)) => asked,
+            Some(_) => return ClaimsParameter::Malformed(format!("`{member}` must be an object")),
+        };
+        for (name, spec) in asked {
+            let (essential, values) = match spec {
+                serde_json::Value::Null => (false, Vec::new()),
+                serde_json::Value::Object(spec) => {
+                    let text = |v: &serde_json::Value| match v {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    let mut values: Vec<String> = spec
+                        .get("values")
+                        .and_then(|v| v.as_array())
+                        .map(|v| v.iter().map(text).collect())
+                        .unwrap_or_default();
+                    values.extend(spec.get("value").map(text));
+                    (spec.get("essential").and_then(serde_json::Value::as_bool).unwrap_or(false), values)
+                }
+                _ => return ClaimsParameter::Malformed(format!("`{member}.{name}` must be null or an object")),
+            };
+            claims.push(RequestedClaim { target, name: name.clone(), essential, values });
+        }
+    }
+    ClaimsParameter::Requested(claims)
 }
 
 /// `GET /v1/oauth/authorize` (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1).
