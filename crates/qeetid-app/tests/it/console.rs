@@ -11,7 +11,7 @@ use crate::support::{
 const ROOT: &str = "root@example.com";
 
 /// Creates a user holding `role` in `tenant` through the admin API.
-async fn admin_user(app: &TestApp, tenant: &str, email: &str, role: &str) {
+pub(crate) async fn admin_user(app: &TestApp, tenant: &str, email: &str, role: &str) {
     let body = json!({ "email": email, "password": PASSWORD, "admin_role": role });
     let reply = app.admin(Method::POST, &format!("/v1/tenants/{tenant}/users"), Body::Json(body)).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
@@ -20,7 +20,7 @@ async fn admin_user(app: &TestApp, tenant: &str, email: &str, role: &str) {
 
 /// Signs `email` in to the dashboard of `tenant` from scratch; returns the final
 /// response to the callback (status, location, body).
-async fn sign_in(app: &TestApp, tenant: &str, email: &str) -> (StatusCode, Option<String>, String) {
+pub(crate) async fn sign_in(app: &TestApp, tenant: &str, email: &str) -> (StatusCode, Option<String>, String) {
     let (status, login, _) = app.browse(&format!("/admin/t/{tenant}/clients")).await;
     assert_eq!(status, StatusCode::FOUND);
     let login = login.unwrap();

@@ -281,6 +281,21 @@ pub(crate) async fn a_logout_endpoint_on_a_private_address_is_refused_and_shown_
             assert_eq!(d["attempts"], json!(6), "{d}");
             assert!(s(&d["last_error"]).contains("https"), "{d}");
             assert!(receiver.tokens().is_empty() && receiver.refused.load(Ordering::SeqCst) == 0, "never called");
+            // The dashboard's client page lists it too.
+            let dashboard = app.other_browser();
+            crate::console::admin_user(&dashboard, &realm.tenant, "root@example.com", "tenant").await;
+            crate::console::sign_in(&dashboard, &realm.tenant, "root@example.com").await;
+            let (status, _, page) =
+                dashboard.browse(&format!("/admin/t/{}/clients/{}", realm.tenant, realm.client_id)).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            assert!(page.contains("Logouts not delivered") && page.contains("<td>failed</td>"), "{page}");
+            assert!(
+                page.contains(&format!(
+                    r#"name="backchannel_logout_uri" value="{}""#,
+                    receiver.url.replace('/', "&#x2F;")
+                )),
+                "{page}"
+            );
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;

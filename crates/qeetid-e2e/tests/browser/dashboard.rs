@@ -91,6 +91,20 @@ async fn an_admin_manages_clients_and_grants_in_the_browser() {
     wait_for_url(&page, |u| u.ends_with("?done=saved")).await;
     wait_for_text(&page, "Changes saved.").await;
 
+    // Logout notices: a front-channel page off the redirect URIs' origin is refused
+    // beside its field; on it, both URIs are kept.
+    fill(&page, "#backchannel_logout_uri", "https://billing.example/logout").await;
+    fill(&page, "#frontchannel_logout_uri", "https://elsewhere.example/fc").await;
+    click(&page, "form.form button[type=submit]").await;
+    let refused = wait_for_text(&page, r#"id="frontchannel-error""#).await;
+    assert!(refused.contains("redirect URIs"), "{refused}");
+    set_value(&page, "#frontchannel_logout_uri", "https://billing.example/fc").await;
+    click(&page, "form.form button[type=submit]").await;
+    wait_for_url(&page, |u| u.ends_with("?done=saved")).await;
+    let saved = wait_for_text(&page, "Changes saved.").await;
+    assert!(saved.contains("billing.example&#x2F;fc") || saved.contains("billing.example/fc"), "{saved}");
+    screenshot(&page, "dashboard-client-logout").await;
+
     // Rotate, then delete after a confirmation naming the client.
     click(&page, "form[action$='/rotate-secret'] button[type=submit]").await;
     wait_for_url(&page, |u| u.ends_with("/rotate-secret")).await;
