@@ -100,7 +100,22 @@
             }
           }, true);
         });
-      }).then(function (done) { window.location.assign(done.redirect_to); });
+      }).then(function (done) {
+        if (!done.form_post) return window.location.assign(done.redirect_to);
+        // Form post response mode: the response goes to the application as a POST.
+        var form = document.createElement("form");
+        form.method = "post";
+        form.action = done.form_post.action;
+        Object.keys(done.form_post.fields).forEach(function (name) {
+          var field = document.createElement("input");
+          field.type = "hidden";
+          field.name = name;
+          field.value = done.form_post.fields[name];
+          form.appendChild(field);
+        });
+        document.body.appendChild(form);
+        form.submit();
+      });
     };
     button.hidden = false;
     button.addEventListener("click", function () {

@@ -315,6 +315,7 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/static/console.js").route(web::get().to(console::script)))
         .service(web::resource("/static/passkeys.js").route(web::get().to(passkeys::script)))
         .service(web::resource("/static/logout.js").route(web::get().to(pages::logout_script)))
+        .service(web::resource("/static/form_post.js").route(web::get().to(pages::form_post_script)))
         .service(web::resource("/static/qeetid.css").route(web::get().to(pages::stylesheet)))
         .service(web::resource("/healthz").route(web::get().to(probes::healthz)))
         .service(web::resource("/readyz").route(web::get().to(probes::readyz::<S>)))

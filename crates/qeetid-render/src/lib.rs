@@ -11,7 +11,7 @@ mod console;
 mod mfa;
 
 /// The templates, embedded at compile time.
-const TEMPLATES: [(&str, &str); 24] = [
+const TEMPLATES: [(&str, &str); 25] = [
     ("login_mfa.html", include_str!("../../../web-templates/login_mfa.html")),
     ("recovery_codes.html", include_str!("../../../web-templates/recovery_codes.html")),
     ("account.html", include_str!("../../../web-templates/account.html")),
@@ -31,6 +31,7 @@ const TEMPLATES: [(&str, &str); 24] = [
     ("device.html", include_str!("../../../web-templates/device.html")),
     ("logout.html", include_str!("../../../web-templates/logout.html")),
     ("logged_out.html", include_str!("../../../web-templates/logged_out.html")),
+    ("form_post.html", include_str!("../../../web-templates/form_post.html")),
     ("base.html", include_str!("../../../web-templates/base.html")),
     ("error.html", include_str!("../../../web-templates/error.html")),
     ("home.html", include_str!("../../../web-templates/home.html")),
@@ -58,6 +59,28 @@ pub struct LoggedOutView<'a> {
     pub frames: Vec<&'a str>,
     /// Where the browser goes next (the post-logout redirect, or an app's page).
     pub continue_to: Option<&'a str>,
+}
+
+/// The script of the form-post page (`/static/form_post.js`): submits the form.
+pub const FORM_POST_SCRIPT: &str = include_str!("../../../web-templates/static/form_post.js");
+
+/// The OAuth 2.0 Form Post Response Mode page: a form that POSTs the
+/// authorization response's fields to the client's redirect URI.
+#[derive(Debug, Serialize)]
+pub struct FormPostView<'a> {
+    /// The client's redirect URI.
+    pub action: &'a str,
+    /// The response's parameters (`code`, `state`, `iss`, or an error).
+    pub fields: Vec<PostedField>,
+}
+
+/// One field of a posted form, named at run time.
+#[derive(Debug, Serialize)]
+pub struct PostedField {
+    /// Name.
+    pub name: String,
+    /// Value.
+    pub value: String,
 }
 
 /// The passkey script (`/static/passkeys.js`): registration on the account page,
@@ -252,6 +275,11 @@ impl Renderer {
     /// The logout confirmation.
     pub fn logout_page(&self, view: &LogoutView<'_>) -> Result<String, RenderError> {
         self.render("logout.html", view)
+    }
+
+    /// The form that posts an authorization response to the client.
+    pub fn form_post_page(&self, view: &FormPostView<'_>) -> Result<String, RenderError> {
+        self.render("form_post.html", view)
     }
 
     /// The signed-out page.

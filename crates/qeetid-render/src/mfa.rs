@@ -42,8 +42,10 @@ pub struct SecondFactorView<'a> {
 pub struct RecoveryCodesView<'a> {
     /// The codes.
     pub codes: &'a [String],
-    /// Where "Continue" goes.
+    /// Where "Continue" goes (a link).
     pub continue_to: &'a str,
+    /// Or, in form post response mode, the form "Continue" submits.
+    pub continue_post: Option<crate::FormPostView<'a>>,
 }
 
 /// `text` as a QR code (error correction M) in an SVG of one path, with a quiet

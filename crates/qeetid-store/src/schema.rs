@@ -109,6 +109,7 @@ diesel::table! {
         device_code_hash -> Nullable<Text>,
         first_factor -> Nullable<Text>,
         resource -> Nullable<Text>,
+        response_mode -> Text,
     }
 }
 

@@ -363,3 +363,77 @@ pub(crate) async fn discovery_and_jwks_describe_the_provider(db: &TestDatabase) 
     );
     assert!(key["kid"].is_string() && key.get("d").is_none());
 }
+
+/// The fields of a form-post page (OAuth 2.0 Form Post Response Mode): its
+/// `action` and hidden inputs, after checking it may not be cached and may post
+/// only to the redirect URI's origin.
+async fn form_post(response: reqwest::Response) -> (String, Vec<(String, String)>) {
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers().get("location").is_none(), "no redirect carries the response");
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let policy = response.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(policy.contains("form-action 'self' http://127.0.0.1:9;"), "{policy}");
+    let page = response.text().await.unwrap().replace("&#x2F;", "/");
+    assert!(page.contains(r#"<script src="/static/form_post.js"></script>"#));
+    let action = page.split(r#"action=""#).nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let fields = page
+        .split(r#"<input type="hidden" name=""#)
+        .skip(1)
+        .map(|rest| {
+            let (name, rest) = rest.split_once('"').unwrap();
+            let value = rest.split(r#"value=""#).nth(1).unwrap().split('"').next().unwrap();
+            (name.to_owned(), value.to_owned())
+        })
+        .collect();
+    (action, fields)
+}
+
+pub(crate) async fn form_post_delivers_the_response_in_a_posted_form(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let discovery = get_json(&app, "/.well-known/openid-configuration").await;
+    assert_eq!(discovery["response_modes_supported"], json!(["query", "form_post"]));
+    let url = authorize_url(&app, &realm.client_id, "&response_mode=form_post");
+
+    // Sign-in and consent as usual; the decision answers with the form, not a redirect.
+    let (_, login, _) = app.browse(&url).await;
+    let (_, _, page) = app.browse(&login.unwrap()).await;
+    let form = [
+        ("request", hidden(&page, "request")),
+        ("csrf_token", hidden(&page, "csrf_token")),
+        ("email", EMAIL.to_owned()),
+        ("password", PASSWORD.to_owned()),
+    ];
+    let (status, consent, _) =
+        app.submit("/login", &form.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = app.browse(&consent.unwrap()).await;
+    let decision = [
+        ("request", hidden(&page, "request")),
+        ("csrf_token", hidden(&page, "csrf_token")),
+        ("decision", "allow".to_owned()),
+        ("remember", "true".to_owned()),
+    ];
+    let response =
+        app.http.post(format!("{}/v1/oauth/authorize/decision", app.issuer)).form(&decision).send().await.unwrap();
+    let (action, fields) = form_post(response).await;
+    assert_eq!(action, REDIRECT_URI);
+    let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    assert_eq!((field("state").as_deref(), field("iss").as_deref()), (Some("st-1"), Some(app.issuer.as_str())));
+    let (status, tokens) = exchange(&app, &realm, &field("code").unwrap(), Some(VERIFIER), REDIRECT_URI).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+
+    // Single sign-on with remembered consent: the authorization endpoint answers with the form.
+    let response = app.http.get(&url).send().await.unwrap();
+    let (_, fields) = form_post(response).await;
+    assert!(fields.iter().any(|(k, _)| k == "code"), "{fields:?}");
+
+    // Errors travel the same way; a mode Qeet ID does not offer is refused at the client.
+    let fresh = app.other_browser();
+    let response = fresh.http.get(format!("{url}&prompt=none")).send().await.unwrap();
+    let (_, fields) = form_post(response).await;
+    assert!(fields.contains(&("error".to_owned(), "login_required".to_owned())), "{fields:?}");
+    let (status, location, _) = fresh.browse(&authorize_url(&app, &realm.client_id, "&response_mode=fragment")).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(query_param(&location.unwrap(), "error").as_deref(), Some("invalid_request"));
+}

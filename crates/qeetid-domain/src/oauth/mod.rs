@@ -18,8 +18,8 @@ pub use records::{
     AuthorizationCode, CodeUse, ConsentGrant, DeviceCode, DeviceStatus, GrantFilter, RefreshToken, Session,
 };
 pub use request::{
-    ACR_MFA, ACR_SINGLE_FACTOR, AuthorizeParams, MAX_RESOURCES, PendingRequest, Prompt, Resources, StoredRequest,
-    ValidatedRequest, acr_of, resolve_redirect_uri, resource_indicator,
+    ACR_MFA, ACR_SINGLE_FACTOR, AuthorizeParams, MAX_RESOURCES, PendingRequest, Prompt, Resources, ResponseMode,
+    StoredRequest, ValidatedRequest, acr_of, resolve_redirect_uri, resource_indicator,
 };
 pub use signing_key::{KeyPolicy, SigningAlg, SigningKeyRecord};
 pub use token_request::{

@@ -39,7 +39,7 @@ pub struct AuthorizeParams {
     /// An ID token this provider issued to the client (OIDC Core §3.1.2.1): only a
     /// session of its user is used (with `prompt=none`, anyone else is `login_required`).
     pub id_token_hint: Option<String>,
-    /// Only `query` is supported.
+    /// `query` (the default) or `form_post`.
     pub response_mode: Option<String>,
     /// Requested authentication context classes, most preferred first (OIDC Core
     /// §3.1.2.1): `aal2` asks for a second factor (see [`ACR_MFA`]).
@@ -120,6 +120,48 @@ impl Prompt {
     }
 }
 
+/// How the authorization response reaches the client (OAuth 2.0 Multiple Response
+/// Type Encoding Practices §2.1; OAuth 2.0 Form Post Response Mode).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ResponseMode {
+    /// The parameters in the redirect URI's query (the default for `code`).
+    #[default]
+    Query,
+    /// The parameters POSTed to the redirect URI by a self-submitting form.
+    FormPost,
+}
+
+impl ResponseMode {
+    /// Parses `response_mode`: absent or `query`, or `form_post`.
+    ///
+    /// # Errors
+    /// `invalid_request` for any other value (`fragment` carries nothing a code
+    /// flow may put there).
+    pub fn parse(raw: Option<&str>) -> Result<Self, OAuthError> {
+        match raw {
+            None | Some("query") => Ok(Self::Query),
+            Some("form_post") => Ok(Self::FormPost),
+            Some(other) => Err(OAuthError::InvalidRequest(format!(
+                "response_mode `{other}` is not supported: use query or form_post"
+            ))),
+        }
+    }
+
+    /// The mode an error answers in before the request is known to be valid: the
+    /// one asked for when it is one Qeet ID offers, else `query`.
+    pub fn requested(raw: Option<&str>) -> Self {
+        Self::parse(raw).unwrap_or_default()
+    }
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Query => "query",
+            Self::FormPost => "form_post",
+        }
+    }
+}
+
 /// An authorization request that passed every check: made by
 /// [`ValidatedRequest::validate`], or read back by a store through
 /// [`ValidatedRequest::from_stored`]. Its fields are read through accessors.
@@ -136,6 +178,7 @@ pub struct ValidatedRequest {
     pub(crate) max_age: Option<i64>,
     pub(crate) login_hint: Option<String>,
     pub(crate) resources: Resources,
+    pub(crate) response_mode: ResponseMode,
 }
 
 /// A validated request as a store keeps it, to rebuild it with
@@ -165,6 +208,8 @@ pub struct StoredRequest {
     pub login_hint: Option<String>,
     /// `resource` values (RFC 8707).
     pub resources: Resources,
+    /// How the answer reaches the client.
+    pub response_mode: ResponseMode,
 }
 
 impl ValidatedRequest {
@@ -182,6 +227,7 @@ impl ValidatedRequest {
             max_age,
             login_hint,
             resources,
+            response_mode,
         } = stored;
         Self {
             client_id,
@@ -195,6 +241,7 @@ impl ValidatedRequest {
             max_age,
             login_hint,
             resources,
+            response_mode,
         }
     }
 
@@ -251,6 +298,11 @@ impl ValidatedRequest {
     /// The resources (RFC 8707) the tokens may be for.
     pub fn resources(&self) -> &Resources {
         &self.resources
+    }
+
+    /// How the answer reaches the client.
+    pub fn response_mode(&self) -> ResponseMode {
+        self.response_mode
     }
 }
 
@@ -376,9 +428,7 @@ impl ValidatedRequest {
         if p.request_uri.is_some() {
             return Err(OAuthError::RequestUriNotSupported("request_uri is not supported".into()));
         }
-        if let Some(mode) = p.response_mode.as_deref().filter(|m| *m != "query") {
-            return Err(OAuthError::InvalidRequest(format!("response_mode `{mode}` is not supported: use query")));
-        }
+        let response_mode = ResponseMode::parse(p.response_mode.as_deref())?;
         if !client.settings.grant_types().contains(&GrantType::AuthorizationCode) {
             return Err(OAuthError::UnauthorizedClient("this client may not use the authorization code flow".into()));
         }
@@ -446,6 +496,7 @@ impl ValidatedRequest {
             max_age,
             login_hint: p.login_hint.clone(),
             resources: Resources::parse(&p.resources)?,
+            response_mode,
         })
     }
 }

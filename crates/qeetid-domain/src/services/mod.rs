@@ -38,8 +38,9 @@ pub use admin::{
     UserPatch,
 };
 pub use authorization::{
-    Authorization, AuthorizationPorts, AuthorizeOutcome, DEVICE_TOKEN_DAYS, FlowError, Landing, LoginContext,
-    LoginOutcome, NextStep, PasswordAttempt, PasswordLogin, SecondFactorOutcome, SecondFactorStep, SignedIn,
+    Authorization, AuthorizationPorts, AuthorizeOutcome, ClientRedirect, DEVICE_TOKEN_DAYS, FlowError, Landing,
+    LoginContext, LoginOutcome, NextStep, PasswordAttempt, PasswordLogin, SecondFactorOutcome, SecondFactorStep,
+    SignedIn,
 };
 pub use federation::{Federation, FederationPorts, NewIdentityProvider};
 pub use keys::rotate_signing_keys;

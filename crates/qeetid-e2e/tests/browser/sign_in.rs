@@ -94,3 +94,22 @@ async fn a_wrong_password_shows_a_message_beside_the_form() {
     screenshot(&page, "login-error").await;
     browser.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_form_post_the_response_reaches_the_application_as_a_post() {
+    let world = World::start().await;
+    let mut browser = chromium().await;
+    let page = browser.new_page("about:blank").await.unwrap();
+    page.goto(format!("{}&response_mode=form_post", authorize_url(&world, "posted"))).await.unwrap();
+    crate::harness::hosted_sign_in(&page, EMAIL, |u| u.starts_with(&world.redirect_uri)).await;
+    // The page's script submitted the form: the callback got a POST with the response.
+    let requests = world.requests.lock().unwrap().clone();
+    let (method, target, body) = requests.iter().find(|(_, t, _)| t.starts_with("/callback")).unwrap().clone();
+    assert_eq!((method.as_str(), target.as_str()), ("POST", "/callback"), "{requests:?}");
+    let field =
+        |name: &str| url::form_urlencoded::parse(body.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    assert_eq!(field("state").as_deref(), Some("posted"));
+    let tokens = exchange(&world, &field("code").unwrap()).await;
+    assert!(tokens["id_token"].is_string(), "{tokens}");
+    browser.close().await.unwrap();
+}

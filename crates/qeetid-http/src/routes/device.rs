@@ -107,7 +107,9 @@ pub(crate) async fn submit<S: Store>(
     match outcome {
         Ok(AuthorizeOutcome::Login(id)) => see_other(&format!("/login?request={id}")),
         Ok(AuthorizeOutcome::Consent(id)) => see_other(&format!("/consent?request={id}")),
-        Ok(AuthorizeOutcome::Redirect(url)) => see_other(&url),
+        Ok(AuthorizeOutcome::Redirect(redirect)) => {
+            super::pages::to_client(&state.renderer, &redirect, StatusCode::SEE_OTHER)
+        }
         Ok(AuthorizeOutcome::ErrorPage(err)) => crate::answers::oauth_error_page(&state, &err),
         Err(err @ (FlowError::InvalidUserCode | FlowError::Throttled { .. })) => {
             let message = err.to_string();

@@ -5,11 +5,11 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::RequestId;
-use qeetid_domain::oauth::scopes;
+use qeetid_domain::oauth::{ResponseMode, scopes};
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::{
-    DEVICE_TOKEN_DAYS, FlowError, Landing, LoginContext, LoginOutcome, NextStep, PasswordAttempt, PasswordLogin,
-    SignedIn,
+    ClientRedirect, DEVICE_TOKEN_DAYS, FlowError, Landing, LoginContext, LoginOutcome, NextStep, PasswordAttempt,
+    PasswordLogin, SignedIn,
 };
 use qeetid_render::{ConsentView, ErrorView, LoginView, ProviderButton, ScopeView};
 use serde::Deserialize;
@@ -154,29 +154,62 @@ fn device_cookie<S>(state: &HttpState<S>, token: &str) -> actix_web::cookie::Coo
     cookie
 }
 
+/// Where a sign-in or a decision sends the browser next.
+pub(crate) enum Next<'a> {
+    /// A page of ours, or the client's redirect URI in query mode.
+    Location(String),
+    /// The client's redirect URI, by a form that POSTs the response (form post mode).
+    FormPost(&'a ClientRedirect),
+}
+
+impl Next<'_> {
+    /// The answer to a browser: a 303 to the location, or the form-post page.
+    pub(crate) fn response<S>(&self, state: &HttpState<S>) -> HttpResponse {
+        match self {
+            Self::Location(location) => {
+                HttpResponse::SeeOther().insert_header((header::LOCATION, location.as_str())).finish()
+            }
+            Self::FormPost(redirect) => super::pages::to_client(&state.renderer, redirect, StatusCode::SEE_OTHER),
+        }
+    }
+
+    /// The answer to a script (passkeys, JSON decisions): `{"redirect_to": …}`, or
+    /// `{"form_post": {"action": …, "fields": {…}}}` for the script to submit.
+    pub(crate) fn json(&self) -> serde_json::Value {
+        match self {
+            Self::Location(location) => json!({ "redirect_to": location }),
+            Self::FormPost(redirect) => {
+                let fields: serde_json::Map<String, serde_json::Value> =
+                    redirect.params().iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+                json!({ "form_post": { "action": redirect.redirect_uri(), "fields": fields } })
+            }
+        }
+    }
+}
+
 /// Where an ended request sends the browser: the client's redirect URI, or the
 /// device page saying whether the device was let in.
-pub(crate) fn landing_location(landing: &Landing) -> String {
+pub(crate) fn landing_next(landing: &Landing) -> Next<'_> {
     match landing {
-        Landing::Client(redirect) => redirect.clone(),
-        Landing::Device { approved: true } => "/device?result=approved".to_owned(),
-        Landing::Device { approved: false } => "/device?result=denied".to_owned(),
+        Landing::Client(redirect) if redirect.mode() == ResponseMode::FormPost => Next::FormPost(redirect),
+        Landing::Client(redirect) => Next::Location(redirect.location().to_owned()),
+        Landing::Device { approved: true } => Next::Location("/device?result=approved".to_owned()),
+        Landing::Device { approved: false } => Next::Location("/device?result=denied".to_owned()),
     }
 }
 
 /// Where a sign-in goes next: the consent page, or where the request ended.
-pub(crate) fn next_location(next: &Result<RequestId, Landing>) -> String {
+pub(crate) fn next_step(next: &Result<RequestId, Landing>) -> Next<'_> {
     match next {
-        Ok(id) => format!("/consent?request={id}"),
-        Err(landing) => landing_location(landing),
+        Ok(id) => Next::Location(format!("/consent?request={id}")),
+        Err(landing) => landing_next(landing),
     }
 }
 
 /// Where a completed sign-in goes (consent, or back to the client), with the new
 /// session's cookie.
 pub(crate) fn signed_in<S>(state: &HttpState<S>, login: &SignedIn) -> HttpResponse {
-    let location = next_location(&login.next);
-    let mut response = HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
+    let mut response = next_step(&login.next).response(state);
     add_sign_in_cookies(state, &mut response, login);
     response
 }
@@ -329,11 +362,11 @@ pub(crate) async fn decision<S: Store>(
     .await
     .map_err(|e| FlowError::Internal(Box::new(e)))
     .and_then(|r| r);
-    match (outcome.map(|landing| landing_location(&landing)), is_json) {
-        (Ok(url), true) => {
-            HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(json!({ "redirect_to": url }))
+    match (outcome, is_json) {
+        (Ok(landing), true) => {
+            HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(landing_next(&landing).json())
         }
-        (Ok(url), false) => HttpResponse::SeeOther().insert_header((header::LOCATION, url)).finish(),
+        (Ok(landing), false) => landing_next(&landing).response(&state),
         (Err(err), true) => flow_error_json(&err),
         (Err(err), false) => flow_error_page(&state, &err),
     }

@@ -104,7 +104,7 @@ async fn provider_metadata<S: Store>(state: &HttpState<S>) -> serde_json::Value 
         "registration_endpoint": format!("{issuer}/v1/oauth/register"),
         "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
         "response_types_supported": ["code"],
-        "response_modes_supported": ["query"],
+        "response_modes_supported": ["query", "form_post"],
         "grant_types_supported": [
             "authorization_code",
             "refresh_token",
@@ -236,7 +236,9 @@ pub(crate) async fn authorize<S: Store>(req: HttpRequest, state: web::Data<HttpS
     })
     .await;
     let mut response = match outcome {
-        Ok(Ok(AuthorizeOutcome::Redirect(url))) => found(&url),
+        Ok(Ok(AuthorizeOutcome::Redirect(redirect))) => {
+            super::pages::to_client(&state.renderer, &redirect, actix_web::http::StatusCode::FOUND)
+        }
         Ok(Ok(AuthorizeOutcome::Login(id))) => found(&format!("/login?request={id}")),
         Ok(Ok(AuthorizeOutcome::Consent(id))) => found(&format!("/consent?request={id}")),
         Ok(Ok(AuthorizeOutcome::ErrorPage(err))) | Ok(Err(err)) => crate::answers::oauth_error_page(&state, &err),

@@ -2,9 +2,10 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
+use qeetid_domain::oauth::ResponseMode;
 use qeetid_domain::ports::Store;
-use qeetid_domain::services::FrontChannelLogout;
-use qeetid_render::{ErrorView, HomeView, LoggedOutView, STYLESHEET};
+use qeetid_domain::services::{ClientRedirect, FrontChannelLogout};
+use qeetid_render::{ErrorView, FormPostView, HomeView, LoggedOutView, PostedField, STYLESHEET};
 
 use crate::HttpState;
 
@@ -70,6 +71,49 @@ pub(crate) fn signed_out(
         }
     }
     response
+}
+
+/// The authorization response `redirect` as the client asked for it: a redirect
+/// with `status` (query mode), or a page whose form POSTs the parameters to the
+/// redirect URI (form post mode; the content security policy lets the form go
+/// there, and the page is never cached).
+pub(crate) fn to_client(
+    renderer: &qeetid_render::Renderer,
+    redirect: &ClientRedirect,
+    status: StatusCode,
+) -> HttpResponse {
+    match redirect.mode() {
+        ResponseMode::Query => {
+            HttpResponse::build(status).insert_header((actix_web::http::header::LOCATION, redirect.location())).finish()
+        }
+        ResponseMode::FormPost => {
+            let view = form_post_view(redirect);
+            let mut response = flow_page(StatusCode::OK, renderer.form_post_page(&view), redirect.redirect_uri());
+            response.headers_mut().insert(
+                actix_web::http::header::CACHE_CONTROL,
+                actix_web::http::header::HeaderValue::from_static("no-store"),
+            );
+            response
+        }
+    }
+}
+
+/// The form that POSTs `redirect`'s parameters to its redirect URI.
+pub(crate) fn form_post_view(redirect: &ClientRedirect) -> FormPostView<'_> {
+    let fields = redirect
+        .params()
+        .iter()
+        .map(|(name, value)| PostedField { name: name.clone(), value: value.clone() })
+        .collect();
+    FormPostView { action: redirect.redirect_uri(), fields }
+}
+
+/// `GET /static/form_post.js`
+pub(crate) async fn form_post_script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(qeetid_render::FORM_POST_SCRIPT)
 }
 
 /// `GET /static/logout.js`

@@ -87,8 +87,7 @@ pub(crate) async fn login<S: Store>(
     .await;
     match outcome.map_err(|e| FlowError::Internal(Box::new(e))).and_then(|r| r) {
         Ok(signed_in) => {
-            let location = super::hosted::next_location(&signed_in.next);
-            let mut response = json_reply(StatusCode::OK, &json!({ "redirect_to": location }));
+            let mut response = json_reply(StatusCode::OK, &super::hosted::next_step(&signed_in.next).json());
             super::hosted::add_sign_in_cookies(&state, &mut response, &signed_in);
             response
         }

@@ -96,9 +96,19 @@ pub(crate) async fn submit<S: Store>(
         Ok(done) => match &done.recovery_codes {
             None => signed_in(&state, &done.signed_in),
             Some(codes) => {
-                let continue_to = super::hosted::next_location(&done.signed_in.next);
-                let view = RecoveryCodesView { codes, continue_to: &continue_to };
-                let mut response = html(StatusCode::OK, state.renderer.recovery_codes_page(&view));
+                let next = super::hosted::next_step(&done.signed_in.next);
+                let (continue_to, continue_post, form_target) = match &next {
+                    super::hosted::Next::Location(location) => (location.as_str(), None, None),
+                    super::hosted::Next::FormPost(redirect) => {
+                        ("", Some(super::pages::form_post_view(redirect)), Some(redirect.redirect_uri()))
+                    }
+                };
+                let view = RecoveryCodesView { codes, continue_to, continue_post };
+                let rendered = state.renderer.recovery_codes_page(&view);
+                let mut response = match form_target {
+                    Some(target) => super::pages::flow_page(StatusCode::OK, rendered, target),
+                    None => html(StatusCode::OK, rendered),
+                };
                 response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
                 super::hosted::add_sign_in_cookies(&state, &mut response, &done.signed_in);
                 response

@@ -2,7 +2,7 @@
 
 use qeetid_domain::oauth::{
     AuthorizationCode, CodeUse, ConsentGrant, DeviceCode, DeviceStatus, GrantFilter, PendingRequest, Prompt,
-    RefreshToken, Resources, Session, SigningAlg, SigningKeyRecord, StoredRequest, ValidatedRequest,
+    RefreshToken, Resources, ResponseMode, Session, SigningAlg, SigningKeyRecord, StoredRequest, ValidatedRequest,
 };
 use qeetid_domain::ports::{Reservation, Store, ThrottleRule, TokenOrigin};
 use qeetid_domain::{
@@ -50,6 +50,7 @@ fn pending(w: &World) -> PendingRequest {
             max_age: Some(300),
             login_hint: Some("ada@example.com".into()),
             resources: Resources::from_stored(Some("https://api.acme.example/ https://mcp.acme.example/mcp")),
+            response_mode: ResponseMode::FormPost,
         }),
         browser_hash: Secret::presented("qbr_x").hash(),
         user_id: None,

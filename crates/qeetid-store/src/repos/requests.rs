@@ -5,7 +5,7 @@ use diesel::{
     SelectableHelper as _,
 };
 use diesel_async::RunQueryDsl as _;
-use qeetid_domain::oauth::{PendingRequest, Prompt, Resources, StoredRequest, ValidatedRequest};
+use qeetid_domain::oauth::{PendingRequest, Prompt, Resources, ResponseMode, StoredRequest, ValidatedRequest};
 use qeetid_domain::ports::PendingRequestRepository;
 use qeetid_domain::{
     ClientId, CodeChallenge, RedirectUri, RequestId, SessionId, StoreError, TenantId, UnixTime, UserId,
@@ -13,7 +13,7 @@ use qeetid_domain::{
 
 use super::{hash, parsed, scopes};
 use crate::DieselStore;
-use crate::error::from_diesel;
+use crate::error::{corrupt, from_diesel};
 use crate::pool::with_conn;
 use crate::schema::authorization_requests as t;
 
@@ -40,6 +40,7 @@ struct RequestRow {
     device_code_hash: Option<String>,
     first_factor: Option<String>,
     resource: Option<String>,
+    response_mode: String,
 }
 
 impl From<&PendingRequest> for RequestRow {
@@ -66,6 +67,7 @@ impl From<&PendingRequest> for RequestRow {
             device_code_hash: p.device_code_hash.map(|h| h.to_hex()),
             first_factor: p.first_factor.clone(),
             resource: r.resources().to_stored(),
+            response_mode: r.response_mode().as_str().to_owned(),
         }
     }
 }
@@ -88,6 +90,8 @@ impl TryFrom<RequestRow> for PendingRequest {
             max_age: row.max_age,
             login_hint: row.login_hint,
             resources: Resources::from_stored(row.resource.as_deref()),
+            response_mode: ResponseMode::parse(Some(&row.response_mode))
+                .map_err(|e| corrupt("authorization_requests.response_mode", e))?,
         });
         Ok(PendingRequest {
             id: parsed("authorization_requests.id", RequestId::parse(&row.id))?,

@@ -8,7 +8,7 @@ use super::client_documents::Resolved;
 use super::{AuthorizeOutcome, BROWSER_PREFIX, FlowError, LoginContext, NextStep, error_redirect};
 use crate::error::StoreError;
 use crate::id::RequestId;
-use crate::oauth::{AuthorizeParams, OAuthError, PendingRequest, Session, ValidatedRequest};
+use crate::oauth::{AuthorizeParams, OAuthError, PendingRequest, ResponseMode, Session, ValidatedRequest};
 use crate::oauth::{acr_of, resolve_redirect_uri};
 use crate::ports::AuthorizationStore;
 use crate::secret::Secret;
@@ -74,11 +74,13 @@ impl<S: AuthorizationStore> Authorization<S> {
             };
             return Ok(AuthorizeOutcome::ErrorPage(OAuthError::InvalidRequest(why.into())));
         };
+        // Errors travel as the client asked, when it asked for a mode Qeet ID offers.
+        let asked_mode = ResponseMode::requested(params.response_mode.as_deref());
         let request = match ValidatedRequest::validate(&client, redirect_uri.clone(), &params) {
             Ok(r) => r,
             Err(err) => {
                 // Everything is known but a parameter is wrong: tell the client (§4.1.2.1).
-                let url = error_redirect(&redirect_uri, params.state.as_deref(), issuer, &err)?;
+                let url = error_redirect(&redirect_uri, params.state.as_deref(), issuer, &err, asked_mode)?;
                 return Ok(AuthorizeOutcome::Redirect(url));
             }
         };
@@ -91,7 +93,7 @@ impl<S: AuthorizationStore> Authorization<S> {
                 })
             });
             if let Some(Err(err)) = checked {
-                let url = error_redirect(&redirect_uri, params.state.as_deref(), issuer, &err)?;
+                let url = error_redirect(&redirect_uri, params.state.as_deref(), issuer, &err, asked_mode)?;
                 return Ok(AuthorizeOutcome::Redirect(url));
             }
         }
@@ -111,7 +113,7 @@ impl<S: AuthorizationStore> Authorization<S> {
                         let err = OAuthError::InvalidRequest(
                             "id_token_hint is not an ID token this provider issued to this client".into(),
                         );
-                        let url = error_redirect(&redirect_uri, params.state.as_deref(), issuer, &err)?;
+                        let url = error_redirect(&redirect_uri, params.state.as_deref(), issuer, &err, asked_mode)?;
                         return Ok(AuthorizeOutcome::Redirect(url));
                     }
                 }
@@ -149,7 +151,8 @@ impl<S: AuthorizationStore> Authorization<S> {
                 (Some(_), false) => OAuthError::ConsentRequired("consent has not been given".into()),
                 (Some(s), true) => return Ok(AuthorizeOutcome::Redirect(self.issue_code(&request, s, now).await?)),
             };
-            let url = error_redirect(&request.redirect_uri, request.state.as_deref(), issuer, &err)?;
+            let url =
+                error_redirect(&request.redirect_uri, request.state.as_deref(), issuer, &err, request.response_mode)?;
             return Ok(AuthorizeOutcome::Redirect(url));
         }
         if let (Some(s), true) = (&session, consent_remembered) {

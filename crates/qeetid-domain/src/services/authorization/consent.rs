@@ -2,7 +2,9 @@
 //! §4.1.2) or an approved device code.
 
 use super::Authorization;
-use super::{CODE_PREFIX, FlowError, Landing, authorization_response, error_redirect, verify_browser_binding};
+use super::{
+    CODE_PREFIX, ClientRedirect, FlowError, Landing, authorization_response, error_redirect, verify_browser_binding,
+};
 use crate::error::StoreError;
 use crate::id::{GrantId, UserId};
 use crate::oauth::{AuthorizationCode, ConsentGrant, OAuthError, PendingRequest, Session, ValidatedRequest};
@@ -41,6 +43,7 @@ impl<S: AuthorizationStore> Authorization<S> {
                 r.state.as_deref(),
                 &self.cx.settings.issuer,
                 &denied,
+                r.response_mode,
             )?));
         }
         self.record_grant(&request.request, &session.user_id, remember, now).await?;
@@ -143,7 +146,7 @@ impl<S: AuthorizationStore> Authorization<S> {
         request: &ValidatedRequest,
         session: &Session,
         now: UnixTime,
-    ) -> Result<String, OAuthError> {
+    ) -> Result<ClientRedirect, OAuthError> {
         let grant = self
             .store
             .find_grant(&request.tenant_id, &session.user_id, &request.client_id)
@@ -173,6 +176,6 @@ impl<S: AuthorizationStore> Authorization<S> {
         if let Some(state) = &request.state {
             params.push(("state", state));
         }
-        authorization_response(request.redirect_uri.as_str(), &self.cx.settings.issuer, &params)
+        authorization_response(request.redirect_uri.as_str(), &self.cx.settings.issuer, &params, request.response_mode)
     }
 }

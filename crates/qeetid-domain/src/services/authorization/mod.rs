@@ -21,7 +21,7 @@ use crate::ports::{AuthorizationStore, ClientDocuments, PasswordHasher, SecretSe
 
 use crate::error::StoreError;
 use crate::id::RequestId;
-use crate::oauth::{OAuthError, PendingRequest};
+use crate::oauth::{OAuthError, PendingRequest, ResponseMode};
 use crate::redirect_uri::RedirectUri;
 use crate::secret::Secret;
 use crate::user::User;
@@ -96,7 +96,7 @@ pub enum AuthorizeOutcome {
     /// (RFC 6749 §4.1.2.1).
     ErrorPage(OAuthError),
     /// Back to the client, with a code or an error.
-    Redirect(String),
+    Redirect(ClientRedirect),
     /// To the hosted login.
     Login(RequestId),
     /// To the consent page (the user is signed in).
@@ -160,7 +160,7 @@ pub enum LoginOutcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Landing {
     /// Back to the client: its redirect URI with a code or an error.
-    Client(String),
+    Client(ClientRedirect),
     /// A device request was answered: the browser stays with the provider, which
     /// tells the user whether the device was let in (`approved`) or not.
     Device {
@@ -257,18 +257,69 @@ impl From<OAuthError> for FlowError {
     }
 }
 
-/// `redirect_uri` with `params` added to its query, and `iss` (RFC 9207), so the
-/// client can tell which provider answered.
-fn authorization_response(redirect_uri: &str, issuer: &str, params: &[(&str, &str)]) -> Result<String, OAuthError> {
+/// An authorization response on its way to the client: its redirect URI, the
+/// parameters (with `iss`, RFC 9207, so the client can tell which provider
+/// answered), and how they travel. Dereferences to the query-mode location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientRedirect {
+    redirect_uri: String,
+    params: Vec<(String, String)>,
+    mode: ResponseMode,
+    location: String,
+}
+
+impl ClientRedirect {
+    /// The redirect URI as registered (a form post's `action`).
+    pub fn redirect_uri(&self) -> &str {
+        &self.redirect_uri
+    }
+    /// The response's parameters, in order (a form post's fields).
+    pub fn params(&self) -> &[(String, String)] {
+        &self.params
+    }
+    /// How they reach the client.
+    pub fn mode(&self) -> ResponseMode {
+        self.mode
+    }
+    /// The redirect URI with the parameters added to its query (query mode).
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+}
+
+impl std::fmt::Display for ClientRedirect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.location)
+    }
+}
+
+impl std::ops::Deref for ClientRedirect {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.location
+    }
+}
+
+/// The response `params` (and `iss`) for `redirect_uri`, travelling by `mode`.
+fn authorization_response(
+    redirect_uri: &str,
+    issuer: &str,
+    params: &[(&str, &str)],
+    mode: ResponseMode,
+) -> Result<ClientRedirect, OAuthError> {
     let mut url = Url::parse(redirect_uri).map_err(|e| OAuthError::ServerError(Box::new(e)))?;
+    let params: Vec<(String, String)> = params
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .chain(std::iter::once(("iss".to_owned(), issuer.to_owned())))
+        .collect();
     {
         let mut query = url.query_pairs_mut();
-        for (k, v) in params {
+        for (k, v) in &params {
             query.append_pair(k, v);
         }
-        query.append_pair("iss", issuer);
     }
-    Ok(url.into())
+    Ok(ClientRedirect { redirect_uri: redirect_uri.to_owned(), params, mode, location: url.into() })
 }
 
 /// The error response of RFC 6749 §4.1.2.1, at the client's redirect URI.
@@ -277,12 +328,13 @@ fn error_redirect(
     state: Option<&str>,
     issuer: &str,
     err: &OAuthError,
-) -> Result<String, OAuthError> {
+    mode: ResponseMode,
+) -> Result<ClientRedirect, OAuthError> {
     let mut params = vec![("error", err.as_str()), ("error_description", err.description())];
     if let Some(state) = state {
         params.push(("state", state));
     }
-    authorization_response(redirect_uri.as_str(), issuer, &params)
+    authorization_response(redirect_uri.as_str(), issuer, &params, mode)
 }
 
 /// A request's continuation must present the browser-binding cookie's value (a

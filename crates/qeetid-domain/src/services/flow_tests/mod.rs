@@ -123,7 +123,7 @@ fn sign_in(f: &Flow, remember: bool) -> (String, Secret) {
     ))
     .unwrap();
     let Landing::Client(url) = landing else { panic!("expected a redirect to the client, got {landing:?}") };
-    (url, login.session_cookie)
+    (url.to_string(), login.session_cookie)
 }
 
 fn exchange(code: &str, redirect: &str, verifier: &str) -> CodeExchange {

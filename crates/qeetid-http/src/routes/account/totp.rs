@@ -34,7 +34,7 @@ pub(crate) async fn start_totp<S: Store>(
 
 /// The recovery codes page, shown once, then back to the account page.
 fn recovery_codes<S>(state: &HttpState<S>, codes: &[String]) -> HttpResponse {
-    let view = RecoveryCodesView { codes, continue_to: "/account?done=mfa-on" };
+    let view = RecoveryCodesView { codes, continue_to: "/account?done=mfa-on", continue_post: None };
     let mut response = html(StatusCode::OK, state.renderer.recovery_codes_page(&view));
     response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     response
