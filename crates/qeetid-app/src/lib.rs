@@ -20,6 +20,7 @@ use qeetid_domain::oauth::{SigningAlg, TokenLifetimes};
 use qeetid_domain::outbound::OutboundPolicy;
 use qeetid_domain::ports::{Clock, Random};
 use qeetid_domain::services::{Ports, Provider, ProviderSettings};
+use qeetid_domain::subject::PairwiseSalt;
 use qeetid_domain::{Context, TenantId, UnixTime};
 use qeetid_http::{HttpState, Metrics, Server, ServerSettings, UseCases};
 use qeetid_render::Renderer;
@@ -137,6 +138,7 @@ pub async fn services(
     let hasher = Argon2Hasher::new(params, concurrency, Arc::clone(&random))
         .map_err(|e| AppError::Startup(format!("password_hashing: {e}")))?;
     let kek = Arc::new(keys::key_encryption_key(settings, random.as_ref())?);
+    let pairwise_salt = PairwiseSalt::new(kek.derive("pairwise subject identifiers"));
     let sealer = Arc::new(Sealer::new(Arc::clone(&kek), Arc::clone(&random)));
     let signing = Arc::new(SigningKeys::new(kek, Arc::clone(&random), keys::policy(settings)));
     keys::refresh(&store, &signing, keys::policy(settings), false).await?;
@@ -182,9 +184,11 @@ pub async fn services(
         open_registration_tenant,
         access_token_alg,
         logout_retry_seconds: settings.logout_retry_seconds.max(0),
+        pairwise_salt,
     };
     let cx = Context::new(Arc::new(SystemClock), random, settings)
-        .with_built_in_clients(Arc::new(FirstPartyClients::new(issuer)));
+        .with_built_in_clients(Arc::new(FirstPartyClients::new(issuer)))
+        .with_sector_documents(Arc::new(client_documents::HttpSectorDocuments { upstream: upstream.clone() }));
     let ports = Ports {
         passwords: Arc::new(hasher),
         signer: signing.clone(),

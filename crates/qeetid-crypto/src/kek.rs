@@ -5,8 +5,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use qeetid_domain::ports::Random;
 use ring::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
 
-/// 256 bits that seal and open private signing keys (AES-256-GCM).
-pub struct KeyEncryptionKey(LessSafeKey);
+/// 256 bits that seal and open private signing keys (AES-256-GCM), and from which
+/// other deployment secrets are derived (HKDF-SHA256, one label each).
+pub struct KeyEncryptionKey(LessSafeKey, ring::hkdf::Prk);
 
 /// A key-encryption key or a sealed value that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -28,7 +29,8 @@ impl KeyEncryptionKey {
 
     fn from_bytes(bytes: &[u8]) -> Result<Self, KekError> {
         let key = UnboundKey::new(&AES_256_GCM, bytes).map_err(|_| KekError::Malformed)?;
-        Ok(Self(LessSafeKey::new(key)))
+        let derivation = ring::hkdf::Salt::new(ring::hkdf::HKDF_SHA256, b"qeetid key-encryption key").extract(bytes);
+        Ok(Self(LessSafeKey::new(key), derivation))
     }
 
     /// A fresh key, and its text form to keep.
@@ -41,6 +43,24 @@ impl KeyEncryptionKey {
             Ok(key) => (key, text),
             Err(_) => unreachable_key(),
         }
+    }
+
+    /// 32 bytes derived for `label` (HKDF-SHA256 expand): the same on every
+    /// instance that shares this key, unrelated between labels.
+    pub fn derive(&self, label: &str) -> [u8; 32] {
+        struct Len32;
+        impl ring::hkdf::KeyType for Len32 {
+            fn len(&self) -> usize {
+                32
+            }
+        }
+        let mut out = [0u8; 32];
+        let info = [label.as_bytes()];
+        // 32 bytes is far below HKDF-SHA256's limit, so expand and fill cannot fail.
+        if let Ok(okm) = self.1.expand(&info, Len32) {
+            let _ = okm.fill(&mut out);
+        }
+        out
     }
 
     /// Seals `plain`, bound to `context` (the key id): base64url(nonce ‖ ciphertext ‖ tag).

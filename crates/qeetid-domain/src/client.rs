@@ -8,6 +8,7 @@ use crate::oauth::SigningAlg;
 use crate::redirect_uri::RedirectUri;
 use crate::scope::ScopeSet;
 use crate::secret::{Secret, SecretHash};
+use crate::subject::SubjectType;
 use crate::tenant::DisplayName;
 use crate::time::UnixTime;
 
@@ -79,6 +80,10 @@ pub struct ClientDraft {
     pub userinfo_signed_response_alg: Option<String>,
     /// Back-channel and front-channel logout URIs.
     pub logout: LogoutNoticesDraft,
+    /// `subject_type`: `public` (the default) or `pairwise`.
+    pub subject_type: Option<String>,
+    /// `sector_identifier_uri` of a pairwise client (OIDC Core §8.1).
+    pub sector_identifier_uri: Option<String>,
 }
 
 /// Token lifetimes one client may override, in seconds; `None` means the deployment's.
@@ -133,6 +138,8 @@ pub struct StoredClientSettings {
     pub userinfo_alg: Option<SigningAlg>,
     /// Where it hears of logouts.
     pub logout: LogoutNotices,
+    /// How it sees users' `sub`.
+    pub subject: SubjectType,
 }
 
 /// A change to some of a client's settings. `None` leaves a setting as it is.
@@ -160,6 +167,10 @@ pub struct ClientPatch {
     pub userinfo_signed_response_alg: Option<String>,
     /// New logout URIs (each empty URI removes that channel).
     pub logout: LogoutNoticesDraft,
+    /// New `subject_type`.
+    pub subject_type: Option<String>,
+    /// New `sector_identifier_uri`; empty removes it.
+    pub sector_identifier_uri: Option<String>,
 }
 
 /// A client's validated settings. Built only by [`ClientSettings::validate`]
@@ -177,6 +188,7 @@ pub struct ClientSettings {
     id_token_alg: SigningAlg,
     userinfo_alg: Option<SigningAlg>,
     logout: LogoutNotices,
+    subject: SubjectType,
 }
 
 fn invalid(field: impl Into<String>, message: impl std::fmt::Display) -> ValidationError {
@@ -268,6 +280,11 @@ impl ClientSettings {
             .unwrap_or_default();
         let userinfo_alg = signing_alg("userinfo_signed_response_alg", draft.userinfo_signed_response_alg.as_deref())?;
         let logout = LogoutNotices::validate(&draft.logout, &redirect_uris)?;
+        let subject = SubjectType::validate(
+            draft.subject_type.as_deref(),
+            draft.sector_identifier_uri.as_deref(),
+            &redirect_uris,
+        )?;
         Ok(Self {
             name: name.as_str().to_owned(),
             client_type,
@@ -280,6 +297,7 @@ impl ClientSettings {
             id_token_alg,
             userinfo_alg,
             logout,
+            subject,
         })
     }
 
@@ -299,6 +317,7 @@ impl ClientSettings {
             id_token_alg,
             userinfo_alg,
             logout,
+            subject,
         } = stored;
         Self {
             name,
@@ -312,6 +331,7 @@ impl ClientSettings {
             id_token_alg,
             userinfo_alg,
             logout,
+            subject,
         }
     }
 
@@ -345,6 +365,10 @@ impl ClientSettings {
                 .userinfo_signed_response_alg
                 .or_else(|| self.userinfo_alg.map(|a| a.as_str().to_owned())),
             logout: self.logout.patched(patch.logout),
+            subject_type: Some(patch.subject_type.unwrap_or_else(|| self.subject.as_str().to_owned())),
+            sector_identifier_uri: patch
+                .sector_identifier_uri
+                .or_else(|| self.subject.sector_identifier_uri().map(str::to_owned)),
         })
     }
 
@@ -387,6 +411,10 @@ impl ClientSettings {
     /// The algorithm its UserInfo answers are signed with, if it asked for signed ones.
     pub fn userinfo_alg(&self) -> Option<SigningAlg> {
         self.userinfo_alg
+    }
+    /// How it sees users' `sub` (public or pairwise).
+    pub fn subject_type(&self) -> &SubjectType {
+        &self.subject
     }
     /// Where it hears of logouts (back-channel, front-channel).
     pub fn logout_notices(&self) -> &LogoutNotices {

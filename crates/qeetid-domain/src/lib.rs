@@ -70,6 +70,7 @@ pub mod registration;
 pub mod scope;
 pub mod secret;
 pub mod services;
+pub mod subject;
 pub mod tenant;
 pub mod text;
 pub mod time;

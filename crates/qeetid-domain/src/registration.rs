@@ -100,6 +100,10 @@ pub struct ClientRegistrationRequest {
     /// `backchannel_logout_uri`, `frontchannel_logout_uri` and their
     /// `…_session_required` (OpenID Connect Back-/Front-Channel Logout 1.0 §2).
     pub logout: crate::logout::LogoutNoticesDraft,
+    /// `subject_type` (OIDC Dynamic Client Registration §2; default `public`).
+    pub subject_type: Option<String>,
+    /// `sector_identifier_uri` of a pairwise client.
+    pub sector_identifier_uri: Option<String>,
     /// The descriptive metadata.
     pub metadata: ClientMetadata,
 }
@@ -214,6 +218,8 @@ impl ClientRegistrationRequest {
             id_token_signed_response_alg: self.id_token_signed_response_alg,
             userinfo_signed_response_alg: self.userinfo_signed_response_alg,
             logout: self.logout,
+            subject_type: self.subject_type,
+            sector_identifier_uri: self.sector_identifier_uri,
         };
         Ok((draft, method, checked_metadata(self.metadata)?))
     }

@@ -67,6 +67,8 @@ diesel::table! {
         backchannel_logout_session_required -> Bool,
         frontchannel_logout_uri -> Nullable<Text>,
         frontchannel_logout_session_required -> Bool,
+        pairwise_sector -> Nullable<Text>,
+        sector_identifier_uri -> Nullable<Text>,
     }
 }
 

@@ -223,9 +223,11 @@ pub(crate) async fn a_failing_endpoint_is_retried_and_admins_see_what_is_undeliv
     let app = fast_app(db, 1).await;
     let realm = app.realm().await;
     let receiver = Receiver::start(2).await;
-    listen(&app, &realm, &receiver.url, json!({})).await;
+    // A pairwise client: its logout tokens carry the sub it knows.
+    listen(&app, &realm, &receiver.url, json!({ "subject_type": "pairwise" })).await;
     let t = tokens(&app, &realm).await;
-    let (_, sid) = subject_and_session(&s(&t["id_token"]));
+    let (sub, sid) = subject_and_session(&s(&t["id_token"]));
+    assert!(!sub.starts_with("usr_"));
 
     // The admin revokes the user's grant: the client hears of the session it was in.
     let grants = app.admin(Method::GET, &format!("/v1/tenants/{}/oauth/grants", realm.tenant), Body::None).await;
@@ -252,7 +254,7 @@ pub(crate) async fn a_failing_endpoint_is_retried_and_admins_see_what_is_undeliv
     let delivered = receiver.wait_for(1).await;
     assert_eq!(receiver.refused.load(Ordering::SeqCst), 2, "failed twice, then delivered");
     let claims = verified_logout_token(&app, &delivered[0], &realm.client_id).await;
-    assert_eq!(s(&claims["sid"]), sid);
+    assert_eq!((s(&claims["sid"]), s(&claims["sub"])), (sid, sub));
     assert_eq!(app.admin(Method::GET, &path, Body::None).await.body, json!({ "deliveries": [] }));
 }
 

@@ -49,6 +49,7 @@ macro_rules! on_both_databases {
 }
 
 on_both_databases!(
+    oidc::pairwise_clients_see_a_subject_of_their_sector,
     flow_rules::form_post_delivers_the_response_in_a_posted_form,
     oidc::the_claims_parameter_asks_for_individual_claims,
     logout_notices::rp_initiated_logout_tells_the_client_by_back_channel_and_front_channel,

@@ -236,3 +236,125 @@ pub(crate) async fn the_claims_parameter_asks_for_individual_claims(db: &TestDat
     assert!(location.starts_with(REDIRECT_URI), "{location}");
     assert_eq!(query_param(&location, "error").as_deref(), Some("invalid_request"));
 }
+
+/// A confidential client of `tenant` with `REDIRECT_URI` and `extra` settings, as a realm.
+async fn client_with(app: &crate::support::TestApp, tenant: &str, extra: serde_json::Value) -> crate::support::Realm {
+    let mut body = serde_json::json!({
+        "tenant_id": tenant, "name": "Pairwise", "type": "confidential", "redirect_uris": [REDIRECT_URI],
+        "grant_types": ["authorization_code", "refresh_token"], "scopes": ["openid", "profile", "email", "offline_access"]
+    });
+    if let (serde_json::Value::Object(b), serde_json::Value::Object(e)) = (&mut body, extra) {
+        b.extend(e);
+    }
+    let reply = app.admin(reqwest::Method::POST, "/v1/oidc/clients", crate::support::Body::Json(body.clone())).await;
+    assert_eq!(reply.status, reqwest::StatusCode::CREATED, "{}", reply.body);
+    crate::support::Realm {
+        tenant: tenant.to_owned(),
+        client_id: reply.body["client"]["id"].as_str().unwrap().to_owned(),
+        client_secret: reply.body["client_secret"].as_str().unwrap().to_owned(),
+    }
+}
+
+pub(crate) async fn pairwise_clients_see_a_subject_of_their_sector(db: &TestDatabase) {
+    use crate::support::{Body, post_form};
+    use crate::token_services::{s, tokens};
+    use reqwest::{Method, StatusCode};
+    let documents = crate::documents::DocumentServer::start().await;
+    let mut settings = crate::support::settings(db);
+    settings.outbound_ca_file = documents.ca_file.display().to_string();
+    let app = crate::support::spawn_app_with(settings).await;
+    let realm = app.realm().await;
+    let discovery = crate::support::get_json(&app, "/.well-known/openid-configuration").await;
+    assert_eq!(discovery["subject_types_supported"], serde_json::json!(["public", "pairwise"]));
+
+    // The realm's client turns pairwise: its sector is its redirect URIs' one host.
+    let path = format!("/v1/tenants/{}/oidc/clients/{}", realm.tenant, realm.client_id);
+    let reply = app.admin(Method::PATCH, &path, Body::Json(serde_json::json!({ "subject_type": "pairwise" }))).await;
+    assert_eq!((reply.status, reply.body["client"]["subject_type"].as_str()), (StatusCode::OK, Some("pairwise")));
+    // A second client on the same host shares the sector; a third names another one.
+    let same_sector = client_with(&app, &realm.tenant, serde_json::json!({ "subject_type": "pairwise" })).await;
+    documents.serve("/sector.json", serde_json::json!([REDIRECT_URI, "https://other.example/cb"]));
+    let sector_uri = format!("{}/sector.json", documents.base);
+    let other_sector = client_with(
+        &app,
+        &realm.tenant,
+        serde_json::json!({ "subject_type": "pairwise", "sector_identifier_uri": sector_uri }),
+    )
+    .await;
+    // A sector document that leaves a redirect URI out is refused, naming the field.
+    documents.serve("/short.json", serde_json::json!(["https://other.example/cb"]));
+    let body = serde_json::json!({ "tenant_id": realm.tenant, "name": "X", "type": "confidential",
+        "redirect_uris": [REDIRECT_URI], "subject_type": "pairwise",
+        "sector_identifier_uri": format!("{}/short.json", documents.base) });
+    let reply = app.admin(Method::POST, "/v1/oidc/clients", Body::Json(body)).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert_eq!(reply.body["field"], "sector_identifier_uri");
+    assert!(reply.body["message"].as_str().unwrap().contains("does not list"), "{}", reply.body);
+
+    // An unmodified relying party verifies the pairwise ID token.
+    let (http, client) = relying_party(&app, &realm).await;
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (url, _, nonce) = client
+        .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
+        .add_scope(Scope::new("offline_access".into()))
+        .set_pkce_challenge(challenge)
+        .url();
+    let landing = app.sign_in_through_pages(url.as_str(), EMAIL, PASSWORD).await;
+    let tokens_a = client
+        .exchange_code(AuthorizationCode::new(query_param(&landing, "code").unwrap()))
+        .unwrap()
+        .set_pkce_verifier(verifier)
+        .request_async(&http)
+        .await
+        .unwrap();
+    let claims = tokens_a.id_token().unwrap().claims(&client.id_token_verifier(), &nonce).unwrap();
+    let sub = claims.subject().as_str().to_owned();
+    assert!(!sub.starts_with("usr_") && sub.len() == 43, "a pairwise value: {sub}");
+
+    // UserInfo, introspection and the access token all say the same sub.
+    let access = tokens_a.access_token().secret().clone();
+    let info: serde_json::Value = http
+        .get(format!("{}/v1/oauth/userinfo", app.issuer))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["sub"], serde_json::json!(sub), "{info}");
+    let creds = Some((realm.client_id.as_str(), realm.client_secret.as_str()));
+    let (_, introspected) = post_form(&app, "/v1/oauth/introspect", creds, &[("token", access.as_str())]).await;
+    assert_eq!((introspected["active"].as_bool(), introspected["sub"].as_str()), (Some(true), Some(sub.as_str())));
+    let refresh = tokens_a.refresh_token().unwrap().secret().clone();
+    let (_, introspected) = post_form(&app, "/v1/oauth/introspect", creds, &[("token", refresh.as_str())]).await;
+    assert_eq!(introspected["sub"].as_str(), Some(sub.as_str()), "{introspected}");
+
+    // The admin API shows each grant with the sub its client sees.
+    let grants = app
+        .admin(
+            Method::GET,
+            &format!("/v1/tenants/{}/oauth/grants?client_id={}", realm.tenant, realm.client_id),
+            Body::None,
+        )
+        .await;
+    assert_eq!(grants.body["grants"][0]["subject"].as_str(), Some(sub.as_str()), "{}", grants.body);
+    assert!(grants.body["grants"][0]["user_id"].as_str().unwrap().starts_with("usr_"));
+
+    // Same sector, same sub; another sector, another one.
+    let same = tokens(&app, &same_sector).await;
+    let other = tokens(&app, &other_sector).await;
+    let sub_of = |t: &serde_json::Value| jwt_part(&s(&t["id_token"]), 1)["sub"].as_str().unwrap().to_owned();
+    assert_eq!(sub_of(&same), sub);
+    assert_ne!(sub_of(&other), sub);
+    let info: serde_json::Value = http
+        .get(format!("{}/v1/oauth/userinfo", app.issuer))
+        .bearer_auth(s(&other["access_token"]))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["sub"].as_str(), Some(sub_of(&other).as_str()));
+}

@@ -171,3 +171,13 @@ pub trait LogoutSender: Send + Sync + 'static {
     /// `Ok` for a 2xx answer, else why not.
     fn send_logout_tokens(&self, batch: Vec<(String, String)>) -> BoxFuture<'static, Vec<Result<(), UpstreamError>>>;
 }
+
+/// Pairwise clients' sector identifier documents (OIDC Core §8.1) over HTTPS.
+pub trait SectorDocuments: Send + Sync + 'static {
+    /// The URIs the JSON array at `url` lists.
+    ///
+    /// # Errors
+    /// [`UpstreamError`] when the outbound policy refuses `url`, the answer is not a
+    /// 2xx within the time and size limits, or it is not a JSON array of strings.
+    fn fetch_sector_uris(&self, url: &str) -> BoxFuture<'static, Result<Vec<String>, UpstreamError>>;
+}

@@ -57,7 +57,7 @@ pub use tokens::{
 pub use totp::{MfaError, MfaStatus, TotpEnrolment};
 
 use crate::api_key::Caller;
-use crate::error::AdminError;
+use crate::error::{AdminError, ValidationError};
 use crate::id::{ClientId, TenantId};
 use crate::oauth::{SigningAlg, TokenLifetimes, ValidatedRequest};
 use crate::outbound::OutboundPolicy;
@@ -94,7 +94,8 @@ impl BuiltInClients for NoBuiltInClients {
 }
 
 /// What every area of use cases shares: the clock, randomness, the deployment
-/// settings, the per-instance client cache and the built-in clients. Cheap to clone;
+/// settings, the per-instance client cache, the built-in clients and the reader
+/// of sector identifier documents. Cheap to clone;
 /// clones share the cache.
 #[derive(Clone)]
 pub struct Context {
@@ -104,6 +105,7 @@ pub struct Context {
     pub(crate) client_cache: Arc<ClientCache>,
     pub(crate) built_in: Arc<dyn BuiltInClients>,
     pub(crate) open_registration: Arc<open_registration::OpenRegistrationCache>,
+    pub(crate) sector_documents: Option<Arc<dyn crate::ports::SectorDocuments>>,
 }
 
 impl Context {
@@ -116,6 +118,36 @@ impl Context {
             open_registration: Arc::new(open_registration::OpenRegistrationCache::new(settings.client_cache_seconds)),
             settings: Arc::new(settings),
             built_in: Arc::new(NoBuiltInClients),
+            sector_documents: None,
+        }
+    }
+
+    /// The same context, reading pairwise clients' sector identifier documents
+    /// through `documents` (without it, a `sector_identifier_uri` is refused).
+    #[must_use]
+    pub fn with_sector_documents(mut self, documents: Arc<dyn crate::ports::SectorDocuments>) -> Self {
+        self.sector_documents = Some(documents);
+        self
+    }
+
+    /// Checks a pairwise client's sector identifier document (OIDC Core §8.1): a
+    /// JSON array of URIs that must list every redirect URI of `settings`.
+    ///
+    /// # Errors
+    /// A validation error on `sector_identifier_uri` when the document cannot be
+    /// fetched, is not such an array, or leaves out a redirect URI.
+    pub(crate) async fn check_sector(&self, settings: &crate::client::ClientSettings) -> Result<(), ValidationError> {
+        let Some(uri) = settings.subject_type().sector_identifier_uri() else { return Ok(()) };
+        let invalid = |message: String| ValidationError::new("sector_identifier_uri", message);
+        let Some(documents) = &self.sector_documents else {
+            return Err(invalid("sector identifier documents cannot be read by this deployment".into()));
+        };
+        let listed = documents.fetch_sector_uris(uri).await.map_err(|e| invalid(e.0))?;
+        match settings.redirect_uris().iter().find(|r| !listed.iter().any(|l| l == r.as_str())) {
+            Some(missing) => {
+                Err(invalid(format!("the document at {uri} does not list the redirect URI {}", missing.as_str())))
+            }
+            None => Ok(()),
         }
     }
 
@@ -124,6 +156,12 @@ impl Context {
     pub fn with_built_in_clients(mut self, built_in: Arc<dyn BuiltInClients>) -> Self {
         self.built_in = built_in;
         self
+    }
+
+    /// The `sub` `client` sees for `user`: the user's id, or the pairwise value of
+    /// the client's sector.
+    pub fn subject_of(&self, client: &crate::client::Client, user: &crate::id::UserId) -> String {
+        client.settings.subject_type().subject(user, &self.settings.pairwise_salt)
     }
 
     /// The deployment settings.
@@ -201,6 +239,8 @@ pub struct ProviderSettings {
     /// Seconds before a failed back-channel logout is offered again (doubling
     /// after each failure).
     pub logout_retry_seconds: i64,
+    /// The secret salt of pairwise subjects (OIDC Core §8.1).
+    pub pairwise_salt: crate::subject::PairwiseSalt,
 }
 
 impl ProviderSettings {
@@ -216,6 +256,7 @@ impl ProviderSettings {
             open_registration_tenant: None,
             access_token_alg: SigningAlg::default(),
             logout_retry_seconds: 30,
+            pairwise_salt: crate::subject::PairwiseSalt::default(),
         }
     }
 }

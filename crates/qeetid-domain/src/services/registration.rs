@@ -61,6 +61,7 @@ impl<S: RegistrationStore> Registration<S> {
         let (settings, tenant) = match initial_token {
             Some(presented) => {
                 let settings = ClientSettings::validate(draft)?;
+                self.cx.check_sector(&settings).await?;
                 let token = self
                     .store
                     .spend_initial_token(&Secret::presented(presented).hash(), now)
@@ -103,6 +104,7 @@ impl<S: RegistrationStore> Registration<S> {
         let tenant = open_registration_tenant(&self.store, &self.cx).await?.ok_or(RegistrationError::InvalidToken)?;
         check_open_registration(&draft)?;
         let settings = ClientSettings::validate(draft)?;
+        self.cx.check_sector(&settings).await?;
         self.store.get_tenant(&tenant).await?.ok_or(RegistrationError::InvalidToken)?;
         throttle::count_open_registration(&self.store, self.cx.clock.as_ref(), source).await.map_err(|e| match e {
             FlowError::Throttled { retry_after } => RegistrationError::Throttled { retry_after },
@@ -142,6 +144,7 @@ impl<S: RegistrationStore> Registration<S> {
         let mut client = self.read(client_id, registration_token).await?;
         let (draft, auth_method, metadata) = request.into_parts()?;
         let settings = ClientSettings::validate(draft)?;
+        self.cx.check_sector(&settings).await?;
         if settings.client_type() != client.settings.client_type() {
             return Err(RegistrationError::InvalidMetadata(
                 "token_endpoint_auth_method: a client cannot switch between public and confidential; register a new \

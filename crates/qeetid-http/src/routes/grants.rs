@@ -10,8 +10,8 @@ use qeetid_domain::{AdminError, ClientId, GrantId, UserId, ValidationError};
 use super::{Admin, run, tenant_id};
 use crate::HttpState;
 use crate::answers::{ApiError, ErrorBody};
-use crate::wire::items;
-use wire::{GrantList, GrantQuery};
+
+use wire::{GrantBody, GrantList, GrantQuery};
 
 /// List consent grants, optionally for one user or client.
 #[utoipa::path(get, path = "/v1/tenants/{tenantID}/oauth/grants", tag = "grants",
@@ -31,9 +31,14 @@ pub(crate) async fn list<S: Store>(
         client_id: query.client_id.as_deref().map(ClientId::parse).transpose().map_err(|e| invalid("client_id", e))?,
     };
     let page = qeetid_domain::PageRequest::parse(query.limit, query.cursor.as_deref()).map_err(AdminError::from)?;
-    let page = run(&state, move |s| async move { s.admin.list_grants(&caller, &tenant, &filter, &page).await }).await?;
-    let (grants, next_cursor) = items(&page);
-    Ok(HttpResponse::Ok().json(GrantList { grants, next_cursor }))
+    let (page, subjects) = run(&state, move |s| async move {
+        let page = s.admin.list_grants(&caller, &tenant, &filter, &page).await?;
+        let subjects = s.admin.grant_subjects(&page.items).await?;
+        Ok::<_, AdminError>((page, subjects))
+    })
+    .await?;
+    let grants = page.items.iter().zip(subjects).map(|(g, subject)| GrantBody::of(g, subject)).collect();
+    Ok(HttpResponse::Ok().json(GrantList { grants, next_cursor: page.next_cursor.clone() }))
 }
 
 /// Revoke a consent grant and every refresh token issued under it.

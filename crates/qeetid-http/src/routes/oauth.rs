@@ -111,7 +111,7 @@ async fn provider_metadata<S: Store>(state: &HttpState<S>) -> serde_json::Value 
             "client_credentials",
             "urn:ietf:params:oauth:grant-type:device_code"
         ],
-        "subject_types_supported": ["public"],
+        "subject_types_supported": ["public", "pairwise"],
         "id_token_signing_alg_values_supported": ["ES256", "RS256"],
         "userinfo_signing_alg_values_supported": ["ES256", "RS256"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],

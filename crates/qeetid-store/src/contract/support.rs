@@ -75,6 +75,8 @@ pub(crate) fn confidential_client(tenant: &TenantId, created: i64) -> Client {
         id_token_signed_response_alg: Some("RS256".into()),
         userinfo_signed_response_alg: Some("ES256".into()),
         logout: Default::default(),
+        subject_type: Some("pairwise".into()),
+        sector_identifier_uri: Some("https://app.acme.com/sector.json".into()),
     })
     .unwrap();
     Client {

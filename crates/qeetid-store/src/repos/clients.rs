@@ -11,6 +11,7 @@ use qeetid_domain::logout::{LogoutEndpoint, LogoutNotices};
 use qeetid_domain::oauth::SigningAlg;
 use qeetid_domain::ports::ClientRepository;
 use qeetid_domain::registration::TokenAuthMethod;
+use qeetid_domain::subject::SubjectType;
 use qeetid_domain::{
     Client, ClientId, ClientLifetimes, ClientSecrets, ClientSettings, ClientType, GrantType, PageRequest, RedirectUri,
     ScopeSet, SecretHash, StoreError, StoredClientSettings, TenantId, UnixTime,
@@ -58,6 +59,8 @@ pub(crate) struct ClientRow {
     backchannel_logout_session_required: bool,
     frontchannel_logout_uri: Option<String>,
     frontchannel_logout_session_required: bool,
+    pairwise_sector: Option<String>,
+    sector_identifier_uri: Option<String>,
 }
 
 impl From<&Client> for ClientRow {
@@ -106,6 +109,11 @@ impl From<&Client> for ClientRow {
                 .frontchannel
                 .as_ref()
                 .is_some_and(LogoutEndpoint::session_required),
+            pairwise_sector: match s.subject_type() {
+                SubjectType::Pairwise { sector, .. } => Some(sector.clone()),
+                SubjectType::Public => None,
+            },
+            sector_identifier_uri: s.subject_type().sector_identifier_uri().map(str::to_owned),
         }
     }
 }
@@ -238,6 +246,10 @@ impl TryFrom<ClientRow> for Client {
                     row.frontchannel_logout_uri.as_deref(),
                     row.frontchannel_logout_session_required,
                 )?,
+            },
+            subject: match row.pairwise_sector {
+                Some(sector) => SubjectType::Pairwise { sector, sector_identifier_uri: row.sector_identifier_uri },
+                None => SubjectType::Public,
             },
         });
         let previous = match (row.previous_secret_hash, row.previous_secret_expires_at) {
@@ -382,6 +394,8 @@ impl ClientRepository for DieselStore {
                     clients::backchannel_logout_session_required.eq(row.backchannel_logout_session_required),
                     clients::frontchannel_logout_uri.eq(&row.frontchannel_logout_uri),
                     clients::frontchannel_logout_session_required.eq(row.frontchannel_logout_session_required),
+                    clients::pairwise_sector.eq(&row.pairwise_sector),
+                    clients::sector_identifier_uri.eq(&row.sector_identifier_uri),
                 ))
                 .execute(conn)
                 .await

@@ -60,6 +60,7 @@ impl<S: AdminStore> Admin<S> {
     ) -> Result<RegisteredClient, AdminError> {
         self.reachable_tenant(caller, tenant).await?;
         let settings = ClientSettings::validate(draft)?;
+        self.cx.check_sector(&settings).await?;
         let secret = match settings.client_type() {
             ClientType::Confidential => Some(Secret::generate(CLIENT_SECRET_PREFIX, self.cx.random.as_ref())),
             ClientType::Public => None,
@@ -130,6 +131,7 @@ impl<S: AdminStore> Admin<S> {
     ) -> Result<Client, AdminError> {
         let mut client = self.changeable_client(caller, tenant, id).await?;
         client.settings = client.settings.patched(patch)?;
+        self.cx.check_sector(&client.settings).await?;
         client.updated_at = self.cx.clock.now();
         let updated = self.store.update_client(&client).await?;
         self.cx.client_cache.forget(id);

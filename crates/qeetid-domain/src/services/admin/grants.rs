@@ -22,6 +22,28 @@ impl<S: AdminStore> Admin<S> {
         Ok(Page::from_fetched(rows, page, |g| Cursor { created_at: g.created_at, id: g.id.to_string() }))
     }
 
+    /// The `sub` each grant's client sees for its user (the user's id, or the
+    /// client's pairwise value, OIDC Core §8), in the order of `grants`: what an
+    /// admin matches against a subject a client reports. Reads each distinct
+    /// client once.
+    pub async fn grant_subjects(&self, grants: &[ConsentGrant]) -> Result<Vec<String>, AdminError> {
+        let mut clients: Vec<crate::client::Client> = Vec::new();
+        for grant in grants {
+            if !clients.iter().any(|c| c.id == grant.client_id)
+                && let Some(client) = self.store.find_client(&grant.client_id).await?
+            {
+                clients.push(client);
+            }
+        }
+        Ok(grants
+            .iter()
+            .map(|g| match clients.iter().find(|c| c.id == g.client_id) {
+                Some(client) => self.cx.subject_of(client, &g.user_id),
+                None => g.user_id.to_string(),
+            })
+            .collect())
+    }
+
     /// Revokes a grant: it is deleted, and every refresh token issued under it stops
     /// working. The user will be asked for consent again.
     pub async fn revoke_grant(&self, caller: &Caller, tenant: &TenantId, id: &GrantId) -> Result<(), AdminError> {

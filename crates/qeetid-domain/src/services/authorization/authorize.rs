@@ -130,7 +130,7 @@ impl<S: AuthorizationStore> Authorization<S> {
             self.usable_session(session_cookie, &request, now)
                 .await?
                 .filter(|s| !wants_mfa || acr_of(&s.amr) == crate::oauth::ACR_MFA)
-                .filter(|s| hinted_user.as_deref().is_none_or(|u| u == s.user_id.as_str()))
+                .filter(|s| hinted_user.as_deref().is_none_or(|u| u == self.cx.subject_of(&client, &s.user_id)))
         };
         let grant = match &session {
             Some(s) => self.store.find_grant(&request.tenant_id, &s.user_id, &request.client_id).await?,

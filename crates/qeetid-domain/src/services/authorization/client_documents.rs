@@ -62,6 +62,13 @@ impl<S: AuthorizationStore> Authorization<S> {
         let checked = document
             .into_parts(id.as_str())
             .and_then(|(draft, method, metadata)| Ok((ClientSettings::validate(draft)?, method, metadata)));
+        let checked = match checked {
+            Ok((settings, method, metadata)) => match self.cx.check_sector(&settings).await {
+                Ok(()) => Ok((settings, method, metadata)),
+                Err(e) => Err(crate::registration::RegistrationError::from(e)),
+            },
+            Err(e) => Err(e),
+        };
         let (settings, auth_method, metadata) = match checked {
             Ok(parts) => parts,
             Err(e) => {

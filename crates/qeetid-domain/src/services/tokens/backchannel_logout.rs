@@ -81,7 +81,7 @@ impl<S: TokenStore> Tokens<S> {
         let now = self.cx.clock.now();
         let claims = Claims::new()
             .str("iss", self.cx.settings.issuer.as_str())
-            .str("sub", delivery.user_id.as_str())
+            .str("sub", self.cx.subject_of(&client, &delivery.user_id))
             .str("aud", client.id.as_str())
             .int("iat", now.as_secs())
             .int("exp", now.plus_secs(LOGOUT_TOKEN_SECONDS).as_secs())

@@ -285,9 +285,11 @@ impl<S: TokenStore> Tokens<S> {
     ) -> Result<Result<TokenResponse, RotationLost>, OAuthError> {
         let user = subject.user;
         let issuer = self.cx.settings.issuer.as_str();
+        // The client's view of the user: the id, or its pairwise value (OIDC Core §8).
+        let sub = self.cx.subject_of(client, &user.id);
         let (access_token, access_token_id) = self.sign_access_token(
             client,
-            user.id.as_str(),
+            &sub,
             subject.resource.unwrap_or(issuer),
             scope,
             |c| {
@@ -303,7 +305,7 @@ impl<S: TokenStore> Tokens<S> {
         let id_token = if scope.contains(scopes::OPENID) {
             let mut claims = Claims::new()
                 .str("iss", issuer)
-                .str("sub", user.id.as_str())
+                .str("sub", sub.as_str())
                 .str("aud", client.id.as_str())
                 .int("exp", now.plus_secs(self.cx.settings.lifetimes.id_token).as_secs())
                 .int("iat", now.as_secs())

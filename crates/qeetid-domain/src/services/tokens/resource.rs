@@ -44,8 +44,28 @@ impl<S: TokenStore> Tokens<S> {
 
     /// The user a live access token of a user (its `ids`) was issued to; `None` when
     /// its grant, client or user is gone, or it was revoked.
+    /// A pairwise `sub` (OIDC Core §8) names no user: the grant does, and the
+    /// token's `sub` must be that user's value for the client (one more read).
     async fn access_token_user(&self, token: &VerifiedToken, ids: &UserTokenIds) -> Result<Option<User>, StoreError> {
-        self.live_token_user(&ids.origin(token.jti.as_deref()), token.iat.unwrap_or_default()).await
+        let user = match &ids.user {
+            Some(user) => user.clone(),
+            None => {
+                let Some(grant) = self.store.get_grant(&ids.tenant, &ids.grant).await? else { return Ok(None) };
+                let Some(client) = self.cached_client(&ids.client).await? else { return Ok(None) };
+                if token.sub.as_deref() != Some(self.cx.subject_of(&client, &grant.user_id).as_str()) {
+                    return Ok(None);
+                }
+                grant.user_id
+            }
+        };
+        let origin = TokenOrigin {
+            tenant: &ids.tenant,
+            user: &user,
+            client: &ids.client,
+            grant: &ids.grant,
+            jti: token.jti.as_deref(),
+        };
+        self.live_token_user(&origin, token.iat.unwrap_or_default()).await
     }
 
     /// The client a token was issued to, through the short-lived client cache.
@@ -75,14 +95,19 @@ impl<S: TokenStore> Tokens<S> {
                 "the token was revoked, or its grant, client or user no longer exists or is disabled".into(),
             )
         })?;
-        let mut claims = Claims::new().str("sub", user.id.as_str());
+        let client = self.cached_client(&ids.client).await?;
+        let sub = match &client {
+            Some(client) => self.cx.subject_of(client, &user.id),
+            None => user.id.as_str().to_owned(),
+        };
+        let mut claims = Claims::new().str("sub", sub);
         if scope.contains(scopes::PROFILE) {
             claims = claims.maybe_str("name", user.name.clone());
         }
         if scope.contains(scopes::EMAIL) {
             claims = claims.str("email", user.email.as_str()).bool("email_verified", user.email_verified);
         }
-        let alg = self.cached_client(&ids.client).await?.and_then(|c| c.settings.userinfo_alg());
+        let alg = client.and_then(|c| c.settings.userinfo_alg());
         let signed = match alg {
             None => None,
             Some(alg) => {
@@ -140,11 +165,13 @@ impl<S: TokenStore> Tokens<S> {
             if self.live_token_user(&origin, r.created_at.as_secs()).await?.is_none() {
                 return Ok(None);
             }
+            // The `sub` the token's client sees (pairwise clients: their value).
+            let Some(owner) = self.cached_client(&r.client_id).await? else { return Ok(None) };
             return Ok(Some(
                 Claims::new()
                     .str("scope", r.scope.to_delimited())
                     .str("client_id", r.client_id.as_str())
-                    .str("sub", r.user_id.as_str())
+                    .str("sub", self.cx.subject_of(&owner, &r.user_id))
                     .int("exp", r.expires_at.as_secs())
                     .int("iat", r.created_at.as_secs())
                     .str("token_type", "refresh_token")
@@ -212,10 +239,11 @@ pub struct UserInfo {
     pub signed: Option<String>,
 }
 
-/// The ids a user's access token carries (`tid`, `sub`, `client_id`, `gid`).
+/// The ids a user's access token carries (`tid`, `sub`, `client_id`, `gid`); the
+/// user is `None` when `sub` is a pairwise value.
 struct UserTokenIds {
     tenant: TenantId,
-    user: UserId,
+    user: Option<UserId>,
     client: ClientId,
     grant: GrantId,
 }
@@ -225,13 +253,9 @@ impl UserTokenIds {
     fn of(token: &VerifiedToken) -> Option<Self> {
         Some(Self {
             tenant: TenantId::parse(token.tid.as_deref()?).ok()?,
-            user: UserId::parse(token.sub.as_deref()?).ok()?,
+            user: UserId::parse(token.sub.as_deref()?).ok(),
             client: ClientId::parse(token.client_id.as_deref()?).ok()?,
             grant: GrantId::parse(token.gid.as_deref()?).ok()?,
         })
-    }
-
-    fn origin<'a>(&'a self, jti: Option<&'a str>) -> TokenOrigin<'a> {
-        TokenOrigin { tenant: &self.tenant, user: &self.user, client: &self.client, grant: &self.grant, jti }
     }
 }

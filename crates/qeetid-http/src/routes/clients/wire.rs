@@ -55,6 +55,10 @@ pub(crate) struct ClientBody {
     pub frontchannel_logout_uri: Option<String>,
     /// Whether that page gets `iss` and `sid`.
     pub frontchannel_logout_session_required: bool,
+    /// `public` or `pairwise` (OIDC Core §8).
+    pub subject_type: &'static str,
+    /// A pairwise client's sector identifier document, if it registered one.
+    pub sector_identifier_uri: Option<String>,
 }
 
 impl From<&Client> for ClientBody {
@@ -83,6 +87,8 @@ impl From<&Client> for ClientBody {
             backchannel_logout_session_required: logout.backchannel.as_ref().is_some_and(|e| e.session_required()),
             frontchannel_logout_uri: logout.frontchannel.as_ref().map(|e| e.uri().to_owned()),
             frontchannel_logout_session_required: logout.frontchannel.as_ref().is_some_and(|e| e.session_required()),
+            subject_type: s.subject_type().as_str(),
+            sector_identifier_uri: s.subject_type().sector_identifier_uri().map(str::to_owned),
         }
     }
 }
@@ -192,6 +198,11 @@ pub(crate) struct RegisterClientRequest {
     pub frontchannel_logout_uri: Option<String>,
     /// Whether that page gets `iss` and `sid` (default false).
     pub frontchannel_logout_session_required: Option<bool>,
+    /// `public` (default) or `pairwise`: each sector sees its own `sub` for a user.
+    pub subject_type: Option<String>,
+    /// For `pairwise`: an https JSON array listing every redirect URI; its host is
+    /// the sector. Needed when the redirect URIs are on several hosts.
+    pub sector_identifier_uri: Option<String>,
 }
 
 impl RegisterClientRequest {
@@ -217,6 +228,8 @@ impl RegisterClientRequest {
                 frontchannel_logout_uri: self.frontchannel_logout_uri,
                 frontchannel_logout_session_required: self.frontchannel_logout_session_required,
             },
+            subject_type: self.subject_type,
+            sector_identifier_uri: self.sector_identifier_uri,
         };
         (self.tenant_id, draft)
     }
@@ -260,6 +273,10 @@ pub struct UpdateClientRequest {
     pub frontchannel_logout_uri: Option<String>,
     /// Whether the front-channel page gets `iss` and `sid`.
     pub frontchannel_logout_session_required: Option<bool>,
+    /// New subject type: `public` or `pairwise` (every `sub` the client sees changes).
+    pub subject_type: Option<String>,
+    /// New sector identifier document; `""` removes it.
+    pub sector_identifier_uri: Option<String>,
 }
 
 impl From<UpdateClientRequest> for ClientPatch {
@@ -285,6 +302,8 @@ impl From<UpdateClientRequest> for ClientPatch {
                 frontchannel_logout_uri: r.frontchannel_logout_uri,
                 frontchannel_logout_session_required: r.frontchannel_logout_session_required,
             },
+            subject_type: r.subject_type,
+            sector_identifier_uri: r.sector_identifier_uri,
         }
     }
 }

@@ -222,6 +222,8 @@ impl ClientForm {
             id_token_signed_response_alg: self.alg(),
             userinfo_signed_response_alg: None,
             logout: self.logout(),
+            subject_type: None,
+            sector_identifier_uri: None,
         })
     }
 
@@ -244,6 +246,8 @@ impl ClientForm {
             id_token_signed_response_alg: self.alg(),
             userinfo_signed_response_alg: None,
             logout: self.logout(),
+            subject_type: None,
+            sector_identifier_uri: None,
         })
     }
 

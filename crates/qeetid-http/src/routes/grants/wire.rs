@@ -15,6 +15,9 @@ pub(crate) struct GrantBody {
     pub tenant_id: String,
     /// Who consented.
     pub user_id: String,
+    /// The `sub` the client sees for that user: `user_id`, or the client's pairwise
+    /// value (OIDC Core §8).
+    pub subject: String,
     /// To which client.
     pub client_id: String,
     /// Scopes consented to.
@@ -27,12 +30,14 @@ pub(crate) struct GrantBody {
     pub updated_at: String,
 }
 
-impl From<&ConsentGrant> for GrantBody {
-    fn from(g: &ConsentGrant) -> Self {
+impl GrantBody {
+    /// The grant, with the `subject` its client sees.
+    pub(crate) fn of(g: &ConsentGrant, subject: String) -> Self {
         Self {
             id: g.id.to_string(),
             tenant_id: g.tenant_id.to_string(),
             user_id: g.user_id.to_string(),
+            subject,
             client_id: g.client_id.to_string(),
             scopes: g.scopes.iter().map(|s| s.as_str().to_owned()).collect(),
             remembered: g.remembered,

@@ -27,6 +27,8 @@ pub(crate) struct MetadataBody {
     backchannel_logout_session_required: Option<bool>,
     frontchannel_logout_uri: Option<String>,
     frontchannel_logout_session_required: Option<bool>,
+    subject_type: Option<String>,
+    sector_identifier_uri: Option<String>,
     client_uri: Option<String>,
     logo_uri: Option<String>,
     tos_uri: Option<String>,
@@ -90,6 +92,8 @@ impl TryFrom<MetadataBody> for ClientRegistrationRequest {
                 frontchannel_logout_uri: b.frontchannel_logout_uri,
                 frontchannel_logout_session_required: b.frontchannel_logout_session_required,
             },
+            subject_type: b.subject_type,
+            sector_identifier_uri: b.sector_identifier_uri,
             metadata: ClientMetadata {
                 client_uri: b.client_uri,
                 logo_uri: b.logo_uri,
@@ -122,12 +126,16 @@ pub(crate) fn client_information(client: &Client, issuer: &str) -> Value {
         "response_types": response_types,
         "scope": s.scopes().to_delimited(),
         "id_token_signed_response_alg": s.id_token_alg().as_str(),
+        "subject_type": s.subject_type().as_str(),
         "registration_client_uri": format!("{issuer}/v1/oauth/register/{}", client.id),
     });
     if let (Some(alg), Value::Object(object)) = (s.userinfo_alg(), &mut body) {
         object.insert("userinfo_signed_response_alg".to_owned(), Value::String(alg.as_str().to_owned()));
     }
     let logout = s.logout_notices();
+    if let (Some(uri), Value::Object(object)) = (s.subject_type().sector_identifier_uri(), &mut body) {
+        object.insert("sector_identifier_uri".to_owned(), Value::String(uri.to_owned()));
+    }
     if let Value::Object(object) = &mut body {
         for (name, endpoint) in [("backchannel", &logout.backchannel), ("frontchannel", &logout.frontchannel)] {
             if let Some(endpoint) = endpoint {
