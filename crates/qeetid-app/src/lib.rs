@@ -196,7 +196,8 @@ pub async fn services(
         passkeys,
         upstream: Arc::new(upstream.clone()),
         upstream_tokens: Arc::new(qeetid_crypto::UpstreamJwsVerifier),
-        documents: Some(Arc::new(client_documents::HttpClientDocuments { upstream })),
+        documents: Some(Arc::new(client_documents::HttpClientDocuments { upstream: upstream.clone() })),
+        request_objects: Some(Arc::new(client_documents::HttpRequestObjects { upstream })),
     };
     let provider = Provider::compose(store.clone(), &cx, ports);
     let apps = FirstParty::new(store.clone(), cx, signing.clone(), provider.tokens.clone());

@@ -3,12 +3,14 @@
 //! randomness, and Argon2id password hashing on a bounded pool of blocking threads.
 //! Everything goes through `ring` (and `argon2`): one audited library for the hot path.
 
+mod client_jws;
 mod kek;
 mod password;
 mod random;
 mod signing;
 mod upstream;
 
+pub use client_jws::verify_client_jws;
 pub use kek::{KekError, KeyEncryptionKey, Sealer};
 pub use password::{Argon2Hasher, Argon2Params};
 pub use random::SystemRandom;

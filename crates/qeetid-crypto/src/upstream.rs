@@ -6,39 +6,12 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use qeetid_domain::federation::UpstreamClaims;
 use qeetid_domain::ports::UpstreamTokenVerifier;
-use ring::signature::{ECDSA_P256_SHA256_FIXED, RSA_PKCS1_2048_8192_SHA256, RsaPublicKeyComponents, UnparsedPublicKey};
+use qeetid_domain::request_object::RequestObjectAlg;
 use serde_json::Value;
 
 /// The [`UpstreamTokenVerifier`] port.
 #[derive(Debug, Default)]
 pub struct UpstreamJwsVerifier;
-
-fn b64(value: &Value) -> Option<Vec<u8>> {
-    URL_SAFE_NO_PAD.decode(value.as_str()?.trim_end_matches('=')).ok()
-}
-
-/// Whether `key` (a JWK) verifies `signature` over `signed` with `alg`.
-fn verifies(key: &Value, alg: &str, signed: &[u8], signature: &[u8]) -> bool {
-    match (alg, key["kty"].as_str()) {
-        ("RS256", Some("RSA")) => match (b64(&key["n"]), b64(&key["e"])) {
-            (Some(n), Some(e)) => {
-                RsaPublicKeyComponents { n, e }.verify(&RSA_PKCS1_2048_8192_SHA256, signed, signature).is_ok()
-            }
-            _ => false,
-        },
-        ("ES256", Some("EC")) if key["crv"] == "P-256" => match (b64(&key["x"]), b64(&key["y"])) {
-            (Some(x), Some(y)) if x.len() == 32 && y.len() == 32 => {
-                let mut point = Vec::with_capacity(65);
-                point.push(4);
-                point.extend_from_slice(&x);
-                point.extend_from_slice(&y);
-                UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point).verify(signed, signature).is_ok()
-            }
-            _ => false,
-        },
-        _ => false,
-    }
-}
 
 impl UpstreamTokenVerifier for UpstreamJwsVerifier {
     fn verify_upstream(&self, id_token: &str, jwks: &str) -> Option<UpstreamClaims> {
@@ -59,7 +32,10 @@ impl UpstreamTokenVerifier for UpstreamJwsVerifier {
             .iter()
             .filter(|k| kid.is_none_or(|kid| k["kid"].as_str() == Some(kid)))
             .filter(|k| k["use"].as_str().is_none_or(|u| u == "sig"))
-            .any(|k| verifies(k, alg, signed, &signature));
+            .any(|k| {
+                let alg = if alg == "RS256" { RequestObjectAlg::Rs256 } else { RequestObjectAlg::Es256 };
+                crate::client_jws::jwk_verifies(k, alg, signed, &signature)
+            });
         if !verified {
             return None;
         }

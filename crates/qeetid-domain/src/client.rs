@@ -6,6 +6,7 @@ use crate::id::{ClientId, TenantId};
 use crate::logout::{LogoutNotices, LogoutNoticesDraft};
 use crate::oauth::SigningAlg;
 use crate::redirect_uri::RedirectUri;
+use crate::request_object::{RequestObjectDraft, RequestObjectSettings};
 use crate::scope::ScopeSet;
 use crate::secret::{Secret, SecretHash};
 use crate::subject::SubjectType;
@@ -84,6 +85,8 @@ pub struct ClientDraft {
     pub subject_type: Option<String>,
     /// `sector_identifier_uri` of a pairwise client (OIDC Core §8.1).
     pub sector_identifier_uri: Option<String>,
+    /// Keys and URLs for request objects (RFC 9101).
+    pub request_objects: RequestObjectDraft,
 }
 
 /// Token lifetimes one client may override, in seconds; `None` means the deployment's.
@@ -140,6 +143,8 @@ pub struct StoredClientSettings {
     pub logout: LogoutNotices,
     /// How it sees users' `sub`.
     pub subject: SubjectType,
+    /// Its request-object keys and URLs.
+    pub request_objects: RequestObjectSettings,
 }
 
 /// A change to some of a client's settings. `None` leaves a setting as it is.
@@ -171,6 +176,8 @@ pub struct ClientPatch {
     pub subject_type: Option<String>,
     /// New `sector_identifier_uri`; empty removes it.
     pub sector_identifier_uri: Option<String>,
+    /// New request-object settings (an empty value removes one).
+    pub request_objects: RequestObjectDraft,
 }
 
 /// A client's validated settings. Built only by [`ClientSettings::validate`]
@@ -189,6 +196,7 @@ pub struct ClientSettings {
     userinfo_alg: Option<SigningAlg>,
     logout: LogoutNotices,
     subject: SubjectType,
+    request_objects: RequestObjectSettings,
 }
 
 fn invalid(field: impl Into<String>, message: impl std::fmt::Display) -> ValidationError {
@@ -285,6 +293,7 @@ impl ClientSettings {
             draft.sector_identifier_uri.as_deref(),
             &redirect_uris,
         )?;
+        let request_objects = RequestObjectSettings::validate(&draft.request_objects)?;
         Ok(Self {
             name: name.as_str().to_owned(),
             client_type,
@@ -298,6 +307,7 @@ impl ClientSettings {
             userinfo_alg,
             logout,
             subject,
+            request_objects,
         })
     }
 
@@ -318,6 +328,7 @@ impl ClientSettings {
             userinfo_alg,
             logout,
             subject,
+            request_objects,
         } = stored;
         Self {
             name,
@@ -332,6 +343,7 @@ impl ClientSettings {
             userinfo_alg,
             logout,
             subject,
+            request_objects,
         }
     }
 
@@ -369,6 +381,7 @@ impl ClientSettings {
             sector_identifier_uri: patch
                 .sector_identifier_uri
                 .or_else(|| self.subject.sector_identifier_uri().map(str::to_owned)),
+            request_objects: self.request_objects.patched(patch.request_objects),
         })
     }
 
@@ -411,6 +424,10 @@ impl ClientSettings {
     /// The algorithm its UserInfo answers are signed with, if it asked for signed ones.
     pub fn userinfo_alg(&self) -> Option<SigningAlg> {
         self.userinfo_alg
+    }
+    /// Its request-object keys and URLs (RFC 9101).
+    pub fn request_objects(&self) -> &RequestObjectSettings {
+        &self.request_objects
     }
     /// How it sees users' `sub` (public or pairwise).
     pub fn subject_type(&self) -> &SubjectType {

@@ -67,6 +67,7 @@ pub mod ports;
 mod random;
 pub mod redirect_uri;
 pub mod registration;
+pub mod request_object;
 pub mod scope;
 pub mod secret;
 pub mod services;

@@ -104,6 +104,10 @@ pub struct ClientRegistrationRequest {
     pub subject_type: Option<String>,
     /// `sector_identifier_uri` of a pairwise client.
     pub sector_identifier_uri: Option<String>,
+    /// `request_uris` (OIDC Dynamic Client Registration §2).
+    pub request_uris: Option<Vec<String>>,
+    /// `request_object_signing_alg`.
+    pub request_object_signing_alg: Option<String>,
     /// The descriptive metadata.
     pub metadata: ClientMetadata,
 }
@@ -220,6 +224,12 @@ impl ClientRegistrationRequest {
             logout: self.logout,
             subject_type: self.subject_type,
             sector_identifier_uri: self.sector_identifier_uri,
+            request_objects: crate::request_object::RequestObjectDraft {
+                jwks: self.metadata.jwks.clone(),
+                jwks_uri: self.metadata.jwks_uri.clone(),
+                request_uris: self.request_uris,
+                request_object_signing_alg: self.request_object_signing_alg,
+            },
         };
         Ok((draft, method, checked_metadata(self.metadata)?))
     }

@@ -30,6 +30,7 @@ pub use actix_web::dev::Server;
 pub use answers::{ApiError, ErrorBody};
 pub use metrics::Metrics;
 pub use openapi::AdminApi;
+pub use routes::oauth::request_object_of;
 pub use routes::registration::wire::read_client_document;
 pub use wire::SECRET_WARNING;
 

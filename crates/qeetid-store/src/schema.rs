@@ -69,6 +69,7 @@ diesel::table! {
         frontchannel_logout_session_required -> Bool,
         pairwise_sector -> Nullable<Text>,
         sector_identifier_uri -> Nullable<Text>,
+        request_objects -> Nullable<Text>,
     }
 }
 

@@ -84,19 +84,22 @@ impl HttpUpstream {
 }
 
 impl HttpUpstream {
-    /// GETs the JSON document at `url` under the outbound policy: a 2xx of at most
+    /// GETs the document at `url` (`what` names it in errors) under the outbound policy: a 2xx of at most
     /// 5 KiB within 5 seconds, no redirects.
     pub fn fetch_document(
         &self,
+        what: &'static str,
         url: &str,
     ) -> impl std::future::Future<Output = Result<FetchedDocument, UpstreamError>> + Send + 'static {
-        const WHAT: &str = "metadata document";
-        let request = self.checked(WHAT, url).map(|url| self.http.get(url).timeout(DOCUMENT_TIMEOUT));
+        let request = self.checked(what, url).map(|url| self.http.get(url).timeout(DOCUMENT_TIMEOUT));
         async move {
-            let mut response =
-                request?.header("Accept", "application/json").send().await.map_err(|e| failed_with_chain(WHAT, &e))?;
+            let mut response = request?
+                .header("Accept", "application/json, application/oauth-authz-req+jwt, */*;q=0.5")
+                .send()
+                .await
+                .map_err(|e| failed_with_chain(what, &e))?;
             if !response.status().is_success() {
-                return Err(failed(WHAT, format!("answered {}", response.status())));
+                return Err(failed(what, format!("answered {}", response.status())));
             }
             let max_age = response
                 .headers()
@@ -104,9 +107,9 @@ impl HttpUpstream {
                 .and_then(|v| v.to_str().ok())
                 .and_then(max_age_of);
             let mut body = Vec::new();
-            while let Some(chunk) = response.chunk().await.map_err(|e| failed(WHAT, e))? {
+            while let Some(chunk) = response.chunk().await.map_err(|e| failed(what, e))? {
                 if body.len() + chunk.len() > MAX_DOCUMENT {
-                    return Err(failed(WHAT, format!("larger than {MAX_DOCUMENT} bytes")));
+                    return Err(failed(what, format!("larger than {MAX_DOCUMENT} bytes")));
                 }
                 body.extend_from_slice(&chunk);
             }

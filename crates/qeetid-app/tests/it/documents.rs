@@ -87,7 +87,11 @@ impl DocumentServer {
                     let found = served.lock().unwrap().get(&path).cloned();
                     let answer = match found {
                         Some(body) => {
-                            let body = body.to_string();
+                            // A JSON string is served as its raw text (a request object, say).
+                            let body = match body {
+                                Value::String(text) => text,
+                                other => other.to_string(),
+                            };
                             format!(
                                 "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncache-control: max-age=600\r\n\
                                  content-length: {}\r\nconnection: close\r\n\r\n{body}",

@@ -17,6 +17,7 @@ mod mfa;
 mod oidc;
 mod proxy;
 mod registration;
+mod request_objects;
 mod resource_indicators;
 mod server;
 mod support;
@@ -49,6 +50,8 @@ macro_rules! on_both_databases {
 }
 
 on_both_databases!(
+    request_objects::signed_request_objects_carry_the_request,
+    request_objects::a_request_uri_on_a_private_address_is_refused,
     oidc::pairwise_clients_see_a_subject_of_their_sector,
     flow_rules::form_post_delivers_the_response_in_a_posted_form,
     oidc::the_claims_parameter_asks_for_individual_claims,

@@ -375,7 +375,8 @@ pub(crate) async fn debug_logs_never_show_query_strings_or_secrets(db: &TestData
 pub(crate) async fn request_objects_are_refused_at_the_redirect_uri(db: &TestDatabase) {
     let app = spawn_app(db).await;
     let realm = app.realm().await;
-    for (param, code) in [("request", "request_not_supported"), ("request_uri", "request_uri_not_supported")] {
+    // A client without keys or registered request_uris: the object cannot be read.
+    for (param, code) in [("request", "invalid_request_object"), ("request_uri", "invalid_request_uri")] {
         let url = crate::support::authorize_url(&app, &realm.client_id, "openid", "st", &format!("&{param}=eyJ.x.y"));
         let (status, location, _) = app.browse(&url).await;
         assert_eq!(status, StatusCode::FOUND);

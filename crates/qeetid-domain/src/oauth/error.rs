@@ -66,6 +66,14 @@ pub enum OAuthError {
     /// `request_uri_not_supported` (OIDC Core §3.1.2.6): the `request_uri` parameter.
     #[error("request_uri_not_supported: {0}")]
     RequestUriNotSupported(String),
+    /// `invalid_request_object` (RFC 9101 §6.2): the request object does not verify
+    /// or its claims are wrong.
+    #[error("invalid_request_object: {0}")]
+    InvalidRequestObject(String),
+    /// `invalid_request_uri` (RFC 9101 §6.2): the `request_uri` is not registered,
+    /// is refused by the outbound rules, or did not answer.
+    #[error("invalid_request_uri: {0}")]
+    InvalidRequestUri(String),
     /// `server_error`: infrastructure failed; the source is for the log only.
     #[error("server_error: {0}")]
     ServerError(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -93,6 +101,8 @@ impl OAuthError {
             Self::ExpiredToken(_) => "expired_token",
             Self::RequestNotSupported(_) => "request_not_supported",
             Self::RequestUriNotSupported(_) => "request_uri_not_supported",
+            Self::InvalidRequestObject(_) => "invalid_request_object",
+            Self::InvalidRequestUri(_) => "invalid_request_uri",
             Self::ServerError(_) => "server_error",
         }
     }
@@ -104,6 +114,8 @@ impl OAuthError {
             | Self::InvalidClient(d)
             | Self::RequestNotSupported(d)
             | Self::RequestUriNotSupported(d)
+            | Self::InvalidRequestObject(d)
+            | Self::InvalidRequestUri(d)
             | Self::InvalidGrant(d)
             | Self::UnauthorizedClient(d)
             | Self::UnsupportedGrantType(d)

@@ -181,3 +181,29 @@ pub trait SectorDocuments: Send + Sync + 'static {
     /// 2xx within the time and size limits, or it is not a JSON array of strings.
     fn fetch_sector_uris(&self, url: &str) -> BoxFuture<'static, Result<Vec<String>, UpstreamError>>;
 }
+
+/// What request objects (RFC 9101) need from outside: fetching a client's JWK Set
+/// or a `request_uri` under the outbound rules, and checking a JWS.
+pub trait RequestObjects: Send + Sync + 'static {
+    /// The body at `url` (a JWK Set, or a request object by reference), under the
+    /// outbound policy, size- and time-limited.
+    ///
+    /// # Errors
+    /// [`UpstreamError`] naming why when the URL is refused or does not answer 2xx.
+    fn fetch(&self, url: &str) -> BoxFuture<'static, Result<String, UpstreamError>>;
+
+    /// The request object `jws` read, after its signature verified with a key of
+    /// `jwks` (chosen by `kid`, or the only one) under `alg`, or the key's own
+    /// algorithm when `alg` is `None`: the header's `alg` must match it, never
+    /// choose it. With [`RequestObjectAlg::None`](crate::request_object::RequestObjectAlg::None)
+    /// (a client that registered unsigned objects) only `alg: none` is read.
+    ///
+    /// # Errors
+    /// Why the object is refused, in words for the client.
+    fn read(
+        &self,
+        jws: &str,
+        jwks: Option<&str>,
+        alg: Option<crate::request_object::RequestObjectAlg>,
+    ) -> Result<crate::request_object::RequestObject, String>;
+}

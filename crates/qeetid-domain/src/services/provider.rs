@@ -8,8 +8,8 @@ use super::{
     SelfService, Tokens,
 };
 use crate::ports::{
-    ClientDocuments, PasskeyCeremonies, PasswordHasher, SecretSealer, Store, TokenSigner, UpstreamClient,
-    UpstreamTokenVerifier,
+    ClientDocuments, PasskeyCeremonies, PasswordHasher, RequestObjects, SecretSealer, Store, TokenSigner,
+    UpstreamClient, UpstreamTokenVerifier,
 };
 
 /// Every port other than the store, for [`Provider::compose`].
@@ -29,6 +29,8 @@ pub struct Ports {
     pub upstream_tokens: Arc<dyn UpstreamTokenVerifier>,
     /// Client ID metadata documents; `None` turns them off.
     pub documents: Option<Arc<dyn ClientDocuments>>,
+    /// Request objects (RFC 9101); `None` refuses `request` and `request_uri`.
+    pub request_objects: Option<Arc<dyn RequestObjects>>,
 }
 
 /// Every area of use cases over one store and context. A bundle, not a façade: it
@@ -65,6 +67,9 @@ impl<S: Store> Provider<S> {
         );
         if let Some(documents) = ports.documents {
             authorization = authorization.with_client_documents(documents);
+        }
+        if let Some(request_objects) = ports.request_objects {
+            authorization = authorization.with_request_objects(request_objects);
         }
         let federation_ports = FederationPorts {
             sealer: Arc::clone(&ports.sealer),

@@ -10,6 +10,7 @@ use base64::engine::general_purpose::STANDARD;
 
 use qeetid_domain::oauth::{AuthorizeParams, ClaimsParameter, TokenRequest, scopes};
 use qeetid_domain::ports::Store;
+use qeetid_domain::request_object::RequestObject;
 use qeetid_domain::services::{AuthMethod, AuthorizeOutcome, ClientAuthentication, TokenResponse};
 use std::future::Future;
 
@@ -127,8 +128,10 @@ async fn provider_metadata<S: Store>(state: &HttpState<S>) -> serde_json::Value 
         "backchannel_logout_session_supported": true,
         "frontchannel_logout_supported": true,
         "frontchannel_logout_session_supported": true,
-        "request_parameter_supported": false,
-        "request_uri_parameter_supported": false,
+        "request_parameter_supported": true,
+        "request_uri_parameter_supported": true,
+        "require_request_uri_registration": true,
+        "request_object_signing_alg_values_supported": ["RS256", "PS256", "ES256", "EdDSA", "none"],
         "claims_parameter_supported": true,
         "client_id_metadata_document_supported": client_documents,
     })
@@ -177,6 +180,58 @@ fn authorize_params(mut p: Params) -> AuthorizeParams {
         request: p.take("request"),
         request_uri: p.take("request_uri"),
         claims: p.take("claims").map(|raw| claims_parameter(&raw)),
+    }
+}
+
+/// A verified request object's JSON payload (RFC 9101 §4) read into the domain's
+/// terms: its authorization parameters (string members; `max_age` may be a number,
+/// `claims` an object, `resource` a string or an array) and its JWT claims.
+pub fn request_object_of(payload: &serde_json::Value) -> RequestObject {
+    use serde_json::Value;
+    let text = |name: &str| match &payload[name] {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    let resources = match &payload["resource"] {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(list) => list.iter().filter_map(|r| r.as_str().map(str::to_owned)).collect(),
+        _ => Vec::new(),
+    };
+    let claims = match &payload["claims"] {
+        Value::Null => None,
+        Value::String(raw) => Some(claims_parameter(raw)),
+        other => Some(claims_parameter(&other.to_string())),
+    };
+    RequestObject {
+        params: AuthorizeParams {
+            response_type: text("response_type"),
+            client_id: text("client_id"),
+            redirect_uri: text("redirect_uri"),
+            scope: text("scope"),
+            state: text("state"),
+            nonce: text("nonce"),
+            code_challenge: text("code_challenge"),
+            code_challenge_method: text("code_challenge_method"),
+            prompt: text("prompt"),
+            max_age: text("max_age"),
+            login_hint: text("login_hint"),
+            id_token_hint: text("id_token_hint"),
+            response_mode: text("response_mode"),
+            acr_values: text("acr_values"),
+            request: text("request"),
+            request_uri: text("request_uri"),
+            resources,
+            claims,
+        },
+        iss: text("iss"),
+        aud: match &payload["aud"] {
+            Value::String(a) => vec![a.clone()],
+            Value::Array(list) => list.iter().filter_map(|a| a.as_str().map(str::to_owned)).collect(),
+            _ => Vec::new(),
+        },
+        exp: payload["exp"].as_i64(),
+        nbf: payload["nbf"].as_i64(),
     }
 }
 

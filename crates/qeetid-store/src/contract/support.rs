@@ -77,6 +77,12 @@ pub(crate) fn confidential_client(tenant: &TenantId, created: i64) -> Client {
         logout: Default::default(),
         subject_type: Some("pairwise".into()),
         sector_identifier_uri: Some("https://app.acme.com/sector.json".into()),
+        request_objects: qeetid_domain::request_object::RequestObjectDraft {
+            jwks: None,
+            jwks_uri: Some("https://app.acme.com/jwks.json".into()),
+            request_uris: Some(vec!["https://app.acme.com/requests/1".into()]),
+            request_object_signing_alg: Some("PS256".into()),
+        },
     })
     .unwrap();
     Client {

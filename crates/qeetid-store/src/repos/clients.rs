@@ -11,6 +11,7 @@ use qeetid_domain::logout::{LogoutEndpoint, LogoutNotices};
 use qeetid_domain::oauth::SigningAlg;
 use qeetid_domain::ports::ClientRepository;
 use qeetid_domain::registration::TokenAuthMethod;
+use qeetid_domain::request_object::{RequestObjectAlg, RequestObjectSettings};
 use qeetid_domain::subject::SubjectType;
 use qeetid_domain::{
     Client, ClientId, ClientLifetimes, ClientSecrets, ClientSettings, ClientType, GrantType, PageRequest, RedirectUri,
@@ -61,6 +62,7 @@ pub(crate) struct ClientRow {
     frontchannel_logout_session_required: bool,
     pairwise_sector: Option<String>,
     sector_identifier_uri: Option<String>,
+    request_objects: Option<String>,
 }
 
 impl From<&Client> for ClientRow {
@@ -114,6 +116,7 @@ impl From<&Client> for ClientRow {
                 SubjectType::Public => None,
             },
             sector_identifier_uri: s.subject_type().sector_identifier_uri().map(str::to_owned),
+            request_objects: request_objects_json(s.request_objects()),
         }
     }
 }
@@ -185,6 +188,39 @@ fn registration_of(row: &ClientRow) -> Result<Option<SelfRegistration>, StoreErr
     }))
 }
 
+/// A client's request-object settings as the `request_objects` column's JSON
+/// (`NULL` when it registered none).
+fn request_objects_json(r: &RequestObjectSettings) -> Option<String> {
+    if r.jwks().is_none() && r.jwks_uri().is_none() && r.request_uris().is_empty() && r.alg().is_none() {
+        return None;
+    }
+    Some(
+        serde_json::json!({
+            "jwks": r.jwks(),
+            "jwks_uri": r.jwks_uri(),
+            "request_uris": r.request_uris(),
+            "alg": r.alg().map(RequestObjectAlg::as_str),
+        })
+        .to_string(),
+    )
+}
+
+/// The `request_objects` column read back.
+fn request_objects_of(stored: Option<&str>) -> Result<RequestObjectSettings, StoreError> {
+    const COLUMN: &str = "clients.request_objects";
+    let Some(text) = stored else { return Ok(RequestObjectSettings::default()) };
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| corrupt(COLUMN, e))?;
+    let text_of = |name: &str| v[name].as_str().map(str::to_owned);
+    let uris = v["request_uris"].as_array().map(|u| u.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect());
+    let alg = match v["alg"].as_str() {
+        None => None,
+        Some(raw) => {
+            Some(RequestObjectAlg::parse(raw).ok_or_else(|| corrupt(COLUMN, format!("unknown algorithm `{raw}`")))?)
+        }
+    };
+    Ok(RequestObjectSettings::from_stored(text_of("jwks"), text_of("jwks_uri"), uris.unwrap_or_default(), alg))
+}
+
 /// A stored logout URI.
 fn endpoint(column: &str, uri: Option<&str>, session_required: bool) -> Result<Option<LogoutEndpoint>, StoreError> {
     uri.map(|u| LogoutEndpoint::from_stored(u, session_required).map_err(|e| corrupt(column, e))).transpose()
@@ -251,6 +287,7 @@ impl TryFrom<ClientRow> for Client {
                 Some(sector) => SubjectType::Pairwise { sector, sector_identifier_uri: row.sector_identifier_uri },
                 None => SubjectType::Public,
             },
+            request_objects: request_objects_of(row.request_objects.as_deref())?,
         });
         let previous = match (row.previous_secret_hash, row.previous_secret_expires_at) {
             (Some(h), Some(until)) => Some((hash("clients.previous_secret_hash", &h)?, UnixTime::from_secs(until))),
@@ -396,6 +433,7 @@ impl ClientRepository for DieselStore {
                     clients::frontchannel_logout_session_required.eq(row.frontchannel_logout_session_required),
                     clients::pairwise_sector.eq(&row.pairwise_sector),
                     clients::sector_identifier_uri.eq(&row.sector_identifier_uri),
+                    clients::request_objects.eq(&row.request_objects),
                 ))
                 .execute(conn)
                 .await

@@ -67,6 +67,32 @@ impl<S: AuthorizationStore> Authorization<S> {
             Resolved::Client(client) => *client,
             Resolved::Refused(why) => return Ok(AuthorizeOutcome::ErrorPage(why)),
         };
+        // A request object's parameters win (RFC 9101 §6.3). One that cannot be read
+        // is answered at the redirect URI beside it when that is registered (with
+        // the state beside it), else on the error page.
+        let params = if params.request.is_some() || params.request_uri.is_some() {
+            let outer_redirect = resolve_redirect_uri(&client, params.redirect_uri.as_deref());
+            let (outer_state, outer_mode) =
+                (params.state.clone(), ResponseMode::requested(params.response_mode.as_deref()));
+            match self.open_request_object(&client, params).await {
+                Ok(params) => params,
+                Err(OAuthError::ServerError(e)) => return Err(OAuthError::ServerError(e)),
+                Err(why) => {
+                    return Ok(match outer_redirect {
+                        Some(uri) => AuthorizeOutcome::Redirect(error_redirect(
+                            &uri,
+                            outer_state.as_deref(),
+                            issuer,
+                            &why,
+                            outer_mode,
+                        )?),
+                        None => AuthorizeOutcome::ErrorPage(why),
+                    });
+                }
+            }
+        } else {
+            params
+        };
         let Some(redirect_uri) = resolve_redirect_uri(&client, params.redirect_uri.as_deref()) else {
             let why = match params.redirect_uri {
                 Some(_) => "redirect_uri does not match any URI registered for this client",

@@ -8,6 +8,7 @@ mod consent;
 mod device_verification;
 mod login;
 mod password_login;
+mod request_objects;
 
 use std::sync::Arc;
 
@@ -37,6 +38,7 @@ pub struct Authorization<S> {
     signer: Arc<dyn TokenSigner>,
     totp: TotpCodes<S>,
     documents: Option<Arc<dyn ClientDocuments>>,
+    request_objects: Option<request_objects::RequestObjectReader>,
 }
 
 /// The ports the browser flows need besides the store.
@@ -55,7 +57,15 @@ impl<S: AuthorizationStore> Authorization<S> {
     pub fn new(store: S, cx: Context, ports: AuthorizationPorts) -> Self {
         let AuthorizationPorts { passwords, signer, sealer } = ports;
         let totp = TotpCodes::new(store.clone(), cx.clone(), sealer);
-        Self { store, cx, passwords, signer, totp, documents: None }
+        Self { store, cx, passwords, signer, totp, documents: None, request_objects: None }
+    }
+
+    /// The same flows, accepting request objects (RFC 9101) read through `port`
+    /// (without it, `request` and `request_uri` are refused as not supported).
+    #[must_use]
+    pub fn with_request_objects(mut self, port: Arc<dyn crate::ports::RequestObjects>) -> Self {
+        self.request_objects = Some(request_objects::RequestObjectReader { port, jwks: Arc::default() });
+        self
     }
 
     /// The same flows, fetching client ID metadata documents through `documents`

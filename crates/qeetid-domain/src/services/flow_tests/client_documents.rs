@@ -38,6 +38,7 @@ fn documented(open: bool) -> (Flow, Provider<InMemoryStore>, Arc<FakeDocuments>)
         upstream: upstream.clone(),
         upstream_tokens: upstream,
         documents: Some(documents.clone()),
+        request_objects: None,
     };
     let mut settings = ProviderSettings::new("https://id.example");
     settings.open_registration_tenant = open.then(|| f.client.tenant_id.clone());

@@ -43,6 +43,7 @@ fn flow() -> Flow {
         upstream: upstream.clone(),
         upstream_tokens: upstream.clone(),
         documents: None,
+        request_objects: None,
     };
     let settings = ProviderSettings::new("https://id.example");
     let cx = Context::new(clock.clone(), Arc::new(SeededRandom::new(9)), settings);

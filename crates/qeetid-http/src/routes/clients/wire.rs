@@ -1,6 +1,7 @@
 //! The admin API's JSON shapes for clients and their conversions.
 
 use qeetid_domain::logout::{LogoutDelivery, LogoutNoticesDraft};
+use qeetid_domain::request_object::RequestObjectDraft;
 use qeetid_domain::services::{RegisteredClient, RotatedSecret};
 use qeetid_domain::{Client, ClientDraft, ClientLifetimes, ClientPatch};
 use serde::{Deserialize, Serialize};
@@ -59,6 +60,15 @@ pub(crate) struct ClientBody {
     pub subject_type: &'static str,
     /// A pairwise client's sector identifier document, if it registered one.
     pub sector_identifier_uri: Option<String>,
+    /// The JWK Set its request objects are checked with.
+    #[schema(value_type = Option<Object>)]
+    pub jwks: Option<serde_json::Value>,
+    /// Or where that JWK Set is fetched.
+    pub jwks_uri: Option<String>,
+    /// URLs it may pass as `request_uri`.
+    pub request_uris: Vec<String>,
+    /// The one algorithm its request objects use, if it named one.
+    pub request_object_signing_alg: Option<&'static str>,
 }
 
 impl From<&Client> for ClientBody {
@@ -89,6 +99,10 @@ impl From<&Client> for ClientBody {
             frontchannel_logout_session_required: logout.frontchannel.as_ref().is_some_and(|e| e.session_required()),
             subject_type: s.subject_type().as_str(),
             sector_identifier_uri: s.subject_type().sector_identifier_uri().map(str::to_owned),
+            jwks: s.request_objects().jwks().and_then(|j| serde_json::from_str(j).ok()),
+            jwks_uri: s.request_objects().jwks_uri().map(str::to_owned),
+            request_uris: s.request_objects().request_uris().to_vec(),
+            request_object_signing_alg: s.request_objects().alg().map(|a| a.as_str()),
         }
     }
 }
@@ -203,6 +217,15 @@ pub(crate) struct RegisterClientRequest {
     /// For `pairwise`: an https JSON array listing every redirect URI; its host is
     /// the sector. Needed when the redirect URIs are on several hosts.
     pub sector_identifier_uri: Option<String>,
+    /// A JWK Set (object) that checks the client's request objects (RFC 9101).
+    #[schema(value_type = Option<Object>)]
+    pub jwks: Option<serde_json::Value>,
+    /// Or an https URL of that JWK Set.
+    pub jwks_uri: Option<String>,
+    /// https URLs the client may pass as `request_uri`.
+    pub request_uris: Option<Vec<String>>,
+    /// `RS256`, `PS256`, `ES256`, `EdDSA`, or `none` to allow unsigned request objects.
+    pub request_object_signing_alg: Option<String>,
 }
 
 impl RegisterClientRequest {
@@ -230,6 +253,12 @@ impl RegisterClientRequest {
             },
             subject_type: self.subject_type,
             sector_identifier_uri: self.sector_identifier_uri,
+            request_objects: RequestObjectDraft {
+                jwks: self.jwks.map(|j| j.to_string()),
+                jwks_uri: self.jwks_uri,
+                request_uris: self.request_uris,
+                request_object_signing_alg: self.request_object_signing_alg,
+            },
         };
         (self.tenant_id, draft)
     }
@@ -277,6 +306,15 @@ pub struct UpdateClientRequest {
     pub subject_type: Option<String>,
     /// New sector identifier document; `""` removes it.
     pub sector_identifier_uri: Option<String>,
+    /// New request-object JWK Set (replacing the old one).
+    #[schema(value_type = Option<Object>)]
+    pub jwks: Option<serde_json::Value>,
+    /// New JWK Set URL; `""` removes it.
+    pub jwks_uri: Option<String>,
+    /// New `request_uris` (replacing the old list).
+    pub request_uris: Option<Vec<String>>,
+    /// New request-object algorithm; `""` returns to the key's own.
+    pub request_object_signing_alg: Option<String>,
 }
 
 impl From<UpdateClientRequest> for ClientPatch {
@@ -304,6 +342,12 @@ impl From<UpdateClientRequest> for ClientPatch {
             },
             subject_type: r.subject_type,
             sector_identifier_uri: r.sector_identifier_uri,
+            request_objects: RequestObjectDraft {
+                jwks: r.jwks.map(|j| j.to_string()),
+                jwks_uri: r.jwks_uri,
+                request_uris: r.request_uris,
+                request_object_signing_alg: r.request_object_signing_alg,
+            },
         }
     }
 }

@@ -224,6 +224,7 @@ impl ClientForm {
             logout: self.logout(),
             subject_type: None,
             sector_identifier_uri: None,
+            request_objects: Default::default(),
         })
     }
 
@@ -248,6 +249,7 @@ impl ClientForm {
             logout: self.logout(),
             subject_type: None,
             sector_identifier_uri: None,
+            request_objects: Default::default(),
         })
     }
 

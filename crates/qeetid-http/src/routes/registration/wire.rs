@@ -29,6 +29,8 @@ pub(crate) struct MetadataBody {
     frontchannel_logout_session_required: Option<bool>,
     subject_type: Option<String>,
     sector_identifier_uri: Option<String>,
+    request_uris: Option<Vec<String>>,
+    request_object_signing_alg: Option<String>,
     client_uri: Option<String>,
     logo_uri: Option<String>,
     tos_uri: Option<String>,
@@ -94,6 +96,8 @@ impl TryFrom<MetadataBody> for ClientRegistrationRequest {
             },
             subject_type: b.subject_type,
             sector_identifier_uri: b.sector_identifier_uri,
+            request_uris: b.request_uris,
+            request_object_signing_alg: b.request_object_signing_alg,
             metadata: ClientMetadata {
                 client_uri: b.client_uri,
                 logo_uri: b.logo_uri,
@@ -135,6 +139,15 @@ pub(crate) fn client_information(client: &Client, issuer: &str) -> Value {
     let logout = s.logout_notices();
     if let (Some(uri), Value::Object(object)) = (s.subject_type().sector_identifier_uri(), &mut body) {
         object.insert("sector_identifier_uri".to_owned(), Value::String(uri.to_owned()));
+    }
+    let objects = s.request_objects();
+    if let Value::Object(object) = &mut body {
+        if !objects.request_uris().is_empty() {
+            object.insert("request_uris".to_owned(), json!(objects.request_uris()));
+        }
+        if let Some(alg) = objects.alg() {
+            object.insert("request_object_signing_alg".to_owned(), Value::String(alg.as_str().to_owned()));
+        }
     }
     if let Value::Object(object) = &mut body {
         for (name, endpoint) in [("backchannel", &logout.backchannel), ("frontchannel", &logout.frontchannel)] {
