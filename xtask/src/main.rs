@@ -261,11 +261,43 @@ fn interop() -> Result {
     let status = Command::new("node")
         .args(["--test", "--test-concurrency=1", "test/"])
         .current_dir(INTEROP)
-        .env("QEETID_BIN", binary)
+        .env("QEETID_BIN", &binary)
         .env("CHROMIUM", chromium_path())
         .status()
         .map_err(|e| format!("cannot run node: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("the interoperability tests failed ({status})")) }
+    if !status.success() {
+        return Err(format!("the interoperability tests failed ({status})"));
+    }
+    python_relying_party(&binary)
+}
+
+/// The Python relying party of the interoperability tests, and its virtualenv.
+const PYTHON_RP: &str = "sdks/interop/python";
+
+/// Authlib against the binary (see `sdks/interop/python/test_authlib.py`).
+fn python_relying_party(binary: &std::path::Path) -> Result {
+    let python = format!("{PYTHON_RP}/.venv/bin/python");
+    if !std::path::Path::new(&python).exists() {
+        return Err(format!("no virtualenv in {PYTHON_RP}: run `cargo xtask setup`"));
+    }
+    eprintln!("$ {python} -m unittest -v test_authlib");
+    let status = Command::new(std::fs::canonicalize(&python).map_err(|e| format!("{python}: {e}"))?)
+        .args(["-m", "unittest", "-v", "test_authlib"])
+        .current_dir(PYTHON_RP)
+        .env("QEETID_BIN", binary)
+        .status()
+        .map_err(|e| format!("cannot run python: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("the Python relying-party test failed ({status})")) }
+}
+
+/// Makes the Python relying party's virtualenv with its pinned packages.
+fn install_python_packages() -> Result {
+    let venv = format!("{PYTHON_RP}/.venv");
+    if !std::path::Path::new(&venv).join("bin/python").exists() {
+        run("python3", &["-m", "venv", &venv])?;
+    }
+    let pip = format!("{venv}/bin/pip");
+    run(&pip, &["install", "-q", "--disable-pip-version-check", "-r", &format!("{PYTHON_RP}/requirements.txt")])
 }
 
 /// Installs the npm packages of `sdks/` exactly as locked.
@@ -293,11 +325,12 @@ fn install_chromium() -> Result {
 }
 
 /// Prepares the machine: PostgreSQL running, Chromium and openssl installed, the
-/// npm packages of `sdks/` in place.
+/// npm packages of `sdks/` and the Python relying party's virtualenv in place.
 fn setup() -> Result {
     install_chromium()?;
     install_openssl()?;
     install_npm_packages()?;
+    install_python_packages()?;
     start_postgres()
 }
 

@@ -243,6 +243,7 @@ impl RequestObject {
             request_uri: None,
             resources: if p.resources.is_empty() { outer.resources } else { p.resources },
             claims: p.claims.or(outer.claims),
+            ui_locales: p.ui_locales.or(outer.ui_locales),
         }
     }
 }

@@ -113,6 +113,7 @@ diesel::table! {
         first_factor -> Nullable<Text>,
         resource -> Nullable<Text>,
         response_mode -> Text,
+        ui_locales -> Nullable<Text>,
     }
 }
 

@@ -1,1 +1,2 @@
+ALTER TABLE authorization_requests DROP COLUMN ui_locales;
 ALTER TABLE authorization_requests DROP COLUMN response_mode;

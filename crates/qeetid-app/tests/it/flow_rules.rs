@@ -271,7 +271,8 @@ pub(crate) async fn hosted_forms_need_their_csrf_token_and_failures_slow_down(db
 pub(crate) async fn login_context_and_json_decision_serve_custom_uis(db: &TestDatabase) {
     let app = spawn_app(db).await;
     let realm = app.realm().await;
-    let (_, location, _) = app.browse(&authorize_url(&app, &realm.client_id, "&login_hint=ada%40example.com")).await;
+    let (_, location, _) =
+        app.browse(&authorize_url(&app, &realm.client_id, "&login_hint=ada%40example.com&ui_locales=fr-CA%20en")).await;
     let request = query_param(&format!("{}{}", app.issuer, location.unwrap()), "request").unwrap();
     let context = |app: &TestApp, request: String| {
         let url = format!("{}/v1/oauth/login-context?request={request}", app.issuer);
@@ -285,6 +286,7 @@ pub(crate) async fn login_context_and_json_decision_serve_custom_uis(db: &TestDa
     assert_eq!(ctx["signed_in"], false);
     assert_eq!(ctx["next"], "login");
     assert_eq!(ctx["login_hint"], EMAIL);
+    assert_eq!(ctx["ui_locales"], json!(["fr-CA", "en"]), "for a custom UI to choose its language");
     assert_eq!(ctx["scopes"][1]["name"], "email");
     let csrf = ctx["csrf_token"].as_str().unwrap().to_owned();
 

@@ -52,6 +52,9 @@ pub struct AuthorizeParams {
     pub resources: Vec<String>,
     /// `claims` (OIDC Core §5.5), as the adapter read its JSON.
     pub claims: Option<super::ClaimsParameter>,
+    /// `ui_locales` (OIDC Core §3.1.2.1): the user's preferred languages, most
+    /// preferred first (BCP 47 tags, space-delimited).
+    pub ui_locales: Option<String>,
 }
 
 /// `acr` of a sign-in with a password or another single factor (NIST SP 800-63B AAL1).
@@ -179,6 +182,7 @@ pub struct ValidatedRequest {
     pub(crate) login_hint: Option<String>,
     pub(crate) resources: Resources,
     pub(crate) response_mode: ResponseMode,
+    pub(crate) ui_locales: Option<String>,
 }
 
 /// A validated request as a store keeps it, to rebuild it with
@@ -210,6 +214,8 @@ pub struct StoredRequest {
     pub resources: Resources,
     /// How the answer reaches the client.
     pub response_mode: ResponseMode,
+    /// `ui_locales`, for the hosted pages (and custom UIs).
+    pub ui_locales: Option<String>,
 }
 
 impl ValidatedRequest {
@@ -228,6 +234,7 @@ impl ValidatedRequest {
             login_hint,
             resources,
             response_mode,
+            ui_locales,
         } = stored;
         Self {
             client_id,
@@ -242,6 +249,7 @@ impl ValidatedRequest {
             login_hint,
             resources,
             response_mode,
+            ui_locales,
         }
     }
 
@@ -303,6 +311,11 @@ impl ValidatedRequest {
     /// How the answer reaches the client.
     pub fn response_mode(&self) -> ResponseMode {
         self.response_mode
+    }
+
+    /// The user's preferred languages (`ui_locales`), most preferred first.
+    pub fn ui_locales(&self) -> impl Iterator<Item = &str> {
+        self.ui_locales.as_deref().unwrap_or("").split(' ').filter(|l| !l.is_empty())
     }
 }
 
@@ -407,7 +420,9 @@ impl ValidatedRequest {
     /// Checks every parameter once the client and redirect URI are known to be
     /// good, so that every error here may be sent to the redirect URI.
     pub fn validate(client: &Client, redirect_uri: RedirectUri, p: &AuthorizeParams) -> Result<Self, OAuthError> {
-        for (name, value) in [("state", &p.state), ("nonce", &p.nonce), ("login_hint", &p.login_hint)] {
+        for (name, value) in
+            [("state", &p.state), ("nonce", &p.nonce), ("login_hint", &p.login_hint), ("ui_locales", &p.ui_locales)]
+        {
             if value.as_ref().is_some_and(|v| v.len() > MAX_PARAM_LEN) {
                 return Err(OAuthError::InvalidRequest(format!("{name} is longer than {MAX_PARAM_LEN} characters")));
             }
@@ -497,6 +512,7 @@ impl ValidatedRequest {
             login_hint: p.login_hint.clone(),
             resources: Resources::parse(&p.resources)?,
             response_mode,
+            ui_locales: p.ui_locales.clone(),
         })
     }
 }

@@ -287,6 +287,7 @@ pub(crate) async fn login_context<S: Store>(
                 "user": ctx.user.as_ref().map(|u| json!({ "id": u.id.as_str(), "email": u.email.as_str(), "name": u.name })),
                 "next": ctx.next.as_str(),
                 "login_hint": r.login_hint(),
+                "ui_locales": r.ui_locales().collect::<Vec<_>>(),
                 "prompt": r.prompt().to_delimited(),
                 "csrf_token": csrf,
                 "expires_at": ctx.request.expires_at.as_secs(),

@@ -133,6 +133,7 @@ async fn provider_metadata<S: Store>(state: &HttpState<S>) -> serde_json::Value 
         "require_request_uri_registration": true,
         "request_object_signing_alg_values_supported": ["RS256", "PS256", "ES256", "EdDSA", "none"],
         "claims_parameter_supported": true,
+        "ui_locales_supported": ["en"],
         "client_id_metadata_document_supported": client_documents,
     })
 }
@@ -180,6 +181,7 @@ fn authorize_params(mut p: Params) -> AuthorizeParams {
         request: p.take("request"),
         request_uri: p.take("request_uri"),
         claims: p.take("claims").map(|raw| claims_parameter(&raw)),
+        ui_locales: p.take("ui_locales"),
     }
 }
 
@@ -223,6 +225,7 @@ pub fn request_object_of(payload: &serde_json::Value) -> RequestObject {
             request_uri: text("request_uri"),
             resources,
             claims,
+            ui_locales: text("ui_locales"),
         },
         iss: text("iss"),
         aud: match &payload["aud"] {

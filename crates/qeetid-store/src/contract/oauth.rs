@@ -51,6 +51,7 @@ fn pending(w: &World) -> PendingRequest {
             login_hint: Some("ada@example.com".into()),
             resources: Resources::from_stored(Some("https://api.acme.example/ https://mcp.acme.example/mcp")),
             response_mode: ResponseMode::FormPost,
+            ui_locales: Some("fr-CA en".into()),
         }),
         browser_hash: Secret::presented("qbr_x").hash(),
         user_id: None,

@@ -41,6 +41,7 @@ struct RequestRow {
     first_factor: Option<String>,
     resource: Option<String>,
     response_mode: String,
+    ui_locales: Option<String>,
 }
 
 impl From<&PendingRequest> for RequestRow {
@@ -68,6 +69,7 @@ impl From<&PendingRequest> for RequestRow {
             first_factor: p.first_factor.clone(),
             resource: r.resources().to_stored(),
             response_mode: r.response_mode().as_str().to_owned(),
+            ui_locales: Some(r.ui_locales().collect::<Vec<_>>().join(" ")).filter(|l| !l.is_empty()),
         }
     }
 }
@@ -92,6 +94,7 @@ impl TryFrom<RequestRow> for PendingRequest {
             resources: Resources::from_stored(row.resource.as_deref()),
             response_mode: ResponseMode::parse(Some(&row.response_mode))
                 .map_err(|e| corrupt("authorization_requests.response_mode", e))?,
+            ui_locales: row.ui_locales,
         });
         Ok(PendingRequest {
             id: parsed("authorization_requests.id", RequestId::parse(&row.id))?,

@@ -61,6 +61,7 @@ impl<S: AuthorizationStore> Authorization<S> {
             login_hint: None,
             resources: Default::default(),
             response_mode: Default::default(),
+            ui_locales: None,
         };
         let session = self.usable_session(session_cookie, &request, now).await?;
         // Consent is always asked for a device (see `password_login`): the user must see
