@@ -216,13 +216,7 @@ pub(crate) async fn the_claims_parameter_asks_for_individual_claims(db: &TestDat
     let claims = tokens.id_token().unwrap().claims(&verifier, &nonce).unwrap();
     assert_eq!(claims.email().map(|e| e.as_str()), Some(EMAIL));
     assert!(claims.auth_time().is_some());
-    let info = http
-        .get(format!("{}/v1/oauth/userinfo", app.issuer))
-        .bearer_auth(tokens.access_token().secret())
-        .send()
-        .await
-        .unwrap();
-    let info: serde_json::Value = info.json().await.unwrap();
+    let info = userinfo(&app, tokens.access_token().secret()).await;
     assert_eq!(info["name"], serde_json::json!("Ada Lovelace"), "{info}");
     assert!(info.get("phone_number").is_none());
 
@@ -235,6 +229,12 @@ pub(crate) async fn the_claims_parameter_asks_for_individual_claims(db: &TestDat
     let location = location.unwrap();
     assert!(location.starts_with(REDIRECT_URI), "{location}");
     assert_eq!(query_param(&location, "error").as_deref(), Some("invalid_request"));
+}
+
+/// UserInfo's JSON for `access_token`.
+async fn userinfo(app: &crate::support::TestApp, access_token: &str) -> serde_json::Value {
+    let reply = app.http.get(format!("{}/v1/oauth/userinfo", app.base)).bearer_auth(access_token).send().await.unwrap();
+    reply.json().await.unwrap()
 }
 
 /// A confidential client of `tenant` with `REDIRECT_URI` and `extra` settings, as a realm.
@@ -313,15 +313,7 @@ pub(crate) async fn pairwise_clients_see_a_subject_of_their_sector(db: &TestData
 
     // UserInfo, introspection and the access token all say the same sub.
     let access = tokens_a.access_token().secret().clone();
-    let info: serde_json::Value = http
-        .get(format!("{}/v1/oauth/userinfo", app.issuer))
-        .bearer_auth(&access)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let info = userinfo(&app, &access).await;
     assert_eq!(info["sub"], serde_json::json!(sub), "{info}");
     let creds = Some((realm.client_id.as_str(), realm.client_secret.as_str()));
     let (_, introspected) = post_form(&app, "/v1/oauth/introspect", creds, &[("token", access.as_str())]).await;
@@ -347,14 +339,6 @@ pub(crate) async fn pairwise_clients_see_a_subject_of_their_sector(db: &TestData
     let sub_of = |t: &serde_json::Value| jwt_part(&s(&t["id_token"]), 1)["sub"].as_str().unwrap().to_owned();
     assert_eq!(sub_of(&same), sub);
     assert_ne!(sub_of(&other), sub);
-    let info: serde_json::Value = http
-        .get(format!("{}/v1/oauth/userinfo", app.issuer))
-        .bearer_auth(s(&other["access_token"]))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let info = userinfo(&app, &s(&other["access_token"])).await;
     assert_eq!(info["sub"].as_str(), Some(sub_of(&other).as_str()));
 }

@@ -8,26 +8,14 @@ use chromiumoxide::cdp::browser_protocol::emulation::{
     ClearDeviceMetricsOverrideParams, MediaFeature, SetDeviceMetricsOverrideParams, SetEmulatedMediaParams,
 };
 use chromiumoxide::cdp::browser_protocol::network::ClearBrowserCookiesParams;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::harness::{
-    ADMIN_KEY, EMAIL, PASSWORD, World, chromium, click, fill, hosted_sign_in, read, screenshot, set_value, token,
+    EMAIL, PASSWORD, World, admin_api, chromium, click, fill, hosted_sign_in, read, screenshot, set_value, token,
     user_signs_in_to_the_client, wait_for_text, wait_for_url,
 };
 
 const ADMIN: &str = "ada-admin@example.com";
-async fn admin_api(world: &World, path: &str, body: Value) -> Value {
-    let response = world
-        .http
-        .post(format!("{}{path}", world.issuer))
-        .header("Authorization", format!("ApiKey {ADMIN_KEY}"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success(), "{}", response.status());
-    response.json().await.unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_manages_clients_and_grants_in_the_browser() {
@@ -35,14 +23,16 @@ async fn an_admin_manages_clients_and_grants_in_the_browser() {
     let tenant = world.tenant.clone();
     admin_api(
         &world,
+        reqwest::Method::POST,
         &format!("/v1/tenants/{tenant}/users"),
         json!({ "email": ADMIN, "password": PASSWORD, "admin_role": "tenant" }),
     )
     .await;
-    let other = admin_api(&world, "/v1/tenants", json!({ "name": "Globex" })).await["tenant"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let other =
+        admin_api(&world, reqwest::Method::POST, "/v1/tenants", json!({ "name": "Globex" })).await["tenant"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
     let mut browser = chromium().await;
     let page = browser.new_page("about:blank").await.unwrap();
 

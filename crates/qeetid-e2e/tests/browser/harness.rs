@@ -294,3 +294,17 @@ pub(crate) async fn read(page: &Page, expression: &str) -> String {
     }
     panic!("could not read {expression}: {last}")
 }
+
+/// Calls the admin API with the test's key; answers the JSON of a 2xx.
+pub(crate) async fn admin_api(world: &World, method: reqwest::Method, path: &str, body: Value) -> Value {
+    let response = world
+        .http
+        .request(method, format!("{}{path}", world.issuer))
+        .header("Authorization", format!("ApiKey {ADMIN_KEY}"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    response.json().await.unwrap()
+}

@@ -5,23 +5,10 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::harness::{ADMIN_KEY, EMAIL, World, chromium, click, hosted_sign_in, screenshot, wait_for_url};
+use crate::harness::{EMAIL, World, admin_api, chromium, click, hosted_sign_in, screenshot, wait_for_url};
 
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
-
-async fn admin_api(world: &World, method: Method, path: &str, body: Value) -> Value {
-    let response = world
-        .http
-        .request(method, format!("{}{path}", world.issuer))
-        .header("Authorization", format!("ApiKey {ADMIN_KEY}"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success(), "{}", response.status());
-    response.json().await.unwrap()
-}
 
 fn authorize_url(world: &World, client_id: &str) -> String {
     let redirect: String = url::form_urlencoded::byte_serialize(world.redirect_uri.as_bytes()).collect();
