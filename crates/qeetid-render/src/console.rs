@@ -107,6 +107,14 @@ pub struct ClientFormView<'a> {
     pub frontchannel_logout_uri: &'a str,
     /// Whether that page gets `iss` and `sid`.
     pub frontchannel_session: bool,
+    /// Whether users get a pairwise `sub` (OIDC Core §8).
+    pub pairwise: bool,
+    /// The sector identifier document, if any.
+    pub sector_identifier_uri: &'a str,
+    /// Where the request-object JWK Set is fetched.
+    pub jwks_uri: &'a str,
+    /// One `request_uri` per line.
+    pub request_uris: &'a str,
     /// Back-channel logouts not yet delivered (retrying or failed).
     pub undelivered_logouts: Vec<LogoutDeliveryRow>,
     /// Field name → what is wrong with it.

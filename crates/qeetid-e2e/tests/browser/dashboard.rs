@@ -95,6 +95,20 @@ async fn an_admin_manages_clients_and_grants_in_the_browser() {
     assert!(saved.contains("billing.example&#x2F;fc") || saved.contains("billing.example/fc"), "{saved}");
     screenshot(&page, "dashboard-client-logout").await;
 
+    // Pairwise subjects and request objects: a plain-http JWK Set URI is refused beside its field.
+    click(&page, "input[name=subject_type]").await;
+    fill(&page, "#jwks_uri", "http://billing.example/jwks.json").await;
+    set_value(&page, "#request_uris", "https://billing.example/requests/1").await;
+    click(&page, "form.form button[type=submit]").await;
+    let refused = wait_for_text(&page, r#"id="jwks-error""#).await;
+    assert!(refused.contains("https"), "{refused}");
+    set_value(&page, "#jwks_uri", "https://billing.example/jwks.json").await;
+    click(&page, "form.form button[type=submit]").await;
+    wait_for_url(&page, |u| u.ends_with("?done=saved")).await;
+    let saved = wait_for_text(&page, "Changes saved.").await;
+    assert!(saved.contains(r#"name="subject_type" value="pairwise" checked"#), "{saved}");
+    assert!(saved.contains("billing.example&#x2F;requests&#x2F;1") || saved.contains("billing.example/requests/1"));
+
     // Rotate, then delete after a confirmation naming the client.
     click(&page, "form[action$='/rotate-secret'] button[type=submit]").await;
     wait_for_url(&page, |u| u.ends_with("/rotate-secret")).await;

@@ -130,8 +130,14 @@ impl<S: AdminStore> Admin<S> {
         patch: ClientPatch,
     ) -> Result<Client, AdminError> {
         let mut client = self.changeable_client(caller, tenant, id).await?;
+        let before = client.settings.clone();
         client.settings = client.settings.patched(patch)?;
-        self.cx.check_sector(&client.settings).await?;
+        // The sector document is read again only when what it vouches for changed.
+        let sector_moved = before.subject_type() != client.settings.subject_type()
+            || before.redirect_uris() != client.settings.redirect_uris();
+        if sector_moved {
+            self.cx.check_sector(&client.settings).await?;
+        }
         client.updated_at = self.cx.clock.now();
         let updated = self.store.update_client(&client).await?;
         self.cx.client_cache.forget(id);

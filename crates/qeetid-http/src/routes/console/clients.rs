@@ -9,6 +9,7 @@ use qeetid_console::FirstPartyApp;
 use qeetid_domain::logout::{LogoutDelivery, LogoutNoticesDraft};
 use qeetid_domain::oauth::SigningAlg;
 use qeetid_domain::ports::Store;
+use qeetid_domain::request_object::RequestObjectDraft;
 use qeetid_domain::services::RegisteredClient;
 use qeetid_domain::{
     AdminError, Client, ClientDraft, ClientId, ClientLifetimes, ClientPatch, ClientType, GrantType, PageRequest,
@@ -104,6 +105,10 @@ struct ClientForm {
     backchannel_session: bool,
     frontchannel_logout_uri: String,
     frontchannel_session: bool,
+    pairwise: bool,
+    sector_identifier_uri: String,
+    jwks_uri: String,
+    request_uris: String,
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -137,6 +142,10 @@ impl ClientForm {
             backchannel_session: form_value(pairs, "backchannel_logout_session_required") == "true",
             frontchannel_logout_uri: value("frontchannel_logout_uri"),
             frontchannel_session: form_value(pairs, "frontchannel_logout_session_required") == "true",
+            pairwise: form_value(pairs, "subject_type") == "pairwise",
+            sector_identifier_uri: value("sector_identifier_uri"),
+            jwks_uri: value("jwks_uri"),
+            request_uris: value("request_uris"),
         }
     }
 
@@ -174,6 +183,26 @@ impl ClientForm {
             backchannel_session: logout.backchannel.as_ref().is_some_and(|e| e.session_required()),
             frontchannel_logout_uri: logout.frontchannel.as_ref().map(|e| e.uri().to_owned()).unwrap_or_default(),
             frontchannel_session: logout.frontchannel.as_ref().is_some_and(|e| e.session_required()),
+            pairwise: s.subject_type().as_str() == "pairwise",
+            sector_identifier_uri: s.subject_type().sector_identifier_uri().unwrap_or_default().to_owned(),
+            jwks_uri: s.request_objects().jwks_uri().unwrap_or_default().to_owned(),
+            request_uris: s.request_objects().request_uris().join("\n"),
+        }
+    }
+
+    /// The subject type as chosen.
+    fn subject_type(&self) -> Option<String> {
+        Some(if self.pairwise { "pairwise" } else { "public" }.to_owned())
+    }
+
+    /// The request-object settings as typed (an inline `jwks` is kept as it is;
+    /// the Clients API sets it).
+    fn request_objects(&self) -> RequestObjectDraft {
+        RequestObjectDraft {
+            jwks: None,
+            jwks_uri: Some(self.jwks_uri.trim().to_owned()),
+            request_uris: Some(lines(&self.request_uris)),
+            request_object_signing_alg: None,
         }
     }
 
@@ -222,9 +251,9 @@ impl ClientForm {
             id_token_signed_response_alg: self.alg(),
             userinfo_signed_response_alg: None,
             logout: self.logout(),
-            subject_type: None,
-            sector_identifier_uri: None,
-            request_objects: Default::default(),
+            subject_type: self.subject_type(),
+            sector_identifier_uri: Some(self.sector_identifier_uri.trim().to_owned()),
+            request_objects: self.request_objects(),
         })
     }
 
@@ -247,9 +276,9 @@ impl ClientForm {
             id_token_signed_response_alg: self.alg(),
             userinfo_signed_response_alg: None,
             logout: self.logout(),
-            subject_type: None,
-            sector_identifier_uri: None,
-            request_objects: Default::default(),
+            subject_type: self.subject_type(),
+            sector_identifier_uri: Some(self.sector_identifier_uri.trim().to_owned()),
+            request_objects: self.request_objects(),
         })
     }
 
@@ -313,6 +342,10 @@ impl ClientForm {
             backchannel_session: self.backchannel_session,
             frontchannel_logout_uri: &self.frontchannel_logout_uri,
             frontchannel_session: self.frontchannel_session,
+            pairwise: self.pairwise,
+            sector_identifier_uri: &self.sector_identifier_uri,
+            jwks_uri: &self.jwks_uri,
+            request_uris: &self.request_uris,
             undelivered_logouts: Vec::new(),
             errors,
         }
@@ -335,6 +368,11 @@ fn field_errors(err: &ValidationError) -> BTreeMap<String, String> {
         "id_token_signed_response_alg",
         "backchannel_logout_uri",
         "frontchannel_logout_uri",
+        "subject_type",
+        "sector_identifier_uri",
+        "jwks",
+        "jwks_uri",
+        "request_uris",
     ]
     .contains(&field.as_str())
     {
