@@ -281,7 +281,10 @@ fn python_relying_party(binary: &std::path::Path) -> Result {
         return Err(format!("no virtualenv in {PYTHON_RP}: run `cargo xtask setup`"));
     }
     eprintln!("$ {python} -m unittest -v test_authlib");
-    let status = Command::new(std::fs::canonicalize(&python).map_err(|e| format!("{python}: {e}"))?)
+    // An absolute path, but not canonicalized: the venv's `python` is a symlink, and
+    // only when run through it does Python find the venv's packages.
+    let python = std::env::current_dir().map_err(|e| format!("current directory: {e}"))?.join(&python);
+    let status = Command::new(&python)
         .args(["-m", "unittest", "-v", "test_authlib"])
         .current_dir(PYTHON_RP)
         .env("QEETID_BIN", binary)
