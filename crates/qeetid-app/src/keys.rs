@@ -17,8 +17,14 @@ use crate::{AppError, Settings, SystemClock};
 const REFRESH_EVERY: Duration = Duration::from_secs(60);
 
 /// The key-encryption key from configuration, or from `<data_dir>/key-encryption-key`
-/// (created, readable by the owner only, when absent).
-pub fn key_encryption_key(settings: &Settings, random: &dyn Random) -> Result<KeyEncryptionKey, AppError> {
+/// (created, readable by the owner only, when absent). When the database already
+/// holds data sealed under a key (`sealed_data_exists`), a missing file is an
+/// error, never a reason to make a new key: the data would be unreadable.
+pub fn key_encryption_key(
+    settings: &Settings,
+    random: &dyn Random,
+    sealed_data_exists: bool,
+) -> Result<KeyEncryptionKey, AppError> {
     if !settings.key_encryption_key.is_empty() {
         return KeyEncryptionKey::parse(&settings.key_encryption_key)
             .map_err(|e| AppError::Startup(format!("key_encryption_key: {e}")));
@@ -26,6 +32,12 @@ pub fn key_encryption_key(settings: &Settings, random: &dyn Random) -> Result<Ke
     let path = settings.data_dir.join("key-encryption-key");
     match std::fs::read_to_string(&path) {
         Ok(text) => KeyEncryptionKey::parse(&text).map_err(|e| AppError::Startup(format!("{}: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && sealed_data_exists => Err(AppError::Startup(format!(
+            "the key-encryption key is missing: {} does not exist, but the database holds signing keys sealed \
+             under a key-encryption key. Restore that file (or set key_encryption_key / QEETID_KEY_ENCRYPTION_KEY \
+             to the key) from your backup; a new key cannot open what the old one sealed, so none is made",
+            path.display()
+        ))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let (key, text) = KeyEncryptionKey::generate(random);
             write_private(&path, &text)?;

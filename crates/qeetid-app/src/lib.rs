@@ -18,7 +18,7 @@ use qeetid_console::{FirstParty, FirstPartyClients};
 use qeetid_crypto::{Argon2Hasher, Argon2Params, Sealer, SigningKeys, SystemRandom};
 use qeetid_domain::oauth::{SigningAlg, TokenLifetimes};
 use qeetid_domain::outbound::OutboundPolicy;
-use qeetid_domain::ports::{Clock, Random};
+use qeetid_domain::ports::{Clock, Random, SigningKeyRepository as _};
 use qeetid_domain::services::{Ports, Provider, ProviderSettings};
 use qeetid_domain::subject::PairwiseSalt;
 use qeetid_domain::{Context, TenantId, UnixTime};
@@ -137,7 +137,8 @@ pub async fn services(
     let params = Argon2Params { memory_kib: p.memory_kib, iterations: p.iterations, parallelism: p.parallelism };
     let hasher = Argon2Hasher::new(params, concurrency, Arc::clone(&random))
         .map_err(|e| AppError::Startup(format!("password_hashing: {e}")))?;
-    let kek = Arc::new(keys::key_encryption_key(settings, random.as_ref())?);
+    let sealed_data_exists = !store.list_signing_keys().await.map_err(|e| AppError::Startup(e.to_string()))?.is_empty();
+    let kek = Arc::new(keys::key_encryption_key(settings, random.as_ref(), sealed_data_exists)?);
     let pairwise_salt = PairwiseSalt::new(kek.derive("pairwise subject identifiers"));
     let sealer = Arc::new(Sealer::new(Arc::clone(&kek), Arc::clone(&random)));
     let signing = Arc::new(SigningKeys::new(kek, Arc::clone(&random), keys::policy(settings)));

@@ -50,6 +50,7 @@ macro_rules! on_both_databases {
 }
 
 on_both_databases!(
+    trust::a_lost_key_encryption_key_is_never_replaced,
     request_objects::signed_request_objects_carry_the_request,
     request_objects::a_request_uri_on_a_private_address_is_refused,
     oidc::pairwise_clients_see_a_subject_of_their_sector,

@@ -432,3 +432,29 @@ pub(crate) async fn names_and_emails_with_deceptive_characters_are_refused(db: &
     let reply = app.admin(Method::POST, "/v1/tenants", Body::Json(json!({ "name": "Evil\u{2066}Corp" }))).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
 }
+
+/// A key-encryption key that went missing is never replaced by a new one while the
+/// database holds data sealed under the old: the server refuses to start and says
+/// which file it looked for.
+pub(crate) async fn a_lost_key_encryption_key_is_never_replaced(db: &TestDatabase) {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let dir = std::env::temp_dir().join(format!("qeetid-kek-{}-{nanos}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut settings = crate::support::settings(db);
+    settings.key_encryption_key = String::new();
+    settings.data_dir = dir.clone();
+    let first = crate::support::spawn_app_with(settings.clone()).await;
+    first.tenant("Sealed").await;
+    let key_file = dir.join("key-encryption-key");
+    assert!(key_file.exists(), "the first start made the key");
+    std::fs::remove_file(&key_file).unwrap();
+
+    let refused = qeetid_app::Application::build(settings).await.err().expect("the server refuses to start");
+    let message = refused.to_string();
+    assert!(
+        message.contains("key-encryption key is missing") && message.contains(&key_file.display().to_string()),
+        "{message}"
+    );
+    assert!(!key_file.exists(), "no new key was made");
+    let _ = std::fs::remove_dir_all(&dir);
+}
