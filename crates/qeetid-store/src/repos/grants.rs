@@ -12,7 +12,7 @@ use qeetid_domain::oauth::{ConsentGrant, GrantFilter};
 use qeetid_domain::ports::GrantRepository;
 use qeetid_domain::{ClientId, GrantId, PageRequest, StoreError, TenantId, UnixTime, UserId};
 
-use super::logout::queue_logouts;
+use super::logout::{QUEUED_COLUMNS, queue_logouts};
 use super::{paginate, parsed, scopes};
 use crate::DieselStore;
 use crate::error::from_diesel;
@@ -172,15 +172,7 @@ impl GrantRepository for DieselStore {
                                 ),
                             ),
                         )
-                        .into_columns((
-                            ld::id,
-                            ld::tenant_id,
-                            ld::client_id,
-                            ld::user_id,
-                            ld::session_id,
-                            ld::created_at,
-                            ld::next_attempt_at,
-                        ))
+                        .into_columns(QUEUED_COLUMNS)
                         .on_conflict_do_nothing()
                         .execute(conn)
                         .await?;

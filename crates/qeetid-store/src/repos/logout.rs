@@ -18,6 +18,18 @@ use crate::error::from_diesel;
 use crate::pool::with_conn;
 use crate::schema::{clients, logout_deliveries as ld, session_clients as sc};
 
+/// The columns a queued logout fills; the rest take their defaults (no attempt yet,
+/// not failed). Every statement that queues one names these.
+pub(crate) const QUEUED_COLUMNS: (
+    ld::id,
+    ld::tenant_id,
+    ld::client_id,
+    ld::user_id,
+    ld::session_id,
+    ld::created_at,
+    ld::next_attempt_at,
+) = (ld::id, ld::tenant_id, ld::client_id, ld::user_id, ld::session_id, ld::created_at, ld::next_attempt_at);
+
 /// Queues, on `$conn`, a back-channel logout due at `$now` for every client of the
 /// `session_clients` rows `$which` (a filter on `sc`) that registered a
 /// back-channel URI; its id is `<session>:<client>`, so queueing twice is a no-op.
@@ -43,15 +55,7 @@ macro_rules! queue_logouts {
                         now.into_sql::<BigInt>(),
                     )),
             )
-            .into_columns((
-                ld::id,
-                ld::tenant_id,
-                ld::client_id,
-                ld::user_id,
-                ld::session_id,
-                ld::created_at,
-                ld::next_attempt_at,
-            ))
+            .into_columns($crate::repos::logout::QUEUED_COLUMNS)
             .on_conflict_do_nothing()
             .execute($conn)
             .await

@@ -31,13 +31,13 @@ impl<S: TokenStore> Tokens<S> {
         let mut batch = Vec::new();
         let mut sent = Vec::new();
         for delivery in claimed {
-            match self.logout_token(&delivery).await? {
-                Ok(Some((uri, token))) => {
+            match self.offer(&delivery).await? {
+                Offer::Send { uri, token } => {
                     batch.push((uri, token));
                     sent.push(delivery);
                 }
-                Ok(None) => outcomes.push((delivery.id, DeliveryOutcome::Delivered)),
-                Err(error) => outcomes.push((delivery.id.clone(), self.failed(&delivery, error))),
+                Offer::NotWanted => outcomes.push((delivery.id, DeliveryOutcome::Delivered)),
+                Offer::Unsigned(error) => outcomes.push((delivery.id.clone(), self.failed(&delivery, error))),
             }
         }
         let answers = if batch.is_empty() { Vec::new() } else { sender.send_logout_tokens(batch).await };
@@ -65,18 +65,13 @@ impl<S: TokenStore> Tokens<S> {
         )
     }
 
-    /// The client's back-channel URI and the signed logout token for `delivery`;
-    /// `Ok(None)` when the client is gone or no longer wants logouts; `Err` (inner)
-    /// when the token cannot be signed.
-    async fn logout_token(
-        &self,
-        delivery: &LogoutDelivery,
-    ) -> Result<Result<Option<(String, String)>, String>, StoreError> {
-        let Some(client) = self.read_client(&delivery.client_id).await? else {
-            return Ok(Ok(None));
-        };
+    /// What to send for `delivery`: the client's back-channel URI and a signed
+    /// logout token. The client is read through the client cache (a round holds
+    /// many deliveries of few clients).
+    async fn offer(&self, delivery: &LogoutDelivery) -> Result<Offer, StoreError> {
+        let Some(client) = self.cached_client(&delivery.client_id).await? else { return Ok(Offer::NotWanted) };
         let Some(endpoint) = client.settings.logout_notices().backchannel.clone() else {
-            return Ok(Ok(None));
+            return Ok(Offer::NotWanted);
         };
         let now = self.cx.clock.now();
         let claims = Claims::new()
@@ -90,8 +85,23 @@ impl<S: TokenStore> Tokens<S> {
             .maybe_str("sid", delivery.session_id.as_ref().map(|s| s.as_str().to_owned()))
             .str("tid", delivery.tenant_id.as_str());
         Ok(match self.signer.sign(client.settings.id_token_alg(), LOGOUT_TOKEN_TYPE, &claims) {
-            Ok(token) => Ok(Some((endpoint.uri().to_owned(), token))),
-            Err(e) => Err(format!("signing: {}", e.0)),
+            Ok(token) => Offer::Send { uri: endpoint.uri().to_owned(), token },
+            Err(e) => Offer::Unsigned(format!("signing: {}", e.0)),
         })
     }
+}
+
+/// What one claimed delivery comes to before anything is sent.
+enum Offer {
+    /// POST `token` to `uri`.
+    Send {
+        /// The client's back-channel logout URI.
+        uri: String,
+        /// The signed logout token.
+        token: String,
+    },
+    /// The client is gone or no longer has a back-channel URI: nothing to tell.
+    NotWanted,
+    /// The token could not be signed: why.
+    Unsigned(String),
 }

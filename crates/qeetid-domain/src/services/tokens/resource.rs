@@ -69,7 +69,7 @@ impl<S: TokenStore> Tokens<S> {
     }
 
     /// The client a token was issued to, through the short-lived client cache.
-    async fn cached_client(&self, id: &ClientId) -> Result<Option<Client>, StoreError> {
+    pub(super) async fn cached_client(&self, id: &ClientId) -> Result<Option<Client>, StoreError> {
         match self.cx.client_cache.get(id, self.cx.clock.now()) {
             Some(client) => Ok(Some(client)),
             None => self.read_client(id).await,
