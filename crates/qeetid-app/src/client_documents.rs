@@ -3,8 +3,10 @@
 //! HTTP adapter's RFC 7591 reader reads the JSON, so registration requests and
 //! metadata documents are read by one parser.
 
+use qeetid_domain::client_policy::AssertionClaims;
+use qeetid_domain::dpop::DpopProof;
 use qeetid_domain::federation::UpstreamError;
-use qeetid_domain::ports::{BoxFuture, ClientDocuments, RequestObjects, SectorDocuments};
+use qeetid_domain::ports::{BoxFuture, ClientDocuments, ClientJose, SectorDocuments};
 use qeetid_domain::registration::ClientDocument;
 use qeetid_domain::request_object::{RequestObject, RequestObjectAlg};
 use qeetid_upstream::HttpUpstream;
@@ -45,12 +47,12 @@ impl SectorDocuments for HttpSectorDocuments {
 /// Request objects (RFC 9101): JWK Sets and `request_uri`s fetched like the
 /// documents above, signatures checked by qeetid-crypto (the key decides the
 /// algorithm), parameters read by qeetid-http.
-pub(crate) struct HttpRequestObjects {
+pub(crate) struct HttpClientJose {
     /// The outbound HTTP client.
     pub(crate) upstream: HttpUpstream,
 }
 
-impl RequestObjects for HttpRequestObjects {
+impl ClientJose for HttpClientJose {
     fn fetch(&self, url: &str) -> BoxFuture<'static, Result<String, UpstreamError>> {
         let fetch = self.upstream.fetch_document("request_uri or jwks_uri", url);
         Box::pin(async move {
@@ -61,5 +63,13 @@ impl RequestObjects for HttpRequestObjects {
 
     fn read(&self, jws: &str, jwks: Option<&str>, alg: Option<RequestObjectAlg>) -> Result<RequestObject, String> {
         qeetid_crypto::verify_client_jws(jws, jwks, alg).map(|payload| qeetid_http::request_object_of(&payload))
+    }
+
+    fn read_assertion(&self, jws: &str, jwks: &str, alg: Option<RequestObjectAlg>) -> Result<AssertionClaims, String> {
+        qeetid_crypto::verify_client_assertion(jws, jwks, alg)
+    }
+
+    fn read_dpop_proof(&self, jws: &str) -> Result<DpopProof, String> {
+        qeetid_crypto::verify_dpop_proof(jws)
     }
 }

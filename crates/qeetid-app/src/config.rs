@@ -118,6 +118,10 @@ pub struct Settings {
     pub logout_delivery_interval_ms: u64,
     /// Seconds before a failed back-channel logout is offered again (doubling each time).
     pub logout_retry_seconds: i64,
+    /// Every authorization request must be pushed first (RFC 9126), deployment-wide.
+    pub require_pushed_authorization_requests: bool,
+    /// Every DPoP proof must carry a server nonce (RFC 9449 §8).
+    pub dpop_require_nonce: bool,
     /// Seconds after a sign-in during which the account page may change how a user
     /// signs in (password, authenticator app, recovery codes, passkeys).
     pub reauthentication_seconds: i64,
@@ -155,7 +159,9 @@ fn merge(base: &mut toml::Table, top: toml::Table) {
 }
 
 /// Environment variables and the keys they set.
-const ENV_KEYS: [(&str, &[&str]); 27] = [
+const ENV_KEYS: [(&str, &[&str]); 29] = [
+    ("QEETID_REQUIRE_PUSHED_AUTHORIZATION_REQUESTS", &["require_pushed_authorization_requests"]),
+    ("QEETID_DPOP_REQUIRE_NONCE", &["dpop_require_nonce"]),
     ("QEETID_LOGOUT_DELIVERY_INTERVAL_MS", &["logout_delivery_interval_ms"]),
     ("QEETID_LOGOUT_RETRY_SECONDS", &["logout_retry_seconds"]),
     ("QEETID_ACCESS_TOKEN_SIGNING_ALG", &["access_token_signing_alg"]),

@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use qeetid_console::{FirstParty, FirstPartyClients};
 use qeetid_crypto::{Argon2Hasher, Argon2Params, Sealer, SigningKeys, SystemRandom};
+use qeetid_domain::dpop::DpopNonceKey;
 use qeetid_domain::oauth::{SigningAlg, TokenLifetimes};
 use qeetid_domain::outbound::OutboundPolicy;
 use qeetid_domain::ports::{Clock, Random, SigningKeyRepository as _};
@@ -140,6 +141,7 @@ pub async fn services(
     let sealed_data_exists = !store.list_signing_keys().await.map_err(|e| AppError::Startup(e.to_string()))?.is_empty();
     let kek = Arc::new(keys::key_encryption_key(settings, random.as_ref(), sealed_data_exists)?);
     let pairwise_salt = PairwiseSalt::new(kek.derive("pairwise subject identifiers"));
+    let dpop_nonces = settings.dpop_require_nonce.then(|| DpopNonceKey::new(kek.derive("dpop nonces")));
     let sealer = Arc::new(Sealer::new(Arc::clone(&kek), Arc::clone(&random)));
     let signing = Arc::new(SigningKeys::new(kek, Arc::clone(&random), keys::policy(settings)));
     keys::refresh(&store, &signing, keys::policy(settings), false).await?;
@@ -186,6 +188,8 @@ pub async fn services(
         access_token_alg,
         logout_retry_seconds: settings.logout_retry_seconds.max(0),
         pairwise_salt,
+        require_pushed_authorization_requests: settings.require_pushed_authorization_requests,
+        dpop_nonces,
     };
     let cx = Context::new(Arc::new(SystemClock), random, settings)
         .with_built_in_clients(Arc::new(FirstPartyClients::new(issuer)))
@@ -198,7 +202,7 @@ pub async fn services(
         upstream: Arc::new(upstream.clone()),
         upstream_tokens: Arc::new(qeetid_crypto::UpstreamJwsVerifier),
         documents: Some(Arc::new(client_documents::HttpClientDocuments { upstream: upstream.clone() })),
-        request_objects: Some(Arc::new(client_documents::HttpRequestObjects { upstream })),
+        client_jose: Some(Arc::new(client_documents::HttpClientJose { upstream })),
     };
     let provider = Provider::compose(store.clone(), &cx, ports);
     let apps = FirstParty::new(store.clone(), cx, signing.clone(), provider.tokens.clone());

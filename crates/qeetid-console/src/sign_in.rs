@@ -113,6 +113,7 @@ impl<S: Store> FirstParty<S> {
             }
             None => {
                 let client = Client {
+                    tenant_policy: Default::default(),
                     id: id.clone(),
                     tenant_id: tenant.clone(),
                     settings,

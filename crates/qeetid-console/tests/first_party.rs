@@ -48,7 +48,7 @@ fn world() -> World {
         upstream: upstream.clone(),
         upstream_tokens: upstream,
         documents: None,
-        request_objects: None,
+        client_jose: None,
     };
     let store = InMemoryStore::default();
     let provider = Provider::compose(store.clone(), &cx, ports);

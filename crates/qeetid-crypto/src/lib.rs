@@ -4,6 +4,7 @@
 //! Everything goes through `ring` (and `argon2`): one audited library for the hot path.
 
 mod client_jws;
+mod dpop;
 mod kek;
 mod password;
 mod random;
@@ -11,6 +12,7 @@ mod signing;
 mod upstream;
 
 pub use client_jws::verify_client_jws;
+pub use dpop::{jwk_thumbprint, verify_client_assertion, verify_dpop_proof};
 pub use kek::{KekError, KeyEncryptionKey, Sealer};
 pub use password::{Argon2Hasher, Argon2Params};
 pub use random::SystemRandom;

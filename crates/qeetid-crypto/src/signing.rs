@@ -331,6 +331,7 @@ impl TokenSigner for SigningKeys {
             sid: text("sid"),
             gid: text("gid"),
             auth_time: claims["auth_time"].as_i64(),
+            cnf_jkt: claims["cnf"]["jkt"].as_str().map(str::to_owned),
         })
     }
 }

@@ -106,6 +106,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
     let auth = ClientAuthentication {
         client_id: registered.client.id.to_string(),
         secret: Some(secret),
+        assertion: None,
         method: AuthMethod::Basic,
         source: None,
     };

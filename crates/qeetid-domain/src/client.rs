@@ -1,11 +1,13 @@
 //! OAuth clients: their settings, the rules between them, and their secrets.
 
+use crate::client_policy::{ClientPolicy, ClientPolicyDraft, TenantPolicy};
 use crate::error::ValidationError;
 use crate::grant_type::GrantType;
 use crate::id::{ClientId, TenantId};
 use crate::logout::{LogoutNotices, LogoutNoticesDraft};
 use crate::oauth::SigningAlg;
 use crate::redirect_uri::RedirectUri;
+use crate::registration::TokenAuthMethod;
 use crate::request_object::{RequestObjectDraft, RequestObjectSettings};
 use crate::scope::ScopeSet;
 use crate::secret::{Secret, SecretHash};
@@ -87,6 +89,8 @@ pub struct ClientDraft {
     pub sector_identifier_uri: Option<String>,
     /// Keys and URLs for request objects (RFC 9101).
     pub request_objects: RequestObjectDraft,
+    /// How it authenticates, and what it must do beyond that.
+    pub policy: ClientPolicyDraft,
 }
 
 /// Token lifetimes one client may override, in seconds; `None` means the deployment's.
@@ -145,6 +149,8 @@ pub struct StoredClientSettings {
     pub subject: SubjectType,
     /// Its request-object keys and URLs.
     pub request_objects: RequestObjectSettings,
+    /// How it authenticates, and what it must do beyond that.
+    pub policy: ClientPolicy,
 }
 
 /// A change to some of a client's settings. `None` leaves a setting as it is.
@@ -178,6 +184,8 @@ pub struct ClientPatch {
     pub sector_identifier_uri: Option<String>,
     /// New request-object settings (an empty value removes one).
     pub request_objects: RequestObjectDraft,
+    /// How it authenticates, and what it must do beyond that.
+    pub policy: ClientPolicyDraft,
 }
 
 /// A client's validated settings. Built only by [`ClientSettings::validate`]
@@ -197,6 +205,7 @@ pub struct ClientSettings {
     logout: LogoutNotices,
     subject: SubjectType,
     request_objects: RequestObjectSettings,
+    policy: ClientPolicy,
 }
 
 fn invalid(field: impl Into<String>, message: impl std::fmt::Display) -> ValidationError {
@@ -294,6 +303,10 @@ impl ClientSettings {
             &redirect_uris,
         )?;
         let request_objects = RequestObjectSettings::validate(&draft.request_objects)?;
+        let policy = ClientPolicy::validate(&draft.policy, client_type == ClientType::Public, &request_objects)?;
+        if policy.fapi2() && !require_pkce {
+            return Err(invalid("require_pkce", "FAPI 2.0 clients use PKCE"));
+        }
         Ok(Self {
             name: name.as_str().to_owned(),
             client_type,
@@ -308,6 +321,7 @@ impl ClientSettings {
             logout,
             subject,
             request_objects,
+            policy,
         })
     }
 
@@ -329,6 +343,7 @@ impl ClientSettings {
             logout,
             subject,
             request_objects,
+            policy,
         } = stored;
         Self {
             name,
@@ -344,6 +359,7 @@ impl ClientSettings {
             logout,
             subject,
             request_objects,
+            policy,
         }
     }
 
@@ -382,6 +398,7 @@ impl ClientSettings {
                 .sector_identifier_uri
                 .or_else(|| self.subject.sector_identifier_uri().map(str::to_owned)),
             request_objects: self.request_objects.patched(patch.request_objects),
+            policy: self.policy.patched(&patch.policy),
         })
     }
 
@@ -428,6 +445,20 @@ impl ClientSettings {
     /// Its request-object keys and URLs (RFC 9101).
     pub fn request_objects(&self) -> &RequestObjectSettings {
         &self.request_objects
+    }
+
+    /// How it authenticates, and what it must do beyond that.
+    pub fn policy(&self) -> &ClientPolicy {
+        &self.policy
+    }
+
+    /// How it authenticates at the token endpoint: what it registered, else a
+    /// secret for a confidential client and nothing for a public one.
+    pub fn auth_method(&self) -> TokenAuthMethod {
+        self.policy.registered_auth_method().unwrap_or(match self.client_type {
+            ClientType::Public => TokenAuthMethod::None,
+            ClientType::Confidential => TokenAuthMethod::ClientSecretBasic,
+        })
     }
     /// How it sees users' `sub` (public or pairwise).
     pub fn subject_type(&self) -> &SubjectType {
@@ -477,6 +508,27 @@ pub struct Client {
     /// How the client registered itself (RFC 7591), if it did; `None` for clients
     /// made through the admin API or the dashboard.
     pub registration: Option<SelfRegistration>,
+    /// What its tenant asks of every client (read with the client; never written
+    /// with it).
+    pub tenant_policy: TenantPolicy,
+}
+
+impl Client {
+    /// Whether it follows the FAPI 2.0 baseline, by its own flag or its tenant's.
+    pub fn fapi2(&self) -> bool {
+        self.settings.policy.fapi2() || self.tenant_policy.fapi2
+    }
+
+    /// Whether its authorization requests must be pushed (RFC 9126): by its own
+    /// setting, its tenant's, FAPI 2.0, or the deployment's (`deployment`).
+    pub fn requires_par(&self, deployment: bool) -> bool {
+        deployment || self.settings.policy.require_par() || self.tenant_policy.require_par || self.fapi2()
+    }
+
+    /// Whether its access tokens must be DPoP-bound (RFC 9449 §5.2).
+    pub fn requires_dpop(&self) -> bool {
+        self.settings.policy.dpop_bound() || self.fapi2()
+    }
 }
 
 /// A client that registered itself (RFC 7591): the token that manages its

@@ -50,6 +50,8 @@
 
 pub mod api_key;
 pub mod client;
+pub mod client_policy;
+pub mod dpop;
 pub mod error;
 #[cfg(any(test, feature = "test-support"))]
 pub mod fakes;

@@ -50,6 +50,9 @@ pub enum TokenAuthMethod {
     ClientSecretBasic,
     /// `client_secret_post`.
     ClientSecretPost,
+    /// `private_key_jwt` (RFC 7523, OIDC Core §9): a JWT signed with a key of the
+    /// client's `jwks` or `jwks_uri`.
+    PrivateKeyJwt,
     /// `none`: a public client (PKCE required).
     None,
 }
@@ -60,6 +63,7 @@ impl TokenAuthMethod {
         match self {
             Self::ClientSecretBasic => "client_secret_basic",
             Self::ClientSecretPost => "client_secret_post",
+            Self::PrivateKeyJwt => "private_key_jwt",
             Self::None => "none",
         }
     }
@@ -69,6 +73,7 @@ impl TokenAuthMethod {
         match raw {
             "client_secret_basic" => Some(Self::ClientSecretBasic),
             "client_secret_post" => Some(Self::ClientSecretPost),
+            "private_key_jwt" => Some(Self::PrivateKeyJwt),
             "none" => Some(Self::None),
             _ => None,
         }
@@ -108,6 +113,10 @@ pub struct ClientRegistrationRequest {
     pub request_uris: Option<Vec<String>>,
     /// `request_object_signing_alg`.
     pub request_object_signing_alg: Option<String>,
+    /// `token_endpoint_auth_signing_alg`, `require_pushed_authorization_requests`
+    /// and `dpop_bound_access_tokens` (the method itself is
+    /// `token_endpoint_auth_method` above).
+    pub policy: crate::client_policy::ClientPolicyDraft,
     /// The descriptive metadata.
     pub metadata: ClientMetadata,
 }
@@ -184,7 +193,9 @@ impl ClientRegistrationRequest {
             Some(raw) => TokenAuthMethod::parse(raw).ok_or_else(|| {
                 metadata_error(
                     "token_endpoint_auth_method",
-                    format!("`{raw}` is not supported: use client_secret_basic, client_secret_post or none"),
+                    format!(
+                        "`{raw}` is not supported: use client_secret_basic, client_secret_post, private_key_jwt or none"
+                    ),
                 )
             })?,
         };
@@ -229,6 +240,10 @@ impl ClientRegistrationRequest {
                 jwks_uri: self.metadata.jwks_uri.clone(),
                 request_uris: self.request_uris,
                 request_object_signing_alg: self.request_object_signing_alg,
+            },
+            policy: crate::client_policy::ClientPolicyDraft {
+                token_endpoint_auth_method: Some(method.as_str().to_owned()),
+                ..self.policy
             },
         };
         Ok((draft, method, checked_metadata(self.metadata)?))
@@ -399,7 +414,7 @@ mod tests {
     #[test]
     fn unsupported_methods_and_response_types_are_refused() {
         let mut r = request();
-        r.token_endpoint_auth_method = Some("private_key_jwt".into());
+        r.token_endpoint_auth_method = Some("tls_client_auth".into());
         assert!(
             matches!(r.into_parts(), Err(RegistrationError::InvalidMetadata(m)) if m.contains("token_endpoint_auth_method"))
         );

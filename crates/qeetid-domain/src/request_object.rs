@@ -244,6 +244,7 @@ impl RequestObject {
             resources: if p.resources.is_empty() { outer.resources } else { p.resources },
             claims: p.claims.or(outer.claims),
             ui_locales: p.ui_locales.or(outer.ui_locales),
+            pushed: outer.pushed,
         }
     }
 }

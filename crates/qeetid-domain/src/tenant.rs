@@ -18,6 +18,8 @@ pub struct Tenant {
     /// The resources (APIs) its clients may ask tokens for (RFC 8707), each with the
     /// scopes it accepts; `None`: any absolute resource URI.
     pub resources: Option<Vec<KnownResource>>,
+    /// What it asks of every client: pushed authorization requests, FAPI 2.0.
+    pub policy: crate::client_policy::TenantPolicy,
     /// When it was created.
     pub created_at: UnixTime,
     /// When it last changed.
@@ -69,6 +71,7 @@ mod resource_tests {
 
     fn tenant(resources: Option<Vec<KnownResource>>) -> Tenant {
         Tenant {
+            policy: Default::default(),
             id: TenantId::parse("tnt_AAAAAAAAAAAAAAAAAAAAAA").unwrap(),
             name: DisplayName::from_stored("Acme".into()),
             require_mfa: false,

@@ -177,6 +177,7 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/v1/oauth/authorize").route(web::get().to(oauth::authorize::<S>)))
         .service(web::resource("/v1/oauth/token").route(web::post().to(oauth::token::<S>)))
+        .service(web::resource("/v1/oauth/par").route(web::post().to(routes::par::push::<S>)))
         .service(web::resource("/v1/oauth/token-code").route(web::post().to(oauth::token::<S>)))
         .service(
             web::resource("/v1/oauth/userinfo")

@@ -9,6 +9,8 @@ diesel::table! {
         require_mfa -> Bool,
         resources -> Nullable<Text>,
         open_registration -> Bool,
+        require_par -> Bool,
+        fapi2 -> Bool,
     }
 }
 
@@ -70,6 +72,7 @@ diesel::table! {
         pairwise_sector -> Nullable<Text>,
         sector_identifier_uri -> Nullable<Text>,
         request_objects -> Nullable<Text>,
+        policy -> Nullable<Text>,
     }
 }
 
@@ -186,6 +189,7 @@ diesel::table! {
         rotated_at -> Nullable<BigInt>,
         revoked_at -> Nullable<BigInt>,
         resource -> Nullable<Text>,
+        dpop_jkt -> Nullable<Text>,
     }
 }
 
@@ -349,3 +353,20 @@ diesel::table! {
 // Who hears of a logout: the session's clients that registered a logout URI.
 diesel::joinable!(session_clients -> clients (client_id));
 diesel::allow_tables_to_appear_in_same_query!(session_clients, clients, sessions, logout_deliveries);
+
+diesel::table! {
+    spent_jtis (key) {
+        key -> Text,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    pushed_requests (id_hash) {
+        id_hash -> Text,
+        tenant_id -> Text,
+        client_id -> Text,
+        params -> Text,
+        expires_at -> BigInt,
+    }
+}

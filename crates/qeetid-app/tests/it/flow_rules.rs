@@ -355,7 +355,7 @@ pub(crate) async fn discovery_and_jwks_describe_the_provider(db: &TestDatabase) 
     assert!(claims.contains(&json!("email_verified")), "every claim userinfo can return is listed");
     assert_eq!(
         doc["token_endpoint_auth_methods_supported"],
-        json!(["client_secret_basic", "client_secret_post", "none"])
+        json!(["client_secret_basic", "client_secret_post", "private_key_jwt", "none"])
     );
     let jwks: Value = app.http.get(doc["jwks_uri"].as_str().unwrap()).send().await.unwrap().json().await.unwrap();
     let key = jwks["keys"].as_array().unwrap().iter().find(|k| k["kty"] == "EC").expect("an EC key");

@@ -19,6 +19,7 @@ mod proxy;
 mod registration;
 mod request_objects;
 mod resource_indicators;
+mod sender_constraints;
 mod server;
 mod support;
 mod tenants_users_keys;
@@ -50,6 +51,11 @@ macro_rules! on_both_databases {
 }
 
 on_both_databases!(
+    sender_constraints::private_key_jwt_authenticates_with_a_fresh_assertion,
+    sender_constraints::pushed_authorization_requests_are_used_once,
+    sender_constraints::dpop_binds_tokens_to_the_clients_key,
+    sender_constraints::dpop_nonces_are_asked_for_when_required,
+    sender_constraints::a_fapi2_tenant_takes_only_the_baseline,
     trust::a_lost_key_encryption_key_is_never_replaced,
     request_objects::signed_request_objects_carry_the_request,
     request_objects::a_request_uri_on_a_private_address_is_refused,

@@ -13,12 +13,13 @@ use crate::support::{
 use crate::token_services::token;
 
 /// A P-256 key of the client's: its signing key and its public JWK.
-struct ClientKey {
+pub(crate) struct ClientKey {
     signing: jsonwebtoken::EncodingKey,
-    jwk: Value,
+    pub(crate) jwk: Value,
 }
 
-fn client_key(kid: &str) -> ClientKey {
+/// A new P-256 key with this `kid`.
+pub(crate) fn client_key(kid: &str) -> ClientKey {
     use base64::Engine as _;
     let pair = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
     let point = pair.public_key_raw();
@@ -31,14 +32,30 @@ fn client_key(kid: &str) -> ClientKey {
 
 impl ClientKey {
     fn sign(&self, claims: &Value) -> String {
+        self.sign_as("oauth-authz-req+jwt", claims)
+    }
+
+    /// `claims` signed with ES256, with this key's `kid` and header `typ`.
+    pub(crate) fn sign_as(&self, typ: &str, claims: &Value) -> String {
         let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256);
         header.kid = self.jwk["kid"].as_str().map(str::to_owned);
-        header.typ = Some("oauth-authz-req+jwt".into());
+        header.typ = Some(typ.into());
+        jsonwebtoken::encode(&header, claims, &self.signing).unwrap()
+    }
+
+    /// A DPoP proof (RFC 9449 §4.2) of this key: the public JWK in the header.
+    pub(crate) fn dpop(&self, claims: &Value) -> String {
+        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256);
+        header.typ = Some("dpop+jwt".into());
+        let mut public = self.jwk.clone();
+        public.as_object_mut().unwrap().remove("kid");
+        header.jwk = Some(serde_json::from_value(public).unwrap());
         jsonwebtoken::encode(&header, claims, &self.signing).unwrap()
     }
 }
 
-fn now() -> i64 {
+/// Now, in Unix seconds.
+pub(crate) fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
 }
 

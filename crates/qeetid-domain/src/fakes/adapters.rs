@@ -121,6 +121,13 @@ impl TokenSigner for RecordingSigner {
             sid: text("sid"),
             gid: text("gid"),
             auth_time: int("auth_time"),
+            cnf_jkt: match claims.get("cnf").map(|c| match c {
+                ClaimValue::Object(o) => o.get("jkt").cloned(),
+                _ => None,
+            }) {
+                Some(Some(ClaimValue::Str(jkt))) => Some(jkt),
+                _ => None,
+            },
         };
         let mut issued = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         // The claims stay readable in the token, as with `UnsignedSigner`.

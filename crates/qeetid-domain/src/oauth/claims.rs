@@ -60,6 +60,14 @@ impl Claims {
         self.set(name, ClaimValue::Object(value))
     }
 
+    /// Adds an object claim when `value` is present.
+    pub fn maybe_object(self, name: &'static str, value: Option<Claims>) -> Self {
+        match value {
+            Some(v) => self.object(name, v),
+            None => self,
+        }
+    }
+
     /// Adds a string claim when `value` is present.
     pub fn maybe_str(self, name: &'static str, value: Option<impl Into<String>>) -> Self {
         match value {

@@ -74,6 +74,17 @@ pub enum OAuthError {
     /// is refused by the outbound rules, or did not answer.
     #[error("invalid_request_uri: {0}")]
     InvalidRequestUri(String),
+    /// `invalid_dpop_proof` (RFC 9449 §5, §7.1): the DPoP proof is missing where
+    /// required, malformed, for another request, stale or replayed.
+    #[error("invalid_dpop_proof: {0}")]
+    InvalidDpopProof(String),
+    /// `use_dpop_nonce` (RFC 9449 §8, §9): send the proof again with this nonce
+    /// (answered in the `DPoP-Nonce` header).
+    #[error("use_dpop_nonce: the server asks for a nonce in the DPoP proof")]
+    UseDpopNonce {
+        /// The nonce to put in the next proof.
+        nonce: String,
+    },
     /// `server_error`: infrastructure failed; the source is for the log only.
     #[error("server_error: {0}")]
     ServerError(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -103,6 +114,8 @@ impl OAuthError {
             Self::RequestUriNotSupported(_) => "request_uri_not_supported",
             Self::InvalidRequestObject(_) => "invalid_request_object",
             Self::InvalidRequestUri(_) => "invalid_request_uri",
+            Self::InvalidDpopProof(_) => "invalid_dpop_proof",
+            Self::UseDpopNonce { .. } => "use_dpop_nonce",
             Self::ServerError(_) => "server_error",
         }
     }
@@ -116,6 +129,7 @@ impl OAuthError {
             | Self::RequestUriNotSupported(d)
             | Self::InvalidRequestObject(d)
             | Self::InvalidRequestUri(d)
+            | Self::InvalidDpopProof(d)
             | Self::InvalidGrant(d)
             | Self::UnauthorizedClient(d)
             | Self::UnsupportedGrantType(d)
@@ -131,6 +145,7 @@ impl OAuthError {
             | Self::SlowDown(d)
             | Self::ExpiredToken(d) => d,
             Self::ServerError(_) => "the server failed; try again later",
+            Self::UseDpopNonce { .. } => "make the DPoP proof again with the nonce in the DPoP-Nonce header",
             Self::TooManyAttempts { .. } => "too many failed client authentications from this address; try again later",
         }
     }

@@ -4,6 +4,7 @@
 mod claims;
 mod claims_request;
 mod error;
+mod pushed;
 mod records;
 mod request;
 pub mod scopes;
@@ -14,6 +15,7 @@ mod tokens;
 pub use claims::{ClaimValue, Claims};
 pub use claims_request::{ClaimTarget, ClaimsParameter, RequestedClaim, asks_for_acr, scope_releasing};
 pub use error::OAuthError;
+pub use pushed::{PUSHED_REQUEST_SECONDS, PUSHED_REQUEST_URI_PREFIX, PushedRequest};
 pub use records::{
     AuthorizationCode, CodeUse, ConsentGrant, DeviceCode, DeviceStatus, GrantFilter, RefreshToken, Session,
 };

@@ -148,6 +148,9 @@ pub struct RefreshToken {
     pub revoked_at: Option<UnixTime>,
     /// The resources (RFC 8707) of the grant, kept on rotation; each access token is for one.
     pub resources: crate::oauth::Resources,
+    /// The DPoP key (its JWK thumbprint) a public client's token is bound to
+    /// (RFC 9449 §5): a refresh must come with a proof of that key.
+    pub dpop_jkt: Option<String>,
 }
 
 /// Where a device authorization stands (RFC 8628).

@@ -55,6 +55,9 @@ pub struct AuthorizeParams {
     /// `ui_locales` (OIDC Core §3.1.2.1): the user's preferred languages, most
     /// preferred first (BCP 47 tags, space-delimited).
     pub ui_locales: Option<String>,
+    /// Set by the server (never read from a request) when these parameters came
+    /// from a pushed authorization request (RFC 9126) it kept.
+    pub pushed: bool,
 }
 
 /// `acr` of a sign-in with a password or another single factor (NIST SP 800-63B AAL1).

@@ -34,6 +34,8 @@ pub struct VerifiedToken {
     pub gid: Option<String>,
     /// `auth_time`: when the user authenticated.
     pub auth_time: Option<i64>,
+    /// `cnf.jkt` (RFC 9449 §6.1): the DPoP key the token is bound to.
+    pub cnf_jkt: Option<String>,
 }
 
 impl VerifiedToken {

@@ -37,7 +37,7 @@ area_store!(
     /// What [`Tokens`](crate::services::Tokens) needs: the token endpoint, the
     /// resource endpoints, device authorization and logout.
     TokenStore: TenantRepository, ClientRepository, CodeRepository, GrantRepository, RefreshTokenRepository,
-        AccessTokenDenyList, DeviceCodeRepository, SessionRepository, UserRepository, LogoutRepository
+        AccessTokenDenyList, DeviceCodeRepository, SessionRepository, UserRepository, LogoutRepository, ReplayGuard
 );
 
 area_store!(
@@ -49,7 +49,7 @@ area_store!(
     /// What [`Authorization`](crate::services::Authorization) needs: the browser side of
     /// the code and device flows.
     AuthorizationStore: FactorStore, ClientRepository, UserRepository, PendingRequestRepository, SessionRepository,
-        CodeRepository, GrantRepository, DeviceCodeRepository, FederationRepository
+        CodeRepository, GrantRepository, DeviceCodeRepository, FederationRepository, PushedRequestRepository
 );
 
 area_store!(
@@ -101,6 +101,8 @@ pub trait Store:
     + FederationRepository
     + InitialTokenRepository
     + LogoutRepository
+    + PushedRequestRepository
+    + ReplayGuard
     + Housekeeping
     + Clone
     + 'static

@@ -182,9 +182,10 @@ pub trait SectorDocuments: Send + Sync + 'static {
     fn fetch_sector_uris(&self, url: &str) -> BoxFuture<'static, Result<Vec<String>, UpstreamError>>;
 }
 
-/// What request objects (RFC 9101) need from outside: fetching a client's JWK Set
-/// or a `request_uri` under the outbound rules, and checking a JWS.
-pub trait RequestObjects: Send + Sync + 'static {
+/// What JWTs signed by clients need from outside: fetching a client's JWK Set or a
+/// `request_uri` under the outbound rules, and checking request objects (RFC 9101),
+/// client assertions (RFC 7523) and DPoP proofs (RFC 9449).
+pub trait ClientJose: Send + Sync + 'static {
     /// The body at `url` (a JWK Set, or a request object by reference), under the
     /// outbound policy, size- and time-limited.
     ///
@@ -206,4 +207,26 @@ pub trait RequestObjects: Send + Sync + 'static {
         jwks: Option<&str>,
         alg: Option<crate::request_object::RequestObjectAlg>,
     ) -> Result<crate::request_object::RequestObject, String>;
+
+    /// The claims of the client assertion `jws` after its signature verified with a
+    /// key of `jwks` under the key's own algorithm (or `alg`, when the client
+    /// registered one): the header's `alg` must match, never choose; `none` and MACs
+    /// are refused.
+    ///
+    /// # Errors
+    /// Why the assertion is refused, in words for the client.
+    fn read_assertion(
+        &self,
+        jws: &str,
+        jwks: &str,
+        alg: Option<crate::request_object::RequestObjectAlg>,
+    ) -> Result<crate::client_policy::AssertionClaims, String>;
+
+    /// The DPoP proof `jws` (RFC 9449 §4.2) read: `typ` `dpop+jwt`, an asymmetric
+    /// `alg` of [`PROOF_ALGS`](crate::dpop::PROOF_ALGS) that the header's public
+    /// `jwk` can do, the signature verified with that key, and the key's thumbprint.
+    ///
+    /// # Errors
+    /// Why the proof is refused, in words for the client.
+    fn read_dpop_proof(&self, jws: &str) -> Result<crate::dpop::DpopProof, String>;
 }

@@ -109,6 +109,7 @@ mod tests {
         })
         .expect("valid draft");
         Client {
+            tenant_policy: Default::default(),
             id: ClientId::parse(id).expect("id"),
             tenant_id: TenantId::parse("tnt_AAAAAAAAAAAAAAAAAAAAAA").expect("tenant"),
             settings,

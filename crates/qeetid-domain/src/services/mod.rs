@@ -20,6 +20,7 @@ mod admin;
 mod authorization;
 mod client_auth_throttle;
 mod client_cache;
+mod client_keys;
 mod federation;
 mod keys;
 mod open_registration;
@@ -39,8 +40,8 @@ pub use admin::{
 };
 pub use authorization::{
     Authorization, AuthorizationPorts, AuthorizeOutcome, ClientRedirect, DEVICE_TOKEN_DAYS, FlowError, Landing,
-    LoginContext, LoginOutcome, NextStep, PasswordAttempt, PasswordLogin, SecondFactorOutcome, SecondFactorStep,
-    SignedIn,
+    LoginContext, LoginOutcome, NextStep, PasswordAttempt, PasswordLogin, PushedRequestUri, SecondFactorOutcome,
+    SecondFactorStep, SignedIn,
 };
 pub use federation::{Federation, FederationPorts, NewIdentityProvider};
 pub use keys::rotate_signing_keys;
@@ -51,8 +52,8 @@ pub use registration::{Registration, SelfRegistered};
 pub use self_service::{AccountError, AccountHolder, AccountOverview, ConnectedApp, SelfService};
 pub use throttle::source_key;
 pub use tokens::{
-    AuthMethod, ClientAuthentication, DeviceAuthorization, FrontChannelLogout, LogoutParams, LogoutPlan, TokenResponse,
-    Tokens, UserInfo, format_user_code,
+    AuthMethod, ClientAuthentication, DeviceAuthorization, FrontChannelLogout, LogoutParams, LogoutPlan, Presented,
+    TokenResponse, Tokens, UserInfo, format_user_code,
 };
 pub use totp::{MfaError, MfaStatus, TotpEnrolment};
 
@@ -241,6 +242,11 @@ pub struct ProviderSettings {
     pub logout_retry_seconds: i64,
     /// The secret salt of pairwise subjects (OIDC Core §8.1).
     pub pairwise_salt: crate::subject::PairwiseSalt,
+    /// Every authorization request must be pushed (RFC 9126), deployment-wide.
+    pub require_pushed_authorization_requests: bool,
+    /// The key of DPoP server nonces: with one, every DPoP proof must carry a
+    /// current nonce (RFC 9449 §8); `None`: no nonces.
+    pub dpop_nonces: Option<crate::dpop::DpopNonceKey>,
 }
 
 impl ProviderSettings {
@@ -257,6 +263,8 @@ impl ProviderSettings {
             access_token_alg: SigningAlg::default(),
             logout_retry_seconds: 30,
             pairwise_salt: crate::subject::PairwiseSalt::default(),
+            require_pushed_authorization_requests: false,
+            dpop_nonces: None,
         }
     }
 }

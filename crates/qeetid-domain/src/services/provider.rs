@@ -8,9 +8,10 @@ use super::{
     SelfService, Tokens,
 };
 use crate::ports::{
-    ClientDocuments, PasskeyCeremonies, PasswordHasher, RequestObjects, SecretSealer, Store, TokenSigner,
-    UpstreamClient, UpstreamTokenVerifier,
+    ClientDocuments, ClientJose, PasskeyCeremonies, PasswordHasher, SecretSealer, Store, TokenSigner, UpstreamClient,
+    UpstreamTokenVerifier,
 };
+use crate::services::client_keys::ClientKeyReader;
 
 /// Every port other than the store, for [`Provider::compose`].
 #[derive(Clone)]
@@ -29,8 +30,9 @@ pub struct Ports {
     pub upstream_tokens: Arc<dyn UpstreamTokenVerifier>,
     /// Client ID metadata documents; `None` turns them off.
     pub documents: Option<Arc<dyn ClientDocuments>>,
-    /// Request objects (RFC 9101); `None` refuses `request` and `request_uri`.
-    pub request_objects: Option<Arc<dyn RequestObjects>>,
+    /// JWTs clients sign: request objects (RFC 9101), client assertions
+    /// (`private_key_jwt`) and DPoP proofs; `None` refuses them all.
+    pub client_jose: Option<Arc<dyn ClientJose>>,
 }
 
 /// Every area of use cases over one store and context. A bundle, not a façade: it
@@ -68,8 +70,13 @@ impl<S: Store> Provider<S> {
         if let Some(documents) = ports.documents {
             authorization = authorization.with_client_documents(documents);
         }
-        if let Some(request_objects) = ports.request_objects {
-            authorization = authorization.with_request_objects(request_objects);
+        let key_reader = ports.client_jose.map(ClientKeyReader::new);
+        if let Some(reader) = &key_reader {
+            authorization = authorization.with_key_reader(reader.clone());
+        }
+        let mut tokens = Tokens::new(store.clone(), cx.clone(), ports.signer);
+        if let Some(reader) = key_reader {
+            tokens = tokens.with_key_reader(reader);
         }
         let federation_ports = FederationPorts {
             sealer: Arc::clone(&ports.sealer),
@@ -78,7 +85,7 @@ impl<S: Store> Provider<S> {
         };
         Self {
             admin: Admin::new(store.clone(), cx.clone(), Arc::clone(&ports.passwords)),
-            tokens: Tokens::new(store.clone(), cx.clone(), ports.signer),
+            tokens,
             passkeys: Passkeys::new(store.clone(), cx.clone(), ports.passkeys, authorization.clone()),
             federation: Federation::new(store.clone(), cx.clone(), federation_ports, authorization.clone()),
             self_service: SelfService::new(store.clone(), cx.clone(), ports.passwords, ports.sealer),

@@ -77,6 +77,7 @@ impl<S: RegistrationStore> Registration<S> {
         };
         let registration_token = Secret::generate(REGISTRATION_TOKEN_PREFIX, self.cx.random.as_ref());
         let client = Client {
+            tenant_policy: Default::default(),
             id: ClientId::generate(self.cx.random.as_ref()),
             tenant_id: tenant,
             settings,

@@ -28,7 +28,7 @@ fn world() -> World {
         upstream: upstream.clone(),
         upstream_tokens: upstream.clone(),
         documents: None,
-        request_objects: None,
+        client_jose: None,
     };
     let settings = ProviderSettings::new("https://id.example");
     let cx = Context::new(clock.clone(), Arc::new(SeededRandom::new(42)), settings);

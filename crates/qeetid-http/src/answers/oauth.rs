@@ -58,6 +58,9 @@ impl ResponseError for OAuthErrorResponse {
         if let OAuthError::TooManyAttempts { retry_after } = &self.error {
             response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
+        if let OAuthError::UseDpopNonce { nonce } = &self.error {
+            response.insert_header((DPOP_NONCE, nonce.as_str()));
+        }
         if let OAuthError::ServerError(source) = &self.error
             && super::unavailable::is_unavailable(source.as_ref())
         {
@@ -68,6 +71,34 @@ impl ResponseError for OAuthErrorResponse {
         }
         response.json(Body { error: self.error.as_str(), error_description: self.error.description() })
     }
+}
+
+/// The header that hands a client the DPoP nonce to use (RFC 9449 §8).
+pub(crate) const DPOP_NONCE: &str = "DPoP-Nonce";
+
+/// A failure of a request with a DPoP-bound token (RFC 9449 §7.1): like
+/// [`bearer_error`], with the `DPoP` challenge (naming the algorithms), and the
+/// nonce to use in `DPoP-Nonce` for `use_dpop_nonce`.
+pub(crate) fn dpop_error(err: &OAuthError) -> HttpResponse {
+    if let OAuthError::ServerError(_) = err {
+        return bearer_error(Some(err));
+    }
+    let challenge = format!(
+        r#"DPoP realm="qeetid", error="{}", error_description="{}", algs="{}""#,
+        err.as_str(),
+        err.description().replace('"', "'"),
+        qeetid_domain::dpop::PROOF_ALGS.join(" ")
+    );
+    let mut response = match err {
+        OAuthError::InsufficientScope(_) => HttpResponse::Forbidden(),
+        OAuthError::InvalidRequest(_) => HttpResponse::BadRequest(),
+        _ => HttpResponse::Unauthorized(),
+    };
+    response.insert_header((header::WWW_AUTHENTICATE, challenge));
+    if let OAuthError::UseDpopNonce { nonce } = err {
+        response.insert_header((DPOP_NONCE, nonce.as_str()));
+    }
+    response.json(json!({ "error": err.as_str(), "error_description": err.description() }))
 }
 
 /// A bearer-token failure (RFC 6750 §3): 401 with `WWW-Authenticate: Bearer …`,

@@ -26,6 +26,7 @@ pub(crate) mod logout;
 pub(crate) mod oauth;
 pub(crate) mod open_registration;
 pub(crate) mod pages;
+pub(crate) mod par;
 pub(crate) mod params;
 pub(crate) mod passkeys;
 pub(crate) mod probes;

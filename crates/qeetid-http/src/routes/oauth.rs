@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use qeetid_domain::oauth::{AuthorizeParams, ClaimsParameter, TokenRequest, scopes};
+use qeetid_domain::oauth::{AuthorizeParams, ClaimsParameter, PUSHED_REQUEST_URI_PREFIX, TokenRequest, scopes};
 use qeetid_domain::ports::Store;
 use qeetid_domain::request_object::RequestObject;
 use qeetid_domain::services::{AuthMethod, AuthorizeOutcome, ClientAuthentication, TokenResponse};
@@ -89,11 +89,14 @@ async fn accepts_client_documents<S: Store>(state: &HttpState<S>) -> bool {
     }
 }
 
+/// The algorithms of client assertions (`private_key_jwt`).
+const ASSERTION_ALGS: [&str; 4] = ["RS256", "PS256", "ES256", "EdDSA"];
+
 /// The provider's metadata, shared by OpenID discovery and RFC 8414.
 async fn provider_metadata<S: Store>(state: &HttpState<S>) -> serde_json::Value {
     let issuer = &state.issuer;
     let client_documents = accepts_client_documents(state).await;
-    json!({
+    let mut metadata = json!({
         "issuer": issuer,
         "authorization_endpoint": format!("{issuer}/v1/oauth/authorize"),
         "token_endpoint": format!("{issuer}/v1/oauth/token"),
@@ -115,9 +118,6 @@ async fn provider_metadata<S: Store>(state: &HttpState<S>) -> serde_json::Value 
         "subject_types_supported": ["public", "pairwise"],
         "id_token_signing_alg_values_supported": ["ES256", "RS256"],
         "userinfo_signing_alg_values_supported": ["ES256", "RS256"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
-        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "code_challenge_methods_supported": ["S256"],
         "scopes_supported": scopes::SUPPORTED,
         "claims_supported": scopes::CLAIMS_SUPPORTED,
@@ -135,7 +135,25 @@ async fn provider_metadata<S: Store>(state: &HttpState<S>) -> serde_json::Value 
         "claims_parameter_supported": true,
         "ui_locales_supported": ["en"],
         "client_id_metadata_document_supported": client_documents,
-    })
+    });
+    // Client authentication, PAR and DPoP (one `json!` would exceed the macro's recursion limit).
+    let senders = json!({
+        "pushed_authorization_request_endpoint": format!("{issuer}/v1/oauth/par"),
+        "require_pushed_authorization_requests":
+            state.services.tokens.context().settings().require_pushed_authorization_requests,
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
+        "token_endpoint_auth_signing_alg_values_supported": ASSERTION_ALGS,
+        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],
+        "introspection_endpoint_auth_signing_alg_values_supported": ASSERTION_ALGS,
+        "revocation_endpoint_auth_methods_supported":
+            ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
+        "revocation_endpoint_auth_signing_alg_values_supported": ASSERTION_ALGS,
+        "dpop_signing_alg_values_supported": qeetid_domain::dpop::PROOF_ALGS,
+    });
+    if let (Some(all), serde_json::Value::Object(more)) = (metadata.as_object_mut(), senders) {
+        all.extend(more);
+    }
+    metadata
 }
 
 /// `GET /.well-known/openid-configuration` (OpenID Connect Discovery 1.0).
@@ -161,7 +179,8 @@ pub(crate) async fn jwks<S: Store>(state: web::Data<HttpState<S>>) -> HttpRespon
         .body(state.services.tokens.jwks())
 }
 
-fn authorize_params(mut p: Params) -> AuthorizeParams {
+/// The authorization parameters of a query (or of a pushed request's form).
+pub(crate) fn authorize_params(mut p: Params) -> AuthorizeParams {
     AuthorizeParams {
         response_type: p.take("response_type"),
         client_id: p.take("client_id"),
@@ -182,6 +201,7 @@ fn authorize_params(mut p: Params) -> AuthorizeParams {
         request_uri: p.take("request_uri"),
         claims: p.take("claims").map(|raw| claims_parameter(&raw)),
         ui_locales: p.take("ui_locales"),
+        pushed: false,
     }
 }
 
@@ -226,6 +246,7 @@ pub fn request_object_of(payload: &serde_json::Value) -> RequestObject {
             resources,
             claims,
             ui_locales: text("ui_locales"),
+            pushed: false,
         },
         iss: text("iss"),
         aud: match &payload["aud"] {
@@ -290,6 +311,17 @@ pub(crate) async fn authorize<S: Store>(req: HttpRequest, state: web::Data<HttpS
     let job_browser = browser.clone();
     let source = client_address(&req, &state);
     let outcome = spawn(&state, move |s| async move {
+        // RFC 9126 §4: with a pushed request's request_uri, only what was pushed counts.
+        let params = match (&params.request_uri, &params.client_id) {
+            (Some(uri), Some(client_id)) if uri.starts_with(PUSHED_REQUEST_URI_PREFIX) => {
+                match super::par::pushed_params(&s, client_id, uri).await {
+                    Ok(pushed) => pushed,
+                    Err(OAuthError::ServerError(e)) => return Err(OAuthError::ServerError(e)),
+                    Err(why) => return Ok(AuthorizeOutcome::ErrorPage(why)),
+                }
+            }
+            _ => params,
+        };
         s.authorization.start_authorization_from(params, &job_browser, session.as_ref(), source).await
     })
     .await;
@@ -313,8 +345,13 @@ pub(crate) fn found(location: &str) -> HttpResponse {
     HttpResponse::Found().insert_header((header::LOCATION, location)).finish()
 }
 
+/// `client_assertion_type` of a JWT client assertion (RFC 7523 §2.2).
+const JWT_BEARER_ASSERTION: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
 /// The client's credentials from `Authorization: Basic` (RFC 6749 §2.3.1: both parts
-/// form-urlencoded) or from the body; both at once is an error.
+/// form-urlencoded), from the body, or as a `client_assertion` (RFC 7523 §2.2, its
+/// client named by `client_id` or else by the assertion's `sub`, which the domain
+/// then checks); two methods at once is an error.
 pub(crate) fn client_authentication(
     req: &HttpRequest,
     params: &mut Params,
@@ -322,6 +359,27 @@ pub(crate) fn client_authentication(
     let basic = super::authorization(req, "Basic");
     let body_id = params.take("client_id");
     let body_secret = params.take("client_secret");
+    let assertion_type = params.take("client_assertion_type");
+    let assertion = params.take("client_assertion");
+    if assertion.is_some() || assertion_type.is_some() {
+        if basic.is_some() || body_secret.is_some() {
+            return Err(OAuthError::InvalidRequest("use one client authentication method, not two".into()));
+        }
+        if assertion_type.as_deref() != Some(JWT_BEARER_ASSERTION) {
+            return Err(OAuthError::InvalidRequest(format!("client_assertion_type must be {JWT_BEARER_ASSERTION}")));
+        }
+        let assertion = assertion.ok_or_else(|| OAuthError::InvalidRequest("client_assertion is missing".into()))?;
+        let client_id = body_id
+            .or_else(|| assertion_subject(&assertion))
+            .ok_or_else(|| OAuthError::InvalidClient("the client assertion names no client (sub)".into()))?;
+        return Ok(ClientAuthentication {
+            client_id,
+            secret: None,
+            assertion: Some(assertion),
+            method: AuthMethod::PrivateKeyJwt,
+            source: None,
+        });
+    }
     match basic {
         Some(encoded) => {
             if body_secret.is_some() {
@@ -339,6 +397,7 @@ pub(crate) fn client_authentication(
             Ok(ClientAuthentication {
                 client_id: id,
                 secret: Some(Secret::presented(secret)),
+                assertion: None,
                 method: AuthMethod::Basic,
                 source: None,
             })
@@ -347,9 +406,41 @@ pub(crate) fn client_authentication(
             let client_id = body_id
                 .ok_or_else(|| OAuthError::InvalidClient("client_id or HTTP Basic credentials required".into()))?;
             let method = if body_secret.is_some() { AuthMethod::Post } else { AuthMethod::None };
-            Ok(ClientAuthentication { client_id, secret: body_secret.map(Secret::presented), method, source: None })
+            Ok(ClientAuthentication {
+                client_id,
+                secret: body_secret.map(Secret::presented),
+                assertion: None,
+                method,
+                source: None,
+            })
         }
     }
+}
+
+/// The `sub` of an assertion, read without checking anything: only to find the
+/// client whose keys then check it.
+fn assertion_subject(jws: &str) -> Option<String> {
+    let payload = jws.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    claims["sub"].as_str().filter(|s| s.len() <= 200).map(str::to_owned)
+}
+
+/// The one `DPoP` header of a request, if any (RFC 9449 §4.3: more than one is an
+/// error).
+pub(crate) fn dpop_header(req: &HttpRequest) -> Result<Option<String>, OAuthError> {
+    let mut values = req.headers().get_all("DPoP");
+    let first = values.next();
+    if values.next().is_some() {
+        return Err(OAuthError::InvalidDpopProof("send one DPoP header".into()));
+    }
+    first
+        .map(|v| {
+            v.to_str()
+                .map(str::to_owned)
+                .map_err(|_| OAuthError::InvalidDpopProof("the DPoP header is not text".into()))
+        })
+        .transpose()
 }
 
 /// Reads the form of a client-authenticated endpoint, authenticates the client, and
@@ -373,6 +464,21 @@ where
 }
 
 /// [`as_client`] once the form is read.
+pub(crate) async fn as_client_with<S, T, Fut>(
+    state: &HttpState<S>,
+    auth: ClientAuthentication,
+    params: Params,
+    job: impl FnOnce(Arc<UseCases<S>>, Client, Params) -> Fut + Send + 'static,
+) -> Result<T, OAuthErrorResponse>
+where
+    S: Store,
+    T: Send + 'static,
+    Fut: Future<Output = Result<T, OAuthError>> + Send + 'static,
+{
+    authenticated(state, auth, params, job).await
+}
+
+/// Authenticates the client and runs `job` on the application runtime.
 async fn authenticated<S, T, Fut>(
     state: &HttpState<S>,
     auth: ClientAuthentication,
@@ -423,18 +529,25 @@ pub(crate) async fn token<S: Store>(
     let mut auth = client_authentication(&req, &mut params)?;
     auth.source = super::client_address::client_address(&req, &state);
     let request = TokenRequest::parse(|name| params.get(name))?;
+    let dpop = dpop_header(&req)?;
     // Client credentials for a client in the cache read and write nothing: they are
-    // answered here, without the hand-off to the application runtime.
+    // answered here, without the hand-off to the application runtime (a DPoP proof
+    // is spent in the store, so not with one, nor for a client that needs one).
     if let TokenRequest::ClientCredentials(credentials) = &request
         && credentials.resource.is_none()
+        && dpop.is_none()
         && let Some(client) = state.services.tokens.authenticate_cached_client(&auth)
     {
-        let response = state.services.tokens.client_credentials(&client?, credentials, None)?;
-        return Ok(token_response(response));
+        let client = client?;
+        if !client.requires_dpop() {
+            let response = state.services.tokens.client_credentials(&client, credentials, None, None)?;
+            return Ok(token_response(response));
+        }
     }
-    let response =
-        authenticated(&state, auth, params, |s, client, _| async move { s.tokens.token(&client, &request).await })
-            .await?;
+    let response = authenticated(&state, auth, params, |s, client, _| async move {
+        s.tokens.token(&client, &request, dpop.as_deref()).await
+    })
+    .await?;
     Ok(token_response(response))
 }
 
@@ -445,7 +558,7 @@ fn token_response(response: TokenResponse) -> HttpResponse {
         .insert_header((header::PRAGMA, "no-cache"))
         .json(TokenBody {
             access_token: response.access_token,
-            token_type: "Bearer",
+            token_type: if response.dpop_bound { "DPoP" } else { "Bearer" },
             expires_in: response.expires_in,
             id_token: response.id_token,
             refresh_token: response.refresh_token.map(|t| t.expose().to_owned()),

@@ -48,6 +48,26 @@ impl Params {
         std::mem::take(&mut self.resources)
     }
 
+    /// Sets `name` (replacing any value).
+    pub(crate) fn set(&mut self, name: &str, value: &str) {
+        self.single.insert(name.to_owned(), value.to_owned());
+    }
+
+    /// The parameters form-encoded again (names sorted, `resource` last), so that
+    /// [`Params::parse`] reads them back as they are.
+    pub(crate) fn to_form(&self) -> String {
+        let mut names: Vec<&String> = self.single.keys().collect();
+        names.sort();
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        for name in names {
+            form.append_pair(name, &self.single[name]);
+        }
+        for resource in &self.resources {
+            form.append_pair("resource", resource);
+        }
+        form.finish()
+    }
+
     /// How many `resource` values were sent.
     pub(crate) fn resource_count(&self) -> usize {
         self.resources.len()

@@ -6,6 +6,7 @@ use qeetid_domain::OAuthError;
 use qeetid_domain::client::ClientType;
 use qeetid_domain::oauth::{ClaimValue, Claims};
 use qeetid_domain::ports::Store;
+use qeetid_domain::services::Presented;
 use serde_json::{Map, Value, json};
 
 use super::oauth::as_client;
@@ -36,12 +37,34 @@ fn no_store(mut response: HttpResponse) -> HttpResponse {
 }
 
 /// `GET|POST /v1/oauth/userinfo`: the token in `Authorization: Bearer` or, for POST,
-/// in the form body (RFC 6750 §2.1, §2.2), never both.
+/// in the form body (RFC 6750 §2.1, §2.2), never both; or a DPoP-bound token in
+/// `Authorization: DPoP` with its proof in the `DPoP` header (RFC 9449 §7.1).
 pub(crate) async fn userinfo<S: Store>(
     req: HttpRequest,
     state: web::Data<HttpState<S>>,
     body: web::Bytes,
 ) -> HttpResponse {
+    if let Some(token) = super::authorization(&req, "DPoP") {
+        let proof = match super::oauth::dpop_header(&req) {
+            Ok(Some(proof)) => proof,
+            Ok(None) => {
+                let missing = OAuthError::InvalidDpopProof("the DPoP scheme needs a DPoP proof header".into());
+                return crate::answers::dpop_error(&missing);
+            }
+            Err(e) => return crate::answers::dpop_error(&e),
+        };
+        let method = req.method().as_str().to_owned();
+        let url = format!("{}/v1/oauth/userinfo", state.issuer);
+        let outcome = spawn(&state, move |s| async move {
+            s.tokens.userinfo_for(&Presented::Dpop { token: &token, proof: &proof, method: &method, url: &url }).await
+        })
+        .await;
+        return match outcome {
+            Ok(Ok(info)) => userinfo_answer(info),
+            Ok(Err(err)) => crate::answers::dpop_error(&err),
+            Err(join) => crate::answers::dpop_error(&OAuthError::ServerError(Box::new(join))),
+        };
+    }
     let header_token = super::authorization(&req, "Bearer");
     let body_token = if req.method() == actix_web::http::Method::POST {
         match Params::parse(&body) {
@@ -61,12 +84,17 @@ pub(crate) async fn userinfo<S: Store>(
         (None, None) => return crate::answers::bearer_error(None),
     };
     match spawn(&state, move |s| async move { s.tokens.userinfo(&token).await }).await {
-        Ok(Ok(info)) => match info.signed {
-            Some(jwt) => no_store(HttpResponse::Ok().content_type("application/jwt").body(jwt)),
-            None => no_store(HttpResponse::Ok().json(claims_json(&info.claims))),
-        },
+        Ok(Ok(info)) => userinfo_answer(info),
         Ok(Err(err)) => crate::answers::bearer_error(Some(&err)),
         Err(join) => crate::answers::bearer_error(Some(&OAuthError::ServerError(Box::new(join)))),
+    }
+}
+
+/// UserInfo's claims: a JWT when the client asked for signed answers, else JSON.
+fn userinfo_answer(info: qeetid_domain::services::UserInfo) -> HttpResponse {
+    match info.signed {
+        Some(jwt) => no_store(HttpResponse::Ok().content_type("application/jwt").body(jwt)),
+        None => no_store(HttpResponse::Ok().json(claims_json(&info.claims))),
     }
 }
 

@@ -99,3 +99,24 @@ pub async fn client_names_are_read_in_one_query_within_the_tenant(store: &impl S
     assert_eq!(names, vec![(mine.id.clone(), mine.settings.name().to_owned())]);
     assert!(store.client_names(&tenant.id, &[]).await.unwrap().is_empty());
 }
+
+pub async fn a_client_is_read_with_its_tenants_policy(store: &impl Store) {
+    use qeetid_domain::client_policy::TenantPolicy;
+    let mut tenant = stored_tenant(store).await;
+    let client = confidential_client(&tenant.id, 1_800_000_000);
+    store.insert_client(&client).await.unwrap();
+    tenant.policy = TenantPolicy { require_par: true, fapi2: true };
+    assert!(store.update_tenant(&tenant).await.unwrap());
+    assert_eq!(store.get_tenant(&tenant.id).await.unwrap().unwrap().policy, tenant.policy);
+    let found = store.find_client(&client.id).await.unwrap().unwrap();
+    assert_eq!(found.tenant_policy, tenant.policy);
+    assert!(found.fapi2() && found.requires_par(false) && found.requires_dpop());
+    let listed = store.list_clients(&tenant.id, &PageRequest::parse(None, None).unwrap()).await.unwrap();
+    assert_eq!(listed[0].tenant_policy, tenant.policy);
+    assert_eq!(store.get_client(&tenant.id, &client.id).await.unwrap().unwrap().tenant_policy, tenant.policy);
+    // Writing the client back never writes its tenant's policy into it.
+    assert!(store.update_client(&found).await.unwrap());
+    tenant.policy = TenantPolicy::default();
+    assert!(store.update_tenant(&tenant).await.unwrap());
+    assert!(!store.find_client(&client.id).await.unwrap().unwrap().fapi2());
+}

@@ -121,6 +121,7 @@ fn refresh(w: &World, grant: &GrantId, origin: Option<&Secret>) -> RefreshToken 
         rotated_at: None,
         revoked_at: None,
         resources: Resources::from_stored(Some("https://api.acme.example/ https://mcp.acme.example/mcp")),
+        dpop_jkt: None,
     }
 }
 
@@ -589,4 +590,37 @@ pub async fn a_revoked_grant_queues_a_logout_for_the_user(store: &impl Store) {
     let g = store.upsert_grant(&grant(&w, "openid", false, T0)).await.unwrap();
     assert!(store.delete_grant(&w.tenant.id, &g.id, now).await.unwrap());
     assert!(store.list_logout_deliveries(&w.tenant.id, &w.client.id, 10).await.unwrap().is_empty());
+}
+
+pub async fn a_pushed_request_is_taken_once_before_it_expires(store: &impl Store) {
+    use qeetid_domain::oauth::PushedRequest;
+    let w = world(store).await;
+    let pushed = |secret: &str, expires: i64| PushedRequest {
+        id_hash: Secret::presented(secret).hash(),
+        tenant_id: w.tenant.id.clone(),
+        client_id: w.client.id.clone(),
+        params: "response_type=code&state=s%20t".into(),
+        expires_at: UnixTime::from_secs(expires),
+    };
+    let live = pushed("live", 2_000);
+    store.insert_pushed_request(&live).await.unwrap();
+    store.insert_pushed_request(&pushed("stale", 1_000)).await.unwrap();
+    let now = UnixTime::from_secs(1_500);
+    let (a, b) =
+        tokio::join!(store.take_pushed_request(&live.id_hash, now), store.take_pushed_request(&live.id_hash, now));
+    let taken: Vec<_> = [a.unwrap(), b.unwrap()].into_iter().flatten().collect();
+    assert_eq!(taken, vec![live], "exactly one of two concurrent takes gets it");
+    assert_eq!(store.take_pushed_request(&Secret::presented("stale").hash(), now).await.unwrap(), None);
+    assert_eq!(store.take_pushed_request(&Secret::presented("unknown").hash(), now).await.unwrap(), None);
+}
+
+pub async fn a_jwt_id_is_spent_once(store: &impl Store) {
+    let until = UnixTime::from_secs(2_000);
+    let (a, b) =
+        tokio::join!(store.spend_once("assertion:qci_x:j1", until), store.spend_once("assertion:qci_x:j1", until));
+    assert_eq!([a.unwrap(), b.unwrap()].iter().filter(|first| **first).count(), 1, "one of two concurrent spends wins");
+    assert!(!store.spend_once("assertion:qci_x:j1", until).await.unwrap(), "a replay");
+    assert!(store.spend_once("assertion:qci_y:j1", until).await.unwrap(), "the same jti of another client");
+    assert!(store.purge_expired(UnixTime::from_secs(2_001), 100).await.unwrap() > 0);
+    assert!(store.spend_once("assertion:qci_x:j1", until).await.unwrap(), "forgotten once expired");
 }

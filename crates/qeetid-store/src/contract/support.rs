@@ -19,6 +19,7 @@ pub(crate) fn random() -> &'static SeededRandom {
 
 pub(crate) fn tenant_at(created: i64) -> Tenant {
     Tenant {
+        policy: Default::default(),
         id: TenantId::generate(random()),
         name: DisplayName::parse("name", "Acme").unwrap(),
         require_mfa: false,
@@ -83,9 +84,17 @@ pub(crate) fn confidential_client(tenant: &TenantId, created: i64) -> Client {
             request_uris: Some(vec!["https://app.acme.com/requests/1".into()]),
             request_object_signing_alg: Some("PS256".into()),
         },
+        policy: qeetid_domain::client_policy::ClientPolicyDraft {
+            token_endpoint_auth_method: Some("private_key_jwt".into()),
+            token_endpoint_auth_signing_alg: Some("ES256".into()),
+            require_pushed_authorization_requests: Some(true),
+            dpop_bound_access_tokens: Some(true),
+            fapi2: None,
+        },
     })
     .unwrap();
     Client {
+        tenant_policy: Default::default(),
         id: ClientId::generate(random()),
         tenant_id: tenant.clone(),
         settings,

@@ -7,6 +7,7 @@ use diesel::{
 };
 use diesel_async::RunQueryDsl as _;
 use qeetid_domain::client::{ClientMetadata, RegisteredBy, SelfRegistration};
+use qeetid_domain::client_policy::{ClientPolicy, TenantPolicy};
 use qeetid_domain::logout::{LogoutEndpoint, LogoutNotices};
 use qeetid_domain::oauth::SigningAlg;
 use qeetid_domain::ports::ClientRepository;
@@ -22,7 +23,7 @@ use super::{from_json, paginate, to_json};
 use crate::DieselStore;
 use crate::error::{corrupt, from_diesel};
 use crate::pool::with_conn;
-use crate::schema::clients;
+use crate::schema::{clients, tenants};
 
 diesel::define_sql_function! {
     /// SQL `lower(text)`, the same on PostgreSQL and SQLite for ASCII.
@@ -63,6 +64,7 @@ pub(crate) struct ClientRow {
     pairwise_sector: Option<String>,
     sector_identifier_uri: Option<String>,
     request_objects: Option<String>,
+    policy: Option<String>,
 }
 
 impl From<&Client> for ClientRow {
@@ -117,6 +119,7 @@ impl From<&Client> for ClientRow {
             },
             sector_identifier_uri: s.subject_type().sector_identifier_uri().map(str::to_owned),
             request_objects: request_objects_json(s.request_objects()),
+            policy: policy_json(s.policy()),
         }
     }
 }
@@ -205,6 +208,54 @@ fn request_objects_json(r: &RequestObjectSettings) -> Option<String> {
     )
 }
 
+/// A client's policy as the `policy` column's JSON (`NULL` when it is the default).
+fn policy_json(p: &ClientPolicy) -> Option<String> {
+    if *p == ClientPolicy::default() {
+        return None;
+    }
+    Some(
+        serde_json::json!({
+            "auth_method": p.registered_auth_method().map(TokenAuthMethod::as_str),
+            "auth_alg": p.auth_alg().map(RequestObjectAlg::as_str),
+            "require_par": p.require_par(),
+            "dpop_bound": p.dpop_bound(),
+            "fapi2": p.fapi2(),
+        })
+        .to_string(),
+    )
+}
+
+/// The `policy` column read back.
+fn policy_of(stored: Option<&str>) -> Result<ClientPolicy, StoreError> {
+    const COLUMN: &str = "clients.policy";
+    let Some(text) = stored else { return Ok(ClientPolicy::default()) };
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| corrupt(COLUMN, e))?;
+    let method = match v["auth_method"].as_str() {
+        None => None,
+        Some(raw) => {
+            Some(TokenAuthMethod::parse(raw).ok_or_else(|| corrupt(COLUMN, format!("unknown method `{raw}`")))?)
+        }
+    };
+    let alg = match v["auth_alg"].as_str() {
+        None => None,
+        Some(raw) => {
+            Some(RequestObjectAlg::parse(raw).ok_or_else(|| corrupt(COLUMN, format!("unknown algorithm `{raw}`")))?)
+        }
+    };
+    let flag = |name: &str| v[name].as_bool().unwrap_or(false);
+    Ok(ClientPolicy::from_stored(method, alg, flag("require_par"), flag("dpop_bound"), flag("fapi2")))
+}
+
+/// The tenant's policy columns, selected beside a client's row.
+pub(crate) const TENANT_POLICY: (tenants::require_par, tenants::fapi2) = (tenants::require_par, tenants::fapi2);
+
+/// A client read with its tenant's policy (see [`TENANT_POLICY`]).
+pub(crate) fn client_of((row, (require_par, fapi2)): (ClientRow, (bool, bool))) -> Result<Client, StoreError> {
+    let mut client = Client::try_from(row)?;
+    client.tenant_policy = TenantPolicy { require_par, fapi2 };
+    Ok(client)
+}
+
 /// The `request_objects` column read back.
 fn request_objects_of(stored: Option<&str>) -> Result<RequestObjectSettings, StoreError> {
     const COLUMN: &str = "clients.request_objects";
@@ -288,6 +339,7 @@ impl TryFrom<ClientRow> for Client {
                 None => SubjectType::Public,
             },
             request_objects: request_objects_of(row.request_objects.as_deref())?,
+            policy: policy_of(row.policy.as_deref())?,
         });
         let previous = match (row.previous_secret_hash, row.previous_secret_expires_at) {
             (Some(h), Some(until)) => Some((hash("clients.previous_secret_hash", &h)?, UnixTime::from_secs(until))),
@@ -305,6 +357,7 @@ impl TryFrom<ClientRow> for Client {
             created_at: UnixTime::from_secs(row.created_at),
             updated_at: UnixTime::from_secs(row.updated_at),
             registration,
+            tenant_policy: TenantPolicy::default(),
         })
     }
 }
@@ -319,41 +372,44 @@ impl ClientRepository for DieselStore {
     }
 
     async fn get_client(&self, tenant: &TenantId, id: &ClientId) -> Result<Option<Client>, StoreError> {
-        let row: Option<ClientRow> = with_conn!(&self.pool, |conn| {
+        let row = with_conn!(&self.pool, |conn| {
             clients::table
-                .find(id.as_str())
+                .inner_join(tenants::table)
+                .filter(clients::id.eq(id.as_str()))
                 .filter(clients::tenant_id.eq(tenant.as_str()))
-                .select(ClientRow::as_select())
+                .select((ClientRow::as_select(), TENANT_POLICY))
                 .get_result(conn)
                 .await
                 .optional()
                 .map_err(from_diesel)?
         });
-        row.map(Client::try_from).transpose()
+        row.map(client_of).transpose()
     }
 
     async fn find_client(&self, id: &ClientId) -> Result<Option<Client>, StoreError> {
-        let row: Option<ClientRow> = with_conn!(&self.pool, |conn| {
+        let row = with_conn!(&self.pool, |conn| {
             clients::table
-                .find(id.as_str())
-                .select(ClientRow::as_select())
+                .inner_join(tenants::table)
+                .filter(clients::id.eq(id.as_str()))
+                .select((ClientRow::as_select(), TENANT_POLICY))
                 .get_result(conn)
                 .await
                 .optional()
                 .map_err(from_diesel)?
         });
-        row.map(Client::try_from).transpose()
+        row.map(client_of).transpose()
     }
 
     async fn list_clients(&self, tenant: &TenantId, page: &PageRequest) -> Result<Vec<Client>, StoreError> {
-        let rows: Vec<ClientRow> = with_conn!(&self.pool, |conn| {
+        let rows = with_conn!(&self.pool, |conn| {
             let query = clients::table
+                .inner_join(tenants::table)
                 .filter(clients::tenant_id.eq(tenant.as_str()))
-                .select(ClientRow::as_select())
+                .select((ClientRow::as_select(), TENANT_POLICY))
                 .into_boxed();
             paginate!(query, clients, page).load(conn).await.map_err(from_diesel)?
         });
-        rows.into_iter().map(Client::try_from).collect()
+        rows.into_iter().map(client_of).collect()
     }
 
     async fn client_names(&self, tenant: &TenantId, ids: &[ClientId]) -> Result<Vec<(ClientId, String)>, StoreError> {
@@ -392,15 +448,16 @@ impl ClientRepository for DieselStore {
             pattern.push(c);
         }
         pattern.push('%');
-        let rows: Vec<ClientRow> = with_conn!(&self.pool, |conn| {
+        let rows = with_conn!(&self.pool, |conn| {
             let query = clients::table
+                .inner_join(tenants::table)
                 .filter(clients::tenant_id.eq(tenant.as_str()))
                 .filter(lower(clients::name).like(pattern.as_str()).escape('\\'))
-                .select(ClientRow::as_select())
+                .select((ClientRow::as_select(), TENANT_POLICY))
                 .into_boxed();
             paginate!(query, clients, page).load(conn).await.map_err(from_diesel)?
         });
-        rows.into_iter().map(Client::try_from).collect()
+        rows.into_iter().map(client_of).collect()
     }
 
     async fn update_client(&self, client: &Client) -> Result<bool, StoreError> {
@@ -434,6 +491,7 @@ impl ClientRepository for DieselStore {
                     clients::pairwise_sector.eq(&row.pairwise_sector),
                     clients::sector_identifier_uri.eq(&row.sector_identifier_uri),
                     clients::request_objects.eq(&row.request_objects),
+                    clients::policy.eq(&row.policy),
                 ))
                 .execute(conn)
                 .await

@@ -10,8 +10,8 @@ use crate::DieselStore;
 use crate::error::from_diesel;
 use crate::pool::with_conn;
 use crate::schema::{
-    authorization_codes, authorization_requests, device_codes, passkey_ceremonies, refresh_tokens,
-    revoked_access_tokens, sessions, throttles, upstream_flows,
+    authorization_codes, authorization_requests, device_codes, passkey_ceremonies, pushed_requests, refresh_tokens,
+    revoked_access_tokens, sessions, spent_jtis, throttles, upstream_flows,
 };
 
 /// Refresh tokens are kept a day past expiry, so a late reuse is still recognised as one.
@@ -52,6 +52,8 @@ impl Housekeeping for DieselStore {
                 + purge!(conn, revoked_access_tokens, jti, expires_at, now, batch)
                 + purge!(conn, passkey_ceremonies, id, expires_at, now, batch)
                 + purge!(conn, upstream_flows, state_hash, expires_at, now, batch)
+                + purge!(conn, pushed_requests, id_hash, expires_at, now, batch)
+                + purge!(conn, spent_jtis, key, expires_at, now, batch)
                 + purge!(conn, refresh_tokens, id, expires_at, now - REFRESH_GRACE, batch)
                 + purge!(conn, throttles, key, last_failure_at, now - THROTTLE_MEMORY, batch)
         });

@@ -18,6 +18,7 @@ mod initial_tokens;
 mod logout;
 mod mfa;
 mod passkeys;
+mod pushed;
 mod refresh_tokens;
 mod requests;
 mod sessions;

@@ -37,6 +37,7 @@ struct RefreshRow {
     rotated_at: Option<i64>,
     revoked_at: Option<i64>,
     resource: Option<String>,
+    dpop_jkt: Option<String>,
 }
 
 impl TryFrom<RefreshRow> for RefreshToken {
@@ -64,6 +65,7 @@ impl TryFrom<RefreshRow> for RefreshToken {
             rotated_at: row.rotated_at.map(UnixTime::from_secs),
             revoked_at: row.revoked_at.map(UnixTime::from_secs),
             resources: Resources::from_stored(row.resource.as_deref()),
+            dpop_jkt: row.dpop_jkt,
         })
     }
 }
@@ -89,6 +91,7 @@ impl From<&RefreshToken> for RefreshRow {
             rotated_at: r.rotated_at.map(UnixTime::as_secs),
             revoked_at: r.revoked_at.map(UnixTime::as_secs),
             resource: r.resources.to_stored(),
+            dpop_jkt: r.dpop_jkt.clone(),
         }
     }
 }

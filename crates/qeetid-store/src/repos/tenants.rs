@@ -5,6 +5,7 @@ use diesel::{
     SelectableHelper as _,
 };
 use diesel_async::{AsyncConnection as _, RunQueryDsl as _};
+use qeetid_domain::client_policy::TenantPolicy;
 use qeetid_domain::ports::TenantRepository;
 use qeetid_domain::{DisplayName, KnownResource, PageRequest, StoreError, Tenant, TenantId, UnixTime};
 
@@ -23,6 +24,8 @@ struct TenantRow {
     updated_at: i64,
     require_mfa: bool,
     resources: Option<String>,
+    require_par: bool,
+    fapi2: bool,
 }
 
 impl From<&Tenant> for TenantRow {
@@ -32,6 +35,8 @@ impl From<&Tenant> for TenantRow {
             name: t.name.as_str().to_owned(),
             require_mfa: t.require_mfa,
             resources: t.resources.as_deref().map(resources_json),
+            require_par: t.policy.require_par,
+            fapi2: t.policy.fapi2,
             created_at: t.created_at.as_secs(),
             updated_at: t.updated_at.as_secs(),
         }
@@ -68,6 +73,7 @@ impl TryFrom<TenantRow> for Tenant {
             name: DisplayName::from_stored(row.name),
             require_mfa: row.require_mfa,
             resources: row.resources.as_deref().map(resources_of).transpose()?,
+            policy: TenantPolicy { require_par: row.require_par, fapi2: row.fapi2 },
             created_at: UnixTime::from_secs(row.created_at),
             updated_at: UnixTime::from_secs(row.updated_at),
         })
@@ -113,6 +119,8 @@ impl TenantRepository for DieselStore {
                     tenants::name.eq(tenant.name.as_str()),
                     tenants::require_mfa.eq(tenant.require_mfa),
                     tenants::resources.eq(tenant.resources.as_deref().map(resources_json)),
+                    tenants::require_par.eq(tenant.policy.require_par),
+                    tenants::fapi2.eq(tenant.policy.fapi2),
                     tenants::updated_at.eq(tenant.updated_at.as_secs()),
                 ))
                 .execute(conn)

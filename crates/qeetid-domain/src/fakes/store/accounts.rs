@@ -142,14 +142,16 @@ impl ClientRepository for InMemoryStore {
         Ok(())
     }
     async fn get_client(&self, tenant: &TenantId, id: &ClientId) -> Result<Option<Client>, StoreError> {
-        Ok(self.tables().clients.iter().find(|x| &x.tenant_id == tenant && &x.id == id).cloned())
+        let t = self.tables();
+        Ok(t.clients.iter().find(|x| &x.tenant_id == tenant && &x.id == id).map(|c| with_tenant_policy(&t, c)))
     }
     async fn find_client(&self, id: &ClientId) -> Result<Option<Client>, StoreError> {
-        Ok(self.tables().clients.iter().find(|x| &x.id == id).cloned())
+        let t = self.tables();
+        Ok(t.clients.iter().find(|x| &x.id == id).map(|c| with_tenant_policy(&t, c)))
     }
     async fn list_clients(&self, tenant: &TenantId, page: &PageRequest) -> Result<Vec<Client>, StoreError> {
         let t = self.tables();
-        Ok(page_of(t.clients.iter().filter(|x| &x.tenant_id == tenant).cloned(), page, |x| {
+        Ok(page_of(t.clients.iter().filter(|x| &x.tenant_id == tenant).map(|c| with_tenant_policy(&t, c)), page, |x| {
             (x.created_at, x.id.to_string())
         }))
     }
@@ -190,4 +192,11 @@ impl ClientRepository for InMemoryStore {
         t.refresh_tokens.retain(|r| !(&r.tenant_id == tenant && &r.client_id == id));
         Ok(remove(&mut t.clients, |x| &x.tenant_id == tenant && &x.id == id))
     }
+}
+
+/// `client` as read, with its tenant's policy (as the database adapter joins it).
+fn with_tenant_policy(t: &super::Tables, client: &Client) -> Client {
+    let mut client = client.clone();
+    client.tenant_policy = t.tenants.iter().find(|x| x.id == client.tenant_id).map(|x| x.policy).unwrap_or_default();
+    client
 }

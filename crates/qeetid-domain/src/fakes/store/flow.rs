@@ -334,3 +334,32 @@ impl DeviceCodeRepository for InMemoryStore {
         }
     }
 }
+
+impl crate::ports::PushedRequestRepository for InMemoryStore {
+    async fn insert_pushed_request(&self, request: &crate::oauth::PushedRequest) -> Result<(), StoreError> {
+        self.tables().pushed_requests.push(request.clone());
+        Ok(())
+    }
+
+    async fn take_pushed_request(
+        &self,
+        id_hash: &SecretHash,
+        now: UnixTime,
+    ) -> Result<Option<crate::oauth::PushedRequest>, StoreError> {
+        let mut t = self.tables();
+        let Some(i) = t.pushed_requests.iter().position(|p| &p.id_hash == id_hash) else { return Ok(None) };
+        let taken = t.pushed_requests.swap_remove(i);
+        Ok((taken.expires_at > now).then_some(taken))
+    }
+}
+
+impl crate::ports::ReplayGuard for InMemoryStore {
+    async fn spend_once(&self, key: &str, expires_at: UnixTime) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        if t.spent_jtis.iter().any(|(k, _)| k == key) {
+            return Ok(false);
+        }
+        t.spent_jtis.push((key.to_owned(), expires_at));
+        Ok(true)
+    }
+}

@@ -53,6 +53,8 @@ struct Tables {
     /// (session, client, tenant, user): who was issued a code in which session.
     session_clients: Vec<(crate::id::SessionId, crate::id::ClientId, TenantId, UserId)>,
     logout_deliveries: Vec<crate::logout::LogoutDelivery>,
+    pushed_requests: Vec<crate::oauth::PushedRequest>,
+    spent_jtis: Vec<(String, UnixTime)>,
 }
 
 /// One throttle key's counter.
@@ -115,6 +117,8 @@ impl Housekeeping for InMemoryStore {
             + t.sessions.len()
             + t.device_codes.len()
             + t.denied_jtis.len()
+            + t.spent_jtis.len()
+            + t.pushed_requests.len()
             + t.ceremonies.len();
         t.requests.retain(|r| r.expires_at > now);
         t.codes.retain(|(c, _)| c.expires_at > now);
@@ -124,11 +128,15 @@ impl Housekeeping for InMemoryStore {
         t.ceremonies.retain(|c| c.expires_at > now);
         t.device_codes.retain(|d| d.expires_at > now);
         t.denied_jtis.retain(|(_, exp)| *exp > now);
+        t.spent_jtis.retain(|(_, exp)| *exp > now);
+        t.pushed_requests.retain(|p| p.expires_at > now);
         let after = t.requests.len()
             + t.codes.len()
             + t.sessions.len()
             + t.device_codes.len()
             + t.denied_jtis.len()
+            + t.spent_jtis.len()
+            + t.pushed_requests.len()
             + t.ceremonies.len();
         Ok((before - after) as u64)
     }

@@ -9,12 +9,45 @@ use crate::error::StoreError;
 use crate::id::{ClientId, GrantId, RefreshTokenId, RequestId, SessionId, TenantId, UserId};
 use crate::logout::{DeliveryOutcome, LogoutDelivery};
 use crate::oauth::{
-    AuthorizationCode, CodeUse, ConsentGrant, DeviceCode, GrantFilter, PendingRequest, RefreshToken, Session,
-    SigningAlg, SigningKeyRecord,
+    AuthorizationCode, CodeUse, ConsentGrant, DeviceCode, GrantFilter, PendingRequest, PushedRequest, RefreshToken,
+    Session, SigningAlg, SigningKeyRecord,
 };
 use crate::page::PageRequest;
 use crate::secret::SecretHash;
 use crate::time::UnixTime;
+
+/// Pushed authorization requests (RFC 9126).
+pub trait PushedRequestRepository: Send + Sync {
+    /// Stores a pushed request.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn insert_pushed_request(&self, request: &PushedRequest) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Takes the request whose id hashes to `id_hash` if it has not expired at
+    /// `now`: it is deleted in the same step, so of two concurrent takes at most one
+    /// gets it. `Ok(None)` when unknown, used or expired.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when the stored row does not hold a valid value.
+    fn take_pushed_request(
+        &self,
+        id_hash: &SecretHash,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<Option<PushedRequest>, StoreError>> + Send;
+}
+
+/// JWT ids seen once (client assertions, DPoP proofs), shared by every instance.
+pub trait ReplayGuard: Send + Sync {
+    /// Records `key` as spent until `expires_at`. `Ok(true)` the first time;
+    /// `Ok(false)` when it was already recorded (a replay), also when another
+    /// instance records it at the same moment: of two concurrent calls at most one
+    /// answers `true`.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn spend_once(&self, key: &str, expires_at: UnixTime) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
 
 /// Pending authorization requests.
 pub trait PendingRequestRepository: Send + Sync {

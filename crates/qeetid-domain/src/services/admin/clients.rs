@@ -67,6 +67,7 @@ impl<S: AdminStore> Admin<S> {
         };
         let now = self.cx.clock.now();
         let client = Client {
+            tenant_policy: Default::default(),
             id: ClientId::generate(self.cx.random.as_ref()),
             tenant_id: tenant.clone(),
             settings,

@@ -21,6 +21,10 @@ pub struct TenantPatch {
     pub name: Option<String>,
     /// Whether every user must sign in with a second factor.
     pub require_mfa: Option<bool>,
+    /// Whether every authorization request must be pushed (RFC 9126).
+    pub require_pushed_authorization_requests: Option<bool>,
+    /// Whether every client follows the FAPI 2.0 baseline.
+    pub fapi2: Option<bool>,
 }
 
 fn cursor(t: &Tenant) -> Cursor {
@@ -37,6 +41,7 @@ impl<S: AdminStore> Admin<S> {
             name: DisplayName::parse("name", name)?,
             require_mfa: false,
             resources: None,
+            policy: Default::default(),
             created_at: now,
             updated_at: now,
         };
@@ -68,7 +73,7 @@ impl<S: AdminStore> Admin<S> {
 
     /// Renames a tenant (deployment keys only).
     pub async fn rename_tenant(&self, caller: &Caller, id: &TenantId, name: &str) -> Result<Tenant, AdminError> {
-        self.update_tenant(caller, id, TenantPatch { name: Some(name.to_owned()), require_mfa: None }).await
+        self.update_tenant(caller, id, TenantPatch { name: Some(name.to_owned()), ..TenantPatch::default() }).await
     }
 
     /// Changes a tenant: its name (deployment keys only) and whether its users must
@@ -87,10 +92,18 @@ impl<S: AdminStore> Admin<S> {
         if let Some(require) = patch.require_mfa {
             tenant.require_mfa = require;
         }
+        if let Some(require) = patch.require_pushed_authorization_requests {
+            tenant.policy.require_par = require;
+        }
+        if let Some(fapi2) = patch.fapi2 {
+            tenant.policy.fapi2 = fapi2;
+        }
         tenant.updated_at = self.cx.clock.now();
         if !self.store.update_tenant(&tenant).await? {
             return Err(AdminError::NotFound("tenant"));
         }
+        // Clients are cached with their tenant's policy.
+        self.cx.client_cache.clear();
         Ok(tenant)
     }
 

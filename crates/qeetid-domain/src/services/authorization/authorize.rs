@@ -67,6 +67,23 @@ impl<S: AuthorizationStore> Authorization<S> {
             Resolved::Client(client) => *client,
             Resolved::Refused(why) => return Ok(AuthorizeOutcome::ErrorPage(why)),
         };
+        // RFC 9126 §5: a client (or tenant, or deployment) that requires PAR is
+        // refused anything else, at its redirect URI when that is registered.
+        if !params.pushed && client.requires_par(self.cx.settings.require_pushed_authorization_requests) {
+            let why = OAuthError::InvalidRequest(
+                "push the authorization request first (POST /v1/oauth/par, RFC 9126) and send its request_uri".into(),
+            );
+            return Ok(match resolve_redirect_uri(&client, params.redirect_uri.as_deref()) {
+                Some(uri) => AuthorizeOutcome::Redirect(error_redirect(
+                    &uri,
+                    params.state.as_deref(),
+                    issuer,
+                    &why,
+                    ResponseMode::requested(params.response_mode.as_deref()),
+                )?),
+                None => AuthorizeOutcome::ErrorPage(why),
+            });
+        }
         // A request object's parameters win (RFC 9101 §6.3). One that cannot be read
         // is answered at the redirect URI beside it when that is registered (with
         // the state beside it), else on the error page.
@@ -102,7 +119,9 @@ impl<S: AuthorizationStore> Authorization<S> {
         };
         // Errors travel as the client asked, when it asked for a mode Qeet ID offers.
         let asked_mode = ResponseMode::requested(params.response_mode.as_deref());
-        let request = match ValidatedRequest::validate(&client, redirect_uri.clone(), &params) {
+        let request = match ValidatedRequest::validate(&client, redirect_uri.clone(), &params)
+            .and_then(|r| Self::check_fapi2(&client, &params).map(|()| r))
+        {
             Ok(r) => r,
             Err(err) => {
                 // Everything is known but a parameter is wrong: tell the client (§4.1.2.1).

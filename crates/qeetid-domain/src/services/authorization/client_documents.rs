@@ -100,6 +100,7 @@ impl<S: AuthorizationStore> Authorization<S> {
                     Err(other) => return Err(OAuthError::ServerError(Box::new(other))),
                 }
                 let client = Client {
+                    tenant_policy: Default::default(),
                     id,
                     tenant_id: tenant.clone(),
                     settings,

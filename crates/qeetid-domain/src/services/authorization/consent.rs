@@ -5,6 +5,7 @@ use super::Authorization;
 use super::{
     CODE_PREFIX, ClientRedirect, FlowError, Landing, authorization_response, error_redirect, verify_browser_binding,
 };
+use crate::client_policy::FAPI2_MAX_CODE_SECONDS;
 use crate::error::StoreError;
 use crate::id::{GrantId, UserId};
 use crate::oauth::{AuthorizationCode, ConsentGrant, OAuthError, PendingRequest, Session, ValidatedRequest};
@@ -153,6 +154,12 @@ impl<S: AuthorizationStore> Authorization<S> {
             .await?
             .ok_or_else(|| OAuthError::AccessDenied("no consent was recorded".into()))?;
         let code = Secret::generate(CODE_PREFIX, self.cx.random.as_ref());
+        let mut lifetime = self.cx.settings.lifetimes.code;
+        if lifetime > FAPI2_MAX_CODE_SECONDS
+            && self.store.get_client(&request.tenant_id, &request.client_id).await?.is_some_and(|c| c.fapi2())
+        {
+            lifetime = FAPI2_MAX_CODE_SECONDS;
+        }
         let record = AuthorizationCode {
             code_hash: code.hash(),
             tenant_id: request.tenant_id.clone(),
@@ -167,7 +174,7 @@ impl<S: AuthorizationStore> Authorization<S> {
             auth_time: session.auth_time,
             amr: session.amr.clone(),
             created_at: now,
-            expires_at: now.plus_secs(self.cx.settings.lifetimes.code),
+            expires_at: now.plus_secs(lifetime),
             issued_access_token: None,
             resources: request.resources.clone(),
         };

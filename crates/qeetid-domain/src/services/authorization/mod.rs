@@ -8,13 +8,16 @@ mod consent;
 mod device_verification;
 mod login;
 mod password_login;
+mod pushed;
 mod request_objects;
 
+use crate::services::client_keys::ClientKeyReader;
 use std::sync::Arc;
 
 use url::Url;
 
 pub use password_login::{DEVICE_TOKEN_DAYS, PasswordAttempt, PasswordLogin};
+pub use pushed::PushedRequestUri;
 
 use super::Context;
 use super::totp::TotpCodes;
@@ -38,7 +41,7 @@ pub struct Authorization<S> {
     signer: Arc<dyn TokenSigner>,
     totp: TotpCodes<S>,
     documents: Option<Arc<dyn ClientDocuments>>,
-    request_objects: Option<request_objects::RequestObjectReader>,
+    request_objects: Option<ClientKeyReader>,
 }
 
 /// The ports the browser flows need besides the store.
@@ -63,8 +66,15 @@ impl<S: AuthorizationStore> Authorization<S> {
     /// The same flows, accepting request objects (RFC 9101) read through `port`
     /// (without it, `request` and `request_uri` are refused as not supported).
     #[must_use]
-    pub fn with_request_objects(mut self, port: Arc<dyn crate::ports::RequestObjects>) -> Self {
-        self.request_objects = Some(request_objects::RequestObjectReader { port, jwks: Arc::default() });
+    pub fn with_request_objects(self, port: Arc<dyn crate::ports::ClientJose>) -> Self {
+        self.with_key_reader(ClientKeyReader::new(port))
+    }
+
+    /// [`Self::with_request_objects`] with a reader (and JWK Set cache) shared with
+    /// the token endpoint.
+    #[must_use]
+    pub(crate) fn with_key_reader(mut self, reader: ClientKeyReader) -> Self {
+        self.request_objects = Some(reader);
         self
     }
 

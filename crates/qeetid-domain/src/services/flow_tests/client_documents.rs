@@ -38,7 +38,7 @@ fn documented(open: bool) -> (Flow, Provider<InMemoryStore>, Arc<FakeDocuments>)
         upstream: upstream.clone(),
         upstream_tokens: upstream,
         documents: Some(documents.clone()),
-        request_objects: None,
+        client_jose: None,
     };
     let mut settings = ProviderSettings::new("https://id.example");
     settings.open_registration_tenant = open.then(|| f.client.tenant_id.clone());
@@ -67,8 +67,13 @@ fn a_documented_client_signs_in_and_gets_tokens_for_its_url() {
     f.client = stored;
     let (url, _) = sign_in(&f, false);
     let code = query(&url, "code").unwrap();
-    let public =
-        ClientAuthentication { client_id: DOCUMENT.into(), secret: None, method: AuthMethod::None, source: None };
+    let public = ClientAuthentication {
+        client_id: DOCUMENT.into(),
+        secret: None,
+        assertion: None,
+        method: AuthMethod::None,
+        source: None,
+    };
     let client = block_on(f.s.tokens.authenticate_client(&public)).unwrap();
     let tokens = block_on(f.s.tokens.exchange_code(&client, &exchange(&code, REDIRECT, VERIFIER))).unwrap();
     assert!(tokens.id_token.unwrap().contains(DOCUMENT), "the ID token's aud is the URL");

@@ -43,7 +43,7 @@ fn flow() -> Flow {
         upstream: upstream.clone(),
         upstream_tokens: upstream.clone(),
         documents: None,
-        request_objects: None,
+        client_jose: None,
     };
     let settings = ProviderSettings::new("https://id.example");
     let cx = Context::new(clock.clone(), Arc::new(SeededRandom::new(9)), settings);
@@ -144,6 +144,7 @@ fn auth(f: &Flow) -> ClientAuthentication {
     ClientAuthentication {
         client_id: f.client.id.to_string(),
         secret: Some(f.secret.clone()),
+        assertion: None,
         method: AuthMethod::Basic,
         source: None,
     }

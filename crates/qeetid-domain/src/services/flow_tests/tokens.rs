@@ -42,23 +42,24 @@ fn refresh_rotates_narrows_and_detects_reuse() {
     let first = block_on(f.s.tokens.exchange_code(&client, &exchange(&code, REDIRECT, VERIFIER))).unwrap();
     let r1 = first.refresh_token.unwrap();
 
-    let second = block_on(f.s.tokens.refresh(&client, &refresh_request(r1.expose(), Some("openid")))).unwrap();
+    let second = block_on(f.s.tokens.refresh(&client, &refresh_request(r1.expose(), Some("openid")), None)).unwrap();
     assert_eq!(second.scope.to_delimited(), "openid", "narrowed");
     let r2 = second.refresh_token.unwrap();
-    let widened = block_on(f.s.tokens.refresh(&client, &refresh_request(r2.expose(), Some("openid email profile"))));
+    let widened =
+        block_on(f.s.tokens.refresh(&client, &refresh_request(r2.expose(), Some("openid email profile")), None));
     assert!(matches!(widened, Err(OAuthError::InvalidScope(_))));
     // The successor keeps the family's full scope.
-    let third = block_on(f.s.tokens.refresh(&client, &refresh_request(r2.expose(), None))).unwrap();
+    let third = block_on(f.s.tokens.refresh(&client, &refresh_request(r2.expose(), None), None)).unwrap();
     assert_eq!(third.scope.to_delimited(), "openid email");
     let r3 = third.refresh_token.unwrap();
 
     // r1 was rotated: presenting it again revokes the whole family, r3 included.
     assert!(matches!(
-        block_on(f.s.tokens.refresh(&client, &refresh_request(r1.expose(), None))),
+        block_on(f.s.tokens.refresh(&client, &refresh_request(r1.expose(), None), None)),
         Err(OAuthError::InvalidGrant(_))
     ));
     assert!(matches!(
-        block_on(f.s.tokens.refresh(&client, &refresh_request(r3.expose(), None))),
+        block_on(f.s.tokens.refresh(&client, &refresh_request(r3.expose(), None), None)),
         Err(OAuthError::InvalidGrant(_))
     ));
 }
@@ -71,7 +72,8 @@ fn refresh_tokens_expire_when_idle() {
     let code = query(&url, "code").unwrap();
     let tokens = block_on(f.s.tokens.exchange_code(&client, &exchange(&code, REDIRECT, VERIFIER))).unwrap();
     f.clock.advance(TokenLifetimes::default().refresh_token_idle);
-    let stale = block_on(f.s.tokens.refresh(&client, &refresh_request(tokens.refresh_token.unwrap().expose(), None)));
+    let stale =
+        block_on(f.s.tokens.refresh(&client, &refresh_request(tokens.refresh_token.unwrap().expose(), None), None));
     assert!(matches!(stale, Err(OAuthError::InvalidGrant(d)) if d.contains("expired")));
 }
 
@@ -92,7 +94,11 @@ fn the_device_grant_polls_slows_down_and_delivers_once() {
     assert_eq!(device.user_code.len(), 9);
     assert_eq!(device.interval, 5);
     let poll = || {
-        block_on(f.s.tokens.poll_device(&client, &DevicePoll { device_code: device.device_code.expose().to_owned() }))
+        block_on(f.s.tokens.poll_device(
+            &client,
+            &DevicePoll { device_code: device.device_code.expose().to_owned() },
+            None,
+        ))
     };
     assert!(matches!(poll(), Err(OAuthError::AuthorizationPending(_))));
     assert!(matches!(poll(), Err(OAuthError::SlowDown(d)) if d.contains("10 seconds")), "interval grew by 5");

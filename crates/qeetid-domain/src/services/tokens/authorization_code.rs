@@ -15,6 +15,16 @@ impl<S: TokenStore> Tokens<S> {
     /// can never be tried twice; a second presentation revokes every refresh token the
     /// first one issued (RFC 6749 §4.1.2, RFC 9700 §4.2.4).
     pub async fn exchange_code(&self, client: &Client, request: &CodeExchange) -> Result<TokenResponse, OAuthError> {
+        self.exchange_code_bound(client, request, None).await
+    }
+
+    /// [`Self::exchange_code`] with the tokens bound to the DPoP key `dpop_jkt`.
+    pub(crate) async fn exchange_code_bound(
+        &self,
+        client: &Client,
+        request: &CodeExchange,
+        dpop_jkt: Option<&str>,
+    ) -> Result<TokenResponse, OAuthError> {
         if !client.settings.grant_types().contains(&GrantType::AuthorizationCode) {
             return Err(OAuthError::UnauthorizedClient("this client may not use authorization_code".into()));
         }
@@ -72,6 +82,7 @@ impl<S: TokenStore> Tokens<S> {
             amr: &record.amr,
             resource,
             resources: &record.resources,
+            dpop_jkt,
         };
         let refresh = Self::new_family(client, Some(record.code_hash));
         let tokens = self

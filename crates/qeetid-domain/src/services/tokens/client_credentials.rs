@@ -1,7 +1,7 @@
 //! `grant_type=client_credentials` (RFC 6749 §4.4) with resource indicators (RFC 8707).
 
-use super::TokenResponse;
 use super::Tokens;
+use super::{AccessTokenFor, TokenResponse};
 use crate::client::{Client, ClientType};
 use crate::grant_type::GrantType;
 use crate::oauth::{ClientCredentialsRequest, OAuthError, resource_indicator, scopes};
@@ -22,12 +22,13 @@ impl<S: TokenStore> Tokens<S> {
         &self,
         client: &Client,
         request: &ClientCredentialsRequest,
+        dpop_jkt: Option<&str>,
     ) -> Result<TokenResponse, OAuthError> {
         let tenant = match request.resource {
             Some(_) => self.store.get_tenant(&client.tenant_id).await?,
             None => None,
         };
-        self.client_credentials(client, request, tenant.as_ref())
+        self.client_credentials(client, request, tenant.as_ref(), dpop_jkt)
     }
 
     /// A token for the client itself: `sub` and `client_id` are the client, `scope`
@@ -35,6 +36,8 @@ impl<S: TokenStore> Tokens<S> {
     /// or this deployment. No refresh token (RFC 6749 §4.4.3). It reads and writes
     /// nothing, so it need not run as a task of its own; a request that names a
     /// resource needs the client's `tenant`, whose list of known resources applies.
+    /// The token is bound to the DPoP key `dpop_jkt` when one is given; this method
+    /// does not check that a client that must use DPoP did (see [`Tokens::token`]).
     ///
     /// # Errors
     /// `unauthorized_client`, `invalid_scope`, `invalid_target` (also when a resource
@@ -44,6 +47,7 @@ impl<S: TokenStore> Tokens<S> {
         client: &Client,
         request: &ClientCredentialsRequest,
         tenant: Option<&Tenant>,
+        dpop_jkt: Option<&str>,
     ) -> Result<TokenResponse, OAuthError> {
         let resource = request.resource.as_deref();
         if client.settings.client_type() != ClientType::Confidential
@@ -79,14 +83,15 @@ impl<S: TokenStore> Tokens<S> {
             }
         };
         let now = self.cx.clock.now();
-        let (access_token, access_token_id) =
-            self.sign_access_token(client, client.id.as_str(), &audience, &granted, |c| c, now)?;
+        let to = AccessTokenFor { sub: client.id.as_str(), aud: &audience, scope: &granted, dpop_jkt };
+        let (access_token, access_token_id) = self.sign_access_token(client, &to, |c| c, now)?;
         Ok(TokenResponse {
             access_token,
             expires_in: self.access_token_lifetime(client),
             id_token: None,
             refresh_token: None,
             scope: granted,
+            dpop_bound: dpop_jkt.is_some(),
             access_token_id,
         })
     }

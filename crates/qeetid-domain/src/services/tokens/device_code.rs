@@ -14,7 +14,12 @@ pub(crate) const SLOW_DOWN_STEP: i64 = 5;
 impl<S: TokenStore> Tokens<S> {
     /// One poll of the device: `authorization_pending`, `slow_down` (the interval
     /// grows by 5 s), `access_denied`, `expired_token`, or the tokens, once.
-    pub async fn poll_device(&self, client: &Client, request: &DevicePoll) -> Result<TokenResponse, OAuthError> {
+    pub async fn poll_device(
+        &self,
+        client: &Client,
+        request: &DevicePoll,
+        dpop_jkt: Option<&str>,
+    ) -> Result<TokenResponse, OAuthError> {
         if !client.settings.grant_types().contains(&GrantType::DeviceCode) {
             return Err(OAuthError::UnauthorizedClient("this client may not use the device grant".into()));
         }
@@ -67,6 +72,7 @@ impl<S: TokenStore> Tokens<S> {
                     amr: &record.amr,
                     resource: None,
                     resources: &no_resources,
+                    dpop_jkt,
                 };
                 let refresh = Self::new_family(client, None);
                 self.mint_user_tokens(client, &subject, &record.scope, None, refresh, now)

@@ -8,10 +8,11 @@ mod client_credentials;
 mod device_authorization;
 mod device_code;
 mod logout;
+mod proofs;
 mod refresh_token;
 mod resource;
 
-pub use resource::UserInfo;
+pub use resource::{Presented, UserInfo};
 
 use std::sync::Arc;
 
@@ -28,8 +29,10 @@ use crate::oauth::{Claims, OAuthError, RefreshToken, Resources, TokenRequest, at
 use crate::ports::TokenSigner;
 use crate::ports::TokenStore;
 use crate::random::random_token;
+use crate::registration::TokenAuthMethod;
 use crate::scope::ScopeSet;
 use crate::secret::{Secret, SecretHash};
+use crate::services::client_keys::ClientKeyReader;
 use crate::time::UnixTime;
 use crate::user::User;
 
@@ -41,12 +44,28 @@ pub struct Tokens<S> {
     cx: Context,
     signer: Arc<dyn TokenSigner>,
     client_auth_throttle: Arc<ClientAuthThrottle>,
+    /// Client assertions and DPoP proofs; `None` refuses both.
+    key_reader: Option<ClientKeyReader>,
 }
 
 impl<S: TokenStore> Tokens<S> {
     /// The token use cases over `store`, signing with `signer`.
     pub fn new(store: S, cx: Context, signer: Arc<dyn TokenSigner>) -> Self {
-        Self { store, cx, signer, client_auth_throttle: Arc::default() }
+        Self { store, cx, signer, client_auth_throttle: Arc::default(), key_reader: None }
+    }
+
+    /// The same use cases, reading client assertions (`private_key_jwt`) and DPoP
+    /// proofs through `port` (without it, both are refused).
+    #[must_use]
+    pub fn with_client_jose(self, port: Arc<dyn crate::ports::ClientJose>) -> Self {
+        self.with_key_reader(ClientKeyReader::new(port))
+    }
+
+    /// [`Self::with_client_jose`] with a reader shared with the authorization endpoint.
+    #[must_use]
+    pub(crate) fn with_key_reader(mut self, reader: ClientKeyReader) -> Self {
+        self.key_reader = Some(reader);
+        self
     }
 
     /// The JWK Set to publish at `/.well-known/jwks.json`.
@@ -72,6 +91,8 @@ pub enum AuthMethod {
     Post,
     /// `client_id` alone (`none`, public clients).
     None,
+    /// A JWT signed with the client's key (`private_key_jwt`, RFC 7523).
+    PrivateKeyJwt,
 }
 
 /// The client's credentials as presented at the token endpoint.
@@ -81,6 +102,8 @@ pub struct ClientAuthentication {
     pub client_id: String,
     /// `client_secret`, if any.
     pub secret: Option<Secret>,
+    /// `client_assertion`, for [`AuthMethod::PrivateKeyJwt`].
+    pub assertion: Option<String>,
     /// How they came.
     pub method: AuthMethod,
     /// The caller's address, for the throttle on failed authentication.
@@ -100,18 +123,33 @@ pub struct TokenResponse {
     pub refresh_token: Option<Secret>,
     /// The granted scopes.
     pub scope: ScopeSet,
+    /// Whether the access token is bound to a DPoP key (`token_type` `DPoP`, RFC
+    /// 9449 §5) rather than a bearer token.
+    pub dpop_bound: bool,
     /// The access token's `jti` and expiry, so that it can be denied later.
     pub(crate) access_token_id: (String, UnixTime),
 }
 
 impl<S: TokenStore> Tokens<S> {
-    /// The token endpoint: answers `request` for the authenticated `client`.
-    pub async fn token(&self, client: &Client, request: &TokenRequest) -> Result<TokenResponse, OAuthError> {
+    /// The token endpoint: answers `request` for the authenticated `client`, binding
+    /// the access token to the key of the DPoP proof `dpop` when one came (required
+    /// for clients that must use DPoP, RFC 9449 §5).
+    pub async fn token(
+        &self,
+        client: &Client,
+        request: &TokenRequest,
+        dpop: Option<&str>,
+    ) -> Result<TokenResponse, OAuthError> {
+        let token_endpoint = format!("{}/v1/oauth/token", self.cx.settings.issuer);
+        let jkt = self.dpop_binding(client, dpop, "POST", &token_endpoint).await?;
+        let jkt = jkt.as_deref();
         match request {
-            TokenRequest::AuthorizationCode(exchange) => self.exchange_code(client, exchange).await,
-            TokenRequest::RefreshToken(refresh) => self.refresh(client, refresh).await,
-            TokenRequest::ClientCredentials(credentials) => self.client_credentials_grant(client, credentials).await,
-            TokenRequest::DeviceCode(poll) => self.poll_device(client, poll).await,
+            TokenRequest::AuthorizationCode(exchange) => self.exchange_code_bound(client, exchange, jkt).await,
+            TokenRequest::RefreshToken(refresh) => self.refresh(client, refresh, jkt).await,
+            TokenRequest::ClientCredentials(credentials) => {
+                self.client_credentials_grant(client, credentials, jkt).await
+            }
+            TokenRequest::DeviceCode(poll) => self.poll_device(client, poll, jkt).await,
         }
     }
 
@@ -120,12 +158,26 @@ impl<S: TokenStore> Tokens<S> {
     /// period), a public client by `client_id` alone. The client is read through the
     /// short-lived client cache (see `client_cache`).
     pub async fn authenticate_client(&self, auth: &ClientAuthentication) -> Result<Client, OAuthError> {
+        if auth.assertion.is_some() {
+            return self.authenticate_with_assertion(auth).await;
+        }
         if let Some(outcome) = self.authenticate_cached_client(auth) {
             return outcome;
         }
         let id = ClientId::parse(&auth.client_id).map_err(|_| self.client_auth_failed(auth))?;
         let client = self.read_client(&id).await?.ok_or_else(|| self.client_auth_failed(auth))?;
         self.check_client_credentials(client, auth)
+    }
+
+    /// The client `auth` names, from the cache or the store, counting an unknown id
+    /// as a failed authentication.
+    pub(crate) async fn client_named(&self, auth: &ClientAuthentication) -> Result<Client, OAuthError> {
+        self.client_auth_allowed(auth)?;
+        let id = ClientId::parse(&auth.client_id).map_err(|_| self.client_auth_failed(auth))?;
+        match self.cx.client_cache.get(&id, self.cx.clock.now()) {
+            Some(client) => Ok(client),
+            None => self.read_client(&id).await?.ok_or_else(|| self.client_auth_failed(auth)),
+        }
     }
 
     /// Reads a client from the store and keeps it in the client cache (unless a
@@ -144,6 +196,10 @@ impl<S: TokenStore> Tokens<S> {
     /// use case that does no I/O either, such as [`Self::client_credentials`]) where
     /// it stands.
     pub fn authenticate_cached_client(&self, auth: &ClientAuthentication) -> Option<Result<Client, OAuthError>> {
+        if auth.assertion.is_some() {
+            // An assertion's jti is spent in the store: not without I/O.
+            return None;
+        }
         if let Err(refused) = self.client_auth_allowed(auth) {
             return Some(Err(refused));
         }
@@ -170,6 +226,15 @@ impl<S: TokenStore> Tokens<S> {
 
     fn check_client_credentials(&self, client: Client, auth: &ClientAuthentication) -> Result<Client, OAuthError> {
         let checked = self.compare_client_credentials(client, auth);
+        self.settle_client_auth(auth, checked)
+    }
+
+    /// Counts the outcome of a client authentication for the throttle.
+    pub(crate) fn settle_client_auth(
+        &self,
+        auth: &ClientAuthentication,
+        checked: Result<Client, OAuthError>,
+    ) -> Result<Client, OAuthError> {
         match &checked {
             Ok(_) => self.client_auth_throttle.succeeded(&auth.client_id, auth.source, self.cx.clock.now()),
             Err(OAuthError::InvalidClient(_)) => {
@@ -181,6 +246,19 @@ impl<S: TokenStore> Tokens<S> {
     }
 
     fn compare_client_credentials(&self, client: Client, auth: &ClientAuthentication) -> Result<Client, OAuthError> {
+        match client.settings.auth_method() {
+            TokenAuthMethod::PrivateKeyJwt => {
+                return Err(OAuthError::InvalidClient(
+                    "this client authenticates with private_key_jwt (client_assertion)".into(),
+                ));
+            }
+            _ if client.fapi2() => {
+                return Err(OAuthError::InvalidClient(
+                    "FAPI 2.0 applies to this client: it must authenticate with private_key_jwt".into(),
+                ));
+            }
+            _ => {}
+        }
         match (&client.secrets, &auth.secret) {
             (Some(secrets), Some(secret)) if secrets.accept(secret, self.cx.clock.now()) => Ok(client),
             (None, None) if client.settings.client_type() == ClientType::Public => Ok(client),
@@ -210,6 +288,18 @@ pub(crate) struct Subject<'a> {
     pub(crate) resource: Option<&'a str>,
     /// Every resource of the grant, kept on the refresh token.
     pub(crate) resources: &'a Resources,
+    /// The DPoP key the tokens are bound to, if a proof came.
+    pub(crate) dpop_jkt: Option<&'a str>,
+}
+
+/// Whom an access token is for: `sub`, `aud`, `scope`, and the DPoP key it is
+/// bound to, if any.
+#[derive(Clone, Copy)]
+pub(crate) struct AccessTokenFor<'a> {
+    pub(crate) sub: &'a str,
+    pub(crate) aud: &'a str,
+    pub(crate) scope: &'a ScopeSet,
+    pub(crate) dpop_jkt: Option<&'a str>,
 }
 
 /// A rotation lost its race: the refresh token was rotated (or revoked) by someone
@@ -246,12 +336,11 @@ impl<S: TokenStore> Tokens<S> {
     pub(crate) fn sign_access_token(
         &self,
         client: &Client,
-        sub: &str,
-        aud: &str,
-        scope: &ScopeSet,
+        to: &AccessTokenFor<'_>,
         extra: impl FnOnce(Claims) -> Claims,
         now: UnixTime,
     ) -> Result<(String, (String, UnixTime)), OAuthError> {
+        let AccessTokenFor { sub, aud, scope, dpop_jkt } = *to;
         let jti = random_token::<16>(self.cx.random.as_ref());
         let expires_at = now.plus_secs(self.access_token_lifetime(client));
         let claims = Claims::new()
@@ -264,6 +353,11 @@ impl<S: TokenStore> Tokens<S> {
             .str("client_id", client.id.as_str())
             .str("scope", scope.to_delimited())
             .str("tid", client.tenant_id.as_str());
+        // RFC 9449 §6.1: the key the token is bound to.
+        let claims = match dpop_jkt {
+            Some(jkt) => claims.object("cnf", Claims::new().str("jkt", jkt)),
+            None => claims,
+        };
         let alg = self.cx.settings.access_token_alg;
         let token =
             self.signer.sign(alg, "at+jwt", &extra(claims)).map_err(|e| OAuthError::ServerError(Box::new(e)))?;
@@ -289,9 +383,7 @@ impl<S: TokenStore> Tokens<S> {
         let sub = self.cx.subject_of(client, &user.id);
         let (access_token, access_token_id) = self.sign_access_token(
             client,
-            &sub,
-            subject.resource.unwrap_or(issuer),
-            scope,
+            &AccessTokenFor { sub: &sub, aud: subject.resource.unwrap_or(issuer), scope, dpop_jkt: subject.dpop_jkt },
             |c| {
                 // `gid` ties the token to its grant: revoking the grant ends it (see `resource`).
                 let c = c.int("auth_time", subject.auth_time.as_secs()).str("gid", subject.grant_id.as_str());
@@ -354,6 +446,7 @@ impl<S: TokenStore> Tokens<S> {
             id_token,
             refresh_token,
             scope: scope.clone(),
+            dpop_bound: subject.dpop_jkt.is_some(),
             access_token_id,
         }))
     }
@@ -392,6 +485,12 @@ impl<S: TokenStore> Tokens<S> {
             absolute_expires_at,
             rotated_at: None,
             revoked_at: None,
+            // RFC 9449 §5: a public client's refresh token is bound to its DPoP key; a
+            // confidential client's is protected by its authentication instead.
+            dpop_jkt: match client.settings.client_type() {
+                ClientType::Public => subject.dpop_jkt.map(str::to_owned),
+                ClientType::Confidential => None,
+            },
         };
         (token, record)
     }

@@ -14,7 +14,14 @@ impl<S: TokenStore> Tokens<S> {
     /// presented one stops working. Presenting a token that was already rotated is
     /// taken as theft: its whole family and the grant's other tokens are revoked.
     /// `scope` may narrow the access token's scope, never widen it.
-    pub async fn refresh(&self, client: &Client, request: &RefreshRequest) -> Result<TokenResponse, OAuthError> {
+    /// A refresh token bound to a DPoP key (a public client's) needs a proof of
+    /// that key, `dpop_jkt` (RFC 9449 §5).
+    pub async fn refresh(
+        &self,
+        client: &Client,
+        request: &RefreshRequest,
+        dpop_jkt: Option<&str>,
+    ) -> Result<TokenResponse, OAuthError> {
         if !client.settings.grant_types().contains(&GrantType::RefreshToken) {
             return Err(OAuthError::UnauthorizedClient("this client may not use refresh_token".into()));
         }
@@ -36,6 +43,13 @@ impl<S: TokenStore> Tokens<S> {
             self.store.revoke_grant_tokens(&record.tenant_id, &record.grant_id, now).await?;
             Err(OAuthError::InvalidGrant("the refresh token was already used; its family is revoked".into()))
         };
+        // Before reuse detection: without the key, a stolen bound token cannot even
+        // revoke its family.
+        if record.dpop_jkt.as_deref().is_some_and(|bound| dpop_jkt != Some(bound)) {
+            return Err(OAuthError::InvalidDpopProof(
+                "the refresh token is bound to a DPoP key: prove possession of that key".into(),
+            ));
+        }
         if record.rotated_at.is_some() {
             return reuse().await;
         }
@@ -78,6 +92,7 @@ impl<S: TokenStore> Tokens<S> {
             amr: &record.amr,
             resource,
             resources: &record.resources,
+            dpop_jkt,
         };
         let plan = RefreshPlan::Successor {
             replaces: record.id.clone(),

@@ -12,6 +12,24 @@ use crate::secret::Secret;
 use crate::time::UnixTime;
 use crate::user::User;
 
+/// How an access token came to a resource endpoint.
+#[derive(Debug, Clone, Copy)]
+pub enum Presented<'a> {
+    /// `Authorization: Bearer` (or the form body).
+    Bearer(&'a str),
+    /// `Authorization: DPoP` with the `DPoP` proof header (RFC 9449 §7.1).
+    Dpop {
+        /// The access token.
+        token: &'a str,
+        /// The proof.
+        proof: &'a str,
+        /// The request's method.
+        method: &'a str,
+        /// The request's URL (the endpoint, without query).
+        url: &'a str,
+    },
+}
+
 /// Refresh tokens look like this; anything else is tried as a JWT access token.
 const REFRESH_PREFIX: &str = super::REFRESH_TOKEN_PREFIX;
 
@@ -80,7 +98,13 @@ impl<S: TokenStore> Tokens<S> {
     /// plain, or signed (with `iss` and `aud`, OIDC Core §5.3.2) when the client
     /// registered `userinfo_signed_response_alg`.
     pub async fn userinfo(&self, bearer: &str) -> Result<UserInfo, OAuthError> {
-        let token = self.unexpired_access_token(bearer, self.cx.clock.now())?;
+        self.userinfo_for(&Presented::Bearer(bearer)).await
+    }
+
+    /// [`Self::userinfo`] for a token presented as `presented`: a DPoP-bound token
+    /// only with a proof of its key (RFC 9449 §7), an unbound one only as a bearer.
+    pub async fn userinfo_for(&self, presented: &Presented<'_>) -> Result<UserInfo, OAuthError> {
+        let token = self.presented_access_token(presented).await?;
         let scope = ScopeSet::parse_delimited(token.scope.as_deref().unwrap_or(""))
             .map_err(|_| OAuthError::InvalidToken("malformed scope".into()))?;
         if !scope.contains(scopes::OPENID) {
@@ -120,6 +144,37 @@ impl<S: TokenStore> Tokens<S> {
             }
         };
         Ok(UserInfo { claims, signed })
+    }
+
+    /// The unexpired access token `presented` carries, once its presentation fits
+    /// its binding: a DPoP proof of the `cnf.jkt` key for a bound token (`ath` its
+    /// hash, for this request), a plain bearer for an unbound one.
+    async fn presented_access_token(&self, presented: &Presented<'_>) -> Result<VerifiedToken, OAuthError> {
+        let now = self.cx.clock.now();
+        match presented {
+            Presented::Bearer(token) => {
+                let token = self.unexpired_access_token(token, now)?;
+                if token.cnf_jkt.is_some() {
+                    return Err(OAuthError::InvalidToken(
+                        "the token is DPoP-bound: present it with the DPoP scheme and a proof".into(),
+                    ));
+                }
+                Ok(token)
+            }
+            Presented::Dpop { token, proof, method, url } => {
+                let verified = self.unexpired_access_token(token, now)?;
+                let Some(bound) = verified.cnf_jkt.as_deref() else {
+                    return Err(OAuthError::InvalidToken("the token is not DPoP-bound: present it as Bearer".into()));
+                };
+                let proven = self.checked_dpop_proof(proof, method, url, Some(token)).await?;
+                if proven != bound {
+                    return Err(OAuthError::InvalidDpopProof(
+                        "the proof is not of the key the token is bound to".into(),
+                    ));
+                }
+                Ok(verified)
+            }
+        }
     }
 
     /// Whether an unexpired access token is still live: a user's while its grant,
@@ -190,11 +245,12 @@ impl<S: TokenStore> Tokens<S> {
                 .maybe_str("sub", t.sub)
                 .int("exp", t.exp.unwrap_or_default())
                 .int("iat", t.iat.unwrap_or_default())
-                .str("token_type", "Bearer")
+                .str("token_type", if t.cnf_jkt.is_some() { "DPoP" } else { "Bearer" })
                 .maybe_str("iss", t.iss)
                 .list("aud", t.aud)
                 .maybe_str("jti", t.jti)
-                .maybe_str("tid", t.tid),
+                .maybe_str("tid", t.tid)
+                .maybe_object("cnf", t.cnf_jkt.map(|jkt| Claims::new().str("jkt", jkt))),
         ))
     }
 

@@ -1,5 +1,6 @@
 //! The admin API's JSON shapes for clients and their conversions.
 
+use qeetid_domain::client_policy::ClientPolicyDraft;
 use qeetid_domain::logout::{LogoutDelivery, LogoutNoticesDraft};
 use qeetid_domain::request_object::RequestObjectDraft;
 use qeetid_domain::services::{RegisteredClient, RotatedSecret};
@@ -69,6 +70,17 @@ pub(crate) struct ClientBody {
     pub request_uris: Vec<String>,
     /// The one algorithm its request objects use, if it named one.
     pub request_object_signing_alg: Option<&'static str>,
+    /// How it authenticates: `client_secret_basic` (a secret, in Basic or the
+    /// body), `client_secret_post`, `private_key_jwt` or `none`.
+    pub token_endpoint_auth_method: &'static str,
+    /// The one algorithm its client assertions use, if it named one.
+    pub token_endpoint_auth_signing_alg: Option<&'static str>,
+    /// Whether its authorization requests must be pushed first (RFC 9126).
+    pub require_pushed_authorization_requests: bool,
+    /// Whether its access tokens must be DPoP-bound (RFC 9449).
+    pub dpop_bound_access_tokens: bool,
+    /// Whether it follows the FAPI 2.0 baseline (PAR, PKCE, `private_key_jwt`, DPoP).
+    pub fapi2: bool,
 }
 
 impl From<&Client> for ClientBody {
@@ -103,6 +115,11 @@ impl From<&Client> for ClientBody {
             jwks_uri: s.request_objects().jwks_uri().map(str::to_owned),
             request_uris: s.request_objects().request_uris().to_vec(),
             request_object_signing_alg: s.request_objects().alg().map(|a| a.as_str()),
+            token_endpoint_auth_method: s.auth_method().as_str(),
+            token_endpoint_auth_signing_alg: s.policy().auth_alg().map(|a| a.as_str()),
+            require_pushed_authorization_requests: s.policy().require_par(),
+            dpop_bound_access_tokens: s.policy().dpop_bound(),
+            fapi2: s.policy().fapi2(),
         }
     }
 }
@@ -226,6 +243,18 @@ pub(crate) struct RegisterClientRequest {
     pub request_uris: Option<Vec<String>>,
     /// `RS256`, `PS256`, `ES256`, `EdDSA`, or `none` to allow unsigned request objects.
     pub request_object_signing_alg: Option<String>,
+    /// `client_secret_basic` (default for confidential clients: the secret in Basic
+    /// or the body), `client_secret_post`, `private_key_jwt` (needs `jwks` or
+    /// `jwks_uri`), or `none` (public clients).
+    pub token_endpoint_auth_method: Option<String>,
+    /// `RS256`, `PS256`, `ES256` or `EdDSA`: the one algorithm of its client assertions.
+    pub token_endpoint_auth_signing_alg: Option<String>,
+    /// Its authorization requests must be pushed first (RFC 9126; default false).
+    pub require_pushed_authorization_requests: Option<bool>,
+    /// Its access tokens must be DPoP-bound (RFC 9449; default false).
+    pub dpop_bound_access_tokens: Option<bool>,
+    /// The FAPI 2.0 baseline: PAR, PKCE, `private_key_jwt` and DPoP (default false).
+    pub fapi2: Option<bool>,
 }
 
 impl RegisterClientRequest {
@@ -258,6 +287,13 @@ impl RegisterClientRequest {
                 jwks_uri: self.jwks_uri,
                 request_uris: self.request_uris,
                 request_object_signing_alg: self.request_object_signing_alg,
+            },
+            policy: ClientPolicyDraft {
+                token_endpoint_auth_method: self.token_endpoint_auth_method,
+                token_endpoint_auth_signing_alg: self.token_endpoint_auth_signing_alg,
+                require_pushed_authorization_requests: self.require_pushed_authorization_requests,
+                dpop_bound_access_tokens: self.dpop_bound_access_tokens,
+                fapi2: self.fapi2,
             },
         };
         (self.tenant_id, draft)
@@ -315,6 +351,16 @@ pub struct UpdateClientRequest {
     pub request_uris: Option<Vec<String>>,
     /// New request-object algorithm; `""` returns to the key's own.
     pub request_object_signing_alg: Option<String>,
+    /// New authentication method (the client's type stays).
+    pub token_endpoint_auth_method: Option<String>,
+    /// New client-assertion algorithm; `""` returns to the key's own.
+    pub token_endpoint_auth_signing_alg: Option<String>,
+    /// Whether its authorization requests must be pushed first.
+    pub require_pushed_authorization_requests: Option<bool>,
+    /// Whether its access tokens must be DPoP-bound.
+    pub dpop_bound_access_tokens: Option<bool>,
+    /// Whether it follows the FAPI 2.0 baseline.
+    pub fapi2: Option<bool>,
 }
 
 impl From<UpdateClientRequest> for ClientPatch {
@@ -347,6 +393,13 @@ impl From<UpdateClientRequest> for ClientPatch {
                 jwks_uri: r.jwks_uri,
                 request_uris: r.request_uris,
                 request_object_signing_alg: r.request_object_signing_alg,
+            },
+            policy: ClientPolicyDraft {
+                token_endpoint_auth_method: r.token_endpoint_auth_method,
+                token_endpoint_auth_signing_alg: r.token_endpoint_auth_signing_alg,
+                require_pushed_authorization_requests: r.require_pushed_authorization_requests,
+                dpop_bound_access_tokens: r.dpop_bound_access_tokens,
+                fapi2: r.fapi2,
             },
         }
     }

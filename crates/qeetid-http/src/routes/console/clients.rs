@@ -254,6 +254,7 @@ impl ClientForm {
             subject_type: self.subject_type(),
             sector_identifier_uri: Some(self.sector_identifier_uri.trim().to_owned()),
             request_objects: self.request_objects(),
+            policy: Default::default(),
         })
     }
 
@@ -279,6 +280,7 @@ impl ClientForm {
             subject_type: self.subject_type(),
             sector_identifier_uri: Some(self.sector_identifier_uri.trim().to_owned()),
             request_objects: self.request_objects(),
+            policy: Default::default(),
         })
     }
 

@@ -350,7 +350,7 @@ pub(crate) async fn require_mfa<S: Store>(
     let (desk, pairs) = or_answer!(form_desk(&req, &state, &path, &body).await);
     let require = form_value(&pairs, "require_mfa") == "true";
     let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
-    let patch = TenantPatch { name: None, require_mfa: Some(require) };
+    let patch = TenantPatch { require_mfa: Some(require), ..TenantPatch::default() };
     let outcome = spawn(&state, move |s| async move { s.admin.update_tenant(&caller, &tenant, patch).await }).await;
     match answer(&state, outcome) {
         Ok(_) => see_other(&format!("/admin/t/{}/users?done=saved", desk.tenant_id())),

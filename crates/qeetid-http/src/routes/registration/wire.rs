@@ -3,6 +3,7 @@
 
 use qeetid_domain::Client;
 use qeetid_domain::client::ClientMetadata;
+use qeetid_domain::client_policy::ClientPolicyDraft;
 use qeetid_domain::logout::LogoutNoticesDraft;
 use qeetid_domain::registration::{ClientDocument, ClientRegistrationRequest, RegistrationError, TokenAuthMethod};
 use qeetid_domain::services::SelfRegistered;
@@ -31,6 +32,9 @@ pub(crate) struct MetadataBody {
     sector_identifier_uri: Option<String>,
     request_uris: Option<Vec<String>>,
     request_object_signing_alg: Option<String>,
+    token_endpoint_auth_signing_alg: Option<String>,
+    require_pushed_authorization_requests: Option<bool>,
+    dpop_bound_access_tokens: Option<bool>,
     client_uri: Option<String>,
     logo_uri: Option<String>,
     tos_uri: Option<String>,
@@ -98,6 +102,13 @@ impl TryFrom<MetadataBody> for ClientRegistrationRequest {
             sector_identifier_uri: b.sector_identifier_uri,
             request_uris: b.request_uris,
             request_object_signing_alg: b.request_object_signing_alg,
+            policy: ClientPolicyDraft {
+                token_endpoint_auth_method: None,
+                token_endpoint_auth_signing_alg: b.token_endpoint_auth_signing_alg,
+                require_pushed_authorization_requests: b.require_pushed_authorization_requests,
+                dpop_bound_access_tokens: b.dpop_bound_access_tokens,
+                fapi2: None,
+            },
             metadata: ClientMetadata {
                 client_uri: b.client_uri,
                 logo_uri: b.logo_uri,
@@ -116,7 +127,11 @@ impl TryFrom<MetadataBody> for ClientRegistrationRequest {
 /// The registered metadata of `client`, with `registration_client_uri` on `issuer`.
 pub(crate) fn client_information(client: &Client, issuer: &str) -> Value {
     let s = &client.settings;
-    let method = client.registration.as_ref().map_or(TokenAuthMethod::ClientSecretBasic, |r| r.auth_method);
+    let method = s
+        .policy()
+        .registered_auth_method()
+        .or(client.registration.as_ref().map(|r| r.auth_method))
+        .unwrap_or(TokenAuthMethod::ClientSecretBasic);
     let grants: Vec<&str> = s.grant_types().iter().map(|g| g.as_str()).collect();
     let response_types: Vec<&str> = if grants.contains(&"authorization_code") { vec!["code"] } else { vec![] };
     let mut body = json!({
@@ -147,6 +162,16 @@ pub(crate) fn client_information(client: &Client, issuer: &str) -> Value {
         }
         if let Some(alg) = objects.alg() {
             object.insert("request_object_signing_alg".to_owned(), Value::String(alg.as_str().to_owned()));
+        }
+        let policy = s.policy();
+        if let Some(alg) = policy.auth_alg() {
+            object.insert("token_endpoint_auth_signing_alg".to_owned(), Value::String(alg.as_str().to_owned()));
+        }
+        if policy.require_par() {
+            object.insert("require_pushed_authorization_requests".to_owned(), Value::Bool(true));
+        }
+        if policy.dpop_bound() {
+            object.insert("dpop_bound_access_tokens".to_owned(), Value::Bool(true));
         }
     }
     if let Value::Object(object) = &mut body {

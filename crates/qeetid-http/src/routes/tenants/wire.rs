@@ -16,6 +16,10 @@ pub(crate) struct TenantBody {
     pub name: String,
     /// Whether every user must sign in with a second factor.
     pub require_mfa: bool,
+    /// Whether every authorization request must be pushed first (RFC 9126).
+    pub require_pushed_authorization_requests: bool,
+    /// Whether every client follows the FAPI 2.0 baseline.
+    pub fapi2: bool,
     /// The resources (RFC 8707) its tokens may be for; `null`: any absolute URI.
     pub resources: Option<Vec<ResourceBody>>,
     /// RFC 3339.
@@ -54,6 +58,8 @@ impl From<&Tenant> for TenantBody {
             id: t.id.to_string(),
             name: t.name.as_str().to_owned(),
             require_mfa: t.require_mfa,
+            require_pushed_authorization_requests: t.policy.require_par,
+            fapi2: t.policy.fapi2,
             resources: t.resources.as_ref().map(|list| {
                 list.iter().map(|k| ResourceBody { uri: k.uri.clone(), scopes: k.scopes.clone() }).collect()
             }),
@@ -95,10 +101,21 @@ pub struct UpdateTenantRequest {
     /// Every user must sign in with a second factor; those without one set up an
     /// authenticator app at their next sign-in. A tenant's own key may set it.
     pub require_mfa: Option<bool>,
+    /// Every authorization request of the tenant's clients must be pushed first
+    /// (RFC 9126). A tenant's own key may set it.
+    pub require_pushed_authorization_requests: Option<bool>,
+    /// Every client of the tenant follows the FAPI 2.0 baseline: PAR, PKCE,
+    /// `private_key_jwt` and DPoP. A tenant's own key may set it.
+    pub fapi2: Option<bool>,
 }
 
 impl From<UpdateTenantRequest> for TenantPatch {
     fn from(r: UpdateTenantRequest) -> Self {
-        Self { name: r.name, require_mfa: r.require_mfa }
+        Self {
+            name: r.name,
+            require_mfa: r.require_mfa,
+            require_pushed_authorization_requests: r.require_pushed_authorization_requests,
+            fapi2: r.fapi2,
+        }
     }
 }
