@@ -332,6 +332,8 @@ impl TokenSigner for SigningKeys {
             gid: text("gid"),
             auth_time: claims["auth_time"].as_i64(),
             cnf_jkt: claims["cnf"]["jkt"].as_str().map(str::to_owned),
+            gcid: text("gcid"),
+            act: claims["act"]["sub"].as_str().map(str::to_owned),
         })
     }
 }

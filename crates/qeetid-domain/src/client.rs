@@ -304,6 +304,12 @@ impl ClientSettings {
         )?;
         let request_objects = RequestObjectSettings::validate(&draft.request_objects)?;
         let policy = ClientPolicy::validate(&draft.policy, client_type == ClientType::Public, &request_objects)?;
+        if has(GrantType::TokenExchange) && policy.exchange().is_none() {
+            return Err(invalid(
+                "grant_types",
+                "token exchange needs a token_exchange policy (audiences, scopes) and a confidential client",
+            ));
+        }
         if policy.fapi2() && !require_pkce {
             return Err(invalid("require_pkce", "FAPI 2.0 clients use PKCE"));
         }

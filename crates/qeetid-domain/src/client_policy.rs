@@ -12,8 +12,9 @@ use crate::time::UnixTime;
 /// How far a client assertion's `iat`/`nbf` may be ahead of the server's clock.
 const CLOCK_SKEW_SECONDS: i64 = 60;
 /// The longest a client assertion may live: one whose `exp` is further away is
-/// refused (its `jti` would have to be remembered that long).
-pub const MAX_ASSERTION_SECONDS: i64 = 600;
+/// refused (its `jti` is remembered that long). An hour, as Okta allows and as
+/// client libraries (Authlib) make them by default.
+pub const MAX_ASSERTION_SECONDS: i64 = 3600;
 
 /// The longest an authorization code of a FAPI 2.0 client lives (FAPI 2.0 §5.3.2.1).
 pub const FAPI2_MAX_CODE_SECONDS: i64 = 60;
@@ -36,16 +37,97 @@ pub struct ClientPolicyDraft {
     pub dpop_bound_access_tokens: Option<bool>,
     /// `fapi2`: the FAPI 2.0 Security Profile's baseline.
     pub fapi2: Option<bool>,
+    /// `token_exchange`: what the client may exchange (RFC 8693); `Some(None)`
+    /// removes the policy on a patch.
+    pub token_exchange: Option<Option<ExchangePolicyDraft>>,
+}
+
+/// Which tokens a client may exchange, for which audiences and scopes, as sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExchangePolicyDraft {
+    /// `audiences`: the APIs (absolute URIs) the new tokens may be for.
+    pub audiences: Vec<String>,
+    /// `scopes`: the scopes the new tokens may carry (at most the subject token's).
+    pub scopes: Vec<String>,
+    /// `subject_clients`: other clients of the tenant whose users' tokens it may
+    /// exchange (its own always).
+    pub subject_clients: Vec<String>,
+    /// `impersonation`: whether it may exchange without an `actor_token` (the new
+    /// token then shows no `act`). Default false: only delegation.
+    pub impersonation: bool,
+}
+
+/// A client's validated exchange policy.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExchangePolicy {
+    /// The audiences the new tokens may be for.
+    pub audiences: Vec<String>,
+    /// The scopes they may carry.
+    pub scopes: Vec<String>,
+    /// Other clients whose users' tokens it may exchange.
+    pub subject_clients: Vec<crate::id::ClientId>,
+    /// Whether it may exchange without an actor.
+    pub impersonation: bool,
+}
+
+impl ExchangePolicy {
+    /// Checks a draft: audiences absolute URIs without fragments (at most 20),
+    /// scopes well-formed, subject clients client ids.
+    pub fn validate(draft: &ExchangePolicyDraft) -> Result<Self, ValidationError> {
+        const MAX: usize = 20;
+        if draft.audiences.is_empty() || draft.audiences.len() > MAX {
+            return Err(ValidationError::new("token_exchange.audiences", format!("name 1 to {MAX} audiences")));
+        }
+        let mut audiences = Vec::with_capacity(draft.audiences.len());
+        for (i, raw) in draft.audiences.iter().enumerate() {
+            let uri = crate::oauth::resource_indicator(raw)
+                .map_err(|e| ValidationError::new(format!("token_exchange.audiences[{i}]"), e.description()))?;
+            if !audiences.contains(&uri) {
+                audiences.push(uri);
+            }
+        }
+        let scopes = crate::scope::ScopeSet::from_tokens(draft.scopes.iter().map(String::as_str))
+            .map_err(|e| ValidationError::new("token_exchange.scopes", e))?;
+        if draft.subject_clients.len() > MAX {
+            return Err(ValidationError::new("token_exchange.subject_clients", format!("at most {MAX} clients")));
+        }
+        let subject_clients = draft
+            .subject_clients
+            .iter()
+            .enumerate()
+            .map(|(i, raw)| {
+                crate::id::ClientId::parse(raw)
+                    .map_err(|e| ValidationError::new(format!("token_exchange.subject_clients[{i}]"), e))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            audiences,
+            scopes: scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+            subject_clients,
+            impersonation: draft.impersonation,
+        })
+    }
+
+    /// This policy as a draft.
+    pub fn draft(&self) -> ExchangePolicyDraft {
+        ExchangePolicyDraft {
+            audiences: self.audiences.clone(),
+            scopes: self.scopes.clone(),
+            subject_clients: self.subject_clients.iter().map(|c| c.as_str().to_owned()).collect(),
+            impersonation: self.impersonation,
+        }
+    }
 }
 
 /// A client's validated policy.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClientPolicy {
     auth_method: Option<TokenAuthMethod>,
     auth_alg: Option<RequestObjectAlg>,
     require_par: bool,
     dpop_bound: bool,
     fapi2: bool,
+    exchange: Option<ExchangePolicy>,
 }
 
 /// What a tenant asks of all its clients.
@@ -114,12 +196,20 @@ impl ClientPolicy {
                 "FAPI 2.0 clients authenticate with private_key_jwt: set token_endpoint_auth_method and register keys",
             ));
         }
+        let exchange = match draft.token_exchange.as_ref().and_then(Option::as_ref) {
+            Some(_) if public => {
+                return Err(ValidationError::new("token_exchange", "a public client cannot exchange tokens"));
+            }
+            Some(policy) => Some(ExchangePolicy::validate(policy)?),
+            None => None,
+        };
         Ok(Self {
             auth_method,
             auth_alg,
             require_par: draft.require_pushed_authorization_requests.unwrap_or(false),
             dpop_bound: draft.dpop_bound_access_tokens.unwrap_or(false),
             fapi2,
+            exchange,
         })
     }
 
@@ -130,8 +220,9 @@ impl ClientPolicy {
         require_par: bool,
         dpop_bound: bool,
         fapi2: bool,
+        exchange: Option<ExchangePolicy>,
     ) -> Self {
-        Self { auth_method, auth_alg, require_par, dpop_bound, fapi2 }
+        Self { auth_method, auth_alg, require_par, dpop_bound, fapi2, exchange }
     }
 
     /// This policy as a draft with `patch` laid over it.
@@ -150,6 +241,10 @@ impl ClientPolicy {
                 .or(Some(self.require_par)),
             dpop_bound_access_tokens: patch.dpop_bound_access_tokens.or(Some(self.dpop_bound)),
             fapi2: patch.fapi2.or(Some(self.fapi2)),
+            token_exchange: patch
+                .token_exchange
+                .clone()
+                .or_else(|| Some(self.exchange.as_ref().map(ExchangePolicy::draft))),
         }
     }
 
@@ -172,6 +267,10 @@ impl ClientPolicy {
     /// Whether it is flagged FAPI 2.0.
     pub fn fapi2(&self) -> bool {
         self.fapi2
+    }
+    /// What it may exchange (RFC 8693), if anything.
+    pub fn exchange(&self) -> Option<&ExchangePolicy> {
+        self.exchange.as_ref()
     }
 }
 

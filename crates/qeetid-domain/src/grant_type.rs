@@ -11,19 +11,22 @@ pub enum GrantType {
     ClientCredentials,
     /// `urn:ietf:params:oauth:grant-type:device_code` (RFC 8628 §3.4).
     DeviceCode,
+    /// `urn:ietf:params:oauth:grant-type:token-exchange` (RFC 8693), confidential
+    /// clients with an exchange policy only.
+    TokenExchange,
 }
 
 /// A grant type this deployment does not support.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unsupported grant type `{0}`: use authorization_code, refresh_token, client_credentials or urn:ietf:params:oauth:grant-type:device_code"
+    "unsupported grant type `{0}`: use authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code or urn:ietf:params:oauth:grant-type:token-exchange"
 )]
 pub struct UnsupportedGrantType(pub String);
 
 impl GrantType {
     /// Every supported grant type.
-    pub const ALL: [GrantType; 4] =
-        [Self::AuthorizationCode, Self::RefreshToken, Self::ClientCredentials, Self::DeviceCode];
+    pub const ALL: [GrantType; 5] =
+        [Self::AuthorizationCode, Self::RefreshToken, Self::ClientCredentials, Self::DeviceCode, Self::TokenExchange];
 
     /// Parses the wire name.
     pub fn parse(s: &str) -> Result<Self, UnsupportedGrantType> {
@@ -37,6 +40,7 @@ impl GrantType {
             Self::RefreshToken => "refresh_token",
             Self::ClientCredentials => "client_credentials",
             Self::DeviceCode => "urn:ietf:params:oauth:grant-type:device_code",
+            Self::TokenExchange => "urn:ietf:params:oauth:grant-type:token-exchange",
         }
     }
 }

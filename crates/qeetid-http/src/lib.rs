@@ -214,6 +214,10 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/consent").route(web::get().to(hosted::consent_page::<S>)))
         .service(resource("/v1/tenants/{tenantID}/oauth/grants").route(web::get().to(grants::list::<S>)))
+        .service(
+            resource("/v1/tenants/{tenantID}/users/{userID}/token-exchanges")
+                .route(web::get().to(grants::token_exchanges::<S>)),
+        )
         .service(resource("/v1/tenants/{tenantID}/oauth/grants/{id}").route(web::delete().to(grants::revoke::<S>)))
         .service(web::resource("/admin").route(web::get().to(console::home::<S>)))
         .service(web::resource("/admin/login").route(web::get().to(console::login::<S>)))

@@ -43,6 +43,20 @@ pub(crate) fn items<'a, T, W: From<&'a T>>(page: &'a Page<T>) -> (Vec<W>, Option
     (page.items.iter().map(W::from).collect(), page.next_cursor.clone())
 }
 
+/// For a field of a patch that may be left out (`None`), set (`Some(Some(_))`) or
+/// set to `null` to remove a value (`Some(None)`): with `#[serde(default)]`, a
+/// field that is present is `Some`, whatever its value.
+///
+/// # Errors
+/// When the value does not deserialize as a `T` or `null`.
+pub(crate) fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

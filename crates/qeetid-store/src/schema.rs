@@ -370,3 +370,17 @@ diesel::table! {
         expires_at -> BigInt,
     }
 }
+
+diesel::table! {
+    token_exchanges (id) {
+        id -> Text,
+        tenant_id -> Text,
+        user_id -> Text,
+        client_id -> Text,
+        subject_client_id -> Text,
+        actor -> Nullable<Text>,
+        audience -> Text,
+        scope -> Text,
+        created_at -> BigInt,
+    }
+}

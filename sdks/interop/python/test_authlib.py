@@ -6,6 +6,9 @@ authorization request as a request object (RFC 9101) signed with its own RSA key
 browser would. Authlib exchanges the code with PKCE, and checks the ID token's
 signature against the published JWK Set and its claims (iss, aud, nonce, exp).
 
+A second client, authenticating with `private_key_jwt` (Authlib's PrivateKeyJWT),
+exchanges the user's access token for a delegated one (RFC 8693).
+
 Run by `cargo xtask interop` with QEETID_BIN naming the binary.
 """
 
@@ -21,6 +24,7 @@ from urllib.parse import parse_qs, urljoin, urlparse
 
 import requests
 from authlib.integrations.requests_client import OAuth2Session
+from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from authlib.oidc.core import CodeIDToken
 from joserfc import jwk, jwt
 
@@ -151,6 +155,79 @@ class AuthlibRelyingParty(unittest.TestCase):
 
         info = session.get(metadata["userinfo_endpoint"]).json()
         self.assertEqual((info["sub"], info["email_verified"]), (checked["sub"], True))
+
+    def test_token_exchange_with_private_key_jwt(self):
+        tenant = self.admin("POST", "/v1/tenants", {"name": "Exchange"})["tenant"]["id"]
+        self.admin("POST", f"/v1/tenants/{tenant}/users", {"email": EMAIL, "password": PASSWORD, "email_verified": True})
+        web = self.admin(
+            "POST",
+            "/v1/oidc/clients",
+            {
+                "tenant_id": tenant,
+                "name": "Web",
+                "type": "confidential",
+                "redirect_uris": [REDIRECT_URI],
+                "scopes": ["openid", "email", "api:read"],
+            },
+        )
+        key = jwk.RSAKey.generate_key(2048, parameters={"kid": "gw-1", "use": "sig"})
+        exchange = "urn:ietf:params:oauth:grant-type:token-exchange"
+        gateway = self.admin(
+            "POST",
+            "/v1/oidc/clients",
+            {
+                "tenant_id": tenant,
+                "name": "Gateway",
+                "type": "confidential",
+                "grant_types": ["client_credentials", exchange],
+                "scopes": ["api:read"],
+                "token_endpoint_auth_method": "private_key_jwt",
+                "jwks": {"keys": [key.as_dict(private=False)]},
+                "token_exchange": {
+                    "audiences": ["https://orders.example"],
+                    "scopes": ["api:read"],
+                    "subject_clients": [web["client"]["id"]],
+                },
+            },
+        )
+        metadata = requests.get(f"{self.issuer}/.well-known/openid-configuration").json()
+        token_endpoint = metadata["token_endpoint"]
+
+        # Ada signs in at the web client.
+        user = OAuth2Session(
+            web["client"]["id"],
+            web["client_secret"],
+            scope="openid email api:read",
+            redirect_uri=REDIRECT_URI,
+            code_challenge_method="S256",
+        )
+        verifier = "w" * 64
+        url, state = user.create_authorization_url(metadata["authorization_endpoint"], code_verifier=verifier)
+        callback = self.sign_in(requests.Session(), url)
+        subject = user.fetch_token(token_endpoint, authorization_response=callback, state=state, code_verifier=verifier)
+
+        # The gateway, with its key: its own token (the actor), then the exchange.
+        session = OAuth2Session(gateway["client"]["id"], key, token_endpoint_auth_method="private_key_jwt")
+        session.register_client_auth_method(PrivateKeyJWT(token_endpoint, alg="RS256"))
+        actor = session.fetch_token(token_endpoint, grant_type="client_credentials")
+        access_token_type = "urn:ietf:params:oauth:token-type:access_token"
+        exchanged = session.fetch_token(
+            token_endpoint,
+            grant_type=exchange,
+            subject_token=subject["access_token"],
+            subject_token_type=access_token_type,
+            actor_token=actor["access_token"],
+            actor_token_type=access_token_type,
+            audience="https://orders.example",
+        )
+        self.assertEqual(exchanged["issued_token_type"], access_token_type)
+        jwks = jwk.KeySet.import_key_set(requests.get(metadata["jwks_uri"]).json())
+        claims = jwt.decode(exchanged["access_token"], jwks, algorithms=["ES256", "RS256"]).claims
+        ada = jwt.decode(subject["access_token"], jwks, algorithms=["ES256", "RS256"]).claims["sub"]
+        self.assertEqual(
+            (claims["sub"], claims["aud"], claims["act"]["sub"], claims["scope"]),
+            (ada, "https://orders.example", gateway["client"]["id"], "api:read"),
+        )
 
 
 if __name__ == "__main__":

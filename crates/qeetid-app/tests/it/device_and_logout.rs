@@ -201,7 +201,8 @@ pub(crate) async fn discovery_advertises_every_token_service(db: &TestDatabase) 
             "authorization_code",
             "refresh_token",
             "client_credentials",
-            "urn:ietf:params:oauth:grant-type:device_code"
+            "urn:ietf:params:oauth:grant-type:device_code",
+            "urn:ietf:params:oauth:grant-type:token-exchange"
         ])
     );
 }

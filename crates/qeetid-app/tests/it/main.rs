@@ -56,6 +56,7 @@ on_both_databases!(
     sender_constraints::dpop_binds_tokens_to_the_clients_key,
     sender_constraints::dpop_nonces_are_asked_for_when_required,
     sender_constraints::a_fapi2_tenant_takes_only_the_baseline,
+    sender_constraints::token_exchange_follows_the_clients_policy,
     trust::a_lost_key_encryption_key_is_never_replaced,
     request_objects::signed_request_objects_carry_the_request,
     request_objects::a_request_uri_on_a_private_address_is_refused,

@@ -111,7 +111,7 @@ pub(crate) async fn private_key_jwt_authenticates_with_a_fresh_assertion(db: &Te
     for (bad, why) in [
         (good.clone(), "replayed"),
         (assertion(&key, &realm.client_id, "https://elsewhere.example", 60, "j-3"), "aud"),
-        (assertion(&key, &realm.client_id, &app.issuer, 3_600, "j-4"), "exp"),
+        (assertion(&key, &realm.client_id, &app.issuer, 7_200, "j-4"), "exp"),
         (assertion(&key, &realm.client_id, &app.issuer, -10, "j-5"), "expired"),
         (assertion(&other, &realm.client_id, &app.issuer, 60, "j-6"), "signature"),
     ] {
@@ -441,4 +441,149 @@ pub(crate) async fn a_fapi2_tenant_takes_only_the_baseline(db: &TestDatabase) {
     let proof = key.dpop(&proof_claims("POST", &format!("{}/v1/oauth/token", app.issuer), "f-5", None));
     let (status, _, body) = post(&app, "/v1/oauth/token", &[("dpop", &proof)], &exchange).await;
     assert_eq!((status, body["token_type"].as_str()), (StatusCode::OK, Some("DPoP")), "{body}");
+}
+
+const EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
+const ACCESS_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:access_token";
+
+pub(crate) async fn token_exchange_follows_the_clients_policy(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let discovery = get_json(&app, "/.well-known/openid-configuration").await;
+    assert!(discovery["grant_types_supported"].as_array().unwrap().contains(&json!(EXCHANGE)));
+    // A gateway that may exchange the web client's users' tokens for the orders API.
+    let gateway = json!({ "tenant_id": realm.tenant, "name": "Gateway", "type": "confidential",
+        "grant_types": ["client_credentials", EXCHANGE], "scopes": ["api:read", "api:write"],
+        "token_exchange": { "audiences": ["https://orders.example"], "scopes": ["api:read"],
+                            "subject_clients": [realm.client_id] } });
+    let reply = app.admin(Method::POST, "/v1/oidc/clients", Body::Json(gateway)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    assert_eq!(reply.body["client"]["token_exchange"]["impersonation"], false);
+    let gateway = Realm {
+        tenant: realm.tenant.clone(),
+        client_id: reply.body["client"]["id"].as_str().unwrap().to_owned(),
+        client_secret: reply.body["client_secret"].as_str().unwrap().to_owned(),
+    };
+    let no_policy = json!({ "tenant_id": realm.tenant, "name": "Loose", "type": "confidential",
+        "grant_types": [EXCHANGE] });
+    let reply = app.admin(Method::POST, "/v1/oidc/clients", Body::Json(no_policy)).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "the grant needs a policy: {}", reply.body);
+
+    // Ada's tokens at the web client.
+    let landing = app
+        .sign_in_through_pages(&authorize_url(&app, &realm.client_id, "openid%20api:read", "x", ""), EMAIL, PASSWORD)
+        .await;
+    let code = query_param(&landing, "code").unwrap();
+    let exchange_code = [
+        ("grant_type", "authorization_code"),
+        ("code", &code),
+        ("redirect_uri", REDIRECT_URI),
+        ("code_verifier", VERIFIER),
+    ];
+    let (_, user_tokens) =
+        post_form(&app, "/v1/oauth/token", Some((&realm.client_id, &realm.client_secret)), &exchange_code).await;
+    let subject = user_tokens["access_token"].as_str().unwrap().to_owned();
+    let ada = claims_of(&subject)["sub"].as_str().unwrap().to_owned();
+    let gateway_basic = Some((gateway.client_id.as_str(), gateway.client_secret.as_str()));
+    let (_, own) = post_form(&app, "/v1/oauth/token", gateway_basic, &[("grant_type", "client_credentials")]).await;
+    let actor = own["access_token"].as_str().unwrap().to_owned();
+
+    // Delegation: the gateway acts for Ada at the orders API.
+    let delegated = |subject: &str, extra: &[(&'static str, &'static str)]| {
+        let mut form = vec![
+            ("grant_type", EXCHANGE.to_owned()),
+            ("subject_token", subject.to_owned()),
+            ("subject_token_type", ACCESS_TOKEN_TYPE.to_owned()),
+            ("actor_token", actor.clone()),
+            ("actor_token_type", ACCESS_TOKEN_TYPE.to_owned()),
+        ];
+        form.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        form
+    };
+    let gw = (gateway.client_id.as_str(), gateway.client_secret.as_str());
+    let (status, exchanged) = exchange(&app, gw, delegated(&subject, &[("audience", "https://orders.example")])).await;
+    assert_eq!(status, StatusCode::OK, "{exchanged}");
+    assert_eq!(exchanged["issued_token_type"], ACCESS_TOKEN_TYPE);
+    assert_eq!(exchanged["token_type"], "Bearer");
+    assert!(exchanged.get("refresh_token").is_none());
+    let claims = claims_of(exchanged["access_token"].as_str().unwrap());
+    assert_eq!(
+        (claims["sub"].as_str(), claims["aud"].as_str(), claims["client_id"].as_str(), claims["scope"].as_str()),
+        (Some(ada.as_str()), Some("https://orders.example"), Some(gateway.client_id.as_str()), Some("api:read"))
+    );
+    assert_eq!(claims["act"]["sub"], gateway.client_id);
+
+    // The orders API introspects it: live, with act; and the record is kept for Ada.
+    let token = exchanged["access_token"].as_str().unwrap();
+    let (_, seen) = post_form(&app, "/v1/oauth/introspect", gateway_basic, &[("token", token)]).await;
+    assert_eq!((seen["active"].as_bool(), seen["act"]["sub"].as_str()), (Some(true), Some(gateway.client_id.as_str())));
+    let audit =
+        app.admin(Method::GET, &format!("/v1/tenants/{}/users/{ada}/token-exchanges", realm.tenant), Body::None).await;
+    assert_eq!(audit.status, StatusCode::OK, "{}", audit.body);
+    assert_eq!(audit.body["token_exchanges"][0]["actor"], gateway.client_id);
+    assert_eq!(audit.body["token_exchanges"][0]["subject_client_id"], realm.client_id);
+
+    // Outside the policy: impersonation, another audience, a wider scope, a client
+    // without a policy.
+    let mut impersonate = delegated(&subject, &[]);
+    impersonate.truncate(3);
+    let (status, body) = exchange(&app, gw, impersonate).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_request")), "{body}");
+    let (status, body) = exchange(&app, gw, delegated(&subject, &[("audience", "https://billing.example")])).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_target")), "{body}");
+    let (status, body) = exchange(&app, gw, delegated(&subject, &[("scope", "api:write")])).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_scope")), "{body}");
+    let web = (realm.client_id.as_str(), realm.client_secret.as_str());
+    let (status, body) = exchange(&app, web, delegated(&subject, &[])).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("unauthorized_client")), "{body}");
+    // A user's token of a client not in subject_clients; a client's own token.
+    let other = app.realm_client(&realm.tenant).await;
+    let landing =
+        app.sign_in_through_pages(&authorize_url(&app, &other.client_id, "openid", "o", ""), EMAIL, PASSWORD).await;
+    let code = query_param(&landing, "code").unwrap();
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", &code),
+        ("redirect_uri", REDIRECT_URI),
+        ("code_verifier", VERIFIER),
+    ];
+    let (_, others) = post_form(&app, "/v1/oauth/token", Some((&other.client_id, &other.client_secret)), &form).await;
+    let (status, body) = exchange(&app, gw, delegated(others["access_token"].as_str().unwrap(), &[])).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_request")), "{body}");
+    assert!(body["error_description"].as_str().unwrap().contains("that client"), "{body}");
+    let (status, body) = exchange(&app, gw, delegated(&actor, &[])).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_request")), "{body}");
+
+    // An ID token as the subject works too.
+    let mut by_id_token = delegated(user_tokens["id_token"].as_str().unwrap(), &[]);
+    by_id_token[2].1 = "urn:ietf:params:oauth:token-type:id_token".into();
+    let (status, body) = exchange(&app, gw, by_id_token).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // Revoking Ada's grant to the web client ends the exchanged token too.
+    let grants = app
+        .admin(
+            Method::GET,
+            &format!("/v1/tenants/{}/oauth/grants?user_id={ada}&client_id={}", realm.tenant, realm.client_id),
+            Body::None,
+        )
+        .await;
+    let grant = grants.body["grants"][0]["id"].as_str().unwrap().to_owned();
+    app.admin(Method::DELETE, &format!("/v1/tenants/{}/oauth/grants/{grant}", realm.tenant), Body::None).await;
+    let (_, seen) = post_form(&app, "/v1/oauth/introspect", gateway_basic, &[("token", token)]).await;
+    assert_eq!(seen["active"], false);
+
+    // `null` removes the policy (with the grant type, which needs it).
+    let path = format!("/v1/tenants/{}/oidc/clients/{}", realm.tenant, gateway.client_id);
+    let keep_grant = app.admin(Method::PATCH, &path, Body::Json(json!({ "token_exchange": null }))).await;
+    assert_eq!(keep_grant.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", keep_grant.body);
+    let removed = json!({ "token_exchange": null, "grant_types": ["client_credentials"] });
+    let reply = app.admin(Method::PATCH, &path, Body::Json(removed)).await;
+    assert_eq!((reply.status, &reply.body["client"]["token_exchange"]), (StatusCode::OK, &Value::Null));
+}
+
+/// A token-exchange request of the client `basic` names.
+async fn exchange(app: &TestApp, basic: (&str, &str), form: Vec<(&str, String)>) -> (StatusCode, Value) {
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    post_form(app, "/v1/oauth/token", Some(basic), &pairs).await
 }

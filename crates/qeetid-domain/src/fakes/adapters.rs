@@ -92,6 +92,17 @@ impl TokenSigner for UnsignedSigner {
     }
 }
 
+/// The string member `inner` of the object claim `outer`.
+fn member(claims: &Claims, outer: &str, inner: &str) -> Option<String> {
+    match claims.get(outer) {
+        Some(ClaimValue::Object(o)) => match o.get(inner) {
+            Some(ClaimValue::Str(s)) => Some(s.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Signs nothing, but remembers what it "signed" so that `verify` answers it: for
 /// use cases that read back a token they issued.
 #[derive(Debug, Default)]
@@ -121,13 +132,9 @@ impl TokenSigner for RecordingSigner {
             sid: text("sid"),
             gid: text("gid"),
             auth_time: int("auth_time"),
-            cnf_jkt: match claims.get("cnf").map(|c| match c {
-                ClaimValue::Object(o) => o.get("jkt").cloned(),
-                _ => None,
-            }) {
-                Some(Some(ClaimValue::Str(jkt))) => Some(jkt),
-                _ => None,
-            },
+            cnf_jkt: member(claims, "cnf", "jkt"),
+            gcid: text("gcid"),
+            act: member(claims, "act", "sub"),
         };
         let mut issued = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         // The claims stay readable in the token, as with `UnsignedSigner`.

@@ -15,7 +15,7 @@ mod tokens;
 pub use claims::{ClaimValue, Claims};
 pub use claims_request::{ClaimTarget, ClaimsParameter, RequestedClaim, asks_for_acr, scope_releasing};
 pub use error::OAuthError;
-pub use pushed::{PUSHED_REQUEST_SECONDS, PUSHED_REQUEST_URI_PREFIX, PushedRequest};
+pub use pushed::{PUSHED_REQUEST_SECONDS, PUSHED_REQUEST_URI_PREFIX, PushedRequest, TokenExchangeRecord};
 pub use records::{
     AuthorizationCode, CodeUse, ConsentGrant, DeviceCode, DeviceStatus, GrantFilter, RefreshToken, Session,
 };
@@ -25,6 +25,7 @@ pub use request::{
 };
 pub use signing_key::{KeyPolicy, SigningAlg, SigningKeyRecord};
 pub use token_request::{
-    ClientCredentialsRequest, CodeExchange, DEVICE_CODE_GRANT_TYPE, DevicePoll, RefreshRequest, TokenRequest,
+    ACCESS_TOKEN_TYPE, ClientCredentialsRequest, CodeExchange, DEVICE_CODE_GRANT_TYPE, DevicePoll, ExchangeRequest,
+    ID_TOKEN_TYPE, RefreshRequest, TOKEN_EXCHANGE_GRANT_TYPE, TokenRequest, TypedToken,
 };
 pub use tokens::{TokenLifetimes, VerifiedToken, at_hash};

@@ -1,5 +1,6 @@
 //! Pushed authorization requests (RFC 9126): the parameters a client posted to the
-//! PAR endpoint, kept for a minute under a one-time `request_uri`.
+//! PAR endpoint, kept for a minute under a one-time `request_uri`; and the record
+//! of a token exchange (RFC 8693).
 
 use crate::id::{ClientId, TenantId};
 use crate::secret::SecretHash;
@@ -24,4 +25,28 @@ pub struct PushedRequest {
     pub params: String,
     /// When the `request_uri` stops working.
     pub expires_at: UnixTime,
+}
+
+/// One token exchange (RFC 8693), kept for the user's audit: who got a token for
+/// whom, acting how, for what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenExchangeRecord {
+    /// The issued access token's `jti`.
+    pub id: String,
+    /// The tenant.
+    pub tenant_id: TenantId,
+    /// The user the token is for.
+    pub user_id: crate::id::UserId,
+    /// The client that exchanged.
+    pub client_id: ClientId,
+    /// The client the subject token had been issued to.
+    pub subject_client_id: ClientId,
+    /// Who acts (`act.sub`), for a delegation; `None`: impersonation.
+    pub actor: Option<String>,
+    /// The audience of the new token.
+    pub audience: String,
+    /// Its scopes.
+    pub scope: crate::scope::ScopeSet,
+    /// When.
+    pub created_at: UnixTime,
 }

@@ -49,6 +49,35 @@ pub struct DevicePoll {
     pub device_code: String,
 }
 
+/// `grant_type` of token exchange (RFC 8693 §2.1).
+pub const TOKEN_EXCHANGE_GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
+/// The token type of an access token (RFC 8693 §3).
+pub const ACCESS_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:access_token";
+/// The token type of an ID token (RFC 8693 §3).
+pub const ID_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:id_token";
+
+/// A token of a token exchange and what it says it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypedToken {
+    /// The token.
+    pub token: String,
+    /// Its type: [`ACCESS_TOKEN_TYPE`] or [`ID_TOKEN_TYPE`].
+    pub token_type: String,
+}
+
+/// `grant_type=urn:ietf:params:oauth:grant-type:token-exchange` (RFC 8693 §2.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExchangeRequest {
+    /// Whom the new token is for: a user's access or ID token of this deployment.
+    pub subject: TypedToken,
+    /// Who acts for the subject (delegation): an access token of the client's.
+    pub actor: Option<TypedToken>,
+    /// `audience` or `resource`: where the new token may be used.
+    pub audience: Option<String>,
+    /// The scopes asked for.
+    pub scope: Option<ScopeSet>,
+}
+
 /// A token request of a supported grant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenRequest {
@@ -60,6 +89,8 @@ pub enum TokenRequest {
     ClientCredentials(ClientCredentialsRequest),
     /// The device grant.
     DeviceCode(DevicePoll),
+    /// Token exchange.
+    TokenExchange(ExchangeRequest),
 }
 
 impl TokenRequest {
@@ -96,6 +127,39 @@ impl TokenRequest {
                 resource: param("resource").map(str::to_owned),
             })),
             Some(DEVICE_CODE_GRANT_TYPE) => Ok(Self::DeviceCode(DevicePoll { device_code: required("device_code")? })),
+            Some(TOKEN_EXCHANGE_GRANT_TYPE) => {
+                if param("requested_token_type").is_some_and(|t| t != ACCESS_TOKEN_TYPE) {
+                    return Err(OAuthError::InvalidRequest(format!(
+                        "requested_token_type: only {ACCESS_TOKEN_TYPE} is issued"
+                    )));
+                }
+                let actor = match (param("actor_token"), param("actor_token_type")) {
+                    (None, None) => None,
+                    (Some(token), Some(kind)) => {
+                        Some(TypedToken { token: token.to_owned(), token_type: kind.to_owned() })
+                    }
+                    _ => {
+                        return Err(OAuthError::InvalidRequest(
+                            "actor_token and actor_token_type come together".into(),
+                        ));
+                    }
+                };
+                let audience = match (param("audience"), param("resource")) {
+                    (Some(_), Some(_)) => {
+                        return Err(OAuthError::InvalidRequest("name the target once: audience or resource".into()));
+                    }
+                    (a, r) => a.or(r).map(str::to_owned),
+                };
+                Ok(Self::TokenExchange(ExchangeRequest {
+                    subject: TypedToken {
+                        token: required("subject_token")?,
+                        token_type: required("subject_token_type")?,
+                    },
+                    actor,
+                    audience,
+                    scope: scope()?,
+                }))
+            }
             Some(other) => Err(OAuthError::UnsupportedGrantType(format!("grant_type `{other}` is not supported"))),
         }
     }

@@ -36,6 +36,11 @@ pub struct VerifiedToken {
     pub auth_time: Option<i64>,
     /// `cnf.jkt` (RFC 9449 §6.1): the DPoP key the token is bound to.
     pub cnf_jkt: Option<String>,
+    /// `gcid`: the client of the grant `gid`, when that is not `client_id` (a token
+    /// from a token exchange).
+    pub gcid: Option<String>,
+    /// `act.sub` (RFC 8693 §4.1): who acts for the subject, in a delegated token.
+    pub act: Option<String>,
 }
 
 impl VerifiedToken {

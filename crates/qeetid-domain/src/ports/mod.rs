@@ -37,7 +37,8 @@ area_store!(
     /// What [`Tokens`](crate::services::Tokens) needs: the token endpoint, the
     /// resource endpoints, device authorization and logout.
     TokenStore: TenantRepository, ClientRepository, CodeRepository, GrantRepository, RefreshTokenRepository,
-        AccessTokenDenyList, DeviceCodeRepository, SessionRepository, UserRepository, LogoutRepository, ReplayGuard
+        AccessTokenDenyList, DeviceCodeRepository, SessionRepository, UserRepository, LogoutRepository, ReplayGuard,
+        TokenExchangeLog
 );
 
 area_store!(
@@ -56,7 +57,7 @@ area_store!(
     /// What [`Admin`](crate::services::Admin) needs: the admin API's resources.
     AdminStore: TenantRepository, ApiKeyRepository, UserRepository, ClientRepository, GrantRepository,
         SessionRepository, RefreshTokenRepository, MfaRepository, PasskeyRepository, FederationRepository,
-        InitialTokenRepository, LogoutRepository
+        InitialTokenRepository, LogoutRepository, TokenExchangeLog
 );
 
 area_store!(
@@ -103,6 +104,7 @@ pub trait Store:
     + LogoutRepository
     + PushedRequestRepository
     + ReplayGuard
+    + TokenExchangeLog
     + Housekeeping
     + Clone
     + 'static

@@ -11,7 +11,7 @@ use super::{Admin, run, tenant_id};
 use crate::HttpState;
 use crate::answers::{ApiError, ErrorBody};
 
-use wire::{GrantBody, GrantList, GrantQuery};
+use wire::{GrantBody, GrantList, GrantQuery, PageQuery, TokenExchangeBody, TokenExchangeList};
 
 /// List consent grants, optionally for one user or client.
 #[utoipa::path(get, path = "/v1/tenants/{tenantID}/oauth/grants", tag = "grants",
@@ -39,6 +39,27 @@ pub(crate) async fn list<S: Store>(
     .await?;
     let grants = page.items.iter().zip(subjects).map(|(g, subject)| GrantBody::of(g, subject)).collect();
     Ok(HttpResponse::Ok().json(GrantList { grants, next_cursor: page.next_cursor.clone() }))
+}
+
+/// The token exchanges (RFC 8693) made for a user: who got a token for them, acting
+/// how, for which audience and scopes.
+#[utoipa::path(get, path = "/v1/tenants/{tenantID}/users/{userID}/token-exchanges", tag = "grants",
+    params(("tenantID" = String, Path, description = "tnt_…"), ("userID" = String, Path, description = "usr_…"), PageQuery),
+    responses((status = 200, body = TokenExchangeList), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn token_exchanges<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<(String, String)>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (tenant, user) = path.into_inner();
+    let tenant = tenant_id(&tenant)?;
+    let user = UserId::parse(&user).map_err(|_| AdminError::NotFound("user"))?;
+    let page = qeetid_domain::PageRequest::parse(query.limit, query.cursor.as_deref()).map_err(AdminError::from)?;
+    let page =
+        run(&state, move |s| async move { s.admin.list_token_exchanges(&caller, &tenant, &user, &page).await }).await?;
+    let token_exchanges = page.items.iter().map(TokenExchangeBody::from).collect();
+    Ok(HttpResponse::Ok().json(TokenExchangeList { token_exchanges, next_cursor: page.next_cursor.clone() }))
 }
 
 /// Revoke a consent grant and every refresh token issued under it.

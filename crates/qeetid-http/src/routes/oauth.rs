@@ -113,7 +113,8 @@ async fn provider_metadata<S: Store>(state: &HttpState<S>) -> serde_json::Value 
             "authorization_code",
             "refresh_token",
             "client_credentials",
-            "urn:ietf:params:oauth:grant-type:device_code"
+            "urn:ietf:params:oauth:grant-type:device_code",
+            "urn:ietf:params:oauth:grant-type:token-exchange"
         ],
         "subject_types_supported": ["public", "pairwise"],
         "id_token_signing_alg_values_supported": ["ES256", "RS256"],
@@ -510,6 +511,8 @@ struct TokenBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     refresh_token: Option<String>,
     scope: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issued_token_type: Option<&'static str>,
 }
 
 /// `POST /v1/oauth/token` and `POST /v1/oauth/token-code`: one implementation.
@@ -563,5 +566,6 @@ fn token_response(response: TokenResponse) -> HttpResponse {
             id_token: response.id_token,
             refresh_token: response.refresh_token.map(|t| t.expose().to_owned()),
             scope: response.scope.to_delimited(),
+            issued_token_type: response.issued_token_type,
         })
 }

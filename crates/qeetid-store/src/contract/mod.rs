@@ -75,6 +75,7 @@ macro_rules! contract_suite {
             oauth::a_revoked_grant_queues_a_logout_for_the_user,
             oauth::a_pushed_request_is_taken_once_before_it_expires,
             oauth::a_jwt_id_is_spent_once,
+            oauth::token_exchanges_are_listed_per_user,
             mfa::a_totp_factor_is_confirmed_once_and_each_step_used_once,
             mfa::recovery_codes_are_spent_once_and_reset_with_the_factor,
             passkeys::passkeys_are_per_user_and_credential_ids_unique,

@@ -624,3 +624,26 @@ pub async fn a_jwt_id_is_spent_once(store: &impl Store) {
     assert!(store.purge_expired(UnixTime::from_secs(2_001), 100).await.unwrap() > 0);
     assert!(store.spend_once("assertion:qci_x:j1", until).await.unwrap(), "forgotten once expired");
 }
+
+pub async fn token_exchanges_are_listed_per_user(store: &impl Store) {
+    use qeetid_domain::oauth::TokenExchangeRecord;
+    let w = world(store).await;
+    let record = |id: &str, at: i64| TokenExchangeRecord {
+        id: id.into(),
+        tenant_id: w.tenant.id.clone(),
+        user_id: w.user.id.clone(),
+        client_id: w.client.id.clone(),
+        subject_client_id: w.client.id.clone(),
+        actor: Some(w.client.id.to_string()),
+        audience: "https://api.acme.com".into(),
+        scope: ScopeSet::parse_delimited("api:read").unwrap(),
+        created_at: UnixTime::from_secs(at),
+    };
+    store.record_token_exchange(&record("x1", T0)).await.unwrap();
+    store.record_token_exchange(&record("x2", T0 + 1)).await.unwrap();
+    let page = PageRequest::parse(Some(1), None).unwrap();
+    let listed = store.list_token_exchanges(&w.tenant.id, &w.user.id, &page).await.unwrap();
+    assert_eq!(listed[0], record("x2", T0 + 1), "newest first");
+    let other = stored_tenant(store).await;
+    assert!(store.list_token_exchanges(&other.id, &w.user.id, &page).await.unwrap().is_empty());
+}

@@ -90,6 +90,12 @@ pub(crate) fn confidential_client(tenant: &TenantId, created: i64) -> Client {
             require_pushed_authorization_requests: Some(true),
             dpop_bound_access_tokens: Some(true),
             fapi2: None,
+            token_exchange: Some(Some(qeetid_domain::client_policy::ExchangePolicyDraft {
+                audiences: vec!["https://api.acme.com".into()],
+                scopes: vec!["api:read".into()],
+                subject_clients: vec!["qci_AAAAAAAAAAAAAAAAAAAAAA".into()],
+                impersonation: false,
+            })),
         },
     })
     .unwrap();

@@ -7,7 +7,7 @@ use diesel::{
 };
 use diesel_async::RunQueryDsl as _;
 use qeetid_domain::client::{ClientMetadata, RegisteredBy, SelfRegistration};
-use qeetid_domain::client_policy::{ClientPolicy, TenantPolicy};
+use qeetid_domain::client_policy::{ClientPolicy, ExchangePolicy, TenantPolicy};
 use qeetid_domain::logout::{LogoutEndpoint, LogoutNotices};
 use qeetid_domain::oauth::SigningAlg;
 use qeetid_domain::ports::ClientRepository;
@@ -220,6 +220,12 @@ fn policy_json(p: &ClientPolicy) -> Option<String> {
             "require_par": p.require_par(),
             "dpop_bound": p.dpop_bound(),
             "fapi2": p.fapi2(),
+            "exchange": p.exchange().map(|x| serde_json::json!({
+                "audiences": x.audiences,
+                "scopes": x.scopes,
+                "subject_clients": x.subject_clients.iter().map(ClientId::as_str).collect::<Vec<_>>(),
+                "impersonation": x.impersonation,
+            })),
         })
         .to_string(),
     )
@@ -243,7 +249,28 @@ fn policy_of(stored: Option<&str>) -> Result<ClientPolicy, StoreError> {
         }
     };
     let flag = |name: &str| v[name].as_bool().unwrap_or(false);
-    Ok(ClientPolicy::from_stored(method, alg, flag("require_par"), flag("dpop_bound"), flag("fapi2")))
+    let exchange = match &v["exchange"] {
+        serde_json::Value::Null => None,
+        x => {
+            let texts = |name: &str| -> Vec<String> {
+                x[name]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+                    .unwrap_or_default()
+            };
+            let subject_clients = texts("subject_clients")
+                .iter()
+                .map(|c| ClientId::parse(c).map_err(|e| corrupt(COLUMN, e)))
+                .collect::<Result<Vec<_>, _>>()?;
+            Some(ExchangePolicy {
+                audiences: texts("audiences"),
+                scopes: texts("scopes"),
+                subject_clients,
+                impersonation: x["impersonation"].as_bool().unwrap_or(false),
+            })
+        }
+    };
+    Ok(ClientPolicy::from_stored(method, alg, flag("require_par"), flag("dpop_bound"), flag("fapi2"), exchange))
 }
 
 /// The tenant's policy columns, selected beside a client's row.

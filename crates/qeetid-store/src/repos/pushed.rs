@@ -1,16 +1,21 @@
-//! `PushedRequestRepository` over `pushed_requests` and `ReplayGuard` over
-//! `spent_jtis`: the one-time records of RFC 9126 and of JWT ids.
+//! `PushedRequestRepository` over `pushed_requests`, `ReplayGuard` over
+//! `spent_jtis` (the one-time records of RFC 9126 and of JWT ids) and
+//! `TokenExchangeLog` over `token_exchanges` (RFC 8693).
 
-use diesel::{ExpressionMethods as _, OptionalExtension as _, QueryDsl as _, Queryable, Selectable};
+use diesel::{
+    ExpressionMethods as _, OptionalExtension as _, QueryDsl as _, Queryable, Selectable, SelectableHelper as _,
+};
 use diesel_async::RunQueryDsl as _;
-use qeetid_domain::oauth::PushedRequest;
-use qeetid_domain::ports::{PushedRequestRepository, ReplayGuard};
-use qeetid_domain::{ClientId, SecretHash, StoreError, TenantId, UnixTime};
+use qeetid_domain::oauth::{PushedRequest, TokenExchangeRecord};
+use qeetid_domain::ports::{PushedRequestRepository, ReplayGuard, TokenExchangeLog};
+use qeetid_domain::{ClientId, PageRequest, SecretHash, StoreError, TenantId, UnixTime, UserId};
+
+use super::{paginate, parsed, scopes};
 
 use crate::DieselStore;
 use crate::error::{corrupt, from_diesel};
 use crate::pool::with_conn;
-use crate::schema::{pushed_requests as p, spent_jtis as j};
+use crate::schema::{pushed_requests as p, spent_jtis as j, token_exchanges as x};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = p)]
@@ -83,5 +88,73 @@ impl ReplayGuard for DieselStore {
                 .map_err(from_diesel)?
         });
         Ok(inserted == 1)
+    }
+}
+
+#[derive(Queryable, Selectable, diesel::Insertable)]
+#[diesel(table_name = x)]
+struct ExchangeRow {
+    id: String,
+    tenant_id: String,
+    user_id: String,
+    client_id: String,
+    subject_client_id: String,
+    actor: Option<String>,
+    audience: String,
+    scope: String,
+    created_at: i64,
+}
+
+impl TryFrom<ExchangeRow> for TokenExchangeRecord {
+    type Error = StoreError;
+    fn try_from(row: ExchangeRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: row.id,
+            tenant_id: parsed("token_exchanges.tenant_id", TenantId::parse(&row.tenant_id))?,
+            user_id: parsed("token_exchanges.user_id", UserId::parse(&row.user_id))?,
+            client_id: parsed("token_exchanges.client_id", ClientId::parse(&row.client_id))?,
+            subject_client_id: parsed("token_exchanges.subject_client_id", ClientId::parse(&row.subject_client_id))?,
+            actor: row.actor,
+            audience: row.audience,
+            scope: scopes("token_exchanges.scope", &row.scope)?,
+            created_at: UnixTime::from_secs(row.created_at),
+        })
+    }
+}
+
+impl TokenExchangeLog for DieselStore {
+    async fn record_token_exchange(&self, r: &TokenExchangeRecord) -> Result<(), StoreError> {
+        let row = ExchangeRow {
+            id: r.id.clone(),
+            tenant_id: r.tenant_id.to_string(),
+            user_id: r.user_id.to_string(),
+            client_id: r.client_id.to_string(),
+            subject_client_id: r.subject_client_id.to_string(),
+            actor: r.actor.clone(),
+            audience: r.audience.clone(),
+            scope: r.scope.to_delimited(),
+            created_at: r.created_at.as_secs(),
+        };
+        with_conn!(&self.pool, |conn| {
+            diesel::insert_into(x::table).values(&row).execute(conn).await.map_err(from_diesel)?;
+        });
+        Ok(())
+    }
+
+    async fn list_token_exchanges(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        page: &PageRequest,
+    ) -> Result<Vec<TokenExchangeRecord>, StoreError> {
+        let rows: Vec<ExchangeRow> = with_conn!(&self.pool, |conn| {
+            let query = x::table
+                .filter(x::tenant_id.eq(tenant.as_str()))
+                .filter(x::user_id.eq(user.as_str()))
+                .select(ExchangeRow::as_select())
+                .into_boxed();
+            paginate!(query, token_exchanges, page).load(conn).await.map_err(from_diesel)?
+        });
+        rows.into_iter().map(TokenExchangeRecord::try_from).collect()
     }
 }

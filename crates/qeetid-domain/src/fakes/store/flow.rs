@@ -363,3 +363,21 @@ impl crate::ports::ReplayGuard for InMemoryStore {
         Ok(true)
     }
 }
+
+impl crate::ports::TokenExchangeLog for InMemoryStore {
+    async fn record_token_exchange(&self, record: &crate::oauth::TokenExchangeRecord) -> Result<(), StoreError> {
+        self.tables().token_exchanges.push(record.clone());
+        Ok(())
+    }
+
+    async fn list_token_exchanges(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        page: &PageRequest,
+    ) -> Result<Vec<crate::oauth::TokenExchangeRecord>, StoreError> {
+        let t = self.tables();
+        let mine = t.token_exchanges.iter().filter(|r| &r.tenant_id == tenant && &r.user_id == user).cloned();
+        Ok(page_of(mine, page, |r| (r.created_at, r.id.clone())))
+    }
+}

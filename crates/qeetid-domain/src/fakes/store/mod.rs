@@ -55,6 +55,7 @@ struct Tables {
     logout_deliveries: Vec<crate::logout::LogoutDelivery>,
     pushed_requests: Vec<crate::oauth::PushedRequest>,
     spent_jtis: Vec<(String, UnixTime)>,
+    token_exchanges: Vec<crate::oauth::TokenExchangeRecord>,
 }
 
 /// One throttle key's counter.

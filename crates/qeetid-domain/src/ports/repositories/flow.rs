@@ -37,6 +37,29 @@ pub trait PushedRequestRepository: Send + Sync {
     ) -> impl Future<Output = Result<Option<PushedRequest>, StoreError>> + Send;
 }
 
+/// The record of token exchanges (RFC 8693), per user.
+pub trait TokenExchangeLog: Send + Sync {
+    /// Records an exchange.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn record_token_exchange(
+        &self,
+        record: &crate::oauth::TokenExchangeRecord,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The exchanges for `user` in `tenant`, newest first, by `page`.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn list_token_exchanges(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Vec<crate::oauth::TokenExchangeRecord>, StoreError>> + Send;
+}
+
 /// JWT ids seen once (client assertions, DPoP proofs), shared by every instance.
 pub trait ReplayGuard: Send + Sync {
     /// Records `key` as spent until `expires_at`. `Ok(true)` the first time;

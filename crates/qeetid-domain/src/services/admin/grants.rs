@@ -44,6 +44,19 @@ impl<S: AdminStore> Admin<S> {
             .collect())
     }
 
+    /// The token exchanges (RFC 8693) made for `user`, newest first.
+    pub async fn list_token_exchanges(
+        &self,
+        caller: &Caller,
+        tenant: &TenantId,
+        user: &crate::id::UserId,
+        page: &PageRequest,
+    ) -> Result<Page<crate::oauth::TokenExchangeRecord>, AdminError> {
+        self.reachable_tenant(caller, tenant).await?;
+        let rows = self.store.list_token_exchanges(tenant, user, page).await?;
+        Ok(Page::from_fetched(rows, page, |r| Cursor { created_at: r.created_at, id: r.id.clone() }))
+    }
+
     /// Revokes a grant: it is deleted, and every refresh token issued under it stops
     /// working. The user will be asked for consent again.
     pub async fn revoke_grant(&self, caller: &Caller, tenant: &TenantId, id: &GrantId) -> Result<(), AdminError> {

@@ -83,7 +83,7 @@ impl<S: TokenStore> Tokens<S> {
             }
         };
         let now = self.cx.clock.now();
-        let to = AccessTokenFor { sub: client.id.as_str(), aud: &audience, scope: &granted, dpop_jkt };
+        let to = AccessTokenFor { sub: client.id.as_str(), aud: &audience, scope: &granted, dpop_jkt, lifetime: None };
         let (access_token, access_token_id) = self.sign_access_token(client, &to, |c| c, now)?;
         Ok(TokenResponse {
             access_token,
@@ -92,6 +92,7 @@ impl<S: TokenStore> Tokens<S> {
             refresh_token: None,
             scope: granted,
             dpop_bound: dpop_jkt.is_some(),
+            issued_token_type: None,
             access_token_id,
         })
     }

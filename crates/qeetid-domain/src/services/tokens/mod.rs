@@ -11,6 +11,7 @@ mod logout;
 mod proofs;
 mod refresh_token;
 mod resource;
+mod token_exchange;
 
 pub use resource::{Presented, UserInfo};
 
@@ -126,6 +127,8 @@ pub struct TokenResponse {
     /// Whether the access token is bound to a DPoP key (`token_type` `DPoP`, RFC
     /// 9449 §5) rather than a bearer token.
     pub dpop_bound: bool,
+    /// `issued_token_type` (RFC 8693 §2.2.1), for a token exchange.
+    pub issued_token_type: Option<&'static str>,
     /// The access token's `jti` and expiry, so that it can be denied later.
     pub(crate) access_token_id: (String, UnixTime),
 }
@@ -150,6 +153,7 @@ impl<S: TokenStore> Tokens<S> {
                 self.client_credentials_grant(client, credentials, jkt).await
             }
             TokenRequest::DeviceCode(poll) => self.poll_device(client, poll, jkt).await,
+            TokenRequest::TokenExchange(exchange) => self.exchange_token(client, exchange, jkt).await,
         }
     }
 
@@ -300,6 +304,8 @@ pub(crate) struct AccessTokenFor<'a> {
     pub(crate) aud: &'a str,
     pub(crate) scope: &'a ScopeSet,
     pub(crate) dpop_jkt: Option<&'a str>,
+    /// Seconds it lives; `None`: the client's access-token lifetime.
+    pub(crate) lifetime: Option<i64>,
 }
 
 /// A rotation lost its race: the refresh token was rotated (or revoked) by someone
@@ -340,9 +346,9 @@ impl<S: TokenStore> Tokens<S> {
         extra: impl FnOnce(Claims) -> Claims,
         now: UnixTime,
     ) -> Result<(String, (String, UnixTime)), OAuthError> {
-        let AccessTokenFor { sub, aud, scope, dpop_jkt } = *to;
+        let AccessTokenFor { sub, aud, scope, dpop_jkt, lifetime } = *to;
         let jti = random_token::<16>(self.cx.random.as_ref());
-        let expires_at = now.plus_secs(self.access_token_lifetime(client));
+        let expires_at = now.plus_secs(lifetime.unwrap_or_else(|| self.access_token_lifetime(client)));
         let claims = Claims::new()
             .str("iss", self.cx.settings.issuer.as_str())
             .str("sub", sub)
@@ -383,7 +389,13 @@ impl<S: TokenStore> Tokens<S> {
         let sub = self.cx.subject_of(client, &user.id);
         let (access_token, access_token_id) = self.sign_access_token(
             client,
-            &AccessTokenFor { sub: &sub, aud: subject.resource.unwrap_or(issuer), scope, dpop_jkt: subject.dpop_jkt },
+            &AccessTokenFor {
+                sub: &sub,
+                aud: subject.resource.unwrap_or(issuer),
+                scope,
+                dpop_jkt: subject.dpop_jkt,
+                lifetime: None,
+            },
             |c| {
                 // `gid` ties the token to its grant: revoking the grant ends it (see `resource`).
                 let c = c.int("auth_time", subject.auth_time.as_secs()).str("gid", subject.grant_id.as_str());
@@ -447,6 +459,7 @@ impl<S: TokenStore> Tokens<S> {
             refresh_token,
             scope: scope.clone(),
             dpop_bound: subject.dpop_jkt.is_some(),
+            issued_token_type: None,
             access_token_id,
         }))
     }

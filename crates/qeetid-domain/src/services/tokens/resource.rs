@@ -36,7 +36,7 @@ const REFRESH_PREFIX: &str = super::REFRESH_TOKEN_PREFIX;
 impl<S: TokenStore> Tokens<S> {
     /// An access token of this deployment, unexpired: signature, `typ: at+jwt`,
     /// issuer and expiry check out (the revocation list is the caller's to consult).
-    fn unexpired_access_token(&self, token: &str, now: UnixTime) -> Result<VerifiedToken, OAuthError> {
+    pub(super) fn unexpired_access_token(&self, token: &str, now: UnixTime) -> Result<VerifiedToken, OAuthError> {
         let invalid = |why: &str| OAuthError::InvalidToken(why.to_owned());
         let claims = self.signer.verify(token).ok_or_else(|| invalid("the token is not valid"))?;
         if claims.typ != "at+jwt" || claims.iss.as_deref() != Some(self.cx.settings.issuer.as_str()) {
@@ -64,7 +64,11 @@ impl<S: TokenStore> Tokens<S> {
     /// its grant, client or user is gone, or it was revoked.
     /// A pairwise `sub` (OIDC Core §8) names no user: the grant does, and the
     /// token's `sub` must be that user's value for the client (one more read).
-    async fn access_token_user(&self, token: &VerifiedToken, ids: &UserTokenIds) -> Result<Option<User>, StoreError> {
+    pub(super) async fn access_token_user(
+        &self,
+        token: &VerifiedToken,
+        ids: &UserTokenIds,
+    ) -> Result<Option<User>, StoreError> {
         let user = match &ids.user {
             Some(user) => user.clone(),
             None => {
@@ -79,7 +83,7 @@ impl<S: TokenStore> Tokens<S> {
         let origin = TokenOrigin {
             tenant: &ids.tenant,
             user: &user,
-            client: &ids.client,
+            client: &ids.grant_client,
             grant: &ids.grant,
             jti: token.jti.as_deref(),
         };
@@ -180,7 +184,7 @@ impl<S: TokenStore> Tokens<S> {
     /// Whether an unexpired access token is still live: a user's while its grant,
     /// client and user stand; a client's own while the client stands; neither once
     /// its `jti` was revoked. Tokens that are neither (older shapes) are not live.
-    async fn access_token_is_live(&self, token: &VerifiedToken) -> Result<bool, StoreError> {
+    pub(super) async fn access_token_is_live(&self, token: &VerifiedToken) -> Result<bool, StoreError> {
         if let Some(ids) = UserTokenIds::of(token) {
             return Ok(self.access_token_user(token, &ids).await?.is_some());
         }
@@ -250,7 +254,8 @@ impl<S: TokenStore> Tokens<S> {
                 .list("aud", t.aud)
                 .maybe_str("jti", t.jti)
                 .maybe_str("tid", t.tid)
-                .maybe_object("cnf", t.cnf_jkt.map(|jkt| Claims::new().str("jkt", jkt))),
+                .maybe_object("cnf", t.cnf_jkt.map(|jkt| Claims::new().str("jkt", jkt)))
+                .maybe_object("act", t.act.map(|sub| Claims::new().str("sub", sub))),
         ))
     }
 
@@ -297,20 +302,30 @@ pub struct UserInfo {
 
 /// The ids a user's access token carries (`tid`, `sub`, `client_id`, `gid`); the
 /// user is `None` when `sub` is a pairwise value.
-struct UserTokenIds {
-    tenant: TenantId,
-    user: Option<UserId>,
-    client: ClientId,
-    grant: GrantId,
+pub(super) struct UserTokenIds {
+    pub(super) tenant: TenantId,
+    pub(super) user: Option<UserId>,
+    /// The client the token was issued to (its `sub` is this client's view).
+    pub(super) client: ClientId,
+    /// The client of its grant: `client`, or for an exchanged token the client
+    /// the user's grant is to (`gcid`).
+    pub(super) grant_client: ClientId,
+    pub(super) grant: GrantId,
 }
 
 impl UserTokenIds {
     /// The ids of a user's access token; `None` for a client's own token.
-    fn of(token: &VerifiedToken) -> Option<Self> {
+    pub(super) fn of(token: &VerifiedToken) -> Option<Self> {
+        let client = ClientId::parse(token.client_id.as_deref()?).ok()?;
+        let grant_client = match token.gcid.as_deref() {
+            Some(gcid) => ClientId::parse(gcid).ok()?,
+            None => client.clone(),
+        };
         Some(Self {
             tenant: TenantId::parse(token.tid.as_deref()?).ok()?,
             user: UserId::parse(token.sub.as_deref()?).ok(),
-            client: ClientId::parse(token.client_id.as_deref()?).ok()?,
+            client,
+            grant_client,
             grant: GrantId::parse(token.gid.as_deref()?).ok()?,
         })
     }

@@ -1,6 +1,6 @@
 //! The admin API's JSON shapes for clients and their conversions.
 
-use qeetid_domain::client_policy::ClientPolicyDraft;
+use qeetid_domain::client_policy::{ClientPolicyDraft, ExchangePolicyDraft};
 use qeetid_domain::logout::{LogoutDelivery, LogoutNoticesDraft};
 use qeetid_domain::request_object::RequestObjectDraft;
 use qeetid_domain::services::{RegisteredClient, RotatedSecret};
@@ -81,6 +81,36 @@ pub(crate) struct ClientBody {
     pub dpop_bound_access_tokens: bool,
     /// Whether it follows the FAPI 2.0 baseline (PAR, PKCE, `private_key_jwt`, DPoP).
     pub fapi2: bool,
+    /// What it may exchange (RFC 8693); `null`: nothing.
+    pub token_exchange: Option<ExchangePolicyBody>,
+}
+
+/// A client's token-exchange policy (RFC 8693).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExchangePolicyBody {
+    /// The APIs (absolute URIs) exchanged tokens may be for, 1 to 20.
+    pub audiences: Vec<String>,
+    /// The scopes they may carry (never more than the subject token's).
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// Other clients of the tenant whose users' tokens it may exchange (its own always).
+    #[serde(default)]
+    pub subject_clients: Vec<String>,
+    /// Whether it may exchange without an `actor_token` (impersonation); default false.
+    #[serde(default)]
+    pub impersonation: bool,
+}
+
+impl From<ExchangePolicyBody> for ExchangePolicyDraft {
+    fn from(b: ExchangePolicyBody) -> Self {
+        Self {
+            audiences: b.audiences,
+            scopes: b.scopes,
+            subject_clients: b.subject_clients,
+            impersonation: b.impersonation,
+        }
+    }
 }
 
 impl From<&Client> for ClientBody {
@@ -120,6 +150,12 @@ impl From<&Client> for ClientBody {
             require_pushed_authorization_requests: s.policy().require_par(),
             dpop_bound_access_tokens: s.policy().dpop_bound(),
             fapi2: s.policy().fapi2(),
+            token_exchange: s.policy().exchange().map(|x| ExchangePolicyBody {
+                audiences: x.audiences.clone(),
+                scopes: x.scopes.clone(),
+                subject_clients: x.subject_clients.iter().map(|c| c.as_str().to_owned()).collect(),
+                impersonation: x.impersonation,
+            }),
         }
     }
 }
@@ -255,6 +291,8 @@ pub(crate) struct RegisterClientRequest {
     pub dpop_bound_access_tokens: Option<bool>,
     /// The FAPI 2.0 baseline: PAR, PKCE, `private_key_jwt` and DPoP (default false).
     pub fapi2: Option<bool>,
+    /// What it may exchange (RFC 8693), with the token-exchange grant type.
+    pub token_exchange: Option<ExchangePolicyBody>,
 }
 
 impl RegisterClientRequest {
@@ -294,6 +332,7 @@ impl RegisterClientRequest {
                 require_pushed_authorization_requests: self.require_pushed_authorization_requests,
                 dpop_bound_access_tokens: self.dpop_bound_access_tokens,
                 fapi2: self.fapi2,
+                token_exchange: self.token_exchange.map(|x| Some(x.into())),
             },
         };
         (self.tenant_id, draft)
@@ -361,6 +400,10 @@ pub struct UpdateClientRequest {
     pub dpop_bound_access_tokens: Option<bool>,
     /// Whether it follows the FAPI 2.0 baseline.
     pub fapi2: Option<bool>,
+    /// A new token-exchange policy; `null` removes it.
+    #[serde(default, deserialize_with = "crate::wire::present")]
+    #[schema(value_type = Option<ExchangePolicyBody>)]
+    pub token_exchange: Option<Option<ExchangePolicyBody>>,
 }
 
 impl From<UpdateClientRequest> for ClientPatch {
@@ -400,6 +443,7 @@ impl From<UpdateClientRequest> for ClientPatch {
                 require_pushed_authorization_requests: r.require_pushed_authorization_requests,
                 dpop_bound_access_tokens: r.dpop_bound_access_tokens,
                 fapi2: r.fapi2,
+                token_exchange: r.token_exchange.map(|x| x.map(Into::into)),
             },
         }
     }

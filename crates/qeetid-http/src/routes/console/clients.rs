@@ -300,6 +300,7 @@ impl ClientForm {
             GrantType::RefreshToken => "Refresh token",
             GrantType::ClientCredentials => "Client credentials",
             GrantType::DeviceCode => "Device code",
+            GrantType::TokenExchange => "Token exchange",
         };
         let built_in = client_id
             .and_then(|id| ClientId::parse(id).ok())

@@ -108,6 +108,7 @@ impl TryFrom<MetadataBody> for ClientRegistrationRequest {
                 require_pushed_authorization_requests: b.require_pushed_authorization_requests,
                 dpop_bound_access_tokens: b.dpop_bound_access_tokens,
                 fapi2: None,
+                token_exchange: None,
             },
             metadata: ClientMetadata {
                 client_uri: b.client_uri,
