@@ -21,6 +21,9 @@ pub(crate) enum Bound {
     Verify,
     /// Two signatures (refresh rotation: access and ID token).
     TwoSignatures,
+    /// One ES256 verification and one signature (client credentials with a client
+    /// assertion or a DPoP proof).
+    VerifyAndSign,
     /// One Argon2id verification and two signatures (a whole login).
     Login,
 }
@@ -98,6 +101,10 @@ impl Crypto {
             Bound::Sign => self.sign_per_s(window)?,
             Bound::Verify => self.verify_per_s(window)?,
             Bound::TwoSignatures => self.sign_per_s(window)? / 2.0,
+            Bound::VerifyAndSign => {
+                let (verify, sign) = (self.verify_per_s(window)?, self.sign_per_s(window)?);
+                1.0 / (1.0 / verify + 1.0 / sign)
+            }
             Bound::Login => {
                 let argon2 = self.argon2_per_s(window).await?;
                 let sign = self.sign_per_s(window)?;

@@ -11,6 +11,7 @@
 
 mod crypto;
 mod load;
+mod proofs;
 mod report;
 mod scenarios;
 mod server;

@@ -1,5 +1,6 @@
 //! The scenarios, and what each one's crypto limit is.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Client;
@@ -7,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::crypto::{Bound, Crypto};
 use crate::load::{Measured, drive};
+use crate::proofs::ClientSigner;
 use crate::server::{ADMIN_KEY, Scratch, Server, Target};
 use crate::{Plan, report};
 
@@ -23,6 +25,10 @@ struct Fixture {
     tenant: String,
     client_id: String,
     client_secret: String,
+    /// A client that authenticates with `private_key_jwt` and the key of `signer`.
+    keyed_client_id: String,
+    /// The load generator's key (client assertions, DPoP proofs).
+    signer: Arc<ClientSigner>,
 }
 
 fn keep_alive_client() -> Client {
@@ -64,11 +70,23 @@ async fn seed(base: &str) -> Result<Fixture, String> {
                 "scopes": ["openid", "profile", "email", "offline_access", "api:read"] }),
     )
     .await?;
+    let signer = Arc::new(ClientSigner::new()?);
+    let keyed = admin(
+        &http,
+        base,
+        "/v1/oidc/clients",
+        json!({ "tenant_id": tenant, "name": "Bench keys", "type": "confidential",
+                "grant_types": ["client_credentials"], "scopes": ["api:read"],
+                "token_endpoint_auth_method": "private_key_jwt", "jwks": signer.jwks() }),
+    )
+    .await?;
     Ok(Fixture {
         base: base.to_owned(),
         tenant,
         client_id: client["client"]["id"].as_str().ok_or("no client id")?.to_owned(),
         client_secret: client["client_secret"].as_str().ok_or("no secret")?.to_owned(),
+        keyed_client_id: keyed["client"]["id"].as_str().ok_or("no client id")?.to_owned(),
+        signer,
     })
 }
 
@@ -242,6 +260,58 @@ pub(crate) async fn run_all(backend: &str, database_url: &str, bench: &Bench<'_>
                 let r = http
                     .post(format!("{}/v1/oauth/token", f.base))
                     .basic_auth(&f.client_id, Some(&f.client_secret))
+                    .form(&[("grant_type", "client_credentials"), ("scope", "api:read")])
+                    .send()
+                    .await;
+                let outcome = async { expect_ok(r).await?.bytes().await.map_err(|e| e.to_string()).map(|_| ()) }.await;
+                (http, outcome)
+            }
+        }
+    );
+
+    // The server verifies the client's assertion, spends its jti, and signs.
+    let fx = f.clone();
+    scenario!(
+        "client credentials (private_key_jwt)",
+        Some(Bound::VerifyAndSign),
+        plan.concurrency,
+        |_| keep_alive_client(),
+        move |http: Client| {
+            let f = fx.clone();
+            async move {
+                let assertion = f.signer.assertion(&f.keyed_client_id, &f.base);
+                let r = http
+                    .post(format!("{}/v1/oauth/token", f.base))
+                    .form(&[
+                        ("grant_type", "client_credentials"),
+                        ("scope", "api:read"),
+                        ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                        ("client_assertion", assertion.as_str()),
+                    ])
+                    .send()
+                    .await;
+                let outcome = async { expect_ok(r).await?.bytes().await.map_err(|e| e.to_string()).map(|_| ()) }.await;
+                (http, outcome)
+            }
+        }
+    );
+
+    // The server verifies the DPoP proof, spends its jti, and signs a bound token.
+    let fx = f.clone();
+    scenario!(
+        "client credentials (DPoP)",
+        Some(Bound::VerifyAndSign),
+        plan.concurrency,
+        |_| keep_alive_client(),
+        move |http: Client| {
+            let f = fx.clone();
+            async move {
+                let url = format!("{}/v1/oauth/token", f.base);
+                let proof = f.signer.dpop(&url);
+                let r = http
+                    .post(&url)
+                    .basic_auth(&f.client_id, Some(&f.client_secret))
+                    .header("DPoP", proof)
                     .form(&[("grant_type", "client_credentials"), ("scope", "api:read")])
                     .send()
                     .await;
