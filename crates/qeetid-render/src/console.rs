@@ -115,6 +115,14 @@ pub struct ClientFormView<'a> {
     pub jwks_uri: &'a str,
     /// One `request_uri` per line.
     pub request_uris: &'a str,
+    /// Authenticates with `private_key_jwt` (its JWK Set) rather than its secret.
+    pub private_key_jwt: bool,
+    /// Its authorization requests must be pushed (PAR).
+    pub require_par: bool,
+    /// Its access tokens must be DPoP-bound.
+    pub dpop_bound: bool,
+    /// It follows the FAPI 2.0 baseline.
+    pub fapi2: bool,
     /// Back-channel logouts not yet delivered (retrying or failed).
     pub undelivered_logouts: Vec<LogoutDeliveryRow>,
     /// Field name → what is wrong with it.

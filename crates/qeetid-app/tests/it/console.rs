@@ -187,6 +187,26 @@ pub(crate) async fn admins_register_edit_rotate_and_delete_clients(db: &TestData
     let (_, _, page) = app.browse(&format!("{path}?done=saved")).await;
     assert!(page.contains("Changes saved.") && page.contains(r#"value="Orders API""#));
 
+    // Sender constraints from the form: private_key_jwt needs keys (refused beside
+    // its field); PAR and DPoP are saved and reach the API.
+    let mut keyed = edit.clone();
+    keyed.push(("token_endpoint_auth_method", "private_key_jwt"));
+    let (status, _, page) = app.submit(&path, &keyed).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains("private_key_jwt needs the client"), "{page}");
+    let mut constrained = edit.clone();
+    constrained.extend([("require_pushed_authorization_requests", "true"), ("dpop_bound_access_tokens", "true")]);
+    assert_eq!(app.submit(&path, &constrained).await.0, StatusCode::SEE_OTHER);
+    let api = app.admin(Method::GET, &format!("/v1/tenants/{}/oidc/clients/{id}", realm.tenant), Body::None).await;
+    let c = &api.body["client"];
+    assert_eq!(
+        (c["require_pushed_authorization_requests"].as_bool(), c["dpop_bound_access_tokens"].as_bool()),
+        (Some(true), Some(true))
+    );
+    let (_, _, page) = app.browse(&path).await;
+    assert!(page.contains(r#"name="dpop_bound_access_tokens" value="true" checked"#), "{page}");
+    assert_eq!(app.submit(&path, &edit).await.0, StatusCode::SEE_OTHER, "unticked again");
+
     // Rotate without grace: the old secret stops at once.
     let (status, _, page) =
         app.submit(&format!("{path}/rotate-secret"), &[("csrf_token", &csrf), ("grace_period_seconds", "0")]).await;

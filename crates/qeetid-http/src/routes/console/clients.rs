@@ -1,6 +1,8 @@
 //! The dashboard's client pages: list and search, register (secret shown once),
 //! view and edit, rotate the secret, delete after a confirmation.
 
+use qeetid_domain::client_policy::ClientPolicyDraft;
+use qeetid_domain::registration::TokenAuthMethod;
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
@@ -109,6 +111,10 @@ struct ClientForm {
     sector_identifier_uri: String,
     jwks_uri: String,
     request_uris: String,
+    private_key_jwt: bool,
+    require_par: bool,
+    dpop_bound: bool,
+    fapi2: bool,
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -146,6 +152,10 @@ impl ClientForm {
             sector_identifier_uri: value("sector_identifier_uri"),
             jwks_uri: value("jwks_uri"),
             request_uris: value("request_uris"),
+            private_key_jwt: form_value(pairs, "token_endpoint_auth_method") == "private_key_jwt",
+            require_par: form_value(pairs, "require_pushed_authorization_requests") == "true",
+            dpop_bound: form_value(pairs, "dpop_bound_access_tokens") == "true",
+            fapi2: form_value(pairs, "fapi2") == "true",
         }
     }
 
@@ -187,6 +197,29 @@ impl ClientForm {
             sector_identifier_uri: s.subject_type().sector_identifier_uri().unwrap_or_default().to_owned(),
             jwks_uri: s.request_objects().jwks_uri().unwrap_or_default().to_owned(),
             request_uris: s.request_objects().request_uris().join("\n"),
+            private_key_jwt: s.auth_method() == TokenAuthMethod::PrivateKeyJwt,
+            require_par: s.policy().require_par(),
+            dpop_bound: s.policy().dpop_bound(),
+            fapi2: s.policy().fapi2(),
+        }
+    }
+
+    /// How the client authenticates and what it must do beyond that, as chosen (a
+    /// token-exchange policy is the Clients API's and stays as it is).
+    fn policy(&self) -> ClientPolicyDraft {
+        let confidential = self.client_type == ClientType::Confidential.as_str();
+        let method = match (confidential, self.private_key_jwt) {
+            (false, _) => TokenAuthMethod::None,
+            (true, true) => TokenAuthMethod::PrivateKeyJwt,
+            (true, false) => TokenAuthMethod::ClientSecretBasic,
+        };
+        ClientPolicyDraft {
+            token_endpoint_auth_method: Some(method.as_str().to_owned()),
+            token_endpoint_auth_signing_alg: None,
+            require_pushed_authorization_requests: Some(self.require_par),
+            dpop_bound_access_tokens: Some(self.dpop_bound),
+            fapi2: Some(self.fapi2),
+            token_exchange: None,
         }
     }
 
@@ -254,7 +287,7 @@ impl ClientForm {
             subject_type: self.subject_type(),
             sector_identifier_uri: Some(self.sector_identifier_uri.trim().to_owned()),
             request_objects: self.request_objects(),
-            policy: Default::default(),
+            policy: self.policy(),
         })
     }
 
@@ -280,7 +313,7 @@ impl ClientForm {
             subject_type: self.subject_type(),
             sector_identifier_uri: Some(self.sector_identifier_uri.trim().to_owned()),
             request_objects: self.request_objects(),
-            policy: Default::default(),
+            policy: self.policy(),
         })
     }
 
@@ -349,6 +382,10 @@ impl ClientForm {
             sector_identifier_uri: &self.sector_identifier_uri,
             jwks_uri: &self.jwks_uri,
             request_uris: &self.request_uris,
+            private_key_jwt: self.private_key_jwt,
+            require_par: self.require_par,
+            dpop_bound: self.dpop_bound,
+            fapi2: self.fapi2,
             undelivered_logouts: Vec::new(),
             errors,
         }
@@ -376,6 +413,8 @@ fn field_errors(err: &ValidationError) -> BTreeMap<String, String> {
         "jwks",
         "jwks_uri",
         "request_uris",
+        "token_endpoint_auth_method",
+        "fapi2",
     ]
     .contains(&field.as_str())
     {
