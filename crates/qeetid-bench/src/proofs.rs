@@ -6,14 +6,13 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use ring::rand::SystemRandom;
-use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair as _};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
-/// A P-256 key and a counter that makes every `jti` new.
+/// A P-256 key and a counter that makes every `jti` new. The key is made by
+/// rcgen and used by jsonwebtoken, independent of the server's own crypto.
 pub(crate) struct ClientSigner {
-    pair: EcdsaKeyPair,
-    rng: SystemRandom,
+    key: EncodingKey,
     jwk: Value,
     next: AtomicU64,
 }
@@ -25,14 +24,11 @@ fn now() -> u64 {
 impl ClientSigner {
     /// A new key.
     pub(crate) fn new() -> Result<Self, String> {
-        let rng = SystemRandom::new();
-        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).map_err(|e| e.to_string())?;
-        let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng)
-            .map_err(|e| e.to_string())?;
-        let point = pair.public_key().as_ref();
+        let pair = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(|e| e.to_string())?;
+        let point = pair.public_key_raw();
         let jwk = json!({ "kty": "EC", "crv": "P-256",
             "x": URL_SAFE_NO_PAD.encode(&point[1..33]), "y": URL_SAFE_NO_PAD.encode(&point[33..]) });
-        Ok(Self { pair, rng, jwk, next: AtomicU64::new(0) })
+        Ok(Self { key: EncodingKey::from_ec_der(&pair.serialize_der()), jwk, next: AtomicU64::new(0) })
     }
 
     /// The public key, to register as the client's `jwks`.
@@ -44,12 +40,9 @@ impl ClientSigner {
         format!("bench-{}", self.next.fetch_add(1, Ordering::Relaxed))
     }
 
-    fn sign(&self, header: &Value, claims: &Value) -> String {
-        let input =
-            format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
-        // ring's P-256 signing fails only on a broken random source.
-        let signature = self.pair.sign(&self.rng, input.as_bytes()).map(|s| URL_SAFE_NO_PAD.encode(s.as_ref()));
-        format!("{input}.{}", signature.unwrap_or_default())
+    fn sign(&self, header: &Header, claims: &Value) -> String {
+        // ES256 with a key that parsed fails only on a broken random source.
+        jsonwebtoken::encode(header, claims, &self.key).unwrap_or_default()
     }
 
     /// A client assertion of `client_id` for `audience` (RFC 7523), a minute long.
@@ -57,12 +50,15 @@ impl ClientSigner {
         let now = now();
         let claims = json!({ "iss": client_id, "sub": client_id, "aud": audience, "iat": now,
             "exp": now + 60, "jti": self.jti() });
-        self.sign(&json!({ "alg": "ES256", "typ": "JWT" }), &claims)
+        self.sign(&Header::new(Algorithm::ES256), &claims)
     }
 
     /// A DPoP proof of a POST to `url` (RFC 9449 §4.2).
     pub(crate) fn dpop(&self, url: &str) -> String {
         let claims = json!({ "htm": "POST", "htu": url, "iat": now(), "jti": self.jti() });
-        self.sign(&json!({ "alg": "ES256", "typ": "dpop+jwt", "jwk": self.jwk }), &claims)
+        let mut header = Header::new(Algorithm::ES256);
+        header.typ = Some("dpop+jwt".into());
+        header.jwk = serde_json::from_value(self.jwk.clone()).ok();
+        self.sign(&header, &claims)
     }
 }
