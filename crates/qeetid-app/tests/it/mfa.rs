@@ -85,11 +85,13 @@ pub(crate) async fn users_turn_on_an_authenticator_and_each_code_works_once(db: 
     let (_, _, page) = app.browse("/account").await;
     assert!(page.contains("<svg") && page.contains("QR code for your authenticator app"), "a QR code to scan");
     let secret = shown_secret(&page);
+    // Each code is computed once: a 30-second step may end between two uses.
+    let confirming = code(&secret, 0);
     let (status, _, page) = app.submit("/account/mfa/totp/confirm", &[("csrf_token", &csrf), ("code", "000000")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("that code is not right"), "{page}");
     let (status, _, page) =
-        app.submit("/account/mfa/totp/confirm", &[("csrf_token", &csrf), ("code", &code(&secret, 0))]).await;
+        app.submit("/account/mfa/totp/confirm", &[("csrf_token", &csrf), ("code", &confirming)]).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     let recovery = recovery_codes(&page);
     assert_eq!(recovery.len(), 10, "{page}");
@@ -103,14 +105,15 @@ pub(crate) async fn users_turn_on_an_authenticator_and_each_code_works_once(db: 
     let laptop = app.other_browser();
     let page = password_step(&laptop, &realm).await;
     assert!(page.contains("Enter the 6-digit code"));
-    let (status, _, page) = give_code(&laptop, &page, &code(&secret, 0)).await;
+    let (status, _, page) = give_code(&laptop, &page, &confirming).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "the confirming code was spent: {page}");
-    let (status, _, _) = give_code(&laptop, &page, &code(&secret, 1)).await;
+    let next = code(&secret, 1);
+    let (status, _, _) = give_code(&laptop, &page, &next).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     // Replayed on a new sign-in, the same code is refused.
     let phone = app.other_browser();
     let page = password_step(&phone, &realm).await;
-    let (status, _, page) = give_code(&phone, &page, &code(&secret, 1)).await;
+    let (status, _, page) = give_code(&phone, &page, &next).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(page.contains("already used"), "{page}");
 
