@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::request_objects::{ClientKey, client_key, now};
 use crate::support::{
     Body, CHALLENGE, EMAIL, PASSWORD, REDIRECT_URI, Realm, TestApp, VERIFIER, authorize_url, get_json, post_form,
-    query_param, settings, spawn_app, spawn_app_with,
+    query_param, redeem, settings, spawn_app, spawn_app_with,
 };
 
 const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -170,15 +170,7 @@ pub(crate) async fn pushed_authorization_requests_are_used_once(db: &TestDatabas
     let landing = app.sign_in_through_pages(&url, EMAIL, PASSWORD).await;
     assert!(landing.starts_with(REDIRECT_URI), "{landing}");
     assert_eq!(query_param(&landing, "state").as_deref(), Some("pushed"));
-    let code = query_param(&landing, "code").unwrap();
-    let exchange = [
-        ("grant_type", "authorization_code"),
-        ("code", &code),
-        ("redirect_uri", REDIRECT_URI),
-        ("code_verifier", VERIFIER),
-    ];
-    let (status, tokens) = post_form(&app, "/v1/oauth/token", basic, &exchange).await;
-    assert_eq!(status, StatusCode::OK, "{tokens}");
+    let tokens = redeem(&app, &realm, &landing).await;
     assert_eq!(claims_of(tokens["id_token"].as_str().unwrap())["nonce"], "n-pushed");
 
     // Used once; never by another client; never unknown.
@@ -473,15 +465,7 @@ pub(crate) async fn token_exchange_follows_the_clients_policy(db: &TestDatabase)
     let landing = app
         .sign_in_through_pages(&authorize_url(&app, &realm.client_id, "openid%20api:read", "x", ""), EMAIL, PASSWORD)
         .await;
-    let code = query_param(&landing, "code").unwrap();
-    let exchange_code = [
-        ("grant_type", "authorization_code"),
-        ("code", &code),
-        ("redirect_uri", REDIRECT_URI),
-        ("code_verifier", VERIFIER),
-    ];
-    let (_, user_tokens) =
-        post_form(&app, "/v1/oauth/token", Some((&realm.client_id, &realm.client_secret)), &exchange_code).await;
+    let user_tokens = redeem(&app, &realm, &landing).await;
     let subject = user_tokens["access_token"].as_str().unwrap().to_owned();
     let ada = claims_of(&subject)["sub"].as_str().unwrap().to_owned();
     let gateway_basic = Some((gateway.client_id.as_str(), gateway.client_secret.as_str()));
@@ -540,14 +524,7 @@ pub(crate) async fn token_exchange_follows_the_clients_policy(db: &TestDatabase)
     let other = app.realm_client(&realm.tenant).await;
     let landing =
         app.sign_in_through_pages(&authorize_url(&app, &other.client_id, "openid", "o", ""), EMAIL, PASSWORD).await;
-    let code = query_param(&landing, "code").unwrap();
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", &code),
-        ("redirect_uri", REDIRECT_URI),
-        ("code_verifier", VERIFIER),
-    ];
-    let (_, others) = post_form(&app, "/v1/oauth/token", Some((&other.client_id, &other.client_secret)), &form).await;
+    let others = redeem(&app, &other, &landing).await;
     let (status, body) = exchange(&app, gw, delegated(others["access_token"].as_str().unwrap(), &[])).await;
     assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_request")), "{body}");
     assert!(body["error_description"].as_str().unwrap().contains("that client"), "{body}");

@@ -273,6 +273,22 @@ pub(crate) async fn post_form(
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
+/// Redeems the code in `landing` as `realm`'s client (Basic, PKCE with `VERIFIER`):
+/// the tokens, after a 200.
+pub(crate) async fn redeem(app: &TestApp, realm: &Realm, landing: &str) -> Value {
+    let code = query_param(landing, "code").expect("a code in the landing URL");
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", &code),
+        ("redirect_uri", REDIRECT_URI),
+        ("code_verifier", VERIFIER),
+    ];
+    let (status, tokens) =
+        post_form(app, "/v1/oauth/token", Some((&realm.client_id, &realm.client_secret)), &form).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    tokens
+}
+
 /// A GET answered with JSON.
 pub(crate) async fn get_json(app: &TestApp, path: &str) -> Value {
     app.http.get(format!("{}{path}", app.base)).send().await.unwrap().json().await.unwrap()

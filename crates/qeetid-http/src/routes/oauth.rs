@@ -464,23 +464,9 @@ where
     authenticated(state, auth, params, job).await
 }
 
-/// [`as_client`] once the form is read.
-pub(crate) async fn as_client_with<S, T, Fut>(
-    state: &HttpState<S>,
-    auth: ClientAuthentication,
-    params: Params,
-    job: impl FnOnce(Arc<UseCases<S>>, Client, Params) -> Fut + Send + 'static,
-) -> Result<T, OAuthErrorResponse>
-where
-    S: Store,
-    T: Send + 'static,
-    Fut: Future<Output = Result<T, OAuthError>> + Send + 'static,
-{
-    authenticated(state, auth, params, job).await
-}
-
-/// Authenticates the client and runs `job` on the application runtime.
-async fn authenticated<S, T, Fut>(
+/// [`as_client`] once the form is read: authenticates the client and runs `job` on
+/// the application runtime.
+pub(crate) async fn authenticated<S, T, Fut>(
     state: &HttpState<S>,
     auth: ClientAuthentication,
     params: Params,

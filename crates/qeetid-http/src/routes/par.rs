@@ -8,7 +8,7 @@ use qeetid_domain::OAuthError;
 use qeetid_domain::ports::Store;
 use serde_json::json;
 
-use super::oauth::{as_client_with, authorize_params, client_authentication};
+use super::oauth::{authenticated, authorize_params, client_authentication};
 use super::params::Params;
 use crate::HttpState;
 use crate::answers::OAuthErrorResponse;
@@ -26,7 +26,7 @@ pub(crate) async fn push<S: Store>(
     // client's credentials, with its id.
     params.set("client_id", &auth.client_id);
     let form = params.to_form();
-    let pushed = as_client_with(&state, auth, params, move |s, client, params| async move {
+    let pushed = authenticated(&state, auth, params, move |s, client, params| async move {
         s.authorization.push_authorization_request(&client, authorize_params(params), form).await
     })
     .await?;
