@@ -129,6 +129,38 @@ pub(crate) async fn private_key_jwt_authenticates_with_a_fresh_assertion(db: &Te
     .unwrap();
     assert_eq!(send(with(&hmac)).await.0, StatusCode::UNAUTHORIZED);
 
+    // Dynamic registration (RFC 7591) with keys: no secret is handed out.
+    let initial = app
+        .admin(
+            Method::POST,
+            &format!("/v1/tenants/{}/oauth/initial-access-tokens", realm.tenant),
+            Body::Json(json!({ "label": "keys" })),
+        )
+        .await;
+    let registration = app
+        .http
+        .post(format!("{}/v1/oauth/register", app.base))
+        .bearer_auth(initial.body["token"].as_str().unwrap())
+        .json(&json!({ "redirect_uris": [REDIRECT_URI], "token_endpoint_auth_method": "private_key_jwt",
+            "jwks": { "keys": [key.jwk] } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registration.status(), StatusCode::CREATED);
+    let registered: Value = registration.json().await.unwrap();
+    assert_eq!(registered["token_endpoint_auth_method"], "private_key_jwt");
+    assert!(registered.get("client_secret").is_none(), "{registered}");
+    let id = registered["client_id"].as_str().unwrap();
+    let mut form = vec![("grant_type", "authorization_code"), ("code", "qac_unknown"), ("redirect_uri", REDIRECT_URI)];
+    let own = assertion(&key, id, &app.issuer, 60, "r-1");
+    form.extend([("client_assertion_type", ASSERTION_TYPE), ("client_assertion", own.as_str())]);
+    let (status, body) = post_form(&app, "/v1/oauth/token", None, &form).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_grant")),
+        "authenticated: {body}"
+    );
+
     // Introspection and revocation take the assertion too.
     let (_, issued) = send(with(&assertion(&key, &realm.client_id, &app.issuer, 60, "j-8"))).await;
     let introspect = assertion(&key, &realm.client_id, &format!("{}/v1/oauth/introspect", app.issuer), 60, "j-9");

@@ -213,12 +213,14 @@ fn insert_metadata(object: &mut Map<String, Value>, m: &ClientMetadata) {
 }
 
 /// The answer to a registration or an update: the client information plus the
-/// secrets shown once (RFC 7591 §3.2.1).
+/// secrets shown once (RFC 7591 §3.2.1); no `client_secret` for a client that
+/// authenticates with its keys (the secret would be refused).
 pub(crate) fn registered(done: &SelfRegistered, issuer: &str) -> Value {
     let mut body = client_information(&done.client, issuer);
+    let keyed = done.client.settings.auth_method() == TokenAuthMethod::PrivateKeyJwt;
     if let Value::Object(object) = &mut body {
         object.insert("registration_access_token".to_owned(), done.registration_token.expose().into());
-        if let Some(secret) = &done.secret {
+        if let Some(secret) = done.secret.as_ref().filter(|_| !keyed) {
             object.insert("client_secret".to_owned(), secret.expose().into());
             // The secret does not expire (RFC 7591 §3.2.1: 0).
             object.insert("client_secret_expires_at".to_owned(), 0.into());
