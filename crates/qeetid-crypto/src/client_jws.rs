@@ -15,6 +15,16 @@ fn b64(value: &Value) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(value.as_str()?.trim_end_matches('=')).ok()
 }
 
+/// A JWT's `aud`: one string or an array of them (RFC 7519 §4.1.3); anything
+/// else names no audience.
+pub(crate) fn audiences(claims: &Value) -> Vec<String> {
+    match &claims["aud"] {
+        Value::String(a) => vec![a.clone()],
+        Value::Array(list) => list.iter().filter_map(|a| a.as_str().map(str::to_owned)).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The algorithm a JWK signs with: its `alg` member, else what its type allows
 /// (RSA keys RS256, P-256 keys ES256, Ed25519 keys EdDSA).
 fn key_alg(key: &Value) -> Option<RequestObjectAlg> {

@@ -34,11 +34,7 @@ pub fn verify_client_assertion(
         return Err("client assertions are signed".into());
     }
     let claims = verify_client_jws(jws, Some(jwks), alg)?;
-    let aud = match &claims["aud"] {
-        Value::String(a) => vec![a.clone()],
-        Value::Array(list) => list.iter().filter_map(|a| a.as_str().map(str::to_owned)).collect(),
-        _ => Vec::new(),
-    };
+    let aud = crate::client_jws::audiences(&claims);
     Ok(AssertionClaims {
         iss: text(&claims, "iss"),
         sub: text(&claims, "sub"),

@@ -312,11 +312,7 @@ impl TokenSigner for SigningKeys {
     fn verify(&self, token: &str) -> Option<VerifiedToken> {
         let (header, claims) = SigningKeys::verify(self, token)?;
         let text = |name: &str| claims[name].as_str().map(str::to_owned);
-        let aud = match &claims["aud"] {
-            Value::String(a) => vec![a.clone()],
-            Value::Array(list) => list.iter().filter_map(|a| a.as_str().map(str::to_owned)).collect(),
-            _ => Vec::new(),
-        };
+        let aud = crate::client_jws::audiences(&claims);
         Some(VerifiedToken {
             typ: header["typ"].as_str().unwrap_or_default().to_owned(),
             iss: text("iss"),

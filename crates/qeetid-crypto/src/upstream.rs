@@ -41,11 +41,7 @@ impl UpstreamTokenVerifier for UpstreamJwsVerifier {
         }
         let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
         let text = |name: &str| claims[name].as_str().map(str::to_owned);
-        let aud = match &claims["aud"] {
-            Value::String(a) => vec![a.clone()],
-            Value::Array(list) => list.iter().filter_map(|a| a.as_str().map(str::to_owned)).collect(),
-            _ => Vec::new(),
-        };
+        let aud = crate::client_jws::audiences(&claims);
         Some(UpstreamClaims {
             iss: text("iss"),
             sub: text("sub"),
