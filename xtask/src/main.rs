@@ -8,9 +8,12 @@
 //! - `cargo xtask interop`: independent client libraries (the MCP TypeScript SDK,
 //!   openid-client) signing users in against the `qeetid` binary in headless Chromium
 //!   (`sdks/interop`, Node's test runner).
+//! - `cargo xtask sdk`: the Next.js SDK (`sdks/nextjs`): its unit tests, then its
+//!   example app built with `next build` and driven in headless Chromium against the
+//!   `qeetid` binary.
 //! - `cargo xtask setup`: makes this machine able to run everything: starts the
-//!   local PostgreSQL cluster if it is down, installs Debian's Chromium and openssl if
-//!   absent, and the npm packages of `sdks/`.
+//!   local PostgreSQL cluster and Redis if they are down, installs Debian's Chromium and
+//!   openssl if absent, and the npm packages of `sdks/`.
 //! - `cargo xtask bench [--quick]`: release build, then the benchmark (server pinned
 //!   to core 0, load generator on core 1); the full run rewrites the results in
 //!   docs/benchmarks.md and docs/benchmarks.json.
@@ -33,12 +36,13 @@ fn main() -> ExitCode {
         "setup" => setup(),
         "e2e" => e2e(),
         "interop" => interop(),
+        "sdk" => sdk(),
         "bench" => bench(rest),
         "migrate" => qeetid("migrate", rest),
         "seed" => qeetid("seed", rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <test [--no-postgres] | e2e | interop | bench [--quick] | tidy | setup | migrate | seed>"
+                "usage: cargo xtask <test [--no-postgres] | e2e | interop | sdk | bench [--quick] | tidy | setup | migrate | seed>"
             );
             return ExitCode::from(if task == "help" { 0 } else { 2 });
         }
@@ -254,9 +258,7 @@ fn interop() -> Result {
     if !std::path::Path::new(INTEROP).join("node_modules").exists() {
         return Err(format!("no npm packages in {INTEROP}: run `cargo xtask setup`"));
     }
-    cargo(&["build", "-p", "qeetid-app", "--bin", "qeetid"])?;
-    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".to_owned());
-    let binary = std::fs::canonicalize(format!("{target}/debug/qeetid")).map_err(|e| format!("qeetid binary: {e}"))?;
+    let binary = debug_binary()?;
     eprintln!("$ node --test {INTEROP}/test/");
     let status = Command::new("node")
         .args(["--test", "--test-concurrency=1", "test/"])
@@ -269,6 +271,47 @@ fn interop() -> Result {
         return Err(format!("the interoperability tests failed ({status})"));
     }
     python_relying_party(&binary)
+}
+
+/// Builds the debug `qeetid` binary and answers its absolute path.
+fn debug_binary() -> Result<std::path::PathBuf> {
+    cargo(&["build", "-p", "qeetid-app", "--bin", "qeetid"])?;
+    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".to_owned());
+    std::fs::canonicalize(format!("{target}/debug/qeetid")).map_err(|e| format!("qeetid binary: {e}"))
+}
+
+/// The npm workspace of the TypeScript SDK and its example app.
+const SDKS: &str = "sdks";
+/// The Next.js SDK's package.
+const NEXTJS_SDK: &str = "sdks/nextjs";
+
+/// Runs `program args` in `dir` with `env`, naming `what` when it fails.
+fn run_in(dir: &str, program: &str, args: &[&str], env: &[(&str, &std::ffi::OsStr)], what: &str) -> Result {
+    eprintln!("$ (cd {dir} && {program} {})", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        // Next.js would otherwise send anonymous telemetry from every build.
+        .env("NEXT_TELEMETRY_DISABLED", "1")
+        .status()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{what} failed ({status})")) }
+}
+
+/// The Next.js SDK: unit tests (Node's test runner, a fake provider and the machine's
+/// Redis), then the example app's production build driven in headless Chromium
+/// against the `qeetid` binary (`sdks/nextjs/e2e`).
+fn sdk() -> Result {
+    if !std::path::Path::new(SDKS).join("node_modules").exists() {
+        return Err(format!("no npm packages in {SDKS}: run `cargo xtask setup`"));
+    }
+    let binary = debug_binary()?;
+    run_in(NEXTJS_SDK, "npm", &["test"], &[], "the SDK's unit tests")?;
+    run_in(&format!("{NEXTJS_SDK}/example"), "npm", &["run", "build"], &[], "the example app's build")?;
+    let chromium = chromium_path();
+    let env = [("QEETID_BIN", binary.as_os_str()), ("CHROMIUM", std::ffi::OsStr::new(&chromium))];
+    run_in(NEXTJS_SDK, "node", &["--test", "--test-concurrency=1", "e2e/"], &env, "the SDK's end-to-end tests")
 }
 
 /// The Python relying party of the interoperability tests, and its virtualenv.
@@ -303,9 +346,39 @@ fn install_python_packages() -> Result {
     run(&pip, &["install", "-q", "--disable-pip-version-check", "-r", &format!("{PYTHON_RP}/requirements.txt")])
 }
 
-/// Installs the npm packages of `sdks/` exactly as locked.
+/// Installs the npm packages of `sdks/` exactly as locked: the interoperability
+/// tests, and the workspace of the Next.js SDK and its example app.
 fn install_npm_packages() -> Result {
-    run("npm", &["ci", "--prefix", INTEROP, "--no-audit", "--no-fund"])
+    run("npm", &["ci", "--prefix", INTEROP, "--no-audit", "--no-fund"])?;
+    run("npm", &["ci", "--prefix", SDKS, "--no-audit", "--no-fund"])
+}
+
+/// Where the SDK's tests find Redis.
+const REDIS: &str = "127.0.0.1:6379";
+
+/// Starts Redis for the SDK's session-store tests when nothing answers (installing
+/// Debian's package when it is missing); it keeps nothing on disk.
+fn start_redis() -> Result {
+    let answers = || REDIS.parse().is_ok_and(|a| TcpStream::connect_timeout(&a, Duration::from_secs(1)).is_ok());
+    if answers() {
+        eprintln!("Redis answers at {REDIS}.");
+        return Ok(());
+    }
+    if Command::new("redis-server").arg("--version").output().is_err() {
+        run("apt-get", &["update", "-q"])?;
+        run("apt-get", &["install", "-y", "-q", "--no-install-recommends", "redis-server"])?;
+    }
+    run(
+        "redis-server",
+        &["--daemonize", "yes", "--bind", "127.0.0.1", "--port", "6379", "--save", "", "--appendonly", "no"],
+    )?;
+    for _ in 0..50 {
+        if answers() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(format!("Redis did not answer at {REDIS} after starting"))
 }
 
 /// Installs openssl (the interoperability tests make their certificates with it).
@@ -327,13 +400,14 @@ fn install_chromium() -> Result {
     run("apt-get", &["install", "-y", "-q", "--no-install-recommends", "chromium"])
 }
 
-/// Prepares the machine: PostgreSQL running, Chromium and openssl installed, the
+/// Prepares the machine: PostgreSQL and Redis running, Chromium and openssl installed, the
 /// npm packages of `sdks/` and the Python relying party's virtualenv in place.
 fn setup() -> Result {
     install_chromium()?;
     install_openssl()?;
     install_npm_packages()?;
     install_python_packages()?;
+    start_redis()?;
     start_postgres()
 }
 

@@ -206,7 +206,9 @@ async fn seed(settings: &Settings) -> Result<(), AppError> {
         "  admin       {} / {}  (dashboard: {base}/admin/login?tenant={})",
         r.admin_email, r.user_password, r.tenant_id
     );
-    println!("  web client  confidential, redirect_uri http://localhost:3000/api/auth/callback");
+    println!(
+        "  web client  confidential, redirect_uris http://localhost:3000/api/auth/callback and …/auth/callback (sdks/nextjs/example)"
+    );
     println!("  SPA client  public (PKCE), redirect_uri http://localhost:5173/callback");
     println!("  TV client   public, device grant");
     println!();

@@ -77,7 +77,11 @@ pub async fn seed_demo(services: &UseCases<DieselStore>) -> Result<SeedReport, A
             ClientDraft {
                 name: "Demo Web".into(),
                 client_type: "confidential".into(),
-                redirect_uris: vec!["http://localhost:3000/api/auth/callback".into()],
+                // The product page's path, and the Next.js SDK example's (`sdks/nextjs/example`).
+                redirect_uris: vec![
+                    "http://localhost:3000/api/auth/callback".into(),
+                    "http://localhost:3000/auth/callback".into(),
+                ],
                 post_logout_uris: vec!["http://localhost:3000".into()],
                 grant_types: Some(vec![
                     "authorization_code".into(),

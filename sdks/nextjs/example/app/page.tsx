@@ -1,0 +1,20 @@
+import { auth } from '@qeetid/nextjs/server';
+import { qeetid } from '@/lib/qeetid';
+import { SessionBadge } from './session-badge';
+
+export const dynamic = 'force-dynamic';
+
+export default async function Home() {
+  const session = await auth(qeetid);
+  return (
+    <main>
+      <h1>Qeet ID × Next.js</h1>
+      <SessionBadge />
+      {session ? (
+        <p><a href="/dashboard">Open your dashboard</a></p>
+      ) : (
+        <p><a href="/auth/login?returnTo=/dashboard">Sign in</a></p>
+      )}
+    </main>
+  );
+}
