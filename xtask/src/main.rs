@@ -301,7 +301,7 @@ fn run_in(dir: &str, program: &str, args: &[&str], env: &[(&str, &std::ffi::OsSt
 
 /// The Next.js SDK: unit tests (Node's test runner, a fake provider and the machine's
 /// Redis), then the example app's production build driven in headless Chromium
-/// against the `qeetid` binary (`sdks/nextjs/e2e`).
+/// against the `qeetid` binary (`sdks/nextjs/e2e`), on Next.js 16 and again on 15 and 14.2.
 fn sdk() -> Result {
     if !std::path::Path::new(SDKS).join("node_modules").exists() {
         return Err(format!("no npm packages in {SDKS}: run `cargo xtask setup`"));
@@ -311,7 +311,63 @@ fn sdk() -> Result {
     run_in(&format!("{NEXTJS_SDK}/example"), "npm", &["run", "build"], &[], "the example app's build")?;
     let chromium = chromium_path();
     let env = [("QEETID_BIN", binary.as_os_str()), ("CHROMIUM", std::ffi::OsStr::new(&chromium))];
-    run_in(NEXTJS_SDK, "node", &["--test", "--test-concurrency=1", "e2e/"], &env, "the SDK's end-to-end tests")
+    run_in(NEXTJS_SDK, "node", &["--test", "--test-concurrency=1", "e2e/"], &env, "the SDK's end-to-end tests")?;
+    for compat in NEXTJS_COMPAT {
+        prepare_compat_app(compat)?;
+        let dir = format!("{NEXTJS_SDK}/{compat}");
+        run_in(&dir, "npm", &["run", "build"], &[], &format!("the {compat} build"))?;
+        let env = [
+            ("QEETID_BIN", binary.as_os_str()),
+            ("CHROMIUM", std::ffi::OsStr::new(&chromium)),
+            ("QEETID_E2E_APP", std::ffi::OsStr::new(compat)),
+        ];
+        run_in(NEXTJS_SDK, "node", &["--test", "--test-concurrency=1", "e2e/"], &env, &format!("the {compat} tests"))?;
+    }
+    Ok(())
+}
+
+/// The example app again on older Next.js versions (`sdks/nextjs/compat`), with
+/// edge middleware and the SDK installed as a package.
+const NEXTJS_COMPAT: [&str; 2] = ["compat/next15", "compat/next14"];
+
+/// Copies the example's `app/` and `lib/` into a compat app, and the built SDK
+/// (`package.json` and `dist/`) into its `node_modules`, as `npm install` would.
+fn prepare_compat_app(compat: &str) -> Result {
+    let sdk = std::path::Path::new(NEXTJS_SDK);
+    let app = sdk.join(compat);
+    if !app.join("node_modules/next").exists() {
+        return Err(format!("no npm packages in {}: run `cargo xtask setup`", app.display()));
+    }
+    let installed = app.join("node_modules/@qeetid/nextjs");
+    for (from, to) in [
+        (sdk.join("example/app"), app.join("app")),
+        (sdk.join("example/lib"), app.join("lib")),
+        (sdk.join("dist"), installed.join("dist")),
+    ] {
+        copy_tree(&from, &to)?;
+    }
+    std::fs::copy(sdk.join("package.json"), installed.join("package.json"))
+        .map_err(|e| format!("copy the SDK's package.json: {e}"))?;
+    Ok(())
+}
+
+/// Replaces `to` with a copy of the directory `from`.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> Result {
+    let fail = |e: std::io::Error| format!("copy {} to {}: {e}", from.display(), to.display());
+    if to.exists() {
+        std::fs::remove_dir_all(to).map_err(fail)?;
+    }
+    std::fs::create_dir_all(to).map_err(fail)?;
+    for entry in std::fs::read_dir(from).map_err(fail)? {
+        let entry = entry.map_err(fail)?;
+        let target = to.join(entry.file_name());
+        if entry.file_type().map_err(fail)?.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target).map_err(fail)?;
+        }
+    }
+    Ok(())
 }
 
 /// The Python relying party of the interoperability tests, and its virtualenv.
@@ -350,7 +406,11 @@ fn install_python_packages() -> Result {
 /// tests, and the workspace of the Next.js SDK and its example app.
 fn install_npm_packages() -> Result {
     run("npm", &["ci", "--prefix", INTEROP, "--no-audit", "--no-fund"])?;
-    run("npm", &["ci", "--prefix", SDKS, "--no-audit", "--no-fund"])
+    run("npm", &["ci", "--prefix", SDKS, "--no-audit", "--no-fund"])?;
+    for compat in NEXTJS_COMPAT {
+        run("npm", &["ci", "--prefix", &format!("{NEXTJS_SDK}/{compat}"), "--no-audit", "--no-fund"])?;
+    }
+    Ok(())
 }
 
 /// Where the SDK's tests find Redis.

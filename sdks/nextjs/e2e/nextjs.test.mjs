@@ -11,8 +11,16 @@ import { fileURLToPath } from 'node:url';
 import { EMAIL, PASSWORD, browser, startQeetId } from '../../interop/lib/harness.mjs';
 import { Sealer } from '../dist/seal.js';
 
-const EXAMPLE = fileURLToPath(new URL('../example/', import.meta.url));
-const NEXT = fileURLToPath(new URL('../../node_modules/next/dist/bin/next', import.meta.url));
+/**
+ * The app under test: the example (Next.js 16, through the workspace), or with
+ * `QEETID_E2E_APP=compat/next15` (or `next14`) the same app on an older Next.js with
+ * edge middleware and the SDK installed as a package.
+ */
+const APP_DIR = process.env.QEETID_E2E_APP ?? 'example';
+const EXAMPLE = fileURLToPath(new URL(`../${APP_DIR}/`, import.meta.url));
+const NEXT = APP_DIR === 'example'
+  ? fileURLToPath(new URL('../../node_modules/next/dist/bin/next', import.meta.url))
+  : fileURLToPath(new URL(`../${APP_DIR}/node_modules/next/dist/bin/next`, import.meta.url));
 const SECRET = 'e2e-secret-of-more-than-thirty-two-bytes-0123456789';
 /** The client's access tokens live 60 s (Qeet ID's least); the app refreshes 45 s early. */
 const ACCESS_SECONDS = 60;
@@ -48,7 +56,8 @@ async function client(appUrl, extra = {}) {
 /** Starts the built example app on its own port with `env`; answers its URL and client. */
 async function startApp(env = {}, clientExtra = () => ({})) {
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  // `localhost`, as in development (and Next.js 14/15 turn 127.0.0.1 into it in redirects).
+  const url = `http://localhost:${port}`;
   const registered = await client(url, clientExtra(url));
   const child = spawn(process.execPath, [NEXT, 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: EXAMPLE,
@@ -134,6 +143,12 @@ async function active(appClient, token) {
 async function untilRefreshDue(session) {
   const due = (session.tokens.expiresAt - LEEWAY_SECONDS) * 1000 - Date.now();
   if (due > -1000) await new Promise((ok) => setTimeout(ok, due + 1500));
+}
+
+/** Ada's user id. */
+async function adaId() {
+  const { users } = await qeetid.admin('GET', `/v1/tenants/${qeetid.tenant}/users`);
+  return users.find((u) => u.email === EMAIL).id;
 }
 
 /** An RFC 6238 code for a base32 key, `steps` time steps from now. */
@@ -253,13 +268,19 @@ test('sign in, refresh silently and at once under concurrency, step up, and sign
   assert.ok(page.url().startsWith(qeetid.issuer));
   await page.waitForSelector('#password', { timeout: 10_000 });
   await context.close();
+
+  // The admin resets Ada's second factor for the tests that follow.
+  await qeetid.admin('DELETE', `/v1/tenants/${qeetid.tenant}/users/${await adaId()}/mfa`);
 });
 
-test('an error from Qeet ID lands on the error route with its code', async () => {
+test('signIn() starts a sign-in; an error from Qeet ID lands on the error route with its code', async () => {
   const app = await startApp();
   const context = await chromium.newContext();
   const page = await context.newPage();
-  await page.goto(`${app.url}/auth/login?returnTo=/dashboard`);
+  // The home page's "Sign in" is the signIn() server action.
+  await page.goto(app.url);
+  await page.click('button:has-text("Sign in")');
+  await page.waitForURL((url) => url.href.startsWith(qeetid.issuer));
   await page.fill('#email', EMAIL);
   await page.fill('#password', PASSWORD);
   await page.click('button[type=submit]:has-text("Sign in")');
@@ -270,7 +291,11 @@ test('an error from Qeet ID lands on the error route with its code', async () =>
   await context.close();
 });
 
-test('back-channel logout from Qeet ID ends the app session (with a session store)', async () => {
+// On edge middleware (Next.js 14, 15) an in-memory store is not shared with the
+// Node runtime; back-channel logout there needs Redis, and is proven on the example.
+const memoryStoreShared = APP_DIR === 'example';
+
+test('back-channel logout from Qeet ID ends the app session (with a session store)', { skip: !memoryStoreShared && 'edge middleware shares no memory with the Node runtime' }, async () => {
   const app = await startApp({ EXAMPLE_SESSION_STORE: 'memory' }, (url) => ({
     backchannel_logout_uri: `${url}/auth/backchannel-logout`,
     backchannel_logout_session_required: true,
@@ -283,11 +308,10 @@ test('back-channel logout from Qeet ID ends the app session (with a session stor
   assert.ok((await sessionCookie(context, app.url)).value.length < 400, 'the cookie holds only a session id');
 
   // An admin ends Ada's sessions at Qeet ID; Qeet ID tells the app.
-  const { users } = await qeetid.admin('GET', `/v1/tenants/${qeetid.tenant}/users`);
-  const ada = users.find((u) => u.email === EMAIL);
-  const { sessions } = await qeetid.admin('GET', `/v1/tenants/${qeetid.tenant}/users/${ada.id}/sessions`);
+  const ada = await adaId();
+  const { sessions } = await qeetid.admin('GET', `/v1/tenants/${qeetid.tenant}/users/${ada}/sessions`);
   assert.ok(sessions.length > 0);
-  for (const s of sessions) await qeetid.admin('DELETE', `/v1/tenants/${qeetid.tenant}/users/${ada.id}/sessions/${s.id}`);
+  for (const s of sessions) await qeetid.admin('DELETE', `/v1/tenants/${qeetid.tenant}/users/${ada}/sessions/${s.id}`);
   let user = 'still signed in';
   for (let attempt = 0; attempt < 100 && user !== null; attempt++) {
     await new Promise((ok) => setTimeout(ok, 200));

@@ -55,6 +55,8 @@ export function withAuth(options: WithAuthOptions = {}): (request: NextRequest) 
     let response: Response;
     if (session === undefined && isProtected(options.protect, pathname)) {
       if (wantsPage(request)) {
+        // Absolute, on the app's configured origin. (Next.js 14 and 15 rewrite 127.0.0.1 in
+        // a middleware redirect to `localhost`: use `localhost` in QEETID_APP_URL there.)
         const login = new URL(`${config.basePath}/login`, config.appUrl);
         login.searchParams.set('returnTo', `${pathname}${search}`);
         response = NextResponse.redirect(login);

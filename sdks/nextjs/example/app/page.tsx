@@ -1,4 +1,4 @@
-import { auth } from '@qeetid/nextjs/server';
+import { auth, signIn } from '@qeetid/nextjs/server';
 import { qeetid } from '@/lib/qeetid';
 import { SessionBadge } from './session-badge';
 
@@ -6,6 +6,10 @@ export const dynamic = 'force-dynamic';
 
 export default async function Home() {
   const session = await auth(qeetid);
+  async function signInAction() {
+    'use server';
+    await signIn({ returnTo: '/dashboard' }, qeetid);
+  }
   return (
     <main>
       <h1>Qeet ID × Next.js</h1>
@@ -13,7 +17,9 @@ export default async function Home() {
       {session ? (
         <p><a href="/dashboard">Open your dashboard</a></p>
       ) : (
-        <p><a href="/auth/login?returnTo=/dashboard">Sign in</a></p>
+        <form action={signInAction}>
+          <button type="submit">Sign in</button>
+        </form>
       )}
     </main>
   );
