@@ -15,7 +15,7 @@ export const PASSWORD = 'correct horse battery';
 const BINARY = process.env.QEETID_BIN ?? resolve(import.meta.dirname, '../../../target/debug/qeetid');
 
 /** A port nobody listens on right now. */
-async function freePort() {
+export async function freePort() {
   const server = createServer();
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();

@@ -6,9 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { EMAIL, PASSWORD, browser, startQeetId } from '../../interop/lib/harness.mjs';
+import { EMAIL, PASSWORD, browser, freePort, startQeetId } from '../../interop/lib/harness.mjs';
 import { Sealer } from '../dist/seal.js';
 
 /**
@@ -29,14 +28,6 @@ const LEEWAY_SECONDS = 45;
 let qeetid;
 let chromium;
 const apps = [];
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address();
-  await new Promise((ok) => server.close(ok));
-  return port;
-}
 
 /** Registers a confidential client for an app at `appUrl`. */
 async function client(appUrl, extra = {}) {

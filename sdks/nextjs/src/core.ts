@@ -95,16 +95,19 @@ export class QeetId {
 
   /**
    * The session with an access token that is not about to expire: refreshed (once,
-   * whoever else asks) when `canWrite`, else only swapped for a successor this process
-   * already holds. `undefined` when the refresh token was refused: the session is
+   * whoever else asks) when `canWrite` (asked only when a refresh is due), else only
+   * swapped for a successor this process already holds. `undefined` when the refresh token was refused: the session is
    * then cleared.
    */
-  async freshSession(jar: CookieJar, loaded: LoadedSession, canWrite: boolean, leewaySeconds?: number): Promise<LoadedSession | undefined> {
+  async freshSession(
+    jar: CookieJar, loaded: LoadedSession, canWrite: boolean | (() => boolean), leewaySeconds?: number,
+  ): Promise<LoadedSession | undefined> {
     const { config, provider, sessions } = await this.resolve();
     const { tokens } = loaded.data;
     const leeway = leewaySeconds ?? config.refreshLeewaySeconds;
     if (tokens.expiresAt - now() > leeway || tokens.refreshToken === undefined) return loaded;
-    if (!canWrite) {
+    // Asked only now: probing whether cookies can be written writes one.
+    if (!(typeof canWrite === 'function' ? canWrite() : canWrite)) {
       const successor = await knownSuccessor(tokens.refreshToken);
       return successor ? { ...loaded, data: withTokens(loaded.data, successor) } : loaded;
     }

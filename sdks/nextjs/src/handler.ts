@@ -18,6 +18,9 @@ export interface AuthRouteHandlers {
 
 const NO_STORE = { 'cache-control': 'no-store' };
 
+/** The largest back-channel logout form read (a logout token is a few hundred bytes). */
+const MAX_LOGOUT_BODY_BYTES = 16 * 1024;
+
 function answer(jar: RequestCookieJar, status: number, headers: Record<string, string>, body: BodyInit | null = null): Response {
   const all = new Headers({ ...NO_STORE, ...headers });
   jar.applyTo(all);
@@ -132,6 +135,7 @@ async function backchannelLogout(qeetid: QeetId, request: Request, jar: RequestC
   if (!(request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {
     return refuse('expected a form with logout_token');
   }
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_LOGOUT_BODY_BYTES) return refuse('the form is too large');
   const token = new URLSearchParams(await request.text()).get('logout_token');
   if (!token) return refuse('logout_token is missing');
   let claims;

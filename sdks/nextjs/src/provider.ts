@@ -249,7 +249,6 @@ export class Provider {
         audience: this.config.clientId,
         algorithms: as.id_token_signing_alg_values_supported?.filter((alg) => alg !== 'none' && !alg.startsWith('HS')) ?? ['RS256'],
         requiredClaims: ['iat', 'exp', 'jti', 'events'],
-        typ: undefined,
       }));
     } catch (error) {
       throw new QeetIdError('invalid_request', `the logout token is not valid: ${error instanceof Error ? error.message : String(error)}`);

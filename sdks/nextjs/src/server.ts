@@ -41,7 +41,7 @@ export async function getAccessToken(qeetid: QeetId = defaultQeetId()): Promise<
   const cookieJar = await jar();
   const loaded = await qeetid.readSession(cookieJar);
   if (loaded === undefined) throw new AccessTokenError('signed_out', 'no one is signed in');
-  const current = await qeetid.freshSession(cookieJar, loaded, cookieJar.writable(config.secureCookies));
+  const current = await qeetid.freshSession(cookieJar, loaded, () => cookieJar.writable(config.secureCookies));
   if (current === undefined) throw new AccessTokenError('session_ended', 'the session ended: sign in again');
   if (current.data.tokens.expiresAt <= Math.floor(Date.now() / 1000)) {
     throw new AccessTokenError('expired', 'the access token expired and cannot be refreshed here: add withAuth() middleware for this path');

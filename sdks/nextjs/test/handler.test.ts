@@ -182,6 +182,8 @@ test('back-channel logout ends the sessions a valid logout token names, once', a
       assert.equal(refused.status, 400);
       assert.equal((await (await ada.get('/auth/session')).json()).user.sub, 'usr_ada', 'still signed in');
     }
+    const huge = await provider.post('/auth/backchannel-logout', { ...form, 'content-length': String(1 << 20) }, 'x'.repeat(1 << 20));
+    assert.equal(huge.status, 400, 'a huge form is not read');
     const token = await fake.logoutToken({ sid: 'ses_1', sub: 'usr_ada' });
     const accepted = await provider.post('/auth/backchannel-logout', form, `logout_token=${token}`);
     assert.equal(accepted.status, 200);
