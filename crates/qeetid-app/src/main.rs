@@ -194,18 +194,18 @@ async fn seed(settings: &Settings) -> Result<(), AppError> {
     let (services, _) = services(settings, store, settings.issuer_for(settings.listen)).await?;
     let r = seed_demo(&services).await?;
     let base = settings.issuer_for(settings.listen);
-    println!("Demo tenant {} created.", r.tenant_id);
+    println!("Demo tenant `{}` ({}) created.", r.tenant_slug, r.tenant_id);
     println!();
     println!("  export QEETID_API_KEY={}", r.api_key);
     println!("  export TENANT={}", r.tenant_id);
     println!("  export WEB_CLIENT_ID={} WEB_CLIENT_SECRET={}", r.web_client_id, r.web_client_secret);
     println!("  export SPA_CLIENT_ID={} TV_CLIENT_ID={}", r.spa_client_id, r.tv_client_id);
     println!();
-    println!("  user        {} / {}", r.user_email, r.user_password);
     println!(
-        "  admin       {} / {}  (dashboard: {base}/admin/login?tenant={})",
-        r.admin_email, r.user_password, r.tenant_id
+        "  user        {} / {}  (account page: {base}/t/{}/account)",
+        r.user_email, r.user_password, r.tenant_slug
     );
+    println!("  admin       {} / {}  (dashboard: {base}/t/{}/admin)", r.admin_email, r.user_password, r.tenant_slug);
     println!(
         "  web client  confidential, redirect_uris http://localhost:3000/api/auth/callback and …/auth/callback (sdks/nextjs/example)"
     );

@@ -12,6 +12,8 @@ use crate::AppError;
 pub struct SeedReport {
     /// The demo tenant's id.
     pub tenant_id: String,
+    /// The demo tenant's slug (its name in URLs).
+    pub tenant_slug: String,
     /// A tenant API key.
     pub api_key: String,
     /// The demo user's e-mail.
@@ -125,6 +127,7 @@ pub async fn seed_demo(services: &UseCases<DieselStore>) -> Result<SeedReport, A
         web.secret.as_ref().map(|s| s.expose().to_owned()).ok_or_else(|| AppError::Startup("no secret".into()))?;
     Ok(SeedReport {
         tenant_id: tenant.id.to_string(),
+        tenant_slug: tenant.slug.to_string(),
         api_key: key.key.expose().to_owned(),
         user_email: user.email.as_str().to_owned(),
         user_password: DEMO_PASSWORD.to_owned(),

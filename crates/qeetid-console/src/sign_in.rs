@@ -175,6 +175,19 @@ impl<S: Store> FirstParty<S> {
         Ok((AppSession { user, session_id, auth_time }, token))
     }
 
+    /// The tenant someone named on a sign-in form or in a URL: its slug (`acme`, any
+    /// case) or its id (`tnt_…`). `None` when it names no tenant.
+    pub async fn tenant_named(&self, reference: &str) -> Result<Option<TenantId>, StoreError> {
+        let reference = reference.trim();
+        if let Ok(id) = TenantId::parse(reference) {
+            return Ok(self.store.get_tenant(&id).await?.map(|t| t.id));
+        }
+        let Ok(slug) = qeetid_domain::TenantSlug::parse("tenant", &reference.to_ascii_lowercase()) else {
+            return Ok(None);
+        };
+        Ok(self.store.get_tenant_by_slug(&slug).await?.map(|t| t.id))
+    }
+
     /// The tenant of the browser's live single sign-on session, if it has one: where
     /// an app signs in when no tenant was named.
     pub async fn sso_tenant(&self, sso_cookie: Option<&Secret>) -> Result<Option<TenantId>, StoreError> {

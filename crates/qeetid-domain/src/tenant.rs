@@ -12,6 +12,8 @@ pub struct Tenant {
     pub id: TenantId,
     /// Display name.
     pub name: DisplayName,
+    /// Its unique name in URLs (`acme`): what end users and admins type.
+    pub slug: crate::tenant_slug::TenantSlug,
     /// Whether every user must sign in with a second factor (users without one
     /// enrol at their next sign-in).
     pub require_mfa: bool,
@@ -74,6 +76,7 @@ mod resource_tests {
             policy: Default::default(),
             id: TenantId::parse("tnt_AAAAAAAAAAAAAAAAAAAAAA").unwrap(),
             name: DisplayName::from_stored("Acme".into()),
+            slug: crate::tenant_slug::TenantSlug::from_stored("acme".into()),
             require_mfa: false,
             resources,
             created_at: UnixTime::from_secs(0),

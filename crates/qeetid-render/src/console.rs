@@ -316,6 +316,8 @@ pub struct ConsoleTenantRow {
     pub id: String,
     /// Its name.
     pub name: String,
+    /// Its name in URLs (`acme`): `/t/acme/account`.
+    pub slug: String,
     /// RFC 3339.
     pub created_at: String,
 }

@@ -11,6 +11,7 @@ diesel::table! {
         open_registration -> Bool,
         require_par -> Bool,
         fapi2 -> Bool,
+        slug -> Text,
     }
 }
 

@@ -380,11 +380,26 @@ pub(crate) async fn deployment_admins_create_and_rename_tenants(db: &TestDatabas
     let (_, _, page) = app.browse(&format!("{base}/tenants?done=tenant-created")).await;
     assert!(page.contains("The tenant was created.") && page.contains("Initech"));
     let id = format!("tnt_{}", after(&page[page.find("Initech").unwrap() - 60..], "/admin/t/tnt_", '/'));
+    assert!(page.contains("<code>initech</code>"), "the slug made from the name is shown");
     let rename = format!("{base}/tenants/{id}/rename");
-    let (status, _, _) = app.submit(&rename, &[("csrf_token", &csrf), ("name", "Initrode")]).await;
+    let form = [("csrf_token", csrf.as_str()), ("name", "Initrode"), ("slug", "initrode")];
+    let (status, _, _) = app.submit(&rename, &form).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let reply = app.admin(Method::GET, &format!("/v1/tenants/{id}"), Body::None).await;
-    assert_eq!(reply.body["tenant"]["name"], "Initrode");
+    assert_eq!(
+        (&reply.body["tenant"]["name"], &reply.body["tenant"]["slug"]),
+        (&json!("Initrode"), &json!("initrode"))
+    );
+
+    // A slug given at creation; one already taken is said on the page.
+    let new = [("csrf_token", csrf.as_str()), ("name", "Globex"), ("slug", "initrode")];
+    let (status, _, page) = app.submit(&format!("{base}/tenants/new"), &new).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains("the slug `initrode` is taken"), "{page}");
+    let new = [("csrf_token", csrf.as_str()), ("name", "Globex"), ("slug", "globex-corp")];
+    assert_eq!(app.submit(&format!("{base}/tenants/new"), &new).await.0, StatusCode::SEE_OTHER);
+    let (_, _, page) = app.browse(&format!("{base}/tenants")).await;
+    assert!(page.contains("<code>globex-corp</code>"), "{page}");
 }
 
 pub(crate) async fn admins_hand_out_and_revoke_registration_tokens(db: &TestDatabase) {

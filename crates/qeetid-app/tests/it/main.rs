@@ -94,6 +94,7 @@ on_both_databases!(
     errors::malformed_input_gets_a_clear_4xx_naming_the_problem,
     errors::registration_rules_are_enforced,
     tenants_users_keys::tenants_are_managed_by_deployment_keys,
+    tenants_users_keys::tenants_are_named_by_unique_slugs_that_the_pages_take,
     tenants_users_keys::users_are_created_without_echoing_passwords,
     tenants_users_keys::api_keys_are_shown_once_and_revocable,
     server::probes_metrics_and_openapi,

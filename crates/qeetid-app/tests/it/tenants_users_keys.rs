@@ -90,3 +90,47 @@ pub(crate) async fn api_keys_are_shown_once_and_revocable(db: &TestDatabase) {
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     assert_eq!(app.call(Method::GET, &path, Some(&key), Body::None).await.status, StatusCode::UNAUTHORIZED);
 }
+
+pub(crate) async fn tenants_are_named_by_unique_slugs_that_the_pages_take(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let reply = app.admin(Method::POST, "/v1/tenants", Body::Json(json!({ "name": "Acme Corp" }))).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    assert_eq!(reply.body["tenant"]["slug"], "acme-corp", "made from the name");
+    let tenant = reply.body["tenant"]["id"].as_str().unwrap().to_owned();
+    let taken = json!({ "name": "Globex", "slug": "acme-corp" });
+    let reply = app.admin(Method::POST, "/v1/tenants", Body::Json(taken)).await;
+    assert_eq!(
+        (reply.status, reply.body["error"].as_str()),
+        (StatusCode::CONFLICT, Some("conflict")),
+        "{}",
+        reply.body
+    );
+    let malformed = json!({ "name": "Globex", "slug": "Globex Inc" });
+    let reply = app.admin(Method::POST, "/v1/tenants", Body::Json(malformed)).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert!(reply.body["message"].as_str().unwrap().contains("slug"), "{}", reply.body);
+    let reply = app.admin(Method::PATCH, &format!("/v1/tenants/{tenant}"), Body::Json(json!({ "slug": "acme" }))).await;
+    assert_eq!((reply.status, reply.body["tenant"]["slug"].as_str()), (StatusCode::OK, Some("acme")), "{}", reply.body);
+
+    // End users and admins name the tenant by its slug (any case) or id; never a page of tnt_….
+    let (status, location, _) = app.browse("/t/acme/account").await;
+    assert_eq!((status, location.as_deref()), (StatusCode::FOUND, Some("/account?tenant=acme")));
+    for named in ["acme", "ACME", tenant.as_str()] {
+        let (status, location, body) = app.browse(&format!("/account?tenant={named}")).await;
+        assert_eq!(status, StatusCode::FOUND, "{named}: {body}");
+        assert!(location.unwrap().starts_with("/v1/oauth/authorize?"), "{named}: to the hosted sign-in");
+    }
+    for unknown in ["acme-corp", "nobody", "tnt_AAAAAAAAAAAAAAAAAAAAAA", "<script>"] {
+        let (status, _, page) = app.browse(&format!("/account?tenant={unknown}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{unknown}: the old slug is free, the others never were");
+        assert!(page.contains("No organisation goes by that name") && !page.contains("<script>"), "{page}");
+    }
+    let (status, location, _) = app.browse("/t/acme/admin").await;
+    assert_eq!((status, location.as_deref()), (StatusCode::FOUND, Some("/admin/login?tenant=acme")));
+    let (status, location, body) = app.browse("/admin/login?tenant=acme").await;
+    assert_eq!(status, StatusCode::FOUND, "{body}");
+    assert!(location.unwrap().starts_with("/v1/oauth/authorize?"));
+    let (status, _, page) = app.browse("/account").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("placeholder=\"acme\"") && !page.contains("tnt_"), "the form asks for a name: {page}");
+}

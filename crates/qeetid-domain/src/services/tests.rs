@@ -165,3 +165,33 @@ fn a_key_cannot_revoke_itself() {
     block_on(w.services.admin.delete_api_key(&w.admin, &t.id, &created.api_key.id)).unwrap();
     assert!(matches!(block_on(w.services.admin.authenticate(created.key.expose())), Err(AdminError::Unauthenticated)));
 }
+
+#[test]
+fn tenants_get_unique_slugs_from_their_names_or_as_given() {
+    let w = world();
+    let s = &w.services;
+    let first = block_on(s.admin.create_tenant(&w.admin, "Acme Corp")).unwrap();
+    let second = block_on(s.admin.create_tenant(&w.admin, "ACME corp!")).unwrap();
+    assert_eq!((first.slug.as_str(), second.slug.as_str()), ("acme-corp", "acme-corp-2"));
+    let given = block_on(s.admin.create_tenant_with_slug(&w.admin, "Globex", Some("globex"))).unwrap();
+    assert_eq!(given.slug.as_str(), "globex");
+    let taken = block_on(s.admin.create_tenant_with_slug(&w.admin, "Other", Some("globex")));
+    assert!(matches!(taken, Err(AdminError::Conflict(_))), "{taken:?}");
+    let malformed = block_on(s.admin.create_tenant_with_slug(&w.admin, "Other", Some("Not A Slug")));
+    assert!(matches!(malformed, Err(AdminError::Invalid(_))), "{malformed:?}");
+
+    // Changed by a deployment key, to a free slug only; never by the tenant's own key.
+    let patch = |slug: &str| TenantPatch { slug: Some(slug.into()), ..TenantPatch::default() };
+    let renamed = block_on(s.admin.update_tenant(&w.admin, &first.id, patch("acme"))).unwrap();
+    assert_eq!(renamed.slug.as_str(), "acme");
+    assert!(matches!(
+        block_on(s.admin.update_tenant(&w.admin, &second.id, patch("acme"))),
+        Err(AdminError::Conflict(_))
+    ));
+    let key = block_on(s.admin.create_api_key(&w.admin, &first.id, "ci")).unwrap();
+    let own = block_on(s.admin.authenticate(key.key.expose())).unwrap();
+    assert!(matches!(
+        block_on(s.admin.update_tenant(&own, &first.id, patch("acme-inc"))),
+        Err(AdminError::Forbidden(_))
+    ));
+}

@@ -20,7 +20,7 @@ use qeetid_console::{AppSession, FirstPartyApp, FirstPartyError};
 use qeetid_domain::oauth::Session;
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::{AccountError, AccountOverview};
-use qeetid_domain::{AdminError, GrantId, Secret, SessionId, TenantId};
+use qeetid_domain::{AdminError, GrantId, Secret, SessionId};
 use qeetid_render::{
     AccountAppRow, AccountMfaView, AccountPasskeyRow, AccountSessionRow, AccountSignInView, AccountView, EnrolView,
     describe_amr,
@@ -28,7 +28,7 @@ use qeetid_render::{
 use serde::Deserialize;
 
 use super::first_party::{self, read_callback};
-use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret};
+use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret, found};
 use super::pages::{html, see_other};
 use super::spawn;
 use crate::HttpState;
@@ -115,18 +115,33 @@ pub(crate) async fn page<S: Store>(
             Err(e) => return internal(&state, &e),
         }
     } else {
-        match TenantId::parse(&raw) {
-            Ok(t) => t,
-            Err(_) => return sign_in_page(&state, StatusCode::BAD_REQUEST, &raw, Some("That is not an ID (tnt_…).")),
+        let named = raw.clone();
+        match spawn(&state, move |s| async move { s.apps.tenant_named(&named).await }).await {
+            Ok(Ok(Some(tenant))) => tenant,
+            Ok(Ok(None)) => return sign_in_page(&state, StatusCode::NOT_FOUND, &raw, Some(UNKNOWN_ORGANISATION)),
+            Ok(Err(e)) => return internal(&state, &e),
+            Err(e) => return internal(&state, &e),
         }
     };
     match first_party::begin(&state, APP, tenant).await {
         Ok(response) => response,
-        Err(AdminError::NotFound(_)) => {
-            sign_in_page(&state, StatusCode::NOT_FOUND, &raw, Some("No organisation has this ID."))
-        }
+        Err(AdminError::NotFound(_)) => sign_in_page(&state, StatusCode::NOT_FOUND, &raw, Some(UNKNOWN_ORGANISATION)),
         Err(e) => internal(&state, &e),
     }
+}
+
+/// What the sign-in form says when the name given matches no organisation.
+const UNKNOWN_ORGANISATION: &str = "No organisation goes by that name. Check the link your application gave you.";
+
+/// `GET /t/{slug}/account`: the account page of the organisation with this slug.
+pub(crate) async fn by_slug(path: web::Path<String>) -> HttpResponse {
+    found(&format!("/account?tenant={}", url_safe(&path)))
+}
+
+/// `reference` with only the characters a slug or an id may hold (nothing that could
+/// change the URL it is put in).
+pub(crate) fn url_safe(reference: &str) -> String {
+    reference.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 
 /// `GET /account/callback`: checks `state`, exchanges the code as the account

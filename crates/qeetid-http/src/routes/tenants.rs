@@ -14,13 +14,17 @@ use wire::{ResourcesRequest, TenantEnvelope, TenantList, TenantRequest, UpdateTe
 
 /// Create a tenant (deployment keys only).
 #[utoipa::path(post, path = "/v1/tenants", tag = "tenants", request_body = TenantRequest,
-    responses((status = 201, body = TenantEnvelope), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = TenantEnvelope), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 pub(crate) async fn create<S: Store>(
     Admin(caller): Admin,
     state: web::Data<HttpState<S>>,
     Json(body): Json<TenantRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let tenant = run(&state, move |s| async move { s.admin.create_tenant(&caller, &body.name).await }).await?;
+    let tenant = run(&state, move |s| async move {
+        s.admin.create_tenant_with_slug(&caller, &body.name, body.slug.as_deref()).await
+    })
+    .await?;
     Ok(HttpResponse::Created().json(TenantEnvelope { tenant: (&tenant).into() }))
 }
 
@@ -56,7 +60,8 @@ pub(crate) async fn get<S: Store>(
 /// every user (its own keys too).
 #[utoipa::path(patch, path = "/v1/tenants/{tenantID}", tag = "tenants", request_body = UpdateTenantRequest,
     params(("tenantID" = String, Path, description = "tnt_…")),
-    responses((status = 200, body = TenantEnvelope), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = TenantEnvelope), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 pub(crate) async fn rename<S: Store>(
     Admin(caller): Admin,
     state: web::Data<HttpState<S>>,

@@ -42,6 +42,7 @@ macro_rules! contract_suite {
         $crate::contract_suite!(@cases $make;
             tenants::round_trip_update_and_delete,
             tenants::duplicate_id_is_a_conflict,
+            tenants::a_slug_finds_its_tenant_and_belongs_to_one,
             tenants::pages_are_newest_first_and_follow_the_cursor,
             tenants::deleting_a_tenant_removes_what_it_owns,
             tenants::one_tenant_at_most_is_open_to_registration,

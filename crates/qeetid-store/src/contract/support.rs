@@ -18,9 +18,14 @@ pub(crate) fn random() -> &'static SeededRandom {
 }
 
 pub(crate) fn tenant_at(created: i64) -> Tenant {
+    let id = TenantId::generate(random());
+    // Unique like the id: lowercase letters and digits of it.
+    let slug: String =
+        id.as_str()[4..].chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
     Tenant {
         policy: Default::default(),
-        id: TenantId::generate(random()),
+        slug: qeetid_domain::TenantSlug::parse("slug", &format!("acme-{slug}")).unwrap(),
+        id,
         name: DisplayName::parse("name", "Acme").unwrap(),
         require_mfa: false,
         resources: None,

@@ -28,6 +28,26 @@ pub async fn duplicate_id_is_a_conflict(store: &impl Store) {
     assert!(matches!(store.insert_tenant(&tenant).await, Err(StoreError::Conflict(_))));
 }
 
+pub async fn a_slug_finds_its_tenant_and_belongs_to_one(store: &impl Store) {
+    let first = stored_tenant(store).await;
+    let mut second = stored_tenant(store).await;
+    assert_eq!(store.get_tenant_by_slug(&first.slug).await.unwrap(), Some(first.clone()));
+    let unknown = qeetid_domain::TenantSlug::parse("slug", "nobody-here").unwrap();
+    assert_eq!(store.get_tenant_by_slug(&unknown).await.unwrap(), None);
+
+    // Another tenant with the same slug, inserted or renamed to it, is refused.
+    let mut copy = tenant_at(1_800_000_000);
+    copy.slug = first.slug.clone();
+    assert!(matches!(store.insert_tenant(&copy).await, Err(StoreError::Conflict(_))));
+    let own = second.slug.clone();
+    second.slug = first.slug.clone();
+    assert!(matches!(store.update_tenant(&second).await, Err(StoreError::Conflict(_))));
+    second.slug = qeetid_domain::TenantSlug::parse("slug", "second-home").unwrap();
+    assert!(store.update_tenant(&second).await.unwrap());
+    assert_eq!(store.get_tenant_by_slug(&second.slug).await.unwrap().map(|t| t.id), Some(second.id.clone()));
+    assert_eq!(store.get_tenant_by_slug(&own).await.unwrap(), None, "the old slug is free again");
+}
+
 pub async fn pages_are_newest_first_and_follow_the_cursor(store: &impl Store) {
     // Five tenants, two sharing a creation second: the id breaks the tie.
     let mut tenants: Vec<_> = [100, 200, 200, 300, 400].into_iter().map(tenant_at).collect();

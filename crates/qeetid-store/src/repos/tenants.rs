@@ -7,7 +7,7 @@ use diesel::{
 use diesel_async::{AsyncConnection as _, RunQueryDsl as _};
 use qeetid_domain::client_policy::TenantPolicy;
 use qeetid_domain::ports::TenantRepository;
-use qeetid_domain::{DisplayName, KnownResource, PageRequest, StoreError, Tenant, TenantId, UnixTime};
+use qeetid_domain::{DisplayName, KnownResource, PageRequest, StoreError, Tenant, TenantId, TenantSlug, UnixTime};
 
 use super::paginate;
 use crate::DieselStore;
@@ -26,6 +26,7 @@ struct TenantRow {
     resources: Option<String>,
     require_par: bool,
     fapi2: bool,
+    slug: String,
 }
 
 impl From<&Tenant> for TenantRow {
@@ -37,6 +38,7 @@ impl From<&Tenant> for TenantRow {
             resources: t.resources.as_deref().map(resources_json),
             require_par: t.policy.require_par,
             fapi2: t.policy.fapi2,
+            slug: t.slug.to_string(),
             created_at: t.created_at.as_secs(),
             updated_at: t.updated_at.as_secs(),
         }
@@ -71,6 +73,7 @@ impl TryFrom<TenantRow> for Tenant {
         Ok(Tenant {
             id: TenantId::parse(&row.id).map_err(|e| corrupt("tenants.id", e))?,
             name: DisplayName::from_stored(row.name),
+            slug: TenantSlug::from_stored(row.slug),
             require_mfa: row.require_mfa,
             resources: row.resources.as_deref().map(resources_of).transpose()?,
             policy: TenantPolicy { require_par: row.require_par, fapi2: row.fapi2 },
@@ -102,6 +105,19 @@ impl TenantRepository for DieselStore {
         row.map(Tenant::try_from).transpose()
     }
 
+    async fn get_tenant_by_slug(&self, slug: &TenantSlug) -> Result<Option<Tenant>, StoreError> {
+        let row: Option<TenantRow> = with_conn!(&self.pool, |conn| {
+            tenants::table
+                .filter(tenants::slug.eq(slug.as_str()))
+                .select(TenantRow::as_select())
+                .get_result(conn)
+                .await
+                .optional()
+                .map_err(from_diesel)?
+        });
+        row.map(Tenant::try_from).transpose()
+    }
+
     async fn list_tenants(&self, page: &PageRequest) -> Result<Vec<Tenant>, StoreError> {
         let rows: Vec<TenantRow> = with_conn!(&self.pool, |conn| {
             paginate!(tenants::table.select(TenantRow::as_select()).into_boxed(), tenants, page)
@@ -117,6 +133,7 @@ impl TenantRepository for DieselStore {
             diesel::update(tenants::table.find(tenant.id.as_str()))
                 .set((
                     tenants::name.eq(tenant.name.as_str()),
+                    tenants::slug.eq(tenant.slug.as_str()),
                     tenants::require_mfa.eq(tenant.require_mfa),
                     tenants::resources.eq(tenant.resources.as_deref().map(resources_json)),
                     tenants::require_par.eq(tenant.policy.require_par),

@@ -14,8 +14,8 @@ use crate::user::{Email, User};
 impl TenantRepository for InMemoryStore {
     async fn insert_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
         let mut t = self.tables();
-        if t.tenants.iter().any(|x| x.id == tenant.id) {
-            return Err(StoreError::Conflict("tenant id".into()));
+        if t.tenants.iter().any(|x| x.id == tenant.id || x.slug == tenant.slug) {
+            return Err(StoreError::Conflict("tenant id or slug".into()));
         }
         t.tenants.push(tenant.clone());
         Ok(())
@@ -23,10 +23,16 @@ impl TenantRepository for InMemoryStore {
     async fn get_tenant(&self, id: &TenantId) -> Result<Option<Tenant>, StoreError> {
         Ok(self.tables().tenants.iter().find(|x| &x.id == id).cloned())
     }
+    async fn get_tenant_by_slug(&self, slug: &crate::tenant_slug::TenantSlug) -> Result<Option<Tenant>, StoreError> {
+        Ok(self.tables().tenants.iter().find(|x| &x.slug == slug).cloned())
+    }
     async fn list_tenants(&self, page: &PageRequest) -> Result<Vec<Tenant>, StoreError> {
         Ok(page_of(self.tables().tenants.iter().cloned(), page, |x| (x.created_at, x.id.to_string())))
     }
     async fn update_tenant(&self, tenant: &Tenant) -> Result<bool, StoreError> {
+        if self.tables().tenants.iter().any(|x| x.id != tenant.id && x.slug == tenant.slug) {
+            return Err(StoreError::Conflict("tenant slug".into()));
+        }
         Ok(replace(&mut self.tables().tenants, |x| x.id == tenant.id, tenant.clone()))
     }
     async fn delete_tenant(&self, id: &TenantId) -> Result<bool, StoreError> {

@@ -14,7 +14,7 @@ use crate::user::{Email, User};
 /// Tenants. Lists return up to [`PageRequest::fetch_limit`] rows, newest first
 /// by (`created_at`, `id`) descending, starting after the request's cursor.
 pub trait TenantRepository: Send + Sync {
-    /// Stores a new tenant. MUST return [`StoreError::Conflict`] if the id exists.
+    /// Stores a new tenant. MUST return [`StoreError::Conflict`] if the id or the slug exists.
     ///
     /// # Errors
     /// [`StoreError::Conflict`] as said above; [`StoreError::Unavailable`] when the
@@ -26,16 +26,26 @@ pub trait TenantRepository: Send + Sync {
     /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
     /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn get_tenant(&self, id: &TenantId) -> impl Future<Output = Result<Option<Tenant>, StoreError>> + Send;
+    /// The tenant with this slug (one indexed read).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn get_tenant_by_slug(
+        &self,
+        slug: &crate::tenant_slug::TenantSlug,
+    ) -> impl Future<Output = Result<Option<Tenant>, StoreError>> + Send;
     /// One page of tenants (deployment-wide: only deployment keys call it).
     ///
     /// # Errors
     /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
     /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn list_tenants(&self, page: &PageRequest) -> impl Future<Output = Result<Vec<Tenant>, StoreError>> + Send;
-    /// Replaces the tenant's name and `updated_at`. `Ok(false)` if it does not exist.
+    /// Replaces the tenant's settings (name, slug, policy) and `updated_at`. `Ok(false)` if it does not exist.
     ///
     /// # Errors
-    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    /// [`StoreError::Conflict`] when another tenant has the slug; [`StoreError::Unavailable`]
+    /// when the database fails or does not answer in time.
     fn update_tenant(&self, tenant: &Tenant) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Deletes the tenant and everything it owns. `Ok(false)` if it did not exist.
     ///

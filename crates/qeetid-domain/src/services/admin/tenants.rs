@@ -10,15 +10,20 @@ use crate::page::{Cursor, Page, PageRequest};
 use crate::ports::AdminStore;
 use crate::scope::ScopeSet;
 use crate::tenant::{DisplayName, KnownResource, Tenant};
+use crate::tenant_slug::TenantSlug;
 
 /// Most resources a tenant lists.
 const MAX_RESOURCES: usize = 100;
+/// Candidates tried for a slug made from a name (`acme`, `acme-2`, …) before one is random.
+const SLUG_CANDIDATES: u32 = 20;
 
 /// Changes to a tenant; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct TenantPatch {
     /// New display name.
     pub name: Option<String>,
+    /// New slug (deployment keys only): the tenant's name in URLs.
+    pub slug: Option<String>,
     /// Whether every user must sign in with a second factor.
     pub require_mfa: Option<bool>,
     /// Whether every authorization request must be pushed (RFC 9126).
@@ -27,26 +32,74 @@ pub struct TenantPatch {
     pub fapi2: Option<bool>,
 }
 
+/// A store conflict on a tenant write, said as the slug's (ids are random: the slug is what collides).
+fn slug_taken(error: crate::error::StoreError, slug: &TenantSlug) -> AdminError {
+    match error {
+        crate::error::StoreError::Conflict(_) => {
+            AdminError::Conflict(format!("the slug `{slug}` is taken by another tenant"))
+        }
+        other => other.into(),
+    }
+}
+
 fn cursor(t: &Tenant) -> Cursor {
     Cursor { created_at: t.created_at, id: t.id.to_string() }
 }
 
 impl<S: AdminStore> Admin<S> {
-    /// Creates a tenant (deployment keys only).
+    /// Creates a tenant (deployment keys only), its slug made from its name.
     pub async fn create_tenant(&self, caller: &Caller, name: &str) -> Result<Tenant, AdminError> {
+        self.create_tenant_with_slug(caller, name, None).await
+    }
+
+    /// Creates a tenant (deployment keys only) with `slug`, or one made from its name
+    /// (`Acme Corp` → `acme-corp`, then `acme-corp-2`, … when taken).
+    ///
+    /// # Errors
+    /// [`AdminError::Conflict`] when the slug given is taken; a validation error when
+    /// the name or the slug is malformed.
+    pub async fn create_tenant_with_slug(
+        &self,
+        caller: &Caller,
+        name: &str,
+        slug: Option<&str>,
+    ) -> Result<Tenant, AdminError> {
         caller.require_deployment("only a deployment admin key can create tenants")?;
+        let name = DisplayName::parse("name", name)?;
+        let slug = match slug {
+            Some(given) => TenantSlug::parse("slug", given)?,
+            None => self.free_slug(TenantSlug::from_name(name.as_str())).await?,
+        };
         let now = self.cx.clock.now();
         let tenant = Tenant {
             id: TenantId::generate(self.cx.random.as_ref()),
-            name: DisplayName::parse("name", name)?,
+            name,
+            slug,
             require_mfa: false,
             resources: None,
             policy: Default::default(),
             created_at: now,
             updated_at: now,
         };
-        self.store.insert_tenant(&tenant).await?;
+        self.store.insert_tenant(&tenant).await.map_err(|e| slug_taken(e, &tenant.slug))?;
         Ok(tenant)
+    }
+
+    /// `base`, or the first of `base-2`, `base-3`, … that no tenant has; after that
+    /// many, `base-` and a random number (a name shared by that many tenants).
+    async fn free_slug(&self, base: TenantSlug) -> Result<TenantSlug, AdminError> {
+        if self.store.get_tenant_by_slug(&base).await?.is_none() {
+            return Ok(base);
+        }
+        for n in 2..=SLUG_CANDIDATES {
+            let candidate = base.numbered(n);
+            if self.store.get_tenant_by_slug(&candidate).await?.is_none() {
+                return Ok(candidate);
+            }
+        }
+        let mut bytes = [0u8; 4];
+        self.cx.random.fill(&mut bytes);
+        Ok(base.numbered(u32::from_le_bytes(bytes) % 900_000 + 100_000))
     }
 
     /// Lists tenants: all of them for a deployment key, its own for a tenant key.
@@ -89,6 +142,10 @@ impl<S: AdminStore> Admin<S> {
             caller.require_deployment("only a deployment admin key can rename tenants")?;
             tenant.name = DisplayName::parse("name", &name)?;
         }
+        if let Some(slug) = patch.slug {
+            caller.require_deployment("only a deployment admin key can change a tenant's slug")?;
+            tenant.slug = TenantSlug::parse("slug", &slug)?;
+        }
         if let Some(require) = patch.require_mfa {
             tenant.require_mfa = require;
         }
@@ -99,7 +156,8 @@ impl<S: AdminStore> Admin<S> {
             tenant.policy.fapi2 = fapi2;
         }
         tenant.updated_at = self.cx.clock.now();
-        if !self.store.update_tenant(&tenant).await? {
+        let updated = self.store.update_tenant(&tenant).await.map_err(|e| slug_taken(e, &tenant.slug))?;
+        if !updated {
             return Err(AdminError::NotFound("tenant"));
         }
         // Clients are cached with their tenant's policy.

@@ -4,6 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::ports::Store;
+use qeetid_domain::services::TenantPatch;
 use qeetid_domain::{AdminError, AdminRole, Page, Tenant, TenantId};
 use qeetid_render::{ConsoleTenantRow, ConsoleTenantsView};
 use serde::Deserialize;
@@ -55,6 +56,7 @@ fn tenants_page(
             .map(|t| ConsoleTenantRow {
                 id: t.id.to_string(),
                 name: t.name.as_str().to_owned(),
+                slug: t.slug.to_string(),
                 created_at: rfc3339(t.created_at),
             })
             .collect(),
@@ -91,7 +93,8 @@ async fn after_change<S: Store>(
     done: &str,
 ) -> HttpResponse {
     let error = match outcome {
-        Ok(Err(AdminError::Invalid(e))) => e.message,
+        Ok(Err(AdminError::Invalid(e))) => format!("{}: {}", e.field, e.message),
+        Ok(Err(AdminError::Conflict(message))) => message,
         other => {
             return match answer(state, other) {
                 Ok(_) => see_other(&format!("/admin/t/{}/tenants?done={done}", desk.tenant_id())),
@@ -117,8 +120,13 @@ pub(crate) async fn create<S: Store>(
         return response;
     }
     let name = form_value(&pairs, "name").trim().to_owned();
+    let slug = form_value(&pairs, "slug").trim().to_owned();
     let (caller, new_name) = (desk.admin.caller(), name.clone());
-    let outcome = spawn(&state, move |s| async move { s.admin.create_tenant(&caller, &new_name).await }).await;
+    let outcome = spawn(&state, move |s| async move {
+        let slug = Some(slug.as_str()).filter(|s| !s.is_empty());
+        s.admin.create_tenant_with_slug(&caller, &new_name, slug).await
+    })
+    .await;
     after_change(&state, &desk, outcome, &name, "tenant-created").await
 }
 
@@ -138,7 +146,10 @@ pub(crate) async fn rename<S: Store>(
         return super::error_page(&state, StatusCode::NOT_FOUND, "Not found", "There is no such tenant.");
     };
     let name = form_value(&pairs, "name").trim().to_owned();
-    let (caller, new_name) = (desk.admin.caller(), name.clone());
-    let outcome = spawn(&state, move |s| async move { s.admin.rename_tenant(&caller, &id, &new_name).await }).await;
+    let slug = form_value(&pairs, "slug").trim().to_owned();
+    let patch =
+        TenantPatch { name: Some(name.clone()), slug: Some(slug).filter(|s| !s.is_empty()), ..TenantPatch::default() };
+    let caller = desk.admin.caller();
+    let outcome = spawn(&state, move |s| async move { s.admin.update_tenant(&caller, &id, patch).await }).await;
     after_change(&state, &desk, outcome, &name, "tenant-renamed").await
 }

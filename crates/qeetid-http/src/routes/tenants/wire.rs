@@ -14,6 +14,8 @@ pub(crate) struct TenantBody {
     pub id: String,
     /// Display name.
     pub name: String,
+    /// Its unique name in URLs (`acme`): `/t/acme/account`, `/account?tenant=acme`.
+    pub slug: String,
     /// Whether every user must sign in with a second factor.
     pub require_mfa: bool,
     /// Whether every authorization request must be pushed first (RFC 9126).
@@ -57,6 +59,7 @@ impl From<&Tenant> for TenantBody {
         Self {
             id: t.id.to_string(),
             name: t.name.as_str().to_owned(),
+            slug: t.slug.to_string(),
             require_mfa: t.require_mfa,
             require_pushed_authorization_requests: t.policy.require_par,
             fapi2: t.policy.fapi2,
@@ -90,6 +93,9 @@ pub(crate) struct TenantList {
 pub(crate) struct TenantRequest {
     /// 1 to 200 characters.
     pub name: String,
+    /// 2 to 63 lowercase letters, digits and single hyphens, unique; left out, it is
+    /// made from the name (`Acme Corp` → `acme-corp`, `acme-corp-2` when taken).
+    pub slug: Option<String>,
 }
 
 /// Body of `PATCH /v1/tenants/{tenantID}`: fields left out stay as they are.
@@ -98,6 +104,8 @@ pub(crate) struct TenantRequest {
 pub struct UpdateTenantRequest {
     /// 1 to 200 characters (deployment keys only).
     pub name: Option<String>,
+    /// A new unique slug (deployment keys only); the old one stops working at once.
+    pub slug: Option<String>,
     /// Every user must sign in with a second factor; those without one set up an
     /// authenticator app at their next sign-in. A tenant's own key may set it.
     pub require_mfa: Option<bool>,
@@ -113,6 +121,7 @@ impl From<UpdateTenantRequest> for TenantPatch {
     fn from(r: UpdateTenantRequest) -> Self {
         Self {
             name: r.name,
+            slug: r.slug,
             require_mfa: r.require_mfa,
             require_pushed_authorization_requests: r.require_pushed_authorization_requests,
             fapi2: r.fapi2,

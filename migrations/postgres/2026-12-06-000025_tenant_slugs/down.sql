@@ -1,0 +1,2 @@
+DROP INDEX tenants_slug;
+ALTER TABLE tenants DROP COLUMN slug;
