@@ -206,9 +206,42 @@ fn env_value(default: Option<&toml::Value>, raw: &str, var: &str) -> Result<toml
     })
 }
 
+/// Keys whose values are secrets: shown as `***` by [`masked`].
+const SECRET_KEYS: [&str; 1] = ["key_encryption_key"];
+
+/// `table` with its secrets masked: secret keys as `***`, and the password in a
+/// database URL (`postgres://user:***@host/db`).
+pub fn masked(mut table: toml::Table) -> toml::Table {
+    for key in SECRET_KEYS {
+        if let Some(value) = table.get_mut(key).filter(|v| v.as_str().is_some_and(|s| !s.is_empty())) {
+            *value = toml::Value::String("***".into());
+        }
+    }
+    if let Some(toml::Value::String(url)) = table.get_mut("database_url") {
+        *url = masked_password(url);
+    }
+    table
+}
+
+/// `scheme://user:password@host/…` with the password as `***` (anything else as it is).
+pub fn masked_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let Some((userinfo, host)) = authority.rsplit_once('@') else { return url.to_owned() };
+    match userinfo.split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:***@{host}{path}"),
+        None => url.to_owned(),
+    }
+}
+
 impl Settings {
-    /// Loads the defaults, then `file`, then the environment given by `env`.
-    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+    /// The configuration as it takes effect: the defaults, then `file`, then the
+    /// environment given by `env`, as one TOML table (not yet checked as settings).
+    pub fn effective_table(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<toml::Table, ConfigError> {
         let mut table = parse_table("config/default.toml", DEFAULTS)?;
         if let Some(path) = file {
             let text =
@@ -236,6 +269,12 @@ impl Settings {
             let value = env_value(target.get(*last), &raw, var)?;
             target.insert((*last).to_owned(), value);
         }
+        Ok(table)
+    }
+
+    /// Loads the defaults, then `file`, then the environment given by `env`.
+    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let table = Self::effective_table(file, &env)?;
         let mut settings: Settings = toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| {
             ConfigError::Invalid { origin: "configuration".to_owned(), message: e.to_string() }
         })?;
@@ -309,6 +348,24 @@ mod tests {
         assert_eq!(s.password_hashing.iterations, 2, "untouched keys keep their defaults");
         assert_eq!(s.bootstrap_admin_key.as_deref(), Some("qak_x"));
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn secrets_are_masked_in_the_effective_configuration() {
+        let env = |var: &str| match var {
+            "QEETID_KEY_ENCRYPTION_KEY" => Some("c2VjcmV0LWtleS1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcyE".to_owned()),
+            "QEETID_DATABASE_URL" => Some("postgres://qeetid:hunter2@db.internal:5432/qeetid".to_owned()),
+            _ => None,
+        };
+        let table = masked(Settings::effective_table(None, env).unwrap());
+        let text = toml::to_string(&table).unwrap();
+        assert!(!text.contains("hunter2") && !text.contains("c2VjcmV0"), "{text}");
+        assert!(text.contains("key_encryption_key = \"***\""), "{text}");
+        assert!(text.contains("postgres://qeetid:***@db.internal:5432/qeetid"), "{text}");
+        assert!(text.contains("listen = "), "everything else as it is: {text}");
+        // Unset secrets stay empty (nothing to hide, and the output says so).
+        let plain = toml::to_string(&masked(Settings::effective_table(None, no_env).unwrap())).unwrap();
+        assert!(!plain.contains("***"), "{plain}");
     }
 
     #[test]

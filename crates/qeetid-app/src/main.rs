@@ -41,6 +41,9 @@ enum Command {
         #[command(subcommand)]
         action: AdminAction,
     },
+    /// Check the configuration (defaults, then --config, then QEETID_… variables) and
+    /// print it as it takes effect, secrets masked.
+    CheckConfig,
 }
 
 #[derive(Subcommand)]
@@ -98,6 +101,7 @@ async fn run() -> ExitCode {
         Command::Serve { listen } => serve(settings, listen).await,
         Command::Migrate => migrate(&settings).await,
         Command::Seed => seed(&settings).await,
+        Command::CheckConfig => check_config(cli.config.as_deref(), &settings),
         Command::Keys { action: KeysAction::Rotate } => rotate_keys(&settings).await,
         Command::Admin { action: AdminAction::CreateUser { email, tenant, deployment, password } } => {
             let role = if deployment { AdminRole::Deployment } else { AdminRole::Tenant };
@@ -185,6 +189,22 @@ async fn create_admin_user(
         println!("  password (shown once): {}", admin.password);
     }
     println!("  sign in at {base}/admin/login?tenant={}", admin.tenant_id);
+    Ok(())
+}
+
+/// Prints the effective configuration with secrets masked (it was checked when it loaded).
+#[allow(clippy::print_stdout, reason = "check-config prints the configuration for the operator")]
+fn check_config(file: Option<&std::path::Path>, settings: &Settings) -> Result<(), AppError> {
+    let table = Settings::effective_table(file, |var| std::env::var(var).ok())
+        .map_err(|e| AppError::Startup(format!("configuration: {e}")))?;
+    let text = toml::to_string(&qeetid_app::config::masked(table))
+        .map_err(|e| AppError::Startup(format!("configuration: {e}")))?;
+    println!("# The configuration is valid. As it takes effect (defaults < --config < QEETID_… variables);");
+    println!("# secrets masked.");
+    let bootstrap = if settings.bootstrap_admin_key.is_some() { "set (***)" } else { "not set" };
+    println!("# QEETID_BOOTSTRAP_ADMIN_KEY: {bootstrap}");
+    println!("# database: {}", qeetid_app::config::masked_password(&settings.database_url()));
+    print!("{text}");
     Ok(())
 }
 
