@@ -101,6 +101,17 @@ pub struct ErrorView<'a> {
     pub message: &'a str,
     /// A machine-readable code, if any.
     pub code: Option<&'a str>,
+    /// Where to go from here (a dead end offers the next step): label and path.
+    pub next: Option<NextStep<'a>>,
+}
+
+/// A link out of an error page.
+#[derive(Debug, Serialize)]
+pub struct NextStep<'a> {
+    /// What the link says.
+    pub label: &'a str,
+    /// A path on this deployment.
+    pub href: &'a str,
 }
 
 /// What the home page shows.
@@ -385,7 +396,12 @@ mod tests {
     fn error_page_escapes_what_it_shows() {
         let renderer = Renderer::new().unwrap();
         let html = renderer
-            .error_page(&ErrorView { title: "Not found", message: "<script>x</script>", code: Some("not_found") })
+            .error_page(&ErrorView {
+                title: "Not found",
+                message: "<script>x</script>",
+                code: Some("not_found"),
+                next: None,
+            })
             .unwrap();
         assert!(html.contains("&lt;script&gt;x&lt;&#x2F;script&gt;"), "{html}");
         assert!(!html.contains("<script>x"));

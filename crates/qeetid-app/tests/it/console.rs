@@ -66,6 +66,8 @@ pub(crate) async fn admins_sign_in_through_the_hosted_login_and_see_their_tenant
     let (status, _, page) = app.browse(&format!("/admin/t/{other}/clients")).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{page}");
     assert!(!page.contains("Other"));
+    let escaped = |path: &str| path.replace('/', "&#x2F;");
+    assert!(page.contains(&format!(r#"<a href="{}">Go to your own tenant</a>"#, escaped(&clients))), "{page}");
 
     // Signing out needs the form's CSRF token, and ends the dashboard session.
     let (_, _, page) = app.browse(&clients).await;
@@ -87,6 +89,7 @@ pub(crate) async fn deployment_admins_reach_every_tenant_and_users_without_a_rol
     let (status, _, page) = sign_in(&app, &realm.tenant, EMAIL).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{page}");
     assert!(page.contains("Not an admin"));
+    assert!(page.contains(r#"<a href="&#x2F;account">Open your account page</a>"#), "the way on: {page}");
 
     let home = app.tenant("Operators").await;
     admin_user(&app, &home, ROOT, "deployment").await;
@@ -355,8 +358,10 @@ pub(crate) async fn admins_manage_users_and_api_keys_but_tenants_only_as_deploym
     assert_eq!(app.call(Method::GET, &clients, Some(&key), Body::None).await.status, StatusCode::UNAUTHORIZED);
 
     // Tenants are a deployment admin's: a tenant admin is refused, page and form alike.
-    let (status, _, _) = app.browse(&format!("{base}/tenants")).await;
+    let (status, _, page) = app.browse(&format!("{base}/tenants")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    let own = format!("{base}/clients").replace('/', "&#x2F;");
+    assert!(page.contains(&format!(r#"<a href="{own}">Back to your tenant&#x27;s clients</a>"#)), "{page}");
     let (status, _, _) = app.submit(&format!("{base}/tenants/new"), &[("csrf_token", &csrf), ("name", "X")]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }

@@ -60,7 +60,7 @@ pub(crate) fn flow_error_page<S>(state: &HttpState<S>, err: &FlowError) -> HttpR
         FlowError::Internal(_) => "Something went wrong on our side. Please try again.".to_owned(),
         other => other.to_string(),
     };
-    let view = ErrorView { title: "Cannot continue", message: &message, code: Some(flow_code(err)) };
+    let view = ErrorView { title: "Cannot continue", message: &message, code: Some(flow_code(err)), next: None };
     html(flow_status(err), state.renderer.error_page(&view))
 }
 

@@ -37,7 +37,7 @@ fn titled_error_page<S>(state: &HttpState<S>, title: &str, err: &qeetid_domain::
         "{} The application that sent you here is misconfigured; nothing was shared with it.",
         capitalise(err.description())
     );
-    let view = ErrorView { title, message: &message, code: Some(err.as_str()) };
+    let view = ErrorView { title, message: &message, code: Some(err.as_str()), next: None };
     html(status, state.renderer.error_page(&view))
 }
 
@@ -71,7 +71,18 @@ fn capitalise(text: &str) -> String {
 
 /// A plain error page with `title` and `message`.
 pub(crate) fn error_page<S>(state: &HttpState<S>, status: StatusCode, title: &str, message: &str) -> HttpResponse {
-    html(status, state.renderer.error_page(&qeetid_render::ErrorView { title, message, code: None }))
+    html(status, state.renderer.error_page(&qeetid_render::ErrorView { title, message, code: None, next: None }))
+}
+
+/// [`error_page`] with a link to the next step (`label`, `href`): no dead end.
+pub(crate) fn error_page_onward<S>(
+    state: &HttpState<S>,
+    status: StatusCode,
+    (title, message): (&str, &str),
+    (label, href): (&str, &str),
+) -> HttpResponse {
+    let next = Some(qeetid_render::NextStep { label, href });
+    html(status, state.renderer.error_page(&qeetid_render::ErrorView { title, message, code: None, next }))
 }
 
 /// An admin use case's refusal on a dashboard page (not found, not allowed, not

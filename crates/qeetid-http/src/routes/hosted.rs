@@ -341,7 +341,8 @@ pub(crate) async fn decision<S: Store>(
         if is_json {
             HttpResponse::BadRequest().json(json!({ "error": "invalid_request", "message": message }))
         } else {
-            let view = ErrorView { title: "Cannot continue", message: &message, code: Some("invalid_request") };
+            let view =
+                ErrorView { title: "Cannot continue", message: &message, code: Some("invalid_request"), next: None };
             html(StatusCode::BAD_REQUEST, state.renderer.error_page(&view))
         }
     };

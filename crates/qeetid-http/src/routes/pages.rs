@@ -25,8 +25,12 @@ pub(crate) async fn stylesheet() -> HttpResponse {
 
 /// The HTML "not found" page, for paths outside the JSON API.
 pub(crate) async fn not_found<S: Store>(state: web::Data<HttpState<S>>) -> HttpResponse {
-    let view =
-        ErrorView { title: "Page not found", message: "There is nothing at this address.", code: Some("not_found") };
+    let view = ErrorView {
+        title: "Page not found",
+        message: "There is nothing at this address.",
+        code: Some("not_found"),
+        next: None,
+    };
     html(StatusCode::NOT_FOUND, state.renderer.error_page(&view))
 }
 

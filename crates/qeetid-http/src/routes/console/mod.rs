@@ -30,7 +30,7 @@ pub(super) use super::pages::see_other;
 use super::params::Params;
 use super::spawn;
 use crate::HttpState;
-use crate::answers::error_page;
+use crate::answers::{error_page, error_page_onward};
 
 /// This app, for the shared first-party sign-in.
 const APP: FirstPartyApp = FirstPartyApp::Dashboard;
@@ -60,6 +60,21 @@ pub(crate) async fn home<S: Store>(req: HttpRequest, state: web::Data<HttpState<
         Ok(admin) => found(&format!("{CONSOLE_PATH}/t/{}/clients", admin.user.tenant_id)),
         Err(_) => sign_in_page(&state, StatusCode::OK, "", None),
     }
+}
+
+/// The dead end of a signed-in user without an admin role, with the way on: their
+/// own account page (where they can also sign out and come back as someone else).
+fn not_an_admin<S>(state: &HttpState<S>) -> HttpResponse {
+    error_page_onward(
+        state,
+        StatusCode::FORBIDDEN,
+        (
+            "Not an admin",
+            "You are signed in, but this account holds no admin role. Ask an admin for one (or, on the host, \
+             run `qeetid admin create-user`), or sign out on your account page and sign in as an admin.",
+        ),
+        ("Open your account page", "/account"),
+    )
 }
 
 /// The sign-in form's query.
@@ -111,12 +126,7 @@ pub(crate) async fn callback<S: Store>(req: HttpRequest, state: web::Data<HttpSt
                     let _ = r.add_cookie(&first_party::session_cookie(&state, APP, &token));
                     r
                 }
-                Ok(Err(FirstPartyError::NotAnAdmin)) => error_page(
-                    &state,
-                    StatusCode::FORBIDDEN,
-                    "Not an admin",
-                    "You are signed in, but this account holds no admin role. Ask an admin, or use `qeetid admin create-user`.",
-                ),
+                Ok(Err(FirstPartyError::NotAnAdmin)) => not_an_admin(&state),
                 Ok(Err(FirstPartyError::Admin(e))) => internal(&state, &e),
                 Ok(Err(e)) => sign_in_page(&state, StatusCode::BAD_REQUEST, &tenant_text, Some(&e.to_string())),
                 Err(e) => internal(&state, &e),
@@ -187,17 +197,16 @@ async fn desk<S: Store>(req: &HttpRequest, state: &HttpState<S>, raw: &str) -> R
     let admin = match signed_in(req, state).await {
         Ok(admin) => admin,
         Err(FirstPartyError::NotSignedIn) => return Err(found(&format!("{CONSOLE_PATH}/login?tenant={tenant}"))),
-        Err(FirstPartyError::NotAnAdmin) => {
-            return Err(error_page(state, StatusCode::FORBIDDEN, "Not an admin", "This account holds no admin role."));
-        }
+        Err(FirstPartyError::NotAnAdmin) => return Err(not_an_admin(state)),
         Err(e) => return Err(internal(state, &e)),
     };
     if !admin.reaches(&tenant) {
-        return Err(error_page(
+        let own = format!("{CONSOLE_PATH}/t/{}/clients", admin.user.tenant_id);
+        return Err(error_page_onward(
             state,
             StatusCode::FORBIDDEN,
-            "Not your tenant",
-            "Your role does not reach this tenant.",
+            ("Not your tenant", "Your role does not reach this tenant."),
+            ("Go to your own tenant", &own),
         ));
     }
     let caller = admin.caller();

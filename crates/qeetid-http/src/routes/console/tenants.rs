@@ -25,7 +25,13 @@ fn only_deployment_admins<S>(state: &HttpState<S>, desk: &Desk) -> Result<(), Ht
     if desk.admin.role == AdminRole::Deployment {
         Ok(())
     } else {
-        Err(super::error_page(state, StatusCode::FORBIDDEN, "Not allowed", "Only deployment admins manage tenants."))
+        let own = format!("/admin/t/{}/clients", desk.tenant_id());
+        Err(crate::answers::error_page_onward(
+            state,
+            StatusCode::FORBIDDEN,
+            ("Not allowed", "Only deployment admins manage tenants; your role manages your own tenant."),
+            ("Back to your tenant's clients", &own),
+        ))
     }
 }
 
