@@ -153,8 +153,12 @@ pub struct ConsoleGrantRow {
     pub id: String,
     /// `usr_…`
     pub user_id: String,
+    /// The user's e-mail (`None` when the user was deleted meanwhile).
+    pub user_email: Option<String>,
     /// `qci_…`
     pub client_id: String,
+    /// The client's name (`None` when the client was deleted meanwhile).
+    pub client_name: Option<String>,
     /// Space-separated scopes.
     pub scopes: String,
     /// RFC 3339.

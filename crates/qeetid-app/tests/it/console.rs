@@ -275,6 +275,11 @@ pub(crate) async fn admins_revoke_a_grant_and_its_refresh_token_stops(db: &TestD
     let (status, _, page) = app.browse(&format!("{grants}?user=nonsense")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("No consent grants match this filter."));
+    // People, not ids: the user's e-mail and the client's name; the filter takes an e-mail.
+    let (_, _, page) = app.browse(&format!("{grants}?user={EMAIL}")).await;
+    assert!(page.contains(&format!(">{EMAIL}</a>")) && page.contains(">Acme Web</a>"), "{page}");
+    let (_, _, page) = app.browse(&format!("{grants}?user=nobody@example.com")).await;
+    assert!(page.contains("No consent grants match this filter."));
     let (_, _, page) = app.browse(&format!("{grants}?client={}", realm.client_id)).await;
     let grant = format!("grt_{}", after(&page, "/grants/grt_", '/'));
     assert!(!page[page.find(&grant).unwrap() + 1..].contains("/grants/grt_"), "one grant for this client");

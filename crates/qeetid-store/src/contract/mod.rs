@@ -50,6 +50,7 @@ macro_rules! contract_suite {
             api_keys::deployment_keys_are_detected,
             api_keys::duplicate_hash_is_a_conflict,
             users::round_trip_and_lookup_by_email,
+            users::emails_of_several_users_come_in_one_read_within_the_tenant,
             users::emails_are_unique_per_tenant,
             users::update_replaces_every_field_and_respects_uniqueness,
             users::concurrent_writers_all_succeed,

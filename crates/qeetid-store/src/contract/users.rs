@@ -17,6 +17,26 @@ pub async fn round_trip_and_lookup_by_email(store: &impl Store) {
     assert_eq!(page, vec![u]);
 }
 
+pub async fn emails_of_several_users_come_in_one_read_within_the_tenant(store: &impl Store) {
+    let a = stored_tenant(store).await;
+    let b = stored_tenant(store).await;
+    let (ada, grace, other) =
+        (user(&a.id, "ada@example.com"), user(&a.id, "grace@example.com"), user(&b.id, "eve@example.com"));
+    for u in [&ada, &grace, &other] {
+        store.insert_user(u).await.unwrap();
+    }
+    let unknown = qeetid_domain::UserId::parse("usr_AAAAAAAAAAAAAAAAAAAAAA").unwrap();
+    let ids = [ada.id.clone(), grace.id.clone(), other.id.clone(), unknown];
+    let mut found = store.user_emails(&a.id, &ids).await.unwrap();
+    found.sort_by(|x, y| x.1.as_str().cmp(y.1.as_str()));
+    assert_eq!(
+        found,
+        vec![(ada.id.clone(), ada.email.clone()), (grace.id.clone(), grace.email.clone())],
+        "not another tenant's"
+    );
+    assert_eq!(store.user_emails(&a.id, &[]).await.unwrap(), vec![]);
+}
+
 pub async fn emails_are_unique_per_tenant(store: &impl Store) {
     let a = stored_tenant(store).await;
     let b = stored_tenant(store).await;

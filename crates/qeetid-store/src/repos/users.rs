@@ -121,6 +121,28 @@ impl UserRepository for DieselStore {
         row.map(User::try_from).transpose()
     }
 
+    async fn user_emails(&self, tenant: &TenantId, ids: &[UserId]) -> Result<Vec<(UserId, Email)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let wanted: Vec<&str> = ids.iter().map(UserId::as_str).collect();
+        let rows: Vec<(String, String)> = with_conn!(&self.pool, |conn| {
+            users::table
+                .filter(users::tenant_id.eq(tenant.as_str()))
+                .filter(users::id.eq_any(&wanted))
+                .select((users::id, users::email))
+                .load(conn)
+                .await
+                .map_err(from_diesel)?
+        });
+        rows.into_iter()
+            .map(|(id, email)| {
+                let id = UserId::parse(&id).map_err(|e| corrupt("users.id", e))?;
+                Ok((id, Email::from_stored(email)))
+            })
+            .collect()
+    }
+
     async fn find_user_by_email(&self, tenant: &TenantId, email: &Email) -> Result<Option<User>, StoreError> {
         let row: Option<UserRow> = with_conn!(&self.pool, |conn| {
             users::table

@@ -110,6 +110,11 @@ impl UserRepository for InMemoryStore {
         }
         Ok(t.users.iter().find(|x| &x.tenant_id == token.tenant && &x.id == token.user).cloned())
     }
+    async fn user_emails(&self, tenant: &TenantId, ids: &[UserId]) -> Result<Vec<(UserId, Email)>, StoreError> {
+        let t = self.tables();
+        let found = t.users.iter().filter(|u| &u.tenant_id == tenant && ids.contains(&u.id));
+        Ok(found.map(|u| (u.id.clone(), u.email.clone())).collect())
+    }
     async fn find_user_by_email(&self, tenant: &TenantId, email: &Email) -> Result<Option<User>, StoreError> {
         Ok(self.tables().users.iter().find(|x| &x.tenant_id == tenant && &x.email == email).cloned())
     }

@@ -141,6 +141,16 @@ pub trait UserRepository: Send + Sync {
     /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
     fn live_token_user(&self, token: &TokenOrigin<'_>)
     -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
+    /// The e-mails of the tenant's users among `ids`, in one read (absent ids are left out).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn user_emails(
+        &self,
+        tenant: &TenantId,
+        ids: &[UserId],
+    ) -> impl Future<Output = Result<Vec<(UserId, Email)>, StoreError>> + Send;
     /// The tenant's user with this (lower-cased) e-mail.
     ///
     /// # Errors

@@ -44,6 +44,49 @@ impl<S: AdminStore> Admin<S> {
             .collect())
     }
 
+    /// What each grant names, for people: its user's e-mail and its client's name, in
+    /// the order of `grants` (`None` for one deleted since). One read for the users,
+    /// one per distinct client (clients come from the client cache).
+    pub async fn grant_names(
+        &self,
+        tenant: &TenantId,
+        grants: &[ConsentGrant],
+    ) -> Result<Vec<(Option<String>, Option<String>)>, AdminError> {
+        let mut user_ids: Vec<crate::id::UserId> = grants.iter().map(|g| g.user_id.clone()).collect();
+        user_ids.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        user_ids.dedup();
+        let emails = self.store.user_emails(tenant, &user_ids).await?;
+        let mut clients: Vec<(crate::id::ClientId, String)> = Vec::new();
+        for grant in grants {
+            if !clients.iter().any(|(id, _)| id == &grant.client_id)
+                && let Some(client) = self.store.find_client(&grant.client_id).await?
+            {
+                clients.push((client.id.clone(), client.settings.name().to_owned()));
+            }
+        }
+        Ok(grants
+            .iter()
+            .map(|g| {
+                let email = emails.iter().find(|(id, _)| id == &g.user_id).map(|(_, e)| e.as_str().to_owned());
+                let client = clients.iter().find(|(id, _)| id == &g.client_id).map(|(_, n)| n.clone());
+                (email, client)
+            })
+            .collect())
+    }
+
+    /// The id of the tenant's user with `email`, for filters people type (`None`
+    /// when no user has it, or it is no e-mail).
+    pub async fn user_id_by_email(
+        &self,
+        caller: &Caller,
+        tenant: &TenantId,
+        email: &str,
+    ) -> Result<Option<crate::id::UserId>, AdminError> {
+        self.reachable_tenant(caller, tenant).await?;
+        let Ok(email) = crate::user::Email::parse(email) else { return Ok(None) };
+        Ok(self.store.find_user_by_email(tenant, &email).await?.map(|u| u.id))
+    }
+
     /// The token exchanges (RFC 8693) made for `user`, newest first.
     pub async fn list_token_exchanges(
         &self,

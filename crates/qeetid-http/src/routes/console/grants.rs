@@ -23,8 +23,9 @@ pub(crate) struct GrantsQuery {
     done: Option<String>,
 }
 
-/// `GET /admin/t/{tenant}/grants?user=&client=`: newest first. A filter that is not
-/// an id matches nothing (and says so).
+/// `GET /admin/t/{tenant}/grants?user=&client=`: newest first, each with its user's
+/// e-mail and its client's name. The user filter takes an e-mail or an id, the client
+/// filter an id; one that names nobody matches nothing (and says so).
 pub(crate) async fn list<S: Store>(
     req: HttpRequest,
     state: web::Data<HttpState<S>>,
@@ -37,8 +38,17 @@ pub(crate) async fn list<S: Store>(
     };
     let user = query.user.as_deref().map(str::trim).unwrap_or("");
     let client = query.client.as_deref().map(str::trim).unwrap_or("");
-    let user_id = (!user.is_empty()).then(|| UserId::parse(user));
-    let client_id = (!client.is_empty()).then(|| ClientId::parse(client));
+    // `Some(Err(()))`: a filter that names nobody (the list is empty, and says so).
+    let user_id: Option<Result<UserId, ()>> = if user.is_empty() {
+        None
+    } else if let Ok(id) = UserId::parse(user) {
+        Some(Ok(id))
+    } else {
+        let (caller, tenant, email) = (desk.admin.caller(), desk.tenant_id().clone(), user.to_owned());
+        let found = spawn(&state, move |s| async move { s.admin.user_id_by_email(&caller, &tenant, &email).await });
+        Some(or_answer!(answer(&state, found.await)).ok_or(()))
+    };
+    let client_id = (!client.is_empty()).then(|| ClientId::parse(client).map_err(|_| ()));
     let grants = match (user_id.transpose(), client_id.transpose()) {
         (Ok(user_id), Ok(client_id)) => {
             let filter = GrantFilter { user_id, client_id };
@@ -49,13 +59,21 @@ pub(crate) async fn list<S: Store>(
         }
         _ => qeetid_domain::Page { items: Vec::new(), next_cursor: None },
     };
+    let names = {
+        let (tenant, items) = (desk.tenant_id().clone(), grants.items.clone());
+        let named = spawn(&state, move |s| async move { s.admin.grant_names(&tenant, &items).await });
+        or_answer!(answer(&state, named.await))
+    };
     let rows = grants
         .items
         .iter()
-        .map(|g| ConsoleGrantRow {
+        .zip(names)
+        .map(|(g, (user_email, client_name))| ConsoleGrantRow {
             id: g.id.to_string(),
             user_id: g.user_id.to_string(),
+            user_email,
             client_id: g.client_id.to_string(),
+            client_name,
             scopes: g.scopes.to_delimited(),
             created_at: rfc3339(g.created_at),
         })
