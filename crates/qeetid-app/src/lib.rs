@@ -5,6 +5,7 @@ pub mod admin;
 mod client_documents;
 pub mod config;
 mod housekeeping;
+pub mod instance_lock;
 pub mod keys;
 mod logout_delivery;
 mod seed;

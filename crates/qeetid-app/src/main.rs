@@ -123,6 +123,8 @@ async fn serve(mut settings: Settings, listen: Option<SocketAddr>) -> Result<(),
         settings.listen = addr;
     }
     let database = settings.database_url();
+    // Held while the server runs: a second `serve` on this SQLite file is refused.
+    let _lock = qeetid_app::instance_lock::acquire(&database)?;
     let app = Application::build(settings).await?;
     if let Some(key) = app.bootstrap_key() {
         show_bootstrap_key(key);
