@@ -45,8 +45,8 @@ impl<S: AdminStore> Admin<S> {
     }
 
     /// What each grant names, for people: its user's e-mail and its client's name, in
-    /// the order of `grants` (`None` for one deleted since). One read for the users,
-    /// one per distinct client (clients come from the client cache).
+    /// the order of `grants` (`None` for one deleted since). One query for the users and
+    /// one for the clients.
     pub async fn grant_names(
         &self,
         tenant: &TenantId,
@@ -55,15 +55,11 @@ impl<S: AdminStore> Admin<S> {
         let mut user_ids: Vec<crate::id::UserId> = grants.iter().map(|g| g.user_id.clone()).collect();
         user_ids.sort_by(|a, b| a.as_str().cmp(b.as_str()));
         user_ids.dedup();
+        let mut client_ids: Vec<crate::id::ClientId> = grants.iter().map(|g| g.client_id.clone()).collect();
+        client_ids.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        client_ids.dedup();
         let emails = self.store.user_emails(tenant, &user_ids).await?;
-        let mut clients: Vec<(crate::id::ClientId, String)> = Vec::new();
-        for grant in grants {
-            if !clients.iter().any(|(id, _)| id == &grant.client_id)
-                && let Some(client) = self.store.find_client(&grant.client_id).await?
-            {
-                clients.push((client.id.clone(), client.settings.name().to_owned()));
-            }
-        }
+        let clients = self.store.client_names(tenant, &client_ids).await?;
         Ok(grants
             .iter()
             .map(|g| {
