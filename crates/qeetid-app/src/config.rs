@@ -206,6 +206,37 @@ fn env_value(default: Option<&toml::Value>, raw: &str, var: &str) -> Result<toml
     })
 }
 
+/// Where values came from: dotted key (`tokens.code_seconds`) → file path or variable.
+#[derive(Debug, Default)]
+struct Origins(Vec<(String, String)>);
+
+impl Origins {
+    /// Records every leaf of `table` (under `prefix`) as set by `origin`.
+    fn record_table(&mut self, prefix: &str, table: &toml::Table, origin: &str) {
+        for (key, value) in table {
+            let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+            match value {
+                toml::Value::Table(inner) => self.record_table(&path, inner, origin),
+                _ => self.0.push((path, origin.to_owned())),
+            }
+        }
+    }
+
+    /// Where `key` was last set: a variable, a file, or the defaults.
+    fn of(&self, key: &str) -> String {
+        self.0.iter().rev().find(|(k, _)| k == key).map_or_else(|| "config/default.toml".to_owned(), |(_, o)| o.clone())
+    }
+}
+
+/// Whether `issuer` is an absolute http(s) URL with a host and no query or fragment.
+fn is_issuer_url(issuer: &str) -> bool {
+    let Some(rest) = issuer.strip_prefix("https://").or_else(|| issuer.strip_prefix("http://")) else {
+        return false;
+    };
+    let host = rest.split('/').next().unwrap_or("");
+    !host.is_empty() && !host.contains('@') && !issuer.contains(['?', '#', ' '])
+}
+
 /// Keys whose values are secrets: shown as `***` by [`masked`].
 const SECRET_KEYS: [&str; 1] = ["key_encryption_key"];
 
@@ -242,14 +273,27 @@ impl Settings {
         file: Option<&Path>,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<toml::Table, ConfigError> {
+        Ok(Self::layered(file, env)?.0)
+    }
+
+    /// [`Self::effective_table`], and where each value set by a file or a variable came
+    /// from (dotted key → file path or variable); the rest are the defaults'.
+    fn layered(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<(toml::Table, Origins), ConfigError> {
         let mut table = parse_table("config/default.toml", DEFAULTS)?;
+        let mut origins = Origins::default();
         if let Some(path) = file {
             let text =
                 std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
-            merge(&mut table, parse_table(&path.display().to_string(), &text)?);
+            let layer = parse_table(&path.display().to_string(), &text)?;
+            origins.record_table("", &layer, &path.display().to_string());
+            merge(&mut table, layer);
         }
         for (var, keys) in ENV_KEYS {
             let Some(raw) = env(var) else { continue };
+            origins.0.push((keys.join("."), (*var).to_owned()));
             let (last, parents) = keys.split_last().unwrap_or((&"", &[]));
             let mut target = &mut table;
             for parent in parents {
@@ -269,17 +313,62 @@ impl Settings {
             let value = env_value(target.get(*last), &raw, var)?;
             target.insert((*last).to_owned(), value);
         }
-        Ok(table)
+        Ok((table, origins))
     }
 
     /// Loads the defaults, then `file`, then the environment given by `env`.
     pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let table = Self::effective_table(file, &env)?;
+        let (table, origins) = Self::layered(file, &env)?;
         let mut settings: Settings = toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| {
             ConfigError::Invalid { origin: "configuration".to_owned(), message: e.to_string() }
         })?;
+        settings.check(&origins)?;
         settings.bootstrap_admin_key = env("QEETID_BOOTSTRAP_ADMIN_KEY").filter(|k| !k.is_empty());
         Ok(settings)
+    }
+
+    /// Refuses values of the right type that still cannot work, naming the key, where it
+    /// was set, the value and what is allowed.
+    fn check(&self, origins: &Origins) -> Result<(), ConfigError> {
+        let refuse = |key: &str, value: &dyn std::fmt::Display, allowed: &str| ConfigError::Invalid {
+            origin: origins.of(key),
+            message: format!("`{key}` is `{value}`; {allowed}"),
+        };
+        if !self.issuer.is_empty() && !is_issuer_url(&self.issuer) {
+            return Err(refuse(
+                "issuer",
+                &self.issuer,
+                "it must be an absolute http(s) URL without query or fragment, such as https://id.acme.com (or empty: derived from listen)",
+            ));
+        }
+        if !["pretty", "json"].contains(&self.log_format.as_str()) {
+            return Err(refuse("log_format", &self.log_format, "it must be \"pretty\" or \"json\""));
+        }
+        let t = &self.tokens;
+        for (key, value) in [
+            ("tokens.code_seconds", t.code_seconds),
+            ("tokens.access_token_seconds", t.access_token_seconds),
+            ("tokens.id_token_seconds", t.id_token_seconds),
+            ("tokens.refresh_token_seconds", t.refresh_token_seconds),
+            ("tokens.refresh_token_idle_seconds", t.refresh_token_idle_seconds),
+            ("tokens.device_code_seconds", t.device_code_seconds),
+            ("tokens.session_seconds", t.session_seconds),
+            ("tokens.request_seconds", t.request_seconds),
+            ("signing_key_rotation_days", self.signing_key_rotation_days),
+            ("reauthentication_seconds", self.reauthentication_seconds),
+            ("logout_retry_seconds", self.logout_retry_seconds),
+        ] {
+            if value <= 0 {
+                return Err(refuse(key, &value, "it must be a whole number above 0"));
+            }
+        }
+        if self.client_cache_seconds < 0 {
+            return Err(refuse("client_cache_seconds", &self.client_cache_seconds, "it must be 0 (no cache) or more"));
+        }
+        if self.db_pool_size == 0 {
+            return Err(refuse("db_pool_size", &self.db_pool_size, "it must be at least 1"));
+        }
+        Ok(())
     }
 
     /// Loads from the process environment.
@@ -366,6 +455,40 @@ mod tests {
         // Unset secrets stay empty (nothing to hide, and the output says so).
         let plain = toml::to_string(&masked(Settings::effective_table(None, no_env).unwrap())).unwrap();
         assert!(!plain.contains("***"), "{plain}");
+    }
+
+    #[test]
+    fn values_that_cannot_work_are_refused_naming_key_source_value_and_rule() {
+        let with = |pairs: &'static [(&'static str, &'static str)]| {
+            move |var: &str| pairs.iter().find(|(v, _)| *v == var).map(|(_, value)| (*value).to_owned())
+        };
+        let err = Settings::load(None, with(&[("QEETID_ISSUER", "id.acme.com")])).unwrap_err().to_string();
+        assert!(
+            err.contains("QEETID_ISSUER") && err.contains("`issuer` is `id.acme.com`") && err.contains("absolute"),
+            "{err}"
+        );
+        let err = Settings::load(None, with(&[("QEETID_LOG_FORMAT", "xml")])).unwrap_err().to_string();
+        assert!(err.contains("QEETID_LOG_FORMAT") && err.contains("\"pretty\" or \"json\""), "{err}");
+        let dir = std::env::temp_dir().join(format!("qeetid-config-zero-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("zero.toml");
+        std::fs::write(&file, "[tokens]\naccess_token_seconds = 0\n").unwrap();
+        let err = Settings::load(Some(&file), no_env).unwrap_err().to_string();
+        assert!(
+            err.contains("zero.toml")
+                && err.contains("`tokens.access_token_seconds` is `0`")
+                && err.contains("above 0"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+        let good: [&'static [(&'static str, &'static str)]; 3] = [
+            &[("QEETID_ISSUER", "https://id.acme.com")],
+            &[("QEETID_ISSUER", "http://localhost:8080")],
+            &[("QEETID_ISSUER", "https://acme.com/tenant-a")],
+        ];
+        for pairs in good {
+            assert!(Settings::load(None, with(pairs)).is_ok(), "{pairs:?}");
+        }
     }
 
     #[test]
