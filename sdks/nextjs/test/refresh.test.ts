@@ -110,6 +110,9 @@ test('with a session store, processes share one rotation through the store', asy
 test('separate processes sharing Redis rotate once (worker threads, each with its own memory)', async () => {
   const qeetid = integration(fake, { store: (await import('./redis.js')).testRedisStore('qeetid-refresh-test:') });
   const browser = await signedIn(qeetid, fake);
+  // The successor lives long: a worker that starts after the rotation finds fresh tokens
+  // in the store and has nothing to refresh (it would otherwise rightly refresh again).
+  fake.accessSeconds = 300;
   const cookie = browser.cookieHeader();
   const workers = Array.from({ length: 3 }, () => new Worker(new URL('./refresh-worker.js', import.meta.url), {
     workerData: { issuer: fake.issuer, clientId: fake.clientId, clientSecret: fake.clientSecret, cookie },
