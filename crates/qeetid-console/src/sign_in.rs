@@ -176,11 +176,12 @@ impl<S: Store> FirstParty<S> {
     }
 
     /// The tenant someone named on a sign-in form or in a URL: its slug (`acme`, any
-    /// case) or its id (`tnt_…`). `None` when it names no tenant.
+    /// case) or its id (`tnt_…`). `None` when it names no tenant. An id is answered
+    /// as it is: [`Self::first_party_client`] reads the tenant next and finds it or not.
     pub async fn tenant_named(&self, reference: &str) -> Result<Option<TenantId>, StoreError> {
         let reference = reference.trim();
         if let Ok(id) = TenantId::parse(reference) {
-            return Ok(self.store.get_tenant(&id).await?.map(|t| t.id));
+            return Ok(Some(id));
         }
         let Ok(slug) = qeetid_domain::TenantSlug::parse("tenant", &reference.to_ascii_lowercase()) else {
             return Ok(None);

@@ -115,13 +115,13 @@ pub(crate) async fn page<S: Store>(
             Err(e) => return internal(&state, &e),
         }
     } else {
-        let named = raw.clone();
-        match spawn(&state, move |s| async move { s.apps.tenant_named(&named).await }).await {
-            Ok(Ok(Some(tenant))) => tenant,
-            Ok(Ok(None)) => return sign_in_page(&state, StatusCode::NOT_FOUND, &raw, Some(UNKNOWN_ORGANISATION)),
-            Ok(Err(e)) => return internal(&state, &e),
-            Err(e) => return internal(&state, &e),
-        }
+        return match first_party::begin_named(&state, APP, &raw).await {
+            Ok(response) => response,
+            Err(AdminError::NotFound(_)) => {
+                sign_in_page(&state, StatusCode::NOT_FOUND, &raw, Some(UNKNOWN_ORGANISATION))
+            }
+            Err(e) => internal(&state, &e),
+        };
     };
     match first_party::begin(&state, APP, tenant).await {
         Ok(response) => response,
@@ -135,13 +135,7 @@ const UNKNOWN_ORGANISATION: &str = "No organisation goes by that name. Check the
 
 /// `GET /t/{slug}/account`: the account page of the organisation with this slug.
 pub(crate) async fn by_slug(path: web::Path<String>) -> HttpResponse {
-    found(&format!("/account?tenant={}", url_safe(&path)))
-}
-
-/// `reference` with only the characters a slug or an id may hold (nothing that could
-/// change the URL it is put in).
-pub(crate) fn url_safe(reference: &str) -> String {
-    reference.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+    found(&format!("/account?tenant={}", first_party::url_safe(&path)))
 }
 
 /// `GET /account/callback`: checks `state`, exchanges the code as the account

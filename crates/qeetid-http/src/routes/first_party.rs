@@ -90,6 +90,29 @@ pub(crate) async fn begin<S: Store>(
     begin_with(state, app, tenant, "").await
 }
 
+/// [`begin`] for the tenant a person named (slug or id, as [`FirstParty::tenant_named`]
+/// reads it); [`AdminError::NotFound`] when it names none.
+///
+/// [`FirstParty::tenant_named`]: qeetid_console::FirstParty::tenant_named
+pub(crate) async fn begin_named<S: Store>(
+    state: &HttpState<S>,
+    app: FirstPartyApp,
+    reference: &str,
+) -> Result<HttpResponse, AdminError> {
+    let named = reference.to_owned();
+    let tenant = spawn(state, move |s| async move { s.apps.tenant_named(&named).await })
+        .await
+        .map_err(|e| AdminError::Internal(Box::new(e)))??
+        .ok_or(AdminError::NotFound("tenant"))?;
+    begin(state, app, tenant).await
+}
+
+/// `reference` with only the characters a slug or an id may hold (nothing that could
+/// change the URL it is put in): for `/t/{slug}/…` redirects.
+pub(crate) fn url_safe(reference: &str) -> String {
+    reference.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
+
 /// [`begin`] with `extra` parameters on the authorization request (`&max_age=0`
 /// to make the user sign in again).
 pub(crate) async fn begin_with<S: Store>(

@@ -87,24 +87,18 @@ pub(crate) struct LoginQuery {
 /// sends the browser to the authorization endpoint (code flow, PKCE S256).
 pub(crate) async fn login<S: Store>(state: web::Data<HttpState<S>>, query: web::Query<LoginQuery>) -> HttpResponse {
     let raw = query.tenant.trim().to_owned();
-    let named = raw.clone();
-    let unknown = "No tenant goes by that name or ID.";
-    let tenant = match spawn(&state, move |s| async move { s.apps.tenant_named(&named).await }).await {
-        Ok(Ok(Some(tenant))) => tenant,
-        Ok(Ok(None)) => return sign_in_page(&state, StatusCode::NOT_FOUND, &raw, Some(unknown)),
-        Ok(Err(e)) => return internal(&state, &e),
-        Err(e) => return internal(&state, &e),
-    };
-    match first_party::begin(&state, APP, tenant).await {
+    match first_party::begin_named(&state, APP, &raw).await {
         Ok(response) => response,
-        Err(AdminError::NotFound(_)) => sign_in_page(&state, StatusCode::NOT_FOUND, &raw, Some(unknown)),
+        Err(AdminError::NotFound(_)) => {
+            sign_in_page(&state, StatusCode::NOT_FOUND, &raw, Some("No tenant goes by that name or ID."))
+        }
         Err(e) => internal(&state, &e),
     }
 }
 
 /// `GET /t/{slug}/admin`: the dashboard's sign-in for the tenant with this slug.
 pub(crate) async fn by_slug(path: web::Path<String>) -> HttpResponse {
-    found(&format!("{CONSOLE_PATH}/login?tenant={}", super::account::url_safe(&path)))
+    found(&format!("{CONSOLE_PATH}/login?tenant={}", first_party::url_safe(&path)))
 }
 
 /// `GET /admin/callback`: checks `state`, exchanges the code as the dashboard client,
