@@ -87,6 +87,20 @@ export class QeetId {
     return url;
   }
 
+  /**
+   * Ends the session here (its store record and cookies), revokes its refresh token
+   * (best effort), and answers where the browser goes next: Qeet ID's end-session
+   * endpoint with `id_token_hint`, or the post-logout URI when there is none.
+   */
+  async endSession(jar: CookieJar): Promise<string> {
+    const { config, provider, sessions } = await this.resolve();
+    const loaded = await sessions.read(jar);
+    await sessions.clear(jar, loaded);
+    if (loaded?.data.tokens.refreshToken) await provider.revoke(loaded.data.tokens.refreshToken);
+    const endSession = await provider.endSessionUrl(loaded?.data.idToken);
+    return endSession?.href ?? config.postLogoutRedirectUri;
+  }
+
   /** The request's session, with no refresh and no write. */
   async readSession(jar: CookieJar): Promise<LoadedSession | undefined> {
     const { sessions } = await this.resolve();

@@ -107,15 +107,11 @@ function sameOrigin(request: Request, appUrl: URL): boolean {
 }
 
 async function logout(qeetid: QeetId, request: Request, jar: RequestCookieJar): Promise<Response> {
-  const { config, provider, sessions } = await qeetid.resolve();
+  const config = await qeetid.config();
   if (!sameOrigin(request, config.appUrl)) {
     return answer(jar, 403, { 'content-type': 'text/plain; charset=utf-8' }, 'Sign-out must come from a page of this app.');
   }
-  const loaded = await sessions.read(jar);
-  await sessions.clear(jar, loaded);
-  if (loaded?.data.tokens.refreshToken) await provider.revoke(loaded.data.tokens.refreshToken);
-  const endSession = await provider.endSessionUrl(loaded?.data.idToken);
-  return redirect(jar, endSession?.href ?? config.postLogoutRedirectUri, 303);
+  return redirect(jar, await qeetid.endSession(jar), 303);
 }
 
 async function session(qeetid: QeetId, jar: RequestCookieJar): Promise<Response> {

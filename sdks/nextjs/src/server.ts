@@ -65,11 +65,5 @@ export async function signIn(options: SignInOptions = {}, qeetid: QeetId = defau
 
 /** Server action: ends the session here and at Qeet ID, then lands on the post-logout URI. */
 export async function signOut(qeetid: QeetId = defaultQeetId()): Promise<never> {
-  const { config, provider, sessions } = await qeetid.resolve();
-  const cookieJar = await jar();
-  const loaded = await sessions.read(cookieJar);
-  await sessions.clear(cookieJar, loaded);
-  if (loaded?.data.tokens.refreshToken) await provider.revoke(loaded.data.tokens.refreshToken);
-  const endSession = await provider.endSessionUrl(loaded?.data.idToken);
-  redirect(endSession?.href ?? config.postLogoutRedirectUri);
+  redirect(await qeetid.endSession(await jar()));
 }
