@@ -1,9 +1,10 @@
-//! `qeetid admin create-user`: the first admin dashboard user (and any later one).
+//! `qeetid admin create-user` and `create-key`: admin dashboard users and admin API
+//! keys made on the host, including the way back from a lost bootstrap key.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use qeetid_domain::ports::Random as _;
-use qeetid_domain::services::NewUser;
+use qeetid_domain::services::{CreatedApiKey, NewUser};
 use qeetid_domain::{AdminRole, Caller, TenantId};
 use qeetid_http::UseCases;
 use qeetid_store::DieselStore;
@@ -60,4 +61,22 @@ fn generated_password() -> String {
     let mut bytes = [0u8; 18];
     qeetid_crypto::SystemRandom::new().fill(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Creates an admin API key for `tenant` (its id or sign-in name), or, without one,
+/// a deployment key that manages every tenant. The key is in the answer, once.
+pub async fn create_key(
+    services: &UseCases<DieselStore>,
+    tenant: Option<&str>,
+    name: &str,
+) -> Result<CreatedApiKey, AppError> {
+    let operator = Caller::operator();
+    let Some(reference) = tenant else {
+        return Ok(services.admin.create_deployment_key(&operator, name).await?);
+    };
+    let tenant =
+        services.apps.tenant_named(reference).await.map_err(|e| AppError::Startup(e.to_string()))?.ok_or_else(
+            || AppError::Startup(format!("--tenant: no tenant has the id or sign-in name `{reference}`")),
+        )?;
+    Ok(services.admin.create_api_key(&operator, &tenant, name).await?)
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 /// The defaults, as shipped in `config/default.toml`.
-const DEFAULTS: &str = include_str!("../../../config/default.toml");
+pub(crate) const DEFAULTS: &str = include_str!("../../../config/default.toml");
 
 /// Why the configuration could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -158,38 +158,71 @@ fn merge(base: &mut toml::Table, top: toml::Table) {
     }
 }
 
-/// Environment variables and the keys they set.
-const ENV_KEYS: [(&str, &[&str]); 29] = [
-    ("QEETID_REQUIRE_PUSHED_AUTHORIZATION_REQUESTS", &["require_pushed_authorization_requests"]),
-    ("QEETID_DPOP_REQUIRE_NONCE", &["dpop_require_nonce"]),
-    ("QEETID_LOGOUT_DELIVERY_INTERVAL_MS", &["logout_delivery_interval_ms"]),
-    ("QEETID_LOGOUT_RETRY_SECONDS", &["logout_retry_seconds"]),
-    ("QEETID_ACCESS_TOKEN_SIGNING_ALG", &["access_token_signing_alg"]),
-    ("QEETID_OUTBOUND_CA_FILE", &["outbound_ca_file"]),
-    ("QEETID_OPEN_REGISTRATION_TENANT", &["open_registration_tenant"]),
-    ("QEETID_METRICS_LISTEN", &["metrics_listen"]),
-    ("QEETID_FAILED_SIGN_INS_PER_MINUTE", &["failed_sign_ins_per_minute"]),
-    ("QEETID_TRUSTED_PROXY_HOPS", &["trusted_proxy_hops"]),
-    ("QEETID_DB_ACQUIRE_TIMEOUT_MS", &["db_acquire_timeout_ms"]),
-    ("QEETID_DB_CONNECT_TIMEOUT_MS", &["db_connect_timeout_ms"]),
-    ("QEETID_DB_STATEMENT_TIMEOUT_MS", &["db_statement_timeout_ms"]),
-    ("QEETID_REAUTHENTICATION_SECONDS", &["reauthentication_seconds"]),
-    ("QEETID_OUTBOUND_ALLOW_PRIVATE_NETWORKS", &["outbound_allow_private_networks"]),
-    ("QEETID_CLIENT_CACHE_SECONDS", &["client_cache_seconds"]),
-    ("QEETID_KEY_ENCRYPTION_KEY", &["key_encryption_key"]),
-    ("QEETID_SIGNING_KEY_ROTATION_DAYS", &["signing_key_rotation_days"]),
-    ("QEETID_LISTEN", &["listen"]),
-    ("QEETID_ISSUER", &["issuer"]),
-    ("QEETID_DATABASE_URL", &["database_url"]),
-    ("QEETID_DATA_DIR", &["data_dir"]),
-    ("QEETID_DB_POOL_SIZE", &["db_pool_size"]),
-    ("QEETID_WORKERS", &["workers"]),
-    ("QEETID_SHUTDOWN_TIMEOUT_SECONDS", &["shutdown_timeout_seconds"]),
-    ("QEETID_LOG_FORMAT", &["log_format"]),
-    ("QEETID_LOG_LEVEL", &["log_level"]),
-    ("QEETID_PASSWORD_HASHING_MEMORY_KIB", &["password_hashing", "memory_kib"]),
-    ("QEETID_PASSWORD_HASHING_MAX_CONCURRENT", &["password_hashing", "max_concurrent"]),
+/// The variable that sets the key at `path`: `QEETID_` and the key in capitals,
+/// a table's name and its key joined by two underscores (`QEETID_TOKENS__CODE_SECONDS`).
+pub fn env_var(path: &[&str]) -> String {
+    format!("QEETID_{}", path.join("__").to_ascii_uppercase())
+}
+
+/// Variables from before nested keys had their `__` form, still read (the `__`
+/// form wins when both are set).
+const ENV_ALIASES: [(&str, [&str; 2]); 2] = [
+    ("QEETID_PASSWORD_HASHING_MEMORY_KIB", ["password_hashing", "memory_kib"]),
+    ("QEETID_PASSWORD_HASHING_MAX_CONCURRENT", ["password_hashing", "max_concurrent"]),
 ];
+
+/// `QEETID_…` variables that are not settings of the server but are read by it or by
+/// tools beside it (the Next.js SDK, the README's walkthrough): no warning for them.
+const OTHER_VARIABLES: [&str; 8] = [
+    "QEETID_BOOTSTRAP_ADMIN_KEY",
+    "QEETID_ADMIN_PASSWORD",
+    "QEETID_API_KEY",
+    "QEETID_CLIENT_ID",
+    "QEETID_CLIENT_SECRET",
+    "QEETID_SECRET",
+    "QEETID_APP_URL",
+    "QEETID_REFRESH_LEEWAY_SECONDS",
+];
+
+/// Every key of `table` as a path (`["tokens", "code_seconds"]`), in order.
+fn leaf_paths(table: &toml::Table) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for (key, value) in table {
+        match value {
+            toml::Value::Table(inner) => {
+                out.extend(leaf_paths(inner).into_iter().map(|mut p| {
+                    p.insert(0, key.clone());
+                    p
+                }));
+            }
+            _ => out.push(vec![key.clone()]),
+        }
+    }
+    out
+}
+
+/// Every variable that sets a key, with its key's path: the `QEETID_…` form of each
+/// key of the defaults, after the older aliases (so it wins).
+fn env_keys(defaults: &toml::Table) -> Vec<(String, Vec<String>)> {
+    let aliases =
+        ENV_ALIASES.iter().map(|(var, path)| ((*var).to_owned(), path.iter().map(|p| (*p).to_owned()).collect()));
+    let canonical = leaf_paths(defaults).into_iter().map(|path| {
+        let parts: Vec<&str> = path.iter().map(String::as_str).collect();
+        (env_var(&parts), path)
+    });
+    aliases.chain(canonical).collect()
+}
+
+/// Warnings for `QEETID_…` variables in `vars` that set nothing (a misspelt
+/// setting is otherwise silently ignored).
+pub fn unknown_variables(vars: impl Iterator<Item = String>) -> Vec<String> {
+    let defaults = parse_table("config/default.toml", DEFAULTS).unwrap_or_default();
+    let known: Vec<String> = env_keys(&defaults).into_iter().map(|(var, _)| var).collect();
+    vars.filter(|var| var.starts_with("QEETID_"))
+        .filter(|var| !known.contains(var) && !OTHER_VARIABLES.contains(&var.as_str()))
+        .map(|var| format!("{var} is not a setting of qeetid and is ignored (docs/configuration.md lists them)"))
+        .collect()
+}
 
 /// An environment value as the TOML type the default has at that key.
 fn env_value(default: Option<&toml::Value>, raw: &str, var: &str) -> Result<toml::Value, ConfigError> {
@@ -226,6 +259,32 @@ impl Origins {
     fn of(&self, key: &str) -> String {
         self.0.iter().rev().find(|(k, _)| k == key).map_or_else(|| "config/default.toml".to_owned(), |(_, o)| o.clone())
     }
+}
+
+/// `listen` as a socket address: a host name (`localhost:8080`) is resolved, the
+/// first IPv4 address preferred; one that does not resolve is refused, named.
+fn resolve_listen(table: &mut toml::Table, origins: &Origins) -> Result<(), ConfigError> {
+    let Some(toml::Value::String(raw)) = table.get("listen") else { return Ok(()) };
+    if raw.parse::<SocketAddr>().is_ok() {
+        return Ok(());
+    }
+    let refuse = |why: String| ConfigError::Invalid {
+        origin: origins.of("listen"),
+        message: format!(
+            "`listen` is `{raw}`; it must be an address and port such as 127.0.0.1:8080, [::1]:8080 or \
+             localhost:8080 ({why})"
+        ),
+    };
+    let addresses: Vec<SocketAddr> = std::net::ToSocketAddrs::to_socket_addrs(raw.as_str())
+        .map_err(|e| refuse(format!("it does not resolve: {e}")))?
+        .collect();
+    let chosen = addresses
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or_else(|| addresses.first())
+        .ok_or_else(|| refuse("it resolves to no address".into()))?;
+    table.insert("listen".into(), toml::Value::String(chosen.to_string()));
+    Ok(())
 }
 
 /// Whether `issuer` is an absolute http(s) URL with a host and no query or fragment.
@@ -291,34 +350,32 @@ impl Settings {
             origins.record_table("", &layer, &path.display().to_string());
             merge(&mut table, layer);
         }
-        for (var, keys) in ENV_KEYS {
-            let Some(raw) = env(var) else { continue };
-            origins.0.push((keys.join("."), (*var).to_owned()));
-            let (last, parents) = keys.split_last().unwrap_or((&"", &[]));
+        for (var, keys) in env_keys(&table.clone()) {
+            let Some(raw) = env(&var) else { continue };
+            origins.0.push((keys.join("."), var.clone()));
+            let Some((last, parents)) = keys.split_last() else { continue };
             let mut target = &mut table;
             for parent in parents {
-                target = match target
-                    .entry((*parent).to_owned())
-                    .or_insert_with(|| toml::Value::Table(Default::default()))
-                {
+                target = match target.entry(parent.clone()).or_insert_with(|| toml::Value::Table(Default::default())) {
                     toml::Value::Table(t) => t,
                     _ => {
                         return Err(ConfigError::Invalid {
-                            origin: var.to_owned(),
+                            origin: var.clone(),
                             message: format!("{parent} is not a table"),
                         });
                     }
                 };
             }
-            let value = env_value(target.get(*last), &raw, var)?;
-            target.insert((*last).to_owned(), value);
+            let value = env_value(target.get(last), &raw, &var)?;
+            target.insert(last.clone(), value);
         }
         Ok((table, origins))
     }
 
     /// Loads the defaults, then `file`, then the environment given by `env`.
     pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let (table, origins) = Self::layered(file, &env)?;
+        let (mut table, origins) = Self::layered(file, &env)?;
+        resolve_listen(&mut table, &origins)?;
         let mut settings: Settings = toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| {
             ConfigError::Invalid { origin: "configuration".to_owned(), message: e.to_string() }
         })?;
@@ -489,6 +546,47 @@ mod tests {
         for pairs in good {
             assert!(Settings::load(None, with(pairs)).is_ok(), "{pairs:?}");
         }
+    }
+
+    #[test]
+    fn every_key_has_a_variable_nested_ones_with_two_underscores() {
+        let env = |var: &str| match var {
+            "QEETID_TOKENS__ACCESS_TOKEN_SECONDS" => Some("600".to_owned()),
+            "QEETID_PASSWORD_HASHING__ITERATIONS" => Some("3".to_owned()),
+            "QEETID_PASSWORD_HASHING_MEMORY_KIB" => Some("8192".to_owned()),
+            _ => None,
+        };
+        let s = Settings::load(None, env).unwrap();
+        assert_eq!(s.tokens.access_token_seconds, 600);
+        assert_eq!(s.password_hashing.iterations, 3);
+        assert_eq!(s.password_hashing.memory_kib, 8192, "the older name is still read");
+        let err = Settings::load(None, |v: &str| (v == "QEETID_TOKENS__CODE_SECONDS").then(|| "-1".to_owned()))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("QEETID_TOKENS__CODE_SECONDS") && err.contains("`tokens.code_seconds` is `-1`"), "{err}");
+        let warnings = unknown_variables(
+            ["QEETID_ISUER", "QEETID_ISSUER", "QEETID_API_KEY", "HOME", "QEETID_TOKENS__CODE_SECONDS"]
+                .into_iter()
+                .map(str::to_owned),
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].starts_with("QEETID_ISUER"), "{warnings:?}");
+    }
+
+    #[test]
+    fn a_host_name_in_listen_is_resolved_or_refused_by_name() {
+        let s = Settings::load(None, |v: &str| (v == "QEETID_LISTEN").then(|| "localhost:8181".to_owned())).unwrap();
+        assert!(s.listen.ip().is_loopback() && s.listen.port() == 8181, "{}", s.listen);
+        let err = Settings::load(None, |v: &str| (v == "QEETID_LISTEN").then(|| "no-such-host.invalid:80".to_owned()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("QEETID_LISTEN") && err.contains("no-such-host.invalid:80") && err.contains("resolve"),
+            "{err}"
+        );
+        let err =
+            Settings::load(None, |v: &str| (v == "QEETID_LISTEN").then(|| "8080".to_owned())).unwrap_err().to_string();
+        assert!(err.contains("`listen` is `8080`"), "{err}");
     }
 
     #[test]

@@ -1,13 +1,11 @@
-//! Signing keys at start-up and while running: the key-encryption key, the first
-//! key, rotation on schedule, and reloading what other instances rotated.
+//! Signing keys at start-up and while running: the first key, rotation on schedule, and reloading what other instances rotated.
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use qeetid_crypto::{KeyEncryptionKey, SigningKeys};
+use qeetid_crypto::{KeyRing, SigningKeys};
 use qeetid_domain::oauth::KeyPolicy;
-use qeetid_domain::ports::{Clock, Random};
+use qeetid_domain::ports::Clock;
 use qeetid_domain::services::rotate_signing_keys;
 use qeetid_store::DieselStore;
 
@@ -16,49 +14,12 @@ use crate::{AppError, Settings, SystemClock};
 /// How often an instance checks for a due rotation and reloads keys.
 const REFRESH_EVERY: Duration = Duration::from_secs(60);
 
-/// The key-encryption key from configuration, or from `<data_dir>/key-encryption-key`
-/// (created, readable by the owner only, when absent). When the database already
-/// holds data sealed under a key (`sealed_data_exists`), a missing file is an
-/// error, never a reason to make a new key: the data would be unreadable.
-pub fn key_encryption_key(
-    settings: &Settings,
-    random: &dyn Random,
-    sealed_data_exists: bool,
-) -> Result<KeyEncryptionKey, AppError> {
-    if !settings.key_encryption_key.is_empty() {
-        return KeyEncryptionKey::parse(&settings.key_encryption_key)
-            .map_err(|e| AppError::Startup(format!("key_encryption_key: {e}")));
-    }
-    let path = settings.data_dir.join("key-encryption-key");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => KeyEncryptionKey::parse(&text).map_err(|e| AppError::Startup(format!("{}: {e}", path.display()))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && sealed_data_exists => Err(AppError::Startup(format!(
-            "the key-encryption key is missing: {} does not exist, but the database holds signing keys sealed \
-             under a key-encryption key. Restore that file (or set key_encryption_key / QEETID_KEY_ENCRYPTION_KEY \
-             to the key) from your backup; a new key cannot open what the old one sealed, so none is made",
-            path.display()
-        ))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let (key, text) = KeyEncryptionKey::generate(random);
-            write_private(&path, &text)?;
-            tracing::info!(path = %path.display(), "generated a key-encryption key");
-            Ok(key)
-        }
-        Err(source) => Err(AppError::Io { what: format!("read {}", path.display()), source }),
-    }
-}
-
-fn write_private(path: &Path, text: &str) -> Result<(), AppError> {
-    let io = |source| AppError::Io { what: format!("write {}", path.display()), source };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).map_err(io)?;
-    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(io)
+/// The deployment's keys once loaded.
+pub struct Keys {
+    /// The signing keys.
+    pub signing: Arc<SigningKeys>,
+    /// The key-encryption keys that seal them and the other secrets.
+    pub ring: Arc<KeyRing>,
 }
 
 /// The rotation policy from the settings.
@@ -85,13 +46,19 @@ pub async fn refresh(store: &DieselStore, keys: &SigningKeys, policy: KeyPolicy,
     keys.load(&records, now).map_err(|e| AppError::Startup(format!("signing keys: {e}")))
 }
 
-/// Every minute: rotate when due, and pick up keys other instances made.
-pub fn spawn_refresher(store: DieselStore, keys: Arc<SigningKeys>, policy: KeyPolicy) {
+/// Every minute: read the key-encryption key file again (a `qeetid kek rotate` on
+/// this host put a new key first), rotate signing keys when due, and pick up keys
+/// other instances made.
+pub fn spawn_refresher(store: DieselStore, keys: Keys, policy: KeyPolicy) {
+    let Keys { signing: keys, ring } = keys;
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(REFRESH_EVERY);
         tick.tick().await;
         loop {
             tick.tick().await;
+            if let Err(e) = ring.reload() {
+                tracing::error!(error = %e, "reading the key-encryption key file failed; keeping the keys already read");
+            }
             if let Err(e) = refresh(&store, &keys, policy, false).await {
                 tracing::error!(error = %e, "signing key refresh failed");
             }

@@ -4,8 +4,10 @@
 pub mod admin;
 mod client_documents;
 pub mod config;
+pub mod config_reference;
 mod housekeeping;
 pub mod instance_lock;
+pub mod kek;
 pub mod keys;
 mod logout_delivery;
 mod seed;
@@ -20,7 +22,7 @@ use qeetid_crypto::{Argon2Hasher, Argon2Params, Sealer, SigningKeys, SystemRando
 use qeetid_domain::dpop::DpopNonceKey;
 use qeetid_domain::oauth::{SigningAlg, TokenLifetimes};
 use qeetid_domain::outbound::OutboundPolicy;
-use qeetid_domain::ports::{Clock, Random, SigningKeyRepository as _};
+use qeetid_domain::ports::{Clock, Random, SealedDataRepository as _};
 use qeetid_domain::services::{Ports, Provider, ProviderSettings};
 use qeetid_domain::subject::PairwiseSalt;
 use qeetid_domain::{Context, TenantId, UnixTime};
@@ -71,6 +73,18 @@ impl Clock for SystemClock {
 
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+}
+
+/// The deployment value holding the issuer the last server started with.
+const SERVED_ISSUER: &str = "served_issuer";
+
+/// The issuer a server on this database answers at (the one the last `serve`
+/// started with, which knows its real port), else the one the settings give.
+pub async fn served_issuer(settings: &Settings, store: &DieselStore) -> String {
+    match store.deployment_value(SERVED_ISSUER).await {
+        Ok(Some(issuer)) if settings.issuer.is_empty() => issuer,
+        _ => settings.issuer_for(settings.listen),
+    }
 }
 
 /// Opens (creating the SQLite directory if needed) and migrates the configured database.
@@ -132,19 +146,18 @@ pub async fn services(
     settings: &Settings,
     store: DieselStore,
     issuer: String,
-) -> Result<(UseCases<DieselStore>, Arc<SigningKeys>), AppError> {
+) -> Result<(UseCases<DieselStore>, keys::Keys), AppError> {
     let random: Arc<dyn Random> = Arc::new(SystemRandom::new());
     let p = &settings.password_hashing;
     let concurrency = if p.max_concurrent == 0 { cores() } else { p.max_concurrent };
     let params = Argon2Params { memory_kib: p.memory_kib, iterations: p.iterations, parallelism: p.parallelism };
     let hasher = Argon2Hasher::new(params, concurrency, Arc::clone(&random))
         .map_err(|e| AppError::Startup(format!("password_hashing: {e}")))?;
-    let sealed_data_exists = !store.list_signing_keys().await.map_err(|e| AppError::Startup(e.to_string()))?.is_empty();
-    let kek = Arc::new(keys::key_encryption_key(settings, random.as_ref(), sealed_data_exists)?);
-    let pairwise_salt = PairwiseSalt::new(kek.derive("pairwise subject identifiers"));
-    let dpop_nonces = settings.dpop_require_nonce.then(|| DpopNonceKey::new(kek.derive("dpop nonces")));
-    let sealer = Arc::new(Sealer::new(Arc::clone(&kek), Arc::clone(&random)));
-    let signing = Arc::new(SigningKeys::new(kek, Arc::clone(&random), keys::policy(settings)));
+    let kek::Unlocked { ring, root, .. } = kek::unlock(settings, random.as_ref(), &store).await?;
+    let pairwise_salt = PairwiseSalt::new(root.derive("pairwise subject identifiers"));
+    let dpop_nonces = settings.dpop_require_nonce.then(|| DpopNonceKey::new(root.derive("dpop nonces")));
+    let sealer = Arc::new(Sealer::new(Arc::clone(&ring), Arc::clone(&random)));
+    let signing = Arc::new(SigningKeys::new(Arc::clone(&ring), Arc::clone(&random), keys::policy(settings)));
     keys::refresh(&store, &signing, keys::policy(settings), false).await?;
     let t = &settings.tokens;
     let lifetimes = TokenLifetimes {
@@ -207,7 +220,7 @@ pub async fn services(
     };
     let provider = Provider::compose(store.clone(), &cx, ports);
     let apps = FirstParty::new(store.clone(), cx, signing.clone(), provider.tokens.clone());
-    Ok((UseCases::new(provider, apps, store), signing))
+    Ok((UseCases::new(provider, apps, store), keys::Keys { signing, ring }))
 }
 
 /// A configured server, bound to its port, not yet running.
@@ -231,8 +244,13 @@ impl Application {
         let address =
             listener.local_addr().map_err(|source| AppError::Io { what: "read the bound address".into(), source })?;
         let issuer = settings.issuer_for(address);
-        let (services, signing) = services(&settings, store.clone(), issuer.clone()).await?;
-        keys::spawn_refresher(store.clone(), signing, keys::policy(&settings));
+        let (services, keys) = services(&settings, store.clone(), issuer.clone()).await?;
+        // Where the server answers, for commands run beside it (`qeetid seed` prints links).
+        store
+            .set_deployment_value(SERVED_ISSUER, &issuer)
+            .await
+            .map_err(|e| AppError::Startup(format!("record the issuer: {e}")))?;
+        keys::spawn_refresher(store.clone(), keys, keys::policy(&settings));
         housekeeping::spawn(store);
         let outbound = OutboundPolicy { allow_private_networks: settings.outbound_allow_private_networks };
         let sender = Arc::new(outbound_client(outbound, &settings.outbound_ca_file)?);

@@ -4,13 +4,32 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, Parser, Subcommand};
 use qeetid_app::{AppError, Application, Settings, open_store, seed_demo, services, telemetry};
 use qeetid_domain::AdminRole;
 
+/// What `--help` says after the commands.
+const AFTER_HELP: &str = "\
+Main environment variables (every setting has one; docs/configuration.md lists them all):
+  QEETID_LISTEN                 address to listen on (127.0.0.1:8080)
+  QEETID_ISSUER                 public https URL of the deployment, the iss of every token
+  QEETID_DATABASE_URL           sqlite://PATH (default: <data_dir>/qeetid.db) or postgres://USER@HOST:PORT/DB
+  QEETID_DATA_DIR               SQLite database and key-encryption key file (data)
+  QEETID_KEY_ENCRYPTION_KEY     key(s) sealing signing keys and secrets (default: the key file)
+  QEETID_LOG_FORMAT             pretty or json
+  QEETID_BOOTSTRAP_ADMIN_KEY    the first admin API key, instead of a random one
+
+Start:  qeetid serve   then   qeetid seed   (a demo tenant, user and clients)
+Docs:   README.md, docs/configuration.md, docs/deploy.md";
+
 /// Qeet ID: an OpenID Connect provider and OAuth 2.0 authorization server.
+///
+/// Serves OpenID Connect and OAuth 2.0 (authorization code with PKCE, refresh tokens,
+/// client credentials, device grant, token exchange, PAR, DPoP) with hosted sign-in,
+/// passkeys, TOTP and social sign-in, an admin API and dashboard, for many tenants, on
+/// SQLite (embedded) or PostgreSQL (several instances).
 #[derive(Parser)]
-#[command(version, about)]
+#[command(name = "qeetid", version = VERSION, about, long_about, after_help = AFTER_HELP)]
 struct Cli {
     /// A TOML file overriding config/default.toml (same keys).
     #[arg(long, global = true, value_name = "FILE")]
@@ -36,7 +55,12 @@ enum Command {
         #[command(subcommand)]
         action: KeysAction,
     },
-    /// Manage admin dashboard users.
+    /// Manage the key-encryption keys that seal signing keys and other secrets.
+    Kek {
+        #[command(subcommand)]
+        action: KekAction,
+    },
+    /// Manage admin dashboard users and admin API keys.
     Admin {
         #[command(subcommand)]
         action: AdminAction,
@@ -44,7 +68,15 @@ enum Command {
     /// Check the configuration (defaults, then --config, then QEETID_… variables) and
     /// print it as it takes effect, secrets masked.
     CheckConfig,
+    /// Print a shell completion script: `qeetid completions bash > /etc/bash_completion.d/qeetid`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
+
+/// The version and the commit it was built from (`unknown` outside a git checkout).
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("QEETID_COMMIT"), ")");
 
 #[derive(Subcommand)]
 enum AdminAction {
@@ -63,6 +95,35 @@ enum AdminAction {
         #[arg(long, env = "QEETID_ADMIN_PASSWORD", hide_env_values = true)]
         password: Option<String>,
     },
+    /// Create an admin API key and print it once: with --deployment one that manages
+    /// every tenant (the way back from a lost bootstrap key; needs the database, so
+    /// it runs on the host), or one for --tenant.
+    CreateKey {
+        /// A key that manages every tenant.
+        #[arg(long, conflicts_with = "tenant", required_unless_present = "tenant")]
+        deployment: bool,
+        /// The tenant (id or sign-in name) the key manages.
+        #[arg(long, value_name = "TENANT")]
+        tenant: Option<String>,
+        /// What the key is for, shown in key lists.
+        #[arg(long, default_value = "created on the command line")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum KekAction {
+    /// Show the keys found, the key the database's data is sealed under, and how
+    /// many sealed values each key holds.
+    Status,
+    /// Put a new key first in <data_dir>/key-encryption-key (the old ones stay, so
+    /// running instances still open what they sealed) and re-seal every sealed value
+    /// under it. With keys from key_encryption_key: re-seal under the first one.
+    Rotate,
+    /// Re-seal what is still under old keys, then leave only the first key in the key file.
+    Prune,
+    /// Print a new key, for key_encryption_key (QEETID_KEY_ENCRYPTION_KEY).
+    Generate,
 }
 
 #[derive(Subcommand)]
@@ -89,6 +150,10 @@ fn main() -> ExitCode {
 
 async fn run() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::Completions { shell }) = cli.command {
+        clap_complete::generate(shell, &mut Cli::command(), "qeetid", &mut std::io::stdout());
+        return ExitCode::SUCCESS;
+    }
     let settings = match Settings::from_env(cli.config.as_deref()) {
         Ok(s) => s,
         Err(e) => {
@@ -97,12 +162,22 @@ async fn run() -> ExitCode {
         }
     };
     telemetry::init(&settings.log_format, &settings.log_level);
+    let json_logs = settings.log_format == "json";
+    let variables = std::env::vars_os().filter_map(|(name, _)| name.into_string().ok());
+    for warning in qeetid_app::config::unknown_variables(variables) {
+        tracing::warn!("{warning}");
+    }
     let result = match cli.command.unwrap_or(Command::Serve { listen: None }) {
         Command::Serve { listen } => serve(settings, listen).await,
         Command::Migrate => migrate(&settings).await,
         Command::Seed => seed(&settings).await,
         Command::CheckConfig => check_config(cli.config.as_deref(), &settings),
+        Command::Completions { .. } => Ok(()),
         Command::Keys { action: KeysAction::Rotate } => rotate_keys(&settings).await,
+        Command::Kek { action } => kek(&settings, action).await,
+        Command::Admin { action: AdminAction::CreateKey { deployment: _, tenant, name } } => {
+            create_key(&settings, tenant.as_deref(), &name).await
+        }
         Command::Admin { action: AdminAction::CreateUser { email, tenant, deployment, password } } => {
             let role = if deployment { AdminRole::Deployment } else { AdminRole::Tenant };
             create_admin_user(&settings, tenant.as_deref(), &email, password, role).await
@@ -110,8 +185,12 @@ async fn run() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+        // Said once: as a log event for collectors, or as a line for people.
+        Err(e) if json_logs => {
             tracing::error!(error = %e, "qeetid failed");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
             eprintln!("qeetid: {e}");
             ExitCode::FAILURE
         }
@@ -164,12 +243,50 @@ async fn migrate(settings: &Settings) -> Result<(), AppError> {
 
 async fn rotate_keys(settings: &Settings) -> Result<(), AppError> {
     let store = open_store(settings).await?;
-    let (_, signing) = services(settings, store.clone(), settings.issuer_for(settings.listen)).await?;
-    qeetid_app::keys::refresh(&store, &signing, qeetid_app::keys::policy(settings), true).await?;
+    let (_, keys) = services(settings, store.clone(), settings.issuer_for(settings.listen)).await?;
+    qeetid_app::keys::refresh(&store, &keys.signing, qeetid_app::keys::policy(settings), true).await?;
     for alg in qeetid_domain::oauth::SigningAlg::ALL {
-        let kid = signing.active_kid(alg).unwrap_or_default();
+        let kid = keys.signing.active_kid(alg).unwrap_or_default();
         tracing::info!(alg = alg.as_str(), kid, "a new signing key is active");
     }
+    Ok(())
+}
+
+#[allow(clippy::print_stdout, reason = "the kek commands report to the operator")]
+async fn kek(settings: &Settings, action: KekAction) -> Result<(), AppError> {
+    let random = qeetid_crypto::SystemRandom::new();
+    if let KekAction::Generate = action {
+        let (key, text) = qeetid_crypto::KeyEncryptionKey::generate(&random);
+        eprintln!("a new key-encryption key, id {} (keep it secret; back it up):", key.id());
+        println!("{text}");
+        return Ok(());
+    }
+    let store = open_store(settings).await?;
+    let report = match action {
+        KekAction::Status => qeetid_app::kek::status(settings, &random, &store).await?,
+        KekAction::Rotate => qeetid_app::kek::rotate(settings, &random, &store).await?,
+        KekAction::Prune => qeetid_app::kek::prune(settings, &random, &store).await?,
+        KekAction::Generate => String::new(),
+    };
+    println!("{}", report.trim_end());
+    Ok(())
+}
+
+#[allow(clippy::print_stdout, reason = "the key is shown once, to the operator, on purpose")]
+async fn create_key(settings: &Settings, tenant: Option<&str>, name: &str) -> Result<(), AppError> {
+    let store = open_store(settings).await?;
+    let base = qeetid_app::served_issuer(settings, &store).await;
+    let (services, _) = services(settings, store, base).await?;
+    let created = qeetid_app::admin::create_key(&services, tenant, name).await?;
+    let reach = match &created.api_key.scope {
+        qeetid_domain::KeyScope::Deployment => "every tenant".to_owned(),
+        qeetid_domain::KeyScope::Tenant(id) => format!("tenant {id}"),
+    };
+    println!("Admin API key {} created; it manages {reach}. Shown once; store it now:", created.api_key.id);
+    println!();
+    println!("    {}", created.key.expose());
+    println!();
+    println!("  Use it as:  Authorization: ApiKey {}", created.key.expose());
     Ok(())
 }
 
@@ -182,7 +299,7 @@ async fn create_admin_user(
     role: AdminRole,
 ) -> Result<(), AppError> {
     let store = open_store(settings).await?;
-    let base = settings.issuer_for(settings.listen);
+    let base = qeetid_app::served_issuer(settings, &store).await;
     let (services, _) = services(settings, store, base.clone()).await?;
     let generated = password.is_none();
     let admin = qeetid_app::admin::create_admin(&services, tenant, email, password, role).await?;
@@ -213,9 +330,9 @@ fn check_config(file: Option<&std::path::Path>, settings: &Settings) -> Result<(
 #[allow(clippy::print_stdout, reason = "seed prints what it made for the operator to use")]
 async fn seed(settings: &Settings) -> Result<(), AppError> {
     let store = open_store(settings).await?;
-    let (services, _) = services(settings, store, settings.issuer_for(settings.listen)).await?;
+    let base = qeetid_app::served_issuer(settings, &store).await;
+    let (services, _) = services(settings, store, base.clone()).await?;
     let r = seed_demo(&services).await?;
-    let base = settings.issuer_for(settings.listen);
     println!("Demo tenant `{}` ({}) created.", r.tenant_slug, r.tenant_id);
     println!();
     println!("  export QEETID_API_KEY={}", r.api_key);

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use qeetid_crypto::{Argon2Hasher, Argon2Params, KeyEncryptionKey, SigningKeys, SystemRandom};
+use qeetid_crypto::{Argon2Hasher, Argon2Params, KeyEncryptionKey, KeyRing, SigningKeys, SystemRandom};
 use qeetid_domain::oauth::{Claims, KeyPolicy, SigningAlg};
 use qeetid_domain::ports::{PasswordHasher, Random, TokenSigner};
 use qeetid_domain::{Password, PasswordHash, UnixTime};
@@ -44,7 +44,11 @@ impl Crypto {
         let random: Arc<dyn Random> = Arc::new(SystemRandom::new());
         let (kek, _) = KeyEncryptionKey::generate(random.as_ref());
         let policy = KeyPolicy { rotation_period: 86_400, max_token_lifetime: 3600 };
-        let keys = SigningKeys::new(Arc::new(kek), Arc::clone(&random), policy);
+        let keys = SigningKeys::new(
+            Arc::new(KeyRing::new(vec![kek]).map_err(|e| e.to_string())?),
+            Arc::clone(&random),
+            policy,
+        );
         let record = keys.generate(SigningAlg::Es256, UnixTime::from_secs(0)).map_err(|e| e.to_string())?;
         keys.load(&[record], UnixTime::from_secs(0)).map_err(|e| e.to_string())?;
         // A claim set the size of a real access token.

@@ -13,7 +13,7 @@ mod upstream;
 
 pub use client_jws::verify_client_jws;
 pub use dpop::{jwk_thumbprint, verify_client_assertion, verify_dpop_proof};
-pub use kek::{KekError, KeyEncryptionKey, Sealer};
+pub use kek::{DerivationRoot, KekError, KeyEncryptionKey, KeyRing, Sealer, sealed_under};
 pub use password::{Argon2Hasher, Argon2Params};
 pub use random::SystemRandom;
 pub use signing::{CryptoError, SigningKeys};

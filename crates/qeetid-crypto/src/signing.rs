@@ -16,7 +16,7 @@ use ring::signature::{
 };
 use serde_json::{Value, json};
 
-use crate::kek::{KekError, KeyEncryptionKey};
+use crate::kek::{KekError, KeyRing};
 
 /// Bits of the RSA keys made for RS256 (RFC 7518 §3.3 asks for 2048 or more).
 const RSA_BITS: usize = 2048;
@@ -66,7 +66,7 @@ struct KeySet {
 /// ES256 and RS256 signer and verifier over the deployment's signing keys. Load
 /// records with [`SigningKeys::load`]; reload after a rotation. Cheap to share.
 pub struct SigningKeys {
-    kek: Arc<KeyEncryptionKey>,
+    kek: Arc<KeyRing>,
     random: Arc<dyn Random>,
     rng: ring::rand::SystemRandom,
     policy: KeyPolicy,
@@ -135,7 +135,7 @@ struct Header<'a> {
 
 impl SigningKeys {
     /// A key holder with nothing loaded yet.
-    pub fn new(kek: Arc<KeyEncryptionKey>, random: Arc<dyn Random>, policy: KeyPolicy) -> Self {
+    pub fn new(kek: Arc<KeyRing>, random: Arc<dyn Random>, policy: KeyPolicy) -> Self {
         let empty = KeySet { signing: Vec::new(), public: Vec::new(), jwks: r#"{"keys":[]}"#.to_owned() };
         Self { kek, random, rng: ring::rand::SystemRandom::new(), policy, keys: RwLock::new(Arc::new(empty)) }
     }
@@ -341,8 +341,12 @@ mod tests {
 
     fn keys() -> SigningKeys {
         let random: Arc<dyn Random> = Arc::new(SystemRandom::new());
-        let (kek, _) = KeyEncryptionKey::generate(random.as_ref());
-        SigningKeys::new(Arc::new(kek), random, KeyPolicy { rotation_period: 100, max_token_lifetime: 10 })
+        let (kek, _) = crate::KeyEncryptionKey::generate(random.as_ref());
+        SigningKeys::new(
+            Arc::new(KeyRing::new(vec![kek]).unwrap()),
+            random,
+            KeyPolicy { rotation_period: 100, max_token_lifetime: 10 },
+        )
     }
 
     fn at(secs: i64) -> UnixTime {

@@ -65,13 +65,17 @@ mod tests {
     use qeetid_domain::ports::TokenSigner as _;
 
     use super::*;
-    use crate::{KeyEncryptionKey, SigningKeys, SystemRandom};
+    use crate::{KeyEncryptionKey, KeyRing, SigningKeys, SystemRandom};
 
     #[test]
     fn an_es256_token_verifies_against_its_jwks_and_nothing_else_does() {
         let random: Arc<dyn qeetid_domain::ports::Random> = Arc::new(SystemRandom::new());
         let (kek, _) = KeyEncryptionKey::generate(random.as_ref());
-        let keys = SigningKeys::new(Arc::new(kek), random, KeyPolicy { rotation_period: 100, max_token_lifetime: 10 });
+        let keys = SigningKeys::new(
+            Arc::new(KeyRing::new(vec![kek]).unwrap()),
+            random,
+            KeyPolicy { rotation_period: 100, max_token_lifetime: 10 },
+        );
         let record =
             keys.generate(qeetid_domain::oauth::SigningAlg::Es256, qeetid_domain::UnixTime::from_secs(0)).unwrap();
         keys.load(std::slice::from_ref(&record), qeetid_domain::UnixTime::from_secs(0)).unwrap();

@@ -385,3 +385,10 @@ diesel::table! {
         created_at -> BigInt,
     }
 }
+
+diesel::table! {
+    deployment_values (name) {
+        name -> Text,
+        value -> Text,
+    }
+}

@@ -12,6 +12,7 @@ mod errors;
 mod faults;
 mod federation;
 mod flow_rules;
+mod kek;
 mod logout_notices;
 mod mfa;
 mod oidc;
@@ -58,6 +59,11 @@ on_both_databases!(
     sender_constraints::a_fapi2_tenant_takes_only_the_baseline,
     sender_constraints::token_exchange_follows_the_clients_policy,
     trust::a_lost_key_encryption_key_is_never_replaced,
+    kek::a_lost_key_is_named_by_its_id,
+    kek::a_wrong_key_is_refused_naming_both_keys,
+    kek::kek_rotate_reseals_everything_while_instances_serve,
+    kek::configured_keys_rotate_by_reseal_under_the_first,
+    kek::a_deployment_key_is_minted_on_the_host,
     request_objects::signed_request_objects_carry_the_request,
     request_objects::a_request_uri_on_a_private_address_is_refused,
     oidc::pairwise_clients_see_a_subject_of_their_sector,
@@ -98,6 +104,7 @@ on_both_databases!(
     tenants_users_keys::users_are_created_without_echoing_passwords,
     tenants_users_keys::api_keys_are_shown_once_and_revocable,
     server::probes_metrics_and_openapi,
+    server::commands_beside_the_server_link_to_where_it_answers,
     oidc::an_unmodified_relying_party_signs_in,
     oidc::a_client_that_registered_rs256_gets_rs256_id_tokens,
     flow_rules::codes_need_the_verifier_the_redirect_and_single_use,

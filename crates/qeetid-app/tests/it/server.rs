@@ -64,3 +64,17 @@ pub(crate) async fn restarting_keeps_every_object(db: &TestDatabase) {
         .unwrap();
     assert_eq!(reply.status(), StatusCode::OK);
 }
+
+/// Commands run beside a server (`qeetid seed`, `admin create-user`) print links to
+/// where it really answers: a server on a port chosen at start records its issuer.
+pub(crate) async fn commands_beside_the_server_link_to_where_it_answers(db: &TestDatabase) {
+    let settings = settings(db);
+    assert_eq!(settings.listen.port(), 0, "a port chosen when the server binds");
+    let store = qeetid_app::open_store(&settings).await.unwrap();
+    assert_eq!(qeetid_app::served_issuer(&settings, &store).await, "http://localhost:0", "before any server");
+    let app = spawn_app(db).await;
+    assert_eq!(qeetid_app::served_issuer(&settings, &store).await, app.issuer);
+    let mut configured = settings.clone();
+    configured.issuer = "https://id.example.com".into();
+    assert_eq!(qeetid_app::served_issuer(&configured, &store).await, "https://id.example.com", "configured wins");
+}

@@ -21,6 +21,7 @@ mod passkeys;
 mod pushed;
 mod refresh_tokens;
 mod requests;
+mod sealed;
 mod sessions;
 mod signing_keys;
 mod tenants;

@@ -11,8 +11,10 @@ mod accounts;
 mod flow;
 mod guards;
 mod registration;
+mod sealed;
 
 pub use accounts::*;
 pub use flow::*;
 pub use guards::*;
 pub use registration::*;
+pub use sealed::*;

@@ -39,6 +39,23 @@ impl<S: AdminStore> Admin<S> {
         Ok(CreatedApiKey { api_key, key })
     }
 
+    /// Creates a key that manages every tenant: only a deployment caller may, in
+    /// practice the operator on the host (`qeetid admin create-key --deployment`),
+    /// who can recover so from a lost bootstrap key. The key is returned once.
+    pub async fn create_deployment_key(&self, caller: &Caller, name: &str) -> Result<CreatedApiKey, AdminError> {
+        caller.require_deployment("only a deployment key may create deployment keys")?;
+        let key = Secret::generate(API_KEY_PREFIX, self.cx.random.as_ref());
+        let api_key = ApiKey {
+            id: ApiKeyId::generate(self.cx.random.as_ref()),
+            scope: KeyScope::Deployment,
+            name: DisplayName::parse("name", name)?,
+            key_hash: key.hash(),
+            created_at: self.cx.clock.now(),
+        };
+        self.store.insert_api_key(&api_key).await?;
+        Ok(CreatedApiKey { api_key, key })
+    }
+
     /// Lists the tenant's keys (never the keys themselves).
     pub async fn list_api_keys(
         &self,
