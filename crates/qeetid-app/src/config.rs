@@ -131,9 +131,9 @@ pub struct Settings {
     /// The tenant that accepts dynamic client registration without an initial access
     /// token (empty: none). Open registration is limited: see the README.
     pub open_registration_tenant: String,
-    /// Reverse proxies in front of the server that append the client's address to
-    /// `X-Forwarded-For`; 0 uses the TCP peer's address.
-    pub trusted_proxy_hops: usize,
+    /// Addresses and networks of the reverse proxies whose `Forwarded` and
+    /// `X-Forwarded-For` headers are believed; empty: the TCP peer is the client.
+    pub trusted_proxies: Vec<String>,
     /// Lifetimes.
     pub tokens: Tokens,
     /// The bootstrap key to create on first start instead of a random one
@@ -235,6 +235,13 @@ fn env_value(default: Option<&toml::Value>, raw: &str, var: &str) -> Result<toml
         Some(toml::Value::Boolean(_)) => {
             toml::Value::Boolean(raw.trim().parse().map_err(|_| invalid("true or false"))?)
         }
+        Some(toml::Value::Array(_)) => toml::Value::Array(
+            raw.split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| toml::Value::String(v.to_owned()))
+                .collect(),
+        ),
         _ => toml::Value::String(raw.to_owned()),
     })
 }
@@ -374,6 +381,15 @@ impl Settings {
 
     /// Loads the defaults, then `file`, then the environment given by `env`.
     pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        if env("QEETID_TRUSTED_PROXY_HOPS").is_some() {
+            return Err(ConfigError::Invalid {
+                origin: "QEETID_TRUSTED_PROXY_HOPS".into(),
+                message: "trusted_proxy_hops is replaced by trusted_proxies: the addresses or networks of your \
+                          proxies (QEETID_TRUSTED_PROXIES=10.0.0.5,10.1.0.0/16), whose forwarding headers are \
+                          then believed only when they connect"
+                    .into(),
+            });
+        }
         let (mut table, origins) = Self::layered(file, &env)?;
         resolve_listen(&mut table, &origins)?;
         let mut settings: Settings = toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| {
@@ -421,6 +437,13 @@ impl Settings {
         }
         if self.client_cache_seconds < 0 {
             return Err(refuse("client_cache_seconds", &self.client_cache_seconds, "it must be 0 (no cache) or more"));
+        }
+        if let Err(entry) = qeetid_http::TrustedProxies::parse(self.trusted_proxies.iter().map(String::as_str)) {
+            return Err(refuse(
+                "trusted_proxies",
+                &entry,
+                "each entry must be an IP address (10.0.0.5) or a network (10.0.0.0/8, fd00::/8)",
+            ));
         }
         if self.db_pool_size == 0 {
             return Err(refuse("db_pool_size", &self.db_pool_size, "it must be at least 1"));
@@ -571,6 +594,18 @@ mod tests {
         );
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].starts_with("QEETID_ISUER"), "{warnings:?}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let env = |v: &str| (v == "QEETID_TRUSTED_PROXIES").then(|| "10.0.0.5, fd00::/8".to_owned());
+        assert_eq!(Settings::load(None, env).unwrap().trusted_proxies, vec!["10.0.0.5", "fd00::/8"]);
+        let env = |v: &str| (v == "QEETID_TRUSTED_PROXIES").then(|| "10.0.0.5,proxy.internal".to_owned());
+        let err = Settings::load(None, env).unwrap_err().to_string();
+        assert!(err.contains("QEETID_TRUSTED_PROXIES") && err.contains("proxy.internal"), "{err}");
+        let env = |v: &str| (v == "QEETID_TRUSTED_PROXY_HOPS").then(|| "1".to_owned());
+        let err = Settings::load(None, env).unwrap_err().to_string();
+        assert!(err.contains("replaced by trusted_proxies"), "{err}");
     }
 
     #[test]

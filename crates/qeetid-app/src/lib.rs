@@ -270,7 +270,8 @@ impl Application {
             issuer: issuer.clone(),
             metrics,
             runtime,
-            trusted_proxy_hops: settings.trusted_proxy_hops,
+            trusted_proxies: qeetid_http::TrustedProxies::parse(settings.trusted_proxies.iter().map(String::as_str))
+                .map_err(|entry| AppError::Startup(format!("trusted_proxies: `{entry}` is no address or network")))?,
             metrics_elsewhere: !settings.metrics_listen.trim().is_empty(),
         };
         let metrics_address = match settings.metrics_listen.trim() {

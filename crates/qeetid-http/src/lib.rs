@@ -30,6 +30,7 @@ pub use actix_web::dev::Server;
 pub use answers::{ApiError, ErrorBody};
 pub use metrics::Metrics;
 pub use openapi::AdminApi;
+pub use routes::client_address::TrustedProxies;
 pub use routes::oauth::request_object_of;
 pub use routes::registration::wire::read_client_document;
 pub use wire::SECRET_WARNING;
@@ -87,9 +88,8 @@ pub struct HttpState<S> {
     pub metrics: Metrics,
     /// The application's multi-threaded runtime, where use cases run (see `routes::run`).
     pub runtime: tokio::runtime::Handle,
-    /// Reverse proxies in front of the server that append the address they saw to
-    /// `X-Forwarded-For` (0: the peer address is the client's).
-    pub trusted_proxy_hops: usize,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers are believed.
+    pub trusted_proxies: TrustedProxies,
     /// `/metrics` is served on a listener of its own (`metrics_listen`), not here.
     pub metrics_elsewhere: bool,
 }
@@ -462,12 +462,28 @@ async fn observe<S: Store>(
     let method = req.method().to_string();
     let is_api = req.path().starts_with("/v1/");
     let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
-    let metrics = req.app_data::<web::Data<HttpState<S>>>().map(|s| s.metrics.clone());
+    let state = req.app_data::<web::Data<HttpState<S>>>().cloned();
+    let client = state.as_ref().and_then(|s| routes::client_address::client_address(req.request(), s));
     let mut response = next.call(req).await?;
     let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
-    if let Some(metrics) = metrics {
-        metrics.observe(&method, &route, response.status().as_u16(), started.elapsed().as_secs_f64());
+    let status = response.status().as_u16();
+    let elapsed = started.elapsed();
+    if let Some(state) = &state {
+        state.metrics.observe(&method, &route, status, elapsed.as_secs_f64());
     }
+    // The access log: one line per request, the path without its query (queries carry
+    // codes, tokens and e-mail addresses). `log_level = "info,qeetid::access=off"` silences it.
+    tracing::info!(
+        target: "qeetid::access",
+        method = %method,
+        path = response.request().path(),
+        route = %route,
+        status,
+        duration_ms = elapsed.as_secs_f64() * 1000.0,
+        client = client.map(tracing::field::display),
+        request_id = request_id.as_deref(),
+        "request"
+    );
     let headers = response.headers_mut();
     if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
         headers.insert(header::HeaderName::from_static("x-request-id"), id);

@@ -148,6 +148,7 @@ on_both_databases!(
     trust::changing_how_one_signs_in_needs_a_recent_sign_in,
     throttles::concurrent_guesses_after_a_lock_run_one_at_a_time,
     throttles::spraying_from_one_address_is_throttled,
+    throttles::forged_forwarding_headers_do_not_evade_the_throttle,
     throttles::a_stranger_cannot_lock_the_user_out,
     throttles::device_code_guessing_is_throttled_whatever_the_cookie,
     throttles::failed_client_authentication_is_throttled,

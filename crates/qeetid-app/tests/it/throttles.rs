@@ -27,7 +27,7 @@ async fn login_from(app: &TestApp, form: &(String, String), email: &str, passwor
 
 async fn behind_one_proxy(db: &TestDatabase) -> TestApp {
     let mut settings = crate::support::settings(db);
-    settings.trusted_proxy_hops = 1;
+    settings.trusted_proxies = vec!["127.0.0.1".to_owned()];
     crate::support::spawn_app_with(settings).await
 }
 
@@ -152,4 +152,36 @@ pub(crate) async fn failed_client_authentication_is_throttled(db: &TestDatabase)
     assert_eq!(body["error"], "invalid_client");
     // The client itself is not locked out: from its own address the secret works.
     assert_eq!(token("", "203.0.113.99").await.status(), StatusCode::OK);
+}
+
+/// Forwarding headers count only from a trusted proxy: a client that connects
+/// directly and writes a new `X-Forwarded-For` (or `Forwarded`) for every guess is
+/// still one address to the throttle.
+pub(crate) async fn forged_forwarding_headers_do_not_evade_the_throttle(db: &TestDatabase) {
+    let mut settings = crate::support::settings(db);
+    // The proxies live elsewhere: the test's connections (from 127.0.0.1) are direct.
+    settings.trusted_proxies = vec!["10.0.0.0/8".to_owned()];
+    let app = crate::support::spawn_app_with(settings).await;
+    let realm = app.realm().await;
+    let form = login_form(&app, &realm).await;
+    let mut evaluated = 0;
+    for n in 0..45 {
+        let forged = format!("198.51.100.{n}");
+        let fields = [
+            ("request", form.0.as_str()),
+            ("csrf_token", form.1.as_str()),
+            ("email", &format!("user{n}@example.com")),
+            ("password", "Winter2026!"),
+        ];
+        let request = app
+            .http
+            .post(format!("{}/login", app.issuer))
+            .header("X-Forwarded-For", forged.as_str())
+            .header("Forwarded", format!("for={forged}"))
+            .form(&fields);
+        if request.send().await.unwrap().status() != StatusCode::TOO_MANY_REQUESTS {
+            evaluated += 1;
+        }
+    }
+    assert!(evaluated <= 32, "{evaluated} guesses with forged addresses were evaluated");
 }
