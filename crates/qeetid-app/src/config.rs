@@ -134,6 +134,10 @@ pub struct Settings {
     /// Addresses and networks of the reverse proxies whose `Forwarded` and
     /// `X-Forwarded-For` headers are believed; empty: the TCP peer is the client.
     pub trusted_proxies: Vec<String>,
+    /// Days audit events are kept.
+    pub audit_retention_days: i64,
+    /// Also write every audit event to the log, one line each (target `qeetid::audit`).
+    pub audit_log_stderr: bool,
     /// Lifetimes.
     pub tokens: Tokens,
     /// The bootstrap key to create on first start instead of a random one
@@ -430,6 +434,7 @@ impl Settings {
             ("signing_key_rotation_days", self.signing_key_rotation_days),
             ("reauthentication_seconds", self.reauthentication_seconds),
             ("logout_retry_seconds", self.logout_retry_seconds),
+            ("audit_retention_days", self.audit_retention_days),
         ] {
             if value <= 0 {
                 return Err(refuse(key, &value, "it must be a whole number above 0"));

@@ -1,9 +1,10 @@
 //! Expired codes, requests, sessions, device codes, revoked `jti`s and old refresh
-//! tokens are purged in the background, in bounded batches.
+//! tokens, and audit events past their retention, are purged in the background, in
+//! bounded batches.
 
 use std::time::Duration;
 
-use qeetid_domain::ports::{Clock, Housekeeping};
+use qeetid_domain::ports::{AuditRepository as _, Clock, Housekeeping};
 use qeetid_store::DieselStore;
 
 use crate::SystemClock;
@@ -16,14 +17,20 @@ const BATCH: i64 = 500;
 const MAX_BATCHES: usize = 100;
 
 /// Starts the purge loop on the current runtime.
-pub(crate) fn spawn(store: DieselStore) {
+pub(crate) fn spawn(store: DieselStore, audit_retention_days: i64) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(EVERY);
         loop {
             tick.tick().await;
             let mut total = 0;
+            let now = SystemClock.now();
+            let events_before = now.plus_secs(-audit_retention_days.saturating_mul(86_400));
             for _ in 0..MAX_BATCHES {
-                match store.purge_expired(SystemClock.now(), BATCH).await {
+                let purged = match store.purge_expired(now, BATCH).await {
+                    Ok(n) => store.purge_events(events_before, BATCH).await.map(|m| n + m),
+                    Err(e) => Err(e),
+                };
+                match purged {
                     Ok(0) => break,
                     Ok(n) => total += n,
                     Err(e) => {

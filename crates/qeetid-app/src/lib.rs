@@ -10,6 +10,7 @@ pub mod instance_lock;
 pub mod kek;
 pub mod keys;
 mod logout_delivery;
+pub mod operate;
 mod seed;
 pub mod telemetry;
 
@@ -102,7 +103,8 @@ pub async fn open_store(settings: &Settings) -> Result<DieselStore, AppError> {
         connect: Duration::from_millis(settings.db_connect_timeout_ms),
         statement: Duration::from_millis(settings.db_statement_timeout_ms),
     };
-    let store = DieselStore::open_with(&url, settings.db_pool_size, timeouts)?;
+    let store =
+        DieselStore::open_with(&url, settings.db_pool_size, timeouts)?.with_audit_echo(settings.audit_log_stderr);
     let applied = store.migrate().await?;
     if !applied.is_empty() {
         tracing::info!(migrations = ?applied, "applied database migrations");
@@ -251,7 +253,7 @@ impl Application {
             .await
             .map_err(|e| AppError::Startup(format!("record the issuer: {e}")))?;
         keys::spawn_refresher(store.clone(), keys, keys::policy(&settings));
-        housekeeping::spawn(store);
+        housekeeping::spawn(store, settings.audit_retention_days);
         let outbound = OutboundPolicy { allow_private_networks: settings.outbound_allow_private_networks };
         let sender = Arc::new(outbound_client(outbound, &settings.outbound_ca_file)?);
         let every = std::time::Duration::from_millis(settings.logout_delivery_interval_ms.max(50));

@@ -68,6 +68,15 @@ enum Command {
     /// Check the configuration (defaults, then --config, then QEETID_… variables) and
     /// print it as it takes effect, secrets masked.
     CheckConfig,
+    /// Back up the database and the key-encryption key, together, into a new directory
+    /// (SQLite: a consistent copy while the server runs; PostgreSQL: use pg_dump).
+    Backup {
+        /// The directory to write (made if absent; its files must not exist).
+        dir: PathBuf,
+    },
+    /// Ask the server at `listen` whether it is ready (GET /readyz); exit code 0 when it is.
+    /// For container health checks.
+    Probe,
     /// Print a shell completion script: `qeetid completions bash > /etc/bash_completion.d/qeetid`.
     Completions {
         /// The shell.
@@ -173,6 +182,11 @@ async fn run() -> ExitCode {
         Command::Seed => seed(&settings).await,
         Command::CheckConfig => check_config(cli.config.as_deref(), &settings),
         Command::Completions { .. } => Ok(()),
+        Command::Backup { dir } => backup(&settings, &dir).await,
+        Command::Probe => match qeetid_app::operate::probe(settings.listen) {
+            Ok(()) => Ok(()),
+            Err(why) => Err(AppError::Startup(format!("not ready: {why}"))),
+        },
         Command::Keys { action: KeysAction::Rotate } => rotate_keys(&settings).await,
         Command::Kek { action } => kek(&settings, action).await,
         Command::Admin { action: AdminAction::CreateKey { deployment: _, tenant, name } } => {
@@ -249,6 +263,22 @@ async fn rotate_keys(settings: &Settings) -> Result<(), AppError> {
         let kid = keys.signing.active_kid(alg).unwrap_or_default();
         tracing::info!(alg = alg.as_str(), kid, "a new signing key is active");
     }
+    Ok(())
+}
+
+#[allow(clippy::print_stdout, reason = "backup reports what it wrote to the operator")]
+async fn backup(settings: &Settings, dir: &std::path::Path) -> Result<(), AppError> {
+    let store = open_store(settings).await?;
+    let report = qeetid_app::operate::backup(settings, &store, dir).await?;
+    match &report.database {
+        Some(path) => println!("database            {}", path.display()),
+        None => println!("database            PostgreSQL: back it up with pg_dump (docs/deploy.md)"),
+    }
+    match &report.key_file {
+        Some(path) => println!("key-encryption key  {}", path.display()),
+        None => println!("key-encryption key  from key_encryption_key: keep it with this backup yourself"),
+    }
+    println!("Keep them together: neither restores anything without the other.");
     Ok(())
 }
 

@@ -36,7 +36,7 @@ impl ConsoleAdmin {
             AdminRole::Deployment => KeyScope::Deployment,
             AdminRole::Tenant => KeyScope::Tenant(self.user.tenant_id.clone()),
         };
-        Caller::dashboard(scope)
+        Caller::dashboard(scope, self.user.id.clone())
     }
 
     /// Whether the admin may manage `tenant`.

@@ -1,7 +1,7 @@
 //! Admin API keys and who a key lets its caller act as.
 
 use crate::error::AdminError;
-use crate::id::{ApiKeyId, TenantId};
+use crate::id::{ApiKeyId, TenantId, UserId};
 use crate::secret::SecretHash;
 use crate::tenant::DisplayName;
 use crate::time::UnixTime;
@@ -40,6 +40,8 @@ pub struct Caller {
     pub key_id: ApiKeyId,
     /// What it may reach.
     pub scope: KeyScope,
+    /// The dashboard admin acting, when it is one (for the audit trail).
+    pub admin: Option<UserId>,
 }
 
 impl Caller {
@@ -75,12 +77,12 @@ impl Caller {
     /// (`qeetid seed`), which has shell access to the database already and so
     /// needs no key. Never built from a request.
     pub fn operator() -> Self {
-        Self { key_id: ApiKeyId::from_trusted("key_operatorcommandline"), scope: KeyScope::Deployment }
+        Self { key_id: ApiKeyId::from_trusted("key_operatorcommandline"), scope: KeyScope::Deployment, admin: None }
     }
 
     /// A signed-in admin dashboard user, reaching what their role reaches. Never
     /// built from an API key.
-    pub fn dashboard(scope: KeyScope) -> Self {
-        Self { key_id: ApiKeyId::from_trusted("key_admindashboardsession"), scope }
+    pub fn dashboard(scope: KeyScope, admin: UserId) -> Self {
+        Self { key_id: ApiKeyId::from_trusted("key_admindashboardsession"), scope, admin: Some(admin) }
     }
 }

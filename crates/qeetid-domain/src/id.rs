@@ -145,11 +145,37 @@ prefixed_id!(
     /// A refresh token's id, `rtk_…` (not the token).
     RefreshTokenId, "rtk_", "refresh token"
 );
+prefixed_id!(
+    /// An audit event's id, `evt_…`: ordered by time (see [`EventId::ordered`]).
+    EventId, "evt_", "event"
+);
+
+impl EventId {
+    /// An id that sorts after every id this process made before, and after ids made
+    /// in earlier seconds anywhere: the time (`at`, hex), a per-process sequence
+    /// number (hex), then 48 random bits. Events of one second keep their order.
+    pub fn ordered(at: crate::time::UnixTime, random: &dyn Random) -> Self {
+        static SEQUENCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let sequence = SEQUENCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed) & 0xff_ffff_ffff;
+        let seconds = u64::try_from(at.as_secs()).unwrap_or(0) & 0xff_ffff_ffff;
+        Self(format!("{}{seconds:010x}{sequence:010x}{}", Self::PREFIX, random_token::<6>(random)))
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::fakes::SeededRandom;
+
+    #[test]
+    fn event_ids_sort_by_time_then_by_order_made() {
+        let random = crate::fakes::SeededRandom::new(7);
+        let a = EventId::ordered(crate::time::UnixTime::from_secs(1_800_000_000), &random);
+        let b = EventId::ordered(crate::time::UnixTime::from_secs(1_800_000_000), &random);
+        let c = EventId::ordered(crate::time::UnixTime::from_secs(1_800_000_001), &random);
+        assert!(a < b && b < c, "{a} {b} {c}");
+        assert_eq!(EventId::parse(a.as_str()), Ok(a));
+    }
 
     #[test]
     fn generated_ids_parse_and_differ() {

@@ -49,6 +49,7 @@
 //! runs it (and `cargo xtask test` does, every time).
 
 pub mod api_key;
+pub mod audit;
 pub mod client;
 pub mod client_policy;
 pub mod dpop;
@@ -87,7 +88,7 @@ pub use client::{
 pub use error::{AdminError, StoreError, ValidationError};
 pub use grant_type::GrantType;
 pub use id::{
-    ApiKeyId, CeremonyId, ClientId, GrantId, InitialTokenId, PasskeyId, ProviderId, RefreshTokenId, RequestId,
+    ApiKeyId, CeremonyId, ClientId, EventId, GrantId, InitialTokenId, PasskeyId, ProviderId, RefreshTokenId, RequestId,
     SessionId, TenantId, UserId,
 };
 pub use oauth::OAuthError;

@@ -158,7 +158,7 @@ fn resource(path: &str) -> actix_web::Resource {
 
 fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
     use routes::{
-        account, api_keys, clients, console, device, federation, grants, hosted, initial_tokens, logout, oauth,
+        account, api_keys, clients, console, device, events, federation, grants, hosted, initial_tokens, logout, oauth,
         open_registration, pages, passkeys, probes, registration, resource, second_factor, tenants, users,
     };
     cfg.service(web::resource("/").route(web::get().to(pages::home::<S>)))
@@ -214,6 +214,7 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/consent").route(web::get().to(hosted::consent_page::<S>)))
         .service(resource("/v1/tenants/{tenantID}/oauth/grants").route(web::get().to(grants::list::<S>)))
+        .service(resource("/v1/tenants/{tenantID}/events").route(web::get().to(events::list::<S>)))
         .service(
             resource("/v1/tenants/{tenantID}/users/{userID}/token-exchanges")
                 .route(web::get().to(grants::token_exchanges::<S>)),
@@ -263,6 +264,7 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(console::clients::delete::<S>)),
         )
         .service(web::resource("/admin/t/{tenantID}/grants").route(web::get().to(console::grants::list::<S>)))
+        .service(web::resource("/admin/t/{tenantID}/events").route(web::get().to(console::events::list::<S>)))
         .service(
             web::resource("/admin/t/{tenantID}/registration").route(web::get().to(console::registration::list::<S>)),
         )

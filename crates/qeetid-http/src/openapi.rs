@@ -4,7 +4,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::answers::ErrorBody;
-use crate::routes::{api_keys, clients, federation, grants, initial_tokens, open_registration, tenants, users};
+use crate::routes::{api_keys, clients, events, federation, grants, initial_tokens, open_registration, tenants, users};
 
 /// Declares `Authorization: ApiKey <key>` and requires it everywhere.
 struct ApiKeyAuth;
@@ -35,6 +35,7 @@ impl Modify for ApiKeyAuth {
         users::create, users::list, users::get, users::update, users::delete, users::sessions, users::end_session, users::mfa, users::reset_mfa,
         clients::register, clients::list, clients::get, clients::logout_deliveries, clients::update, clients::rotate_secret, clients::delete,
         grants::list, grants::revoke, grants::token_exchanges,
+        events::list,
         initial_tokens::create, initial_tokens::list, initial_tokens::delete,
         open_registration::get, open_registration::set,
         federation::create, federation::list, federation::get, federation::delete, federation::unlink,
@@ -48,6 +49,7 @@ impl Modify for ApiKeyAuth {
         crate::routes::clients::wire::ClientBody, crate::routes::clients::wire::ClientEnvelope, crate::routes::clients::wire::RegisteredClientBody, crate::routes::clients::wire::RotatedSecretBody, crate::routes::clients::wire::ClientList, crate::routes::clients::wire::LogoutDeliveryBody, crate::routes::clients::wire::LogoutDeliveryList,
         crate::routes::clients::wire::RegisterClientRequest, crate::routes::clients::wire::UpdateClientRequest, crate::routes::clients::wire::RotateSecretRequest,
         crate::routes::grants::wire::GrantBody, crate::routes::grants::wire::GrantList,
+        crate::routes::events::EventBody, crate::routes::events::EventList,
         crate::routes::grants::wire::TokenExchangeBody, crate::routes::grants::wire::TokenExchangeList,
         crate::routes::clients::wire::ExchangePolicyBody,
         crate::routes::initial_tokens::wire::InitialTokenBody, crate::routes::initial_tokens::wire::CreatedInitialTokenBody,
@@ -62,6 +64,7 @@ impl Modify for ApiKeyAuth {
         (name = "users", description = "End users of a tenant."),
         (name = "clients", description = "OAuth 2.0 / OpenID Connect clients."),
         (name = "grants", description = "Consent grants: what each user allowed each client."),
+        (name = "events", description = "The audit trail: sign-ins, sign-outs, consent, token reuse, factor and admin changes."),
         (name = "registration", description = "Initial access tokens for dynamic client registration (RFC 7591)."),
     )
 )]

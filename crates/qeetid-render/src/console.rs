@@ -15,7 +15,7 @@ pub struct ConsoleChrome<'a> {
     pub admin_email: &'a str,
     /// Every form's CSRF token.
     pub csrf_token: &'a str,
-    /// The navigation entry to mark current: `clients`, `grants`, `users`, `keys` or `tenants`.
+    /// The navigation entry to mark current: `clients`, `grants`, `events`, `users`, `keys` or `tenants`.
     pub section: &'static str,
     /// Whether the admin manages every tenant (the tenants page is theirs).
     pub deployment_admin: bool,
@@ -176,6 +176,46 @@ pub struct ConsoleGrantsView<'a> {
     pub client: &'a str,
     /// This page of grants.
     pub grants: Vec<ConsoleGrantRow>,
+    /// The cursor of the next page, if any.
+    pub next_page: Option<String>,
+}
+
+/// One audit event in the dashboard's list.
+#[derive(Debug, Serialize)]
+pub struct ConsoleEventRow {
+    /// RFC 3339.
+    pub at: String,
+    /// `sign_in.failed`, `admin.change`, …
+    pub kind: &'static str,
+    /// Who did it (`user:usr_…`, `api_key:key_…`, `operator`, …).
+    pub actor: String,
+    /// The user it concerns, if any.
+    pub user_id: Option<String>,
+    /// That user's e-mail (`None` when deleted since).
+    pub user_email: Option<String>,
+    /// The client it concerns, if any.
+    pub client_id: Option<String>,
+    /// That client's name.
+    pub client_name: Option<String>,
+    /// The client's network address.
+    pub address: Option<String>,
+    /// The details, as `name: value` lines.
+    pub details: Vec<(String, String)>,
+}
+
+/// The dashboard's audit trail, filtered by type or user.
+#[derive(Debug, Serialize)]
+pub struct ConsoleEventsView<'a> {
+    /// Header and navigation.
+    pub chrome: ConsoleChrome<'a>,
+    /// The type filter as chosen ("" for all).
+    pub kind: &'a str,
+    /// Every type, for the filter.
+    pub kinds: Vec<&'static str>,
+    /// The user filter as typed.
+    pub user: &'a str,
+    /// This page of events.
+    pub events: Vec<ConsoleEventRow>,
     /// The cursor of the next page, if any.
     pub next_page: Option<String>,
 }

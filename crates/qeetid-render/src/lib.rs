@@ -11,7 +11,7 @@ mod console;
 mod mfa;
 
 /// The templates, embedded at compile time.
-const TEMPLATES: [(&str, &str); 25] = [
+const TEMPLATES: [(&str, &str); 26] = [
     ("login_mfa.html", include_str!("../../../web-templates/login_mfa.html")),
     ("recovery_codes.html", include_str!("../../../web-templates/recovery_codes.html")),
     ("account.html", include_str!("../../../web-templates/account.html")),
@@ -26,6 +26,7 @@ const TEMPLATES: [(&str, &str); 25] = [
     ("console_base.html", include_str!("../../../web-templates/console_base.html")),
     ("console_client_form.html", include_str!("../../../web-templates/console_client_form.html")),
     ("console_grants.html", include_str!("../../../web-templates/console_grants.html")),
+    ("console_events.html", include_str!("../../../web-templates/console_events.html")),
     ("console_signin.html", include_str!("../../../web-templates/console_signin.html")),
     ("console_clients.html", include_str!("../../../web-templates/console_clients.html")),
     ("device.html", include_str!("../../../web-templates/device.html")),
@@ -223,10 +224,10 @@ pub use account::{
     AccountAppRow, AccountMfaView, AccountPasskeyRow, AccountSessionRow, AccountSignInView, AccountView, describe_amr,
 };
 pub use console::{
-    ClientFormView, ConfirmView, ConsoleChrome, ConsoleClientRow, ConsoleClientsView, ConsoleGrantRow,
-    ConsoleGrantsView, ConsoleKeyRow, ConsoleKeysView, ConsoleOpenRegistration, ConsoleRegistrationView,
-    ConsoleTenantRow, ConsoleTenantsView, ConsoleTokenRow, ConsoleUserRow, ConsoleUserView, ConsoleUsersView,
-    FormOption, LogoutDeliveryRow, ShownOnceOwner, ShownOnceView,
+    ClientFormView, ConfirmView, ConsoleChrome, ConsoleClientRow, ConsoleClientsView, ConsoleEventRow,
+    ConsoleEventsView, ConsoleGrantRow, ConsoleGrantsView, ConsoleKeyRow, ConsoleKeysView, ConsoleOpenRegistration,
+    ConsoleRegistrationView, ConsoleTenantRow, ConsoleTenantsView, ConsoleTokenRow, ConsoleUserRow, ConsoleUserView,
+    ConsoleUsersView, FormOption, LogoutDeliveryRow, ShownOnceOwner, ShownOnceView,
 };
 pub use mfa::{EnrolView, RecoveryCodesView, SecondFactorView, qr_svg};
 
@@ -371,6 +372,11 @@ impl Renderer {
     /// The dashboard's consent-grant list.
     pub fn console_grants_page(&self, view: &ConsoleGrantsView<'_>) -> Result<String, RenderError> {
         self.render("console_grants.html", view)
+    }
+
+    /// The dashboard's audit trail.
+    pub fn console_events_page(&self, view: &ConsoleEventsView<'_>) -> Result<String, RenderError> {
+        self.render("console_events.html", view)
     }
 
     /// The home page.

@@ -32,6 +32,7 @@ pub const DEFAULT_POOL_SIZE: usize = 16;
 pub struct DieselStore {
     pool: DbPool,
     backend: Backend,
+    audit_echo: bool,
 }
 
 /// Which database a store uses.
@@ -60,7 +61,14 @@ impl DieselStore {
             DatabaseUrl::Postgres(_) => Backend::Postgres,
             DatabaseUrl::Sqlite(_) => Backend::Sqlite,
         };
-        Ok(Self { pool: DbPool::build(&url, pool_size.max(1), timeouts)?, backend })
+        Ok(Self { pool: DbPool::build(&url, pool_size.max(1), timeouts)?, backend, audit_echo: false })
+    }
+
+    /// Also writes every audit event to the log (target `qeetid::audit`), one line
+    /// each, for collectors (`audit_log_stderr`).
+    pub fn with_audit_echo(mut self, on: bool) -> Self {
+        self.audit_echo = on;
+        self
     }
 
     /// Applies pending migrations; returns the versions applied.
@@ -71,6 +79,30 @@ impl DieselStore {
     /// Which database this store uses.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+}
+
+impl DieselStore {
+    /// Writes a consistent copy of an SQLite database to `target` while it is in use
+    /// (`VACUUM INTO`); `target` must not exist. `Ok(false)` on PostgreSQL, which is
+    /// backed up with its own tools (`pg_dump`).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when SQLite cannot write the copy (the target exists,
+    /// the directory is not writable) or does not answer in time.
+    pub async fn backup_sqlite(&self, target: &str) -> Result<bool, StoreError> {
+        use diesel_async::RunQueryDsl as _;
+        if self.backend != Backend::Sqlite {
+            return Ok(false);
+        }
+        with_conn!(&self.pool, |conn| {
+            diesel::sql_query("VACUUM INTO ?")
+                .bind::<diesel::sql_types::Text, _>(target)
+                .execute(conn)
+                .await
+                .map_err(error::from_diesel)?;
+        });
+        Ok(true)
     }
 }
 

@@ -392,3 +392,17 @@ diesel::table! {
         value -> Text,
     }
 }
+
+diesel::table! {
+    audit_events (id) {
+        id -> Text,
+        tenant_id -> Text,
+        created_at -> BigInt,
+        kind -> Text,
+        actor -> Text,
+        user_id -> Nullable<Text>,
+        client_id -> Nullable<Text>,
+        address -> Nullable<Text>,
+        details -> Text,
+    }
+}

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod account;
+mod audit;
 mod clients;
 mod console;
 mod device_and_logout;
@@ -104,6 +105,8 @@ on_both_databases!(
     tenants_users_keys::users_are_created_without_echoing_passwords,
     tenants_users_keys::api_keys_are_shown_once_and_revocable,
     server::probes_metrics_and_openapi,
+    audit::a_sign_in_and_an_admin_change_are_recorded,
+    audit::the_dashboard_shows_events_with_names_and_filters,
     server::commands_beside_the_server_link_to_where_it_answers,
     oidc::an_unmodified_relying_party_signs_in,
     oidc::a_client_that_registered_rs256_gets_rs256_id_tokens,

@@ -38,12 +38,12 @@ area_store!(
     /// resource endpoints, device authorization and logout.
     TokenStore: TenantRepository, ClientRepository, CodeRepository, GrantRepository, RefreshTokenRepository,
         AccessTokenDenyList, DeviceCodeRepository, SessionRepository, UserRepository, LogoutRepository, ReplayGuard,
-        TokenExchangeLog
+        TokenExchangeLog, AuditRepository
 );
 
 area_store!(
     /// What the authenticator-app checks need.
-    FactorStore: TenantRepository, MfaRepository, PasskeyRepository, ThrottleRepository
+    FactorStore: TenantRepository, MfaRepository, PasskeyRepository, ThrottleRepository, AuditRepository
 );
 
 area_store!(
@@ -57,7 +57,7 @@ area_store!(
     /// What [`Admin`](crate::services::Admin) needs: the admin API's resources.
     AdminStore: TenantRepository, ApiKeyRepository, UserRepository, ClientRepository, GrantRepository,
         SessionRepository, RefreshTokenRepository, MfaRepository, PasskeyRepository, FederationRepository,
-        InitialTokenRepository, LogoutRepository, TokenExchangeLog
+        InitialTokenRepository, LogoutRepository, TokenExchangeLog, AuditRepository
 );
 
 area_store!(
@@ -106,6 +106,7 @@ pub trait Store:
     + ReplayGuard
     + TokenExchangeLog
     + Housekeeping
+    + AuditRepository
     + Clone
     + 'static
 {

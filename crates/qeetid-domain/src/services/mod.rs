@@ -17,6 +17,7 @@
 //! caches every area shares. An application composes the areas it serves.
 
 mod admin;
+mod audit;
 mod authorization;
 mod client_auth_throttle;
 mod client_cache;

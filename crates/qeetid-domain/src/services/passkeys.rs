@@ -3,6 +3,8 @@
 //! server-side state is kept between its two requests, bound to the user (for a
 //! registration) or to the pending request (for a sign-in), and taken once.
 
+use crate::audit::{Actor, EventKind, NewEvent};
+use crate::services::audit;
 use std::sync::Arc;
 
 use super::Context;
@@ -135,7 +137,10 @@ impl<S: PasskeyStore> Passkeys<S> {
             last_used_at: None,
         };
         match self.store.insert_passkey(&passkey).await {
-            Ok(()) => Ok(passkey),
+            Ok(()) => {
+                self.record_factor_change(me, "passkey.added", &passkey.id).await;
+                Ok(passkey)
+            }
             // WebAuthn §7.1 step 22: a credential id registered before is refused.
             Err(crate::error::StoreError::Conflict(_)) => {
                 Err(AccountError::PasskeyRejected("this passkey is registered already".into()))
@@ -162,9 +167,21 @@ impl<S: PasskeyStore> Passkeys<S> {
     pub async fn account_remove_passkey(&self, me: &AccountHolder, id: &PasskeyId) -> Result<(), AccountError> {
         self.cx.require_recent_sign_in(me)?;
         match self.store.delete_passkey(&me.user.tenant_id, &me.user.id, id).await? {
-            true => Ok(()),
+            true => {
+                self.record_factor_change(me, "passkey.removed", id).await;
+                Ok(())
+            }
             false => Err(AccountError::NotFound("passkey")),
         }
+    }
+
+    async fn record_factor_change(&self, me: &AccountHolder, change: &str, passkey: &PasskeyId) {
+        let user = &me.user;
+        let event = NewEvent::new(user.tenant_id.clone(), EventKind::FactorChanged, Actor::User(user.id.clone()))
+            .user(&user.id)
+            .detail("change", change)
+            .detail("passkey", passkey.as_str());
+        audit::record(&self.store, &self.cx, event).await;
     }
 
     /// Login page: the options to sign in with any passkey of this site, for a

@@ -153,6 +153,12 @@ async fn an_admin_manages_clients_and_grants_in_the_browser() {
     wait_for_text(&page, "The user was disabled and signed out everywhere.").await;
     wait_for_text(&page, "Not signed in anywhere.").await;
 
+    // Events: what just happened, by whom (the admin, by e-mail of the user concerned).
+    page.goto(format!("{}/admin/t/{tenant}/events?type=admin.change", world.issuer)).await.unwrap();
+    let events = wait_for_text(&page, "user.updated").await;
+    assert!(events.contains("client.deleted") && events.contains(EMAIL), "{events}");
+    screenshot(&page, "dashboard-events").await;
+
     // Registration: a token for dynamic registration, shown once.
     page.goto(format!("{}/admin/t/{tenant}/registration", world.issuer)).await.unwrap();
     wait_for_text(&page, "No registration tokens").await;

@@ -17,6 +17,7 @@ pub(crate) mod client_address;
 pub(crate) mod clients;
 pub(crate) mod console;
 pub(crate) mod device;
+pub(crate) mod events;
 pub(crate) mod federation;
 pub(crate) mod first_party;
 pub(crate) mod grants;

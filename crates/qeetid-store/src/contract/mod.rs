@@ -23,6 +23,7 @@
 )]
 
 pub mod api_keys;
+pub mod audit;
 pub mod clients;
 pub mod mfa;
 pub mod oauth;
@@ -47,6 +48,7 @@ macro_rules! contract_suite {
             tenants::deleting_a_tenant_removes_what_it_owns,
             tenants::one_tenant_at_most_is_open_to_registration,
             api_keys::found_by_hash_and_scoped_to_their_tenant,
+            audit::events_are_kept_per_tenant_filtered_paged_and_purged,
             api_keys::deployment_keys_are_detected,
             api_keys::duplicate_hash_is_a_conflict,
             users::round_trip_and_lookup_by_email,

@@ -7,6 +7,7 @@
 //! client-credentials request's time before this was changed).
 
 mod api_keys;
+mod audit;
 mod clients;
 mod codes;
 mod denied_tokens;

@@ -43,6 +43,7 @@ impl TenantRepository for InMemoryStore {
         t.grants.retain(|g| &g.tenant_id != id);
         t.sessions.retain(|x| &x.tenant_id != id);
         t.initial_tokens.retain(|x| &x.tenant_id != id);
+        t.events.retain(|x| &x.tenant_id != id);
         if t.open_registration.as_ref() == Some(id) {
             t.open_registration = None;
         }

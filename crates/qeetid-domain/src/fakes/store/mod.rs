@@ -56,6 +56,7 @@ struct Tables {
     pushed_requests: Vec<crate::oauth::PushedRequest>,
     spent_jtis: Vec<(String, UnixTime)>,
     token_exchanges: Vec<crate::oauth::TokenExchangeRecord>,
+    events: Vec<crate::audit::AuditEvent>,
 }
 
 /// One throttle key's counter.
@@ -140,6 +141,38 @@ impl Housekeeping for InMemoryStore {
             + t.pushed_requests.len()
             + t.ceremonies.len();
         Ok((before - after) as u64)
+    }
+}
+
+impl crate::ports::AuditRepository for InMemoryStore {
+    async fn insert_event(&self, event: &crate::audit::AuditEvent) -> Result<(), StoreError> {
+        self.tables().events.push(event.clone());
+        Ok(())
+    }
+
+    async fn list_events(
+        &self,
+        tenant: &TenantId,
+        filter: &crate::audit::EventFilter,
+        page: &PageRequest,
+    ) -> Result<Vec<crate::audit::AuditEvent>, StoreError> {
+        let t = self.tables();
+        let rows = t.events.iter().filter(|e| {
+            e.tenant_id == *tenant
+                && filter.kind.is_none_or(|k| e.kind == k)
+                && filter.user_id.as_ref().is_none_or(|u| e.user_id.as_ref() == Some(u))
+                && filter.client_id.as_ref().is_none_or(|c| e.client_id.as_ref() == Some(c))
+                && filter.since.is_none_or(|s| e.at >= s)
+                && filter.until.is_none_or(|u| e.at < u)
+        });
+        Ok(page_of(rows.cloned(), page, |e| (e.at, e.id.to_string())))
+    }
+
+    async fn purge_events(&self, before: UnixTime, _batch: i64) -> Result<u64, StoreError> {
+        let mut t = self.tables();
+        let count = t.events.len();
+        t.events.retain(|e| e.at >= before);
+        Ok((count - t.events.len()) as u64)
     }
 }
 

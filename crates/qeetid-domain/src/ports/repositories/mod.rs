@@ -8,12 +8,14 @@
 //! suite in `qeetid-store` (`tests/contract`) holds an implementation to these rules.
 
 mod accounts;
+mod audit;
 mod flow;
 mod guards;
 mod registration;
 mod sealed;
 
 pub use accounts::*;
+pub use audit::*;
 pub use flow::*;
 pub use guards::*;
 pub use registration::*;

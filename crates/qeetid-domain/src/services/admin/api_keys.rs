@@ -36,6 +36,10 @@ impl<S: AdminStore> Admin<S> {
             created_at: self.cx.clock.now(),
         };
         self.store.insert_api_key(&api_key).await?;
+        self.record_change(caller, tenant, "api_key.created", api_key.id.as_str(), |e| {
+            e.detail("after.name", api_key.name.as_str())
+        })
+        .await;
         Ok(CreatedApiKey { api_key, key })
     }
 
@@ -75,6 +79,10 @@ impl<S: AdminStore> Admin<S> {
         if &caller.key_id == id {
             return Err(AdminError::Conflict("a key cannot revoke itself: use another key of the tenant".to_owned()));
         }
-        if self.store.delete_api_key(tenant, id).await? { Ok(()) } else { Err(AdminError::NotFound("API key")) }
+        if !self.store.delete_api_key(tenant, id).await? {
+            return Err(AdminError::NotFound("API key"));
+        }
+        self.record_change(caller, tenant, "api_key.deleted", id.as_str(), |e| e).await;
+        Ok(())
     }
 }

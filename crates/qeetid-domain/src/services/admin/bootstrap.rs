@@ -20,7 +20,7 @@ impl<S: AdminStore> Admin<S> {
         }
         let hash = Secret::presented(presented).hash();
         let key = self.store.find_api_key_by_hash(&hash).await?.ok_or(AdminError::Unauthenticated)?;
-        Ok(Caller { key_id: key.id, scope: key.scope })
+        Ok(Caller { key_id: key.id, scope: key.scope, admin: None })
     }
 
     /// Creates the deployment's first admin key when it has none, and returns it

@@ -77,6 +77,10 @@ impl<S: AdminStore> Admin<S> {
             registration: None,
         };
         self.store.insert_client(&client).await?;
+        self.record_change(caller, tenant, "client.created", client.id.as_str(), |e| {
+            e.client(client.id.as_str()).detail("after.name", client.settings.name())
+        })
+        .await;
         Ok(RegisteredClient { client, secret })
     }
 
@@ -145,6 +149,18 @@ impl<S: AdminStore> Admin<S> {
         if !updated {
             return Err(AdminError::NotFound("client"));
         }
+        let after = &client.settings;
+        self.record_change(caller, tenant, "client.updated", id.as_str(), |e| {
+            e.client(id.as_str())
+                .change("name", before.name(), after.name())
+                .change("redirect_uris", uris(before.redirect_uris()), uris(after.redirect_uris()))
+                .change("post_logout_uris", uris(before.post_logout_uris()), uris(after.post_logout_uris()))
+                .change("grant_types", grants(before.grant_types()), grants(after.grant_types()))
+                .change("scopes", before.scopes().to_delimited(), after.scopes().to_delimited())
+                .change("token_endpoint_auth_method", before.auth_method().as_str(), after.auth_method().as_str())
+                .change("dpop_bound_access_tokens", before.policy().dpop_bound(), after.policy().dpop_bound())
+        })
+        .await;
         Ok(client)
     }
 
@@ -183,6 +199,10 @@ impl<S: AdminStore> Admin<S> {
         if !updated {
             return Err(AdminError::NotFound("client"));
         }
+        self.record_change(caller, tenant, "client.secret_rotated", id.as_str(), |e| {
+            e.client(id.as_str()).detail("grace_period_seconds", grace.to_string())
+        })
+        .await;
         Ok(RotatedSecret { client, secret, previous_secret_expires_at })
     }
 
@@ -194,7 +214,14 @@ impl<S: AdminStore> Admin<S> {
         refuse_built_in(&self.cx, &client)?;
         let deleted = self.store.delete_client(&client.tenant_id, id).await?;
         self.cx.client_cache.forget(id);
-        if deleted { Ok(()) } else { Err(AdminError::NotFound("client")) }
+        if !deleted {
+            return Err(AdminError::NotFound("client"));
+        }
+        self.record_change(caller, &client.tenant_id, "client.deleted", id.as_str(), |e| {
+            e.client(id.as_str()).detail("before.name", client.settings.name())
+        })
+        .await;
+        Ok(())
     }
 }
 
@@ -207,4 +234,14 @@ fn refuse_built_in(cx: &Context, client: &Client) -> Result<(), AdminError> {
         )),
         false => Ok(()),
     }
+}
+
+/// Redirect URIs as text for the audit trail.
+fn uris(list: &[crate::redirect_uri::RedirectUri]) -> String {
+    list.iter().map(crate::redirect_uri::RedirectUri::as_str).collect::<Vec<_>>().join(" ")
+}
+
+/// Grant types as text for the audit trail.
+fn grants(list: &[crate::grant_type::GrantType]) -> String {
+    list.iter().map(|g| g.as_str()).collect::<Vec<_>>().join(" ")
 }

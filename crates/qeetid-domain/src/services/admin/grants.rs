@@ -2,11 +2,13 @@
 
 use super::Admin;
 use crate::api_key::Caller;
+use crate::audit::{Actor, EventKind, NewEvent};
 use crate::error::AdminError;
 use crate::id::{GrantId, TenantId};
 use crate::oauth::{ConsentGrant, GrantFilter};
 use crate::page::{Cursor, Page, PageRequest};
 use crate::ports::AdminStore;
+use crate::services::audit;
 
 impl<S: AdminStore> Admin<S> {
     /// Lists the tenant's grants, optionally for one user or client.
@@ -52,20 +54,48 @@ impl<S: AdminStore> Admin<S> {
         tenant: &TenantId,
         grants: &[ConsentGrant],
     ) -> Result<Vec<(Option<String>, Option<String>)>, AdminError> {
-        let mut user_ids: Vec<crate::id::UserId> = grants.iter().map(|g| g.user_id.clone()).collect();
+        let named: Vec<_> = grants.iter().map(|g| (Some(g.user_id.clone()), Some(g.client_id.clone()))).collect();
+        self.names_of(tenant, &named).await
+    }
+
+    /// What each audit event names, for people: its user's e-mail and its client's
+    /// name, as [`Self::grant_names`] does for grants.
+    pub async fn event_names(
+        &self,
+        tenant: &TenantId,
+        events: &[crate::audit::AuditEvent],
+    ) -> Result<Vec<(Option<String>, Option<String>)>, AdminError> {
+        let named: Vec<_> = events
+            .iter()
+            .map(|e| (e.user_id.clone(), e.client_id.as_deref().and_then(|c| crate::id::ClientId::parse(c).ok())))
+            .collect();
+        self.names_of(tenant, &named).await
+    }
+
+    /// The e-mails and client names of `(user, client)` pairs, in order: one query
+    /// for the users and one for the clients.
+    async fn names_of(
+        &self,
+        tenant: &TenantId,
+        named: &[(Option<crate::id::UserId>, Option<crate::id::ClientId>)],
+    ) -> Result<Vec<(Option<String>, Option<String>)>, AdminError> {
+        let mut user_ids: Vec<crate::id::UserId> = named.iter().filter_map(|(u, _)| u.clone()).collect();
         user_ids.sort_by(|a, b| a.as_str().cmp(b.as_str()));
         user_ids.dedup();
-        let mut client_ids: Vec<crate::id::ClientId> = grants.iter().map(|g| g.client_id.clone()).collect();
+        let mut client_ids: Vec<crate::id::ClientId> = named.iter().filter_map(|(_, c)| c.clone()).collect();
         client_ids.sort_by(|a, b| a.as_str().cmp(b.as_str()));
         client_ids.dedup();
         let emails = self.store.user_emails(tenant, &user_ids).await?;
         let clients = self.store.client_names(tenant, &client_ids).await?;
-        Ok(grants
+        Ok(named
             .iter()
-            .map(|g| {
-                let email = emails.iter().find(|(id, _)| id == &g.user_id).map(|(_, e)| e.as_str().to_owned());
-                let client = clients.iter().find(|(id, _)| id == &g.client_id).map(|(_, n)| n.clone());
-                (email, client)
+            .map(|(user, client)| {
+                let email = user
+                    .as_ref()
+                    .and_then(|u| emails.iter().find(|(id, _)| id == u))
+                    .map(|(_, e)| e.as_str().to_owned());
+                let name = client.as_ref().and_then(|c| clients.iter().find(|(id, _)| id == c)).map(|(_, n)| n.clone());
+                (email, name)
             })
             .collect())
     }
@@ -101,7 +131,18 @@ impl<S: AdminStore> Admin<S> {
     pub async fn revoke_grant(&self, caller: &Caller, tenant: &TenantId, id: &GrantId) -> Result<(), AdminError> {
         self.reachable_tenant(caller, tenant).await?;
         let now = self.cx.clock.now();
+        let grant = self.store.get_grant(tenant, id).await?;
         self.store.revoke_grant_tokens(tenant, id, now).await?;
-        if self.store.delete_grant(tenant, id, now).await? { Ok(()) } else { Err(AdminError::NotFound("grant")) }
+        if !self.store.delete_grant(tenant, id, now).await? {
+            return Err(AdminError::NotFound("grant"));
+        }
+        if let Some(grant) = grant {
+            let event = NewEvent::new(tenant.clone(), EventKind::ConsentRevoked, Actor::Admin(caller.clone()))
+                .user(&grant.user_id)
+                .client(grant.client_id.as_str())
+                .detail("grant", id.as_str());
+            audit::record(&self.store, &self.cx, event).await;
+        }
+        Ok(())
     }
 }

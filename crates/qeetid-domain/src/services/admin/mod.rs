@@ -5,6 +5,7 @@
 mod api_keys;
 mod bootstrap;
 mod clients;
+mod events;
 mod grants;
 mod initial_tokens;
 mod open_registration;

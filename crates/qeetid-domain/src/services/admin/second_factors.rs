@@ -21,6 +21,7 @@ impl<S: AdminStore> Admin<S> {
         self.changeable_user(caller, tenant, user).await?;
         self.store.delete_mfa(tenant, user).await?;
         self.store.delete_passkeys(tenant, user).await?;
+        self.record_change(caller, tenant, "user.second_factors_reset", user.as_str(), |e| e.user(user)).await;
         Ok(())
     }
 }

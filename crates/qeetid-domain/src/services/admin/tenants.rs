@@ -138,6 +138,7 @@ impl<S: AdminStore> Admin<S> {
         patch: TenantPatch,
     ) -> Result<Tenant, AdminError> {
         let mut tenant = self.reachable_tenant(caller, id).await?;
+        let before = tenant.clone();
         if let Some(name) = patch.name {
             caller.require_deployment("only a deployment admin key can rename tenants")?;
             tenant.name = DisplayName::parse("name", &name)?;
@@ -162,6 +163,14 @@ impl<S: AdminStore> Admin<S> {
         }
         // Clients are cached with their tenant's policy.
         self.cx.client_cache.clear();
+        self.record_change(caller, id, "tenant.updated", id.as_str(), |e| {
+            e.change("name", before.name.as_str(), tenant.name.as_str())
+                .change("slug", before.slug.as_str(), tenant.slug.as_str())
+                .change("require_mfa", before.require_mfa, tenant.require_mfa)
+                .change("require_pushed_authorization_requests", before.policy.require_par, tenant.policy.require_par)
+                .change("fapi2", before.policy.fapi2, tenant.policy.fapi2)
+        })
+        .await;
         Ok(tenant)
     }
 
@@ -189,11 +198,15 @@ impl<S: AdminStore> Admin<S> {
                     .map_err(|e| ValidationError::new(format!("resources[{i}].scopes"), e))?;
             }
         }
+        let before = resources_text(tenant.resources.as_deref());
         tenant.resources = resources;
         tenant.updated_at = self.cx.clock.now();
         if !self.store.update_tenant(&tenant).await? {
             return Err(AdminError::NotFound("tenant"));
         }
+        let after = resources_text(tenant.resources.as_deref());
+        self.record_change(caller, id, "tenant.resources_set", id.as_str(), |e| e.change("resources", before, after))
+            .await;
         Ok(tenant)
     }
 
@@ -204,5 +217,13 @@ impl<S: AdminStore> Admin<S> {
         let deleted = self.store.delete_tenant(id).await?;
         self.cx.client_cache.clear();
         if deleted { Ok(()) } else { Err(AdminError::NotFound("tenant")) }
+    }
+}
+
+/// A tenant's resources as text for the audit trail: `any`, or each URI with its scopes.
+fn resources_text(resources: Option<&[KnownResource]>) -> String {
+    match resources {
+        None => "any".to_owned(),
+        Some(list) => list.iter().map(|k| format!("{} ({})", k.uri, k.scopes.join(" "))).collect::<Vec<_>>().join(", "),
     }
 }

@@ -102,6 +102,11 @@ impl<S: AdminStore> Admin<S> {
             updated_at: now,
         };
         self.store.insert_user(&user).await.map_err(email_conflict)?;
+        self.record_change(caller, tenant, "user.created", user.id.as_str(), |e| {
+            let role = user.admin_role.map_or("none", AdminRole::as_str);
+            e.user(&user.id).detail("after.email", user.email.as_str()).detail("after.admin_role", role)
+        })
+        .await;
         Ok(user)
     }
 
@@ -131,6 +136,8 @@ impl<S: AdminStore> Admin<S> {
         patch: UserPatch,
     ) -> Result<User, AdminError> {
         let mut user = self.changeable_user(caller, tenant, id).await?;
+        let before = user.clone();
+        let password_set = patch.password.is_some();
         if let Some(email) = patch.email {
             user.email = Email::parse(&email)?;
         }
@@ -158,6 +165,16 @@ impl<S: AdminStore> Admin<S> {
             // Refresh and userinfo check the flag; the sessions go, so no new code is issued.
             self.store.delete_user_sessions(tenant, id, None, now).await?;
         }
+        self.record_change(caller, tenant, "user.updated", id.as_str(), |e| {
+            let e = e
+                .user(id)
+                .change("email", before.email.as_str(), user.email.as_str())
+                .change("name", before.name.as_deref().unwrap_or(""), user.name.as_deref().unwrap_or(""))
+                .change("email_verified", before.email_verified, user.email_verified)
+                .change("disabled", before.disabled_at.is_some(), user.disabled_at.is_some());
+            if password_set { e.detail("password", "set") } else { e }
+        })
+        .await;
         Ok(user)
     }
 
@@ -194,7 +211,11 @@ impl<S: AdminStore> Admin<S> {
         self.changeable_user(caller, tenant, id).await?;
         // The sessions end first, so their clients hear of it (back-channel logout).
         self.store.delete_user_sessions(tenant, id, None, self.cx.clock.now()).await?;
-        if self.store.delete_user(tenant, id).await? { Ok(()) } else { Err(AdminError::NotFound("user")) }
+        if !self.store.delete_user(tenant, id).await? {
+            return Err(AdminError::NotFound("user"));
+        }
+        self.record_change(caller, tenant, "user.deleted", id.as_str(), |e| e.user(id)).await;
+        Ok(())
     }
 
     /// Admin: unlinks a user's account at a provider (the next sign-in there links

@@ -5,12 +5,14 @@ use super::Authorization;
 use super::{
     CODE_PREFIX, ClientRedirect, FlowError, Landing, authorization_response, error_redirect, verify_browser_binding,
 };
+use crate::audit::{Actor, EventKind, NewEvent};
 use crate::client_policy::FAPI2_MAX_CODE_SECONDS;
 use crate::error::StoreError;
 use crate::id::{GrantId, UserId};
 use crate::oauth::{AuthorizationCode, ConsentGrant, OAuthError, PendingRequest, Session, ValidatedRequest};
 use crate::ports::AuthorizationStore;
 use crate::secret::Secret;
+use crate::services::audit;
 use crate::time::UnixTime;
 
 impl<S: AuthorizationStore> Authorization<S> {
@@ -48,6 +50,13 @@ impl<S: AuthorizationStore> Authorization<S> {
             )?));
         }
         self.record_grant(&request.request, &session.user_id, remember, now).await?;
+        let r = &request.request;
+        let event = NewEvent::new(r.tenant_id.clone(), EventKind::ConsentGranted, Actor::User(session.user_id.clone()))
+            .user(&session.user_id)
+            .client(r.client_id.as_str())
+            .detail("scope", r.scope.to_delimited())
+            .detail("remembered", remember.to_string());
+        audit::record(&self.store, &self.cx, event).await;
         self.complete(&request, &session, now).await
     }
 

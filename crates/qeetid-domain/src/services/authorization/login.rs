@@ -6,10 +6,13 @@ use super::{
     BROWSER_PREFIX, FlowError, LoginContext, LoginOutcome, NextStep, SESSION_PREFIX, SecondFactorOutcome,
     SecondFactorStep, SignedIn, verify_browser_binding,
 };
+use crate::audit::{Actor, EventKind, NewEvent};
 use crate::id::SessionId;
 use crate::oauth::{PendingRequest, Session};
 use crate::ports::AuthorizationStore;
 use crate::secret::Secret;
+use crate::services::audit;
+use crate::services::totp::MfaError;
 use crate::time::UnixTime;
 use crate::user::User;
 
@@ -62,6 +65,12 @@ impl<S: AuthorizationStore> Authorization<S> {
             expires_at: now.plus_secs(self.cx.settings.lifetimes.session),
         };
         self.store.insert_session(&session).await?;
+        let event = NewEvent::new(tenant.clone(), EventKind::SignInSucceeded, Actor::User(user.id.clone()))
+            .user(&user.id)
+            .client(request.request.client_id.as_str())
+            .detail("amr", amr.join(" "))
+            .detail("session", session.id.as_str());
+        audit::record(&self.store, &self.cx, event).await;
         let browser = Secret::generate(BROWSER_PREFIX, self.cx.random.as_ref());
         request.browser_hash = browser.hash();
         request.user_id = Some(user.id.clone());
@@ -144,11 +153,28 @@ impl<S: AuthorizationStore> Authorization<S> {
     ) -> Result<SecondFactorOutcome, FlowError> {
         let (request, user) = self.awaiting_second_factor(request_id, browser).await?;
         verify_browser_binding(browser, csrf)?;
-        let recovery_codes = if self.totp.totp_confirmed(&user.tenant_id, &user.id).await? {
-            self.totp.check_second_factor(&user, code).await?;
-            None
+        let checked = if self.totp.totp_confirmed(&user.tenant_id, &user.id).await? {
+            self.totp.check_second_factor(&user, code).await.map(|()| None)
         } else {
-            Some(self.totp.confirm_totp(&user, code).await?)
+            self.totp.confirm_totp(&user, code).await.map(Some)
+        };
+        let recovery_codes = match checked {
+            Ok(codes) => codes,
+            Err(refused) => {
+                let kind = match &refused {
+                    MfaError::Throttled { .. } => Some(EventKind::SignInThrottled),
+                    MfaError::InvalidCode => Some(EventKind::SecondFactorFailed),
+                    _ => None,
+                };
+                if let Some(kind) = kind {
+                    let event = NewEvent::new(user.tenant_id.clone(), kind, Actor::User(user.id.clone()))
+                        .user(&user.id)
+                        .client(request.request.client_id.as_str())
+                        .detail("method", "otp");
+                    audit::record(&self.store, &self.cx, event).await;
+                }
+                return Err(refused.into());
+            }
         };
         let now = self.cx.clock.now();
         let first = request.first_factor.clone().unwrap_or_else(|| "pwd".to_owned());

@@ -4,11 +4,13 @@
 use std::net::IpAddr;
 
 use super::Authorization;
+use crate::audit::{Actor, EventKind, NewEvent};
 use crate::id::TenantId;
-use crate::oauth::{Claims, SigningAlg};
+use crate::oauth::{Claims, SigningAlg, ValidatedRequest};
 use crate::ports::AuthorizationStore;
 use crate::random::random_token;
 use crate::secret::Secret;
+use crate::services::audit;
 use crate::services::authorization::{FlowError, LoginOutcome, verify_browser_binding};
 use crate::services::throttle::{self, Guard, OnSuccess, Verdict, source_key};
 use crate::time::UnixTime;
@@ -88,7 +90,7 @@ impl<S: AuthorizationStore> Authorization<S> {
         let guards = self.password_guards(&account, attempt.source, device.as_deref());
         let presented = Password::presented(attempt.password.to_owned());
         let hash = user.as_ref().and_then(|u| u.password_hash.clone());
-        let verified = throttle::guarded(&self.store, self.cx.clock.as_ref(), guards, async {
+        let checked = throttle::guarded(&self.store, self.cx.clock.as_ref(), guards, async {
             let verified = match hash {
                 Some(hash) => self.passwords.verify(presented, hash).await,
                 None => {
@@ -103,16 +105,50 @@ impl<S: AuthorizationStore> Authorization<S> {
                 Err(e) => Verdict::Broken(FlowError::Internal(Box::new(e))),
             }
         })
-        .await?;
-        verified?;
-        let user = user.ok_or(FlowError::InvalidCredentials)?;
-        // Told only after the password was right, so it reveals nothing to a guesser.
-        if user.disabled_at.is_some() {
-            return Err(FlowError::AccountDisabled);
+        .await
+        .and_then(|verified| verified);
+        let checked = match (checked, &user) {
+            (Ok(()), Some(user)) if user.disabled_at.is_some() => Err(FlowError::AccountDisabled),
+            (Ok(()), None) => Err(FlowError::InvalidCredentials),
+            (other, _) => other,
+        };
+        if let Err(refused) = &checked {
+            self.record_refusal(&request.request, user.as_ref(), &attempt, refused).await;
         }
+        checked?;
+        // Told only after the password was right, so it reveals nothing to a guesser.
+        let user = user.ok_or(FlowError::InvalidCredentials)?;
         let device_token = self.device_token(&user, device, now)?;
         let outcome = self.after_first_factor(request, &user, "pwd", now).await?;
         Ok(PasswordLogin { outcome, device_token })
+    }
+
+    /// Records a refused password attempt: throttled, or failed with its reason (a
+    /// wrong password and an unknown account alike: `invalid_credentials`).
+    async fn record_refusal(
+        &self,
+        request: &ValidatedRequest,
+        user: Option<&User>,
+        attempt: &PasswordAttempt<'_>,
+        refused: &FlowError,
+    ) {
+        let (kind, reason) = match refused {
+            FlowError::Throttled { .. } => (EventKind::SignInThrottled, "throttled"),
+            FlowError::InvalidCredentials => (EventKind::SignInFailed, "invalid_credentials"),
+            FlowError::AccountDisabled => (EventKind::SignInFailed, "account_disabled"),
+            _ => return,
+        };
+        let actor = user.map_or(Actor::System, |u| Actor::User(u.id.clone()));
+        let mut event = NewEvent::new(request.tenant_id.clone(), kind, actor)
+            .client(request.client_id.as_str())
+            .address(attempt.source)
+            .detail("reason", reason)
+            .detail("method", "pwd");
+        match user {
+            Some(user) => event = event.user(&user.id),
+            None => event = event.detail("email", attempt.email.trim().chars().take(254).collect::<String>()),
+        }
+        audit::record(&self.store, &self.cx, event).await;
     }
 
     /// The keys a password attempt is reserved on.

@@ -2,10 +2,12 @@
 
 use super::Federation;
 use crate::api_key::Caller;
+use crate::audit::{Actor, EventKind, NewEvent};
 use crate::error::AdminError;
 use crate::federation::{GOOGLE_ISSUER, IdentityProvider, ProviderKind, parse_issuer, provider_seal_context};
 use crate::id::{ProviderId, TenantId};
 use crate::ports::FederationStore;
+use crate::services::audit;
 use crate::services::reachable_tenant;
 use crate::tenant::DisplayName;
 
@@ -83,6 +85,12 @@ impl<S: FederationStore> Federation<S> {
             created_at: self.cx.clock.now(),
         };
         self.store.insert_provider(&provider).await?;
+        let event = NewEvent::new(tenant.clone(), EventKind::AdminChange, Actor::Admin(caller.clone()))
+            .detail("action", "identity_provider.created")
+            .detail("target", provider.id.as_str())
+            .detail("after.name", provider.name.as_str())
+            .detail("after.client_id", provider.client_id.as_str());
+        audit::record(&self.store, &self.cx, event).await;
         Ok(provider)
     }
 
@@ -115,9 +123,13 @@ impl<S: FederationStore> Federation<S> {
         id: &ProviderId,
     ) -> Result<(), AdminError> {
         reachable_tenant(&self.store, caller, tenant).await?;
-        match self.store.delete_provider(tenant, id).await? {
-            true => Ok(()),
-            false => Err(AdminError::NotFound("identity provider")),
+        if !self.store.delete_provider(tenant, id).await? {
+            return Err(AdminError::NotFound("identity provider"));
         }
+        let event = NewEvent::new(tenant.clone(), EventKind::AdminChange, Actor::Admin(caller.clone()))
+            .detail("action", "identity_provider.deleted")
+            .detail("target", id.as_str());
+        audit::record(&self.store, &self.cx, event).await;
+        Ok(())
     }
 }

@@ -5,6 +5,8 @@
 
 mod totp;
 
+use crate::audit::{Actor, EventKind, NewEvent};
+use crate::services::audit;
 use std::sync::Arc;
 
 use super::Context;
@@ -176,11 +178,17 @@ impl<S: SelfServiceStore> SelfService<S> {
         }
         let now = self.cx.clock.now();
         self.store.revoke_grant_tokens(tenant, grant, now).await?;
-        if self.store.delete_grant(tenant, grant, now).await? {
-            Ok(())
-        } else {
-            Err(AccountError::NotFound("application"))
+        if !self.store.delete_grant(tenant, grant, now).await? {
+            return Err(AccountError::NotFound("application"));
         }
+        if let Some(revoked) = mine {
+            let event = NewEvent::new(tenant.clone(), EventKind::ConsentRevoked, Actor::User(me.user.id.clone()))
+                .user(&me.user.id)
+                .client(revoked.client_id.as_str())
+                .detail("grant", grant.as_str());
+            audit::record(&self.store, &self.cx, event).await;
+        }
+        Ok(())
     }
 
     /// Ends one of the user's sessions (another browser or device); `None` signs out
@@ -250,6 +258,18 @@ impl<S: SelfServiceStore> SelfService<S> {
             return Err(AccountError::NotFound("user"));
         }
         self.store.delete_user_sessions(&user.tenant_id, &user.id, Some(&me.session_id), now).await?;
+        let event = NewEvent::new(user.tenant_id.clone(), EventKind::PasswordChanged, Actor::User(user.id.clone()))
+            .user(&user.id)
+            .detail("other_sessions", "ended");
+        audit::record(&self.store, &self.cx, event).await;
         Ok(())
+    }
+
+    /// Records a change of how the user signs in, made on the account page.
+    pub(crate) async fn record_factor_change(&self, me: &AccountHolder, change: &str) {
+        let event = NewEvent::new(me.user.tenant_id.clone(), EventKind::FactorChanged, Actor::User(me.user.id.clone()))
+            .user(&me.user.id)
+            .detail("change", change);
+        audit::record(&self.store, &self.cx, event).await;
     }
 }

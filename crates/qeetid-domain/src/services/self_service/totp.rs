@@ -14,7 +14,9 @@ impl<S: SelfServiceStore> SelfService<S> {
     /// Account page: confirms the authenticator app; answers the recovery codes.
     pub async fn account_confirm_totp(&self, me: &AccountHolder, code: &str) -> Result<Vec<String>, MfaError> {
         self.cx.require_recent_sign_in(me)?;
-        self.totp.confirm_totp(&me.user, code).await
+        let codes = self.totp.confirm_totp(&me.user, code).await?;
+        self.record_factor_change(me, "totp.added").await;
+        Ok(codes)
     }
 
     /// Account page: turns two-step verification off, proven by a current code or a
@@ -23,6 +25,7 @@ impl<S: SelfServiceStore> SelfService<S> {
         self.cx.require_recent_sign_in(me)?;
         self.totp.check_second_factor(&me.user, code).await?;
         self.store.delete_mfa(&me.user.tenant_id, &me.user.id).await?;
+        self.record_factor_change(me, "totp.removed").await;
         Ok(())
     }
 
@@ -31,6 +34,8 @@ impl<S: SelfServiceStore> SelfService<S> {
     pub async fn account_new_recovery_codes(&self, me: &AccountHolder, code: &str) -> Result<Vec<String>, MfaError> {
         self.cx.require_recent_sign_in(me)?;
         self.totp.check_second_factor(&me.user, code).await?;
-        self.totp.fresh_recovery_codes(&me.user.tenant_id, &me.user.id).await
+        let codes = self.totp.fresh_recovery_codes(&me.user.tenant_id, &me.user.id).await?;
+        self.record_factor_change(me, "recovery_codes.renewed").await;
+        Ok(codes)
     }
 }

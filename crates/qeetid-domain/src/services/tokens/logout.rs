@@ -1,11 +1,13 @@
 //! RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0).
 
 use super::Tokens;
+use crate::audit::{Actor, EventKind, NewEvent};
 use crate::client::Client;
 use crate::id::ClientId;
 use crate::oauth::OAuthError;
 use crate::ports::TokenStore;
 use crate::secret::Secret;
+use crate::services::audit;
 
 /// The parameters of `/v1/oauth/logout` (§2).
 #[derive(Debug, Clone, Default)]
@@ -96,6 +98,11 @@ impl<S: TokenStore> Tokens<S> {
         let Some(session) = self.store.find_session(&cookie.hash()).await? else { return Ok(Vec::new()) };
         let clients = self.store.session_clients(&session.id).await?;
         self.store.delete_session(&session.id, self.cx.clock.now()).await?;
+        let event =
+            NewEvent::new(session.tenant_id.clone(), EventKind::SignedOut, Actor::User(session.user_id.clone()))
+                .user(&session.user_id)
+                .detail("session", session.id.as_str());
+        audit::record(&self.store, &self.cx, event).await;
         let issuer = &self.cx.settings.issuer;
         Ok(clients
             .iter()

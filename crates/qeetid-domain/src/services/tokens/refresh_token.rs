@@ -3,11 +3,13 @@
 
 use super::Tokens;
 use super::{RefreshPlan, Subject, TokenResponse};
+use crate::audit::{Actor, EventKind, NewEvent};
 use crate::client::Client;
 use crate::grant_type::GrantType;
 use crate::oauth::{OAuthError, RefreshRequest};
 use crate::ports::{TokenOrigin, TokenStore};
 use crate::secret::Secret;
+use crate::services::audit;
 
 impl<S: TokenStore> Tokens<S> {
     /// Exchanges a refresh token for new tokens and a successor refresh token; the
@@ -41,6 +43,12 @@ impl<S: TokenStore> Tokens<S> {
         let reuse = || async {
             self.store.revoke_family(&record.family_id, now).await?;
             self.store.revoke_grant_tokens(&record.tenant_id, &record.grant_id, now).await?;
+            let event = NewEvent::new(record.tenant_id.clone(), EventKind::RefreshTokenReused, Actor::System)
+                .user(&record.user_id)
+                .client(record.client_id.as_str())
+                .detail("grant", record.grant_id.as_str())
+                .detail("action", "family and grant tokens revoked");
+            audit::record(&self.store, &self.cx, event).await;
             Err(OAuthError::InvalidGrant("the refresh token was already used; its family is revoked".into()))
         };
         // Before reuse detection: without the key, a stolen bound token cannot even

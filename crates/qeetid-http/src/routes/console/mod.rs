@@ -8,6 +8,7 @@
 )]
 
 pub(crate) mod clients;
+pub(crate) mod events;
 pub(crate) mod grants;
 pub(crate) mod keys;
 pub(crate) mod registration;
