@@ -11,6 +11,9 @@
 //! - `cargo xtask sdk`: the Next.js SDK (`sdks/nextjs`): its unit tests, then its
 //!   example app built with `next build` and driven in headless Chromium against the
 //!   `qeetid` binary.
+//! - `cargo xtask deploy`: `deploy/smoke-test.sh`, the steps of docs/deploy.md run
+//!   for real against the `qeetid` binary (nginx with TLS in front, backup, wipe,
+//!   restore); a shell script on purpose, since it is the operator's commands.
 //! - `cargo xtask setup`: makes this machine able to run everything: starts the
 //!   local PostgreSQL cluster and Redis if they are down, installs Debian's Chromium and
 //!   openssl if absent, and the npm packages of `sdks/`.
@@ -37,12 +40,13 @@ fn main() -> ExitCode {
         "e2e" => e2e(),
         "interop" => interop(),
         "sdk" => sdk(),
+        "deploy" => deploy(),
         "bench" => bench(rest),
         "migrate" => qeetid("migrate", rest),
         "seed" => qeetid("seed", rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <test [--no-postgres] | e2e | interop | sdk | bench [--quick] | tidy | setup | migrate | seed>"
+                "usage: cargo xtask <test [--no-postgres] | e2e | interop | sdk | deploy | bench [--quick] | tidy | setup | migrate | seed>"
             );
             return ExitCode::from(if task == "help" { 0 } else { 2 });
         }
@@ -280,6 +284,13 @@ fn debug_binary() -> Result<std::path::PathBuf> {
     std::fs::canonicalize(format!("{target}/debug/qeetid")).map_err(|e| format!("qeetid binary: {e}"))
 }
 
+/// The deployment guide's smoke test (see `deploy/smoke-test.sh`).
+fn deploy() -> Result {
+    let binary = debug_binary()?;
+    let binary = binary.to_str().ok_or("the binary's path is not UTF-8")?;
+    run("bash", &["deploy/smoke-test.sh", binary])
+}
+
 /// The npm workspace of the TypeScript SDK and its example app.
 const SDKS: &str = "sdks";
 /// The Next.js SDK's package.
@@ -442,12 +453,13 @@ fn start_redis() -> Result {
 }
 
 /// Installs openssl (the interoperability tests make their certificates with it).
-fn install_openssl() -> Result {
-    if Command::new("openssl").arg("version").output().is_ok_and(|o| o.status.success()) {
+/// Installs Debian's `package` when `program version_arg` does not run.
+fn install_tool(program: &str, version_arg: &str, package: &str) -> Result {
+    if Command::new(program).arg(version_arg).output().is_ok_and(|o| o.status.success()) {
         return Ok(());
     }
     run("apt-get", &["update", "-q"])?;
-    run("apt-get", &["install", "-y", "-q", "--no-install-recommends", "openssl"])
+    run("apt-get", &["install", "-y", "-q", "--no-install-recommends", package])
 }
 
 /// Installs Debian's Chromium for the browser tests when it is missing.
@@ -464,7 +476,10 @@ fn install_chromium() -> Result {
 /// npm packages of `sdks/` and the Python relying party's virtualenv in place.
 fn setup() -> Result {
     install_chromium()?;
-    install_openssl()?;
+    install_tool("openssl", "version", "openssl")?;
+    // The deployment smoke test: nginx in front (installed, not started), curl as the browser.
+    install_tool("nginx", "-v", "nginx-light")?;
+    install_tool("curl", "--version", "curl")?;
     install_npm_packages()?;
     install_python_packages()?;
     start_redis()?;
