@@ -27,9 +27,10 @@ use qeetid_domain::ports::{Clock, Random, SealedDataRepository as _};
 use qeetid_domain::services::{Ports, Provider, ProviderSettings};
 use qeetid_domain::subject::PairwiseSalt;
 use qeetid_domain::{Context, TenantId, UnixTime};
-use qeetid_http::{HttpState, Metrics, Server, ServerSettings, UseCases};
+use qeetid_http::{HttpState, Metrics, PoolGauges, Server, ServerSettings, UseCases};
 use qeetid_render::Renderer;
 use qeetid_store::{DieselStore, Timeouts};
+use qeetid_upstream::CallCounter;
 
 pub use config::Settings;
 pub use seed::{SeedReport, seed_demo};
@@ -134,12 +135,18 @@ fn private_files(_: &std::path::Path, _: &std::path::Path) -> Result<(), AppErro
 }
 
 /// The outbound HTTP client, trusting the CAs of `ca_file` (a path; empty: none).
-fn outbound_client(policy: OutboundPolicy, ca_file: &str) -> Result<qeetid_upstream::HttpUpstream, AppError> {
+fn outbound_client(
+    policy: OutboundPolicy,
+    ca_file: &str,
+    counter: CallCounter,
+) -> Result<qeetid_upstream::HttpUpstream, AppError> {
     let roots = match ca_file.trim() {
         "" => None,
         path => Some(std::fs::read(path).map_err(|e| AppError::Startup(format!("outbound_ca_file {path}: {e}")))?),
     };
-    qeetid_upstream::HttpUpstream::trusting(policy, roots.as_deref()).map_err(|e| AppError::Startup(e.to_string()))
+    qeetid_upstream::HttpUpstream::trusting(policy, roots.as_deref())
+        .map(|client| client.counting(counter))
+        .map_err(|e| AppError::Startup(e.to_string()))
 }
 
 /// The use cases wired to the production adapters, for a deployment whose issuer
@@ -148,6 +155,16 @@ pub async fn services(
     settings: &Settings,
     store: DieselStore,
     issuer: String,
+) -> Result<(UseCases<DieselStore>, keys::Keys), AppError> {
+    counted_services(settings, store, issuer, CallCounter::default()).await
+}
+
+/// [`services`], counting outbound calls with `counter`.
+async fn counted_services(
+    settings: &Settings,
+    store: DieselStore,
+    issuer: String,
+    counter: CallCounter,
 ) -> Result<(UseCases<DieselStore>, keys::Keys), AppError> {
     let random: Arc<dyn Random> = Arc::new(SystemRandom::new());
     let p = &settings.password_hashing;
@@ -182,7 +199,7 @@ pub async fn services(
         }
     };
     let outbound = OutboundPolicy { allow_private_networks: settings.outbound_allow_private_networks };
-    let upstream = outbound_client(outbound, &settings.outbound_ca_file)?;
+    let upstream = outbound_client(outbound, &settings.outbound_ca_file, counter)?;
     let open_registration_tenant = match settings.open_registration_tenant.trim() {
         "" => None,
         raw => Some(TenantId::parse(raw).map_err(|e| AppError::Startup(format!("open_registration_tenant: {e}")))?),
@@ -240,13 +257,23 @@ impl Application {
     ///
     /// Must run on a multi-threaded tokio runtime: use cases run as its tasks.
     pub async fn build(settings: Settings) -> Result<Self, AppError> {
-        let store = open_store(&settings).await?;
+        let metrics = Metrics::new().map_err(|e| AppError::Startup(format!("metrics: {e}")))?;
+        let counted = metrics.clone();
+        let store = open_store(&settings).await?.with_event_counter(move |kind| counted.event(kind));
+        let pool = store.clone();
+        let metrics = metrics.with_pool_reader(Arc::new(move || {
+            let now = pool.pool_status();
+            let gauge = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+            PoolGauges { in_use: gauge(now.in_use), idle: gauge(now.idle), waiting: gauge(now.waiting) }
+        }));
+        let counted = metrics.clone();
+        let counter = CallCounter::new(move |outcome| counted.outbound(outcome));
         let listener = TcpListener::bind(settings.listen)
             .map_err(|source| AppError::Io { what: format!("listen on {}", settings.listen), source })?;
         let address =
             listener.local_addr().map_err(|source| AppError::Io { what: "read the bound address".into(), source })?;
         let issuer = settings.issuer_for(address);
-        let (services, keys) = services(&settings, store.clone(), issuer.clone()).await?;
+        let (services, keys) = counted_services(&settings, store.clone(), issuer.clone(), counter.clone()).await?;
         // Where the server answers, for commands run beside it (`qeetid seed` prints links).
         store
             .set_deployment_value(SERVED_ISSUER, &issuer)
@@ -255,7 +282,7 @@ impl Application {
         keys::spawn_refresher(store.clone(), keys, keys::policy(&settings));
         housekeeping::spawn(store, settings.audit_retention_days);
         let outbound = OutboundPolicy { allow_private_networks: settings.outbound_allow_private_networks };
-        let sender = Arc::new(outbound_client(outbound, &settings.outbound_ca_file)?);
+        let sender = Arc::new(outbound_client(outbound, &settings.outbound_ca_file, counter)?);
         let every = std::time::Duration::from_millis(settings.logout_delivery_interval_ms.max(50));
         logout_delivery::spawn(services.tokens.clone(), sender, every);
         let bootstrap_key = services
@@ -264,7 +291,6 @@ impl Application {
             .await?
             .map(|k| k.expose().to_owned());
         let renderer = Renderer::new().map_err(|e| AppError::Startup(e.to_string()))?;
-        let metrics = Metrics::new().map_err(|e| AppError::Startup(format!("metrics: {e}")))?;
         let runtime = tokio::runtime::Handle::current();
         let state = HttpState {
             services: Arc::new(services),

@@ -13,11 +13,30 @@ pub enum SetupError {
     #[error("could not build the connection pool: {0}")]
     Pool(String),
     /// No connection could be made.
-    #[error("could not connect to the database: {0}")]
-    Connect(String),
+    #[error("cannot connect to {target}: {cause}")]
+    Connect {
+        /// The database: `PostgreSQL at HOST:PORT, database DB` or `SQLite file PATH`.
+        target: String,
+        /// Why, with every underlying cause.
+        cause: String,
+    },
     /// A migration failed.
     #[error("migration failed: {0}")]
     Migration(String),
+}
+
+/// `err` and each of its sources, joined: "error connecting to server: Connection refused".
+pub(crate) fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let next = cause.to_string();
+        if !text.contains(&next) {
+            text = format!("{text}: {next}");
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// Maps a diesel error to the domain's: unique and foreign-key violations are

@@ -33,6 +33,18 @@ pub struct DieselStore {
     pool: DbPool,
     backend: Backend,
     audit_echo: bool,
+    on_event: Option<std::sync::Arc<dyn Fn(&'static str) + Send + Sync>>,
+}
+
+/// The connection pool at one moment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// Connections handed out.
+    pub in_use: usize,
+    /// Connections open and free.
+    pub idle: usize,
+    /// Callers waiting for a connection.
+    pub waiting: usize,
 }
 
 /// Which database a store uses.
@@ -61,7 +73,26 @@ impl DieselStore {
             DatabaseUrl::Postgres(_) => Backend::Postgres,
             DatabaseUrl::Sqlite(_) => Backend::Sqlite,
         };
-        Ok(Self { pool: DbPool::build(&url, pool_size.max(1), timeouts)?, backend, audit_echo: false })
+        Ok(Self { pool: DbPool::build(&url, pool_size.max(1), timeouts)?, backend, audit_echo: false, on_event: None })
+    }
+
+    /// Calls `count` with the type of every audit event stored (the server's metrics).
+    pub fn with_event_counter(mut self, count: impl Fn(&'static str) + Send + Sync + 'static) -> Self {
+        self.on_event = Some(std::sync::Arc::new(count));
+        self
+    }
+
+    /// The pool now: connections in use and idle, callers waiting.
+    pub fn pool_status(&self) -> PoolStatus {
+        let status = match &self.pool.pools {
+            pool::Pools::Pg(p) => p.status(),
+            pool::Pools::Sqlite(p) => p.status(),
+        };
+        PoolStatus {
+            in_use: status.size.saturating_sub(status.available),
+            idle: status.available,
+            waiting: status.waiting,
+        }
     }
 
     /// Also writes every audit event to the log (target `qeetid::audit`), one line

@@ -14,7 +14,10 @@ const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 /// The harness drives async connections with `block_on`, which panics on a
 /// current-thread runtime; on a blocking thread it works everywhere.
 pub(crate) async fn run_pending(pool: &DbPool) -> Result<Vec<String>, SetupError> {
-    let connect = |e: diesel_async::pooled_connection::deadpool::PoolError| SetupError::Connect(e.to_string());
+    let connect = |e: diesel_async::pooled_connection::deadpool::PoolError| SetupError::Connect {
+        target: pool.target.clone(),
+        cause: crate::error::chain(&e),
+    };
     let applied = match &pool.pools {
         Pools::Pg(p) => {
             let conn = p.get().await.map_err(connect)?;

@@ -29,6 +29,8 @@ pub(crate) struct DbPool {
     pub(crate) pools: Pools,
     /// The limits on waiting.
     pub(crate) timeouts: Timeouts,
+    /// What the pool connects to, for messages (never a password).
+    pub(crate) target: String,
 }
 
 /// The pool of one of the two databases.
@@ -71,6 +73,17 @@ pub enum DatabaseUrl {
 }
 
 impl DatabaseUrl {
+    /// For messages: `PostgreSQL at HOST:PORT, database DB` or `SQLite file PATH`.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Sqlite(path) => format!("SQLite file {path}"),
+            Self::Postgres(url) => {
+                let (address, database) = pg_address(url);
+                format!("PostgreSQL at {address}, database {database}")
+            }
+        }
+    }
+
     /// Tells the database from the URL scheme.
     pub fn parse(url: &str) -> Result<Self, SetupError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -84,6 +97,21 @@ impl DatabaseUrl {
             Err(SetupError::UnsupportedUrl(url.to_owned()))
         }
     }
+}
+
+/// `HOST:PORT` (5432 when none is given) and the database of a PostgreSQL URL,
+/// without the user or password.
+fn pg_address(url: &str) -> (String, String) {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+    let (authority, database) = rest.split_once('/').unwrap_or((rest, ""));
+    let database = database.split('?').next().unwrap_or("").to_owned();
+    let authority = if authority.rsplit_once(':').is_some_and(|(_, port)| port.parse::<u16>().is_ok()) {
+        authority.to_owned()
+    } else {
+        format!("{authority}:5432")
+    };
+    (authority, database)
 }
 
 /// Per-connection SQLite settings. `busy_timeout` comes first so that the
@@ -129,7 +157,7 @@ impl DbPool {
                 Pools::Sqlite(Pool::builder(manager).max_size(max_size).build().map_err(pool_err)?)
             }
         };
-        Ok(Self { pools, timeouts })
+        Ok(Self { pools, timeouts, target: url.describe() })
     }
 }
 
@@ -140,12 +168,25 @@ type PgSetupFuture<'a> = Pin<Box<dyn Future<Output = diesel::ConnectionResult<As
 fn pg_setup(url: &str, timeouts: Timeouts) -> PgSetupFuture<'_> {
     Box::pin(async move {
         let connect = AsyncPgConnection::establish(url);
-        let mut conn = tokio::time::timeout(timeouts.connect, connect).await.map_err(|_| {
+        let established = tokio::time::timeout(timeouts.connect, connect).await.map_err(|_| {
             diesel::ConnectionError::BadConnection(format!(
                 "no connection within {} ms (connect timeout)",
                 timeouts.connect.as_millis()
             ))
-        })??;
+        })?;
+        let mut conn = match established {
+            Ok(conn) => conn,
+            // The driver's message can stop at "error connecting to server": say why
+            // the address cannot be reached, when that is the reason.
+            Err(e) => {
+                let (address, _) = pg_address(url);
+                let reach = tokio::time::timeout(timeouts.connect, tokio::net::TcpStream::connect(&address)).await;
+                return Err(match reach {
+                    Ok(Err(why)) => diesel::ConnectionError::BadConnection(format!("{e}: {address}: {why}")),
+                    _ => e,
+                });
+            }
+        };
         let limit = format!("SET statement_timeout = {}", timeouts.statement.as_millis());
         conn.batch_execute(&limit).await.map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
         Ok(conn)
@@ -194,3 +235,28 @@ macro_rules! with_conn {
     }};
 }
 pub(crate) use with_conn;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_urls_are_described_without_credentials() {
+        let url = DatabaseUrl::parse("postgres://qeetid:hunter2@db.internal/qeetid?sslmode=require").unwrap();
+        assert_eq!(url.describe(), "PostgreSQL at db.internal:5432, database qeetid");
+        let url = DatabaseUrl::parse("postgresql://u@10.0.0.5:6432/id").unwrap();
+        assert_eq!(url.describe(), "PostgreSQL at 10.0.0.5:6432, database id");
+        assert_eq!(DatabaseUrl::parse("sqlite://data/q.db").unwrap().describe(), "SQLite file data/q.db");
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn an_unreachable_server_is_named_with_the_reason() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let url = DatabaseUrl::parse(&format!("postgres://postgres:hunter2@127.0.0.1:{port}/qeetid")).unwrap();
+        let pool = DbPool::build(&url, 1, Timeouts::default()).unwrap();
+        let message = crate::migrate::run_pending(&pool).await.unwrap_err().to_string();
+        assert!(message.contains(&format!("PostgreSQL at 127.0.0.1:{port}, database qeetid")), "{message}");
+        assert!(message.to_lowercase().contains("refused"), "{message}");
+        assert!(!message.contains("hunter2"), "{message}");
+    }
+}

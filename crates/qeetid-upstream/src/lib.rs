@@ -39,6 +39,51 @@ pub struct FetchedDocument {
 pub struct HttpUpstream {
     http: reqwest::Client,
     policy: OutboundPolicy,
+    counter: CallCounter,
+}
+
+/// Told the outcome of every outbound call: `ok`, `failed` (no answer, or not 2xx),
+/// or `refused` (the outbound policy stopped it before it left).
+#[derive(Clone, Default)]
+pub struct CallCounter(Option<Arc<dyn Fn(&'static str) + Send + Sync>>);
+
+impl CallCounter {
+    /// A counter that calls `count` with each outcome.
+    pub fn new(count: impl Fn(&'static str) + Send + Sync + 'static) -> Self {
+        Self(Some(Arc::new(count)))
+    }
+
+    fn count(&self, outcome: &'static str) {
+        if let Some(count) = &self.0 {
+            count(outcome);
+        }
+    }
+}
+
+impl std::fmt::Debug for CallCounter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "CallCounter(on)" } else { "CallCounter(off)" })
+    }
+}
+
+/// Sends `request` (or counts its refusal), counting the outcome; a non-2xx answer is
+/// counted as failed here and left for the caller to report.
+async fn send(
+    counter: &CallCounter,
+    what: &'static str,
+    request: Result<reqwest::RequestBuilder, UpstreamError>,
+) -> Result<reqwest::Response, UpstreamError> {
+    let request = request.inspect_err(|_| counter.count("refused"))?;
+    match request.send().await {
+        Ok(response) => {
+            counter.count(if response.status().is_success() { "ok" } else { "failed" });
+            Ok(response)
+        }
+        Err(e) => {
+            counter.count("failed");
+            Err(failed_with_chain(what, &e))
+        }
+    }
 }
 
 impl HttpUpstream {
@@ -74,7 +119,13 @@ impl HttpUpstream {
             .user_agent("qeetid")
             .build()
             .map_err(|e| UpstreamError(e.to_string()))?;
-        Ok(Self { http, policy })
+        Ok(Self { http, policy, counter: CallCounter::default() })
+    }
+
+    /// Counts every call's outcome with `counter` (the server's metrics).
+    pub fn counting(mut self, counter: CallCounter) -> Self {
+        self.counter = counter;
+        self
     }
 
     /// `url`, when the outbound policy allows it (scheme, literal address).
@@ -91,13 +142,15 @@ impl HttpUpstream {
         what: &'static str,
         url: &str,
     ) -> impl std::future::Future<Output = Result<FetchedDocument, UpstreamError>> + Send + 'static {
-        let request = self.checked(what, url).map(|url| self.http.get(url).timeout(DOCUMENT_TIMEOUT));
-        async move {
-            let mut response = request?
+        let request = self.checked(what, url).map(|url| {
+            self.http
+                .get(url)
+                .timeout(DOCUMENT_TIMEOUT)
                 .header("Accept", "application/json, application/oauth-authz-req+jwt, */*;q=0.5")
-                .send()
-                .await
-                .map_err(|e| failed_with_chain(what, &e))?;
+        });
+        let counter = self.counter.clone();
+        async move {
+            let mut response = send(&counter, what, request).await?;
             if !response.status().is_success() {
                 return Err(failed(what, format!("answered {}", response.status())));
             }
@@ -148,11 +201,11 @@ fn failed_with_chain(what: &str, e: &(dyn std::error::Error + 'static)) -> Upstr
 
 /// Sends `request` and reads a JSON answer (a 2xx, at most [`MAX_BODY`] bytes).
 async fn json(
+    counter: &CallCounter,
     what: &'static str,
     request: Result<reqwest::RequestBuilder, UpstreamError>,
 ) -> Result<Value, UpstreamError> {
-    let response =
-        request?.header("Accept", "application/json").send().await.map_err(|e| failed_with_chain(what, &e))?;
+    let response = send(counter, what, request.map(|r| r.header("Accept", "application/json"))).await?;
     let status = response.status();
     let body = response.bytes().await.map_err(|e| failed(what, e))?;
     if body.len() > MAX_BODY {
@@ -202,7 +255,8 @@ impl UpstreamClient for HttpUpstream {
     fn discover(&self, issuer: &str) -> BoxFuture<'static, Result<UpstreamEndpoints, UpstreamError>> {
         let url = format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/'));
         let request = self.checked("discovery", &url).map(|url| self.http.get(url));
-        Box::pin(async move { endpoints_of(&json("discovery", request).await?) })
+        let counter = self.counter.clone();
+        Box::pin(async move { endpoints_of(&json(&counter, "discovery", request).await?) })
     }
 
     fn redeem_code(&self, r: CodeRedemption) -> BoxFuture<'static, Result<UpstreamTokens, UpstreamError>> {
@@ -223,8 +277,9 @@ impl UpstreamClient for HttpUpstream {
                 self.http.post(url).basic_auth(encode(&r.client_id), Some(encode(&r.client_secret))).form(&form)
             }
         });
+        let counter = self.counter.clone();
         Box::pin(async move {
-            let answer = json("token endpoint", request).await?;
+            let answer = json(&counter, "token endpoint", request).await?;
             let access_token =
                 text(&answer, "access_token").ok_or_else(|| failed("token endpoint", "no access_token"))?;
             Ok(UpstreamTokens { id_token: text(&answer, "id_token"), access_token })
@@ -233,14 +288,17 @@ impl UpstreamClient for HttpUpstream {
 
     fn fetch_keys(&self, jwks_uri: &str) -> BoxFuture<'static, Result<String, UpstreamError>> {
         let request = self.checked("JWK Set", jwks_uri).map(|url| self.http.get(url));
-        Box::pin(async move { Ok(json("JWK Set", request).await?.to_string()) })
+        let counter = self.counter.clone();
+        Box::pin(async move { Ok(json(&counter, "JWK Set", request).await?.to_string()) })
     }
 
     fn github_identity(&self, access_token: &str) -> BoxFuture<'static, Result<UpstreamIdentity, UpstreamError>> {
         let user = Ok(self.http.get("https://api.github.com/user").bearer_auth(access_token));
         let emails = Ok(self.http.get("https://api.github.com/user/emails").bearer_auth(access_token));
+        let counter = self.counter.clone();
         Box::pin(async move {
-            let (user, emails) = (json("GitHub user", user).await?, json("GitHub e-mails", emails).await?);
+            let (user, emails) =
+                (json(&counter, "GitHub user", user).await?, json(&counter, "GitHub e-mails", emails).await?);
             github_identity_of(&user, &emails)
         })
     }
@@ -284,8 +342,9 @@ impl LogoutSender for HttpUpstream {
                     .checked(WHAT, &uri)
                     .map(|url| self.http.post(url).timeout(LOGOUT_TIMEOUT).form(&[("logout_token", token.as_str())]));
                 // Each send runs on its own, so one slow endpoint does not hold the others.
+                let counter = self.counter.clone();
                 tokio::spawn(async move {
-                    let response = request?.send().await.map_err(|e| failed_with_chain(WHAT, &e))?;
+                    let response = send(&counter, WHAT, request).await?;
                     let status = response.status();
                     if status.is_success() { Ok(()) } else { Err(failed(WHAT, format!("answered {status}"))) }
                 })

@@ -87,7 +87,7 @@ mod tests {
     async fn connections_to_loopback_names_are_refused() {
         let upstream = crate::HttpUpstream::new(OutboundPolicy::default()).unwrap();
         let request = upstream.http.get("https://localhost:9/.well-known/openid-configuration");
-        let error = crate::json("discovery", Ok(request)).await.unwrap_err();
+        let error = crate::json(&crate::CallCounter::default(), "discovery", Ok(request)).await.unwrap_err();
         assert!(error.0.contains("not a public address"), "{error}");
     }
 }

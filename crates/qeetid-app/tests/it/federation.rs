@@ -129,6 +129,13 @@ pub(crate) async fn users_sign_in_through_an_upstream_openid_provider(db: &TestD
     assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
     let (status, _, _) = app.browse(&callback).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "a callback works once");
+    // Discovery, the token endpoint and the JWK Set were called, and counted.
+    let metrics = app.http.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
+    let ok = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(r#"qeetid_outbound_requests_total{outcome="ok"} "#))
+        .and_then(|n| n.parse::<u64>().ok());
+    assert!(ok.is_some_and(|n| n >= 3), "{metrics}");
     let (_, _, page) = app.browse(&consent.unwrap()).await;
     let (request, csrf) = (hidden(&page, "request"), hidden(&page, "csrf_token"));
     let form =

@@ -105,6 +105,7 @@ on_both_databases!(
     tenants_users_keys::users_are_created_without_echoing_passwords,
     tenants_users_keys::api_keys_are_shown_once_and_revocable,
     server::probes_metrics_and_openapi,
+    server::metrics_count_grants_sign_ins_outbound_calls_and_the_pool,
     audit::a_sign_in_and_an_admin_change_are_recorded,
     audit::the_dashboard_shows_events_with_names_and_filters,
     server::commands_beside_the_server_link_to_where_it_answers,

@@ -78,3 +78,35 @@ pub(crate) async fn commands_beside_the_server_link_to_where_it_answers(db: &Tes
     configured.issuer = "https://id.example.com".into();
     assert_eq!(qeetid_app::served_issuer(&configured, &store).await, "https://id.example.com", "configured wins");
 }
+
+/// `/metrics` counts token requests per grant type and outcome, audit events per type
+/// (sign-in outcomes among them), outbound calls, and shows the database pool.
+pub(crate) async fn metrics_count_grants_sign_ins_outbound_calls_and_the_pool(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let basic = Some((realm.client_id.as_str(), realm.client_secret.as_str()));
+    let token = |grant: &'static str| [("grant_type", grant), ("scope", "api:read")];
+    crate::support::post_form(&app, "/v1/oauth/token", basic, &token("client_credentials")).await;
+    crate::support::post_form(&app, "/v1/oauth/token", basic, &token("client_credentials")).await;
+    crate::support::post_form(&app, "/v1/oauth/token", basic, &token("password")).await;
+    crate::support::post_form(&app, "/v1/oauth/token", basic, &token("urn:made:up")).await;
+    // A wrong password: an audit event, counted.
+    let authorize = crate::support::authorize_url(&app, &realm.client_id, "openid", "m", "");
+    let (_, login, _) = app.browse(&authorize).await;
+    let (_, _, page) = app.browse(&login.unwrap()).await;
+    let (request, csrf) = (crate::support::hidden(&page, "request"), crate::support::hidden(&page, "csrf_token"));
+    let form =
+        [("request", request.as_str()), ("csrf_token", csrf.as_str()), ("email", "x@example.com"), ("password", "x")];
+    app.submit("/login", &form).await;
+    let metrics = app.http.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
+    for line in [
+        r#"qeetid_token_requests_total{grant_type="client_credentials",outcome="issued"} 2"#,
+        r#"qeetid_token_requests_total{grant_type="other",outcome="unsupported_grant_type"} 2"#,
+        r#"qeetid_audit_events_total{type="sign_in.failed"} 1"#,
+        r#"qeetid_db_pool_connections{state="waiting"} 0"#,
+    ] {
+        assert!(metrics.contains(line), "{line} in {metrics}");
+    }
+    assert!(metrics.contains(r#"qeetid_db_pool_connections{state="idle"}"#), "{metrics}");
+    assert!(!metrics.contains("urn:made:up"), "unknown grant types do not become labels");
+}

@@ -507,7 +507,23 @@ pub(crate) async fn token<S: Store>(
     state: web::Data<HttpState<S>>,
     body: web::Bytes,
 ) -> Result<HttpResponse, OAuthErrorResponse> {
-    let mut params = Params::parse(&body)?;
+    let answer = issue_token(&req, &state, &body).await;
+    let grant_type = url::form_urlencoded::parse(&body).find(|(k, _)| k == "grant_type").map(|(_, v)| v);
+    let outcome = match &answer {
+        Ok(_) => "issued",
+        Err(refused) => refused.error.as_str(),
+    };
+    state.metrics.token(grant_type.as_deref().unwrap_or(""), outcome);
+    answer
+}
+
+/// The token endpoint's work (see [`token`]).
+async fn issue_token<S: Store>(
+    req: &HttpRequest,
+    state: &web::Data<HttpState<S>>,
+    body: &web::Bytes,
+) -> Result<HttpResponse, OAuthErrorResponse> {
+    let mut params = Params::parse(body)?;
     if params.resource_count() > 1 {
         // One audience per access token: a token for several APIs could be replayed at each.
         return Err(OAuthError::InvalidTarget(
@@ -515,10 +531,10 @@ pub(crate) async fn token<S: Store>(
         )
         .into());
     }
-    let mut auth = client_authentication(&req, &mut params)?;
-    auth.source = super::client_address::client_address(&req, &state);
+    let mut auth = client_authentication(req, &mut params)?;
+    auth.source = super::client_address::client_address(req, state);
     let request = TokenRequest::parse(|name| params.get(name))?;
-    let dpop = dpop_header(&req)?;
+    let dpop = dpop_header(req)?;
     // Client credentials for a client in the cache read and write nothing: they are
     // answered here, without the hand-off to the application runtime (a DPoP proof
     // is spent in the store, so not with one, nor for a client that needs one).
@@ -533,7 +549,7 @@ pub(crate) async fn token<S: Store>(
             return Ok(token_response(response));
         }
     }
-    let response = authenticated(&state, auth, params, |s, client, _| async move {
+    let response = authenticated(state, auth, params, |s, client, _| async move {
         s.tokens.token(&client, &request, dpop.as_deref()).await
     })
     .await?;

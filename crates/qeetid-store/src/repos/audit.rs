@@ -76,6 +76,9 @@ impl TryFrom<EventRow> for AuditEvent {
 impl AuditRepository for DieselStore {
     async fn insert_event(&self, event: &AuditEvent) -> Result<(), StoreError> {
         let row = EventRow::from(event);
+        if let Some(count) = &self.on_event {
+            count(event.kind.as_str());
+        }
         if self.audit_echo {
             tracing::info!(
                 target: "qeetid::audit",
