@@ -134,6 +134,8 @@ pub struct Settings {
     /// Addresses and networks of the reverse proxies whose `Forwarded` and
     /// `X-Forwarded-For` headers are believed; empty: the TCP peer is the client.
     pub trusted_proxies: Vec<String>,
+    /// Where OpenTelemetry traces go (OTLP/HTTP); empty: nowhere.
+    pub otlp_endpoint: String,
     /// Days audit events are kept.
     pub audit_retention_days: i64,
     /// Also write every audit event to the log, one line each (target `qeetid::audit`).

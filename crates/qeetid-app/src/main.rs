@@ -170,7 +170,7 @@ async fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(&settings.log_format, &settings.log_level);
+    let mut telemetry = telemetry::init(&settings.log_format, &settings.log_level, &settings.otlp_endpoint);
     let json_logs = settings.log_format == "json";
     let variables = std::env::vars_os().filter_map(|(name, _)| name.into_string().ok());
     for warning in qeetid_app::config::unknown_variables(variables) {
@@ -197,6 +197,8 @@ async fn run() -> ExitCode {
             create_admin_user(&settings, tenant.as_deref(), &email, password, role).await
         }
     };
+    // Buffered spans go out before the process ends.
+    telemetry.shutdown();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // Said once: as a log event for collectors, or as a line for people.
