@@ -252,6 +252,44 @@ fn env_value(default: Option<&toml::Value>, raw: &str, var: &str) -> Result<toml
     })
 }
 
+/// The first key of `layer` that `known` (the defaults) lacks, named with its
+/// table and the nearest known key, if one is close.
+fn unknown_key(known: &toml::Table, layer: &toml::Table, prefix: &str) -> Option<String> {
+    for (key, value) in layer {
+        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        match (known.get(key), value) {
+            (Some(toml::Value::Table(inner)), toml::Value::Table(given)) => {
+                if let Some(message) = unknown_key(inner, given, &path) {
+                    return Some(message);
+                }
+            }
+            (Some(_), _) => {}
+            (None, _) => {
+                let nearest = known.keys().filter(|k| edit_distance(k, key) <= 2).min_by_key(|k| edit_distance(k, key));
+                let hint = nearest.map_or_else(String::new, |k| format!("; did you mean `{k}`?"));
+                return Some(format!("unknown key `{path}`{hint} (docs/configuration.md lists every key)"));
+            }
+        }
+    }
+    None
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
 /// Where values came from: dotted key (`tokens.code_seconds`) → file path or variable.
 #[derive(Debug, Default)]
 struct Origins(Vec<(String, String)>);
@@ -360,6 +398,9 @@ impl Settings {
             let text =
                 std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
             let layer = parse_table(&path.display().to_string(), &text)?;
+            if let Some(message) = unknown_key(&table, &layer, "") {
+                return Err(ConfigError::Invalid { origin: path.display().to_string(), message });
+            }
             origins.record_table("", &layer, &path.display().to_string());
             merge(&mut table, layer);
         }
@@ -641,7 +682,13 @@ mod tests {
         let file = dir.join("bad.toml");
         std::fs::write(&file, "lisen = \"x\"\n").unwrap();
         let err = Settings::load(Some(&file), no_env).unwrap_err().to_string();
-        assert!(err.contains("lisen"), "{err}");
+        assert!(err.contains("bad.toml") && err.contains("unknown key `lisen`; did you mean `listen`?"), "{err}");
+        std::fs::write(&file, "[tokens]\nacess_token_seconds = 5\n").unwrap();
+        let err = Settings::load(Some(&file), no_env).unwrap_err().to_string();
+        assert!(err.contains("`tokens.acess_token_seconds`; did you mean `access_token_seconds`?"), "{err}");
+        std::fs::write(&file, "frobnicate = 1\n").unwrap();
+        let err = Settings::load(Some(&file), no_env).unwrap_err().to_string();
+        assert!(err.contains("unknown key `frobnicate` (docs"), "no hint when nothing is close: {err}");
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

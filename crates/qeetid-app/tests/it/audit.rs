@@ -77,6 +77,9 @@ pub(crate) async fn a_sign_in_and_an_admin_change_are_recorded(db: &TestDatabase
     assert!(change["details"].get("before.scopes").is_none(), "unchanged fields are left out");
     assert!(change["actor"].as_str().unwrap().starts_with("api_key:key_"), "{change}");
     assert!(kinds(&changes).iter().all(|k| *k == "admin.change"));
+    for action in ["tenant.created", "user.created", "client.created"] {
+        assert!(changes.iter().any(|e| e["details"]["action"] == action), "{action}: {changes:?}");
+    }
 
     // Token reuse: the second use of a rotated refresh token.
     let refresh = tokens["refresh_token"].as_str().unwrap();

@@ -65,6 +65,10 @@ impl<S: AdminStore> Admin<S> {
             created_at: now,
         };
         self.store.insert_initial_token(&token).await?;
+        self.record_change(caller, tenant, "initial_access_token.created", token.id.as_str(), |e| {
+            e.detail("after.label", token.label.as_str())
+        })
+        .await;
         Ok(CreatedInitialToken { token, secret })
     }
 
@@ -86,9 +90,10 @@ impl<S: AdminStore> Admin<S> {
         id: &InitialTokenId,
     ) -> Result<(), AdminError> {
         self.reachable_tenant(caller, tenant).await?;
-        match self.store.delete_initial_token(tenant, id).await? {
-            true => Ok(()),
-            false => Err(AdminError::NotFound("initial access token")),
+        if !self.store.delete_initial_token(tenant, id).await? {
+            return Err(AdminError::NotFound("initial access token"));
         }
+        self.record_change(caller, tenant, "initial_access_token.deleted", id.as_str(), |e| e).await;
+        Ok(())
     }
 }

@@ -41,8 +41,16 @@ impl<S: AdminStore> Admin<S> {
         {
             return Err(AdminError::NotFound("tenant"));
         }
+        let before = self.store.open_registration_tenant().await?;
         self.store.set_open_registration_tenant(tenant).await?;
         self.cx.open_registration.forget();
+        // Recorded in each tenant concerned: the one that opened and the one that closed.
+        for (affected, action) in [(tenant, "open_registration.opened"), (before.as_ref(), "open_registration.closed")]
+        {
+            if let Some(affected) = affected.filter(|_| before.as_ref() != tenant) {
+                self.record_change(caller, affected, action, affected.as_str(), |e| e).await;
+            }
+        }
         Ok(OpenRegistration { tenant: tenant.cloned(), configured: false })
     }
 }

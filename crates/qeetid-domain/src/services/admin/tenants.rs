@@ -82,6 +82,10 @@ impl<S: AdminStore> Admin<S> {
             updated_at: now,
         };
         self.store.insert_tenant(&tenant).await.map_err(|e| slug_taken(e, &tenant.slug))?;
+        self.record_change(caller, &tenant.id, "tenant.created", tenant.id.as_str(), |e| {
+            e.detail("after.name", tenant.name.as_str()).detail("after.slug", tenant.slug.as_str())
+        })
+        .await;
         Ok(tenant)
     }
 

@@ -199,11 +199,11 @@ impl<S: AdminStore> Admin<S> {
         session: &SessionId,
     ) -> Result<(), AdminError> {
         self.changeable_user(caller, tenant, id).await?;
-        if self.store.delete_user_session(tenant, id, session, self.cx.clock.now()).await? {
-            Ok(())
-        } else {
-            Err(AdminError::NotFound("session"))
+        if !self.store.delete_user_session(tenant, id, session, self.cx.clock.now()).await? {
+            return Err(AdminError::NotFound("session"));
         }
+        self.record_change(caller, tenant, "user.session_ended", session.as_str(), |e| e.user(id)).await;
+        Ok(())
     }
 
     /// Deletes a user.
@@ -228,10 +228,11 @@ impl<S: AdminStore> Admin<S> {
         provider: &ProviderId,
     ) -> Result<(), AdminError> {
         self.changeable_user(caller, tenant, user).await?;
-        match self.store.delete_link(tenant, user, provider).await? {
-            true => Ok(()),
-            false => Err(AdminError::NotFound("linked identity")),
+        if !self.store.delete_link(tenant, user, provider).await? {
+            return Err(AdminError::NotFound("linked identity"));
         }
+        self.record_change(caller, tenant, "user.identity_unlinked", provider.as_str(), |e| e.user(user)).await;
+        Ok(())
     }
 }
 
