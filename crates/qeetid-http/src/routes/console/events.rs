@@ -3,9 +3,9 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use qeetid_domain::PageRequest;
 use qeetid_domain::audit::{EventFilter, EventKind};
 use qeetid_domain::ports::Store;
-use qeetid_domain::{PageRequest, UserId};
 use qeetid_render::{ConsoleEventRow, ConsoleEventsView};
 use serde::Deserialize;
 
@@ -38,16 +38,7 @@ pub(crate) async fn list<S: Store>(
     let kind_text = query.kind.as_deref().map(str::trim).unwrap_or("");
     let kind = EventKind::parse(kind_text);
     let user = query.user.as_deref().map(str::trim).unwrap_or("");
-    // `Some(None)`: a user filter that names nobody (the list is empty, and says so).
-    let user_id: Option<Option<UserId>> = if user.is_empty() {
-        None
-    } else if let Ok(id) = UserId::parse(user) {
-        Some(Some(id))
-    } else {
-        let (caller, tenant, email) = (desk.admin.caller(), desk.tenant_id().clone(), user.to_owned());
-        let found = spawn(&state, move |s| async move { s.admin.user_id_by_email(&caller, &tenant, &email).await });
-        Some(or_answer!(answer(&state, found.await)))
-    };
+    let user_id = or_answer!(desk.user_filter(&state, user).await);
     let events = match user_id {
         Some(None) => qeetid_domain::Page { items: Vec::new(), next_cursor: None },
         _ if !kind_text.is_empty() && kind.is_none() => qeetid_domain::Page { items: Vec::new(), next_cursor: None },

@@ -4,7 +4,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::oauth::GrantFilter;
 use qeetid_domain::ports::Store;
-use qeetid_domain::{ClientId, GrantId, PageRequest, UserId};
+use qeetid_domain::{ClientId, GrantId, PageRequest};
 use qeetid_render::{ConsoleGrantRow, ConsoleGrantsView};
 use serde::Deserialize;
 
@@ -39,15 +39,7 @@ pub(crate) async fn list<S: Store>(
     let user = query.user.as_deref().map(str::trim).unwrap_or("");
     let client = query.client.as_deref().map(str::trim).unwrap_or("");
     // `Some(Err(()))`: a filter that names nobody (the list is empty, and says so).
-    let user_id: Option<Result<UserId, ()>> = if user.is_empty() {
-        None
-    } else if let Ok(id) = UserId::parse(user) {
-        Some(Ok(id))
-    } else {
-        let (caller, tenant, email) = (desk.admin.caller(), desk.tenant_id().clone(), user.to_owned());
-        let found = spawn(&state, move |s| async move { s.admin.user_id_by_email(&caller, &tenant, &email).await });
-        Some(or_answer!(answer(&state, found.await)).ok_or(()))
-    };
+    let user_id = or_answer!(desk.user_filter(&state, user).await).map(|found| found.ok_or(()));
     let client_id = (!client.is_empty()).then(|| ClientId::parse(client).map_err(|_| ()));
     let grants = match (user_id.transpose(), client_id.transpose()) {
         (Ok(user_id), Ok(client_id)) => {

@@ -179,6 +179,25 @@ impl Desk {
     fn tenant_id(&self) -> &TenantId {
         &self.tenant.id
     }
+
+    /// A list's user filter as typed (an e-mail or a `usr_…` id): `None` when empty,
+    /// `Some(None)` when it names nobody in the tenant (the list is then empty, and
+    /// says so), or the answer to send when the lookup failed.
+    async fn user_filter<S: Store>(
+        &self,
+        state: &HttpState<S>,
+        typed: &str,
+    ) -> Result<Option<Option<qeetid_domain::UserId>>, HttpResponse> {
+        if typed.is_empty() {
+            return Ok(None);
+        }
+        if let Ok(id) = qeetid_domain::UserId::parse(typed) {
+            return Ok(Some(Some(id)));
+        }
+        let (caller, tenant, email) = (self.admin.caller(), self.tenant_id().clone(), typed.to_owned());
+        let found = spawn(state, move |s| async move { s.admin.user_id_by_email(&caller, &tenant, &email).await });
+        answer(state, found.await).map(Some)
+    }
 }
 
 /// The desk for a page of tenant `raw`, or the answer to give instead: to the
