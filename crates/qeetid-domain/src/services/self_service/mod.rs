@@ -201,11 +201,11 @@ impl<S: SelfServiceStore> SelfService<S> {
         which: Option<&SessionId>,
     ) -> Result<u64, AccountError> {
         let (tenant, user) = (&me.user.tenant_id, &me.user.id);
-        match which {
-            Some(id) if id == &me.session_id => Err(AccountError::NotFound("session")),
+        let ended = match which {
+            Some(id) if id == &me.session_id => return Err(AccountError::NotFound("session")),
             Some(id) => match self.store.delete_user_session(tenant, user, id, self.cx.clock.now()).await? {
-                true => Ok(1),
-                false => Err(AccountError::NotFound("session")),
+                true => 1,
+                false => return Err(AccountError::NotFound("session")),
             },
             None => {
                 let mut record = me.user.clone();
@@ -215,9 +215,16 @@ impl<S: SelfServiceStore> SelfService<S> {
                 if !self.store.update_user(&record).await? {
                     return Err(AccountError::NotFound("user"));
                 }
-                Ok(self.store.delete_user_sessions(tenant, user, Some(&me.session_id), now).await?)
+                self.store.delete_user_sessions(tenant, user, Some(&me.session_id), now).await?
             }
-        }
+        };
+        let scope = if which.is_some() { "one other session" } else { "every other session, tokens revoked" };
+        let event = NewEvent::new(tenant.clone(), EventKind::SignedOut, Actor::User(user.clone()))
+            .user(user)
+            .detail("from", "account page")
+            .detail("ended", scope);
+        audit::record(&self.store, &self.cx, event).await;
+        Ok(ended)
     }
 
     /// Changes the user's password. The current one is required when there is one
