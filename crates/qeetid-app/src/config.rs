@@ -264,6 +264,13 @@ fn unknown_key(known: &toml::Table, layer: &toml::Table, prefix: &str) -> Option
                 }
             }
             (Some(_), _) => {}
+            (None, _) if path == "trusted_proxy_hops" => {
+                return Some(
+                    "`trusted_proxy_hops` is replaced by `trusted_proxies`: the addresses or networks of your \
+                     proxies (trusted_proxies = [\"10.0.0.5\"]), whose forwarding headers are believed only from them"
+                        .to_owned(),
+                );
+            }
             (None, _) => {
                 let nearest = known.keys().filter(|k| edit_distance(k, key) <= 2).min_by_key(|k| edit_distance(k, key));
                 let hint = nearest.map_or_else(String::new, |k| format!("; did you mean `{k}`?"));
@@ -686,6 +693,9 @@ mod tests {
         std::fs::write(&file, "[tokens]\nacess_token_seconds = 5\n").unwrap();
         let err = Settings::load(Some(&file), no_env).unwrap_err().to_string();
         assert!(err.contains("`tokens.acess_token_seconds`; did you mean `access_token_seconds`?"), "{err}");
+        std::fs::write(&file, "trusted_proxy_hops = 1\n").unwrap();
+        let err = Settings::load(Some(&file), no_env).unwrap_err().to_string();
+        assert!(err.contains("replaced by `trusted_proxies`"), "{err}");
         std::fs::write(&file, "frobnicate = 1\n").unwrap();
         let err = Settings::load(Some(&file), no_env).unwrap_err().to_string();
         assert!(err.contains("unknown key `frobnicate` (docs"), "no hint when nothing is close: {err}");

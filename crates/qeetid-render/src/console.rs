@@ -189,6 +189,8 @@ pub struct ConsoleEventRow {
     pub kind: &'static str,
     /// Who did it (`user:usr_…`, `api_key:key_…`, `operator`, …).
     pub actor: String,
+    /// The e-mail of the user or dashboard admin who did it, when it was one.
+    pub actor_email: Option<String>,
     /// The user it concerns, if any.
     pub user_id: Option<String>,
     /// That user's e-mail (`None` when deleted since).

@@ -151,14 +151,22 @@ impl<S: AdminStore> Admin<S> {
         }
         let after = &client.settings;
         self.record_change(caller, tenant, "client.updated", id.as_str(), |e| {
-            e.client(id.as_str())
+            let e = e
+                .client(id.as_str())
                 .change("name", before.name(), after.name())
                 .change("redirect_uris", uris(before.redirect_uris()), uris(after.redirect_uris()))
                 .change("post_logout_uris", uris(before.post_logout_uris()), uris(after.post_logout_uris()))
                 .change("grant_types", grants(before.grant_types()), grants(after.grant_types()))
                 .change("scopes", before.scopes().to_delimited(), after.scopes().to_delimited())
                 .change("token_endpoint_auth_method", before.auth_method().as_str(), after.auth_method().as_str())
-                .change("dpop_bound_access_tokens", before.policy().dpop_bound(), after.policy().dpop_bound())
+                .change("dpop_bound_access_tokens", before.policy().dpop_bound(), after.policy().dpop_bound());
+            // Settings without a field of their own here (lifetimes, logout URIs, key
+            // material, token exchange) are named as changed, without their values.
+            if e.details.iter().any(|(name, _)| name.starts_with("before.")) {
+                e
+            } else {
+                e.detail("changed", "other settings (lifetimes, logout, keys or token exchange)")
+            }
         })
         .await;
         Ok(client)

@@ -58,18 +58,27 @@ impl<S: AdminStore> Admin<S> {
         self.names_of(tenant, &named).await
     }
 
-    /// What each audit event names, for people: its user's e-mail and its client's
-    /// name, as [`Self::grant_names`] does for grants.
+    /// What each audit event names, for people: its user's e-mail, its client's name,
+    /// and the e-mail of the user or dashboard admin who acted (`user:`/`admin:` actors).
     pub async fn event_names(
         &self,
         tenant: &TenantId,
         events: &[crate::audit::AuditEvent],
-    ) -> Result<Vec<(Option<String>, Option<String>)>, AdminError> {
+    ) -> Result<Vec<(Option<String>, Option<String>, Option<String>)>, AdminError> {
         let named: Vec<_> = events
             .iter()
             .map(|e| (e.user_id.clone(), e.client_id.as_deref().and_then(|c| crate::id::ClientId::parse(c).ok())))
             .collect();
-        self.names_of(tenant, &named).await
+        let actors: Vec<_> = events
+            .iter()
+            .map(|e| {
+                let id = e.actor.strip_prefix("user:").or_else(|| e.actor.strip_prefix("admin:"));
+                (id.and_then(|i| crate::id::UserId::parse(i).ok()), None)
+            })
+            .collect();
+        let subjects = self.names_of(tenant, &named).await?;
+        let acting = self.names_of(tenant, &actors).await?;
+        Ok(subjects.into_iter().zip(acting).map(|((user, client), (actor, _))| (user, client, actor)).collect())
     }
 
     /// The e-mails and client names of `(user, client)` pairs, in order: one query

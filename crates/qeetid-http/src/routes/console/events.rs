@@ -59,10 +59,11 @@ pub(crate) async fn list<S: Store>(
         .items
         .iter()
         .zip(names)
-        .map(|(e, (user_email, client_name))| ConsoleEventRow {
+        .map(|(e, (user_email, client_name, actor_email))| ConsoleEventRow {
             at: rfc3339(e.at),
             kind: e.kind.as_str(),
             actor: e.actor.clone(),
+            actor_email,
             user_id: e.user_id.as_ref().map(ToString::to_string),
             user_email,
             client_id: e.client_id.clone(),
