@@ -201,8 +201,22 @@ pub(crate) async fn token(world: &World, form: &[(&str, &str)]) -> (u16, Value) 
     (response.status().as_u16(), response.json().await.unwrap())
 }
 
+/// Clicks the field and types `text`. A node found just as the page replaced it
+/// ("Could not find node with given id") is looked up again, a few times.
 pub(crate) async fn fill(page: &Page, selector: &str, text: &str) {
-    page.find_element(selector).await.unwrap().click().await.unwrap().type_str(text).await.unwrap();
+    let mut tries = 0;
+    loop {
+        let typed = async { page.find_element(selector).await?.click().await?.type_str(text).await.map(|_| ()) };
+        match typed.await {
+            Ok(()) => return,
+            Err(e) if tries < 5 => {
+                tries += 1;
+                eprintln!("fill {selector}: {e}; trying again");
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("fill {selector}: {e}"),
+        }
+    }
 }
 
 /// Replaces a field's value (a textarea's, say).
