@@ -322,10 +322,7 @@ pub async fn prune(settings: &Settings, random: &dyn Random, store: &DieselStore
 /// many sealed values each key holds.
 pub async fn status(settings: &Settings, random: &dyn Random, store: &DieselStore) -> Result<String, AppError> {
     let expected = store.deployment_value(KEK_ID).await.map_err(store_error)?;
-    let (ring, source) = match load_ring(settings, random, true, expected.as_deref()) {
-        Ok(found) => found,
-        Err(e) => return Err(e),
-    };
+    let (ring, source) = load_ring(settings, random, true, expected.as_deref())?;
     let mut out = format!("keys in {source}:\n");
     for (i, id) in ring.ids().iter().enumerate() {
         out.push_str(&format!("  {id}{}\n", if i == 0 { " (seals)" } else { "" }));

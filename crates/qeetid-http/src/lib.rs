@@ -465,7 +465,10 @@ async fn observe<S: Store>(
     let is_api = req.path().starts_with("/v1/");
     let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
     let state = req.app_data::<web::Data<HttpState<S>>>().cloned();
-    let client = state.as_ref().and_then(|s| routes::client_address::client_address(req.request(), s));
+    // The client's address only for the access log line, and only when it is written.
+    let logged = tracing::enabled!(target: "qeetid::access", tracing::Level::INFO);
+    let client =
+        state.as_ref().filter(|_| logged).and_then(|s| routes::client_address::client_address(req.request(), s));
     let mut response = next.call(req).await?;
     let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
     let status = response.status().as_u16();
