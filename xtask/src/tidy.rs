@@ -37,6 +37,7 @@ const OWNERS: &[(&str, &str)] = &[
     ("ring", "qeetid-crypto"),
     ("argon2", "qeetid-crypto"),
     ("webauthn-rs", "qeetid-webauthn"),
+    ("lettre", "qeetid-mail"),
 ];
 
 /// Which workspace crates each of ours may depend on (normal dependencies).
@@ -47,6 +48,7 @@ const ALLOWED_INTERNAL: &[(&str, &[&str])] = &[
     ("qeetid-render", &[]),
     ("qeetid-webauthn", &["qeetid-domain"]),
     ("qeetid-upstream", &["qeetid-domain"]),
+    ("qeetid-mail", &["qeetid-domain", "qeetid-render"]),
     ("qeetid-console", &["qeetid-domain"]),
     ("qeetid-http", &["qeetid-domain", "qeetid-console", "qeetid-render"]),
     (
@@ -60,6 +62,7 @@ const ALLOWED_INTERNAL: &[(&str, &[&str])] = &[
             "qeetid-render",
             "qeetid-webauthn",
             "qeetid-upstream",
+            "qeetid-mail",
         ],
     ),
     ("qeetid-e2e", &[]),

@@ -140,6 +140,11 @@ pub struct Settings {
     pub audit_retention_days: i64,
     /// Also write every audit event to the log, one line each (target `qeetid::audit`).
     pub audit_log_stderr: bool,
+    /// Where e-mail goes: an SMTP URL (`smtp://…`, `smtps://…`), or empty / `log`
+    /// to write messages to the log (development).
+    pub smtp_url: String,
+    /// The sender address of e-mail; empty: `no-reply@` the issuer's host.
+    pub mail_from: String,
     /// Lifetimes.
     pub tokens: Tokens,
     /// The bootstrap key to create on first start instead of a random one
@@ -357,16 +362,18 @@ fn is_issuer_url(issuer: &str) -> bool {
 /// Keys whose values are secrets: shown as `***` by [`masked`].
 const SECRET_KEYS: [&str; 1] = ["key_encryption_key"];
 
-/// `table` with its secrets masked: secret keys as `***`, and the password in a
-/// database URL (`postgres://user:***@host/db`).
+/// `table` with its secrets masked: secret keys as `***`, and the password in the
+/// database and SMTP URLs (`postgres://user:***@host/db`).
 pub fn masked(mut table: toml::Table) -> toml::Table {
     for key in SECRET_KEYS {
         if let Some(value) = table.get_mut(key).filter(|v| v.as_str().is_some_and(|s| !s.is_empty())) {
             *value = toml::Value::String("***".into());
         }
     }
-    if let Some(toml::Value::String(url)) = table.get_mut("database_url") {
-        *url = masked_password(url);
+    for key in ["database_url", "smtp_url"] {
+        if let Some(toml::Value::String(url)) = table.get_mut(key) {
+            *url = masked_password(url);
+        }
     }
     table
 }

@@ -10,6 +10,7 @@ pub mod instance_lock;
 pub mod kek;
 pub mod keys;
 mod logout_delivery;
+mod mail_delivery;
 pub mod operate;
 mod seed;
 pub mod telemetry;
@@ -17,6 +18,8 @@ pub mod telemetry;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::Notify;
 
 use qeetid_console::{FirstParty, FirstPartyClients};
 use qeetid_crypto::{Argon2Hasher, Argon2Params, Sealer, SigningKeys, SystemRandom};
@@ -28,6 +31,7 @@ use qeetid_domain::services::{Ports, Provider, ProviderSettings};
 use qeetid_domain::subject::PairwiseSalt;
 use qeetid_domain::{Context, TenantId, UnixTime};
 use qeetid_http::{HttpState, Metrics, PoolGauges, Server, ServerSettings, UseCases};
+use qeetid_mail::Mailer;
 use qeetid_render::Renderer;
 use qeetid_store::{DieselStore, Timeouts};
 use qeetid_upstream::CallCounter;
@@ -156,7 +160,7 @@ pub async fn services(
     store: DieselStore,
     issuer: String,
 ) -> Result<(UseCases<DieselStore>, keys::Keys), AppError> {
-    counted_services(settings, store, issuer, CallCounter::default()).await
+    counted_services(settings, store, issuer, CallCounter::default(), Arc::new(Notify::new())).await
 }
 
 /// [`services`], counting outbound calls with `counter`.
@@ -165,6 +169,7 @@ async fn counted_services(
     store: DieselStore,
     issuer: String,
     counter: CallCounter,
+    mail_queued: Arc<Notify>,
 ) -> Result<(UseCases<DieselStore>, keys::Keys), AppError> {
     let random: Arc<dyn Random> = Arc::new(SystemRandom::new());
     let p = &settings.password_hashing;
@@ -226,7 +231,8 @@ async fn counted_services(
     };
     let cx = Context::new(Arc::new(SystemClock), random, settings)
         .with_built_in_clients(Arc::new(FirstPartyClients::new(issuer)))
-        .with_sector_documents(Arc::new(client_documents::HttpSectorDocuments { upstream: upstream.clone() }));
+        .with_sector_documents(Arc::new(client_documents::HttpSectorDocuments { upstream: upstream.clone() }))
+        .with_mail_signal(Arc::new(move || mail_queued.notify_one()));
     let ports = Ports {
         passwords: Arc::new(hasher),
         signer: signing.clone(),
@@ -273,7 +279,10 @@ impl Application {
         let address =
             listener.local_addr().map_err(|source| AppError::Io { what: "read the bound address".into(), source })?;
         let issuer = settings.issuer_for(address);
-        let (services, keys) = counted_services(&settings, store.clone(), issuer.clone(), counter.clone()).await?;
+        let mail_queued = Arc::new(Notify::new());
+        let (services, keys) =
+            counted_services(&settings, store.clone(), issuer.clone(), counter.clone(), Arc::clone(&mail_queued))
+                .await?;
         // Where the server answers, for commands run beside it (`qeetid seed` prints links).
         store
             .set_deployment_value(SERVED_ISSUER, &issuer)
@@ -290,11 +299,21 @@ impl Application {
             .bootstrap_admin_key(settings.bootstrap_admin_key.as_deref())
             .await?
             .map(|k| k.expose().to_owned());
-        let renderer = Renderer::new().map_err(|e| AppError::Startup(e.to_string()))?;
+        let renderer = Arc::new(Renderer::new().map_err(|e| AppError::Startup(e.to_string()))?);
+        let from = match settings.mail_from.trim() {
+            "" => qeetid_mail::default_from(&issuer),
+            given => given.to_owned(),
+        };
+        let mailer = Mailer::new(&settings.smtp_url, &from, Arc::clone(&renderer))
+            .map_err(|e| AppError::Startup(e.to_string()))?;
+        if mailer.logs_only() {
+            tracing::info!("smtp_url is not set: e-mail (password resets, address verification) is written to the log");
+        }
+        mail_delivery::spawn(services.accounts.clone(), Arc::new(mailer), mail_queued);
         let runtime = tokio::runtime::Handle::current();
         let state = HttpState {
             services: Arc::new(services),
-            renderer: Arc::new(renderer),
+            renderer,
             issuer: issuer.clone(),
             metrics,
             runtime,

@@ -32,13 +32,19 @@ pub enum EventKind {
     PasswordChanged,
     /// A second factor or passkey was added or removed, or recovery codes made.
     FactorChanged,
+    /// A password-reset link was sent (only for an address that has an account).
+    PasswordResetRequested,
+    /// A user proved their e-mail address by its link.
+    EmailVerified,
+    /// Someone created an account on the hosted login.
+    SignedUp,
     /// An admin (API key or dashboard) changed something.
     AdminChange,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 14] = [
         Self::SignInSucceeded,
         Self::SignInFailed,
         Self::SignInThrottled,
@@ -49,6 +55,9 @@ impl EventKind {
         Self::RefreshTokenReused,
         Self::PasswordChanged,
         Self::FactorChanged,
+        Self::PasswordResetRequested,
+        Self::EmailVerified,
+        Self::SignedUp,
         Self::AdminChange,
     ];
 
@@ -65,6 +74,9 @@ impl EventKind {
             Self::RefreshTokenReused => "token.reuse_detected",
             Self::PasswordChanged => "password.changed",
             Self::FactorChanged => "factor.changed",
+            Self::PasswordResetRequested => "password.reset_requested",
+            Self::EmailVerified => "email.verified",
+            Self::SignedUp => "user.signed_up",
             Self::AdminChange => "admin.change",
         }
     }

@@ -60,6 +60,7 @@ pub mod federation;
 pub mod grant_type;
 pub mod id;
 pub mod logout;
+pub mod mail;
 pub mod mfa;
 pub mod oauth;
 pub mod outbound;

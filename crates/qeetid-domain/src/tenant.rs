@@ -17,6 +17,10 @@ pub struct Tenant {
     /// Whether every user must sign in with a second factor (users without one
     /// enrol at their next sign-in).
     pub require_mfa: bool,
+    /// Whether anyone may create an account on the hosted login ("Create account").
+    pub self_sign_up: bool,
+    /// Whether a sign-in completes only once the user's e-mail address is verified.
+    pub require_verified_email: bool,
     /// The resources (APIs) its clients may ask tokens for (RFC 8707), each with the
     /// scopes it accepts; `None`: any absolute resource URI.
     pub resources: Option<Vec<KnownResource>>,
@@ -78,6 +82,8 @@ mod resource_tests {
             name: DisplayName::from_stored("Acme".into()),
             slug: crate::tenant_slug::TenantSlug::from_stored("acme".into()),
             require_mfa: false,
+            self_sign_up: false,
+            require_verified_email: false,
             resources,
             created_at: UnixTime::from_secs(0),
             updated_at: UnixTime::from_secs(0),

@@ -122,6 +122,21 @@ impl Password {
         }
     }
 
+    /// Validates a password a user chooses for themself (sign-up, reset, change):
+    /// the length rule, and not one of the 20,000 most common passwords (NIST SP
+    /// 800-63B §5.1.1.2 asks for a check against commonly used values), compared
+    /// without regard to case.
+    pub fn chosen(raw: String) -> Result<Self, ValidationError> {
+        let password = Self::new(raw)?;
+        if is_common_password(&password.0) {
+            return Err(ValidationError::new(
+                "password",
+                "is one of the most common passwords: choose one that is harder to guess",
+            ));
+        }
+        Ok(password)
+    }
+
     /// Wraps a password presented at sign-in, without the policy check.
     pub fn presented(raw: String) -> Self {
         Self(raw)
@@ -137,6 +152,18 @@ impl std::fmt::Debug for Password {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Password(***)")
     }
+}
+
+/// The common passwords of 8 characters or more, one per line, sorted (lines
+/// starting with `#` describe the list).
+const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
+
+/// Whether `candidate`, lower-cased, is on the list of common passwords.
+fn is_common_password(candidate: &str) -> bool {
+    static LIST: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let list = LIST.get_or_init(|| COMMON_PASSWORDS.lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect());
+    let lowered = candidate.to_lowercase();
+    list.binary_search(&lowered.as_str()).is_ok()
 }
 
 /// A password hash in PHC string format (`$argon2id$v=19$…`).
@@ -184,5 +211,17 @@ mod tests {
         assert!(Password::new("short".into()).is_err());
         assert!(Password::new("long enough".into()).is_ok());
         assert_eq!(format!("{:?}", Password::presented("x".into())), "Password(***)");
+    }
+
+    #[test]
+    fn chosen_passwords_are_not_common() {
+        for common in ["password", "Password1", "iloveyou", "qwertyuiop", "12345678"] {
+            assert!(Password::chosen(common.into()).is_err(), "{common}");
+        }
+        assert!(Password::chosen("short".into()).is_err());
+        assert!(Password::chosen("correct horse battery staple".into()).is_ok());
+        let sorted = COMMON_PASSWORDS.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>();
+        assert!(sorted.windows(2).all(|w| w[0] < w[1]), "the list must stay sorted for the binary search");
+        assert!(sorted.len() > 8000);
     }
 }

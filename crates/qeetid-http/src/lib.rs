@@ -53,6 +53,8 @@ pub struct UseCases<S> {
     pub self_service: SelfService<S>,
     /// Dynamic client registration.
     pub registration: Registration<S>,
+    /// Recovery, verification and sign-up by e-mail.
+    pub accounts: qeetid_domain::services::Accounts<S>,
     /// The dashboard's and the account page's sign-in and sessions.
     pub apps: FirstParty<S>,
     store: S,
@@ -61,8 +63,9 @@ pub struct UseCases<S> {
 impl<S: Store> UseCases<S> {
     /// Bundles the domain's `provider` with the first-party `apps` over `store`.
     pub fn new(provider: Provider<S>, apps: FirstParty<S>, store: S) -> Self {
-        let Provider { admin, tokens, authorization, passkeys, federation, self_service, registration } = provider;
-        Self { admin, tokens, authorization, passkeys, federation, self_service, registration, apps, store }
+        let Provider { admin, tokens, authorization, passkeys, federation, self_service, registration, accounts } =
+            provider;
+        Self { admin, tokens, authorization, passkeys, federation, self_service, registration, accounts, apps, store }
     }
 
     /// The deployment settings.
@@ -159,7 +162,8 @@ fn resource(path: &str) -> actix_web::Resource {
 fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
     use routes::{
         account, api_keys, clients, console, device, events, federation, grants, hosted, initial_tokens, logout, oauth,
-        open_registration, pages, passkeys, probes, registration, resource, second_factor, tenants, users,
+        open_registration, pages, passkeys, probes, recovery, registration, resource, second_factor, sign_up, tenants,
+        users,
     };
     cfg.service(web::resource("/").route(web::get().to(pages::home::<S>)))
         .service(web::resource("/.well-known/openid-configuration").route(web::get().to(oauth::discovery::<S>)))
@@ -213,6 +217,26 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(second_factor::submit::<S>)),
         )
         .service(web::resource("/consent").route(web::get().to(hosted::consent_page::<S>)))
+        .service(
+            web::resource("/password/forgot")
+                .route(web::get().to(recovery::forgot_page::<S>))
+                .route(web::post().to(recovery::forgot_submit::<S>)),
+        )
+        .service(
+            web::resource("/password/reset")
+                .route(web::get().to(recovery::reset_page::<S>))
+                .route(web::post().to(recovery::reset_submit::<S>)),
+        )
+        .service(
+            web::resource("/email/verify")
+                .route(web::get().to(recovery::verify_page::<S>))
+                .route(web::post().to(recovery::verify_submit::<S>)),
+        )
+        .service(
+            web::resource("/signup")
+                .route(web::get().to(sign_up::page::<S>))
+                .route(web::post().to(sign_up::submit::<S>)),
+        )
         .service(resource("/v1/tenants/{tenantID}/oauth/grants").route(web::get().to(grants::list::<S>)))
         .service(resource("/v1/tenants/{tenantID}/events").route(web::get().to(events::list::<S>)))
         .service(

@@ -277,6 +277,10 @@ pub struct ConsoleUsersView<'a> {
     pub roles: Vec<FormOption>,
     /// Whether the tenant requires a second factor of every user.
     pub require_mfa: bool,
+    /// Whether people may create their own accounts on the login page.
+    pub self_sign_up: bool,
+    /// Whether a sign-in needs a verified e-mail address.
+    pub require_verified_email: bool,
     /// Field name → what is wrong with it.
     pub errors: BTreeMap<String, String>,
 }

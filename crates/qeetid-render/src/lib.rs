@@ -7,11 +7,23 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 mod account;
+mod accounts;
 mod console;
 mod mfa;
 
 /// The templates, embedded at compile time.
-const TEMPLATES: [(&str, &str); 26] = [
+const TEMPLATES: [(&str, &str); 37] = [
+    ("password_forgot.html", include_str!("../../../web-templates/password_forgot.html")),
+    ("password_reset.html", include_str!("../../../web-templates/password_reset.html")),
+    ("email_verify.html", include_str!("../../../web-templates/email_verify.html")),
+    ("signup.html", include_str!("../../../web-templates/signup.html")),
+    ("mail_base.html", include_str!("../../../web-templates/mail_base.html")),
+    ("mail_password_reset.html", include_str!("../../../web-templates/mail_password_reset.html")),
+    ("mail_password_reset.txt", include_str!("../../../web-templates/mail_password_reset.txt")),
+    ("mail_verify_email.html", include_str!("../../../web-templates/mail_verify_email.html")),
+    ("mail_verify_email.txt", include_str!("../../../web-templates/mail_verify_email.txt")),
+    ("mail_account_exists.html", include_str!("../../../web-templates/mail_account_exists.html")),
+    ("mail_account_exists.txt", include_str!("../../../web-templates/mail_account_exists.txt")),
     ("login_mfa.html", include_str!("../../../web-templates/login_mfa.html")),
     ("recovery_codes.html", include_str!("../../../web-templates/recovery_codes.html")),
     ("account.html", include_str!("../../../web-templates/account.html")),
@@ -139,6 +151,10 @@ pub struct LoginView<'a> {
     pub error: Option<&'a str>,
     /// "Continue with …" buttons, one per upstream provider of the tenant.
     pub providers: Vec<ProviderButton>,
+    /// Whether the tenant lets people create accounts (shows "Create account").
+    pub sign_up: bool,
+    /// A note from the step before (a password just changed, an address confirmed).
+    pub notice: Option<&'a str>,
 }
 
 /// A "Continue with …" button.
@@ -223,6 +239,7 @@ pub struct ConsoleSignInView<'a> {
 pub use account::{
     AccountAppRow, AccountMfaView, AccountPasskeyRow, AccountSessionRow, AccountSignInView, AccountView, describe_amr,
 };
+pub use accounts::{ForgotPasswordView, MailContent, RenderedMail, ResetPasswordView, SignUpView, VerifyEmailView};
 pub use console::{
     ClientFormView, ConfirmView, ConsoleChrome, ConsoleClientRow, ConsoleClientsView, ConsoleEventRow,
     ConsoleEventsView, ConsoleGrantRow, ConsoleGrantsView, ConsoleKeyRow, ConsoleKeysView, ConsoleOpenRegistration,
@@ -425,8 +442,12 @@ mod tests {
                 email: "",
                 error: Some("wrong e-mail or password"),
                 providers: vec![ProviderButton { id: "idp_1".into(), name: "Google".into() }],
+                sign_up: true,
+                notice: None,
             })
             .unwrap();
+        assert!(login.contains(r#"href="/password/forgot?request=arq_1""#));
+        assert!(login.contains(r#"href="/signup?request=arq_1""#));
         assert!(login.contains(r#"name="request" value="arq_1""#));
         assert!(login.contains(r#"name="csrf_token" value="qbr_2""#));
         assert!(login.contains("Acme &lt;Web&gt;"));

@@ -12,6 +12,8 @@ diesel::table! {
         require_par -> Bool,
         fapi2 -> Bool,
         slug -> Text,
+        self_sign_up -> Bool,
+        require_verified_email -> Bool,
     }
 }
 
@@ -404,5 +406,31 @@ diesel::table! {
         client_id -> Nullable<Text>,
         address -> Nullable<Text>,
         details -> Text,
+    }
+}
+
+diesel::table! {
+    account_links (token_hash) {
+        token_hash -> Text,
+        purpose -> Text,
+        tenant_id -> Text,
+        user_id -> Text,
+        email -> Text,
+        request_id -> Nullable<Text>,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    mail_outbox (id) {
+        id -> Text,
+        tenant_id -> Text,
+        sealed_message -> Text,
+        created_at -> BigInt,
+        attempts -> BigInt,
+        next_attempt_at -> BigInt,
+        failed -> Bool,
+        last_error -> Nullable<Text>,
     }
 }

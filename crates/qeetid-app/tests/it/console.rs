@@ -350,6 +350,22 @@ pub(crate) async fn admins_manage_users_and_api_keys_but_tenants_only_as_deploym
     let (_, _, page) = app.browse(&format!("{base}/users?done=user-deleted")).await;
     assert!(page.contains("The user was deleted.") && !page.contains("new@example.com"));
 
+    // The sign-in rules: sign-up and verified addresses on, two-step off; the API agrees.
+    let rules = [("csrf_token", csrf.as_str()), ("self_sign_up", "true"), ("require_verified_email", "true")];
+    let (status, location, _) = app.submit(&format!("{base}/require-mfa"), &rules).await;
+    assert_eq!((status, location), (StatusCode::SEE_OTHER, Some(format!("{base}/users?done=saved"))));
+    let tenant = app.admin(Method::GET, &format!("/v1/tenants/{}", realm.tenant), Body::None).await.body;
+    assert_eq!(
+        (
+            &tenant["tenant"]["self_sign_up"],
+            &tenant["tenant"]["require_verified_email"],
+            &tenant["tenant"]["require_mfa"]
+        ),
+        (&json!(true), &json!(true), &json!(false))
+    );
+    let (_, _, page) = app.browse(&format!("{base}/users")).await;
+    assert!(page.contains(r#"name="self_sign_up" value="true" checked"#), "{page}");
+
     // An API key is shown once, works, and stops working once revoked.
     let (status, _, page) = app.submit(&format!("{base}/keys/new"), &[("csrf_token", &csrf), ("name", "CI")]).await;
     assert_eq!(status, StatusCode::OK, "{page}");

@@ -15,6 +15,7 @@ mod federation;
 mod flow_rules;
 mod kek;
 mod logout_notices;
+mod mail_flows;
 mod mfa;
 mod oidc;
 mod proxy;
@@ -53,6 +54,9 @@ macro_rules! on_both_databases {
 }
 
 on_both_databases!(
+    mail_flows::a_forgotten_password_is_reset_by_a_single_use_link,
+    mail_flows::people_sign_up_and_confirm_their_address,
+    mail_flows::a_tenant_can_require_a_verified_address,
     sender_constraints::private_key_jwt_authenticates_with_a_fresh_assertion,
     sender_constraints::pushed_authorization_requests_are_used_once,
     sender_constraints::dpop_binds_tokens_to_the_clients_key,

@@ -10,17 +10,11 @@ use serde_json::{Value, json};
 
 use crate::request_objects::{ClientKey, client_key, now};
 use crate::support::{
-    Body, CHALLENGE, EMAIL, PASSWORD, REDIRECT_URI, Realm, TestApp, VERIFIER, authorize_url, get_json, post_form,
-    query_param, redeem, settings, spawn_app, spawn_app_with,
+    Body, CHALLENGE, EMAIL, PASSWORD, REDIRECT_URI, Realm, TestApp, VERIFIER, authorize_url, claims_of, get_json,
+    post_form, query_param, redeem, settings, spawn_app, spawn_app_with,
 };
 
 const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-
-/// The claims of a JWT, unverified (the server signed it; the test only reads it).
-fn claims_of(jwt: &str) -> Value {
-    let payload = jwt.split('.').nth(1).unwrap();
-    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
-}
 
 /// A client assertion of `client_id` for `aud`, living `seconds`, with `jti`.
 fn assertion(key: &ClientKey, client_id: &str, aud: &str, seconds: i64, jti: &str) -> String {

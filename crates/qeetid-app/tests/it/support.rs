@@ -348,3 +348,10 @@ pub(crate) fn seed_request(tenant: &str) -> Value {
         "grant_types": ["authorization_code", "refresh_token"]
     })
 }
+
+/// The claims of a JWT, unverified (the server signed it; the test only reads it).
+pub(crate) fn claims_of(jwt: &str) -> Value {
+    use base64::Engine as _;
+    let payload = jwt.split('.').nth(1).unwrap();
+    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+}

@@ -50,7 +50,8 @@ area_store!(
     /// What [`Authorization`](crate::services::Authorization) needs: the browser side of
     /// the code and device flows.
     AuthorizationStore: FactorStore, ClientRepository, UserRepository, PendingRequestRepository, SessionRepository,
-        CodeRepository, GrantRepository, DeviceCodeRepository, FederationRepository, PushedRequestRepository
+        CodeRepository, GrantRepository, DeviceCodeRepository, FederationRepository, PushedRequestRepository,
+        MailOutboxRepository, AccountLinkRepository
 );
 
 area_store!(
@@ -70,6 +71,12 @@ area_store!(
     /// What [`SelfService`](crate::services::SelfService) needs: a user's own account.
     SelfServiceStore: FactorStore, UserRepository, ClientRepository, GrantRepository, SessionRepository,
         RefreshTokenRepository
+);
+
+area_store!(
+    /// What [`Accounts`](crate::services::Accounts) needs: recovery, verification
+    /// and sign-up by e-mail.
+    AccountStore: AuthorizationStore, RefreshTokenRepository
 );
 
 area_store!(
@@ -107,6 +114,8 @@ pub trait Store:
     + TokenExchangeLog
     + Housekeeping
     + AuditRepository
+    + MailOutboxRepository
+    + AccountLinkRepository
     + Clone
     + 'static
 {

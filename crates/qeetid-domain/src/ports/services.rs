@@ -172,6 +172,13 @@ pub trait LogoutSender: Send + Sync + 'static {
     fn send_logout_tokens(&self, batch: Vec<(String, String)>) -> BoxFuture<'static, Vec<Result<(), UpstreamError>>>;
 }
 
+/// Renders and sends e-mail (SMTP in Qeet ID, or the log in development).
+pub trait MailSender: Send + Sync + 'static {
+    /// Renders `mail` from its templates and sends it; `Err` says why it was not
+    /// accepted (the outbox offers it again later).
+    fn send_mail(&self, mail: crate::mail::Mail) -> BoxFuture<'static, Result<(), String>>;
+}
+
 /// Pairwise clients' sector identifier documents (OIDC Core §8.1) over HTTPS.
 pub trait SectorDocuments: Send + Sync + 'static {
     /// The URIs the JSON array at `url` lists.

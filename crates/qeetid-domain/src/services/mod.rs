@@ -16,6 +16,7 @@
 //! Each takes a [`Context`]: the clock, randomness, settings and the per-instance
 //! caches every area shares. An application composes the areas it serves.
 
+mod accounts;
 mod admin;
 mod audit;
 mod authorization;
@@ -35,6 +36,7 @@ mod totp;
 
 use std::sync::Arc;
 
+pub use accounts::{Accounts, LinkUsed, PasswordResetRequest, SignUp, SignUpOutcome};
 pub use admin::{
     Admin, CreatedApiKey, CreatedInitialToken, NewInitialToken, NewUser, RegisteredClient, RotatedSecret, TenantPatch,
     UserPatch,
@@ -108,6 +110,7 @@ pub struct Context {
     pub(crate) built_in: Arc<dyn BuiltInClients>,
     pub(crate) open_registration: Arc<open_registration::OpenRegistrationCache>,
     pub(crate) sector_documents: Option<Arc<dyn crate::ports::SectorDocuments>>,
+    pub(crate) mail_queued: Option<Arc<dyn Fn() + Send + Sync>>,
 }
 
 impl Context {
@@ -121,7 +124,16 @@ impl Context {
             settings: Arc::new(settings),
             built_in: Arc::new(NoBuiltInClients),
             sector_documents: None,
+            mail_queued: None,
         }
+    }
+
+    /// The same context, calling `signal` whenever a message is queued in the
+    /// outbox (so a sender can deliver it at once instead of at its next look).
+    #[must_use]
+    pub fn with_mail_signal(mut self, signal: Arc<dyn Fn() + Send + Sync>) -> Self {
+        self.mail_queued = Some(signal);
+        self
     }
 
     /// The same context, reading pairwise clients' sector identifier documents

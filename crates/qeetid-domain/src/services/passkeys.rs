@@ -231,6 +231,7 @@ impl<S: PasskeyStore> Passkeys<S> {
         passkey.backup_state = used.backup_state;
         passkey.last_used_at = Some(now);
         self.store.record_passkey_use(&passkey).await?;
+        self.sign_in.require_verified(&request, &user).await?;
         self.sign_in.finish_login(request, &user, &passkey.amr(), now).await
     }
 }

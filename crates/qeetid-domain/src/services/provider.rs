@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::{
-    Admin, Authorization, AuthorizationPorts, Context, Federation, FederationPorts, Passkeys, Registration,
+    Accounts, Admin, Authorization, AuthorizationPorts, Context, Federation, FederationPorts, Passkeys, Registration,
     SelfService, Tokens,
 };
 use crate::ports::{
@@ -53,6 +53,8 @@ pub struct Provider<S> {
     pub self_service: SelfService<S>,
     /// Dynamic client registration.
     pub registration: Registration<S>,
+    /// Recovery, verification and sign-up by e-mail.
+    pub accounts: Accounts<S>,
 }
 
 impl<S: Store> Provider<S> {
@@ -88,6 +90,13 @@ impl<S: Store> Provider<S> {
             tokens,
             passkeys: Passkeys::new(store.clone(), cx.clone(), ports.passkeys, authorization.clone()),
             federation: Federation::new(store.clone(), cx.clone(), federation_ports, authorization.clone()),
+            accounts: Accounts::new(
+                store.clone(),
+                cx.clone(),
+                Arc::clone(&ports.passwords),
+                Arc::clone(&ports.sealer),
+                authorization.clone(),
+            ),
             self_service: SelfService::new(store.clone(), cx.clone(), ports.passwords, ports.sealer),
             registration: Registration::new(store, cx.clone()),
             authorization,

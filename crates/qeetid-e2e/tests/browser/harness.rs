@@ -28,6 +28,8 @@ pub(crate) struct World {
     pub(crate) http: reqwest::Client,
     /// Every request the relying party's server received: method, target and body.
     pub(crate) requests: Requests,
+    /// Where the server's e-mail goes.
+    pub(crate) mail: qeetid_mail::testing::SmtpSink,
 }
 
 /// What the relying party's server received, in order.
@@ -98,6 +100,8 @@ impl World {
         let db = TestDatabase::sqlite();
         let mut settings = settings(&db);
         settings.logout_delivery_interval_ms = 100;
+        let mail = qeetid_mail::testing::SmtpSink::start().await;
+        settings.smtp_url = mail.url.clone();
         let app = Application::build(settings).await.unwrap();
         let issuer = app.issuer().to_owned();
         tokio::spawn(app.run());
@@ -135,6 +139,7 @@ impl World {
             redirect_uri,
             http,
             requests,
+            mail,
         }
     }
 }

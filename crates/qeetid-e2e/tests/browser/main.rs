@@ -7,6 +7,7 @@ mod dashboard;
 mod device;
 mod harness;
 mod logout;
+mod mail;
 mod mfa;
 mod passkeys;
 mod registration;

@@ -14,7 +14,9 @@ use crate::routes::pages::html;
 /// The status of a flow failure.
 pub(crate) fn flow_status(err: &FlowError) -> StatusCode {
     match err {
-        FlowError::RequestNotFound | FlowError::InvalidUserCode => StatusCode::BAD_REQUEST,
+        FlowError::RequestNotFound | FlowError::InvalidUserCode | FlowError::LinkInvalid => StatusCode::BAD_REQUEST,
+        FlowError::InvalidInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        FlowError::EmailNotVerified { .. } | FlowError::SignUpClosed => StatusCode::FORBIDDEN,
         FlowError::CsrfMismatch => StatusCode::FORBIDDEN,
         FlowError::InvalidCredentials
         | FlowError::LoginRequired
@@ -42,6 +44,10 @@ fn flow_code(err: &FlowError) -> &'static str {
         FlowError::Throttled { .. } => "too_many_attempts",
         FlowError::LoginRequired => "login_required",
         FlowError::InvalidUserCode => "invalid_user_code",
+        FlowError::EmailNotVerified { .. } => "email_not_verified",
+        FlowError::SignUpClosed => "sign_up_closed",
+        FlowError::InvalidInput(_) => "invalid_input",
+        FlowError::LinkInvalid => "link_invalid",
         FlowError::Internal(source) if super::unavailable::is_unavailable(source.as_ref()) => super::unavailable::CODE,
         FlowError::Internal(_) => "internal_error",
     }

@@ -21,13 +21,24 @@ use super::spawn;
 use crate::HttpState;
 use crate::answers::{flow_error_json, flow_error_page, flow_status};
 
-/// `?request=arq_…`
+/// `?request=arq_…` (and, on the login page, `&notice=…` from the step before)
 #[derive(Deserialize)]
 pub(crate) struct RequestQuery {
     pub(crate) request: Option<String>,
+    #[serde(default)]
+    pub(crate) notice: Option<String>,
 }
 
-async fn context<S: Store>(
+/// What the login page says after a step that sent the user back to it.
+fn notice_text(notice: Option<&str>) -> Option<&'static str> {
+    match notice? {
+        "password_set" => Some("Your new password is set and you were signed out everywhere else. Sign in with it."),
+        "email_verified" => Some("Your e-mail address is confirmed. Sign in to continue."),
+        _ => None,
+    }
+}
+
+pub(crate) async fn context<S: Store>(
     state: &web::Data<HttpState<S>>,
     req: &HttpRequest,
     request_id: Option<String>,
@@ -46,6 +57,7 @@ fn render_login<S>(
     csrf: &str,
     email: &str,
     error: Option<&FlowError>,
+    notice: Option<&str>,
 ) -> HttpResponse {
     let message = error.map(ToString::to_string);
     let view = LoginView {
@@ -59,6 +71,8 @@ fn render_login<S>(
             .iter()
             .map(|(id, name)| ProviderButton { id: id.to_string(), name: name.clone() })
             .collect(),
+        sign_up: ctx.self_sign_up,
+        notice,
     };
     let status = error.map_or(StatusCode::OK, flow_status);
     flow_page(status, state.renderer.login_page(&view), ctx.request.request.redirect_uri().as_str())
@@ -70,12 +84,14 @@ pub(crate) async fn login_page<S: Store>(
     state: web::Data<HttpState<S>>,
     query: web::Query<RequestQuery>,
 ) -> HttpResponse {
-    match context(&state, &req, query.into_inner().request).await {
+    let query = query.into_inner();
+    let notice = notice_text(query.notice.as_deref());
+    match context(&state, &req, query.request).await {
         Ok(ctx) if ctx.next == NextStep::Consent => found(&format!("/consent?request={}", ctx.request.id)),
         Ok(ctx) => {
             let csrf = cookie_secret(&req, BROWSER_COOKIE).map(|c| c.expose().to_owned()).unwrap_or_default();
             let hint = ctx.request.request.login_hint().unwrap_or_default().to_owned();
-            render_login(&state, &ctx, &csrf, &hint, None)
+            render_login(&state, &ctx, &csrf, &hint, None, notice)
         }
         Err(err) => flow_error_page(&state, &err),
     }
@@ -131,15 +147,18 @@ pub(crate) async fn login_submit<S: Store>(
                 HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/login/mfa?request={id}"))).finish();
             with_device(next, &device_token)
         }
-        Err(err @ (FlowError::InvalidCredentials | FlowError::AccountDisabled | FlowError::Throttled { .. })) => {
-            match context(&state, &req, Some(form.request)).await {
-                Ok(ctx) => {
-                    let csrf = browser.map(|b| b.expose().to_owned()).unwrap_or_default();
-                    render_login(&state, &ctx, &csrf, &form.email, Some(&err))
-                }
-                Err(other) => flow_error_page(&state, &other),
+        Err(
+            err @ (FlowError::InvalidCredentials
+            | FlowError::AccountDisabled
+            | FlowError::Throttled { .. }
+            | FlowError::EmailNotVerified { .. }),
+        ) => match context(&state, &req, Some(form.request)).await {
+            Ok(ctx) => {
+                let csrf = browser.map(|b| b.expose().to_owned()).unwrap_or_default();
+                render_login(&state, &ctx, &csrf, &form.email, Some(&err), None)
             }
-        }
+            Err(other) => flow_error_page(&state, &other),
+        },
         Err(err) => flow_error_page(&state, &err),
     }
 }
@@ -287,6 +306,7 @@ pub(crate) async fn login_context<S: Store>(
                 "user": ctx.user.as_ref().map(|u| json!({ "id": u.id.as_str(), "email": u.email.as_str(), "name": u.name })),
                 "next": ctx.next.as_str(),
                 "login_hint": r.login_hint(),
+                "self_sign_up": ctx.self_sign_up,
                 "ui_locales": r.ui_locales().collect::<Vec<_>>(),
                 "prompt": r.prompt().to_delimited(),
                 "csrf_token": csrf,

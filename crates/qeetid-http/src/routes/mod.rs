@@ -31,9 +31,11 @@ pub(crate) mod par;
 pub(crate) mod params;
 pub(crate) mod passkeys;
 pub(crate) mod probes;
+pub(crate) mod recovery;
 pub(crate) mod registration;
 pub(crate) mod resource;
 pub(crate) mod second_factor;
+pub(crate) mod sign_up;
 pub(crate) mod tenants;
 pub(crate) mod users;
 

@@ -73,8 +73,19 @@ pub(crate) async fn update<S: Store>(
     let (tenant, id) = path.into_inner();
     let tenant = tenant_id(&tenant)?;
     let user = user_id(&id)?;
-    let user =
-        run(&state, move |s| async move { s.admin.update_user(&caller, &tenant, &user, body.into()).await }).await?;
+    let new_address = body.email.is_some();
+    let user = run(&state, move |s| async move {
+        let user = s.admin.update_user(&caller, &tenant, &user, body.into()).await?;
+        // A changed, unverified address gets a verification link; the change stands either way.
+        if new_address
+            && !user.email_verified
+            && let Err(e) = s.accounts.send_verification(&tenant, &user.id).await
+        {
+            tracing::warn!(error = %e, "the verification link for a changed address was not queued");
+        }
+        Ok(user)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(UserEnvelope { user: (&user).into() }))
 }
 

@@ -25,6 +25,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod clients;
+pub mod mail;
 pub mod mfa;
 pub mod oauth;
 pub mod passkeys;
@@ -49,6 +50,8 @@ macro_rules! contract_suite {
             tenants::one_tenant_at_most_is_open_to_registration,
             api_keys::found_by_hash_and_scoped_to_their_tenant,
             audit::events_are_kept_per_tenant_filtered_paged_and_purged,
+            mail::mail_is_claimed_once_retried_and_deleted_when_delivered,
+            mail::account_links_are_used_once_and_expire,
             api_keys::deployment_keys_are_detected,
             api_keys::duplicate_hash_is_a_conflict,
             users::round_trip_and_lookup_by_email,

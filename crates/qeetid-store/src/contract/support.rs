@@ -28,6 +28,8 @@ pub(crate) fn tenant_at(created: i64) -> Tenant {
         id,
         name: DisplayName::parse("name", "Acme").unwrap(),
         require_mfa: false,
+        self_sign_up: false,
+        require_verified_email: false,
         resources: None,
         created_at: UnixTime::from_secs(created),
         updated_at: UnixTime::from_secs(created),

@@ -10,14 +10,18 @@ use crate::DieselStore;
 use crate::error::from_diesel;
 use crate::pool::with_conn;
 use crate::schema::{
-    authorization_codes, authorization_requests, device_codes, passkey_ceremonies, pushed_requests, refresh_tokens,
-    revoked_access_tokens, sessions, spent_jtis, throttles, upstream_flows,
+    account_links, authorization_codes, authorization_requests, device_codes, mail_outbox, passkey_ceremonies,
+    pushed_requests, refresh_tokens, revoked_access_tokens, sessions, spent_jtis, throttles, upstream_flows,
 };
 
 /// Refresh tokens are kept a day past expiry, so a late reuse is still recognised as one.
 const REFRESH_GRACE: i64 = 24 * 3600;
 /// Throttle counters are forgotten after a day without failures.
 const THROTTLE_MEMORY: i64 = 24 * 3600;
+
+/// Messages are kept a week at most: a failed one (six offers over about 15 minutes)
+/// stays that long for an operator to see, then goes with the link it carried.
+const MAIL_MEMORY: i64 = 7 * 24 * 3600;
 
 /// Selects up to `batch` keys of rows whose `column` is before `before`, then deletes
 /// those rows: two short statements, whatever the table's size.
@@ -54,6 +58,8 @@ impl Housekeeping for DieselStore {
                 + purge!(conn, upstream_flows, state_hash, expires_at, now, batch)
                 + purge!(conn, pushed_requests, id_hash, expires_at, now, batch)
                 + purge!(conn, spent_jtis, key, expires_at, now, batch)
+                + purge!(conn, account_links, token_hash, expires_at, now, batch)
+                + purge!(conn, mail_outbox, id, created_at, now - MAIL_MEMORY, batch)
                 + purge!(conn, refresh_tokens, id, expires_at, now - REFRESH_GRACE, batch)
                 + purge!(conn, throttles, key, last_failure_at, now - THROTTLE_MEMORY, batch)
         });

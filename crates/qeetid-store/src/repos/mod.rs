@@ -17,6 +17,7 @@ mod grants;
 mod housekeeping;
 mod initial_tokens;
 mod logout;
+mod mail;
 mod mfa;
 mod passkeys;
 mod pushed;

@@ -8,7 +8,7 @@ use qeetid_domain::ports::{SEALED_DEPLOYMENT_VALUE, SealedColumn, SealedDataRepo
 use crate::DieselStore;
 use crate::error::from_diesel;
 use crate::pool::with_conn;
-use crate::schema::{deployment_values, identity_providers, signing_keys, user_totp};
+use crate::schema::{deployment_values, identity_providers, mail_outbox, signing_keys, user_totp};
 
 /// Runs `$body` with `$t` naming the table module and `$id`, `$sealed` its key and
 /// sealed columns, for the table that holds `$column`.
@@ -28,6 +28,11 @@ macro_rules! for_column {
             SealedColumn::ProviderSecret => {
                 use identity_providers as $t;
                 let ($id, $sealed) = ($t::id, $t::sealed_client_secret);
+                $body
+            }
+            SealedColumn::Mail => {
+                use mail_outbox as $t;
+                let ($id, $sealed) = ($t::id, $t::sealed_message);
                 $body
             }
             SealedColumn::Deployment => {

@@ -27,6 +27,8 @@ struct TenantRow {
     require_par: bool,
     fapi2: bool,
     slug: String,
+    self_sign_up: bool,
+    require_verified_email: bool,
 }
 
 impl From<&Tenant> for TenantRow {
@@ -39,6 +41,8 @@ impl From<&Tenant> for TenantRow {
             require_par: t.policy.require_par,
             fapi2: t.policy.fapi2,
             slug: t.slug.to_string(),
+            self_sign_up: t.self_sign_up,
+            require_verified_email: t.require_verified_email,
             created_at: t.created_at.as_secs(),
             updated_at: t.updated_at.as_secs(),
         }
@@ -75,6 +79,8 @@ impl TryFrom<TenantRow> for Tenant {
             name: DisplayName::from_stored(row.name),
             slug: TenantSlug::from_stored(row.slug),
             require_mfa: row.require_mfa,
+            self_sign_up: row.self_sign_up,
+            require_verified_email: row.require_verified_email,
             resources: row.resources.as_deref().map(resources_of).transpose()?,
             policy: TenantPolicy { require_par: row.require_par, fapi2: row.fapi2 },
             created_at: UnixTime::from_secs(row.created_at),
@@ -135,6 +141,8 @@ impl TenantRepository for DieselStore {
                     tenants::name.eq(tenant.name.as_str()),
                     tenants::slug.eq(tenant.slug.as_str()),
                     tenants::require_mfa.eq(tenant.require_mfa),
+                    tenants::self_sign_up.eq(tenant.self_sign_up),
+                    tenants::require_verified_email.eq(tenant.require_verified_email),
                     tenants::resources.eq(tenant.resources.as_deref().map(resources_json)),
                     tenants::require_par.eq(tenant.policy.require_par),
                     tenants::fapi2.eq(tenant.policy.fapi2),

@@ -140,6 +140,7 @@ impl UserRepository for InMemoryStore {
         t.passkeys.retain(|x| !(&x.tenant_id == tenant && &x.user_id == id));
         t.links.retain(|x| !(&x.tenant_id == tenant && &x.user_id == id));
         t.recovery_codes.retain(|x| !(&x.0 == tenant && &x.1 == id));
+        t.account_links.retain(|x| !(&x.tenant_id == tenant && &x.user_id == id));
         Ok(remove(&mut t.users, |x| &x.tenant_id == tenant && &x.id == id))
     }
 }

@@ -4,6 +4,7 @@ mod accounts;
 mod factors;
 mod flow;
 mod logout;
+mod mail;
 mod registration;
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -57,6 +58,8 @@ struct Tables {
     spent_jtis: Vec<(String, UnixTime)>,
     token_exchanges: Vec<crate::oauth::TokenExchangeRecord>,
     events: Vec<crate::audit::AuditEvent>,
+    outbox: Vec<mail::OutboxRow>,
+    account_links: Vec<crate::mail::AccountLink>,
 }
 
 /// One throttle key's counter.

@@ -11,6 +11,7 @@ mod accounts;
 mod audit;
 mod flow;
 mod guards;
+mod mail;
 mod registration;
 mod sealed;
 
@@ -18,5 +19,6 @@ pub use accounts::*;
 pub use audit::*;
 pub use flow::*;
 pub use guards::*;
+pub use mail::*;
 pub use registration::*;
 pub use sealed::*;

@@ -15,6 +15,8 @@ pub enum SealedColumn {
     Totp,
     /// An upstream identity provider's client secret (`identity_providers.sealed_client_secret`).
     ProviderSecret,
+    /// A queued e-mail (`mail_outbox.sealed_message`), sealed for its id.
+    Mail,
     /// A deployment value (`deployment_values`) whose name starts with
     /// [`SEALED_DEPLOYMENT_VALUE`], sealed for its name.
     Deployment,
@@ -22,7 +24,7 @@ pub enum SealedColumn {
 
 impl SealedColumn {
     /// Every sealed column.
-    pub const ALL: [Self; 4] = [Self::SigningKey, Self::Totp, Self::ProviderSecret, Self::Deployment];
+    pub const ALL: [Self; 5] = [Self::SigningKey, Self::Totp, Self::ProviderSecret, Self::Mail, Self::Deployment];
 
     /// The sealing context of the value of row `id` in this column: the same string
     /// the value was sealed for ([`crate::mfa::totp_seal_context`],
@@ -32,6 +34,7 @@ impl SealedColumn {
             Self::SigningKey => id.to_owned(),
             Self::Totp => format!("totp:{id}"),
             Self::ProviderSecret => format!("idp:{id}"),
+            Self::Mail => crate::mail::mail_seal_context(id),
             Self::Deployment => format!("deployment:{id}"),
         }
     }
@@ -42,6 +45,7 @@ impl SealedColumn {
             Self::SigningKey => "signing_keys.sealed_private_key",
             Self::Totp => "user_totp.sealed_secret",
             Self::ProviderSecret => "identity_providers.sealed_client_secret",
+            Self::Mail => "mail_outbox.sealed_message",
             Self::Deployment => "deployment_values.sealed_value",
         }
     }

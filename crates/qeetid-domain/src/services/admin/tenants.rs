@@ -26,6 +26,10 @@ pub struct TenantPatch {
     pub slug: Option<String>,
     /// Whether every user must sign in with a second factor.
     pub require_mfa: Option<bool>,
+    /// Whether anyone may create an account on the hosted login.
+    pub self_sign_up: Option<bool>,
+    /// Whether a sign-in completes only with a verified e-mail address.
+    pub require_verified_email: Option<bool>,
     /// Whether every authorization request must be pushed (RFC 9126).
     pub require_pushed_authorization_requests: Option<bool>,
     /// Whether every client follows the FAPI 2.0 baseline.
@@ -76,6 +80,8 @@ impl<S: AdminStore> Admin<S> {
             name,
             slug,
             require_mfa: false,
+            self_sign_up: false,
+            require_verified_email: false,
             resources: None,
             policy: Default::default(),
             created_at: now,
@@ -154,6 +160,12 @@ impl<S: AdminStore> Admin<S> {
         if let Some(require) = patch.require_mfa {
             tenant.require_mfa = require;
         }
+        if let Some(open) = patch.self_sign_up {
+            tenant.self_sign_up = open;
+        }
+        if let Some(require) = patch.require_verified_email {
+            tenant.require_verified_email = require;
+        }
         if let Some(require) = patch.require_pushed_authorization_requests {
             tenant.policy.require_par = require;
         }
@@ -171,6 +183,8 @@ impl<S: AdminStore> Admin<S> {
             e.change("name", before.name.as_str(), tenant.name.as_str())
                 .change("slug", before.slug.as_str(), tenant.slug.as_str())
                 .change("require_mfa", before.require_mfa, tenant.require_mfa)
+                .change("self_sign_up", before.self_sign_up, tenant.self_sign_up)
+                .change("require_verified_email", before.require_verified_email, tenant.require_verified_email)
                 .change("require_pushed_authorization_requests", before.policy.require_par, tenant.policy.require_par)
                 .change("fapi2", before.policy.fapi2, tenant.policy.fapi2)
         })

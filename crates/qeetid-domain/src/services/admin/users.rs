@@ -140,6 +140,10 @@ impl<S: AdminStore> Admin<S> {
         let password_set = patch.password.is_some();
         if let Some(email) = patch.email {
             user.email = Email::parse(&email)?;
+            // A new address is not verified unless the admin says so.
+            if user.email != before.email {
+                user.email_verified = false;
+            }
         }
         if let Some(name) = patch.name {
             user.name = parse_user_name(Some(name))?;

@@ -11,7 +11,9 @@ use crate::id::SessionId;
 use crate::oauth::{PendingRequest, Session};
 use crate::ports::AuthorizationStore;
 use crate::secret::Secret;
+use crate::services::accounts::outbox;
 use crate::services::audit;
+use crate::services::throttle::{self, Guard, OnSuccess};
 use crate::services::totp::MfaError;
 use crate::time::UnixTime;
 use crate::user::User;
@@ -26,9 +28,9 @@ impl<S: AuthorizationStore> Authorization<S> {
         first_factor: &str,
         now: UnixTime,
     ) -> Result<LoginOutcome, FlowError> {
-        let tenant = &request.request.tenant_id;
-        let has_totp = self.totp.totp_confirmed(tenant, &user.id).await?;
-        let required = !has_totp && self.store.get_tenant(tenant).await?.is_some_and(|t| t.require_mfa);
+        let tenant = self.require_verified(&request, user).await?;
+        let has_totp = self.totp.totp_confirmed(&tenant.id, &user.id).await?;
+        let required = !has_totp && tenant.require_mfa;
         if has_totp || required {
             request.user_id = Some(user.id.clone());
             request.session_id = None;
@@ -40,6 +42,39 @@ impl<S: AuthorizationStore> Authorization<S> {
             return Ok(if has_totp { LoginOutcome::SecondFactor(request.id) } else { LoginOutcome::Enrol(request.id) });
         }
         Ok(LoginOutcome::SignedIn(self.finish_login(request, user, &[first_factor], now).await?))
+    }
+
+    /// The request's tenant, when it lets `user` in: a tenant that requires a
+    /// verified address refuses an unverified one and sends a verification link.
+    ///
+    /// # Errors
+    /// [`FlowError::EmailNotVerified`] then.
+    pub(crate) async fn require_verified(
+        &self,
+        request: &PendingRequest,
+        user: &User,
+    ) -> Result<crate::tenant::Tenant, FlowError> {
+        let tenant = self.store.get_tenant(&request.request.tenant_id).await?.ok_or(FlowError::RequestNotFound)?;
+        if tenant.require_verified_email && !user.email_verified {
+            self.ask_to_verify(request, user, tenant.name.as_str()).await?;
+            return Err(FlowError::EmailNotVerified { email: user.email.as_str().to_owned() });
+        }
+        Ok(tenant)
+    }
+
+    /// Sends a verification link to a user the tenant will not let in before the
+    /// address is proved (at most three an hour: past that the page still says to
+    /// look for the link already sent).
+    async fn ask_to_verify(&self, request: &PendingRequest, user: &User, tenant_name: &str) -> Result<(), FlowError> {
+        let key = format!("verify:{}:{}", user.tenant_id, user.id);
+        let guard = Guard::new(key, crate::services::accounts::RESETS_PER_ADDRESS, OnSuccess::Refund);
+        match throttle::count_use(&self.store, self.cx.clock.as_ref(), vec![guard]).await {
+            Err(FlowError::Throttled { .. }) => return Ok(()),
+            other => other?,
+        }
+        let purpose = crate::mail::LinkPurpose::VerifyEmail;
+        outbox::send_link(&self.store, &self.cx, self.sealer.as_ref(), user, tenant_name, purpose, Some(&request.id))
+            .await
     }
 
     /// Starts the session of a user who proved who they are (`amr`, RFC 8176) for a
@@ -137,6 +172,7 @@ impl<S: AuthorizationStore> Authorization<S> {
             user: Some(user),
             next: NextStep::SecondFactor,
             providers: Vec::new(),
+            self_sign_up: false,
         };
         Ok((context, step))
     }

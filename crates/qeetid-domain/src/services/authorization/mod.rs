@@ -40,6 +40,7 @@ pub struct Authorization<S> {
     passwords: Arc<dyn PasswordHasher>,
     signer: Arc<dyn TokenSigner>,
     totp: TotpCodes<S>,
+    sealer: Arc<dyn SecretSealer>,
     documents: Option<Arc<dyn ClientDocuments>>,
     request_objects: Option<ClientKeyReader>,
 }
@@ -59,8 +60,8 @@ impl<S: AuthorizationStore> Authorization<S> {
     /// The browser flows over `store` and `ports`.
     pub fn new(store: S, cx: Context, ports: AuthorizationPorts) -> Self {
         let AuthorizationPorts { passwords, signer, sealer } = ports;
-        let totp = TotpCodes::new(store.clone(), cx.clone(), sealer);
-        Self { store, cx, passwords, signer, totp, documents: None, request_objects: None }
+        let totp = TotpCodes::new(store.clone(), cx.clone(), Arc::clone(&sealer));
+        Self { store, cx, passwords, signer, totp, sealer, documents: None, request_objects: None }
     }
 
     /// The same flows, accepting request objects (RFC 9101) read through `port`
@@ -140,6 +141,8 @@ pub struct LoginContext {
     pub next: NextStep,
     /// The tenant's upstream providers, offered as buttons on the login page.
     pub providers: Vec<(crate::id::ProviderId, String)>,
+    /// Whether the tenant lets people create accounts (the login page offers it).
+    pub self_sign_up: bool,
 }
 
 /// The next page of the flow.
@@ -260,6 +263,22 @@ pub enum FlowError {
     /// The device's user code is wrong, expired or already answered.
     #[error("that code is not valid; check the code on your device and try again")]
     InvalidUserCode,
+    /// The tenant requires a verified e-mail address and this user's is not: a
+    /// verification link was sent to it.
+    #[error("confirm your e-mail address first: we sent a link to {email}; open it, then sign in again")]
+    EmailNotVerified {
+        /// The address the link went to.
+        email: String,
+    },
+    /// The tenant does not let people create accounts themselves.
+    #[error("this service does not take new accounts here; ask its administrator for one")]
+    SignUpClosed,
+    /// A field of a form is not valid (sign-up, a new password).
+    #[error("{0}")]
+    InvalidInput(#[from] crate::error::ValidationError),
+    /// A link sent by e-mail is unknown, expired or already used.
+    #[error("this link has expired or was already used; ask for a new one")]
+    LinkInvalid,
     /// Infrastructure failed.
     #[error("internal error: {0}")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),

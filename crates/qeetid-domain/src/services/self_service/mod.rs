@@ -238,7 +238,7 @@ impl<S: SelfServiceStore> SelfService<S> {
         new: &str,
     ) -> Result<(), AccountError> {
         self.cx.require_recent_sign_in(me)?;
-        let new = Password::new(new.to_owned())?;
+        let new = Password::chosen(new.to_owned())?;
         let mut user = me.user.clone();
         let now = self.cx.clock.now();
         if let Some(hash) = user.password_hash.clone() {

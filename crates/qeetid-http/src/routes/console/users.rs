@@ -78,6 +78,8 @@ fn users_page(
         name: &form.name,
         roles,
         require_mfa: desk.tenant.require_mfa,
+        self_sign_up: desk.tenant.self_sign_up,
+        require_verified_email: desk.tenant.require_verified_email,
         errors,
     };
     render_page(state, desk, status, state.renderer.console_users_page(&view))
@@ -339,8 +341,9 @@ pub(crate) async fn reset_mfa<S: Store>(
     }
 }
 
-/// `POST /admin/t/{tenant}/require-mfa`: whether every user of the tenant must sign
-/// in with a second factor (the checkbox sends `require_mfa=true` when ticked).
+/// `POST /admin/t/{tenant}/require-mfa`: the tenant's sign-in rules: whether every
+/// user must sign in with a second factor, whether people may create accounts, and
+/// whether a sign-in needs a verified address (each checkbox sends `true` when ticked).
 pub(crate) async fn require_mfa<S: Store>(
     req: HttpRequest,
     state: web::Data<HttpState<S>>,
@@ -348,9 +351,14 @@ pub(crate) async fn require_mfa<S: Store>(
     body: web::Bytes,
 ) -> HttpResponse {
     let (desk, pairs) = or_answer!(form_desk(&req, &state, &path, &body).await);
-    let require = form_value(&pairs, "require_mfa") == "true";
+    let ticked = |name: &str| Some(form_value(&pairs, name) == "true");
     let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
-    let patch = TenantPatch { require_mfa: Some(require), ..TenantPatch::default() };
+    let patch = TenantPatch {
+        require_mfa: ticked("require_mfa"),
+        self_sign_up: ticked("self_sign_up"),
+        require_verified_email: ticked("require_verified_email"),
+        ..TenantPatch::default()
+    };
     let outcome = spawn(&state, move |s| async move { s.admin.update_tenant(&caller, &tenant, patch).await }).await;
     match answer(&state, outcome) {
         Ok(_) => see_other(&format!("/admin/t/{}/users?done=saved", desk.tenant_id())),

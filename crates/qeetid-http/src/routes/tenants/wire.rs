@@ -18,6 +18,10 @@ pub(crate) struct TenantBody {
     pub slug: String,
     /// Whether every user must sign in with a second factor.
     pub require_mfa: bool,
+    /// Whether anyone may create an account on the hosted login.
+    pub self_sign_up: bool,
+    /// Whether a sign-in completes only with a verified e-mail address.
+    pub require_verified_email: bool,
     /// Whether every authorization request must be pushed first (RFC 9126).
     pub require_pushed_authorization_requests: bool,
     /// Whether every client follows the FAPI 2.0 baseline.
@@ -61,6 +65,8 @@ impl From<&Tenant> for TenantBody {
             name: t.name.as_str().to_owned(),
             slug: t.slug.to_string(),
             require_mfa: t.require_mfa,
+            self_sign_up: t.self_sign_up,
+            require_verified_email: t.require_verified_email,
             require_pushed_authorization_requests: t.policy.require_par,
             fapi2: t.policy.fapi2,
             resources: t.resources.as_ref().map(|list| {
@@ -109,6 +115,12 @@ pub struct UpdateTenantRequest {
     /// Every user must sign in with a second factor; those without one set up an
     /// authenticator app at their next sign-in. A tenant's own key may set it.
     pub require_mfa: Option<bool>,
+    /// Anyone may create an account on the hosted login ("Create account"), with a
+    /// verification link sent to the address. Off by default. A tenant's own key may set it.
+    pub self_sign_up: Option<bool>,
+    /// A sign-in completes only once the user's e-mail address is verified; until
+    /// then the login sends a verification link. A tenant's own key may set it.
+    pub require_verified_email: Option<bool>,
     /// Every authorization request of the tenant's clients must be pushed first
     /// (RFC 9126). A tenant's own key may set it.
     pub require_pushed_authorization_requests: Option<bool>,
@@ -123,6 +135,8 @@ impl From<UpdateTenantRequest> for TenantPatch {
             name: r.name,
             slug: r.slug,
             require_mfa: r.require_mfa,
+            self_sign_up: r.self_sign_up,
+            require_verified_email: r.require_verified_email,
             require_pushed_authorization_requests: r.require_pushed_authorization_requests,
             fapi2: r.fapi2,
         }

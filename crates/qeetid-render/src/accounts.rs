@@ -1,0 +1,185 @@
+//! Views of the account pages reached from the login (forgot password, a new
+//! password, address confirmation, sign-up) and the e-mail messages they send.
+
+use serde::Serialize;
+
+use crate::{RenderError, Renderer};
+
+/// `/password/forgot`: the address to send a link to, or the answer once asked.
+#[derive(Debug, Serialize)]
+pub struct ForgotPasswordView<'a> {
+    /// The sign-in to return to, if the user came from one.
+    pub request_id: Option<&'a str>,
+    /// The tenant's slug, when the page was opened for a tenant without a sign-in.
+    pub tenant: Option<&'a str>,
+    /// The address typed.
+    pub email: &'a str,
+    /// Whether the link was asked for (the same answer whether or not the address has an account).
+    pub sent: bool,
+    /// Why the form was refused.
+    pub error: Option<&'a str>,
+    /// Where "Back to sign-in" goes.
+    pub back: Option<&'a str>,
+}
+
+/// `/password/reset?token=…`: the new password.
+#[derive(Debug, Serialize)]
+pub struct ResetPasswordView<'a> {
+    /// The link's token, posted back with the form.
+    pub token: &'a str,
+    /// The account's address.
+    pub email: &'a str,
+    /// Why the last attempt was refused.
+    pub error: Option<&'a str>,
+}
+
+/// `/email/verify?token=…`: a button that confirms (a link scanner that opens
+/// the page confirms nothing).
+#[derive(Debug, Serialize)]
+pub struct VerifyEmailView<'a> {
+    /// The link's token, posted back.
+    pub token: &'a str,
+    /// The address to confirm.
+    pub email: &'a str,
+}
+
+/// `/signup?request=…`
+#[derive(Debug, Serialize)]
+pub struct SignUpView<'a> {
+    /// The pending request's id.
+    pub request_id: &'a str,
+    /// The form's CSRF token.
+    pub csrf_token: &'a str,
+    /// The client's display name.
+    pub client_name: &'a str,
+    /// What was typed.
+    pub email: &'a str,
+    /// What was typed.
+    pub name: &'a str,
+    /// Why the last attempt was refused.
+    pub error: Option<&'a str>,
+}
+
+/// What a message says, whatever its kind.
+#[derive(Debug)]
+pub struct MailContent<'a> {
+    /// `password_reset`, `verify_email` or `account_exists`: the template.
+    pub kind: &'a str,
+    /// The tenant's display name.
+    pub tenant_name: &'a str,
+    /// The recipient's name, if known.
+    pub user_name: Option<&'a str>,
+    /// The link the message carries.
+    pub link: &'a str,
+    /// Minutes the link works.
+    pub valid_minutes: i64,
+}
+
+/// A message ready to send: subject, plain text and HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedMail {
+    /// The subject line.
+    pub subject: String,
+    /// The plain-text part.
+    pub text: String,
+    /// The HTML part.
+    pub html: String,
+}
+
+#[derive(Serialize)]
+struct MailView<'a> {
+    subject: &'a str,
+    tenant_name: &'a str,
+    user_name: Option<&'a str>,
+    link: &'a str,
+    valid_for: String,
+}
+
+/// A lifetime in words: `30 minutes`, `24 hours`, `2 days`.
+fn in_words(minutes: i64) -> String {
+    let plural = |n: i64, unit: &str| if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") };
+    match minutes {
+        m if m >= 2 * 24 * 60 && m % (24 * 60) == 0 => plural(m / (24 * 60), "day"),
+        m if m >= 60 && m % 60 == 0 => plural(m / 60, "hour"),
+        m => plural(m, "minute"),
+    }
+}
+
+impl Renderer {
+    /// The forgot-password page.
+    pub fn forgot_password_page(&self, view: &ForgotPasswordView<'_>) -> Result<String, RenderError> {
+        self.render("password_forgot.html", view)
+    }
+
+    /// The new-password page.
+    pub fn reset_password_page(&self, view: &ResetPasswordView<'_>) -> Result<String, RenderError> {
+        self.render("password_reset.html", view)
+    }
+
+    /// The confirm-your-address page.
+    pub fn verify_email_page(&self, view: &VerifyEmailView<'_>) -> Result<String, RenderError> {
+        self.render("email_verify.html", view)
+    }
+
+    /// The sign-up page.
+    pub fn sign_up_page(&self, view: &SignUpView<'_>) -> Result<String, RenderError> {
+        self.render("signup.html", view)
+    }
+
+    /// A message as a subject, a plain-text and an HTML part.
+    ///
+    /// # Errors
+    /// [`RenderError`] for an unknown kind or a template that fails.
+    pub fn mail(&self, mail: &MailContent<'_>) -> Result<RenderedMail, RenderError> {
+        let subject = match mail.kind {
+            "password_reset" => format!("Reset your {} password", mail.tenant_name),
+            "verify_email" => format!("Confirm your e-mail address for {}", mail.tenant_name),
+            _ => format!("You already have a {} account", mail.tenant_name),
+        };
+        let view = MailView {
+            subject: &subject,
+            tenant_name: mail.tenant_name,
+            user_name: mail.user_name,
+            link: mail.link,
+            valid_for: in_words(mail.valid_minutes),
+        };
+        let name = mail.kind;
+        let text = self.render(&format!("mail_{name}.txt"), &view)?;
+        let html = self.render(&format!("mail_{name}.html"), &view)?;
+        Ok(RenderedMail { subject, text, html })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifetimes_read_as_words() {
+        assert_eq!(in_words(30), "30 minutes");
+        assert_eq!(in_words(1), "1 minute");
+        assert_eq!(in_words(60), "1 hour");
+        assert_eq!(in_words(24 * 60), "24 hours");
+        assert_eq!(in_words(3 * 24 * 60), "3 days");
+    }
+
+    #[test]
+    fn every_message_renders_with_its_link_escaped_in_html_only() {
+        let renderer = Renderer::new().unwrap();
+        for kind in ["password_reset", "verify_email", "account_exists"] {
+            let mail = MailContent {
+                kind,
+                tenant_name: "Acme <Tools>",
+                user_name: Some("Ada"),
+                link: "https://id.example.com/x?token=qpr_abc&y=1",
+                valid_minutes: 30,
+            };
+            let out = renderer.mail(&mail).unwrap();
+            assert!(out.subject.contains("Acme <Tools>"));
+            assert!(out.text.contains("https://id.example.com/x?token=qpr_abc&y=1"), "{}", out.text);
+            assert!(out.text.contains("Hello Ada,"));
+            assert!(out.html.contains("token=qpr_abc&amp;y=1"), "{}", out.html);
+            assert!(out.html.contains("Acme &lt;Tools&gt;"));
+        }
+    }
+}
