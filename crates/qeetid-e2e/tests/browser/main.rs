@@ -10,6 +10,7 @@ mod logout;
 mod mail;
 mod mfa;
 mod passkeys;
+mod phone;
 mod registration;
 mod sign_in;
 mod social;
