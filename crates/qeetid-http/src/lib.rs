@@ -310,7 +310,15 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/admin/t/{tenantID}/users").route(web::get().to(console::users::list::<S>)))
         .service(web::resource("/admin/t/{tenantID}/users/new").route(web::post().to(console::users::create::<S>)))
-        .service(web::resource("/admin/t/{tenantID}/users/{id}").route(web::get().to(console::users::show::<S>)))
+        .service(
+            web::resource("/admin/t/{tenantID}/users/{id}")
+                .route(web::get().to(console::users::show::<S>))
+                .route(web::post().to(console::users::update::<S>)),
+        )
+        .service(
+            web::resource("/admin/t/{tenantID}/users/{id}/send-reset")
+                .route(web::post().to(console::users::send_reset::<S>)),
+        )
         .service(
             web::resource("/admin/t/{tenantID}/users/{id}/reset-mfa")
                 .route(web::post().to(console::users::reset_mfa::<S>)),

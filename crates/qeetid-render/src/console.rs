@@ -258,6 +258,12 @@ pub struct ConsoleUserView<'a> {
     pub mfa_pending: bool,
     /// How many passkeys the user has.
     pub passkeys: usize,
+    /// The edit form's name and e-mail, as typed (or as stored).
+    pub edit_name: &'a str,
+    /// The edit form's e-mail.
+    pub edit_email: &'a str,
+    /// Field name → what is wrong with it, for the edit form.
+    pub errors: BTreeMap<String, String>,
 }
 
 /// The dashboard's users, with the new-user form.
@@ -265,6 +271,8 @@ pub struct ConsoleUserView<'a> {
 pub struct ConsoleUsersView<'a> {
     /// Header and navigation.
     pub chrome: ConsoleChrome<'a>,
+    /// The address searched for and not found (a found user's page opens instead).
+    pub search: &'a str,
     /// This page of users.
     pub users: Vec<ConsoleUserRow>,
     /// The cursor of the next page, if any.

@@ -350,6 +350,32 @@ pub(crate) async fn admins_manage_users_and_api_keys_but_tenants_only_as_deploym
     let (_, _, page) = app.browse(&format!("{base}/users?done=user-deleted")).await;
     assert!(page.contains("The user was deleted.") && !page.contains("new@example.com"));
 
+    // Find a user by e-mail: their page opens; an unknown address is said so.
+    let (status, location, _) = app.browse(&format!("{base}/users?email={}", EMAIL.to_uppercase())).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = location.unwrap();
+    let id = location.rsplit('/').next().unwrap().to_owned();
+    assert!(id.starts_with("usr_") && location == format!("{base}/users/{id}"), "{location}");
+    let (status, _, page) = app.browse(&format!("{base}/users?email=nobody%40example.com")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("No user of this tenant has the address nobody@example.com"), "{page}");
+    // Edit name and e-mail: a bad address comes back beside its field; a good one is unconfirmed.
+    let bad = [("csrf_token", csrf.as_str()), ("name", "Nova"), ("email", "nova@")];
+    let (status, _, page) = app.submit(&format!("{base}/users/{id}"), &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains(r#"id="edit-email-error""#) && page.contains(r#"value="nova@""#), "{page}");
+    let good = [("csrf_token", csrf.as_str()), ("name", "Nova"), ("email", "nova@example.com")];
+    let (status, location, _) = app.submit(&format!("{base}/users/{id}"), &good).await;
+    assert_eq!((status, location), (StatusCode::SEE_OTHER, Some(format!("{base}/users/{id}?done=user-saved"))));
+    let user = app.admin(Method::GET, &format!("/v1/tenants/{}/users/{id}", realm.tenant), Body::None).await.body;
+    assert_eq!((&user["user"]["email"], &user["user"]["email_verified"]), (&json!("nova@example.com"), &json!(false)));
+    // A password-reset link, sent by the admin (recorded as theirs).
+    let (status, location, _) = app.submit(&format!("{base}/users/{id}/send-reset"), &[("csrf_token", &csrf)]).await;
+    assert_eq!((status, location), (StatusCode::SEE_OTHER, Some(format!("{base}/users/{id}?done=reset-sent"))));
+    let path = format!("/v1/tenants/{}/events?type=password.reset_requested", realm.tenant);
+    let events = app.admin(Method::GET, &path, Body::None).await.body;
+    assert!(events["events"][0]["actor"].as_str().unwrap().starts_with("admin:usr_"), "{events}");
+
     // The sign-in rules: sign-up and verified addresses on, two-step off; the API agrees.
     let rules = [("csrf_token", csrf.as_str()), ("self_sign_up", "true"), ("require_verified_email", "true")];
     let (status, location, _) = app.submit(&format!("{base}/require-mfa"), &rules).await;

@@ -116,7 +116,8 @@ pub(crate) async fn forgot_submit<S: Store>(
     let source = super::client_address::client_address(&req, &state);
     let (tenant, request, email) = (origin.tenant.clone(), origin.request.clone(), form.email.clone());
     let outcome = spawn(&state, move |s| async move {
-        let ask = PasswordResetRequest { tenant: &tenant, email: &email, request: request.as_ref(), source };
+        let ask =
+            PasswordResetRequest { tenant: &tenant, email: &email, request: request.as_ref(), source, sent_by: None };
         s.accounts.request_password_reset(ask).await
     })
     .await

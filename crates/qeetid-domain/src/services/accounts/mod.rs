@@ -46,6 +46,8 @@ pub struct PasswordResetRequest<'a> {
     pub request: Option<&'a RequestId>,
     /// The client's address, for the throttles.
     pub source: Option<IpAddr>,
+    /// The admin who sent it from the dashboard, if it was not the user.
+    pub sent_by: Option<&'a crate::api_key::Caller>,
 }
 
 /// What a used link did: where the user goes next.
@@ -118,7 +120,8 @@ impl<S: AccountStore> Accounts<S> {
             ask.request,
         )
         .await?;
-        let event = NewEvent::new(tenant.id.clone(), EventKind::PasswordResetRequested, Actor::User(user.id.clone()))
+        let actor = ask.sent_by.map_or_else(|| Actor::User(user.id.clone()), |admin| Actor::Admin(admin.clone()));
+        let event = NewEvent::new(tenant.id.clone(), EventKind::PasswordResetRequested, actor)
             .user(&user.id)
             .address(ask.source);
         audit::record(&self.store, &self.cx, event).await;

@@ -291,6 +291,10 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
         "deleted" => Some("The client was deleted."),
         "revoked" => Some("The grant was revoked; its refresh tokens no longer work."),
         "user-created" => Some("The user was created."),
+        "user-saved" => Some(
+            "The user was saved. A changed e-mail address is unconfirmed until its owner opens the link sent to it.",
+        ),
+        "reset-sent" => Some("A password-reset link was sent to the user's address; it works for 30 minutes."),
         "user-deleted" => Some("The user was deleted."),
         "user-disabled" => Some("The user was disabled and signed out everywhere."),
         "user-enabled" => Some("The user was enabled; they may sign in again."),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::ports::Store;
-use qeetid_domain::services::{NewUser, TenantPatch, UserPatch};
+use qeetid_domain::services::{FlowError, NewUser, PasswordResetRequest, TenantPatch, UserPatch};
 use qeetid_domain::{AdminError, AdminRole, Page, SessionId, User, UserId};
 use qeetid_render::{ConsoleUserRow, ConsoleUserView, ConsoleUsersView, FormOption};
 use serde::Deserialize;
@@ -25,6 +25,9 @@ use crate::wire::rfc3339;
 pub(crate) struct UsersQuery {
     after: Option<String>,
     done: Option<String>,
+    /// Find the user with this e-mail address (their page opens).
+    #[serde(default)]
+    email: String,
 }
 
 /// The new-user form, as typed.
@@ -43,14 +46,23 @@ fn role_label(role: Option<AdminRole>) -> &'static str {
     }
 }
 
+/// What the users page says besides its list: the search typed (which found no
+/// one, or the user's page would have opened) and a notice.
+#[derive(Default)]
+struct UsersPage<'a> {
+    search: &'a str,
+    notice: Option<&'static str>,
+}
+
 fn users_page(
     state: &HttpState<impl Sized>,
     desk: &Desk,
     users: Page<User>,
     form: &NewUserForm,
     errors: BTreeMap<String, String>,
-    notice: Option<&str>,
+    page: &UsersPage<'_>,
 ) -> HttpResponse {
+    let notice = page.notice;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let mut roles = vec![
         FormOption { value: "", label: "None (signs in to applications only)", checked: form.role.is_empty() },
@@ -61,6 +73,7 @@ fn users_page(
     }
     let view = ConsoleUsersView {
         chrome: desk.chrome("users", notice),
+        search: page.search,
         users: users
             .items
             .iter()
@@ -99,9 +112,17 @@ pub(crate) async fn list<S: Store>(
     query: web::Query<UsersQuery>,
 ) -> HttpResponse {
     let desk = or_answer!(desk(&req, &state, &path).await);
+    let search = query.email.trim();
+    if !search.is_empty()
+        && let Some(Some(found)) = or_answer!(desk.user_filter(&state, search).await)
+    {
+        return see_other(&format!("/admin/t/{}/users/{found}", desk.tenant_id()));
+    }
     match users(&state, &desk, query.after.as_deref()).await {
         Ok(users) => {
-            users_page(&state, &desk, users, &NewUserForm::default(), BTreeMap::new(), notice(query.done.as_deref()))
+            let form = NewUserForm::default();
+            let page = UsersPage { search, notice: notice(query.done.as_deref()) };
+            users_page(&state, &desk, users, &form, BTreeMap::new(), &page)
         }
         Err(response) => response,
     }
@@ -161,7 +182,7 @@ async fn refused<S: Store>(
     errors: BTreeMap<String, String>,
 ) -> HttpResponse {
     match users(state, desk, None).await {
-        Ok(users) => users_page(state, desk, users, form, errors, None),
+        Ok(users) => users_page(state, desk, users, form, errors, &UsersPage::default()),
         Err(response) => response,
     }
 }
@@ -225,16 +246,31 @@ pub(crate) async fn show<S: Store>(
     let (tenant, id) = path.into_inner();
     let desk = or_answer!(desk(&req, &state, &tenant).await);
     let user = or_answer!(load(&state, &desk, &id).await);
+    let typed = (user.name.clone().unwrap_or_default(), user.email.as_str().to_owned());
+    user_page(&state, &desk, &user, &typed, BTreeMap::new(), notice(query.done.as_deref())).await
+}
+
+/// The user's page, its edit form holding `typed` (name, e-mail) with `errors`
+/// beside their fields.
+async fn user_page<S: Store>(
+    state: &HttpState<S>,
+    desk: &Desk,
+    user: &User,
+    typed: &(String, String),
+    errors: BTreeMap<String, String>,
+    done: Option<&'static str>,
+) -> HttpResponse {
     let (caller, tenant, user_id) = (desk.admin.caller(), desk.tenant_id().clone(), user.id.clone());
-    let listed = spawn(&state, move |s| async move { s.admin.list_user_sessions(&caller, &tenant, &user_id).await });
-    let sessions = or_answer!(answer(&state, listed.await));
+    let listed = spawn(state, move |s| async move { s.admin.list_user_sessions(&caller, &tenant, &user_id).await });
+    let sessions = or_answer!(answer(state, listed.await));
     let (caller, tenant, user_id) = (desk.admin.caller(), desk.tenant_id().clone(), user.id.clone());
     let mfa = or_answer!(answer(
-        &state,
-        spawn(&state, move |s| async move { s.admin.user_mfa(&caller, &tenant, &user_id).await }).await
+        state,
+        spawn(state, move |s| async move { s.admin.user_mfa(&caller, &tenant, &user_id).await }).await
     ));
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let view = ConsoleUserView {
-        chrome: desk.chrome("users", notice(query.done.as_deref())),
+        chrome: desk.chrome("users", done),
         user: ConsoleUserRow {
             id: user.id.to_string(),
             email: user.email.as_str().to_owned(),
@@ -249,8 +285,85 @@ pub(crate) async fn show<S: Store>(
         mfa_on_since: mfa.totp_confirmed_at.map(rfc3339),
         mfa_pending: mfa.enrolment_pending,
         passkeys: mfa.passkeys.len(),
+        edit_name: &typed.0,
+        edit_email: &typed.1,
+        errors,
     };
-    render_page(&state, &desk, StatusCode::OK, state.renderer.console_user_page(&view))
+    render_page(state, desk, status, state.renderer.console_user_page(&view))
+}
+
+/// `POST /admin/t/{tenant}/users/{id}`: a new name or e-mail address. A changed
+/// address is unconfirmed and gets a confirmation link; errors come back beside
+/// their fields.
+pub(crate) async fn update<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: UserPath,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (tenant, id) = path.into_inner();
+    let (desk, pairs) = or_answer!(form_desk(&req, &state, &tenant, &body).await);
+    let user = or_answer!(load(&state, &desk, &id).await);
+    let typed = (form_value(&pairs, "name").trim().to_owned(), form_value(&pairs, "email").trim().to_owned());
+    let patch = UserPatch { name: Some(typed.0.clone()), email: Some(typed.1.clone()), ..UserPatch::default() };
+    let (caller, tenant, user_id) = (desk.admin.caller(), desk.tenant_id().clone(), user.id.clone());
+    let outcome = spawn(&state, move |s| async move {
+        let saved = s.admin.update_user(&caller, &tenant, &user_id, patch).await?;
+        if !saved.email_verified
+            && let Err(e) = s.accounts.send_verification(&tenant, &saved.id).await
+        {
+            tracing::warn!(error = %e, "the confirmation link for a changed address was not queued");
+        }
+        Ok::<_, AdminError>(saved)
+    })
+    .await;
+    let error = match outcome {
+        Ok(Err(AdminError::Invalid(e))) => (e.field.clone(), e.message),
+        Ok(Err(AdminError::Conflict(message))) => ("email".to_owned(), message),
+        other => {
+            return match answer(&state, other) {
+                Ok(_) => see_other(&format!("/admin/t/{}/users/{}?done=user-saved", desk.tenant_id(), user.id)),
+                Err(response) => response,
+            };
+        }
+    };
+    user_page(&state, &desk, &user, &typed, BTreeMap::from([error]), None).await
+}
+
+/// `POST /admin/t/{tenant}/users/{id}/send-reset`: sends the user a password-reset
+/// link (recorded as the admin's doing).
+pub(crate) async fn send_reset<S: Store>(
+    req: HttpRequest,
+    state: web::Data<HttpState<S>>,
+    path: UserPath,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (tenant, id) = path.into_inner();
+    let (desk, _) = or_answer!(form_desk(&req, &state, &tenant, &body).await);
+    let user = or_answer!(load(&state, &desk, &id).await);
+    let (caller, tenant, email) = (desk.admin.caller(), desk.tenant_id().clone(), user.email.as_str().to_owned());
+    let outcome = spawn(&state, move |s| async move {
+        let ask = PasswordResetRequest {
+            tenant: &tenant,
+            email: &email,
+            request: None,
+            source: None,
+            sent_by: Some(&caller),
+        };
+        s.accounts.request_password_reset(ask).await
+    })
+    .await;
+    match outcome {
+        Ok(Ok(())) => see_other(&format!("/admin/t/{}/users/{}?done=reset-sent", desk.tenant_id(), user.id)),
+        Ok(Err(FlowError::Throttled { retry_after })) => super::error_page(
+            &state,
+            StatusCode::TOO_MANY_REQUESTS,
+            "Not now",
+            &format!("Several links went to this address recently; try again in {} minutes.", (retry_after + 59) / 60),
+        ),
+        Ok(Err(e)) => super::error_page(&state, StatusCode::SERVICE_UNAVAILABLE, "Not sent", &e.to_string()),
+        Err(e) => super::error_page(&state, StatusCode::SERVICE_UNAVAILABLE, "Not sent", &e.to_string()),
+    }
 }
 
 /// `POST /admin/t/{tenant}/users/{id}/disable`: signs the user out everywhere and
