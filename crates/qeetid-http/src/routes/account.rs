@@ -33,7 +33,7 @@ use super::pages::{html, see_other};
 use super::spawn;
 use crate::HttpState;
 use crate::answers::error_page;
-use crate::wire::rfc3339;
+use crate::wire::human_time;
 
 /// This app, for the shared first-party sign-in.
 const APP: FirstPartyApp = FirstPartyApp::Account;
@@ -263,7 +263,7 @@ fn render<S>(
                 grant_id: a.grant.id.to_string(),
                 name: a.client_name.clone(),
                 scopes: a.grant.scopes.to_delimited(),
-                since: rfc3339(a.grant.created_at),
+                since: human_time(a.grant.created_at),
             })
             .collect(),
         sessions: session_rows(&view.sessions, Some(&view.current_session)),
@@ -274,13 +274,13 @@ fn render<S>(
             .map(|k| AccountPasskeyRow {
                 id: k.id.to_string(),
                 name: k.name.clone(),
-                created_at: rfc3339(k.created_at),
-                last_used_at: k.last_used_at.map(rfc3339).unwrap_or_default(),
+                created_at: human_time(k.created_at),
+                last_used_at: k.last_used_at.map(human_time).unwrap_or_default(),
                 synced: k.backup_state,
             })
             .collect(),
         mfa: AccountMfaView {
-            on_since: view.mfa.totp_confirmed_at.map(rfc3339),
+            on_since: view.mfa.totp_confirmed_at.map(human_time),
             recovery_codes_left: view.mfa.recovery_codes_left,
             enrol: view.enrolment.as_ref().map(|e| EnrolView::new(&e.secret_base32, &e.otpauth_uri)),
         },
@@ -413,9 +413,9 @@ pub(crate) fn session_rows(sessions: &[Session], current: Option<&SessionId>) ->
         .iter()
         .map(|s| AccountSessionRow {
             id: s.id.to_string(),
-            signed_in: rfc3339(s.auth_time),
+            signed_in: human_time(s.auth_time),
             methods: describe_amr(&s.amr),
-            expires: rfc3339(s.expires_at),
+            expires: human_time(s.expires_at),
             current: Some(&s.id) == current,
         })
         .collect()

@@ -28,7 +28,7 @@ use super::{
 use crate::HttpState;
 use crate::routes::pages::html;
 use crate::routes::spawn;
-use crate::wire::rfc3339;
+use crate::wire::human_time;
 
 /// The seed's warning, shown with every new secret.
 const SECRET_WARNING: &str = "Store the secret now — it is not retrievable later.";
@@ -75,7 +75,7 @@ pub(crate) async fn list<S: Store>(
             name: c.settings.name().to_owned(),
             client_type: c.settings.client_type().as_str(),
             grant_types: c.settings.grant_types().iter().map(|g| g.as_str()).collect::<Vec<_>>().join(", "),
-            created_at: rfc3339(c.created_at),
+            created_at: human_time(c.created_at),
             self_registered: c.registration.is_some(),
             built_in: FirstPartyApp::of(&c.id, &c.tenant_id).is_some(),
         })
@@ -431,7 +431,7 @@ fn delivery_row(d: &LogoutDelivery) -> LogoutDeliveryRow {
     LogoutDeliveryRow {
         user_id: d.user_id.to_string(),
         session_id: d.session_id.as_ref().map(ToString::to_string),
-        logged_out_at: rfc3339(d.created_at),
+        logged_out_at: human_time(d.created_at),
         attempts: d.attempts,
         state: if d.failed { "failed" } else { "retrying" },
         last_error: d.last_error.clone().unwrap_or_default(),
@@ -623,7 +623,7 @@ pub(crate) async fn rotate<S: Store>(
                 &desk,
                 &rotated.client,
                 rotated.secret.expose(),
-                rotated.previous_secret_expires_at.map(rfc3339),
+                rotated.previous_secret_expires_at.map(human_time),
             ),
             Err(response) => response,
         },

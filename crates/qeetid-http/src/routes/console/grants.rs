@@ -12,7 +12,7 @@ use super::{answer, desk, form_desk, notice};
 use crate::HttpState;
 use crate::routes::pages::html;
 use crate::routes::spawn;
-use crate::wire::rfc3339;
+use crate::wire::human_time;
 
 /// The list's query: filters as typed, the page, and the last action.
 #[derive(Deserialize)]
@@ -67,7 +67,7 @@ pub(crate) async fn list<S: Store>(
             client_id: g.client_id.to_string(),
             client_name,
             scopes: g.scopes.to_delimited(),
-            created_at: rfc3339(g.created_at),
+            created_at: human_time(g.created_at),
         })
         .collect();
     let view = ConsoleGrantsView {

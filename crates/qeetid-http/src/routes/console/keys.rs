@@ -14,7 +14,7 @@ use super::{
 };
 use crate::HttpState;
 use crate::routes::spawn;
-use crate::wire::rfc3339;
+use crate::wire::human_time;
 
 /// The list's query.
 #[derive(Deserialize)]
@@ -40,7 +40,7 @@ fn keys_page(
             .map(|k| ConsoleKeyRow {
                 id: k.id.to_string(),
                 name: k.name.as_str().to_owned(),
-                created_at: rfc3339(k.created_at),
+                created_at: human_time(k.created_at),
             })
             .collect(),
         next_page: keys.next_cursor,

@@ -17,7 +17,7 @@ use super::{
 };
 use crate::HttpState;
 use crate::routes::spawn;
-use crate::wire::rfc3339;
+use crate::wire::human_time;
 
 /// The page's query.
 #[derive(Deserialize)]
@@ -59,9 +59,9 @@ fn registration_page(
             .map(|t| ConsoleTokenRow {
                 id: t.id.to_string(),
                 label: t.label.clone(),
-                expires_at: t.expires_at.map(rfc3339),
+                expires_at: t.expires_at.map(human_time),
                 uses_left: t.uses_left,
-                created_at: rfc3339(t.created_at),
+                created_at: human_time(t.created_at),
             })
             .collect(),
         label: &typed.label,

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::{Desk, answer, desk, form_desk, form_value, notice, page_request, render_page, see_other};
 use crate::HttpState;
 use crate::routes::spawn;
-use crate::wire::rfc3339;
+use crate::wire::human_time;
 
 /// The list's query.
 #[derive(Deserialize)]
@@ -63,7 +63,7 @@ fn tenants_page(
                 id: t.id.to_string(),
                 name: t.name.as_str().to_owned(),
                 slug: t.slug.to_string(),
-                created_at: rfc3339(t.created_at),
+                created_at: human_time(t.created_at),
             })
             .collect(),
         next_page: tenants.next_cursor,

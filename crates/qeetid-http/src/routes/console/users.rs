@@ -18,7 +18,7 @@ use super::{
 use crate::HttpState;
 use crate::routes::account::session_rows;
 use crate::routes::spawn;
-use crate::wire::rfc3339;
+use crate::wire::human_time;
 
 /// The list's query.
 #[derive(Deserialize)]
@@ -83,7 +83,7 @@ fn users_page(
                 name: u.name.clone().unwrap_or_default(),
                 role: role_label(u.admin_role),
                 disabled: u.disabled_at.is_some(),
-                created_at: rfc3339(u.created_at),
+                created_at: human_time(u.created_at),
             })
             .collect(),
         next_page: users.next_cursor,
@@ -277,12 +277,12 @@ async fn user_page<S: Store>(
             name: user.name.clone().unwrap_or_default(),
             role: role_label(user.admin_role),
             disabled: user.disabled_at.is_some(),
-            created_at: rfc3339(user.created_at),
+            created_at: human_time(user.created_at),
         },
         email_verified: user.email_verified,
         sessions: session_rows(&sessions, None),
         is_self: user.id == desk.admin.user.id,
-        mfa_on_since: mfa.totp_confirmed_at.map(rfc3339),
+        mfa_on_since: mfa.totp_confirmed_at.map(human_time),
         mfa_pending: mfa.enrolment_pending,
         passkeys: mfa.passkeys.len(),
         edit_name: &typed.0,
