@@ -50,6 +50,7 @@
 
 pub mod api_key;
 pub mod audit;
+pub mod branding;
 pub mod client;
 pub mod client_policy;
 pub mod dpop;

@@ -21,6 +21,8 @@ pub struct Tenant {
     pub self_sign_up: bool,
     /// Whether a sign-in completes only once the user's e-mail address is verified.
     pub require_verified_email: bool,
+    /// Its look: primary colour, support and privacy links.
+    pub branding: crate::branding::Branding,
     /// The resources (APIs) its clients may ask tokens for (RFC 8707), each with the
     /// scopes it accepts; `None`: any absolute resource URI.
     pub resources: Option<Vec<KnownResource>>,
@@ -84,6 +86,7 @@ mod resource_tests {
             require_mfa: false,
             self_sign_up: false,
             require_verified_email: false,
+            branding: Default::default(),
             resources,
             created_at: UnixTime::from_secs(0),
             updated_at: UnixTime::from_secs(0),

@@ -217,6 +217,7 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(second_factor::submit::<S>)),
         )
         .service(web::resource("/consent").route(web::get().to(hosted::consent_page::<S>)))
+        .service(web::resource("/branding/{tenantID}/{file}").route(web::get().to(pages::theme::<S>)))
         .service(
             web::resource("/password/forgot")
                 .route(web::get().to(recovery::forgot_page::<S>))

@@ -29,6 +29,8 @@ pub struct AccountView<'a> {
     pub notice: Option<&'a str>,
     /// Field name → what is wrong with it.
     pub errors: BTreeMap<String, String>,
+    /// The tenant's look.
+    pub brand: Option<crate::BrandView>,
 }
 
 /// The two-step verification section.

@@ -20,6 +20,8 @@ pub struct ForgotPasswordView<'a> {
     pub error: Option<&'a str>,
     /// Where "Back to sign-in" goes.
     pub back: Option<&'a str>,
+    /// The tenant's look.
+    pub brand: Option<crate::BrandView>,
 }
 
 /// `/password/reset?token=…`: the new password.
@@ -31,6 +33,8 @@ pub struct ResetPasswordView<'a> {
     pub email: &'a str,
     /// Why the last attempt was refused.
     pub error: Option<&'a str>,
+    /// The tenant's look.
+    pub brand: Option<crate::BrandView>,
 }
 
 /// `/email/verify?token=…`: a button that confirms (a link scanner that opens
@@ -41,6 +45,8 @@ pub struct VerifyEmailView<'a> {
     pub token: &'a str,
     /// The address to confirm.
     pub email: &'a str,
+    /// The tenant's look.
+    pub brand: Option<crate::BrandView>,
 }
 
 /// `/signup?request=…`
@@ -58,6 +64,8 @@ pub struct SignUpView<'a> {
     pub name: &'a str,
     /// Why the last attempt was refused.
     pub error: Option<&'a str>,
+    /// The tenant's look.
+    pub brand: Option<crate::BrandView>,
 }
 
 /// What a message says, whatever its kind.

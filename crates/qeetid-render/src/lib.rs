@@ -136,6 +136,20 @@ pub struct HomeView<'a> {
     pub version: &'a str,
 }
 
+/// A tenant's look on a page: its name, the theme stylesheet of its colour, and
+/// the links at the foot of the page.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BrandView {
+    /// The tenant's display name.
+    pub name: String,
+    /// `/branding/{tenant}/theme-{fingerprint}.css`, when it has a colour.
+    pub theme_url: Option<String>,
+    /// Its support link.
+    pub support_url: Option<String>,
+    /// Its privacy policy.
+    pub privacy_url: Option<String>,
+}
+
 /// What the login page shows.
 #[derive(Debug, Serialize)]
 pub struct LoginView<'a> {
@@ -155,6 +169,8 @@ pub struct LoginView<'a> {
     pub sign_up: bool,
     /// A note from the step before (a password just changed, an address confirmed).
     pub notice: Option<&'a str>,
+    /// The tenant's look.
+    pub brand: Option<BrandView>,
 }
 
 /// A "Continue with …" button.
@@ -190,6 +206,8 @@ pub struct ConsentView<'a> {
     pub user_email: &'a str,
     /// The requested scopes.
     pub scopes: Vec<ScopeView>,
+    /// The tenant's look.
+    pub brand: Option<BrandView>,
 }
 
 /// What the device page shows: the code form, or the result.
@@ -444,10 +462,17 @@ mod tests {
                 providers: vec![ProviderButton { id: "idp_1".into(), name: "Google".into() }],
                 sign_up: true,
                 notice: None,
+                brand: Some(BrandView {
+                    name: "Acme".into(),
+                    theme_url: Some("/branding/tnt_1/theme-abc.css".into()),
+                    support_url: Some("https://acme.example/help".into()),
+                    privacy_url: None,
+                }),
             })
             .unwrap();
         assert!(login.contains(r#"href="/password/forgot?request=arq_1""#));
         assert!(login.contains(r#"href="/signup?request=arq_1""#));
+        assert!(login.contains("theme-abc.css") && login.contains(">Help</a>") && !login.contains(">Privacy</a>"));
         assert!(login.contains(r#"name="request" value="arq_1""#));
         assert!(login.contains(r#"name="csrf_token" value="qbr_2""#));
         assert!(login.contains("Acme &lt;Web&gt;"));
@@ -461,6 +486,7 @@ mod tests {
                 self_registered: None,
                 user_email: "ada@example.com",
                 scopes: vec![ScopeView { name: "email".into(), description: "See your e-mail address".into() }],
+                brand: None,
             })
             .unwrap();
         assert!(consent.contains("See your e-mail address"));
@@ -473,6 +499,7 @@ mod tests {
                 self_registered: Some("evil.example"),
                 user_email: "ada@example.com",
                 scopes: vec![],
+                brand: None,
             })
             .unwrap();
         assert!(consent.contains("registered itself") && consent.contains("<strong>evil.example</strong>"));

@@ -35,6 +35,8 @@ pub struct SecondFactorView<'a> {
     pub enrol: Option<EnrolView>,
     /// Why the last code was refused.
     pub error: Option<&'a str>,
+    /// The tenant's look.
+    pub brand: Option<crate::BrandView>,
 }
 
 /// Recovery codes, shown once.

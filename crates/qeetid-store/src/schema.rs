@@ -14,6 +14,9 @@ diesel::table! {
         slug -> Text,
         self_sign_up -> Bool,
         require_verified_email -> Bool,
+        primary_color -> Nullable<Text>,
+        support_url -> Nullable<Text>,
+        privacy_url -> Nullable<Text>,
     }
 }
 

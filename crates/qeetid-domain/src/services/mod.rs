@@ -38,8 +38,8 @@ use std::sync::Arc;
 
 pub use accounts::{Accounts, LinkUsed, PasswordResetRequest, SignUp, SignUpOutcome};
 pub use admin::{
-    Admin, CreatedApiKey, CreatedInitialToken, NewInitialToken, NewUser, RegisteredClient, RotatedSecret, TenantPatch,
-    UserPatch,
+    Admin, BrandingPatch, CreatedApiKey, CreatedInitialToken, NewInitialToken, NewUser, RegisteredClient,
+    RotatedSecret, TenantPatch, UserPatch,
 };
 pub use authorization::{
     Authorization, AuthorizationPorts, AuthorizeOutcome, ClientRedirect, DEVICE_TOKEN_DAYS, FlowError, Landing,

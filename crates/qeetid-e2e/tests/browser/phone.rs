@@ -1,6 +1,7 @@
-//! Every page a person meets, on a 360-px phone in light and dark mode: no page
-//! scrolls sideways, text meets WCAG AA contrast and controls' edges 3:1 (checked by
-//! `audit.js` in the page). Screenshots go to `target/screenshots/phone-*.png`.
+//! Every page a person meets, of a tenant with its own colour, on a 360-px phone in
+//! light and dark mode: no page scrolls sideways, text meets WCAG AA contrast and
+//! controls' edges 3:1 (checked by `audit.js` in the page). Screenshots go to
+//! `target/screenshots/phone-*.png`.
 
 use chromiumoxide::Page;
 use chromiumoxide::cdp::browser_protocol::emulation::{
@@ -48,7 +49,10 @@ async fn visit(page: &Page, world: &World, path: &str, text: &str, problems: &mu
 async fn every_page_fits_a_phone_and_can_be_read_in_light_and_dark_mode() {
     let world = World::start().await;
     let tenant = world.tenant.clone();
-    admin_api(&world, reqwest::Method::PATCH, &format!("/v1/tenants/{tenant}"), json!({ "self_sign_up": true })).await;
+    // A branded tenant: the audit checks its colour (and the dark shade made from it) too.
+    let settings = json!({ "self_sign_up": true, "branding": { "primary_color": "#0f766e",
+        "support_url": "https://acme.example/help", "privacy_url": "https://acme.example/privacy" } });
+    admin_api(&world, reqwest::Method::PATCH, &format!("/v1/tenants/{tenant}"), settings).await;
     let admin =
         json!({ "email": ADMIN, "password": PASSWORD, "name": "Ada", "admin_role": "tenant", "email_verified": true });
     admin_api(&world, reqwest::Method::POST, &format!("/v1/tenants/{tenant}/users"), admin).await;

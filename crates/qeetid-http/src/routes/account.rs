@@ -251,6 +251,7 @@ fn render<S>(
 ) -> HttpResponse {
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = AccountView {
+        brand: view.tenant.as_ref().map(super::pages::brand_of),
         csrf_token: browser.secret.expose(),
         email: view.user.email.as_str(),
         email_verified: view.user.email_verified,

@@ -73,6 +73,7 @@ fn render_login<S>(
             .collect(),
         sign_up: ctx.self_sign_up,
         notice,
+        brand: ctx.tenant.as_ref().map(super::pages::brand_of),
     };
     let status = error.map_or(StatusCode::OK, flow_status);
     flow_page(status, state.renderer.login_page(&view), ctx.request.request.redirect_uri().as_str())
@@ -266,6 +267,7 @@ pub(crate) async fn consent_page<S: Store>(
                     self_registered: ctx.self_registered.as_deref(),
                     user_email: user.email.as_str(),
                     scopes: scope_views(&ctx),
+                    brand: ctx.tenant.as_ref().map(super::pages::brand_of),
                 };
                 flow_page(
                     StatusCode::OK,

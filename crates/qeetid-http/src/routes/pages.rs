@@ -15,6 +15,48 @@ pub(crate) async fn home<S: Store>(state: web::Data<HttpState<S>>) -> HttpRespon
     html(StatusCode::OK, state.renderer.home_page(&view))
 }
 
+/// A tenant's look for a page: its name, its theme stylesheet (when it has a
+/// colour; the URL changes with the colour, so it is cached for good), its links.
+pub(crate) fn brand_of(tenant: &qeetid_domain::Tenant) -> qeetid_render::BrandView {
+    let branding = &tenant.branding;
+    qeetid_render::BrandView {
+        name: tenant.name.as_str().to_owned(),
+        theme_url: branding
+            .primary_color
+            .map(|_| format!("/branding/{}/theme-{}.css", tenant.id, branding.fingerprint())),
+        support_url: branding.support_url.clone(),
+        privacy_url: branding.privacy_url.clone(),
+    }
+}
+
+/// `GET /branding/{tenantID}/{file}`: the tenant's theme stylesheet
+/// (`theme-{fingerprint}.css`): its primary colour, and in dark mode a lighter
+/// shade made from it, with the text colour that reads on each.
+pub(crate) async fn theme<S: Store>(state: web::Data<HttpState<S>>, path: web::Path<(String, String)>) -> HttpResponse {
+    let (tenant, file) = path.into_inner();
+    let Some(fingerprint) = file.strip_prefix("theme-").and_then(|f| f.strip_suffix(".css")).map(str::to_owned) else {
+        return not_found(state).await;
+    };
+    let found = super::spawn(&state, move |s| async move { s.accounts.tenant_named(&tenant).await }).await;
+    let Ok(Ok(Some(tenant))) = found else { return not_found(state).await };
+    let Some(color) = tenant.branding.primary_color else { return not_found(state).await };
+    let dark = color.for_dark_mode();
+    let css = format!(
+        ":root {{ --accent: #{}; --on-accent: #fff; }}\n\
+         @media (prefers-color-scheme: dark) {{ :root {{ --accent: #{}; --on-accent: #0b1220; }} }}\n",
+        color.to_hex(),
+        dark.to_hex()
+    );
+    // A URL whose fingerprint is the colour's is immutable; any other is answered
+    // with the current colour, briefly cached.
+    let cache = if fingerprint == tenant.branding.fingerprint() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=60"
+    };
+    HttpResponse::Ok().content_type("text/css; charset=utf-8").insert_header(("Cache-Control", cache)).body(css)
+}
+
 /// `GET /static/qeetid.css`
 pub(crate) async fn stylesheet() -> HttpResponse {
     HttpResponse::Ok()

@@ -9,11 +9,11 @@ use qeetid_domain::mail::LinkPurpose;
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::{FlowError, LinkUsed, PasswordResetRequest};
 use qeetid_domain::{RequestId, TenantId};
-use qeetid_render::{ErrorView, ForgotPasswordView, NextStep, ResetPasswordView, VerifyEmailView};
+use qeetid_render::{BrandView, ErrorView, ForgotPasswordView, NextStep, ResetPasswordView, VerifyEmailView};
 use serde::Deserialize;
 
 use super::hosted::context;
-use super::pages::{html, see_other};
+use super::pages::{brand_of, html, see_other};
 use super::spawn;
 use crate::HttpState;
 use crate::answers::flow_error_page;
@@ -40,6 +40,7 @@ struct Origin {
     request: Option<RequestId>,
     slug: Option<String>,
     back: String,
+    brand: Option<BrandView>,
 }
 
 async fn origin<S: Store>(
@@ -51,11 +52,13 @@ async fn origin<S: Store>(
     if let Some(request) = request.filter(|r| !r.is_empty()) {
         let ctx = context(state, req, Some(request)).await?;
         let back = format!("/login?request={}", ctx.request.id);
+        let brand = ctx.tenant.as_ref().map(brand_of);
         return Ok(Origin {
             tenant: ctx.request.request.tenant_id().clone(),
             request: Some(ctx.request.id),
             slug: None,
             back,
+            brand,
         });
     }
     let raw = tenant.unwrap_or_default();
@@ -64,7 +67,8 @@ async fn origin<S: Store>(
         .map_err(|e| FlowError::Internal(Box::new(e)))??;
     let tenant = found.ok_or(FlowError::RequestNotFound)?;
     let slug = tenant.slug.to_string();
-    Ok(Origin { tenant: tenant.id, request: None, back: format!("/t/{slug}/account"), slug: Some(slug) })
+    let brand = Some(brand_of(&tenant));
+    Ok(Origin { tenant: tenant.id, request: None, back: format!("/t/{slug}/account"), slug: Some(slug), brand })
 }
 
 fn forgot_form<S>(
@@ -83,6 +87,7 @@ fn forgot_form<S>(
         sent,
         error: message.as_deref(),
         back: Some(&origin.back),
+        brand: origin.brand.clone(),
     };
     let status = error.map_or(StatusCode::OK, crate::answers::flow_status);
     html(status, state.renderer.forgot_password_page(&view))
@@ -150,6 +155,13 @@ fn dead_link<S>(state: &HttpState<S>, what: &str) -> HttpResponse {
 const ASK_AGAIN: &str = "Ask for a new one with \"Forgot password?\" on the sign-in page.";
 const SIGN_IN_AGAIN: &str = "Sign in: if your address still needs confirming, a new link is sent then.";
 
+/// The look of `tenant`'s pages (none when it cannot be read: the page still works).
+async fn brand_for<S: Store>(state: &web::Data<HttpState<S>>, tenant: &TenantId) -> Option<BrandView> {
+    let id = tenant.to_string();
+    let found = spawn(state, move |s| async move { s.accounts.tenant_named(&id).await }).await;
+    found.ok()?.ok()?.as_ref().map(brand_of)
+}
+
 async fn live_link<S: Store>(
     state: &web::Data<HttpState<S>>,
     token: String,
@@ -168,7 +180,8 @@ pub(crate) async fn reset_page<S: Store>(
     let token = query.into_inner().token;
     match live_link(&state, token.clone(), LinkPurpose::PasswordReset).await {
         Ok(link) => {
-            let view = ResetPasswordView { token: &token, email: link.email.as_str(), error: None };
+            let brand = brand_for(&state, &link.tenant_id).await;
+            let view = ResetPasswordView { token: &token, email: link.email.as_str(), error: None, brand };
             html(StatusCode::OK, state.renderer.reset_password_page(&view))
         }
         Err(FlowError::LinkInvalid) => dead_link(&state, ASK_AGAIN),
@@ -191,14 +204,15 @@ pub(crate) async fn reset_submit<S: Store>(
     form: web::Form<ResetForm>,
 ) -> HttpResponse {
     let form = form.into_inner();
-    let again = |error: &str, email: &str| {
-        let view = ResetPasswordView { token: &form.token, email, error: Some(error) };
-        html(StatusCode::UNPROCESSABLE_ENTITY, state.renderer.reset_password_page(&view))
-    };
     let link = match live_link(&state, form.token.clone(), LinkPurpose::PasswordReset).await {
         Ok(link) => link,
         Err(FlowError::LinkInvalid) => return dead_link(&state, ASK_AGAIN),
         Err(err) => return flow_error_page(&state, &err),
+    };
+    let brand = brand_for(&state, &link.tenant_id).await;
+    let again = |error: &str, email: &str| {
+        let view = ResetPasswordView { token: &form.token, email, error: Some(error), brand: brand.clone() };
+        html(StatusCode::UNPROCESSABLE_ENTITY, state.renderer.reset_password_page(&view))
     };
     if form.password != form.password_again {
         return again("The two passwords differ: type the same one twice.", link.email.as_str());
@@ -240,7 +254,8 @@ pub(crate) async fn verify_page<S: Store>(
     let token = query.into_inner().token;
     match live_link(&state, token.clone(), LinkPurpose::VerifyEmail).await {
         Ok(link) => {
-            let view = VerifyEmailView { token: &token, email: link.email.as_str() };
+            let brand = brand_for(&state, &link.tenant_id).await;
+            let view = VerifyEmailView { token: &token, email: link.email.as_str(), brand };
             html(StatusCode::OK, state.renderer.verify_email_page(&view))
         }
         Err(FlowError::LinkInvalid) => dead_link(&state, SIGN_IN_AGAIN),

@@ -47,6 +47,7 @@ async fn render<S: Store>(
             SecondFactorStep::Enrol(e) => Some(EnrolView::new(&e.secret_base32, &e.otpauth_uri)),
         },
         error: message.as_deref(),
+        brand: ctx.tenant.as_ref().map(super::pages::brand_of),
     };
     let status = error.map_or(StatusCode::OK, flow_status);
     let mut response =

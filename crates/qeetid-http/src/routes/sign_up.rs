@@ -30,6 +30,7 @@ fn render<S>(
         email: typed.0,
         name: typed.1,
         error: message.as_deref(),
+        brand: ctx.tenant.as_ref().map(super::pages::brand_of),
     };
     let status = error.map_or(StatusCode::OK, flow_status);
     flow_page(status, state.renderer.sign_up_page(&view), ctx.request.request.redirect_uri().as_str())

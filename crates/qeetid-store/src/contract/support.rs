@@ -30,6 +30,7 @@ pub(crate) fn tenant_at(created: i64) -> Tenant {
         require_mfa: false,
         self_sign_up: false,
         require_verified_email: false,
+        branding: Default::default(),
         resources: None,
         created_at: UnixTime::from_secs(created),
         updated_at: UnixTime::from_secs(created),

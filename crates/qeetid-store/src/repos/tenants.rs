@@ -5,6 +5,7 @@ use diesel::{
     SelectableHelper as _,
 };
 use diesel_async::{AsyncConnection as _, RunQueryDsl as _};
+use qeetid_domain::branding::{BrandColor, Branding};
 use qeetid_domain::client_policy::TenantPolicy;
 use qeetid_domain::ports::TenantRepository;
 use qeetid_domain::{DisplayName, KnownResource, PageRequest, StoreError, Tenant, TenantId, TenantSlug, UnixTime};
@@ -29,6 +30,9 @@ struct TenantRow {
     slug: String,
     self_sign_up: bool,
     require_verified_email: bool,
+    primary_color: Option<String>,
+    support_url: Option<String>,
+    privacy_url: Option<String>,
 }
 
 impl From<&Tenant> for TenantRow {
@@ -43,6 +47,9 @@ impl From<&Tenant> for TenantRow {
             slug: t.slug.to_string(),
             self_sign_up: t.self_sign_up,
             require_verified_email: t.require_verified_email,
+            primary_color: t.branding.primary_color.map(|c| c.to_hex()),
+            support_url: t.branding.support_url.clone(),
+            privacy_url: t.branding.privacy_url.clone(),
             created_at: t.created_at.as_secs(),
             updated_at: t.updated_at.as_secs(),
         }
@@ -81,6 +88,11 @@ impl TryFrom<TenantRow> for Tenant {
             require_mfa: row.require_mfa,
             self_sign_up: row.self_sign_up,
             require_verified_email: row.require_verified_email,
+            branding: Branding {
+                primary_color: row.primary_color.as_deref().and_then(BrandColor::from_stored),
+                support_url: row.support_url,
+                privacy_url: row.privacy_url,
+            },
             resources: row.resources.as_deref().map(resources_of).transpose()?,
             policy: TenantPolicy { require_par: row.require_par, fapi2: row.fapi2 },
             created_at: UnixTime::from_secs(row.created_at),
@@ -143,6 +155,9 @@ impl TenantRepository for DieselStore {
                     tenants::require_mfa.eq(tenant.require_mfa),
                     tenants::self_sign_up.eq(tenant.self_sign_up),
                     tenants::require_verified_email.eq(tenant.require_verified_email),
+                    tenants::primary_color.eq(tenant.branding.primary_color.map(|c| c.to_hex())),
+                    tenants::support_url.eq(tenant.branding.support_url.as_deref()),
+                    tenants::privacy_url.eq(tenant.branding.privacy_url.as_deref()),
                     tenants::resources.eq(tenant.resources.as_deref().map(resources_json)),
                     tenants::require_par.eq(tenant.policy.require_par),
                     tenants::fapi2.eq(tenant.policy.fapi2),

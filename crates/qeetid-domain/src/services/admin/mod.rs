@@ -18,7 +18,7 @@ use std::sync::Arc;
 pub use api_keys::CreatedApiKey;
 pub use clients::{RegisteredClient, RotatedSecret};
 pub use initial_tokens::{CreatedInitialToken, NewInitialToken};
-pub use tenants::TenantPatch;
+pub use tenants::{BrandingPatch, TenantPatch};
 pub(crate) use users::SESSIONS_LISTED;
 pub use users::{NewUser, UserPatch};
 

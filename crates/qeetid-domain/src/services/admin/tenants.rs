@@ -32,8 +32,21 @@ pub struct TenantPatch {
     pub require_verified_email: Option<bool>,
     /// Whether every authorization request must be pushed (RFC 9126).
     pub require_pushed_authorization_requests: Option<bool>,
+    /// New branding parts; within it, `None` leaves a part and `Some("")` clears it.
+    pub branding: Option<BrandingPatch>,
     /// Whether every client follows the FAPI 2.0 baseline.
     pub fapi2: Option<bool>,
+}
+
+/// Changes to a tenant's branding; `None` leaves a part, `Some("")` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct BrandingPatch {
+    /// `#rrggbb`, readable on white at 4.5:1.
+    pub primary_color: Option<String>,
+    /// An `https` URL.
+    pub support_url: Option<String>,
+    /// An `https` URL.
+    pub privacy_url: Option<String>,
 }
 
 /// A store conflict on a tenant write, said as the slug's (ids are random: the slug is what collides).
@@ -82,6 +95,7 @@ impl<S: AdminStore> Admin<S> {
             require_mfa: false,
             self_sign_up: false,
             require_verified_email: false,
+            branding: Default::default(),
             resources: None,
             policy: Default::default(),
             created_at: now,
@@ -172,6 +186,21 @@ impl<S: AdminStore> Admin<S> {
         if let Some(fapi2) = patch.fapi2 {
             tenant.policy.fapi2 = fapi2;
         }
+        if let Some(branding) = patch.branding {
+            use crate::branding::{BrandColor, parse_link};
+            if let Some(raw) = branding.primary_color {
+                tenant.branding.primary_color = match raw.trim() {
+                    "" => None,
+                    given => Some(BrandColor::parse("branding.primary_color", given)?),
+                };
+            }
+            if let Some(raw) = branding.support_url {
+                tenant.branding.support_url = parse_link("branding.support_url", &raw)?;
+            }
+            if let Some(raw) = branding.privacy_url {
+                tenant.branding.privacy_url = parse_link("branding.privacy_url", &raw)?;
+            }
+        }
         tenant.updated_at = self.cx.clock.now();
         let updated = self.store.update_tenant(&tenant).await.map_err(|e| slug_taken(e, &tenant.slug))?;
         if !updated {
@@ -187,6 +216,21 @@ impl<S: AdminStore> Admin<S> {
                 .change("require_verified_email", before.require_verified_email, tenant.require_verified_email)
                 .change("require_pushed_authorization_requests", before.policy.require_par, tenant.policy.require_par)
                 .change("fapi2", before.policy.fapi2, tenant.policy.fapi2)
+                .change(
+                    "branding.primary_color",
+                    before.branding.primary_color.map(|c| c.to_hex()).unwrap_or_default(),
+                    tenant.branding.primary_color.map(|c| c.to_hex()).unwrap_or_default(),
+                )
+                .change(
+                    "branding.support_url",
+                    before.branding.support_url.clone().unwrap_or_default(),
+                    tenant.branding.support_url.clone().unwrap_or_default(),
+                )
+                .change(
+                    "branding.privacy_url",
+                    before.branding.privacy_url.clone().unwrap_or_default(),
+                    tenant.branding.privacy_url.clone().unwrap_or_default(),
+                )
         })
         .await;
         Ok(tenant)

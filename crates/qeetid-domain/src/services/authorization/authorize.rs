@@ -287,11 +287,12 @@ impl<S: AuthorizationStore> Authorization<S> {
             (None, Some(_)) if request.session_id.is_none() => NextStep::SecondFactor,
             _ => NextStep::Login,
         };
+        let tenant = self.store.get_tenant(&request.request.tenant_id).await?;
         let (providers, self_sign_up) = match next {
-            NextStep::Login => {
-                let tenant = self.store.get_tenant(&request.request.tenant_id).await?;
-                (self.login_providers(&request.request.tenant_id).await?, tenant.is_some_and(|t| t.self_sign_up))
-            }
+            NextStep::Login => (
+                self.login_providers(&request.request.tenant_id).await?,
+                tenant.as_ref().is_some_and(|t| t.self_sign_up),
+            ),
             _ => (Vec::new(), false),
         };
         Ok(LoginContext {
@@ -302,6 +303,7 @@ impl<S: AuthorizationStore> Authorization<S> {
             next,
             providers,
             self_sign_up,
+            tenant,
         })
     }
 

@@ -165,7 +165,9 @@ impl<S: AuthorizationStore> Authorization<S> {
             .get_client(&request.request.tenant_id, &request.request.client_id)
             .await?
             .ok_or(FlowError::RequestNotFound)?;
+        let tenant = self.store.get_tenant(&request.request.tenant_id).await?;
         let context = LoginContext {
+            tenant,
             request,
             client_name: client.settings.name().to_owned(),
             self_registered: super::self_registered_host(&client),

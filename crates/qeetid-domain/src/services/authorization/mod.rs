@@ -143,6 +143,8 @@ pub struct LoginContext {
     pub providers: Vec<(crate::id::ProviderId, String)>,
     /// Whether the tenant lets people create accounts (the login page offers it).
     pub self_sign_up: bool,
+    /// The request's tenant (its name and branding dress the pages).
+    pub tenant: Option<crate::tenant::Tenant>,
 }
 
 /// The next page of the flow.

@@ -112,6 +112,8 @@ pub struct AccountOverview {
     pub mfa: MfaStatus,
     /// An authenticator app waiting for its first code, shown again until confirmed.
     pub enrolment: Option<TotpEnrolment>,
+    /// The user's tenant (its name and branding dress the page).
+    pub tenant: Option<crate::tenant::Tenant>,
 }
 
 impl<S: SelfServiceStore> SelfService<S> {
@@ -147,7 +149,9 @@ impl<S: SelfServiceStore> SelfService<S> {
             true => Some(self.totp.begin_totp(user).await.map_err(|e| AccountError::Internal(Box::new(e)))?),
             false => None,
         };
+        let tenant = self.store.get_tenant(&user.tenant_id).await?;
         Ok(AccountOverview {
+            tenant,
             user: user.clone(),
             apps,
             sessions,

@@ -1,6 +1,6 @@
 //! The admin API's JSON shapes for tenants and their conversions.
 
-use qeetid_domain::services::TenantPatch;
+use qeetid_domain::services::{BrandingPatch, TenantPatch};
 use qeetid_domain::{KnownResource, Tenant};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -28,8 +28,23 @@ pub(crate) struct TenantBody {
     pub fapi2: bool,
     /// The resources (RFC 8707) its tokens may be for; `null`: any absolute URI.
     pub resources: Option<Vec<ResourceBody>>,
+    /// Its look on the hosted pages, the account page and e-mail.
+    pub branding: BrandingBody,
     /// RFC 3339.
     pub created_at: String,
+}
+
+/// A tenant's branding; `null` parts take the built-in look.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BrandingBody {
+    /// `#rrggbb`: links and buttons. White on it and it on white must both reach
+    /// 4.5:1 (WCAG AA); dark mode uses a lighter shade made from it. `""` clears it.
+    pub primary_color: Option<String>,
+    /// An `https` link to help, at the foot of every page. `""` clears it.
+    pub support_url: Option<String>,
+    /// An `https` link to the privacy policy, at the foot of every page. `""` clears it.
+    pub privacy_url: Option<String>,
 }
 
 /// A resource (API) a tenant knows.
@@ -72,6 +87,11 @@ impl From<&Tenant> for TenantBody {
             resources: t.resources.as_ref().map(|list| {
                 list.iter().map(|k| ResourceBody { uri: k.uri.clone(), scopes: k.scopes.clone() }).collect()
             }),
+            branding: BrandingBody {
+                primary_color: t.branding.primary_color.map(|c| format!("#{}", c.to_hex())),
+                support_url: t.branding.support_url.clone(),
+                privacy_url: t.branding.privacy_url.clone(),
+            },
             created_at: rfc3339(t.created_at),
         }
     }
@@ -127,6 +147,9 @@ pub struct UpdateTenantRequest {
     /// Every client of the tenant follows the FAPI 2.0 baseline: PAR, PKCE,
     /// `private_key_jwt` and DPoP. A tenant's own key may set it.
     pub fapi2: Option<bool>,
+    /// Parts of the branding to change (parts left out stay; `""` clears one). A
+    /// tenant's own key may set it.
+    pub branding: Option<BrandingBody>,
 }
 
 impl From<UpdateTenantRequest> for TenantPatch {
@@ -139,6 +162,11 @@ impl From<UpdateTenantRequest> for TenantPatch {
             require_verified_email: r.require_verified_email,
             require_pushed_authorization_requests: r.require_pushed_authorization_requests,
             fapi2: r.fapi2,
+            branding: r.branding.map(|b| BrandingPatch {
+                primary_color: b.primary_color,
+                support_url: b.support_url,
+                privacy_url: b.privacy_url,
+            }),
         }
     }
 }

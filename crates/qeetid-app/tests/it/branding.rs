@@ -1,0 +1,68 @@
+//! A tenant's branding through the admin API and on its hosted pages: a primary
+//! colour refused below WCAG AA, a theme stylesheet with a dark-mode shade, and
+//! the support and privacy links at the foot of each page.
+
+use qeetid_store::testing::TestDatabase;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::support::{Body, authorize_url, hidden, spawn_app};
+
+pub(crate) async fn tenants_dress_their_pages_in_a_readable_colour_and_links(db: &TestDatabase) {
+    let app = spawn_app(db).await;
+    let realm = app.realm().await;
+    let path = format!("/v1/tenants/{}", realm.tenant);
+    let patch = |branding: serde_json::Value| json!({ "branding": branding });
+
+    // A colour too light for white text, and a link that is not https, are refused by name.
+    let reply = app.admin(Method::PATCH, &path, Body::Json(patch(json!({ "primary_color": "#7ea2ff" })))).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert_eq!(reply.body["field"], "branding.primary_color");
+    assert!(reply.body["message"].as_str().unwrap().contains("2.5:1"), "{}", reply.body);
+    let reply =
+        app.admin(Method::PATCH, &path, Body::Json(patch(json!({ "support_url": "http://acme.example" })))).await;
+    assert_eq!(
+        (reply.status, &reply.body["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("branding.support_url"))
+    );
+
+    let branding = json!({ "primary_color": "#0F766E", "support_url": "https://acme.example/help",
+                           "privacy_url": "https://acme.example/privacy" });
+    let reply = app.admin(Method::PATCH, &path, Body::Json(patch(branding))).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.body["tenant"]["branding"]["primary_color"], "#0f766e");
+    // A tenant's own key may set it too; parts left out stay.
+    let key = app.tenant_key(&realm.tenant).await;
+    let body = Body::Json(patch(json!({ "privacy_url": "" })));
+    let reply = app.call(Method::PATCH, &path, Some(&key), body).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(
+        reply.body["tenant"]["branding"],
+        json!({ "primary_color": "#0f766e",
+        "support_url": "https://acme.example/help", "privacy_url": null })
+    );
+
+    // The login page carries the tenant's name, theme and help link.
+    let (_, location, _) = app.browse(&authorize_url(&app, &realm.client_id, "openid", "s", "")).await;
+    let (status, _, login) = app.browse(&location.unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(login.contains(r#"<p class="brand-name">Acme</p>"#), "{login}");
+    assert!(login.contains("https:&#x2F;&#x2F;acme.example&#x2F;help") && !login.contains(">Privacy</a>"), "{login}");
+    let unescaped = login.replace("&#x2F;", "/");
+    let start = unescaped.find("/branding/").expect("a theme stylesheet");
+    let theme = unescaped[start..].split('"').next().unwrap().to_owned();
+    let response = app.http.get(format!("{}{theme}", app.issuer)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{theme}");
+    assert_eq!(response.headers()["cache-control"], "public, max-age=31536000, immutable");
+    let css = response.text().await.unwrap();
+    assert!(css.contains("--accent: #0f766e") && css.contains("prefers-color-scheme: dark"), "{css}");
+    // The same page's forms still work (branding changes nothing else).
+    assert!(!hidden(&login, "csrf_token").is_empty());
+
+    // Cleared, the page is the built-in one again.
+    let reply = app.admin(Method::PATCH, &path, Body::Json(patch(json!({ "primary_color": "" })))).await;
+    assert_eq!(reply.body["tenant"]["branding"]["primary_color"], json!(null));
+    let (_, location, _) = app.browse(&authorize_url(&app, &realm.client_id, "openid", "t", "")).await;
+    let (_, _, login) = app.browse(&location.unwrap()).await;
+    assert!(!login.replace("&#x2F;", "/").contains("/branding/"), "{login}");
+}
