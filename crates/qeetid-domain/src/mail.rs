@@ -57,6 +57,10 @@ pub struct Mail {
     pub link: String,
     /// Minutes the link works (0: it does not expire).
     pub valid_minutes: i64,
+    /// The tenant's colour (`rrggbb`) for the message's button, if it has one.
+    pub accent: Option<String>,
+    /// The tenant's support link, for the message's foot.
+    pub support_url: Option<String>,
 }
 
 impl Mail {
@@ -72,6 +76,12 @@ impl Mail {
         if let Some(name) = &self.user_name {
             out.append_pair("name", name);
         }
+        if let Some(accent) = &self.accent {
+            out.append_pair("accent", accent);
+        }
+        if let Some(support) = &self.support_url {
+            out.append_pair("support", support);
+        }
         out.finish()
     }
 
@@ -81,6 +91,7 @@ impl Mail {
     /// A [`ValidationError`] naming the part that is missing or not valid.
     pub fn decode(text: &str) -> Result<Self, ValidationError> {
         let (mut kind, mut to, mut tenant, mut link, mut minutes, mut name) = (None, None, None, None, None, None);
+        let (mut accent, mut support) = (None, None);
         for (key, value) in url::form_urlencoded::parse(text.as_bytes()) {
             match key.as_ref() {
                 "kind" => kind = MailKind::parse(&value),
@@ -89,6 +100,8 @@ impl Mail {
                 "link" => link = Some(value.into_owned()),
                 "valid_minutes" => minutes = value.parse::<i64>().ok(),
                 "name" => name = Some(value.into_owned()),
+                "accent" => accent = Some(value.into_owned()),
+                "support" => support = Some(value.into_owned()),
                 _ => {}
             }
         }
@@ -100,6 +113,8 @@ impl Mail {
             link: link.ok_or_else(|| missing("link"))?,
             valid_minutes: minutes.ok_or_else(|| missing("lifetime"))?,
             user_name: name,
+            accent,
+            support_url: support,
         })
     }
 }
@@ -195,9 +210,11 @@ mod tests {
             user_name: Some("Ada Lovelace".into()),
             link: "https://id.example.com/password/reset?token=qpr_abc&x=1".into(),
             valid_minutes: 30,
+            accent: Some("0f766e".into()),
+            support_url: Some("https://acme.example/help?a=1&b=2".into()),
         };
         assert_eq!(Mail::decode(&mail.encode()).unwrap(), mail);
-        let unnamed = Mail { user_name: None, ..mail };
+        let unnamed = Mail { user_name: None, accent: None, support_url: None, ..mail };
         assert_eq!(Mail::decode(&unnamed.encode()).unwrap(), unnamed);
         assert!(Mail::decode("kind=nonsense&to=ada%40example.com").is_err());
     }

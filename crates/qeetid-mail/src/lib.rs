@@ -78,6 +78,8 @@ impl Mailer {
             user_name: mail.user_name.as_deref(),
             link: &mail.link,
             valid_minutes: mail.valid_minutes,
+            accent: mail.accent.as_deref(),
+            support_url: mail.support_url.as_deref(),
         };
         self.renderer.mail(&content).map_err(|e| format!("the message could not be rendered: {e}"))
     }

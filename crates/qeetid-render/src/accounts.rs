@@ -81,6 +81,10 @@ pub struct MailContent<'a> {
     pub link: &'a str,
     /// Minutes the link works.
     pub valid_minutes: i64,
+    /// The tenant's colour (`rrggbb`) for the button; the built-in blue without one.
+    pub accent: Option<&'a str>,
+    /// The tenant's support link, for the message's foot.
+    pub support_url: Option<&'a str>,
 }
 
 /// A message ready to send: subject, plain text and HTML.
@@ -101,6 +105,8 @@ struct MailView<'a> {
     user_name: Option<&'a str>,
     link: &'a str,
     valid_for: String,
+    accent: &'a str,
+    support_url: Option<&'a str>,
 }
 
 /// A lifetime in words: `30 minutes`, `24 hours`, `2 days`.
@@ -150,6 +156,11 @@ impl Renderer {
             user_name: mail.user_name,
             link: mail.link,
             valid_for: in_words(mail.valid_minutes),
+            accent: mail
+                .accent
+                .filter(|a| a.len() == 6 && a.bytes().all(|b| b.is_ascii_hexdigit()))
+                .unwrap_or("2457d6"),
+            support_url: mail.support_url,
         };
         let name = mail.kind;
         let text = self.render(&format!("mail_{name}.txt"), &view)?;
@@ -181,6 +192,8 @@ mod tests {
                 user_name: Some("Ada"),
                 link: "https://id.example.com/x?token=qpr_abc&y=1",
                 valid_minutes: 30,
+                accent: Some("0f766e"),
+                support_url: Some("https://acme.example/help"),
             };
             let out = renderer.mail(&mail).unwrap();
             assert!(out.subject.contains("Acme <Tools>"));
@@ -188,6 +201,7 @@ mod tests {
             assert!(out.text.contains("Hello Ada,"));
             assert!(out.html.contains("token=qpr_abc&amp;y=1"), "{}", out.html);
             assert!(out.html.contains("Acme &lt;Tools&gt;"));
+            assert!(out.html.contains("#0f766e") && out.text.contains("https://acme.example/help"), "{}", out.html);
         }
     }
 }

@@ -251,7 +251,8 @@ pub(crate) async fn a_tenant_can_require_a_verified_address(db: &TestDatabase) {
     let user = json!({ "email": "lin@example.com", "password": NEW_PASSWORD });
     let reply = app.admin(Method::POST, &format!("/v1/tenants/{}/users", realm.tenant), Body::Json(user)).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
-    let patch = json!({ "require_verified_email": true });
+    let patch = json!({ "require_verified_email": true,
+        "branding": { "primary_color": "#0f766e", "support_url": "https://acme.example/help" } });
     let reply = app.admin(Method::PATCH, &format!("/v1/tenants/{}", realm.tenant), Body::Json(patch)).await;
     assert_eq!(reply.body["tenant"]["require_verified_email"], true, "{}", reply.body);
 
@@ -267,6 +268,8 @@ pub(crate) async fn a_tenant_can_require_a_verified_address(db: &TestDatabase) {
     assert_eq!(status, StatusCode::FORBIDDEN, "{page}");
     assert!(page.contains("confirm your e-mail address first"), "{page}");
     let mail = sink.wait_for("lin@example.com", 1).await;
+    assert!(mail[0].text.contains("background:#0f766e"), "the tenant's colour: {}", mail[0].text);
+    assert!(mail[0].text.contains("Help: https://acme.example/help"), "{}", mail[0].text);
     let link = mail[0].link(&app.issuer, "/email/verify");
     let (_, _, page) = app.browse(&link).await;
     let token = hidden(&page, "token");

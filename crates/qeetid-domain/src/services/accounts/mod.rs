@@ -115,7 +115,7 @@ impl<S: AccountStore> Accounts<S> {
             &self.cx,
             self.sealer.as_ref(),
             &user,
-            tenant.name.as_str(),
+            &tenant,
             LinkPurpose::PasswordReset,
             ask.request,
         )
@@ -145,7 +145,7 @@ impl<S: AccountStore> Accounts<S> {
         }
         let tenant = self.tenant(tenant).await?;
         let purpose = LinkPurpose::VerifyEmail;
-        outbox::send_link(&self.store, &self.cx, self.sealer.as_ref(), &user, tenant.name.as_str(), purpose, None).await
+        outbox::send_link(&self.store, &self.cx, self.sealer.as_ref(), &user, &tenant, purpose, None).await
     }
 
     /// The live link `token` of `purpose` (to show its page), without using it.

@@ -12,6 +12,7 @@ use crate::random::random_token;
 use crate::secret::Secret;
 use crate::services::Context;
 use crate::services::authorization::FlowError;
+use crate::tenant::Tenant;
 use crate::user::User;
 
 /// Seconds a sender holds a claimed message before another may offer it.
@@ -63,7 +64,7 @@ pub(crate) async fn send_link<S: MailOutboxRepository + AccountLinkRepository>(
     cx: &Context,
     sealer: &dyn SecretSealer,
     user: &User,
-    tenant_name: &str,
+    tenant: &Tenant,
     purpose: LinkPurpose,
     request: Option<&RequestId>,
 ) -> Result<(), FlowError> {
@@ -91,10 +92,12 @@ pub(crate) async fn send_link<S: MailOutboxRepository + AccountLinkRepository>(
     let mail = Mail {
         kind,
         to: user.email.clone(),
-        tenant_name: tenant_name.to_owned(),
+        tenant_name: tenant.name.as_str().to_owned(),
         user_name: user.name.clone(),
         link: format!("{}{}?token={}", cx.settings.issuer, link_path(purpose), token.expose()),
         valid_minutes: minutes,
+        accent: tenant.branding.primary_color.map(|c| c.to_hex()),
+        support_url: tenant.branding.support_url.clone(),
     };
     queue(store, cx, sealer, &user.tenant_id, &mail).await
 }

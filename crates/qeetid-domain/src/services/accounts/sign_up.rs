@@ -73,7 +73,7 @@ impl<S: AccountStore> Accounts<S> {
         throttle::count_use(&self.store, self.cx.clock.as_ref(), vec![guard]).await?;
         let check_email = SignUpOutcome::CheckEmail { email: email.as_str().to_owned() };
         if let Some(existing) = self.store.find_user_by_email(&tenant.id, &email).await? {
-            self.tell_owner(&existing, tenant.name.as_str(), tenant.slug.as_str()).await?;
+            self.tell_owner(&existing, &tenant).await?;
             return Ok(check_email);
         }
         let hash = self.passwords.hash(password).await.map_err(|e| FlowError::Internal(Box::new(e)))?;
@@ -107,7 +107,7 @@ impl<S: AccountStore> Accounts<S> {
             &self.cx,
             self.sealer.as_ref(),
             &user,
-            tenant.name.as_str(),
+            &tenant,
             LinkPurpose::VerifyEmail,
             Some(&request.id),
         )
@@ -122,7 +122,7 @@ impl<S: AccountStore> Accounts<S> {
     /// Tells the owner of an existing account that someone tried to sign up with
     /// their address, with a link to sign in or reset the password.
     /// At most three an hour per address, so nobody can flood an inbox this way.
-    async fn tell_owner(&self, owner: &User, tenant_name: &str, slug: &str) -> Result<(), FlowError> {
+    async fn tell_owner(&self, owner: &User, tenant: &crate::tenant::Tenant) -> Result<(), FlowError> {
         let key = format!("exists:{}:{}", owner.tenant_id, owner.email.as_str());
         let guard = Guard::new(key, super::RESETS_PER_ADDRESS, OnSuccess::Refund);
         match throttle::count_use(&self.store, self.cx.clock.as_ref(), vec![guard]).await {
@@ -132,10 +132,12 @@ impl<S: AccountStore> Accounts<S> {
         let mail = Mail {
             kind: MailKind::AccountExists,
             to: owner.email.clone(),
-            tenant_name: tenant_name.to_owned(),
+            tenant_name: tenant.name.as_str().to_owned(),
             user_name: owner.name.clone(),
-            link: format!("{}/password/forgot?tenant={slug}", self.cx.settings.issuer),
+            link: format!("{}/password/forgot?tenant={}", self.cx.settings.issuer, tenant.slug),
             valid_minutes: 0,
+            accent: tenant.branding.primary_color.map(|c| c.to_hex()),
+            support_url: tenant.branding.support_url.clone(),
         };
         outbox::queue(&self.store, &self.cx, self.sealer.as_ref(), &owner.tenant_id, &mail).await
     }

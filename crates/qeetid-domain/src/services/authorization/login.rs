@@ -56,7 +56,7 @@ impl<S: AuthorizationStore> Authorization<S> {
     ) -> Result<crate::tenant::Tenant, FlowError> {
         let tenant = self.store.get_tenant(&request.request.tenant_id).await?.ok_or(FlowError::RequestNotFound)?;
         if tenant.require_verified_email && !user.email_verified {
-            self.ask_to_verify(request, user, tenant.name.as_str()).await?;
+            self.ask_to_verify(request, user, &tenant).await?;
             return Err(FlowError::EmailNotVerified { email: user.email.as_str().to_owned() });
         }
         Ok(tenant)
@@ -65,7 +65,12 @@ impl<S: AuthorizationStore> Authorization<S> {
     /// Sends a verification link to a user the tenant will not let in before the
     /// address is proved (at most three an hour: past that the page still says to
     /// look for the link already sent).
-    async fn ask_to_verify(&self, request: &PendingRequest, user: &User, tenant_name: &str) -> Result<(), FlowError> {
+    async fn ask_to_verify(
+        &self,
+        request: &PendingRequest,
+        user: &User,
+        tenant: &crate::tenant::Tenant,
+    ) -> Result<(), FlowError> {
         let key = format!("verify:{}:{}", user.tenant_id, user.id);
         let guard = Guard::new(key, crate::services::accounts::RESETS_PER_ADDRESS, OnSuccess::Refund);
         match throttle::count_use(&self.store, self.cx.clock.as_ref(), vec![guard]).await {
@@ -73,8 +78,7 @@ impl<S: AuthorizationStore> Authorization<S> {
             other => other?,
         }
         let purpose = crate::mail::LinkPurpose::VerifyEmail;
-        outbox::send_link(&self.store, &self.cx, self.sealer.as_ref(), user, tenant_name, purpose, Some(&request.id))
-            .await
+        outbox::send_link(&self.store, &self.cx, self.sealer.as_ref(), user, tenant, purpose, Some(&request.id)).await
     }
 
     /// Starts the session of a user who proved who they are (`amr`, RFC 8176) for a
