@@ -145,6 +145,8 @@ pub struct Settings {
     pub smtp_url: String,
     /// The sender address of e-mail; empty: `no-reply@` the issuer's host.
     pub mail_from: String,
+    /// A directory of templates that replace built-in ones of the same name; empty: none.
+    pub templates_dir: String,
     /// Lifetimes.
     pub tokens: Tokens,
     /// The bootstrap key to create on first start instead of a random one

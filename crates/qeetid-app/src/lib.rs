@@ -299,7 +299,8 @@ impl Application {
             .bootstrap_admin_key(settings.bootstrap_admin_key.as_deref())
             .await?
             .map(|k| k.expose().to_owned());
-        let renderer = Arc::new(Renderer::new().map_err(|e| AppError::Startup(e.to_string()))?);
+        let overrides = Some(settings.templates_dir.trim()).filter(|d| !d.is_empty()).map(std::path::Path::new);
+        let renderer = Arc::new(Renderer::with_overrides(overrides).map_err(|e| AppError::Startup(e.to_string()))?);
         let from = match settings.mail_from.trim() {
             "" => qeetid_mail::default_from(&issuer),
             given => given.to_owned(),

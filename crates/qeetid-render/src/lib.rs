@@ -100,10 +100,16 @@ pub struct PostedField {
 /// sign-in on the login page. Without it, the password still works.
 pub const PASSKEYS_SCRIPT: &str = include_str!("../../../web-templates/static/passkeys.js");
 
-/// A template failed to parse or render.
+/// A template failed to parse or render, or an override could not be used.
 #[derive(Debug, thiserror::Error)]
-#[error("template error: {0}")]
-pub struct RenderError(#[from] tera::Error);
+pub enum RenderError {
+    /// Tera refused a template (its message names the template and the line).
+    #[error("template error: {0}")]
+    Template(#[from] tera::Error),
+    /// A file in the templates directory could not be read, or names no template.
+    #[error("templates_dir: {0}")]
+    Override(String),
+}
 
 /// What the error page shows.
 #[derive(Debug, Serialize)]
@@ -288,9 +294,44 @@ pub struct Renderer {
 impl Renderer {
     /// Parses every template (HTML auto-escaping on).
     pub fn new() -> Result<Self, RenderError> {
+        Self::with_overrides(None)
+    }
+
+    /// Parses every template, taking a file of the same name from `dir` in place of
+    /// a built-in one (`login.html`, `base.html`, `mail_password_reset.txt` …); the
+    /// rest stay built in. A file that names no template is refused (a typo would
+    /// otherwise be ignored), as is one Tera cannot parse.
+    ///
+    /// # Errors
+    /// [`RenderError`] naming the file.
+    pub fn with_overrides(dir: Option<&std::path::Path>) -> Result<Self, RenderError> {
+        let mut sources: Vec<(String, String)> =
+            TEMPLATES.iter().map(|(name, text)| ((*name).to_owned(), (*text).to_owned())).collect();
+        if let Some(dir) = dir {
+            let entries = std::fs::read_dir(dir)
+                .map_err(|e| RenderError::Override(format!("cannot read {}: {e}", dir.display())))?;
+            for entry in entries {
+                let entry = entry.map_err(|e| RenderError::Override(format!("cannot read {}: {e}", dir.display())))?;
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with('.') || entry.path().is_dir() {
+                    continue;
+                }
+                let Some(slot) = sources.iter_mut().find(|(known, _)| *known == name) else {
+                    let mut known: Vec<&str> = TEMPLATES.iter().map(|(n, _)| *n).collect();
+                    known.sort_unstable();
+                    return Err(RenderError::Override(format!(
+                        "{} names no template; the templates are {}",
+                        entry.path().display(),
+                        known.join(", ")
+                    )));
+                };
+                slot.1 = std::fs::read_to_string(entry.path())
+                    .map_err(|e| RenderError::Override(format!("cannot read {}: {e}", entry.path().display())))?;
+            }
+        }
         let mut tera = Tera::default();
         tera.register_filter("path_segment", path_segment);
-        tera.add_raw_templates(TEMPLATES)?;
+        tera.add_raw_templates(sources)?;
         tera.autoescape_on(vec![".html"]);
         Ok(Self { tera })
     }
@@ -504,6 +545,45 @@ mod tests {
             .unwrap();
         assert!(consent.contains("registered itself") && consent.contains("<strong>evil.example</strong>"));
         assert!(consent.contains(r#"value="allow""#) && consent.contains(r#"value="deny""#));
+    }
+
+    #[test]
+    fn a_templates_directory_overrides_some_pages_and_refuses_strangers() {
+        let dir = std::env::temp_dir().join(format!("qeetid-templates-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("error.html"),
+            r#"{% extends "base.html" %}{% block content %}<h1>Acme says: {{ title }}</h1>{% endblock content %}"#,
+        )
+        .unwrap();
+        let renderer = Renderer::with_overrides(Some(&dir)).unwrap();
+        let view = ErrorView { title: "Oops", message: "m", code: None, next: None };
+        let page = renderer.error_page(&view).unwrap();
+        assert!(page.contains("<h1>Acme says: Oops</h1>") && page.contains("qeetid.css"), "base.html still built in");
+        assert!(
+            renderer
+                .login_page(&LoginView {
+                    request_id: "arq_1",
+                    csrf_token: "c",
+                    client_name: "A",
+                    email: "",
+                    error: None,
+                    providers: vec![],
+                    sign_up: false,
+                    notice: None,
+                    brand: None,
+                })
+                .unwrap()
+                .contains("Forgot password?"),
+            "the others stay built in"
+        );
+        std::fs::write(dir.join("logn.html"), "typo").unwrap();
+        let refused = Renderer::with_overrides(Some(&dir)).err().unwrap().to_string();
+        assert!(refused.contains("logn.html names no template") && refused.contains("login.html"), "{refused}");
+        std::fs::remove_file(dir.join("logn.html")).unwrap();
+        std::fs::write(dir.join("consent.html"), "{% if %}").unwrap();
+        assert!(Renderer::with_overrides(Some(&dir)).is_err(), "a template Tera cannot parse");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -66,3 +66,27 @@ pub(crate) async fn tenants_dress_their_pages_in_a_readable_colour_and_links(db:
     let (_, _, login) = app.browse(&location.unwrap()).await;
     assert!(!login.replace("&#x2F;", "/").contains("/branding/"), "{login}");
 }
+
+pub(crate) async fn a_deployment_replaces_templates_from_a_directory(db: &TestDatabase) {
+    let dir = std::env::temp_dir().join(format!("qeetid-it-templates-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let login = include_str!("../../../../web-templates/login.html")
+        .replace("<h1>Sign in</h1>", "<h1>Welcome to Acme Cloud</h1>");
+    std::fs::write(dir.join("login.html"), login).unwrap();
+    let mut settings = crate::support::settings(db);
+    settings.templates_dir = dir.display().to_string();
+    let app = crate::support::spawn_app_with(settings).await;
+    let realm = app.realm().await;
+    let (_, location, _) = app.browse(&authorize_url(&app, &realm.client_id, "openid", "s", "")).await;
+    let (status, _, page) = app.browse(&location.unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<h1>Welcome to Acme Cloud</h1>") && page.contains("Forgot password?"), "{page}");
+    // A file that names no template stops the server at start, naming it.
+    std::fs::write(dir.join("lgoin.html"), "typo").unwrap();
+    let mut settings = crate::support::settings(db);
+    settings.templates_dir = dir.display().to_string();
+    let refused = qeetid_app::Application::build(settings).await.err().expect("refused").to_string();
+    assert!(refused.contains("lgoin.html names no template"), "{refused}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
