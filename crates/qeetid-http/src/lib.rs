@@ -342,6 +342,11 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(console::users::confirm_delete::<S>))
                 .route(web::post().to(console::users::delete::<S>)),
         )
+        .service(
+            web::resource("/admin/t/{tenantID}/branding")
+                .route(web::get().to(console::branding::show::<S>))
+                .route(web::post().to(console::branding::save::<S>)),
+        )
         .service(web::resource("/admin/t/{tenantID}/keys").route(web::get().to(console::keys::list::<S>)))
         .service(web::resource("/admin/t/{tenantID}/keys/new").route(web::post().to(console::keys::create::<S>)))
         .service(

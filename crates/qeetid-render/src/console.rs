@@ -439,3 +439,28 @@ pub struct ShownOnceView<'a> {
     /// Where to go next.
     pub back: &'a str,
 }
+
+/// The dashboard's branding page: the tenant's colour and links, as typed or stored.
+#[derive(Debug, Serialize)]
+pub struct ConsoleBrandingView<'a> {
+    /// Header and navigation.
+    pub chrome: ConsoleChrome<'a>,
+    /// `#rrggbb`, or empty.
+    pub primary_color: &'a str,
+    /// The help link, or empty.
+    pub support_url: &'a str,
+    /// The privacy policy, or empty.
+    pub privacy_url: &'a str,
+    /// Field name → what is wrong with it.
+    pub errors: BTreeMap<String, String>,
+}
+
+impl crate::Renderer {
+    /// The branding page.
+    ///
+    /// # Errors
+    /// When the template fails.
+    pub fn console_branding_page(&self, view: &ConsoleBrandingView<'_>) -> Result<String, crate::RenderError> {
+        self.render("console_branding.html", view)
+    }
+}

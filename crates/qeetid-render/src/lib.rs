@@ -12,7 +12,8 @@ mod console;
 mod mfa;
 
 /// The templates, embedded at compile time.
-const TEMPLATES: [(&str, &str); 37] = [
+const TEMPLATES: [(&str, &str); 38] = [
+    ("console_branding.html", include_str!("../../../web-templates/console_branding.html")),
     ("password_forgot.html", include_str!("../../../web-templates/password_forgot.html")),
     ("password_reset.html", include_str!("../../../web-templates/password_reset.html")),
     ("email_verify.html", include_str!("../../../web-templates/email_verify.html")),
@@ -265,10 +266,10 @@ pub use account::{
 };
 pub use accounts::{ForgotPasswordView, MailContent, RenderedMail, ResetPasswordView, SignUpView, VerifyEmailView};
 pub use console::{
-    ClientFormView, ConfirmView, ConsoleChrome, ConsoleClientRow, ConsoleClientsView, ConsoleEventRow,
-    ConsoleEventsView, ConsoleGrantRow, ConsoleGrantsView, ConsoleKeyRow, ConsoleKeysView, ConsoleOpenRegistration,
-    ConsoleRegistrationView, ConsoleTenantRow, ConsoleTenantsView, ConsoleTokenRow, ConsoleUserRow, ConsoleUserView,
-    ConsoleUsersView, FormOption, LogoutDeliveryRow, ShownOnceOwner, ShownOnceView,
+    ClientFormView, ConfirmView, ConsoleBrandingView, ConsoleChrome, ConsoleClientRow, ConsoleClientsView,
+    ConsoleEventRow, ConsoleEventsView, ConsoleGrantRow, ConsoleGrantsView, ConsoleKeyRow, ConsoleKeysView,
+    ConsoleOpenRegistration, ConsoleRegistrationView, ConsoleTenantRow, ConsoleTenantsView, ConsoleTokenRow,
+    ConsoleUserRow, ConsoleUserView, ConsoleUsersView, FormOption, LogoutDeliveryRow, ShownOnceOwner, ShownOnceView,
 };
 pub use mfa::{EnrolView, RecoveryCodesView, SecondFactorView, qr_svg};
 

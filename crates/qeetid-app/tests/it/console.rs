@@ -376,6 +376,24 @@ pub(crate) async fn admins_manage_users_and_api_keys_but_tenants_only_as_deploym
     let events = app.admin(Method::GET, &path, Body::None).await.body;
     assert!(events["events"][0]["actor"].as_str().unwrap().starts_with("admin:usr_"), "{events}");
 
+    // Branding: a colour too light is refused beside its field; a good one is the tenant's.
+    let (status, _, page) = app.browse(&format!("{base}/branding")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let light = [("csrf_token", csrf.as_str()), ("primary_color", "#a0c4ff"), ("support_url", ""), ("privacy_url", "")];
+    let (status, _, page) = app.submit(&format!("{base}/branding"), &light).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains(r#"id="primary_color-error""#) && page.contains("choose a darker shade"), "{page}");
+    let good = [
+        ("csrf_token", csrf.as_str()),
+        ("primary_color", "#0f766e"),
+        ("support_url", "https://acme.example/help"),
+        ("privacy_url", ""),
+    ];
+    let (status, location, _) = app.submit(&format!("{base}/branding"), &good).await;
+    assert_eq!((status, location), (StatusCode::SEE_OTHER, Some(format!("{base}/branding?done=saved"))));
+    let tenant = app.admin(Method::GET, &format!("/v1/tenants/{}", realm.tenant), Body::None).await.body;
+    assert_eq!(tenant["tenant"]["branding"]["primary_color"], "#0f766e");
+
     // The sign-in rules: sign-up and verified addresses on, two-step off; the API agrees.
     let rules = [("csrf_token", csrf.as_str()), ("self_sign_up", "true"), ("require_verified_email", "true")];
     let (status, location, _) = app.submit(&format!("{base}/require-mfa"), &rules).await;

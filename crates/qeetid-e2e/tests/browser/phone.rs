@@ -114,6 +114,7 @@ async fn every_page_fits_a_phone_and_can_be_read_in_light_and_dark_mode() {
         ("events", "Events", "dashboard-events"),
         ("keys", "API keys", "dashboard-keys"),
         ("registration", "Registration", "dashboard-registration"),
+        ("branding", "Primary colour", "dashboard-branding"),
     ];
     for (path, text, name) in admin_pages {
         visit(&page, &world, &format!("/admin/t/{tenant}/{path}"), text, &mut problems, name).await;

@@ -7,6 +7,7 @@
     reason = "helpers answer Err(the page to send instead), built once on the error path"
 )]
 
+pub(crate) mod branding;
 pub(crate) mod clients;
 pub(crate) mod events;
 pub(crate) mod grants;
