@@ -2,16 +2,14 @@
 //! statement that queues back-channel logouts, run by the session and grant
 //! repositories inside the transactions that end sessions or revoke grants.
 
-use diesel::{
-    BoolExpressionMethods as _, ExpressionMethods as _, JoinOnDsl as _, QueryDsl as _, Queryable, Selectable,
-    SelectableHelper as _,
-};
+use diesel::{ExpressionMethods as _, JoinOnDsl as _, QueryDsl as _, Queryable, Selectable, SelectableHelper as _};
 use diesel_async::RunQueryDsl as _;
 use qeetid_domain::logout::{DeliveryOutcome, LogoutDelivery};
 use qeetid_domain::ports::LogoutRepository;
 use qeetid_domain::{Client, ClientId, SessionId, StoreError, TenantId, UnixTime, UserId};
 
 use super::clients::ClientRow;
+use super::outbox::{claim_due, settle_offer};
 use super::parsed;
 use crate::DieselStore;
 use crate::error::from_diesel;
@@ -119,58 +117,15 @@ impl LogoutRepository for DieselStore {
         lease_until: UnixTime,
         limit: i64,
     ) -> Result<Vec<LogoutDelivery>, StoreError> {
-        let now = now.as_secs();
-        let rows: Vec<DeliveryRow> = with_conn!(&self.pool, |conn| {
-            let due: Vec<String> = ld::table
-                .filter(ld::failed.eq(false).and(ld::next_attempt_at.le(now)))
-                .order(ld::next_attempt_at)
-                .limit(limit)
-                .select(ld::id)
-                .load(conn)
-                .await
-                .map_err(from_diesel)?;
-            if due.is_empty() {
-                Vec::new()
-            } else {
-                // The claim: the due condition is checked again by the UPDATE, on the
-                // row as it is when the UPDATE gets it (PostgreSQL waits for a
-                // concurrent claim of the row, then re-checks), so a row another
-                // sender has just claimed is skipped, never claimed twice.
-                diesel::update(
-                    ld::table
-                        .filter(ld::id.eq_any(&due))
-                        .filter(ld::failed.eq(false))
-                        .filter(ld::next_attempt_at.le(now)),
-                )
-                .set((ld::next_attempt_at.eq(lease_until.as_secs()), ld::attempts.eq(ld::attempts + 1)))
-                .returning(DeliveryRow::as_returning())
-                .load(conn)
-                .await
-                .map_err(from_diesel)?
-            }
-        });
+        let (now, lease) = (now.as_secs(), lease_until.as_secs());
+        let rows: Vec<DeliveryRow> =
+            with_conn!(&self.pool, |conn| claim_due!(conn, logout_deliveries, DeliveryRow, now, lease, limit));
         rows.into_iter().map(LogoutDelivery::try_from).collect()
     }
 
     async fn settle_logout_delivery(&self, id: &str, outcome: &DeliveryOutcome) -> Result<(), StoreError> {
         with_conn!(&self.pool, |conn| {
-            let row = ld::table.find(id);
-            match outcome {
-                DeliveryOutcome::Delivered => diesel::delete(row).execute(conn).await,
-                DeliveryOutcome::Retry { at, error } => {
-                    diesel::update(row)
-                        .set((ld::next_attempt_at.eq(at.as_secs()), ld::last_error.eq(Some(error.as_str()))))
-                        .execute(conn)
-                        .await
-                }
-                DeliveryOutcome::GaveUp { error } => {
-                    diesel::update(row)
-                        .set((ld::failed.eq(true), ld::last_error.eq(Some(error.as_str()))))
-                        .execute(conn)
-                        .await
-                }
-            }
-            .map_err(from_diesel)?;
+            settle_offer!(conn, logout_deliveries, id, outcome);
         });
         Ok(())
     }

@@ -2,8 +2,8 @@
 //! `account_links`.
 
 use diesel::{
-    BoolExpressionMethods as _, ExpressionMethods as _, Insertable, OptionalExtension as _, QueryDsl as _, Queryable,
-    Selectable, SelectableHelper as _,
+    ExpressionMethods as _, Insertable, OptionalExtension as _, QueryDsl as _, Queryable, Selectable,
+    SelectableHelper as _,
 };
 use diesel_async::RunQueryDsl as _;
 use qeetid_domain::logout::DeliveryOutcome;
@@ -11,6 +11,7 @@ use qeetid_domain::mail::{AccountLink, LinkPurpose, QueuedMail};
 use qeetid_domain::ports::{AccountLinkRepository, MailOutboxRepository};
 use qeetid_domain::{Email, RequestId, SecretHash, StoreError, TenantId, UnixTime, UserId};
 
+use super::outbox::{claim_due, settle_offer};
 use super::{hash, parsed};
 use crate::DieselStore;
 use crate::error::{corrupt, from_diesel};
@@ -64,56 +65,15 @@ impl MailOutboxRepository for DieselStore {
         lease_until: UnixTime,
         limit: i64,
     ) -> Result<Vec<QueuedMail>, StoreError> {
-        let now = now.as_secs();
-        let rows: Vec<MailRow> = with_conn!(&self.pool, |conn| {
-            let due: Vec<String> = mo::table
-                .filter(mo::failed.eq(false).and(mo::next_attempt_at.le(now)))
-                .order(mo::next_attempt_at)
-                .limit(limit)
-                .select(mo::id)
-                .load(conn)
-                .await
-                .map_err(from_diesel)?;
-            if due.is_empty() {
-                Vec::new()
-            } else {
-                // The due condition is checked again by the UPDATE on the row as it is
-                // then, so a message another sender has just claimed is skipped.
-                diesel::update(
-                    mo::table
-                        .filter(mo::id.eq_any(&due))
-                        .filter(mo::failed.eq(false))
-                        .filter(mo::next_attempt_at.le(now)),
-                )
-                .set((mo::next_attempt_at.eq(lease_until.as_secs()), mo::attempts.eq(mo::attempts + 1)))
-                .returning(MailRow::as_returning())
-                .load(conn)
-                .await
-                .map_err(from_diesel)?
-            }
-        });
+        let (now, lease) = (now.as_secs(), lease_until.as_secs());
+        let rows: Vec<MailRow> =
+            with_conn!(&self.pool, |conn| claim_due!(conn, mail_outbox, MailRow, now, lease, limit));
         rows.into_iter().map(QueuedMail::try_from).collect()
     }
 
     async fn settle_mail(&self, id: &str, outcome: &DeliveryOutcome) -> Result<(), StoreError> {
         with_conn!(&self.pool, |conn| {
-            let row = mo::table.find(id);
-            match outcome {
-                DeliveryOutcome::Delivered => diesel::delete(row).execute(conn).await,
-                DeliveryOutcome::Retry { at, error } => {
-                    diesel::update(row)
-                        .set((mo::next_attempt_at.eq(at.as_secs()), mo::last_error.eq(Some(error.as_str()))))
-                        .execute(conn)
-                        .await
-                }
-                DeliveryOutcome::GaveUp { error } => {
-                    diesel::update(row)
-                        .set((mo::failed.eq(true), mo::last_error.eq(Some(error.as_str()))))
-                        .execute(conn)
-                        .await
-                }
-            }
-            .map_err(from_diesel)?;
+            settle_offer!(conn, mail_outbox, id, outcome);
         });
         Ok(())
     }

@@ -19,6 +19,7 @@ mod initial_tokens;
 mod logout;
 mod mail;
 mod mfa;
+mod outbox;
 mod passkeys;
 mod pushed;
 mod refresh_tokens;
