@@ -38,7 +38,9 @@ async fn a_user_manages_their_account_in_the_browser() {
     let saved = read(&page, "document.querySelector('#name').value").await;
     assert_eq!(saved, "Grace B. Hopper");
 
-    // Change the password: a mismatch is shown beside its field, then done right.
+    // Change the password (the form opens from its summary, one form at a time): a
+    // mismatch is shown beside its field (the form open again), then done right.
+    click(&page, "#change-password summary").await;
     fill(&page, "#current_password", PASSWORD).await;
     fill(&page, "#new_password", "cobol-and-beyond-1959").await;
     fill(&page, "#confirm_password", "cobol-and-beyond-1960").await;
