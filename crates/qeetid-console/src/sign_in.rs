@@ -179,14 +179,13 @@ impl<S: Store> FirstParty<S> {
     /// case) or its id (`tnt_…`). `None` when it names no tenant. An id is answered
     /// as it is: [`Self::first_party_client`] reads the tenant next and finds it or not.
     pub async fn tenant_named(&self, reference: &str) -> Result<Option<TenantId>, StoreError> {
-        let reference = reference.trim();
-        if let Ok(id) = TenantId::parse(reference) {
-            return Ok(Some(id));
+        match qeetid_domain::tenant_slug::TenantName::parse(reference) {
+            Some(qeetid_domain::tenant_slug::TenantName::Id(id)) => Ok(Some(id)),
+            Some(qeetid_domain::tenant_slug::TenantName::Slug(slug)) => {
+                Ok(self.store.get_tenant_by_slug(&slug).await?.map(|t| t.id))
+            }
+            None => Ok(None),
         }
-        let Ok(slug) = qeetid_domain::TenantSlug::parse("tenant", &reference.to_ascii_lowercase()) else {
-            return Ok(None);
-        };
-        Ok(self.store.get_tenant_by_slug(&slug).await?.map(|t| t.id))
     }
 
     /// The tenant of the browser's live single sign-on session, if it has one: where

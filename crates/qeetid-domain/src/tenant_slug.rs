@@ -90,6 +90,27 @@ impl TenantSlug {
     }
 }
 
+/// How someone names a tenant on a form or in a URL: its id (`tnt_…`) or its slug
+/// (`acme`, any case).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TenantName {
+    /// An id, answered as it is (whether the tenant exists is the next read's).
+    Id(crate::id::TenantId),
+    /// A slug, lower-cased.
+    Slug(TenantSlug),
+}
+
+impl TenantName {
+    /// The tenant `reference` names, if it is an id or a valid slug.
+    pub fn parse(reference: &str) -> Option<Self> {
+        let reference = reference.trim();
+        if let Ok(id) = crate::id::TenantId::parse(reference) {
+            return Some(Self::Id(id));
+        }
+        TenantSlug::parse("tenant", &reference.to_ascii_lowercase()).ok().map(Self::Slug)
+    }
+}
+
 impl std::fmt::Display for TenantSlug {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
@@ -127,5 +148,13 @@ mod tests {
         assert_eq!(long.numbered(12).as_str().len(), 63);
         assert!(long.numbered(12).as_str().ends_with("-12"));
         assert_eq!(TenantSlug::from_stored("acme".into()).numbered(2).as_str(), "acme-2");
+    }
+
+    #[test]
+    fn a_tenant_is_named_by_id_or_by_slug_in_any_case() {
+        let id = crate::id::TenantId::parse("tnt_AAAAAAAAAAAAAAAAAAAAAA").unwrap();
+        assert_eq!(TenantName::parse(" tnt_AAAAAAAAAAAAAAAAAAAAAA "), Some(TenantName::Id(id)));
+        assert_eq!(TenantName::parse("ACME"), Some(TenantName::Slug(TenantSlug::from_stored("acme".into()))));
+        assert_eq!(TenantName::parse("no such/thing"), None);
     }
 }

@@ -138,14 +138,8 @@ impl<S: AccountStore> Accounts<S> {
         if user.email_verified {
             return Ok(());
         }
-        let guard = Guard::new(format!("verify:{}:{}", user.tenant_id, user.id), RESETS_PER_ADDRESS, OnSuccess::Refund);
-        match throttle::count_use(&self.store, self.cx.clock.as_ref(), vec![guard]).await {
-            Err(FlowError::Throttled { .. }) => return Ok(()),
-            other => other?,
-        }
         let tenant = self.tenant(tenant).await?;
-        let purpose = LinkPurpose::VerifyEmail;
-        outbox::send_link(&self.store, &self.cx, self.sealer.as_ref(), &user, &tenant, purpose, None).await
+        outbox::send_verification(&self.store, &self.cx, self.sealer.as_ref(), &user, &tenant, None).await
     }
 
     /// The live link `token` of `purpose` (to show its page), without using it.
@@ -208,19 +202,17 @@ impl<S: AccountStore> Accounts<S> {
         })
     }
 
-    /// The tenant whose id or slug is `raw`, if any.
+    /// The tenant whose id or slug (any case) is `raw`, if any.
     ///
     /// # Errors
     /// When the store fails.
     pub async fn tenant_named(&self, raw: &str) -> Result<Option<Tenant>, FlowError> {
-        let raw = raw.trim();
-        if let Ok(id) = TenantId::parse(raw) {
-            return Ok(self.store.get_tenant(&id).await?);
-        }
-        match crate::tenant_slug::TenantSlug::parse("tenant", raw) {
-            Ok(slug) => Ok(self.store.get_tenant_by_slug(&slug).await?),
-            Err(_) => Ok(None),
-        }
+        use crate::tenant_slug::TenantName;
+        Ok(match TenantName::parse(raw) {
+            Some(TenantName::Id(id)) => self.store.get_tenant(&id).await?,
+            Some(TenantName::Slug(slug)) => self.store.get_tenant_by_slug(&slug).await?,
+            None => None,
+        })
     }
 
     /// Proves the address by the verification link `token`, used once: the user's

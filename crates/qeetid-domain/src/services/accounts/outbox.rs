@@ -7,11 +7,12 @@ use crate::id::{RequestId, TenantId};
 use crate::logout::DeliveryOutcome;
 use crate::mail::mail_seal_context;
 use crate::mail::{AccountLink, LinkPurpose, Mail, MailKind, QueuedMail, RESET_LINK_MINUTES, VERIFY_LINK_HOURS};
-use crate::ports::{AccountLinkRepository, MailOutboxRepository, MailSender, SecretSealer};
+use crate::ports::{AccountLinkRepository, MailOutboxRepository, MailSender, SecretSealer, ThrottleRepository};
 use crate::random::random_token;
 use crate::secret::Secret;
 use crate::services::Context;
 use crate::services::authorization::FlowError;
+use crate::services::throttle::{self, Guard, OnSuccess};
 use crate::tenant::Tenant;
 use crate::user::User;
 
@@ -100,6 +101,44 @@ pub(crate) async fn send_link<S: MailOutboxRepository + AccountLinkRepository>(
         support_url: tenant.branding.support_url.clone(),
     };
     queue(store, cx, sealer, &user.tenant_id, &mail).await
+}
+
+/// Whether one more unasked-for message may go to the recipient keyed `key`: three
+/// an hour ([`RESETS_PER_ADDRESS`](super::RESETS_PER_ADDRESS)); past that `false`,
+/// quietly (the page already pointed to a message sent before).
+///
+/// # Errors
+/// When the store fails.
+pub(crate) async fn within_quota<S: ThrottleRepository>(
+    store: &S,
+    cx: &Context,
+    key: String,
+) -> Result<bool, FlowError> {
+    let guard = Guard::new(key, super::RESETS_PER_ADDRESS, OnSuccess::Refund);
+    match throttle::count_use(store, cx.clock.as_ref(), vec![guard]).await {
+        Ok(()) => Ok(true),
+        Err(FlowError::Throttled { .. }) => Ok(false),
+        Err(other) => Err(other),
+    }
+}
+
+/// Sends `user` a link to confirm their address, back to `request` once used,
+/// within [`within_quota`] per user.
+///
+/// # Errors
+/// When the store fails or the message cannot be sealed.
+pub(crate) async fn send_verification<S: MailOutboxRepository + AccountLinkRepository + ThrottleRepository>(
+    store: &S,
+    cx: &Context,
+    sealer: &dyn SecretSealer,
+    user: &User,
+    tenant: &Tenant,
+    request: Option<&RequestId>,
+) -> Result<(), FlowError> {
+    if !within_quota(store, cx, format!("verify:{}:{}", user.tenant_id, user.id)).await? {
+        return Ok(());
+    }
+    send_link(store, cx, sealer, user, tenant, LinkPurpose::VerifyEmail, request).await
 }
 
 /// Claims the due messages and offers each to `sender`: delivered ones go, failed

@@ -124,10 +124,8 @@ impl<S: AccountStore> Accounts<S> {
     /// At most three an hour per address, so nobody can flood an inbox this way.
     async fn tell_owner(&self, owner: &User, tenant: &crate::tenant::Tenant) -> Result<(), FlowError> {
         let key = format!("exists:{}:{}", owner.tenant_id, owner.email.as_str());
-        let guard = Guard::new(key, super::RESETS_PER_ADDRESS, OnSuccess::Refund);
-        match throttle::count_use(&self.store, self.cx.clock.as_ref(), vec![guard]).await {
-            Err(FlowError::Throttled { .. }) => return Ok(()),
-            other => other?,
+        if !outbox::within_quota(&self.store, &self.cx, key).await? {
+            return Ok(());
         }
         let mail = Mail {
             kind: MailKind::AccountExists,

@@ -13,7 +13,6 @@ use crate::ports::AuthorizationStore;
 use crate::secret::Secret;
 use crate::services::accounts::outbox;
 use crate::services::audit;
-use crate::services::throttle::{self, Guard, OnSuccess};
 use crate::services::totp::MfaError;
 use crate::time::UnixTime;
 use crate::user::User;
@@ -56,29 +55,12 @@ impl<S: AuthorizationStore> Authorization<S> {
     ) -> Result<crate::tenant::Tenant, FlowError> {
         let tenant = self.store.get_tenant(&request.request.tenant_id).await?.ok_or(FlowError::RequestNotFound)?;
         if tenant.require_verified_email && !user.email_verified {
-            self.ask_to_verify(request, user, &tenant).await?;
+            // At most three an hour: past that the page still points to the link already sent.
+            let sealer = self.sealer.as_ref();
+            outbox::send_verification(&self.store, &self.cx, sealer, user, &tenant, Some(&request.id)).await?;
             return Err(FlowError::EmailNotVerified { email: user.email.as_str().to_owned() });
         }
         Ok(tenant)
-    }
-
-    /// Sends a verification link to a user the tenant will not let in before the
-    /// address is proved (at most three an hour: past that the page still says to
-    /// look for the link already sent).
-    async fn ask_to_verify(
-        &self,
-        request: &PendingRequest,
-        user: &User,
-        tenant: &crate::tenant::Tenant,
-    ) -> Result<(), FlowError> {
-        let key = format!("verify:{}:{}", user.tenant_id, user.id);
-        let guard = Guard::new(key, crate::services::accounts::RESETS_PER_ADDRESS, OnSuccess::Refund);
-        match throttle::count_use(&self.store, self.cx.clock.as_ref(), vec![guard]).await {
-            Err(FlowError::Throttled { .. }) => return Ok(()),
-            other => other?,
-        }
-        let purpose = crate::mail::LinkPurpose::VerifyEmail;
-        outbox::send_link(&self.store, &self.cx, self.sealer.as_ref(), user, tenant, purpose, Some(&request.id)).await
     }
 
     /// Starts the session of a user who proved who they are (`amr`, RFC 8176) for a

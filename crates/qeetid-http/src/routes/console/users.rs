@@ -361,8 +361,9 @@ pub(crate) async fn send_reset<S: Store>(
             "Not now",
             &format!("Several links went to this address recently; try again in {} minutes.", (retry_after + 59) / 60),
         ),
-        Ok(Err(e)) => super::error_page(&state, StatusCode::SERVICE_UNAVAILABLE, "Not sent", &e.to_string()),
-        Err(e) => super::error_page(&state, StatusCode::SERVICE_UNAVAILABLE, "Not sent", &e.to_string()),
+        // Anything else is the infrastructure's: logged, and answered as every hosted failure is.
+        Ok(Err(e)) => crate::answers::flow_error_page(&state, &e),
+        Err(e) => crate::answers::flow_error_page(&state, &FlowError::Internal(Box::new(e))),
     }
 }
 
