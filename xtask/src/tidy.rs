@@ -38,6 +38,7 @@ const OWNERS: &[(&str, &str)] = &[
     ("argon2", "qeetid-crypto"),
     ("webauthn-rs", "qeetid-webauthn"),
     ("lettre", "qeetid-mail"),
+    ("fluent-bundle", "qeetid-render"),
 ];
 
 /// Which workspace crates each of ours may depend on (normal dependencies).

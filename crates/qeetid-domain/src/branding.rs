@@ -21,6 +21,9 @@ pub struct Branding {
     pub support_url: Option<String>,
     /// The tenant's privacy policy (`https`), shown at the foot of every page.
     pub privacy_url: Option<String>,
+    /// The language of its pages and e-mail when neither the request nor the
+    /// browser names one it has.
+    pub default_locale: crate::locale::Locale,
 }
 
 impl Branding {

@@ -8,12 +8,23 @@ pub struct ValidationError {
     pub field: String,
     /// What is wrong with it, in words a developer can act on.
     pub message: String,
+    /// Which rule, for the rules end users meet on the hosted pages (`password-length`,
+    /// `password-common`, `email-format`, `name-length`, `characters`): the pages
+    /// say them in the reader's language.
+    pub rule: Option<&'static str>,
 }
 
 impl ValidationError {
     /// An error about `field`.
     pub fn new(field: impl Into<String>, message: impl std::fmt::Display) -> Self {
-        Self { field: field.into(), message: message.to_string() }
+        Self { field: field.into(), message: message.to_string(), rule: None }
+    }
+
+    /// The same error, naming the rule end users broke.
+    #[must_use]
+    pub fn rule(mut self, rule: &'static str) -> Self {
+        self.rule = Some(rule);
+        self
     }
 }
 

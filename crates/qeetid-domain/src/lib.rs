@@ -60,6 +60,7 @@ pub mod fakes;
 pub mod federation;
 pub mod grant_type;
 pub mod id;
+pub mod locale;
 pub mod logout;
 pub mod mail;
 pub mod mfa;

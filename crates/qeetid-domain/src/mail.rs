@@ -61,6 +61,9 @@ pub struct Mail {
     pub accent: Option<String>,
     /// The tenant's support link, for the message's foot.
     pub support_url: Option<String>,
+    /// The language it is written in: the reader's at the page that caused it, or
+    /// the tenant's default for a message an admin's action sends.
+    pub locale: crate::locale::Locale,
 }
 
 impl Mail {
@@ -82,6 +85,7 @@ impl Mail {
         if let Some(support) = &self.support_url {
             out.append_pair("support", support);
         }
+        out.append_pair("lang", self.locale.tag());
         out.finish()
     }
 
@@ -91,7 +95,7 @@ impl Mail {
     /// A [`ValidationError`] naming the part that is missing or not valid.
     pub fn decode(text: &str) -> Result<Self, ValidationError> {
         let (mut kind, mut to, mut tenant, mut link, mut minutes, mut name) = (None, None, None, None, None, None);
-        let (mut accent, mut support) = (None, None);
+        let (mut accent, mut support, mut locale) = (None, None, None);
         for (key, value) in url::form_urlencoded::parse(text.as_bytes()) {
             match key.as_ref() {
                 "kind" => kind = MailKind::parse(&value),
@@ -102,6 +106,7 @@ impl Mail {
                 "name" => name = Some(value.into_owned()),
                 "accent" => accent = Some(value.into_owned()),
                 "support" => support = Some(value.into_owned()),
+                "lang" => locale = crate::locale::Locale::from_tag(&value),
                 _ => {}
             }
         }
@@ -115,6 +120,7 @@ impl Mail {
             user_name: name,
             accent,
             support_url: support,
+            locale: locale.unwrap_or_default(),
         })
     }
 }
@@ -212,11 +218,14 @@ mod tests {
             valid_minutes: 30,
             accent: Some("0f766e".into()),
             support_url: Some("https://acme.example/help?a=1&b=2".into()),
+            locale: crate::locale::Locale::De,
         };
         assert_eq!(Mail::decode(&mail.encode()).unwrap(), mail);
         let unnamed = Mail { user_name: None, accent: None, support_url: None, ..mail };
         assert_eq!(Mail::decode(&unnamed.encode()).unwrap(), unnamed);
         assert!(Mail::decode("kind=nonsense&to=ada%40example.com").is_err());
+        let queued_before_languages = "kind=verify_email&to=ada%40example.com&tenant=A&link=l&valid_minutes=1";
+        assert_eq!(Mail::decode(queued_before_languages).unwrap().locale, crate::locale::Locale::En);
     }
 
     #[test]

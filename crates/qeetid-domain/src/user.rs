@@ -79,7 +79,8 @@ impl Email {
             return Err(ValidationError::new(
                 "email",
                 "must not contain control or bidirectional formatting characters",
-            ));
+            )
+            .rule("characters"));
         }
         let valid = email.len() <= 254
             && !email.chars().any(char::is_whitespace)
@@ -93,7 +94,7 @@ impl Email {
         if valid {
             Ok(Self(email))
         } else {
-            Err(ValidationError::new("email", "must be an e-mail address such as ada@example.com"))
+            Err(ValidationError::new("email", "must be an e-mail address such as ada@example.com").rule("email-format"))
         }
     }
 
@@ -118,7 +119,7 @@ impl Password {
     pub fn new(raw: String) -> Result<Self, ValidationError> {
         match raw.chars().count() {
             8..=1024 => Ok(Self(raw)),
-            _ => Err(ValidationError::new("password", "must be 8 to 1024 characters")),
+            _ => Err(ValidationError::new("password", "must be 8 to 1024 characters").rule("password-length")),
         }
     }
 
@@ -132,7 +133,8 @@ impl Password {
             return Err(ValidationError::new(
                 "password",
                 "is one of the most common passwords: choose one that is harder to guess",
-            ));
+            )
+            .rule("password-common"));
         }
         Ok(password)
     }
@@ -185,9 +187,12 @@ impl PasswordHash {
 /// Validates an optional display name of a user.
 pub(crate) fn parse_user_name(raw: Option<String>) -> Result<Option<String>, ValidationError> {
     match raw.map(|n| n.trim().to_owned()) {
-        Some(n) if n.chars().count() > 200 => Err(ValidationError::new("name", "at most 200 characters")),
+        Some(n) if n.chars().count() > 200 => {
+            Err(ValidationError::new("name", "at most 200 characters").rule("name-length"))
+        }
         Some(n) if has_deceptive_characters(&n) => {
-            Err(ValidationError::new("name", "must not contain control or bidirectional formatting characters"))
+            Err(ValidationError::new("name", "must not contain control or bidirectional formatting characters")
+                .rule("characters"))
         }
         Some(n) if n.is_empty() => Ok(None),
         other => Ok(other),

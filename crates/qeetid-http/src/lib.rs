@@ -3,6 +3,7 @@
 
 mod answers;
 mod json;
+mod language;
 mod metrics;
 mod openapi;
 mod request_span;
@@ -461,7 +462,7 @@ async fn not_found<S: Store>(req: actix_web::HttpRequest, state: web::Data<HttpS
     if req.path().starts_with("/v1/") {
         actix_web::ResponseError::error_response(&ApiError::NoRoute)
     } else {
-        routes::pages::not_found(state).await
+        routes::pages::not_found(req, state).await
     }
 }
 

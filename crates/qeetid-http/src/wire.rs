@@ -22,43 +22,25 @@ pub(crate) fn rfc3339(t: UnixTime) -> String {
         .unwrap_or_else(|| t.as_secs().to_string())
 }
 
-/// A time as people say it, relative to now: `just now`, `5 minutes ago`, `3 hours
-/// ago`, `yesterday`, `12 days ago`, `in 2 hours`; past a month, the date
-/// (`6 Dec 2026`). No time zone is needed, so no page guesses the reader's.
+/// A time as the dashboard says it, relative to now: `just now`, `5 minutes ago`,
+/// `yesterday`, `in 2 hours`; past a month, the date (`6 Dec 2026`). No time zone
+/// is needed, so no page guesses the reader's. The hosted pages and the account
+/// page say it in the reader's language ([`human_time_in`]).
 pub(crate) fn human_time(t: UnixTime) -> String {
+    static ENGLISH: std::sync::LazyLock<Option<qeetid_render::Catalogues>> =
+        std::sync::LazyLock::new(|| qeetid_render::Catalogues::builtin().ok());
+    match ENGLISH.as_ref() {
+        Some(catalogues) => human_time_in(catalogues.get("en"), t),
+        None => rfc3339(t),
+    }
+}
+
+/// [`human_time`] in the language of `words`.
+pub(crate) fn human_time_in(words: &qeetid_render::Catalogue, t: UnixTime) -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    human_time_at(t, UnixTime::from_secs(now))
-}
-
-/// [`human_time`] with `now` given.
-pub(crate) fn human_time_at(t: UnixTime, now: UnixTime) -> String {
-    let delta = now.as_secs() - t.as_secs();
-    let (ahead, gap) = (delta < 0, delta.unsigned_abs());
-    let say = |n: u64, unit: &str| {
-        let amount = if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") };
-        if ahead { format!("in {amount}") } else { format!("{amount} ago") }
-    };
-    match gap {
-        0..60 => {
-            if ahead {
-                "in a moment".to_owned()
-            } else {
-                "just now".to_owned()
-            }
-        }
-        60..3_600 => say(gap / 60, "minute"),
-        3_600..86_400 => say(gap / 3_600, "hour"),
-        86_400..172_800 if !ahead => "yesterday".to_owned(),
-        86_400..2_592_000 => say(gap / 86_400, "day"),
-        _ => OffsetDateTime::from_unix_timestamp(t.as_secs())
-            .ok()
-            .and_then(|dt| {
-                dt.format(time::macros::format_description!("[day padding:none] [month repr:short] [year]")).ok()
-            })
-            .unwrap_or_else(|| rfc3339(t)),
-    }
+    words.human_time(t.as_secs(), now)
 }
 
 /// `?limit=&cursor=` of every list.
@@ -104,26 +86,5 @@ mod tests {
     fn timestamps_are_rfc_3339_utc() {
         assert_eq!(rfc3339(UnixTime::from_secs(0)), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(UnixTime::from_secs(1_800_000_000)), "2027-01-15T08:00:00Z");
-    }
-}
-
-#[cfg(test)]
-mod human_time_tests {
-    use super::*;
-
-    #[test]
-    fn times_read_as_people_say_them() {
-        let now = UnixTime::from_secs(1_765_000_000);
-        let at = |delta: i64| human_time_at(UnixTime::from_secs(1_765_000_000 - delta), now);
-        assert_eq!(at(5), "just now");
-        assert_eq!(at(60), "1 minute ago");
-        assert_eq!(at(5 * 60 + 59), "5 minutes ago");
-        assert_eq!(at(3 * 3600), "3 hours ago");
-        assert_eq!(at(86_400 + 10), "yesterday");
-        assert_eq!(at(12 * 86_400), "12 days ago");
-        assert_eq!(at(-2 * 3600), "in 2 hours");
-        assert_eq!(at(-20 * 86_400), "in 20 days");
-        assert_eq!(at(-30), "in a moment");
-        assert_eq!(at(400 * 86_400), "1 Nov 2024");
     }
 }

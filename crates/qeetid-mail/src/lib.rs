@@ -80,6 +80,7 @@ impl Mailer {
             valid_minutes: mail.valid_minutes,
             accent: mail.accent.as_deref(),
             support_url: mail.support_url.as_deref(),
+            lang: mail.locale.tag(),
         };
         self.renderer.mail(&content).map_err(|e| format!("the message could not be rendered: {e}"))
     }

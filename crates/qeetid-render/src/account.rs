@@ -96,18 +96,15 @@ pub struct AccountSignInView<'a> {
     pub error: Option<&'a str>,
 }
 
-/// How someone signed in (`amr` values, RFC 8176), in words.
-pub fn describe_amr(amr: &[String]) -> String {
-    let words: Vec<&str> = amr
+/// How someone signed in (`amr` values, RFC 8176), in the words of `words`.
+pub fn describe_amr(words: &crate::Catalogue, amr: &[String]) -> String {
+    let said: Vec<String> = amr
         .iter()
         .map(|m| match m.as_str() {
-            "pwd" => "password",
-            "otp" => "one-time code",
-            "hwk" | "swk" => "passkey",
-            "fed" => "another provider",
-            "mfa" => "two factors",
-            other => other,
+            "hwk" | "swk" => words.text("amr-passkey", &[]),
+            known @ ("pwd" | "otp" | "fed" | "mfa") => words.text(&format!("amr-{known}"), &[]),
+            other => other.to_owned(),
         })
         .collect();
-    words.join(", ")
+    said.join(", ")
 }

@@ -85,6 +85,8 @@ pub struct MailContent<'a> {
     pub accent: Option<&'a str>,
     /// The tenant's support link, for the message's foot.
     pub support_url: Option<&'a str>,
+    /// The language to write it in (`en`, `de`, …).
+    pub lang: &'a str,
 }
 
 /// A message ready to send: subject, plain text and HTML.
@@ -109,35 +111,25 @@ struct MailView<'a> {
     support_url: Option<&'a str>,
 }
 
-/// A lifetime in words: `30 minutes`, `24 hours`, `2 days`.
-fn in_words(minutes: i64) -> String {
-    let plural = |n: i64, unit: &str| if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") };
-    match minutes {
-        m if m >= 2 * 24 * 60 && m % (24 * 60) == 0 => plural(m / (24 * 60), "day"),
-        m if m >= 60 && m % 60 == 0 => plural(m / 60, "hour"),
-        m => plural(m, "minute"),
-    }
-}
-
 impl Renderer {
     /// The forgot-password page.
-    pub fn forgot_password_page(&self, view: &ForgotPasswordView<'_>) -> Result<String, RenderError> {
-        self.render("password_forgot.html", view)
+    pub fn forgot_password_page(&self, lang: &str, view: &ForgotPasswordView<'_>) -> Result<String, RenderError> {
+        self.render_in(lang, "password_forgot.html", view)
     }
 
     /// The new-password page.
-    pub fn reset_password_page(&self, view: &ResetPasswordView<'_>) -> Result<String, RenderError> {
-        self.render("password_reset.html", view)
+    pub fn reset_password_page(&self, lang: &str, view: &ResetPasswordView<'_>) -> Result<String, RenderError> {
+        self.render_in(lang, "password_reset.html", view)
     }
 
     /// The confirm-your-address page.
-    pub fn verify_email_page(&self, view: &VerifyEmailView<'_>) -> Result<String, RenderError> {
-        self.render("email_verify.html", view)
+    pub fn verify_email_page(&self, lang: &str, view: &VerifyEmailView<'_>) -> Result<String, RenderError> {
+        self.render_in(lang, "email_verify.html", view)
     }
 
     /// The sign-up page.
-    pub fn sign_up_page(&self, view: &SignUpView<'_>) -> Result<String, RenderError> {
-        self.render("signup.html", view)
+    pub fn sign_up_page(&self, lang: &str, view: &SignUpView<'_>) -> Result<String, RenderError> {
+        self.render_in(lang, "signup.html", view)
     }
 
     /// A message as a subject, a plain-text and an HTML part.
@@ -145,17 +137,19 @@ impl Renderer {
     /// # Errors
     /// [`RenderError`] for an unknown kind or a template that fails.
     pub fn mail(&self, mail: &MailContent<'_>) -> Result<RenderedMail, RenderError> {
-        let subject = match mail.kind {
-            "password_reset" => format!("Reset your {} password", mail.tenant_name),
-            "verify_email" => format!("Confirm your e-mail address for {}", mail.tenant_name),
-            _ => format!("You already have a {} account", mail.tenant_name),
+        let catalogue = self.catalogue(mail.lang);
+        let subject_key = match mail.kind {
+            "password_reset" => "mail-password-reset-subject",
+            "verify_email" => "mail-verify-email-subject",
+            _ => "mail-account-exists-subject",
         };
+        let subject = catalogue.text(subject_key, &[("tenant", crate::Arg::Text(mail.tenant_name))]);
         let view = MailView {
             subject: &subject,
             tenant_name: mail.tenant_name,
             user_name: mail.user_name,
             link: mail.link,
-            valid_for: in_words(mail.valid_minutes),
+            valid_for: catalogue.duration(mail.valid_minutes),
             accent: mail
                 .accent
                 .filter(|a| a.len() == 6 && a.bytes().all(|b| b.is_ascii_hexdigit()))
@@ -163,8 +157,8 @@ impl Renderer {
             support_url: mail.support_url,
         };
         let name = mail.kind;
-        let text = self.render(&format!("mail_{name}.txt"), &view)?;
-        let html = self.render(&format!("mail_{name}.html"), &view)?;
+        let text = self.render_in(mail.lang, &format!("mail_{name}.txt"), &view)?;
+        let html = self.render_in(mail.lang, &format!("mail_{name}.html"), &view)?;
         Ok(RenderedMail { subject, text, html })
     }
 }
@@ -172,15 +166,6 @@ impl Renderer {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lifetimes_read_as_words() {
-        assert_eq!(in_words(30), "30 minutes");
-        assert_eq!(in_words(1), "1 minute");
-        assert_eq!(in_words(60), "1 hour");
-        assert_eq!(in_words(24 * 60), "24 hours");
-        assert_eq!(in_words(3 * 24 * 60), "3 days");
-    }
 
     #[test]
     fn every_message_renders_with_its_link_escaped_in_html_only() {
@@ -194,6 +179,7 @@ mod tests {
                 valid_minutes: 30,
                 accent: Some("0f766e"),
                 support_url: Some("https://acme.example/help"),
+                lang: "en",
             };
             let out = renderer.mail(&mail).unwrap();
             assert!(out.subject.contains("Acme <Tools>"));
@@ -202,6 +188,12 @@ mod tests {
             assert!(out.html.contains("token=qpr_abc&amp;y=1"), "{}", out.html);
             assert!(out.html.contains("Acme &lt;Tools&gt;"));
             assert!(out.html.contains("#0f766e") && out.text.contains("https://acme.example/help"), "{}", out.html);
+            let german = renderer.mail(&MailContent { lang: "de", ..mail }).unwrap();
+            assert!(
+                german.text.contains("Hallo Ada,") && german.html.contains(r#"<html lang="de">"#),
+                "{}",
+                german.text
+            );
         }
     }
 }

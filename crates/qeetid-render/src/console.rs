@@ -451,6 +451,8 @@ pub struct ConsoleBrandingView<'a> {
     pub support_url: &'a str,
     /// The privacy policy, or empty.
     pub privacy_url: &'a str,
+    /// The languages the pages may default to, the tenant's selected.
+    pub languages: Vec<FormOption>,
     /// Field name → what is wrong with it.
     pub errors: BTreeMap<String, String>,
 }

@@ -9,7 +9,10 @@ use tera::{Context, Tera};
 mod account;
 mod accounts;
 mod console;
+mod i18n;
 mod mfa;
+
+pub use i18n::{Arg, Catalogue, Catalogues};
 
 /// The templates, embedded at compile time.
 const TEMPLATES: [(&str, &str); 38] = [
@@ -110,6 +113,9 @@ pub enum RenderError {
     /// A file in the templates directory could not be read, or names no template.
     #[error("templates_dir: {0}")]
     Override(String),
+    /// A message catalogue does not parse.
+    #[error("message catalogue: {0}")]
+    Catalogue(String),
 }
 
 /// What the error page shows.
@@ -289,7 +295,9 @@ fn path_segment(value: &tera::Value, _: &std::collections::HashMap<String, tera:
 
 /// Renders hosted pages. Build once at start-up; rendering is thread-safe.
 pub struct Renderer {
-    tera: Tera,
+    /// The templates once per language, each with its catalogue's `t` functions.
+    by_language: Vec<(&'static str, Tera)>,
+    catalogues: Catalogues,
 }
 
 impl Renderer {
@@ -330,50 +338,77 @@ impl Renderer {
                     .map_err(|e| RenderError::Override(format!("cannot read {}: {e}", entry.path().display())))?;
             }
         }
+        let catalogues = Catalogues::builtin().map_err(RenderError::Catalogue)?;
         let mut tera = Tera::default();
         tera.register_filter("path_segment", path_segment);
         tera.add_raw_templates(sources)?;
         tera.autoescape_on(vec![".html"]);
-        Ok(Self { tera })
+        let by_language = catalogues
+            .iter()
+            .map(|catalogue| {
+                let mut localized = tera.clone();
+                localized
+                    .register_function("t", i18n::Translate { catalogue: catalogue.clone(), escape_values: false });
+                localized
+                    .register_function("t_html", i18n::Translate { catalogue: catalogue.clone(), escape_values: true });
+                (catalogue.tag(), localized)
+            })
+            .collect();
+        Ok(Self { by_language, catalogues })
     }
 
+    /// The messages of `lang` (English for a language without a catalogue).
+    pub fn catalogue(&self, lang: &str) -> &Catalogue {
+        self.catalogues.get(lang)
+    }
+
+    /// The dashboard's pages: in English.
     fn render(&self, name: &str, view: &impl Serialize) -> Result<String, RenderError> {
-        Ok(self.tera.render(name, &Context::from_serialize(view)?)?)
+        self.render_in("en", name, view)
+    }
+
+    /// A page in `lang`; the template sees the language's tag as `lang`.
+    fn render_in(&self, lang: &str, name: &str, view: &impl Serialize) -> Result<String, RenderError> {
+        let tag = self.catalogues.get(lang).tag();
+        let (_, tera) = self.by_language.iter().find(|(t, _)| *t == tag).unwrap_or(&self.by_language[0]);
+        let mut context = Context::from_serialize(view)?;
+        context.insert("lang", tag);
+        Ok(tera.render(name, &context)?)
     }
 
     /// The error page.
-    pub fn error_page(&self, view: &ErrorView<'_>) -> Result<String, RenderError> {
-        self.render("error.html", view)
+    pub fn error_page(&self, lang: &str, view: &ErrorView<'_>) -> Result<String, RenderError> {
+        self.render_in(lang, "error.html", view)
     }
 
     /// The login page.
-    pub fn login_page(&self, view: &LoginView<'_>) -> Result<String, RenderError> {
-        self.render("login.html", view)
+    pub fn login_page(&self, lang: &str, view: &LoginView<'_>) -> Result<String, RenderError> {
+        self.render_in(lang, "login.html", view)
     }
 
     /// The consent page.
-    pub fn consent_page(&self, view: &ConsentView<'_>) -> Result<String, RenderError> {
-        self.render("consent.html", view)
+    pub fn consent_page(&self, lang: &str, view: &ConsentView<'_>) -> Result<String, RenderError> {
+        self.render_in(lang, "consent.html", view)
     }
 
     /// The device page.
-    pub fn device_page(&self, view: &DeviceView<'_>) -> Result<String, RenderError> {
-        self.render("device.html", view)
+    pub fn device_page(&self, lang: &str, view: &DeviceView<'_>) -> Result<String, RenderError> {
+        self.render_in(lang, "device.html", view)
     }
 
     /// The logout confirmation.
-    pub fn logout_page(&self, view: &LogoutView<'_>) -> Result<String, RenderError> {
-        self.render("logout.html", view)
+    pub fn logout_page(&self, lang: &str, view: &LogoutView<'_>) -> Result<String, RenderError> {
+        self.render_in(lang, "logout.html", view)
     }
 
     /// The form that posts an authorization response to the client.
-    pub fn form_post_page(&self, view: &FormPostView<'_>) -> Result<String, RenderError> {
-        self.render("form_post.html", view)
+    pub fn form_post_page(&self, lang: &str, view: &FormPostView<'_>) -> Result<String, RenderError> {
+        self.render_in(lang, "form_post.html", view)
     }
 
     /// The signed-out page.
-    pub fn logged_out_page(&self, view: &LoggedOutView<'_>) -> Result<String, RenderError> {
-        self.render("logged_out.html", view)
+    pub fn logged_out_page(&self, lang: &str, view: &LoggedOutView<'_>) -> Result<String, RenderError> {
+        self.render_in(lang, "logged_out.html", view)
     }
 
     /// The dashboard's sign-in page.
@@ -397,23 +432,23 @@ impl Renderer {
     }
 
     /// The hosted login's second step.
-    pub fn second_factor_page(&self, view: &SecondFactorView<'_>) -> Result<String, RenderError> {
-        self.render("login_mfa.html", view)
+    pub fn second_factor_page(&self, lang: &str, view: &SecondFactorView<'_>) -> Result<String, RenderError> {
+        self.render_in(lang, "login_mfa.html", view)
     }
 
     /// Recovery codes, shown once.
-    pub fn recovery_codes_page(&self, view: &RecoveryCodesView<'_>) -> Result<String, RenderError> {
-        self.render("recovery_codes.html", view)
+    pub fn recovery_codes_page(&self, lang: &str, view: &RecoveryCodesView<'_>) -> Result<String, RenderError> {
+        self.render_in(lang, "recovery_codes.html", view)
     }
 
     /// The end user's account page.
-    pub fn account_page(&self, view: &AccountView<'_>) -> Result<String, RenderError> {
-        self.render("account.html", view)
+    pub fn account_page(&self, lang: &str, view: &AccountView<'_>) -> Result<String, RenderError> {
+        self.render_in(lang, "account.html", view)
     }
 
     /// The account page's sign-in prompt.
-    pub fn account_sign_in_page(&self, view: &AccountSignInView<'_>) -> Result<String, RenderError> {
-        self.render("account_signin.html", view)
+    pub fn account_sign_in_page(&self, lang: &str, view: &AccountSignInView<'_>) -> Result<String, RenderError> {
+        self.render_in(lang, "account_signin.html", view)
     }
 
     /// One user in the dashboard.
@@ -457,8 +492,8 @@ impl Renderer {
     }
 
     /// The home page.
-    pub fn home_page(&self, view: &HomeView<'_>) -> Result<String, RenderError> {
-        self.render("home.html", view)
+    pub fn home_page(&self, lang: &str, view: &HomeView<'_>) -> Result<String, RenderError> {
+        self.render_in(lang, "home.html", view)
     }
 }
 
@@ -479,12 +514,10 @@ mod tests {
     fn error_page_escapes_what_it_shows() {
         let renderer = Renderer::new().unwrap();
         let html = renderer
-            .error_page(&ErrorView {
-                title: "Not found",
-                message: "<script>x</script>",
-                code: Some("not_found"),
-                next: None,
-            })
+            .error_page(
+                "en",
+                &ErrorView { title: "Not found", message: "<script>x</script>", code: Some("not_found"), next: None },
+            )
             .unwrap();
         assert!(html.contains("&lt;script&gt;x&lt;&#x2F;script&gt;"), "{html}");
         assert!(!html.contains("<script>x"));
@@ -495,22 +528,25 @@ mod tests {
     fn login_and_consent_pages_carry_the_request_and_csrf_token() {
         let renderer = Renderer::new().unwrap();
         let login = renderer
-            .login_page(&LoginView {
-                request_id: "arq_1",
-                csrf_token: "qbr_2",
-                client_name: "Acme <Web>",
-                email: "",
-                error: Some("wrong e-mail or password"),
-                providers: vec![ProviderButton { id: "idp_1".into(), name: "Google".into() }],
-                sign_up: true,
-                notice: None,
-                brand: Some(BrandView {
-                    name: "Acme".into(),
-                    theme_url: Some("/branding/tnt_1/theme-abc.css".into()),
-                    support_url: Some("https://acme.example/help".into()),
-                    privacy_url: None,
-                }),
-            })
+            .login_page(
+                "en",
+                &LoginView {
+                    request_id: "arq_1",
+                    csrf_token: "qbr_2",
+                    client_name: "Acme <Web>",
+                    email: "",
+                    error: Some("wrong e-mail or password"),
+                    providers: vec![ProviderButton { id: "idp_1".into(), name: "Google".into() }],
+                    sign_up: true,
+                    notice: None,
+                    brand: Some(BrandView {
+                        name: "Acme".into(),
+                        theme_url: Some("/branding/tnt_1/theme-abc.css".into()),
+                        support_url: Some("https://acme.example/help".into()),
+                        privacy_url: None,
+                    }),
+                },
+            )
             .unwrap();
         assert!(login.contains(r#"href="/password/forgot?request=arq_1""#));
         assert!(login.contains(r#"href="/signup?request=arq_1""#));
@@ -521,28 +557,34 @@ mod tests {
         assert!(login.contains("Continue with Google"), "a button per upstream provider");
         assert!(login.contains(r#"role="alert""#));
         let consent = renderer
-            .consent_page(&ConsentView {
-                request_id: "arq_1",
-                csrf_token: "qbr_2",
-                client_name: "Acme",
-                self_registered: None,
-                user_email: "ada@example.com",
-                scopes: vec![ScopeView { name: "email".into(), description: "See your e-mail address".into() }],
-                brand: None,
-            })
+            .consent_page(
+                "en",
+                &ConsentView {
+                    request_id: "arq_1",
+                    csrf_token: "qbr_2",
+                    client_name: "Acme",
+                    self_registered: None,
+                    user_email: "ada@example.com",
+                    scopes: vec![ScopeView { name: "email".into(), description: "See your e-mail address".into() }],
+                    brand: None,
+                },
+            )
             .unwrap();
         assert!(consent.contains("See your e-mail address"));
         assert!(!consent.contains("registered itself"));
         let consent = renderer
-            .consent_page(&ConsentView {
-                request_id: "arq_1",
-                csrf_token: "qbr_2",
-                client_name: "Your Bank",
-                self_registered: Some("evil.example"),
-                user_email: "ada@example.com",
-                scopes: vec![],
-                brand: None,
-            })
+            .consent_page(
+                "en",
+                &ConsentView {
+                    request_id: "arq_1",
+                    csrf_token: "qbr_2",
+                    client_name: "Your Bank",
+                    self_registered: Some("evil.example"),
+                    user_email: "ada@example.com",
+                    scopes: vec![],
+                    brand: None,
+                },
+            )
             .unwrap();
         assert!(consent.contains("registered itself") && consent.contains("<strong>evil.example</strong>"));
         assert!(consent.contains(r#"value="allow""#) && consent.contains(r#"value="deny""#));
@@ -559,21 +601,24 @@ mod tests {
         .unwrap();
         let renderer = Renderer::with_overrides(Some(&dir)).unwrap();
         let view = ErrorView { title: "Oops", message: "m", code: None, next: None };
-        let page = renderer.error_page(&view).unwrap();
+        let page = renderer.error_page("en", &view).unwrap();
         assert!(page.contains("<h1>Acme says: Oops</h1>") && page.contains("qeetid.css"), "base.html still built in");
         assert!(
             renderer
-                .login_page(&LoginView {
-                    request_id: "arq_1",
-                    csrf_token: "c",
-                    client_name: "A",
-                    email: "",
-                    error: None,
-                    providers: vec![],
-                    sign_up: false,
-                    notice: None,
-                    brand: None,
-                })
+                .login_page(
+                    "en",
+                    &LoginView {
+                        request_id: "arq_1",
+                        csrf_token: "c",
+                        client_name: "A",
+                        email: "",
+                        error: None,
+                        providers: vec![],
+                        sign_up: false,
+                        notice: None,
+                        brand: None,
+                    }
+                )
                 .unwrap()
                 .contains("Forgot password?"),
             "the others stay built in"
@@ -589,8 +634,10 @@ mod tests {
 
     #[test]
     fn home_page_names_the_issuer() {
-        let html =
-            Renderer::new().unwrap().home_page(&HomeView { issuer: "http://localhost:8080", version: "0.1" }).unwrap();
+        let html = Renderer::new()
+            .unwrap()
+            .home_page("en", &HomeView { issuer: "http://localhost:8080", version: "0.1" })
+            .unwrap();
         assert!(html.contains("http:&#x2F;&#x2F;localhost:8080"), "{html}");
     }
 }

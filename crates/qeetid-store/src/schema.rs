@@ -17,6 +17,7 @@ diesel::table! {
         primary_color -> Nullable<Text>,
         support_url -> Nullable<Text>,
         privacy_url -> Nullable<Text>,
+        default_locale -> Text,
     }
 }
 

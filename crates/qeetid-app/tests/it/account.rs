@@ -121,10 +121,10 @@ pub(crate) async fn users_manage_sessions_apps_profile_and_password(db: &TestDat
     };
     let (status, _, page) = phone.submit("/account/password", &pairs(&change("wrong password", new))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains("the current password is not right"), "{page}");
+    assert!(page.contains("The current password is not right"), "{page}");
     let (status, _, page) = phone.submit("/account/password", &pairs(&change(PASSWORD, "something else"))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains("does not match the new password"));
+    assert!(page.contains("The two passwords differ"));
     let (status, location, _) = phone.submit("/account/password", &pairs(&change(PASSWORD, new))).await;
     assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/account?done=password")));
     assert_eq!(session_count(&phone, &realm, &user).await, 1, "the other session ended");
@@ -191,7 +191,7 @@ pub(crate) async fn a_disabled_user_cannot_sign_in_or_refresh(db: &TestDatabase)
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     let (status, _, body) = submit(form(PASSWORD)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(body.contains("this account is disabled"), "{body}");
+    assert!(body.contains("This account is disabled"), "{body}");
 
     // Enabled again, the user signs in.
     let reply = app.admin(Method::PATCH, &path, Body::Json(json!({ "disabled": false }))).await;

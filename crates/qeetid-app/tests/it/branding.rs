@@ -39,7 +39,7 @@ pub(crate) async fn tenants_dress_their_pages_in_a_readable_colour_and_links(db:
     assert_eq!(
         reply.body["tenant"]["branding"],
         json!({ "primary_color": "#0f766e",
-        "support_url": "https://acme.example/help", "privacy_url": null })
+        "support_url": "https://acme.example/help", "privacy_url": null, "default_locale": "en" })
     );
 
     // The login page carries the tenant's name, theme and help link.
@@ -72,7 +72,7 @@ pub(crate) async fn a_deployment_replaces_templates_from_a_directory(db: &TestDa
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let login = include_str!("../../../../web-templates/login.html")
-        .replace("<h1>Sign in</h1>", "<h1>Welcome to Acme Cloud</h1>");
+        .replace(r#"<h1>{{ t(key="login-title") }}</h1>"#, "<h1>Welcome to Acme Cloud</h1>");
     std::fs::write(dir.join("login.html"), login).unwrap();
     let mut settings = crate::support::settings(db);
     settings.templates_dir = dir.display().to_string();

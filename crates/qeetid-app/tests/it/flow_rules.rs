@@ -236,7 +236,7 @@ pub(crate) async fn another_tenants_user_cannot_sign_in(db: &TestDatabase) {
     let form = [("request", request.as_str()), ("csrf_token", csrf.as_str()), ("email", EMAIL), ("password", PASSWORD)];
     let (status, _, page) = app.submit("/login", &form).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(page.contains("wrong e-mail or password"));
+    assert!(page.contains("Wrong e-mail or password"));
 
     // A session of the home tenant is no session for the foreign tenant's client.
     code_for(&app, &home).await;
@@ -265,7 +265,7 @@ pub(crate) async fn hosted_forms_need_their_csrf_token_and_failures_slow_down(db
         [("request", request.as_str()), ("csrf_token", csrf.as_str()), ("email", EMAIL), ("password", PASSWORD)];
     let (status, _, page) = app.submit("/login", &right).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits: {page}");
-    assert!(page.contains("try again in"));
+    assert!(page.contains("Try again in"));
 }
 
 pub(crate) async fn login_context_and_json_decision_serve_custom_uis(db: &TestDatabase) {

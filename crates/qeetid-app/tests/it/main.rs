@@ -15,6 +15,7 @@ mod faults;
 mod federation;
 mod flow_rules;
 mod kek;
+mod languages;
 mod logout_notices;
 mod mail_flows;
 mod mfa;
@@ -57,6 +58,7 @@ macro_rules! on_both_databases {
 on_both_databases!(
     branding::tenants_dress_their_pages_in_a_readable_colour_and_links,
     branding::a_deployment_replaces_templates_from_a_directory,
+    languages::pages_and_mail_speak_the_readers_language,
     mail_flows::a_forgotten_password_is_reset_by_a_single_use_link,
     mail_flows::people_sign_up_and_confirm_their_address,
     mail_flows::a_tenant_can_require_a_verified_address,

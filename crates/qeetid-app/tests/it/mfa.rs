@@ -89,7 +89,7 @@ pub(crate) async fn users_turn_on_an_authenticator_and_each_code_works_once(db: 
     let confirming = code(&secret, 0);
     let (status, _, page) = app.submit("/account/mfa/totp/confirm", &[("csrf_token", &csrf), ("code", "000000")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains("that code is not right"), "{page}");
+    assert!(page.contains("That code is not right"), "{page}");
     let (status, _, page) =
         app.submit("/account/mfa/totp/confirm", &[("csrf_token", &csrf), ("code", &confirming)]).await;
     assert_eq!(status, StatusCode::OK, "{page}");

@@ -308,7 +308,7 @@ pub(crate) async fn fail_until_throttled(app: &TestApp, path: &str, form: &[(&st
         let (status, _, page) = app.submit(path, form).await;
         match status {
             StatusCode::TOO_MANY_REQUESTS => {
-                assert!(page.contains("try again in"), "{page}");
+                assert!(page.contains("Try again in"), "{page}");
                 tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
             }
             s if s == failure => return,

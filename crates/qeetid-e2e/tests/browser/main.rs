@@ -6,6 +6,7 @@ mod account;
 mod dashboard;
 mod device;
 mod harness;
+mod languages;
 mod logout;
 mod mail;
 mod mfa;

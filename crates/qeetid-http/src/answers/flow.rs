@@ -4,8 +4,10 @@
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header;
+use qeetid_domain::ValidationError;
+use qeetid_domain::locale::Locale;
 use qeetid_domain::services::FlowError;
-use qeetid_render::ErrorView;
+use qeetid_render::{Arg, Catalogue, ErrorView};
 use serde_json::json;
 
 use crate::HttpState;
@@ -59,21 +61,44 @@ fn log_internal(err: &FlowError) {
     }
 }
 
-/// A hosted-page failure as a page.
-pub(crate) fn flow_error_page<S>(state: &HttpState<S>, err: &FlowError) -> HttpResponse {
-    log_internal(err);
-    let message = match err {
-        FlowError::Internal(_) => "Something went wrong on our side. Please try again.".to_owned(),
-        other => other.to_string(),
-    };
-    let view = ErrorView { title: "Cannot continue", message: &message, code: Some(flow_code(err)), next: None };
-    html(flow_status(err), state.renderer.error_page(&view))
+/// What a flow failure says to the person it happened to, in `words`' language.
+pub(crate) fn flow_message(words: &Catalogue, err: &FlowError) -> String {
+    match err {
+        FlowError::InvalidInput(invalid) => invalid_message(words, invalid),
+        FlowError::Throttled { retry_after } => {
+            words.text("flow-too_many_attempts", &[("n", Arg::Number(*retry_after))])
+        }
+        FlowError::EmailNotVerified { email } => words.text("flow-email_not_verified", &[("email", Arg::Text(email))]),
+        FlowError::UpstreamFailed(reason) => words.text("flow-upstream_failed", &[("reason", Arg::Text(reason))]),
+        FlowError::Internal(_) => words.text("flow-internal_error", &[]),
+        other => words.text(&format!("flow-{}", flow_code(other)), &[]),
+    }
 }
 
-/// A hosted-flow failure as JSON, for custom UIs.
-pub(crate) fn flow_error_json(err: &FlowError) -> HttpResponse {
+/// A refused field in the reader's words: the rule it broke when it is one the
+/// pages know (`invalid-{rule}`), otherwise the field and the rule as the domain says them.
+pub(crate) fn invalid_message(words: &Catalogue, invalid: &ValidationError) -> String {
+    match invalid.rule {
+        Some(rule) => words.text(&format!("invalid-{rule}"), &[]),
+        None => invalid.to_string(),
+    }
+}
+
+/// A hosted-page failure as a page, in the reader's language.
+pub(crate) fn flow_error_page<S>(state: &HttpState<S>, lang: Locale, err: &FlowError) -> HttpResponse {
     log_internal(err);
-    let mut body = json!({ "error": flow_code(err), "message": err.to_string() });
+    let words = state.renderer.catalogue(lang.tag());
+    let (title, message) = (words.text("error-cannot-continue", &[]), flow_message(words, err));
+    let view = ErrorView { title: &title, message: &message, code: Some(flow_code(err)), next: None };
+    html(flow_status(err), state.renderer.error_page(lang.tag(), &view))
+}
+
+/// A hosted-flow failure as JSON, for custom UIs and the pages' scripts: a stable
+/// `error` code and a `message` in the reader's language.
+pub(crate) fn flow_error_json<S>(state: &HttpState<S>, lang: Locale, err: &FlowError) -> HttpResponse {
+    log_internal(err);
+    let message = flow_message(state.renderer.catalogue(lang.tag()), err);
+    let mut body = json!({ "error": flow_code(err), "message": message });
     if let FlowError::Throttled { retry_after } = err {
         body["retry_after"] = json!(retry_after);
     }

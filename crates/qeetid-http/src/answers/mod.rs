@@ -24,11 +24,11 @@ pub(crate) mod unavailable;
 
 pub(crate) use account::{account_json_error, internal_json_error, json_error, json_reply};
 pub use admin::{ApiError, ErrorBody};
-pub(crate) use flow::{flow_error_json, flow_error_page, flow_status};
+pub(crate) use flow::{flow_error_json, flow_error_page, flow_message, flow_status, invalid_message};
 pub(crate) use oauth::{OAuthErrorResponse, bearer_error, dpop_error};
 pub(crate) use pages::{
     account_error_page, admin_error_page, error_page, error_page_onward, failure_page, logout_error_page,
-    oauth_error_page,
+    oauth_error_page, worded_error_page,
 };
 pub(crate) use registration::registration_error;
 

@@ -32,8 +32,11 @@ use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret, found}
 use super::pages::{html, see_other};
 use super::spawn;
 use crate::HttpState;
-use crate::answers::error_page;
-use crate::wire::human_time;
+use crate::answers::worded_error_page;
+use crate::language;
+use crate::wire::human_time_in;
+use qeetid_domain::locale::Locale;
+use qeetid_render::Catalogue;
 
 /// This app, for the shared first-party sign-in.
 const APP: FirstPartyApp = FirstPartyApp::Account;
@@ -55,8 +58,20 @@ pub(crate) async fn reauthenticate<S: Store>(req: HttpRequest, state: web::Data<
     }
 }
 
-fn sign_in_page<S>(state: &HttpState<S>, status: StatusCode, tenant: &str, error: Option<&str>) -> HttpResponse {
-    html(status, state.renderer.account_sign_in_page(&AccountSignInView { tenant, error }))
+fn sign_in_page<S>(
+    state: &HttpState<S>,
+    lang: Locale,
+    status: StatusCode,
+    tenant: &str,
+    error: Option<&str>,
+) -> HttpResponse {
+    html(status, state.renderer.account_sign_in_page(lang.tag(), &AccountSignInView { tenant, error }))
+}
+
+/// The sign-in prompt's refusal when the name given matches no organisation.
+fn unknown_organisation<S>(state: &HttpState<S>, lang: Locale, typed: &str) -> HttpResponse {
+    let message = state.renderer.catalogue(lang.tag()).text("account-unknown-organisation", &[]);
+    sign_in_page(state, lang, StatusCode::NOT_FOUND, typed, Some(&message))
 }
 
 pub(crate) fn internal<S>(state: &HttpState<S>, err: &(dyn std::error::Error + 'static)) -> HttpResponse {
@@ -93,7 +108,7 @@ pub(crate) async fn page<S: Store>(
     match signed_in(&req, &state).await {
         Ok(me) => {
             let browser = Browser::of(&req, &state);
-            let notice = notice(query.done.as_deref());
+            let notice = query.done.as_deref().and_then(notice_key);
             return match overview(&state, &me).await {
                 Ok(view) => render(&state, &browser, &view, None, BTreeMap::new(), notice),
                 Err(response) => response,
@@ -110,28 +125,23 @@ pub(crate) async fn page<S: Store>(
         let sso = cookie_secret(&req, SESSION_COOKIE);
         match spawn(&state, move |s| async move { s.apps.sso_tenant(sso.as_ref()).await }).await {
             Ok(Ok(Some(tenant))) => tenant,
-            Ok(Ok(None)) => return sign_in_page(&state, StatusCode::OK, "", None),
+            Ok(Ok(None)) => return sign_in_page(&state, language::browser(&req), StatusCode::OK, "", None),
             Ok(Err(e)) => return internal(&state, &e),
             Err(e) => return internal(&state, &e),
         }
     } else {
         return match first_party::begin_named(&state, APP, &raw).await {
             Ok(response) => response,
-            Err(AdminError::NotFound(_)) => {
-                sign_in_page(&state, StatusCode::NOT_FOUND, &raw, Some(UNKNOWN_ORGANISATION))
-            }
+            Err(AdminError::NotFound(_)) => unknown_organisation(&state, language::browser(&req), &raw),
             Err(e) => internal(&state, &e),
         };
     };
     match first_party::begin(&state, APP, tenant).await {
         Ok(response) => response,
-        Err(AdminError::NotFound(_)) => sign_in_page(&state, StatusCode::NOT_FOUND, &raw, Some(UNKNOWN_ORGANISATION)),
+        Err(AdminError::NotFound(_)) => unknown_organisation(&state, language::browser(&req), &raw),
         Err(e) => internal(&state, &e),
     }
 }
-
-/// What the sign-in form says when the name given matches no organisation.
-const UNKNOWN_ORGANISATION: &str = "No organisation goes by that name. Check the link your application gave you.";
 
 /// `GET /t/{slug}/account`: the account page of the organisation with this slug.
 pub(crate) async fn by_slug(path: web::Path<String>) -> HttpResponse {
@@ -142,7 +152,10 @@ pub(crate) async fn by_slug(path: web::Path<String>) -> HttpResponse {
 /// page's client, and starts its session.
 pub(crate) async fn callback<S: Store>(req: HttpRequest, state: web::Data<HttpState<S>>) -> HttpResponse {
     let mut response = match read_callback(&req, APP) {
-        Err(refused) => sign_in_page(&state, StatusCode::BAD_REQUEST, &refused.tenant, Some(&refused.message)),
+        Err(refused) => {
+            let lang = language::browser(&req);
+            sign_in_page(&state, lang, StatusCode::BAD_REQUEST, &refused.tenant, Some(&refused.message))
+        }
         Ok(callback) => {
             let tenant_text = callback.tenant.to_string();
             let redirect = first_party::redirect_uri(&state, APP);
@@ -158,7 +171,10 @@ pub(crate) async fn callback<S: Store>(req: HttpRequest, state: web::Data<HttpSt
                     r
                 }
                 Ok(Err(FirstPartyError::Admin(e))) => internal(&state, &e),
-                Ok(Err(e)) => sign_in_page(&state, StatusCode::BAD_REQUEST, &tenant_text, Some(&e.to_string())),
+                Ok(Err(e)) => {
+                    let lang = language::browser(&req);
+                    sign_in_page(&state, lang, StatusCode::BAD_REQUEST, &tenant_text, Some(&e.to_string()))
+                }
                 Err(e) => internal(&state, &e),
             }
         }
@@ -171,14 +187,23 @@ pub(crate) async fn callback<S: Store>(req: HttpRequest, state: web::Data<HttpSt
 pub(crate) struct Browser {
     secret: Secret,
     new: bool,
+    /// The language its `Accept-Language` prefers, when it names one with a catalogue.
+    language: Option<Locale>,
 }
 
 impl Browser {
     fn of<S: Store>(req: &HttpRequest, state: &HttpState<S>) -> Self {
+        let language = language::browser_choice(req);
         match cookie_secret(req, BROWSER_COOKIE) {
-            Some(secret) => Self { secret, new: false },
-            None => Self { secret: state.services.authorization.new_browser_binding(), new: true },
+            Some(secret) => Self { secret, new: false, language },
+            None => Self { secret: state.services.authorization.new_browser_binding(), new: true, language },
         }
+    }
+
+    /// The page's language: the browser's, else the user's tenant's default.
+    pub(crate) fn lang(&self, view: Option<&AccountOverview>) -> Locale {
+        let tenant = view.and_then(|v| v.tenant.as_ref()).map(|t| t.branding.default_locale);
+        self.language.or(tenant).unwrap_or_default()
     }
 }
 
@@ -197,7 +222,14 @@ pub(crate) async fn form_me<S: Store>(
     };
     let browser = Browser::of(req, state);
     if browser.new || !form_token_matches(Some(&browser.secret), value(&pairs, "csrf_token")) {
-        return Err(error_page(state, StatusCode::FORBIDDEN, "Form expired", "Reload the page and try again."));
+        let lang = browser.lang(None);
+        return Err(worded_error_page(
+            state,
+            lang,
+            StatusCode::FORBIDDEN,
+            "error-form-expired-title",
+            "error-form-expired",
+        ));
     }
     Ok((me, browser, pairs))
 }
@@ -218,26 +250,26 @@ fn answer<S, T>(
 ) -> Result<T, HttpResponse> {
     match outcome {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(e)) => Err(crate::answers::account_error_page(state, &e, REAUTHENTICATE)),
+        Ok(Err(e)) => Err(crate::answers::account_error_page(state, Locale::En, &e, REAUTHENTICATE)),
         Err(e) => Err(internal(state, &e)),
     }
 }
 
-/// The message for a `done=` code after a redirect; fixed texts only, nothing reflected.
-fn notice(done: Option<&str>) -> Option<&'static str> {
-    match done? {
-        "profile" => Some("Your profile was saved."),
-        "password" => Some("Your password was changed; you were signed out everywhere else."),
-        "app-removed" => Some("The application no longer has access to your account."),
-        "session-ended" => Some("That session was signed out."),
-        "others-ended" => Some("You were signed out everywhere else."),
-        "mfa-on" => Some("Two-step verification is on."),
-        "mfa-off" => Some("Two-step verification is off."),
-        "passkey-added" => Some("The passkey was added: you can sign in with it, without a password."),
-        "passkey-renamed" => Some("The passkey was renamed."),
-        "passkey-removed" => Some("The passkey was removed."),
-        _ => None,
-    }
+/// The message key for a `done=` code after a redirect; fixed texts only, nothing reflected.
+fn notice_key(done: &str) -> Option<&'static str> {
+    Some(match done {
+        "profile" => "account-done-profile",
+        "password" => "account-done-password",
+        "app-removed" => "account-done-app-removed",
+        "session-ended" => "account-done-session-ended",
+        "others-ended" => "account-done-others-ended",
+        "mfa-on" => "account-done-mfa-on",
+        "mfa-off" => "account-done-mfa-off",
+        "passkey-added" => "account-done-passkey-added",
+        "passkey-renamed" => "account-done-passkey-renamed",
+        "passkey-removed" => "account-done-passkey-removed",
+        _ => return None,
+    })
 }
 
 /// The page, with `name` as typed (or as stored) and the forms' errors.
@@ -250,6 +282,10 @@ fn render<S>(
     notice: Option<&str>,
 ) -> HttpResponse {
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let lang = browser.lang(Some(view));
+    let words = state.renderer.catalogue(lang.tag());
+    let when = |t| human_time_in(words, t);
+    let notice = notice.map(|key| words.text(key, &[]));
     let page = AccountView {
         brand: view.tenant.as_ref().map(super::pages::brand_of),
         csrf_token: browser.secret.expose(),
@@ -264,10 +300,10 @@ fn render<S>(
                 grant_id: a.grant.id.to_string(),
                 name: a.client_name.clone(),
                 scopes: a.grant.scopes.to_delimited(),
-                since: human_time(a.grant.created_at),
+                since: when(a.grant.created_at),
             })
             .collect(),
-        sessions: session_rows(&view.sessions, Some(&view.current_session)),
+        sessions: session_rows(words, &view.sessions, Some(&view.current_session)),
         passkeys: view
             .mfa
             .passkeys
@@ -275,20 +311,20 @@ fn render<S>(
             .map(|k| AccountPasskeyRow {
                 id: k.id.to_string(),
                 name: k.name.clone(),
-                created_at: human_time(k.created_at),
-                last_used_at: k.last_used_at.map(human_time).unwrap_or_default(),
+                created_at: when(k.created_at),
+                last_used_at: k.last_used_at.map(when).unwrap_or_default(),
                 synced: k.backup_state,
             })
             .collect(),
         mfa: AccountMfaView {
-            on_since: view.mfa.totp_confirmed_at.map(human_time),
+            on_since: view.mfa.totp_confirmed_at.map(when),
             recovery_codes_left: view.mfa.recovery_codes_left,
             enrol: view.enrolment.as_ref().map(|e| EnrolView::new(&e.secret_base32, &e.otpauth_uri)),
         },
-        notice,
+        notice: notice.as_deref(),
         errors,
     };
-    let mut response = html(status, state.renderer.account_page(&page));
+    let mut response = html(status, state.renderer.account_page(lang.tag(), &page));
     response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     if browser.new {
         let _ = response.add_cookie(&cookie(state, BROWSER_COOKIE, browser.secret.expose()));
@@ -322,7 +358,8 @@ pub(crate) async fn profile<S: Store>(
     match spawn(&state, move |s| async move { s.self_service.account_update_profile(&job_me, &job_name).await }).await {
         Ok(Ok(_)) => see_other("/account?done=profile"),
         Ok(Err(AccountError::Invalid(e))) => {
-            let errors = BTreeMap::from([(e.field, e.message)]);
+            let words = state.renderer.catalogue(browser.lang(None).tag());
+            let errors = BTreeMap::from([(e.field.clone(), crate::answers::invalid_message(words, &e))]);
             with_errors(&state, &me, &browser, Some(&name), errors).await
         }
         other => answer(&state, other).map_or_else(|r| r, |_| see_other(APP.path())),
@@ -337,8 +374,9 @@ pub(crate) async fn password<S: Store>(
 ) -> HttpResponse {
     let (me, browser, pairs) = or_answer!(form_me(&req, &state, &body).await);
     let (current, new) = (value(&pairs, "current_password").to_owned(), value(&pairs, "new_password").to_owned());
+    let words = state.renderer.catalogue(browser.lang(None).tag());
     if new != value(&pairs, "confirm_password") {
-        let errors = BTreeMap::from([("confirm_password".to_owned(), "does not match the new password".to_owned())]);
+        let errors = BTreeMap::from([("confirm_password".to_owned(), words.text("invalid-passwords-differ", &[]))]);
         return with_errors(&state, &me, &browser, None, errors).await;
     }
     let job_me = me.clone();
@@ -347,10 +385,12 @@ pub(crate) async fn password<S: Store>(
             .await;
     let error = match outcome {
         Ok(Ok(())) => return see_other("/account?done=password"),
-        Ok(Err(AccountError::Invalid(_))) => ("new_password", "must be 8 to 1024 characters".to_owned()),
-        Ok(Err(e @ (AccountError::WrongPassword | AccountError::Throttled { .. }))) => {
-            ("current_password", e.to_string())
-        }
+        Ok(Err(AccountError::Invalid(e))) => ("new_password", crate::answers::invalid_message(words, &e)),
+        Ok(Err(AccountError::WrongPassword)) => ("current_password", words.text("invalid-current-password", &[])),
+        Ok(Err(AccountError::Throttled { retry_after })) => (
+            "current_password",
+            words.text("flow-too_many_attempts", &[("n", qeetid_render::Arg::Number(retry_after))]),
+        ),
         other => return answer(&state, other).map_or_else(|r| r, |()| see_other(APP.path())),
     };
     with_errors(&state, &me, &browser, None, BTreeMap::from([(error.0.to_owned(), error.1)])).await
@@ -365,7 +405,8 @@ pub(crate) async fn revoke_app<S: Store>(
 ) -> HttpResponse {
     let (me, _, _) = or_answer!(form_me(&req, &state, &body).await);
     let Ok(grant) = GrantId::parse(&path) else {
-        return error_page(&state, StatusCode::NOT_FOUND, "Not found", "You have no such application.");
+        let lang = language::browser(&req);
+        return worded_error_page(&state, lang, StatusCode::NOT_FOUND, "error-not-found-short", "account-no-such-app");
     };
     let outcome = spawn(&state, move |s| async move { s.self_service.account_revoke_app(&me, &grant).await }).await;
     answer(&state, outcome).map_or_else(|r| r, |()| see_other("/account?done=app-removed"))
@@ -380,7 +421,14 @@ pub(crate) async fn end_session<S: Store>(
 ) -> HttpResponse {
     let (me, _, _) = or_answer!(form_me(&req, &state, &body).await);
     let Ok(session) = SessionId::parse(&path) else {
-        return error_page(&state, StatusCode::NOT_FOUND, "Not found", "You have no such session.");
+        let lang = language::browser(&req);
+        return worded_error_page(
+            &state,
+            lang,
+            StatusCode::NOT_FOUND,
+            "error-not-found-short",
+            "account-no-such-session",
+        );
     };
     let outcome =
         spawn(&state, move |s| async move { s.self_service.account_end_sessions(&me, Some(&session)).await }).await;
@@ -409,14 +457,18 @@ pub(crate) async fn logout<S: Store>(
 }
 
 /// Sessions as the account page and the dashboard show them; `current` marks this browser's.
-pub(crate) fn session_rows(sessions: &[Session], current: Option<&SessionId>) -> Vec<AccountSessionRow> {
+pub(crate) fn session_rows(
+    words: &Catalogue,
+    sessions: &[Session],
+    current: Option<&SessionId>,
+) -> Vec<AccountSessionRow> {
     sessions
         .iter()
         .map(|s| AccountSessionRow {
             id: s.id.to_string(),
-            signed_in: human_time(s.auth_time),
-            methods: describe_amr(&s.amr),
-            expires: human_time(s.expires_at),
+            signed_in: human_time_in(words, s.auth_time),
+            methods: describe_amr(words, &s.amr),
+            expires: human_time_in(words, s.expires_at),
             current: Some(&s.id) == current,
         })
         .collect()

@@ -4,6 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
+use qeetid_domain::locale::Locale;
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::{AuthorizeOutcome, FlowError};
 use qeetid_render::DeviceView;
@@ -47,6 +48,7 @@ pub(crate) struct DeviceQuery {
 
 fn render<S>(
     state: &HttpState<S>,
+    lang: Locale,
     status: StatusCode,
     csrf: &str,
     user_code: &str,
@@ -54,7 +56,7 @@ fn render<S>(
     result: Option<&str>,
 ) -> HttpResponse {
     let view = DeviceView { csrf_token: csrf, user_code, error, result };
-    html(status, state.renderer.device_page(&view))
+    html(status, state.renderer.device_page(lang.tag(), &view))
 }
 
 /// `GET /device`: the code form (pre-filled from `verification_uri_complete`, but
@@ -67,8 +69,9 @@ pub(crate) async fn page<S: Store>(
     let existing = cookie_secret(&req, BROWSER_COOKIE);
     let browser = existing.clone().unwrap_or_else(|| state.services.authorization.new_browser_binding());
     let result = query.result.as_deref().filter(|r| matches!(*r, "approved" | "denied"));
-    let mut response =
-        render(&state, StatusCode::OK, browser.expose(), query.user_code.as_deref().unwrap_or(""), None, result);
+    let lang = crate::language::browser(&req);
+    let code = query.user_code.as_deref().unwrap_or("");
+    let mut response = render(&state, lang, StatusCode::OK, browser.expose(), code, None, result);
     if existing.is_none() {
         let _ = response.add_cookie(&cookie(&state, BROWSER_COOKIE, browser.expose()));
     }
@@ -89,11 +92,12 @@ pub(crate) async fn submit<S: Store>(
     form: web::Form<DeviceForm>,
 ) -> HttpResponse {
     let form = form.into_inner();
+    let lang = crate::language::browser(&req);
     let Some(browser) = cookie_secret(&req, BROWSER_COOKIE) else {
-        return flow_error_page(&state, &FlowError::CsrfMismatch);
+        return flow_error_page(&state, lang, &FlowError::CsrfMismatch);
     };
     if !super::form_token_matches(Some(&browser), &form.csrf_token) {
-        return flow_error_page(&state, &FlowError::CsrfMismatch);
+        return flow_error_page(&state, lang, &FlowError::CsrfMismatch);
     }
     let session = cookie_secret(&req, SESSION_COOKIE);
     let (typed, job_browser) = (form.user_code.clone(), browser.clone());
@@ -108,13 +112,13 @@ pub(crate) async fn submit<S: Store>(
         Ok(AuthorizeOutcome::Login(id)) => see_other(&format!("/login?request={id}")),
         Ok(AuthorizeOutcome::Consent(id)) => see_other(&format!("/consent?request={id}")),
         Ok(AuthorizeOutcome::Redirect(redirect)) => {
-            super::pages::to_client(&state.renderer, &redirect, StatusCode::SEE_OTHER)
+            super::pages::to_client(&state.renderer, lang, &redirect, StatusCode::SEE_OTHER)
         }
-        Ok(AuthorizeOutcome::ErrorPage(err)) => crate::answers::oauth_error_page(&state, &err),
+        Ok(AuthorizeOutcome::ErrorPage(err)) => crate::answers::oauth_error_page(&state, lang, &err),
         Err(err @ (FlowError::InvalidUserCode | FlowError::Throttled { .. })) => {
-            let message = err.to_string();
-            render(&state, flow_status(&err), browser.expose(), &form.user_code, Some(&message), None)
+            let message = crate::answers::flow_message(state.renderer.catalogue(lang.tag()), &err);
+            render(&state, lang, flow_status(&err), browser.expose(), &form.user_code, Some(&message), None)
         }
-        Err(err) => flow_error_page(&state, &err),
+        Err(err) => flow_error_page(&state, lang, &err),
     }
 }

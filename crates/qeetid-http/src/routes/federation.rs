@@ -197,7 +197,7 @@ pub(crate) async fn start<S: Store>(
     query: web::Query<RequestQuery>,
 ) -> HttpResponse {
     let Some(request) = query.into_inner().request else {
-        return flow_error_page(&state, &FlowError::RequestNotFound);
+        return flow_error_page(&state, crate::language::browser(&req), &FlowError::RequestNotFound);
     };
     let browser = cookie_secret(&req, BROWSER_COOKIE);
     let (provider, callback) = (path.into_inner(), callback_uri(&state));
@@ -207,14 +207,14 @@ pub(crate) async fn start<S: Store>(
     .await;
     match outcome.map_err(|e| FlowError::Internal(Box::new(e))).and_then(|r| r) {
         Ok(url) => found(&url),
-        Err(err) => flow_error_page(&state, &err),
+        Err(err) => flow_error_page(&state, crate::language::browser(&req), &err),
     }
 }
 
 /// `GET /login/federated/callback?state=…&code=…`: the provider's answer.
 pub(crate) async fn callback<S: Store>(req: HttpRequest, state: web::Data<HttpState<S>>) -> HttpResponse {
     let Ok(mut params) = Params::parse(req.query_string().as_bytes()) else {
-        return flow_error_page(&state, &FlowError::RequestNotFound);
+        return flow_error_page(&state, crate::language::browser(&req), &FlowError::RequestNotFound);
     };
     if let Some(error) = params.take("error") {
         // Only an RFC 6749 §4.1.2.1 error code is shown; free text from the query is not.
@@ -225,10 +225,10 @@ pub(crate) async fn callback<S: Store>(req: HttpRequest, state: web::Data<HttpSt
                 "error".to_owned()
             };
         let err = FlowError::UpstreamFailed(format!("the provider answered {code}"));
-        return flow_error_page(&state, &err);
+        return flow_error_page(&state, crate::language::browser(&req), &err);
     }
     let (Some(upstream_state), Some(code)) = (params.take("state"), params.take("code")) else {
-        return flow_error_page(&state, &FlowError::RequestNotFound);
+        return flow_error_page(&state, crate::language::browser(&req), &FlowError::RequestNotFound);
     };
     let browser = cookie_secret(&req, BROWSER_COOKIE);
     let callback = callback_uri(&state);
@@ -237,11 +237,11 @@ pub(crate) async fn callback<S: Store>(req: HttpRequest, state: web::Data<HttpSt
     })
     .await;
     let mut response = match outcome.map_err(|e| FlowError::Internal(Box::new(e))).and_then(|r| r) {
-        Ok(LoginOutcome::SignedIn(login)) => signed_in(&state, &login),
+        Ok(LoginOutcome::SignedIn(login)) => signed_in(&state, crate::language::browser(&req), &login),
         Ok(LoginOutcome::SecondFactor(id) | LoginOutcome::Enrol(id)) => {
             HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/login/mfa?request={id}"))).finish()
         }
-        Err(err) => return flow_error_page(&state, &err),
+        Err(err) => return flow_error_page(&state, crate::language::browser(&req), &err),
     };
     response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     response

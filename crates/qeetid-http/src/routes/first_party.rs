@@ -153,7 +153,8 @@ pub(crate) async fn sign_out<S: Store>(
         Ok(Err(e)) => return Err(Box::new(e)),
         Err(e) => return Err(Box::new(e)),
     };
-    let mut response = super::pages::signed_out(&state.renderer, &frames, Some(app.path()), None);
+    let mut response =
+        super::pages::signed_out(&state.renderer, crate::language::browser(req), &frames, Some(app.path()), None);
     let _ = response.add_cookie(&session_removal(state, app));
     let mut sso = cookie(state, SESSION_COOKIE, "");
     sso.make_removal();

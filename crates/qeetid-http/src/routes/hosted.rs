@@ -5,13 +5,14 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::RequestId;
-use qeetid_domain::oauth::{ResponseMode, scopes};
+use qeetid_domain::locale::Locale;
+use qeetid_domain::oauth::ResponseMode;
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::{
     ClientRedirect, DEVICE_TOKEN_DAYS, FlowError, Landing, LoginContext, LoginOutcome, NextStep, PasswordAttempt,
     PasswordLogin, SignedIn,
 };
-use qeetid_render::{ConsentView, ErrorView, LoginView, ProviderButton, ScopeView};
+use qeetid_render::{Arg, Catalogue, ConsentView, ErrorView, LoginView, ProviderButton, ScopeView};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -19,7 +20,8 @@ use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret, found}
 use super::pages::{flow_page, html};
 use super::spawn;
 use crate::HttpState;
-use crate::answers::{flow_error_json, flow_error_page, flow_status};
+use crate::answers::{flow_error_json, flow_error_page, flow_message, flow_status};
+use crate::language;
 
 /// `?request=arq_…` (and, on the login page, `&notice=…` from the step before)
 #[derive(Deserialize)]
@@ -29,13 +31,19 @@ pub(crate) struct RequestQuery {
     pub(crate) notice: Option<String>,
 }
 
-/// What the login page says after a step that sent the user back to it.
-fn notice_text(notice: Option<&str>) -> Option<&'static str> {
+/// The message the login page shows after a step that sent the user back to it
+/// (fixed texts only: nothing of the query is reflected).
+fn notice_key(notice: Option<&str>) -> Option<&'static str> {
     match notice? {
-        "password_set" => Some("Your new password is set and you were signed out everywhere else. Sign in with it."),
-        "email_verified" => Some("Your e-mail address is confirmed. Sign in to continue."),
+        "password_set" => Some("notice-password-set"),
+        "email_verified" => Some("notice-email-verified"),
         _ => None,
     }
+}
+
+/// The language of a pending request's pages.
+pub(crate) fn lang_of(req: &HttpRequest, ctx: &LoginContext) -> Locale {
+    language::for_request(req, &ctx.request.request, ctx.tenant.as_ref())
 }
 
 pub(crate) async fn context<S: Store>(
@@ -53,13 +61,16 @@ pub(crate) async fn context<S: Store>(
 
 fn render_login<S>(
     state: &HttpState<S>,
+    lang: Locale,
     ctx: &LoginContext,
     csrf: &str,
     email: &str,
     error: Option<&FlowError>,
     notice: Option<&str>,
 ) -> HttpResponse {
-    let message = error.map(ToString::to_string);
+    let words = state.renderer.catalogue(lang.tag());
+    let message = error.map(|e| flow_message(words, e));
+    let notice = notice.map(|key| words.text(key, &[]));
     let view = LoginView {
         request_id: ctx.request.id.as_str(),
         csrf_token: csrf,
@@ -72,11 +83,11 @@ fn render_login<S>(
             .map(|(id, name)| ProviderButton { id: id.to_string(), name: name.clone() })
             .collect(),
         sign_up: ctx.self_sign_up,
-        notice,
+        notice: notice.as_deref(),
         brand: ctx.tenant.as_ref().map(super::pages::brand_of),
     };
     let status = error.map_or(StatusCode::OK, flow_status);
-    flow_page(status, state.renderer.login_page(&view), ctx.request.request.redirect_uri().as_str())
+    flow_page(status, state.renderer.login_page(lang.tag(), &view), ctx.request.request.redirect_uri().as_str())
 }
 
 /// `GET /login?request=…`
@@ -86,15 +97,15 @@ pub(crate) async fn login_page<S: Store>(
     query: web::Query<RequestQuery>,
 ) -> HttpResponse {
     let query = query.into_inner();
-    let notice = notice_text(query.notice.as_deref());
+    let notice = notice_key(query.notice.as_deref());
     match context(&state, &req, query.request).await {
         Ok(ctx) if ctx.next == NextStep::Consent => found(&format!("/consent?request={}", ctx.request.id)),
         Ok(ctx) => {
             let csrf = cookie_secret(&req, BROWSER_COOKIE).map(|c| c.expose().to_owned()).unwrap_or_default();
             let hint = ctx.request.request.login_hint().unwrap_or_default().to_owned();
-            render_login(&state, &ctx, &csrf, &hint, None, notice)
+            render_login(&state, lang_of(&req, &ctx), &ctx, &csrf, &hint, None, notice)
         }
-        Err(err) => flow_error_page(&state, &err),
+        Err(err) => flow_error_page(&state, language::browser(&req), &err),
     }
 }
 
@@ -141,7 +152,7 @@ pub(crate) async fn login_submit<S: Store>(
     };
     match outcome {
         Ok(PasswordLogin { outcome: LoginOutcome::SignedIn(login), device_token }) => {
-            with_device(signed_in(&state, &login), &device_token)
+            with_device(signed_in(&state, language::browser(&req), &login), &device_token)
         }
         Ok(PasswordLogin { outcome: LoginOutcome::SecondFactor(id) | LoginOutcome::Enrol(id), device_token }) => {
             let next =
@@ -156,11 +167,11 @@ pub(crate) async fn login_submit<S: Store>(
         ) => match context(&state, &req, Some(form.request)).await {
             Ok(ctx) => {
                 let csrf = browser.map(|b| b.expose().to_owned()).unwrap_or_default();
-                render_login(&state, &ctx, &csrf, &form.email, Some(&err), None)
+                render_login(&state, lang_of(&req, &ctx), &ctx, &csrf, &form.email, Some(&err), None)
             }
-            Err(other) => flow_error_page(&state, &other),
+            Err(other) => flow_error_page(&state, language::browser(&req), &other),
         },
-        Err(err) => flow_error_page(&state, &err),
+        Err(err) => flow_error_page(&state, language::browser(&req), &err),
     }
 }
 
@@ -184,12 +195,12 @@ pub(crate) enum Next<'a> {
 
 impl Next<'_> {
     /// The answer to a browser: a 303 to the location, or the form-post page.
-    pub(crate) fn response<S>(&self, state: &HttpState<S>) -> HttpResponse {
+    pub(crate) fn response<S>(&self, state: &HttpState<S>, lang: Locale) -> HttpResponse {
         match self {
             Self::Location(location) => {
                 HttpResponse::SeeOther().insert_header((header::LOCATION, location.as_str())).finish()
             }
-            Self::FormPost(redirect) => super::pages::to_client(&state.renderer, redirect, StatusCode::SEE_OTHER),
+            Self::FormPost(redirect) => super::pages::to_client(&state.renderer, lang, redirect, StatusCode::SEE_OTHER),
         }
     }
 
@@ -228,8 +239,8 @@ pub(crate) fn next_step(next: &Result<RequestId, Landing>) -> Next<'_> {
 
 /// Where a completed sign-in goes (consent, or back to the client), with the new
 /// session's cookie.
-pub(crate) fn signed_in<S>(state: &HttpState<S>, login: &SignedIn) -> HttpResponse {
-    let mut response = next_step(&login.next).response(state);
+pub(crate) fn signed_in<S>(state: &HttpState<S>, lang: Locale, login: &SignedIn) -> HttpResponse {
+    let mut response = next_step(&login.next).response(state, lang);
     add_sign_in_cookies(state, &mut response, login);
     response
 }
@@ -240,12 +251,18 @@ pub(crate) fn add_sign_in_cookies<S>(state: &HttpState<S>, response: &mut HttpRe
     let _ = response.add_cookie(&cookie(state, BROWSER_COOKIE, login.browser_cookie.expose()));
 }
 
-fn scope_views(ctx: &LoginContext) -> Vec<ScopeView> {
+fn scope_views(ctx: &LoginContext, words: &Catalogue) -> Vec<ScopeView> {
     ctx.request
         .request
         .scope()
         .iter()
-        .map(|s| ScopeView { name: s.as_str().to_owned(), description: scopes::describe(s.as_str()) })
+        .map(|s| {
+            let name = s.as_str();
+            let description = words
+                .format(&format!("scope-{name}"), &[])
+                .unwrap_or_else(|| words.text("scope-other", &[("scope", Arg::Text(name))]));
+            ScopeView { name: name.to_owned(), description }
+        })
         .collect()
 }
 
@@ -260,23 +277,24 @@ pub(crate) async fn consent_page<S: Store>(
             None => found(&format!("/login?request={}", ctx.request.id)),
             Some(user) => {
                 let csrf = cookie_secret(&req, BROWSER_COOKIE).map(|c| c.expose().to_owned()).unwrap_or_default();
+                let lang = lang_of(&req, &ctx);
                 let view = ConsentView {
                     request_id: ctx.request.id.as_str(),
                     csrf_token: &csrf,
                     client_name: &ctx.client_name,
                     self_registered: ctx.self_registered.as_deref(),
                     user_email: user.email.as_str(),
-                    scopes: scope_views(&ctx),
+                    scopes: scope_views(&ctx, state.renderer.catalogue(lang.tag())),
                     brand: ctx.tenant.as_ref().map(super::pages::brand_of),
                 };
                 flow_page(
                     StatusCode::OK,
-                    state.renderer.consent_page(&view),
+                    state.renderer.consent_page(lang.tag(), &view),
                     ctx.request.request.redirect_uri().as_str(),
                 )
             }
         },
-        Err(err) => flow_error_page(&state, &err),
+        Err(err) => flow_error_page(&state, language::browser(&req), &err),
     }
 }
 
@@ -289,7 +307,8 @@ pub(crate) async fn login_context<S: Store>(
     match context(&state, &req, query.into_inner().request).await {
         Ok(ctx) => {
             let r = &ctx.request.request;
-            let scopes: Vec<_> = scope_views(&ctx)
+            let words = state.renderer.catalogue(lang_of(&req, &ctx).tag());
+            let scopes: Vec<_> = scope_views(&ctx, words)
                 .into_iter()
                 .map(|s| json!({ "name": s.name, "description": s.description }))
                 .collect();
@@ -310,12 +329,13 @@ pub(crate) async fn login_context<S: Store>(
                 "login_hint": r.login_hint(),
                 "self_sign_up": ctx.self_sign_up,
                 "ui_locales": r.ui_locales().collect::<Vec<_>>(),
+                "locale": lang_of(&req, &ctx).tag(),
                 "prompt": r.prompt().to_delimited(),
                 "csrf_token": csrf,
                 "expires_at": ctx.request.expires_at.as_secs(),
             }))
         }
-        Err(err) => flow_error_json(&err),
+        Err(err) => flow_error_json(&state, language::browser(&req), &err),
     }
 }
 
@@ -363,9 +383,10 @@ pub(crate) async fn decision<S: Store>(
         if is_json {
             HttpResponse::BadRequest().json(json!({ "error": "invalid_request", "message": message }))
         } else {
-            let view =
-                ErrorView { title: "Cannot continue", message: &message, code: Some("invalid_request"), next: None };
-            html(StatusCode::BAD_REQUEST, state.renderer.error_page(&view))
+            let lang = language::browser(&req);
+            let title = state.renderer.catalogue(lang.tag()).text("error-cannot-continue", &[]);
+            let view = ErrorView { title: &title, message: &message, code: Some("invalid_request"), next: None };
+            html(StatusCode::BAD_REQUEST, state.renderer.error_page(lang.tag(), &view))
         }
     };
     let form = match parsed {
@@ -386,13 +407,14 @@ pub(crate) async fn decision<S: Store>(
     .await
     .map_err(|e| FlowError::Internal(Box::new(e)))
     .and_then(|r| r);
+    let lang = language::browser(&req);
     match (outcome, is_json) {
         (Ok(landing), true) => {
             HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(landing_next(&landing).json())
         }
-        (Ok(landing), false) => landing_next(&landing).response(&state),
-        (Err(err), true) => flow_error_json(&err),
-        (Err(err), false) => flow_error_page(&state, &err),
+        (Ok(landing), false) => landing_next(&landing).response(&state, lang),
+        (Err(err), true) => flow_error_json(&state, lang, &err),
+        (Err(err), false) => flow_error_page(&state, lang, &err),
     }
 }
 

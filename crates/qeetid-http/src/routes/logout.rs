@@ -16,6 +16,13 @@ use super::spawn;
 use crate::HttpState;
 use crate::answers::flow_error_page;
 use crate::answers::logout_error_page;
+use crate::language;
+
+/// Why the page does not send the browser back, in the reader's words.
+fn refused_text<S>(state: &HttpState<S>, lang: qeetid_domain::locale::Locale, plan: &LogoutPlan) -> Option<String> {
+    let refused = plan.refused_return?;
+    Some(state.renderer.catalogue(lang.tag()).text(&format!("logout-{}", refused.as_str()), &[]))
+}
 
 fn logout_params(mut p: Params) -> LogoutParams {
     LogoutParams {
@@ -56,6 +63,7 @@ pub(crate) async fn start<S: Store>(
     state: web::Data<HttpState<S>>,
     body: web::Bytes,
 ) -> HttpResponse {
+    let lang = language::browser(&req);
     let raw = if req.method() == actix_web::http::Method::POST {
         body.to_vec()
     } else {
@@ -63,21 +71,22 @@ pub(crate) async fn start<S: Store>(
     };
     let params = match Params::parse(&raw) {
         Ok(p) => logout_params(p),
-        Err(err) => return logout_error_page(&state, &err),
+        Err(err) => return logout_error_page(&state, lang, &err),
     };
     let (params, plan) = match plan(&state, params).await {
         Ok(p) => p,
-        Err(err) => return logout_error_page(&state, &err),
+        Err(err) => return logout_error_page(&state, lang, &err),
     };
     let existing = cookie_secret(&req, BROWSER_COOKIE);
     let browser = existing.clone().unwrap_or_else(|| state.services.authorization.new_browser_binding());
+    let refused = refused_text(&state, lang, &plan);
     let view = LogoutView {
         csrf_token: browser.expose(),
         client_name: plan.client.as_ref().map(|c| c.settings.name()),
         fields: hidden_fields(&params),
-        refused_return: plan.refused_return,
+        refused_return: refused.as_deref(),
     };
-    let rendered = state.renderer.logout_page(&view);
+    let rendered = state.renderer.logout_page(lang.tag(), &view);
     let mut response = match &plan.redirect {
         Some(target) => flow_page(StatusCode::OK, rendered, target),
         None => html(StatusCode::OK, rendered),
@@ -95,18 +104,19 @@ pub(crate) async fn confirm<S: Store>(
     state: web::Data<HttpState<S>>,
     body: web::Bytes,
 ) -> HttpResponse {
+    let lang = language::browser(&req);
     let mut raw = match Params::parse(&body) {
         Ok(p) => p,
-        Err(err) => return logout_error_page(&state, &err),
+        Err(err) => return logout_error_page(&state, lang, &err),
     };
     let csrf = raw.take("csrf_token").unwrap_or_default();
     let browser = cookie_secret(&req, BROWSER_COOKIE);
     if !super::form_token_matches(browser.as_ref(), &csrf) {
-        return flow_error_page(&state, &FlowError::CsrfMismatch);
+        return flow_error_page(&state, lang, &FlowError::CsrfMismatch);
     }
     let (_, plan) = match plan(&state, logout_params(raw)).await {
         Ok(p) => p,
-        Err(err) => return logout_error_page(&state, &err),
+        Err(err) => return logout_error_page(&state, lang, &err),
     };
     let session = cookie_secret(&req, SESSION_COOKIE);
     let frames = match spawn(&state, move |s| async move { s.tokens.end_session(session.as_ref()).await })
@@ -114,9 +124,10 @@ pub(crate) async fn confirm<S: Store>(
         .map_err(|e| OAuthError::ServerError(Box::new(e)))
     {
         Ok(Ok(frames)) => frames,
-        Ok(Err(err)) | Err(err) => return logout_error_page(&state, &err),
+        Ok(Err(err)) | Err(err) => return logout_error_page(&state, lang, &err),
     };
-    let mut response = signed_out(&state.renderer, &frames, plan.redirect.as_deref(), plan.refused_return);
+    let refused = refused_text(&state, lang, &plan);
+    let mut response = signed_out(&state.renderer, lang, &frames, plan.redirect.as_deref(), refused.as_deref());
     let mut gone = cookie(&state, SESSION_COOKIE, "");
     gone.make_removal();
     let _ = response.add_cookie(&gone);

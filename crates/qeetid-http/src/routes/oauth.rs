@@ -134,7 +134,7 @@ async fn provider_metadata<S: Store>(state: &HttpState<S>) -> serde_json::Value 
         "require_request_uri_registration": true,
         "request_object_signing_alg_values_supported": ["RS256", "PS256", "ES256", "EdDSA", "none"],
         "claims_parameter_supported": true,
-        "ui_locales_supported": ["en"],
+        "ui_locales_supported": qeetid_domain::locale::Locale::ALL.map(qeetid_domain::locale::Locale::tag),
         "client_id_metadata_document_supported": client_documents,
     });
     // Client authentication, PAR and DPoP (one `json!` would exceed the macro's recursion limit).
@@ -301,10 +301,11 @@ fn claims_parameter(raw: &str) -> ClaimsParameter {
 
 /// `GET /v1/oauth/authorize` (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1).
 pub(crate) async fn authorize<S: Store>(req: HttpRequest, state: web::Data<HttpState<S>>) -> HttpResponse {
+    let lang = crate::language::browser(&req);
     let params = match Params::parse(req.query_string().as_bytes()) {
         Ok(p) => authorize_params(p),
         // A repeated parameter: the client cannot be trusted yet, so no redirect.
-        Err(err) => return crate::answers::oauth_error_page(&state, &err),
+        Err(err) => return crate::answers::oauth_error_page(&state, lang, &err),
     };
     let existing = cookie_secret(&req, BROWSER_COOKIE);
     let browser = existing.clone().unwrap_or_else(|| state.services.authorization.new_browser_binding());
@@ -328,12 +329,12 @@ pub(crate) async fn authorize<S: Store>(req: HttpRequest, state: web::Data<HttpS
     .await;
     let mut response = match outcome {
         Ok(Ok(AuthorizeOutcome::Redirect(redirect))) => {
-            super::pages::to_client(&state.renderer, &redirect, actix_web::http::StatusCode::FOUND)
+            super::pages::to_client(&state.renderer, lang, &redirect, actix_web::http::StatusCode::FOUND)
         }
         Ok(Ok(AuthorizeOutcome::Login(id))) => found(&format!("/login?request={id}")),
         Ok(Ok(AuthorizeOutcome::Consent(id))) => found(&format!("/consent?request={id}")),
-        Ok(Ok(AuthorizeOutcome::ErrorPage(err))) | Ok(Err(err)) => crate::answers::oauth_error_page(&state, &err),
-        Err(join) => crate::answers::oauth_error_page(&state, &OAuthError::ServerError(Box::new(join))),
+        Ok(Ok(AuthorizeOutcome::ErrorPage(err))) | Ok(Err(err)) => crate::answers::oauth_error_page(&state, lang, &err),
+        Err(join) => crate::answers::oauth_error_page(&state, lang, &OAuthError::ServerError(Box::new(join))),
     };
     if existing.is_none() {
         let _ = response.add_cookie(&cookie(&state, BROWSER_COOKIE, browser.expose()));

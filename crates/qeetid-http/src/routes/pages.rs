@@ -1,7 +1,8 @@
 //! Server-rendered pages that are not part of a flow: home, stylesheet, errors.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
+use qeetid_domain::locale::Locale;
 use qeetid_domain::oauth::ResponseMode;
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::{ClientRedirect, FrontChannelLogout};
@@ -10,9 +11,9 @@ use qeetid_render::{ErrorView, FormPostView, HomeView, LoggedOutView, PostedFiel
 use crate::HttpState;
 
 /// `GET /`
-pub(crate) async fn home<S: Store>(state: web::Data<HttpState<S>>) -> HttpResponse {
+pub(crate) async fn home<S: Store>(req: HttpRequest, state: web::Data<HttpState<S>>) -> HttpResponse {
     let view = HomeView { issuer: &state.issuer, version: env!("CARGO_PKG_VERSION") };
-    html(StatusCode::OK, state.renderer.home_page(&view))
+    html(StatusCode::OK, state.renderer.home_page(crate::language::browser(&req).tag(), &view))
 }
 
 /// A tenant's look for a page: its name, its theme stylesheet (when it has a
@@ -35,11 +36,11 @@ pub(crate) fn brand_of(tenant: &qeetid_domain::Tenant) -> qeetid_render::BrandVi
 pub(crate) async fn theme<S: Store>(state: web::Data<HttpState<S>>, path: web::Path<(String, String)>) -> HttpResponse {
     let (tenant, file) = path.into_inner();
     let Some(fingerprint) = file.strip_prefix("theme-").and_then(|f| f.strip_suffix(".css")).map(str::to_owned) else {
-        return not_found(state).await;
+        return not_found_in(&state, Locale::En);
     };
     let found = super::spawn(&state, move |s| async move { s.accounts.tenant_named(&tenant).await }).await;
-    let Ok(Ok(Some(tenant))) = found else { return not_found(state).await };
-    let Some(color) = tenant.branding.primary_color else { return not_found(state).await };
+    let Ok(Ok(Some(tenant))) = found else { return not_found_in(&state, Locale::En) };
+    let Some(color) = tenant.branding.primary_color else { return not_found_in(&state, Locale::En) };
     let dark = color.for_dark_mode();
     let css = format!(
         ":root {{ --accent: #{}; --on-accent: #fff; }}\n\
@@ -66,14 +67,15 @@ pub(crate) async fn stylesheet() -> HttpResponse {
 }
 
 /// The HTML "not found" page, for paths outside the JSON API.
-pub(crate) async fn not_found<S: Store>(state: web::Data<HttpState<S>>) -> HttpResponse {
-    let view = ErrorView {
-        title: "Page not found",
-        message: "There is nothing at this address.",
-        code: Some("not_found"),
-        next: None,
-    };
-    html(StatusCode::NOT_FOUND, state.renderer.error_page(&view))
+pub(crate) async fn not_found<S: Store>(req: HttpRequest, state: web::Data<HttpState<S>>) -> HttpResponse {
+    not_found_in(&state, crate::language::browser(&req))
+}
+
+fn not_found_in<S>(state: &HttpState<S>, lang: Locale) -> HttpResponse {
+    let words = state.renderer.catalogue(lang.tag());
+    let (title, message) = (words.text("error-not-found-title", &[]), words.text("error-not-found", &[]));
+    let view = ErrorView { title: &title, message: &message, code: Some("not_found"), next: None };
+    html(StatusCode::NOT_FOUND, state.renderer.error_page(lang.tag(), &view))
 }
 
 /// The Content-Security-Policy of our pages. `form-action` also governs where a
@@ -96,6 +98,7 @@ pub(crate) fn content_security_policy(form_target: Option<&str>) -> String {
 /// or the plain page.
 pub(crate) fn signed_out(
     renderer: &qeetid_render::Renderer,
+    lang: Locale,
     frames: &[FrontChannelLogout],
     continue_to: Option<&str>,
     refused_return: Option<&str>,
@@ -106,7 +109,7 @@ pub(crate) fn signed_out(
         return see_other(target);
     }
     let view = LoggedOutView { refused_return, frames: frames.iter().map(|f| f.url.as_str()).collect(), continue_to };
-    let mut response = html(StatusCode::OK, renderer.logged_out_page(&view));
+    let mut response = html(StatusCode::OK, renderer.logged_out_page(lang.tag(), &view));
     if !frames.is_empty() {
         let mut origins: Vec<&str> = frames.iter().map(|f| f.origin.as_str()).collect();
         origins.sort_unstable();
@@ -125,6 +128,7 @@ pub(crate) fn signed_out(
 /// there, and the page is never cached).
 pub(crate) fn to_client(
     renderer: &qeetid_render::Renderer,
+    lang: Locale,
     redirect: &ClientRedirect,
     status: StatusCode,
 ) -> HttpResponse {
@@ -134,7 +138,8 @@ pub(crate) fn to_client(
         }
         ResponseMode::FormPost => {
             let view = form_post_view(redirect);
-            let mut response = flow_page(StatusCode::OK, renderer.form_post_page(&view), redirect.redirect_uri());
+            let mut response =
+                flow_page(StatusCode::OK, renderer.form_post_page(lang.tag(), &view), redirect.redirect_uri());
             response.headers_mut().insert(
                 actix_web::http::header::CACHE_CONTROL,
                 actix_web::http::header::HeaderValue::from_static("no-store"),

@@ -43,14 +43,14 @@ pub(crate) async fn login_options<S: Store>(
     let form = form.into_inner();
     let browser = cookie_secret(&req, BROWSER_COOKIE);
     if !form_token_matches(browser.as_ref(), &form.csrf_token) {
-        return flow_error_json(&FlowError::CsrfMismatch);
+        return flow_error_json(&state, crate::language::browser(&req), &FlowError::CsrfMismatch);
     }
     let outcome =
         spawn(&state, move |s| async move { s.passkeys.passkey_login_options(&form.request, browser.as_ref()).await })
             .await;
     match outcome.map_err(|e| FlowError::Internal(Box::new(e))).and_then(|r| r) {
         Ok((ceremony, options)) => options_reply(ceremony.as_str(), &options),
-        Err(err) => flow_error_json(&err),
+        Err(err) => flow_error_json(&state, crate::language::browser(&req), &err),
     }
 }
 
@@ -91,7 +91,7 @@ pub(crate) async fn login<S: Store>(
             super::hosted::add_sign_in_cookies(&state, &mut response, &signed_in);
             response
         }
-        Err(err) => flow_error_json(&err),
+        Err(err) => flow_error_json(&state, crate::language::browser(&req), &err),
     }
 }
 

@@ -5,6 +5,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use qeetid_domain::locale::Locale;
 use qeetid_domain::mail::LinkPurpose;
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::{FlowError, LinkUsed, PasswordResetRequest};
@@ -16,7 +17,8 @@ use super::hosted::context;
 use super::pages::{brand_of, html, see_other};
 use super::spawn;
 use crate::HttpState;
-use crate::answers::flow_error_page;
+use crate::answers::{flow_error_page, flow_message};
+use crate::language;
 
 /// `?request=arq_…` or `?tenant=acme`: where the user came from.
 #[derive(Deserialize)]
@@ -41,6 +43,7 @@ struct Origin {
     slug: Option<String>,
     back: String,
     brand: Option<BrandView>,
+    lang: Locale,
 }
 
 async fn origin<S: Store>(
@@ -53,7 +56,9 @@ async fn origin<S: Store>(
         let ctx = context(state, req, Some(request)).await?;
         let back = format!("/login?request={}", ctx.request.id);
         let brand = ctx.tenant.as_ref().map(brand_of);
+        let lang = super::hosted::lang_of(req, &ctx);
         return Ok(Origin {
+            lang,
             tenant: ctx.request.request.tenant_id().clone(),
             request: Some(ctx.request.id),
             slug: None,
@@ -68,7 +73,8 @@ async fn origin<S: Store>(
     let tenant = found.ok_or(FlowError::RequestNotFound)?;
     let slug = tenant.slug.to_string();
     let brand = Some(brand_of(&tenant));
-    Ok(Origin { tenant: tenant.id, request: None, back: format!("/t/{slug}/account"), slug: Some(slug), brand })
+    let lang = language::reader(req, None, Some(&tenant));
+    Ok(Origin { tenant: tenant.id, request: None, back: format!("/t/{slug}/account"), slug: Some(slug), brand, lang })
 }
 
 fn forgot_form<S>(
@@ -79,7 +85,7 @@ fn forgot_form<S>(
     error: Option<&FlowError>,
 ) -> HttpResponse {
     let request = origin.request.as_ref().map(ToString::to_string);
-    let message = error.map(in_form_words);
+    let message = error.map(|e| flow_message(state.renderer.catalogue(origin.lang.tag()), e));
     let view = ForgotPasswordView {
         request_id: request.as_deref(),
         tenant: origin.slug.as_deref(),
@@ -90,7 +96,7 @@ fn forgot_form<S>(
         brand: origin.brand.clone(),
     };
     let status = error.map_or(StatusCode::OK, crate::answers::flow_status);
-    html(status, state.renderer.forgot_password_page(&view))
+    html(status, state.renderer.forgot_password_page(origin.lang.tag(), &view))
 }
 
 /// `GET /password/forgot?request=…` (from the login page) or `?tenant=acme`.
@@ -102,7 +108,7 @@ pub(crate) async fn forgot_page<S: Store>(
     let query = query.into_inner();
     match origin(&state, &req, query.request, query.tenant).await {
         Ok(origin) => forgot_form(&state, &origin, "", false, None),
-        Err(err) => flow_error_page(&state, &err),
+        Err(err) => flow_error_page(&state, language::browser(&req), &err),
     }
 }
 
@@ -116,13 +122,20 @@ pub(crate) async fn forgot_submit<S: Store>(
     let form = form.into_inner();
     let origin = match origin(&state, &req, form.request, form.tenant).await {
         Ok(origin) => origin,
-        Err(err) => return flow_error_page(&state, &err),
+        Err(err) => return flow_error_page(&state, language::browser(&req), &err),
     };
     let source = super::client_address::client_address(&req, &state);
     let (tenant, request, email) = (origin.tenant.clone(), origin.request.clone(), form.email.clone());
+    let locale = Some(origin.lang);
     let outcome = spawn(&state, move |s| async move {
-        let ask =
-            PasswordResetRequest { tenant: &tenant, email: &email, request: request.as_ref(), source, sent_by: None };
+        let ask = PasswordResetRequest {
+            tenant: &tenant,
+            email: &email,
+            request: request.as_ref(),
+            source,
+            sent_by: None,
+            locale,
+        };
         s.accounts.request_password_reset(ask).await
     })
     .await
@@ -133,7 +146,7 @@ pub(crate) async fn forgot_submit<S: Store>(
         Err(err @ (FlowError::InvalidInput(_) | FlowError::Throttled { .. })) => {
             forgot_form(&state, &origin, &form.email, false, Some(&err))
         }
-        Err(err) => flow_error_page(&state, &err),
+        Err(err) => flow_error_page(&state, origin.lang, &err),
     }
 }
 
@@ -144,22 +157,29 @@ pub(crate) struct TokenQuery {
     token: String,
 }
 
-/// The link is dead: say so, and how to get a new one.
-fn dead_link<S>(state: &HttpState<S>, what: &str) -> HttpResponse {
-    let message = format!("This link has expired or was already used. {what}");
-    let view =
-        ErrorView { title: "This link no longer works", message: &message, code: Some("link_invalid"), next: None };
-    html(StatusCode::BAD_REQUEST, state.renderer.error_page(&view))
+/// The link is dead: say so, and how to get a new one (`what_next`, a message key).
+fn dead_link<S>(state: &HttpState<S>, lang: Locale, what_next: &str) -> HttpResponse {
+    let words = state.renderer.catalogue(lang.tag());
+    let message = format!("{} {}", words.text("link-dead", &[]), words.text(what_next, &[]));
+    let title = words.text("link-dead-title", &[]);
+    let view = ErrorView { title: &title, message: &message, code: Some("link_invalid"), next: None };
+    html(StatusCode::BAD_REQUEST, state.renderer.error_page(lang.tag(), &view))
 }
 
-const ASK_AGAIN: &str = "Ask for a new one with \"Forgot password?\" on the sign-in page.";
-const SIGN_IN_AGAIN: &str = "Sign in: if your address still needs confirming, a new link is sent then.";
+const ASK_AGAIN: &str = "link-ask-again";
+const SIGN_IN_AGAIN: &str = "link-sign-in-again";
 
-/// The look of `tenant`'s pages (none when it cannot be read: the page still works).
-async fn brand_for<S: Store>(state: &web::Data<HttpState<S>>, tenant: &TenantId) -> Option<BrandView> {
+/// The look and language of `tenant`'s pages for this reader (no brand when the
+/// tenant cannot be read: the page still works).
+async fn brand_for<S: Store>(
+    state: &web::Data<HttpState<S>>,
+    req: &HttpRequest,
+    tenant: &TenantId,
+) -> (Option<BrandView>, Locale) {
     let id = tenant.to_string();
     let found = spawn(state, move |s| async move { s.accounts.tenant_named(&id).await }).await;
-    found.ok()?.ok()?.as_ref().map(brand_of)
+    let tenant = found.ok().and_then(Result::ok).flatten();
+    (tenant.as_ref().map(brand_of), language::reader(req, None, tenant.as_ref()))
 }
 
 async fn live_link<S: Store>(
@@ -174,18 +194,19 @@ async fn live_link<S: Store>(
 
 /// `GET /password/reset?token=…`: the new-password form.
 pub(crate) async fn reset_page<S: Store>(
+    req: HttpRequest,
     state: web::Data<HttpState<S>>,
     query: web::Query<TokenQuery>,
 ) -> HttpResponse {
     let token = query.into_inner().token;
     match live_link(&state, token.clone(), LinkPurpose::PasswordReset).await {
         Ok(link) => {
-            let brand = brand_for(&state, &link.tenant_id).await;
+            let (brand, lang) = brand_for(&state, &req, &link.tenant_id).await;
             let view = ResetPasswordView { token: &token, email: link.email.as_str(), error: None, brand };
-            html(StatusCode::OK, state.renderer.reset_password_page(&view))
+            html(StatusCode::OK, state.renderer.reset_password_page(lang.tag(), &view))
         }
-        Err(FlowError::LinkInvalid) => dead_link(&state, ASK_AGAIN),
-        Err(err) => flow_error_page(&state, &err),
+        Err(FlowError::LinkInvalid) => dead_link(&state, language::browser(&req), ASK_AGAIN),
+        Err(err) => flow_error_page(&state, language::browser(&req), &err),
     }
 }
 
@@ -206,16 +227,17 @@ pub(crate) async fn reset_submit<S: Store>(
     let form = form.into_inner();
     let link = match live_link(&state, form.token.clone(), LinkPurpose::PasswordReset).await {
         Ok(link) => link,
-        Err(FlowError::LinkInvalid) => return dead_link(&state, ASK_AGAIN),
-        Err(err) => return flow_error_page(&state, &err),
+        Err(FlowError::LinkInvalid) => return dead_link(&state, language::browser(&req), ASK_AGAIN),
+        Err(err) => return flow_error_page(&state, language::browser(&req), &err),
     };
-    let brand = brand_for(&state, &link.tenant_id).await;
+    let (brand, lang) = brand_for(&state, &req, &link.tenant_id).await;
+    let words = state.renderer.catalogue(lang.tag());
     let again = |error: &str, email: &str| {
         let view = ResetPasswordView { token: &form.token, email, error: Some(error), brand: brand.clone() };
-        html(StatusCode::UNPROCESSABLE_ENTITY, state.renderer.reset_password_page(&view))
+        html(StatusCode::UNPROCESSABLE_ENTITY, state.renderer.reset_password_page(lang.tag(), &view))
     };
     if form.password != form.password_again {
-        return again("The two passwords differ: type the same one twice.", link.email.as_str());
+        return again(&words.text("invalid-passwords-differ", &[]), link.email.as_str());
     }
     let (token, password) = (form.token.clone(), form.password.clone());
     let outcome = spawn(&state, move |s| async move { s.accounts.reset_password(&token, &password).await })
@@ -224,42 +246,29 @@ pub(crate) async fn reset_submit<S: Store>(
         .and_then(|r| r);
     match outcome {
         Ok(used) => {
-            let message = "You were signed out everywhere else. Sign in with the new password.";
-            after_link(&req, &state, &used, "password_set", "Your new password is set", message).await
+            after_link(&req, &state, lang, &used, "password_set", ("done-password-title", "done-password")).await
         }
-        Err(err @ FlowError::InvalidInput(_)) => again(&in_form_words(&err), link.email.as_str()),
-        Err(FlowError::LinkInvalid) => dead_link(&state, ASK_AGAIN),
-        Err(err) => flow_error_page(&state, &err),
+        Err(err @ FlowError::InvalidInput(_)) => again(&flow_message(words, &err), link.email.as_str()),
+        Err(FlowError::LinkInvalid) => dead_link(&state, lang, ASK_AGAIN),
+        Err(err) => flow_error_page(&state, lang, &err),
     }
-}
-
-/// A refusal in a form's words: a field's problem as a sentence about the field
-/// ("The password must be 8 to 1024 characters."), anything else as it is.
-pub(crate) fn in_form_words(error: &FlowError) -> String {
-    let FlowError::InvalidInput(invalid) = error else { return error.to_string() };
-    let field = match invalid.field.as_str() {
-        "email" => "The e-mail address",
-        "password" => "The password",
-        "name" => "The name",
-        other => other,
-    };
-    format!("{field} {}.", invalid.message.trim_end_matches('.'))
 }
 
 /// `GET /email/verify?token=…`: a button that confirms the address.
 pub(crate) async fn verify_page<S: Store>(
+    req: HttpRequest,
     state: web::Data<HttpState<S>>,
     query: web::Query<TokenQuery>,
 ) -> HttpResponse {
     let token = query.into_inner().token;
     match live_link(&state, token.clone(), LinkPurpose::VerifyEmail).await {
         Ok(link) => {
-            let brand = brand_for(&state, &link.tenant_id).await;
+            let (brand, lang) = brand_for(&state, &req, &link.tenant_id).await;
             let view = VerifyEmailView { token: &token, email: link.email.as_str(), brand };
-            html(StatusCode::OK, state.renderer.verify_email_page(&view))
+            html(StatusCode::OK, state.renderer.verify_email_page(lang.tag(), &view))
         }
-        Err(FlowError::LinkInvalid) => dead_link(&state, SIGN_IN_AGAIN),
-        Err(err) => flow_error_page(&state, &err),
+        Err(FlowError::LinkInvalid) => dead_link(&state, language::browser(&req), SIGN_IN_AGAIN),
+        Err(err) => flow_error_page(&state, language::browser(&req), &err),
     }
 }
 
@@ -282,10 +291,11 @@ pub(crate) async fn verify_submit<S: Store>(
         .and_then(|r| r);
     match outcome {
         Ok(used) => {
-            after_link(&req, &state, &used, "email_verified", "Your address is confirmed", "You can sign in now.").await
+            let (_, lang) = brand_for(&state, &req, &used.tenant_id).await;
+            after_link(&req, &state, lang, &used, "email_verified", ("done-email-title", "done-email")).await
         }
-        Err(FlowError::LinkInvalid) => dead_link(&state, SIGN_IN_AGAIN),
-        Err(err) => flow_error_page(&state, &err),
+        Err(FlowError::LinkInvalid) => dead_link(&state, language::browser(&req), SIGN_IN_AGAIN),
+        Err(err) => flow_error_page(&state, language::browser(&req), &err),
     }
 }
 
@@ -296,10 +306,10 @@ pub(crate) async fn verify_submit<S: Store>(
 async fn after_link<S: Store>(
     req: &HttpRequest,
     state: &web::Data<HttpState<S>>,
+    lang: Locale,
     used: &LinkUsed,
     notice: &str,
-    title: &str,
-    message: &str,
+    (title_key, message_key): (&str, &str),
 ) -> HttpResponse {
     if let Some(request) = &used.request_id
         && context(state, req, Some(request.to_string())).await.is_ok()
@@ -307,7 +317,10 @@ async fn after_link<S: Store>(
         return see_other(&format!("/login?request={request}&notice={notice}"));
     }
     let account = format!("/t/{}/account", used.tenant_slug);
-    let view =
-        ErrorView { title, message, code: None, next: Some(NextStep { label: "Go to your account", href: &account }) };
-    html(StatusCode::OK, state.renderer.error_page(&view))
+    let words = state.renderer.catalogue(lang.tag());
+    let (title, message, label) =
+        (words.text(title_key, &[]), words.text(message_key, &[]), words.text("go-to-account", &[]));
+    let next = Some(NextStep { label: &label, href: &account });
+    let view = ErrorView { title: &title, message: &message, code: None, next };
+    html(StatusCode::OK, state.renderer.error_page(lang.tag(), &view))
 }

@@ -35,9 +35,10 @@ async fn render<S: Store>(
         .and_then(|r| r);
     let (ctx, step) = match step {
         Ok(found) => found,
-        Err(err) => return flow_error_page(state, &err),
+        Err(err) => return flow_error_page(state, crate::language::browser(req), &err),
     };
-    let message = error.map(ToString::to_string);
+    let lang = super::hosted::lang_of(req, &ctx);
+    let message = error.map(|e| crate::answers::flow_message(state.renderer.catalogue(lang.tag()), e));
     let view = SecondFactorView {
         request_id: ctx.request.id.as_str(),
         csrf_token: browser.as_ref().map_or("", |b| b.expose()),
@@ -50,8 +51,11 @@ async fn render<S: Store>(
         brand: ctx.tenant.as_ref().map(super::pages::brand_of),
     };
     let status = error.map_or(StatusCode::OK, flow_status);
-    let mut response =
-        flow_page(status, state.renderer.second_factor_page(&view), ctx.request.request.redirect_uri().as_str());
+    let mut response = flow_page(
+        status,
+        state.renderer.second_factor_page(lang.tag(), &view),
+        ctx.request.request.redirect_uri().as_str(),
+    );
     // The enrolment shows a secret.
     response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     response
@@ -65,7 +69,7 @@ pub(crate) async fn page<S: Store>(
 ) -> HttpResponse {
     match query.into_inner().request {
         Some(id) => render(&state, &req, id, None).await,
-        None => flow_error_page(&state, &FlowError::RequestNotFound),
+        None => flow_error_page(&state, crate::language::browser(&req), &FlowError::RequestNotFound),
     }
 }
 
@@ -85,6 +89,7 @@ pub(crate) async fn submit<S: Store>(
     form: web::Form<CodeForm>,
 ) -> HttpResponse {
     let form = form.into_inner();
+    let lang = crate::language::browser(&req);
     let browser = cookie_secret(&req, BROWSER_COOKIE);
     let (id, csrf, code) = (form.request.clone(), form.csrf_token, form.code);
     let outcome = spawn(&state, move |s| async move {
@@ -95,7 +100,7 @@ pub(crate) async fn submit<S: Store>(
     .and_then(|r| r);
     match outcome {
         Ok(done) => match &done.recovery_codes {
-            None => signed_in(&state, &done.signed_in),
+            None => signed_in(&state, lang, &done.signed_in),
             Some(codes) => {
                 let next = super::hosted::next_step(&done.signed_in.next);
                 let (continue_to, continue_post, form_target) = match &next {
@@ -105,7 +110,7 @@ pub(crate) async fn submit<S: Store>(
                     }
                 };
                 let view = RecoveryCodesView { codes, continue_to, continue_post };
-                let rendered = state.renderer.recovery_codes_page(&view);
+                let rendered = state.renderer.recovery_codes_page(lang.tag(), &view);
                 let mut response = match form_target {
                     Some(target) => super::pages::flow_page(StatusCode::OK, rendered, target),
                     None => html(StatusCode::OK, rendered),
@@ -118,6 +123,6 @@ pub(crate) async fn submit<S: Store>(
         Err(err @ (FlowError::InvalidCode | FlowError::Throttled { .. })) => {
             render(&state, &req, form.request, Some(&err)).await
         }
-        Err(err) => flow_error_page(&state, &err),
+        Err(err) => flow_error_page(&state, lang, &err),
     }
 }

@@ -7,6 +7,7 @@ use diesel::{
 use diesel_async::{AsyncConnection as _, RunQueryDsl as _};
 use qeetid_domain::branding::{BrandColor, Branding};
 use qeetid_domain::client_policy::TenantPolicy;
+use qeetid_domain::locale::Locale;
 use qeetid_domain::ports::TenantRepository;
 use qeetid_domain::{DisplayName, KnownResource, PageRequest, StoreError, Tenant, TenantId, TenantSlug, UnixTime};
 
@@ -33,6 +34,7 @@ struct TenantRow {
     primary_color: Option<String>,
     support_url: Option<String>,
     privacy_url: Option<String>,
+    default_locale: String,
 }
 
 impl From<&Tenant> for TenantRow {
@@ -50,6 +52,7 @@ impl From<&Tenant> for TenantRow {
             primary_color: t.branding.primary_color.map(|c| c.to_hex()),
             support_url: t.branding.support_url.clone(),
             privacy_url: t.branding.privacy_url.clone(),
+            default_locale: t.branding.default_locale.tag().to_owned(),
             created_at: t.created_at.as_secs(),
             updated_at: t.updated_at.as_secs(),
         }
@@ -92,6 +95,7 @@ impl TryFrom<TenantRow> for Tenant {
                 primary_color: row.primary_color.as_deref().and_then(BrandColor::from_stored),
                 support_url: row.support_url,
                 privacy_url: row.privacy_url,
+                default_locale: Locale::from_tag(&row.default_locale).unwrap_or_default(),
             },
             resources: row.resources.as_deref().map(resources_of).transpose()?,
             policy: TenantPolicy { require_par: row.require_par, fapi2: row.fapi2 },
@@ -158,6 +162,7 @@ impl TenantRepository for DieselStore {
                     tenants::primary_color.eq(tenant.branding.primary_color.map(|c| c.to_hex())),
                     tenants::support_url.eq(tenant.branding.support_url.as_deref()),
                     tenants::privacy_url.eq(tenant.branding.privacy_url.as_deref()),
+                    tenants::default_locale.eq(tenant.branding.default_locale.tag()),
                     tenants::resources.eq(tenant.resources.as_deref().map(resources_json)),
                     tenants::require_par.eq(tenant.policy.require_par),
                     tenants::fapi2.eq(tenant.policy.fapi2),

@@ -10,6 +10,7 @@
 pub(crate) mod outbox;
 mod sign_up;
 
+use crate::locale::Locale;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -48,6 +49,8 @@ pub struct PasswordResetRequest<'a> {
     pub source: Option<IpAddr>,
     /// The admin who sent it from the dashboard, if it was not the user.
     pub sent_by: Option<&'a crate::api_key::Caller>,
+    /// The language of the page it was asked on (`None`: the tenant's default).
+    pub locale: Option<Locale>,
 }
 
 /// What a used link did: where the user goes next.
@@ -116,8 +119,11 @@ impl<S: AccountStore> Accounts<S> {
             self.sealer.as_ref(),
             &user,
             &tenant,
-            LinkPurpose::PasswordReset,
-            ask.request,
+            outbox::LinkAsk {
+                purpose: LinkPurpose::PasswordReset,
+                request: ask.request,
+                locale: ask.locale.unwrap_or(tenant.branding.default_locale),
+            },
         )
         .await?;
         let actor = ask.sent_by.map_or_else(|| Actor::User(user.id.clone()), |admin| Actor::Admin(admin.clone()));
@@ -139,7 +145,8 @@ impl<S: AccountStore> Accounts<S> {
             return Ok(());
         }
         let tenant = self.tenant(tenant).await?;
-        outbox::send_verification(&self.store, &self.cx, self.sealer.as_ref(), &user, &tenant, None).await
+        let locale = tenant.branding.default_locale;
+        outbox::send_verification(&self.store, &self.cx, self.sealer.as_ref(), &user, &tenant, None, locale).await
     }
 
     /// The live link `token` of `purpose` (to show its page), without using it.

@@ -4,6 +4,7 @@
 
 use crate::error::StoreError;
 use crate::id::{RequestId, TenantId};
+use crate::locale::Locale;
 use crate::logout::DeliveryOutcome;
 use crate::mail::mail_seal_context;
 use crate::mail::{AccountLink, LinkPurpose, Mail, MailKind, QueuedMail, RESET_LINK_MINUTES, VERIFY_LINK_HOURS};
@@ -58,17 +59,26 @@ fn link_path(purpose: LinkPurpose) -> &'static str {
     }
 }
 
-/// Makes a single-use link of `purpose` for `user` (only its hash is stored) and
-/// queues the message that carries it.
+/// What a link is for, the sign-in to return to once it is used, and the language
+/// of the message that carries it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LinkAsk<'a> {
+    pub(crate) purpose: LinkPurpose,
+    pub(crate) request: Option<&'a RequestId>,
+    pub(crate) locale: Locale,
+}
+
+/// Makes a single-use link for `user` (only its hash is stored) and queues the
+/// message that carries it.
 pub(crate) async fn send_link<S: MailOutboxRepository + AccountLinkRepository>(
     store: &S,
     cx: &Context,
     sealer: &dyn SecretSealer,
     user: &User,
     tenant: &Tenant,
-    purpose: LinkPurpose,
-    request: Option<&RequestId>,
+    ask: LinkAsk<'_>,
 ) -> Result<(), FlowError> {
+    let LinkAsk { purpose, request, locale } = ask;
     let token = Secret::generate(purpose.token_prefix(), cx.random.as_ref());
     let minutes = match purpose {
         LinkPurpose::PasswordReset => RESET_LINK_MINUTES,
@@ -99,6 +109,7 @@ pub(crate) async fn send_link<S: MailOutboxRepository + AccountLinkRepository>(
         valid_minutes: minutes,
         accent: tenant.branding.primary_color.map(|c| c.to_hex()),
         support_url: tenant.branding.support_url.clone(),
+        locale,
     };
     queue(store, cx, sealer, &user.tenant_id, &mail).await
 }
@@ -134,11 +145,13 @@ pub(crate) async fn send_verification<S: MailOutboxRepository + AccountLinkRepos
     user: &User,
     tenant: &Tenant,
     request: Option<&RequestId>,
+    locale: Locale,
 ) -> Result<(), FlowError> {
     if !within_quota(store, cx, format!("verify:{}:{}", user.tenant_id, user.id)).await? {
         return Ok(());
     }
-    send_link(store, cx, sealer, user, tenant, LinkPurpose::VerifyEmail, request).await
+    let ask = LinkAsk { purpose: LinkPurpose::VerifyEmail, request, locale };
+    send_link(store, cx, sealer, user, tenant, ask).await
 }
 
 /// Claims the due messages and offers each to `sender`: delivered ones go, failed

@@ -31,6 +31,10 @@ pub struct SignUp<'a> {
     pub name: Option<&'a str>,
     /// The client's address, for the throttle.
     pub source: Option<IpAddr>,
+    /// The browser's preferred language among those with a catalogue: the
+    /// messages are written in the request's `ui_locales`, then this, then the
+    /// tenant's default (as the page).
+    pub browser_locale: Option<crate::locale::Locale>,
 }
 
 /// Where a sign-up goes next.
@@ -71,9 +75,12 @@ impl<S: AccountStore> Accounts<S> {
         let password = Password::chosen(form.password.to_owned())?;
         let guard = Guard::new(format!("mail-from:{}", source_key(form.source)), MAIL_FROM_SOURCE, OnSuccess::Refund);
         throttle::count_use(&self.store, self.cx.clock.as_ref(), vec![guard]).await?;
+        let locale = crate::locale::Locale::from_ui_locales(request.request.ui_locales.as_deref().unwrap_or_default())
+            .or(form.browser_locale)
+            .unwrap_or(tenant.branding.default_locale);
         let check_email = SignUpOutcome::CheckEmail { email: email.as_str().to_owned() };
         if let Some(existing) = self.store.find_user_by_email(&tenant.id, &email).await? {
-            self.tell_owner(&existing, &tenant).await?;
+            self.tell_owner(&existing, &tenant, locale).await?;
             return Ok(check_email);
         }
         let hash = self.passwords.hash(password).await.map_err(|e| FlowError::Internal(Box::new(e)))?;
@@ -108,8 +115,7 @@ impl<S: AccountStore> Accounts<S> {
             self.sealer.as_ref(),
             &user,
             &tenant,
-            LinkPurpose::VerifyEmail,
-            Some(&request.id),
+            outbox::LinkAsk { purpose: LinkPurpose::VerifyEmail, request: Some(&request.id), locale },
         )
         .await?;
         if tenant.require_verified_email {
@@ -122,7 +128,12 @@ impl<S: AccountStore> Accounts<S> {
     /// Tells the owner of an existing account that someone tried to sign up with
     /// their address, with a link to sign in or reset the password.
     /// At most three an hour per address, so nobody can flood an inbox this way.
-    async fn tell_owner(&self, owner: &User, tenant: &crate::tenant::Tenant) -> Result<(), FlowError> {
+    async fn tell_owner(
+        &self,
+        owner: &User,
+        tenant: &crate::tenant::Tenant,
+        locale: crate::locale::Locale,
+    ) -> Result<(), FlowError> {
         let key = format!("exists:{}:{}", owner.tenant_id, owner.email.as_str());
         if !outbox::within_quota(&self.store, &self.cx, key).await? {
             return Ok(());
@@ -136,6 +147,7 @@ impl<S: AccountStore> Accounts<S> {
             valid_minutes: 0,
             accent: tenant.branding.primary_color.map(|c| c.to_hex()),
             support_url: tenant.branding.support_url.clone(),
+            locale,
         };
         outbox::queue(&self.store, &self.cx, self.sealer.as_ref(), &owner.tenant_id, &mail).await
     }

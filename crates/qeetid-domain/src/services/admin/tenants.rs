@@ -47,6 +47,8 @@ pub struct BrandingPatch {
     pub support_url: Option<String>,
     /// An `https` URL.
     pub privacy_url: Option<String>,
+    /// `en`, `de`, `fr` or `es`.
+    pub default_locale: Option<String>,
 }
 
 /// A store conflict on a tenant write, said as the slug's (ids are random: the slug is what collides).
@@ -200,6 +202,9 @@ impl<S: AdminStore> Admin<S> {
             if let Some(raw) = branding.privacy_url {
                 tenant.branding.privacy_url = parse_link("branding.privacy_url", &raw)?;
             }
+            if let Some(raw) = branding.default_locale {
+                tenant.branding.default_locale = crate::locale::Locale::parse("branding.default_locale", &raw)?;
+            }
         }
         tenant.updated_at = self.cx.clock.now();
         let updated = self.store.update_tenant(&tenant).await.map_err(|e| slug_taken(e, &tenant.slug))?;
@@ -230,6 +235,11 @@ impl<S: AdminStore> Admin<S> {
                     "branding.privacy_url",
                     before.branding.privacy_url.clone().unwrap_or_default(),
                     tenant.branding.privacy_url.clone().unwrap_or_default(),
+                )
+                .change(
+                    "branding.default_locale",
+                    before.branding.default_locale.tag(),
+                    tenant.branding.default_locale.tag(),
                 )
         })
         .await;

@@ -57,7 +57,13 @@ impl<S: AuthorizationStore> Authorization<S> {
         if tenant.require_verified_email && !user.email_verified {
             // At most three an hour: past that the page still points to the link already sent.
             let sealer = self.sealer.as_ref();
-            outbox::send_verification(&self.store, &self.cx, sealer, user, &tenant, Some(&request.id)).await?;
+            // The request's ui_locales, else the tenant's language (the browser's is not known here).
+            let locale = crate::locale::Locale::choose(
+                request.request.ui_locales.as_deref(),
+                None,
+                Some(tenant.branding.default_locale),
+            );
+            outbox::send_verification(&self.store, &self.cx, sealer, user, &tenant, Some(&request.id), locale).await?;
             return Err(FlowError::EmailNotVerified { email: user.email.as_str().to_owned() });
         }
         Ok(tenant)

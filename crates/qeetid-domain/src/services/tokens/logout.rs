@@ -41,7 +41,29 @@ pub struct LogoutPlan {
     pub redirect: Option<String>,
     /// Why the `post_logout_redirect_uri` the request named is not followed, to
     /// tell the user on the pages (the sign-out itself still happens).
-    pub refused_return: Option<&'static str>,
+    pub refused_return: Option<RefusedReturn>,
+}
+
+/// Why a logout does not send the browser back where the request asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusedReturn {
+    /// The `id_token_hint` did not verify, or names another client than `client_id`.
+    Unverified,
+    /// Neither a hint nor `client_id` says which application sent the request.
+    NoClient,
+    /// The address is not registered for the application.
+    Unregistered,
+}
+
+impl RefusedReturn {
+    /// `unverified`, `no-client` or `unregistered`: the pages' message key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unverified => "unverified",
+            Self::NoClient => "no-client",
+            Self::Unregistered => "unregistered",
+        }
+    }
 }
 
 impl<S: TokenStore> Tokens<S> {
@@ -76,16 +98,9 @@ impl<S: TokenStore> Tokens<S> {
                 }
                 (Some(String::from(url)), None)
             }
-            _ if unverified => (
-                None,
-                Some("The application's sign-out request could not be verified, so you are not sent back to it."),
-            ),
-            (None, Some(_)) => {
-                (None, Some("The sign-out request does not say which application sent it, so you are not sent back."))
-            }
-            (Some(_), Some(_)) => {
-                (None, Some("The return address is not registered for this application, so you are not sent back."))
-            }
+            _ if unverified => (None, Some(RefusedReturn::Unverified)),
+            (None, Some(_)) => (None, Some(RefusedReturn::NoClient)),
+            (Some(_), Some(_)) => (None, Some(RefusedReturn::Unregistered)),
         };
         Ok(LogoutPlan { client: client.filter(|_| !unverified), redirect, refused_return })
     }

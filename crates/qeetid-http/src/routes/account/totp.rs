@@ -33,9 +33,9 @@ pub(crate) async fn start_totp<S: Store>(
 }
 
 /// The recovery codes page, shown once, then back to the account page.
-fn recovery_codes<S>(state: &HttpState<S>, codes: &[String]) -> HttpResponse {
+fn recovery_codes<S>(state: &HttpState<S>, lang: &str, codes: &[String]) -> HttpResponse {
     let view = RecoveryCodesView { codes, continue_to: "/account?done=mfa-on", continue_post: None };
-    let mut response = html(StatusCode::OK, state.renderer.recovery_codes_page(&view));
+    let mut response = html(StatusCode::OK, state.renderer.recovery_codes_page(lang, &view));
     response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     response
 }
@@ -50,7 +50,15 @@ async fn code_refused<S: Store>(
 ) -> HttpResponse {
     match err {
         MfaError::InvalidCode | MfaError::Throttled { .. } | MfaError::NotEnrolled => {
-            with_errors(state, me, browser, None, BTreeMap::from([(field.to_owned(), err.to_string())])).await
+            let words = state.renderer.catalogue(browser.lang(None).tag());
+            let message = match err {
+                MfaError::InvalidCode => words.text("flow-invalid_code", &[]),
+                MfaError::Throttled { retry_after } => {
+                    words.text("flow-too_many_attempts", &[("n", qeetid_render::Arg::Number(retry_after))])
+                }
+                other => other.to_string(),
+            };
+            with_errors(state, me, browser, None, BTreeMap::from([(field.to_owned(), message)])).await
         }
         MfaError::ReauthenticationRequired => see_other(REAUTHENTICATE),
         other => internal(state, &other),
@@ -91,7 +99,10 @@ pub(crate) async fn confirm_totp<S: Store>(
     let action = |s: Arc<UseCases<S>>, me: AppSession, code: String| async move {
         s.self_service.account_confirm_totp(&me, &code).await
     };
-    code_form(&req, &state, &body, "mfa_code", action, |codes| recovery_codes(&state, &codes)).await
+    code_form(&req, &state, &body, "mfa_code", action, |codes| {
+        recovery_codes(&state, crate::language::browser(&req).tag(), &codes)
+    })
+    .await
 }
 
 /// `POST /account/mfa/totp/remove`: turns two-step verification off, proven by a code.
@@ -116,5 +127,8 @@ pub(crate) async fn new_recovery_codes<S: Store>(
     let action = |s: Arc<UseCases<S>>, me: AppSession, code: String| async move {
         s.self_service.account_new_recovery_codes(&me, &code).await
     };
-    code_form(&req, &state, &body, "codes_code", action, |codes| recovery_codes(&state, &codes)).await
+    code_form(&req, &state, &body, "codes_code", action, |codes| {
+        recovery_codes(&state, crate::language::browser(&req).tag(), &codes)
+    })
+    .await
 }

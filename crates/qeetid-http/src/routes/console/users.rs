@@ -280,7 +280,7 @@ async fn user_page<S: Store>(
             created_at: human_time(user.created_at),
         },
         email_verified: user.email_verified,
-        sessions: session_rows(&sessions, None),
+        sessions: session_rows(state.renderer.catalogue("en"), &sessions, None),
         is_self: user.id == desk.admin.user.id,
         mfa_on_since: mfa.totp_confirmed_at.map(human_time),
         mfa_pending: mfa.enrolment_pending,
@@ -349,6 +349,8 @@ pub(crate) async fn send_reset<S: Store>(
             request: None,
             source: None,
             sent_by: Some(&caller),
+            // The tenant's language: the admin's browser says nothing about the user's.
+            locale: None,
         };
         s.accounts.request_password_reset(ask).await
     })
@@ -362,8 +364,12 @@ pub(crate) async fn send_reset<S: Store>(
             &format!("Several links went to this address recently; try again in {} minutes.", (retry_after + 59) / 60),
         ),
         // Anything else is the infrastructure's: logged, and answered as every hosted failure is.
-        Ok(Err(e)) => crate::answers::flow_error_page(&state, &e),
-        Err(e) => crate::answers::flow_error_page(&state, &FlowError::Internal(Box::new(e))),
+        Ok(Err(e)) => crate::answers::flow_error_page(&state, qeetid_domain::locale::Locale::En, &e),
+        Err(e) => crate::answers::flow_error_page(
+            &state,
+            qeetid_domain::locale::Locale::En,
+            &FlowError::Internal(Box::new(e)),
+        ),
     }
 }
 

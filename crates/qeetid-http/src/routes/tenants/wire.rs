@@ -45,6 +45,10 @@ pub struct BrandingBody {
     pub support_url: Option<String>,
     /// An `https` link to the privacy policy, at the foot of every page. `""` clears it.
     pub privacy_url: Option<String>,
+    /// The language of its pages and e-mail (`en`, `de`, `fr`, `es`) when neither
+    /// the request's `ui_locales` nor the browser's `Accept-Language` names one of
+    /// them. Default `en`.
+    pub default_locale: Option<String>,
 }
 
 /// A resource (API) a tenant knows.
@@ -91,6 +95,7 @@ impl From<&Tenant> for TenantBody {
                 primary_color: t.branding.primary_color.map(|c| format!("#{}", c.to_hex())),
                 support_url: t.branding.support_url.clone(),
                 privacy_url: t.branding.privacy_url.clone(),
+                default_locale: Some(t.branding.default_locale.tag().to_owned()),
             },
             created_at: rfc3339(t.created_at),
         }
@@ -166,6 +171,7 @@ impl From<UpdateTenantRequest> for TenantPatch {
                 primary_color: b.primary_color,
                 support_url: b.support_url,
                 privacy_url: b.privacy_url,
+                default_locale: b.default_locale,
             }),
         }
     }
