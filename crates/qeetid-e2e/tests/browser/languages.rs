@@ -1,6 +1,7 @@
 //! A German browser (`Accept-Language: de`) meets the hosted pages in German, in the
 //! tenant's colour: the login page, a refused password, the forgotten-password page
-//! and the mail it sends. Screenshots: `target/screenshots/german-*.png`.
+//! and the mail it sends; each page also audited on a 360-px phone (German words
+//! are long). Screenshots: `target/screenshots/german-*.png` and `phone-german-*.png`.
 
 use chromiumoxide::cdp::browser_protocol::emulation::SetUserAgentOverrideParams;
 
@@ -31,6 +32,8 @@ async fn a_german_browser_signs_in_and_resets_in_german() {
     click(&page, "#login-form button[type=submit]").await;
     wait_for_text(&page, "E-Mail oder Passwort ist falsch.").await;
     screenshot(&page, "german-login-refused").await;
+    let mut problems = Vec::new();
+    crate::phone::audit(&page, "german-login", &mut problems).await;
 
     click(&page, "#forgot-password").await;
     wait_for_url(&page, |u| u.contains("/password/forgot")).await;
@@ -39,11 +42,14 @@ async fn a_german_browser_signs_in_and_resets_in_german() {
     click(&page, "#forgot-form button[type=submit]").await;
     wait_for_text(&page, "Falls ein Konto für").await;
     screenshot(&page, "german-password-forgot-sent").await;
+    crate::phone::audit(&page, "german-password-forgot", &mut problems).await;
 
     let mail = world.mail.wait_for(EMAIL, 1).await;
     assert!(mail[0].text.contains("Der Link gilt 30 Minuten"), "{}", mail[0].text);
     page.goto(mail[0].link(&world.issuer, "/password/reset")).await.unwrap();
     wait_for_text(&page, "Neues Passwort").await;
     screenshot(&page, "german-password-reset").await;
+    crate::phone::audit(&page, "german-password-reset", &mut problems).await;
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
     browser.close().await.unwrap();
 }

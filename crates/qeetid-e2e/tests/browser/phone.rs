@@ -18,7 +18,7 @@ const ADMIN: &str = "ada-admin@example.com";
 const AUDIT: &str = include_str!("audit.js");
 
 /// Audits the page as it is, in light and in dark mode; adds what is wrong to `problems`.
-async fn audit(page: &Page, name: &str, problems: &mut Vec<String>) {
+pub(crate) async fn audit(page: &Page, name: &str, problems: &mut Vec<String>) {
     // Set again on every page: a navigation to another origin can leave the emulation behind.
     page.execute(SetDeviceMetricsOverrideParams::new(360, 780, 2.0, true)).await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
