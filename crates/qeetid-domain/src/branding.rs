@@ -24,6 +24,8 @@ pub struct Branding {
     /// The language of its pages and e-mail when neither the request nor the
     /// browser names one it has.
     pub default_locale: crate::locale::Locale,
+    /// Its uploaded logo, shown beside its name at the top of every page.
+    pub logo: Option<crate::logo::LogoRef>,
 }
 
 impl Branding {

@@ -61,6 +61,7 @@ pub mod federation;
 pub mod grant_type;
 pub mod id;
 pub mod locale;
+pub mod logo;
 pub mod logout;
 pub mod mail;
 pub mod mfa;

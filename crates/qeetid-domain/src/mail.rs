@@ -61,6 +61,8 @@ pub struct Mail {
     pub accent: Option<String>,
     /// The tenant's support link, for the message's foot.
     pub support_url: Option<String>,
+    /// The tenant's logo (an absolute URL), for the message's head.
+    pub logo_url: Option<String>,
     /// The language it is written in: the reader's at the page that caused it, or
     /// the tenant's default for a message an admin's action sends.
     pub locale: crate::locale::Locale,
@@ -85,6 +87,9 @@ impl Mail {
         if let Some(support) = &self.support_url {
             out.append_pair("support", support);
         }
+        if let Some(logo) = &self.logo_url {
+            out.append_pair("logo", logo);
+        }
         out.append_pair("lang", self.locale.tag());
         out.finish()
     }
@@ -95,7 +100,7 @@ impl Mail {
     /// A [`ValidationError`] naming the part that is missing or not valid.
     pub fn decode(text: &str) -> Result<Self, ValidationError> {
         let (mut kind, mut to, mut tenant, mut link, mut minutes, mut name) = (None, None, None, None, None, None);
-        let (mut accent, mut support, mut locale) = (None, None, None);
+        let (mut accent, mut support, mut locale, mut logo) = (None, None, None, None);
         for (key, value) in url::form_urlencoded::parse(text.as_bytes()) {
             match key.as_ref() {
                 "kind" => kind = MailKind::parse(&value),
@@ -106,6 +111,7 @@ impl Mail {
                 "name" => name = Some(value.into_owned()),
                 "accent" => accent = Some(value.into_owned()),
                 "support" => support = Some(value.into_owned()),
+                "logo" => logo = Some(value.into_owned()),
                 "lang" => locale = crate::locale::Locale::from_tag(&value),
                 _ => {}
             }
@@ -121,6 +127,7 @@ impl Mail {
             accent,
             support_url: support,
             locale: locale.unwrap_or_default(),
+            logo_url: logo,
         })
     }
 }
@@ -219,6 +226,7 @@ mod tests {
             accent: Some("0f766e".into()),
             support_url: Some("https://acme.example/help?a=1&b=2".into()),
             locale: crate::locale::Locale::De,
+            logo_url: Some("https://id.example.com/branding/tnt_1/logo-0123456789abcdef.png".into()),
         };
         assert_eq!(Mail::decode(&mail.encode()).unwrap(), mail);
         let unnamed = Mail { user_name: None, accent: None, support_url: None, ..mail };

@@ -47,6 +47,11 @@ pub struct KnownResource {
 const OPENID_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
 
 impl Tenant {
+    /// The path its logo is served at (`/branding/{id}/logo-{digest}.{ext}`), if it has one.
+    pub fn logo_path(&self) -> Option<String> {
+        self.branding.logo.as_ref().map(|logo| format!("/branding/{}/{}", self.id, logo.file_name()))
+    }
+
     /// Whether this tenant's tokens may be for `resource` with `scopes`: with no list,
     /// any resource; with one, a listed resource and only scopes it accepts (the
     /// OpenID scopes aside).

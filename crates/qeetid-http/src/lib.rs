@@ -348,6 +348,14 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(console::branding::show::<S>))
                 .route(web::post().to(console::branding::save::<S>)),
         )
+        .service(
+            web::resource("/admin/t/{tenantID}/branding/logo")
+                .route(web::post().to(console::branding::upload_logo::<S>)),
+        )
+        .service(
+            web::resource("/admin/t/{tenantID}/branding/logo/remove")
+                .route(web::post().to(console::branding::remove_logo::<S>)),
+        )
         .service(web::resource("/admin/t/{tenantID}/keys").route(web::get().to(console::keys::list::<S>)))
         .service(web::resource("/admin/t/{tenantID}/keys/new").route(web::post().to(console::keys::create::<S>)))
         .service(
@@ -388,6 +396,11 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/v1/tenants/{tenantID}/api-keys/{id}").route(web::delete().to(api_keys::delete::<S>)))
         .service(resource("/v1/tenants/{tenantID}/oauth/resources").route(web::put().to(tenants::set_resources::<S>)))
+        .service(
+            resource("/v1/tenants/{tenantID}/logo")
+                .route(web::put().to(tenants::put_logo::<S>))
+                .route(web::delete().to(tenants::delete_logo::<S>)),
+        )
         .service(
             resource("/v1/deployment/open-registration")
                 .route(web::get().to(open_registration::get::<S>))

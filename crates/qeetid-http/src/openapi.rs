@@ -30,7 +30,7 @@ impl Modify for ApiKeyAuth {
     info(title = "Qeet ID admin API", description = "Tenants, API keys, users and OAuth clients of a Qeet ID deployment."),
     modifiers(&ApiKeyAuth),
     paths(
-        tenants::create, tenants::list, tenants::get, tenants::rename, tenants::delete, tenants::set_resources,
+        tenants::create, tenants::list, tenants::get, tenants::rename, tenants::delete, tenants::set_resources, tenants::put_logo, tenants::delete_logo,
         api_keys::create, api_keys::list, api_keys::delete,
         users::create, users::list, users::get, users::update, users::delete, users::sessions, users::end_session, users::mfa, users::reset_mfa,
         clients::register, clients::list, clients::get, clients::logout_deliveries, clients::update, clients::rotate_secret, clients::delete,

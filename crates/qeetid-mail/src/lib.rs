@@ -81,6 +81,7 @@ impl Mailer {
             accent: mail.accent.as_deref(),
             support_url: mail.support_url.as_deref(),
             lang: mail.locale.tag(),
+            logo_url: mail.logo_url.as_deref(),
         };
         self.renderer.mail(&content).map_err(|e| format!("the message could not be rendered: {e}"))
     }

@@ -85,6 +85,8 @@ pub struct MailContent<'a> {
     pub accent: Option<&'a str>,
     /// The tenant's support link, for the message's foot.
     pub support_url: Option<&'a str>,
+    /// The tenant's logo (an absolute URL), for the message's head.
+    pub logo_url: Option<&'a str>,
     /// The language to write it in (`en`, `de`, …).
     pub lang: &'a str,
 }
@@ -109,6 +111,7 @@ struct MailView<'a> {
     valid_for: String,
     accent: &'a str,
     support_url: Option<&'a str>,
+    logo_url: Option<&'a str>,
 }
 
 impl Renderer {
@@ -155,6 +158,7 @@ impl Renderer {
                 .filter(|a| a.len() == 6 && a.bytes().all(|b| b.is_ascii_hexdigit()))
                 .unwrap_or("2457d6"),
             support_url: mail.support_url,
+            logo_url: mail.logo_url.filter(|u| u.starts_with("https://") || u.starts_with("http://")),
         };
         let name = mail.kind;
         let text = self.render_in(mail.lang, &format!("mail_{name}.txt"), &view)?;
@@ -180,6 +184,7 @@ mod tests {
                 accent: Some("0f766e"),
                 support_url: Some("https://acme.example/help"),
                 lang: "en",
+                logo_url: Some("https://id.example.com/branding/tnt_1/logo-0123456789abcdef.png"),
             };
             let out = renderer.mail(&mail).unwrap();
             assert!(out.subject.contains("Acme <Tools>"));
@@ -188,6 +193,9 @@ mod tests {
             assert!(out.html.contains("token=qpr_abc&amp;y=1"), "{}", out.html);
             assert!(out.html.contains("Acme &lt;Tools&gt;"));
             assert!(out.html.contains("#0f766e") && out.text.contains("https://acme.example/help"), "{}", out.html);
+            assert!(out.html.contains(r#"<img src="https:&#x2F;&#x2F;id.example.com&#x2F;branding&#x2F;tnt_1&#x2F;logo-0123456789abcdef.png""#), "{}", out.html);
+            let hostile = renderer.mail(&MailContent { logo_url: Some("javascript:alert(1)"), ..mail }).unwrap();
+            assert!(!hostile.html.contains("<img"), "only a web address is shown as the logo");
             let german = renderer.mail(&MailContent { lang: "de", ..mail }).unwrap();
             assert!(
                 german.text.contains("Hallo Ada,") && german.html.contains(r#"<html lang="de">"#),

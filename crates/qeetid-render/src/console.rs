@@ -453,6 +453,8 @@ pub struct ConsoleBrandingView<'a> {
     pub privacy_url: &'a str,
     /// The languages the pages may default to, the tenant's selected.
     pub languages: Vec<FormOption>,
+    /// Its logo's path, when it has one.
+    pub logo_url: Option<String>,
     /// Field name → what is wrong with it.
     pub errors: BTreeMap<String, String>,
 }

@@ -161,6 +161,8 @@ pub struct BrandView {
     pub support_url: Option<String>,
     /// Its privacy policy.
     pub privacy_url: Option<String>,
+    /// `/branding/{tenant}/logo-{digest}.{ext}`, when it has a logo.
+    pub logo_url: Option<String>,
 }
 
 /// What the login page shows.
@@ -544,6 +546,7 @@ mod tests {
                         theme_url: Some("/branding/tnt_1/theme-abc.css".into()),
                         support_url: Some("https://acme.example/help".into()),
                         privacy_url: None,
+                        logo_url: Some("/branding/tnt_1/logo-0123456789abcdef.png".into()),
                     }),
                 },
             )
@@ -551,6 +554,12 @@ mod tests {
         assert!(login.contains(r#"href="/password/forgot?request=arq_1""#));
         assert!(login.contains(r#"href="/signup?request=arq_1""#));
         assert!(login.contains("theme-abc.css") && login.contains(">Help</a>") && !login.contains(">Privacy</a>"));
+        assert!(
+            login.contains(
+                r#"<img class="brand-logo" src="&#x2F;branding&#x2F;tnt_1&#x2F;logo-0123456789abcdef.png" alt="">"#
+            ),
+            "{login}"
+        );
         assert!(login.contains(r#"name="request" value="arq_1""#));
         assert!(login.contains(r#"name="csrf_token" value="qbr_2""#));
         assert!(login.contains("Acme &lt;Web&gt;"));

@@ -18,6 +18,15 @@ diesel::table! {
         support_url -> Nullable<Text>,
         privacy_url -> Nullable<Text>,
         default_locale -> Text,
+        logo -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    tenant_logos (tenant_id) {
+        tenant_id -> Text,
+        logo -> Text,
+        image -> Binary,
     }
 }
 

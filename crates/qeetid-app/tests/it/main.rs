@@ -58,6 +58,7 @@ macro_rules! on_both_databases {
 on_both_databases!(
     branding::tenants_dress_their_pages_in_a_readable_colour_and_links,
     branding::a_deployment_replaces_templates_from_a_directory,
+    branding::a_tenant_uploads_a_logo_served_under_its_content_hash,
     languages::pages_and_mail_speak_the_readers_language,
     mail_flows::a_forgotten_password_is_reset_by_a_single_use_link,
     mail_flows::people_sign_up_and_confirm_their_address,

@@ -4,6 +4,7 @@
 //! `target/screenshots/phone-*.png`.
 
 use chromiumoxide::Page;
+use chromiumoxide::cdp::browser_protocol::dom::SetFileInputFilesParams;
 use chromiumoxide::cdp::browser_protocol::emulation::{
     MediaFeature, SetDeviceMetricsOverrideParams, SetEmulatedMediaParams,
 };
@@ -119,6 +120,24 @@ async fn every_page_fits_a_phone_and_can_be_read_in_light_and_dark_mode() {
     for (path, text, name) in admin_pages {
         visit(&page, &world, &format!("/admin/t/{tenant}/{path}"), text, &mut problems, name).await;
     }
+    // A logo uploaded on the Branding page shows on the tenant's pages (and passes the audit there).
+    let logo = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser/logo.png");
+    let input = page.find_element("#logo").await.unwrap();
+    let upload = SetFileInputFilesParams::builder()
+        .file(logo.display().to_string())
+        .backend_node_id(input.backend_node_id)
+        .build()
+        .unwrap();
+    page.execute(upload).await.unwrap();
+    click(&page, "#logo-form button[type=submit]").await;
+    wait_for_text(&page, "Remove the logo").await;
+    audit(&page, "dashboard-branding-logo", &mut problems).await;
+    page.goto(format!("{}/password/forgot?tenant={tenant}", world.issuer)).await.unwrap();
+    wait_for_text(&page, "Reset your password").await;
+    let shown = read(&page, "String(document.querySelector('img.brand-logo')?.naturalWidth ?? 0)").await;
+    assert_eq!(shown, "160", "the tenant's pages show the uploaded logo");
+    audit(&page, "forgot-logo", &mut problems).await;
+
     page.goto(format!("{}/admin/t/{tenant}/users", world.issuer)).await.unwrap();
     wait_for_text(&page, ADMIN).await;
     let href = read(

@@ -27,6 +27,7 @@ pub(crate) fn brand_of(tenant: &qeetid_domain::Tenant) -> qeetid_render::BrandVi
             .map(|_| format!("/branding/{}/theme-{}.css", tenant.id, branding.fingerprint())),
         support_url: branding.support_url.clone(),
         privacy_url: branding.privacy_url.clone(),
+        logo_url: tenant.logo_path(),
     }
 }
 
@@ -35,6 +36,9 @@ pub(crate) fn brand_of(tenant: &qeetid_domain::Tenant) -> qeetid_render::BrandVi
 /// shade made from it, with the text colour that reads on each.
 pub(crate) async fn theme<S: Store>(state: web::Data<HttpState<S>>, path: web::Path<(String, String)>) -> HttpResponse {
     let (tenant, file) = path.into_inner();
+    if file.starts_with("logo-") {
+        return logo(&state, tenant, &file).await;
+    }
     let Some(fingerprint) = file.strip_prefix("theme-").and_then(|f| f.strip_suffix(".css")).map(str::to_owned) else {
         return not_found_in(&state, Locale::En);
     };
@@ -56,6 +60,27 @@ pub(crate) async fn theme<S: Store>(state: web::Data<HttpState<S>>, path: web::P
         "public, max-age=60"
     };
     HttpResponse::Ok().content_type("text/css; charset=utf-8").insert_header(("Cache-Control", cache)).body(css)
+}
+
+/// `GET /branding/{tenantID}/logo-{digest}.{ext}`: the tenant's logo. Its name
+/// changes with the image, so it is cached for good; a stale name is not found.
+/// Served with `nosniff` and a policy that runs nothing, though only PNG, JPEG and
+/// WebP images are ever stored.
+async fn logo<S: Store>(state: &web::Data<HttpState<S>>, tenant: String, file: &str) -> HttpResponse {
+    let Ok(tenant) = qeetid_domain::TenantId::parse(&tenant) else { return not_found_in(state, Locale::En) };
+    let found = super::spawn(state, move |s| async move { s.accounts.tenant_logo(&tenant).await }).await;
+    let logo = match found {
+        Ok(Ok(Some(logo))) if logo.reference.file_name() == file => logo,
+        Ok(Ok(_)) => return not_found_in(state, Locale::En),
+        Ok(Err(e)) => return crate::answers::failure_page(state, "logo", &e),
+        Err(e) => return crate::answers::failure_page(state, "logo", &e),
+    };
+    HttpResponse::Ok()
+        .content_type(logo.reference.kind().content_type())
+        .insert_header(("Cache-Control", "public, max-age=31536000, immutable"))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header(("Content-Security-Policy", "default-src 'none'; sandbox"))
+        .body(logo.bytes)
 }
 
 /// `GET /static/qeetid.css`

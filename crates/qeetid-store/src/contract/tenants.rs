@@ -105,3 +105,29 @@ pub async fn one_tenant_at_most_is_open_to_registration(store: &impl Store) {
     assert!(store.delete_tenant(&a.id).await.unwrap());
     assert_eq!(store.open_registration_tenant().await.unwrap(), None, "gone with its tenant");
 }
+
+pub async fn a_logo_is_stored_apart_replaced_and_goes_with_its_tenant(store: &impl Store) {
+    use qeetid_domain::logo::LogoImage;
+    let mut tenant = stored_tenant(store).await;
+    let other = stored_tenant(store).await;
+    assert_eq!(store.tenant_logo(&tenant.id).await.unwrap(), None);
+    let png = LogoImage::parse(Some("image/png"), b"\x89PNG\r\n\x1a\n first".to_vec()).unwrap();
+    store.save_tenant_logo(&tenant.id, Some(&png)).await.unwrap();
+    tenant.branding.logo = Some(png.reference.clone());
+    assert!(store.update_tenant(&tenant).await.unwrap());
+    assert_eq!(store.tenant_logo(&tenant.id).await.unwrap(), Some(png.clone()));
+    assert_eq!(store.get_tenant(&tenant.id).await.unwrap().unwrap().branding.logo, Some(png.reference.clone()));
+    assert_eq!(store.tenant_logo(&other.id).await.unwrap(), None, "one tenant's logo is not another's");
+
+    // A new upload replaces the image; removing leaves none.
+    let jpeg = LogoImage::parse(None, vec![0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 1, 2, 3]).unwrap();
+    store.save_tenant_logo(&tenant.id, Some(&jpeg)).await.unwrap();
+    assert_eq!(store.tenant_logo(&tenant.id).await.unwrap(), Some(jpeg.clone()));
+    store.save_tenant_logo(&tenant.id, None).await.unwrap();
+    assert_eq!(store.tenant_logo(&tenant.id).await.unwrap(), None);
+
+    // Deleting the tenant deletes its logo.
+    store.save_tenant_logo(&tenant.id, Some(&png)).await.unwrap();
+    assert!(store.delete_tenant(&tenant.id).await.unwrap());
+    assert_eq!(store.tenant_logo(&tenant.id).await.unwrap(), None);
+}

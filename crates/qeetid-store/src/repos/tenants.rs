@@ -8,6 +8,7 @@ use diesel_async::{AsyncConnection as _, RunQueryDsl as _};
 use qeetid_domain::branding::{BrandColor, Branding};
 use qeetid_domain::client_policy::TenantPolicy;
 use qeetid_domain::locale::Locale;
+use qeetid_domain::logo::{LogoImage, LogoRef};
 use qeetid_domain::ports::TenantRepository;
 use qeetid_domain::{DisplayName, KnownResource, PageRequest, StoreError, Tenant, TenantId, TenantSlug, UnixTime};
 
@@ -15,7 +16,7 @@ use super::paginate;
 use crate::DieselStore;
 use crate::error::{corrupt, from_diesel};
 use crate::pool::with_conn;
-use crate::schema::tenants;
+use crate::schema::{tenant_logos, tenants};
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = tenants)]
@@ -35,6 +36,7 @@ struct TenantRow {
     support_url: Option<String>,
     privacy_url: Option<String>,
     default_locale: String,
+    logo: Option<String>,
 }
 
 impl From<&Tenant> for TenantRow {
@@ -53,6 +55,7 @@ impl From<&Tenant> for TenantRow {
             support_url: t.branding.support_url.clone(),
             privacy_url: t.branding.privacy_url.clone(),
             default_locale: t.branding.default_locale.tag().to_owned(),
+            logo: t.branding.logo.as_ref().map(LogoRef::to_stored),
             created_at: t.created_at.as_secs(),
             updated_at: t.updated_at.as_secs(),
         }
@@ -96,6 +99,7 @@ impl TryFrom<TenantRow> for Tenant {
                 support_url: row.support_url,
                 privacy_url: row.privacy_url,
                 default_locale: Locale::from_tag(&row.default_locale).unwrap_or_default(),
+                logo: row.logo.as_deref().and_then(LogoRef::from_stored),
             },
             resources: row.resources.as_deref().map(resources_of).transpose()?,
             policy: TenantPolicy { require_par: row.require_par, fapi2: row.fapi2 },
@@ -163,6 +167,7 @@ impl TenantRepository for DieselStore {
                     tenants::support_url.eq(tenant.branding.support_url.as_deref()),
                     tenants::privacy_url.eq(tenant.branding.privacy_url.as_deref()),
                     tenants::default_locale.eq(tenant.branding.default_locale.tag()),
+                    tenants::logo.eq(tenant.branding.logo.as_ref().map(LogoRef::to_stored)),
                     tenants::resources.eq(tenant.resources.as_deref().map(resources_json)),
                     tenants::require_par.eq(tenant.policy.require_par),
                     tenants::fapi2.eq(tenant.policy.fapi2),
@@ -173,6 +178,48 @@ impl TenantRepository for DieselStore {
                 .map_err(from_diesel)?
         });
         Ok(changed == 1)
+    }
+
+    async fn save_tenant_logo(&self, tenant: &TenantId, logo: Option<&LogoImage>) -> Result<(), StoreError> {
+        let row = logo.map(|l| (l.reference.to_stored(), l.bytes.clone()));
+        let tenant = tenant.as_str().to_owned();
+        // Delete, then insert, in one transaction: one portable statement pair for both databases.
+        with_conn!(&self.pool, |conn| {
+            conn.transaction(async |conn| {
+                diesel::delete(tenant_logos::table.find(&tenant)).execute(conn).await?;
+                if let Some((logo, image)) = &row {
+                    diesel::insert_into(tenant_logos::table)
+                        .values((
+                            tenant_logos::tenant_id.eq(&tenant),
+                            tenant_logos::logo.eq(logo),
+                            tenant_logos::image.eq(image),
+                        ))
+                        .execute(conn)
+                        .await?;
+                }
+                Ok::<_, diesel::result::Error>(())
+            })
+            .await
+            .map_err(from_diesel)?
+        });
+        Ok(())
+    }
+
+    async fn tenant_logo(&self, tenant: &TenantId) -> Result<Option<LogoImage>, StoreError> {
+        let row: Option<(String, Vec<u8>)> = with_conn!(&self.pool, |conn| {
+            tenant_logos::table
+                .find(tenant.as_str())
+                .select((tenant_logos::logo, tenant_logos::image))
+                .get_result(conn)
+                .await
+                .optional()
+                .map_err(from_diesel)?
+        });
+        row.map(|(logo, bytes)| {
+            let reference = LogoRef::from_stored(&logo).ok_or_else(|| corrupt("tenant_logos.logo", logo))?;
+            Ok(LogoImage { reference, bytes })
+        })
+        .transpose()
     }
 
     async fn delete_tenant(&self, id: &TenantId) -> Result<bool, StoreError> {

@@ -35,8 +35,24 @@ impl TenantRepository for InMemoryStore {
         }
         Ok(replace(&mut self.tables().tenants, |x| x.id == tenant.id, tenant.clone()))
     }
+    async fn save_tenant_logo(
+        &self,
+        tenant: &TenantId,
+        logo: Option<&crate::logo::LogoImage>,
+    ) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        t.logos.retain(|(id, _)| id != tenant);
+        if let Some(logo) = logo {
+            t.logos.push((tenant.clone(), logo.clone()));
+        }
+        Ok(())
+    }
+    async fn tenant_logo(&self, tenant: &TenantId) -> Result<Option<crate::logo::LogoImage>, StoreError> {
+        Ok(self.tables().logos.iter().find(|(id, _)| id == tenant).map(|(_, logo)| logo.clone()))
+    }
     async fn delete_tenant(&self, id: &TenantId) -> Result<bool, StoreError> {
         let mut t = self.tables();
+        t.logos.retain(|(tenant, _)| tenant != id);
         t.api_keys.retain(|k| k.scope != KeyScope::Tenant(id.clone()));
         t.users.retain(|u| &u.tenant_id != id);
         t.clients.retain(|c| &c.tenant_id != id);

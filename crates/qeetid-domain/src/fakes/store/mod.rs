@@ -30,6 +30,7 @@ use crate::user::User;
 #[derive(Debug, Default)]
 struct Tables {
     tenants: Vec<Tenant>,
+    logos: Vec<(TenantId, crate::logo::LogoImage)>,
     api_keys: Vec<ApiKey>,
     users: Vec<User>,
     clients: Vec<Client>,

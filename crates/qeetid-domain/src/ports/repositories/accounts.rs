@@ -47,6 +47,25 @@ pub trait TenantRepository: Send + Sync {
     /// [`StoreError::Conflict`] when another tenant has the slug; [`StoreError::Unavailable`]
     /// when the database fails or does not answer in time.
     fn update_tenant(&self, tenant: &Tenant) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Stores the tenant's logo image (replacing the one before), or removes it. The
+    /// tenant's `branding.logo` is set by [`Self::update_tenant`].
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn save_tenant_logo(
+        &self,
+        tenant: &TenantId,
+        logo: Option<&crate::logo::LogoImage>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The tenant's logo image, if it has one (one indexed read).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn tenant_logo(
+        &self,
+        tenant: &TenantId,
+    ) -> impl Future<Output = Result<Option<crate::logo::LogoImage>, StoreError>> + Send;
     /// Deletes the tenant and everything it owns. `Ok(false)` if it did not exist.
     ///
     /// # Errors

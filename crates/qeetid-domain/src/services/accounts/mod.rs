@@ -94,6 +94,14 @@ impl<S: AccountStore> Accounts<S> {
         self.store.get_tenant(id).await?.ok_or(FlowError::RequestNotFound)
     }
 
+    /// The tenant's logo image, to serve it (the hosted pages show it to anyone).
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub async fn tenant_logo(&self, tenant: &TenantId) -> Result<Option<crate::logo::LogoImage>, StoreError> {
+        self.store.tenant_logo(tenant).await
+    }
+
     /// Sends a password-reset link to `email` when it has an account in the tenant
     /// (not disabled); answers the same either way. Throttled per address and per
     /// client address.

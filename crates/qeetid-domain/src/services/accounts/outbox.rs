@@ -109,6 +109,7 @@ pub(crate) async fn send_link<S: MailOutboxRepository + AccountLinkRepository>(
         valid_minutes: minutes,
         accent: tenant.branding.primary_color.map(|c| c.to_hex()),
         support_url: tenant.branding.support_url.clone(),
+        logo_url: tenant.logo_path().map(|path| format!("{}{path}", cx.settings.issuer)),
         locale,
     };
     queue(store, cx, sealer, &user.tenant_id, &mail).await

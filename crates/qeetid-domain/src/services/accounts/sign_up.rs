@@ -147,6 +147,7 @@ impl<S: AccountStore> Accounts<S> {
             valid_minutes: 0,
             accent: tenant.branding.primary_color.map(|c| c.to_hex()),
             support_url: tenant.branding.support_url.clone(),
+            logo_url: tenant.logo_path().map(|path| format!("{}{path}", self.cx.settings.issuer)),
             locale,
         };
         outbox::queue(&self.store, &self.cx, self.sealer.as_ref(), &owner.tenant_id, &mail).await

@@ -155,6 +155,31 @@ impl<S: AdminStore> Admin<S> {
         self.update_tenant(caller, id, TenantPatch { name: Some(name.to_owned()), ..TenantPatch::default() }).await
     }
 
+    /// Sets the tenant's logo (an upload [`LogoImage::parse`] accepted) or removes it
+    /// (`None`); the tenant's own keys may, as for the rest of its branding. Recorded
+    /// as a change of `branding.logo`.
+    ///
+    /// [`LogoImage::parse`]: crate::logo::LogoImage::parse
+    pub async fn set_tenant_logo(
+        &self,
+        caller: &Caller,
+        id: &TenantId,
+        logo: Option<crate::logo::LogoImage>,
+    ) -> Result<Tenant, AdminError> {
+        let mut tenant = self.reachable_tenant(caller, id).await?;
+        let before = tenant.branding.logo.clone();
+        self.store.save_tenant_logo(id, logo.as_ref()).await?;
+        tenant.branding.logo = logo.map(|l| l.reference);
+        tenant.updated_at = self.cx.clock.now();
+        if !self.store.update_tenant(&tenant).await? {
+            return Err(AdminError::NotFound("tenant"));
+        }
+        let name = |logo: &Option<crate::logo::LogoRef>| logo.as_ref().map(crate::logo::LogoRef::file_name);
+        let (was, now) = (name(&before).unwrap_or_default(), name(&tenant.branding.logo).unwrap_or_default());
+        self.record_change(caller, id, "tenant.updated", id.as_str(), |e| e.change("branding.logo", was, now)).await;
+        Ok(tenant)
+    }
+
     /// Changes a tenant: its name (deployment keys only) and whether its users must
     /// use a second factor (the tenant's own keys too: it is the tenant's policy).
     pub async fn update_tenant(

@@ -49,6 +49,10 @@ pub struct BrandingBody {
     /// the request's `ui_locales` nor the browser's `Accept-Language` names one of
     /// them. Default `en`.
     pub default_locale: Option<String>,
+    /// The path its logo is served at on this deployment (read-only: upload it with
+    /// `PUT /v1/tenants/{id}/logo`); `null` without one.
+    #[serde(default, skip_deserializing)]
+    pub logo_url: Option<String>,
 }
 
 /// A resource (API) a tenant knows.
@@ -96,6 +100,7 @@ impl From<&Tenant> for TenantBody {
                 support_url: t.branding.support_url.clone(),
                 privacy_url: t.branding.privacy_url.clone(),
                 default_locale: Some(t.branding.default_locale.tag().to_owned()),
+                logo_url: t.logo_path(),
             },
             created_at: rfc3339(t.created_at),
         }

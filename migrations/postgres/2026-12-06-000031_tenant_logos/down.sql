@@ -1,0 +1,2 @@
+DROP TABLE tenant_logos;
+ALTER TABLE tenants DROP COLUMN logo;
