@@ -77,6 +77,7 @@ pub mod registration;
 pub mod request_object;
 pub mod scope;
 pub mod secret;
+pub mod seen_from;
 pub mod services;
 pub mod subject;
 pub mod tenant;

@@ -81,6 +81,10 @@ pub struct AccountSessionRow {
     pub signed_in: String,
     /// How, in words.
     pub methods: String,
+    /// The browser and system, in words ("Firefox on Windows").
+    pub device: String,
+    /// Roughly where: the network it signed in from, or "".
+    pub place: String,
     /// Until when (RFC 3339).
     pub expires: String,
     /// Whether it is the session of this browser.

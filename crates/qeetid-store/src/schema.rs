@@ -133,6 +133,8 @@ diesel::table! {
         resource -> Nullable<Text>,
         response_mode -> Text,
         ui_locales -> Nullable<Text>,
+        client_address -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
     }
 }
 
@@ -146,6 +148,8 @@ diesel::table! {
         amr -> Text,
         created_at -> BigInt,
         expires_at -> BigInt,
+        user_agent -> Nullable<Text>,
+        network -> Nullable<Text>,
     }
 }
 

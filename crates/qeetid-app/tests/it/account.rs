@@ -64,9 +64,16 @@ pub(crate) async fn users_manage_sessions_apps_profile_and_password(db: &TestDat
     assert!(!page.contains("Your account</td>"), "the account page itself is not a connected application");
 
     // On the phone the user signs in to the account page with the password.
-    let phone = laptop.other_browser();
+    let phone = laptop.other_browser_as(
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) \
+         Version/18.1 Mobile/15E148 Safari/604.1",
+    );
     let page = open_account(&phone, &realm.tenant, PASSWORD).await;
     assert_eq!(session_count(&laptop, &realm, &user).await, 2);
+    // Each session says which browser and network it is (the laptop's client sent no user agent).
+    let (_, _, sessions) = laptop.browse("/account").await;
+    assert!(sessions.contains("Safari on iOS") && sessions.contains("Unknown browser"), "{sessions}");
+    assert!(sessions.contains("local network"), "{sessions}");
     let csrf = hidden(&page, "csrf_token");
     let ends = actions(&page, "/account/sessions/ses_");
     assert_eq!(ends.len(), 1, "only the other session has a sign-out button: {ends:?}");

@@ -60,6 +60,7 @@ pub(crate) async fn a_sign_in_and_an_admin_change_are_recorded(db: &TestDatabase
     let succeeded = &all[position("sign_in.succeeded")];
     assert_eq!(succeeded["actor"], format!("user:{user_id}"));
     assert_eq!(succeeded["details"]["amr"], "pwd");
+    assert_eq!(succeeded["address"], "127.0.0.1", "the address the sign-in started from");
     assert!(all[position("consent.granted")]["details"]["scope"].as_str().unwrap().contains("offline_access"));
     // Nothing secret is ever in an event.
     let text = Value::Array(all.clone()).to_string();

@@ -63,6 +63,17 @@ impl TestApp {
         TestApp { base: self.base.clone(), issuer: self.issuer.clone(), http }
     }
 
+    /// [`Self::other_browser`] that sends `user_agent`.
+    pub(crate) fn other_browser_as(&self, user_agent: &str) -> TestApp {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .user_agent(user_agent)
+            .build()
+            .unwrap();
+        TestApp { base: self.base.clone(), issuer: self.issuer.clone(), http }
+    }
+
     /// Sends `body` (JSON, raw text, or nothing) with `key` as `Authorization: ApiKey`.
     pub(crate) async fn call(&self, method: Method, path: &str, key: Option<&str>, body: Body<'_>) -> Reply {
         let mut request = self.http.request(method, format!("{}{path}", self.base));

@@ -26,6 +26,11 @@ pub struct Session {
     pub created_at: UnixTime,
     /// When it stops working.
     pub expires_at: UnixTime,
+    /// The user agent of the browser it started in (at most 256 characters).
+    pub user_agent: Option<String>,
+    /// The network it started from (`203.0.113.0/24`, `local network`): the place,
+    /// roughly, without keeping the address.
+    pub network: Option<String>,
 }
 
 /// An authorization code (RFC 6749 §4.1.2): single use, short-lived, bound to the

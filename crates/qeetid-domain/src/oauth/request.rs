@@ -547,6 +547,9 @@ pub struct PendingRequest {
     /// How the user proved who they are while a second factor is still owed (`pwd`,
     /// `fed`), so the session's `amr` names both.
     pub first_factor: Option<String>,
+    /// The browser's address and user agent when the request started: the session
+    /// it ends in keeps them (the network only), and the sign-in's event the address.
+    pub seen_from: crate::seen_from::SeenFrom,
 }
 
 #[cfg(test)]

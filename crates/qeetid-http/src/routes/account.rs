@@ -456,6 +456,19 @@ pub(crate) async fn logout<S: Store>(
     first_party::sign_out(&req, &state, APP).await.unwrap_or_else(|e| internal(&state, e.as_ref()))
 }
 
+/// The browser and system of a user agent in the reader's words ("Firefox on Windows").
+fn describe_device(words: &Catalogue, user_agent: Option<&str>) -> String {
+    use qeetid_domain::seen_from::describe_user_agent;
+    match user_agent.map(describe_user_agent) {
+        Some((Some(browser), Some(system))) => {
+            let args = [("browser", qeetid_render::Arg::Text(browser)), ("system", qeetid_render::Arg::Text(system))];
+            words.text("device-browser-on-system", &args)
+        }
+        Some((Some(one), None) | (None, Some(one))) => one.to_owned(),
+        _ => words.text("device-unknown", &[]),
+    }
+}
+
 /// Sessions as the account page and the dashboard show them; `current` marks this browser's.
 pub(crate) fn session_rows(
     words: &Catalogue,
@@ -468,6 +481,12 @@ pub(crate) fn session_rows(
             id: s.id.to_string(),
             signed_in: human_time_in(words, s.auth_time),
             methods: describe_amr(words, &s.amr),
+            device: describe_device(words, s.user_agent.as_deref()),
+            place: match s.network.as_deref() {
+                None => String::new(),
+                Some(qeetid_domain::seen_from::LOCAL) => words.text("device-local-network", &[]),
+                Some(network) => words.text("device-network", &[("network", qeetid_render::Arg::Text(network))]),
+            },
             expires: human_time_in(words, s.expires_at),
             current: Some(&s.id) == current,
         })

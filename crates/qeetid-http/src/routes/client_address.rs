@@ -90,6 +90,13 @@ fn forwarded_for(values: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// The client's address and user agent, for a pending request and the session it
+/// ends in.
+pub(crate) fn seen_from<S>(req: &HttpRequest, state: &HttpState<S>) -> qeetid_domain::seen_from::SeenFrom {
+    let user_agent = req.headers().get(actix_web::http::header::USER_AGENT).and_then(|v| v.to_str().ok());
+    qeetid_domain::seen_from::SeenFrom::new(client_address(req, state), user_agent)
+}
+
 /// The address a request comes from, as far as the deployment can tell.
 pub(crate) fn client_address<S>(req: &HttpRequest, state: &HttpState<S>) -> Option<IpAddr> {
     let peer = req.peer_addr().map(|a| a.ip())?;

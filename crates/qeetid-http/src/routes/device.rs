@@ -101,9 +101,9 @@ pub(crate) async fn submit<S: Store>(
     }
     let session = cookie_secret(&req, SESSION_COOKIE);
     let (typed, job_browser) = (form.user_code.clone(), browser.clone());
-    let source = super::client_address::client_address(&req, &state);
+    let seen = super::client_address::seen_from(&req, &state);
     let outcome = spawn(&state, move |s| async move {
-        s.authorization.verify_user_code(&typed, &job_browser, session.as_ref(), source).await
+        s.authorization.verify_user_code(&typed, &job_browser, session.as_ref(), seen).await
     })
     .await
     .map_err(|e| FlowError::Internal(Box::new(e)))

@@ -18,7 +18,6 @@ use qeetid_domain::{Client, OAuthError, Secret};
 use serde::Serialize;
 use serde_json::json;
 
-use super::client_address::client_address;
 use super::params::Params;
 use super::spawn;
 use crate::HttpState;
@@ -311,7 +310,7 @@ pub(crate) async fn authorize<S: Store>(req: HttpRequest, state: web::Data<HttpS
     let browser = existing.clone().unwrap_or_else(|| state.services.authorization.new_browser_binding());
     let session = cookie_secret(&req, SESSION_COOKIE);
     let job_browser = browser.clone();
-    let source = client_address(&req, &state);
+    let seen = super::client_address::seen_from(&req, &state);
     let outcome = spawn(&state, move |s| async move {
         // RFC 9126 §4: with a pushed request's request_uri, only what was pushed counts.
         let params = match (&params.request_uri, &params.client_id) {
@@ -324,7 +323,7 @@ pub(crate) async fn authorize<S: Store>(req: HttpRequest, state: web::Data<HttpS
             }
             _ => params,
         };
-        s.authorization.start_authorization_from(params, &job_browser, session.as_ref(), source).await
+        s.authorization.start_authorization_from(params, &job_browser, session.as_ref(), seen).await
     })
     .await;
     let mut response = match outcome {

@@ -61,6 +61,10 @@ fn pending(w: &World) -> PendingRequest {
         expires_at: UnixTime::from_secs(T0 + 600),
         device_code_hash: Some(Secret::presented("qdc_x").hash()),
         first_factor: Some("fed".into()),
+        seen_from: qeetid_domain::seen_from::SeenFrom::new(
+            Some("2001:db8::7".parse().unwrap()),
+            Some("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Version/18.1 Mobile Safari/604.1"),
+        ),
     }
 }
 
@@ -154,6 +158,8 @@ pub async fn sessions_are_found_by_cookie_hash(store: &impl Store) {
         amr: vec!["pwd".into(), "otp".into()],
         created_at: UnixTime::from_secs(T0),
         expires_at: UnixTime::from_secs(T0 + 86400),
+        user_agent: Some("Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0".into()),
+        network: Some("203.0.113.0/24".into()),
     };
     store.insert_session(&session).await.unwrap();
     assert_eq!(store.find_session(&cookie.hash()).await.unwrap(), Some(session.clone()));
@@ -175,6 +181,8 @@ pub async fn a_users_sessions_are_listed_and_ended_within_the_user(store: &impl 
         amr: vec!["pwd".into()],
         created_at: UnixTime::from_secs(created),
         expires_at: UnixTime::from_secs(expires),
+        user_agent: None,
+        network: None,
     };
     let (old, new, expired) =
         (session_of(&w.user, T0, T0 + 900), session_of(&w.user, T0 + 10, T0 + 900), session_of(&w.user, T0, T0 + 5));
@@ -500,6 +508,8 @@ async fn listening_session(store: &impl Store, w: &World) -> (qeetid_domain::Cli
         amr: vec!["pwd".into()],
         created_at: UnixTime::from_secs(T0),
         expires_at: UnixTime::from_secs(T0 + 900),
+        user_agent: None,
+        network: None,
     };
     store.insert_session(&session).await.unwrap();
     let mut g = grant(w, "openid", false, T0);

@@ -42,6 +42,8 @@ struct RequestRow {
     resource: Option<String>,
     response_mode: String,
     ui_locales: Option<String>,
+    client_address: Option<String>,
+    user_agent: Option<String>,
 }
 
 impl From<&PendingRequest> for RequestRow {
@@ -70,6 +72,8 @@ impl From<&PendingRequest> for RequestRow {
             resource: r.resources().to_stored(),
             response_mode: r.response_mode().as_str().to_owned(),
             ui_locales: Some(r.ui_locales().collect::<Vec<_>>().join(" ")).filter(|l| !l.is_empty()),
+            client_address: p.seen_from.address.map(|a| a.to_string()),
+            user_agent: p.seen_from.user_agent.clone(),
         }
     }
 }
@@ -113,6 +117,11 @@ impl TryFrom<RequestRow> for PendingRequest {
                 .map(|h| hash("authorization_requests.device_code_hash", &h))
                 .transpose()?,
             first_factor: row.first_factor,
+            // An address that no longer parses is dropped: it only labels the session.
+            seen_from: qeetid_domain::seen_from::SeenFrom {
+                address: row.client_address.and_then(|a| a.parse().ok()),
+                user_agent: row.user_agent,
+            },
         })
     }
 }

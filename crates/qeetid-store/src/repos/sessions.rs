@@ -28,6 +28,8 @@ struct SessionRow {
     amr: String,
     created_at: i64,
     expires_at: i64,
+    user_agent: Option<String>,
+    network: Option<String>,
 }
 
 impl TryFrom<SessionRow> for Session {
@@ -42,6 +44,8 @@ impl TryFrom<SessionRow> for Session {
             amr: words(&row.amr),
             created_at: UnixTime::from_secs(row.created_at),
             expires_at: UnixTime::from_secs(row.expires_at),
+            user_agent: row.user_agent,
+            network: row.network,
         })
     }
 }
@@ -57,6 +61,8 @@ impl SessionRepository for DieselStore {
             amr: s.amr.join(" "),
             created_at: s.created_at.as_secs(),
             expires_at: s.expires_at.as_secs(),
+            user_agent: s.user_agent.clone(),
+            network: s.network.clone(),
         };
         with_conn!(&self.pool, |conn| {
             diesel::insert_into(t::table).values(&row).execute(conn).await.map_err(from_diesel)?;

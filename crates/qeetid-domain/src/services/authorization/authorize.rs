@@ -12,6 +12,7 @@ use crate::oauth::{AuthorizeParams, OAuthError, PendingRequest, ResponseMode, Se
 use crate::oauth::{acr_of, resolve_redirect_uri};
 use crate::ports::AuthorizationStore;
 use crate::secret::Secret;
+use crate::seen_from::SeenFrom;
 use crate::time::UnixTime;
 
 impl<S: AuthorizationStore> Authorization<S> {
@@ -45,19 +46,21 @@ impl<S: AuthorizationStore> Authorization<S> {
         browser: &Secret,
         session_cookie: Option<&Secret>,
     ) -> Result<AuthorizeOutcome, OAuthError> {
-        self.start_authorization_from(params, browser, session_cookie, None).await
+        self.start_authorization_from(params, browser, session_cookie, None::<IpAddr>).await
     }
 
-    /// [`Authorization::start_authorization`] from the address `source`, which a
-    /// client first known by its metadata document counts against (as an open
-    /// registration would).
+    /// [`Authorization::start_authorization`] from the browser `seen` (its address,
+    /// which a client first known by its metadata document counts against as an
+    /// open registration would, and its user agent, which the session keeps).
     pub async fn start_authorization_from(
         &self,
         params: AuthorizeParams,
         browser: &Secret,
         session_cookie: Option<&Secret>,
-        source: Option<IpAddr>,
+        seen: impl Into<SeenFrom> + Send,
     ) -> Result<AuthorizeOutcome, OAuthError> {
+        let seen: SeenFrom = seen.into();
+        let source = seen.address;
         let issuer = &self.cx.settings.issuer;
         // Until the client and redirect URI are known to be good, nothing is redirected.
         let Some(client_id) = params.client_id.as_deref() else {
@@ -203,7 +206,7 @@ impl<S: AuthorizationStore> Authorization<S> {
         if let (Some(s), true) = (&session, consent_remembered) {
             return Ok(AuthorizeOutcome::Redirect(self.issue_code(&request, s, now).await?));
         }
-        Ok(self.park(request, browser, session.as_ref(), now, None).await?)
+        Ok(self.park(request, browser, session.as_ref(), now, None, seen).await?)
     }
 
     /// Stores a request that waits for the user, bound to `browser`, and says which
@@ -216,6 +219,7 @@ impl<S: AuthorizationStore> Authorization<S> {
         session: Option<&Session>,
         now: UnixTime,
         device: Option<&crate::oauth::DeviceCode>,
+        seen_from: SeenFrom,
     ) -> Result<AuthorizeOutcome, StoreError> {
         let expires_at = now.plus_secs(self.cx.settings.lifetimes.request);
         let pending = PendingRequest {
@@ -229,6 +233,7 @@ impl<S: AuthorizationStore> Authorization<S> {
             expires_at: device.map_or(expires_at, |d| expires_at.min(d.expires_at)),
             device_code_hash: device.map(|d| d.device_code_hash),
             first_factor: None,
+            seen_from,
         };
         self.store.insert_request(&pending).await?;
         Ok(match session {

@@ -1,8 +1,6 @@
 //! The device grant's browser side (RFC 8628 §3.3): the user types the user code,
 //! then signs in and consents like any other request.
 
-use std::net::IpAddr;
-
 use super::{Authorization, AuthorizeOutcome, FlowError};
 use crate::oauth::{DeviceStatus, ValidatedRequest};
 use crate::ports::AuthorizationStore;
@@ -20,8 +18,10 @@ impl<S: AuthorizationStore> Authorization<S> {
         typed: &str,
         browser: &Secret,
         session_cookie: Option<&Secret>,
-        source: Option<IpAddr>,
+        seen: impl Into<crate::seen_from::SeenFrom> + Send,
     ) -> Result<AuthorizeOutcome, FlowError> {
+        let seen: crate::seen_from::SeenFrom = seen.into();
+        let source = seen.address;
         let now = self.cx.clock.now();
         // RFC 8628 §5.1: keyed on what the caller cannot choose (its address, and a
         // deployment-wide ceiling), never on a cookie it can throw away.
@@ -66,6 +66,6 @@ impl<S: AuthorizationStore> Authorization<S> {
         let session = self.usable_session(session_cookie, &request, now).await?;
         // Consent is always asked for a device (see `password_login`): the user must see
         // which app they let in.
-        Ok(self.park(request, browser, session.as_ref(), now, Some(&code)).await?)
+        Ok(self.park(request, browser, session.as_ref(), now, Some(&code), seen).await?)
     }
 }

@@ -90,10 +90,13 @@ impl<S: AuthorizationStore> Authorization<S> {
             amr: amr.iter().map(|m| (*m).to_owned()).collect(),
             created_at: now,
             expires_at: now.plus_secs(self.cx.settings.lifetimes.session),
+            user_agent: request.seen_from.user_agent.clone(),
+            network: request.seen_from.network(),
         };
         self.store.insert_session(&session).await?;
         let event = NewEvent::new(tenant.clone(), EventKind::SignInSucceeded, Actor::User(user.id.clone()))
             .user(&user.id)
+            .address(request.seen_from.address)
             .client(request.request.client_id.as_str())
             .detail("amr", amr.join(" "))
             .detail("session", session.id.as_str());

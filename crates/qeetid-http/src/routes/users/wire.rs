@@ -148,6 +148,11 @@ pub(crate) struct SessionBody {
     pub created_at: String,
     /// RFC 3339.
     pub expires_at: String,
+    /// The browser's user agent when the session started (at most 256 characters).
+    pub user_agent: Option<String>,
+    /// The network it started from (`203.0.113.0/24`, an IPv6 `/48`, or `local
+    /// network`): the address itself is not kept.
+    pub network: Option<String>,
 }
 
 impl From<&Session> for SessionBody {
@@ -158,6 +163,8 @@ impl From<&Session> for SessionBody {
             amr: s.amr.clone(),
             created_at: rfc3339(s.created_at),
             expires_at: rfc3339(s.expires_at),
+            user_agent: s.user_agent.clone(),
+            network: s.network.clone(),
         }
     }
 }
