@@ -353,6 +353,18 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(console::branding::upload_logo::<S>)),
         )
         .service(
+            web::resource("/admin/t/{tenantID}/providers")
+                .route(web::get().to(console::providers::show::<S>))
+                .route(web::post().to(console::providers::create::<S>)),
+        )
+        .service(
+            web::resource("/admin/t/{tenantID}/providers/{id}").route(web::post().to(console::providers::update::<S>)),
+        )
+        .service(
+            web::resource("/admin/t/{tenantID}/providers/{id}/delete")
+                .route(web::post().to(console::providers::delete::<S>)),
+        )
+        .service(
             web::resource("/admin/t/{tenantID}/branding/logo/remove")
                 .route(web::post().to(console::branding::remove_logo::<S>)),
         )

@@ -468,3 +468,51 @@ impl crate::Renderer {
         self.render("console_branding.html", view)
     }
 }
+
+/// One upstream identity provider on the dashboard.
+#[derive(Debug, Serialize)]
+pub struct ConsoleProviderRow {
+    /// `idp_…`, in its forms' addresses.
+    pub id: String,
+    /// `OpenID Connect`, `Google` or `GitHub`.
+    pub kind: &'static str,
+    /// The button's label (as stored, or as typed after a refusal).
+    pub name: String,
+    /// The issuer, if it has one.
+    pub issuer: Option<String>,
+    /// Our client id there.
+    pub client_id: String,
+    /// Whether a verified e-mail links to an existing user.
+    pub link_verified_email: bool,
+    /// Its edit form's refusals, field → what is wrong.
+    pub errors: BTreeMap<String, String>,
+    /// Whether its edit form is open (after a refusal).
+    pub open: bool,
+}
+
+/// The dashboard's sign-in providers page.
+#[derive(Debug, Serialize)]
+pub struct ConsoleProvidersView<'a> {
+    /// Header and navigation.
+    pub chrome: ConsoleChrome<'a>,
+    /// The redirect URI to register at a provider.
+    pub redirect_uri: &'a str,
+    /// The tenant's providers, oldest first.
+    pub providers: Vec<ConsoleProviderRow>,
+    /// The kinds a new one may be.
+    pub kinds: Vec<FormOption>,
+    /// The add form's fields as typed.
+    pub typed: BTreeMap<String, String>,
+    /// The add form's refusals.
+    pub errors: BTreeMap<String, String>,
+}
+
+impl crate::Renderer {
+    /// The sign-in providers page.
+    ///
+    /// # Errors
+    /// When the template fails.
+    pub fn console_providers_page(&self, view: &ConsoleProvidersView<'_>) -> Result<String, crate::RenderError> {
+        self.render("console_providers.html", view)
+    }
+}

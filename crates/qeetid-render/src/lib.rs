@@ -15,7 +15,8 @@ mod mfa;
 pub use i18n::{Arg, Catalogue, Catalogues};
 
 /// The templates, embedded at compile time.
-const TEMPLATES: [(&str, &str); 38] = [
+const TEMPLATES: [(&str, &str); 39] = [
+    ("console_providers.html", include_str!("../../../web-templates/console_providers.html")),
     ("console_branding.html", include_str!("../../../web-templates/console_branding.html")),
     ("password_forgot.html", include_str!("../../../web-templates/password_forgot.html")),
     ("password_reset.html", include_str!("../../../web-templates/password_reset.html")),
@@ -276,8 +277,9 @@ pub use accounts::{ForgotPasswordView, MailContent, RenderedMail, ResetPasswordV
 pub use console::{
     ClientFormView, ConfirmView, ConsoleBrandingView, ConsoleChrome, ConsoleClientRow, ConsoleClientsView,
     ConsoleEventRow, ConsoleEventsView, ConsoleGrantRow, ConsoleGrantsView, ConsoleKeyRow, ConsoleKeysView,
-    ConsoleOpenRegistration, ConsoleRegistrationView, ConsoleTenantRow, ConsoleTenantsView, ConsoleTokenRow,
-    ConsoleUserRow, ConsoleUserView, ConsoleUsersView, FormOption, LogoutDeliveryRow, ShownOnceOwner, ShownOnceView,
+    ConsoleOpenRegistration, ConsoleProviderRow, ConsoleProvidersView, ConsoleRegistrationView, ConsoleTenantRow,
+    ConsoleTenantsView, ConsoleTokenRow, ConsoleUserRow, ConsoleUserView, ConsoleUsersView, FormOption,
+    LogoutDeliveryRow, ShownOnceOwner, ShownOnceView,
 };
 pub use mfa::{EnrolView, RecoveryCodesView, SecondFactorView, qr_svg};
 

@@ -394,6 +394,57 @@ pub(crate) async fn admins_manage_users_and_api_keys_but_tenants_only_as_deploym
     let tenant = app.admin(Method::GET, &format!("/v1/tenants/{}", realm.tenant), Body::None).await.body;
     assert_eq!(tenant["tenant"]["branding"]["primary_color"], "#0f766e");
 
+    // Sign-in providers: added (a refusal beside its field first), edited, removed; the API agrees.
+    let providers = format!("{base}/providers");
+    let (status, _, page) = app.browse(&providers).await;
+    assert!(status == StatusCode::OK && page.contains("No providers yet"), "{page}");
+    let add = |client_id: &str| -> Vec<(&'static str, String)> {
+        vec![
+            ("csrf_token", csrf.clone()),
+            ("kind", "github".into()),
+            ("name", String::new()),
+            ("issuer", String::new()),
+            ("client_id", client_id.into()),
+            ("client_secret", "gh-secret".into()),
+        ]
+    };
+    let refused = add("");
+    let form: Vec<(&str, &str)> = refused.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, page) = app.submit(&providers, &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains(r#"id="client_id-error""#) && page.contains(r#"<option value="github" selected>"#), "{page}");
+    let good = add("gh-1");
+    let form: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, location, _) = app.submit(&providers, &form).await;
+    assert_eq!((status, location), (StatusCode::SEE_OTHER, Some(format!("{providers}?done=saved"))));
+    let idps = format!("/v1/tenants/{}/identity-providers", realm.tenant);
+    let listed = app.admin(Method::GET, &idps, Body::None).await.body;
+    let idp = listed["identity_providers"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(listed["identity_providers"][0]["name"], "GitHub");
+    let edit = format!("{providers}/{idp}");
+    let rename = [
+        ("csrf_token", csrf.as_str()),
+        ("name", "GitHub (staff)"),
+        ("client_id", "gh-1"),
+        ("client_secret", ""),
+        ("link_verified_email", "true"),
+    ];
+    let (status, _, _) = app.submit(&edit, &rename).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let one = app.admin(Method::GET, &format!("{idps}/{idp}"), Body::None).await.body;
+    assert_eq!(
+        (&one["identity_provider"]["name"], &one["identity_provider"]["link_verified_email"]),
+        (&json!("GitHub (staff)"), &json!(true))
+    );
+    let blank = [("csrf_token", csrf.as_str()), ("name", "GitHub (staff)"), ("client_id", " "), ("client_secret", "")];
+    let (status, _, page) = app.submit(&edit, &blank).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains(&format!(r#"id="client-{idp}-error""#)) && page.contains("<details open>"), "{page}");
+    let (status, _, _) = app.submit(&format!("{edit}/delete"), &[("csrf_token", csrf.as_str())]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let listed = app.admin(Method::GET, &idps, Body::None).await.body;
+    assert_eq!(listed["identity_providers"], json!([]));
+
     // The sign-in rules: sign-up and verified addresses on, two-step off; the API agrees.
     let rules = [("csrf_token", csrf.as_str()), ("self_sign_up", "true"), ("require_verified_email", "true")];
     let (status, location, _) = app.submit(&format!("{base}/require-mfa"), &rules).await;

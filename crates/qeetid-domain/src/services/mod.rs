@@ -46,7 +46,7 @@ pub use authorization::{
     LoginContext, LoginOutcome, NextStep, PasswordAttempt, PasswordLogin, PushedRequestUri, SecondFactorOutcome,
     SecondFactorStep, SignedIn,
 };
-pub use federation::{Federation, FederationPorts, NewIdentityProvider};
+pub use federation::{Federation, FederationPorts, IdentityProviderChange, NewIdentityProvider};
 pub use keys::rotate_signing_keys;
 pub use open_registration::OpenRegistration;
 pub use passkeys::Passkeys;

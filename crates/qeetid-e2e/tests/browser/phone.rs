@@ -115,6 +115,8 @@ async fn every_page_fits_a_phone_and_can_be_read_in_light_and_dark_mode() {
         ("events", "Events", "dashboard-events"),
         ("keys", "API keys", "dashboard-keys"),
         ("registration", "Registration", "dashboard-registration"),
+        ("providers", "Add a provider", "dashboard-providers"),
+        // Last: the logo is uploaded on this page next.
         ("branding", "Primary colour", "dashboard-branding"),
     ];
     for (path, text, name) in admin_pages {

@@ -49,6 +49,7 @@ macro_rules! contract_suite {
             tenants::deleting_a_tenant_removes_what_it_owns,
             tenants::one_tenant_at_most_is_open_to_registration,
             tenants::a_logo_is_stored_apart_replaced_and_goes_with_its_tenant,
+            tenants::an_identity_provider_is_changed_within_its_tenant,
             api_keys::found_by_hash_and_scoped_to_their_tenant,
             audit::events_are_kept_per_tenant_filtered_paged_and_purged,
             mail::mail_is_claimed_once_retried_and_deleted_when_delivered,

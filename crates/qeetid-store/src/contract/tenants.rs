@@ -131,3 +131,37 @@ pub async fn a_logo_is_stored_apart_replaced_and_goes_with_its_tenant(store: &im
     assert!(store.delete_tenant(&tenant.id).await.unwrap());
     assert_eq!(store.tenant_logo(&tenant.id).await.unwrap(), None);
 }
+
+pub async fn an_identity_provider_is_changed_within_its_tenant(store: &impl Store) {
+    use qeetid_domain::federation::{IdentityProvider, ProviderKind};
+    let tenant = stored_tenant(store).await;
+    let other = stored_tenant(store).await;
+    let mut provider = IdentityProvider {
+        id: qeetid_domain::ProviderId::generate(crate::contract::support::random()),
+        tenant_id: tenant.id.clone(),
+        kind: ProviderKind::Oidc,
+        name: DisplayName::parse("name", "Okta").unwrap(),
+        issuer: Some("https://acme.okta.example".into()),
+        client_id: "first".into(),
+        sealed_client_secret: "sealed-1".into(),
+        link_verified_email: false,
+        created_at: UnixTime::from_secs(1_800_000_000),
+    };
+    store.insert_provider(&provider).await.unwrap();
+    provider.name = DisplayName::parse("name", "Acme staff").unwrap();
+    provider.client_id = "second".into();
+    provider.sealed_client_secret = "sealed-2".into();
+    provider.link_verified_email = true;
+    assert!(store.update_provider(&provider).await.unwrap());
+    assert_eq!(store.get_provider(&tenant.id, &provider.id).await.unwrap(), Some(provider.clone()));
+    // The issuer and kind never change, and another tenant cannot reach it.
+    let mut moved = provider.clone();
+    moved.issuer = Some("https://evil.example".into());
+    assert!(store.update_provider(&moved).await.unwrap());
+    assert_eq!(store.get_provider(&tenant.id, &provider.id).await.unwrap().unwrap().issuer, provider.issuer);
+    let mut foreign = provider.clone();
+    foreign.tenant_id = other.id.clone();
+    foreign.client_id = "hijacked".into();
+    assert!(!store.update_provider(&foreign).await.unwrap());
+    assert_eq!(store.get_provider(&tenant.id, &provider.id).await.unwrap().unwrap().client_id, "second");
+}

@@ -143,6 +143,22 @@ impl FederationRepository for DieselStore {
         rows.into_iter().map(IdentityProvider::try_from).collect()
     }
 
+    async fn update_provider(&self, p: &IdentityProvider) -> Result<bool, StoreError> {
+        let changed = with_conn!(&self.pool, |conn| {
+            diesel::update(idp::table.find(p.id.as_str()).filter(idp::tenant_id.eq(p.tenant_id.as_str())))
+                .set((
+                    idp::name.eq(p.name.as_str()),
+                    idp::client_id.eq(&p.client_id),
+                    idp::sealed_client_secret.eq(&p.sealed_client_secret),
+                    idp::link_verified_email.eq(p.link_verified_email),
+                ))
+                .execute(conn)
+                .await
+                .map_err(from_diesel)?
+        });
+        Ok(changed == 1)
+    }
+
     async fn delete_provider(&self, tenant: &TenantId, id: &ProviderId) -> Result<bool, StoreError> {
         // Links and flows go with it (foreign keys cascade).
         let deleted = with_conn!(&self.pool, |conn| {

@@ -152,6 +152,18 @@ impl FederationRepository for InMemoryStore {
     async fn list_providers(&self, tenant: &TenantId) -> Result<Vec<IdentityProvider>, StoreError> {
         Ok(self.tables().providers.iter().filter(|p| &p.tenant_id == tenant).cloned().collect())
     }
+    async fn update_provider(&self, provider: &IdentityProvider) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        let Some(stored) = t.providers.iter_mut().find(|p| p.tenant_id == provider.tenant_id && p.id == provider.id)
+        else {
+            return Ok(false);
+        };
+        stored.name = provider.name.clone();
+        stored.client_id = provider.client_id.clone();
+        stored.sealed_client_secret = provider.sealed_client_secret.clone();
+        stored.link_verified_email = provider.link_verified_email;
+        Ok(true)
+    }
     async fn delete_provider(&self, tenant: &TenantId, id: &ProviderId) -> Result<bool, StoreError> {
         let mut t = self.tables();
         t.links.retain(|l| &l.provider_id != id);

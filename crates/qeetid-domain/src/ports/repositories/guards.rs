@@ -252,6 +252,12 @@ pub trait FederationRepository: Send + Sync {
         &self,
         tenant: &TenantId,
     ) -> impl Future<Output = Result<Vec<IdentityProvider>, StoreError>> + Send;
+    /// Replaces the tenant's provider's name, client id, sealed secret and linking
+    /// rule (its kind and issuer never change). `Ok(false)` if it does not exist.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
+    fn update_provider(&self, provider: &IdentityProvider) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Deletes the tenant's provider and its links. `Ok(false)` if it did not exist.
     ///
     /// # Errors

@@ -7,7 +7,7 @@ mod providers;
 
 use std::sync::Arc;
 
-pub use providers::NewIdentityProvider;
+pub use providers::{IdentityProviderChange, NewIdentityProvider};
 
 use super::Context;
 use super::authorization::{Authorization, FlowError, LoginOutcome};

@@ -12,6 +12,7 @@ pub(crate) mod clients;
 pub(crate) mod events;
 pub(crate) mod grants;
 pub(crate) mod keys;
+pub(crate) mod providers;
 pub(crate) mod registration;
 pub(crate) mod tenants;
 pub(crate) mod users;
@@ -304,6 +305,7 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
             "Two-step verification was reset; the user signs in with the password alone, or sets it up again if the tenant requires it.",
         ),
         "key-revoked" => Some("The API key was revoked."),
+        "provider-removed" => Some("The provider was removed; users who signed in with it keep their accounts."),
         "token-revoked" => Some("The registration token was revoked."),
         "open-registration-on" => Some("This tenant accepts registration without a token now."),
         "open-registration-off" => Some("Open registration is off: every registration needs a token."),
