@@ -148,6 +148,7 @@ account-new-codes = Neue Wiederherstellungscodes
 account-remove-code = Code aus Ihrer App (oder ein Wiederherstellungscode), um sie auszuschalten
 account-turn-off = Ausschalten
 account-mfa-scan = Scannen Sie diesen Code mit einer Authenticator-App (etwa Google Authenticator, 1Password oder Aegis) oder geben Sie den Schlüssel ein, und tragen Sie dann den 6-stelligen Code ein, den sie anzeigt.
+account-turn-off-mfa = Bestätigung in zwei Schritten ausschalten
 account-turn-on = Einschalten
 account-mfa-off = Aus. Eingeschaltet fragt die Anmeldung zusätzlich nach einem Code aus einer Authenticator-App auf Ihrem Telefon.
 account-mfa-set-up = Authenticator-App einrichten

@@ -149,6 +149,7 @@ account-new-codes = New recovery codes
 account-remove-code = Code from your app (or a recovery code), to turn it off
 account-turn-off = Turn off
 account-mfa-scan = Scan this code with an authenticator app (such as Google Authenticator, 1Password or Aegis), or type the key, then enter the 6-digit code it shows.
+account-turn-off-mfa = Turn two-step verification off
 account-turn-on = Turn on
 account-mfa-off = Off. With it on, signing in also asks for a code from an authenticator app on your phone.
 account-mfa-set-up = Set up an authenticator app

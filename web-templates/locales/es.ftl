@@ -148,6 +148,7 @@ account-new-codes = Nuevos códigos de recuperación
 account-remove-code = Código de tu aplicación (o un código de recuperación), para desactivarla
 account-turn-off = Desactivar
 account-mfa-scan = Escanea este código con una aplicación de autenticación (como Google Authenticator, 1Password o Aegis), o escribe la clave, y luego introduce el código de 6 dígitos que muestre.
+account-turn-off-mfa = Desactivar la verificación en dos pasos
 account-turn-on = Activar
 account-mfa-off = Desactivada. Si la activas, al iniciar sesión también se pedirá un código de una aplicación de autenticación en tu teléfono.
 account-mfa-set-up = Configurar una aplicación de autenticación

@@ -148,6 +148,7 @@ account-new-codes = Nouveaux codes de récupération
 account-remove-code = Code de votre application (ou un code de récupération), pour la désactiver
 account-turn-off = Désactiver
 account-mfa-scan = Scannez ce code avec une application d'authentification (comme Google Authenticator, 1Password ou Aegis), ou saisissez la clé, puis entrez le code à 6 chiffres qu'elle affiche.
+account-turn-off-mfa = Désactiver la validation en deux étapes
 account-turn-on = Activer
 account-mfa-off = Désactivée. Une fois activée, la connexion demande aussi un code d'une application d'authentification sur votre téléphone.
 account-mfa-set-up = Configurer une application d'authentification

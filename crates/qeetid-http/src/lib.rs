@@ -451,6 +451,7 @@ fn routes_for<S: Store>(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/v1/tenants/{tenantID}/identity-providers/{id}")
                 .route(web::get().to(federation::get::<S>))
+                .route(web::patch().to(federation::update::<S>))
                 .route(web::delete().to(federation::delete::<S>)),
         )
         .service(

@@ -38,7 +38,7 @@ impl Modify for ApiKeyAuth {
         events::list,
         initial_tokens::create, initial_tokens::list, initial_tokens::delete,
         open_registration::get, open_registration::set,
-        federation::create, federation::list, federation::get, federation::delete, federation::unlink,
+        federation::create, federation::list, federation::get, federation::update, federation::delete, federation::unlink,
     ),
     components(schemas(
         ErrorBody,
@@ -55,7 +55,7 @@ impl Modify for ApiKeyAuth {
         crate::routes::initial_tokens::wire::InitialTokenBody, crate::routes::initial_tokens::wire::CreatedInitialTokenBody,
         crate::routes::initial_tokens::wire::InitialTokenList, crate::routes::initial_tokens::wire::InitialTokenRequest,
         open_registration::OpenRegistrationBody, open_registration::OpenRegistrationEnvelope, open_registration::OpenRegistrationRequest,
-        federation::CreateIdentityProviderRequest, federation::IdentityProviderBody, federation::IdentityProviderEnvelope,
+        federation::CreateIdentityProviderRequest, federation::UpdateIdentityProviderRequest, federation::IdentityProviderBody, federation::IdentityProviderEnvelope,
         federation::IdentityProviderList,
     )),
     tags(

@@ -323,7 +323,9 @@ pub(crate) async fn admins_manage_users_and_api_keys_but_tenants_only_as_deploym
     let (status, location, _) = app.submit(&format!("{base}/users/new"), &good).await;
     assert_eq!((status, location), (StatusCode::SEE_OTHER, Some(format!("{base}/users?done=user-created"))));
     let (_, _, page) = app.browse(&format!("{base}/users")).await;
-    let id = format!("usr_{}", after(&page[page.find("new@example.com").unwrap()..], "usr_", '<'));
+    // The list shows no raw id: the user's link holds it.
+    let link = page[..page.find("new@example.com").unwrap()].rfind("/users/usr_").unwrap();
+    let id = page[link + "/users/".len()..].split('"').next().unwrap().to_owned();
     // The user's page: no sessions yet; disabled, then enabled again.
     let (status, _, page) = app.browse(&format!("{base}/users/{id}")).await;
     assert_eq!(status, StatusCode::OK, "{page}");
@@ -560,7 +562,10 @@ pub(crate) async fn admins_hand_out_and_revoke_registration_tokens(db: &TestData
     assert_eq!(reply.status(), StatusCode::CREATED);
 
     let (_, _, page) = app.browse(&format!("{base}/registration")).await;
-    assert!(page.contains("<td>CI</td>") && page.contains("<td>1</td>"), "one use left: {page}");
+    assert!(
+        page.contains(r#"<td data-label="Label">CI</td>"#) && page.contains(r#"<td data-label="Uses left">1</td>"#),
+        "one use left: {page}"
+    );
     let (_, _, clients) = app.browse(&format!("{base}/clients")).await;
     assert!(clients.contains("From the dashboard") && clients.contains("self-registered"));
     let id = format!("iat_{}", after(&page, "/registration/iat_", '/'));

@@ -103,6 +103,14 @@ pub(crate) async fn users_sign_in_through_an_upstream_openid_provider(db: &TestD
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     assert!(reply.body["identity_provider"].get("client_secret").is_none());
     assert_eq!(reply.body["identity_provider"]["redirect_uri"], format!("{}/login/federated/callback", app.issuer));
+    // Its label and client id change by PATCH (the issuer never does); a refusal names the field.
+    let one = format!("{path}/{}", reply.body["identity_provider"]["id"].as_str().unwrap());
+    let reply = app.admin(Method::PATCH, &one, Body::Json(json!({ "name": "Upstream SSO" }))).await;
+    assert_eq!((reply.status, &reply.body["identity_provider"]["name"]), (StatusCode::OK, &json!("Upstream SSO")));
+    let reply = app.admin(Method::PATCH, &one, Body::Json(json!({ "client_id": " " }))).await;
+    assert_eq!((reply.status, &reply.body["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("client_id")));
+    let reply = app.admin(Method::PATCH, &one, Body::Json(json!({ "issuer": "https://elsewhere.example" }))).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "the issuer is not a field to change: {}", reply.body);
     let bad = json!({ "kind": "oidc", "issuer": "http://upstream.example", "client_id": "x", "client_secret": "y" });
     let reply = app.admin(Method::POST, &path, Body::Json(bad)).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "plain http off loopback: {}", reply.body);

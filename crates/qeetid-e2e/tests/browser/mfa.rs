@@ -77,7 +77,7 @@ async fn a_user_turns_on_an_authenticator_and_signs_in_with_codes() {
     screenshot(&page, "mfa-code").await;
     fill(&page, "#code", "000000").await;
     click(&page, "button[type=submit]").await;
-    wait_for_text(&page, "that code is not right").await;
+    wait_for_text(&page, "That code is not right").await;
     give_code(&world, &page, &code(&secret, 1)).await;
 
     // A recovery code works too (once).

@@ -88,7 +88,7 @@ async fn a_wrong_password_shows_a_message_beside_the_form() {
     page.find_element("button[type=submit]").await.unwrap().click().await.unwrap();
     wait_for_url(&page, |u| u.ends_with("/login")).await;
     let alert = page.find_element("[role=alert]").await.unwrap().inner_text().await.unwrap().unwrap_or_default();
-    assert_eq!(alert, "wrong e-mail or password");
+    assert_eq!(alert, "Wrong e-mail or password.");
     let typed = page.find_element("#email").await.unwrap().property("value").await.unwrap();
     assert_eq!(typed.and_then(|v| v.as_str().map(str::to_owned)).as_deref(), Some(EMAIL), "what was typed is kept");
     screenshot(&page, "login-error").await;

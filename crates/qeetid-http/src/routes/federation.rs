@@ -158,6 +158,46 @@ pub(crate) async fn get<S: Store>(
     Ok(HttpResponse::Ok().json(IdentityProviderEnvelope { identity_provider: body(&state, &provider) }))
 }
 
+/// Body of `PATCH /v1/tenants/{tenantID}/identity-providers/{id}`: the parts to
+/// change (the kind and issuer never change: another issuer is another provider).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UpdateIdentityProviderRequest {
+    /// The login button's label.
+    pub(crate) name: Option<String>,
+    /// Our client id at the provider.
+    pub(crate) client_id: Option<String>,
+    /// A new client secret (stored sealed, never shown again).
+    pub(crate) client_secret: Option<String>,
+    /// Whether a first sign-in with a verified e-mail links to the user who has it.
+    pub(crate) link_verified_email: Option<bool>,
+}
+
+/// Change an identity provider's label, client id, client secret or linking rule.
+#[utoipa::path(patch, path = "/v1/tenants/{tenantID}/identity-providers/{id}", tag = "identity providers",
+    request_body = UpdateIdentityProviderRequest,
+    params(("tenantID" = String, Path, description = "tnt_…"), ("id" = String, Path, description = "idp_…")),
+    responses((status = 200, body = IdentityProviderEnvelope), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn update<S: Store>(
+    Admin(caller): Admin,
+    state: web::Data<HttpState<S>>,
+    path: web::Path<(String, String)>,
+    Json(request): Json<UpdateIdentityProviderRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (tenant, id) = path.into_inner();
+    let (tenant, id) = (tenant_id(&tenant)?, provider_id(&id)?);
+    let change = qeetid_domain::services::IdentityProviderChange {
+        name: request.name,
+        client_id: request.client_id,
+        client_secret: request.client_secret,
+        link_verified_email: request.link_verified_email,
+    };
+    let provider =
+        run(&state, move |s| async move { s.federation.update_identity_provider(&caller, &tenant, &id, change).await })
+            .await?;
+    Ok(HttpResponse::Ok().json(IdentityProviderEnvelope { identity_provider: body(&state, &provider) }))
+}
+
 /// Remove an identity provider and its links (users keep their accounts).
 #[utoipa::path(delete, path = "/v1/tenants/{tenantID}/identity-providers/{id}", tag = "identity providers",
     params(("tenantID" = String, Path, description = "tnt_…"), ("id" = String, Path, description = "idp_…")),

@@ -153,8 +153,19 @@ pub(crate) async fn create<S: Store>(
     .await
 }
 
-fn provider_id(raw: &str) -> Result<ProviderId, AdminError> {
-    ProviderId::parse(raw).map_err(|_| AdminError::NotFound("identity provider"))
+/// A provider form's desk (CSRF-checked), its fields and the provider it names, or
+/// the page to answer instead.
+async fn provider_form<S: Store>(
+    req: &HttpRequest,
+    state: &HttpState<S>,
+    path: (String, String),
+    body: &[u8],
+) -> Result<(Desk, Vec<(String, String)>, ProviderId), HttpResponse> {
+    let (tenant_path, id) = path;
+    let (desk, pairs) = form_desk(req, state, &tenant_path, body).await?;
+    let id = ProviderId::parse(&id)
+        .map_err(|_| crate::answers::admin_error_page(state, &AdminError::NotFound("identity provider")))?;
+    Ok((desk, pairs, id))
 }
 
 /// `POST /admin/t/{tenant}/providers/{id}`: edits one.
@@ -164,12 +175,7 @@ pub(crate) async fn update<S: Store>(
     path: web::Path<(String, String)>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let (tenant_path, id) = path.into_inner();
-    let (desk, pairs) = or_answer!(form_desk(&req, &state, &tenant_path, &body).await);
-    let id = match provider_id(&id) {
-        Ok(id) => id,
-        Err(e) => return crate::answers::admin_error_page(&state, &e),
-    };
+    let (desk, pairs, id) = or_answer!(provider_form(&req, &state, path.into_inner(), &body).await);
     let typed = typed_fields(&pairs, &["name", "client_id"]);
     let change = IdentityProviderChange {
         name: Some(typed["name"].clone()),
@@ -197,12 +203,7 @@ pub(crate) async fn delete<S: Store>(
     path: web::Path<(String, String)>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let (tenant_path, id) = path.into_inner();
-    let (desk, _) = or_answer!(form_desk(&req, &state, &tenant_path, &body).await);
-    let id = match provider_id(&id) {
-        Ok(id) => id,
-        Err(e) => return crate::answers::admin_error_page(&state, &e),
-    };
+    let (desk, _, id) = or_answer!(provider_form(&req, &state, path.into_inner(), &body).await);
     let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
     let outcome =
         spawn(&state, move |s| async move { s.federation.delete_identity_provider(&caller, &tenant, &id).await }).await;
