@@ -99,6 +99,8 @@ pub struct ClientFormView<'a> {
     pub refresh_token_seconds: &'a str,
     /// Refresh-token idle lifetime in seconds, empty for the deployment's.
     pub refresh_token_idle_seconds: &'a str,
+    /// The deployment's access, refresh and idle lifetimes (`15m`, `30d`), shown in the empty fields.
+    pub default_lifetimes: Vec<String>,
     /// Where logout tokens are POSTed; empty: none.
     pub backchannel_logout_uri: &'a str,
     /// Whether logout tokens must carry `sid`.

@@ -148,6 +148,8 @@ pub(crate) async fn admins_register_edit_rotate_and_delete_clients(db: &TestData
         ("scopes", "openid api:read"),
         ("require_pkce", "true"),
         ("id_token_signed_response_alg", "RS256"),
+        ("access_token_seconds", "15m"),
+        ("refresh_token_seconds", "30d"),
     ];
     assert!(page.contains(r#"<option value="ES256" selected>"#), "ES256 is the default: {page}");
     // A rule broken: the error is beside its field and what was typed is kept.
@@ -167,6 +169,17 @@ pub(crate) async fn admins_register_edit_rotate_and_delete_clients(db: &TestData
     assert_eq!(client_credentials(&app, &id, &secret).await.0, StatusCode::OK, "the new client works");
     let api = app.admin(Method::GET, &format!("/v1/tenants/{}/oidc/clients/{id}", realm.tenant), Body::None).await;
     assert_eq!(api.body["client"]["id_token_signed_response_alg"], "RS256", "chosen in the form");
+    // Lifetimes typed in units are stored in seconds, and shown in units again.
+    assert_eq!(
+        (&api.body["client"]["access_token_ttl_seconds"], &api.body["client"]["refresh_token_ttl_seconds"]),
+        (&serde_json::json!(900), &serde_json::json!(2_592_000))
+    );
+    let (_, _, edit) = app.browse(&format!("{clients}/{id}")).await;
+    assert!(edit.contains(r#"name="access_token_seconds" value="15m""#) && edit.contains(r#"value="30d""#), "{edit}");
+    assert!(
+        edit.contains(r#"name="refresh_token_idle_seconds" value="" placeholder=""#),
+        "the deployment's default shows: {edit}"
+    );
 
     let (_, _, page) = app.browse(&format!("{clients}?q=ORD")).await;
     assert!(page.contains(&id), "search ignores case");

@@ -121,12 +121,40 @@ fn lines(text: &str) -> Vec<String> {
     text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
 }
 
+/// A duration as people type it: `90` or `90s` (seconds), `15m`, `2h`, `30d`
+/// (any case, a space allowed before the unit); empty is `None` (the deployment's).
 fn seconds(field: &str, raw: &str) -> Result<Option<i64>, ValidationError> {
-    let raw = raw.trim();
+    let raw = raw.trim().to_ascii_lowercase();
     if raw.is_empty() {
         return Ok(None);
     }
-    raw.parse().map(Some).map_err(|_| ValidationError::new(field, "must be a whole number of seconds"))
+    let split = raw.find(|c: char| !c.is_ascii_digit()).unwrap_or(raw.len());
+    let (number, unit) = raw.split_at(split);
+    let unit = match unit.trim() {
+        "" | "s" | "sec" | "secs" | "seconds" => 1,
+        "m" | "min" | "mins" | "minutes" => 60,
+        "h" | "hour" | "hours" => 3_600,
+        "d" | "day" | "days" => 86_400,
+        _ => 0,
+    };
+    number
+        .parse::<i64>()
+        .ok()
+        .filter(|_| unit > 0)
+        .and_then(|n| n.checked_mul(unit))
+        .map(Some)
+        .ok_or_else(|| ValidationError::new(field, "must be a duration such as 900, 15m, 2h or 30d"))
+}
+
+/// Seconds in the largest whole unit (`15m`, `2h`, `30d`, `45s`): what the form shows.
+fn in_units(seconds: i64) -> String {
+    match seconds {
+        0 => "0".to_owned(),
+        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
+        s if s % 3_600 == 0 => format!("{}h", s / 3_600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
 }
 
 impl ClientForm {
@@ -174,7 +202,7 @@ impl ClientForm {
     fn of(client: &Client) -> Self {
         let s = &client.settings;
         let uris = |list: &[qeetid_domain::RedirectUri]| list.iter().map(|u| u.as_str()).collect::<Vec<_>>().join("\n");
-        let secs = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+        let secs = |v: Option<i64>| v.map(in_units).unwrap_or_default();
         let lifetimes = s.lifetimes();
         let logout = s.logout_notices();
         Self {
@@ -387,6 +415,7 @@ impl ClientForm {
             dpop_bound: self.dpop_bound,
             fapi2: self.fapi2,
             undelivered_logouts: Vec::new(),
+            default_lifetimes: Vec::new(),
             errors,
         }
     }
@@ -438,8 +467,8 @@ fn delivery_row(d: &LogoutDelivery) -> LogoutDeliveryRow {
     }
 }
 
-fn form_page(
-    state: &HttpState<impl Sized>,
+fn form_page<S: Store>(
+    state: &HttpState<S>,
     desk: &Desk,
     form: &ClientForm,
     client_id: Option<&str>,
@@ -453,6 +482,9 @@ fn form_page(
     };
     let mut view = form.view(desk, client_id, errors, notice);
     view.undelivered_logouts = undelivered.iter().map(delivery_row).collect();
+    let deployment = &state.services.tokens.context().settings().lifetimes;
+    view.default_lifetimes =
+        [deployment.access_token, deployment.refresh_token, deployment.refresh_token_idle].map(in_units).to_vec();
     desk.finish(state, html(status, state.renderer.console_client_form_page(&view)))
 }
 
@@ -662,5 +694,24 @@ pub(crate) async fn delete<S: Store>(
     match answer(&state, outcome) {
         Ok(()) => see_other(&format!("/admin/t/{}/clients?done=deleted", desk.tenant_id())),
         Err(response) => response,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{in_units, seconds};
+
+    #[test]
+    fn lifetimes_are_typed_and_shown_in_units() {
+        let typed = |raw: &str| seconds("lifetimes", raw).unwrap();
+        assert_eq!(typed(""), None);
+        assert_eq!(typed("900"), Some(900));
+        assert_eq!(typed("15m"), Some(900));
+        assert_eq!(typed(" 2 H "), Some(7_200));
+        assert_eq!(typed("30d"), Some(2_592_000));
+        for bad in ["15 weeks", "m", "-5m", "1.5h", "99999999999999999999d"] {
+            assert!(seconds("lifetimes", bad).is_err(), "{bad}");
+        }
+        assert_eq!([900, 7_200, 2_592_000, 45, 90].map(in_units), ["15m", "2h", "30d", "45s", "90s"]);
     }
 }
