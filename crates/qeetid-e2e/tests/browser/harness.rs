@@ -230,8 +230,22 @@ pub(crate) async fn set_value(page: &Page, selector: &str, value: &str) {
     page.evaluate(script).await.unwrap();
 }
 
+/// Clicks `selector`. A page still replacing its document can hand back a node that is
+/// gone by the time it is clicked ("Could not find node with given id"): found again, a
+/// few times, before the test fails.
 pub(crate) async fn click(page: &Page, selector: &str) {
-    page.find_element(selector).await.unwrap().click().await.unwrap();
+    let mut last = None;
+    for _ in 0..20 {
+        match page.find_element(selector).await {
+            Ok(element) => match element.click().await {
+                Ok(_) => return,
+                Err(e) => last = Some(e.to_string()),
+            },
+            Err(e) => last = Some(e.to_string()),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("could not click {selector}: {}", last.unwrap_or_default());
 }
 
 pub(crate) async fn html(page: &Page) -> String {
