@@ -17,7 +17,7 @@ field-current-password = Aktuelles Passwort
 field-name = Name
 field-optional = (optional)
 field-code = Code
-field-organisation = Organisation
+field-tenant = Mandant
 
 ## Login
 login-page-title = Bei { $client } anmelden
@@ -47,7 +47,7 @@ scope-other = Zugriff auf „{ $scope }“
 
 ## Two-step verification
 mfa-title = Bestätigung in zwei Schritten
-mfa-enrol-intro = Diese Organisation verlangt bei der Anmeldung einen zweiten Schritt. Scannen Sie diesen Code mit einer Authenticator-App (etwa Google Authenticator, 1Password oder Aegis) oder geben Sie den Schlüssel ein, und tragen Sie dann den 6-stelligen Code ein, den sie anzeigt.
+mfa-enrol-intro = Die Anmeldung hier verlangt einen zweiten Schritt. Scannen Sie diesen Code mit einer Authenticator-App (etwa Google Authenticator, 1Password oder Aegis) oder geben Sie den Schlüssel ein, und tragen Sie dann den 6-stelligen Code ein, den sie anzeigt.
 mfa-code-intro = Geben Sie den 6-stelligen Code aus Ihrer Authenticator-App oder einen Ihrer Wiederherstellungscodes ein.
 mfa-key = Schlüssel:
 mfa-turn-on-continue = Einschalten und weiter
@@ -164,8 +164,8 @@ account-with = Mit
 account-until = Bis
 account-this-browser = Dieser Browser
 account-sign-out-others = Überall sonst abmelden
-account-signin-intro = Öffnen Sie diese Seite über den Link in Ihrer Anwendung oder geben Sie den Namen Ihrer Organisation in Qeet ID ein.
-account-unknown-organisation = Keine Organisation trägt diesen Namen. Prüfen Sie den Link, den Ihre Anwendung Ihnen gegeben hat.
+account-signin-intro = Öffnen Sie diese Seite über den Link in Ihrer Anwendung oder geben Sie den Namen Ihres Mandanten in Qeet ID ein (seinen Kurznamen, etwa acme).
+account-unknown-tenant = Kein Mandant trägt diesen Namen. Prüfen Sie den Link, den Ihre Anwendung Ihnen gegeben hat.
 account-done-profile = Ihr Profil wurde gespeichert.
 account-done-password = Ihr Passwort wurde geändert; Sie wurden überall sonst abgemeldet.
 account-done-app-removed = Die Anwendung hat keinen Zugriff mehr auf Ihr Konto.

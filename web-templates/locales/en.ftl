@@ -18,7 +18,7 @@ field-current-password = Current password
 field-name = Name
 field-optional = (optional)
 field-code = Code
-field-organisation = Organisation
+field-tenant = Tenant
 
 ## Login
 login-page-title = Sign in to { $client }
@@ -48,7 +48,7 @@ scope-other = Access “{ $scope }”
 
 ## Two-step verification
 mfa-title = Two-step verification
-mfa-enrol-intro = This organisation asks for a second step at sign-in. Scan this code with an authenticator app (such as Google Authenticator, 1Password or Aegis), or type the key, then enter the 6-digit code it shows.
+mfa-enrol-intro = Signing in here takes a second step. Scan this code with an authenticator app (such as Google Authenticator, 1Password or Aegis), or type the key, then enter the 6-digit code it shows.
 mfa-code-intro = Enter the 6-digit code from your authenticator app, or one of your recovery codes.
 mfa-key = Key:
 mfa-turn-on-continue = Turn on and continue
@@ -165,8 +165,8 @@ account-with = With
 account-until = Until
 account-this-browser = This browser
 account-sign-out-others = Sign out everywhere else
-account-signin-intro = Open this page from the link in your application, or enter your organisation's name in Qeet ID.
-account-unknown-organisation = No organisation goes by that name. Check the link your application gave you.
+account-signin-intro = Open this page from the link in your application, or enter your tenant's name in Qeet ID (its short name, such as acme).
+account-unknown-tenant = No tenant goes by that name. Check the link your application gave you.
 account-done-profile = Your profile was saved.
 account-done-password = Your password was changed; you were signed out everywhere else.
 account-done-app-removed = The application no longer has access to your account.

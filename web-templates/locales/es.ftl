@@ -17,7 +17,7 @@ field-current-password = Contraseña actual
 field-name = Nombre
 field-optional = (opcional)
 field-code = Código
-field-organisation = Organización
+field-tenant = Inquilino
 
 ## Login
 login-page-title = Iniciar sesión en { $client }
@@ -47,7 +47,7 @@ scope-other = Acceder a «{ $scope }»
 
 ## Two-step verification
 mfa-title = Verificación en dos pasos
-mfa-enrol-intro = Esta organización pide un segundo paso al iniciar sesión. Escanea este código con una aplicación de autenticación (como Google Authenticator, 1Password o Aegis), o escribe la clave, y luego introduce el código de 6 dígitos que muestre.
+mfa-enrol-intro = Iniciar sesión aquí requiere un segundo paso. Escanea este código con una aplicación de autenticación (como Google Authenticator, 1Password o Aegis), o escribe la clave, y luego introduce el código de 6 dígitos que muestre.
 mfa-code-intro = Introduce el código de 6 dígitos de tu aplicación de autenticación o uno de tus códigos de recuperación.
 mfa-key = Clave:
 mfa-turn-on-continue = Activar y continuar
@@ -164,8 +164,8 @@ account-with = Con
 account-until = Hasta
 account-this-browser = Este navegador
 account-sign-out-others = Cerrar sesión en los demás sitios
-account-signin-intro = Abre esta página desde el enlace de tu aplicación o escribe el nombre de tu organización en Qeet ID.
-account-unknown-organisation = Ninguna organización se llama así. Revisa el enlace que te dio tu aplicación.
+account-signin-intro = Abre esta página desde el enlace de tu aplicación o escribe el nombre de tu inquilino en Qeet ID (su nombre corto, como acme).
+account-unknown-tenant = Ningún inquilino se llama así. Revisa el enlace que te dio tu aplicación.
 account-done-profile = Se guardó tu perfil.
 account-done-password = Se cambió tu contraseña; se cerró tu sesión en todos los demás sitios.
 account-done-app-removed = La aplicación ya no tiene acceso a tu cuenta.

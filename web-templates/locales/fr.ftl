@@ -17,7 +17,7 @@ field-current-password = Mot de passe actuel
 field-name = Nom
 field-optional = (facultatif)
 field-code = Code
-field-organisation = Organisation
+field-tenant = Locataire
 
 ## Login
 login-page-title = Se connecter à { $client }
@@ -47,7 +47,7 @@ scope-other = Accéder à « { $scope } »
 
 ## Two-step verification
 mfa-title = Validation en deux étapes
-mfa-enrol-intro = Cette organisation demande une deuxième étape à la connexion. Scannez ce code avec une application d'authentification (comme Google Authenticator, 1Password ou Aegis), ou saisissez la clé, puis entrez le code à 6 chiffres qu'elle affiche.
+mfa-enrol-intro = La connexion ici demande une deuxième étape. Scannez ce code avec une application d'authentification (comme Google Authenticator, 1Password ou Aegis), ou saisissez la clé, puis entrez le code à 6 chiffres qu'elle affiche.
 mfa-code-intro = Entrez le code à 6 chiffres de votre application d'authentification, ou l'un de vos codes de récupération.
 mfa-key = Clé :
 mfa-turn-on-continue = Activer et continuer
@@ -164,8 +164,8 @@ account-with = Avec
 account-until = Jusqu'à
 account-this-browser = Ce navigateur
 account-sign-out-others = Se déconnecter partout ailleurs
-account-signin-intro = Ouvrez cette page depuis le lien de votre application, ou saisissez le nom de votre organisation dans Qeet ID.
-account-unknown-organisation = Aucune organisation ne porte ce nom. Vérifiez le lien que votre application vous a donné.
+account-signin-intro = Ouvrez cette page depuis le lien de votre application, ou saisissez le nom de votre locataire dans Qeet ID (son nom court, comme acme).
+account-unknown-tenant = Aucun locataire ne porte ce nom. Vérifiez le lien que votre application vous a donné.
 account-done-profile = Votre profil a été enregistré.
 account-done-password = Votre mot de passe a été changé ; vous avez été déconnecté partout ailleurs.
 account-done-app-removed = L'application n'a plus accès à votre compte.

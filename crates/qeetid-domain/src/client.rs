@@ -1,7 +1,7 @@
 //! OAuth clients: their settings, the rules between them, and their secrets.
 
 use crate::client_policy::{ClientPolicy, ClientPolicyDraft, TenantPolicy};
-use crate::error::ValidationError;
+use crate::error::{Problems, ValidationError};
 use crate::grant_type::GrantType;
 use crate::id::{ClientId, TenantId};
 use crate::logout::{LogoutNotices, LogoutNoticesDraft};
@@ -236,6 +236,22 @@ fn parse_uris(field: &str, raw: &[String], client_type: ClientType) -> Result<Ve
     Ok(uris)
 }
 
+/// The grant types named (`None`: authorization code), repeats dropped; at least one.
+fn parse_grants(raw: Option<Vec<String>>) -> Result<Vec<GrantType>, ValidationError> {
+    let raw = raw.unwrap_or_else(|| vec![GrantType::AuthorizationCode.as_str().to_owned()]);
+    let mut grant_types = Vec::with_capacity(raw.len());
+    for (i, g) in raw.iter().enumerate() {
+        let grant = GrantType::parse(g).map_err(|e| invalid(format!("grant_types[{i}]"), e))?;
+        if !grant_types.contains(&grant) {
+            grant_types.push(grant);
+        }
+    }
+    if grant_types.is_empty() {
+        return Err(invalid("grant_types", "at least one grant type is required"));
+    }
+    Ok(grant_types)
+}
+
 impl ClientSettings {
     /// Checks every rule of a client's settings:
     /// - `name`: 1 to 200 characters after trimming;
@@ -245,77 +261,94 @@ impl ClientSettings {
     ///   only for confidential clients (RFC 6749 §4.4); `authorization_code` needs a
     ///   redirect URI; `refresh_token` needs `authorization_code` to have something to refresh;
     /// - `require_pkce`: always true for public clients (RFC 9700 §2.1.1).
+    ///
+    /// Every field is checked, so the error names each broken rule (the first, the
+    /// rest in [`ValidationError::others`]); a rule between fields is checked only
+    /// when the fields it relates were valid.
     pub fn validate(draft: ClientDraft) -> Result<Self, ValidationError> {
-        let name = DisplayName::parse("name", &draft.name)?;
-        let client_type = ClientType::parse(&draft.client_type)?;
-        let redirect_uris = parse_uris("redirect_uris", &draft.redirect_uris, client_type)?;
-        let post_logout_uris = parse_uris("post_logout_uris", &draft.post_logout_uris, client_type)?;
-
-        let raw_grants = draft.grant_types.unwrap_or_else(|| vec![GrantType::AuthorizationCode.as_str().to_owned()]);
-        let mut grant_types = Vec::with_capacity(raw_grants.len());
-        for (i, g) in raw_grants.iter().enumerate() {
-            let grant = GrantType::parse(g).map_err(|e| invalid(format!("grant_types[{i}]"), e))?;
-            if !grant_types.contains(&grant) {
-                grant_types.push(grant);
-            }
-        }
-        if grant_types.is_empty() {
-            return Err(invalid("grant_types", "at least one grant type is required"));
-        }
+        let mut problems = Problems::default();
+        let name = problems.check(DisplayName::parse("name", &draft.name)).map(|n| n.as_str().to_owned());
+        let client_type = problems.check(ClientType::parse(&draft.client_type));
+        // URIs are read by the type's rules; an unreadable type reads them as confidential.
+        let kind = client_type.unwrap_or(ClientType::Confidential);
+        let redirect_uris = problems.check(parse_uris("redirect_uris", &draft.redirect_uris, kind));
+        let post_logout_uris =
+            problems.check(parse_uris("post_logout_uris", &draft.post_logout_uris, kind)).unwrap_or_default();
+        let grant_types = problems.check(parse_grants(draft.grant_types)).unwrap_or_default();
         let has = |g: GrantType| grant_types.contains(&g);
-        if has(GrantType::ClientCredentials) && client_type == ClientType::Public {
-            return Err(invalid(
+        if has(GrantType::ClientCredentials) && client_type == Some(ClientType::Public) {
+            problems.note(invalid(
                 "grant_types",
                 "client_credentials needs a confidential client: a public client cannot authenticate",
             ));
         }
-        if has(GrantType::AuthorizationCode) && redirect_uris.is_empty() {
-            return Err(invalid("redirect_uris", "authorization_code needs at least one redirect URI"));
+        if has(GrantType::AuthorizationCode) && redirect_uris.as_ref().is_some_and(Vec::is_empty) {
+            problems.note(invalid("redirect_uris", "authorization_code needs at least one redirect URI"));
         }
         if has(GrantType::RefreshToken) && !has(GrantType::AuthorizationCode) && !has(GrantType::DeviceCode) {
-            return Err(invalid(
+            problems.note(invalid(
                 "grant_types",
                 "refresh_token needs authorization_code or the device grant: nothing else issues refresh tokens",
             ));
         }
-
         let scopes = match &draft.scopes {
             None => ScopeSet::from_tokens(DEFAULT_SCOPES),
             Some(list) => ScopeSet::from_tokens(list.iter().map(String::as_str)),
-        }
-        .map_err(|e| invalid("scopes", e))?;
+        };
+        let scopes = problems.check(scopes.map_err(|e| invalid("scopes", e))).unwrap_or_default();
 
         let require_pkce = match (client_type, draft.require_pkce) {
-            (ClientType::Public, Some(false)) => {
-                return Err(invalid("require_pkce", "public clients must use PKCE"));
+            (Some(ClientType::Public), Some(false)) => {
+                problems.note(invalid("require_pkce", "public clients must use PKCE"));
+                true
             }
             (_, requested) => requested.unwrap_or(true),
         };
 
-        let lifetimes = draft.lifetimes.validate()?;
-        let id_token_alg = signing_alg("id_token_signed_response_alg", draft.id_token_signed_response_alg.as_deref())?
+        let lifetimes = problems.check(draft.lifetimes.validate()).unwrap_or_default();
+        let id_token_alg = problems
+            .check(signing_alg("id_token_signed_response_alg", draft.id_token_signed_response_alg.as_deref()))
+            .flatten()
             .unwrap_or_default();
-        let userinfo_alg = signing_alg("userinfo_signed_response_alg", draft.userinfo_signed_response_alg.as_deref())?;
-        let logout = LogoutNotices::validate(&draft.logout, &redirect_uris)?;
-        let subject = SubjectType::validate(
-            draft.subject_type.as_deref(),
-            draft.sector_identifier_uri.as_deref(),
-            &redirect_uris,
-        )?;
-        let request_objects = RequestObjectSettings::validate(&draft.request_objects)?;
-        let policy = ClientPolicy::validate(&draft.policy, client_type == ClientType::Public, &request_objects)?;
+        let userinfo_alg = problems
+            .check(signing_alg("userinfo_signed_response_alg", draft.userinfo_signed_response_alg.as_deref()))
+            .flatten();
+        // Logout and pairwise URIs are held against the redirect URIs: only readable ones.
+        let (logout, subject) = match &redirect_uris {
+            Some(uris) => (
+                problems.check(LogoutNotices::validate(&draft.logout, uris)).unwrap_or_default(),
+                problems
+                    .check(SubjectType::validate(
+                        draft.subject_type.as_deref(),
+                        draft.sector_identifier_uri.as_deref(),
+                        uris,
+                    ))
+                    .unwrap_or_default(),
+            ),
+            None => Default::default(),
+        };
+        let redirect_uris = redirect_uris.unwrap_or_default();
+        let request_objects = problems.check(RequestObjectSettings::validate(&draft.request_objects));
+        let policy = match &request_objects {
+            Some(keys) => problems
+                .check(ClientPolicy::validate(&draft.policy, kind == ClientType::Public, keys))
+                .unwrap_or_default(),
+            None => ClientPolicy::default(),
+        };
+        let request_objects = request_objects.unwrap_or_default();
         if has(GrantType::TokenExchange) && policy.exchange().is_none() {
-            return Err(invalid(
+            problems.note(invalid(
                 "grant_types",
                 "token exchange needs a token_exchange policy (audiences, scopes) and a confidential client",
             ));
         }
         if policy.fapi2() && !require_pkce {
-            return Err(invalid("require_pkce", "FAPI 2.0 clients use PKCE"));
+            problems.note(invalid("require_pkce", "FAPI 2.0 clients use PKCE"));
         }
+        problems.finish()?;
         Ok(Self {
-            name: name.as_str().to_owned(),
-            client_type,
+            name: name.unwrap_or_default(),
+            client_type: kind,
             redirect_uris,
             post_logout_uris,
             grant_types,
@@ -659,6 +692,25 @@ mod tests {
             })),
             "require_pkce"
         );
+    }
+
+    #[test]
+    fn every_broken_rule_is_named_at_once() {
+        let err = ClientSettings::validate(ClientDraft {
+            name: " ".into(),
+            scopes: Some(vec!["bad scope\u{7f}".into()]),
+            require_pkce: Some(false),
+            ..draft("public", &["client_credentials", "password"], &["http://evil.com/cb"])
+        })
+        .expect_err("five rules are broken");
+        let fields: Vec<&str> = err.all().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "redirect_uris[0]", "grant_types[1]", "scopes", "require_pkce"]);
+
+        // A rule between fields is not checked against a field that was unreadable:
+        // the broken URI is named once, not again as "no redirect URI".
+        let err = ClientSettings::validate(draft("public", &["authorization_code"], &["http://evil.com/cb"]))
+            .expect_err("the URI is refused");
+        assert_eq!(err.all().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["redirect_uris[0]"]);
     }
 
     #[test]

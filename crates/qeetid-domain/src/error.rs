@@ -12,12 +12,20 @@ pub struct ValidationError {
     /// `password-common`, `email-format`, `name-length`, `characters`): the pages
     /// say them in the reader's language.
     pub rule: Option<&'static str>,
+    /// Further broken rules of the same input (other fields), when it was checked
+    /// as a whole: forms show each beside its field at once.
+    pub others: Vec<ValidationError>,
 }
 
 impl ValidationError {
     /// An error about `field`.
     pub fn new(field: impl Into<String>, message: impl std::fmt::Display) -> Self {
-        Self { field: field.into(), message: message.to_string(), rule: None }
+        Self { field: field.into(), message: message.to_string(), rule: None, others: Vec::new() }
+    }
+
+    /// This error and the others found with it, first to last.
+    pub fn all(&self) -> impl Iterator<Item = &ValidationError> {
+        std::iter::once(self).chain(self.others.iter())
     }
 
     /// The same error, naming the rule end users broke.
@@ -25,6 +33,57 @@ impl ValidationError {
     pub fn rule(mut self, rule: &'static str) -> Self {
         self.rule = Some(rule);
         self
+    }
+}
+
+/// Both values, or every broken rule of the two.
+pub fn both<A, B>(a: Result<A, ValidationError>, b: Result<B, ValidationError>) -> Result<(A, B), ValidationError> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (Err(mut first), Err(second)) => {
+            first.others.extend(second.all().cloned().map(|mut e| {
+                e.others.clear();
+                e
+            }));
+            Err(first)
+        }
+        (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(e),
+    }
+}
+
+/// The broken rules of one input, collected so that a caller hears of every field
+/// at once rather than one per attempt.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<ValidationError>);
+
+impl Problems {
+    /// The value of `result`, or `None` with its error noted.
+    pub fn check<T>(&mut self, result: Result<T, ValidationError>) -> Option<T> {
+        result.map_err(|e| self.note(e)).ok()
+    }
+
+    /// Notes a broken rule (with any it already carries).
+    pub fn note(&mut self, mut error: ValidationError) {
+        let others = std::mem::take(&mut error.others);
+        self.0.push(error);
+        self.0.extend(others);
+    }
+
+    /// Whether a rule was broken so far.
+    pub fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+
+    /// `Ok` when no rule was broken; otherwise the first error carrying the rest.
+    pub fn finish(self) -> Result<(), ValidationError> {
+        let mut errors = self.0.into_iter();
+        match errors.next() {
+            None => Ok(()),
+            Some(mut first) => {
+                first.others = errors.collect();
+                Err(first)
+            }
+        }
     }
 }
 
@@ -87,5 +146,36 @@ impl From<StoreError> for AdminError {
             StoreError::Conflict(message) => Self::Conflict(message),
             other => Self::Internal(Box::new(other)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problems_keep_every_broken_rule_in_order() {
+        let mut problems = Problems::default();
+        assert_eq!(problems.check(Ok::<_, ValidationError>(3)), Some(3));
+        assert!(!problems.any());
+        let mut nested = ValidationError::new("b", "second");
+        nested.others.push(ValidationError::new("c", "third"));
+        assert_eq!(problems.check::<()>(Err(ValidationError::new("a", "first"))), None);
+        problems.note(nested);
+        let err = problems.finish().expect_err("three rules were broken");
+        let fields: Vec<&str> = err.all().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["a", "b", "c"]);
+        assert!(err.all().all(|e| e.all().count() == 1 || e.field == "a"), "no error is listed twice");
+        assert!(Problems::default().finish().is_ok());
+    }
+
+    #[test]
+    fn both_names_the_broken_rules_of_each_side() {
+        let ok = |v: u8| Ok::<_, ValidationError>(v);
+        let bad = |f: &str| Err::<u8, _>(ValidationError::new(f, "broken"));
+        assert_eq!(both(ok(1), ok(2)), Ok((1, 2)));
+        assert_eq!(both(ok(1), bad("b")).expect_err("b is broken").field, "b");
+        let err = both(both(bad("a"), ok(2)), bad("c")).expect_err("two are broken");
+        assert_eq!(err.all().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["a", "c"]);
     }
 }

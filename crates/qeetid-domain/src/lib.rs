@@ -90,7 +90,7 @@ pub use api_key::{ApiKey, Caller, KeyScope};
 pub use client::{
     Client, ClientDraft, ClientLifetimes, ClientPatch, ClientSecrets, ClientSettings, ClientType, StoredClientSettings,
 };
-pub use error::{AdminError, StoreError, ValidationError};
+pub use error::{AdminError, Problems, StoreError, ValidationError, both};
 pub use grant_type::GrantType;
 pub use id::{
     ApiKeyId, CeremonyId, ClientId, EventId, GrantId, InitialTokenId, PasskeyId, ProviderId, RefreshTokenId, RequestId,

@@ -28,7 +28,7 @@ use qeetid_render::Renderer;
 use tracing_actix_web::{RequestId, TracingLogger};
 
 pub use actix_web::dev::Server;
-pub use answers::{ApiError, ErrorBody};
+pub use answers::{ApiError, ErrorBody, FieldError};
 pub use metrics::{Metrics, PoolGauges, PoolReader};
 pub use openapi::AdminApi;
 pub use routes::client_address::TrustedProxies;

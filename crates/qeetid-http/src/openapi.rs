@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::answers::ErrorBody;
+use crate::answers::{ErrorBody, FieldError};
 use crate::routes::{api_keys, clients, events, federation, grants, initial_tokens, open_registration, tenants, users};
 
 /// Declares `Authorization: ApiKey <key>` and requires it everywhere.
@@ -42,6 +42,7 @@ impl Modify for ApiKeyAuth {
     ),
     components(schemas(
         ErrorBody,
+        FieldError,
         crate::routes::tenants::wire::TenantBody, crate::routes::tenants::wire::TenantEnvelope, crate::routes::tenants::wire::TenantList, crate::routes::tenants::wire::TenantRequest,
         crate::routes::api_keys::wire::ApiKeyBody, crate::routes::api_keys::wire::CreatedApiKeyBody, crate::routes::api_keys::wire::ApiKeyList, crate::routes::api_keys::wire::ApiKeyRequest,
         crate::routes::users::wire::UserBody, crate::routes::users::wire::UserEnvelope, crate::routes::users::wire::UserList, crate::routes::users::wire::CreateUserRequest, crate::routes::users::wire::AdminRoleName, crate::routes::users::wire::UpdateUserRequest,

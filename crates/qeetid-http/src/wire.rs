@@ -22,20 +22,9 @@ pub(crate) fn rfc3339(t: UnixTime) -> String {
         .unwrap_or_else(|| t.as_secs().to_string())
 }
 
-/// A time as the dashboard says it, relative to now: `just now`, `5 minutes ago`,
-/// `yesterday`, `in 2 hours`; past a month, the date (`6 Dec 2026`). No time zone
-/// is needed, so no page guesses the reader's. The hosted pages and the account
-/// page say it in the reader's language ([`human_time_in`]).
-pub(crate) fn human_time(t: UnixTime) -> String {
-    static ENGLISH: std::sync::LazyLock<Option<qeetid_render::Catalogues>> =
-        std::sync::LazyLock::new(|| qeetid_render::Catalogues::builtin().ok());
-    match ENGLISH.as_ref() {
-        Some(catalogues) => human_time_in(catalogues.get("en"), t),
-        None => rfc3339(t),
-    }
-}
-
-/// [`human_time`] in the language of `words`.
+/// A time as the pages say it in the language of `words`, relative to now: `just
+/// now`, `5 minutes ago`, `yesterday`, `in 2 hours`; past a month, the date (`6 Dec
+/// 2026`). No time zone is needed, so no page guesses the reader's.
 pub(crate) fn human_time_in(words: &qeetid_render::Catalogue, t: UnixTime) -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

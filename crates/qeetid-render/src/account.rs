@@ -94,7 +94,7 @@ pub struct AccountSessionRow {
 /// The account page for a browser not signed in.
 #[derive(Debug, Serialize)]
 pub struct AccountSignInView<'a> {
-    /// The organisation id as typed.
+    /// The tenant (slug or id) as typed.
     pub tenant: &'a str,
     /// What went wrong, if anything.
     pub error: Option<&'a str>,

@@ -11,6 +11,8 @@ pub struct ConsoleChrome<'a> {
     pub tenant_id: &'a str,
     /// Its display name.
     pub tenant_name: &'a str,
+    /// Its slug, the name the header shows (the id stays in URLs and on the API keys page).
+    pub tenant_slug: &'a str,
     /// Who is signed in.
     pub admin_email: &'a str,
     /// Every form's CSRF token.
@@ -49,8 +51,11 @@ pub struct ConsoleClientsView<'a> {
     pub chrome: ConsoleChrome<'a>,
     /// The name searched for.
     pub query: &'a str,
-    /// This page of clients.
+    /// This page of the tenant's own clients.
     pub clients: Vec<ConsoleClientRow>,
+    /// The deployment's clients in this tenant (the dashboard's and the account
+    /// page's), listed apart on the first page: they cannot be changed.
+    pub built_in: Vec<ConsoleClientRow>,
     /// The cursor of the next page, if any.
     pub next_page: Option<String>,
 }

@@ -146,7 +146,7 @@ pub(crate) async fn users_manage_sessions_apps_profile_and_password(db: &TestDat
     assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/account")));
     let (status, _, page) = phone.browse("/account").await;
     assert_eq!(status, StatusCode::OK, "no session: the sign-in prompt");
-    assert!(page.contains("<label for=\"tenant\">Organisation</label>"));
+    assert!(page.contains("<label for=\"tenant\">Tenant</label>"));
 }
 
 fn pairs<'a>(form: &'a [(&'a str, String); 4]) -> Vec<(&'a str, &'a str)> {

@@ -25,6 +25,13 @@ pub(crate) async fn tenants_dress_their_pages_in_a_readable_colour_and_links(db:
         (reply.status, &reply.body["field"]),
         (StatusCode::UNPROCESSABLE_ENTITY, &json!("branding.support_url"))
     );
+    // Three broken at once: all three named, nothing saved.
+    let three = json!({ "primary_color": "#7ea2ff", "support_url": "http://acme.example", "privacy_url": "ftp://x",
+                        "default_locale": "en" });
+    let reply = app.admin(Method::PATCH, &path, Body::Json(patch(three))).await;
+    let fields: Vec<&str> =
+        reply.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["branding.primary_color", "branding.support_url", "branding.privacy_url"], "{}", reply.body);
 
     let branding = json!({ "primary_color": "#0F766E", "support_url": "https://acme.example/help",
                            "privacy_url": "https://acme.example/privacy" });

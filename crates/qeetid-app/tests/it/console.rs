@@ -50,11 +50,17 @@ pub(crate) async fn admins_sign_in_through_the_hosted_login_and_see_their_tenant
     let (status, _, page) = app.browse(&clients).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("Acme Web") && page.contains(&realm.client_id), "the tenant's clients are listed");
-    assert!(page.contains("Qeet ID dashboard"), "the dashboard's own client is a client like any other");
-    // It is shown, marked built-in, with nothing to change, rotate or delete.
+    // The dashboard's own client is listed apart, after the tenant's, marked built-in,
+    // with nothing to change, rotate or delete.
     let tenant = qeetid_domain::TenantId::parse(&realm.tenant).unwrap();
     let own = qeetid_console::FirstPartyApp::Dashboard.client_id(&tenant).unwrap();
-    assert!(page.contains("built-in"));
+    let (mine, apart) = page.split_once(r#"id="built-in-clients""#).expect("a section of built-in clients");
+    assert!(mine.contains("Acme Web") && !mine.contains(own.as_str()), "{mine}");
+    assert!(apart.contains("Qeet ID dashboard") && apart.contains(own.as_str()) && apart.contains("built-in"));
+    assert!(
+        page.contains("(acme)") && !mine.contains(&format!("<code>{}</code>", realm.tenant)),
+        "the header names the slug"
+    );
     let (status, _, own_page) = app.browse(&format!("{clients}/{own}")).await;
     assert_eq!(status, StatusCode::OK, "{own_page}");
     assert!(own_page.contains("cannot be changed") && !own_page.contains("Save changes"));
@@ -155,7 +161,16 @@ pub(crate) async fn admins_register_edit_rotate_and_delete_clients(db: &TestData
     // A rule broken: the error is beside its field and what was typed is kept.
     let (status, _, page) = app.submit(&format!("{clients}/new"), &form).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
-    assert!(page.contains(r#"id="redirect_uris-error""#) && page.contains("redirect_uris[0]"), "{page}");
+    assert!(page.contains(r#"id="redirect_uris-error""#) && page.contains("Line 1: http is allowed"), "{page}");
+    // Three broken at once (one the form's own, an unreadable lifetime): all three shown.
+    let mut three = form.clone();
+    three[1] = ("name", " ");
+    three[9] = ("access_token_seconds", "soon");
+    let (status, _, shown) = app.submit(&format!("{clients}/new"), &three).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{shown}");
+    for beside in [r#"id="name-error""#, r#"id="redirect_uris-error""#, "must be a duration such as 900"] {
+        assert!(shown.contains(beside), "{beside} in {shown}");
+    }
     // (Tera escapes `/` as `&#x2F;`.)
     assert!(page.contains("http:&#x2F;&#x2F;orders.example&#x2F;cb") && page.contains(r#"value="Orders""#), "{page}");
     // Fixed: the secret is shown once, with the product page's warning.
@@ -293,6 +308,11 @@ pub(crate) async fn admins_revoke_a_grant_and_its_refresh_token_stops(db: &TestD
     assert!(page.contains(&format!(">{EMAIL}</a>")) && page.contains(">Acme Web</a>"), "{page}");
     let (_, _, page) = app.browse(&format!("{grants}?user=nobody@example.com")).await;
     assert!(page.contains("No consent grants match this filter."));
+    // The client filter takes a name (any case, or a part only one name contains).
+    let (_, _, page) = app.browse(&format!("{grants}?client=acme+web")).await;
+    assert!(page.contains(">Acme Web</a>"), "{page}");
+    let (_, _, page) = app.browse(&format!("{grants}?client=No+such+app")).await;
+    assert!(page.contains("No consent grants match this filter."), "{page}");
     let (_, _, page) = app.browse(&format!("{grants}?client={}", realm.client_id)).await;
     let grant = format!("grt_{}", after(&page, "/grants/grt_", '/'));
     assert!(!page[page.find(&grant).unwrap() + 1..].contains("/grants/grt_"), "one grant for this client");
@@ -394,10 +414,12 @@ pub(crate) async fn admins_manage_users_and_api_keys_but_tenants_only_as_deploym
     // Branding: a colour too light is refused beside its field; a good one is the tenant's.
     let (status, _, page) = app.browse(&format!("{base}/branding")).await;
     assert_eq!(status, StatusCode::OK, "{page}");
-    let light = [("csrf_token", csrf.as_str()), ("primary_color", "#a0c4ff"), ("support_url", ""), ("privacy_url", "")];
+    let light =
+        [("csrf_token", csrf.as_str()), ("primary_color", "#a0c4ff"), ("support_url", "http://x"), ("privacy_url", "")];
     let (status, _, page) = app.submit(&format!("{base}/branding"), &light).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
     assert!(page.contains(r#"id="primary_color-error""#) && page.contains("choose a darker shade"), "{page}");
+    assert!(page.contains(r#"id="support_url-error""#), "both refusals at once: {page}");
     let good = [
         ("csrf_token", csrf.as_str()),
         ("primary_color", "#0f766e"),

@@ -145,6 +145,18 @@ pub(crate) async fn registration_rules_are_enforced(db: &TestDatabase) {
         assert_eq!(reply.body["field"], field, "{change}");
         assert!(reply.body["message"].as_str().unwrap().starts_with(field), "{}", reply.body);
     }
+    // Every broken rule at once, the first also as `field`.
+    let mut body = seed_request(&tenant);
+    body["name"] = json!(" ");
+    body["redirect_uris"] = json!(["https://ok.example/cb", "javascript:alert(1)"]);
+    body["scopes"] = json!(["bad scope"]);
+    let reply = app.admin(Method::POST, "/v1/oidc/clients", Body::Json(body)).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert_eq!(reply.body["field"], "name");
+    let fields: Vec<&str> =
+        reply.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["name", "redirect_uris[1]", "scopes"], "{}", reply.body);
+    assert!(reply.body["errors"][2]["message"].as_str().unwrap().contains("bad scope"), "{}", reply.body);
     let public_m2m =
         json!({ "tenant_id": tenant, "name": "x", "type": "public", "grant_types": ["client_credentials"] });
     let reply = app.admin(Method::POST, "/v1/oidc/clients", Body::Json(public_m2m)).await;

@@ -151,7 +151,7 @@ pub(crate) async fn a_tenant_that_requires_mfa_enrols_users_at_sign_in(db: &Test
     assert_eq!((reply.status, &reply.body["tenant"]["require_mfa"]), (StatusCode::OK, &json!(true)), "{}", reply.body);
 
     let page = password_step(&app, &realm).await;
-    assert!(page.contains("asks for a second step") && page.contains("<svg"), "{page}");
+    assert!(page.contains("Signing in here takes a second step") && page.contains("<svg"), "{page}");
     assert!(page.contains("Turn on and continue"));
     let secret = shown_secret(&page);
     let (status, _, page) = give_code(&app, &page, &code(&secret, 0)).await;

@@ -53,6 +53,9 @@ pub(crate) async fn users_are_created_without_echoing_passwords(db: &TestDatabas
     assert_eq!(reply.body["field"], "password");
     let reply = app.admin(Method::POST, &path, Body::Json(json!({ "email": "not-an-email" }))).await;
     assert_eq!(reply.body["field"], "email");
+    let both = json!({ "email": "not-an-email", "password": "short" });
+    let reply = app.admin(Method::POST, &path, Body::Json(both)).await;
+    assert_eq!(reply.body["errors"].as_array().map(Vec::len), Some(2), "both named at once: {}", reply.body);
 
     let id = user["id"].as_str().unwrap();
     let reply = app
@@ -123,7 +126,7 @@ pub(crate) async fn tenants_are_named_by_unique_slugs_that_the_pages_take(db: &T
     for unknown in ["acme-corp", "nobody", "tnt_AAAAAAAAAAAAAAAAAAAAAA", "<script>"] {
         let (status, _, page) = app.browse(&format!("/account?tenant={unknown}")).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{unknown}: the old slug is free, the others never were");
-        assert!(page.contains("No organisation goes by that name") && !page.contains("<script>"), "{page}");
+        assert!(page.contains("No tenant goes by that name") && !page.contains("<script>"), "{page}");
     }
     let (status, location, _) = app.browse("/t/acme/admin").await;
     assert_eq!((status, location.as_deref()), (StatusCode::FOUND, Some("/admin/login?tenant=acme")));

@@ -64,6 +64,6 @@ async fn a_user_manages_their_account_in_the_browser() {
 
     // Sign out: the page asks who you are again.
     click(&page, "form[action='/account/logout'] button").await;
-    wait_for_text(&page, "your organisation's name").await;
+    wait_for_text(&page, "your tenant's name").await;
     browser.close().await.unwrap();
 }

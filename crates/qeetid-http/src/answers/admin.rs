@@ -19,6 +19,19 @@ pub struct ErrorBody {
     /// The offending field, in wire notation (`redirect_uris[1]`), when one is to blame.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// With `validation_failed`: every broken rule of the input, the first being
+    /// `field` and `message`, so that a form can show them all at once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// One broken rule of a `validation_failed` answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The field, in wire notation (`redirect_uris[1]`).
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
 }
 
 /// An admin API failure, answered as [`ErrorBody`].
@@ -103,6 +116,12 @@ impl ResponseError for ApiError {
         if matches!(self, Self::Domain(AdminError::Unauthenticated)) {
             response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("ApiKey")));
         }
-        response.json(ErrorBody { error: self.code(), message, field })
+        let errors = match self {
+            Self::Domain(AdminError::Invalid(v)) => {
+                v.all().map(|e| FieldError { field: e.field.clone(), message: e.message.clone() }).collect()
+            }
+            _ => Vec::new(),
+        };
+        response.json(ErrorBody { error: self.code(), message, field, errors })
     }
 }

@@ -23,7 +23,7 @@ mod registration;
 pub(crate) mod unavailable;
 
 pub(crate) use account::{account_json_error, internal_json_error, json_error, json_reply};
-pub use admin::{ApiError, ErrorBody};
+pub use admin::{ApiError, ErrorBody, FieldError};
 pub(crate) use flow::{flow_error_json, flow_error_page, flow_message, flow_status, invalid_message};
 pub(crate) use oauth::{OAuthErrorResponse, bearer_error, dpop_error};
 pub(crate) use pages::{

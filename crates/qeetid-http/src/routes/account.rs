@@ -68,9 +68,9 @@ fn sign_in_page<S>(
     html(status, state.renderer.account_sign_in_page(lang.tag(), &AccountSignInView { tenant, error }))
 }
 
-/// The sign-in prompt's refusal when the name given matches no organisation.
-fn unknown_organisation<S>(state: &HttpState<S>, lang: Locale, typed: &str) -> HttpResponse {
-    let message = state.renderer.catalogue(lang.tag()).text("account-unknown-organisation", &[]);
+/// The sign-in prompt's refusal when the name given matches no tenant.
+fn unknown_tenant<S>(state: &HttpState<S>, lang: Locale, typed: &str) -> HttpResponse {
+    let message = state.renderer.catalogue(lang.tag()).text("account-unknown-tenant", &[]);
     sign_in_page(state, lang, StatusCode::NOT_FOUND, typed, Some(&message))
 }
 
@@ -132,18 +132,18 @@ pub(crate) async fn page<S: Store>(
     } else {
         return match first_party::begin_named(&state, APP, &raw).await {
             Ok(response) => response,
-            Err(AdminError::NotFound(_)) => unknown_organisation(&state, language::browser(&req), &raw),
+            Err(AdminError::NotFound(_)) => unknown_tenant(&state, language::browser(&req), &raw),
             Err(e) => internal(&state, &e),
         };
     };
     match first_party::begin(&state, APP, tenant).await {
         Ok(response) => response,
-        Err(AdminError::NotFound(_)) => unknown_organisation(&state, language::browser(&req), &raw),
+        Err(AdminError::NotFound(_)) => unknown_tenant(&state, language::browser(&req), &raw),
         Err(e) => internal(&state, &e),
     }
 }
 
-/// `GET /t/{slug}/account`: the account page of the organisation with this slug.
+/// `GET /t/{slug}/account`: the account page of the tenant with this slug.
 pub(crate) async fn by_slug(path: web::Path<String>) -> HttpResponse {
     found(&format!("/account?tenant={}", first_party::url_safe(&path)))
 }

@@ -215,21 +215,33 @@ impl<S: AdminStore> Admin<S> {
         }
         if let Some(branding) = patch.branding {
             use crate::branding::{BrandColor, parse_link};
+            // Every branding field is read, so a form hears of each broken one at once.
+            let mut problems = crate::error::Problems::default();
             if let Some(raw) = branding.primary_color {
-                tenant.branding.primary_color = match raw.trim() {
-                    "" => None,
-                    given => Some(BrandColor::parse("branding.primary_color", given)?),
+                let colour = match raw.trim() {
+                    "" => Ok(None),
+                    given => BrandColor::parse("branding.primary_color", given).map(Some),
                 };
+                if let Some(colour) = problems.check(colour) {
+                    tenant.branding.primary_color = colour;
+                }
             }
-            if let Some(raw) = branding.support_url {
-                tenant.branding.support_url = parse_link("branding.support_url", &raw)?;
+            if let Some(link) =
+                branding.support_url.and_then(|raw| problems.check(parse_link("branding.support_url", &raw)))
+            {
+                tenant.branding.support_url = link;
             }
-            if let Some(raw) = branding.privacy_url {
-                tenant.branding.privacy_url = parse_link("branding.privacy_url", &raw)?;
+            if let Some(link) =
+                branding.privacy_url.and_then(|raw| problems.check(parse_link("branding.privacy_url", &raw)))
+            {
+                tenant.branding.privacy_url = link;
             }
-            if let Some(raw) = branding.default_locale {
-                tenant.branding.default_locale = crate::locale::Locale::parse("branding.default_locale", &raw)?;
+            if let Some(raw) = branding.default_locale
+                && let Some(locale) = problems.check(crate::locale::Locale::parse("branding.default_locale", &raw))
+            {
+                tenant.branding.default_locale = locale;
             }
+            problems.finish()?;
         }
         tenant.updated_at = self.cx.clock.now();
         let updated = self.store.update_tenant(&tenant).await.map_err(|e| slug_taken(e, &tenant.slug))?;

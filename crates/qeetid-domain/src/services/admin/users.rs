@@ -2,7 +2,7 @@
 
 use super::Admin;
 use crate::api_key::Caller;
-use crate::error::AdminError;
+use crate::error::{AdminError, Problems, both};
 use crate::id::{ProviderId, SessionId, TenantId, UserId};
 use crate::oauth::Session;
 use crate::page::{Cursor, Page, PageRequest};
@@ -44,8 +44,7 @@ pub struct UserPatch {
 pub(crate) const SESSIONS_LISTED: i64 = 100;
 
 impl<S: AdminStore> Admin<S> {
-    async fn hash_password(&self, raw: String) -> Result<PasswordHash, AdminError> {
-        let password = Password::new(raw)?;
+    async fn hash(&self, password: Password) -> Result<PasswordHash, AdminError> {
         self.passwords.hash(password).await.map_err(|e| AdminError::Internal(Box::new(e)))
     }
 
@@ -81,10 +80,13 @@ impl<S: AdminStore> Admin<S> {
         if new.admin_role == Some(AdminRole::Deployment) && caller.tenant().is_some() {
             return Err(AdminError::Forbidden("only a deployment key may create a deployment admin"));
         }
-        let email = Email::parse(&new.email)?;
-        let name = parse_user_name(new.name)?;
-        let password_hash = match new.password {
-            Some(raw) => Some(self.hash_password(raw).await?),
+        // Every field is read before any is refused, so a form names each problem at once.
+        let ((email, name), password) = both(
+            both(Email::parse(&new.email), parse_user_name(new.name)),
+            new.password.map(Password::new).transpose(),
+        )?;
+        let password_hash = match password {
+            Some(password) => Some(self.hash(password).await?),
             None => None,
         };
         let now = self.cx.clock.now();
@@ -138,21 +140,24 @@ impl<S: AdminStore> Admin<S> {
         let mut user = self.changeable_user(caller, tenant, id).await?;
         let before = user.clone();
         let password_set = patch.password.is_some();
-        if let Some(email) = patch.email {
-            user.email = Email::parse(&email)?;
+        let mut problems = Problems::default();
+        if let Some(email) = patch.email.and_then(|raw| problems.check(Email::parse(&raw))) {
+            user.email = email;
             // A new address is not verified unless the admin says so.
             if user.email != before.email {
                 user.email_verified = false;
             }
         }
-        if let Some(name) = patch.name {
-            user.name = parse_user_name(Some(name))?;
+        if let Some(name) = patch.name.and_then(|raw| problems.check(parse_user_name(Some(raw)))) {
+            user.name = name;
         }
+        let password = patch.password.and_then(|raw| problems.check(Password::new(raw)));
+        problems.finish()?;
         if let Some(verified) = patch.email_verified {
             user.email_verified = verified;
         }
-        if let Some(raw) = patch.password {
-            user.password_hash = Some(self.hash_password(raw).await?);
+        if let Some(password) = password {
+            user.password_hash = Some(self.hash(password).await?);
         }
         let now = self.cx.clock.now();
         let disabling = patch.disabled == Some(true) && user.disabled_at.is_none();

@@ -14,7 +14,7 @@ use qeetid_domain::services::{BrandingPatch, TenantPatch};
 use qeetid_render::{ConsoleBrandingView, FormOption};
 use serde::Deserialize;
 
-use super::{Desk, answer, desk, desk_for_form, form_desk, form_value, notice, render_page, see_other};
+use super::{Desk, answer, desk, desk_for_form, field_problems, form_desk, form_value, notice, render_page, see_other};
 use crate::HttpState;
 use crate::routes::spawn;
 
@@ -93,8 +93,8 @@ pub(crate) async fn save<S: Store>(
     };
     let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
     let outcome = spawn(&state, move |s| async move { s.admin.update_tenant(&caller, &tenant, patch).await }).await;
-    let error = match outcome {
-        Ok(Err(AdminError::Invalid(e))) => (e.field.trim_start_matches("branding.").to_owned(), e.message),
+    let errors = match outcome {
+        Ok(Err(AdminError::Invalid(e))) => field_problems(&e, |f| f.trim_start_matches("branding.").to_owned()),
         other => {
             return match answer(&state, other) {
                 Ok(_) => see_other(&format!("/admin/t/{}/branding?done=saved", desk.tenant_id())),
@@ -102,7 +102,7 @@ pub(crate) async fn save<S: Store>(
             };
         }
     };
-    page(&state, &desk, [&typed[0], &typed[1], &typed[2], &typed[3]], BTreeMap::from([error]), None)
+    page(&state, &desk, [&typed[0], &typed[1], &typed[2], &typed[3]], errors, None)
 }
 
 /// An upload form's CSRF token and file (`logo`): its declared type and bytes, read

@@ -14,8 +14,8 @@ use qeetid_domain::ports::Store;
 use qeetid_domain::request_object::RequestObjectDraft;
 use qeetid_domain::services::RegisteredClient;
 use qeetid_domain::{
-    AdminError, Client, ClientDraft, ClientId, ClientLifetimes, ClientPatch, ClientType, GrantType, PageRequest,
-    ValidationError,
+    AdminError, Client, ClientDraft, ClientId, ClientLifetimes, ClientPatch, ClientSettings, ClientType, GrantType,
+    PageRequest, UnixTime, ValidationError, both,
 };
 use qeetid_render::{
     ClientFormView, ConsoleClientRow, ConsoleClientsView, FormOption, LogoutDeliveryRow, ShownOnceOwner, ShownOnceView,
@@ -23,12 +23,12 @@ use qeetid_render::{
 use serde::Deserialize;
 
 use super::{
-    ConfirmParts, Desk, answer, confirm_page, desk, form_desk, form_value, notice, see_other, shown_once_page,
+    ConfirmParts, Desk, answer, confirm_page, desk, field_problems, form_desk, form_value, notice, see_other,
+    shown_once_page,
 };
 use crate::HttpState;
 use crate::routes::pages::html;
 use crate::routes::spawn;
-use crate::wire::human_time;
 
 /// The seed's warning, shown with every new secret.
 const SECRET_WARNING: &str = "Store the secret now — it is not retrievable later.";
@@ -57,33 +57,43 @@ pub(crate) async fn list<S: Store>(
         return super::error_page(&state, StatusCode::BAD_REQUEST, "Bad page", "That page link is not valid.");
     };
     let search = query.q.as_deref().map(str::trim).unwrap_or("").to_owned();
+    let first_page = query.after.is_none() && search.is_empty();
     let (caller, tenant, name) = (desk.admin.caller(), desk.tenant_id().clone(), search.clone());
     let listed = spawn(&state, move |s| async move {
-        if name.is_empty() {
-            s.admin.list_clients(&caller, &tenant, &page).await
+        let listed = if name.is_empty() {
+            s.admin.list_clients(&caller, &tenant, &page).await?
         } else {
-            s.admin.search_clients(&caller, &tenant, &name, &page).await
+            s.admin.search_clients(&caller, &tenant, &name, &page).await?
+        };
+        // The deployment's own clients, by their derived ids (two point reads), on
+        // the first page only; a tenant whose apps nobody opened yet has none.
+        let mut built_in = Vec::new();
+        for app in FirstPartyApp::ALL.into_iter().filter(|_| first_page) {
+            match s.admin.get_client(&caller, &tenant, &app.client_id(&tenant)?).await {
+                Ok(client) => built_in.push(client),
+                Err(AdminError::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
         }
+        Ok((listed, built_in))
     })
     .await;
-    let clients = or_answer!(answer(&state, listed));
-    let rows = clients
-        .items
-        .iter()
-        .map(|c| ConsoleClientRow {
-            id: c.id.to_string(),
-            name: c.settings.name().to_owned(),
-            client_type: c.settings.client_type().as_str(),
-            grant_types: c.settings.grant_types().iter().map(|g| g.as_str()).collect::<Vec<_>>().join(", "),
-            created_at: human_time(c.created_at),
-            self_registered: c.registration.is_some(),
-            built_in: FirstPartyApp::of(&c.id, &c.tenant_id).is_some(),
-        })
-        .collect();
+    let (clients, built_in) = or_answer!(answer(&state, listed));
+    let human_time = super::clock(&state);
+    let row = |c: &Client| ConsoleClientRow {
+        id: c.id.to_string(),
+        name: c.settings.name().to_owned(),
+        client_type: c.settings.client_type().as_str(),
+        grant_types: c.settings.grant_types().iter().map(|g| g.as_str()).collect::<Vec<_>>().join(", "),
+        created_at: human_time(c.created_at),
+        self_registered: c.registration.is_some(),
+        built_in: FirstPartyApp::of(&c.id, &c.tenant_id).is_some(),
+    };
     let view = ConsoleClientsView {
         chrome: desk.chrome("clients", notice(query.done.as_deref())),
         query: &search,
-        clients: rows,
+        clients: clients.items.iter().filter(|c| FirstPartyApp::of(&c.id, &c.tenant_id).is_none()).map(row).collect(),
+        built_in: built_in.iter().map(row).collect(),
         next_page: clients.next_cursor,
     };
     desk.finish(&state, html(StatusCode::OK, state.renderer.console_clients_page(&view)))
@@ -299,8 +309,11 @@ impl ClientForm {
         (self.client_type != ClientType::Public.as_str()).then_some(self.require_pkce)
     }
 
+    /// The draft to register; a lifetime that cannot be read is refused together
+    /// with whatever else the domain's rules refuse (checked here, without I/O).
     fn draft(&self) -> Result<ClientDraft, ValidationError> {
-        Ok(ClientDraft {
+        let lifetimes = self.lifetimes();
+        let draft = ClientDraft {
             name: self.name.trim().to_owned(),
             client_type: self.client_type.clone(),
             redirect_uris: lines(&self.redirect_uris),
@@ -308,7 +321,7 @@ impl ClientForm {
             grant_types: Some(self.grant_types.clone()),
             scopes: Some(self.scopes.split_whitespace().map(str::to_owned).collect()),
             require_pkce: self.pkce(),
-            lifetimes: self.lifetimes()?,
+            lifetimes: lifetimes.clone().unwrap_or_default(),
             id_token_signed_response_alg: self.alg(),
             userinfo_signed_response_alg: None,
             logout: self.logout(),
@@ -316,13 +329,20 @@ impl ClientForm {
             sector_identifier_uri: Some(self.sector_identifier_uri.trim().to_owned()),
             request_objects: self.request_objects(),
             policy: self.policy(),
-        })
+        };
+        match lifetimes {
+            Ok(_) => Ok(draft),
+            Err(e) => both(Err::<(), _>(e), ClientSettings::validate(draft.clone())).map(|_| draft),
+        }
     }
 
-    /// Every field restated; an emptied lifetime returns to the deployment's (0).
-    fn patch(&self) -> Result<ClientPatch, ValidationError> {
-        let l = self.lifetimes()?;
-        Ok(ClientPatch {
+    /// Every field restated; an emptied lifetime returns to the deployment's (0). A
+    /// lifetime that cannot be read is refused together with whatever else the
+    /// domain's rules refuse of `current` so changed.
+    fn patch(&self, current: &ClientSettings) -> Result<ClientPatch, ValidationError> {
+        let lifetimes = self.lifetimes();
+        let l = lifetimes.clone().unwrap_or_default();
+        let patch = ClientPatch {
             name: Some(self.name.trim().to_owned()),
             client_type: None,
             redirect_uris: Some(lines(&self.redirect_uris)),
@@ -342,7 +362,11 @@ impl ClientForm {
             sector_identifier_uri: Some(self.sector_identifier_uri.trim().to_owned()),
             request_objects: self.request_objects(),
             policy: self.policy(),
-        })
+        };
+        match lifetimes {
+            Ok(_) => Ok(patch),
+            Err(e) => both(Err::<(), _>(e), current.patched(patch.clone())).map(|_| patch),
+        }
     }
 
     fn view<'a>(
@@ -423,10 +447,10 @@ impl ClientForm {
 
 /// The form's field for a validation error's field (`redirect_uris[2]` is shown
 /// beside `redirect_uris`, `lifetimes.access_token` beside the lifetimes).
-fn field_errors(err: &ValidationError) -> BTreeMap<String, String> {
-    let field = err.field.split(['[', '.']).next().unwrap_or("").to_owned();
-    let field = if field == "client_type" { "type".to_owned() } else { field };
-    let field = if [
+fn form_field(wire: &str) -> String {
+    let field = wire.split(['[', '.']).next().unwrap_or("");
+    let field = if field == "client_type" { "type" } else { field };
+    let known = [
         "name",
         "type",
         "redirect_uris",
@@ -444,19 +468,12 @@ fn field_errors(err: &ValidationError) -> BTreeMap<String, String> {
         "request_uris",
         "token_endpoint_auth_method",
         "fapi2",
-    ]
-    .contains(&field.as_str())
-    {
-        field
-    } else {
-        "lifetimes".to_owned()
-    };
-    let message = if err.field.contains('[') { format!("{}: {}", err.field, err.message) } else { err.message.clone() };
-    BTreeMap::from([(field, message)])
+    ];
+    if known.contains(&field) { field.to_owned() } else { "lifetimes".to_owned() }
 }
 
 /// A back-channel logout not yet delivered, as the client page lists it.
-fn delivery_row(d: &LogoutDelivery) -> LogoutDeliveryRow {
+fn delivery_row(d: &LogoutDelivery, human_time: impl Fn(UnixTime) -> String) -> LogoutDeliveryRow {
     LogoutDeliveryRow {
         user_id: d.user_id.to_string(),
         session_id: d.session_id.as_ref().map(ToString::to_string),
@@ -477,11 +494,11 @@ fn form_page<S: Store>(
     undelivered: &[LogoutDelivery],
 ) -> HttpResponse {
     let (status, errors) = match err {
-        Some(e) => (StatusCode::UNPROCESSABLE_ENTITY, field_errors(e)),
+        Some(e) => (StatusCode::UNPROCESSABLE_ENTITY, field_problems(e, form_field)),
         None => (StatusCode::OK, BTreeMap::new()),
     };
     let mut view = form.view(desk, client_id, errors, notice);
-    view.undelivered_logouts = undelivered.iter().map(delivery_row).collect();
+    view.undelivered_logouts = undelivered.iter().map(|d| delivery_row(d, super::clock(state))).collect();
     let deployment = &state.services.tokens.context().settings().lifetimes;
     view.default_lifetimes =
         [deployment.access_token, deployment.refresh_token, deployment.refresh_token_idle].map(in_units).to_vec();
@@ -606,7 +623,7 @@ pub(crate) async fn update<S: Store>(
     let client = or_answer!(load(&state, &desk, &id).await);
     let mut form = ClientForm::parse(&pairs);
     form.client_type = client.settings.client_type().as_str().to_owned();
-    let patch = match form.patch() {
+    let patch = match form.patch(&client.settings) {
         Ok(p) => p,
         Err(e) => return form_page(&state, &desk, &form, Some(client.id.as_str()), Some(&e), None, &[]),
     };
@@ -655,7 +672,7 @@ pub(crate) async fn rotate<S: Store>(
                 &desk,
                 &rotated.client,
                 rotated.secret.expose(),
-                rotated.previous_secret_expires_at.map(human_time),
+                rotated.previous_secret_expires_at.map(super::clock(&state)),
             ),
             Err(response) => response,
         },

@@ -4,7 +4,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::oauth::GrantFilter;
 use qeetid_domain::ports::Store;
-use qeetid_domain::{ClientId, GrantId, PageRequest};
+use qeetid_domain::{GrantId, PageRequest};
 use qeetid_render::{ConsoleGrantRow, ConsoleGrantsView};
 use serde::Deserialize;
 
@@ -12,7 +12,6 @@ use super::{answer, desk, form_desk, notice};
 use crate::HttpState;
 use crate::routes::pages::html;
 use crate::routes::spawn;
-use crate::wire::human_time;
 
 /// The list's query: filters as typed, the page, and the last action.
 #[derive(Deserialize)]
@@ -25,7 +24,7 @@ pub(crate) struct GrantsQuery {
 
 /// `GET /admin/t/{tenant}/grants?user=&client=`: newest first, each with its user's
 /// e-mail and its client's name. The user filter takes an e-mail or an id, the client
-/// filter an id; one that names nobody matches nothing (and says so).
+/// filter a name or an id; one that names nobody matches nothing (and says so).
 pub(crate) async fn list<S: Store>(
     req: HttpRequest,
     state: web::Data<HttpState<S>>,
@@ -40,7 +39,7 @@ pub(crate) async fn list<S: Store>(
     let client = query.client.as_deref().map(str::trim).unwrap_or("");
     // `Some(Err(()))`: a filter that names nobody (the list is empty, and says so).
     let user_id = or_answer!(desk.user_filter(&state, user).await).map(|found| found.ok_or(()));
-    let client_id = (!client.is_empty()).then(|| ClientId::parse(client).map_err(|_| ()));
+    let client_id = or_answer!(desk.client_filter(&state, client).await).map(|found| found.ok_or(()));
     let grants = match (user_id.transpose(), client_id.transpose()) {
         (Ok(user_id), Ok(client_id)) => {
             let filter = GrantFilter { user_id, client_id };
@@ -56,6 +55,7 @@ pub(crate) async fn list<S: Store>(
         let named = spawn(&state, move |s| async move { s.admin.grant_names(&tenant, &items).await });
         or_answer!(answer(&state, named.await))
     };
+    let human_time = super::clock(&state);
     let rows = grants
         .items
         .iter()

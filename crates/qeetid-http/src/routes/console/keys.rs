@@ -14,7 +14,6 @@ use super::{
 };
 use crate::HttpState;
 use crate::routes::spawn;
-use crate::wire::human_time;
 
 /// The list's query.
 #[derive(Deserialize)]
@@ -32,6 +31,7 @@ fn keys_page(
     notice: Option<&str>,
 ) -> HttpResponse {
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let human_time = super::clock(state);
     let view = ConsoleKeysView {
         chrome: desk.chrome("keys", notice),
         keys: keys

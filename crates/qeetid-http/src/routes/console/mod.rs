@@ -22,9 +22,10 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_console::{ConsoleAdmin, FirstPartyApp, FirstPartyError};
 use qeetid_domain::ports::Store;
-use qeetid_domain::{AdminError, AdminRole, Secret, Tenant, TenantId};
+use qeetid_domain::{AdminError, AdminRole, Secret, Tenant, TenantId, ValidationError};
 use qeetid_render::{ConsoleChrome, ConsoleSignInView};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 use super::first_party::{self, read_callback};
 use super::oauth::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_secret, found};
@@ -161,6 +162,7 @@ impl Desk {
         ConsoleChrome {
             tenant_id: self.tenant.id.as_str(),
             tenant_name: self.tenant.name.as_str(),
+            tenant_slug: self.tenant.slug.as_str(),
             admin_email: self.admin.user.email.as_str(),
             csrf_token: self.browser.expose(),
             section,
@@ -199,6 +201,33 @@ impl Desk {
         let (caller, tenant, email) = (self.admin.caller(), self.tenant_id().clone(), typed.to_owned());
         let found = spawn(state, move |s| async move { s.admin.user_id_by_email(&caller, &tenant, &email).await });
         answer(state, found.await).map(Some)
+    }
+}
+
+impl Desk {
+    /// A list's client filter as typed (a client's name, any case, or its `qci_…`
+    /// id), as [`Desk::user_filter`] answers: a name is the client named exactly so,
+    /// else the only client whose name contains it; several or none name nobody.
+    async fn client_filter<S: Store>(
+        &self,
+        state: &HttpState<S>,
+        typed: &str,
+    ) -> Result<Option<Option<qeetid_domain::ClientId>>, HttpResponse> {
+        if typed.is_empty() {
+            return Ok(None);
+        }
+        if let Ok(id) = qeetid_domain::ClientId::parse(typed) {
+            return Ok(Some(Some(id)));
+        }
+        let Ok(page) = qeetid_domain::PageRequest::parse(None, None) else {
+            return Ok(Some(None));
+        };
+        let (caller, tenant, name) = (self.admin.caller(), self.tenant_id().clone(), typed.to_owned());
+        let found = spawn(state, move |s| async move { s.admin.search_clients(&caller, &tenant, &name, &page).await });
+        let found = answer(state, found.await)?.items;
+        let exact = found.iter().find(|c| c.settings.name().eq_ignore_ascii_case(typed));
+        let only = (found.len() == 1).then(|| found.first()).flatten();
+        Ok(Some(exact.or(only).map(|c| c.id.clone())))
     }
 }
 
@@ -287,6 +316,28 @@ fn answer<S, T>(
 }
 
 /// The message for a `done=` code after a redirect; fixed texts only, nothing reflected.
+/// Every broken rule of `err`, each beside its form field: `field_of` names the
+/// form's field for a wire field (`redirect_uris[2]` → `redirect_uris`). A rule
+/// about one line of a list says which line; the first rule per field is shown.
+fn field_problems(err: &ValidationError, field_of: impl Fn(&str) -> String) -> BTreeMap<String, String> {
+    let mut shown = BTreeMap::new();
+    for problem in err.all() {
+        let line = problem.field.split_once('[').and_then(|(_, rest)| rest.trim_end_matches(']').parse::<usize>().ok());
+        let message = match line {
+            Some(i) => format!("Line {}: {}", i + 1, problem.message),
+            None => problem.message.clone(),
+        };
+        shown.entry(field_of(&problem.field)).or_insert(message);
+    }
+    shown
+}
+
+/// Times as the dashboard says them: relative, in English (`5 minutes ago`).
+fn clock<S>(state: &HttpState<S>) -> impl Fn(qeetid_domain::UnixTime) -> String + '_ {
+    let words = state.renderer.catalogue("en");
+    move |t| crate::wire::human_time_in(words, t)
+}
+
 fn notice(done: Option<&str>) -> Option<&'static str> {
     match done? {
         "saved" => Some("Changes saved."),

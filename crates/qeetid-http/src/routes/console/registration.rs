@@ -17,7 +17,6 @@ use super::{
 };
 use crate::HttpState;
 use crate::routes::spawn;
-use crate::wire::human_time;
 
 /// The page's query.
 #[derive(Deserialize)]
@@ -51,6 +50,7 @@ fn registration_page(
     let tokens = &listing.tokens;
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let endpoint = format!("{}/v1/oauth/register", state.issuer);
+    let human_time = super::clock(state);
     let view = ConsoleRegistrationView {
         chrome: desk.chrome("registration", notice),
         endpoint: &endpoint,
@@ -59,7 +59,7 @@ fn registration_page(
             .map(|t| ConsoleTokenRow {
                 id: t.id.to_string(),
                 label: t.label.clone(),
-                expires_at: t.expires_at.map(human_time),
+                expires_at: t.expires_at.map(&human_time),
                 uses_left: t.uses_left,
                 created_at: human_time(t.created_at),
             })

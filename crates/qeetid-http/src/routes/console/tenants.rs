@@ -12,7 +12,6 @@ use serde::Deserialize;
 use super::{Desk, answer, desk, form_desk, form_value, notice, page_request, render_page, see_other};
 use crate::HttpState;
 use crate::routes::spawn;
-use crate::wire::human_time;
 
 /// The list's query.
 #[derive(Deserialize)]
@@ -54,6 +53,7 @@ fn tenants_page(
     notice: Option<&str>,
 ) -> HttpResponse {
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let human_time = super::clock(state);
     let view = ConsoleTenantsView {
         chrome: desk.chrome("tenants", notice),
         tenants: tenants

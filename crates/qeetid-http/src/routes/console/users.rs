@@ -13,12 +13,12 @@ use qeetid_render::{ConsoleUserRow, ConsoleUserView, ConsoleUsersView, FormOptio
 use serde::Deserialize;
 
 use super::{
-    ConfirmParts, Desk, answer, confirm_page, desk, form_desk, form_value, notice, page_request, render_page, see_other,
+    ConfirmParts, Desk, answer, confirm_page, desk, field_problems, form_desk, form_value, notice, page_request,
+    render_page, see_other,
 };
 use crate::HttpState;
 use crate::routes::account::session_rows;
 use crate::routes::spawn;
-use crate::wire::human_time;
 
 /// The list's query.
 #[derive(Deserialize)]
@@ -71,6 +71,7 @@ fn users_page(
     if desk.admin.role == AdminRole::Deployment {
         roles.push(FormOption { value: "deployment", label: "Deployment admin", checked: form.role == "deployment" });
     }
+    let human_time = super::clock(state);
     let view = ConsoleUsersView {
         chrome: desk.chrome("users", notice),
         search: page.search,
@@ -161,10 +162,10 @@ pub(crate) async fn create<S: Store>(
     };
     let (caller, tenant) = (desk.admin.caller(), desk.tenant_id().clone());
     let outcome = spawn(&state, move |s| async move { s.admin.create_user(&caller, &tenant, new).await }).await;
-    let error = match outcome {
-        Ok(Err(AdminError::Invalid(e))) => (e.field.clone(), e.message),
-        Ok(Err(AdminError::Conflict(message))) => ("email".to_owned(), message),
-        Ok(Err(AdminError::Forbidden(why))) => ("admin_role".to_owned(), why.to_owned()),
+    let errors = match outcome {
+        Ok(Err(AdminError::Invalid(e))) => field_problems(&e, str::to_owned),
+        Ok(Err(AdminError::Conflict(message))) => BTreeMap::from([("email".to_owned(), message)]),
+        Ok(Err(AdminError::Forbidden(why))) => BTreeMap::from([("admin_role".to_owned(), why.to_owned())]),
         other => {
             return match answer(&state, other) {
                 Ok(_) => see_other(&format!("/admin/t/{}/users?done=user-created", desk.tenant_id())),
@@ -172,7 +173,7 @@ pub(crate) async fn create<S: Store>(
             };
         }
     };
-    refused(&state, &desk, &form, BTreeMap::from([error])).await
+    refused(&state, &desk, &form, errors).await
 }
 
 async fn refused<S: Store>(
@@ -269,6 +270,7 @@ async fn user_page<S: Store>(
         spawn(state, move |s| async move { s.admin.user_mfa(&caller, &tenant, &user_id).await }).await
     ));
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let human_time = super::clock(state);
     let view = ConsoleUserView {
         chrome: desk.chrome("users", done),
         user: ConsoleUserRow {
@@ -282,7 +284,7 @@ async fn user_page<S: Store>(
         email_verified: user.email_verified,
         sessions: session_rows(state.renderer.catalogue("en"), &sessions, None),
         is_self: user.id == desk.admin.user.id,
-        mfa_on_since: mfa.totp_confirmed_at.map(human_time),
+        mfa_on_since: mfa.totp_confirmed_at.map(&human_time),
         mfa_pending: mfa.enrolment_pending,
         passkeys: mfa.passkeys.len(),
         edit_name: &typed.0,
@@ -317,9 +319,9 @@ pub(crate) async fn update<S: Store>(
         Ok::<_, AdminError>(saved)
     })
     .await;
-    let error = match outcome {
-        Ok(Err(AdminError::Invalid(e))) => (e.field.clone(), e.message),
-        Ok(Err(AdminError::Conflict(message))) => ("email".to_owned(), message),
+    let errors = match outcome {
+        Ok(Err(AdminError::Invalid(e))) => field_problems(&e, str::to_owned),
+        Ok(Err(AdminError::Conflict(message))) => BTreeMap::from([("email".to_owned(), message)]),
         other => {
             return match answer(&state, other) {
                 Ok(_) => see_other(&format!("/admin/t/{}/users/{}?done=user-saved", desk.tenant_id(), user.id)),
@@ -327,7 +329,7 @@ pub(crate) async fn update<S: Store>(
             };
         }
     };
-    user_page(&state, &desk, &user, &typed, BTreeMap::from([error]), None).await
+    user_page(&state, &desk, &user, &typed, errors, None).await
 }
 
 /// `POST /admin/t/{tenant}/users/{id}/send-reset`: sends the user a password-reset
