@@ -20,6 +20,9 @@
 //! - `cargo xtask bench [--quick]`: release build, then the benchmark (server pinned
 //!   to core 0, load generator on core 1); the full run rewrites the results in
 //!   docs/benchmarks.md and docs/benchmarks.json.
+//! - `cargo xtask dist`: the release binary as shipped, in `target/dist/`: `qeetid`
+//!   without debug information or symbols, and `qeetid.debug` beside it (DWARF and
+//!   symbols, found by `perf`, `gdb` and `addr2line` through the binary's debug link).
 //! - `cargo xtask migrate` / `cargo xtask seed`: run `qeetid migrate` / `qeetid seed`.
 
 mod tidy;
@@ -42,11 +45,12 @@ fn main() -> ExitCode {
         "sdk" => sdk(),
         "deploy" => deploy(),
         "bench" => bench(rest),
+        "dist" => dist(),
         "migrate" => qeetid("migrate", rest),
         "seed" => qeetid("seed", rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <test [--no-postgres] | e2e | interop | sdk | deploy | bench [--quick] | tidy | setup | migrate | seed>"
+                "usage: cargo xtask <test [--no-postgres] | e2e | interop | sdk | deploy | bench [--quick] | dist | tidy | setup | migrate | seed>"
             );
             return ExitCode::from(if task == "help" { 0 } else { 2 });
         }
@@ -154,6 +158,23 @@ fn domain_docs() -> Result {
 }
 
 /// The benchmark: a release build, the server on core 0 and the load on core 1.
+/// The binary as shipped, and its debug information apart (`objcopy`, binutils).
+fn dist() -> Result {
+    cargo(&["build", "--release", "--locked", "--bin", "qeetid"])?;
+    std::fs::create_dir_all("target/dist").map_err(|e| format!("target/dist: {e}"))?;
+    run("objcopy", &["--only-keep-debug", "target/release/qeetid", "target/dist/qeetid.debug"])?;
+    // The link names the file only: the tools look for it beside the binary.
+    run(
+        "objcopy",
+        &["--strip-all", "--add-gnu-debuglink=target/dist/qeetid.debug", "target/release/qeetid", "target/dist/qeetid"],
+    )?;
+    for file in ["target/dist/qeetid", "target/dist/qeetid.debug"] {
+        let bytes = std::fs::metadata(file).map_err(|e| format!("{file}: {e}"))?.len();
+        eprintln!("{file}: {:.1} MB", bytes as f64 / 1e6);
+    }
+    Ok(())
+}
+
 fn bench(args: &[String]) -> Result {
     let quick = args.iter().any(|a| a == "--quick");
     cargo(&["build", "--release", "--quiet", "-p", "qeetid-app", "-p", "qeetid-bench"])?;

@@ -172,7 +172,9 @@ pub(crate) async fn run_all(backend: &str, database_url: &str, bench: &Bench<'_>
     let scratch = Scratch::new(backend);
     let server = Server::start(target, database_url, &scratch.0).await?;
     let f = seed(&server.base).await?;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Idle: two quiet seconds after the seed's requests (a password hash's working
+    // memory goes back after one second without another).
+    tokio::time::sleep(Duration::from_secs(2)).await;
     let idle_rss = server.rss_mib();
     println!(
         "{backend}: server ready in {:.2} s, {:.1} MiB idle, on {server_cores} core(s)",

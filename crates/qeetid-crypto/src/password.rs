@@ -1,14 +1,18 @@
 //! Argon2id password hashing (RFC 9106) with OWASP's parameters, on a small pool of
-//! threads of its own, each reusing one memory buffer.
+//! threads of its own, each reusing one memory buffer while it is busy.
 //!
 //! A hash needs 19 MiB of working memory for ~20 ms. Allocating it per hash on
 //! tokio's blocking pool spreads it over many threads, whose allocator arenas keep
 //! the freed memory: resident memory climbed to hundreds of MiB under a login load.
-//! Here N threads each own one buffer for life, so memory stays at N × 19 MiB and
-//! logins queue for a slot instead of starving other blocking work.
+//! Here N threads each own one buffer, so memory stays at most N × 19 MiB and
+//! logins queue for a slot instead of starving other blocking work. A thread that
+//! has hashed nothing for [`KEEP_MEMORY_FOR`] gives its buffer back (a buffer this
+//! large is its own mapping, so the memory returns to the system): an idle server
+//! holds none, and a burst of sign-ins pays for the allocation once.
 
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use argon2::password_hash::{Output, PasswordHash as Phc, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
@@ -31,6 +35,9 @@ impl Argon2Params {
     /// OWASP Password Storage Cheat Sheet: Argon2id, 19 MiB, 2 iterations, 1 lane.
     pub const OWASP: Self = Self { memory_kib: 19 * 1024, iterations: 2, parallelism: 1 };
 }
+
+/// How long a pool thread keeps its working memory after its last hash.
+pub(crate) const KEEP_MEMORY_FOR: Duration = Duration::from_secs(1);
 
 /// Length of the hash output, in bytes.
 const OUTPUT_LEN: usize = 32;
@@ -76,20 +83,25 @@ impl Argon2Hasher {
         let queue = Arc::new(Mutex::new(queue));
         for i in 0..concurrency.max(1) {
             let queue: Arc<Mutex<Receiver<Job>>> = Arc::clone(&queue);
-            let blocks = params.block_count();
             std::thread::Builder::new()
                 .name(format!("argon2-{i}"))
                 .spawn(move || {
-                    let mut memory = vec![Block::default(); blocks];
+                    // Allocated by the first job (`compute` grows it), given back when idle.
+                    let mut memory: Vec<Block> = Vec::new();
                     loop {
                         // The lock is held only while waiting for the next job.
-                        let job = match queue.lock() {
-                            Ok(q) => q.recv(),
-                            Err(poisoned) => poisoned.into_inner().recv(),
+                        let job = {
+                            let queue = queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                            if memory.is_empty() {
+                                queue.recv().map_err(|_| RecvTimeoutError::Disconnected)
+                            } else {
+                                queue.recv_timeout(KEEP_MEMORY_FOR)
+                            }
                         };
                         match job {
                             Ok(job) => job(&mut memory),
-                            Err(_) => return, // the hasher was dropped
+                            Err(RecvTimeoutError::Timeout) => memory = Vec::new(),
+                            Err(RecvTimeoutError::Disconnected) => return, // the hasher was dropped
                         }
                     }
                 })
@@ -188,6 +200,18 @@ mod tests {
         let stored = PasswordHash::from_phc(phc);
         assert!(hasher.verify(Password::presented("hunter2 hunter2".into()), stored.clone()).await.unwrap());
         assert!(!hasher.verify(Password::presented("hunter3 hunter3".into()), stored).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn an_idle_thread_gives_its_memory_back_and_hashes_again() {
+        let hasher = Argon2Hasher::new(Argon2Params::OWASP, 1, Arc::new(SystemRandom::new())).unwrap();
+        let held = || hasher.run(|memory| Ok(memory.len()));
+        assert_eq!(held().await.unwrap(), 0, "nothing is allocated before the first hash");
+        let hash = hasher.hash(Password::new("correct horse".into()).unwrap()).await.unwrap();
+        assert_eq!(held().await.unwrap(), 19 * 1024, "the buffer is kept between hashes");
+        tokio::time::sleep(KEEP_MEMORY_FOR + Duration::from_millis(300)).await;
+        assert_eq!(held().await.unwrap(), 0, "given back after a quiet second");
+        assert!(hasher.verify(Password::presented("correct horse".into()), hash).await.unwrap());
     }
 
     #[tokio::test]

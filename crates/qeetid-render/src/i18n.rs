@@ -6,6 +6,7 @@
 //! (escaped like any value) or, for the few messages that carry markup around a
 //! value, `{{ t_html(key=…, …) | safe }}` (the values are escaped first).
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -129,7 +130,7 @@ impl Catalogue {
 }
 
 /// Every catalogue, English first.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Catalogues {
     all: Vec<Arc<Catalogue>>,
 }
@@ -173,9 +174,29 @@ fn template_args(args: &HashMap<String, tera::Value>, escape: bool) -> Vec<(Stri
         .collect()
 }
 
-/// The Tera function `t` (or `t_html`) of one language.
+thread_local! {
+    /// The language of the page this thread is rendering (see [`reading_in`]).
+    static READER: Cell<&'static str> = const { Cell::new("en") };
+}
+
+/// Runs `render` with the `t` functions speaking `tag` on this thread. Rendering is
+/// synchronous, so one template set serves every language: the language travels
+/// beside the render call instead of in a copy of the templates per language.
+pub(crate) fn reading_in<T>(tag: &'static str, render: impl FnOnce() -> T) -> T {
+    struct Restore(&'static str);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            READER.set(self.0);
+        }
+    }
+    let _restore = Restore(READER.replace(tag));
+    render()
+}
+
+/// The Tera function `t` (or `t_html`): the message in the language of the page
+/// being rendered ([`reading_in`]).
 pub(crate) struct Translate {
-    pub(crate) catalogue: Arc<Catalogue>,
+    pub(crate) catalogues: Catalogues,
     /// Escape the values (for `t_html`, whose output is marked safe).
     pub(crate) escape_values: bool,
 }
@@ -198,10 +219,11 @@ impl tera::Function for Translate {
                 fluent.push((name.as_str(), Arg::Number(n)));
             }
         }
-        self.catalogue
+        let catalogue = self.catalogues.get(READER.get());
+        catalogue
             .format(key, &fluent)
             .map(tera::Value::String)
-            .ok_or_else(|| tera::Error::msg(format!("no message `{key}` in locales/{}.ftl", self.catalogue.tag)))
+            .ok_or_else(|| tera::Error::msg(format!("no message `{key}` in locales/{}.ftl", catalogue.tag)))
     }
 
     fn is_safe(&self) -> bool {

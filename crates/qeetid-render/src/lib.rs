@@ -299,8 +299,8 @@ fn path_segment(value: &tera::Value, _: &std::collections::HashMap<String, tera:
 
 /// Renders hosted pages. Build once at start-up; rendering is thread-safe.
 pub struct Renderer {
-    /// The templates once per language, each with its catalogue's `t` functions.
-    by_language: Vec<(&'static str, Tera)>,
+    /// The templates, once: `t` speaks the language of the page being rendered.
+    tera: Tera,
     catalogues: Catalogues,
 }
 
@@ -347,18 +347,9 @@ impl Renderer {
         tera.register_filter("path_segment", path_segment);
         tera.add_raw_templates(sources)?;
         tera.autoescape_on(vec![".html"]);
-        let by_language = catalogues
-            .iter()
-            .map(|catalogue| {
-                let mut localized = tera.clone();
-                localized
-                    .register_function("t", i18n::Translate { catalogue: catalogue.clone(), escape_values: false });
-                localized
-                    .register_function("t_html", i18n::Translate { catalogue: catalogue.clone(), escape_values: true });
-                (catalogue.tag(), localized)
-            })
-            .collect();
-        Ok(Self { by_language, catalogues })
+        tera.register_function("t", i18n::Translate { catalogues: catalogues.clone(), escape_values: false });
+        tera.register_function("t_html", i18n::Translate { catalogues: catalogues.clone(), escape_values: true });
+        Ok(Self { tera, catalogues })
     }
 
     /// The messages of `lang` (English for a language without a catalogue).
@@ -374,10 +365,9 @@ impl Renderer {
     /// A page in `lang`; the template sees the language's tag as `lang`.
     fn render_in(&self, lang: &str, name: &str, view: &impl Serialize) -> Result<String, RenderError> {
         let tag = self.catalogues.get(lang).tag();
-        let (_, tera) = self.by_language.iter().find(|(t, _)| *t == tag).unwrap_or(&self.by_language[0]);
         let mut context = Context::from_serialize(view)?;
         context.insert("lang", tag);
-        Ok(tera.render(name, &context)?)
+        Ok(i18n::reading_in(tag, || self.tera.render(name, &context))?)
     }
 
     /// The error page.
