@@ -86,7 +86,7 @@ impl DieselStore {
     pub fn pool_status(&self) -> PoolStatus {
         let status = match &self.pool.pools {
             pool::Pools::Pg(p) => p.status(),
-            pool::Pools::Sqlite(p) => p.status(),
+            pool::Pools::Sqlite(p) => p.readers.status(),
         };
         PoolStatus {
             in_use: status.size.saturating_sub(status.available),

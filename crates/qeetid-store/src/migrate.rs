@@ -28,7 +28,7 @@ pub(crate) async fn run_pending(pool: &DbPool) -> Result<Vec<String>, SetupError
             .await
         }
         Pools::Sqlite(p) => {
-            let conn = p.get().await.map_err(connect)?;
+            let conn = p.writer.get().await.map_err(connect)?;
             tokio::task::spawn_blocking(move || {
                 let mut harness = AsyncMigrationHarness::new(conn);
                 applied_names(harness.run_pending_migrations(SQLITE))

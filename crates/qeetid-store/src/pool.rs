@@ -39,7 +39,19 @@ pub(crate) enum Pools {
     /// PostgreSQL, the production store.
     Pg(Pool<AsyncPgConnection>),
     /// SQLite, the embedded default.
-    Sqlite(Pool<SqliteConn>),
+    Sqlite(SqlitePools),
+}
+
+/// SQLite's connections: readers, and one writer. SQLite lets one transaction
+/// write at a time; several connections writing at once wait for each other in
+/// `busy_timeout`'s sleeps (1, 2, 5, 10… ms) and invalidate each other's page
+/// caches. Writes queue for the one writer in the process instead, without sleeping.
+#[derive(Clone)]
+pub(crate) struct SqlitePools {
+    /// Reads (and the few writes not marked as such), `max_size` connections.
+    pub(crate) readers: Pool<SqliteConn>,
+    /// Every write marked `with_conn!(writer …)`: one connection.
+    pub(crate) writer: Pool<SqliteConn>,
 }
 
 /// How long the store waits before it tells the caller the database is
@@ -154,7 +166,13 @@ impl DbPool {
                 config.recycling_method = RecyclingMethod::Fast;
                 config.custom_setup = Box::new(sqlite_setup);
                 let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(path, config);
-                Pools::Sqlite(Pool::builder(manager).max_size(max_size).build().map_err(pool_err)?)
+                let readers = Pool::builder(manager).max_size(max_size).build().map_err(pool_err)?;
+                let mut config = ManagerConfig::<SqliteConn>::default();
+                config.recycling_method = RecyclingMethod::Fast;
+                config.custom_setup = Box::new(sqlite_setup);
+                let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(path, config);
+                let writer = Pool::builder(manager).max_size(1).build().map_err(pool_err)?;
+                Pools::Sqlite(SqlitePools { readers, writer })
             }
         };
         Ok(Self { pools, timeouts, target: url.describe() })
@@ -196,8 +214,18 @@ fn pg_setup(url: &str, timeouts: Timeouts) -> PgSetupFuture<'_> {
 /// Runs `$body` with `$conn` bound to a pooled connection of whichever database
 /// the store uses. The body is written once and compiled for both connection
 /// types, so a query that does not work on both does not compile.
+///
+/// `with_conn!(writer pool, |conn| …)` marks a body that writes: on SQLite it runs
+/// on the one writer connection ([`SqlitePools`]); on PostgreSQL, which takes
+/// concurrent writers, it is the same as the plain form.
 macro_rules! with_conn {
-    ($pool:expr, |$conn:ident| $body:expr) => {{
+    (writer $pool:expr, |$conn:ident| $body:expr) => {
+        $crate::pool::with_conn!(@on writer, $pool, |$conn| $body)
+    };
+    ($pool:expr, |$conn:ident| $body:expr) => {
+        $crate::pool::with_conn!(@on readers, $pool, |$conn| $body)
+    };
+    (@on $role:ident, $pool:expr, |$conn:ident| $body:expr) => {{
         let db: &$crate::pool::DbPool = $pool;
         let timeouts = db.timeouts;
         match &db.pools {
@@ -223,8 +251,8 @@ macro_rules! with_conn {
             }
             // SQLite calls run on a blocking thread and must run to completion; the
             // file's busy_timeout bounds them.
-            $crate::pool::Pools::Sqlite(pool) => {
-                let mut pooled = match ::tokio::time::timeout(timeouts.acquire, pool.get()).await {
+            $crate::pool::Pools::Sqlite(pools) => {
+                let mut pooled = match ::tokio::time::timeout(timeouts.acquire, pools.$role.get()).await {
                     Ok(got) => got.map_err($crate::error::from_pool)?,
                     Err(_) => return Err($crate::error::timed_out("waiting for a connection", timeouts.acquire)),
                 };

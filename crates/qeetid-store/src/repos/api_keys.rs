@@ -58,7 +58,7 @@ impl TryFrom<ApiKeyRow> for ApiKey {
 impl ApiKeyRepository for DieselStore {
     async fn insert_api_key(&self, key: &ApiKey) -> Result<(), StoreError> {
         let row = ApiKeyRow::from(key);
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(api_keys::table).values(&row).execute(conn).await.map_err(from_diesel)?;
         });
         Ok(())
@@ -103,7 +103,7 @@ impl ApiKeyRepository for DieselStore {
     }
 
     async fn delete_api_key(&self, tenant: &TenantId, id: &ApiKeyId) -> Result<bool, StoreError> {
-        let deleted = with_conn!(&self.pool, |conn| {
+        let deleted = with_conn!(writer & self.pool, |conn| {
             diesel::delete(api_keys::table.find(id.as_str()).filter(api_keys::tenant_id.eq(tenant.as_str())))
                 .execute(conn)
                 .await

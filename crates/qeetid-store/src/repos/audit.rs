@@ -95,7 +95,7 @@ impl AuditRepository for DieselStore {
             );
         }
         let outcome: Result<(), StoreError> = async {
-            with_conn!(&self.pool, |conn| {
+            with_conn!(writer & self.pool, |conn| {
                 diesel::insert_into(audit_events::table).values(&row).execute(conn).await.map_err(from_diesel)?;
             });
             Ok(())
@@ -143,7 +143,7 @@ impl AuditRepository for DieselStore {
     }
 
     async fn purge_events(&self, before: UnixTime, batch: i64) -> Result<u64, StoreError> {
-        let deleted = with_conn!(&self.pool, |conn| {
+        let deleted = with_conn!(writer & self.pool, |conn| {
             let doomed: Vec<String> = audit_events::table
                 .select(audit_events::id)
                 .filter(audit_events::created_at.lt(before.as_secs()))

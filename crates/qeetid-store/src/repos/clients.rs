@@ -392,7 +392,7 @@ impl TryFrom<ClientRow> for Client {
 impl ClientRepository for DieselStore {
     async fn insert_client(&self, client: &Client) -> Result<(), StoreError> {
         let row = ClientRow::from(client);
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(clients::table).values(&row).execute(conn).await.map_err(from_diesel)?;
         });
         Ok(())
@@ -489,7 +489,7 @@ impl ClientRepository for DieselStore {
 
     async fn update_client(&self, client: &Client) -> Result<bool, StoreError> {
         let row = ClientRow::from(client);
-        let changed = with_conn!(&self.pool, |conn| {
+        let changed = with_conn!(writer & self.pool, |conn| {
             diesel::update(clients::table.find(&row.id).filter(clients::tenant_id.eq(&row.tenant_id)))
                 .set((
                     clients::name.eq(&row.name),
@@ -528,7 +528,7 @@ impl ClientRepository for DieselStore {
     }
 
     async fn delete_client(&self, tenant: &TenantId, id: &ClientId) -> Result<bool, StoreError> {
-        let deleted = with_conn!(&self.pool, |conn| {
+        let deleted = with_conn!(writer & self.pool, |conn| {
             diesel::delete(clients::table.find(id.as_str()).filter(clients::tenant_id.eq(tenant.as_str())))
                 .execute(conn)
                 .await

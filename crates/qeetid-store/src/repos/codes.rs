@@ -96,7 +96,7 @@ impl CodeRepository for DieselStore {
             access_expires_at: c.issued_access_token.as_ref().map(|(_, exp)| exp.as_secs()),
             resource: c.resources.to_stored(),
         };
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             // Who hears when the session ends (nothing when the session has just
             // ended); written first, so a failed code insert leaves at most a
             // harmless row, never a code nobody would tell.
@@ -119,7 +119,7 @@ impl CodeRepository for DieselStore {
 
     async fn use_code(&self, code: &SecretHash, now: UnixTime) -> Result<CodeUse, StoreError> {
         let hex = code.to_hex();
-        let (spent, existing): (Option<CodeRow>, Option<CodeRow>) = with_conn!(&self.pool, |conn| {
+        let (spent, existing): (Option<CodeRow>, Option<CodeRow>) = with_conn!(writer & self.pool, |conn| {
             let spent = diesel::update(t::table.find(&hex).filter(t::used_at.is_null()))
                 .set(t::used_at.eq(now.as_secs()))
                 .returning(CodeRow::as_returning())
@@ -154,7 +154,7 @@ impl CodeRepository for DieselStore {
         expires_at: UnixTime,
     ) -> Result<(), StoreError> {
         let hex = code.to_hex();
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::update(t::table.find(&hex))
                 .set((t::access_jti.eq(jti), t::access_expires_at.eq(expires_at.as_secs())))
                 .execute(conn)

@@ -12,7 +12,7 @@ use crate::schema::revoked_access_tokens as t;
 
 impl AccessTokenDenyList for DieselStore {
     async fn deny_access_token(&self, jti: &str, expires_at: UnixTime) -> Result<(), StoreError> {
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(t::table)
                 .values((t::jti.eq(jti), t::expires_at.eq(expires_at.as_secs())))
                 .on_conflict(t::jti)

@@ -83,7 +83,7 @@ impl TryFrom<DeviceRow> for DeviceCode {
 impl DeviceCodeRepository for DieselStore {
     async fn insert_device_code(&self, code: &DeviceCode) -> Result<(), StoreError> {
         let row = DeviceRow::from(code);
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(t::table).values(&row).execute(conn).await.map_err(from_diesel)?;
         });
         Ok(())
@@ -116,7 +116,7 @@ impl DeviceCodeRepository for DieselStore {
 
     async fn update_device_code(&self, code: &DeviceCode) -> Result<bool, StoreError> {
         let row = DeviceRow::from(code);
-        let changed = with_conn!(&self.pool, |conn| {
+        let changed = with_conn!(writer & self.pool, |conn| {
             diesel::update(t::table.find(&row.device_code_hash))
                 .set((
                     t::interval_seconds.eq(row.interval_seconds),
@@ -137,7 +137,7 @@ impl DeviceCodeRepository for DieselStore {
 
     async fn use_device_code(&self, code: &SecretHash) -> Result<bool, StoreError> {
         let hex = code.to_hex();
-        let changed = with_conn!(&self.pool, |conn| {
+        let changed = with_conn!(writer & self.pool, |conn| {
             diesel::update(t::table.find(&hex).filter(t::status.eq(DeviceStatus::Approved.as_str())))
                 .set(t::status.eq(DeviceStatus::Used.as_str()))
                 .execute(conn)

@@ -110,7 +110,7 @@ impl FederationRepository for DieselStore {
             link_verified_email: p.link_verified_email,
             created_at: p.created_at.as_secs(),
         };
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(idp::table).values(&row).execute(conn).await.map_err(from_diesel)?;
         });
         Ok(())
@@ -144,7 +144,7 @@ impl FederationRepository for DieselStore {
     }
 
     async fn update_provider(&self, p: &IdentityProvider) -> Result<bool, StoreError> {
-        let changed = with_conn!(&self.pool, |conn| {
+        let changed = with_conn!(writer & self.pool, |conn| {
             diesel::update(idp::table.find(p.id.as_str()).filter(idp::tenant_id.eq(p.tenant_id.as_str())))
                 .set((
                     idp::name.eq(p.name.as_str()),
@@ -161,7 +161,7 @@ impl FederationRepository for DieselStore {
 
     async fn delete_provider(&self, tenant: &TenantId, id: &ProviderId) -> Result<bool, StoreError> {
         // Links and flows go with it (foreign keys cascade).
-        let deleted = with_conn!(&self.pool, |conn| {
+        let deleted = with_conn!(writer & self.pool, |conn| {
             diesel::delete(idp::table.find(id.as_str()).filter(idp::tenant_id.eq(tenant.as_str())))
                 .execute(conn)
                 .await
@@ -191,7 +191,7 @@ impl FederationRepository for DieselStore {
             user_id: l.user_id.to_string(),
             created_at: l.created_at.as_secs(),
         };
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(links::table).values(&row).execute(conn).await.map_err(from_diesel)?;
         });
         Ok(())
@@ -212,7 +212,7 @@ impl FederationRepository for DieselStore {
     }
 
     async fn delete_link(&self, tenant: &TenantId, user: &UserId, provider: &ProviderId) -> Result<bool, StoreError> {
-        let deleted = with_conn!(&self.pool, |conn| {
+        let deleted = with_conn!(writer & self.pool, |conn| {
             diesel::delete(
                 links::table
                     .filter(links::tenant_id.eq(tenant.as_str()))
@@ -236,7 +236,7 @@ impl FederationRepository for DieselStore {
             code_verifier: f.code_verifier.clone(),
             expires_at: f.expires_at.as_secs(),
         };
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(flows::table).values(&row).execute(conn).await.map_err(from_diesel)?;
         });
         Ok(())
@@ -245,7 +245,7 @@ impl FederationRepository for DieselStore {
     async fn take_upstream_flow(&self, state_hash: &SecretHash) -> Result<Option<UpstreamFlow>, StoreError> {
         let hex = state_hash.to_hex();
         // Read and delete in one transaction: a callback replayed gets nothing.
-        let row: Option<FlowRow> = with_conn!(&self.pool, |conn| {
+        let row: Option<FlowRow> = with_conn!(writer & self.pool, |conn| {
             conn.transaction(async |conn| {
                 let row: Option<FlowRow> =
                     flows::table.find(&hex).select(FlowRow::as_select()).get_result(conn).await.optional()?;

@@ -61,7 +61,7 @@ impl GrantRepository for DieselStore {
             created_at: g.created_at.as_secs(),
             updated_at: g.updated_at.as_secs(),
         };
-        let stored: GrantRow = with_conn!(&self.pool, |conn| {
+        let stored: GrantRow = with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(t::table)
                 .values(&row)
                 .on_conflict((t::tenant_id, t::user_id, t::client_id))
@@ -141,7 +141,7 @@ impl GrantRepository for DieselStore {
     }
 
     async fn delete_grant(&self, tenant: &TenantId, id: &GrantId, now: UnixTime) -> Result<bool, StoreError> {
-        let deleted = with_conn!(&self.pool, |conn| {
+        let deleted = with_conn!(writer & self.pool, |conn| {
             conn.transaction(async |conn| {
                 let grant: Option<(String, String)> = t::table
                     .find(id.as_str())

@@ -63,7 +63,7 @@ impl TryFrom<InitialTokenRow> for InitialAccessToken {
 impl InitialTokenRepository for DieselStore {
     async fn insert_initial_token(&self, token: &InitialAccessToken) -> Result<(), StoreError> {
         let row = InitialTokenRow::from(token);
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(t::table).values(&row).execute(conn).await.map_err(from_diesel)?;
         });
         Ok(())
@@ -83,7 +83,7 @@ impl InitialTokenRepository for DieselStore {
     }
 
     async fn delete_initial_token(&self, tenant: &TenantId, id: &InitialTokenId) -> Result<bool, StoreError> {
-        let deleted = with_conn!(&self.pool, |conn| {
+        let deleted = with_conn!(writer & self.pool, |conn| {
             diesel::delete(t::table.find(id.as_str()).filter(t::tenant_id.eq(tenant.as_str())))
                 .execute(conn)
                 .await
@@ -101,7 +101,7 @@ impl InitialTokenRepository for DieselStore {
         let now = now.as_secs();
         // One conditional UPDATE: of two registrations racing for the last use, one
         // matches. `NULL - 1` stays NULL (unlimited).
-        let row: Option<InitialTokenRow> = with_conn!(&self.pool, |conn| {
+        let row: Option<InitialTokenRow> = with_conn!(writer & self.pool, |conn| {
             diesel::update(
                 t::table
                     .filter(t::token_hash.eq(&hex))

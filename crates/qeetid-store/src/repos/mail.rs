@@ -53,7 +53,7 @@ impl MailOutboxRepository for DieselStore {
             attempts: mail.attempts,
             next_attempt_at: mail.next_attempt_at.as_secs(),
         };
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(mo::table).values(&row).execute(conn).await.map_err(from_diesel)?;
         });
         Ok(())
@@ -125,7 +125,7 @@ impl AccountLinkRepository for DieselStore {
             created_at: link.created_at.as_secs(),
             expires_at: link.expires_at.as_secs(),
         };
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(al::table).values(&row).execute(conn).await.map_err(from_diesel)?;
         });
         Ok(())
@@ -159,7 +159,7 @@ impl AccountLinkRepository for DieselStore {
         now: UnixTime,
     ) -> Result<Option<AccountLink>, StoreError> {
         let hex = token.to_hex();
-        let row: Option<LinkRow> = with_conn!(&self.pool, |conn| {
+        let row: Option<LinkRow> = with_conn!(writer & self.pool, |conn| {
             diesel::delete(
                 al::table.find(&hex).filter(al::purpose.eq(purpose.as_str())).filter(al::expires_at.gt(now.as_secs())),
             )
@@ -178,7 +178,7 @@ impl AccountLinkRepository for DieselStore {
         user: &UserId,
         purpose: LinkPurpose,
     ) -> Result<u64, StoreError> {
-        let deleted = with_conn!(&self.pool, |conn| {
+        let deleted = with_conn!(writer & self.pool, |conn| {
             diesel::delete(
                 al::table
                     .filter(al::tenant_id.eq(tenant.as_str()))

@@ -73,7 +73,7 @@ impl MfaRepository for DieselStore {
             created_at: f.created_at.as_secs(),
         };
         // One transaction: drop a waiting enrolment, never a confirmed factor.
-        let started = with_conn!(&self.pool, |conn| {
+        let started = with_conn!(writer & self.pool, |conn| {
             conn.transaction(async |conn| {
                 let confirmed: Option<String> = totp::table
                     .find(&row.user_id)
@@ -108,7 +108,7 @@ impl MfaRepository for DieselStore {
             .find(user.as_str())
             .filter(totp::tenant_id.eq(tenant.as_str()))
             .filter(totp::last_step.lt(step));
-        let changed = with_conn!(&self.pool, |conn| {
+        let changed = with_conn!(writer & self.pool, |conn| {
             match confirm_at {
                 Some(at) => diesel::update(target.filter(totp::confirmed_at.is_null()))
                     .set((totp::last_step.eq(step), totp::confirmed_at.eq(at.as_secs())))
@@ -135,7 +135,7 @@ impl MfaRepository for DieselStore {
             .iter()
             .map(|h| CodeRow { code_hash: h.to_hex(), tenant_id: tenant.to_string(), user_id: user.to_string() })
             .collect();
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             conn.transaction(async |conn| {
                 diesel::delete(
                     codes::table.filter(codes::tenant_id.eq(tenant.as_str())).filter(codes::user_id.eq(user.as_str())),
@@ -163,7 +163,7 @@ impl MfaRepository for DieselStore {
         at: UnixTime,
     ) -> Result<bool, StoreError> {
         let hex = hash.to_hex();
-        let changed = with_conn!(&self.pool, |conn| {
+        let changed = with_conn!(writer & self.pool, |conn| {
             diesel::update(
                 codes::table
                     .find(&hex)
@@ -194,7 +194,7 @@ impl MfaRepository for DieselStore {
     }
 
     async fn delete_mfa(&self, tenant: &TenantId, user: &UserId) -> Result<bool, StoreError> {
-        let deleted = with_conn!(&self.pool, |conn| {
+        let deleted = with_conn!(writer & self.pool, |conn| {
             conn.transaction(async |conn| {
                 let factors = diesel::delete(
                     totp::table.filter(totp::tenant_id.eq(tenant.as_str())).filter(totp::user_id.eq(user.as_str())),

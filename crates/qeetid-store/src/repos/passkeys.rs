@@ -101,7 +101,7 @@ impl TryFrom<CeremonyRow> for StoredCeremony {
 impl PasskeyRepository for DieselStore {
     async fn insert_passkey(&self, passkey: &StoredPasskey) -> Result<(), StoreError> {
         let row = PasskeyRow::from(passkey);
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(p::table).values(&row).execute(conn).await.map_err(from_diesel)?;
         });
         Ok(())
@@ -136,7 +136,7 @@ impl PasskeyRepository for DieselStore {
     }
 
     async fn record_passkey_use(&self, k: &StoredPasskey) -> Result<bool, StoreError> {
-        let changed = with_conn!(&self.pool, |conn| {
+        let changed = with_conn!(writer & self.pool, |conn| {
             diesel::update(p::table.find(k.id.as_str()).filter(p::tenant_id.eq(k.tenant_id.as_str())))
                 .set((
                     p::credential.eq(&k.credential),
@@ -158,7 +158,7 @@ impl PasskeyRepository for DieselStore {
         id: &PasskeyId,
         name: &str,
     ) -> Result<bool, StoreError> {
-        let changed = with_conn!(&self.pool, |conn| {
+        let changed = with_conn!(writer & self.pool, |conn| {
             diesel::update(
                 p::table
                     .find(id.as_str())
@@ -174,7 +174,7 @@ impl PasskeyRepository for DieselStore {
     }
 
     async fn delete_passkey(&self, tenant: &TenantId, user: &UserId, id: &PasskeyId) -> Result<bool, StoreError> {
-        let deleted = with_conn!(&self.pool, |conn| {
+        let deleted = with_conn!(writer & self.pool, |conn| {
             diesel::delete(
                 p::table
                     .find(id.as_str())
@@ -189,7 +189,7 @@ impl PasskeyRepository for DieselStore {
     }
 
     async fn delete_passkeys(&self, tenant: &TenantId, user: &UserId) -> Result<u64, StoreError> {
-        let deleted = with_conn!(&self.pool, |conn| {
+        let deleted = with_conn!(writer & self.pool, |conn| {
             diesel::delete(p::table.filter(p::tenant_id.eq(tenant.as_str())).filter(p::user_id.eq(user.as_str())))
                 .execute(conn)
                 .await
@@ -211,7 +211,7 @@ impl PasskeyRepository for DieselStore {
             state: ceremony.state.clone(),
             expires_at: ceremony.expires_at.as_secs(),
         };
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(c::table).values(&row).execute(conn).await.map_err(from_diesel)?;
         });
         Ok(())
@@ -220,7 +220,7 @@ impl PasskeyRepository for DieselStore {
     async fn take_ceremony(&self, id: &CeremonyId) -> Result<Option<StoredCeremony>, StoreError> {
         // Read and delete in one transaction: of two requests with the same ceremony,
         // only the one whose delete removes the row gets its state.
-        let row: Option<CeremonyRow> = with_conn!(&self.pool, |conn| {
+        let row: Option<CeremonyRow> = with_conn!(writer & self.pool, |conn| {
             conn.transaction(async |conn| {
                 let row: Option<CeremonyRow> =
                     c::table.find(id.as_str()).select(CeremonyRow::as_select()).get_result(conn).await.optional()?;

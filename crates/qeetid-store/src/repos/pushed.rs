@@ -42,7 +42,7 @@ impl TryFrom<PushedRow> for PushedRequest {
 
 impl PushedRequestRepository for DieselStore {
     async fn insert_pushed_request(&self, request: &PushedRequest) -> Result<(), StoreError> {
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(p::table)
                 .values((
                     p::id_hash.eq(request.id_hash.to_hex()),
@@ -64,7 +64,7 @@ impl PushedRequestRepository for DieselStore {
         now: UnixTime,
     ) -> Result<Option<PushedRequest>, StoreError> {
         let hex = id_hash.to_hex();
-        let row: Option<PushedRow> = with_conn!(&self.pool, |conn| {
+        let row: Option<PushedRow> = with_conn!(writer & self.pool, |conn| {
             diesel::delete(p::table.find(&hex))
                 .returning((p::id_hash, p::tenant_id, p::client_id, p::params, p::expires_at))
                 .get_result(conn)
@@ -78,7 +78,7 @@ impl PushedRequestRepository for DieselStore {
 
 impl ReplayGuard for DieselStore {
     async fn spend_once(&self, key: &str, expires_at: UnixTime) -> Result<bool, StoreError> {
-        let inserted = with_conn!(&self.pool, |conn| {
+        let inserted = with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(j::table)
                 .values((j::key.eq(key), j::expires_at.eq(expires_at.as_secs())))
                 .on_conflict(j::key)
@@ -135,7 +135,7 @@ impl TokenExchangeLog for DieselStore {
             scope: r.scope.to_delimited(),
             created_at: r.created_at.as_secs(),
         };
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(x::table).values(&row).execute(conn).await.map_err(from_diesel)?;
         });
         Ok(())

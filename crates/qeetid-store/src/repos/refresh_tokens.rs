@@ -99,7 +99,7 @@ impl From<&RefreshToken> for RefreshRow {
 impl RefreshTokenRepository for DieselStore {
     async fn insert_refresh_token(&self, r: &RefreshToken) -> Result<(), StoreError> {
         let row = RefreshRow::from(r);
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(t::table).values(&row).execute(conn).await.map_err(from_diesel)?;
         });
         Ok(())
@@ -120,7 +120,7 @@ impl RefreshTokenRepository for DieselStore {
     }
 
     async fn revoke_grant_tokens(&self, tenant: &TenantId, grant: &GrantId, now: UnixTime) -> Result<u64, StoreError> {
-        let count = with_conn!(&self.pool, |conn| {
+        let count = with_conn!(writer & self.pool, |conn| {
             diesel::update(
                 t::table
                     .filter(t::tenant_id.eq(tenant.as_str()))
@@ -137,7 +137,7 @@ impl RefreshTokenRepository for DieselStore {
 
     async fn revoke_code_tokens(&self, code: &SecretHash, now: UnixTime) -> Result<u64, StoreError> {
         let hex = code.to_hex();
-        let count = with_conn!(&self.pool, |conn| {
+        let count = with_conn!(writer & self.pool, |conn| {
             diesel::update(t::table.filter(t::origin_code.eq(&hex)).filter(t::revoked_at.is_null()))
                 .set(t::revoked_at.eq(now.as_secs()))
                 .execute(conn)
@@ -157,7 +157,7 @@ impl RefreshTokenRepository for DieselStore {
         let (old, now) = (old.as_str(), now.as_secs());
         // One transaction: the rotation and the successor land together or not at all,
         // with one commit.
-        let replaced = with_conn!(&self.pool, |conn| {
+        let replaced = with_conn!(writer & self.pool, |conn| {
             conn.transaction(async |conn| {
                 let rotated =
                     diesel::update(t::table.find(old).filter(t::rotated_at.is_null()).filter(t::revoked_at.is_null()))
@@ -176,7 +176,7 @@ impl RefreshTokenRepository for DieselStore {
     }
 
     async fn revoke_family(&self, family: &RefreshTokenId, now: UnixTime) -> Result<u64, StoreError> {
-        let count = with_conn!(&self.pool, |conn| {
+        let count = with_conn!(writer & self.pool, |conn| {
             diesel::update(t::table.filter(t::family_id.eq(family.as_str())).filter(t::revoked_at.is_null()))
                 .set(t::revoked_at.eq(now.as_secs()))
                 .execute(conn)

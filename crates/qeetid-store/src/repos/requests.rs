@@ -129,7 +129,7 @@ impl TryFrom<RequestRow> for PendingRequest {
 impl PendingRequestRepository for DieselStore {
     async fn insert_request(&self, request: &PendingRequest) -> Result<(), StoreError> {
         let row = RequestRow::from(request);
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(t::table).values(&row).execute(conn).await.map_err(from_diesel)?;
         });
         Ok(())
@@ -150,7 +150,7 @@ impl PendingRequestRepository for DieselStore {
 
     async fn update_request(&self, request: &PendingRequest) -> Result<bool, StoreError> {
         let row = RequestRow::from(request);
-        let changed = with_conn!(&self.pool, |conn| {
+        let changed = with_conn!(writer & self.pool, |conn| {
             diesel::update(t::table.find(&row.id))
                 .set((
                     t::user_id.eq(&row.user_id),
@@ -167,7 +167,7 @@ impl PendingRequestRepository for DieselStore {
     }
 
     async fn delete_request(&self, id: &RequestId) -> Result<bool, StoreError> {
-        let deleted = with_conn!(&self.pool, |conn| {
+        let deleted = with_conn!(writer & self.pool, |conn| {
             diesel::delete(t::table.find(id.as_str())).execute(conn).await.map_err(from_diesel)?
         });
         Ok(deleted == 1)

@@ -70,7 +70,7 @@ impl SealedDataRepository for DieselStore {
 
     async fn replace_sealed(&self, column: SealedColumn, row: &str, old: &str, new: &str) -> Result<bool, StoreError> {
         let count = for_column!(column, |t, id, sealed| {
-            with_conn!(&self.pool, |conn| {
+            with_conn!(writer & self.pool, |conn| {
                 diesel::update(t::table.filter(id.eq(row)).filter(sealed.eq(old)))
                     .set(sealed.eq(new))
                     .execute(conn)
@@ -90,7 +90,7 @@ impl SealedDataRepository for DieselStore {
 
     async fn init_deployment_value(&self, name: &str, value: &str) -> Result<String, StoreError> {
         use deployment_values as t;
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(t::table)
                 .values((t::name.eq(name), t::value.eq(value)))
                 .on_conflict_do_nothing()
@@ -103,7 +103,7 @@ impl SealedDataRepository for DieselStore {
 
     async fn set_deployment_value(&self, name: &str, value: &str) -> Result<(), StoreError> {
         use deployment_values as t;
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(t::table)
                 .values((t::name.eq(name), t::value.eq(value)))
                 .on_conflict(t::name)

@@ -64,7 +64,7 @@ impl SessionRepository for DieselStore {
             user_agent: s.user_agent.clone(),
             network: s.network.clone(),
         };
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(t::table).values(&row).execute(conn).await.map_err(from_diesel)?;
         });
         Ok(())
@@ -85,7 +85,7 @@ impl SessionRepository for DieselStore {
     }
 
     async fn delete_session(&self, id: &SessionId, now: UnixTime) -> Result<bool, StoreError> {
-        let deleted = with_conn!(&self.pool, |conn| {
+        let deleted = with_conn!(writer & self.pool, |conn| {
             conn.transaction(async |conn| {
                 queue_logouts!(conn, sc::session_id.eq(id.as_str()), now.as_secs())?;
                 diesel::delete(t::table.find(id.as_str())).execute(conn).await
@@ -125,7 +125,7 @@ impl SessionRepository for DieselStore {
         id: &SessionId,
         now: UnixTime,
     ) -> Result<bool, StoreError> {
-        let deleted = with_conn!(&self.pool, |conn| {
+        let deleted = with_conn!(writer & self.pool, |conn| {
             conn.transaction(async |conn| {
                 let which = sc::session_id
                     .eq(id.as_str())
@@ -155,7 +155,7 @@ impl SessionRepository for DieselStore {
         now: UnixTime,
     ) -> Result<u64, StoreError> {
         let keep = keep.map_or("", SessionId::as_str);
-        let deleted = with_conn!(&self.pool, |conn| {
+        let deleted = with_conn!(writer & self.pool, |conn| {
             conn.transaction(async |conn| {
                 let which =
                     sc::tenant_id.eq(tenant.as_str()).and(sc::user_id.eq(user.as_str())).and(sc::session_id.ne(keep));

@@ -32,7 +32,7 @@ impl SigningKeyRepository for DieselStore {
             created_at: k.created_at.as_secs(),
             retired_at: k.retired_at.map(UnixTime::as_secs),
         };
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(t::table).values(&row).execute(conn).await.map_err(from_diesel)?;
         });
         Ok(())
@@ -59,7 +59,7 @@ impl SigningKeyRepository for DieselStore {
     }
 
     async fn retire_signing_keys(&self, alg: SigningAlg, except: &str, at: UnixTime) -> Result<u64, StoreError> {
-        let count = with_conn!(&self.pool, |conn| {
+        let count = with_conn!(writer & self.pool, |conn| {
             diesel::update(
                 t::table.filter(t::alg.eq(alg.as_str())).filter(t::kid.ne(except)).filter(t::retired_at.is_null()),
             )

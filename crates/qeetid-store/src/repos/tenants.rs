@@ -112,7 +112,7 @@ impl TryFrom<TenantRow> for Tenant {
 impl TenantRepository for DieselStore {
     async fn insert_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
         let row = TenantRow::from(tenant);
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(tenants::table).values(&row).execute(conn).await.map_err(from_diesel)?;
         });
         Ok(())
@@ -155,7 +155,7 @@ impl TenantRepository for DieselStore {
     }
 
     async fn update_tenant(&self, tenant: &Tenant) -> Result<bool, StoreError> {
-        let changed = with_conn!(&self.pool, |conn| {
+        let changed = with_conn!(writer & self.pool, |conn| {
             diesel::update(tenants::table.find(tenant.id.as_str()))
                 .set((
                     tenants::name.eq(tenant.name.as_str()),
@@ -184,7 +184,7 @@ impl TenantRepository for DieselStore {
         let row = logo.map(|l| (l.reference.to_stored(), l.bytes.clone()));
         let tenant = tenant.as_str().to_owned();
         // Delete, then insert, in one transaction: one portable statement pair for both databases.
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             conn.transaction(async |conn| {
                 diesel::delete(tenant_logos::table.find(&tenant)).execute(conn).await?;
                 if let Some((logo, image)) = &row {
@@ -223,7 +223,7 @@ impl TenantRepository for DieselStore {
     }
 
     async fn delete_tenant(&self, id: &TenantId) -> Result<bool, StoreError> {
-        let deleted = with_conn!(&self.pool, |conn| {
+        let deleted = with_conn!(writer & self.pool, |conn| {
             diesel::delete(tenants::table.find(id.as_str())).execute(conn).await.map_err(from_diesel)?
         });
         Ok(deleted == 1)
@@ -246,7 +246,7 @@ impl TenantRepository for DieselStore {
         let tenant = tenant.map(|t| t.as_str().to_owned());
         // Close, then open, in one transaction: the unique index allows one open tenant
         // at every step, and a racing change conflicts instead of opening two.
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             conn.transaction(async |conn| {
                 diesel::update(tenants::table.filter(tenants::open_registration.eq(true)))
                     .set(tenants::open_registration.eq(false))

@@ -66,7 +66,7 @@ impl ThrottleRepository for DieselStore {
     }
 
     async fn block_until(&self, key: &str, until: UnixTime) -> Result<(), StoreError> {
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::update(t::table.find(key))
                 .set(t::blocked_until.eq(until.as_secs()))
                 .execute(conn)
@@ -77,7 +77,7 @@ impl ThrottleRepository for DieselStore {
     }
 
     async fn refund_attempt(&self, key: &str, now: UnixTime) -> Result<(), StoreError> {
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::update(t::table.find(key).filter(t::failures.gt(0_i64)))
                 .set((t::failures.eq(t::failures - 1_i64), t::blocked_until.eq(now.as_secs())))
                 .execute(conn)
@@ -88,7 +88,7 @@ impl ThrottleRepository for DieselStore {
     }
 
     async fn clear_failures(&self, key: &str) -> Result<(), StoreError> {
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::delete(t::table.find(key)).execute(conn).await.map_err(from_diesel)?;
         });
         Ok(())

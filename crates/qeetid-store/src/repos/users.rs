@@ -73,7 +73,7 @@ impl TryFrom<UserRow> for User {
 impl UserRepository for DieselStore {
     async fn insert_user(&self, user: &User) -> Result<(), StoreError> {
         let row = UserRow::from(user);
-        with_conn!(&self.pool, |conn| {
+        with_conn!(writer & self.pool, |conn| {
             diesel::insert_into(users::table).values(&row).execute(conn).await.map_err(from_diesel)?;
         });
         Ok(())
@@ -168,7 +168,7 @@ impl UserRepository for DieselStore {
 
     async fn update_user(&self, user: &User) -> Result<bool, StoreError> {
         let row = UserRow::from(user);
-        let changed = with_conn!(&self.pool, |conn| {
+        let changed = with_conn!(writer & self.pool, |conn| {
             diesel::update(users::table.find(user.id.as_str()).filter(users::tenant_id.eq(user.tenant_id.as_str())))
                 .set((
                     users::email.eq(&row.email),
@@ -188,7 +188,7 @@ impl UserRepository for DieselStore {
     }
 
     async fn delete_user(&self, tenant: &TenantId, id: &UserId) -> Result<bool, StoreError> {
-        let deleted = with_conn!(&self.pool, |conn| {
+        let deleted = with_conn!(writer & self.pool, |conn| {
             diesel::delete(users::table.find(id.as_str()).filter(users::tenant_id.eq(tenant.as_str())))
                 .execute(conn)
                 .await
