@@ -85,6 +85,8 @@ pub(crate) fn check() -> crate::Result {
     problems.extend(migration_drift(&migrations, BACKEND_SPECIFIC_MIGRATIONS));
     let domain = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/qeetid-domain/src");
     problems.extend(page_paths_in(&domain, PAGE_PATHS_ALLOWED));
+    let repos = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/qeetid-store/src/repos");
+    problems.extend(unmarked_writes(&repos));
     if problems.is_empty() {
         eprintln!("tidy: architecture invariants hold");
         Ok(())
@@ -126,6 +128,46 @@ fn page_paths_in(root: &std::path::Path, allowed: &[&str]) -> Vec<String> {
                     ));
                 }
             }
+        }
+    }
+    problems
+}
+
+/// What makes a store call a write: such a body must be `with_conn!(writer …)`.
+const WRITES: [&str; 5] = ["insert_into(", "diesel::update(", "diesel::delete(", ".transaction(", "replace_into("];
+
+/// Every `with_conn!` body in the store's repositories below `root` that writes
+/// without the `writer` mark: on SQLite it would contend for the write lock in
+/// `busy_timeout`'s sleeps instead of queueing for the one writer connection.
+fn unmarked_writes(root: &std::path::Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(root).into_iter().flatten().flatten().map(|e| e.path()).collect();
+    files.sort();
+    for path in files.into_iter().filter(|p| p.extension().is_some_and(|e| e == "rs")) {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let mut from = 0;
+        while let Some(found) = text[from..].find("with_conn!(") {
+            let start = from + found + "with_conn!(".len();
+            let mut depth = 1usize;
+            let mut end = start;
+            for (i, c) in text[start..].char_indices() {
+                depth = match c {
+                    '(' => depth + 1,
+                    ')' => depth - 1,
+                    _ => depth,
+                };
+                if depth == 0 {
+                    end = start + i;
+                    break;
+                }
+            }
+            let body = &text[start..end.max(start)];
+            if !body.trim_start().starts_with("writer") && WRITES.iter().any(|w| body.contains(w)) {
+                let line = text[..start].lines().count();
+                problems.push(format!("qeetid-store/src/repos/{name}:{line}: a write outside `with_conn!(writer …)`"));
+            }
+            from = end.max(start);
         }
     }
     problems
@@ -337,6 +379,21 @@ mod tests {
         let problems = super::page_paths_in(&root, &[]);
         assert!(problems.len() == 1 && problems[0].contains("services/ui.rs:1"), "{problems:?}");
         assert!(super::page_paths_in(&root, &["services/ui.rs"]).is_empty());
+        std::fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn writes_must_use_the_writer_connection() {
+        let root = std::env::temp_dir().join(format!("qeetid-tidy-writes-{}", std::process::id()));
+        std::fs::create_dir_all(&root).unwrap();
+        let unmarked =
+            "fn a() {\n    with_conn!(&self.pool, |conn| { diesel::update(t::table).set(x).execute(conn) });\n}\n";
+        let marked = "fn b() { with_conn!(writer &self.pool, |conn| { diesel::insert_into(t::table).values(r) }) }\n";
+        let read = "fn c() { with_conn!(&self.pool, |conn| { t::table.find(id).first(conn) }) }\n";
+        std::fs::write(root.join("a.rs"), unmarked).unwrap();
+        std::fs::write(root.join("b.rs"), format!("{marked}{read}")).unwrap();
+        let problems = super::unmarked_writes(&root);
+        assert_eq!(problems, vec!["qeetid-store/src/repos/a.rs:2: a write outside `with_conn!(writer …)`".to_owned()]);
         std::fs::remove_dir_all(root).unwrap();
     }
 
