@@ -23,6 +23,15 @@ impl ValidationError {
         Self { field: field.into(), message: message.to_string(), rule: None, others: Vec::new() }
     }
 
+    /// This error followed by `other` and the others found with it.
+    #[must_use]
+    pub fn and(mut self, mut other: ValidationError) -> Self {
+        let rest = std::mem::take(&mut other.others);
+        self.others.push(other);
+        self.others.extend(rest);
+        self
+    }
+
     /// This error and the others found with it, first to last.
     pub fn all(&self) -> impl Iterator<Item = &ValidationError> {
         std::iter::once(self).chain(self.others.iter())
@@ -40,13 +49,7 @@ impl ValidationError {
 pub fn both<A, B>(a: Result<A, ValidationError>, b: Result<B, ValidationError>) -> Result<(A, B), ValidationError> {
     match (a, b) {
         (Ok(a), Ok(b)) => Ok((a, b)),
-        (Err(mut first), Err(second)) => {
-            first.others.extend(second.all().cloned().map(|mut e| {
-                e.others.clear();
-                e
-            }));
-            Err(first)
-        }
+        (Err(first), Err(second)) => Err(first.and(second)),
         (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(e),
     }
 }

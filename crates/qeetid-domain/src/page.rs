@@ -50,6 +50,11 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
+    /// The first page, at the default size.
+    pub fn first() -> Self {
+        Self { limit: DEFAULT_PAGE_LIMIT, after: None }
+    }
+
     /// Validates `?limit=` and `?cursor=`.
     pub fn parse(limit: Option<u32>, cursor: Option<&str>) -> Result<Self, ValidationError> {
         let limit = limit.unwrap_or(DEFAULT_PAGE_LIMIT);

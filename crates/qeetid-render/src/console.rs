@@ -40,8 +40,6 @@ pub struct ConsoleClientRow {
     pub created_at: String,
     /// Whether it registered itself (dynamic registration).
     pub self_registered: bool,
-    /// Whether it is one of the deployment's own apps (not editable).
-    pub built_in: bool,
 }
 
 /// The dashboard's client list.

@@ -162,17 +162,14 @@ impl DbPool {
                 Pools::Pg(Pool::builder(manager).max_size(max_size).build().map_err(pool_err)?)
             }
             DatabaseUrl::Sqlite(path) => {
-                let mut config = ManagerConfig::<SqliteConn>::default();
-                config.recycling_method = RecyclingMethod::Fast;
-                config.custom_setup = Box::new(sqlite_setup);
-                let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(path, config);
-                let readers = Pool::builder(manager).max_size(max_size).build().map_err(pool_err)?;
-                let mut config = ManagerConfig::<SqliteConn>::default();
-                config.recycling_method = RecyclingMethod::Fast;
-                config.custom_setup = Box::new(sqlite_setup);
-                let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(path, config);
-                let writer = Pool::builder(manager).max_size(1).build().map_err(pool_err)?;
-                Pools::Sqlite(SqlitePools { readers, writer })
+                let pool_of = |size: usize| {
+                    let mut config = ManagerConfig::<SqliteConn>::default();
+                    config.recycling_method = RecyclingMethod::Fast;
+                    config.custom_setup = Box::new(sqlite_setup);
+                    let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(path, config);
+                    Pool::builder(manager).max_size(size).build().map_err(pool_err)
+                };
+                Pools::Sqlite(SqlitePools { readers: pool_of(max_size)?, writer: pool_of(1)? })
             }
         };
         Ok(Self { pools, timeouts, target: url.describe() })

@@ -68,11 +68,13 @@ pub(crate) async fn list<S: Store>(
         // The deployment's own clients, by their derived ids (two point reads), on
         // the first page only; a tenant whose apps nobody opened yet has none.
         let mut built_in = Vec::new();
-        for app in FirstPartyApp::ALL.into_iter().filter(|_| first_page) {
-            match s.admin.get_client(&caller, &tenant, &app.client_id(&tenant)?).await {
-                Ok(client) => built_in.push(client),
-                Err(AdminError::NotFound(_)) => {}
-                Err(e) => return Err(e),
+        if first_page {
+            for app in FirstPartyApp::ALL {
+                match s.admin.get_client(&caller, &tenant, &app.client_id(&tenant)?).await {
+                    Ok(client) => built_in.push(client),
+                    Err(AdminError::NotFound(_)) => {}
+                    Err(e) => return Err(e),
+                }
             }
         }
         Ok((listed, built_in))
@@ -87,7 +89,6 @@ pub(crate) async fn list<S: Store>(
         grant_types: c.settings.grant_types().iter().map(|g| g.as_str()).collect::<Vec<_>>().join(", "),
         created_at: human_time(c.created_at),
         self_registered: c.registration.is_some(),
-        built_in: FirstPartyApp::of(&c.id, &c.tenant_id).is_some(),
     };
     let view = ConsoleClientsView {
         chrome: desk.chrome("clients", notice(query.done.as_deref())),
@@ -498,7 +499,8 @@ fn form_page<S: Store>(
         None => (StatusCode::OK, BTreeMap::new()),
     };
     let mut view = form.view(desk, client_id, errors, notice);
-    view.undelivered_logouts = undelivered.iter().map(|d| delivery_row(d, super::clock(state))).collect();
+    let human_time = super::clock(state);
+    view.undelivered_logouts = undelivered.iter().map(|d| delivery_row(d, &human_time)).collect();
     let deployment = &state.services.tokens.context().settings().lifetimes;
     view.default_lifetimes =
         [deployment.access_token, deployment.refresh_token, deployment.refresh_token_idle].map(in_units).to_vec();

@@ -202,9 +202,7 @@ impl Desk {
         let found = spawn(state, move |s| async move { s.admin.user_id_by_email(&caller, &tenant, &email).await });
         answer(state, found.await).map(Some)
     }
-}
 
-impl Desk {
     /// A list's client filter as typed (a client's name, any case, or its `qci_…`
     /// id), as [`Desk::user_filter`] answers: a name is the client named exactly so,
     /// else the only client whose name contains it; several or none name nobody.
@@ -219,10 +217,8 @@ impl Desk {
         if let Ok(id) = qeetid_domain::ClientId::parse(typed) {
             return Ok(Some(Some(id)));
         }
-        let Ok(page) = qeetid_domain::PageRequest::parse(None, None) else {
-            return Ok(Some(None));
-        };
         let (caller, tenant, name) = (self.admin.caller(), self.tenant_id().clone(), typed.to_owned());
+        let page = qeetid_domain::PageRequest::first();
         let found = spawn(state, move |s| async move { s.admin.search_clients(&caller, &tenant, &name, &page).await });
         let found = answer(state, found.await)?.items;
         let exact = found.iter().find(|c| c.settings.name().eq_ignore_ascii_case(typed));
