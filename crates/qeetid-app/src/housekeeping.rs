@@ -1,11 +1,11 @@
 //! Expired codes, requests, sessions, device codes, revoked `jti`s and old refresh
 //! tokens, and audit events past their retention, are purged in the background, in
-//! bounded batches.
+//! bounded batches; SQLite's write-ahead log is checkpointed in the background.
 
 use std::time::Duration;
 
 use qeetid_domain::ports::{AuditRepository as _, Clock, Housekeeping};
-use qeetid_store::DieselStore;
+use qeetid_store::{Backend, CHECKPOINT_EVERY, DieselStore};
 
 use crate::SystemClock;
 
@@ -43,6 +43,24 @@ pub(crate) fn spawn(store: DieselStore, audit_retention_days: i64) {
             }
             if total > 0 {
                 tracing::info!(rows = total, "purged expired rows");
+            }
+        }
+    });
+}
+
+/// Starts SQLite's background checkpoints on the current runtime (nothing on
+/// PostgreSQL): requests' commits then only append to the log.
+pub(crate) fn spawn_checkpointer(store: DieselStore) {
+    if store.backend() != Backend::Sqlite {
+        return;
+    }
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.checkpoint_sqlite().await {
+                tracing::warn!(error = %e, "SQLite checkpoint failed; will retry");
             }
         }
     });

@@ -289,6 +289,7 @@ impl Application {
             .await
             .map_err(|e| AppError::Startup(format!("record the issuer: {e}")))?;
         keys::spawn_refresher(store.clone(), keys, keys::policy(&settings));
+        housekeeping::spawn_checkpointer(store.clone());
         housekeeping::spawn(store, settings.audit_retention_days);
         let outbound = OutboundPolicy { allow_private_networks: settings.outbound_allow_private_networks };
         let sender = Arc::new(outbound_client(outbound, &settings.outbound_ca_file, counter)?);

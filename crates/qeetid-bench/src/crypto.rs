@@ -19,7 +19,7 @@ pub(crate) enum Bound {
     Sign,
     /// One ES256 verification (introspection, userinfo).
     Verify,
-    /// Two signatures (refresh rotation: access and ID token).
+    /// Two signatures (refresh rotation, a code exchange: access and ID token).
     TwoSignatures,
     /// One ES256 verification and one signature (client credentials with a client
     /// assertion or a DPoP proof).

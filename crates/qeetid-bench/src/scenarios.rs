@@ -125,28 +125,51 @@ async fn sign_in(http: &Client, f: &Fixture) -> Result<Value, String> {
     let form = [("request", request.as_str()), ("csrf_token", &csrf), ("decision", "allow"), ("remember", "true")];
     let back =
         location(&http.post(format!("{}/v1/oauth/authorize/decision", f.base)).form(&form).send().await.map_err(err)?)?;
-    let code = url::Url::parse(&back)
+    exchange_code(http, f, &code_in(&back)?).await
+}
+
+/// The `code` of the redirect back to the client.
+fn code_in(back: &str) -> Result<String, String> {
+    url::Url::parse(back)
         .map_err(|e| e.to_string())?
         .query_pairs()
         .find(|(k, _)| k == "code")
         .map(|(_, v)| v.into_owned())
-        .ok_or_else(|| format!("no code in {back}"))?;
+        .ok_or_else(|| format!("no code in {back}"))
+}
+
+/// The token response for `code` (with the PKCE verifier of [`CHALLENGE`]).
+async fn exchange_code(http: &Client, f: &Fixture, code: &str) -> Result<Value, String> {
     let response = http
         .post(format!("{}/v1/oauth/token", f.base))
         .basic_auth(&f.client_id, Some(&f.client_secret))
         .form(&[
             ("grant_type", "authorization_code"),
-            ("code", &code),
+            ("code", code),
             ("redirect_uri", REDIRECT_URI),
             ("code_verifier", VERIFIER),
         ])
         .send()
-        .await
-        .map_err(err)?;
-    if !response.status().is_success() {
-        return Err(format!("token: {}", response.status()));
+        .await;
+    let response = expect_ok(response).await.map_err(|e| format!("token: {e}"))?;
+    response.json().await.map_err(|e| e.to_string())
+}
+
+/// A code asked for without a page (`prompt=none`: the session and the remembered
+/// consent answer), exchanged at once; fails unless both tokens come back.
+async fn silent_code_exchange(http: &Client, f: &Fixture) -> Result<(), String> {
+    let url = format!(
+        "{}/v1/oauth/authorize?response_type=code&client_id={}&redirect_uri={}&scope=openid%20email\
+         &state=s&code_challenge={CHALLENGE}&code_challenge_method=S256&prompt=none",
+        f.base, f.client_id, "http%3A%2F%2F127.0.0.1%3A9%2Fcb"
+    );
+    let err = |e: reqwest::Error| e.to_string();
+    let back = location(&http.get(url).send().await.map_err(err)?)?;
+    let body = exchange_code(http, f, &code_in(&back)?).await?;
+    match (body["access_token"].as_str(), body["id_token"].as_str()) {
+        (Some(_), Some(_)) => Ok(()),
+        _ => Err("the exchange answered without an access or ID token".into()),
     }
-    response.json().await.map_err(err)
 }
 
 async fn expect_ok(response: Result<reqwest::Response, reqwest::Error>) -> Result<reqwest::Response, String> {
@@ -202,6 +225,15 @@ pub(crate) async fn run_all(backend: &str, database_url: &str, bench: &Bench<'_>
     for _ in 0..plan.concurrency {
         let t = sign_in(&setup, &f).await?;
         refresh_chains.push(t["refresh_token"].as_str().ok_or("no refresh token")?.to_owned());
+    }
+
+    // Browsers that signed in once and remembered their consent: each asks for a
+    // code silently, as a relying party's next sign-in through the session does.
+    let mut signed_in = Vec::with_capacity(plan.concurrency);
+    for _ in 0..plan.concurrency {
+        let browser = keep_alive_client();
+        sign_in(&browser, &f).await?;
+        signed_in.push(browser);
     }
 
     let mut scenarios = Vec::new();
@@ -376,6 +408,24 @@ pub(crate) async fn run_all(backend: &str, database_url: &str, bench: &Bench<'_>
                     },
                     Err(e) => ((http, token), Err(e)),
                 }
+            }
+        }
+    );
+
+    // One relying-party sign-in through an existing session: the authorization
+    // request answered at once with a code (session and consent prepared), then the
+    // code exchanged for an access and an ID token.
+    let fx = f.clone();
+    scenario!(
+        "authorization code exchange",
+        Some(Bound::TwoSignatures),
+        plan.concurrency,
+        move |i| signed_in[i].clone(),
+        move |http: Client| {
+            let f = fx.clone();
+            async move {
+                let outcome = silent_code_exchange(&http, &f).await;
+                (http, outcome)
             }
         }
     );

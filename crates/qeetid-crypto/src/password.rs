@@ -39,6 +39,16 @@ impl Argon2Params {
 /// How long a pool thread keeps its working memory after its last hash.
 pub(crate) const KEEP_MEMORY_FOR: Duration = Duration::from_secs(1);
 
+/// Blocks of address space reserved for a thread's working memory: just over
+/// 32 MiB, though a hash touches only the 19 MiB it needs. glibc serves an
+/// allocation this large from a mapping of its own, and on its release raises
+/// its dynamic mmap threshold to the freed size only for sizes up to 32 MiB
+/// (`DEFAULT_MMAP_THRESHOLD_MAX`); freeing a 19 MiB buffer would raise it, after
+/// which every later allocation below 19 MiB, and the heap kept around them,
+/// would stay with the process (peak memory under a login load: 71.5 MiB
+/// against 52.0 MiB with the threshold left alone; see `docs/benchmarks.md`).
+pub(crate) const RESERVED_BLOCKS: usize = (32 << 20) / Block::SIZE + 1;
+
 /// Length of the hash output, in bytes.
 const OUTPUT_LEN: usize = 32;
 
@@ -66,6 +76,9 @@ fn compute(
 ) -> Result<(), PasswordHashError> {
     let needed = params.block_count();
     if memory.len() < needed {
+        if memory.capacity() < needed {
+            memory.reserve_exact(needed.max(RESERVED_BLOCKS) - memory.len());
+        }
         memory.resize(needed, Block::default());
     }
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
@@ -209,6 +222,8 @@ mod tests {
         assert_eq!(held().await.unwrap(), 0, "nothing is allocated before the first hash");
         let hash = hasher.hash(Password::new("correct horse".into()).unwrap()).await.unwrap();
         assert_eq!(held().await.unwrap(), 19 * 1024, "the buffer is kept between hashes");
+        let reserved = hasher.run(|memory| Ok(memory.capacity() * size_of::<Block>())).await.unwrap();
+        assert!(reserved > 32 << 20, "reserved beyond glibc's largest dynamic mmap threshold: {reserved}");
         tokio::time::sleep(KEEP_MEMORY_FOR + Duration::from_millis(300)).await;
         assert_eq!(held().await.unwrap(), 0, "given back after a quiet second");
         assert!(hasher.verify(Password::presented("correct horse".into()), hash).await.unwrap());

@@ -20,7 +20,7 @@ use qeetid_domain::StoreError;
 use qeetid_domain::ports::Store;
 
 pub use error::SetupError;
-pub use pool::{DatabaseUrl, Timeouts};
+pub use pool::{DatabaseUrl, SQLITE_AUTOCHECKPOINT_PAGES, Timeouts};
 
 use pool::{DbPool, with_conn};
 
@@ -137,6 +137,32 @@ impl DieselStore {
     }
 }
 
+impl DieselStore {
+    /// Copies what SQLite's write-ahead log holds into the database file, without
+    /// waiting for readers or the writer (`PRAGMA wal_checkpoint(PASSIVE)`); does
+    /// nothing on PostgreSQL. Run in the background (the app does, every
+    /// [`CHECKPOINT_EVERY`]), it keeps the copying and its `fsync` off the writer's
+    /// commits, which otherwise run it in line once the log reaches
+    /// [`SQLITE_AUTOCHECKPOINT_PAGES`] pages.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when SQLite cannot be read or written.
+    pub async fn checkpoint_sqlite(&self) -> Result<(), StoreError> {
+        use diesel_async::SimpleAsyncConnection as _;
+        if self.backend != Backend::Sqlite {
+            return Ok(());
+        }
+        with_conn!(&self.pool, |conn| {
+            conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE)").await.map_err(error::from_diesel)?;
+        });
+        Ok(())
+    }
+}
+
+/// How often the app asks SQLite for a background checkpoint
+/// ([`DieselStore::checkpoint_sqlite`]).
+pub const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
 impl Store for DieselStore {
     async fn ping(&self) -> Result<(), StoreError> {
         use diesel_async::RunQueryDsl as _;
@@ -144,5 +170,23 @@ impl Store for DieselStore {
             diesel::sql_query("SELECT 1").execute(conn).await.map_err(error::from_diesel)?;
         });
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::TestDatabase;
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_background_checkpoint_copies_the_log_into_the_database_file() {
+        let db = TestDatabase::sqlite();
+        let store = db.store().await;
+        let file = db.url.strip_prefix("sqlite://").unwrap().to_owned();
+        let size = || std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+        let before = size();
+        store.checkpoint_sqlite().await.unwrap();
+        // The migrations' pages sat in the log (fewer than the autocheckpoint's pages);
+        // now the file holds them.
+        assert!(size() > before, "the file grew from {before} bytes to {}", size());
     }
 }

@@ -8,18 +8,54 @@ use std::time::Duration;
 use diesel::SqliteConnection;
 use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
-use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+use diesel_async::sync_connection_wrapper::{SpawnBlocking, SyncConnectionWrapper};
 use diesel_async::{AsyncConnection as _, AsyncPgConnection, SimpleAsyncConnection as _};
+use tokio::runtime::{Handle, RuntimeFlavor};
 
 use crate::error::SetupError;
 
-/// An SQLite connection driven from async code (each call runs on a blocking thread).
-///
-/// Its futures must not be dropped half-way on a current-thread runtime: diesel-async
-/// then waits for the call with `block_in_place`, which panics there. Callers on
-/// actix-web workers therefore run store calls as tasks of the multi-threaded
-/// application runtime (see `qeetid-http`'s `run`).
-pub(crate) type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
+/// An SQLite connection driven from async code. Its calls run on the calling
+/// thread ([`InThisThread`]): [`off_the_workers`] has moved the whole store call,
+/// every statement of it, off the async workers first.
+pub(crate) type SqliteConn = SyncConnectionWrapper<SqliteConnection, InThisThread>;
+
+/// Runs an SQLite connection's calls where they are made, so that each of them is
+/// ready when first polled. diesel-async's default hands every statement to a
+/// blocking thread of its own: a transaction of four statements was four thread
+/// hand-offs, each waited for while the connection stayed checked out (`perf`:
+/// 16–19 % of the server core in `finish_task_switch`; `docs/benchmarks.md`).
+pub(crate) struct InThisThread;
+
+impl SpawnBlocking for InThisThread {
+    fn spawn_blocking<'a, R>(
+        &mut self,
+        task: impl FnOnce() -> R + Send + 'static,
+    ) -> Pin<Box<dyn Future<Output = Result<R, Box<dyn std::error::Error + Send + Sync>>> + Send + 'a>>
+    where
+        R: Send + 'static,
+    {
+        Box::pin(std::future::ready(Ok(task())))
+    }
+
+    fn get_runtime() -> Self {
+        Self
+    }
+}
+
+/// Runs `work`, a store call on an SQLite connection (its statements block the
+/// thread they run on), to completion off the async workers: on a multi-threaded
+/// runtime the worker's other tasks are handed to another thread while this one
+/// waits for the file (`block_in_place`), once per store call rather than once per
+/// statement; the call cannot be dropped half-way. A current-thread runtime (tests,
+/// tools) runs it in place.
+pub(crate) async fn off_the_workers<F: Future>(work: F) -> F::Output {
+    match Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(|| handle.block_on(work))
+        }
+        _ => work.await,
+    }
+}
 
 /// A pool of connections to one of the two supported databases, and how long a
 /// request waits for it.
@@ -126,26 +162,33 @@ fn pg_address(url: &str) -> (String, String) {
     (authority, database)
 }
 
+/// The write-ahead log's length, in pages, at which a commit copies it into the
+/// database file itself (SQLite's default is 1,000). The server checkpoints in the
+/// background ([`DieselStore::checkpoint_sqlite`](crate::DieselStore::checkpoint_sqlite))
+/// long before; this is the bound when nothing does (tools, tests): 16 MiB of log.
+pub const SQLITE_AUTOCHECKPOINT_PAGES: u32 = 4_000;
+
 /// Per-connection SQLite settings. `busy_timeout` comes first so that the
 /// others wait for a lock instead of failing.
-const SQLITE_PRAGMAS: [&str; 4] = [
+const SQLITE_PRAGMAS: [&str; 5] = [
     "PRAGMA busy_timeout = 5000",
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = NORMAL",
     "PRAGMA foreign_keys = ON",
+    "PRAGMA wal_autocheckpoint = 4000",
 ];
 
 type SetupFuture<'a> = Pin<Box<dyn Future<Output = diesel::ConnectionResult<SqliteConn>> + Send + 'a>>;
 
 /// Opens a connection and applies the PRAGMAs.
 fn sqlite_setup(path: &str) -> SetupFuture<'_> {
-    Box::pin(async move {
+    Box::pin(off_the_workers(async move {
         let mut conn = SqliteConn::establish(path).await?;
         for pragma in SQLITE_PRAGMAS {
             conn.batch_execute(pragma).await.map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
         }
         Ok(conn)
-    })
+    }))
 }
 
 impl DbPool {
@@ -246,15 +289,18 @@ macro_rules! with_conn {
                     }
                 }
             }
-            // SQLite calls run on a blocking thread and must run to completion; the
-            // file's busy_timeout bounds them.
+            // SQLite calls run off the async workers, to completion; the file's
+            // busy_timeout bounds them.
             $crate::pool::Pools::Sqlite(pools) => {
                 let mut pooled = match ::tokio::time::timeout(timeouts.acquire, pools.$role.get()).await {
                     Ok(got) => got.map_err($crate::error::from_pool)?,
                     Err(_) => return Err($crate::error::timed_out("waiting for a connection", timeouts.acquire)),
                 };
-                let $conn = &mut *pooled;
-                $body
+                $crate::pool::off_the_workers(async {
+                    let $conn = &mut *pooled;
+                    Ok::<_, ::qeetid_domain::StoreError>($body)
+                })
+                .await?
             }
         }
     }};
@@ -264,6 +310,12 @@ pub(crate) use with_conn;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_autocheckpoint_pragma_says_the_documented_length() {
+        let pragma = format!("PRAGMA wal_autocheckpoint = {SQLITE_AUTOCHECKPOINT_PAGES}");
+        assert!(SQLITE_PRAGMAS.contains(&pragma.as_str()));
+    }
 
     #[test]
     fn postgres_urls_are_described_without_credentials() {

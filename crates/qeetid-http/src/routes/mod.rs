@@ -69,9 +69,9 @@ pub(crate) fn key_authenticator<S: Store>(services: Arc<UseCases<S>>, runtime: H
 ///
 /// actix-web drops a handler's future when its client goes away, or when another
 /// extractor of the same request fails. A use case dropped half-way could leave a
-/// write half done, and an SQLite call dropped on an actix worker's current-thread
-/// runtime panics (diesel-async waits for it with `block_in_place`). A spawned task
-/// always runs to the end; only the wait for it is dropped.
+/// write half done, and SQLite's calls would block an actix worker's current-thread
+/// runtime (on the multi-threaded one they leave the worker, see `qeetid-store`'s
+/// pool). A spawned task always runs to the end; only the wait for it is dropped.
 pub(crate) async fn run<S, T, Fut>(
     state: &HttpState<S>,
     job: impl FnOnce(Arc<UseCases<S>>) -> Fut,

@@ -261,6 +261,11 @@ pub async fn refresh_tokens_are_revoked_by_grant_and_by_code(store: &impl Store)
     store.insert_refresh_token(&from_code).await.unwrap();
     store.insert_refresh_token(&other).await.unwrap();
     assert_eq!(store.find_refresh_token(&from_code.token_hash).await.unwrap(), Some(from_code.clone()));
+    // The refresh grant's one read: the token, and its user while its origin stands.
+    let with_user = store.find_refresh_token_and_user(&from_code.token_hash).await.unwrap();
+    assert_eq!(with_user, Some((from_code.clone(), Some(w.user.clone()))));
+    let unknown = Secret::generate("qrt_", random()).hash();
+    assert_eq!(store.find_refresh_token_and_user(&unknown).await.unwrap(), None);
 
     let now = UnixTime::from_secs(T0 + 5);
     assert_eq!(store.revoke_code_tokens(&origin.hash(), now).await.unwrap(), 1);
@@ -272,6 +277,11 @@ pub async fn refresh_tokens_are_revoked_by_grant_and_by_code(store: &impl Store)
     assert_eq!(store.revoke_grant_tokens(&stranger.id, &g.id, now).await.unwrap(), 0);
     assert_eq!(store.revoke_grant_tokens(&w.tenant.id, &g.id, now).await.unwrap(), 1);
     assert!(store.find_refresh_token(&other.token_hash).await.unwrap().unwrap().revoked_at.is_some());
+
+    // The grant gone, the token is still found (reuse detection needs it), without a user.
+    assert!(store.delete_grant(&w.tenant.id, &g.id, now).await.unwrap());
+    let (token, user) = store.find_refresh_token_and_user(&other.token_hash).await.unwrap().unwrap();
+    assert_eq!((token.id, user), (other.id.clone(), None));
 }
 
 pub async fn signing_keys_retire(store: &impl Store) {

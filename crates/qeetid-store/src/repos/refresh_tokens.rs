@@ -7,13 +7,16 @@ use diesel::{
 };
 use diesel_async::{AsyncConnection as _, RunQueryDsl as _};
 use qeetid_domain::oauth::{RefreshToken, Resources};
-use qeetid_domain::ports::RefreshTokenRepository;
-use qeetid_domain::{ClientId, GrantId, RefreshTokenId, SecretHash, SessionId, StoreError, TenantId, UnixTime, UserId};
+use qeetid_domain::ports::{RefreshTokenRepository, TokenOrigin};
+use qeetid_domain::{
+    ClientId, GrantId, RefreshTokenId, SecretHash, SessionId, StoreError, TenantId, UnixTime, User, UserId,
+};
 
 use super::{hash, parsed, scopes, words};
 use crate::DieselStore;
 use crate::error::from_diesel;
 use crate::pool::with_conn;
+use crate::repos::users::{UserRow, live_token_user_query};
 use crate::schema::refresh_tokens as t;
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -96,6 +99,17 @@ impl From<&RefreshToken> for RefreshRow {
     }
 }
 
+/// The ids a refresh token's row names, parsed: its origin's tenant, user, client
+/// and grant.
+fn parsed_origin(row: &RefreshRow) -> Result<(TenantId, UserId, ClientId, GrantId), StoreError> {
+    Ok((
+        parsed("refresh_tokens.tenant_id", TenantId::parse(&row.tenant_id))?,
+        parsed("refresh_tokens.user_id", UserId::parse(&row.user_id))?,
+        parsed("refresh_tokens.client_id", ClientId::parse(&row.client_id))?,
+        parsed("refresh_tokens.grant_id", GrantId::parse(&row.grant_id))?,
+    ))
+}
+
 impl RefreshTokenRepository for DieselStore {
     async fn insert_refresh_token(&self, r: &RefreshToken) -> Result<(), StoreError> {
         let row = RefreshRow::from(r);
@@ -117,6 +131,36 @@ impl RefreshTokenRepository for DieselStore {
                 .map_err(from_diesel)?
         });
         row.map(RefreshToken::try_from).transpose()
+    }
+
+    async fn find_refresh_token_and_user(
+        &self,
+        token: &SecretHash,
+    ) -> Result<Option<(RefreshToken, Option<User>)>, StoreError> {
+        let hex = token.to_hex();
+        // Two statements on one connection, in one store call.
+        let rows: Option<(RefreshRow, Option<UserRow>)> = with_conn!(&self.pool, |conn| {
+            let row: Option<RefreshRow> = t::table
+                .filter(t::token_hash.eq(&hex))
+                .select(RefreshRow::as_select())
+                .get_result(conn)
+                .await
+                .optional()
+                .map_err(from_diesel)?;
+            match row {
+                None => None,
+                Some(row) => {
+                    let (tenant, user, client, grant) = parsed_origin(&row)?;
+                    let origin =
+                        TokenOrigin { tenant: &tenant, user: &user, client: &client, grant: &grant, jti: None };
+                    let live =
+                        live_token_user_query!(&origin).get_result(conn).await.optional().map_err(from_diesel)?;
+                    Some((row, live))
+                }
+            }
+        });
+        let Some((row, live)) = rows else { return Ok(None) };
+        Ok(Some((RefreshToken::try_from(row)?, live.map(User::try_from).transpose()?)))
     }
 
     async fn revoke_grant_tokens(&self, tenant: &TenantId, grant: &GrantId, now: UnixTime) -> Result<u64, StoreError> {

@@ -16,7 +16,7 @@ use crate::schema::users;
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
-struct UserRow {
+pub(crate) struct UserRow {
     id: String,
     tenant_id: String,
     email: String,
@@ -70,6 +70,33 @@ impl TryFrom<UserRow> for User {
     }
 }
 
+/// The query of [`UserRepository::live_token_user`] for a `TokenOrigin`, written
+/// once for both databases and for the refresh grant's combined read.
+/// Primary-key lookups only: the user, their grant to the client, the client, and
+/// the deny-list (an absent jti matches nothing).
+macro_rules! live_token_user_query {
+    ($token:expr) => {{
+        use diesel::dsl::{exists, not};
+        use $crate::schema::{clients, consent_grants as grants, revoked_access_tokens as denied, users};
+        let token: &::qeetid_domain::ports::TokenOrigin<'_> = $token;
+        let (tenant, user) = (token.tenant.as_str(), token.user.as_str());
+        users::table
+            .find(user)
+            .filter(users::tenant_id.eq(tenant))
+            .filter(exists(
+                grants::table
+                    .find(token.grant.as_str())
+                    .filter(grants::tenant_id.eq(tenant))
+                    .filter(grants::user_id.eq(user))
+                    .filter(grants::client_id.eq(token.client.as_str())),
+            ))
+            .filter(exists(clients::table.find(token.client.as_str()).filter(clients::tenant_id.eq(tenant))))
+            .filter(not(exists(denied::table.find(token.jti.unwrap_or_default()))))
+            .select($crate::repos::users::UserRow::as_select())
+    }};
+}
+pub(crate) use live_token_user_query;
+
 impl UserRepository for DieselStore {
     async fn insert_user(&self, user: &User) -> Result<(), StoreError> {
         let row = UserRow::from(user);
@@ -94,29 +121,8 @@ impl UserRepository for DieselStore {
     }
 
     async fn live_token_user(&self, token: &TokenOrigin<'_>) -> Result<Option<User>, StoreError> {
-        use crate::schema::{clients, consent_grants as grants, revoked_access_tokens as denied};
-        use diesel::dsl::{exists, not};
-        let (tenant, user) = (token.tenant.as_str(), token.user.as_str());
-        // Primary-key lookups only: the user, their grant to the client, the client,
-        // and the deny-list (an absent jti matches nothing).
         let row: Option<UserRow> = with_conn!(&self.pool, |conn| {
-            users::table
-                .find(user)
-                .filter(users::tenant_id.eq(tenant))
-                .filter(exists(
-                    grants::table
-                        .find(token.grant.as_str())
-                        .filter(grants::tenant_id.eq(tenant))
-                        .filter(grants::user_id.eq(user))
-                        .filter(grants::client_id.eq(token.client.as_str())),
-                ))
-                .filter(exists(clients::table.find(token.client.as_str()).filter(clients::tenant_id.eq(tenant))))
-                .filter(not(exists(denied::table.find(token.jti.unwrap_or_default()))))
-                .select(UserRow::as_select())
-                .get_result(conn)
-                .await
-                .optional()
-                .map_err(from_diesel)?
+            live_token_user_query!(token).get_result(conn).await.optional().map_err(from_diesel)?
         });
         row.map(User::try_from).transpose()
     }

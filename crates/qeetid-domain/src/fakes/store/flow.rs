@@ -12,9 +12,11 @@ use crate::page::PageRequest;
 use crate::ports::{
     AccessTokenDenyList, CodeRepository, DeviceCodeRepository, GrantRepository, PendingRequestRepository,
     RefreshTokenRepository, Reservation, SessionRepository, SigningKeyRepository, ThrottleRepository, ThrottleRule,
+    TokenOrigin, UserRepository as _,
 };
 use crate::secret::SecretHash;
 use crate::time::UnixTime;
+use crate::user::User;
 
 impl PendingRequestRepository for InMemoryStore {
     async fn insert_request(&self, request: &PendingRequest) -> Result<(), StoreError> {
@@ -190,6 +192,14 @@ impl RefreshTokenRepository for InMemoryStore {
     }
     async fn find_refresh_token(&self, hash: &SecretHash) -> Result<Option<RefreshToken>, StoreError> {
         Ok(self.tables().refresh_tokens.iter().find(|r| &r.token_hash == hash).cloned())
+    }
+    async fn find_refresh_token_and_user(
+        &self,
+        hash: &SecretHash,
+    ) -> Result<Option<(RefreshToken, Option<User>)>, StoreError> {
+        let Some(token) = self.find_refresh_token(hash).await? else { return Ok(None) };
+        let user = self.live_token_user(&TokenOrigin::of_refresh_token(&token)).await?;
+        Ok(Some((token, user)))
     }
     async fn revoke_grant_tokens(&self, tenant: &TenantId, grant: &GrantId, now: UnixTime) -> Result<u64, StoreError> {
         Ok(revoke_where(&mut self.tables().refresh_tokens, now, |r| &r.tenant_id == tenant && &r.grant_id == grant))

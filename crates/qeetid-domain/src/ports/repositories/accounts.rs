@@ -289,3 +289,16 @@ pub struct TokenOrigin<'a> {
     /// The access token's `jti`; `None` for a refresh token.
     pub jti: Option<&'a str>,
 }
+
+impl<'a> TokenOrigin<'a> {
+    /// The origin of a refresh token.
+    pub fn of_refresh_token(token: &'a crate::oauth::RefreshToken) -> Self {
+        Self {
+            tenant: &token.tenant_id,
+            user: &token.user_id,
+            client: &token.client_id,
+            grant: &token.grant_id,
+            jti: None,
+        }
+    }
+}

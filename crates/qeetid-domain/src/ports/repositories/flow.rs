@@ -15,6 +15,7 @@ use crate::oauth::{
 use crate::page::PageRequest;
 use crate::secret::SecretHash;
 use crate::time::UnixTime;
+use crate::user::User;
 
 /// Pushed authorization requests (RFC 9126).
 pub trait PushedRequestRepository: Send + Sync {
@@ -310,6 +311,18 @@ pub trait RefreshTokenRepository: Send + Sync {
         &self,
         hash: &SecretHash,
     ) -> impl Future<Output = Result<Option<RefreshToken>, StoreError>> + Send;
+    /// The token with this hash and, beside it, its user when the token's origin
+    /// still stands (what [`UserRepository::live_token_user`](super::UserRepository::live_token_user)
+    /// answers for the token's tenant, user, client and grant): the refresh grant's
+    /// two reads in one call.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
+    /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
+    fn find_refresh_token_and_user(
+        &self,
+        hash: &SecretHash,
+    ) -> impl Future<Output = Result<Option<(RefreshToken, Option<User>)>, StoreError>> + Send;
     /// Revokes every live token of the grant; returns how many.
     ///
     /// # Errors

@@ -184,11 +184,13 @@ impl<S: AuthorizationStore> Authorization<S> {
             Some(s) => self.store.find_grant(&request.tenant_id, &s.user_id, &request.client_id).await?,
             None => None,
         };
-        let consent_remembered = match &session {
-            Some(s) if self.implicit_consent(&request, &s.user_id, now).await? => true,
+        // The grant read above serves the code; one recorded just now is read again.
+        let (consent_remembered, grant) = match &session {
+            Some(s) if self.implicit_consent(&request, &s.user_id, now).await? => (true, None),
             _ => {
-                !request.prompt.consent
-                    && grant.as_ref().is_some_and(|g| g.remembered && g.scopes.includes_all(&request.scope))
+                let remembered = !request.prompt.consent
+                    && grant.as_ref().is_some_and(|g| g.remembered && g.scopes.includes_all(&request.scope));
+                (remembered, grant)
             }
         };
 
@@ -197,14 +199,16 @@ impl<S: AuthorizationStore> Authorization<S> {
             let err = match (&session, consent_remembered) {
                 (None, _) => OAuthError::LoginRequired("no usable session".into()),
                 (Some(_), false) => OAuthError::ConsentRequired("consent has not been given".into()),
-                (Some(s), true) => return Ok(AuthorizeOutcome::Redirect(self.issue_code(&request, s, now).await?)),
+                (Some(s), true) => {
+                    return Ok(AuthorizeOutcome::Redirect(self.issue_code(&request, s, grant, now).await?));
+                }
             };
             let url =
                 error_redirect(&request.redirect_uri, request.state.as_deref(), issuer, &err, request.response_mode)?;
             return Ok(AuthorizeOutcome::Redirect(url));
         }
         if let (Some(s), true) = (&session, consent_remembered) {
-            return Ok(AuthorizeOutcome::Redirect(self.issue_code(&request, s, now).await?));
+            return Ok(AuthorizeOutcome::Redirect(self.issue_code(&request, s, grant, now).await?));
         }
         Ok(self.park(request, browser, session.as_ref(), now, None, seen).await?)
     }

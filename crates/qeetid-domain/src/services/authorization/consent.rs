@@ -114,7 +114,7 @@ impl<S: AuthorizationStore> Authorization<S> {
     ) -> Result<Landing, FlowError> {
         match &request.device_code_hash {
             Some(hash) => self.answer_device(hash, Some(session), now).await,
-            None => Ok(Landing::Client(self.issue_code(&request.request, session, now).await?)),
+            None => Ok(Landing::Client(self.issue_code(&request.request, session, None, now).await?)),
         }
     }
 
@@ -149,19 +149,24 @@ impl<S: AuthorizationStore> Authorization<S> {
         Ok(Landing::Device { approved: approver.is_some() })
     }
 
-    /// Issues a code for `request` under the user's grant and returns the success
-    /// redirect (RFC 6749 §4.1.2).
+    /// Issues a code for `request` under the user's grant (`known`, when the caller
+    /// has just read it; read here otherwise) and returns the success redirect
+    /// (RFC 6749 §4.1.2).
     pub(super) async fn issue_code(
         &self,
         request: &ValidatedRequest,
         session: &Session,
+        known: Option<ConsentGrant>,
         now: UnixTime,
     ) -> Result<ClientRedirect, OAuthError> {
-        let grant = self
-            .store
-            .find_grant(&request.tenant_id, &session.user_id, &request.client_id)
-            .await?
-            .ok_or_else(|| OAuthError::AccessDenied("no consent was recorded".into()))?;
+        let grant = match known {
+            Some(grant) => grant,
+            None => self
+                .store
+                .find_grant(&request.tenant_id, &session.user_id, &request.client_id)
+                .await?
+                .ok_or_else(|| OAuthError::AccessDenied("no consent was recorded".into()))?,
+        };
         let code = Secret::generate(CODE_PREFIX, self.cx.random.as_ref());
         let mut lifetime = self.cx.settings.lifetimes.code;
         if lifetime > FAPI2_MAX_CODE_SECONDS

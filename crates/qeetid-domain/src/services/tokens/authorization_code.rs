@@ -5,7 +5,7 @@ use super::{Subject, TokenResponse};
 use crate::client::Client;
 use crate::grant_type::GrantType;
 use crate::oauth::{CodeExchange, CodeUse, OAuthError};
-use crate::ports::TokenStore;
+use crate::ports::{TokenOrigin, TokenStore};
 use crate::secret::Secret;
 
 impl<S: TokenStore> Tokens<S> {
@@ -64,15 +64,21 @@ impl<S: TokenStore> Tokens<S> {
             (None, None) => {}
         }
         let resource = record.resources.select(request.resource.as_deref())?;
-        let user = self
-            .store
-            .get_user(&record.tenant_id, &record.user_id)
-            .await?
-            .filter(|u| u.disabled_at.is_none())
-            .ok_or_else(|| OAuthError::InvalidGrant("the user no longer exists or is disabled".into()))?;
-        if self.store.get_grant(&record.tenant_id, &record.grant_id).await?.is_none() {
-            return Err(OAuthError::InvalidGrant("the consent grant was revoked".into()));
-        }
+        // The user, the grant and the client still stand, the user is not disabled and
+        // did not sign out everywhere after the code was issued: one read.
+        let origin = TokenOrigin {
+            tenant: &record.tenant_id,
+            user: &record.user_id,
+            client: &record.client_id,
+            grant: &record.grant_id,
+            jti: None,
+        };
+        let user = self.live_token_user(&origin, record.created_at.as_secs()).await?.ok_or_else(|| {
+            OAuthError::InvalidGrant(
+                "the consent grant was revoked, or the user no longer exists, is disabled or signed out everywhere"
+                    .into(),
+            )
+        })?;
         let subject = Subject {
             tenant_id: &record.tenant_id,
             user: &user,

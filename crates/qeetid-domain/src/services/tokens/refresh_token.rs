@@ -7,7 +7,7 @@ use crate::audit::{Actor, EventKind, NewEvent};
 use crate::client::Client;
 use crate::grant_type::GrantType;
 use crate::oauth::{OAuthError, RefreshRequest};
-use crate::ports::{TokenOrigin, TokenStore};
+use crate::ports::TokenStore;
 use crate::secret::Secret;
 use crate::services::audit;
 
@@ -29,9 +29,10 @@ impl<S: TokenStore> Tokens<S> {
         }
         let token = request.refresh_token.as_str();
         let now = self.cx.clock.now();
-        let record = self
+        // The token and its user in one read; the user is used once the token passes.
+        let (record, live_user) = self
             .store
-            .find_refresh_token(&Secret::presented(token).hash())
+            .find_refresh_token_and_user(&Secret::presented(token).hash())
             .await?
             .ok_or_else(|| OAuthError::InvalidGrant("unknown refresh token".into()))?;
         if record.client_id != client.id {
@@ -77,15 +78,8 @@ impl<S: TokenStore> Tokens<S> {
         // The grant, the client and the user still stand, the user is not disabled and
         // did not sign out everywhere after this token was issued (a token rotated
         // since was rotated from one issued before, so it was refused there): the
-        // check introspection and UserInfo make, in one read.
-        let origin = TokenOrigin {
-            tenant: &record.tenant_id,
-            user: &record.user_id,
-            client: &record.client_id,
-            grant: &record.grant_id,
-            jti: None,
-        };
-        let user = self.live_token_user(&origin, record.created_at.as_secs()).await?.ok_or_else(|| {
+        // check introspection and UserInfo make, read with the token.
+        let user = Self::still_live(live_user, record.created_at.as_secs()).ok_or_else(|| {
             OAuthError::InvalidGrant(
                 "the consent grant was revoked, or the user no longer exists, is disabled or signed out everywhere"
                     .into(),

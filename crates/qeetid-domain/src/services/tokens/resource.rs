@@ -57,7 +57,13 @@ impl<S: TokenStore> Tokens<S> {
         issued_at: i64,
     ) -> Result<Option<User>, StoreError> {
         let user = self.store.live_token_user(origin).await?;
-        Ok(user.filter(|u| u.disabled_at.is_none() && u.tokens_revoked_at.is_none_or(|at| issued_at > at.as_secs())))
+        Ok(Self::still_live(user, issued_at))
+    }
+
+    /// `user`, the answer of a live-origin read, unless disabled or signed out
+    /// everywhere since `issued_at`.
+    pub(crate) fn still_live(user: Option<User>, issued_at: i64) -> Option<User> {
+        user.filter(|u| u.disabled_at.is_none() && u.tokens_revoked_at.is_none_or(|at| issued_at > at.as_secs()))
     }
 
     /// The user a live access token of a user (its `ids`) was issued to; `None` when
