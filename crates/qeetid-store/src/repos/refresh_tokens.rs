@@ -138,8 +138,12 @@ impl RefreshTokenRepository for DieselStore {
         token: &SecretHash,
     ) -> Result<Option<(RefreshToken, Option<User>)>, StoreError> {
         let hex = token.to_hex();
-        // Two statements on one connection, in one store call.
-        let rows: Option<(RefreshRow, Option<UserRow>)> = with_conn!(&self.pool, |conn| {
+        // Two statements on one connection, in one store call: the writer's, as the
+        // rotation that follows writes there anyway. On SQLite its page cache stays
+        // current (only its own commits change the file), where a reader's is dropped
+        // after every commit and read again from the file (`perf`: 22 % of the server
+        // core in this read on a reader; 2,750 → 3,080 rotations/s on the writer).
+        let rows: Option<(RefreshRow, Option<UserRow>)> = with_conn!(writer & self.pool, |conn| {
             let row: Option<RefreshRow> = t::table
                 .filter(t::token_hash.eq(&hex))
                 .select(RefreshRow::as_select())
