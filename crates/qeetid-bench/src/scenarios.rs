@@ -108,11 +108,7 @@ fn location(response: &reqwest::Response) -> Result<String, String> {
 /// A whole browser-shaped sign-in: authorize → login page → password → consent
 /// page → decision → code exchange. Returns the token response.
 async fn sign_in(http: &Client, f: &Fixture) -> Result<Value, String> {
-    let url = format!(
-        "{}/v1/oauth/authorize?response_type=code&client_id={}&redirect_uri={}&scope=openid%20email%20offline_access\
-         &state=s&code_challenge={CHALLENGE}&code_challenge_method=S256&prompt=login%20consent",
-        f.base, f.client_id, "http%3A%2F%2F127.0.0.1%3A9%2Fcb"
-    );
+    let url = authorize_url(f, "openid%20email%20offline_access", "login%20consent");
     let err = |e: reqwest::Error| e.to_string();
     let login = location(&http.get(url).send().await.map_err(err)?)?;
     let page = http.get(format!("{}{login}", f.base)).send().await.map_err(err)?.text().await.map_err(err)?;
@@ -126,6 +122,16 @@ async fn sign_in(http: &Client, f: &Fixture) -> Result<Value, String> {
     let back =
         location(&http.post(format!("{}/v1/oauth/authorize/decision", f.base)).form(&form).send().await.map_err(err)?)?;
     exchange_code(http, f, &code_in(&back)?).await
+}
+
+/// An authorization request of the fixture's client with PKCE, for `scope` and
+/// `prompt` (both already percent-encoded).
+fn authorize_url(f: &Fixture, scope: &str, prompt: &str) -> String {
+    format!(
+        "{}/v1/oauth/authorize?response_type=code&client_id={}&redirect_uri={}&scope={scope}\
+         &state=s&code_challenge={CHALLENGE}&code_challenge_method=S256&prompt={prompt}",
+        f.base, f.client_id, "http%3A%2F%2F127.0.0.1%3A9%2Fcb"
+    )
 }
 
 /// The `code` of the redirect back to the client.
@@ -158,11 +164,7 @@ async fn exchange_code(http: &Client, f: &Fixture, code: &str) -> Result<Value, 
 /// A code asked for without a page (`prompt=none`: the session and the remembered
 /// consent answer), exchanged at once; fails unless both tokens come back.
 async fn silent_code_exchange(http: &Client, f: &Fixture) -> Result<(), String> {
-    let url = format!(
-        "{}/v1/oauth/authorize?response_type=code&client_id={}&redirect_uri={}&scope=openid%20email\
-         &state=s&code_challenge={CHALLENGE}&code_challenge_method=S256&prompt=none",
-        f.base, f.client_id, "http%3A%2F%2F127.0.0.1%3A9%2Fcb"
-    );
+    let url = authorize_url(f, "openid%20email", "none");
     let err = |e: reqwest::Error| e.to_string();
     let back = location(&http.get(url).send().await.map_err(err)?)?;
     let body = exchange_code(http, f, &code_in(&back)?).await?;
@@ -221,18 +223,15 @@ pub(crate) async fn run_all(backend: &str, database_url: &str, bench: &Bench<'_>
         .to_owned();
     let user_tokens = sign_in(&setup, &f).await?;
     let user_access = user_tokens["access_token"].as_str().ok_or("no access token")?.to_owned();
+    // Browsers that signed in once and remembered their consent: each starts a
+    // refresh chain, and later asks for codes silently, as a relying party's next
+    // sign-in through the session does.
     let mut refresh_chains = Vec::with_capacity(plan.concurrency);
-    for _ in 0..plan.concurrency {
-        let t = sign_in(&setup, &f).await?;
-        refresh_chains.push(t["refresh_token"].as_str().ok_or("no refresh token")?.to_owned());
-    }
-
-    // Browsers that signed in once and remembered their consent: each asks for a
-    // code silently, as a relying party's next sign-in through the session does.
     let mut signed_in = Vec::with_capacity(plan.concurrency);
     for _ in 0..plan.concurrency {
         let browser = keep_alive_client();
-        sign_in(&browser, &f).await?;
+        let t = sign_in(&browser, &f).await?;
+        refresh_chains.push(t["refresh_token"].as_str().ok_or("no refresh token")?.to_owned());
         signed_in.push(browser);
     }
 

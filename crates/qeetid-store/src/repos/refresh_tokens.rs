@@ -99,17 +99,6 @@ impl From<&RefreshToken> for RefreshRow {
     }
 }
 
-/// The ids a refresh token's row names, parsed: its origin's tenant, user, client
-/// and grant.
-fn parsed_origin(row: &RefreshRow) -> Result<(TenantId, UserId, ClientId, GrantId), StoreError> {
-    Ok((
-        parsed("refresh_tokens.tenant_id", TenantId::parse(&row.tenant_id))?,
-        parsed("refresh_tokens.user_id", UserId::parse(&row.user_id))?,
-        parsed("refresh_tokens.client_id", ClientId::parse(&row.client_id))?,
-        parsed("refresh_tokens.grant_id", GrantId::parse(&row.grant_id))?,
-    ))
-}
-
 impl RefreshTokenRepository for DieselStore {
     async fn insert_refresh_token(&self, r: &RefreshToken) -> Result<(), StoreError> {
         let row = RefreshRow::from(r);
@@ -143,7 +132,7 @@ impl RefreshTokenRepository for DieselStore {
         // current (only its own commits change the file), where a reader's is dropped
         // after every commit and read again from the file (`perf`: 22 % of the server
         // core in this read on a reader; 2,750 → 3,080 rotations/s on the writer).
-        let rows: Option<(RefreshRow, Option<UserRow>)> = with_conn!(writer & self.pool, |conn| {
+        let found: Option<(RefreshToken, Option<UserRow>)> = with_conn!(writer & self.pool, |conn| {
             let row: Option<RefreshRow> = t::table
                 .filter(t::token_hash.eq(&hex))
                 .select(RefreshRow::as_select())
@@ -151,20 +140,18 @@ impl RefreshTokenRepository for DieselStore {
                 .await
                 .optional()
                 .map_err(from_diesel)?;
-            match row {
+            match row.map(RefreshToken::try_from).transpose()? {
                 None => None,
-                Some(row) => {
-                    let (tenant, user, client, grant) = parsed_origin(&row)?;
-                    let origin =
-                        TokenOrigin { tenant: &tenant, user: &user, client: &client, grant: &grant, jti: None };
+                Some(token) => {
+                    let origin = TokenOrigin::of_refresh_token(&token);
                     let live =
                         live_token_user_query!(&origin).get_result(conn).await.optional().map_err(from_diesel)?;
-                    Some((row, live))
+                    Some((token, live))
                 }
             }
         });
-        let Some((row, live)) = rows else { return Ok(None) };
-        Ok(Some((RefreshToken::try_from(row)?, live.map(User::try_from).transpose()?)))
+        let Some((token, live)) = found else { return Ok(None) };
+        Ok(Some((token, live.map(User::try_from).transpose()?)))
     }
 
     async fn revoke_grant_tokens(&self, tenant: &TenantId, grant: &GrantId, now: UnixTime) -> Result<u64, StoreError> {
