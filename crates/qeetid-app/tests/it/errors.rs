@@ -113,6 +113,20 @@ pub(crate) async fn malformed_input_gets_a_clear_4xx_naming_the_problem(db: &Tes
     assert_eq!(reply.body["error"], "not_found");
     let reply = app.admin(Method::GET, "/v1/tenants/not-an-id", Body::None).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    // Inside the route table's scopes: an unknown path is the same JSON 404, and an
+    // unhandled method of a known resource the same 405.
+    for path in
+        [format!("/v1/tenants/{tenant}/nothing-here"), "/v1/oauth/nothing-here".to_owned(), "/v1/tenants/".into()]
+    {
+        let reply = app.admin(Method::GET, &path, Body::None).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(reply.body["error"], "not_found", "{path}");
+    }
+    let reply = app.admin(Method::PUT, &format!("/v1/tenants/{tenant}/oidc/clients"), Body::None).await;
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(reply.body["error"], "method_not_allowed");
+    let page = app.call(Method::GET, "/admin/t/some-tenant/nothing-here", None, Body::None).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
 }
 
 pub(crate) async fn registration_rules_are_enforced(db: &TestDatabase) {
