@@ -351,9 +351,13 @@ pub async fn refresh_tokens_rotate_once_and_families_revoke_together(store: &imp
     let stranger = refresh(&w, &g.id, None);
     store.insert_refresh_token(&first).await.unwrap();
     store.insert_refresh_token(&stranger).await.unwrap();
+    // Every optional column set, so that a successor stored column by column (one
+    // statement on PostgreSQL) reads back whole.
+    let code = Secret::generate("qac_", random());
     let successor = |first: &qeetid_domain::oauth::RefreshToken| {
-        let mut next = refresh(&w, &g.id, None);
+        let mut next = refresh(&w, &g.id, Some(&code));
         next.family_id = first.family_id.clone();
+        next.dpop_jkt = Some("0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I".into());
         next
     };
     let (a, b) = (successor(&first), successor(&first));

@@ -1,6 +1,7 @@
 //! `RefreshTokenRepository` over `refresh_tokens`. Revoked tokens stay (with
 //! `revoked_at`) so that reuse of a revoked token can be recognised.
 
+use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::{
     ExpressionMethods as _, Insertable, OptionalExtension as _, QueryDsl as _, Queryable, Selectable,
     SelectableHelper as _,
@@ -13,11 +14,25 @@ use qeetid_domain::{
 };
 
 use super::{hash, parsed, scopes, words};
-use crate::DieselStore;
 use crate::error::from_diesel;
 use crate::pool::with_conn;
 use crate::repos::users::{UserRow, live_token_user_query};
 use crate::schema::refresh_tokens as t;
+use crate::{Backend, DieselStore};
+
+/// The rotation on PostgreSQL in one statement: spend the old token (only if it is
+/// neither rotated nor revoked) and insert its successor only if that spent it. Of
+/// two concurrent rotations the second waits for the first's row lock, then finds
+/// the token rotated and inserts nothing. $1 now, $2 the old id, $3… the successor's
+/// columns in `RefreshRow`'s order.
+const ROTATE_ON_POSTGRES: &str = "\
+WITH spent AS (\
+  UPDATE refresh_tokens SET rotated_at = $1 \
+  WHERE id = $2 AND rotated_at IS NULL AND revoked_at IS NULL RETURNING id) \
+INSERT INTO refresh_tokens (id, token_hash, tenant_id, client_id, user_id, grant_id, family_id, origin_code, \
+  scope, auth_time, amr, session_id, created_at, expires_at, absolute_expires_at, rotated_at, revoked_at, \
+  resource, dpop_jkt) \
+SELECT $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21 FROM spent";
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = t)]
@@ -190,8 +205,38 @@ impl RefreshTokenRepository for DieselStore {
     ) -> Result<bool, StoreError> {
         let row = RefreshRow::from(successor);
         let (old, now) = (old.as_str(), now.as_secs());
-        // One transaction: the rotation and the successor land together or not at all,
-        // with one commit.
+        if self.backend() == Backend::Postgres {
+            // One statement, one round trip: the spend and the successor land together.
+            let inserted = with_conn!(writer & self.pool, |conn| {
+                diesel::sql_query(ROTATE_ON_POSTGRES)
+                    .bind::<BigInt, _>(now)
+                    .bind::<Text, _>(old)
+                    .bind::<Text, _>(&row.id)
+                    .bind::<Text, _>(&row.token_hash)
+                    .bind::<Text, _>(&row.tenant_id)
+                    .bind::<Text, _>(&row.client_id)
+                    .bind::<Text, _>(&row.user_id)
+                    .bind::<Text, _>(&row.grant_id)
+                    .bind::<Text, _>(&row.family_id)
+                    .bind::<Nullable<Text>, _>(&row.origin_code)
+                    .bind::<Text, _>(&row.scope)
+                    .bind::<BigInt, _>(row.auth_time)
+                    .bind::<Text, _>(&row.amr)
+                    .bind::<Nullable<Text>, _>(&row.session_id)
+                    .bind::<BigInt, _>(row.created_at)
+                    .bind::<BigInt, _>(row.expires_at)
+                    .bind::<BigInt, _>(row.absolute_expires_at)
+                    .bind::<Nullable<BigInt>, _>(row.rotated_at)
+                    .bind::<Nullable<BigInt>, _>(row.revoked_at)
+                    .bind::<Nullable<Text>, _>(&row.resource)
+                    .bind::<Nullable<Text>, _>(&row.dpop_jkt)
+                    .execute(conn)
+                    .await
+                    .map_err(from_diesel)?
+            });
+            return Ok(inserted == 1);
+        }
+        // SQLite takes no UPDATE in a WITH clause: one transaction, with one commit.
         let replaced = with_conn!(writer & self.pool, |conn| {
             conn.transaction(async |conn| {
                 let rotated =
