@@ -10,10 +10,10 @@ use qeetid_domain::ports::Store;
 
 use crate::routes::{
     account, api_keys, clients, console, device, events, federation, grants, hosted, initial_tokens, logout, oauth,
-    open_registration, pages, passkeys, probes, recovery, registration, resource as resource_server, second_factor,
-    sign_up, tenants, users,
+    open_registration, pages, par, passkeys, probes, recovery, registration, resource as resource_server,
+    second_factor, sign_up, tenants, users,
 };
-use crate::{ApiError, not_found, openapi, routes};
+use crate::{ApiError, not_found, openapi};
 
 /// A resource whose unhandled methods get a JSON 405.
 fn resource(path: &str) -> actix_web::Resource {
@@ -107,7 +107,7 @@ fn oauth_protocol<S: Store>(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/authorize").route(web::get().to(oauth::authorize::<S>)))
         .service(web::resource("/token").route(web::post().to(oauth::token::<S>)))
-        .service(web::resource("/par").route(web::post().to(routes::par::push::<S>)))
+        .service(web::resource("/par").route(web::post().to(par::push::<S>)))
         .service(web::resource("/token-code").route(web::post().to(oauth::token::<S>)))
         .service(
             web::resource("/userinfo")
