@@ -15,6 +15,7 @@ mod repos;
 mod schema;
 #[cfg(feature = "test-support")]
 pub mod testing;
+mod writer;
 
 use qeetid_domain::StoreError;
 use qeetid_domain::ports::Store;

@@ -28,12 +28,23 @@ pub(crate) async fn run_pending(pool: &DbPool) -> Result<Vec<String>, SetupError
             .await
         }
         Pools::Sqlite(p) => {
-            let conn = p.writer.get().await.map_err(connect)?;
-            tokio::task::spawn_blocking(move || {
+            // On the writer's connection, opened for them and handed over after.
+            let conn = crate::pool::sqlite_connect(p.writer.path())
+                .await
+                .map_err(|e| SetupError::Connect { target: pool.target.clone(), cause: crate::error::chain(&e) })?;
+            let ran = tokio::task::spawn_blocking(move || {
                 let mut harness = AsyncMigrationHarness::new(conn);
-                applied_names(harness.run_pending_migrations(SQLITE))
+                let applied = applied_names(harness.run_pending_migrations(SQLITE));
+                (applied, harness.into_inner())
             })
-            .await
+            .await;
+            match ran {
+                Ok((applied, conn)) => {
+                    p.writer.adopt(conn).await;
+                    Ok(applied)
+                }
+                Err(e) => Err(e),
+            }
         }
     };
     applied.map_err(|e| SetupError::Migration(e.to_string()))?

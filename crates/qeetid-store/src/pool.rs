@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::SqliteConnection;
@@ -13,6 +14,7 @@ use diesel_async::{AsyncConnection as _, AsyncPgConnection, SimpleAsyncConnectio
 use tokio::runtime::{Handle, RuntimeFlavor};
 
 use crate::error::SetupError;
+use crate::writer::SqliteWriter;
 
 /// An SQLite connection driven from async code. Its calls run on the calling
 /// thread ([`InThisThread`]): [`off_the_workers`] has moved the whole store call,
@@ -81,13 +83,14 @@ pub(crate) enum Pools {
 /// SQLite's connections: readers, and one writer. SQLite lets one transaction
 /// write at a time; several connections writing at once wait for each other in
 /// `busy_timeout`'s sleeps (1, 2, 5, 10… ms) and invalidate each other's page
-/// caches. Writes queue for the one writer in the process instead, without sleeping.
+/// caches. Writes queue for the one writer in the process instead, without
+/// sleeping, and share its commits ([`SqliteWriter`]).
 #[derive(Clone)]
 pub(crate) struct SqlitePools {
     /// Reads (and the few writes not marked as such), `max_size` connections.
     pub(crate) readers: Pool<SqliteConn>,
     /// Every write marked `with_conn!(writer …)`: one connection.
-    pub(crate) writer: Pool<SqliteConn>,
+    pub(crate) writer: Arc<SqliteWriter>,
 }
 
 /// How long the store waits before it tells the caller the database is
@@ -180,15 +183,18 @@ const SQLITE_PRAGMAS: [&str; 5] = [
 
 type SetupFuture<'a> = Pin<Box<dyn Future<Output = diesel::ConnectionResult<SqliteConn>> + Send + 'a>>;
 
-/// Opens a connection and applies the PRAGMAs.
+/// Opens a connection and applies the PRAGMAs (the readers' pool).
 fn sqlite_setup(path: &str) -> SetupFuture<'_> {
-    Box::pin(off_the_workers(async move {
-        let mut conn = SqliteConn::establish(path).await?;
-        for pragma in SQLITE_PRAGMAS {
-            conn.batch_execute(pragma).await.map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
-        }
-        Ok(conn)
-    }))
+    Box::pin(off_the_workers(sqlite_connect(path)))
+}
+
+/// Opens a connection to the SQLite file `path` and applies the PRAGMAs.
+pub(crate) async fn sqlite_connect(path: &str) -> diesel::ConnectionResult<SqliteConn> {
+    let mut conn = SqliteConn::establish(path).await?;
+    for pragma in SQLITE_PRAGMAS {
+        conn.batch_execute(pragma).await.map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+    }
+    Ok(conn)
 }
 
 impl DbPool {
@@ -212,7 +218,7 @@ impl DbPool {
                     let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(path, config);
                     Pool::builder(manager).max_size(size).build().map_err(pool_err)
                 };
-                Pools::Sqlite(SqlitePools { readers: pool_of(max_size)?, writer: pool_of(1)? })
+                Pools::Sqlite(SqlitePools { readers: pool_of(max_size)?, writer: SqliteWriter::new(path) })
             }
         };
         Ok(Self { pools, timeouts, target: url.describe() })
@@ -259,48 +265,69 @@ fn pg_setup(url: &str, timeouts: Timeouts) -> PgSetupFuture<'_> {
 /// on the one writer connection ([`SqlitePools`]); on PostgreSQL, which takes
 /// concurrent writers, it is the same as the plain form.
 macro_rules! with_conn {
-    (writer $pool:expr, |$conn:ident| $body:expr) => {
-        $crate::pool::with_conn!(@on writer, $pool, |$conn| $body)
-    };
-    ($pool:expr, |$conn:ident| $body:expr) => {
-        $crate::pool::with_conn!(@on readers, $pool, |$conn| $body)
-    };
-    (@on $role:ident, $pool:expr, |$conn:ident| $body:expr) => {{
+    (writer $pool:expr, |$conn:ident| $body:expr) => {{
         let db: &$crate::pool::DbPool = $pool;
-        let timeouts = db.timeouts;
         match &db.pools {
-            $crate::pool::Pools::Pg(pool) => {
-                let mut pooled = match ::tokio::time::timeout(timeouts.acquire, pool.get()).await {
-                    Ok(got) => got.map_err($crate::error::from_pool)?,
-                    Err(_) => return Err($crate::error::timed_out("waiting for a connection", timeouts.acquire)),
-                };
-                // A stalled server or network: give up after the statement timeout,
-                // and throw the connection away (it may be mid-conversation).
-                let outcome = ::tokio::time::timeout(timeouts.statement, async {
-                    let $conn = &mut *pooled;
-                    Ok::<_, ::qeetid_domain::StoreError>($body)
+            $crate::pool::Pools::Pg(pool) => $crate::pool::with_conn!(@pg pool, db.timeouts, |$conn| $body),
+            // One store call at a time on the writer, in a savepoint of the shared
+            // transaction; the answer waits for that transaction's commit.
+            $crate::pool::Pools::Sqlite(pools) => {
+                let mut turn = pools.writer.turn(db.timeouts.acquire).await?;
+                let (answer, pending) = $crate::pool::off_the_workers(async {
+                    let answer = match turn.begin().await {
+                        Ok($conn) => async { Ok::<_, ::qeetid_domain::StoreError>($body) }.await,
+                        Err(e) => return (Err(e), Ok(None)),
+                    };
+                    let pending = turn.end(answer.is_ok()).await;
+                    (answer, pending)
                 })
                 .await;
-                match outcome {
-                    Ok(answer) => answer?,
-                    Err(_) => {
-                        let _ = ::diesel_async::pooled_connection::deadpool::Object::take(pooled);
-                        return Err($crate::error::timed_out("waiting for the database's answer", timeouts.statement));
-                    }
+                drop(turn);
+                let answer = answer?;
+                if let Some(pending) = pending? {
+                    pending.settled().await?;
                 }
+                answer
             }
+        }
+    }};
+    ($pool:expr, |$conn:ident| $body:expr) => {{
+        let db: &$crate::pool::DbPool = $pool;
+        match &db.pools {
+            $crate::pool::Pools::Pg(pool) => $crate::pool::with_conn!(@pg pool, db.timeouts, |$conn| $body),
             // SQLite calls run off the async workers, to completion; the file's
             // busy_timeout bounds them.
             $crate::pool::Pools::Sqlite(pools) => {
-                let mut pooled = match ::tokio::time::timeout(timeouts.acquire, pools.$role.get()).await {
+                let mut pooled = match ::tokio::time::timeout(db.timeouts.acquire, pools.readers.get()).await {
                     Ok(got) => got.map_err($crate::error::from_pool)?,
-                    Err(_) => return Err($crate::error::timed_out("waiting for a connection", timeouts.acquire)),
+                    Err(_) => return Err($crate::error::timed_out("waiting for a connection", db.timeouts.acquire)),
                 };
                 $crate::pool::off_the_workers(async {
                     let $conn = &mut *pooled;
                     Ok::<_, ::qeetid_domain::StoreError>($body)
                 })
                 .await?
+            }
+        }
+    }};
+    (@pg $pool:expr, $timeouts:expr, |$conn:ident| $body:expr) => {{
+        let timeouts: $crate::pool::Timeouts = $timeouts;
+        let mut pooled = match ::tokio::time::timeout(timeouts.acquire, $pool.get()).await {
+            Ok(got) => got.map_err($crate::error::from_pool)?,
+            Err(_) => return Err($crate::error::timed_out("waiting for a connection", timeouts.acquire)),
+        };
+        // A stalled server or network: give up after the statement timeout,
+        // and throw the connection away (it may be mid-conversation).
+        let outcome = ::tokio::time::timeout(timeouts.statement, async {
+            let $conn = &mut *pooled;
+            Ok::<_, ::qeetid_domain::StoreError>($body)
+        })
+        .await;
+        match outcome {
+            Ok(answer) => answer?,
+            Err(_) => {
+                let _ = ::diesel_async::pooled_connection::deadpool::Object::take(pooled);
+                return Err($crate::error::timed_out("waiting for the database's answer", timeouts.statement));
             }
         }
     }};
