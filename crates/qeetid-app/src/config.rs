@@ -105,7 +105,8 @@ pub struct Settings {
     pub signing_key_rotation_days: i64,
     /// The algorithm of access tokens: `ES256` (default) or `RS256`.
     pub access_token_signing_alg: String,
-    /// Seconds a client read for client authentication is reused (0: never).
+    /// Seconds a client read for client authentication or an authorization request
+    /// is reused (0: never).
     pub client_cache_seconds: i64,
     /// Let outbound calls (identity providers) use `http` and reach loopback,
     /// private, link-local and unique-local addresses. Off by default: a tenant

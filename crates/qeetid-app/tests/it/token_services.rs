@@ -327,8 +327,9 @@ pub(crate) async fn client_credentials_issue_service_tokens(db: &TestDatabase) {
     assert_eq!(body["error"], "unauthorized_client", "a public client cannot use client credentials");
 }
 
-/// Clients are cached for client authentication (`client_cache_seconds`); a change
-/// made through the admin API must still take effect on the very next request.
+/// Clients are cached for client authentication and the authorization endpoint
+/// (`client_cache_seconds`); a change made through the admin API must still take
+/// effect on the very next request.
 pub(crate) async fn client_changes_take_effect_at_once_despite_the_client_cache(db: &TestDatabase) {
     let app = spawn_app(db).await;
     let realm = app.realm().await;
@@ -350,6 +351,16 @@ pub(crate) async fn client_changes_take_effect_at_once_despite_the_client_cache(
     let patch = json!({ "grant_types": ["authorization_code", "refresh_token", "client_credentials"] });
     assert_eq!(app.admin(Method::PATCH, &path, Body::Json(patch)).await.status, StatusCode::OK);
     assert_eq!(issue(auth(&realm.client_secret)).await.0, StatusCode::OK);
+
+    // The authorization endpoint: a redirect URI taken off the client is refused at
+    // once, though the client was read (and cached) a moment before.
+    let authorize = support::authorize_url(&app, &realm.client_id, "openid", "c", "");
+    let (_, location, _) = app.browse(&authorize).await;
+    assert!(location.is_some(), "a registered URI: on to the login page");
+    let moved = json!({ "redirect_uris": ["https://elsewhere.example/cb"] });
+    assert_eq!(app.admin(Method::PATCH, &path, Body::Json(moved)).await.status, StatusCode::OK);
+    let (status, location, _) = app.browse(&authorize).await;
+    assert_eq!((status, location), (StatusCode::BAD_REQUEST, None), "an unregistered URI gets a page, no redirect");
 
     let rotated = app.admin(Method::POST, &format!("{path}/rotate-secret"), Body::None).await;
     let new_secret = s(&rotated.body["client_secret"]);

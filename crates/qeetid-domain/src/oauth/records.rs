@@ -65,8 +65,8 @@ pub struct AuthorizationCode {
     pub created_at: UnixTime,
     /// When it expires (60 s after issue by default).
     pub expires_at: UnixTime,
-    /// The `jti` and expiry of the access token it was exchanged for, once it was:
-    /// a replay denies that token (RFC 6749 §4.1.2).
+    /// The `jti` and expiry of the access token it was exchanged for, recorded when
+    /// it was spent: a replay denies that token (RFC 6749 §4.1.2).
     pub issued_access_token: Option<(String, UnixTime)>,
     /// The resources (RFC 8707) the code was granted for; each access token is for one.
     pub resources: crate::oauth::Resources,

@@ -1,6 +1,7 @@
 //! A short-lived cache of clients for client authentication at the token,
-//! introspection and revocation endpoints, so that a busy client does not cost a
-//! database read per request.
+//! introspection and revocation endpoints, and for the client named at the
+//! authorization endpoint, so that a busy client does not cost a database read
+//! per request.
 //!
 //! Each instance keeps its own. A change made through this instance (update,
 //! secret rotation, deletion, tenant deletion) drops the entry at once; a change
@@ -14,7 +15,9 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
 use crate::client::Client;
+use crate::error::StoreError;
 use crate::id::ClientId;
+use crate::ports::ClientRepository;
 use crate::time::UnixTime;
 
 /// Entries kept at most; when full, the cache starts again empty.
@@ -84,6 +87,28 @@ impl ClientCache {
         let mut state = self.state();
         state.generation += 1;
         state.entries.remove(id);
+    }
+
+    /// The client `id` from the cache, else read from `store` and kept (unless a
+    /// change to clients raced the read: see [`Self::generation`]).
+    ///
+    /// # Errors
+    /// The store's, when it is read.
+    pub(crate) async fn read_through(
+        &self,
+        store: &impl ClientRepository,
+        id: &ClientId,
+        now: UnixTime,
+    ) -> Result<Option<Client>, StoreError> {
+        if let Some(client) = self.get(id, now) {
+            return Ok(Some(client));
+        }
+        let seen = self.generation();
+        let client = store.find_client(id).await?;
+        if let Some(client) = &client {
+            self.store(client, seen, now);
+        }
+        Ok(client)
     }
 
     /// Drops every entry (a tenant and its clients are gone).

@@ -231,8 +231,9 @@ pub struct ProviderSettings {
     pub issuer: String,
     /// Lifetimes of codes, tokens, sessions and pending requests.
     pub lifetimes: TokenLifetimes,
-    /// Seconds a client read for client authentication is reused before it is read
-    /// again (see `client_cache`); zero reads it on every request.
+    /// Seconds a client read for client authentication or an authorization request
+    /// is reused before it is read again (see `client_cache`); zero reads it on
+    /// every request.
     pub client_cache_seconds: i64,
     /// Where outbound calls (identity providers) may go.
     pub outbound: OutboundPolicy,

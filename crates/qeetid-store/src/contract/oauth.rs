@@ -214,17 +214,24 @@ pub async fn a_code_is_spent_exactly_once(store: &impl Store) {
     store.insert_code(&record).await.unwrap();
     let now = UnixTime::from_secs(T0 + 1);
     let hash = secret.hash();
-    let (a, b) = futures_util::join!(store.use_code(&hash, now), store.use_code(&hash, now));
+    let exp = UnixTime::from_secs(T0 + 3600);
+    let (a, b) =
+        futures_util::join!(store.use_code(&hash, now, "jti-a", exp), store.use_code(&hash, now, "jti-b", exp));
     let outcomes = [a.unwrap(), b.unwrap()];
     assert_eq!(outcomes.iter().filter(|o| matches!(o, CodeUse::First(_))).count(), 1, "{outcomes:?}");
-    assert!(outcomes.contains(&CodeUse::First(record.clone())));
-    assert!(outcomes.contains(&CodeUse::Replayed(record.clone())));
-    assert_eq!(store.use_code(&secret.hash(), now).await.unwrap(), CodeUse::Replayed(record.clone()));
-    store.record_issued_access_token(&hash, "jti-1", UnixTime::from_secs(T0 + 3600)).await.unwrap();
-    let mut issued = record;
-    issued.issued_access_token = Some(("jti-1".into(), UnixTime::from_secs(T0 + 3600)));
-    assert_eq!(store.use_code(&hash, now).await.unwrap(), CodeUse::Replayed(issued), "the issued token is remembered");
-    assert_eq!(store.use_code(&Secret::presented("qac_unknown").hash(), now).await.unwrap(), CodeUse::Unknown);
+    // The winner's access token is recorded with the spend, and the loser sees it.
+    let winner = if matches!(outcomes[0], CodeUse::First(_)) { "jti-a" } else { "jti-b" };
+    let mut spent = record;
+    spent.issued_access_token = Some((winner.into(), exp));
+    assert!(outcomes.contains(&CodeUse::First(spent.clone())), "{outcomes:?}");
+    assert!(outcomes.contains(&CodeUse::Replayed(spent.clone())), "{outcomes:?}");
+    assert_eq!(
+        store.use_code(&hash, now, "jti-c", exp).await.unwrap(),
+        CodeUse::Replayed(spent),
+        "a later use changes nothing"
+    );
+    let unknown = Secret::presented("qac_unknown").hash();
+    assert_eq!(store.use_code(&unknown, now, "jti-d", exp).await.unwrap(), CodeUse::Unknown);
 }
 
 pub async fn grants_are_one_per_user_and_client(store: &impl Store) {

@@ -117,11 +117,21 @@ impl CodeRepository for DieselStore {
         Ok(())
     }
 
-    async fn use_code(&self, code: &SecretHash, now: UnixTime) -> Result<CodeUse, StoreError> {
+    async fn use_code(
+        &self,
+        code: &SecretHash,
+        now: UnixTime,
+        access_jti: &str,
+        access_expires_at: UnixTime,
+    ) -> Result<CodeUse, StoreError> {
         let hex = code.to_hex();
         let (spent, existing): (Option<CodeRow>, Option<CodeRow>) = with_conn!(writer & self.pool, |conn| {
             let spent = diesel::update(t::table.find(&hex).filter(t::used_at.is_null()))
-                .set(t::used_at.eq(now.as_secs()))
+                .set((
+                    t::used_at.eq(now.as_secs()),
+                    t::access_jti.eq(access_jti),
+                    t::access_expires_at.eq(access_expires_at.as_secs()),
+                ))
                 .returning(CodeRow::as_returning())
                 .get_result(conn)
                 .await
@@ -145,22 +155,5 @@ impl CodeRepository for DieselStore {
             (None, Some(row)) => CodeUse::Replayed(row.try_into()?),
             (None, None) => CodeUse::Unknown,
         })
-    }
-
-    async fn record_issued_access_token(
-        &self,
-        code: &SecretHash,
-        jti: &str,
-        expires_at: UnixTime,
-    ) -> Result<(), StoreError> {
-        let hex = code.to_hex();
-        with_conn!(writer & self.pool, |conn| {
-            diesel::update(t::table.find(&hex))
-                .set((t::access_jti.eq(jti), t::access_expires_at.eq(expires_at.as_secs())))
-                .execute(conn)
-                .await
-                .map_err(from_diesel)?;
-        });
-        Ok(())
     }
 }

@@ -106,27 +106,23 @@ impl CodeRepository for InMemoryStore {
         }
         Ok(())
     }
-    async fn use_code(&self, hash: &SecretHash, now: UnixTime) -> Result<CodeUse, StoreError> {
+    async fn use_code(
+        &self,
+        hash: &SecretHash,
+        now: UnixTime,
+        access_jti: &str,
+        access_expires_at: UnixTime,
+    ) -> Result<CodeUse, StoreError> {
         let mut t = self.tables();
         Ok(match t.codes.iter_mut().find(|(c, _)| &c.code_hash == hash) {
             None => CodeUse::Unknown,
             Some((code, used @ None)) => {
                 *used = Some(now);
+                code.issued_access_token = Some((access_jti.to_owned(), access_expires_at));
                 CodeUse::First(code.clone())
             }
             Some((code, Some(_))) => CodeUse::Replayed(code.clone()),
         })
-    }
-    async fn record_issued_access_token(
-        &self,
-        hash: &SecretHash,
-        jti: &str,
-        expires_at: UnixTime,
-    ) -> Result<(), StoreError> {
-        if let Some((code, _)) = self.tables().codes.iter_mut().find(|(c, _)| &c.code_hash == hash) {
-            code.issued_access_token = Some((jti.to_owned(), expires_at));
-        }
-        Ok(())
     }
 }
 

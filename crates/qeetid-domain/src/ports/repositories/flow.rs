@@ -170,22 +170,22 @@ pub trait CodeRepository: Send + Sync {
     /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
     fn insert_code(&self, code: &AuthorizationCode) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Spends the code with this hash, atomically: of two concurrent uses exactly one
-    /// MUST see [`CodeUse::First`]; every later use sees [`CodeUse::Replayed`].
+    /// MUST see [`CodeUse::First`]; every later use sees [`CodeUse::Replayed`]. The
+    /// spend records, in the same step, the id (`jti`) and expiry of the access token
+    /// the exchange is about to issue, so that a replay can revoke it
+    /// ([`AuthorizationCode::issued_access_token`] of the record returned, the
+    /// first time and after).
     ///
     /// # Errors
     /// [`StoreError::Unavailable`] when the database fails or does not answer in time;
     /// [`StoreError::Corrupt`] when a stored row does not hold a valid value.
-    fn use_code(&self, hash: &SecretHash, now: UnixTime) -> impl Future<Output = Result<CodeUse, StoreError>> + Send;
-    /// Records the access token a spent code was exchanged for (its `jti` and expiry).
-    ///
-    /// # Errors
-    /// [`StoreError::Unavailable`] when the database fails or does not answer in time.
-    fn record_issued_access_token(
+    fn use_code(
         &self,
         hash: &SecretHash,
-        jti: &str,
-        expires_at: UnixTime,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+        now: UnixTime,
+        access_jti: &str,
+        access_expires_at: UnixTime,
+    ) -> impl Future<Output = Result<CodeUse, StoreError>> + Send;
 }
 
 /// Consent grants, one per (tenant, user, client).

@@ -31,7 +31,8 @@ impl<S: AuthorizationStore> Authorization<S> {
         let unknown = || Resolved::Refused(OAuthError::InvalidClient("unknown client_id".into()));
         let Ok(id) = ClientId::parse(raw) else { return Ok(unknown()) };
         if !id.is_metadata_document() {
-            return Ok(self.store.find_client(&id).await?.map_or_else(unknown, |c| Resolved::Client(Box::new(c))));
+            let client = self.cx.client_cache.read_through(&self.store, &id, self.cx.clock.now()).await?;
+            return Ok(client.map_or_else(unknown, |c| Resolved::Client(Box::new(c))));
         }
         let Some(documents) = &self.documents else { return Ok(unknown()) };
         let Some(tenant) = open_registration_tenant(&self.store, &self.cx).await? else { return Ok(unknown()) };

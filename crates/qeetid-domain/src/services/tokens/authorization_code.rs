@@ -32,7 +32,11 @@ impl<S: TokenStore> Tokens<S> {
             (request.code.as_str(), request.redirect_uri.as_str(), request.code_verifier.as_ref());
         let now = self.cx.clock.now();
         let code_hash = Secret::presented(code).hash();
-        let record = match self.store.use_code(&code_hash, now).await? {
+        // The access token's id is chosen first and recorded with the spend, in the
+        // same step: a replay, even one racing this exchange, can deny it.
+        let access_token_id = self.new_access_token_id(client, None, now);
+        let (jti, expires_at) = &access_token_id;
+        let record = match self.store.use_code(&code_hash, now, jti, *expires_at).await? {
             CodeUse::First(record) => record,
             CodeUse::Replayed(spent) => {
                 // RFC 6749 §4.1.2: revoke what the first exchange issued.
@@ -89,14 +93,11 @@ impl<S: TokenStore> Tokens<S> {
             resource,
             resources: &record.resources,
             dpop_jkt,
+            access_token_id: Some(&access_token_id),
         };
         let refresh = Self::new_family(client, Some(record.code_hash));
-        let tokens = self
-            .mint_user_tokens(client, &subject, &record.scope, record.nonce.clone(), refresh, now)
+        self.mint_user_tokens(client, &subject, &record.scope, record.nonce.clone(), refresh, now)
             .await?
-            .map_err(|_| OAuthError::ServerError("a new refresh family cannot lose a rotation".into()))?;
-        let (jti, expires_at) = &tokens.access_token_id;
-        self.store.record_issued_access_token(&record.code_hash, jti, *expires_at).await?;
-        Ok(tokens)
+            .map_err(|_| OAuthError::ServerError("a new refresh family cannot lose a rotation".into()))
     }
 }

@@ -83,8 +83,15 @@ impl<S: TokenStore> Tokens<S> {
             }
         };
         let now = self.cx.clock.now();
-        let to = AccessTokenFor { sub: client.id.as_str(), aud: &audience, scope: &granted, dpop_jkt, lifetime: None };
-        let (access_token, access_token_id) = self.sign_access_token(client, &to, |c| c, now)?;
+        let to = AccessTokenFor {
+            sub: client.id.as_str(),
+            aud: &audience,
+            scope: &granted,
+            dpop_jkt,
+            lifetime: None,
+            id: None,
+        };
+        let (access_token, _) = self.sign_access_token(client, &to, |c| c, now)?;
         Ok(TokenResponse {
             access_token,
             expires_in: self.access_token_lifetime(client),
@@ -93,7 +100,6 @@ impl<S: TokenStore> Tokens<S> {
             scope: granted,
             dpop_bound: dpop_jkt.is_some(),
             issued_token_type: None,
-            access_token_id,
         })
     }
 }

@@ -73,6 +73,7 @@ impl<S: TokenStore> Tokens<S> {
                     resource: None,
                     resources: &no_resources,
                     dpop_jkt,
+                    access_token_id: None,
                 };
                 let refresh = Self::new_family(client, None);
                 self.mint_user_tokens(client, &subject, &record.scope, None, refresh, now)

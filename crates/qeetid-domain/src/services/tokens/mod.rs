@@ -129,8 +129,6 @@ pub struct TokenResponse {
     pub dpop_bound: bool,
     /// `issued_token_type` (RFC 8693 §2.2.1), for a token exchange.
     pub issued_token_type: Option<&'static str>,
-    /// The access token's `jti` and expiry, so that it can be denied later.
-    pub(crate) access_token_id: (String, UnixTime),
 }
 
 impl<S: TokenStore> Tokens<S> {
@@ -169,7 +167,7 @@ impl<S: TokenStore> Tokens<S> {
             return outcome;
         }
         let id = ClientId::parse(&auth.client_id).map_err(|_| self.client_auth_failed(auth))?;
-        let client = self.read_client(&id).await?.ok_or_else(|| self.client_auth_failed(auth))?;
+        let client = self.cached_client(&id).await?.ok_or_else(|| self.client_auth_failed(auth))?;
         self.check_client_credentials(client, auth)
     }
 
@@ -178,21 +176,8 @@ impl<S: TokenStore> Tokens<S> {
     pub(crate) async fn client_named(&self, auth: &ClientAuthentication) -> Result<Client, OAuthError> {
         self.client_auth_allowed(auth)?;
         let id = ClientId::parse(&auth.client_id).map_err(|_| self.client_auth_failed(auth))?;
-        match self.cx.client_cache.get(&id, self.cx.clock.now()) {
-            Some(client) => Ok(client),
-            None => self.read_client(&id).await?.ok_or_else(|| self.client_auth_failed(auth)),
-        }
-    }
-
-    /// Reads a client from the store and keeps it in the client cache (unless a
-    /// change to clients raced the read: see the cache's generation).
-    async fn read_client(&self, id: &ClientId) -> Result<Option<Client>, crate::error::StoreError> {
-        let seen = self.cx.client_cache.generation();
-        let client = self.store.find_client(id).await?;
-        if let Some(client) = &client {
-            self.cx.client_cache.store(client, seen, self.cx.clock.now());
-        }
-        Ok(client)
+        let now = self.cx.clock.now();
+        self.cx.client_cache.read_through(&self.store, &id, now).await?.ok_or_else(|| self.client_auth_failed(auth))
     }
 
     /// [`Self::authenticate_client`] when the client is in the cache; `None` when it
@@ -294,6 +279,9 @@ pub(crate) struct Subject<'a> {
     pub(crate) resources: &'a Resources,
     /// The DPoP key the tokens are bound to, if a proof came.
     pub(crate) dpop_jkt: Option<&'a str>,
+    /// The access token's `jti` and expiry, when chosen before (the code exchange
+    /// records them with the code's spend); `None`: new ones.
+    pub(crate) access_token_id: Option<&'a (String, UnixTime)>,
 }
 
 /// Whom an access token is for: `sub`, `aud`, `scope`, and the DPoP key it is
@@ -306,6 +294,9 @@ pub(crate) struct AccessTokenFor<'a> {
     pub(crate) dpop_jkt: Option<&'a str>,
     /// Seconds it lives; `None`: the client's access-token lifetime.
     pub(crate) lifetime: Option<i64>,
+    /// Its `jti` and expiry, when chosen before ([`Subject::access_token_id`]);
+    /// `lifetime` is then not used.
+    pub(crate) id: Option<&'a (String, UnixTime)>,
 }
 
 /// A rotation lost its race: the refresh token was rotated (or revoked) by someone
@@ -337,6 +328,18 @@ impl<S: TokenStore> Tokens<S> {
         client.settings.lifetimes().access_token.unwrap_or(self.cx.settings.lifetimes.access_token)
     }
 
+    /// A new access token id (`jti`) and the expiry of a token issued `now` that
+    /// lives `lifetime` seconds (`None`: the client's access-token lifetime).
+    pub(crate) fn new_access_token_id(
+        &self,
+        client: &Client,
+        lifetime: Option<i64>,
+        now: UnixTime,
+    ) -> (String, UnixTime) {
+        let jti = random_token::<16>(self.cx.random.as_ref());
+        (jti, now.plus_secs(lifetime.unwrap_or_else(|| self.access_token_lifetime(client))))
+    }
+
     /// An RFC 9068 access token (§2.2): `sub` is the user, or the client itself for
     /// client credentials.
     pub(crate) fn sign_access_token(
@@ -346,9 +349,11 @@ impl<S: TokenStore> Tokens<S> {
         extra: impl FnOnce(Claims) -> Claims,
         now: UnixTime,
     ) -> Result<(String, (String, UnixTime)), OAuthError> {
-        let AccessTokenFor { sub, aud, scope, dpop_jkt, lifetime } = *to;
-        let jti = random_token::<16>(self.cx.random.as_ref());
-        let expires_at = now.plus_secs(lifetime.unwrap_or_else(|| self.access_token_lifetime(client)));
+        let AccessTokenFor { sub, aud, scope, dpop_jkt, lifetime, id } = *to;
+        let (jti, expires_at) = match id {
+            Some((jti, expires_at)) => (jti.clone(), *expires_at),
+            None => self.new_access_token_id(client, lifetime, now),
+        };
         let claims = Claims::new()
             .str("iss", self.cx.settings.issuer.as_str())
             .str("sub", sub)
@@ -387,7 +392,7 @@ impl<S: TokenStore> Tokens<S> {
         let issuer = self.cx.settings.issuer.as_str();
         // The client's view of the user: the id, or its pairwise value (OIDC Core §8).
         let sub = self.cx.subject_of(client, &user.id);
-        let (access_token, access_token_id) = self.sign_access_token(
+        let (access_token, _) = self.sign_access_token(
             client,
             &AccessTokenFor {
                 sub: &sub,
@@ -395,6 +400,7 @@ impl<S: TokenStore> Tokens<S> {
                 scope,
                 dpop_jkt: subject.dpop_jkt,
                 lifetime: None,
+                id: subject.access_token_id,
             },
             |c| {
                 // `gid` ties the token to its grant: revoking the grant ends it (see `resource`).
@@ -460,7 +466,6 @@ impl<S: TokenStore> Tokens<S> {
             scope: scope.clone(),
             dpop_bound: subject.dpop_jkt.is_some(),
             issued_token_type: None,
-            access_token_id,
         }))
     }
 

@@ -95,6 +95,7 @@ impl<S: TokenStore> Tokens<S> {
             resource,
             resources: &record.resources,
             dpop_jkt,
+            access_token_id: None,
         };
         let plan = RefreshPlan::Successor {
             replaces: record.id.clone(),

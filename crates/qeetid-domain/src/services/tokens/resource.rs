@@ -98,10 +98,7 @@ impl<S: TokenStore> Tokens<S> {
 
     /// The client a token was issued to, through the short-lived client cache.
     pub(super) async fn cached_client(&self, id: &ClientId) -> Result<Option<Client>, StoreError> {
-        match self.cx.client_cache.get(id, self.cx.clock.now()) {
-            Some(client) => Ok(Some(client)),
-            None => self.read_client(id).await,
-        }
+        self.cx.client_cache.read_through(&self.store, id, self.cx.clock.now()).await
     }
 
     /// The claims UserInfo releases for a bearer access token, by granted scope:

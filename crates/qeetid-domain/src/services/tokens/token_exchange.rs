@@ -73,7 +73,8 @@ impl<S: TokenStore> Tokens<S> {
         let scope = exchange_scope(policy, &subject.scope, request.scope.as_ref())?;
         let lifetime = (subject.expires_at - now.as_secs()).min(self.access_token_lifetime(client));
         let sub = self.cx.subject_of(client, &subject.user.id);
-        let to = AccessTokenFor { sub: &sub, aud: &audience, scope: &scope, dpop_jkt, lifetime: Some(lifetime) };
+        let to =
+            AccessTokenFor { sub: &sub, aud: &audience, scope: &scope, dpop_jkt, lifetime: Some(lifetime), id: None };
         let (access_token, access_token_id) = self.sign_access_token(
             client,
             &to,
@@ -115,7 +116,6 @@ impl<S: TokenStore> Tokens<S> {
             scope,
             dpop_bound: dpop_jkt.is_some(),
             issued_token_type: Some(ACCESS_TOKEN_TYPE),
-            access_token_id,
         })
     }
 
