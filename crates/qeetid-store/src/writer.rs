@@ -69,6 +69,20 @@ struct NotCommitted(String);
 pub(crate) struct WriteTurn<'a> {
     writer: &'a Arc<SqliteWriter>,
     state: MutexGuard<'a, WriterState>,
+    /// Between a successful [`WriteTurn::begin`] and [`WriteTurn::end`]: the
+    /// call's savepoint is open.
+    in_savepoint: bool,
+}
+
+impl Drop for WriteTurn<'_> {
+    /// A turn dropped inside its savepoint is a call that did not finish (its body
+    /// panicked): the batch is given up and the connection closed, rather than
+    /// leave a savepoint open under the calls that come next.
+    fn drop(&mut self) {
+        if self.in_savepoint {
+            self.state.fail("a store call on the writer did not finish");
+        }
+    }
 }
 
 /// Counts a caller in [`SqliteWriter::queued`] while it waits for the lock,
@@ -124,7 +138,7 @@ impl SqliteWriter {
     /// [`StoreError::Unavailable`] when another call keeps it longer.
     pub(crate) async fn turn<'a>(self: &'a Arc<Self>, wait: Duration) -> Result<WriteTurn<'a>, StoreError> {
         match tokio::time::timeout(wait, self.lock()).await {
-            Ok(state) => Ok(WriteTurn { writer: self, state }),
+            Ok(state) => Ok(WriteTurn { writer: self, state, in_savepoint: false }),
             Err(_) => Err(timed_out("waiting for a connection", wait)),
         }
     }
@@ -158,7 +172,7 @@ impl PendingCommit {
             return outcome(ended);
         }
         let state = self.writer.lock().await;
-        let mut turn = WriteTurn { writer: &self.writer, state };
+        let mut turn = WriteTurn { writer: &self.writer, state, in_savepoint: false };
         if batch.ended.get().is_none() {
             // Not ended, so still the one open, and nobody else holds the writer.
             off_the_workers(turn.commit()).await;
@@ -223,6 +237,7 @@ impl WriteTurn<'_> {
             state.fail(&e.to_string());
             return Err(from_diesel(e));
         }
+        self.in_savepoint = true;
         Ok(())
     }
 
@@ -234,6 +249,7 @@ impl WriteTurn<'_> {
     /// # Errors
     /// [`StoreError::Unavailable`] when the batch could not be kept or committed.
     pub(crate) async fn end(&mut self, kept: bool) -> Result<Option<PendingCommit>, StoreError> {
+        self.in_savepoint = false;
         let (Some(batch), Some(conn)) = (self.state.batch.clone(), self.state.conn.as_mut()) else { return Ok(None) };
         let closed =
             if kept { Manager::commit_transaction(conn).await } else { Manager::rollback_transaction(conn).await };
@@ -463,5 +479,24 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         panic!("the orphaned batch was never committed");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_call_that_panics_leaves_the_writer_usable() {
+        let db = TestDatabase::sqlite();
+        let (pool, path) = pool_with_table(&db).await;
+        let crashing = {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                with_conn!(writer & pool, |conn| {
+                    diesel::sql_query("INSERT INTO t (v) VALUES ('lost')").execute(conn).await.map_err(from_diesel)?;
+                    assert!(std::hint::black_box(false), "a body that does not finish");
+                });
+                Ok::<_, StoreError>(())
+            })
+        };
+        assert!(crashing.await.is_err(), "the call panicked");
+        insert(&pool, "after").await.unwrap();
+        assert_eq!(committed_rows(&path), 1, "the next call commits, without the unfinished call's row");
     }
 }
