@@ -14,13 +14,11 @@ const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 /// The harness drives async connections with `block_on`, which panics on a
 /// current-thread runtime; on a blocking thread it works everywhere.
 pub(crate) async fn run_pending(pool: &DbPool) -> Result<Vec<String>, SetupError> {
-    let connect = |e: diesel_async::pooled_connection::deadpool::PoolError| SetupError::Connect {
-        target: pool.target.clone(),
-        cause: crate::error::chain(&e),
-    };
+    let connect =
+        |e: &dyn std::error::Error| SetupError::Connect { target: pool.target.clone(), cause: crate::error::chain(e) };
     let applied = match &pool.pools {
         Pools::Pg(p) => {
-            let conn = p.get().await.map_err(connect)?;
+            let conn = p.get().await.map_err(|e| connect(&e))?;
             tokio::task::spawn_blocking(move || {
                 let mut harness = AsyncMigrationHarness::new(conn);
                 applied_names(harness.run_pending_migrations(POSTGRES))
@@ -29,9 +27,7 @@ pub(crate) async fn run_pending(pool: &DbPool) -> Result<Vec<String>, SetupError
         }
         Pools::Sqlite(p) => {
             // On the writer's connection, opened for them and handed over after.
-            let conn = crate::pool::sqlite_connect(p.writer.path())
-                .await
-                .map_err(|e| SetupError::Connect { target: pool.target.clone(), cause: crate::error::chain(&e) })?;
+            let conn = crate::pool::sqlite_connect(p.writer.path()).await.map_err(|e| connect(&e))?;
             let ran = tokio::task::spawn_blocking(move || {
                 let mut harness = AsyncMigrationHarness::new(conn);
                 let applied = applied_names(harness.run_pending_migrations(SQLITE));

@@ -23,7 +23,7 @@ use crate::pool::{SqliteConn, off_the_workers, sqlite_connect};
 
 /// The most store calls one transaction holds before it commits even though
 /// others wait: bounds how long the first of them waits for its answer.
-pub(crate) const MAX_BATCH: usize = 64;
+const MAX_BATCH: usize = 64;
 
 type Manager = <SqliteConn as diesel_async::AsyncConnection>::TransactionManager;
 
@@ -218,11 +218,11 @@ impl WriteTurn<'_> {
 
     async fn open(&mut self) -> Result<(), StoreError> {
         let state = &mut *self.state;
-        if state.conn.is_none() {
-            let conn = sqlite_connect(&self.writer.path).await.map_err(|e| StoreError::Unavailable(Box::new(e)))?;
-            state.conn = Some(conn);
-        }
-        let Some(conn) = state.conn.as_mut() else { return Err(not_committed("the writer connection closed")) };
+        let conn = match &mut state.conn {
+            Some(conn) => conn,
+            closed => closed
+                .insert(sqlite_connect(&self.writer.path).await.map_err(|e| StoreError::Unavailable(Box::new(e)))?),
+        };
         if state.batch.is_none() {
             let opened =
                 conn.spawn_blocking(|c| AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")).await;
@@ -358,6 +358,18 @@ mod tests {
         }
     }
 
+    /// A turn on the writer that has written `value` into `t` and not ended.
+    async fn holding<'a>(w: &'a std::sync::Arc<super::SqliteWriter>, value: &str) -> super::WriteTurn<'a> {
+        let mut turn = w.turn(Duration::from_secs(3)).await.unwrap();
+        let sql = format!("INSERT INTO t (v) VALUES ('{value}')");
+        off_the_workers(async {
+            let conn = turn.begin().await.unwrap();
+            diesel::sql_query(sql).execute(conn).await.unwrap();
+        })
+        .await;
+        turn
+    }
+
     fn count(counter: &std::sync::atomic::AtomicUsize) -> usize {
         std::sync::atomic::AtomicUsize::load(counter, std::sync::atomic::Ordering::SeqCst)
     }
@@ -377,12 +389,7 @@ mod tests {
         let commits_before = count(&w.commits);
 
         // One call holds the writer, with its row written but its turn not ended.
-        let mut turn = w.turn(Duration::from_secs(3)).await.unwrap();
-        off_the_workers(async {
-            let conn = turn.begin().await.unwrap();
-            diesel::sql_query("INSERT INTO t (v) VALUES ('first')").execute(conn).await.unwrap();
-        })
-        .await;
+        let mut turn = holding(&w, "first").await;
         let queued: Vec<_> = (0..8)
             .map(|i| {
                 let pool = pool.clone();
@@ -408,12 +415,7 @@ mod tests {
         insert(&pool, "taken").await.unwrap();
         let w = writer(&pool).clone();
 
-        let mut turn = w.turn(Duration::from_secs(3)).await.unwrap();
-        off_the_workers(async {
-            let conn = turn.begin().await.unwrap();
-            diesel::sql_query("INSERT INTO t (v) VALUES ('a')").execute(conn).await.unwrap();
-        })
-        .await;
+        let mut turn = holding(&w, "a").await;
         let calls: Vec<_> = ["b", "taken", "c"]
             .into_iter()
             .map(|v| {
@@ -454,12 +456,7 @@ mod tests {
         let (pool, path) = pool_with_table(&db).await;
         let w = writer(&pool).clone();
 
-        let mut turn = w.turn(Duration::from_secs(3)).await.unwrap();
-        off_the_workers(async {
-            let conn = turn.begin().await.unwrap();
-            diesel::sql_query("INSERT INTO t (v) VALUES ('orphan')").execute(conn).await.unwrap();
-        })
-        .await;
+        let mut turn = holding(&w, "orphan").await;
         // Another caller waits for the writer, then gives it up without writing.
         let passer = {
             let w = w.clone();

@@ -176,8 +176,7 @@ impl<S: TokenStore> Tokens<S> {
     pub(crate) async fn client_named(&self, auth: &ClientAuthentication) -> Result<Client, OAuthError> {
         self.client_auth_allowed(auth)?;
         let id = ClientId::parse(&auth.client_id).map_err(|_| self.client_auth_failed(auth))?;
-        let now = self.cx.clock.now();
-        self.cx.client_cache.read_through(&self.store, &id, now).await?.ok_or_else(|| self.client_auth_failed(auth))
+        self.cached_client(&id).await?.ok_or_else(|| self.client_auth_failed(auth))
     }
 
     /// [`Self::authenticate_client`] when the client is in the cache; `None` when it
