@@ -10,9 +10,11 @@ pub mod contract;
 mod error;
 mod migrate;
 mod pool;
+mod prepared;
 mod repos;
 #[allow(missing_docs, unreachable_pub)]
 mod schema;
+mod sqlite_conn;
 #[cfg(feature = "test-support")]
 pub mod testing;
 mod writer;

@@ -29,9 +29,9 @@ pub(crate) async fn run_pending(pool: &DbPool) -> Result<Vec<String>, SetupError
             // On the writer's connection, opened for them and handed over after.
             let conn = crate::pool::sqlite_connect(p.writer.path()).await.map_err(|e| connect(&e))?;
             let ran = tokio::task::spawn_blocking(move || {
-                let mut harness = AsyncMigrationHarness::new(conn);
-                let applied = applied_names(harness.run_pending_migrations(SQLITE));
-                (applied, harness.into_inner())
+                let mut conn = conn;
+                let applied = applied_names(conn.inner().run_pending_migrations(SQLITE));
+                (applied, conn)
             })
             .await;
             match ran {

@@ -6,43 +6,14 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use diesel::SqliteConnection;
 use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
-use diesel_async::sync_connection_wrapper::{SpawnBlocking, SyncConnectionWrapper};
 use diesel_async::{AsyncConnection as _, AsyncPgConnection, SimpleAsyncConnection as _};
 use tokio::runtime::{Handle, RuntimeFlavor};
 
 use crate::error::SetupError;
+pub(crate) use crate::sqlite_conn::SqliteConn;
 use crate::writer::SqliteWriter;
-
-/// An SQLite connection driven from async code. Its calls run on the calling
-/// thread ([`InThisThread`]): [`off_the_workers`] has moved the whole store call,
-/// every statement of it, off the async workers first.
-pub(crate) type SqliteConn = SyncConnectionWrapper<SqliteConnection, InThisThread>;
-
-/// Runs an SQLite connection's calls where they are made, so that each of them is
-/// ready when first polled. diesel-async's default hands every statement to a
-/// blocking thread of its own: a transaction of four statements was four thread
-/// hand-offs, each waited for while the connection stayed checked out (`perf`:
-/// 16–19 % of the server core in `finish_task_switch`; `docs/benchmarks.md`).
-pub(crate) struct InThisThread;
-
-impl SpawnBlocking for InThisThread {
-    fn spawn_blocking<'a, R>(
-        &mut self,
-        task: impl FnOnce() -> R + Send + 'static,
-    ) -> Pin<Box<dyn Future<Output = Result<R, Box<dyn std::error::Error + Send + Sync>>> + Send + 'a>>
-    where
-        R: Send + 'static,
-    {
-        Box::pin(std::future::ready(Ok(task())))
-    }
-
-    fn get_runtime() -> Self {
-        Self
-    }
-}
 
 /// Runs `work`, a store call on an SQLite connection (its statements block the
 /// thread they run on), to completion off the async workers: on a multi-threaded

@@ -13,7 +13,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use diesel::connection::AnsiTransactionManager;
 use diesel_async::TransactionManager as _;
 use qeetid_domain::StoreError;
 use tokio::sync::{Mutex, MutexGuard};
@@ -25,7 +24,7 @@ use crate::pool::{SqliteConn, off_the_workers, sqlite_connect};
 /// others wait: bounds how long the first of them waits for its answer.
 const MAX_BATCH: usize = 64;
 
-type Manager = <SqliteConn as diesel_async::AsyncConnection>::TransactionManager;
+type Manager = diesel_async::AnsiTransactionManager;
 
 /// The writer connection and the transaction open on it.
 pub(crate) struct SqliteWriter {
@@ -224,8 +223,7 @@ impl WriteTurn<'_> {
                 .insert(sqlite_connect(&self.writer.path).await.map_err(|e| StoreError::Unavailable(Box::new(e)))?),
         };
         if state.batch.is_none() {
-            let opened =
-                conn.spawn_blocking(|c| AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")).await;
+            let opened = Manager::begin_transaction_sql(conn, "BEGIN IMMEDIATE").await;
             if let Err(e) = opened {
                 state.close(&e.to_string());
                 return Err(from_diesel(e));

@@ -15,7 +15,7 @@ use crate::pool::with_conn;
 use crate::schema::api_keys;
 
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = api_keys)]
+#[diesel(table_name = api_keys, treat_none_as_default_value = false)]
 struct ApiKeyRow {
     id: String,
     tenant_id: Option<String>,

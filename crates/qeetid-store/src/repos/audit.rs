@@ -16,7 +16,7 @@ use crate::pool::with_conn;
 use crate::schema::audit_events;
 
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = audit_events)]
+#[diesel(table_name = audit_events, treat_none_as_default_value = false)]
 struct EventRow {
     id: String,
     tenant_id: String,

@@ -32,7 +32,7 @@ diesel::define_sql_function! {
 
 /// A `clients` row (also read by the logout repository's join).
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = clients)]
+#[diesel(table_name = clients, treat_none_as_default_value = false)]
 pub(crate) struct ClientRow {
     id: String,
     tenant_id: String,

@@ -16,13 +16,14 @@ use super::{hash, parsed, scopes, words};
 use crate::DieselStore;
 use crate::error::from_diesel;
 use crate::pool::with_conn;
+use crate::prepared::KeepPrepared;
 use crate::schema::authorization_codes as t;
 use crate::schema::{session_clients as sc, sessions};
 use diesel::IntoSql as _;
 use diesel::sql_types::Text;
 
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = t)]
+#[diesel(table_name = t, treat_none_as_default_value = false)]
 struct CodeRow {
     code_hash: String,
     tenant_id: String,
@@ -126,17 +127,14 @@ impl CodeRepository for DieselStore {
     ) -> Result<CodeUse, StoreError> {
         let hex = code.to_hex();
         let (spent, existing): (Option<CodeRow>, Option<CodeRow>) = with_conn!(writer & self.pool, |conn| {
-            let spent = diesel::update(t::table.find(&hex).filter(t::used_at.is_null()))
+            let spend = diesel::update(t::table.find(&hex).filter(t::used_at.is_null()))
                 .set((
                     t::used_at.eq(now.as_secs()),
                     t::access_jti.eq(access_jti),
                     t::access_expires_at.eq(access_expires_at.as_secs()),
                 ))
-                .returning(CodeRow::as_returning())
-                .get_result(conn)
-                .await
-                .optional()
-                .map_err(from_diesel)?;
+                .returning(CodeRow::as_returning());
+            let spent = KeepPrepared(spend).get_result(conn).await.optional().map_err(from_diesel)?;
             let existing = if spent.is_none() {
                 t::table
                     .find(&hex)

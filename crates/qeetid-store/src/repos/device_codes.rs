@@ -16,7 +16,7 @@ use crate::pool::with_conn;
 use crate::schema::device_codes as t;
 
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = t)]
+#[diesel(table_name = t, treat_none_as_default_value = false)]
 struct DeviceRow {
     device_code_hash: String,
     user_code: String,

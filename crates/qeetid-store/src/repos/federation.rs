@@ -17,7 +17,7 @@ use crate::pool::with_conn;
 use crate::schema::{federated_identities as links, identity_providers as idp, upstream_flows as flows};
 
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = idp)]
+#[diesel(table_name = idp, treat_none_as_default_value = false)]
 struct ProviderRow {
     id: String,
     tenant_id: String,

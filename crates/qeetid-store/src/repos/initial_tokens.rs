@@ -15,7 +15,7 @@ use crate::pool::with_conn;
 use crate::schema::initial_access_tokens as t;
 
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = t)]
+#[diesel(table_name = t, treat_none_as_default_value = false)]
 struct InitialTokenRow {
     id: String,
     tenant_id: String,

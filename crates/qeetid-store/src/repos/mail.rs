@@ -80,7 +80,7 @@ impl MailOutboxRepository for DieselStore {
 }
 
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = al)]
+#[diesel(table_name = al, treat_none_as_default_value = false)]
 struct LinkRow {
     token_hash: String,
     purpose: String,

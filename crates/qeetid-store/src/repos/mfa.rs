@@ -16,7 +16,7 @@ use crate::pool::with_conn;
 use crate::schema::{recovery_codes as codes, user_totp as totp};
 
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = totp)]
+#[diesel(table_name = totp, treat_none_as_default_value = false)]
 struct TotpRow {
     user_id: String,
     tenant_id: String,

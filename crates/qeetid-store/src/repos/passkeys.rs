@@ -16,7 +16,7 @@ use crate::pool::with_conn;
 use crate::schema::{passkey_ceremonies as c, passkeys as p};
 
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = p)]
+#[diesel(table_name = p, treat_none_as_default_value = false)]
 struct PasskeyRow {
     id: String,
     tenant_id: String,
@@ -66,7 +66,7 @@ impl TryFrom<PasskeyRow> for StoredPasskey {
 }
 
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = c)]
+#[diesel(table_name = c, treat_none_as_default_value = false)]
 struct CeremonyRow {
     id: String,
     tenant_id: String,

@@ -92,7 +92,7 @@ impl ReplayGuard for DieselStore {
 }
 
 #[derive(Queryable, Selectable, diesel::Insertable)]
-#[diesel(table_name = x)]
+#[diesel(table_name = x, treat_none_as_default_value = false)]
 struct ExchangeRow {
     id: String,
     tenant_id: String,

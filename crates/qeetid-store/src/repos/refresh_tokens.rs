@@ -16,6 +16,7 @@ use qeetid_domain::{
 use super::{hash, parsed, scopes, words};
 use crate::error::from_diesel;
 use crate::pool::with_conn;
+use crate::prepared::KeepPrepared;
 use crate::repos::users::{UserRow, live_token_user_query};
 use crate::schema::refresh_tokens as t;
 use crate::{Backend, DieselStore};
@@ -35,7 +36,7 @@ INSERT INTO refresh_tokens (id, token_hash, tenant_id, client_id, user_id, grant
 SELECT $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21 FROM spent";
 
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = t)]
+#[diesel(table_name = t, treat_none_as_default_value = false)]
 struct RefreshRow {
     id: String,
     token_hash: String,
@@ -208,7 +209,7 @@ impl RefreshTokenRepository for DieselStore {
         if self.backend() == Backend::Postgres {
             // One statement, one round trip: the spend and the successor land together.
             let inserted = with_conn!(writer & self.pool, |conn| {
-                diesel::sql_query(ROTATE_ON_POSTGRES)
+                let rotate = diesel::sql_query(ROTATE_ON_POSTGRES)
                     .bind::<BigInt, _>(now)
                     .bind::<Text, _>(old)
                     .bind::<Text, _>(&row.id)
@@ -229,21 +230,18 @@ impl RefreshTokenRepository for DieselStore {
                     .bind::<Nullable<BigInt>, _>(row.rotated_at)
                     .bind::<Nullable<BigInt>, _>(row.revoked_at)
                     .bind::<Nullable<Text>, _>(&row.resource)
-                    .bind::<Nullable<Text>, _>(&row.dpop_jkt)
-                    .execute(conn)
-                    .await
-                    .map_err(from_diesel)?
+                    .bind::<Nullable<Text>, _>(&row.dpop_jkt);
+                KeepPrepared(rotate).execute(conn).await.map_err(from_diesel)?
             });
             return Ok(inserted == 1);
         }
         // SQLite takes no UPDATE in a WITH clause: one transaction, with one commit.
         let replaced = with_conn!(writer & self.pool, |conn| {
             conn.transaction(async |conn| {
-                let rotated =
+                let spend =
                     diesel::update(t::table.find(old).filter(t::rotated_at.is_null()).filter(t::revoked_at.is_null()))
-                        .set(t::rotated_at.eq(now))
-                        .execute(conn)
-                        .await?;
+                        .set(t::rotated_at.eq(now));
+                let rotated = KeepPrepared(spend).execute(conn).await?;
                 if rotated == 1 {
                     diesel::insert_into(t::table).values(&row).execute(conn).await?;
                 }

@@ -18,7 +18,7 @@ use crate::pool::with_conn;
 use crate::schema::authorization_requests as t;
 
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = t)]
+#[diesel(table_name = t, treat_none_as_default_value = false)]
 struct RequestRow {
     id: String,
     tenant_id: String,

@@ -18,7 +18,7 @@ use crate::schema::session_clients as sc;
 use crate::schema::sessions as t;
 
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = t)]
+#[diesel(table_name = t, treat_none_as_default_value = false)]
 struct SessionRow {
     id: String,
     token_hash: String,

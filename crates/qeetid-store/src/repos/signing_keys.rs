@@ -12,7 +12,7 @@ use crate::pool::with_conn;
 use crate::schema::signing_keys as t;
 
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = t)]
+#[diesel(table_name = t, treat_none_as_default_value = false)]
 struct KeyRow {
     kid: String,
     alg: String,

@@ -19,7 +19,7 @@ use crate::pool::with_conn;
 use crate::schema::{tenant_logos, tenants};
 
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = tenants)]
+#[diesel(table_name = tenants, treat_none_as_default_value = false)]
 struct TenantRow {
     id: String,
     name: String,

@@ -15,7 +15,7 @@ use crate::pool::with_conn;
 use crate::schema::users;
 
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = users)]
+#[diesel(table_name = users, treat_none_as_default_value = false)]
 pub(crate) struct UserRow {
     id: String,
     tenant_id: String,
