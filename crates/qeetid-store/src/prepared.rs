@@ -7,6 +7,10 @@
 //! statement wrapped in [`KeepPrepared`] is cached under its SQL text and its
 //! bind types, so each form of its text is prepared once per connection; wrap
 //! only statements whose text takes a few forms at most.
+//!
+//! Only a statement that is loaded (a SELECT, or a write with `RETURNING`) keeps
+//! the mark: diesel runs `execute` on a reference to the statement, and asks
+//! the reference, which answers as the statement inside it would.
 
 use diesel::QueryResult;
 use diesel::backend::Backend;
@@ -39,24 +43,50 @@ impl<Q> QueryId for KeepPrepared<Q> {
 
 #[cfg(test)]
 mod tests {
-    use diesel::query_builder::QueryFragment as _;
-    use diesel::sqlite::Sqlite;
-    use diesel::{ExpressionMethods as _, QueryDsl as _};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use diesel::connection::{Instrumentation, InstrumentationEvent};
+    use diesel::{ExpressionMethods as _, OptionalExtension as _, QueryDsl as _};
+    use diesel_async::{AsyncConnection as _, RunQueryDsl as _, SimpleAsyncConnection as _};
 
     use super::KeepPrepared;
+    use crate::pool::SqliteConn;
     use crate::schema::refresh_tokens as t;
 
-    #[test]
-    fn an_update_diesel_would_not_cache_is_cached_and_says_the_same_sql() {
-        let update =
-            || diesel::update(t::table.find("id").filter(t::rotated_at.is_null())).set(t::rotated_at.eq(1_i64));
-        assert!(!update().is_safe_to_cache_prepared(&Sqlite).expect("walks"));
-        assert!(KeepPrepared(update()).is_safe_to_cache_prepared(&Sqlite).expect("walks"));
-        let sql = |q: &dyn diesel::query_builder::QueryFragment<Sqlite>| {
-            let mut builder = diesel::sqlite::SqliteQueryBuilder::new();
-            q.to_sql(&mut builder, &Sqlite).expect("renders");
-            diesel::query_builder::QueryBuilder::finish(builder)
+    /// Counts the statements the connection prepares for its cache.
+    struct CacheCount(Arc<AtomicUsize>);
+
+    impl Instrumentation for CacheCount {
+        fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+            if matches!(event, InstrumentationEvent::CacheQuery { .. }) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn an_update_diesel_would_prepare_each_time_is_prepared_once() {
+        let mut conn = SqliteConn::establish(":memory:").await.expect("open");
+        conn.batch_execute("CREATE TABLE refresh_tokens (id TEXT PRIMARY KEY, rotated_at BIGINT, revoked_at BIGINT)")
+            .await
+            .expect("create");
+        let cached = Arc::new(AtomicUsize::new(0));
+        conn.set_instrumentation(CacheCount(Arc::clone(&cached)));
+        let spend = |id: &'static str| {
+            diesel::update(t::table.find(id).filter(t::rotated_at.is_null()))
+                .set(t::rotated_at.eq(1_i64))
+                .returning(t::id)
         };
-        assert_eq!(sql(&KeepPrepared(update())), sql(&update()));
+        for id in ["a", "b", "c"] {
+            let plain: Option<String> = spend(id).get_result(&mut conn).await.optional().expect("runs");
+            assert_eq!(plain, None);
+        }
+        assert_eq!(AtomicUsize::load(&cached, Ordering::SeqCst), 0, "diesel caches no UPDATE of its own accord");
+        for id in ["a", "b", "c"] {
+            let kept: Option<String> = KeepPrepared(spend(id)).get_result(&mut conn).await.optional().expect("runs");
+            assert_eq!(kept, None);
+        }
+        assert_eq!(AtomicUsize::load(&cached, Ordering::SeqCst), 1, "prepared once, then found in the cache");
     }
 }

@@ -231,21 +231,23 @@ impl RefreshTokenRepository for DieselStore {
                     .bind::<Nullable<BigInt>, _>(row.revoked_at)
                     .bind::<Nullable<Text>, _>(&row.resource)
                     .bind::<Nullable<Text>, _>(&row.dpop_jkt);
-                KeepPrepared(rotate).execute(conn).await.map_err(from_diesel)?
+                rotate.execute(conn).await.map_err(from_diesel)?
             });
             return Ok(inserted == 1);
         }
         // SQLite takes no UPDATE in a WITH clause: one transaction, with one commit.
         let replaced = with_conn!(writer & self.pool, |conn| {
             conn.transaction(async |conn| {
+                // RETURNING, so that the statement is loaded and stays prepared (`KeepPrepared`).
                 let spend =
                     diesel::update(t::table.find(old).filter(t::rotated_at.is_null()).filter(t::revoked_at.is_null()))
-                        .set(t::rotated_at.eq(now));
-                let rotated = KeepPrepared(spend).execute(conn).await?;
-                if rotated == 1 {
+                        .set(t::rotated_at.eq(now))
+                        .returning(t::id);
+                let rotated = KeepPrepared(spend).get_result::<String>(conn).await.optional()?.is_some();
+                if rotated {
                     diesel::insert_into(t::table).values(&row).execute(conn).await?;
                 }
-                Ok::<_, diesel::result::Error>(rotated == 1)
+                Ok::<_, diesel::result::Error>(rotated)
             })
             .await
             .map_err(from_diesel)?
