@@ -6,9 +6,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use diesel_async::pooled_connection::deadpool::Pool;
+use diesel_async::pooled_connection::deadpool::{Object, Pool};
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
-use diesel_async::{AsyncConnection as _, AsyncPgConnection, SimpleAsyncConnection as _};
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection as _, TransactionManager as _};
 use tokio::runtime::{Handle, RuntimeFlavor};
 
 use crate::error::SetupError;
@@ -19,8 +19,8 @@ use crate::writer::SqliteWriter;
 /// thread they run on), to completion off the async workers: on a multi-threaded
 /// runtime the worker's other tasks are handed to another thread while this one
 /// waits for the file (`block_in_place`), once per store call rather than once per
-/// statement; the call cannot be dropped half-way. A current-thread runtime (tests,
-/// tools) runs it in place.
+/// statement; the call cannot be dropped half-way. A current-thread runtime (an
+/// HTTP worker answering a read, tests, tools) runs it in place.
 pub(crate) async fn off_the_workers<F: Future>(work: F) -> F::Output {
     match Handle::try_current() {
         Ok(handle) if handle.runtime_flavor() == RuntimeFlavor::MultiThread => {
@@ -177,7 +177,8 @@ impl DbPool {
             DatabaseUrl::Postgres(url) => {
                 let mut config = ManagerConfig::default();
                 config.recycling_method = RecyclingMethod::Fast;
-                config.custom_setup = Box::new(move |url| pg_setup(url, timeouts));
+                let home = Handle::try_current().ok();
+                config.custom_setup = Box::new(move |url| pg_setup(url, timeouts, home.clone()));
                 let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
                 Pools::Pg(Pool::builder(manager).max_size(max_size).build().map_err(pool_err)?)
             }
@@ -200,32 +201,81 @@ type PgSetupFuture<'a> = Pin<Box<dyn Future<Output = diesel::ConnectionResult<As
 
 /// Opens a PostgreSQL connection within the connect timeout, and asks the server
 /// to stop any statement that runs longer than the statement timeout.
-fn pg_setup(url: &str, timeouts: Timeouts) -> PgSetupFuture<'_> {
+///
+/// The connection's driver (the task that reads and writes its socket) is spawned
+/// where the connection is opened: on `home`, the runtime that built the pool, so
+/// that a connection first needed by a read answered on an HTTP worker does not
+/// live on that worker's runtime (and stop with it).
+fn pg_setup(url: &str, timeouts: Timeouts, home: Option<Handle>) -> PgSetupFuture<'_> {
+    let Some(home) = home else { return Box::pin(pg_open(url.to_owned(), timeouts)) };
+    let url = url.to_owned();
     Box::pin(async move {
-        let connect = AsyncPgConnection::establish(url);
-        let established = tokio::time::timeout(timeouts.connect, connect).await.map_err(|_| {
-            diesel::ConnectionError::BadConnection(format!(
-                "no connection within {} ms (connect timeout)",
-                timeouts.connect.as_millis()
-            ))
-        })?;
-        let mut conn = match established {
-            Ok(conn) => conn,
-            // The driver's message can stop at "error connecting to server": say why
-            // the address cannot be reached, when that is the reason.
-            Err(e) => {
-                let (address, _) = pg_address(url);
-                let reach = tokio::time::timeout(timeouts.connect, tokio::net::TcpStream::connect(&address)).await;
-                return Err(match reach {
-                    Ok(Err(why)) => diesel::ConnectionError::BadConnection(format!("{e}: {address}: {why}")),
-                    _ => e,
-                });
-            }
-        };
-        let limit = format!("SET statement_timeout = {}", timeouts.statement.as_millis());
-        conn.batch_execute(&limit).await.map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
-        Ok(conn)
+        home.spawn(pg_open(url, timeouts))
+            .await
+            .unwrap_or_else(|e| Err(diesel::ConnectionError::BadConnection(format!("opening a connection: {e}"))))
     })
+}
+
+/// [`pg_setup`]'s work, on the runtime it runs on.
+async fn pg_open(url: String, timeouts: Timeouts) -> diesel::ConnectionResult<AsyncPgConnection> {
+    let connect = AsyncPgConnection::establish(&url);
+    let established = tokio::time::timeout(timeouts.connect, connect).await.map_err(|_| {
+        diesel::ConnectionError::BadConnection(format!(
+            "no connection within {} ms (connect timeout)",
+            timeouts.connect.as_millis()
+        ))
+    })?;
+    let mut conn = match established {
+        Ok(conn) => conn,
+        // The driver's message can stop at "error connecting to server": say why
+        // the address cannot be reached, when that is the reason.
+        Err(e) => {
+            let (address, _) = pg_address(&url);
+            let reach = tokio::time::timeout(timeouts.connect, tokio::net::TcpStream::connect(&address)).await;
+            return Err(match reach {
+                Ok(Err(why)) => diesel::ConnectionError::BadConnection(format!("{e}: {address}: {why}")),
+                _ => e,
+            });
+        }
+    };
+    let limit = format!("SET statement_timeout = {}", timeouts.statement.as_millis());
+    conn.batch_execute(&limit).await.map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+    Ok(conn)
+}
+
+/// A PostgreSQL connection checked out for one store call. Dropped before
+/// [`PgCheckout::finish`], the call was cut off half-way (its caller went away, or
+/// the statement timeout struck) and the connection may be mid-conversation: it is
+/// marked broken, so the pool closes it rather than hand it to the next call.
+pub(crate) struct PgCheckout {
+    conn: Object<AsyncPgConnection>,
+    finished: bool,
+}
+
+impl PgCheckout {
+    /// Starts a call on `conn`.
+    pub(crate) fn new(conn: Object<AsyncPgConnection>) -> Self {
+        Self { conn, finished: false }
+    }
+
+    /// The connection.
+    pub(crate) fn conn(&mut self) -> &mut AsyncPgConnection {
+        &mut self.conn
+    }
+
+    /// The call ran to its end: the connection goes back to the pool as it is.
+    pub(crate) fn finish(&mut self) {
+        self.finished = true;
+    }
+}
+
+impl Drop for PgCheckout {
+    fn drop(&mut self) {
+        if !self.finished {
+            <AsyncPgConnection as AsyncConnection>::TransactionManager::transaction_manager_status_mut(&mut *self.conn)
+                .set_in_error();
+        }
+    }
 }
 
 /// Runs `$body` with `$conn` bound to a pooled connection of whichever database
@@ -284,22 +334,22 @@ macro_rules! with_conn {
     (@pg $pool:expr, $timeouts:expr, |$conn:ident| $body:expr) => {{
         let timeouts: $crate::pool::Timeouts = $timeouts;
         let mut pooled = match ::tokio::time::timeout(timeouts.acquire, $pool.get()).await {
-            Ok(got) => got.map_err($crate::error::from_pool)?,
+            Ok(got) => $crate::pool::PgCheckout::new(got.map_err($crate::error::from_pool)?),
             Err(_) => return Err($crate::error::timed_out("waiting for a connection", timeouts.acquire)),
         };
-        // A stalled server or network: give up after the statement timeout,
-        // and throw the connection away (it may be mid-conversation).
+        // A stalled server or network: give up after the statement timeout (the
+        // checkout, dropped unfinished, throws the connection away).
         let outcome = ::tokio::time::timeout(timeouts.statement, async {
-            let $conn = &mut *pooled;
+            let $conn = pooled.conn();
             Ok::<_, ::qeetid_domain::StoreError>($body)
         })
         .await;
         match outcome {
-            Ok(answer) => answer?,
-            Err(_) => {
-                let _ = ::diesel_async::pooled_connection::deadpool::Object::take(pooled);
-                return Err($crate::error::timed_out("waiting for the database's answer", timeouts.statement));
+            Ok(answer) => {
+                pooled.finish();
+                answer?
             }
+            Err(_) => return Err($crate::error::timed_out("waiting for the database's answer", timeouts.statement)),
         }
     }};
 }
@@ -322,6 +372,60 @@ mod tests {
         let url = DatabaseUrl::parse("postgresql://u@10.0.0.5:6432/id").unwrap();
         assert_eq!(url.describe(), "PostgreSQL at 10.0.0.5:6432, database id");
         assert_eq!(DatabaseUrl::parse("sqlite://data/q.db").unwrap().describe(), "SQLite file data/q.db");
+    }
+
+    #[derive(diesel::QueryableByName)]
+    struct Backend {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        pid: i32,
+    }
+
+    /// The server process behind the connection a read is given.
+    async fn backend_pid(pool: &DbPool) -> Result<i32, qeetid_domain::StoreError> {
+        use diesel_async::RunQueryDsl as _;
+        let backend = with_conn!(pool, |conn| {
+            diesel::sql_query("SELECT pg_backend_pid() AS pid")
+                .get_result::<Backend>(conn)
+                .await
+                .map_err(crate::error::from_diesel)?
+        });
+        Ok(backend.pid)
+    }
+
+    /// A read answered on an HTTP worker (a current-thread runtime of its own) may
+    /// open the pool's connection; the connection must not die with that runtime.
+    #[test]
+    fn a_postgres_connection_opened_on_a_worker_outlives_the_worker() {
+        let home = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let (_db, pool) = home.block_on(async {
+            let db = crate::testing::TestDatabase::postgres().await;
+            let pool = DbPool::build(&DatabaseUrl::parse(&db.url).unwrap(), 1, Timeouts::default()).unwrap();
+            (db, pool)
+        });
+        let worker = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let opened_for_the_worker = worker.block_on(backend_pid(&pool)).unwrap();
+        drop(worker);
+        // The pool's one connection, opened for the worker, still answers: the
+        // same server process, not a connection opened again.
+        assert_eq!(home.block_on(backend_pid(&pool)).unwrap(), opened_for_the_worker);
+    }
+
+    /// A call cut off half-way (here: its caller stops waiting during a long
+    /// statement) does not hand its connection, mid-conversation, to the next call.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_postgres_call_cut_off_half_way_does_not_pass_its_connection_on() {
+        use diesel_async::RunQueryDsl as _;
+        let db = crate::testing::TestDatabase::postgres().await;
+        let pool = DbPool::build(&DatabaseUrl::parse(&db.url).unwrap(), 1, Timeouts::default()).unwrap();
+        let before = backend_pid(&pool).await.unwrap();
+        let slow = async {
+            with_conn!(&pool, |conn| {
+                diesel::sql_query("SELECT pg_sleep(2)").execute(conn).await.map_err(crate::error::from_diesel)?;
+            });
+            Ok::<_, qeetid_domain::StoreError>(())
+        };
+        assert!(tokio::time::timeout(std::time::Duration::from_millis(100), slow).await.is_err());
+        assert_ne!(backend_pid(&pool).await.unwrap(), before, "a new connection, not the one cut off");
     }
 
     #[tokio::test(flavor = "multi_thread")]

@@ -72,6 +72,13 @@ pub(crate) fn key_authenticator<S: Store>(services: Arc<UseCases<S>>, runtime: H
 /// write half done, and SQLite's calls would block an actix worker's current-thread
 /// runtime (on the multi-threaded one they leave the worker, see `qeetid-store`'s
 /// pool). A spawned task always runs to the end; only the wait for it is dropped.
+///
+/// Use cases that only read are answered on the HTTP worker instead, without the
+/// hand-off (two thread wake-ups a request): client credentials for a cached
+/// client, a bearer token's UserInfo, introspection by a cached client with a
+/// secret. Dropped half-way they lose nothing, and their SQLite reads run in place
+/// on the worker: indexed point reads of a write-ahead-logged file, which never
+/// wait for the writer.
 pub(crate) async fn run<S, T, Fut>(
     state: &HttpState<S>,
     job: impl FnOnce(Arc<UseCases<S>>) -> Fut,

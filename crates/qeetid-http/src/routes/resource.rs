@@ -3,32 +3,37 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::OAuthError;
-use qeetid_domain::client::ClientType;
+use qeetid_domain::client::{Client, ClientType};
 use qeetid_domain::oauth::{ClaimValue, Claims};
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::Presented;
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
-use super::oauth::as_client;
+use super::oauth::{as_client, authenticated, client_authentication};
 use super::params::Params;
 use super::spawn;
-use crate::HttpState;
 use crate::answers::OAuthErrorResponse;
+use crate::{HttpState, UseCases};
 
-/// A claim set as a JSON object.
-pub(crate) fn claims_json(claims: &Claims) -> Value {
-    let mut map = Map::new();
-    for (name, value) in claims.iter() {
-        let v = match value {
-            ClaimValue::Str(s) => json!(s),
-            ClaimValue::Int(i) => json!(i),
-            ClaimValue::Bool(b) => json!(b),
-            ClaimValue::List(l) => json!(l),
-            ClaimValue::Object(o) => claims_json(o),
-        };
-        map.insert(name.to_owned(), v);
+/// A claim set as a JSON object, written straight out in its order (each name
+/// appears once: [`Claims`] guarantees it), with no `serde_json::Value` between.
+struct ClaimsJson<'a>(&'a Claims);
+
+impl serde::Serialize for ClaimsJson<'_> {
+    fn serialize<Ser: serde::Serializer>(&self, serializer: Ser) -> Result<Ser::Ok, Ser::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        for (name, value) in self.0.iter() {
+            match value {
+                ClaimValue::Str(s) => map.serialize_entry(name, s)?,
+                ClaimValue::Int(i) => map.serialize_entry(name, i)?,
+                ClaimValue::Bool(b) => map.serialize_entry(name, b)?,
+                ClaimValue::List(l) => map.serialize_entry(name, l)?,
+                ClaimValue::Object(o) => map.serialize_entry(name, &ClaimsJson(o))?,
+            }
+        }
+        map.end()
     }
-    Value::Object(map)
 }
 
 fn no_store(mut response: HttpResponse) -> HttpResponse {
@@ -83,10 +88,11 @@ pub(crate) async fn userinfo<S: Store>(
         (Some(t), None) | (None, Some(t)) => t,
         (None, None) => return crate::answers::bearer_error(None),
     };
-    match spawn(&state, move |s| async move { s.tokens.userinfo(&token).await }).await {
-        Ok(Ok(info)) => userinfo_answer(info),
-        Ok(Err(err)) => crate::answers::bearer_error(Some(&err)),
-        Err(join) => crate::answers::bearer_error(Some(&OAuthError::ServerError(Box::new(join)))),
+    // A bearer token's UserInfo only reads: answered here, on the HTTP worker,
+    // without the hand-off to the application runtime (see `routes::run`).
+    match state.services.tokens.userinfo(&token).await {
+        Ok(info) => userinfo_answer(info),
+        Err(err) => crate::answers::bearer_error(Some(&err)),
     }
 }
 
@@ -94,7 +100,7 @@ pub(crate) async fn userinfo<S: Store>(
 fn userinfo_answer(info: qeetid_domain::services::UserInfo) -> HttpResponse {
     match info.signed {
         Some(jwt) => no_store(HttpResponse::Ok().content_type("application/jwt").body(jwt)),
-        None => no_store(HttpResponse::Ok().json(claims_json(&info.claims))),
+        None => no_store(HttpResponse::Ok().json(ClaimsJson(&info.claims))),
     }
 }
 
@@ -104,22 +110,35 @@ pub(crate) async fn introspect<S: Store>(
     state: web::Data<HttpState<S>>,
     body: web::Bytes,
 ) -> Result<HttpResponse, OAuthErrorResponse> {
-    let description = as_client(&req, &state, &body, |s, client, params| async move {
-        if client.settings.client_type() != ClientType::Confidential {
-            return Err(OAuthError::InvalidClient("introspection needs a confidential client".into()));
+    let mut params = Params::parse(&body)?;
+    let mut auth = client_authentication(&req, &mut params)?;
+    auth.source = super::client_address::client_address(&req, &state);
+    // A client in the cache, with a secret: introspection then only reads, and is
+    // answered here, on the HTTP worker (see `routes::run`).
+    let description = match state.services.tokens.authenticate_cached_client(&auth) {
+        Some(client) => describe(&state.services, &client?, &params).await?,
+        None => {
+            authenticated(&state, auth, params, |s, client, params| async move { describe(&s, &client, &params).await })
+                .await?
         }
-        s.tokens.introspect(&client, params.get("token")).await
-    })
-    .await?;
-    let body = match description {
-        Some(claims) => {
-            let mut v = claims_json(&claims);
-            v["active"] = json!(true);
-            v
-        }
-        None => json!({ "active": false }),
     };
-    Ok(no_store(HttpResponse::Ok().json(body)))
+    let answer = match description {
+        Some(claims) => HttpResponse::Ok().json(ClaimsJson(&claims.bool("active", true))),
+        None => HttpResponse::Ok().json(json!({ "active": false })),
+    };
+    Ok(no_store(answer))
+}
+
+/// What introspection answers `client` for the token in `params`.
+async fn describe<S: Store>(
+    services: &UseCases<S>,
+    client: &Client,
+    params: &Params,
+) -> Result<Option<Claims>, OAuthError> {
+    if client.settings.client_type() != ClientType::Confidential {
+        return Err(OAuthError::InvalidClient("introspection needs a confidential client".into()));
+    }
+    services.tokens.introspect(client, params.get("token")).await
 }
 
 /// `POST /v1/oauth/revoke` (RFC 7009): 200 whether or not the token was known.
