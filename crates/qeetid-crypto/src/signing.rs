@@ -8,7 +8,7 @@ use std::sync::{Arc, RwLock};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use qeetid_domain::UnixTime;
-use qeetid_domain::oauth::{ClaimValue, Claims, KeyPolicy, SigningAlg, SigningKeyRecord, VerifiedToken};
+use qeetid_domain::oauth::{Claims, KeyPolicy, SigningAlg, SigningKeyRecord, VerifiedToken};
 use qeetid_domain::ports::{Random, SigningError, TokenSigner};
 use ring::signature::{
     ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair as _, RSA_PKCS1_2048_8192_SHA256,
@@ -89,27 +89,6 @@ fn thumbprint(x: &str, y: &str) -> String {
 /// RFC 7638 thumbprint of an RSA public key.
 fn rsa_thumbprint(n: &str, e: &str) -> String {
     sha256_b64(&format!(r#"{{"e":"{e}","kty":"RSA","n":"{n}"}}"#))
-}
-
-/// The claims as a JSON object, written straight out in their order (each name
-/// appears once: [`Claims`] guarantees it).
-struct ClaimsJson<'a>(&'a Claims);
-
-impl serde::Serialize for ClaimsJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        for (name, value) in self.0.iter() {
-            match value {
-                ClaimValue::Str(s) => map.serialize_entry(name, s)?,
-                ClaimValue::Int(i) => map.serialize_entry(name, i)?,
-                ClaimValue::Bool(b) => map.serialize_entry(name, b)?,
-                ClaimValue::List(l) => map.serialize_entry(name, l)?,
-                ClaimValue::Object(o) => map.serialize_entry(name, &ClaimsJson(o))?,
-            }
-        }
-        map.end()
-    }
 }
 
 /// A 2048-bit RSA key: its `kid`, public JWK and PKCS#8 document.
@@ -282,7 +261,7 @@ impl TokenSigner for SigningKeys {
             .ok_or_else(|| SigningError(format!("no {} signing key is loaded", alg.as_str())))?;
         let header = serde_json::to_vec(&Header { alg: alg.as_str(), typ, kid })
             .map_err(|e| SigningError(format!("header: {e}")))?;
-        let payload = serde_json::to_vec(&ClaimsJson(claims)).map_err(|e| SigningError(format!("claims: {e}")))?;
+        let payload = serde_json::to_vec(claims).map_err(|e| SigningError(format!("claims: {e}")))?;
         // header.payload.signature: base64url lengths are 4/3 of the bytes; 86 (ES256)
         // or 342 (RS256, 2048 bits) for the signature.
         let mut jws = String::with_capacity((header.len() + payload.len()) * 4 / 3 + 350);

@@ -16,10 +16,31 @@ pub enum ClaimValue {
 }
 
 /// An ordered set of claims, each name at most once (setting a name again replaces
-/// its value in place). Domain types are not `Serialize`: the signer adapter turns
-/// this into JSON.
+/// its value in place). Domain types are not `Serialize`, with this one exception
+/// behind the `serde` feature: the signer writes claim sets as JWT payloads and the
+/// HTTP adapter as introspection and UserInfo answers, the same JSON object.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Claims(Vec<(&'static str, ClaimValue)>);
+
+/// The claims as a JSON object, written straight out in their order (each name
+/// appears once).
+#[cfg(feature = "serde")]
+impl serde::Serialize for Claims {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            match value {
+                ClaimValue::Str(s) => map.serialize_entry(name, s)?,
+                ClaimValue::Int(i) => map.serialize_entry(name, i)?,
+                ClaimValue::Bool(b) => map.serialize_entry(name, b)?,
+                ClaimValue::List(l) => map.serialize_entry(name, l)?,
+                ClaimValue::Object(o) => map.serialize_entry(name, o)?,
+            }
+        }
+        map.end()
+    }
+}
 
 impl Claims {
     /// An empty claim set.

@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::OAuthError;
 use qeetid_domain::client::{Client, ClientType};
-use qeetid_domain::oauth::{ClaimValue, Claims};
+use qeetid_domain::oauth::Claims;
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::Presented;
 use serde_json::json;
@@ -14,27 +14,6 @@ use super::params::Params;
 use super::spawn;
 use crate::answers::OAuthErrorResponse;
 use crate::{HttpState, UseCases};
-
-/// A claim set as a JSON object, written straight out in its order (each name
-/// appears once: [`Claims`] guarantees it), with no `serde_json::Value` between.
-struct ClaimsJson<'a>(&'a Claims);
-
-impl serde::Serialize for ClaimsJson<'_> {
-    fn serialize<Ser: serde::Serializer>(&self, serializer: Ser) -> Result<Ser::Ok, Ser::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        for (name, value) in self.0.iter() {
-            match value {
-                ClaimValue::Str(s) => map.serialize_entry(name, s)?,
-                ClaimValue::Int(i) => map.serialize_entry(name, i)?,
-                ClaimValue::Bool(b) => map.serialize_entry(name, b)?,
-                ClaimValue::List(l) => map.serialize_entry(name, l)?,
-                ClaimValue::Object(o) => map.serialize_entry(name, &ClaimsJson(o))?,
-            }
-        }
-        map.end()
-    }
-}
 
 fn no_store(mut response: HttpResponse) -> HttpResponse {
     response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
@@ -100,7 +79,7 @@ pub(crate) async fn userinfo<S: Store>(
 fn userinfo_answer(info: qeetid_domain::services::UserInfo) -> HttpResponse {
     match info.signed {
         Some(jwt) => no_store(HttpResponse::Ok().content_type("application/jwt").body(jwt)),
-        None => no_store(HttpResponse::Ok().json(ClaimsJson(&info.claims))),
+        None => no_store(HttpResponse::Ok().json(&info.claims)),
     }
 }
 
@@ -123,7 +102,7 @@ pub(crate) async fn introspect<S: Store>(
         }
     };
     let answer = match description {
-        Some(claims) => HttpResponse::Ok().json(ClaimsJson(&claims.bool("active", true))),
+        Some(claims) => HttpResponse::Ok().json(claims.bool("active", true)),
         None => HttpResponse::Ok().json(json!({ "active": false })),
     };
     Ok(no_store(answer))
