@@ -56,7 +56,7 @@ pub use self_service::{AccountError, AccountHolder, AccountOverview, ConnectedAp
 pub use throttle::source_key;
 pub use tokens::{
     AuthMethod, ClientAuthentication, DeviceAuthorization, FrontChannelLogout, LogoutParams, LogoutPlan, Presented,
-    TokenResponse, Tokens, UserInfo, format_user_code,
+    ReleasedClaims, TokenResponse, Tokens, UserInfo, format_user_code,
 };
 pub use totp::{MfaError, MfaStatus, TotpEnrolment};
 

@@ -8,7 +8,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use qeetid_domain::oauth::{AuthorizeParams, ClaimsParameter, PUSHED_REQUEST_URI_PREFIX, TokenRequest, scopes};
+use qeetid_domain::oauth::{
+    AuthorizeParams, ClaimsParameter, PUSHED_REQUEST_URI_PREFIX, SigningAlg, TokenRequest, scopes,
+};
 use qeetid_domain::ports::Store;
 use qeetid_domain::request_object::RequestObject;
 use qeetid_domain::services::{AuthMethod, AuthorizeOutcome, ClientAuthentication, TokenResponse};
@@ -537,10 +539,12 @@ async fn issue_token<S: Store>(
     let dpop = dpop_header(req)?;
     // Client credentials for a client in the cache read and write nothing: they are
     // answered here, without the hand-off to the application runtime (a DPoP proof
-    // is spent in the store, so not with one, nor for a client that needs one).
+    // is spent in the store, so not with one, nor for a client that needs one; and
+    // not when access tokens are RS256, a signature too slow for a worker).
     if let TokenRequest::ClientCredentials(credentials) = &request
         && credentials.resource.is_none()
         && dpop.is_none()
+        && state.services.settings().access_token_alg != SigningAlg::Rs256
         && let Some(client) = state.services.tokens.authenticate_cached_client(&auth)
     {
         let client = client?;

@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::OAuthError;
 use qeetid_domain::client::{Client, ClientType};
-use qeetid_domain::oauth::Claims;
+use qeetid_domain::oauth::{Claims, SigningAlg};
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::Presented;
 use serde_json::json;
@@ -68,8 +68,19 @@ pub(crate) async fn userinfo<S: Store>(
         (None, None) => return crate::answers::bearer_error(None),
     };
     // A bearer token's UserInfo only reads: answered here, on the HTTP worker,
-    // without the hand-off to the application runtime (see `routes::run`).
-    match state.services.tokens.userinfo(&token).await {
+    // without the hand-off to the application runtime (see `routes::run`); an RS256
+    // signature, though, is not made on a worker.
+    let tokens = &state.services.tokens;
+    let answer = match tokens.userinfo_claims(&Presented::Bearer(&token)).await {
+        Ok(released) if released.sign_with == Some(SigningAlg::Rs256) => {
+            spawn(&state, move |s| async move { s.tokens.finish_userinfo(released) })
+                .await
+                .unwrap_or_else(|join| Err(OAuthError::ServerError(Box::new(join))))
+        }
+        Ok(released) => tokens.finish_userinfo(released),
+        Err(err) => Err(err),
+    };
+    match answer {
         Ok(info) => userinfo_answer(info),
         Err(err) => crate::answers::bearer_error(Some(&err)),
     }

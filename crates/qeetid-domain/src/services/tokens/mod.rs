@@ -13,7 +13,7 @@ mod refresh_token;
 mod resource;
 mod token_exchange;
 
-pub use resource::{Presented, UserInfo};
+pub use resource::{Presented, ReleasedClaims, UserInfo};
 
 use std::sync::Arc;
 

@@ -5,7 +5,7 @@ use super::Tokens;
 use crate::client::Client;
 use crate::error::StoreError;
 use crate::id::{ClientId, GrantId, TenantId, UserId};
-use crate::oauth::{Claims, OAuthError, VerifiedToken, scopes};
+use crate::oauth::{Claims, OAuthError, SigningAlg, VerifiedToken, scopes};
 use crate::ports::{TokenOrigin, TokenStore};
 use crate::scope::ScopeSet;
 use crate::secret::Secret;
@@ -111,6 +111,14 @@ impl<S: TokenStore> Tokens<S> {
     /// [`Self::userinfo`] for a token presented as `presented`: a DPoP-bound token
     /// only with a proof of its key (RFC 9449 §7), an unbound one only as a bearer.
     pub async fn userinfo_for(&self, presented: &Presented<'_>) -> Result<UserInfo, OAuthError> {
+        let released = self.userinfo_claims(presented).await?;
+        self.finish_userinfo(released)
+    }
+
+    /// The claims UserInfo releases for the token `presented` carries, before any
+    /// signature: [`Self::finish_userinfo`] makes the answer. Apart so that a caller
+    /// can give an RS256 signature (about a millisecond) a thread of its own.
+    pub async fn userinfo_claims(&self, presented: &Presented<'_>) -> Result<ReleasedClaims, OAuthError> {
         let token = self.presented_access_token(presented).await?;
         let scope = ScopeSet::parse_delimited(token.scope.as_deref().unwrap_or(""))
             .map_err(|_| OAuthError::InvalidToken("malformed scope".into()))?;
@@ -138,14 +146,21 @@ impl<S: TokenStore> Tokens<S> {
         if scope.contains(scopes::EMAIL) {
             claims = claims.str("email", user.email.as_str()).bool("email_verified", user.email_verified);
         }
-        let alg = client.and_then(|c| c.settings.userinfo_alg());
-        let signed = match alg {
+        let sign_with = client.and_then(|c| c.settings.userinfo_alg());
+        Ok(ReleasedClaims { claims, sign_with, audience: ids.client })
+    }
+
+    /// UserInfo's answer for `released`: the claims, and the signed JWT when the
+    /// client registered `userinfo_signed_response_alg`.
+    pub fn finish_userinfo(&self, released: ReleasedClaims) -> Result<UserInfo, OAuthError> {
+        let ReleasedClaims { claims, sign_with, audience } = released;
+        let signed = match sign_with {
             None => None,
             Some(alg) => {
                 let claims = claims
                     .clone()
                     .str("iss", self.cx.settings.issuer.as_str())
-                    .str("aud", ids.client.as_str())
+                    .str("aud", audience.as_str())
                     .int("iat", self.cx.clock.now().as_secs());
                 Some(self.signer.sign(alg, "JWT", &claims).map_err(|e| OAuthError::ServerError(Box::new(e)))?)
             }
@@ -290,6 +305,17 @@ impl<S: TokenStore> Tokens<S> {
         }
         Ok(())
     }
+}
+
+/// The claims UserInfo releases, not yet answered (see [`Tokens::userinfo_claims`]).
+#[derive(Debug)]
+pub struct ReleasedClaims {
+    /// The released claims.
+    pub claims: Claims,
+    /// The algorithm the client asked UserInfo answers to be signed with, if any.
+    pub sign_with: Option<SigningAlg>,
+    /// The client the token was issued to: the signed answer's `aud`.
+    audience: ClientId,
 }
 
 /// What UserInfo answers.
