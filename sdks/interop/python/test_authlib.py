@@ -55,14 +55,18 @@ class AuthlibRelyingParty(unittest.TestCase):
             QEETID_LOG_LEVEL="warn",
         )
         cls.server = subprocess.Popen([os.environ["QEETID_BIN"], "serve"], env=env)
+        # A server still starting may refuse the connection or answer late (a busy
+        # machine): both mean "not yet". tearDownClass does not run when this
+        # fails, so the server is stopped here.
         for _ in range(200):
             try:
                 if requests.get(f"{cls.issuer}/readyz", timeout=1).ok:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             time.sleep(0.1)
         else:
+            cls.tearDownClass()
             raise RuntimeError("qeetid did not become ready")
 
     @classmethod
