@@ -460,10 +460,21 @@ where
     T: Send + 'static,
     Fut: Future<Output = Result<T, OAuthError>> + Send + 'static,
 {
+    let (auth, params) = client_form(req, state, body)?;
+    authenticated(state, auth, params, job).await
+}
+
+/// The form of a client-authenticated endpoint: the client's authentication (with
+/// the address it came from), and the remaining parameters.
+pub(crate) fn client_form<S>(
+    req: &HttpRequest,
+    state: &HttpState<S>,
+    body: &[u8],
+) -> Result<(ClientAuthentication, Params), OAuthErrorResponse> {
     let mut params = Params::parse(body)?;
     let mut auth = client_authentication(req, &mut params)?;
     auth.source = super::client_address::client_address(req, state);
-    authenticated(state, auth, params, job).await
+    Ok((auth, params))
 }
 
 /// [`as_client`] once the form is read: authenticates the client and runs `job` on

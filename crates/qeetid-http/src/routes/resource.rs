@@ -9,7 +9,7 @@ use qeetid_domain::ports::Store;
 use qeetid_domain::services::Presented;
 use serde_json::json;
 
-use super::oauth::{as_client, authenticated, client_authentication};
+use super::oauth::{as_client, authenticated, client_form};
 use super::params::Params;
 use super::spawn;
 use crate::answers::OAuthErrorResponse;
@@ -100,9 +100,7 @@ pub(crate) async fn introspect<S: Store>(
     state: web::Data<HttpState<S>>,
     body: web::Bytes,
 ) -> Result<HttpResponse, OAuthErrorResponse> {
-    let mut params = Params::parse(&body)?;
-    let mut auth = client_authentication(&req, &mut params)?;
-    auth.source = super::client_address::client_address(&req, &state);
+    let (auth, params) = client_form(&req, &state, &body)?;
     // A client in the cache, with a secret: introspection then only reads, and is
     // answered here, on the HTTP worker (see `routes::run`).
     let description = match state.services.tokens.authenticate_cached_client(&auth) {
