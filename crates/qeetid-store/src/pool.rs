@@ -137,10 +137,14 @@ fn pg_address(url: &str) -> (String, String) {
 }
 
 /// The write-ahead log's length, in pages, at which a commit copies it into the
-/// database file itself (SQLite's default is 1,000). The server checkpoints in the
-/// background ([`DieselStore::checkpoint_sqlite`](crate::DieselStore::checkpoint_sqlite))
-/// long before; this is the bound when nothing does (tools, tests): 16 MiB of log.
-pub const SQLITE_AUTOCHECKPOINT_PAGES: u32 = 4_000;
+/// database file itself (SQLite's default is 1,000): 64 MiB of log. The server
+/// also checkpoints in the background
+/// ([`DieselStore::checkpoint_sqlite`](crate::DieselStore::checkpoint_sqlite)), but
+/// under a steady stream of writes that never lets the log start over (the writer
+/// appends while it copies), so the commit that reaches this length does the
+/// checkpoint the log restarts after, with the writer waiting. Longer, it comes less
+/// often (`docs/benchmarks.md`: a quarter as often as at 4,000 pages).
+pub const SQLITE_AUTOCHECKPOINT_PAGES: u32 = 16_000;
 
 /// Per-connection SQLite settings. `busy_timeout` comes first so that the
 /// others wait for a lock instead of failing.
@@ -149,7 +153,7 @@ const SQLITE_PRAGMAS: [&str; 5] = [
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = NORMAL",
     "PRAGMA foreign_keys = ON",
-    "PRAGMA wal_autocheckpoint = 4000",
+    "PRAGMA wal_autocheckpoint = 16000",
 ];
 
 type SetupFuture<'a> = Pin<Box<dyn Future<Output = diesel::ConnectionResult<SqliteConn>> + Send + 'a>>;

@@ -484,7 +484,7 @@ impl<S: TokenStore> Tokens<S> {
             client.settings.lifetimes().refresh_token_idle.unwrap_or(self.cx.settings.lifetimes.refresh_token_idle);
         let token = Secret::generate(REFRESH_TOKEN_PREFIX, self.cx.random.as_ref());
         let record = RefreshToken {
-            id: RefreshTokenId::generate(self.cx.random.as_ref()),
+            id: RefreshTokenId::ordered(now, self.cx.random.as_ref()),
             token_hash: token.hash(),
             tenant_id: subject.tenant_id.clone(),
             client_id: client.id.clone(),
