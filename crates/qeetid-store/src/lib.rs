@@ -146,7 +146,8 @@ impl DieselStore {
     /// nothing on PostgreSQL. Run in the background (the app does, every
     /// [`CHECKPOINT_EVERY`]), it keeps the copying and its `fsync` off the writer's
     /// commits, which otherwise run it in line once the log reaches
-    /// [`SQLITE_AUTOCHECKPOINT_PAGES`] pages.
+    /// [`SQLITE_AUTOCHECKPOINT_PAGES`] pages; under a steady stream of writes it
+    /// never catches up, and that bound is what restarts the log.
     ///
     /// # Errors
     /// [`StoreError::Unavailable`] when SQLite cannot be read or written.
