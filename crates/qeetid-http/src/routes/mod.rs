@@ -44,6 +44,7 @@ use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
+use qeetid_domain::oauth::SigningAlg;
 use qeetid_domain::ports::{BoxFuture, Store};
 use qeetid_domain::{AdminError, ApiKeyId, Caller, ClientId, Secret, TenantId, UserId};
 use tokio::runtime::Handle;
@@ -90,6 +91,12 @@ where
     Fut: Future<Output = Result<T, AdminError>> + Send + 'static,
 {
     spawn(state, job).await.map_err(|e| AdminError::Internal(Box::new(e)))?.map_err(ApiError::from)
+}
+
+/// Whether a signature with `alg` may be made on an HTTP worker (see [`run`]): not
+/// an RS256 one, which takes about a millisecond.
+pub(crate) fn signs_on_a_worker(alg: SigningAlg) -> bool {
+    alg != SigningAlg::Rs256
 }
 
 /// [`run`] for any result type: the join error is the caller's to map.

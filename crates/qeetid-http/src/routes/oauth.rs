@@ -8,9 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use qeetid_domain::oauth::{
-    AuthorizeParams, ClaimsParameter, PUSHED_REQUEST_URI_PREFIX, SigningAlg, TokenRequest, scopes,
-};
+use qeetid_domain::oauth::{AuthorizeParams, ClaimsParameter, PUSHED_REQUEST_URI_PREFIX, TokenRequest, scopes};
 use qeetid_domain::ports::Store;
 use qeetid_domain::request_object::RequestObject;
 use qeetid_domain::services::{AuthMethod, AuthorizeOutcome, ClientAuthentication, TokenResponse};
@@ -555,7 +553,7 @@ async fn issue_token<S: Store>(
     if let TokenRequest::ClientCredentials(credentials) = &request
         && credentials.resource.is_none()
         && dpop.is_none()
-        && state.services.settings().access_token_alg != SigningAlg::Rs256
+        && super::signs_on_a_worker(state.services.settings().access_token_alg)
         && let Some(client) = state.services.tokens.authenticate_cached_client(&auth)
     {
         let client = client?;

@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use qeetid_domain::OAuthError;
 use qeetid_domain::client::{Client, ClientType};
-use qeetid_domain::oauth::{Claims, SigningAlg};
+use qeetid_domain::oauth::Claims;
 use qeetid_domain::ports::Store;
 use qeetid_domain::services::Presented;
 use serde_json::json;
@@ -72,7 +72,7 @@ pub(crate) async fn userinfo<S: Store>(
     // signature, though, is not made on a worker.
     let tokens = &state.services.tokens;
     let answer = match tokens.userinfo_claims(&Presented::Bearer(&token)).await {
-        Ok(released) if released.sign_with == Some(SigningAlg::Rs256) => {
+        Ok(released) if released.sign_with.is_some_and(|alg| !super::signs_on_a_worker(alg)) => {
             spawn(&state, move |s| async move { s.tokens.finish_userinfo(released) })
                 .await
                 .unwrap_or_else(|join| Err(OAuthError::ServerError(Box::new(join))))
