@@ -142,13 +142,28 @@ enum KeysAction {
     Rotate,
 }
 
-/// Blocking threads: SQLite calls (one per pooled connection at most) and the key
-/// file; Argon2 has threads of its own. Tokio's default of 512 would let a burst
-/// grow hundreds of threads, each keeping allocator arenas.
-const MAX_BLOCKING_THREADS: usize = 64;
+/// Blocking threads per core the process may use: SQLite calls (at most
+/// [`qeetid_store::SQLITE_READERS_PER_CORE`] reader connections per core and the one writer, each call on a thread of its
+/// own while it runs) and the runtime's workers handed over while a call runs;
+/// Argon2 has threads of its own. Tokio's default of 512 would let a burst grow
+/// hundreds of threads; 64 let the pool keep about 60 under load, each with its
+/// stack and an allocator arena. With 8 on the benchmark's one server core, the
+/// whole SQLite run peaked at 57 MiB against 71 MiB, and the scenarios that
+/// write ran faster, not slower (`docs/benchmarks.md`).
+const BLOCKING_THREADS_PER_CORE: usize = 8;
+
+/// The blocking-thread cap for `cores` cores: [`BLOCKING_THREADS_PER_CORE`] each.
+fn max_blocking_threads(cores: usize) -> usize {
+    BLOCKING_THREADS_PER_CORE.saturating_mul(cores.max(1))
+}
 
 fn main() -> ExitCode {
-    match tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(MAX_BLOCKING_THREADS).build() {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(max_blocking_threads(cores))
+        .build()
+    {
         Ok(runtime) => runtime.block_on(run()),
         Err(e) => {
             eprintln!("qeetid: cannot start the async runtime: {e}");
@@ -385,4 +400,18 @@ async fn seed(settings: &Settings) -> Result<(), AppError> {
     println!();
     println!("Try:  curl -s {base}/v1/tenants/$TENANT/oidc/clients -H \"Authorization: ApiKey $QEETID_API_KEY\"");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocking_threads_cover_every_sqlite_connection_and_the_handed_over_workers() {
+        for cores in 1..=64 {
+            let needed = qeetid_store::SQLITE_READERS_PER_CORE * cores + 1 + cores;
+            assert!(max_blocking_threads(cores) >= needed, "{cores} cores");
+        }
+        assert_eq!(max_blocking_threads(0), BLOCKING_THREADS_PER_CORE);
+    }
 }

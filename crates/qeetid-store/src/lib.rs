@@ -23,7 +23,7 @@ use qeetid_domain::StoreError;
 use qeetid_domain::ports::Store;
 
 pub use error::SetupError;
-pub use pool::{DatabaseUrl, SQLITE_AUTOCHECKPOINT_PAGES, Timeouts};
+pub use pool::{DatabaseUrl, SQLITE_AUTOCHECKPOINT_PAGES, SQLITE_READERS_PER_CORE, Timeouts};
 
 use pool::{DbPool, with_conn};
 
@@ -60,8 +60,9 @@ pub enum Backend {
 }
 
 impl DieselStore {
-    /// Opens a pool on `url` (`sqlite://PATH` or `postgres://…`). No connection is
-    /// made until first use; call [`DieselStore::migrate`] to check and prepare the database.
+    /// Opens a pool on `url` (`sqlite://PATH` or `postgres://…`) of `pool_size`
+    /// connections (on SQLite: readers, at most four per core, beside the one
+    /// writer). No connection is made until first use; call [`DieselStore::migrate`] to check and prepare the database.
     ///
     /// Await its futures to completion on a multi-threaded tokio runtime: an SQLite
     /// call dropped half-way on a current-thread runtime panics (diesel-async).

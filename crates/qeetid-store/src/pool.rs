@@ -146,6 +146,19 @@ fn pg_address(url: &str) -> (String, String) {
 /// often (`docs/benchmarks.md`: a quarter as often as at 4,000 pages).
 pub const SQLITE_AUTOCHECKPOINT_PAGES: u32 = 16_000;
 
+/// SQLite reader connections per core the process may run on, at most. A read is
+/// B-tree work in memory on a thread of its own (and its page cache), so readers
+/// beyond a few per core add threads, each with its stack and allocator arena,
+/// and no throughput: with 4 readers on the benchmark's one server core instead
+/// of 16, the same throughput and 8 MiB less at the peak (`docs/benchmarks.md`).
+pub const SQLITE_READERS_PER_CORE: usize = 4;
+
+/// How many reader connections an SQLite pool of `pool_size` opens on `cores`:
+/// `pool_size`, at most [`SQLITE_READERS_PER_CORE`] per core, at least one.
+fn sqlite_readers(pool_size: usize, cores: usize) -> usize {
+    pool_size.min(SQLITE_READERS_PER_CORE.saturating_mul(cores)).max(1)
+}
+
 /// Per-connection SQLite settings. `busy_timeout` comes first so that the
 /// others wait for a lock instead of failing.
 const SQLITE_PRAGMAS: [&str; 5] = [
@@ -194,7 +207,8 @@ impl DbPool {
                     let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(path, config);
                     Pool::builder(manager).max_size(size).build().map_err(pool_err)
                 };
-                Pools::Sqlite(SqlitePools { readers: pool_of(max_size)?, writer: SqliteWriter::new(path) })
+                let readers = sqlite_readers(max_size, std::thread::available_parallelism().map_or(1, usize::from));
+                Pools::Sqlite(SqlitePools { readers: pool_of(readers)?, writer: SqliteWriter::new(path) })
             }
         };
         Ok(Self { pools, timeouts, target: url.describe() })
@@ -362,6 +376,15 @@ pub(crate) use with_conn;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sqlite_readers_are_the_pool_size_within_a_few_per_core() {
+        assert_eq!(sqlite_readers(16, 1), 4);
+        assert_eq!(sqlite_readers(16, 2), 8);
+        assert_eq!(sqlite_readers(16, 8), 16);
+        assert_eq!(sqlite_readers(2, 8), 2);
+        assert_eq!(sqlite_readers(1, 0), 1);
+    }
 
     #[test]
     fn the_autocheckpoint_pragma_says_the_documented_length() {
