@@ -143,9 +143,9 @@ enum KeysAction {
 }
 
 /// Blocking threads per core the process may use: SQLite calls (at most
-/// [`qeetid_store::SQLITE_READERS_PER_CORE`] reader connections per core and the one writer, each call on a thread of its
-/// own while it runs) and the runtime's workers handed over while a call runs;
-/// Argon2 has threads of its own. Tokio's default of 512 would let a burst grow
+/// [`qeetid_store::SQLITE_READERS_PER_CORE`] reader connections per core and the
+/// one writer, each call on a thread of its own while it runs) and the runtime's
+/// workers handed over while a call runs; Argon2 has threads of its own. Tokio's default of 512 would let a burst grow
 /// hundreds of threads; 64 let the pool keep about 60 under load, each with its
 /// stack and an allocator arena. With 8 on the benchmark's one server core, the
 /// whole SQLite run peaked at 57 MiB against 71 MiB, and the scenarios that

@@ -61,8 +61,9 @@ pub enum Backend {
 
 impl DieselStore {
     /// Opens a pool on `url` (`sqlite://PATH` or `postgres://…`) of `pool_size`
-    /// connections (on SQLite: readers, at most four per core, beside the one
-    /// writer). No connection is made until first use; call [`DieselStore::migrate`] to check and prepare the database.
+    /// connections (on SQLite: readers, at most [`SQLITE_READERS_PER_CORE`] per
+    /// core, beside the one writer). No connection is made until first use; call
+    /// [`DieselStore::migrate`] to check and prepare the database.
     ///
     /// Await its futures to completion on a multi-threaded tokio runtime: an SQLite
     /// call dropped half-way on a current-thread runtime panics (diesel-async).

@@ -147,10 +147,11 @@ fn pg_address(url: &str) -> (String, String) {
 pub const SQLITE_AUTOCHECKPOINT_PAGES: u32 = 16_000;
 
 /// SQLite reader connections per core the process may run on, at most. A read is
-/// B-tree work in memory on a thread of its own (and its page cache), so readers
-/// beyond a few per core add threads, each with its stack and allocator arena,
-/// and no throughput: with 4 readers on the benchmark's one server core instead
-/// of 16, the same throughput and 8 MiB less at the peak (`docs/benchmarks.md`).
+/// B-tree work in memory, on a thread of its own while it runs, with a page cache
+/// of its connection's own, so readers beyond a few per core add threads and
+/// caches and no throughput: with 4 readers on the benchmark's one server core
+/// instead of 16, the same throughput and 7 MiB less at the peak
+/// (`docs/benchmarks.md`).
 pub const SQLITE_READERS_PER_CORE: usize = 4;
 
 /// How many reader connections an SQLite pool of `pool_size` opens on `cores`:
