@@ -131,7 +131,8 @@ pub struct RefreshToken {
     /// The rotation family: reuse of a rotated token revokes the whole family.
     pub family_id: RefreshTokenId,
     /// Hash of the authorization code that started the family, so a replayed code
-    /// can revoke what it issued.
+    /// can revoke what it issued. On the family's first token only (its successors
+    /// carry `None`): revoking by code reaches them through the family.
     pub origin_code: Option<SecretHash>,
     /// Granted scopes.
     pub scope: ScopeSet,

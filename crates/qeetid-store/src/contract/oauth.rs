@@ -274,10 +274,19 @@ pub async fn refresh_tokens_are_revoked_by_grant_and_by_code(store: &impl Store)
     let unknown = Secret::generate("qrt_", random()).hash();
     assert_eq!(store.find_refresh_token_and_user(&unknown).await.unwrap(), None);
 
+    // A successor carries no code (one index entry a family): the code reaches it
+    // through the family.
+    let successor =
+        RefreshToken { family_id: from_code.family_id.clone(), origin_code: None, ..refresh(&w, &g.id, None) };
+    let rotated_at = UnixTime::from_secs(T0 + 1);
+    assert!(store.replace_refresh_token(&from_code.id, &successor, rotated_at).await.unwrap());
+
     let now = UnixTime::from_secs(T0 + 5);
-    assert_eq!(store.revoke_code_tokens(&origin.hash(), now).await.unwrap(), 1);
+    assert_eq!(store.revoke_code_tokens(&origin.hash(), now).await.unwrap(), 2, "the code's token and its successor");
     let revoked = store.find_refresh_token(&from_code.token_hash).await.unwrap().unwrap();
     assert_eq!(revoked.revoked_at, Some(now));
+    assert_eq!(store.find_refresh_token(&successor.token_hash).await.unwrap().unwrap().revoked_at, Some(now));
+    assert_eq!(store.find_refresh_token(&other.token_hash).await.unwrap().unwrap().revoked_at, None, "another family");
     assert_eq!(store.revoke_code_tokens(&origin.hash(), now).await.unwrap(), 0, "already revoked");
 
     let stranger = stored_tenant(store).await;

@@ -188,8 +188,12 @@ impl RefreshTokenRepository for DieselStore {
 
     async fn revoke_code_tokens(&self, code: &SecretHash, now: UnixTime) -> Result<u64, StoreError> {
         let hex = code.to_hex();
+        // The code is on each family's first token only (its successors carry none,
+        // one index entry a family instead of one a rotation): revoke by family.
         let count = with_conn!(writer & self.pool, |conn| {
-            diesel::update(t::table.filter(t::origin_code.eq(&hex)).filter(t::revoked_at.is_null()))
+            let first = diesel::alias!(crate::schema::refresh_tokens as first);
+            let families = first.filter(first.field(t::origin_code).eq(&hex)).select(first.field(t::family_id));
+            diesel::update(t::table.filter(t::family_id.eq_any(families)).filter(t::revoked_at.is_null()))
                 .set(t::revoked_at.eq(now.as_secs()))
                 .execute(conn)
                 .await

@@ -201,7 +201,14 @@ impl RefreshTokenRepository for InMemoryStore {
         Ok(revoke_where(&mut self.tables().refresh_tokens, now, |r| &r.tenant_id == tenant && &r.grant_id == grant))
     }
     async fn revoke_code_tokens(&self, code: &SecretHash, now: UnixTime) -> Result<u64, StoreError> {
-        Ok(revoke_where(&mut self.tables().refresh_tokens, now, |r| r.origin_code.as_ref() == Some(code)))
+        let mut t = self.tables();
+        let families: Vec<RefreshTokenId> = t
+            .refresh_tokens
+            .iter()
+            .filter(|r| r.origin_code.as_ref() == Some(code))
+            .map(|r| r.family_id.clone())
+            .collect();
+        Ok(revoke_where(&mut t.refresh_tokens, now, |r| families.contains(&r.family_id)))
     }
     async fn replace_refresh_token(
         &self,

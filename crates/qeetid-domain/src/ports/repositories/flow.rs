@@ -333,7 +333,8 @@ pub trait RefreshTokenRepository: Send + Sync {
         grant: &GrantId,
         now: UnixTime,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
-    /// Revokes every live token a code started; returns how many.
+    /// Revokes every live token of the families a code started (the code is on
+    /// each family's first token); returns how many.
     ///
     /// # Errors
     /// [`StoreError::Unavailable`] when the database fails or does not answer in time.

@@ -14,11 +14,17 @@ fn the_whole_flow_issues_tokens_once() {
     let client = block_on(f.s.tokens.authenticate_client(&auth(&f))).unwrap();
     let tokens = block_on(f.s.tokens.exchange_code(&client, &exchange(&code, REDIRECT, VERIFIER))).unwrap();
     assert!(tokens.id_token.unwrap().contains("\"n-0S6\""));
-    assert!(tokens.refresh_token.is_some());
     assert_eq!(tokens.scope.to_delimited(), "openid email");
+    // Rotated once: the successor does not carry the code, its family does.
+    let first = tokens.refresh_token.unwrap();
+    let rotated = block_on(f.s.tokens.refresh(&client, &refresh_request(first.expose(), None), None)).unwrap();
+    let successor = rotated.refresh_token.unwrap();
 
     let replay = block_on(f.s.tokens.exchange_code(&client, &exchange(&code, REDIRECT, VERIFIER)));
     assert!(matches!(replay, Err(OAuthError::InvalidGrant(_))));
+    // RFC 6749 §4.1.2: the replay revoked what the code issued, rotations included.
+    let after = block_on(f.s.tokens.refresh(&client, &refresh_request(successor.expose(), None), None));
+    assert!(matches!(&after, Err(OAuthError::InvalidGrant(d)) if d.contains("revoked")), "{after:?}");
 }
 
 #[test]

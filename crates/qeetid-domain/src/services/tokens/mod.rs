@@ -312,13 +312,7 @@ pub(crate) enum RefreshPlan {
     /// The successor of `replaces` in a rotation: same family, same absolute expiry,
     /// and the scope of the token it replaces even when the access token's was
     /// narrowed (RFC 6749 §6). Stored together with the rotation, or not at all.
-    Successor {
-        replaces: RefreshTokenId,
-        family_id: RefreshTokenId,
-        absolute_expires_at: UnixTime,
-        origin_code: Option<SecretHash>,
-        scope: ScopeSet,
-    },
+    Successor { replaces: RefreshTokenId, family_id: RefreshTokenId, absolute_expires_at: UnixTime, scope: ScopeSet },
 }
 
 impl<S: TokenStore> Tokens<S> {
@@ -448,9 +442,11 @@ impl<S: TokenStore> Tokens<S> {
                 self.store.insert_refresh_token(&record).await?;
                 Some(token)
             }
-            RefreshPlan::Successor { replaces, family_id, absolute_expires_at, origin_code, scope: kept } => {
+            RefreshPlan::Successor { replaces, family_id, absolute_expires_at, scope: kept } => {
+                // The code that started the family stays on its first token only:
+                // revoking by code reaches the successors through the family.
                 let (token, record) =
-                    self.new_refresh_token(client, subject, &kept, family_id, absolute_expires_at, origin_code, now);
+                    self.new_refresh_token(client, subject, &kept, family_id, absolute_expires_at, None, now);
                 if !self.store.replace_refresh_token(&replaces, &record, now).await? {
                     return Ok(Err(RotationLost));
                 }

@@ -101,7 +101,6 @@ impl<S: TokenStore> Tokens<S> {
             replaces: record.id.clone(),
             family_id: record.family_id.clone(),
             absolute_expires_at: record.absolute_expires_at,
-            origin_code: record.origin_code,
             scope: record.scope.clone(),
         };
         // OIDC Core §12.2: an ID token on refresh carries no nonce. Of two concurrent
