@@ -32,9 +32,11 @@ export function scratchDirectory() {
 /** Starts `qeetid serve` on `database` with `env`, waiting until it answers. */
 async function serve(dir, env) {
   const port = await freePort();
+  // The harness's own variable is not a server setting (the server warns of unknown ones).
+  const { QEETID_BIN: _binary, ...inherited } = process.env;
   const child = spawn(BINARY, ['serve'], {
     env: {
-      ...process.env,
+      ...inherited,
       QEETID_LISTEN: `127.0.0.1:${port}`,
       QEETID_DATABASE_URL: `sqlite://${join(dir, 'qeetid.db')}`,
       QEETID_DATA_DIR: dir,
